@@ -1,0 +1,2 @@
+/** The grantwatch command and runtime. */
+package io.grantwatch.app;

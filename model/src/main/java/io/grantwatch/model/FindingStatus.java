@@ -1,0 +1,5 @@
+package io.grantwatch.model;
+
+public enum FindingStatus {
+    OPEN, RESOLVED
+}

@@ -1,0 +1,19 @@
+package io.grantwatch.model;
+
+/** The kinds of grant a feature can need. Delegation (PassRole, trust, agency) is its own kind. */
+public enum GrantType {
+    /** An IAM action on a resource: {@code oss:GetObject}, {@code modelarts:trainJob:create}. */
+    ACTION,
+    /** A documented system policy: {@code AliyunPAIFullAccess}, {@code ModelArts FullAccess}. */
+    SYSTEM_POLICY,
+    /** {@code ram:PassRole} on a role the user hands to a service (DSW instance RAM role). */
+    PASS_ROLE,
+    /** A service principal that a role's trust policy must name, e.g. {@code pai.aliyuncs.com}. */
+    TRUST_PRINCIPAL,
+    /** An action granted to a ModelArts agency (委托), not to the user. */
+    AGENCY_ACTION,
+    /** A role inside a workspace, e.g. MaxCompute Developer or a PAI workspace role. */
+    WORKSPACE_ROLE,
+    /** A service that the account must activate (開通 / 开通) before anyone can use it. */
+    SERVICE_ACTIVATION
+}

@@ -1,0 +1,50 @@
+package io.grantwatch.model.topic;
+
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.Remediation;
+import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.json.JsonSerde;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topic registry: every topic GrantWatch reads or writes, with its serdes. Production code and
+ * tests build their topics from here. {@link #withPrefix} gives a deployment (or a test) its own set.
+ */
+public record Topics(
+        TopicSpec<String, AuditEvent> auditEvents,
+        TopicSpec<byte[], byte[]> auditDlq,
+        TopicSpec<String, CatalogEntry> catalog,
+        TopicSpec<String, Finding> findings,
+        TopicSpec<String, AuditEvent> unmappedDenials,
+        TopicSpec<String, Remediation> remediations,
+        TopicSpec<byte[], byte[]> detectorDlq) {
+
+    private static final Map<String, String> COMPACT = Map.of("cleanup.policy", "compact");
+
+    public static final Serde<String> STRING = Serdes.String();
+    public static final Serde<byte[]> BYTES = Serdes.ByteArray();
+
+    /** The default names: {@code audit-events}, {@code audit-dlq}, {@code catalog}, {@code findings}, ... */
+    public static Topics defaults() {
+        return withPrefix("");
+    }
+
+    public static Topics withPrefix(String prefix) {
+        return new Topics(
+                new TopicSpec<>(prefix + "audit-events", STRING, JsonSerde.of(AuditEvent.class), Map.of()),
+                new TopicSpec<>(prefix + "audit-dlq", BYTES, BYTES, Map.of()),
+                new TopicSpec<>(prefix + "catalog", STRING, JsonSerde.of(CatalogEntry.class), COMPACT),
+                new TopicSpec<>(prefix + "findings", STRING, JsonSerde.of(Finding.class), COMPACT),
+                new TopicSpec<>(prefix + "unmapped-denials", STRING, JsonSerde.of(AuditEvent.class), Map.of()),
+                new TopicSpec<>(prefix + "remediations", STRING, JsonSerde.of(Remediation.class), Map.of()),
+                new TopicSpec<>(prefix + "detector-dlq", BYTES, BYTES, Map.of()));
+    }
+
+    public List<TopicSpec<?, ?>> all() {
+        return List.of(auditEvents, auditDlq, catalog, findings, unmappedDenials, remediations, detectorDlq);
+    }
+}
