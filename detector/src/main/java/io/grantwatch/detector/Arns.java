@@ -1,0 +1,69 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Pulls the role a call delegates to out of an event: resource, error message or request parameters. */
+final class Arns {
+    private static final Pattern ROLE_ARN = Pattern.compile("acs:ram:[^:\\s\"]*:[^:\\s\"]*:role/[A-Za-z0-9_.@-]+");
+
+    private Arns() {
+    }
+
+    /** The RAM role ARN named by the event, or null. */
+    static String roleArn(AuditEvent event) {
+        String found = find(event.resource());
+        if (found == null) {
+            found = find(event.errorMessage());
+        }
+        if (found == null) {
+            for (Map.Entry<String, String> p : event.parameters().entrySet()) {
+                found = find(p.getValue());
+                if (found != null) {
+                    break;
+                }
+            }
+        }
+        if (found == null) {
+            String roleName = param(event.parameters(), "RoleName");
+            if (roleName != null) {
+                String account = event.principal().accountId();
+                found = "acs:ram::" + (account == null ? "*" : account) + ":role/" + roleName;
+            }
+        }
+        return found;
+    }
+
+    static String roleName(String arn) {
+        if (arn == null) {
+            return null;
+        }
+        int i = arn.lastIndexOf("role/");
+        return i < 0 ? null : arn.substring(i + 5);
+    }
+
+    private static String find(String text) {
+        if (text == null) {
+            return null;
+        }
+        Matcher m = ROLE_ARN.matcher(text);
+        return m.find() ? m.group() : null;
+    }
+
+    /** A request parameter by name, ignoring case and {@code _} (RoleName = role_name = roleName). */
+    static String param(Map<String, String> parameters, String name) {
+        String want = normalize(name);
+        for (Map.Entry<String, String> p : parameters.entrySet()) {
+            if (normalize(p.getKey()).equals(want) && p.getValue() != null && !p.getValue().isBlank()) {
+                return p.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String normalize(String key) {
+        return key.replace("_", "").replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    }
+}

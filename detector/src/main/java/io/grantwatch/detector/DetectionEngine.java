@@ -1,0 +1,653 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Evidence;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingIds;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
+import io.grantwatch.model.IamChange;
+import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.Outcome;
+import io.grantwatch.model.Principal;
+import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.model.catalog.Holder;
+import io.grantwatch.model.catalog.Requirement;
+import io.grantwatch.model.catalog.Scenario;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The inference: one principal's state + one event (or one IAM change that affects it) + the
+ * catalog → the new state and the findings that changed. Pure Java; the Streams topology and
+ * {@code scan} both drive it.
+ *
+ * <p><b>Emission policy</b> (de-duplication): a finding is keyed by {@link FindingIds} (kind,
+ * principal, scenario, denied grant). Every event updates it in the {@link FindingBook}, but it is
+ * <em>emitted</em> only when it is first seen, when its set of missing grants (grant + certainty)
+ * changes, when its status changes (resolved, reopened), and when its count reaches a milestone
+ * (10, 100, 1000, ...). A storm of 300 identical denials is one finding, emitted at counts 1, 10 and
+ * 100; its stored state (and {@code scan}'s output) says 300.
+ *
+ * <p><b>Time</b>: everything compares event times, not arrival order. An event older than the
+ * principal's newest event time minus the grace is counted in {@link PrincipalState#late()} and
+ * otherwise ignored; within the grace, out-of-order events are placed by their time (a success
+ * resolves only denials before it; a regression needs a success before the denial).
+ */
+public final class DetectionEngine {
+    private final DetectorSettings settings;
+
+    public DetectionEngine(DetectorSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public DetectorSettings settings() {
+        return settings;
+    }
+
+    /** Feeds one event of its own principal (state key {@link AuditEvent#partitionKey()}). */
+    public Step onEvent(PrincipalState prior, AuditEvent e, CatalogLookup catalog, FindingBook book) {
+        PrincipalState state = prior != null ? prior : PrincipalState.empty(e.partitionKey(), e.principal());
+        if (state.watermark() != null && e.eventTime().isBefore(state.watermark().minus(settings.grace()))) {
+            PrincipalState counted = new PrincipalState(state.key(), state.principal(), state.watermark(), state.recent(),
+                    state.succeeded(), state.findings(), state.changes(), state.late() + 1);
+            return new Step(counted, List.of(), List.of(), true, false);
+        }
+        Working w = new Working(state, e.principal());
+        w.observe(e);
+        List<Finding> emitted = new ArrayList<>();
+        List<AuditEvent> unmapped = new ArrayList<>();
+        boolean unmappedDenial = false;
+        if (e.outcome() == Outcome.ALLOWED) {
+            Set<String> keys = successKeys(e, catalog);
+            for (String k : keys) {
+                w.succeeded.merge(k, e.eventTime(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            w.capSucceeded(settings.successCap());
+            resolve(w, e, keys, book, emitted);
+        } else if (e.outcome() == Outcome.DENIED) {
+            unmappedDenial = deny(w, e, catalog, book, emitted, unmapped);
+        }
+        return new Step(w.toState(settings), emitted, unmapped, false, unmappedDenial);
+    }
+
+    /** Applies an IAM change to the state of the principal it affects ({@link IamChangeEvent#targetKey()}). */
+    public Step onChange(PrincipalState prior, IamChangeEvent change, CatalogLookup catalog, FindingBook book) {
+        PrincipalState state = prior != null ? prior : PrincipalState.empty(change.targetKey(), change.target());
+        Working w = new Working(state, state.principal());
+        AuditEvent e = change.event();
+        IamChange record = new IamChange(e.eventId(), e.eventTime(), e.action(), e.principal().display(),
+                change.targetLabel(), change.removedLabel());
+        w.changes.add(record);
+        while (w.changes.size() > settings.changeCap()) {
+            w.changes.remove(0);
+        }
+        List<Finding> emitted = new ArrayList<>();
+        if (change.kind() == IamChangeEvent.Kind.ATTACH_POLICY) {
+            if (change.policyName() != null) {
+                resolve(w, e, Set.of(attachKey(change.policyName())), book, emitted);
+            }
+            return new Step(w.toState(settings), emitted, List.of(), false, false);
+        }
+        predictBreakage(w, change, record, catalog, book, emitted);
+        return new Step(w.toState(settings), emitted, List.of(), false, false);
+    }
+
+    // ---------------------------------------------------------------- denials
+
+    private boolean deny(Working w, AuditEvent e, CatalogLookup catalog, FindingBook book, List<Finding> emitted, List<AuditEvent> unmapped) {
+        List<Match> matches = DenialMatcher.match(e, catalog);
+        String trigger = triggerKey(e);
+        List<String> resolveKeys = resolveKeys(e);
+        if (matches.isEmpty()) {
+            FindingKind kind = e.explicitDeny() ? FindingKind.EXPLICIT_DENY : FindingKind.UNMAPPED_DENIAL;
+            Grant grant = Grant.action(e.iamAction() != null ? e.iamAction() : DenialMatcher.apiLabel(e));
+            List<MissingGrant> missing = List.of(new MissingGrant(grant, Certainty.CERTAIN, GrantInference.holder(e, placeholder()), null,
+                    e.explicitDeny() ? explicitReason(e) : "No catalog entry explains this denial of " + grant.value()
+                            + "; the catalog's to-do list has it.", null, null));
+            String id = FindingIds.of(kind, e.cloud(), w.principal, null, grant);
+            Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, null, null, missing, 0.0,
+                    List.of(), evidenceOf(e), null, catalog.version(), null, null, e.eventTime());
+            boolean out = upsert(w, candidate, e, resolveKeys, book, emitted);
+            if (out && kind == FindingKind.UNMAPPED_DENIAL) {
+                unmapped.add(e);
+            }
+            return kind == FindingKind.UNMAPPED_DENIAL;
+        }
+        Ranking ranking = ScenarioRanker.rank(e, matches, w.snapshot(), catalog, settings);
+        Scenario scenario = ranking.chosen();
+        GrantInference.Inferred inferred = GrantInference.infer(e, matches, scenario, w.snapshot(), catalog);
+        FindingKind kind;
+        List<MissingGrant> missing;
+        IamChange cause = null;
+        if (e.explicitDeny()) {
+            kind = FindingKind.EXPLICIT_DENY;
+            MissingGrant d = inferred.missing().get(0);
+            missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e),
+                    null, d.citation()));
+        } else {
+            Instant before = trigger == null ? null : w.succeeded.get(trigger);
+            kind = before != null && before.isBefore(e.eventTime()) ? FindingKind.REGRESSION : FindingKind.MISSING_GRANT;
+            missing = inferred.missing();
+            if (kind == FindingKind.REGRESSION) {
+                cause = w.latestChangeBefore(e.eventTime());
+                MissingGrant d = missing.get(0);
+                List<MissingGrant> adjusted = new ArrayList<>(missing);
+                adjusted.set(0, new MissingGrant(d.grant(), d.certainty(), d.holder(), d.requirementId(),
+                        d.reason() + " It succeeded for this principal at " + before + " — a grant was removed"
+                                + (cause == null ? "." : " (" + cause.action() + " by " + cause.actor() + " at " + cause.time() + ")."),
+                        d.systemPolicy(), d.citation()));
+                missing = adjusted;
+            }
+        }
+        String id = FindingIds.of(kind, e.cloud(), w.principal, scenario.id(), idGrant(inferred.denied()));
+        Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, scenario.id(), scenario.title(),
+                missing, ranking.confidence(), ranking.candidates(), evidenceOf(e), cause, catalog.version(), null, null, e.eventTime());
+        upsert(w, candidate, e, resolveKeys, book, emitted);
+        return false;
+    }
+
+    /** The id uses the grant's resource only where it names a role (delegation); object paths would split one storm into many findings. */
+    private static Grant idGrant(Grant g) {
+        return g.type() == GrantType.PASS_ROLE || g.type() == GrantType.TRUST_PRINCIPAL ? g : new Grant(g.type(), g.value(), null);
+    }
+
+    private static Requirement placeholder() {
+        return new Requirement("-", null, Grant.action("-"), List.of(), null, null, Holder.USER, null, null);
+    }
+
+    private static String explicitReason(AuditEvent e) {
+        String what = e.iamAction() != null ? e.iamAction() : DenialMatcher.apiLabel(e);
+        return "An explicit Deny blocks " + what + " for " + e.principal().display()
+                + ". Adding an Allow will not help: review the Deny statement (identity policy, control policy / guardrail,"
+                + " session or resource policy) that names it.";
+    }
+
+    // ---------------------------------------------------------------- resolution
+
+    private void resolve(Working w, AuditEvent e, Set<String> keys, FindingBook book, List<Finding> emitted) {
+        for (int i = 0; i < w.findings.size(); i++) {
+            FindingRef ref = w.findings.get(i);
+            if (!ref.open() || ref.kind() == FindingKind.EXPLICIT_DENY && !keys.contains(first(ref.resolveKeys()))) {
+                continue;
+            }
+            if (e.eventTime().isBefore(ref.lastSeen()) || !intersects(ref.resolveKeys(), keys)) {
+                continue;
+            }
+            Finding f = book.get(ref.id());
+            FindingRef closed = new FindingRef(ref.id(), ref.kind(), FindingStatus.RESOLVED, ref.scenarioId(), ref.resolveKeys(),
+                    ref.firstSeen(), ref.lastSeen(), ref.count());
+            w.findings.set(i, closed);
+            if (f == null) {
+                continue;
+            }
+            Instant first = f.evidence() != null && f.evidence().firstSeen() != null ? f.evidence().firstSeen() : ref.firstSeen();
+            Finding resolved = new Finding(f.id(), f.kind(), FindingStatus.RESOLVED, f.cloud(), f.principal(), f.scenarioId(),
+                    f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(),
+                    e.eventTime(), Duration.between(first, e.eventTime()), e.eventTime());
+            book.put(resolved);
+            emitted.add(resolved);
+        }
+    }
+
+    private static String first(List<String> keys) {
+        return keys.isEmpty() ? null : keys.get(0);
+    }
+
+    private static boolean intersects(List<String> a, Set<String> b) {
+        for (String s : a) {
+            if (b.contains(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- drift
+
+    private void predictBreakage(Working w, IamChangeEvent change, IamChange record, CatalogLookup catalog, FindingBook book,
+                                 List<Finding> emitted) {
+        AuditEvent e = change.event();
+        Map<String, Double> candidates = activeScenarios(w, e, catalog);
+        boolean groupWide = change.targetKind() == IamChangeEvent.TargetKind.GROUP || change.targetKind() == IamChangeEvent.TargetKind.POLICY;
+        if (groupWide && change.policyName() != null) {
+            // Group members and policy attachments are not in the audit trail we read: say which
+            // scenarios need the removed policy, with low confidence, on the group or policy itself.
+            for (Requirement r : catalog.index().bySystemPolicy(change.policyName())) {
+                catalog.index().scenarioOf(r.id()).ifPresent(s -> candidates.putIfAbsent(s.id(), 0.3));
+            }
+        }
+        if (change.targetKind() == IamChangeEvent.TargetKind.ROLE && change.kind() == IamChangeEvent.Kind.UPDATE_TRUST && !w.recent.isEmpty()) {
+            for (Scenario s : catalog.index().scenarios()) {
+                if (s.cloud() == e.cloud() && s.requirements().stream().anyMatch(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL)) {
+                    candidates.putIfAbsent(s.id(), 0.5);
+                }
+            }
+        }
+        List<ScenarioCandidate> ranking = new ArrayList<>();
+        List<Broken> all = new ArrayList<>();
+        for (Map.Entry<String, Double> c : candidates.entrySet()) {
+            Scenario s = catalog.scenario(c.getKey()).orElse(null);
+            if (s == null || s.cloud() != e.cloud()) {
+                continue;
+            }
+            Broken b = broken(change, s, w, catalog, c.getValue());
+            if (b != null) {
+                all.add(b);
+                ranking.add(new ScenarioCandidate(s.id(), ScenarioRanker.round(b.confidence), List.of(b.why)));
+            }
+        }
+        if (all.isEmpty()) {
+            return;
+        }
+        ranking.sort(Comparator.comparingDouble(ScenarioCandidate::score).reversed().thenComparing(ScenarioCandidate::scenarioId));
+        for (Broken b : all) {
+            Grant removed = removedGrant(change, b);
+            List<MissingGrant> missing = new ArrayList<>();
+            String holder = switch (change.targetKind()) {
+                case ROLE -> Holder.ROLE.name();
+                case AGENCY -> Holder.AGENCY.name();
+                default -> Holder.USER.name();
+            };
+            missing.add(new MissingGrant(removed, Certainty.CERTAIN, holder, null,
+                    change.event().action() + " by " + record.actor() + " at " + record.time() + " removed " + change.removedLabel()
+                            + " from " + change.targetLabel() + "; " + b.why,
+                    change.policyName() != null && "custom".equalsIgnoreCase(change.policyType()) ? null : change.policyName(), null));
+            Set<String> seen = new LinkedHashSet<>();
+            seen.add(removed.key());
+            for (Requirement r : b.requirements) {
+                Grant g = r.grant();
+                if (g.type() == GrantType.ACTION && change.targetKind() == IamChangeEvent.TargetKind.AGENCY) {
+                    g = new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
+                }
+                if (seen.add(g.key())) {
+                    missing.add(new MissingGrant(g, b.certainty, holder, r.id(), b.scenario.title() + " needs it: "
+                            + (r.purpose() != null ? r.purpose() : r.service()) + ". It will break.",
+                            g.type() == GrantType.SYSTEM_POLICY ? g.value() : null, r.citation()));
+                }
+            }
+            String id = FindingIds.of(FindingKind.PREDICTED_BREAKAGE, e.cloud(), w.principal, b.scenario.id(), removed);
+            Evidence ev = new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
+                    change.targetLabel(), null, null);
+            Finding candidate = new Finding(id, FindingKind.PREDICTED_BREAKAGE, FindingStatus.OPEN, e.cloud(), w.principal,
+                    b.scenario.id(), b.scenario.title(), missing, ScenarioRanker.round(b.confidence), ranking, ev, record,
+                    catalog.version(), null, null, e.eventTime());
+            List<String> keys = new ArrayList<>();
+            if (change.policyName() != null) {
+                keys.add(attachKey(change.policyName()));
+            }
+            keys.addAll(b.usedKeys);
+            upsert(w, candidate, e, keys, book, emitted);
+        }
+    }
+
+    /** What a change breaks in one scenario, or null. */
+    private record Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence,
+                          String why, List<String> usedKeys) {
+    }
+
+    private Broken broken(IamChangeEvent change, Scenario s, Working w, CatalogLookup catalog, double activity) {
+        PrincipalState snap = w.snapshot();
+        List<Requirement> used = new ArrayList<>();
+        List<String> usedKeys = new ArrayList<>();
+        for (Requirement r : s.requirements()) {
+            String k = usedKey(r, snap);
+            if (k != null) {
+                used.add(r);
+                usedKeys.add(k);
+            }
+        }
+        switch (change.kind()) {
+            case DETACH_POLICY, DELETE_POLICY -> {
+                String policy = change.policyName();
+                if (policy == null) {
+                    return null;
+                }
+                List<Requirement> providers = catalog.index().bySystemPolicy(policy);
+                List<String> covers = new ArrayList<>();
+                providers.forEach(r -> covers.addAll(r.covers()));
+                List<Requirement> hit = new ArrayList<>();
+                for (Requirement r : s.requirements()) {
+                    boolean byName = r.grant().type() == GrantType.SYSTEM_POLICY && r.grant().value().equalsIgnoreCase(policy);
+                    boolean byCover = covers.stream().anyMatch(c -> Patterns.matches(c, r.grant().value()));
+                    if (byName || byCover) {
+                        hit.add(r);
+                    }
+                }
+                if (!hit.isEmpty()) {
+                    return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, 0.5 + activity),
+                            s.title() + " is in use and needs what " + policy + " grants", usedKeys);
+                }
+                if (providers.isEmpty() && !used.isEmpty()) {
+                    return new Broken(s, used, Certainty.POSSIBLE, 0.3, "the content of " + policy
+                            + " is unknown to GrantWatch; the principal was using these grants of " + s.title(), usedKeys);
+                }
+                return null;
+            }
+            case DELETE_ROLE -> {
+                List<Requirement> hit = used.isEmpty() ? s.requirements() : used;
+                return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, 0.6 + activity),
+                        change.targetLabel() + " is deleted while " + s.title() + " uses it", usedKeys);
+            }
+            case UPDATE_TRUST, UPDATE_AGENCY -> {
+                String doc = change.trustDocument();
+                List<Requirement> hit = new ArrayList<>();
+                for (Requirement r : s.requirements()) {
+                    if (r.grant().type() == GrantType.TRUST_PRINCIPAL && doc != null
+                            && !doc.toLowerCase(Locale.ROOT).contains(r.grant().value().toLowerCase(Locale.ROOT))) {
+                        hit.add(r);
+                    }
+                }
+                if (hit.isEmpty()) {
+                    return null;
+                }
+                return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, 0.4 + activity),
+                        "the new trust policy no longer names " + hit.get(0).grant().value() + ", which " + s.title() + " needs", usedKeys);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static Grant removedGrant(IamChangeEvent change, Broken b) {
+        if (change.policyName() != null) {
+            return Grant.systemPolicy(change.policyName());
+        }
+        if (change.kind() == IamChangeEvent.Kind.UPDATE_TRUST || change.kind() == IamChangeEvent.Kind.UPDATE_AGENCY) {
+            Requirement r = b.requirements.get(0);
+            return new Grant(GrantType.TRUST_PRINCIPAL, r.grant().value(), change.targetLabel());
+        }
+        GrantType type = change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? GrantType.AGENCY_ACTION : GrantType.PASS_ROLE;
+        return new Grant(type, change.targetLabel(), null);
+    }
+
+    /** The success key through which the principal was seen using a requirement's grant, or null. */
+    private static String usedKey(Requirement r, PrincipalState state) {
+        List<String> patterns = new ArrayList<>(r.covers());
+        if (r.grant().type() == GrantType.ACTION || r.grant().type() == GrantType.AGENCY_ACTION) {
+            patterns.add(0, r.grant().value());
+        }
+        for (String p : patterns) {
+            for (String used : state.succeeded().keySet()) {
+                if (Patterns.matches(p, used)) {
+                    return used;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Scenarios the principal is working in: signalled by recent calls, or holding an open finding. Value: activity weight. */
+    private Map<String, Double> activeScenarios(Working w, AuditEvent e, CatalogLookup catalog) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Activity a : w.recent) {
+            if (Duration.between(a.time(), e.eventTime()).compareTo(settings.activityWindow()) > 0) {
+                continue;
+            }
+            for (String id : catalog.signalled(e.cloud(), a.action())) {
+                out.merge(id, 0.1, (x, y) -> Math.min(0.5, x + y));
+            }
+            for (String id : catalog.signalled(e.cloud(), a.api())) {
+                out.merge(id, 0.1, (x, y) -> Math.min(0.5, x + y));
+            }
+        }
+        for (FindingRef f : w.findings) {
+            if (f.open() && f.scenarioId() != null && f.kind() != FindingKind.PREDICTED_BREAKAGE) {
+                out.putIfAbsent(f.scenarioId(), 0.2);
+            }
+        }
+        return out;
+    }
+
+    private static String attachKey(String policy) {
+        return "attach:" + policy.toLowerCase(Locale.ROOT);
+    }
+
+    // ---------------------------------------------------------------- findings
+
+    /**
+     * Merges a freshly inferred finding into the stored one and decides whether to emit it.
+     * @return whether it was emitted
+     */
+    private boolean upsert(Working w, Finding candidate, AuditEvent e, List<String> resolveKeys, FindingBook book, List<Finding> emitted) {
+        int at = w.indexOf(candidate.id());
+        Finding existing = at >= 0 ? book.get(candidate.id()) : null;
+        Finding next;
+        boolean emit;
+        if (existing == null) {
+            next = candidate;
+            emit = true;
+        } else {
+            Evidence old = existing.evidence();
+            boolean newest = !e.eventTime().isBefore(old.lastSeen());
+            List<String> ids = new ArrayList<>(old.eventIds());
+            if (!ids.contains(e.eventId())) {
+                ids.add(e.eventId());
+            }
+            while (ids.size() > settings.eventIdsKept()) {
+                ids.remove(0);
+            }
+            long count = old.count() + 1;
+            Evidence latest = candidate.evidence();
+            Evidence merged = new Evidence(ids, min(old.firstSeen(), e.eventTime()), max(old.lastSeen(), e.eventTime()), count,
+                    newest ? latest.service() : old.service(), newest ? latest.api() : old.api(),
+                    newest ? latest.deniedAction() : old.deniedAction(), newest ? latest.resource() : old.resource(),
+                    newest ? latest.errorCode() : old.errorCode(), newest ? latest.errorMessage() : old.errorMessage());
+            boolean reopen = existing.status() == FindingStatus.RESOLVED && existing.resolvedAt() != null
+                    && e.eventTime().isAfter(existing.resolvedAt());
+            List<MissingGrant> missing = newest ? candidate.missing() : existing.missing();
+            boolean missingChanged = !sameGrants(existing.missing(), missing);
+            FindingStatus status = reopen ? FindingStatus.OPEN : existing.status();
+            next = new Finding(existing.id(), existing.kind(), status, existing.cloud(), newest ? candidate.principal() : existing.principal(),
+                    existing.scenarioId(), existing.scenarioTitle(), missing,
+                    newest ? candidate.confidence() : existing.confidence(), newest ? candidate.ranking() : existing.ranking(),
+                    merged, candidate.change() != null ? candidate.change() : existing.change(),
+                    newest ? candidate.catalogVersion() : existing.catalogVersion(),
+                    reopen ? null : existing.resolvedAt(), reopen ? null : existing.timeToGrant(),
+                    max(existing.updatedAt(), e.eventTime()));
+            emit = reopen || missingChanged || milestone(count);
+        }
+        book.put(next);
+        FindingRef ref = new FindingRef(next.id(), next.kind(), next.status(), next.scenarioId(), resolveKeys,
+                next.evidence().firstSeen(), next.evidence().lastSeen(), next.evidence().count());
+        if (at >= 0) {
+            w.findings.set(at, ref);
+        } else {
+            w.findings.add(ref);
+        }
+        if (emit) {
+            emitted.add(next);
+        }
+        return emit;
+    }
+
+    /** Count milestones at which a repeated finding is re-emitted: 10, 100, 1000, ... */
+    static boolean milestone(long count) {
+        if (count < 10) {
+            return false;
+        }
+        long c = count;
+        while (c % 10 == 0) {
+            c /= 10;
+        }
+        return c == 1;
+    }
+
+    private static boolean sameGrants(List<MissingGrant> a, List<MissingGrant> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).grant().equals(b.get(i).grant()) || a.get(i).certainty() != b.get(i).certainty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Evidence evidenceOf(AuditEvent e) {
+        return new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), e.iamAction(),
+                e.resource(), e.errorCode(), e.errorMessage());
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    /** The key whose earlier success makes a denial a regression: the IAM action, else {@code service/api}. */
+    static String triggerKey(AuditEvent e) {
+        if (e.iamAction() != null && !e.iamAction().isBlank()) {
+            return e.iamAction().toLowerCase(Locale.ROOT);
+        }
+        return apiKey(e);
+    }
+
+    /** Keys whose later success resolves a denial: its IAM action and its API. */
+    static List<String> resolveKeys(AuditEvent e) {
+        Set<String> out = new LinkedHashSet<>();
+        String t = triggerKey(e);
+        if (t != null) {
+            out.add(t);
+        }
+        String api = apiKey(e);
+        if (api != null) {
+            out.add(api);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Keys a success proves: its IAM action, its API, and the actions the catalog maps that API to. */
+    static Set<String> successKeys(AuditEvent e, CatalogLookup catalog) {
+        Set<String> out = new LinkedHashSet<>();
+        if (e.iamAction() != null && !e.iamAction().isBlank()) {
+            out.add(e.iamAction().toLowerCase(Locale.ROOT));
+        }
+        String api = apiKey(e);
+        if (api != null) {
+            out.add(api);
+        }
+        for (String a : catalog.actionsForApi(e.cloud(), e.service(), e.action())) {
+            if (!io.grantwatch.model.catalog.ActionPattern.isWildcard(a)) {
+                out.add(a.toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    static String apiKey(AuditEvent e) {
+        if (e.action() == null) {
+            return null;
+        }
+        return (e.service() == null ? "" : e.service().toLowerCase(Locale.ROOT)) + "/" + e.action().toLowerCase(Locale.ROOT);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+
+    // ---------------------------------------------------------------- working copy
+
+    /** A mutable copy of a principal's state for the duration of one step. */
+    private static final class Working {
+        final String key;
+        Principal principal;
+        Instant watermark;
+        final List<Activity> recent;
+        final Map<String, Instant> succeeded;
+        final List<FindingRef> findings;
+        final List<IamChange> changes;
+        final long late;
+
+        Working(PrincipalState s, Principal latest) {
+            key = s.key();
+            principal = latest != null ? latest : s.principal();
+            watermark = s.watermark();
+            recent = new ArrayList<>(s.recent());
+            succeeded = new LinkedHashMap<>(s.succeeded());
+            findings = new ArrayList<>(s.findings());
+            changes = new ArrayList<>(s.changes());
+            late = s.late();
+        }
+
+        void observe(AuditEvent e) {
+            watermark = max(watermark, e.eventTime());
+            Activity a = new Activity(e.eventTime(), e.iamAction() == null ? null : e.iamAction().toLowerCase(Locale.ROOT),
+                    apiKey(e), e.outcome());
+            int i = recent.size();
+            while (i > 0 && recent.get(i - 1).time().isAfter(a.time())) {
+                i--;
+            }
+            recent.add(i, a);
+        }
+
+        void capSucceeded(int cap) {
+            if (succeeded.size() <= cap) {
+                return;
+            }
+            List<Map.Entry<String, Instant>> byAge = new ArrayList<>(succeeded.entrySet());
+            byAge.sort(Map.Entry.comparingByValue());
+            for (int i = 0; i < byAge.size() - cap; i++) {
+                succeeded.remove(byAge.get(i).getKey());
+            }
+        }
+
+        int indexOf(String id) {
+            for (int i = 0; i < findings.size(); i++) {
+                if (findings.get(i).id().equals(id)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        IamChange latestChangeBefore(Instant t) {
+            IamChange best = null;
+            for (IamChange c : changes) {
+                if (!c.time().isAfter(t) && (best == null || c.time().isAfter(best.time()))) {
+                    best = c;
+                }
+            }
+            return best;
+        }
+
+        PrincipalState snapshot() {
+            return new PrincipalState(key, principal, watermark, recent, succeeded, findings, changes, late);
+        }
+
+        PrincipalState toState(DetectorSettings settings) {
+            if (watermark != null) {
+                Instant horizon = watermark.minus(settings.activityWindow());
+                recent.removeIf(a -> a.time().isBefore(horizon));
+            }
+            while (recent.size() > settings.activityCap()) {
+                recent.remove(0);
+            }
+            while (findings.size() > settings.findingCap()) {
+                int victim = 0;
+                for (int i = 0; i < findings.size(); i++) {
+                    if (!findings.get(i).open()) {
+                        victim = i;
+                        break;
+                    }
+                }
+                findings.remove(victim);
+            }
+            return new PrincipalState(key, principal, watermark, recent, succeeded, findings, changes, late);
+        }
+    }
+}

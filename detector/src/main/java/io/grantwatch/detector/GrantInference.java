@@ -1,0 +1,222 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
+import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.catalog.Holder;
+import io.grantwatch.model.catalog.Necessity;
+import io.grantwatch.model.catalog.Phase;
+import io.grantwatch.model.catalog.Requirement;
+import io.grantwatch.model.catalog.Scenario;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Infers every grant a scenario still lacks, so that one denial ends the "fix one, hit the next"
+ * loop: the denied grant (CERTAIN), then the scenario's other requirements — REQUIRED ones LIKELY,
+ * "may be needed" and activation-time ones POSSIBLE — minus what the principal was seen using
+ * successfully. Delegation is explicit: {@code ram:PassRole} on the role the call named, the trust
+ * principal on that role, and for ModelArts agencies the grant goes on the agency.
+ */
+public final class GrantInference {
+
+    private GrantInference() {
+    }
+
+    /** The denied grant and every other grant of the scenario, denied first. */
+    public record Inferred(Grant denied, Match primary, List<MissingGrant> missing) {
+    }
+
+    public static Inferred infer(AuditEvent event, List<Match> matches, Scenario scenario, PrincipalState state, CatalogLookup catalog) {
+        Match primary = null;
+        List<Match> certain = new ArrayList<>();
+        for (Match m : matches) {
+            if (!m.scenario().id().equals(scenario.id())) {
+                continue;
+            }
+            if (primary == null || m.strength() > primary.strength()) {
+                primary = m;
+            }
+            if (m.how() == Match.How.ERROR_CODE) {
+                certain.add(m);
+            }
+        }
+        if (primary == null) {
+            throw new IllegalArgumentException("scenario " + scenario.id() + " has no match for event " + event.eventId());
+        }
+        String roleArn = Arns.roleArn(event);
+        Grant denied = deniedGrant(event, primary, roleArn);
+        List<MissingGrant> out = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>();
+        Certainty deniedCertainty = primary.how() == Match.How.FALLBACK || primary.how() == Match.How.HINT ? Certainty.LIKELY : Certainty.CERTAIN;
+        out.add(new MissingGrant(denied, deniedCertainty, holder(event, primary.requirement()), primary.requirement().id(),
+                deniedReason(event, primary), systemPolicyFor(event, denied, primary.requirement(), catalog),
+                primary.requirement().citation()));
+        keys.add(denied.key().toLowerCase(Locale.ROOT));
+        Set<String> done = new LinkedHashSet<>();
+        done.add(primary.requirement().id());
+        for (Match m : certain) {
+            if (done.add(m.requirement().id())) {
+                Grant g = adapt(event, m.requirement(), roleArn);
+                if (keys.add(g.key().toLowerCase(Locale.ROOT))) {
+                    out.add(new MissingGrant(g, Certainty.CERTAIN, holder(event, m.requirement()), m.requirement().id(),
+                            "error code " + m.detail() + " names it: " + purpose(m.requirement()), null, m.requirement().citation()));
+                }
+            }
+        }
+        for (Requirement r : scenario.requirements()) {
+            if (!done.add(r.id()) || satisfied(r, state, event.principal().type())) {
+                continue;
+            }
+            Grant g = adapt(event, r, roleArn);
+            if (!keys.add(g.key().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            Certainty c = r.necessity() == Necessity.MAY_BE_NEEDED || r.phase() == Phase.ACTIVATION ? Certainty.POSSIBLE : Certainty.LIKELY;
+            out.add(new MissingGrant(g, c, holder(event, r), r.id(), otherReason(scenario, r, c),
+                    r.grant().type() == GrantType.SYSTEM_POLICY ? r.grant().value() : null, r.citation()));
+        }
+        return new Inferred(denied, primary, out);
+    }
+
+    /** The grant the cloud refused, shaped for whoever must hold it. */
+    static Grant deniedGrant(AuditEvent event, Match primary, String roleArn) {
+        Requirement r = primary.requirement();
+        String action = event.iamAction();
+        boolean byAction = (primary.how() == Match.How.EXACT_ACTION || primary.how() == Match.How.WILDCARD_ACTION)
+                && action != null && !action.isBlank();
+        if (!byAction) {
+            return adapt(event, r, roleArn);
+        }
+        GrantType type = r.grant().type() == GrantType.PASS_ROLE ? GrantType.PASS_ROLE
+                : event.principal().type() == PrincipalType.ASSUMED_AGENCY ? GrantType.AGENCY_ACTION : GrantType.ACTION;
+        String resource = type == GrantType.PASS_ROLE ? roleArn : event.resource();
+        return new Grant(type, action, resource);
+    }
+
+    /** A catalog grant made concrete for this event: the role ARN on delegation grants, agency grants for agencies. */
+    static Grant adapt(AuditEvent event, Requirement r, String roleArn) {
+        Grant g = r.grant();
+        if ((g.type() == GrantType.PASS_ROLE || g.type() == GrantType.TRUST_PRINCIPAL) && roleArn != null
+                && (g.resource() == null || g.resource().contains("${"))) {
+            g = g.onResource(roleArn);
+        } else if (g.resource() != null && g.resource().contains("${")) {
+            g = g.onResource(fill(g.resource(), event, roleArn));
+        }
+        if (g.type() == GrantType.ACTION && (r.holder() == Holder.AGENCY || event.principal().type() == PrincipalType.ASSUMED_AGENCY)) {
+            return new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
+        }
+        return g;
+    }
+
+    /** Fills the catalog's resource placeholders that the event answers; the rest stay for the remediation to ask. */
+    static String fill(String resource, AuditEvent event, String roleArn) {
+        String out = resource;
+        if (event.principal().accountId() != null) {
+            out = out.replace("${AccountId}", event.principal().accountId());
+        }
+        String role = Arns.roleName(roleArn);
+        if (role != null) {
+            out = out.replace("${RoleName}", role);
+        }
+        return out;
+    }
+
+    static String holder(AuditEvent event, Requirement r) {
+        if (event.principal().type() == PrincipalType.ASSUMED_AGENCY) {
+            return Holder.AGENCY.name();
+        }
+        if (r.grant().type() == GrantType.TRUST_PRINCIPAL) {
+            return Holder.ROLE.name();
+        }
+        return r.holder() == null ? Holder.USER.name() : r.holder().name();
+    }
+
+    /**
+     * Whether the principal was seen using what the requirement grants: the action itself, an
+     * action its pattern names, or an action its system policy covers. Grants held by someone else
+     * (an agency for a user, the account) cannot be observed in this principal's calls.
+     */
+    static boolean satisfied(Requirement r, PrincipalState state, PrincipalType type) {
+        if (state.succeeded().isEmpty()) {
+            return false;
+        }
+        Holder h = r.holder();
+        if (h == Holder.AGENCY && type != PrincipalType.ASSUMED_AGENCY) {
+            return false;
+        }
+        if (h == Holder.ROLE && type != PrincipalType.ASSUMED_ROLE) {
+            return false;
+        }
+        Grant g = r.grant();
+        if (g.type() == GrantType.ACTION || g.type() == GrantType.AGENCY_ACTION) {
+            if (usedAny(g.value(), state.succeeded())) {
+                return true;
+            }
+        }
+        for (String cover : r.covers()) {
+            if (usedAny(cover, state.succeeded())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean usedAny(String patternOrAction, Map<String, ?> succeeded) {
+        if (!io.grantwatch.model.catalog.ActionPattern.isWildcard(patternOrAction)) {
+            return succeeded.containsKey(patternOrAction.toLowerCase(Locale.ROOT));
+        }
+        for (String used : succeeded.keySet()) {
+            if (Patterns.matches(patternOrAction, used)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The documented system policy that covers the denied grant, when the catalog names one. */
+    private static String systemPolicyFor(AuditEvent event, Grant denied, Requirement primary, CatalogLookup catalog) {
+        if (primary.grant().type() == GrantType.SYSTEM_POLICY) {
+            return primary.grant().value();
+        }
+        for (Requirement r : catalog.byAction(event.cloud(), denied.value())) {
+            if (r.grant().type() == GrantType.SYSTEM_POLICY) {
+                return r.grant().value();
+            }
+        }
+        return null;
+    }
+
+    private static String deniedReason(AuditEvent event, Match primary) {
+        String who = event.principal().display();
+        String what = event.iamAction() != null ? event.iamAction() : DenialMatcher.apiLabel(event);
+        String base = "The cloud denied " + what + " to " + who + " (" + primary.describe() + ")";
+        if (primary.requirement().grant().type() == GrantType.PASS_ROLE) {
+            return base + "; a RAM user can hand a service only a role it may ram:PassRole.";
+        }
+        if (primary.requirement().grant().type() == GrantType.TRUST_PRINCIPAL) {
+            return base + "; the role's trust policy must name this service principal.";
+        }
+        if (event.principal().type() == PrincipalType.ASSUMED_AGENCY) {
+            return base + "; grant it on the agency — and the user who delegates must hold it too.";
+        }
+        return base + ".";
+    }
+
+    private static String otherReason(Scenario s, Requirement r, Certainty c) {
+        String need = c == Certainty.LIKELY ? " also needs " : " may also need ";
+        String tail = r.holder() == Holder.AGENCY ? " (on the agency; the delegating user must hold it too)" : "";
+        return s.title() + need + r.grant().value() + " — " + purpose(r) + tail + "; not seen used by this principal.";
+    }
+
+    private static String purpose(Requirement r) {
+        return r.purpose() != null ? r.purpose() : r.service() != null ? r.service() : r.id();
+    }
+}

@@ -1,0 +1,70 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Principal;
+
+/**
+ * An audit event read as an IAM change: what it did and to whom. The event's own principal is the
+ * administrator who made it; {@link #target} is the principal it affects.
+ *
+ * @param event         the change's audit event
+ * @param kind          what it did
+ * @param target        the affected user, role, agency, group or policy (groups and policies as OTHER principals)
+ * @param targetKind    USER, ROLE, AGENCY, GROUP or POLICY
+ * @param policyName    the policy attached or removed, when the change names one
+ * @param policyType    {@code System} / {@code Custom} (RAM), when known
+ * @param trustDocument the new trust policy text, when the change carries it
+ */
+public record IamChangeEvent(
+        AuditEvent event,
+        Kind kind,
+        Principal target,
+        TargetKind targetKind,
+        String policyName,
+        String policyType,
+        String trustDocument) {
+
+    public enum Kind {
+        /** A policy detached from a user, group, role or agency. */
+        DETACH_POLICY,
+        /** A policy attached: can resolve an earlier predicted breakage. */
+        ATTACH_POLICY,
+        /** A policy deleted, or one of its versions. */
+        DELETE_POLICY,
+        /** A role's or agency's trust policy replaced. */
+        UPDATE_TRUST,
+        /** A role or agency deleted. */
+        DELETE_ROLE,
+        /** An agency edited (trust domain, duration, roles): may weaken it. */
+        UPDATE_AGENCY;
+
+        public boolean removes() {
+            return this != ATTACH_POLICY;
+        }
+    }
+
+    public enum TargetKind {
+        USER, ROLE, AGENCY, GROUP, POLICY
+    }
+
+    /** The state key of the affected principal: the same form as {@link AuditEvent#partitionKey()}. */
+    public String targetKey() {
+        return event.cloud().wire() + ":" + target.key();
+    }
+
+    /** A short human label of the target: {@code user bob}, {@code role pai-dsw-data}, {@code agency ma-agency}. */
+    public String targetLabel() {
+        String name = target.roleName() != null ? target.roleName() : target.name();
+        return targetKind.name().toLowerCase(java.util.Locale.ROOT) + " " + name;
+    }
+
+    /** What the change took away, in one phrase. */
+    public String removedLabel() {
+        return switch (kind) {
+            case DETACH_POLICY, ATTACH_POLICY, DELETE_POLICY -> policyName == null ? "a policy" : policyName;
+            case UPDATE_TRUST -> "trust policy of " + targetLabel();
+            case DELETE_ROLE -> targetLabel();
+            case UPDATE_AGENCY -> "settings of " + targetLabel();
+        };
+    }
+}

@@ -1,0 +1,148 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Outcome;
+import io.grantwatch.model.Principal;
+import io.grantwatch.model.PrincipalType;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Recognises IAM changes in the audit trail and names the principal they affect.
+ * Alibaba RAM: {@code DetachPolicyFrom{User,Group,Role}}, {@code AttachPolicyTo*}, {@code DeletePolicy},
+ * {@code DeletePolicyVersion}, {@code UpdateRole} (trust policy), {@code DeleteRole}, and ResourceManager
+ * {@code DetachPolicy}/{@code AttachPolicy}. Huawei IAM: {@code deleteAgency[V5]}, {@code updateAgency[V5]},
+ * {@code updateTrustPolicyV5}, {@code detach{User,Group,Agency}PolicyV5}, {@code attach…PolicyV5} and
+ * other {@code remove/detach/revoke…} names on users, groups and agencies. Only changes that
+ * happened (outcome ALLOWED) count.
+ */
+public final class IamChanges {
+
+    private IamChanges() {
+    }
+
+    public static Optional<IamChangeEvent> classify(AuditEvent e) {
+        if (e.outcome() != Outcome.ALLOWED || e.action() == null) {
+            return Optional.empty();
+        }
+        String a = e.action().toLowerCase(Locale.ROOT);
+        Map<String, String> p = e.parameters();
+        String policy = first(p, "PolicyName", "policy_name", "policyName", "policy_id", "PolicyId");
+        String policyType = first(p, "PolicyType", "policy_type");
+        switch (a) {
+            case "detachpolicyfromuser":
+                return target(e, IamChangeEvent.Kind.DETACH_POLICY, IamChangeEvent.TargetKind.USER, first(p, "UserName"), policy, policyType, null);
+            case "detachpolicyfromgroup":
+                return target(e, IamChangeEvent.Kind.DETACH_POLICY, IamChangeEvent.TargetKind.GROUP, first(p, "GroupName"), policy, policyType, null);
+            case "detachpolicyfromrole":
+                return target(e, IamChangeEvent.Kind.DETACH_POLICY, IamChangeEvent.TargetKind.ROLE, first(p, "RoleName"), policy, policyType, null);
+            case "attachpolicytouser":
+                return target(e, IamChangeEvent.Kind.ATTACH_POLICY, IamChangeEvent.TargetKind.USER, first(p, "UserName"), policy, policyType, null);
+            case "attachpolicytogroup":
+                return target(e, IamChangeEvent.Kind.ATTACH_POLICY, IamChangeEvent.TargetKind.GROUP, first(p, "GroupName"), policy, policyType, null);
+            case "attachpolicytorole":
+                return target(e, IamChangeEvent.Kind.ATTACH_POLICY, IamChangeEvent.TargetKind.ROLE, first(p, "RoleName"), policy, policyType, null);
+            case "detachpolicy":
+            case "attachpolicy":
+                return resourceManager(e, a.startsWith("detach") ? IamChangeEvent.Kind.DETACH_POLICY : IamChangeEvent.Kind.ATTACH_POLICY, policy, policyType);
+            case "deletepolicy":
+            case "deletepolicyversion":
+                return target(e, IamChangeEvent.Kind.DELETE_POLICY, IamChangeEvent.TargetKind.POLICY, policy, policy, policyType, null);
+            case "updaterole":
+                return target(e, IamChangeEvent.Kind.UPDATE_TRUST, IamChangeEvent.TargetKind.ROLE, first(p, "RoleName"), null, null,
+                        first(p, "NewAssumeRolePolicyDocument", "AssumeRolePolicyDocument"));
+            case "deleterole":
+                return target(e, IamChangeEvent.Kind.DELETE_ROLE, IamChangeEvent.TargetKind.ROLE, first(p, "RoleName"), null, null, null);
+            case "deleteagency":
+            case "deleteagencyv5":
+            case "deleteservicelinkedagencyv5":
+                return target(e, IamChangeEvent.Kind.DELETE_ROLE, IamChangeEvent.TargetKind.AGENCY, agencyName(e), null, null, null);
+            case "updateagency":
+            case "updateagencyv5":
+                return target(e, IamChangeEvent.Kind.UPDATE_AGENCY, IamChangeEvent.TargetKind.AGENCY, agencyName(e), null, null,
+                        first(p, "trust_policy", "TrustPolicy"));
+            case "updatetrustpolicyv5":
+                return target(e, IamChangeEvent.Kind.UPDATE_TRUST, IamChangeEvent.TargetKind.AGENCY, agencyName(e), null, null,
+                        first(p, "trust_policy", "TrustPolicy", "policy_document"));
+            default:
+                return e.cloud() == io.grantwatch.model.Cloud.HUAWEI ? huaweiPolicyChange(e, a, policy, policyType) : Optional.empty();
+        }
+    }
+
+    /** {@code detachAgencyPolicyV5}, {@code attachUserPolicyV5}, {@code removeRoleFromAgency}, ... */
+    private static Optional<IamChangeEvent> huaweiPolicyChange(AuditEvent e, String a, String policy, String policyType) {
+        IamChangeEvent.Kind kind;
+        if (a.startsWith("detach") || a.startsWith("remove") || a.startsWith("revoke") || a.startsWith("delete")) {
+            kind = IamChangeEvent.Kind.DETACH_POLICY;
+        } else if (a.startsWith("attach") || a.startsWith("grant") || a.startsWith("add")) {
+            kind = IamChangeEvent.Kind.ATTACH_POLICY;
+        } else {
+            return Optional.empty();
+        }
+        if (!a.contains("policy") && !a.contains("role") && !a.contains("permission")) {
+            return Optional.empty();
+        }
+        String role = first(e.parameters(), "role_name", "role_id", "permission_name");
+        String what = policy != null ? policy : role;
+        if (a.contains("agency")) {
+            return target(e, kind, IamChangeEvent.TargetKind.AGENCY, agencyName(e), what, policyType, null);
+        }
+        if (a.contains("group")) {
+            return target(e, kind, IamChangeEvent.TargetKind.GROUP, first(e.parameters(), "group_name", "group_id", "GroupName"), what, policyType, null);
+        }
+        if (a.contains("user")) {
+            return target(e, kind, IamChangeEvent.TargetKind.USER, first(e.parameters(), "user_name", "UserName", "user_id"), what, policyType, null);
+        }
+        return Optional.empty();
+    }
+
+    /** ResourceManager {@code DetachPolicy}: {@code PrincipalType} IMSUser/IMSGroup/ServiceRole, {@code PrincipalName} name@account. */
+    private static Optional<IamChangeEvent> resourceManager(AuditEvent e, IamChangeEvent.Kind kind, String policy, String policyType) {
+        String type = first(e.parameters(), "PrincipalType");
+        String name = first(e.parameters(), "PrincipalName");
+        if (type == null || name == null) {
+            return Optional.empty();
+        }
+        int at = name.indexOf('@');
+        String bare = at > 0 ? name.substring(0, at) : name;
+        IamChangeEvent.TargetKind tk = switch (type.toLowerCase(Locale.ROOT)) {
+            case "imsuser" -> IamChangeEvent.TargetKind.USER;
+            case "imsgroup" -> IamChangeEvent.TargetKind.GROUP;
+            case "servicerole" -> IamChangeEvent.TargetKind.ROLE;
+            default -> null;
+        };
+        return tk == null ? Optional.empty() : target(e, kind, tk, bare, policy, policyType, null);
+    }
+
+    private static String agencyName(AuditEvent e) {
+        String name = first(e.parameters(), "agency_name", "AgencyName", "agencyName");
+        return name != null ? name : e.resource();
+    }
+
+    private static Optional<IamChangeEvent> target(AuditEvent e, IamChangeEvent.Kind kind, IamChangeEvent.TargetKind tk, String name,
+                                                   String policy, String policyType, String trust) {
+        if (name == null || name.isBlank()) {
+            return Optional.empty();
+        }
+        String account = e.principal().accountId();
+        Principal target = switch (tk) {
+            case USER -> Principal.user(account, null, name);
+            case ROLE -> new Principal(PrincipalType.ASSUMED_ROLE, null, name, account, name, null, null, null);
+            case AGENCY -> new Principal(PrincipalType.ASSUMED_AGENCY, null, name, account, name, null, null, null);
+            case GROUP -> new Principal(PrincipalType.OTHER, null, "group/" + name, account, null, null, null, null);
+            case POLICY -> new Principal(PrincipalType.OTHER, null, "policy/" + name, account, null, null, null, null);
+        };
+        return Optional.of(new IamChangeEvent(e, kind, target, tk, policy, policyType, trust));
+    }
+
+    private static String first(Map<String, String> parameters, String... names) {
+        for (String n : names) {
+            String v = Arns.param(parameters, n);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,151 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Outcome;
+import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.model.catalog.Holder;
+import io.grantwatch.model.catalog.Requirement;
+import io.grantwatch.model.catalog.Scenario;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Picks the scenario a principal is working in when several need the same grant (on ModelArts,
+ * {@code obs:object:GetObject} is needed by notebooks, training, workflows, data management...).
+ *
+ * <p>Score = how directly the denial names the scenario's requirement (0.3..1.0)
+ * + recent activity that signals the scenario (up to +0.8, more for more and for more recent calls)
+ * + the denied call itself signals it (+0.4)
+ * + identity: an agency (or role) session and a scenario whose requirements that agency (role) holds (+0.5, +0.3);
+ *   a plain user and a scenario that only an agency holds (−0.4)
+ * + the principal already has an open finding in it (+0.1).
+ * Confidence = share of the best score among all candidates, damped when the best match is indirect.
+ */
+public final class ScenarioRanker {
+    private static final Duration VERY_RECENT = Duration.ofMinutes(10);
+
+    private ScenarioRanker() {
+    }
+
+    public static Ranking rank(AuditEvent event, List<Match> matches, PrincipalState state, CatalogLookup catalog, DetectorSettings settings) {
+        Map<String, Scenario> scenarios = new LinkedHashMap<>();
+        Map<String, Double> base = new LinkedHashMap<>();
+        Map<String, List<String>> reasons = new LinkedHashMap<>();
+        for (Match m : matches) {
+            String id = m.scenario().id();
+            scenarios.putIfAbsent(id, m.scenario());
+            if (m.strength() > base.getOrDefault(id, 0.0)) {
+                base.put(id, m.strength());
+                List<String> r = new ArrayList<>();
+                r.add(m.describe());
+                reasons.put(id, r);
+            }
+        }
+        Instant now = event.eventTime();
+        Map<String, Integer> signalCount = new LinkedHashMap<>();
+        Set<String> veryRecent = new HashSet<>();
+        for (Activity a : state.recent()) {
+            if (a.time().isAfter(now) || Duration.between(a.time(), now).compareTo(settings.activityWindow()) > 0) {
+                continue;
+            }
+            Set<String> hit = new HashSet<>();
+            hit.addAll(catalog.signalled(event.cloud(), a.action()));
+            hit.addAll(catalog.signalled(event.cloud(), a.api()));
+            for (String id : hit) {
+                if (scenarios.containsKey(id)) {
+                    signalCount.merge(id, 1, Integer::sum);
+                    if (Duration.between(a.time(), now).compareTo(VERY_RECENT) <= 0 && a.outcome() != Outcome.DENIED) {
+                        veryRecent.add(id);
+                    }
+                }
+            }
+        }
+        Set<String> own = new HashSet<>();
+        own.addAll(catalog.signalled(event.cloud(), event.iamAction()));
+        own.addAll(catalog.signalled(event.cloud(), DenialMatcher.apiLabel(event)));
+        Set<String> openIn = new HashSet<>();
+        for (FindingRef f : state.findings()) {
+            if (f.open() && f.scenarioId() != null) {
+                openIn.add(f.scenarioId());
+            }
+        }
+        PrincipalType type = event.principal().type();
+
+        List<ScenarioCandidate> ranked = new ArrayList<>();
+        for (Map.Entry<String, Scenario> e : scenarios.entrySet()) {
+            String id = e.getKey();
+            Scenario s = e.getValue();
+            double score = base.get(id);
+            List<String> why = reasons.get(id);
+            int n = signalCount.getOrDefault(id, 0);
+            if (n > 0) {
+                double bonus = 0.6 * (1 - Math.pow(0.5, n)) + (veryRecent.contains(id) ? 0.2 : 0.0);
+                score += bonus;
+                why.add(n + " recent call(s) of this principal signal it" + (veryRecent.contains(id) ? ", one within 10 minutes" : ""));
+            }
+            if (own.contains(id)) {
+                score += 0.4;
+                why.add("the denied call " + DenialMatcher.apiLabel(event) + " itself belongs to it");
+            }
+            double identity = identityBonus(type, s);
+            if (identity != 0) {
+                score += identity;
+                why.add(identity > 0 ? "the caller is a " + typeLabel(type) + " and this scenario's grants sit on one"
+                        : "the caller is a user and this scenario's grants sit on an agency");
+            }
+            if (openIn.contains(id)) {
+                score += 0.1;
+                why.add("the principal already has an open finding in it");
+            }
+            ranked.add(new ScenarioCandidate(id, round(Math.max(0.05, score)), why));
+        }
+        ranked.sort((a, b) -> {
+            int c = Double.compare(b.score(), a.score());
+            return c != 0 ? c : a.scenarioId().compareTo(b.scenarioId());
+        });
+        ScenarioCandidate top = ranked.get(0);
+        double sum = ranked.stream().mapToDouble(ScenarioCandidate::score).sum();
+        double damp = Math.min(1.0, base.get(top.scenarioId()) / 0.8);
+        double confidence = round(top.score() / sum * damp);
+        return new Ranking(scenarios.get(top.scenarioId()), ranked, confidence);
+    }
+
+    private static double identityBonus(PrincipalType type, Scenario s) {
+        boolean agencyHeld = holds(s, Holder.AGENCY);
+        boolean roleHeld = holds(s, Holder.ROLE);
+        if (type == PrincipalType.ASSUMED_AGENCY) {
+            return agencyHeld ? 0.5 : 0.0;
+        }
+        if (type == PrincipalType.ASSUMED_ROLE) {
+            return roleHeld ? 0.3 : 0.0;
+        }
+        if (type == PrincipalType.USER && agencyHeld && s.requirements().stream().allMatch(r -> r.holder() == Holder.AGENCY)) {
+            return -0.4;
+        }
+        return 0.0;
+    }
+
+    private static boolean holds(Scenario s, Holder holder) {
+        for (Requirement r : s.requirements()) {
+            if (r.holder() == holder) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String typeLabel(PrincipalType type) {
+        return type == PrincipalType.ASSUMED_AGENCY ? "ModelArts agency session" : "role session";
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100.0) / 100.0;
+    }
+}
