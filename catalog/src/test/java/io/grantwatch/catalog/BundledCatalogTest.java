@@ -1,0 +1,59 @@
+package io.grantwatch.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.catalog.CatalogArea;
+import io.grantwatch.model.catalog.CatalogIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class BundledCatalogTest {
+
+    @Test
+    void shouldLoadCleanWhenShipped() {
+        assertThat(CatalogLoader.lintBundled()).isEmpty();
+        Catalog catalog = CatalogLoader.loadBundled();
+        assertThat(catalog.areas()).extracting(CatalogArea::id)
+                .containsExactly("modelarts", "modelarts-agency", "pai", "pai-dsw-role");
+        assertThat(catalog.version()).matches("\\d{4}-\\d{2}-\\d{2}\\.[0-9a-f]{12}");
+    }
+
+    @Test
+    void shouldListEveryDataFileWhenBundled() throws IOException {
+        Path dir = Path.of("src/main/resources/catalog");
+        try (Stream<Path> s = Files.list(dir)) {
+            String[] onDisk = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toArray(String[]::new);
+            assertThat(CatalogLoader.load(dir).areas()).hasSize(onDisk.length);
+            assertThat(CatalogLoader.loadBundled().version()).isEqualTo(CatalogLoader.load(dir).version());
+        }
+    }
+
+    @Test
+    void shouldKeepTheSameVersionWhenLoadedTwice() {
+        assertThat(CatalogLoader.loadBundled().version()).isEqualTo(CatalogLoader.loadBundled().version());
+    }
+
+    @Test
+    void shouldResolveTheDocumentedLookupsWhenIndexed() {
+        CatalogIndex index = new CatalogIndex(CatalogLoader.loadBundled());
+        assertThat(index.actionsForApi(Cloud.ALIBABA, "PaiDsw", "CreateInstance")).containsExactly("paidsw:CreateInstance");
+        assertThat(index.actionsForApi(Cloud.HUAWEI, "ModelArts", "CreateJobV2")).containsExactly("modelarts:trainJob:create");
+        assertThat(index.actionsForApi(Cloud.HUAWEI, "ModelArts", "createNotebook")).containsExactly("modelarts:notebook:create");
+        assertThat(index.actionsForApi(Cloud.HUAWEI, "OBS", "getObject")).containsExactly("obs:object:GetObject");
+        assertThat(index.byErrorCode(Cloud.ALIBABA, "PassRoleFailedError")).singleElement()
+                .satisfies(r -> assertThat(r.grant().resource()).isEqualTo("acs:ram::*:role/${RoleName}"));
+        assertThat(index.byServiceFallback(Cloud.ALIBABA, "eas")).extracting(r -> r.grant().value())
+                .containsExactly("AliyunPAIEASFullAccess", "AliyunPAIEASReadOnlyAccess");
+        assertThat(index.byAction(Cloud.ALIBABA, "eas:CreateService")).extracting(r -> r.grant().value())
+                .contains("AliyunPAIEASFullAccess");
+        assertThat(index.byHints(Cloud.ALIBABA, "BssOpenApi", "CreateInstance", java.util.Map.of("ProductCode", "odps")))
+                .extracting(r -> r.grant().value()).contains("AliyunBSSOrderAccess", "AliyunDataWorksFullAccess");
+        assertThat(index.scenariosSignalledBy(Cloud.HUAWEI, "modelarts:trainJob:create")).extracting(s -> s.id())
+                .contains("modelarts.training", "modelarts.agency.training");
+    }
+}
