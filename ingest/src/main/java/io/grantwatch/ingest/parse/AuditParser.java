@@ -1,0 +1,377 @@
+package io.grantwatch.ingest.parse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.ingest.IngestLimits;
+import io.grantwatch.ingest.RejectedRecord;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.json.Json;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Parses one source (file, HTTP body, API page) of ActionTrail events or CTS traces, whatever its
+ * shape: a single object, a JSON array, JSON Lines, concatenated JSON, gzip of any of these, the API
+ * responses and push envelopes (see {@link Records}). Streaming: memory is bounded by the largest
+ * single record ({@link IngestLimits#maxRecordBytes()}), not by the source.
+ *
+ * <p>Positions: the 0-based index of the record in the source (array element, JSON Lines line,
+ * element of a top-level {@code Events}/{@code traces} array, root value); for JSON Lines also the
+ * 1-based line. Bad input never stops the source unless the JSON itself cannot be resynchronized
+ * (a broken array or object): then one {@link RejectedRecord} says where, and the source ends there.
+ *
+ * <p>Thread-safe: one instance can parse many sources concurrently.
+ */
+public final class AuditParser {
+    private static final Set<String> STREAMED_CONTAINERS = Set.of("events", "traces", "records", "logs", "items", "data");
+
+    private final IngestLimits limits;
+    private final JsonFactory factory;
+    private final Records records;
+
+    public AuditParser() {
+        this(IngestLimits.DEFAULTS);
+    }
+
+    public AuditParser(IngestLimits limits) {
+        this.limits = limits;
+        // The shared wire factory's settings, with the record bound as the string bound.
+        this.factory = Json.wire().getFactory().rebuild()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(Math.max(limits.maxRecordBytes(), 1024))
+                        .maxNestingDepth(200)
+                        .build())
+                .build();
+        this.records = new Records(limits.maxRejectedBytes());
+    }
+
+    /** Receives what a source yields. */
+    public interface Sink {
+        void event(AuditEvent event);
+
+        void rejected(RejectedRecord rejected);
+
+        static Sink of(Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected) {
+            return new Sink() {
+                @Override
+                public void event(AuditEvent event) {
+                    events.accept(event);
+                }
+
+                @Override
+                public void rejected(RejectedRecord r) {
+                    rejected.accept(r);
+                }
+            };
+        }
+    }
+
+    /** Everything one in-memory body yields. */
+    public record Result(List<AuditEvent> events, List<RejectedRecord> rejected) {
+    }
+
+    /** Parses an in-memory body (HTTP push, API page). */
+    public Result parse(byte[] body, String location, Hints hints) {
+        List<AuditEvent> events = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
+        try {
+            parse(new ByteArrayInputStream(body), location, hints, 0, Sink.of(events::add, rejected::add));
+        } catch (IOException e) {
+            rejected.add(new RejectedRecord(location, -1, -1, "cannot read: " + e.getMessage(), new byte[0]));
+        }
+        return new Result(events, rejected);
+    }
+
+    /** Normalizes one already-parsed JSON value (an API page's element, a test fixture). */
+    public void normalize(JsonNode node, String location, long position, Hints hints, Sink sink) {
+        records.handle(node, hints == null ? Hints.NONE : hints, location, position, -1, sink::event, sink::rejected);
+    }
+
+    /**
+     * Parses a stream to its end. Records whose position is below {@code firstPosition} are parsed
+     * but not emitted (resuming after a checkpoint). Decompresses gzip (by magic bytes, any number of
+     * members) up to {@link IngestLimits#maxExpandedBytes()}. IOExceptions of the underlying stream
+     * propagate only when nothing about the content can be said; content errors become rejections.
+     */
+    public void parse(InputStream raw, String location, Hints hints, long firstPosition, Sink sink) throws IOException {
+        Hints h = hints == null ? Hints.NONE : hints;
+        BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 65536);
+        in.mark(4);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        InputStream content = in;
+        if (b0 == 0x1f && b1 == 0x8b) {
+            content = new BufferedInputStream(new LimitedInputStream(new GZIPInputStream(in, 65536), limits.maxExpandedBytes()), 65536);
+        }
+        Cursor cursor = new Cursor();
+        try {
+            split((BufferedInputStream) content, location, h, firstPosition, sink, cursor);
+        } catch (LimitedInputStream.LimitExceeded e) {
+            sink.rejected(new RejectedRecord(location, cursor.position, -1, e.getMessage(), new byte[0]));
+        } catch (ZipException | EOFException e) {
+            sink.rejected(new RejectedRecord(location, cursor.position, -1,
+                    "corrupt or truncated gzip: " + e.getMessage(), new byte[0]));
+        }
+    }
+
+    private static final class Cursor {
+        long position;
+    }
+
+    private void split(BufferedInputStream in, String location, Hints h, long first, Sink sink, Cursor cursor)
+            throws IOException {
+        int limit = limits.maxRecordBytes();
+        in.mark(limit + 8);
+        byte[] firstLine = readLine(in, limit + 1);
+        in.reset();
+        if (firstLine == null) {
+            sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
+            return;
+        }
+        if (firstLine.length <= limit && looksLikeJsonLine(firstLine)) {
+            lines(in, location, h, first, sink, cursor);
+        } else {
+            document(in, location, h, first, sink, cursor);
+        }
+    }
+
+    /** One complete JSON value per line (JSON Lines / NDJSON, and a compact single-line document). */
+    private static boolean looksLikeJsonLine(byte[] line) {
+        int s = 0;
+        int e = line.length - 1;
+        if (line.length >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB && (line[2] & 0xff) == 0xBF) {
+            s = 3;
+        }
+        while (s <= e && isWs(line[s])) {
+            s++;
+        }
+        while (e >= s && isWs(line[e])) {
+            e--;
+        }
+        if (s >= e) {
+            return false;
+        }
+        return (line[s] == '{' && line[e] == '}') || (line[s] == '[' && line[e] == ']');
+    }
+
+    private static boolean isWs(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    /** Reads up to and excluding the next '\n'; null at end of input. Stops (returning max+1 bytes) past max. */
+    private static byte[] readLine(InputStream in, int max) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        int c;
+        boolean any = false;
+        while ((c = in.read()) >= 0) {
+            any = true;
+            if (c == '\n') {
+                return out.toByteArray();
+            }
+            if (out.size() <= max) {
+                out.write(c);
+            }
+            if (out.size() > max) {
+                return out.toByteArray();
+            }
+        }
+        return any ? out.toByteArray() : null;
+    }
+
+    private void lines(InputStream in, String location, Hints h, long first, Sink sink, Cursor cursor) throws IOException {
+        LineReader reader = new LineReader(in, limits.maxRecordBytes());
+        long lineNo = 0;
+        long position = 0;
+        LineReader.Line line;
+        while ((line = reader.next()) != null) {
+            lineNo++;
+            if (line.blank()) {
+                continue;
+            }
+            long pos = position++;
+            cursor.position = pos;
+            if (pos < first) {
+                continue;
+            }
+            if (line.oversize()) {
+                sink.rejected(new RejectedRecord(location, pos, lineNo,
+                        "oversize record: line longer than " + limits.maxRecordBytes() + " bytes", new byte[0]));
+                continue;
+            }
+            JsonNode node;
+            try (JsonParser p = factory.createParser(line.bytes(), 0, line.length())) {
+                node = Json.wire().readTree(p);
+                if (p.nextToken() != null) {
+                    throw new JsonParseExceptionWrapper("trailing content after the JSON value");
+                }
+            } catch (JsonProcessingException | JsonParseExceptionWrapper e) {
+                sink.rejected(new RejectedRecord(location, pos, lineNo, "unparseable JSON: " + describe(e),
+                        rawRedacted(line.bytes(), line.length())));
+                continue;
+            }
+            records.handle(node, h, location, pos, lineNo, sink::event, sink::rejected);
+        }
+    }
+
+    private static final class JsonParseExceptionWrapper extends IOException {
+        JsonParseExceptionWrapper(String m) {
+            super(m);
+        }
+    }
+
+    private void document(InputStream in, String location, Hints h, long first, Sink sink, Cursor cursor) throws IOException {
+        long position = 0;
+        try (JsonParser p = factory.createParser(in)) {
+            JsonToken t;
+            while ((t = nextRoot(p, location, position, sink)) != null) {
+                if (t == JsonToken.START_ARRAY) {
+                    while (true) {
+                        JsonToken el = p.nextToken();
+                        if (el == JsonToken.END_ARRAY || el == null) {
+                            break;
+                        }
+                        long pos = position++;
+                        cursor.position = pos;
+                        readRecord(p, location, h, pos, first, sink);
+                    }
+                } else if (t == JsonToken.START_OBJECT) {
+                    position = object(p, location, h, position, first, sink, cursor);
+                } else {
+                    long pos = position++;
+                    cursor.position = pos;
+                    readRecord(p, location, h, pos, first, sink);
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // The JSON is broken here and cannot be resynchronized: say where, the source ends.
+            sink.rejected(new RejectedRecord(location, cursor.position, lineOf(e), "unparseable JSON: " + describe(e), new byte[0]));
+        }
+    }
+
+    private static JsonToken nextRoot(JsonParser p, String location, long position, Sink sink) throws IOException {
+        return p.nextToken();
+    }
+
+    /**
+     * A root object: streamed field by field so that a large {@code Events}/{@code traces} array is
+     * handled element by element; every other field is kept (bounded) to decide what the object is.
+     */
+    private long object(JsonParser p, String location, Hints h, long position, long first, Sink sink, Cursor cursor)
+            throws IOException {
+        ObjectNode envelope = Json.wire().createObjectNode();
+        boolean streamed = false;
+        long start = p.currentTokenLocation().getByteOffset();
+        long rootPos = position;
+        Hints eh = h;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            String norm = Fields.norm(name);
+            if (v == JsonToken.START_ARRAY && STREAMED_CONTAINERS.contains(norm)) {
+                streamed = true;
+                Hints ch = norm.equals("traces") ? eh.withCloud(io.grantwatch.model.Cloud.HUAWEI)
+                        : norm.equals("events") ? eh.withCloud(io.grantwatch.model.Cloud.ALIBABA) : eh;
+                while (true) {
+                    JsonToken el = p.nextToken();
+                    if (el == JsonToken.END_ARRAY || el == null) {
+                        break;
+                    }
+                    long pos = position++;
+                    cursor.position = pos;
+                    readRecord(p, location, ch, pos, first, sink);
+                }
+            } else {
+                envelope.set(name, Json.wire().readTree(p));
+                if (p.currentLocation().getByteOffset() - start > limits.maxRecordBytes() && !streamed) {
+                    sink.rejected(new RejectedRecord(location, rootPos, -1,
+                            "oversize record: more than " + limits.maxRecordBytes() + " bytes", new byte[0]));
+                    p.skipChildren();
+                    skipRestOfObject(p);
+                    return position + 1;
+                }
+            }
+        }
+        if (!streamed) {
+            long pos = position++;
+            cursor.position = pos;
+            if (pos >= first) {
+                records.handle(envelope, h, location, pos, -1, sink::event, sink::rejected);
+            }
+        }
+        return position;
+    }
+
+    private static void skipRestOfObject(JsonParser p) throws IOException {
+        int depth = 1;
+        JsonToken t;
+        while (depth > 0 && (t = p.nextToken()) != null) {
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                depth--;
+            }
+        }
+    }
+
+    private void readRecord(JsonParser p, String location, Hints h, long pos, long first, Sink sink) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        if (pos < first) {
+            p.skipChildren();
+            return;
+        }
+        JsonNode node = Json.wire().readTree(p);
+        long size = p.currentLocation().getByteOffset() - start;
+        if (size > limits.maxRecordBytes()) {
+            sink.rejected(new RejectedRecord(location, pos, -1,
+                    "oversize record: " + size + " bytes, more than " + limits.maxRecordBytes(), new byte[0]));
+            return;
+        }
+        records.handle(node, h, location, pos, -1, sink::event, sink::rejected);
+    }
+
+    private static long lineOf(JsonProcessingException e) {
+        return e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+    }
+
+    private static String describe(IOException e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        if (m == null) {
+            m = e.getClass().getSimpleName();
+        }
+        // Jackson quotes the offending token; it may be record content, so keep the message short and redacted.
+        m = m.replace('\n', ' ');
+        if (m.length() > 200) {
+            m = m.substring(0, 200) + "…";
+        }
+        String where = "";
+        if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+            where = " at line " + j.getLocation().getLineNr() + " column " + j.getLocation().getColumnNr();
+        }
+        String lower = m.toLowerCase(Locale.ROOT);
+        String prefix = lower.contains("utf-8") || lower.contains("utf8") ? "invalid UTF-8: " : "";
+        return prefix + Redactor.text(m) + where;
+    }
+
+    private byte[] rawRedacted(byte[] bytes, int len) {
+        int n = Math.min(len, limits.maxRejectedBytes());
+        String s = new String(bytes, 0, n, StandardCharsets.UTF_8);
+        return Redactor.text(s).getBytes(StandardCharsets.UTF_8);
+    }
+}

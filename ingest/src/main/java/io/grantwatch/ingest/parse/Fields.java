@@ -1,0 +1,148 @@
+package io.grantwatch.ingest.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.model.json.Json;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A lenient view of one JSON object, because the clouds are inconsistent: keys match whatever their
+ * case, underscores, dashes or stray spaces ({@code eventName}, {@code EventName}, {@code "trace_status "}),
+ * numbers and booleans read as text, an empty string reads as absent, and an object may arrive as a
+ * JSON-encoded string (CTS {@code request}/{@code response}/{@code user}). Built once per object level.
+ */
+final class Fields {
+    static final Fields EMPTY = new Fields(null, Map.of());
+
+    private final ObjectNode node;
+    private final Map<String, JsonNode> byKey;
+
+    private Fields(ObjectNode node, Map<String, JsonNode> byKey) {
+        this.node = node;
+        this.byKey = byKey;
+    }
+
+    static Fields of(JsonNode node) {
+        if (node == null || !node.isObject() || node.isEmpty()) {
+            return node != null && node.isObject() ? new Fields((ObjectNode) node, Map.of()) : EMPTY;
+        }
+        Map<String, JsonNode> map = new HashMap<>(node.size() * 2);
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            // First spelling wins: a record that repeats a key in two casings keeps its first value.
+            map.putIfAbsent(norm(e.getKey()), e.getValue());
+        }
+        return new Fields((ObjectNode) node, map);
+    }
+
+    /** lower case, without {@code _ - space .}: the form every lookup key is written in. */
+    static String norm(String key) {
+        StringBuilder sb = null;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean drop = c == '_' || c == '-' || c == ' ' || c == '.' || c == '\t';
+            boolean upper = c >= 'A' && c <= 'Z';
+            if (drop || upper || c > 127) {
+                if (sb == null) {
+                    sb = new StringBuilder(key.length());
+                    sb.append(key, 0, i);
+                }
+                if (!drop) {
+                    sb.append(Character.toLowerCase(c));
+                }
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? key : sb.toString();
+    }
+
+    boolean isEmpty() {
+        return byKey.isEmpty();
+    }
+
+    int size() {
+        return byKey.size();
+    }
+
+    ObjectNode node() {
+        return node;
+    }
+
+    boolean has(String normKey) {
+        JsonNode n = byKey.get(normKey);
+        return n != null && !n.isNull() && !(n.isTextual() && n.asText().isEmpty());
+    }
+
+    JsonNode raw(String normKey) {
+        return byKey.get(normKey);
+    }
+
+    /** Text of a scalar; null when absent, null, empty, or not a scalar. */
+    String text(String normKey) {
+        return text(byKey.get(normKey));
+    }
+
+    String text(String... normKeys) {
+        for (String k : normKeys) {
+            String v = text(byKey.get(k));
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    static String text(JsonNode n) {
+        if (n == null || n.isNull() || n.isContainerNode() || n.isMissingNode()) {
+            return null;
+        }
+        String s = n.isTextual() ? n.textValue() : n.asText();
+        if (s == null) {
+            return null;
+        }
+        String t = s.strip();
+        return t.isEmpty() ? null : t;
+    }
+
+    /** A nested object, also when sent as a JSON-encoded string (even doubly encoded). */
+    Fields obj(String normKey) {
+        return Fields.of(objectNode(byKey.get(normKey)));
+    }
+
+    static JsonNode objectNode(JsonNode n) {
+        for (int depth = 0; n != null && n.isTextual() && depth < 3; depth++) {
+            String s = n.textValue().strip();
+            if (s.isEmpty() || (s.charAt(0) != '{' && s.charAt(0) != '"')) {
+                return null;
+            }
+            try {
+                n = Json.wire().readTree(s);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return n != null && n.isObject() ? n : null;
+    }
+
+    /** A boolean sent as true/false, "true"/"false", 1/0. */
+    Boolean bool(String normKey) {
+        JsonNode n = byKey.get(normKey);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isBoolean()) {
+            return n.booleanValue();
+        }
+        String t = text(n);
+        if (t == null) {
+            return null;
+        }
+        return "true".equalsIgnoreCase(t) || "1".equals(t);
+    }
+
+    Iterable<Map.Entry<String, JsonNode>> entries() {
+        return node == null ? java.util.List.of() : node.properties();
+    }
+}

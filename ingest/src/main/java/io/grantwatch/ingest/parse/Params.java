@@ -1,0 +1,61 @@
+package io.grantwatch.ingest.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Request parameters for {@link io.grantwatch.model.AuditEvent#parameters()}: the top-level scalars,
+ * plus the scalars one object level down as {@code parent.child} (CTS wraps requests as
+ * {@code {"agency":{…}}}), redacted by key and by value. Bounded: at most {@value #MAX_ENTRIES}
+ * entries of at most {@value #MAX_VALUE} characters.
+ */
+final class Params {
+    static final int MAX_ENTRIES = 64;
+    static final int MAX_VALUE = 2048;
+
+    private Params() {
+    }
+
+    static Map<String, String> of(JsonNode request) {
+        if (request == null || !request.isObject() || request.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = request.properties().iterator(); it.hasNext() && out.size() < MAX_ENTRIES; ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isValueNode()) {
+                put(out, e.getKey(), e.getKey(), v);
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = request.properties().iterator(); it.hasNext() && out.size() < MAX_ENTRIES; ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isObject()) {
+                if (Redactor.isSecretKey(e.getKey())) {
+                    continue;
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> c = v.properties().iterator(); c.hasNext() && out.size() < MAX_ENTRIES; ) {
+                    Map.Entry<String, JsonNode> ce = c.next();
+                    if (ce.getValue().isValueNode()) {
+                        put(out, e.getKey() + "." + ce.getKey(), ce.getKey(), ce.getValue());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void put(Map<String, String> out, String name, String leafKey, JsonNode v) {
+        String text = Fields.text(v);
+        if (text == null) {
+            return;
+        }
+        if (text.length() > MAX_VALUE) {
+            text = text.substring(0, MAX_VALUE) + "…";
+        }
+        out.putIfAbsent(name, Redactor.value(leafKey, text));
+    }
+}

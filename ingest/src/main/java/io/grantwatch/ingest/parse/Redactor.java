@@ -1,0 +1,240 @@
+package io.grantwatch.ingest.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Redaction at the door. Nothing leaves ingest (topic, DLQ, stdout, stderr, logs) without passing
+ * here. Two rules, applied everywhere:
+ * <ul>
+ *   <li>by key name: values under secret-looking keys (access key secrets, security/session/auth
+ *   tokens, passwords, signatures, private keys, user data) become {@value #MASK}; access key ids keep
+ *   only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
+ *   <li>by value pattern inside any text, also JSON or XML embedded in a string: {@code key=value},
+ *   {@code "key":"value"}, {@code <Key>value</Key>} with a secret key, {@code Bearer …}, access key ids,
+ *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private keys, and base64 runs of 100+ characters.</li>
+ * </ul>
+ * Thread-safe and stateless.
+ */
+public final class Redactor {
+    public static final String MASK = "****";
+
+    private static final Set<String> NOT_SECRET = Set.of(
+            "ststokenplayeruid", "ststokenprincipalname", "nexttoken", "tokentype", "pagetoken",
+            "signatureversion", "signaturemethod", "signaturetype", "passwordpolicy", "passwordreuseprevention",
+            "passwordlength", "requirepasswordchange", "passwordresetrequired", "keyname", "keypairname");
+
+    private static final String KEYWORDS =
+            "secret|passw(?:or)?d|pwd|passphrase|token|signature|private_?key|adminpass|api_?key|credential_?value"
+                    + "|authorization|cookie|x-auth-token|x-subject-token|user_?data";
+    // key (possibly JSON-quoted, possibly backslash-escaped inside a JSON string) = / : value
+    private static final Pattern KEY_VALUE = Pattern.compile(
+            "(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.\\-]*(?:" + KEYWORDS + ")[A-Za-z0-9_.\\-]*)(\\\\*[\"'])?(\\s*[:=]\\s*)"
+                    + "(?:(\\\\*\")((?:(?!\\\\*\").){0,4096})(\\\\*\")|([^\\s\"'\\\\,&;}<>)\\]]+))");
+    private static final Pattern XML_SECRET = Pattern.compile(
+            "(?i)(<([A-Za-z0-9_:\\-]*(?:secret|password|token|signature|privatekey)[A-Za-z0-9_:\\-]*)\\s*>)[^<]*(</)");
+    private static final Pattern BEARER = Pattern.compile("\\b([Bb]earer|BEARER|Basic)(\\s+)([A-Za-z0-9._~+/=\\-]{12,})");
+    private static final Pattern AK_KEY_VALUE = Pattern.compile(
+            "(?i)(?<![A-Za-z0-9])((?:access_?key_?id|accesskey|access_key|akid|ak)\\\\*[\"']?\\s*[:=]\\s*\\\\*[\"']?)"
+                    + "([A-Za-z0-9.]{4})([A-Za-z0-9]{4,})");
+    private static final Pattern AK_VALUE = Pattern.compile("\\b(LTAI|STS\\.|HSTA|TMP\\.)[A-Za-z0-9]{6,}");
+    private static final Pattern TOKENS = Pattern.compile(
+            "CAIS[A-Za-z0-9+/=]{16,}|eyJ[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]*"
+                    + "|-----BEGIN[A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"
+                    + "|[A-Za-z0-9+/_=\\-]{100,}");
+    private static final Pattern PREFILTER = Pattern.compile(
+            "(?i)secret|passw|pwd|passphrase|token|signature|private|adminpass|api_?key|credential|authoriz|cookie|user_?data"
+                    + "|bearer|basic|ltai|sts\\.|hsta|tmp\\.|cais|eyj|access_?key|akid|ak[\"'=:]");
+
+    private Redactor() {
+    }
+
+    /** True when a value under this key is a secret and must never be written. */
+    public static boolean isSecretKey(String key) {
+        String k = Fields.norm(key);
+        if (NOT_SECRET.contains(k)) {
+            return false;
+        }
+        return k.contains("secret") || k.contains("password") || k.contains("passwd") || k.equals("pwd")
+                || k.endsWith("pwd") || k.contains("passphrase") || k.contains("token") || k.contains("signature")
+                || k.contains("privatekey") || k.equals("adminpass") || k.contains("apikey")
+                || k.equals("authorization") || k.equals("cookie") || k.equals("setcookie") || k.equals("userdata")
+                || k.equals("sk") || k.equals("credentialvalue") || k.equals("mfacode") || k.equals("otp");
+    }
+
+    /** True when a value under this key is an access key id, to be kept as a masked prefix. */
+    public static boolean isAccessKeyIdKey(String key) {
+        String k = Fields.norm(key);
+        return k.equals("accesskeyid") || k.equals("akid") || k.equals("ak") || k.equals("accesskey")
+                || k.equals("eventaccesskeyid");
+    }
+
+    /** {@code LTAI5tAbc…} → {@code LTAI****}; {@code STS.NUav…} → {@code STS.****}. */
+    public static String maskAccessKeyId(String id) {
+        if (id == null) {
+            return null;
+        }
+        String t = id.strip();
+        if (t.isEmpty()) {
+            return null;
+        }
+        if (t.startsWith("STS.") || t.startsWith("TMP.")) {
+            return t.substring(0, 4) + MASK;
+        }
+        return t.substring(0, Math.min(4, t.length())) + MASK;
+    }
+
+    /** A value as it may be written: masked when its key says secret or access key id, else text-redacted. */
+    public static String value(String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (isSecretKey(key)) {
+            return MASK;
+        }
+        if (isAccessKeyIdKey(key)) {
+            return maskAccessKeyId(value);
+        }
+        return text(value);
+    }
+
+    /** Redacts secrets inside free text (messages, parameters, embedded JSON/XML). Returns the same instance when clean. */
+    public static String text(String s) {
+        if (s == null || s.length() < 6) {
+            return s;
+        }
+        if (!PREFILTER.matcher(s).find() && !hasLongRun(s)) {
+            return s;
+        }
+        String r = s;
+        r = replaceKeyValues(r);
+        r = XML_SECRET.matcher(r).replaceAll("$1" + MASK + "$3");
+        r = BEARER.matcher(r).replaceAll("$1$2" + MASK);
+        r = AK_KEY_VALUE.matcher(r).replaceAll("$1$2" + MASK);
+        r = AK_VALUE.matcher(r).replaceAll("$1" + MASK);
+        r = TOKENS.matcher(r).replaceAll(MASK);
+        return r;
+    }
+
+    private static String replaceKeyValues(String s) {
+        Matcher m = KEY_VALUE.matcher(s);
+        if (!m.find()) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        int last = 0;
+        do {
+            String key = m.group(1);
+            if (!isSecretKey(stripQuotes(key))) {
+                continue;
+            }
+            sb.append(s, last, m.start());
+            sb.append(key);
+            if (m.group(2) != null) {
+                sb.append(m.group(2));
+            }
+            sb.append(m.group(3));
+            if (m.group(4) != null) {
+                sb.append(m.group(4)).append(MASK).append(m.group(6));
+            } else {
+                sb.append(MASK);
+            }
+            last = m.end();
+        } while (m.find());
+        sb.append(s, last, s.length());
+        return sb.toString();
+    }
+
+    private static String stripQuotes(String key) {
+        return key.replace("\\", "").replace("\"", "").replace("'", "");
+    }
+
+    private static boolean hasLongRun(String s) {
+        if (s.length() < 100) {
+            return false;
+        }
+        int run = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean b64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '+' || c == '/' || c == '_' || c == '=' || c == '-';
+            run = b64 ? run + 1 : 0;
+            if (run >= 100) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A redacted deep copy of a whole record (for the dead-letter topic): keys and text, also JSON inside strings. */
+    public static JsonNode tree(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode copy = node.deepCopy();
+        return redactInPlace(copy);
+    }
+
+    private static JsonNode redactInPlace(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode o = (ObjectNode) node;
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode v = o.get(name);
+                if (isSecretKey(name) && v != null && !v.isNull()) {
+                    o.put(name, MASK);
+                } else if (isAccessKeyIdKey(name) && v != null && v.isValueNode() && !v.isNull()) {
+                    o.put(name, maskAccessKeyId(v.asText()));
+                } else if (v != null) {
+                    o.set(name, redactInPlace(v));
+                }
+            }
+            return o;
+        }
+        if (node.isArray()) {
+            ArrayNode a = (ArrayNode) node;
+            for (int i = 0; i < a.size(); i++) {
+                a.set(i, redactInPlace(a.get(i)));
+            }
+            return a;
+        }
+        if (node.isTextual()) {
+            String t = node.textValue();
+            JsonNode inner = embeddedJson(t);
+            if (inner != null) {
+                return TextNode.valueOf(redactInPlace(inner).toString());
+            }
+            String r = text(t);
+            return r == t ? node : TextNode.valueOf(r);
+        }
+        return node;
+    }
+
+    private static JsonNode embeddedJson(String t) {
+        String s = t.strip();
+        if (s.length() < 2 || !((s.charAt(0) == '{' && s.endsWith("}")) || (s.charAt(0) == '[' && s.endsWith("]")))) {
+            return null;
+        }
+        try {
+            return io.grantwatch.model.json.Json.wire().readTree(s);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** Redacts a map of parameters (key rule + text rule), keeping order. */
+    public static Map<String, String> parameters(Map<String, String> params) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(text(k), value(k, v)));
+        return out;
+    }
+}
