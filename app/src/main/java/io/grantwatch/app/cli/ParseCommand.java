@@ -1,14 +1,38 @@
 package io.grantwatch.app.cli;
 
+import io.grantwatch.ingest.ParseRun;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** {@code grantwatch parse}: Parse audit files and print the normalized AuditEvents as JSON Lines. */
-@Command(name = "parse", mixinStandardHelpOptions = true, description = "Parse audit files and print the normalized AuditEvents as JSON Lines.")
+/**
+ * {@code grantwatch parse PATH…}: prints the normalized AuditEvents as JSON Lines on stdout and
+ * rejected input ({@code file#position (line n): reason}) on stderr. Exit 0 when it ran, 2 when a
+ * path cannot be used. The logic is {@link ParseRun} in the ingest module.
+ */
+@Command(name = "parse", mixinStandardHelpOptions = true,
+        description = "Parse ActionTrail / CTS audit files (any shape, gzip, folders recursively) and print the "
+                + "normalized AuditEvents as JSON Lines; malformed input goes to stderr with file and position.")
 public final class ParseCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Audit files or folders (read recursively).")
+    List<Path> paths;
+
     @Override
     public Integer call() {
-        System.err.println("grantwatch parse: not yet implemented");
-        return 1;
+        // Buffered UTF-8 stdout: parse may print millions of lines.
+        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+                false, StandardCharsets.UTF_8);
+        try {
+            return ParseRun.run(paths, out, System.err);
+        } finally {
+            out.flush();
+        }
     }
 }
