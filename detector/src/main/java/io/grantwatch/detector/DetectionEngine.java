@@ -244,6 +244,10 @@ public final class DetectionEngine {
                 continue;
             }
             Broken b = broken(change, s, w, catalog, c.getValue());
+            if (b != null && groupWide) {
+                b = new Broken(b.scenario, b.requirements, Certainty.POSSIBLE, 0.3, b.why + "; GrantWatch does not see who belongs to "
+                        + change.targetLabel() + " or uses it, so this says what needs it, not who is active", b.usedKeys);
+            }
             if (b != null) {
                 all.add(b);
                 ranking.add(new ScenarioCandidate(s.id(), ScenarioRanker.round(b.confidence), List.of(b.why)));

@@ -1,0 +1,82 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Finding;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The detector without Kafka, for {@code scan} and tests: the same engine, states in a map, IAM
+ * changes routed to the affected principal exactly as the topology routes them. Memory grows with
+ * the number of principals and findings, never with the number of events (each state is bounded by
+ * {@link DetectorSettings}). Feed events in event-time order ({@link ReorderBuffer} helps). Not thread-safe.
+ */
+public final class OfflineDetector {
+    private final DetectionEngine engine;
+    private final CatalogLookup catalog;
+    private final Map<String, PrincipalState> states = new HashMap<>();
+    private final InMemoryFindingBook book = new InMemoryFindingBook();
+    private final DetectorCounters counters = new DetectorCounters();
+    private final List<AuditEvent> unmapped = new ArrayList<>();
+    private final int unmappedKept;
+
+    public OfflineDetector(DetectorSettings settings, CatalogLookup catalog) {
+        this(settings, catalog, 1000);
+    }
+
+    public OfflineDetector(DetectorSettings settings, CatalogLookup catalog, int unmappedKept) {
+        this.engine = new DetectionEngine(settings);
+        this.catalog = catalog;
+        this.unmappedKept = unmappedKept;
+    }
+
+    /** Processes one event (and, for an IAM change, its effect on the affected principal); returns the findings emitted. */
+    public List<Finding> accept(AuditEvent event) {
+        List<Finding> out = new ArrayList<>();
+        String key = event.partitionKey();
+        Step step = engine.onEvent(states.get(key), event, catalog, book);
+        states.put(key, step.state());
+        counters.record(event, step);
+        out.addAll(step.emitted());
+        for (AuditEvent u : step.unmapped()) {
+            if (unmapped.size() < unmappedKept) {
+                unmapped.add(u);
+            }
+        }
+        Optional<IamChangeEvent> change = step.late() ? Optional.empty() : IamChanges.classify(event);
+        if (change.isPresent()) {
+            String target = change.get().targetKey();
+            Step c = engine.onChange(states.get(target), change.get(), catalog, book);
+            states.put(target, c.state());
+            counters.recordChange(c);
+            out.addAll(c.emitted());
+        }
+        return out;
+    }
+
+    /** Every finding's newest state, in first-seen order. */
+    public Collection<Finding> findings() {
+        return book.all();
+    }
+
+    public PrincipalState state(String key) {
+        return states.get(key);
+    }
+
+    public int principals() {
+        return states.size();
+    }
+
+    /** The first unmapped denials seen (bounded), the catalog's to-do list. */
+    public List<AuditEvent> unmapped() {
+        return List.copyOf(unmapped);
+    }
+
+    public DetectorCounters counters() {
+        return counters;
+    }
+}

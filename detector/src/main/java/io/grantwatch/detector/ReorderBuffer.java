@@ -1,0 +1,49 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Puts nearly-ordered events into event-time order with bounded memory: it holds at most
+ * {@code capacity} events and releases the oldest whenever it is full. Audit files are written in
+ * time chunks (ActionTrail and CTS name files by time), so input read file by file in name order
+ * is near-ordered; an event displaced by more than {@code capacity} positions comes out late and
+ * the engine's grace decides what happens to it.
+ */
+public final class ReorderBuffer {
+    private static final Comparator<AuditEvent> ORDER = Comparator.comparing(AuditEvent::eventTime).thenComparing(AuditEvent::eventId);
+    private final PriorityQueue<AuditEvent> queue = new PriorityQueue<>(ORDER);
+    private final int capacity;
+
+    public ReorderBuffer(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        this.capacity = capacity;
+    }
+
+    /** Adds an event; returns the events released (oldest first), empty while the buffer fills. */
+    public List<AuditEvent> offer(AuditEvent event) {
+        queue.add(event);
+        if (queue.size() <= capacity) {
+            return List.of();
+        }
+        return List.of(queue.poll());
+    }
+
+    /** Releases everything left, oldest first. */
+    public List<AuditEvent> drain() {
+        List<AuditEvent> out = new ArrayList<>(queue.size());
+        while (!queue.isEmpty()) {
+            out.add(queue.poll());
+        }
+        return out;
+    }
+
+    public int size() {
+        return queue.size();
+    }
+}
