@@ -1,0 +1,130 @@
+package io.grantwatch.alerts.channel;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers alerts to one channel: rate limit (every attempt takes a permit), digest when the
+ * batch exceeds the free permits (never drop), fit the payload under the channel's size limit
+ * (FULL → COMPACT → MINIMAL, then split), retry with full-jitter backoff honouring Retry-After.
+ * Progress is reported per accepted message, so a deferral after partial success resends nothing
+ * that was accepted.
+ */
+public final class ChannelSender {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelSender.class);
+
+    private final Channel channel;
+    private final RateLimiter limiter;
+    private final RetryPolicy retry;
+    private final DeliveryCounters counters;
+    private final Clock clock;
+
+    public ChannelSender(Channel channel, RetryPolicy retry, DeliveryCounters counters, Clock clock, long rateMarginMillis) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.retry = retry;
+        this.counters = counters;
+        this.clock = clock;
+        this.limiter = new RateLimiter(channel.limits(), rateMarginMillis, clock);
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /**
+     * @param alerts      alerts routed to this channel, in order
+     * @param onDelivered called with the idempotency keys of each accepted message
+     * @param onParked    called with the keys and reason when the channel refuses permanently
+     * @throws DeliveryDeferred when the retry budget runs out; accepted messages were reported
+     */
+    public void deliver(List<Alert> alerts, Consumer<List<String>> onDelivered, BiConsumer<List<String>, String> onParked)
+            throws DeliveryDeferred, InterruptedException {
+        if (alerts.isEmpty()) {
+            return;
+        }
+        List<List<Alert>> messages = new ArrayList<>();
+        int free = limiter.limited() ? limiter.available() : Integer.MAX_VALUE;
+        if (alerts.size() <= free) {
+            alerts.forEach(a -> messages.add(List.of(a)));
+        } else {
+            // keep one permit for the digest of the rest: over the limit we digest, never drop
+            int singles = Math.max(0, free - 1);
+            alerts.subList(0, singles).forEach(a -> messages.add(List.of(a)));
+            messages.add(List.copyOf(alerts.subList(singles, alerts.size())));
+            counters.add(channel.name(), "digests", 1);
+            counters.add(channel.name(), "digested", alerts.size() - singles);
+        }
+        long started = clock.millis();
+        for (List<Alert> m : messages) {
+            for (Fitted f : fit(m)) {
+                send(f, started, onDelivered, onParked);
+            }
+        }
+    }
+
+    record Fitted(List<Alert> alerts, AlertFormatter.Detail detail) {
+    }
+
+    /** Largest detail that fits the size limit; a digest that does not fit even minimal is split. */
+    List<Fitted> fit(List<Alert> alerts) {
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        for (AlertFormatter.Detail d : AlertFormatter.Detail.values()) {
+            if (channel.prepare(alerts, d, now).body().length <= channel.maxPayloadBytes()) {
+                return List.of(new Fitted(alerts, d));
+            }
+        }
+        if (alerts.size() == 1) {
+            // cannot happen with capped fields; deliver minimal and let the receiver judge
+            return List.of(new Fitted(alerts, AlertFormatter.Detail.MINIMAL));
+        }
+        int half = alerts.size() / 2;
+        List<Fitted> out = new ArrayList<>(fit(alerts.subList(0, half)));
+        out.addAll(fit(alerts.subList(half, alerts.size())));
+        return out;
+    }
+
+    private void send(Fitted f, long started, Consumer<List<String>> onDelivered, BiConsumer<List<String>, String> onParked)
+            throws DeliveryDeferred, InterruptedException {
+        List<String> keys = f.alerts().stream().map(Alert::idempotencyKey).toList();
+        for (int attempt = 0; ; attempt++) {
+            limiter.acquire();
+            Outbound out = channel.prepare(f.alerts(), f.detail(), Instant.ofEpochMilli(clock.millis()));
+            SendResult r = channel.send(out);
+            counters.add(channel.name(), "attempts", 1);
+            switch (r.kind()) {
+                case ACCEPTED -> {
+                    counters.add(channel.name(), "messages", 1);
+                    counters.add(channel.name(), "delivered", keys.size());
+                    onDelivered.accept(keys);
+                    return;
+                }
+                case PERMANENT -> {
+                    LOG.warn("channel {} refused {} alert(s) permanently: {}", channel.name(), keys.size(), r.reason());
+                    counters.add(channel.name(), "failed", keys.size());
+                    onParked.accept(keys, r.reason());
+                    return;
+                }
+                case RETRY -> {
+                    counters.add(channel.name(), "retried", 1);
+                    long pause = retry.pauseMillis(attempt, r.retryAfter());
+                    long spent = clock.millis() - started;
+                    if (attempt + 1 >= retry.maxAttempts() || spent + pause > retry.budget().toMillis()) {
+                        counters.add(channel.name(), "deferred", 1);
+                        throw new DeliveryDeferred("channel " + channel.name() + " did not accept after " + (attempt + 1)
+                                + " attempt(s): " + r.reason(), Duration.ofMillis(pause));
+                    }
+                    LOG.debug("channel {} attempt {} failed ({}), retrying in {} ms", channel.name(), attempt + 1, r.reason(), pause);
+                    clock.sleep(pause);
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.grantwatch.alerts.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+    /** Virtual time: sleeping advances the clock. */
+    static final class FakeClock implements Clock {
+        long now = 1_000_000;
+
+        @Override
+        public long millis() {
+            return now;
+        }
+
+        @Override
+        public void sleep(long millis) {
+            now += Math.max(millis, 0);
+        }
+    }
+
+    static int maxInAnyWindow(List<Long> times, long window) {
+        int max = 0;
+        for (int i = 0; i < times.size(); i++) {
+            int n = 0;
+            for (int j = i; j < times.size() && times.get(j) < times.get(i) + window; j++) {
+                n++;
+            }
+            max = Math.max(max, n);
+        }
+        return max;
+    }
+
+    @Test
+    void shouldHoldFeishuLimitsInEverySlidingWindowWhenBursty() throws Exception {
+        FakeClock clock = new FakeClock();
+        RateLimiter limiter = new RateLimiter(ChannelType.FEISHU.defaultLimits(), 0, clock);
+        Random rnd = new Random(42);
+        List<Long> grants = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            if (rnd.nextInt(4) == 0) {
+                clock.sleep(rnd.nextInt(3000));
+            }
+            limiter.acquire();
+            grants.add(clock.millis());
+        }
+        assertThat(maxInAnyWindow(grants, 1000)).isLessThanOrEqualTo(5);
+        assertThat(maxInAnyWindow(grants, 60_000)).isLessThanOrEqualTo(100);
+        // and it is not over-throttling: 400 grants need at least 3 full minutes, at most a little more
+        assertThat(grants.get(grants.size() - 1) - grants.get(0)).isLessThan(Duration.ofMinutes(6).toMillis());
+    }
+
+    @Test
+    void shouldReportFreePermitsWhenSomeUsed() throws Exception {
+        FakeClock clock = new FakeClock();
+        RateLimiter limiter = new RateLimiter(ChannelType.DINGTALK.defaultLimits(), 0, clock);
+        for (int i = 0; i < 15; i++) {
+            limiter.acquire();
+        }
+        assertThat(limiter.available()).isEqualTo(5);
+        for (int i = 0; i < 5; i++) {
+            limiter.acquire();
+        }
+        assertThat(limiter.available()).isZero();
+        assertThat(limiter.delayMillis()).isEqualTo(60_001);
+    }
+}
