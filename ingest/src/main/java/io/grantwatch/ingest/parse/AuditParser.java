@@ -51,10 +51,11 @@ public final class AuditParser {
 
     public AuditParser(IngestLimits limits) {
         this.limits = limits;
-        // The shared wire factory's settings, with the record bound as the string bound.
+        // The shared wire factory's settings; strings may not exceed a bound well above the record
+        // bound (a longer string would break the stream, a record merely over the bound is skipped).
         this.factory = Json.wire().getFactory().rebuild()
                 .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxStringLength(Math.max(limits.maxRecordBytes(), 1024))
+                        .maxStringLength((int) Math.min(Integer.MAX_VALUE, Math.max(4L * limits.maxRecordBytes(), 20_000_000L)))
                         .maxNestingDepth(200)
                         .build())
                 .build();
@@ -168,7 +169,8 @@ public final class AuditParser {
         if (s >= e) {
             return false;
         }
-        return (line[s] == '{' && line[e] == '}') || (line[s] == '[' && line[e] == ']');
+        // A one-line array is a document (its elements get their own positions), not JSON Lines.
+        return line[s] == '{' && line[e] == '}';
     }
 
     private static boolean isWs(byte b) {
@@ -228,6 +230,9 @@ public final class AuditParser {
             }
             records.handle(node, h, location, pos, lineNo, sink::event, sink::rejected);
         }
+        if (position == 0) {
+            sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
+        }
     }
 
     private static final class JsonParseExceptionWrapper extends IOException {
@@ -238,9 +243,10 @@ public final class AuditParser {
 
     private void document(InputStream in, String location, Hints h, long first, Sink sink, Cursor cursor) throws IOException {
         long position = 0;
+        long roots = 0;
         try (JsonParser p = factory.createParser(in)) {
             JsonToken t;
-            while ((t = nextRoot(p, location, position, sink)) != null) {
+            while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.START_ARRAY) {
                     while (true) {
                         JsonToken el = p.nextToken();
@@ -258,15 +264,15 @@ public final class AuditParser {
                     cursor.position = pos;
                     readRecord(p, location, h, pos, first, sink);
                 }
+                roots++;
+            }
+            if (roots == 0) {
+                sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
             }
         } catch (JsonProcessingException e) {
             // The JSON is broken here and cannot be resynchronized: say where, the source ends.
             sink.rejected(new RejectedRecord(location, cursor.position, lineOf(e), "unparseable JSON: " + describe(e), new byte[0]));
         }
-    }
-
-    private static JsonToken nextRoot(JsonParser p, String location, long position, Sink sink) throws IOException {
-        return p.nextToken();
     }
 
     /**

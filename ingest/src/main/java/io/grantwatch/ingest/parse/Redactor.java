@@ -37,7 +37,7 @@ public final class Redactor {
                     + "|authorization|cookie|x-auth-token|x-subject-token|user_?data";
     // key (possibly JSON-quoted, possibly backslash-escaped inside a JSON string) = / : value
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)(?<![A-Za-z0-9])([A-Za-z0-9_.\\-]*(?:" + KEYWORDS + ")[A-Za-z0-9_.\\-]*)(\\\\*[\"'])?(\\s*[:=]\\s*)"
+            "(?i)(?<![A-Za-z0-9:/])([A-Za-z0-9_.\\-]*(?:" + KEYWORDS + ")[A-Za-z0-9_.\\-]*)(\\\\*[\"'])?(\\s*[:=]\\s*)"
                     + "(?:(\\\\*\")((?:(?!\\\\*\").){0,4096})(\\\\*\")|([^\\s\"'\\\\,&;}<>)\\]]+))");
     private static final Pattern XML_SECRET = Pattern.compile(
             "(?i)(<([A-Za-z0-9_:\\-]*(?:secret|password|token|signature|privatekey)[A-Za-z0-9_:\\-]*)\\s*>)[^<]*(</)");
@@ -114,10 +114,9 @@ public final class Redactor {
         if (!PREFILTER.matcher(s).find() && !hasLongRun(s)) {
             return s;
         }
-        String r = s;
+        String r = BEARER.matcher(s).replaceAll("$1$2" + MASK);
         r = replaceKeyValues(r);
         r = XML_SECRET.matcher(r).replaceAll("$1" + MASK + "$3");
-        r = BEARER.matcher(r).replaceAll("$1$2" + MASK);
         r = AK_KEY_VALUE.matcher(r).replaceAll("$1$2" + MASK);
         r = AK_VALUE.matcher(r).replaceAll("$1" + MASK);
         r = TOKENS.matcher(r).replaceAll(MASK);

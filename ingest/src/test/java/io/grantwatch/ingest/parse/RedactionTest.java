@@ -1,0 +1,69 @@
+package io.grantwatch.ingest.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantwatch.ingest.Fixtures;
+import io.grantwatch.ingest.ParseRun;
+import io.grantwatch.model.AuditEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Secrets planted in every field never reach any output: stdout, stderr, rejected bytes. */
+class RedactionTest {
+
+    private static String runParse(String... fixtures) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ParseRun.run(java.util.Arrays.stream(fixtures).map(Fixtures::path).toList(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        return out.toString(StandardCharsets.UTF_8) + "\n" + err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldNeverPrintAPlantedSecretWhenParsing() {
+        String all = runParse("alibaba/secrets-planted.json", "huawei/secrets-planted.json", "alibaba/secrets-in-bad-records.jsonl");
+        assertThat(all).doesNotContain("SEKRET").doesNotContain("CAIS").doesNotContain("MII");
+        assertThat(all).contains("LTAI****").contains("HSTA****").contains("ram:PassRole").contains("ecs:cloudServers:create");
+    }
+
+    @Test
+    void shouldNeverKeepAPlantedSecretInRejectedBytes() {
+        Fixtures.Read r = Fixtures.read("alibaba/secrets-in-bad-records.jsonl");
+        assertThat(r.rejected()).hasSize(2);
+        for (var rej : r.rejected()) {
+            String bytes = new String(rej.bytes(), StandardCharsets.UTF_8);
+            assertThat(bytes).doesNotContain("SEKRET");
+            assertThat(rej.reason()).doesNotContain("SEKRET");
+        }
+        assertThat(new String(r.rejected().get(0).bytes(), StandardCharsets.UTF_8)).contains("\"foo\":\"bar\"").contains("LTAI****");
+    }
+
+    @Test
+    void shouldKeepUsefulParametersWhileMaskingSecretOnes() {
+        AuditEvent e = Fixtures.read("alibaba/secrets-planted.json").only();
+        assertThat(e.parameters()).containsEntry("AccessKeySecret", Redactor.MASK).containsEntry("Password", Redactor.MASK)
+                .containsEntry("Nested.name", "ok").containsEntry("Query", "a=1&Signature=****&b=2");
+        assertThat(e.parameters().get("Body")).isEqualTo("{\"password\":\"****\",\"x\":1}");
+        assertThat(e.errorMessage()).contains("Action: ram:PassRole").contains("password=****");
+        assertThat(e.iamAction()).isEqualTo("ram:PassRole");
+    }
+
+    @Test
+    void shouldRedactTextForms() {
+        assertThat(Redactor.text("x-auth-token: abcdef123")).isEqualTo("x-auth-token: ****");
+        assertThat(Redactor.text("<AccessKeySecret>abc</AccessKeySecret>")).isEqualTo("<AccessKeySecret>****</AccessKeySecret>");
+        assertThat(Redactor.text("{\\\"SecurityToken\\\":\\\"abc def\\\"}")).isEqualTo("{\\\"SecurityToken\\\":\\\"****\\\"}");
+        assertThat(Redactor.text("key LTAI5tAbCdEfGhIjKl used")).isEqualTo("key LTAI**** used");
+        assertThat(Redactor.text("stsTokenPlayerUid=12345")).isEqualTo("stsTokenPlayerUid=12345");
+        assertThat(Redactor.text("User: dave is not authorized to perform: iam:tokens:assume on x"))
+                .isEqualTo("User: dave is not authorized to perform: iam:tokens:assume on x");
+        assertThat(Redactor.maskAccessKeyId("STS.NUav87jQZ3eT9TTP18tYDuvSS")).isEqualTo("STS.****");
+        assertThat(List.of(Redactor.isSecretKey("accessKeySecret"), Redactor.isSecretKey("security_token"),
+                Redactor.isSecretKey("stsTokenPrincipalName"), Redactor.isSecretKey("PolicyName")))
+                .containsExactly(true, true, false, false);
+    }
+}
