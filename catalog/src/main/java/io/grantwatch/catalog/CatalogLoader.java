@@ -134,6 +134,9 @@ public final class CatalogLoader {
             entry = named[0];
             field = named[1];
             if (jme instanceof UnrecognizedPropertyException upe) {
+                // With records Jackson reports the end of the object; point at the misspelt key instead.
+                int textual = lineInText(new SourceFile(f.name(), f.text()), entry, field);
+                line = textual > 0 ? textual : line;
                 TreeSet<String> known = new TreeSet<>();
                 upe.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
                 message = "unknown field \"" + upe.getPropertyName() + "\" (expected one of: " + String.join(", ", known) + ")";
@@ -152,6 +155,22 @@ public final class CatalogLoader {
             message = "YAML syntax error: " + message;
         }
         return new CatalogProblem(f.name(), line, entry, field, message);
+    }
+
+    private static int lineInText(SourceFile src, String entry, String field) {
+        int space = entry.indexOf(' ');
+        String kind = space < 0 ? entry : entry.substring(0, space);
+        String id = space < 0 ? "" : entry.substring(space + 1);
+        int entryLine;
+        if (kind.equals("scenario") || kind.equals("requirement")) {
+            entryLine = src.lineOfId(id, 0);
+        } else if (kind.endsWith("]")) {
+            int b = kind.indexOf('[');
+            entryLine = src.lineOfListItem(kind.substring(0, b), Integer.parseInt(kind.substring(b + 1, kind.length() - 1)));
+        } else {
+            entryLine = 1;
+        }
+        return src.lineOfField(entryLine, field);
     }
 
     /** Walks the Jackson path through the tree: {@code scenarios[2].requirements[0].grnt} → entry + field. */

@@ -146,7 +146,7 @@ public final class CatalogValidator {
         for (int i = 0; i < s.signals().size(); i++) {
             String sig = s.signals().get(i);
             if (blank(sig) || !(SERVICE_API.matcher(sig).matches() || actionOk(cloud, sig))) {
-                add(src, src.lineOfField(line, "signals"), entry, "signals[" + i + "]",
+                add(src, src.lineOfField(line, "signals[" + i + "]"), entry, "signals[" + i + "]",
                         "bad signal \"" + sig + "\": expected " + actionShape(cloud) + " or Service/Api");
             }
         }
@@ -181,7 +181,7 @@ public final class CatalogValidator {
         for (int i = 0; i < r.covers().size(); i++) {
             String c = r.covers().get(i);
             if (!actionOk(cloud, c)) {
-                add(src, src.lineOfField(line, "covers"), entry, "covers[" + i + "]",
+                add(src, src.lineOfField(line, "covers[" + i + "]"), entry, "covers[" + i + "]",
                         "bad action syntax \"" + c + "\" for " + cloudName(cloud) + " (expected " + actionShape(cloud) + ")");
             }
         }
@@ -257,7 +257,7 @@ public final class CatalogValidator {
             }
             for (int j = 0; j < m.actions().size(); j++) {
                 if (!actionOk(cloud, m.actions().get(j))) {
-                    add(src, src.lineOfField(line, "actions"), entry, "actions[" + j + "]", "bad action syntax \""
+                    add(src, src.lineOfField(line, "actions[" + j + "]"), entry, "actions[" + j + "]", "bad action syntax \""
                             + m.actions().get(j) + "\" for " + cloudName(cloud) + " (expected " + actionShape(cloud) + ")");
                 }
             }
@@ -321,7 +321,7 @@ public final class CatalogValidator {
         }
         for (int j = 0; j < refs.size(); j++) {
             if (!requirements.containsKey(refs.get(j))) {
-                add(src, src.lineOfField(line, "requirements"), entry, "requirements[" + j + "]",
+                add(src, src.lineOfField(line, "requirements[" + j + "]"), entry, "requirements[" + j + "]",
                         "dangling reference: no requirement \"" + refs.get(j) + "\"");
             }
         }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * by the entry's id (or list position) and the field's name. Best effort: 0 means unknown.
  */
 final class SourceFile {
+    private static final Pattern LIST_INDEX = Pattern.compile("\\[(\\d+)]$");
     private final String name;
     private final List<String> lines;
 
@@ -70,6 +71,8 @@ final class SourceFile {
         if (entryLine <= 0 || fieldPath == null || fieldPath.isEmpty()) {
             return entryLine;
         }
+        Matcher idx = LIST_INDEX.matcher(fieldPath);
+        int index = idx.find() ? Integer.parseInt(idx.group(1)) : -1;
         String last = fieldPath.replaceAll("\\[\\d+]", "");
         int dot = last.lastIndexOf('.');
         last = dot >= 0 ? last.substring(dot + 1) : last;
@@ -79,13 +82,28 @@ final class SourceFile {
             String l = lines.get(i);
             Matcher m = p.matcher(l);
             if (m.matches()) {
-                return i + 1;
+                return index < 0 ? i + 1 : listItemAfter(i, index);
             }
             if (!l.isBlank() && l.trim().startsWith("- ") && indentOf(l) <= indent) {
                 break;
             }
         }
         return entryLine;
+    }
+
+    /** The index-th {@code - } item below the line {@code header} (0-based line index); the header's line if absent. */
+    private int listItemAfter(int header, int index) {
+        int seen = 0;
+        for (int i = header + 1; i < lines.size(); i++) {
+            String t = lines.get(i).trim();
+            if (!t.startsWith("- ")) {
+                break;
+            }
+            if (seen++ == index) {
+                return i + 1;
+            }
+        }
+        return header + 1;
     }
 
     private static int indentOf(String line) {
