@@ -1,0 +1,85 @@
+package io.grantwatch.detector.streams;
+
+import io.grantwatch.detector.DetectorSettings;
+import io.grantwatch.model.topic.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Typed, immutable settings of the detector. Kafka's own client settings pass through untouched in
+ * {@link #kafka} (they win over the defaults below, except the error handling that keeps poison
+ * records out of the way and in the dead-letter topic).
+ *
+ * @param applicationId    Kafka Streams application id (consumer group, internal topic prefix)
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param stateDir         where RocksDB state lives
+ * @param exactlyOnce      {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param threads          stream threads
+ * @param settings         the inference's windows, caps and grace
+ * @param kafka            further Kafka Streams / client settings, passed through
+ */
+public record DetectorConfig(
+        String applicationId,
+        String bootstrapServers,
+        Path stateDir,
+        boolean exactlyOnce,
+        int threads,
+        DetectorSettings settings,
+        Map<String, String> kafka) {
+
+    public DetectorConfig {
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(settings, "settings");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
+        kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
+    }
+
+    public static DetectorConfig defaults(String bootstrapServers) {
+        return new DetectorConfig("grantwatch-detector", bootstrapServers, null, true, 1, DetectorSettings.defaults(), Map.of());
+    }
+
+    public DetectorConfig withApplicationId(String id) {
+        return new DetectorConfig(id, bootstrapServers, stateDir, exactlyOnce, threads, settings, kafka);
+    }
+
+    public DetectorConfig withStateDir(Path dir) {
+        return new DetectorConfig(applicationId, bootstrapServers, dir, exactlyOnce, threads, settings, kafka);
+    }
+
+    public DetectorConfig withSettings(DetectorSettings s) {
+        return new DetectorConfig(applicationId, bootstrapServers, stateDir, exactlyOnce, threads, s, kafka);
+    }
+
+    public DetectorConfig withExactlyOnce(boolean eos) {
+        return new DetectorConfig(applicationId, bootstrapServers, stateDir, eos, threads, settings, kafka);
+    }
+
+    public DetectorConfig withKafka(Map<String, String> extra) {
+        return new DetectorConfig(applicationId, bootstrapServers, stateDir, exactlyOnce, threads, settings, extra);
+    }
+
+    /** The Kafka Streams properties: naming enforced, EOS v2, handlers that continue and feed the dead-letter topic ({@link DeadLetters}). */
+    public Properties toProperties(Topics topics) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        if (bootstrapServers != null) {
+            p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        }
+        if (stateDir != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        }
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        p.putAll(kafka);
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.detectorDlq().name());
+        return p;
+    }
+}

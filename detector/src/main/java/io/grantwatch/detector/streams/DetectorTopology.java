@@ -1,0 +1,115 @@
+package io.grantwatch.detector.streams;
+
+import io.grantwatch.detector.DetectionEngine;
+import io.grantwatch.detector.DetectorCounters;
+import io.grantwatch.detector.PrincipalState;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.json.JsonSerde;
+import io.grantwatch.model.topic.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detector topology.
+ *
+ * <p>Reads {@code audit-events} (key: {@link AuditEvent#partitionKey()}, value: AuditEvent JSON, Streams
+ * time = the event's time) and the compacted {@code catalog} topic (key: {@code scenario/<id>},
+ * {@code rules/<area>}, {@code manifest}; value: CatalogEntry JSON). Writes {@code findings}
+ * (compacted; key: finding id; value: Finding JSON, only when a finding changes) and
+ * {@code unmapped-denials} (key: principal; value: the AuditEvent no catalog entry explains).
+ * Poison records go to {@code detector-dlq} through Kafka's built-in handlers (see {@link DetectorConfig}).
+ *
+ * <pre>
+ * audit-events ─► read-audit-events ─┬─► keep-keyed-events ───────────────────────────────┐
+ *                                    └─► route-to-affected-principal ─► by-principal ─────┴─► merge-routed
+ *   ─► detect-missing-grants [principal-state, open-findings, catalog-entries(global)] ─► split-output-
+ *        ├─► take-finding ─► write-findings ─► findings
+ *        └─► take-unmapped ─► write-unmapped-denials ─► unmapped-denials
+ * catalog ─► read-catalog ─► update-catalog [catalog-entries]
+ * </pre>
+ *
+ * <p>Why the catalog is a global store read through the Processor API and not a GlobalKTable join:
+ * a denial is matched by exact action, then by action patterns, error code, API name, request
+ * hints and service fallback, and ranked against the activity signals of every scenario. That is a
+ * lookup over the whole catalog, not one key, so the detect processor reads the global store
+ * through an index rebuilt whenever the catalog changes ({@link CatalogHolder}); a single-key
+ * KStream–GlobalKTable join could only answer "the entry under this one key".
+ *
+ * <p>Why two paths in: an IAM change is logged under the administrator who made it, but it affects
+ * another principal; it is re-keyed to that principal and repartitioned ({@code by-principal}) so it
+ * meets that principal's state. Events already keyed by their principal (the ingest contract) skip
+ * the repartition.
+ */
+public final class DetectorTopology {
+    public static final String PRINCIPAL_STATE = "principal-state";
+    public static final String OPEN_FINDINGS = "open-findings";
+    public static final String CATALOG_ENTRIES = "catalog-entries";
+    public static final String BY_PRINCIPAL = "by-principal";
+
+    private DetectorTopology() {
+    }
+
+    public static Topology build(Topics topics, DetectorConfig config) {
+        return build(topics, config, new DetectorCounters());
+    }
+
+    public static Topology build(Topics topics, DetectorConfig config, DetectorCounters counters) {
+        Properties props = config.toProperties(topics);
+        props.putIfAbsent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // Built with the runtime config so that explicit naming of every internal resource is enforced here.
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+        Serde<String> keys = Topics.STRING;
+        Serde<AuditEvent> events = topics.auditEvents().valueSerde();
+        Serde<CatalogEntry> entries = topics.catalog().valueSerde();
+
+        CatalogHolder holder = new CatalogHolder();
+        StoreBuilder<KeyValueStore<String, CatalogEntry>> catalogStore =
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CATALOG_ENTRIES), keys, entries).withLoggingDisabled();
+        builder.addGlobalStore(catalogStore, topics.catalog().name(),
+                Consumed.with(keys, entries).withName("read-catalog"),
+                () -> new Processors.UpdateCatalog(CATALOG_ENTRIES, holder));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRINCIPAL_STATE), keys,
+                JsonSerde.of(PrincipalState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_FINDINGS), keys,
+                topics.findings().valueSerde()));
+
+        KStream<String, AuditEvent> in = builder.stream(topics.auditEvents().name(),
+                Consumed.with(keys, events).withTimestampExtractor(new EventTimeExtractor()).withName("read-audit-events"));
+        KStream<String, AuditEvent> keyed = in.process(Processors.KeepKeyed::new, Named.as("keep-keyed-events"));
+        KStream<String, AuditEvent> routed = in.process(Processors.RouteToPrincipal::new, Named.as("route-to-affected-principal"))
+                .repartition(Repartitioned.<String, AuditEvent>as(BY_PRINCIPAL).withKeySerde(keys).withValueSerde(events));
+
+        DetectionEngine engine = new DetectionEngine(config.settings());
+        KStream<String, DetectorOutput> out = keyed.merge(routed, Named.as("merge-routed"))
+                .process(() -> new Processors.Detect(engine, holder, counters, PRINCIPAL_STATE, OPEN_FINDINGS, CATALOG_ENTRIES),
+                        Named.as("detect-missing-grants"), PRINCIPAL_STATE, OPEN_FINDINGS);
+
+        out.split(Named.as("split-output-"))
+                .branch((k, v) -> v.finding() != null, Branched.withConsumer(s -> s
+                        .mapValues(DetectorOutput::finding, Named.as("take-finding"))
+                        .to(topics.findings().name(), Produced.with(keys, topics.findings().valueSerde()).withName("write-findings")),
+                        "findings"))
+                .branch((k, v) -> v.unmapped() != null, Branched.withConsumer(s -> s
+                        .mapValues(DetectorOutput::unmapped, Named.as("take-unmapped"))
+                        .to(topics.unmappedDenials().name(), Produced.with(keys, topics.unmappedDenials().valueSerde())
+                                .withName("write-unmapped-denials")),
+                        "unmapped"));
+        return builder.build(props);
+    }
+}

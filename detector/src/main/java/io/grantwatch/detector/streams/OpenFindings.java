@@ -1,0 +1,66 @@
+package io.grantwatch.detector.streams;
+
+import io.grantwatch.model.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Interactive queries over the {@code open-findings} store of this instance (each instance holds
+ * the findings of its own partitions; the HTTP API asks every instance or routes by key).
+ */
+public final class OpenFindings {
+    private final ReadOnlyKeyValueStore<String, Finding> store;
+
+    public OpenFindings(ReadOnlyKeyValueStore<String, Finding> store) {
+        this.store = store;
+    }
+
+    /** The local store of a running instance; throws Kafka's InvalidStateStoreException while it is not queryable. */
+    public static OpenFindings of(KafkaStreams streams) {
+        return new OpenFindings(streams.store(StoreQueryParameters.fromNameAndType(DetectorTopology.OPEN_FINDINGS,
+                QueryableStoreTypes.<String, Finding>keyValueStore())));
+    }
+
+    public Optional<Finding> get(String id) {
+        return Optional.ofNullable(store.get(id));
+    }
+
+    /** Every open finding of this instance, up to {@code limit}. */
+    public List<Finding> all(int limit) {
+        List<Finding> out = new ArrayList<>();
+        try (KeyValueIterator<String, Finding> it = store.all()) {
+            while (it.hasNext() && out.size() < limit) {
+                KeyValue<String, Finding> kv = it.next();
+                if (kv.value != null) {
+                    out.add(kv.value);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Open findings of one principal ({@code Principal.key()}), up to {@code limit}. */
+    public List<Finding> ofPrincipal(String principalKey, int limit) {
+        List<Finding> out = new ArrayList<>();
+        try (KeyValueIterator<String, Finding> it = store.all()) {
+            while (it.hasNext() && out.size() < limit) {
+                Finding f = it.next().value;
+                if (f != null && f.principal() != null && principalKey.equals(f.principal().key())) {
+                    out.add(f);
+                }
+            }
+        }
+        return out;
+    }
+
+    public long approximateCount() {
+        return store.approximateNumEntries();
+    }
+}

@@ -1,0 +1,176 @@
+package io.grantwatch.detector.streams;
+
+import io.grantwatch.detector.CatalogLookup;
+import io.grantwatch.detector.DetectionEngine;
+import io.grantwatch.detector.DetectorCounters;
+import io.grantwatch.detector.FindingBook;
+import io.grantwatch.detector.IamChangeEvent;
+import io.grantwatch.detector.IamChanges;
+import io.grantwatch.detector.PrincipalState;
+import io.grantwatch.detector.Step;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.catalog.CatalogEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** The topology's processors. Each only adapts records and stores to the pure engine. */
+final class Processors {
+    /** Header on records that carry an IAM change to the principal it affects. */
+    static final String ROUTE_HEADER = "grantwatch.route";
+    static final byte[] ROUTE_CHANGE = "iam-change".getBytes(StandardCharsets.UTF_8);
+
+    private Processors() {
+    }
+
+    /** Global-store updater: keeps the catalog entries and tells the holder to rebuild its index. */
+    static final class UpdateCatalog implements Processor<String, CatalogEntry, Void, Void> {
+        private final String storeName;
+        private final CatalogHolder holder;
+        private KeyValueStore<String, CatalogEntry> store;
+
+        UpdateCatalog(String storeName, CatalogHolder holder) {
+            this.storeName = storeName;
+            this.holder = holder;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(storeName);
+        }
+
+        @Override
+        public void process(Record<String, CatalogEntry> record) {
+            if (record.key() == null) {
+                return;
+            }
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                store.put(record.key(), record.value());
+            }
+            holder.markDirty();
+        }
+    }
+
+    /** Passes events already keyed by their principal (the ingest contract): no repartition needed. */
+    static final class KeepKeyed extends ContextualProcessor<String, AuditEvent, String, AuditEvent> {
+        @Override
+        public void process(Record<String, AuditEvent> record) {
+            AuditEvent e = record.value();
+            if (e != null && e.partitionKey().equals(record.key())) {
+                context().forward(record);
+            }
+        }
+    }
+
+    /**
+     * Keys what must move to another principal's partition: an IAM change goes to the principal it
+     * affects (marked with {@link #ROUTE_HEADER}); an event keyed other than by its principal goes to its own.
+     */
+    static final class RouteToPrincipal extends ContextualProcessor<String, AuditEvent, String, AuditEvent> {
+        @Override
+        public void process(Record<String, AuditEvent> record) {
+            AuditEvent e = record.value();
+            if (e == null) {
+                return;
+            }
+            if (!e.partitionKey().equals(record.key())) {
+                context().forward(record.withKey(e.partitionKey()).withHeaders(new RecordHeaders(record.headers().toArray())));
+            }
+            Optional<IamChangeEvent> change = IamChanges.classify(e);
+            if (change.isPresent()) {
+                RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+                headers.remove(ROUTE_HEADER);
+                headers.add(ROUTE_HEADER, ROUTE_CHANGE);
+                context().forward(new Record<>(change.get().targetKey(), e, record.timestamp(), headers));
+            }
+        }
+    }
+
+    /** Runs the engine against the principal's state and the open findings. */
+    static final class Detect extends ContextualProcessor<String, AuditEvent, String, DetectorOutput> {
+        private final DetectionEngine engine;
+        private final CatalogHolder holder;
+        private final DetectorCounters counters;
+        private final String stateStore;
+        private final String findingStore;
+        private final String catalogStore;
+        private KeyValueStore<String, PrincipalState> states;
+        private KeyValueStore<String, Finding> findings;
+        private ReadOnlyKeyValueStore<String, CatalogEntry> catalog;
+        private FindingBook book;
+
+        Detect(DetectionEngine engine, CatalogHolder holder, DetectorCounters counters, String stateStore, String findingStore,
+               String catalogStore) {
+            this.engine = engine;
+            this.holder = holder;
+            this.counters = counters;
+            this.stateStore = stateStore;
+            this.findingStore = findingStore;
+            this.catalogStore = catalogStore;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, DetectorOutput> context) {
+            super.init(context);
+            states = context.getStateStore(stateStore);
+            findings = context.getStateStore(findingStore);
+            catalog = context.getStateStore(catalogStore);
+            // Open findings stay in the store for interactive queries; a resolved one leaves it
+            // (its final state is on the compacted findings topic).
+            book = new FindingBook() {
+                @Override
+                public Finding get(String id) {
+                    return findings.get(id);
+                }
+
+                @Override
+                public void put(Finding f) {
+                    if (f.open()) {
+                        findings.put(f.id(), f);
+                    } else {
+                        findings.delete(f.id());
+                    }
+                }
+            };
+        }
+
+        @Override
+        public void process(Record<String, AuditEvent> record) {
+            AuditEvent e = record.value();
+            if (e == null || record.key() == null) {
+                return;
+            }
+            CatalogLookup lookup = holder.current(catalog);
+            Header route = record.headers().lastHeader(ROUTE_HEADER);
+            Step step;
+            if (route != null) {
+                Optional<IamChangeEvent> change = IamChanges.classify(e);
+                if (change.isEmpty() || !change.get().targetKey().equals(record.key())) {
+                    return;
+                }
+                step = engine.onChange(states.get(record.key()), change.get(), lookup, book);
+                counters.recordChange(step);
+            } else {
+                step = engine.onEvent(states.get(record.key()), e, lookup, book);
+                counters.record(e, step);
+            }
+            states.put(record.key(), step.state());
+            for (Finding f : step.emitted()) {
+                context().forward(new Record<>(f.id(), DetectorOutput.of(f), record.timestamp()));
+            }
+            for (AuditEvent u : step.unmapped()) {
+                context().forward(new Record<>(u.partitionKey(), DetectorOutput.of(u), record.timestamp()));
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.grantwatch.detector.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantwatch.detector.DetectorCounters;
+import io.grantwatch.detector.DetectorSettings;
+import io.grantwatch.detector.StreamsFixtures;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
+import io.grantwatch.model.Principal;
+import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.topic.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DetectorTopologyTest {
+    private static final Instant T0 = StreamsFixtures.T0;
+
+    private final Topics topics = Topics.withPrefix("t-");
+    private final DetectorCounters counters = new DetectorCounters();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, AuditEvent> audit;
+    private TestInputTopic<String, CatalogEntry> catalog;
+    private TestInputTopic<byte[], byte[]> rawAudit;
+    private TestOutputTopic<String, Finding> findings;
+    private TestOutputTopic<String, AuditEvent> unmapped;
+
+    @BeforeEach
+    void setUp() {
+        DetectorConfig config = DetectorConfig.defaults("unused:9092").withApplicationId("detector-test")
+                .withSettings(DetectorSettings.defaults().withGrace(Duration.ofMinutes(10)));
+        Topology topology = DetectorTopology.build(topics, config, counters);
+        Properties props = config.toProperties(topics);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/gw-detector-ttd");
+        driver = new TopologyTestDriver(topology, props, T0);
+        audit = driver.createInputTopic(topics.auditEvents().name(), Serdes.String().serializer(), topics.auditEvents().valueSerde().serializer());
+        rawAudit = driver.createInputTopic(topics.auditEvents().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        catalog = driver.createInputTopic(topics.catalog().name(), Serdes.String().serializer(), topics.catalog().valueSerde().serializer());
+        findings = driver.createOutputTopic(topics.findings().name(), Serdes.String().deserializer(), topics.findings().valueSerde().deserializer());
+        unmapped = driver.createOutputTopic(topics.unmappedDenials().name(), Serdes.String().deserializer(),
+                topics.unmappedDenials().valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private void publish(Catalog c, Instant at) {
+        for (Map.Entry<String, CatalogEntry> e : c.toEntries().entrySet()) {
+            catalog.pipeInput(e.getKey(), e.getValue(), at);
+        }
+    }
+
+    private void send(AuditEvent e) {
+        audit.pipeInput(e.partitionKey(), e, e.eventTime());
+    }
+
+    private KeyValueStore<String, Finding> openFindings() {
+        return driver.getKeyValueStore(DetectorTopology.OPEN_FINDINGS);
+    }
+
+    @Test
+    void shouldNameEveryProcessorAndStore() {
+        TopologyDescription d = DetectorTopology.build(topics, DetectorConfig.defaults("unused:9092")).describe();
+        String text = d.toString();
+        assertThat(text).contains("read-audit-events", "keep-keyed-events", "route-to-affected-principal", "by-principal",
+                "merge-routed", "detect-missing-grants", "write-findings", "write-unmapped-denials", "read-catalog",
+                DetectorTopology.PRINCIPAL_STATE, DetectorTopology.OPEN_FINDINGS, DetectorTopology.CATALOG_ENTRIES);
+        assertThat(text).doesNotContain("KSTREAM-", "KTABLE-");
+    }
+
+    @Test
+    void shouldWriteAFindingWhenADenialMeetsTheCatalog() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.dswPassRoleDenied("bob", T0.plusSeconds(1)));
+
+        List<KeyValue<String, Finding>> out = findings.readKeyValuesToList();
+        assertThat(out).hasSize(1);
+        Finding f = out.get(0).value;
+        assertThat(out.get(0).key).isEqualTo(f.id());
+        assertThat(f.kind()).isEqualTo(FindingKind.MISSING_GRANT);
+        assertThat(f.scenarioId()).isEqualTo("pai.dsw-role.custom");
+        assertThat(f.catalogVersion()).isEqualTo("v1");
+        assertThat(f.missing().get(0).grant().type()).isEqualTo(GrantType.PASS_ROLE);
+        assertThat(openFindings().get(f.id())).isNotNull();
+        assertThat(new OpenFindings(openFindings()).ofPrincipal(f.principal().key(), 10)).hasSize(1);
+    }
+
+    @Test
+    void shouldWriteOneFindingForAStormOf300IdenticalDenials() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        for (int i = 0; i < 300; i++) {
+            send(StreamsFixtures.dswPassRoleDenied("bob", T0.plusMillis(1000 + 50L * i)));
+        }
+        List<Finding> out = findings.readValuesToList();
+        assertThat(out).extracting(f -> f.evidence().count()).containsExactly(1L, 10L, 100L);
+        assertThat(out).extracting(Finding::id).containsOnly(out.get(0).id());
+        assertThat(openFindings().get(out.get(0).id()).evidence().count()).isEqualTo(300);
+    }
+
+    @Test
+    void shouldResolveWithTimeToGrantAndLeaveTheOpenStoreWhenTheCallLaterSucceeds() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.dswPassRoleDenied("bob", T0.plusSeconds(1)));
+        send(StreamsFixtures.ok("bob", T0.plusSeconds(301), "PaiDsw", "CreateInstance", null));
+
+        List<Finding> out = findings.readValuesToList();
+        assertThat(out).hasSize(2);
+        Finding resolved = out.get(1);
+        assertThat(resolved.status()).isEqualTo(FindingStatus.RESOLVED);
+        assertThat(resolved.timeToGrant()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(openFindings().get(resolved.id())).isNull();
+    }
+
+    @Test
+    void shouldRouteAnIamChangeToTheAffectedPrincipalAndPredictTheBreakage() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.ok("carol", T0.plusSeconds(1), "Eas", "CreateService", "eas:CreateService"));
+        send(StreamsFixtures.change("admin", T0.plusSeconds(60), "DetachPolicyFromUser",
+                Map.of("UserName", "carol", "PolicyName", "AliyunPAIEASFullAccess", "PolicyType", "System")));
+
+        List<Finding> out = findings.readValuesToList();
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.PREDICTED_BREAKAGE);
+            assertThat(f.principal().name()).isEqualTo("carol");
+            assertThat(f.change().actor()).isEqualTo("admin");
+            assertThat(f.missing().get(0).grant()).isEqualTo(Grant.systemPolicy("AliyunPAIEASFullAccess"));
+        });
+    }
+
+    @Test
+    void shouldWriteAnUnmappedDenialToItsOwnTopicAndCountIt() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        AuditEvent e = StreamsFixtures.denied("bob", T0.plusSeconds(1), "Ecs", "RunInstances", "ecs:RunInstances", "NoPermission");
+        send(e);
+
+        assertThat(unmapped.readValuesToList()).extracting(AuditEvent::eventId).containsExactly(e.eventId());
+        assertThat(findings.readValuesToList()).singleElement().extracting(Finding::kind).isEqualTo(FindingKind.UNMAPPED_DENIAL);
+        assertThat(counters.unmappedDenials()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldApplyANewCatalogVersionWithoutRestart() {
+        send(StreamsFixtures.denied("carol", T0.plusSeconds(1), "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+        assertThat(findings.readValuesToList()).singleElement().extracting(Finding::kind).isEqualTo(FindingKind.UNMAPPED_DENIAL);
+
+        publish(StreamsFixtures.catalog("v1"), T0.plusSeconds(2));
+        send(StreamsFixtures.denied("carol", T0.plusSeconds(3), "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+        Finding v1 = findings.readValuesToList().get(0);
+        assertThat(v1.kind()).isEqualTo(FindingKind.MISSING_GRANT);
+        assertThat(v1.catalogVersion()).isEqualTo("v1");
+
+        publish(StreamsFixtures.catalog("v2"), T0.plusSeconds(4));
+        send(StreamsFixtures.denied("dave", T0.plusSeconds(5), "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+        assertThat(findings.readValuesToList()).singleElement().extracting(Finding::catalogVersion).isEqualTo("v2");
+    }
+
+    @Test
+    void shouldKeepThePreviousCatalogWhileANewVersionIsHalfPublished() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.denied("carol", T0.plusSeconds(1), "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+        findings.readValuesToList();
+        // v2 arrives without its manifest (the publisher writes it last).
+        StreamsFixtures.catalog("v2").toEntries().entrySet().stream()
+                .filter(e -> !e.getKey().equals(CatalogEntry.MANIFEST_KEY))
+                .limit(2)
+                .forEach(e -> catalog.pipeInput(e.getKey(), e.getValue(), T0.plusSeconds(2)));
+        send(StreamsFixtures.denied("dave", T0.plusSeconds(3), "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+        assertThat(findings.readValuesToList()).singleElement().extracting(Finding::catalogVersion).isEqualTo("v1");
+    }
+
+    @Test
+    void shouldHandAPoisonRecordToTheDeadLetterHandlerAndKeepProcessing() {
+        // TopologyTestDriver does not capture dead-letter records (DetectorIT checks the topic on a real broker).
+        publish(StreamsFixtures.catalog("v1"), T0);
+        long before = DeadLetters.sent();
+        rawAudit.pipeInput("bad".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(1));
+        send(StreamsFixtures.dswPassRoleDenied("bob", T0.plusSeconds(2)));
+
+        assertThat(DeadLetters.sent()).isEqualTo(before + 1);
+        assertThat(findings.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void shouldCountEventsLaterThanTheGraceAndUseThoseWithinIt() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.ok("bob", T0.plus(Duration.ofMinutes(30)), "PaiDsw", "ListInstances", null));
+        send(StreamsFixtures.dswPassRoleDenied("bob", T0.plus(Duration.ofMinutes(25))));   // 5 min late: within grace
+        send(StreamsFixtures.dswPassRoleDenied("bob", T0.plus(Duration.ofMinutes(5))));    // 25 min late: beyond grace
+
+        List<Finding> out = findings.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(counters.late()).isEqualTo(1);
+        assertThat(openFindings().get(out.get(0).id()).evidence().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotResolveWhenTheSuccessIsOlderThanTheDenialThatArrivedFirst() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.dswPassRoleDenied("bob", T0.plusSeconds(120)));
+        send(StreamsFixtures.ok("bob", T0.plusSeconds(60), "PaiDsw", "CreateInstance", null));
+
+        assertThat(findings.readValuesToList()).singleElement().extracting(Finding::status).isEqualTo(FindingStatus.OPEN);
+    }
+
+    @Test
+    void shouldProcessAnEventKeyedOtherThanByItsPrincipal() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        AuditEvent e = StreamsFixtures.dswPassRoleDenied("bob", T0.plusSeconds(1));
+        audit.pipeInput("some-other-key", e, e.eventTime());
+
+        assertThat(findings.readValuesToList()).singleElement().extracting(Finding::kind).isEqualTo(FindingKind.MISSING_GRANT);
+        KeyValueStore<String, io.grantwatch.detector.PrincipalState> states = driver.getKeyValueStore(DetectorTopology.PRINCIPAL_STATE);
+        assertThat(states.get(e.partitionKey())).isNotNull();
+        assertThat(states.get("some-other-key")).isNull();
+    }
+
+    @Test
+    void shouldRankByActivityAcrossEventsOfTheSamePrincipal() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        Principal alice = StreamsFixtures.iamUser("alice");
+        send(StreamsFixtures.event(alice, T0.plusSeconds(1), "ModelArts", "CreateJobV2", null, io.grantwatch.model.Outcome.ALLOWED, null));
+        send(StreamsFixtures.event(alice, T0.plusSeconds(61), "OBS", "getObject", "obs:object:GetObject",
+                io.grantwatch.model.Outcome.DENIED, "403"));
+
+        assertThat(findings.readValuesToList()).singleElement().extracting(Finding::scenarioId).isEqualTo("modelarts.training");
+    }
+}
