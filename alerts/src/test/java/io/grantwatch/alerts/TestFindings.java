@@ -213,4 +213,21 @@ public final class TestFindings {
                                 "USER", all, all, null, SeedCitations.PASS_ROLE)),
                 0.5, List.of(), ev, new IamChange(all, T0, all, all, all, all), "v1", null, null, T0);
     }
+
+    /** {@code n} distinct findings across seed areas and principals (user-0 .. user-n-1). */
+    public static List<Finding> many(int n) {
+        List<Finding> base = all();
+        List<Finding> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Finding b = base.get(i % base.size());
+            Principal p = b.principal();
+            Principal q = new Principal(p.type(), p.id() + "-" + i, (p.name() == null ? "user" : p.name()) + "-" + i, p.accountId(),
+                    p.roleName() == null ? null : p.roleName() + "-" + i, p.sessionName(), p.issuer(), p.accessKeyId());
+            Grant g = b.missing().isEmpty() ? null : b.missing().get(0).grant();
+            out.add(new Finding(FindingIds.of(b.kind(), b.cloud(), q, b.scenarioId(), g), b.kind(), b.status(), b.cloud(), q,
+                    b.scenarioId(), b.scenarioTitle(), b.missing(), b.confidence(), b.ranking(), b.evidence(), b.change(),
+                    b.catalogVersion(), b.resolvedAt(), b.timeToGrant(), T0.plusSeconds(i)));
+        }
+        return out;
+    }
 }
