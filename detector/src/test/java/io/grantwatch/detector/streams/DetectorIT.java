@@ -1,0 +1,136 @@
+package io.grantwatch.detector.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grantwatch.detector.StreamsFixtures;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.topic.DlqHeaders;
+import io.grantwatch.model.topic.TopicSpec;
+import io.grantwatch.model.topic.Topics;
+import io.grantwatch.testkit.KafkaBroker;
+import io.grantwatch.testkit.KafkaTestScope;
+import io.grantwatch.testkit.WithKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The detector against a real broker: catalog + events in, findings out; a catalog change mid-stream; a poison record. */
+@WithKafka
+class DetectorIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path stateDir;
+
+    private DetectorRunner runner;
+
+    @AfterEach
+    void stop() {
+        if (runner != null) {
+            runner.close();
+        }
+    }
+
+    private DetectorRunner start(KafkaBroker kafka, KafkaTestScope scope) {
+        DetectorConfig config = DetectorConfig.defaults(kafka.bootstrapServers())
+                .withApplicationId(scope.name("detector"))
+                .withStateDir(stateDir)
+                .withKafka(Map.of("consumer.session.timeout.ms", "10000"));
+        runner = new DetectorRunner(scope.topics(), config);
+        runner.start();
+        await("detector RUNNING").atMost(WAIT).until(runner::running);
+        return runner;
+    }
+
+    private static void publish(KafkaBroker kafka, Topics topics, Catalog catalog) {
+        try (KafkaProducer<String, CatalogEntry> p = kafka.producer(topics.catalog())) {
+            for (Map.Entry<String, CatalogEntry> e : catalog.toEntries().entrySet()) {
+                p.send(new ProducerRecord<>(topics.catalog().name(), e.getKey(), e.getValue()));
+            }
+        }
+    }
+
+    private static void send(KafkaBroker kafka, Topics topics, AuditEvent... events) {
+        try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
+            for (AuditEvent e : events) {
+                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e));
+            }
+        }
+    }
+
+    @Test
+    void shouldWriteFindingsWhenCatalogAndEventsGoIn(KafkaBroker kafka, KafkaTestScope scope) {
+        Topics topics = scope.topics();
+        publish(kafka, topics, StreamsFixtures.catalog("v1"));
+        start(kafka, scope);
+        var t0 = StreamsFixtures.T0;
+        send(kafka, topics,
+                StreamsFixtures.dswPassRoleDenied("bob", t0),
+                StreamsFixtures.ok("carol", t0.plusSeconds(1), "Eas", "CreateService", "eas:CreateService"),
+                StreamsFixtures.change("admin", t0.plusSeconds(60), "DetachPolicyFromUser",
+                        Map.of("UserName", "carol", "PolicyName", "AliyunPAIEASFullAccess", "PolicyType", "System")),
+                StreamsFixtures.denied("dave", t0.plusSeconds(2), "Ecs", "RunInstances", "ecs:RunInstances", "NoPermission"));
+
+        List<ConsumerRecord<String, Finding>> out = kafka.readAtLeast(topics.findings(), 3, WAIT);
+        assertThat(out).extracting(r -> r.value().kind())
+                .contains(FindingKind.MISSING_GRANT, FindingKind.PREDICTED_BREAKAGE, FindingKind.UNMAPPED_DENIAL);
+        assertThat(out).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().id()));
+        assertThat(kafka.readAtLeast(topics.unmappedDenials(), 1, WAIT)).extracting(r -> r.value().action()).contains("RunInstances");
+        await("open findings queryable").atMost(WAIT).ignoreExceptions()
+                .until(() -> runner.openFindings().all(100).size() >= 2);
+    }
+
+    @Test
+    void shouldUseANewCatalogVersionPublishedMidStream(KafkaBroker kafka, KafkaTestScope scope) {
+        Topics topics = scope.topics();
+        publish(kafka, topics, StreamsFixtures.catalog("v1"));
+        start(kafka, scope);
+        var t0 = StreamsFixtures.T0;
+        send(kafka, topics, StreamsFixtures.denied("carol", t0, "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+        assertThat(kafka.readAtLeast(topics.findings(), 1, WAIT)).extracting(r -> r.value().catalogVersion()).containsExactly("v1");
+
+        publish(kafka, topics, StreamsFixtures.catalog("v2"));
+        // The global thread applies v2 asynchronously: keep denying (new principals) until a finding says v2.
+        await("a finding made with catalog v2").atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            send(kafka, topics, StreamsFixtures.denied("user" + System.nanoTime(), t0.plusSeconds(5), "Eas", "CreateService",
+                    "eas:CreateService", "NoPermission"));
+            return kafka.readAll(topics.findings(), WAIT).stream().anyMatch(r -> "v2".equals(r.value().catalogVersion()));
+        });
+        assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    @Test
+    void shouldDeadLetterAPoisonRecordAndKeepRunning(KafkaBroker kafka, KafkaTestScope scope) {
+        Topics topics = scope.topics();
+        publish(kafka, topics, StreamsFixtures.catalog("v1"));
+        start(kafka, scope);
+        TopicSpec<byte[], byte[]> raw = new TopicSpec<>(topics.auditEvents().name(), Topics.BYTES, Topics.BYTES, Map.of());
+        try (KafkaProducer<byte[], byte[]> p = kafka.producer(raw)) {
+            p.send(new ProducerRecord<>(raw.name(), "poison".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8)));
+        }
+        send(kafka, topics, StreamsFixtures.dswPassRoleDenied("bob", StreamsFixtures.T0));
+
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.readAtLeast(topics.detectorDlq(), 1, WAIT);
+        assertThat(dead).singleElement().satisfies(r -> {
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            assertThat(r.headers().lastHeader(DlqHeaders.EXCEPTION_CLASS)).isNotNull();
+            assertThat(r.headers().lastHeader(DlqHeaders.REASON)).isNotNull();
+        });
+        assertThat(kafka.readAtLeast(topics.findings(), 1, WAIT)).extracting(r -> r.value().kind()).contains(FindingKind.MISSING_GRANT);
+        assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+}
