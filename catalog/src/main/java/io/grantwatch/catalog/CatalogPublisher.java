@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,6 +170,7 @@ public final class CatalogPublisher {
             try {
                 admin.createTopics(List.of(t)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Created catalog topic {} with {}", topic.name(), topic.configs());
+                awaitLeader(admin, new TopicPartition(topic.name(), 0));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("Cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e);
@@ -178,6 +181,26 @@ public final class CatalogPublisher {
             throw new IllegalStateException("Interrupted while preparing " + topic.name(), e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach Kafka to prepare " + topic.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until the new partition's leader answers: an idempotent producer whose first batch hits a
+     * leader that is not serving yet can stall with out-of-order sequence errors. ListOffsets is
+     * served by the leader only.
+     */
+    private static void awaitLeader(Admin admin, TopicPartition tp) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Partition " + tp + " has no serving leader: " + e.getCause().getMessage(), e);
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
         }
     }
 
