@@ -49,11 +49,17 @@ public final class AlertPipeline implements AutoCloseable {
     private final DeliveryCounters counters;
     private final Supplier<Instant> now;
     private final ExecutorService pool;
-    private final Set<String> delivered = Collections.synchronizedSet(Collections.newSetFromMap(lru()));
+    private final SentLedger delivered;
     private final Set<String> published = Collections.synchronizedSet(Collections.newSetFromMap(lru()));
 
     public AlertPipeline(RemediationPlanner planner, Router router, MuteRules mutes, List<ChannelSender> senders,
             DeliveryCounters counters, Supplier<Instant> now) {
+        this(planner, router, mutes, senders, counters, now, new SentLedger());
+    }
+
+    public AlertPipeline(RemediationPlanner planner, Router router, MuteRules mutes, List<ChannelSender> senders,
+            DeliveryCounters counters, Supplier<Instant> now, SentLedger ledger) {
+        this.delivered = ledger;
         this.planner = planner;
         this.router = router;
         this.mutes = mutes;
@@ -90,7 +96,7 @@ public final class AlertPipeline implements AutoCloseable {
                 continue;
             }
             for (String ch : router.channelsFor(f)) {
-                if (!delivered.contains(ch + "|" + a.idempotencyKey())) {
+                if (!delivered.contains(ch, a.idempotencyKey())) {
                     perChannel.computeIfAbsent(ch, k -> new ArrayList<>()).add(a);
                 } else {
                     counters.add(ch, "resendsAvoided", 1);
@@ -102,11 +108,9 @@ public final class AlertPipeline implements AutoCloseable {
             ChannelSender sender = senders.get(e.getKey());
             futures.add(pool.submit(() -> {
                 sender.deliver(e.getValue(),
-                        keys -> keys.forEach(k -> delivered.add(e.getKey() + "|" + k)),
-                        (keys, reason) -> keys.forEach(k -> {
-                            park.park(e.getKey(), reason, byKey.get(k), k);
-                            delivered.add(e.getKey() + "|" + k);
-                        }));
+                        keys -> delivered.record(e.getKey(), keys),
+                        // parked alerts are not recorded as sent: until the park record is flushed they may be retried
+                        (keys, reason) -> keys.forEach(k -> park.park(e.getKey(), reason, byKey.get(k), k)));
                 return null;
             }));
         }

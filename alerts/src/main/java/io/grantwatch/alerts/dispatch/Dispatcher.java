@@ -16,6 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -49,10 +58,11 @@ public final class Dispatcher implements Runnable, AutoCloseable {
      * @param topics           topic registry (findings in, remediations out)
      * @param parkedTopic      where permanently refused alerts go
      * @param retry            backoff between deferred batches
+     * @param ledgerTopic      compacted sent-ledger topic
      * @param kafkaOverrides   extra client settings (both consumer and producer), passed through
      */
-    public record Settings(String bootstrapServers, String groupId, Topics topics, String parkedTopic, RetryPolicy retry,
-            Map<String, Object> kafkaOverrides) {
+    public record Settings(String bootstrapServers, String groupId, Topics topics, String parkedTopic, String ledgerTopic,
+            RetryPolicy retry, Map<String, Object> kafkaOverrides) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             groupId = groupId == null ? "grantwatch-alerts" : groupId;
@@ -60,22 +70,26 @@ public final class Dispatcher implements Runnable, AutoCloseable {
             parkedTopic = parkedTopic == null
                     ? topics.findings().name().substring(0, topics.findings().name().length() - "findings".length()) + "alerts-parked"
                     : parkedTopic;
+            ledgerTopic = ledgerTopic == null ? parkedTopic.substring(0, parkedTopic.length() - "parked".length()) + "ledger"
+                    : ledgerTopic;
             retry = retry == null ? RetryPolicy.defaults() : retry;
             kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
         }
     }
 
     private final Settings settings;
-    private final AlertPipeline pipeline;
+    private final Function<SentLedger, AlertPipeline> pipelineFactory;
+    private AlertPipeline pipeline;
     private volatile boolean running = true;
     private volatile boolean crashed;
     private volatile Thread thread;
     private volatile KafkaConsumer<String, Finding> consumer;
     private volatile long committedRecords;
 
-    public Dispatcher(Settings settings, AlertPipeline pipeline) {
+    /** @param pipelineFactory builds the pipeline around the durable sent-ledger loaded at start */
+    public Dispatcher(Settings settings, Function<SentLedger, AlertPipeline> pipelineFactory) {
         this.settings = settings;
-        this.pipeline = pipeline;
+        this.pipelineFactory = pipelineFactory;
     }
 
     /** Runs on a new thread named {@code grantwatch-alerts-dispatcher}. */
@@ -115,11 +129,15 @@ public final class Dispatcher implements Runnable, AutoCloseable {
                 pc.put(k, v);
             }
         });
-        try (KafkaConsumer<String, Finding> c = new KafkaConsumer<>(cc, findings.keySerde().deserializer(), findings.valueSerde().deserializer());
+        ensureTopics();
+        try (KafkaSentLedger ledger = new KafkaSentLedger(settings.bootstrapServers(), settings.ledgerTopic(), settings.kafkaOverrides());
+             AlertPipeline p = pipelineFactory.apply(ledger);
+             KafkaConsumer<String, Finding> c = new KafkaConsumer<>(cc, findings.keySerde().deserializer(), findings.valueSerde().deserializer());
              KafkaProducer<String, Remediation> remProducer = new KafkaProducer<>(pc, remediations.keySerde().serializer(),
                      remediations.valueSerde().serializer());
              KafkaProducer<String, String> parkProducer = new KafkaProducer<>(pc, new StringSerializer(), new StringSerializer())) {
             consumer = c;
+            pipeline = p;
             c.subscribe(List.of(findings.name()));
             LOG.info("alerts dispatcher reading {} as group {}", findings.name(), settings.groupId());
             loop(c, remProducer, parkProducer);
@@ -191,6 +209,32 @@ public final class Dispatcher implements Runnable, AutoCloseable {
                 first.forEach(c::seek);
                 c.pause(c.assignment());
                 pausedUntil = System.currentTimeMillis() + pause;
+            }
+        }
+    }
+
+    /** The dispatcher's own topics (parked: plain; ledger: compacted); existing ones are kept. */
+    private void ensureTopics() {
+        Map<String, Object> ac = new HashMap<>(settings.kafkaOverrides());
+        ac.keySet().retainAll(AdminClientConfig.configNames());
+        ac.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        try (Admin admin = Admin.create(ac)) {
+            List<NewTopic> topics = List.of(new NewTopic(settings.parkedTopic(), Optional.empty(), Optional.empty()),
+                    new NewTopic(settings.ledgerTopic(), Optional.empty(), Optional.empty())
+                            .configs(Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(Duration.ofDays(14).toMillis()))));
+            for (var e : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    e.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + e.getKey(), ex.getCause());
+                    }
+                } catch (TimeoutException ex) {
+                    throw new IllegalStateException("topic " + e.getKey() + " not created within 30 s", ex);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptException(ex);
+                }
             }
         }
     }

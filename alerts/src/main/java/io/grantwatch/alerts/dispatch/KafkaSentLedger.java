@@ -1,0 +1,86 @@
+package io.grantwatch.alerts.dispatch;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sent-ledger on a compacted topic ({@code alerts-ledger}): key {@code channel|idempotencyKey},
+ * value the acceptance time. Written synchronously per accepted message; read whole at start-up.
+ */
+public final class KafkaSentLedger extends SentLedger implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSentLedger.class);
+    private final String topic;
+    private final KafkaProducer<String, String> producer;
+
+    public KafkaSentLedger(String bootstrapServers, String topic, Map<String, Object> overrides) {
+        this.topic = topic;
+        Map<String, Object> pc = new HashMap<>(overrides);
+        pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        pc.put(ProducerConfig.ACKS_CONFIG, "all");
+        pc.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        pc.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        pc.keySet().retainAll(ProducerConfig.configNames());
+        this.producer = new KafkaProducer<>(pc, new StringSerializer(), new StringSerializer());
+        Map<String, Object> cc = new HashMap<>(overrides);
+        cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        cc.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cc.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cc.keySet().retainAll(ConsumerConfig.configNames());
+        cc.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(cc, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && r.value() != null) {
+                        load(r.key());
+                    }
+                }
+            }
+        }
+        LOG.info("sent-ledger {} loaded with {} entries", topic, size());
+    }
+
+    @Override
+    public void record(String channel, Collection<String> keys) {
+        super.record(channel, keys);
+        String at = Long.toString(System.currentTimeMillis());
+        try {
+            for (Future<RecordMetadata> f : keys.stream().map(k -> producer.send(new ProducerRecord<>(topic, channel + "|" + k, at))).toList()) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (ExecutionException e) {
+            // the message was delivered; a lost ledger entry costs at most one duplicate after a crash
+            LOG.warn("sent-ledger write failed: {}", e.getCause().toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
