@@ -32,12 +32,13 @@ public final class Classifier {
             "(?i)^(InvalidAccessKeyId|InvalidSecurityToken|SignatureDoesNotMatch|InvalidAuthorization"
                     + "|IncompleteSignature|InvalidAccessKeySecret|SecurityTokenExpired|InvalidAccessKey"
                     + "|MissingSecurityToken|InvalidToken|TokenExpired|APIGW\\.0301|APIGW\\.0303)([.:].*)?$");
-    private static final Pattern AUTHZ_MESSAGE = Pattern.compile(
-            "(?i)not authorized to|is not authorized|you are not authorized|no permission|permission denied"
-                    + "|insufficient permission|permission is insufficient|do(?:es)? not have (?:the )?permission|have no permission"
-                    + "|policy doesn'?t allow|policy does not allow|correct permission code|access denied|forbidden operation"
-                    + "|explicit deny|not allowed to perform|unauthorized operation|lack (?:of )?permission|without permission"
-                    + "|authaction|action rejected by ram|not authorized");
+    // Phrases of authorization failures across RAM, OSS, PAI, MNS and Huawei IAM (lower case).
+    private static final String[] AUTHZ_PHRASES = {"not authorized", "no permission", "permission denied",
+        "insufficient permission", "permission is insufficient", "not have permission", "not have the permission",
+        "have no permission", "policy doesn't allow", "policy doesnt allow", "policy does not allow",
+        "correct permission code", "access denied", "forbidden operation", "explicit deny", "not allowed to perform",
+        "unauthorized operation", "lack of permission", "lack permission", "without permission", "authaction",
+        "action rejected by ram"};
     private static final Pattern EXPLICIT = Pattern.compile(
             "(?i)explicit(?:ly)?[ _-]?deny|explicitdeny|denied by (?:an )?explicit|access denied by bucket policy"
                     + "|0003-0000020[134]");
@@ -79,11 +80,27 @@ public final class Classifier {
     }
 
     public static boolean isAuthorizationMessage(String message) {
-        return message != null && AUTHZ_MESSAGE.matcher(message).find();
+        if (message == null) {
+            return false;
+        }
+        String lower = message.toLowerCase(Locale.ROOT);
+        for (String p : AUTHZ_PHRASES) {
+            if (lower.contains(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static boolean mentionsExplicitDeny(String text) {
-        return text != null && (EXPLICIT.matcher(text).find() || NO_PERMISSION_TYPE.matcher(text).find());
+        return text != null && mentionsExplicitDeny(text, text.toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean mentionsExplicitDeny(String text, String lower) {
+        if (!lower.contains("explicit") && !lower.contains("0003-0000020") && !lower.contains("bucket policy")) {
+            return false;
+        }
+        return EXPLICIT.matcher(text).find() || NO_PERMISSION_TYPE.matcher(text).find();
     }
 
     /**
@@ -110,12 +127,12 @@ public final class Classifier {
      * says authorization, FAILED otherwise. {@code warning} with HTTP 200 happens (VPC.0514).
      */
     public static Outcome huaweiOutcome(Integer httpCode, String rating, String errorCode, String message) {
-        boolean authzText = isAuthorizationMessage(message) || isDeniedCode(errorCode);
         if (httpCode != null && httpCode == 403) {
             return Outcome.DENIED;
         }
         if (httpCode != null && httpCode == 401) {
-            return authzText && !isAuthenticationCode(errorCode) ? Outcome.DENIED : Outcome.FAILED;
+            return !isAuthenticationCode(errorCode) && (isDeniedCode(errorCode) || isAuthorizationMessage(message))
+                    ? Outcome.DENIED : Outcome.FAILED;
         }
         String r = rating == null ? "" : rating.toLowerCase(Locale.ROOT);
         boolean failed = r.equals("warning") || r.equals("incident") || r.equals("error") || r.equals("failed")
@@ -126,7 +143,7 @@ public final class Classifier {
         if (isAuthenticationCode(errorCode)) {
             return Outcome.FAILED;
         }
-        return authzText ? Outcome.DENIED : Outcome.FAILED;
+        return isDeniedCode(errorCode) || isAuthorizationMessage(message) ? Outcome.DENIED : Outcome.FAILED;
     }
 
     /** The IAM action and resource a denial text names, first match wins, in the order of formats.md §1.4/§3. */
@@ -138,8 +155,9 @@ public final class Classifier {
             if (t == null || t.isEmpty()) {
                 continue;
             }
-            explicit |= mentionsExplicitDeny(t);
-            if (action == null) {
+            String lower = t.toLowerCase(Locale.ROOT);
+            explicit |= mentionsExplicitDeny(t, lower);
+            if (action == null && lower.contains("authaction")) {
                 Matcher m = AUTH_ACTION_XML.matcher(t);
                 if (m.find()) {
                     action = m.group(1);
@@ -153,7 +171,7 @@ public final class Classifier {
                     }
                 }
             }
-            if (action == null) {
+            if (action == null && t.contains("Action:")) {
                 Matcher m = RAM_ACTION.matcher(t);
                 if (m.find()) {
                     action = m.group(2);
@@ -162,7 +180,7 @@ public final class Classifier {
                     }
                 }
             }
-            if (action == null) {
+            if (action == null && lower.contains("no permission")) {
                 Matcher m = PAI.matcher(t);
                 if (m.find()) {
                     String arn = m.group(2);
@@ -173,7 +191,7 @@ public final class Classifier {
                     }
                 }
             }
-            if (action == null) {
+            if (action == null && lower.contains("perform")) {
                 Matcher m = HUAWEI_PERFORM.matcher(t);
                 if (m.find()) {
                     action = m.group(1);
@@ -183,13 +201,13 @@ public final class Classifier {
                     }
                 }
             }
-            if (action == null) {
+            if (action == null && lower.contains("allow")) {
                 Matcher m = POLICY_ALLOW.matcher(t);
                 if (m.find()) {
                     action = m.group(1);
                 }
             }
-            if (action == null) {
+            if (action == null && lower.contains("permission code")) {
                 Matcher m = PERMISSION_CODE.matcher(t);
                 if (m.find()) {
                     action = m.group(1);

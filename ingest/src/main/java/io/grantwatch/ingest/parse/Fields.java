@@ -36,8 +36,25 @@ final class Fields {
         return new Fields((ObjectNode) node, map);
     }
 
+    // Jackson canonicalizes field names, so the same few hundred keys recur: remember their normal form.
+    // Bounded, because keys are attacker-controlled.
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> NORM_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int NORM_CACHE_MAX = 4096;
+
     /** lower case, without {@code _ - space .}: the form every lookup key is written in. */
     static String norm(String key) {
+        String cached = NORM_CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String n = computeNorm(key);
+        if (NORM_CACHE.size() < NORM_CACHE_MAX) {
+            NORM_CACHE.put(key, n);
+        }
+        return n;
+    }
+
+    private static String computeNorm(String key) {
         StringBuilder sb = null;
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);

@@ -37,7 +37,7 @@ public final class Redactor {
                     + "|authorization|cookie|x-auth-token|x-subject-token|user_?data";
     // key (possibly JSON-quoted, possibly backslash-escaped inside a JSON string) = / : value
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)(?<![A-Za-z0-9:/])([A-Za-z0-9_.\\-]*(?:" + KEYWORDS + ")[A-Za-z0-9_.\\-]*)(\\\\*[\"'])?(\\s*[:=]\\s*)"
+            "(?i)(?<![A-Za-z0-9:/_.\\-])([A-Za-z0-9_.\\-]{0,40}?(?:" + KEYWORDS + ")[A-Za-z0-9_.\\-]{0,40})(\\\\*[\"'])?(\\s*[:=]\\s*)"
                     + "(?:(\\\\*\")((?:(?!\\\\*\").){0,4096})(\\\\*\")|([^\\s\"'\\\\,&;}<>)\\]]+))");
     private static final Pattern XML_SECRET = Pattern.compile(
             "(?i)(<([A-Za-z0-9_:\\-]*(?:secret|password|token|signature|privatekey)[A-Za-z0-9_:\\-]*)\\s*>)[^<]*(</)");
@@ -50,9 +50,9 @@ public final class Redactor {
             "CAIS[A-Za-z0-9+/=]{16,}|eyJ[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]*"
                     + "|-----BEGIN[A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"
                     + "|[A-Za-z0-9+/_=\\-]{100,}");
-    private static final Pattern PREFILTER = Pattern.compile(
-            "(?i)secret|passw|pwd|passphrase|token|signature|private|adminpass|api_?key|credential|authoriz|cookie|user_?data"
-                    + "|bearer|basic|ltai|sts\\.|hsta|tmp\\.|cais|eyj|access_?key|akid|ak[\"'=:]");
+    private static final String[] KEY_TRIGGERS = {"secret", "passw", "pwd", "passphrase", "token", "signature",
+        "private", "adminpass", "apikey", "api_key", "credential", "authoriz", "cookie", "userdata", "user_data"};
+    private static final String[] AK_TRIGGERS = {"ltai", "sts.", "hsta", "tmp."};
 
     private Redactor() {
     }
@@ -111,16 +111,45 @@ public final class Redactor {
         if (s == null || s.length() < 6) {
             return s;
         }
-        if (!PREFILTER.matcher(s).find() && !hasLongRun(s)) {
+        // Cheap triggers first: the regexes below run only on strings that can hold what they look for.
+        String lower = s.toLowerCase(java.util.Locale.ROOT);
+        boolean keys = containsAny(lower, KEY_TRIGGERS) && (s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf('<') >= 0);
+        boolean bearer = lower.contains("bearer") || s.contains("Basic ");
+        boolean akKey = (lower.contains("access") || lower.contains("ak")) && (s.indexOf(':') >= 0 || s.indexOf('=') >= 0);
+        boolean akValue = containsAny(lower, AK_TRIGGERS);
+        boolean tokens = s.contains("CAIS") || s.contains("eyJ") || s.contains("-----BEGIN") || hasLongRun(s);
+        if (!(keys || bearer || akKey || akValue || tokens)) {
             return s;
         }
-        String r = BEARER.matcher(s).replaceAll("$1$2" + MASK);
-        r = replaceKeyValues(r);
-        r = XML_SECRET.matcher(r).replaceAll("$1" + MASK + "$3");
-        r = AK_KEY_VALUE.matcher(r).replaceAll("$1$2" + MASK);
-        r = AK_VALUE.matcher(r).replaceAll("$1" + MASK);
-        r = TOKENS.matcher(r).replaceAll(MASK);
+        String r = s;
+        if (bearer) {
+            r = BEARER.matcher(r).replaceAll("$1$2" + MASK);
+        }
+        if (keys) {
+            r = replaceKeyValues(r);
+            if (r.indexOf('<') >= 0) {
+                r = XML_SECRET.matcher(r).replaceAll("$1" + MASK + "$3");
+            }
+        }
+        if (akKey) {
+            r = AK_KEY_VALUE.matcher(r).replaceAll("$1$2" + MASK);
+        }
+        if (akValue) {
+            r = AK_VALUE.matcher(r).replaceAll("$1" + MASK);
+        }
+        if (tokens) {
+            r = TOKENS.matcher(r).replaceAll(MASK);
+        }
         return r;
+    }
+
+    private static boolean containsAny(String lower, String[] needles) {
+        for (String n : needles) {
+            if (lower.contains(n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String replaceKeyValues(String s) {
