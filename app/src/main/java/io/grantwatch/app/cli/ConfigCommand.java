@@ -1,14 +1,106 @@
 package io.grantwatch.app.cli;
 
+import io.grantwatch.app.config.ConfigException;
+import io.grantwatch.app.config.ConfigKeys;
+import io.grantwatch.app.config.ConfigLoader;
+import io.grantwatch.app.config.GrantWatchConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code grantwatch config}: Check a GrantWatch configuration file. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check a GrantWatch configuration file.")
-public final class ConfigCommand implements Callable<Integer> {
+/** {@code grantwatch config}: check a configuration file, list the keys, show the effective settings. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Check a GrantWatch configuration file, list the keys, or show the effective settings.",
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Keys.class, ConfigCommand.Show.class})
+public final class ConfigCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        System.err.println("grantwatch config: not yet implemented");
-        return 1;
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+
+    /** Exit 0 when valid, 1 when the file has problems (printed on stderr), 2 when it cannot be read. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate a configuration file: unknown keys and bad values are errors naming the key. "
+                    + "Exit 0 valid, 1 invalid, 2 unreadable.")
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "The YAML file to check.")
+        Path file;
+
+        @Option(names = "--with-env", description = "Also apply the GRANTWATCH_* environment, as run would.")
+        boolean withEnv;
+
+        @Override
+        public Integer call() {
+            if (!Files.isReadable(file)) {
+                spec.commandLine().getErr().println("grantwatch config check: cannot read " + file);
+                return 2;
+            }
+            try {
+                ConfigLoader.builder().file(file).env(withEnv ? System.getenv() : Map.of()).load();
+                spec.commandLine().getOut().println(file + ": OK");
+                return 0;
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println(file + ": " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true, description = "List every configuration key.")
+    static final class Keys implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--markdown", description = "As the Markdown table in README.md.")
+        boolean markdown;
+
+        @Override
+        public Integer call() {
+            if (markdown) {
+                spec.commandLine().getOut().print(ConfigKeys.markdownTable());
+            } else {
+                ConfigKeys.ALL.forEach(k -> spec.commandLine().getOut().printf("%-28s %-38s %s%n", k.name(),
+                        k.envName(), k.defaultValue().isEmpty() ? "-" : k.defaultValue()));
+                spec.commandLine().getOut().printf("%-28s %-38s %s%n", "kafka.*", "GRANTWATCH_KAFKA_*",
+                        "Kafka client settings, passed through");
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print the effective configuration (defaults, file, environment, --set); secrets redacted.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            try {
+                GrantWatchConfig config = options.loader().load();
+                spec.commandLine().getOut().println(Redaction.describe(config));
+                return 0;
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 1;
+            }
+        }
     }
 }

@@ -1,0 +1,144 @@
+package io.grantwatch.app.config;
+
+import io.grantwatch.app.config.ConfigKey.Type;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every GrantWatch configuration key, in one place. README.md's configuration table is generated
+ * from this list ({@code grantwatch config keys --markdown}); a test keeps the two in step.
+ *
+ * <p>Besides these keys, everything under {@code kafka.} passes through to the Kafka clients
+ * (producer, consumer, admin, Streams) with the prefix removed, e.g. {@code kafka.security.protocol}.
+ * Those names are checked against Kafka's own client config definitions.
+ */
+public final class ConfigKeys {
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final ConfigKey DATA_DIR = key("data.dir", Type.PATH, "~/.grantwatch",
+            "Where GrantWatch keeps state: embedded Kafka (kafka/), Streams state (streams/), ingest checkpoints, reports.");
+    public static final ConfigKey BOOTSTRAP_SERVERS = key("kafka.bootstrap.servers", Type.STRING, "",
+            "Kafka cluster to join (host:port,...). Empty: start the embedded single-node Kafka. "
+                    + "Env alias GRANTWATCH_BOOTSTRAP_SERVERS; flag --bootstrap-servers.");
+    public static final ConfigKey EMBEDDED_PORT = key("embedded.port", Type.PORT, "19092",
+            "Client port of the embedded Kafka on 127.0.0.1 (not 9092, which a local Kafka often has). Flag --kafka-port.");
+    public static final ConfigKey EMBEDDED_CONTROLLER_PORT = key("embedded.controller.port", Type.PORT, "19093",
+            "KRaft controller port of the embedded Kafka on 127.0.0.1. Flag --kafka-controller-port.");
+    public static final ConfigKey TOPICS_PREFIX = key("topics.prefix", Type.STRING, "",
+            "Prefix of every GrantWatch topic, for several deployments on one cluster.");
+    public static final ConfigKey TOPICS_PARTITIONS = key("topics.partitions", Type.INT, "3",
+            "Partitions of topics GrantWatch creates; the upper bound of detector parallelism.");
+    public static final ConfigKey TOPICS_REPLICATION = key("topics.replication", Type.INT, "-1",
+            "Replication factor of topics GrantWatch creates; -1 = the broker default (1 on the embedded Kafka).");
+    public static final ConfigKey HTTP_HOST = key("http.host", Type.STRING, "127.0.0.1",
+            "Address of the HTTP server (/healthz, /readyz, /metrics, API, dashboard).");
+    public static final ConfigKey HTTP_PORT = key("http.port", Type.PORT, "18080",
+            "Port of the HTTP server; 0 = any free port, -1 = no HTTP server. Flag --http-port.");
+    public static final ConfigKey DETECTOR_APPLICATION_ID = key("detector.application.id", Type.STRING,
+            "grantwatch-detector", "Kafka Streams application id of the detector (its consumer group).");
+    public static final ConfigKey DETECTOR_THREADS = key("detector.threads", Type.INT, "1",
+            "Kafka Streams threads of the detector in this process.");
+    public static final ConfigKey DETECTOR_EXACTLY_ONCE = key("detector.exactly.once", Type.BOOL, "true",
+            "Exactly-once processing (exactly_once_v2); false = at-least-once.");
+    public static final ConfigKey INGEST_WATCH = key("ingest.watch", Type.LIST, "",
+            "Folders to watch for ActionTrail / CTS files (JSON, JSON Lines, gzip), comma-separated or a YAML list.");
+    public static final ConfigKey CATALOG_DIR = key("catalog.dir", Type.PATH, "",
+            "Catalog data folder to publish instead of the bundled catalog.");
+    public static final ConfigKey ALERTS_CONSOLE = key("alerts.console", Type.BOOL, "true",
+            "Print findings and their remediations on the console (run).");
+    public static final ConfigKey ALERTS_CHANNELS = key("alerts.channels", Type.RAW, "",
+            "Alert channels (Slack, DingTalk, Feishu, WeCom, webhook, e-mail) as a YAML list; see \"Alert channels\".");
+    public static final ConfigKey REPORT_INTERVAL = key("report.interval", Type.DURATION, "24h",
+            "How often run writes a drift report (e.g. 30m, 24h, PT6H); 0 = never.");
+    public static final ConfigKey REPORT_DIR = key("report.dir", Type.PATH, "",
+            "Where scheduled reports are written; empty = <data.dir>/reports.");
+    public static final ConfigKey LOG_LEVEL = key("log.level", Type.STRING, "INFO",
+            "Log level of GrantWatch's own loggers (TRACE, DEBUG, INFO, WARN, ERROR).");
+
+    public static final List<ConfigKey> ALL = List.of(DATA_DIR, BOOTSTRAP_SERVERS, EMBEDDED_PORT,
+            EMBEDDED_CONTROLLER_PORT, TOPICS_PREFIX, TOPICS_PARTITIONS, TOPICS_REPLICATION, HTTP_HOST, HTTP_PORT,
+            DETECTOR_APPLICATION_ID, DETECTOR_THREADS, DETECTOR_EXACTLY_ONCE, INGEST_WATCH, CATALOG_DIR,
+            ALERTS_CONSOLE, ALERTS_CHANNELS, REPORT_INTERVAL, REPORT_DIR, LOG_LEVEL);
+
+    private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        for (ConfigKey key : ALL) {
+            BY_NAME.put(key.name(), key);
+        }
+    }
+
+    /** Kafka Streams' prefixes for settings of one of its clients or its internal topics. */
+    private static final List<String> KAFKA_CLIENT_PREFIXES = List.of("producer.", "consumer.", "main.consumer.",
+            "restore.consumer.", "global.consumer.", "admin.", "topic.");
+
+    private static final Set<String> KAFKA_CLIENT_NAMES = kafkaClientNames();
+
+    /** Key names whose values are secrets: never printed, never echoed in errors. */
+    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential|\\.key$|apikey).*");
+
+    private ConfigKeys() {
+    }
+
+    public static Optional<ConfigKey> find(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** True for {@code kafka.*} keys that are GrantWatch's own rather than client pass-through. */
+    public static boolean isKafkaPassThrough(String name) {
+        return name.startsWith(KAFKA_PREFIX) && !BY_NAME.containsKey(name);
+    }
+
+    /** Whether {@code name} (without {@code kafka.}) is a setting some Kafka client understands. */
+    public static boolean isKnownKafkaClientSetting(String name) {
+        if (KAFKA_CLIENT_NAMES.contains(name)) {
+            return true;
+        }
+        for (String prefix : KAFKA_CLIENT_PREFIXES) {
+            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static boolean isSecret(String name) {
+        return SECRET.matcher(name).matches();
+    }
+
+    private static Set<String> kafkaClientNames() {
+        Set<String> names = new TreeSet<>();
+        names.addAll(ProducerConfig.configNames());
+        names.addAll(ConsumerConfig.configNames());
+        names.addAll(AdminClientConfig.configNames());
+        names.addAll(StreamsConfig.configDef().names());
+        return names;
+    }
+
+    private static ConfigKey key(String name, Type type, String defaultValue, String doc) {
+        return new ConfigKey(name, type, defaultValue, doc);
+    }
+
+    /** The README table: key, environment variable, default, meaning. */
+    public static String markdownTable() {
+        StringBuilder out = new StringBuilder();
+        out.append("| Key | Environment | Default | Meaning |\n|---|---|---|---|\n");
+        for (ConfigKey key : ALL) {
+            out.append("| `").append(key.name()).append("` | `").append(key.envName()).append("` | ")
+                    .append(key.defaultValue().isEmpty() ? "" : "`" + key.defaultValue() + "`").append(" | ")
+                    .append(key.doc().replace("|", "\\|")).append(" |\n");
+        }
+        out.append("| `kafka.*` | `GRANTWATCH_KAFKA_*` | | Any Kafka client setting, passed through with the prefix removed "
+                + "(e.g. `kafka.security.protocol`, `kafka.sasl.mechanism`, `kafka.ssl.truststore.location`). |\n");
+        return out.toString();
+    }
+}

@@ -1,0 +1,96 @@
+package io.grantwatch.app.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.model.topic.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * GrantWatch's settings, typed and immutable, built by {@link ConfigLoader} from defaults, a YAML
+ * file, {@code GRANTWATCH_*} environment variables and flags (in that order; later wins).
+ *
+ * @param dataDir  root of local state
+ * @param kafka    cluster and client pass-through
+ * @param embedded the embedded broker (used when {@code kafka.bootstrapServers} is empty)
+ * @param topics   topic naming and sizing
+ * @param http     the HTTP server
+ * @param detector the Kafka Streams detector
+ * @param ingest   sources
+ * @param alerts   console and channels
+ * @param report   scheduled drift reports
+ * @param catalog  catalog override
+ * @param logLevel level of {@code io.grantwatch} loggers
+ */
+public record GrantWatchConfig(
+        Path dataDir,
+        Kafka kafka,
+        Embedded embedded,
+        TopicSettings topics,
+        Http http,
+        Detector detector,
+        Ingest ingest,
+        Alerts alerts,
+        Report report,
+        Catalog catalog,
+        String logLevel) {
+
+    /**
+     * @param bootstrapServers the cluster to join; empty means start the embedded broker
+     * @param client           Kafka client settings without the {@code kafka.} prefix (may hold secrets: never log)
+     */
+    public record Kafka(Optional<String> bootstrapServers, Map<String, String> client) {
+        public Kafka {
+            client = Map.copyOf(client);
+        }
+
+        public boolean embedded() {
+            return bootstrapServers.isEmpty();
+        }
+    }
+
+    public record Embedded(Path dataDir, int port, int controllerPort) {
+    }
+
+    /** @param replication -1 = broker default */
+    public record TopicSettings(String prefix, int partitions, short replication) {
+        public Topics registry() {
+            return Topics.withPrefix(prefix);
+        }
+    }
+
+    /** @param port 0 = any free port, -1 = disabled */
+    public record Http(String host, int port) {
+        public boolean enabled() {
+            return port >= 0;
+        }
+    }
+
+    public record Detector(String applicationId, int threads, boolean exactlyOnce, Path stateDir) {
+    }
+
+    public record Ingest(List<Path> watch, Path checkpointDir) {
+        public Ingest {
+            watch = List.copyOf(watch);
+        }
+    }
+
+    /** @param channels the raw channel list, validated by the alerts module (null when none) */
+    public record Alerts(boolean console, JsonNode channels) {
+    }
+
+    /** @param interval {@link Duration#ZERO} = no scheduled reports */
+    public record Report(Duration interval, Path dir) {
+    }
+
+    /** @param dir catalog data to publish instead of the bundled catalog */
+    public record Catalog(Optional<Path> dir) {
+    }
+
+    /** The defaults alone: what {@code grantwatch run} uses with no file, variables or flags. */
+    public static GrantWatchConfig defaults() {
+        return ConfigLoader.builder().load();
+    }
+}

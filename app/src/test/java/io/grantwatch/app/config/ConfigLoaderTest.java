@@ -1,0 +1,154 @@
+package io.grantwatch.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("grantwatch.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void shouldUseTheEmbeddedBrokerWhenNothingIsConfigured() {
+        GrantWatchConfig config = ConfigLoader.builder().load();
+
+        assertThat(config.kafka().embedded()).isTrue();
+        assertThat(config.embedded().port()).isEqualTo(19092);
+        assertThat(config.embedded().dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".grantwatch", "kafka"));
+        assertThat(config.http().port()).isEqualTo(18080);
+        assertThat(config.report().interval()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.topics().registry().auditEvents().name()).isEqualTo("audit-events");
+    }
+
+    @Test
+    void shouldLetFlagsWinOverEnvironmentAndEnvironmentOverFileWhenAllSetTheSameKey() throws IOException {
+        Path file = yaml("http:\n  port: 1111\ndetector:\n  threads: 2\ntopics: {partitions: 6}\n");
+
+        GrantWatchConfig config = ConfigLoader.builder().file(file)
+                .env(Map.of("GRANTWATCH_HTTP_PORT", "2222", "GRANTWATCH_DETECTOR_THREADS", "3", "PATH", "/usr/bin"))
+                .flag("http.port", 3333)
+                .load();
+
+        assertThat(config.http().port()).isEqualTo(3333);
+        assertThat(config.detector().threads()).isEqualTo(3);
+        assertThat(config.topics().partitions()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldPassKafkaClientSettingsThroughWhenPrefixedWithKafka() throws IOException {
+        Path file = yaml("kafka:\n  bootstrap.servers: b1:9092,b2:9092\n  security.protocol: SASL_SSL\n"
+                + "  sasl:\n    mechanism: SCRAM-SHA-512\n");
+
+        GrantWatchConfig config = ConfigLoader.builder().file(file)
+                .env(Map.of("GRANTWATCH_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/ts.jks")).load();
+
+        assertThat(config.kafka().embedded()).isFalse();
+        assertThat(config.kafka().bootstrapServers()).contains("b1:9092,b2:9092");
+        assertThat(config.kafka().client()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("ssl.truststore.location", "/etc/ts.jks")
+                .doesNotContainKey("bootstrap.servers");
+    }
+
+    @Test
+    void shouldAcceptTheShortBootstrapVariableWhenSet() {
+        GrantWatchConfig config = ConfigLoader.builder().env(Map.of("GRANTWATCH_BOOTSTRAP_SERVERS", "k:9092")).load();
+
+        assertThat(config.kafka().bootstrapServers()).contains("k:9092");
+    }
+
+    @Test
+    void shouldNameTheKeyWhenTheFileHasAnUnknownKey() throws IOException {
+        Path file = yaml("http:\n  prot: 8080\n");
+
+        assertThatThrownBy(() -> ConfigLoader.builder().file(file).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'http.prot'")
+                .hasMessageContaining(file.toString())
+                .extracting(e -> ((ConfigException) e).key()).isEqualTo("http.prot");
+    }
+
+    @Test
+    void shouldNameTheVariableWhenAnEnvironmentValueIsBad() {
+        assertThatThrownBy(() -> ConfigLoader.builder().env(Map.of("GRANTWATCH_HTTP_PORT", "eighty")).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'http.port'")
+                .hasMessageContaining("GRANTWATCH_HTTP_PORT")
+                .hasMessageContaining("not a whole number");
+    }
+
+    @Test
+    void shouldRejectAnUnknownKafkaClientSettingWhenMisspelled() {
+        assertThatThrownBy(() -> ConfigLoader.builder().sets(Map.of("kafka.security.protocl", "SSL")).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("security.protocl");
+    }
+
+    @Test
+    void shouldNotEchoTheValueWhenASecretKeyIsWrong() {
+        assertThatThrownBy(() -> ConfigLoader.builder()
+                .sets(Map.of("kafka.sasl.jaas.config", "x", "kafka.ssl.key.password", "hunter2", "http.port", "99999"))
+                .load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.port")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void shouldRejectAListWhereOneValueIsExpected() throws IOException {
+        Path file = yaml("http:\n  host: [a, b]\n");
+
+        assertThatThrownBy(() -> ConfigLoader.builder().file(file).load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'http.host'");
+    }
+
+    @Test
+    void shouldReadListsAndDurationsWhenGivenInEitherForm() throws IOException {
+        Path file = yaml("ingest:\n  watch: [/a, /b]\nreport:\n  interval: PT6H\n");
+
+        GrantWatchConfig fromFile = ConfigLoader.builder().file(file).load();
+        GrantWatchConfig fromEnv = ConfigLoader.builder()
+                .env(Map.of("GRANTWATCH_INGEST_WATCH", "/a,/b", "GRANTWATCH_REPORT_INTERVAL", "6h")).load();
+
+        assertThat(fromFile.ingest().watch()).containsExactly(Path.of("/a"), Path.of("/b"));
+        assertThat(fromEnv.ingest()).isEqualTo(fromFile.ingest());
+        assertThat(fromEnv.report().interval()).isEqualTo(Duration.ofHours(6)).isEqualTo(fromFile.report().interval());
+    }
+
+    @Test
+    void shouldRejectAnUnknownGrantWatchVariableWhenSet() {
+        assertThatThrownBy(() -> ConfigLoader.builder().env(Map.of("GRANTWATCH_HTTP_PROT", "1")).load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("GRANTWATCH_HTTP_PROT");
+    }
+
+    @Test
+    void shouldPointAtTheLineWhenTheYamlIsBroken() throws IOException {
+        Path file = yaml("http:\n  port: [1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.builder().file(file).load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("line");
+    }
+
+    @Test
+    void shouldDocumentEveryKeyInTheReadmeWhenTheTableIsGenerated() throws IOException {
+        Path readme = Path.of("..", "README.md");
+        String table = ConfigKeys.markdownTable();
+
+        assertThat(readme).exists();
+        assertThat(Files.readString(readme)).as("README.md configuration table; regenerate with "
+                + "`java -jar app/target/grantwatch.jar config keys --markdown`").contains(table);
+    }
+}
