@@ -2,8 +2,10 @@ package io.grantwatch.catalog;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -39,6 +41,9 @@ import java.util.stream.Stream;
 public final class CatalogLoader {
     static final String BUNDLED_DIR = "catalog/";
     static final String PROPERTIES = "catalog.properties";
+    /** The strict YAML mapper, plus duplicate-key detection: a repeated key would silently overwrite the first. */
+    private static final ObjectReader READER = Json.strictYaml().readerFor(CatalogArea.class)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
     private CatalogLoader() {
     }
@@ -97,7 +102,7 @@ public final class CatalogLoader {
         for (RawFile f : files) {
             SourceFile src = new SourceFile(f.name(), f.text());
             try {
-                CatalogArea area = Json.strictYaml().readValue(f.text(), CatalogArea.class);
+                CatalogArea area = READER.readValue(f.text());
                 if (area == null) {
                     problems.add(new CatalogProblem(f.name(), 0, "area ?", "", "empty file"));
                 } else {
@@ -133,6 +138,9 @@ public final class CatalogLoader {
             String[] named = nameEntry(tree, jme.getPath());
             entry = named[0];
             field = named[1];
+            if (entry.endsWith(" ?") && line > 0) {
+                entry = entryNear(f, line);
+            }
             if (jme instanceof UnrecognizedPropertyException upe) {
                 // With records Jackson reports the end of the object; point at the misspelt key instead.
                 int textual = lineInText(new SourceFile(f.name(), f.text()), entry, field);
@@ -151,10 +159,16 @@ public final class CatalogLoader {
                 message = "missing";
             }
         } else {
-            entry = "area ?";
-            message = "YAML syntax error: " + message;
+            entry = line > 0 ? entryNear(f, line) : "area ?";
+            message = (message.startsWith("Duplicate field") ? "" : "YAML syntax error: ") + message;
         }
         return new CatalogProblem(f.name(), line, entry, field, message);
+    }
+
+    /** Names the entry by the closest id above the line: requirement ids hold a slash, scenario ids a dot. */
+    private static String entryNear(RawFile f, int line) {
+        String id = new SourceFile(f.name(), f.text()).idAtOrBefore(line);
+        return id == null ? "area ?" : (id.contains("/") ? "requirement " : id.contains(".") ? "scenario " : "area ") + id;
     }
 
     private static int lineInText(SourceFile src, String entry, String field) {

@@ -38,6 +38,18 @@ final class SourceFile {
         return 0;
     }
 
+    /** The id of the closest {@code id:} at or above a line (1-based), or null. */
+    String idAtOrBefore(int line) {
+        Pattern p = Pattern.compile("^\\s*(-\\s+)?id:\\s*['\"]?([^'\"#]+?)['\"]?\\s*(#.*)?$");
+        for (int i = Math.min(line, lines.size()) - 1; i >= 0; i--) {
+            Matcher m = p.matcher(lines.get(i));
+            if (m.matches()) {
+                return m.group(2);
+            }
+        }
+        return null;
+    }
+
     /** Line of the index-th item of a top-level list such as {@code apis:}. */
     int lineOfListItem(String section, int index) {
         int start = -1;

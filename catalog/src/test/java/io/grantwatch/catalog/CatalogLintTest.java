@@ -93,6 +93,15 @@ class CatalogLintTest {
     }
 
     @Test
+    void shouldReportDuplicateKeyInsteadOfKeepingTheLastValue() throws IOException {
+        String text = edit("pai.yaml", "    holder: SERVICE_LINKED_ROLE\n", "    holder: SERVICE_LINKED_ROLE\n    holder: USER\n");
+        List<String> problems = lint();
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0)).isEqualTo("pai.yaml:" + nthLine(text, "    holder: USER", 1)
+                + ": requirement pai.service-linked-role/service-linked-role: Duplicate field 'holder'");
+    }
+
+    @Test
     void shouldReportInvalidEnumValue() throws IOException {
         String text = edit("pai.yaml", "    phase: ACTIVATION\n", "    phase: LATER\n");
         assertThat(lint()).containsExactly("pai.yaml:" + nthLine(text, "phase: LATER", 1)
@@ -125,7 +134,8 @@ class CatalogLintTest {
         String text = edit("modelarts-agency.yaml", "seed: 004_cae65db658487c65.txt\n", "seed: 004: x: y\n");
         List<String> problems = lint();
         assertThat(problems).hasSize(1);
-        assertThat(problems.get(0)).startsWith("modelarts-agency.yaml:").contains(": area ?: YAML syntax error: ");
+        assertThat(problems.get(0)).startsWith("modelarts-agency.yaml:" + nthLine(text, "seed: 004: x: y", 1) + ": ")
+                .contains(": area modelarts-agency: YAML syntax error: mapping values are not allowed here");
         assertThat(text).isNotEmpty();
     }
 

@@ -106,6 +106,29 @@ class SeedCoverageTest {
     }
 
     @Test
+    void shouldRepresentEveryModuleAndDependentServiceRowOfThePaiSeed() throws IOException {
+        String text = seed(S000);
+        List<String> headings = new ArrayList<>(PAI_SECTIONS.keySet());
+        Pattern bullet = Pattern.compile("(?m)^\\s*•\\s*((?:PAIモジュール|依存クラウドサービス): .+|RAMユーザーまたはRAMロールにMaxComputeへのアクセス権限を付与)\\s*$");
+        SoftAssertions soft = new SoftAssertions();
+        int rows = 0;
+        for (int i = 0; i < headings.size(); i++) {
+            int start = lineStart(text, headings.get(i), 0);
+            int end = i + 1 < headings.size() ? lineStart(text, headings.get(i + 1), start + 1) : text.length();
+            Matcher m = bullet.matcher(text.substring(start, end));
+            Scenario s = scenario(PAI_SECTIONS.get(headings.get(i)));
+            while (m.find()) {
+                rows++;
+                String cited = headings.get(i) + " > " + m.group(1).strip();
+                soft.assertThat(s.requirements()).as("%s has a requirement citing %s", s.id(), cited)
+                        .anySatisfy(r -> assertThat(r.citation().section()).startsWith(cited));
+            }
+        }
+        soft.assertAll();
+        assertThat(rows).as("module and dependent-service rows in 000").isEqualTo(22);
+    }
+
+    @Test
     void shouldHoldEveryPolicyAndActionOfTheDswRoleSeedUnderItsScenario() throws IOException {
         SoftAssertions soft = new SoftAssertions();
         int found = checkSections(soft, seed(S003), DSW_ROLE_SECTIONS);
