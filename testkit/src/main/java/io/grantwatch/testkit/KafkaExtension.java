@@ -55,7 +55,12 @@ public final class KafkaExtension implements ParameterResolver {
         }
         KafkaTestScope scope = KafkaTestScope.of("t" + COUNTER.incrementAndGet() + "-" + safe + "-");
         if (settings.createTopics()) {
-            broker.createTopics(settings.partitions(), scope.topics().all().toArray(new TopicSpec<?, ?>[0]));
+            Topics topics = scope.topics();
+            // The catalog has one partition, as in production: its manifest is the last record readers see.
+            broker.createTopics(1, topics.catalog());
+            broker.createTopics(settings.partitions(), topics.all().stream()
+                    .filter(spec -> !spec.name().equals(topics.catalog().name()))
+                    .toArray(TopicSpec<?, ?>[]::new));
         }
         return scope;
     }

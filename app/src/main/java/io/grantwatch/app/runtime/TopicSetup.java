@@ -35,16 +35,18 @@ public final class TopicSetup {
     }
 
     /**
-     * @param partitions  partitions of each new topic (the detector's parallelism limit)
+     * @param partitions  partitions of each new topic but {@code catalog}, which has one (the detector's parallelism limit)
      * @param replication replication factor of new topics; -1 means the broker's default
      * @return the names of the topics this call created
      */
     public static List<String> ensure(Admin admin, Topics topics, int partitions, short replication, Duration timeout) {
         List<NewTopic> wanted = new ArrayList<>();
         for (TopicSpec<?, ?> spec : topics.all()) {
+            // The catalog is one ordered stream: its manifest must be the last record every reader sees.
+            int count = spec.name().equals(topics.catalog().name()) ? 1 : partitions;
             NewTopic topic = replication > 0
-                    ? new NewTopic(spec.name(), partitions, replication)
-                    : new NewTopic(spec.name(), Optional.of(partitions), Optional.empty());
+                    ? new NewTopic(spec.name(), count, replication)
+                    : new NewTopic(spec.name(), Optional.of(count), Optional.empty());
             wanted.add(topic.configs(spec.configs()));
         }
         List<String> created = new ArrayList<>();

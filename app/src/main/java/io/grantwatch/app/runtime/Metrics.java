@@ -1,0 +1,92 @@
+package io.grantwatch.app.runtime;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's meter registry, scraped at {@code /metrics} in Prometheus text format: JVM and
+ * process meters, Kafka client and Streams metrics (Micrometer's Kafka binders, tagged with the
+ * component), and GrantWatch's own counters registered by the components.
+ */
+public final class Metrics implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> binders = new ArrayList<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public Metrics() {
+        registry.config().commonTags("application", "grantwatch");
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void bindProducer(Producer<?, ?> producer, String component) {
+        bind(new KafkaClientMetrics(producer, Tags.of("component", component)));
+    }
+
+    public void bindConsumer(Consumer<?, ?> consumer, String component) {
+        bind(new KafkaClientMetrics(consumer, Tags.of("component", component)));
+    }
+
+    public void bindAdmin(AdminClient admin, String component) {
+        bind(new KafkaClientMetrics(admin, Tags.of("component", component)));
+    }
+
+    public void bindStreams(KafkaStreams streams, String component) {
+        bind(new KafkaStreamsMetrics(streams, Tags.of("component", component)));
+    }
+
+    private synchronized void bind(KafkaClientMetrics metrics) {
+        metrics.bindTo(registry);
+        binders.add(metrics);
+    }
+
+    private synchronized void bind(KafkaStreamsMetrics metrics) {
+        metrics.bindTo(registry);
+        binders.add(metrics);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                LOG.debug("Closing a metrics binder failed", e);
+            }
+        }
+        binders.clear();
+        gc.close();
+        registry.close();
+    }
+}
