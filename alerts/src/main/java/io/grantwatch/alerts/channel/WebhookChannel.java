@@ -73,12 +73,14 @@ public final class WebhookChannel extends HttpChannel {
     }
 
     /** Every string in the tree through the sanitizer (control, bidi, mentions, length). */
-    static JsonNode sanitize(JsonNode node, int max) {
+    public static JsonNode sanitize(JsonNode node, int max) {
         if (node instanceof ObjectNode o) {
+            // keys too: report maps are keyed by event-derived names (principals, scenarios)
+            ObjectNode out = o.objectNode();
             for (Map.Entry<String, JsonNode> e : o.properties()) {
-                e.setValue(sanitize(e.getValue(), max));
+                out.set(Sanitizer.clean(e.getKey(), max), sanitize(e.getValue(), max));
             }
-            return o;
+            return out;
         }
         if (node instanceof ArrayNode a) {
             for (int i = 0; i < a.size(); i++) {
