@@ -1,0 +1,54 @@
+package io.grantwatch.ingest.source;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Read / produced / dead-lettered / failed counts per source instance (e.g. {@code files}, {@code watch:/data}, {@code http}). */
+public final class IngestCounters {
+    /** One source's counts at one moment. */
+    public record Snapshot(long read, long produced, long deadLettered, long failed) {
+    }
+
+    private static final class Counts {
+        final LongAdder read = new LongAdder();
+        final LongAdder produced = new LongAdder();
+        final LongAdder deadLettered = new LongAdder();
+        final LongAdder failed = new LongAdder();
+    }
+
+    private final Map<String, Counts> bySource = new ConcurrentHashMap<>();
+
+    private Counts of(String source) {
+        return bySource.computeIfAbsent(source, s -> new Counts());
+    }
+
+    public void read(String source) {
+        of(source).read.increment();
+    }
+
+    public void produced(String source) {
+        of(source).produced.increment();
+    }
+
+    public void deadLettered(String source) {
+        of(source).deadLettered.increment();
+    }
+
+    public void failed(String source) {
+        of(source).failed.increment();
+    }
+
+    public Snapshot get(String source) {
+        Counts c = bySource.get(source);
+        return c == null ? new Snapshot(0, 0, 0, 0)
+                : new Snapshot(c.read.sum(), c.produced.sum(), c.deadLettered.sum(), c.failed.sum());
+    }
+
+    public Map<String, Snapshot> snapshot() {
+        Map<String, Snapshot> out = new TreeMap<>();
+        bySource.keySet().forEach(s -> out.put(s, get(s)));
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package io.grantwatch.ingest.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.model.AuditEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WatchSourceTest {
+    static String event(int i) {
+        return "{\"eventId\":\"w-" + i + "\",\"eventName\":\"ListUsers\",\"eventTime\":\"2026-01-01T00:00:00Z\","
+                + "\"userIdentity\":{\"type\":\"ram-user\",\"userName\":\"u" + (i % 3) + "\",\"accountId\":\"1\"}}\n";
+    }
+
+    static void writeFile(Path f, int from, int to) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            sb.append(event(i));
+        }
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    private WatchSource watcher(Path dir, Path cp, AuditSink sink) throws IOException {
+        return new WatchSource(dir, FileCheckpoint.load(cp), sink, new AuditFileReader(), Duration.ofMillis(10), Duration.ZERO, 5);
+    }
+
+    @Test
+    void shouldReadEachFileOnceAndOnlyNewRecordsWhenAFileGrows(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 10);
+        writeFile(dir.resolve("sub/b.jsonl"), 10, 20);
+        Files.writeString(dir.resolve("bad.json"), "{ nope", StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+        w.scanOnce();
+        w.scanOnce();
+        assertThat(sink.events).hasSize(20);
+        assertThat(sink.dead).singleElement().satisfies(r -> assertThat(r.reason()).contains("unparseable"));
+        Files.writeString(dir.resolve("a.jsonl"), event(100), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(dir.resolve("a.jsonl"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        assertThat(sink.events).extracting(AuditEvent::eventId).filteredOn("w-100"::equals).hasSize(1);
+        assertThat(sink.events).hasSize(21);
+    }
+
+    @Test
+    void shouldLoseNothingWhenStoppedMidFileAndRestarted(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 50);
+        writeFile(dir.resolve("b.jsonl"), 50, 100);
+        MemorySink first = new MemorySink();
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), new AuditSink() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> send(String source, AuditEvent event) {
+                if (first.events.size() == 63) {
+                    w1Stop.run();
+                }
+                return first.send(source, event);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> deadLetter(String source, io.grantwatch.ingest.RejectedRecord r) {
+                return first.deadLetter(source, r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public IngestCounters counters() {
+                return first.counters();
+            }
+        });
+        w1Stop = w::stop;
+        assertThatThrownBy(w::scanOnce).isInstanceOf(RuntimeException.class);
+        assertThat(first.events.size()).isLessThan(100);
+        MemorySink second = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), second).scanOnce();
+        Set<String> all = new HashSet<>();
+        first.events.forEach(e -> all.add(e.eventId()));
+        second.events.forEach(e -> all.add(e.eventId()));
+        assertThat(all).hasSize(100);
+        // the restart re-sends at most the records after the last checkpoint (every 5 records)
+        Set<String> resent = second.events.stream().map(AuditEvent::eventId).collect(Collectors.toSet());
+        resent.retainAll(first.events.stream().map(AuditEvent::eventId).collect(Collectors.toSet()));
+        assertThat(resent.size()).isLessThanOrEqualTo(5);
+    }
+
+    private Runnable w1Stop;
+
+    @Test
+    void shouldNotCheckpointPastRecordsKafkaRejected(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 20);
+        MemorySink sink = new MemorySink();
+        sink.failing = true;
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+        assertThatThrownBy(w::scanOnce).isInstanceOf(RuntimeException.class);
+        sink.failing = false;
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        assertThat(sink.events).extracting(AuditEvent::eventId).contains("w-0", "w-19").hasSize(20);
+    }
+}
