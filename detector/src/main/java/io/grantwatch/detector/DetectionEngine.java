@@ -322,6 +322,14 @@ public final class DetectionEngine {
                 List<Requirement> providers = catalog.index().bySystemPolicy(policy);
                 List<String> covers = new ArrayList<>();
                 providers.forEach(r -> covers.addAll(r.covers()));
+                boolean guessed = false;
+                if (covers.isEmpty() && !"custom".equalsIgnoreCase(change.policyType())) {
+                    String guess = SystemPolicies.guessCover(e(change), policy);
+                    if (guess != null) {
+                        covers.add(guess);
+                        guessed = true;
+                    }
+                }
                 List<Requirement> hit = new ArrayList<>();
                 for (Requirement r : s.requirements()) {
                     boolean byName = r.grant().type() == GrantType.SYSTEM_POLICY && r.grant().value().equalsIgnoreCase(policy);
@@ -331,8 +339,11 @@ public final class DetectionEngine {
                     }
                 }
                 if (!hit.isEmpty()) {
-                    return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, 0.5 + activity),
-                            s.title() + " is in use and needs what " + policy + " grants", usedKeys);
+                    return guessed
+                            ? new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, 0.3 + activity), s.title() + " is in use and needs "
+                                    + covers.get(0) + ", which " + policy + " (by its name) grants", usedKeys)
+                            : new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, 0.5 + activity),
+                                    s.title() + " is in use and needs what " + policy + " grants", usedKeys);
                 }
                 if (providers.isEmpty() && !used.isEmpty()) {
                     return new Broken(s, used, Certainty.POSSIBLE, 0.3, "the content of " + policy
@@ -364,6 +375,10 @@ public final class DetectionEngine {
                 return null;
             }
         }
+    }
+
+    private static io.grantwatch.model.Cloud e(IamChangeEvent change) {
+        return change.event().cloud();
     }
 
     private static Grant removedGrant(IamChangeEvent change, Broken b) {
@@ -406,6 +421,15 @@ public final class DetectionEngine {
             }
             for (String id : catalog.signalled(e.cloud(), a.api())) {
                 out.merge(id, 0.1, (x, y) -> Math.min(0.5, x + y));
+            }
+        }
+        // Longer-lived use: calls that succeeded within the drift horizon (the success map keeps one time per call).
+        Instant horizon = e.eventTime().minus(settings.driftHorizon());
+        for (Map.Entry<String, Instant> used : w.succeeded.entrySet()) {
+            if (!used.getValue().isBefore(horizon) && !used.getValue().isAfter(e.eventTime())) {
+                for (String id : catalog.signalled(e.cloud(), used.getKey())) {
+                    out.putIfAbsent(id, 0.1);
+                }
             }
         }
         for (FindingRef f : w.findings) {

@@ -451,4 +451,40 @@ class DetectionEngineTest {
         detector.accept(b);
         assertThat(only(FindingKind.MISSING_GRANT).evidence().count()).isEqualTo(2);
     }
+
+    @Test
+    void shouldPredictBreakageWhenTheScenarioWasUsedHoursAgoWithinTheDriftHorizon() {
+        Principal carol = Events.ramUser("carol");
+        Principal root = Events.ramUser("root");
+        detector.accept(Events.ok(carol, T0, "eas", "UpdateService", "eas:UpdateService"));
+        List<Finding> out = detector.accept(Events.iamChange(root, T0.plus(Duration.ofHours(2)), "Ram", "DetachPolicyFromUser",
+                Map.of("UserName", "carol", "PolicyName", "AliyunPAIEASFullAccess", "PolicyType", "System")));
+
+        assertThat(out).singleElement().extracting(Finding::kind).isEqualTo(FindingKind.PREDICTED_BREAKAGE);
+    }
+
+    @Test
+    void shouldReadTheServiceFromTheNameOfASystemPolicyTheCatalogDoesNotList() {
+        Principal agency = Events.agency("modelarts_agency");
+        Principal admin = Events.iamUser("admin");
+        detector.accept(Events.ok(agency, T0, "ModelArts", "ShowJobV2", "modelarts:trainJob:get"));
+        detector.accept(Events.ok(agency, T0, "OBS", "getObject", "obs:object:GetObject"));
+        List<Finding> out = detector.accept(Events.event(admin, T0.plusSeconds(60), "IAM", "detachAgencyPolicyV5", null, Outcome.ALLOWED,
+                null, null, "modelarts_agency", Map.of("policy_name", "OBS OperateAccess", "agency_id", "a9f8")));
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.PREDICTED_BREAKAGE);
+            assertThat(f.missing().get(0).grant()).isEqualTo(Grant.systemPolicy("OBS OperateAccess"));
+            assertThat(f.missing().get(1).certainty()).isEqualTo(Certainty.POSSIBLE);
+            assertThat(f.missing().get(0).reason()).contains("by its name");
+        });
+    }
+
+    @Test
+    void shouldGuessTheCoveredServiceFromSystemPolicyNames() {
+        assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.ALIBABA, "AliyunOSSFullAccess")).isEqualTo("oss:*");
+        assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.HUAWEI, "OBS OperateAccess")).isEqualTo("obs:*");
+        assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.HUAWEI, "Tenant Administrator")).isNull();
+        assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.ALIBABA, "my-custom")).isNull();
+    }
 }
