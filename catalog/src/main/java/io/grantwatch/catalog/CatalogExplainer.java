@@ -1,5 +1,7 @@
 package io.grantwatch.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Grant;
@@ -26,8 +28,12 @@ public final class CatalogExplainer {
         this.index = index;
     }
 
-    /** One requirement that answers the query, with its scenario and how it matched. */
-    public record Match(Scenario scenario, Requirement requirement, String via) {
+    /** One requirement that answers the query, with its scenario and how it matched. JSON names the scenario by id. */
+    public record Match(@JsonIgnore Scenario scenario, Requirement requirement, String via) {
+        @JsonProperty("scenario")
+        public String scenarioId() {
+            return scenario == null ? null : scenario.id();
+        }
     }
 
     /**

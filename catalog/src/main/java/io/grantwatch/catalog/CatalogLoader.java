@@ -45,11 +45,28 @@ public final class CatalogLoader {
     private static final ObjectReader READER = Json.strictYaml().readerFor(CatalogArea.class)
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 
+    private static volatile Catalog bundled;
+
     private CatalogLoader() {
     }
 
-    /** The catalog shipped in this jar. */
+    /** The catalog shipped in this jar, loaded and validated once (it is immutable). */
     public static Catalog loadBundled() {
+        Catalog c = bundled;
+        if (c == null) {
+            synchronized (CatalogLoader.class) {
+                c = bundled;
+                if (c == null) {
+                    // A broken shipped catalog throws CatalogException on every call, never a half-initialized class.
+                    c = readBundled();
+                    bundled = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private static Catalog readBundled() {
         Properties props = bundledProperties();
         List<RawFile> files = new ArrayList<>();
         for (String name : props.getProperty("files", "").split(",")) {
@@ -82,10 +99,10 @@ public final class CatalogLoader {
         }
     }
 
-    /** Problems of the shipped catalog. */
+    /** Problems of the shipped catalog (read afresh, not the cached copy). */
     public static List<CatalogProblem> lintBundled() {
         try {
-            loadBundled();
+            readBundled();
             return List.of();
         } catch (CatalogException e) {
             return e.problems();

@@ -143,6 +143,10 @@ public final class CatalogValidator {
             add(src, src.lineOfField(line, "requirements"), entry, "requirements", "empty grant list: a scenario needs at least one requirement");
         }
         Cloud cloud = s.cloud() != null ? s.cloud() : a.cloud();
+        if (s.signals().isEmpty()) {
+            add(src, src.lineOfField(line, "signals"), entry, "signals",
+                    "no activity signals: name the actions or Service/Api calls that show a principal works in this scenario");
+        }
         for (int i = 0; i < s.signals().size(); i++) {
             String sig = s.signals().get(i);
             if (blank(sig) || !(SERVICE_API.matcher(sig).matches() || actionOk(cloud, sig))) {

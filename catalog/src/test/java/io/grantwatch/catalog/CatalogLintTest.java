@@ -121,6 +121,14 @@ class CatalogLintTest {
     }
 
     @Test
+    void shouldReportScenarioWithoutActivitySignals() throws IOException {
+        String text = edit("pai-dsw-role.yaml", "  signals:\n  - oss:ListObjects\n  - odps:List\n  - paidlc:ListJobs\n", "  signals: []\n");
+        assertThat(lint()).containsExactly("pai-dsw-role.yaml:" + nthLine(text, "  signals: []", 1)
+                + ": scenario pai.dsw-role.access: signals: no activity signals: name the actions or Service/Api calls "
+                + "that show a principal works in this scenario");
+    }
+
+    @Test
     void shouldReportMissingCitation() throws IOException {
         String text = edit("pai-dsw-role.yaml",
                 "    citation:\n      seed: 003_cd0dd68eccf6a02e.txt\n      section: 'シナリオ 1: PAI のデフォルトロール'\n  - id: pai.dsw-role.default/odps:owner",
