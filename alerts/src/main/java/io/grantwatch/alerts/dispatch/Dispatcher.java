@@ -85,6 +85,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     private volatile Thread thread;
     private volatile KafkaConsumer<String, Finding> consumer;
     private volatile long committedRecords;
+    private volatile RuntimeException failure;
 
     /** @param pipelineFactory builds the pipeline around the durable sent-ledger loaded at start */
     public Dispatcher(Settings settings, Function<SentLedger, AlertPipeline> pipelineFactory) {
@@ -146,9 +147,21 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("alerts dispatcher interrupted (no commit)");
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("alerts dispatcher stopped on an error (offsets of the batch in flight are not committed)", e);
         } finally {
             consumer = null;
         }
+    }
+
+    /** Blocks until the dispatcher stops; the error that stopped it, if any. */
+    public Optional<RuntimeException> awaitStop() throws InterruptedException {
+        Thread t = thread;
+        if (t != null) {
+            t.join();
+        }
+        return Optional.ofNullable(failure);
     }
 
     private void loop(KafkaConsumer<String, Finding> c, KafkaProducer<String, Remediation> remProducer,

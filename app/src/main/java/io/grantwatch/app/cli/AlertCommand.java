@@ -1,14 +1,64 @@
 package io.grantwatch.app.cli;
 
+import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.SecretResolver;
+import io.grantwatch.alerts.dispatch.AlertsConfig;
+import io.grantwatch.alerts.dispatch.AlertsService;
+import io.grantwatch.alerts.dispatch.Dispatcher;
+import io.grantwatch.model.topic.Topics;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code grantwatch alert}: Turn findings into remediations and deliver them to the configured channels. */
-@Command(name = "alert", mixinStandardHelpOptions = true, description = "Turn findings into remediations and deliver them to the configured channels.")
+/**
+ * {@code grantwatch alert}: reads {@code findings}, writes {@code remediations}, delivers to the
+ * channels of {@code --channels FILE} (alerts YAML: channels, routes, mutes, retry; secrets as
+ * env:/file: references) until interrupted. Progress lives in the consumer group: stop and
+ * restart at any time. Exit 0 after a clean stop, 1 when it stopped on an error, 2 for unusable arguments.
+ */
+@Command(name = "alert", mixinStandardHelpOptions = true,
+        description = "Turn findings into remediations and deliver them to the configured channels.")
 public final class AlertCommand implements Callable<Integer> {
+    @Option(names = {"-b", "--bootstrap-servers"}, required = true, paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--channels", paramLabel = "FILE", description = "Alerts YAML (channels, routes, mutes, retry). Without it only the remediations topic is written.")
+    Path channels;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every GrantWatch topic (default: none).")
+    String topicPrefix;
+
+    @Option(names = "--group-id", defaultValue = "grantwatch-alerts", description = "Consumer group holding delivery progress (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Further Kafka client settings, passed through.")
+    Map<String, String> kafka = new LinkedHashMap<>();
+
     @Override
-    public Integer call() {
-        System.err.println("grantwatch alert: not yet implemented");
-        return 1;
+    public Integer call() throws Exception {
+        AlertsConfig config;
+        try {
+            config = channels == null ? AlertsConfig.empty() : AlertsConfig.load(channels);
+        } catch (Exception e) {
+            System.err.println("grantwatch alert: cannot use " + channels + ": " + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " "));
+            return ScanCommand.USAGE;
+        }
+        DeliveryCounters counters = new DeliveryCounters();
+        Dispatcher dispatcher;
+        try {
+            dispatcher = AlertsService.start(bootstrapServers, Topics.withPrefix(topicPrefix), groupId, config, SecretResolver.system(),
+                    new LinkedHashMap<>(kafka), counters);
+        } catch (IllegalArgumentException e) {
+            System.err.println("grantwatch alert: " + e.getMessage());
+            return ScanCommand.USAGE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dispatcher.close();
+            System.err.println("grantwatch alert: stopped; " + counters);
+        }, "grantwatch-alert-shutdown"));
+        return dispatcher.awaitStop().isPresent() ? 1 : 0;
     }
 }

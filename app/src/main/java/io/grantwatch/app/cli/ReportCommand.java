@@ -1,14 +1,145 @@
 package io.grantwatch.app.cli;
 
+import io.grantwatch.alerts.dispatch.AlertsConfig;
+import io.grantwatch.alerts.dispatch.MuteRules;
+import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.alerts.report.DriftReport;
+import io.grantwatch.alerts.report.FindingsInput;
+import io.grantwatch.alerts.report.ReportBuilder;
+import io.grantwatch.alerts.report.ReportRenderer;
+import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.detector.CatalogLookup;
+import io.grantwatch.detector.DetectorSettings;
+import io.grantwatch.detector.OfflineDetector;
+import io.grantwatch.detector.ReorderBuffer;
+import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.json.Json;
+import io.grantwatch.model.topic.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code grantwatch report}: Render a drift report (Markdown, HTML, JSON). */
+/**
+ * {@code grantwatch report}: a drift report (Markdown, HTML, JSON) from audit files (offline
+ * inference, the same engine as {@code scan}), from findings JSON Lines ({@code scan} output), or
+ * from the {@code findings} topic. The logic lives in the alerts module ({@link ReportBuilder},
+ * {@link ReportRenderer}); this class only gathers inputs. Exit 0 when written, 2 for unusable input.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Render a drift report (Markdown, HTML, JSON).")
 public final class ReportCommand implements Callable<Integer> {
+    @Option(names = "--input", arity = "1..*", paramLabel = "PATH",
+            description = "Audit files/folders, or findings JSON Lines (scan output). Without it, the findings topic is read.")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]", description = "Kafka, to read the findings topic.")
+    String bootstrapServers;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every GrantWatch topic (default: none).")
+    String topicPrefix;
+
+    @Option(names = "--from", paramLabel = "INSTANT", description = "Period start, ISO-8601 (default: earliest finding).")
+    Instant from;
+
+    @Option(names = "--to", paramLabel = "INSTANT", description = "Period end, ISO-8601 (default: now).")
+    Instant to;
+
+    @Option(names = "--format", defaultValue = "md", description = "md, html or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of standard output.")
+    Path out;
+
+    @Option(names = "--previous", paramLabel = "REPORT.json", description = "The previous JSON report: new/resolved/regressed compare with it.")
+    Path previous;
+
+    @Option(names = "--alerts-config", paramLabel = "FILE", description = "Alerts YAML whose mute rules the report lists.")
+    Path alertsConfig;
+
+    @Option(names = "--catalog", paramLabel = "DIR", description = "Catalog folder for audit-file input (default: the bundled catalog).")
+    Path catalogDir;
+
     @Override
     public Integer call() {
-        System.err.println("grantwatch report: not yet implemented");
-        return 1;
+        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        return run(stdout, err);
+    }
+
+    int run(PrintStream stdout, PrintStream err) {
+        ReportRenderer.Format fmt;
+        try {
+            fmt = ReportRenderer.Format.parse(format);
+        } catch (IllegalArgumentException e) {
+            err.println("grantwatch report: --format must be md, html or json");
+            return ScanCommand.USAGE;
+        }
+        if (inputs.isEmpty() && bootstrapServers == null) {
+            err.println("grantwatch report: give --input PATH... or --bootstrap-servers to read the findings topic");
+            return ScanCommand.USAGE;
+        }
+        try {
+            MuteRules mutes = alertsConfig == null ? MuteRules.none() : new MuteRules(AlertsConfig.load(alertsConfig).mutes());
+            Map<String, String> baseline = previous == null ? null
+                    : Json.wire().readValue(previous.toFile(), DriftReport.class).states();
+            List<Finding> findings = inputs.isEmpty()
+                    ? FindingsInput.readTopic(bootstrapServers, Topics.withPrefix(topicPrefix).findings(), Map.of(), Duration.ofSeconds(60))
+                    : fromInputs(err);
+            if (findings == null) {
+                return ScanCommand.USAGE;
+            }
+            DriftReport report = new ReportBuilder(new RemediationPlanner(), mutes).build(findings, from, to, baseline, Instant.now());
+            String text = ReportRenderer.render(report, fmt);
+            if (out == null) {
+                stdout.print(text);
+                stdout.flush();
+            } else {
+                Files.writeString(out, text, StandardCharsets.UTF_8);
+                err.println("grantwatch report: " + report.totals().open() + " open, " + report.totals().resolved() + " resolved; wrote "
+                        + out);
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " "));
+            return ScanCommand.USAGE;
+        }
+    }
+
+    /** Findings files are read as they are; every other path goes through offline inference. */
+    private List<Finding> fromInputs(PrintStream err) throws IOException {
+        List<Finding> findings = new ArrayList<>();
+        List<Path> audit = new ArrayList<>();
+        for (Path p : inputs) {
+            if (FindingsInput.looksLikeFindings(p)) {
+                findings.addAll(FindingsInput.readJsonLines(p, (line, why) -> err.println("skipped " + p + ":" + line + ": " + why)));
+            } else {
+                audit.add(p);
+            }
+        }
+        if (!audit.isEmpty()) {
+            AuditFileReader.check(audit);
+            Catalog catalog = catalogDir == null ? CatalogLoader.loadBundled() : CatalogLoader.load(catalogDir);
+            OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(catalog));
+            ReorderBuffer buffer = new ReorderBuffer(10_000);
+            new AuditFileReader().read(audit, e -> buffer.offer(e).forEach(detector::accept),
+                    r -> err.println("rejected " + r.location() + ": " + r.reason()));
+            buffer.drain().forEach(detector::accept);
+            Map<String, Finding> byId = new LinkedHashMap<>();
+            detector.findings().forEach(f -> byId.put(f.id(), f));
+            findings.addAll(byId.values());
+        }
+        return findings;
     }
 }

@@ -1,0 +1,55 @@
+package io.grantwatch.alerts.dispatch;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.alerts.channel.Channel;
+import io.grantwatch.alerts.channel.ChannelSender;
+import io.grantwatch.alerts.channel.Clock;
+import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.SecretResolver;
+import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.model.json.Json;
+import io.grantwatch.model.topic.Topics;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The alerts runnable assembled from configuration, for {@code grantwatch alert} and {@code run}:
+ * channels (secrets resolved), routes, mutes, pipeline, dispatcher. The caller owns its lifecycle.
+ */
+public final class AlertsService {
+    private AlertsService() {
+    }
+
+    /** Channels given as the raw {@code alerts.channels} list of the application config. */
+    public static AlertsConfig fromChannelsNode(JsonNode channels) throws IOException {
+        if (channels == null || channels.isNull()) {
+            return AlertsConfig.empty();
+        }
+        List<AlertsConfig.ChannelConfig> list = Json.strict().readerFor(new TypeReference<List<AlertsConfig.ChannelConfig>>() { })
+                .readValue(channels);
+        return new AlertsConfig(list, null, null, null, null, null);
+    }
+
+    /**
+     * Starts a dispatcher on its own thread.
+     *
+     * @param counters receives delivered/retried/failed/digests/deferrals per channel
+     */
+    public static Dispatcher start(String bootstrapServers, Topics topics, String groupId, AlertsConfig config, SecretResolver secrets,
+            Map<String, Object> kafkaOverrides, DeliveryCounters counters) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+        List<Channel> channels = ChannelFactory.build(config, secrets, http);
+        List<ChannelSender> senders = channels.stream()
+                .map(c -> new ChannelSender(c, config.retry(), counters, Clock.SYSTEM, config.rateMarginMillis())).toList();
+        Router router = new Router(config.routes(), channels.stream().map(Channel::name).toList());
+        MuteRules mutes = new MuteRules(config.mutes());
+        Dispatcher.Settings settings = new Dispatcher.Settings(bootstrapServers, groupId, topics, null, null, config.retry(), kafkaOverrides);
+        return new Dispatcher(settings, ledger -> new AlertPipeline(new RemediationPlanner(), router, mutes, senders, counters,
+                Instant::now, ledger)).start();
+    }
+}
