@@ -59,6 +59,14 @@ public final class DetectionEngine {
 
     /** Feeds one event of its own principal (state key {@link AuditEvent#partitionKey()}). */
     public Step onEvent(PrincipalState prior, AuditEvent e, CatalogLookup catalog, FindingBook book) {
+        return onEvent(prior, e, catalog, book, List.of());
+    }
+
+    /**
+     * Feeds one event with cross-principal context: for an agency or role session, what people of the
+     * same account started shortly before ({@link AccountContext}).
+     */
+    public Step onEvent(PrincipalState prior, AuditEvent e, CatalogLookup catalog, FindingBook book, List<ContextSignal> context) {
         PrincipalState state = prior != null ? prior : PrincipalState.empty(e.partitionKey(), e.principal());
         if (state.watermark() != null && e.eventTime().isBefore(state.watermark().minus(settings.grace()))) {
             PrincipalState counted = new PrincipalState(state.key(), state.principal(), state.watermark(), state.recent(),
@@ -78,7 +86,7 @@ public final class DetectionEngine {
             w.capSucceeded(settings.successCap());
             resolve(w, e, keys, book, emitted);
         } else if (e.outcome() == Outcome.DENIED) {
-            unmappedDenial = deny(w, e, catalog, book, emitted, unmapped);
+            unmappedDenial = deny(w, e, catalog, book, emitted, unmapped, context);
         }
         return new Step(w.toState(settings), emitted, unmapped, false, unmappedDenial);
     }
@@ -107,7 +115,8 @@ public final class DetectionEngine {
 
     // ---------------------------------------------------------------- denials
 
-    private boolean deny(Working w, AuditEvent e, CatalogLookup catalog, FindingBook book, List<Finding> emitted, List<AuditEvent> unmapped) {
+    private boolean deny(Working w, AuditEvent e, CatalogLookup catalog, FindingBook book, List<Finding> emitted, List<AuditEvent> unmapped,
+                         List<ContextSignal> context) {
         List<Match> matches = DenialMatcher.match(e, catalog);
         String trigger = triggerKey(e);
         List<String> resolveKeys = resolveKeys(e);
@@ -126,7 +135,7 @@ public final class DetectionEngine {
             }
             return kind == FindingKind.UNMAPPED_DENIAL;
         }
-        Ranking ranking = ScenarioRanker.rank(e, matches, w.snapshot(), catalog, settings);
+        Ranking ranking = ScenarioRanker.rank(e, matches, w.snapshot(), catalog, settings, context);
         Scenario scenario = ranking.chosen();
         GrantInference.Inferred inferred = GrantInference.infer(e, matches, scenario, w.snapshot(), catalog);
         FindingKind kind;

@@ -19,6 +19,7 @@ public final class OfflineDetector {
     private final DetectionEngine engine;
     private final CatalogLookup catalog;
     private final Map<String, PrincipalState> states = new HashMap<>();
+    private final Map<String, List<ContextSignal>> accounts = new HashMap<>();
     private final InMemoryFindingBook book = new InMemoryFindingBook();
     private final DetectorCounters counters = new DetectorCounters();
     private final List<AuditEvent> unmapped = new ArrayList<>();
@@ -38,7 +39,14 @@ public final class OfflineDetector {
     public List<Finding> accept(AuditEvent event) {
         List<Finding> out = new ArrayList<>();
         String key = event.partitionKey();
-        Step step = engine.onEvent(states.get(key), event, catalog, book);
+        String account = AccountContext.accountKey(event);
+        List<ContextSignal> context = AccountContext.reads(event)
+                ? AccountContext.before(accounts.get(account), event.eventTime(), engine.settings().activityWindow()) : List.of();
+        Step step = engine.onEvent(states.get(key), event, catalog, book, context);
+        List<String> signalled = step.late() ? List.of() : AccountContext.signalled(event, catalog);
+        if (!signalled.isEmpty()) {
+            accounts.put(account, AccountContext.add(accounts.get(account), event, signalled, engine.settings().activityWindow()));
+        }
         states.put(key, step.state());
         counters.record(event, step);
         out.addAll(step.emitted());

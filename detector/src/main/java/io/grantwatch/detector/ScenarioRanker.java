@@ -25,6 +25,7 @@ import java.util.Set;
  * + the denied call itself signals it (+0.4)
  * + identity: an agency (or role) session and a scenario whose requirements that agency (role) holds (+0.5, +0.3);
  *   a plain user and a scenario that only an agency holds (−0.4)
+ * + for an agency or role session: a person of the same account started it shortly before (+0.5, {@link ContextSignal})
  * + the principal already has an open finding in it (+0.1).
  * Confidence = share of the best score among all candidates, damped when the best match is indirect.
  */
@@ -35,6 +36,15 @@ public final class ScenarioRanker {
     }
 
     public static Ranking rank(AuditEvent event, List<Match> matches, PrincipalState state, CatalogLookup catalog, DetectorSettings settings) {
+        return rank(event, matches, state, catalog, settings, List.of());
+    }
+
+    /**
+     * @param context calls by people of the same account that signal scenarios (see {@link ContextSignal});
+     *                used for agency and role sessions only: +0.5 for a scenario a person started within the window
+     */
+    public static Ranking rank(AuditEvent event, List<Match> matches, PrincipalState state, CatalogLookup catalog, DetectorSettings settings,
+                               List<ContextSignal> context) {
         Map<String, Scenario> scenarios = new LinkedHashMap<>();
         Map<String, Double> base = new LinkedHashMap<>();
         Map<String, List<String>> reasons = new LinkedHashMap<>();
@@ -100,6 +110,14 @@ public final class ScenarioRanker {
                 why.add(identity > 0 ? "the caller is a " + typeLabel(type) + " and this scenario's grants sit on one"
                         : "the caller is a user and this scenario's grants sit on an agency");
             }
+            for (ContextSignal c : context) {
+                if (c.scenarioId().equals(id) && delegated(type)) {
+                    score += 0.5;
+                    why.add(c.who() + " called " + c.api() + " at " + c.time() + ", which the service runs under this "
+                            + (type == PrincipalType.ASSUMED_AGENCY ? "agency" : "role"));
+                    break;
+                }
+            }
             if (openIn.contains(id)) {
                 score += 0.1;
                 why.add("the principal already has an open finding in it");
@@ -115,6 +133,10 @@ public final class ScenarioRanker {
         double damp = Math.min(1.0, base.get(top.scenarioId()) / 0.8);
         double confidence = round(top.score() / sum * damp);
         return new Ranking(scenarios.get(top.scenarioId()), ranked, confidence);
+    }
+
+    private static boolean delegated(PrincipalType type) {
+        return type == PrincipalType.ASSUMED_AGENCY || type == PrincipalType.ASSUMED_ROLE;
     }
 
     private static double identityBonus(PrincipalType type, Scenario s) {

@@ -487,4 +487,28 @@ class DetectionEngineTest {
         assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.HUAWEI, "Tenant Administrator")).isNull();
         assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.ALIBABA, "my-custom")).isNull();
     }
+
+    @Test
+    void shouldPickTheAgencyTrainingScopeWhenAPersonOfTheAccountStartedATrainingJob() {
+        Principal dave = Events.iamUser("dave");
+        Principal agency = Events.agency("modelarts_agency");
+        detector.accept(Events.ok(dave, T0, "ModelArts", "CreateJobV2", null));
+        detector.accept(Events.denied(agency, T0.plusSeconds(100), "OBS", "getObject", "obs:object:GetObject", "AccessDenied"));
+
+        Finding f = only(FindingKind.MISSING_GRANT);
+        assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+        assertThat(f.ranking().get(0).reasons()).anySatisfy(r -> assertThat(r).contains("dave").contains("runs under this agency"));
+    }
+
+    @Test
+    void shouldIgnoreAnotherAccountsActivityForAnAgencyDenial() {
+        Principal other = new Principal(io.grantwatch.model.PrincipalType.USER, "x", "dave", "other-domain", null, null, null, null);
+        Principal agency = Events.agency("modelarts_agency");
+        detector.accept(Events.event(other, T0, "ModelArts", "CreateJobV2", null, Outcome.ALLOWED, null, null, null, Map.of()));
+        detector.accept(Events.event(agency, T0.plusSeconds(100), "OBS", "getObject", "obs:object:GetObject", Outcome.DENIED,
+                "AccessDenied", "denied", null, Map.of()));
+
+        Finding f = only(FindingKind.MISSING_GRANT);
+        assertThat(f.ranking().get(0).reasons()).noneSatisfy(r -> assertThat(r).contains("runs under this agency"));
+    }
 }

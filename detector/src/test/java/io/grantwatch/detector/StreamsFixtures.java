@@ -26,6 +26,10 @@ public final class StreamsFixtures {
         return Events.iamUser(name);
     }
 
+    public static Principal agency(String name) {
+        return Events.agency(name);
+    }
+
     public static AuditEvent dswPassRoleDenied(String user, Instant t) {
         return Events.dswPassRoleDenied(Events.ramUser(user), t);
     }

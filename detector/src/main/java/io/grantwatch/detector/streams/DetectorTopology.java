@@ -1,5 +1,6 @@
 package io.grantwatch.detector.streams;
 
+import io.grantwatch.detector.AccountActivity;
 import io.grantwatch.detector.DetectionEngine;
 import io.grantwatch.detector.DetectorCounters;
 import io.grantwatch.detector.PrincipalState;
@@ -35,8 +36,11 @@ import org.apache.kafka.streams.state.Stores;
  * Poison records go to {@code detector-dlq} through Kafka's built-in handlers (see {@link DetectorConfig}).
  *
  * <pre>
- * audit-events ─► read-audit-events ─┬─► keep-keyed-events ───────────────────────────────┐
- *                                    └─► route-to-affected-principal ─► by-principal ─────┴─► merge-routed
+ * audit-events ─► read-audit-events ─┬─► keep-keyed-events ─────────────────────────────────────────────┐
+ *                                    ├─► route-to-account ─► by-account ─► attach-account-context ─┐     │
+ *                                    │                          [account-activity]                 │     │
+ *                                    └─► route-to-affected-principal ─► merge-delegated ◄──────────┘     │
+ *                                                   ─► by-principal ────────────────────────────────────┴─► merge-routed
  *   ─► detect-missing-grants [principal-state, open-findings, catalog-entries(global)] ─► split-output-
  *        ├─► take-finding ─► write-findings ─► findings
  *        └─► take-unmapped ─► write-unmapped-denials ─► unmapped-denials
@@ -54,12 +58,20 @@ import org.apache.kafka.streams.state.Stores;
  * another principal; it is re-keyed to that principal and repartitioned ({@code by-principal}) so it
  * meets that principal's state. Events already keyed by their principal (the ingest contract) skip
  * the repartition.
+ *
+ * <p>Why an account partition: ModelArts runs a user's training job under the user's agency, PAI
+ * runs a DSW instance under its role; the agency's or role's denial is explained by what a person
+ * of the same account started minutes before. People's scenario-signalling calls and the denials of
+ * agency/role sessions meet in the account's partition ({@code by-account}, store
+ * {@code account-activity}); the denial then travels on to its principal with that context attached.
  */
 public final class DetectorTopology {
     public static final String PRINCIPAL_STATE = "principal-state";
     public static final String OPEN_FINDINGS = "open-findings";
     public static final String CATALOG_ENTRIES = "catalog-entries";
     public static final String BY_PRINCIPAL = "by-principal";
+    public static final String ACCOUNT_ACTIVITY = "account-activity";
+    public static final String BY_ACCOUNT = "by-account";
 
     private DetectorTopology() {
     }
@@ -92,7 +104,15 @@ public final class DetectorTopology {
         KStream<String, AuditEvent> in = builder.stream(topics.auditEvents().name(),
                 Consumed.with(keys, events).withTimestampExtractor(new EventTimeExtractor()).withName("read-audit-events"));
         KStream<String, AuditEvent> keyed = in.process(Processors.KeepKeyed::new, Named.as("keep-keyed-events"));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_ACTIVITY), keys,
+                JsonSerde.of(AccountActivity.class)));
+        KStream<String, AuditEvent> delegated = in
+                .process(() -> new Processors.RouteToAccount(holder, CATALOG_ENTRIES), Named.as("route-to-account"))
+                .repartition(Repartitioned.<String, AuditEvent>as(BY_ACCOUNT).withKeySerde(keys).withValueSerde(events))
+                .process(() -> new Processors.AttachAccountContext(holder, CATALOG_ENTRIES, ACCOUNT_ACTIVITY, config.settings().activityWindow()),
+                        Named.as("attach-account-context"), ACCOUNT_ACTIVITY);
         KStream<String, AuditEvent> routed = in.process(Processors.RouteToPrincipal::new, Named.as("route-to-affected-principal"))
+                .merge(delegated, Named.as("merge-delegated"))
                 .repartition(Repartitioned.<String, AuditEvent>as(BY_PRINCIPAL).withKeySerde(keys).withValueSerde(events));
 
         DetectionEngine engine = new DetectionEngine(config.settings());

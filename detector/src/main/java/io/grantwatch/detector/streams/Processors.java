@@ -1,6 +1,9 @@
 package io.grantwatch.detector.streams;
 
+import io.grantwatch.detector.AccountActivity;
+import io.grantwatch.detector.AccountContext;
 import io.grantwatch.detector.CatalogLookup;
+import io.grantwatch.detector.ContextSignal;
 import io.grantwatch.detector.DetectionEngine;
 import io.grantwatch.detector.DetectorCounters;
 import io.grantwatch.detector.FindingBook;
@@ -12,7 +15,11 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import io.grantwatch.model.json.JsonSerde;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -24,9 +31,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** The topology's processors. Each only adapts records and stores to the pure engine. */
 final class Processors {
-    /** Header on records that carry an IAM change to the principal it affects. */
+    /** Header on records that carry an IAM change to the principal it affects, or travel through the account partition. */
     static final String ROUTE_HEADER = "grantwatch.route";
     static final byte[] ROUTE_CHANGE = "iam-change".getBytes(StandardCharsets.UTF_8);
+    static final byte[] ROUTE_SIGNAL = "account-signal".getBytes(StandardCharsets.UTF_8);
+    static final byte[] ROUTE_DELEGATED = "delegated-denial".getBytes(StandardCharsets.UTF_8);
+    /** Header with the account's recent signals (JSON {@link AccountActivity}) on a delegated denial. */
+    static final String CONTEXT_HEADER = "grantwatch.context";
+    private static final JsonSerde<AccountActivity> ACTIVITY = JsonSerde.of(AccountActivity.class);
 
     private Processors() {
     }
@@ -66,7 +78,7 @@ final class Processors {
         @Override
         public void process(Record<String, AuditEvent> record) {
             AuditEvent e = record.value();
-            if (e != null && e.partitionKey().equals(record.key())) {
+            if (e != null && e.partitionKey().equals(record.key()) && !AccountContext.reads(e)) {
                 context().forward(record);
             }
         }
@@ -83,7 +95,7 @@ final class Processors {
             if (e == null) {
                 return;
             }
-            if (!e.partitionKey().equals(record.key())) {
+            if (!e.partitionKey().equals(record.key()) && !AccountContext.reads(e)) {
                 context().forward(record.withKey(e.partitionKey()).withHeaders(new RecordHeaders(record.headers().toArray())));
             }
             Optional<IamChangeEvent> change = IamChanges.classify(e);
@@ -93,6 +105,114 @@ final class Processors {
                 headers.add(ROUTE_HEADER, ROUTE_CHANGE);
                 context().forward(new Record<>(change.get().targetKey(), e, record.timestamp(), headers));
             }
+        }
+    }
+
+    /**
+     * Sends to the account's partition what cross-principal context needs: a person's successful
+     * call that signals a scenario (at most once a minute per account and scenario: a best-effort
+     * in-memory filter; a repeat costs only volume) and every denial of an agency or role session.
+     */
+    static final class RouteToAccount extends ContextualProcessor<String, AuditEvent, String, AuditEvent> {
+        private static final long REPEAT_MS = 60_000;
+        private final CatalogHolder holder;
+        private final String catalogStore;
+        private ReadOnlyKeyValueStore<String, CatalogEntry> catalog;
+        private final Map<String, Long> lastSent = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > 10_000;
+            }
+        };
+
+        RouteToAccount(CatalogHolder holder, String catalogStore) {
+            this.holder = holder;
+            this.catalogStore = catalogStore;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, AuditEvent> context) {
+            super.init(context);
+            catalog = context.getStateStore(catalogStore);
+        }
+
+        @Override
+        public void process(Record<String, AuditEvent> record) {
+            AuditEvent e = record.value();
+            if (e == null) {
+                return;
+            }
+            String account = AccountContext.accountKey(e);
+            if (AccountContext.reads(e)) {
+                forward(record, account, ROUTE_DELEGATED);
+                return;
+            }
+            List<String> signalled = AccountContext.signalled(e, holder.current(catalog));
+            boolean fresh = false;
+            long t = e.eventTime().toEpochMilli();
+            for (String id : signalled) {
+                Long last = lastSent.get(account + "|" + id);
+                if (last == null || Math.abs(t - last) >= REPEAT_MS) {
+                    lastSent.put(account + "|" + id, t);
+                    fresh = true;
+                }
+            }
+            if (fresh) {
+                forward(record, account, ROUTE_SIGNAL);
+            }
+        }
+
+        private void forward(Record<String, AuditEvent> record, String account, byte[] route) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(ROUTE_HEADER, route);
+            context().forward(new Record<>(account, record.value(), record.timestamp(), headers));
+        }
+    }
+
+    /** Keeps each account's recent signals; sends a delegated denial on to its principal with them attached. */
+    static final class AttachAccountContext extends ContextualProcessor<String, AuditEvent, String, AuditEvent> {
+        private final CatalogHolder holder;
+        private final String catalogStore;
+        private final String activityStore;
+        private final java.time.Duration window;
+        private ReadOnlyKeyValueStore<String, CatalogEntry> catalog;
+        private KeyValueStore<String, AccountActivity> activity;
+
+        AttachAccountContext(CatalogHolder holder, String catalogStore, String activityStore, java.time.Duration window) {
+            this.holder = holder;
+            this.catalogStore = catalogStore;
+            this.activityStore = activityStore;
+            this.window = window;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, AuditEvent> context) {
+            super.init(context);
+            catalog = context.getStateStore(catalogStore);
+            activity = context.getStateStore(activityStore);
+        }
+
+        @Override
+        public void process(Record<String, AuditEvent> record) {
+            AuditEvent e = record.value();
+            Header route = record.headers().lastHeader(ROUTE_HEADER);
+            if (e == null || record.key() == null || route == null) {
+                return;
+            }
+            AccountActivity known = activity.get(record.key());
+            if (java.util.Arrays.equals(route.value(), ROUTE_SIGNAL)) {
+                List<String> ids = AccountContext.signalled(e, holder.current(catalog));
+                if (!ids.isEmpty()) {
+                    activity.put(record.key(), new AccountActivity(AccountContext.add(known == null ? List.of() : known.signals(), e, ids, window)));
+                }
+                return;
+            }
+            List<ContextSignal> relevant = AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window);
+            RecordHeaders headers = new RecordHeaders();
+            if (!relevant.isEmpty()) {
+                headers.add(CONTEXT_HEADER, ACTIVITY.serializer().serialize(null, new AccountActivity(relevant)));
+            }
+            context().forward(new Record<>(e.partitionKey(), e, record.timestamp(), headers));
         }
     }
 
@@ -161,7 +281,9 @@ final class Processors {
                 step = engine.onChange(states.get(record.key()), change.get(), lookup, book);
                 counters.recordChange(step);
             } else {
-                step = engine.onEvent(states.get(record.key()), e, lookup, book);
+                Header ctx = record.headers().lastHeader(CONTEXT_HEADER);
+                List<ContextSignal> context = ctx == null ? List.of() : ACTIVITY.deserializer().deserialize(null, ctx.value()).signals();
+                step = engine.onEvent(states.get(record.key()), e, lookup, book, context);
                 counters.record(e, step);
             }
             states.put(record.key(), step.state());

@@ -247,4 +247,20 @@ class DetectorTopologyTest {
 
         assertThat(findings.readValuesToList()).singleElement().extracting(Finding::scenarioId).isEqualTo("modelarts.training");
     }
+
+    @Test
+    void shouldExplainAnAgencyDenialByWhatAPersonOfTheAccountStarted() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        Principal dave = StreamsFixtures.iamUser("dave");
+        Principal agency = StreamsFixtures.agency("modelarts_agency");
+        send(StreamsFixtures.event(dave, T0.plusSeconds(1), "ModelArts", "CreateJobV2", null, io.grantwatch.model.Outcome.ALLOWED, null));
+        send(StreamsFixtures.event(agency, T0.plusSeconds(100), "OBS", "getObject", "obs:object:GetObject",
+                io.grantwatch.model.Outcome.DENIED, "AccessDenied"));
+
+        assertThat(findings.readValuesToList()).singleElement().satisfies(f -> {
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.principal().roleName()).isEqualTo("modelarts_agency");
+        });
+        assertThat(driver.getKeyValueStore(DetectorTopology.ACCOUNT_ACTIVITY).get("huawei:" + dave.accountId())).isNotNull();
+    }
 }
