@@ -199,11 +199,15 @@ class ChannelReceiverTest {
     void shouldSplitIntoMessagesUnder20KbWhenFeishuDigestIsLarge() throws Exception {
         receiver = Receiver.ok("{\"code\":0}");
         List<Alert> alerts = new ArrayList<>();
-        for (int i = 0; i < 120; i++) {
+        for (int i = 0; i < 60; i++) {
             alerts.add(alert(TestFindings.hostile(i % 2 == 0 ? io.grantwatch.model.Cloud.ALIBABA : io.grantwatch.model.Cloud.HUAWEI)));
         }
-        List<String> delivered = deliver(TestChannels.feishu(receiver.url(""), RateLimits.none()), alerts);
-        assertThat(delivered).hasSize(120);
+        long t0 = System.currentTimeMillis();
+        List<String> delivered = deliver(TestChannels.feishu(receiver.url(""), null), alerts);
+        assertThat(delivered).hasSize(60);
+        assertThat(counters.get("feishu", "digests")).isEqualTo(1);
+        assertThat(receiver.accepted().size()).isGreaterThan(5);
+        assertThat(System.currentTimeMillis() - t0).isLessThan(5_000);
         assertThat(receiver.accepted()).allSatisfy(r -> assertThat(r.body().getBytes(StandardCharsets.UTF_8).length)
                 .isLessThanOrEqualTo(20 * 1024));
     }

@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,5 +183,24 @@ class DispatcherIT {
         assertThat(counts.keySet()).containsAll(keysOf(findings));
         // the sent-ledger bounds duplicates to the message in flight between the receiver's 2xx and the ledger write
         assertThat(dups).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldParkAndCommitWhenChannelRefusesPermanently(KafkaBroker kafka, KafkaTestScope scope) throws Exception {
+        kafka.createTopics(3, scope.topics().findings(), scope.topics().remediations());
+        Receiver hook = receiver(r -> Response.status(404));
+        List<Finding> findings = TestFindings.many(10);
+        produce(kafka, scope.topics().findings(), findings);
+        DeliveryCounters counters = new DeliveryCounters();
+        Dispatcher d = start(kafka, scope, List.of(TestChannels.webhook(hook.url(""), RateLimits.none())), counters, FAST);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.committedRecords() >= findings.size());
+        TopicSpec<String, String> parked = new TopicSpec<>(scope.prefix() + "alerts-parked", Serdes.String(), Serdes.String(), Map.of());
+        List<ConsumerRecord<String, String>> got = kafka.readAtLeast(parked, findings.size(), Duration.ofSeconds(30));
+        assertThat(got.stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
+                .isEqualTo(findings.stream().map(Finding::id).collect(Collectors.toSet()));
+        assertThat(got.get(0).value()).contains("\"channel\":\"hook\"", "HTTP 404", "\"idempotencyKey\"");
+        assertThat(counters.get("hook", "failed")).isEqualTo(findings.size());
+        LOG.info("FIGURES parked: findings={} parked={} attempts={} (404 is permanent: no retries)", findings.size(), got.size(),
+                hook.requests().size());
     }
 }
