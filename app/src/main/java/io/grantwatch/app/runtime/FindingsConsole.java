@@ -1,0 +1,186 @@
+package io.grantwatch.app.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.Remediation;
+import io.grantwatch.model.json.Json;
+import io.grantwatch.model.topic.TopicSpec;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prints findings as they arrive on {@code findings}, each with its remediation (planned by the
+ * alerts module), for a person ({@link Format#TEXT}) or a machine ({@link Format#JSON}, one object per
+ * line). Reads without a consumer group: from the beginning with {@code fromBeginning} (the demo),
+ * else from the end at start. Text from events is attacker-controlled: control characters are
+ * replaced before it reaches the terminal.
+ */
+public final class FindingsConsole implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FindingsConsole.class);
+
+    public enum Format { TEXT, JSON }
+
+    private final KafkaConsumer<String, Finding> consumer;
+    private final TopicSpec<String, Finding> topic;
+    private final PrintStream out;
+    private final Format format;
+    private final boolean fromBeginning;
+    private final RemediationPlanner planner = new RemediationPlanner();
+    private final AtomicLong printed = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public FindingsConsole(Map<String, Object> clientConfig, TopicSpec<String, Finding> topic, PrintStream out,
+            Format format, boolean fromBeginning) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "grantwatch-console");
+        this.consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        this.topic = topic;
+        this.out = out;
+        this.format = format;
+        this.fromBeginning = fromBeginning;
+        this.thread = new Thread(this::loop, "grantwatch-console");
+    }
+
+    public FindingsConsole start() {
+        thread.start();
+        return this;
+    }
+
+    public long printed() {
+        return printed.get();
+    }
+
+    private void loop() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+            }
+            while (running) {
+                for (ConsumerRecord<String, Finding> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() != null) {
+                        print(record.value());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // close() woke us up
+        } catch (RuntimeException e) {
+            LOG.error("The findings console stopped", e);
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    private void print(Finding finding) {
+        Remediation remediation;
+        try {
+            remediation = planner.plan(finding);
+        } catch (RuntimeException e) {
+            LOG.warn("No remediation for finding {}: {}", finding.id(), e.getMessage());
+            remediation = null;
+        }
+        String text = format == Format.JSON ? json(finding, remediation) : text(finding, remediation);
+        synchronized (out) {
+            out.println(text);
+            out.flush();
+        }
+        printed.incrementAndGet();
+    }
+
+    private static String json(Finding finding, Remediation remediation) {
+        ObjectNode node = Json.wire().createObjectNode();
+        node.set("finding", Json.wire().valueToTree(finding));
+        if (remediation != null) {
+            node.set("remediation", Json.wire().valueToTree(remediation));
+        }
+        try {
+            return Json.wire().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write finding " + finding.id(), e);
+        }
+    }
+
+    /** A few lines a person reads at a glance: who, what is missing, how to fix it. */
+    static String text(Finding finding, Remediation remediation) {
+        StringBuilder b = new StringBuilder();
+        b.append("[").append(finding.cloud().wire()).append("] ").append(finding.kind()).append(' ')
+                .append(finding.status()).append("  ").append(safe(finding.principal().display()));
+        if (finding.principal().accountId() != null) {
+            b.append(" (account ").append(safe(finding.principal().accountId())).append(')');
+        }
+        if (finding.scenarioTitle() != null) {
+            b.append("\n  scenario: ").append(safe(finding.scenarioTitle()));
+        }
+        for (MissingGrant missing : finding.missing()) {
+            b.append("\n  missing:  ").append(missing.grant().type()).append(' ').append(safe(missing.grant().value()));
+            if (missing.grant().resource() != null) {
+                b.append(" on ").append(safe(missing.grant().resource()));
+            }
+            if (missing.reason() != null) {
+                b.append(" — ").append(safe(missing.reason()));
+            }
+        }
+        if (remediation != null) {
+            if (remediation.summary() != null) {
+                b.append("\n  fix:      ").append(safe(remediation.summary()));
+            }
+            for (String command : remediation.cliCommands()) {
+                b.append("\n    $ ").append(safe(command));
+            }
+        }
+        return b.append('\n').toString();
+    }
+
+    /** Replaces C0/C1 control characters (ANSI escapes, carriage returns) from event text. */
+    static String safe(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c == '\n' || c == '\t') {
+                b.append(' ');
+            } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x202e || c == 0x2066 || c == 0x2067
+                    || c == 0x2068 || c == 0x2069 || c == 0x202a || c == 0x202b || c == 0x202d) {
+                b.append('\uFFFD');
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package io.grantwatch.app.runtime;
+
+import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.catalog.CatalogPublisher;
+import io.grantwatch.detector.DetectorSettings;
+import io.grantwatch.detector.streams.DetectorConfig;
+import io.grantwatch.detector.streams.DetectorRunner;
+import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.ingest.kafka.KafkaAuditSink;
+import io.grantwatch.ingest.source.FileCheckpoint;
+import io.grantwatch.ingest.source.FileSource;
+import io.grantwatch.ingest.source.IngestCounters;
+import io.grantwatch.ingest.source.WatchSource;
+import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.topic.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything {@code grantwatch run} runs, in one process, started in dependency order and closed in
+ * reverse: Kafka (embedded, or the configured cluster), topics, catalog publish, detector (Kafka
+ * Streams), the findings console, ingest sources (watched folders, the demo corpus) and the HTTP
+ * server. {@link #close()} is the graceful shutdown: sources stop and flush, Streams commits and
+ * closes, the embedded broker shuts down in a controlled way.
+ */
+public final class GrantWatchRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GrantWatchRuntime.class);
+    private static final List<String> DEMO_FILES = List.of("alibaba-actiontrail.json", "huawei-cts.json");
+
+    /**
+     * How this run behaves beyond the configuration.
+     *
+     * @param demo          replay the bundled demo corpus once the pipeline runs
+     * @param console       where findings are printed; null for nowhere
+     * @param consoleFormat text for people, JSON Lines for machines
+     */
+    public record Options(boolean demo, PrintStream console, FindingsConsole.Format consoleFormat) {
+    }
+
+    private final GrantWatchConfig config;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Metrics metrics = new Metrics();
+    private final Health health = new Health();
+    private final List<WatchSource> watchSources = new ArrayList<>();
+    private String bootstrapServers;
+    private HttpServer http;
+    private DetectorRunner detector;
+    private FindingsConsole console;
+    private KafkaAuditSink sink;
+    private volatile boolean closed;
+
+    private GrantWatchRuntime(GrantWatchConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything; on a failure, what already started is closed and the error rethrown. */
+    public static GrantWatchRuntime start(GrantWatchConfig config, Options options) {
+        GrantWatchRuntime runtime = new GrantWatchRuntime(config);
+        try {
+            runtime.startAll(options);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Options options) {
+        long begin = System.nanoTime();
+        started.push(metrics);
+        // HTTP first: /healthz answers and /readyz says what is still starting.
+        if (config.http().enabled()) {
+            http = HttpServer.start(config.http().host(), config.http().port(), health, metrics);
+            started.push(http);
+        }
+        Topics topics = config.topics().registry();
+        short replication = config.topics().replication();
+        if (config.kafka().embedded()) {
+            GrantWatchConfig.Embedded e = config.embedded();
+            EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(e.dataDir(), e.port(), e.controllerPort(), Map.of()));
+            started.push(kafka);
+            bootstrapServers = kafka.bootstrapServers();
+            replication = 1;
+        } else {
+            bootstrapServers = config.kafka().bootstrapServers().orElseThrow();
+        }
+        Map<String, Object> client = clientConfig();
+        AdminClient admin = AdminClient.create(client);
+        started.push(admin);
+        metrics.bindAdmin(admin, "runtime");
+        awaitCluster(admin);
+        TopicSetup.ensure(admin, topics, config.topics().partitions(), replication, Duration.ofSeconds(60));
+        health.register("kafka", () -> clusterReachable(admin));
+
+        publishCatalog(client, topics);
+
+        detector = new DetectorRunner(topics, detectorConfig());
+        started.push(detector);
+        detector.start();
+        metrics.bindStreams(detector.streams(), "detector");
+        health.register("detector", detector::running);
+
+        if (options.console() != null) {
+            console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo());
+            started.push(console);
+            console.start();
+        }
+
+        if (options.demo() || !config.ingest().watch().isEmpty()) {
+            sink = KafkaAuditSink.create(client, topics);
+            started.push(sink);
+        }
+        for (Path dir : config.ingest().watch()) {
+            startWatch(dir);
+        }
+        if (options.demo()) {
+            replayDemo();
+        }
+
+        LOG.info("GrantWatch running on Kafka {} in {} ms", bootstrapServers, (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /** Kafka settings for every client: bootstrap servers and the {@code kafka.*} pass-through. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> client = new HashMap<>(config.kafka().client());
+        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return client;
+    }
+
+    private void awaitCluster(Admin admin) {
+        try {
+            admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while connecting to Kafka", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " within 60 s ("
+                    + e.getMessage() + "); check --bootstrap-servers and the kafka.* security settings", e);
+        }
+    }
+
+    private static boolean clusterReachable(Admin admin) {
+        try {
+            return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void publishCatalog(Map<String, Object> client, Topics topics) {
+        Optional<Path> dir = config.catalog().dir();
+        Catalog catalog = dir.map(CatalogLoader::load).orElseGet(CatalogLoader::loadBundled);
+        CatalogPublisher.Result result = new CatalogPublisher(client).publish(catalog, topics.catalog());
+        LOG.info("Catalog {} {} ({} entries written)", result.version(), result.upToDate() ? "already published" : "published",
+                result.written());
+    }
+
+    private DetectorConfig detectorConfig() {
+        GrantWatchConfig.Detector d = config.detector();
+        Map<String, String> kafka = new HashMap<>(config.kafka().client());
+        return new DetectorConfig(d.applicationId(), bootstrapServers, d.stateDir(), d.exactlyOnce(), d.threads(),
+                DetectorSettings.defaults(), kafka);
+    }
+
+    private void startWatch(Path dir) {
+        try {
+            Files.createDirectories(config.ingest().checkpointDir());
+            String id = HexFormat.of().formatHex(dir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            Path checkpointFile = config.ingest().checkpointDir().resolve("watch-" + (id.length() > 64 ? id.substring(0, 64) : id) + ".json");
+            WatchSource source = new WatchSource(dir, FileCheckpoint.load(checkpointFile), sink, new AuditFileReader(),
+                    Duration.ofSeconds(2), Duration.ofSeconds(1), 500);
+            Thread thread = new Thread(source, "grantwatch-" + source.name());
+            thread.setDaemon(true);
+            thread.start();
+            watchSources.add(source);
+            LOG.info("Watching {}", dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot watch " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the bundled demo files out of the jar and reads them once through ingest. */
+    private void replayDemo() {
+        try {
+            Path demoDir = config.dataDir().resolve("demo");
+            Files.createDirectories(demoDir);
+            List<Path> files = new ArrayList<>();
+            for (String name : DEMO_FILES) {
+                try (InputStream in = GrantWatchRuntime.class.getResourceAsStream("/demo/" + name)) {
+                    if (in == null) {
+                        throw new IllegalStateException("The demo file " + name + " is missing from the jar");
+                    }
+                    Path target = demoDir.resolve(name);
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    files.add(target);
+                }
+            }
+            IngestCounters.Snapshot counts = new FileSource(new AuditFileReader(), sink, "demo").run(files);
+            sink.flush();
+            LOG.info("Demo: replayed {} ({})", files, counts);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot replay the demo events: " + e.getMessage(), e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Optional<Integer> httpPort() {
+        return Optional.ofNullable(http).map(HttpServer::port);
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public Optional<DetectorRunner> detector() {
+        return Optional.ofNullable(detector);
+    }
+
+    public Optional<FindingsConsole> console() {
+        return Optional.ofNullable(console);
+    }
+
+    /** Graceful shutdown, in reverse start order. Idempotent; never throws. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long begin = System.nanoTime();
+        LOG.info("GrantWatch stopping");
+        watchSources.forEach(WatchSource::stop);
+        if (sink != null) {
+            try {
+                sink.flush();
+            } catch (RuntimeException e) {
+                LOG.warn("Flushing ingest failed", e);
+            }
+        }
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed", component.getClass().getSimpleName(), e);
+            }
+        }
+        LOG.info("GrantWatch stopped in {} ms", (System.nanoTime() - begin) / 1_000_000);
+    }
+}
