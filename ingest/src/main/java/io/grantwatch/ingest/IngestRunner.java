@@ -1,0 +1,149 @@
+package io.grantwatch.ingest;
+
+import io.grantwatch.ingest.http.HttpReceiver;
+import io.grantwatch.ingest.parse.AuditParser;
+import io.grantwatch.ingest.source.AuditSink;
+import io.grantwatch.ingest.source.FileCheckpoint;
+import io.grantwatch.ingest.source.FileSource;
+import io.grantwatch.ingest.source.IngestCounters;
+import io.grantwatch.ingest.source.WatchSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the configured ingest sources against one {@link AuditSink}: files once, then the long-running
+ * ones (watched folders, the HTTP receiver, API pollers) until {@link #stop()}. What
+ * {@code grantwatch ingest} runs; the CLI only builds the sink (Kafka or the embedded broker).
+ */
+public final class IngestRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestRunner.class);
+
+    /**
+     * @param files         read once, then done
+     * @param watch         folders watched until stopped
+     * @param checkpointDir where watch checkpoints live (one file per folder)
+     * @param poll          watch poll interval
+     * @param settle        a file is read once it is this old (not while a sync job writes it)
+     * @param http          the HTTP receiver, or null
+     * @param pollers       API pollers (LookupEvents, ListTraces), run until stopped
+     */
+    public record Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
+                           HttpReceiver.Config http, List<PollerFactory> pollers) {
+        public Settings {
+            files = files == null ? List.of() : List.copyOf(files);
+            watch = watch == null ? List.of() : List.copyOf(watch);
+            pollers = pollers == null ? List.of() : List.copyOf(pollers);
+        }
+
+        public boolean longRunning() {
+            return !watch.isEmpty() || http != null || !pollers.isEmpty();
+        }
+    }
+
+    /** A long-running source that stops when asked. */
+    public interface Poller extends Runnable {
+        void stop();
+
+        String name();
+    }
+
+    /** Builds a poller on the runner's sink (the sink exists only once Kafka is up). */
+    public interface PollerFactory {
+        Poller create(AuditSink sink);
+    }
+
+    private final Settings settings;
+    private final AuditSink sink;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<WatchSource> watchers = new ArrayList<>();
+    private final List<Poller> pollers = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private HttpReceiver http;
+
+    public IngestRunner(Settings settings, AuditSink sink) {
+        this.settings = settings;
+        this.sink = sink;
+    }
+
+    /** Files first (returns once Kafka acknowledged them), then starts the long-running sources. */
+    public void start() throws IOException {
+        if (!settings.files().isEmpty()) {
+            new FileSource(new AuditFileReader(), sink, "files").run(settings.files());
+        }
+        for (Path dir : settings.watch()) {
+            Files.createDirectories(settings.checkpointDir());
+            WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpointFile(settings.checkpointDir(), dir)), sink,
+                    new AuditFileReader(), settings.poll(), settings.settle(), 500);
+            watchers.add(w);
+            startThread(w, w.name());
+        }
+        if (settings.http() != null) {
+            http = new HttpReceiver(settings.http(), new AuditParser(), sink).start();
+        }
+        for (PollerFactory f : settings.pollers()) {
+            Poller p = f.create(sink);
+            pollers.add(p);
+            startThread(p, p.name());
+        }
+    }
+
+    /** One checkpoint file per watched folder, named after the folder's absolute path. */
+    public static Path checkpointFile(Path checkpointDir, Path dir) {
+        String id = HexFormat.of().formatHex(dir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+        return checkpointDir.resolve("watch-" + (id.length() > 64 ? id.substring(0, 64) : id) + ".json");
+    }
+
+    private void startThread(Runnable r, String name) {
+        Thread t = new Thread(r, "grantwatch-ingest-" + name);
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Blocks until {@link #stop()} (or the timeout). */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        stopped.countDown();
+    }
+
+    public Map<String, IngestCounters.Snapshot> counters() {
+        return sink.counters().snapshot();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (http != null) {
+            http.close();
+        }
+        watchers.forEach(WatchSource::stop);
+        pollers.forEach(Poller::stop);
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sink.flush();
+        LOG.info("Ingest stopped: {}", counters());
+    }
+}
