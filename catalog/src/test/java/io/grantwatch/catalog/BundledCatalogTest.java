@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogArea;
+import io.grantwatch.model.catalog.CatalogEntry;
 import io.grantwatch.model.catalog.CatalogIndex;
+import io.grantwatch.model.topic.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
 class BundledCatalogTest {
@@ -34,6 +40,20 @@ class BundledCatalogTest {
     }
 
     @Test
+    void shouldRebuildTheSameCatalogFromItsTopicEntries() {
+        Catalog catalog = CatalogLoader.loadBundled();
+        Map<String, CatalogEntry> entries = catalog.toEntries();
+        assertThat(entries.keySet()).last().isEqualTo(CatalogEntry.MANIFEST_KEY);
+        // Through the wire serde, as the detector's global table reads them.
+        Serde<CatalogEntry> serde = Topics.defaults().catalog().valueSerde();
+        List<CatalogEntry> read = new ArrayList<>();
+        for (CatalogEntry e : entries.values()) {
+            read.add(serde.deserializer().deserialize("catalog", serde.serializer().serialize("catalog", e)));
+        }
+        assertThat(Catalog.fromEntries(read)).isEqualTo(catalog);
+    }
+
+    @Test
     void shouldKeepTheSameVersionWhenLoadedTwice() {
         assertThat(CatalogLoader.loadBundled().version()).isEqualTo(CatalogLoader.loadBundled().version());
     }
@@ -51,7 +71,7 @@ class BundledCatalogTest {
                 .containsExactly("AliyunPAIEASFullAccess", "AliyunPAIEASReadOnlyAccess");
         assertThat(index.byAction(Cloud.ALIBABA, "eas:CreateService")).extracting(r -> r.grant().value())
                 .contains("AliyunPAIEASFullAccess");
-        assertThat(index.byHints(Cloud.ALIBABA, "BssOpenApi", "CreateInstance", java.util.Map.of("ProductCode", "odps")))
+        assertThat(index.byHints(Cloud.ALIBABA, "BssOpenApi", "CreateInstance", Map.of("ProductCode", "odps")))
                 .extracting(r -> r.grant().value()).contains("AliyunBSSOrderAccess", "AliyunDataWorksFullAccess");
         assertThat(index.scenariosSignalledBy(Cloud.HUAWEI, "modelarts:trainJob:create")).extracting(s -> s.id())
                 .contains("modelarts.training", "modelarts.agency.training");
