@@ -173,4 +173,16 @@ public final class AlertFormatter {
             throw new IllegalStateException(ex);
         }
     }
+
+    /** A summary in a dialect: bold title, one escaped line each, the key. */
+    public static String summary(Summary s, Dialect d) {
+        Escaper e = d.escaper;
+        StringBuilder sb = new StringBuilder();
+        sb.append(d.bold).append(e.escape(s.title(), 200)).append(d.bold).append("\n\n");
+        for (String line : s.lines()) {
+            sb.append(d == Dialect.PLAIN ? "* " : "- ").append(e.escape(line, 400)).append('\n');
+        }
+        sb.append("\nref: ").append(e.escape(s.key(), 120)).append('\n');
+        return sb.toString();
+    }
 }

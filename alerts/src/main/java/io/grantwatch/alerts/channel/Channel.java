@@ -21,6 +21,9 @@ public interface Channel {
     /** Builds one message for the alerts: one alert in full, several as a digest. */
     Outbound prepare(List<Alert> alerts, AlertFormatter.Detail detail, Instant now);
 
+    /** Builds one message for a summary (drift report), escaped for this channel. */
+    Outbound prepareSummary(Summary summary, Instant now);
+
     /** One attempt. Never throws for receiver or network faults: they are results. */
     SendResult send(Outbound message) throws InterruptedException;
 

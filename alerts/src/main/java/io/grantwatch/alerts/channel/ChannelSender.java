@@ -64,9 +64,17 @@ public final class ChannelSender {
         long started = clock.millis();
         for (List<Alert> m : messages) {
             for (Fitted f : fit(m)) {
-                send(f, started, onDelivered, onParked);
+                send(f.alerts().stream().map(Alert::idempotencyKey).toList(), now -> channel.prepare(f.alerts(), f.detail(), now),
+                        started, onDelivered, onParked);
             }
         }
+    }
+
+    /** Delivers a summary (drift report) with the same limits and retries; false when refused permanently. */
+    public boolean deliverSummary(Summary summary) throws DeliveryDeferred, InterruptedException {
+        boolean[] ok = {false};
+        send(List.of(summary.key()), now -> channel.prepareSummary(summary, now), clock.millis(), k -> ok[0] = true, (k, r) -> { });
+        return ok[0];
     }
 
     record Fitted(List<Alert> alerts, AlertFormatter.Detail detail) {
@@ -90,12 +98,11 @@ public final class ChannelSender {
         return out;
     }
 
-    private void send(Fitted f, long started, Consumer<List<String>> onDelivered, BiConsumer<List<String>, String> onParked)
-            throws DeliveryDeferred, InterruptedException {
-        List<String> keys = f.alerts().stream().map(Alert::idempotencyKey).toList();
+    private void send(List<String> keys, java.util.function.Function<Instant, Outbound> prepare, long started,
+            Consumer<List<String>> onDelivered, BiConsumer<List<String>, String> onParked) throws DeliveryDeferred, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             limiter.acquire();
-            Outbound out = channel.prepare(f.alerts(), f.detail(), Instant.ofEpochMilli(clock.millis()));
+            Outbound out = prepare.apply(Instant.ofEpochMilli(clock.millis()));
             SendResult r = channel.send(out);
             counters.add(channel.name(), "attempts", 1);
             switch (r.kind()) {

@@ -57,4 +57,24 @@ public final class DingTalkChannel extends HttpChannel {
         }
         return SendResult.permanent(status, "errcode " + code + " " + snippet(body));
     }
+
+    @Override
+    public Outbound prepareSummary(Summary summary, Instant now) {
+        ObjectNode body = Payloads.mapper().createObjectNode();
+        body.put("msgtype", "markdown");
+        body.putObject("markdown").put("title", Escaper.MARKDOWN.escape(summary.title(), 100))
+                .put("text", AlertFormatter.summary(summary, AlertFormatter.Dialect.MARKDOWN));
+        body.putObject("at").put("isAtAll", false);
+        return new Outbound(signed(now), noHeaders(), Payloads.bytes(body), null, null, List.of(summary.key()));
+    }
+
+    private URI signed(Instant now) {
+        URI uri = baseUri();
+        if (signingSecret == null) {
+            return uri;
+        }
+        long ts = now.toEpochMilli();
+        String sep = uri.toString().contains("?") ? "&" : "?";
+        return URI.create(uri + sep + "timestamp=" + ts + "&sign=" + Signatures.dingTalk(signingSecret.reveal(), ts));
+    }
 }

@@ -182,4 +182,15 @@ public final class EmailChannel implements Channel {
     public String toString() {
         return "EMAIL[" + name + "]";
     }
+
+    @Override
+    public Outbound prepareSummary(Summary summary, Instant now) {
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><h2>")
+                .append(Escaper.HTML.escape(summary.title(), 200)).append("</h2><ul>");
+        summary.lines().forEach(l -> html.append("<li>").append(Escaper.HTML.escape(l, 400)).append("</li>"));
+        html.append("</ul><p style=\"color:#888\">ref: ").append(Escaper.HTML.escape(summary.key(), 120)).append("</p></body></html>");
+        return new Outbound(null, Map.of("X-GrantWatch-Idempotency-Key", summary.key()),
+                AlertFormatter.summary(summary, AlertFormatter.Dialect.PLAIN).getBytes(StandardCharsets.UTF_8),
+                SlackChannel.cut(Escaper.PLAIN.escape(summary.title(), 200), 200), html.toString(), List.of(summary.key()));
+    }
 }

@@ -64,4 +64,24 @@ public final class FeishuChannel extends HttpChannel {
         }
         return SendResult.permanent(status, "code " + code + " " + snippet(body));
     }
+
+    @Override
+    public Outbound prepareSummary(Summary summary, Instant now) {
+        ObjectNode body = Payloads.mapper().createObjectNode();
+        if (signingSecret != null) {
+            long ts = now.getEpochSecond();
+            body.put("timestamp", Long.toString(ts));
+            body.put("sign", Signatures.feishu(signingSecret.reveal(), ts));
+        }
+        body.put("msg_type", "interactive");
+        ObjectNode card = body.putObject("card");
+        card.putObject("config").put("wide_screen_mode", true);
+        ObjectNode header = card.putObject("header");
+        header.put("template", "blue");
+        header.putObject("title").put("tag", "plain_text").put("content", Escaper.MARKDOWN.escape(summary.title(), 200));
+        ObjectNode div = card.putArray("elements").addObject();
+        div.put("tag", "div");
+        div.putObject("text").put("tag", "lark_md").put("content", AlertFormatter.summary(summary, AlertFormatter.Dialect.MARKDOWN));
+        return new Outbound(baseUri(), noHeaders(), Payloads.bytes(body), null, null, List.of(summary.key()));
+    }
 }

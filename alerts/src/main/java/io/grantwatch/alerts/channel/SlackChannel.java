@@ -75,4 +75,21 @@ public final class SlackChannel extends HttpChannel {
     static String cut(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
+
+    @Override
+    public Outbound prepareSummary(Summary summary, Instant now) {
+        String title = Escaper.SLACK.escape(summary.title(), 140);
+        ObjectNode body = Payloads.mapper().createObjectNode();
+        body.put("text", title);
+        ArrayNode blocks = body.putArray("blocks");
+        ObjectNode header = blocks.addObject();
+        header.put("type", "header");
+        header.putObject("text").put("type", "plain_text").put("text", cut(title, 150));
+        for (String chunk : chunks(AlertFormatter.summary(summary, AlertFormatter.Dialect.SLACK), SECTION_MAX)) {
+            ObjectNode s = blocks.addObject();
+            s.put("type", "section");
+            s.putObject("text").put("type", "mrkdwn").put("text", chunk);
+        }
+        return new Outbound(baseUri(), noHeaders(), Payloads.bytes(body), null, null, List.of(summary.key()));
+    }
 }

@@ -39,4 +39,12 @@ public final class WeComChannel extends HttpChannel {
         }
         return SendResult.permanent(status, "errcode " + code + " " + snippet(body));
     }
+
+    @Override
+    public Outbound prepareSummary(Summary summary, Instant now) {
+        ObjectNode body = Payloads.mapper().createObjectNode();
+        body.put("msgtype", "markdown");
+        body.putObject("markdown").put("content", AlertFormatter.summary(summary, AlertFormatter.Dialect.MARKDOWN));
+        return new Outbound(baseUri(), noHeaders(), Payloads.bytes(body), null, null, List.of(summary.key()));
+    }
 }

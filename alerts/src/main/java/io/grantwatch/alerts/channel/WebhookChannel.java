@@ -105,4 +105,24 @@ public final class WebhookChannel extends HttpChannel {
     static URI uri(String s) {
         return URI.create(s);
     }
+
+    @Override
+    public Outbound prepareSummary(Summary summary, Instant now) {
+        ObjectNode body = Payloads.mapper().createObjectNode();
+        body.put("type", "grantwatch.report");
+        body.put("id", summary.key());
+        body.put("title", Sanitizer.clean(summary.title(), 300));
+        ArrayNode lines = body.putArray("lines");
+        summary.lines().forEach(l -> lines.add(Sanitizer.clean(l, 1000)));
+        byte[] bytes = Payloads.bytes(body);
+        long ts = now.getEpochSecond();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("webhook-id", summary.key());
+        headers.put("Idempotency-Key", summary.key());
+        headers.put("webhook-timestamp", Long.toString(ts));
+        if (signingKey != null) {
+            headers.put("webhook-signature", Signatures.standardWebhook(signingKey.reveal(), summary.key(), ts, bytes));
+        }
+        return new Outbound(baseUri(), headers, bytes, null, null, List.of(summary.key()));
+    }
 }

@@ -252,7 +252,7 @@ public final class ReportRenderer {
         return nz(c.action()) + " " + nz(c.target()) + (c.removed() == null ? "" : " removed " + c.removed());
     }
 
-    static String human(long seconds) {
+    public static String human(long seconds) {
         Duration d = Duration.ofSeconds(seconds);
         if (d.toDays() > 0) {
             return d.toDays() + "d " + d.toHoursPart() + "h";

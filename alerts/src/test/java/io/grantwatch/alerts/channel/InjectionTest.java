@@ -54,6 +54,11 @@ class InjectionTest {
             }
         }
         assertThat(checked).isEqualTo(6 * 3 * 3);
+        Summary hostile = new Summary("report " + String.join(" ", io.grantwatch.alerts.TestFindings.INJECTIONS),
+                List.of(String.join(" ", io.grantwatch.alerts.TestFindings.INJECTIONS), "A".repeat(100_000)), "drift-1");
+        for (Channel ch : channels) {
+            assertClean(ch.name() + "/summary", ch.prepareSummary(hostile, Instant.now()).wireText());
+        }
     }
 
     @Test
