@@ -3,7 +3,6 @@ package io.grantwatch.alerts.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.grantwatch.model.IamChange;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +66,7 @@ public record DriftReport(
     public record Muted(String findingId, String rule, String reason, String owner, Instant expires) {
     }
 
-    /** One day of the period. */
-    public record TrendPoint(LocalDate day, long opened, long resolved, long openAtEnd) {
+    /** One bucket of the period (an hour for periods up to two days, else a day), labelled in UTC. */
+    public record TrendPoint(String bucket, Instant start, long opened, long resolved, long openAtEnd) {
     }
 }

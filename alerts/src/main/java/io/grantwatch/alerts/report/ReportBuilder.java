@@ -10,7 +10,8 @@ import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.FindingStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -159,20 +160,22 @@ public final class ReportBuilder {
     }
 
     static List<DriftReport.TrendPoint> trend(List<Finding> scope, Instant start, Instant end) {
-        LocalDate d0 = LocalDate.ofInstant(start, ZoneOffset.UTC);
-        LocalDate d1 = LocalDate.ofInstant(end, ZoneOffset.UTC);
-        if (d1.isAfter(d0.plusDays(TREND_MAX_DAYS))) {
-            d0 = d1.minusDays(TREND_MAX_DAYS);
+        boolean hourly = Duration.between(start, end).compareTo(Duration.ofHours(48)) <= 0;
+        Duration step = hourly ? Duration.ofHours(1) : Duration.ofDays(1);
+        Instant b = hourly ? start.truncatedTo(ChronoUnit.HOURS) : start.truncatedTo(ChronoUnit.DAYS);
+        if (!hourly && Duration.between(b, end).toDays() > TREND_MAX_DAYS) {
+            b = end.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(TREND_MAX_DAYS));
         }
+        DateTimeFormatter label = DateTimeFormatter.ofPattern(hourly ? "MM-dd HH:00" : "yyyy-MM-dd").withZone(ZoneOffset.UTC);
         List<DriftReport.TrendPoint> out = new ArrayList<>();
-        for (LocalDate d = d0; !d.isAfter(d1); d = d.plusDays(1)) {
-            Instant dayStart = d.atStartOfDay(ZoneOffset.UTC).toInstant();
-            Instant dayEnd = d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-            long opened = scope.stream().filter(f -> within(first(f), dayStart, dayEnd)).count();
-            long resolved = scope.stream().filter(f -> f.resolvedAt() != null && within(f.resolvedAt(), dayStart, dayEnd)).count();
-            long openAtEnd = scope.stream().filter(f -> first(f).isBefore(dayEnd)
-                    && (f.resolvedAt() == null || !f.resolvedAt().isBefore(dayEnd))).count();
-            out.add(new DriftReport.TrendPoint(d, opened, resolved, openAtEnd));
+        for (; !b.isAfter(end); b = b.plus(step)) {
+            Instant from = b;
+            Instant to = b.plus(step);
+            long opened = scope.stream().filter(f -> within(first(f), from, to)).count();
+            long resolved = scope.stream().filter(f -> f.resolvedAt() != null && within(f.resolvedAt(), from, to)).count();
+            long openAtEnd = scope.stream().filter(f -> first(f).isBefore(to)
+                    && (f.resolvedAt() == null || !f.resolvedAt().isBefore(to))).count();
+            out.add(new DriftReport.TrendPoint(label.format(from), from, opened, resolved, openAtEnd));
         }
         return out;
     }

@@ -99,8 +99,8 @@ public final class ReportRenderer {
         sb.append("## Expired mutes still matching open findings\n\n");
         table(sb, List.of("finding", "rule", "reason", "owner", "expired"), mutedRows(r.expiredMutes()));
         sb.append("## Trend\n\n");
-        table(sb, List.of("day", "opened", "resolved", "open at end of day"), r.trend().stream()
-                .map(p -> List.<Object>of(p.day().toString(), p.opened(), p.resolved(), p.openAtEnd())).toList());
+        table(sb, List.of("from (UTC)", "opened", "resolved", "open at end"), r.trend().stream()
+                .map(p -> List.<Object>of(p.bucket(), p.opened(), p.resolved(), p.openAtEnd())).toList());
         items(sb, "All open findings", r.open());
         return sb.toString();
     }
@@ -181,7 +181,7 @@ public final class ReportRenderer {
 
     private static Map<String, Object> chartData(DriftReport r) {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("days", r.trend().stream().map(p -> p.day().toString()).toList());
+        d.put("buckets", r.trend().stream().map(DriftReport.TrendPoint::bucket).toList());
         d.put("opened", r.trend().stream().map(DriftReport.TrendPoint::opened).toList());
         d.put("resolved", r.trend().stream().map(DriftReport.TrendPoint::resolved).toList());
         d.put("openAtEnd", r.trend().stream().map(DriftReport.TrendPoint::openAtEnd).toList());

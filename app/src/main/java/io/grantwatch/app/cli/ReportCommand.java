@@ -100,7 +100,8 @@ public final class ReportCommand implements Callable<Integer> {
             if (findings == null) {
                 return ScanCommand.USAGE;
             }
-            DriftReport report = new ReportBuilder(new RemediationPlanner(), mutes).build(findings, from, to, baseline, Instant.now());
+            DriftReport report = new ReportBuilder(new RemediationPlanner(), mutes).build(findings, from, to, baseline,
+                    Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             String text = ReportRenderer.render(report, fmt);
             if (out == null) {
                 stdout.print(text);
