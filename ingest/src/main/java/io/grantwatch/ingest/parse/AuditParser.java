@@ -140,37 +140,61 @@ public final class AuditParser {
             throws IOException {
         int limit = limits.maxRecordBytes();
         in.mark(limit + 8);
-        byte[] firstLine = readLine(in, limit + 1);
+        boolean lines = jsonLines(in, limit);
         in.reset();
-        if (firstLine == null) {
-            sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
-            return;
-        }
-        if (firstLine.length <= limit && looksLikeJsonLine(firstLine)) {
+        if (lines) {
             lines(in, location, h, first, sink, cursor);
         } else {
             document(in, location, h, first, sink, cursor);
         }
     }
 
-    /** One complete JSON value per line (JSON Lines / NDJSON, and a compact single-line document). */
-    private static boolean looksLikeJsonLine(byte[] line) {
-        int s = 0;
-        int e = line.length - 1;
-        if (line.length >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB && (line[2] & 0xff) == 0xBF) {
-            s = 3;
+    /**
+     * JSON Lines when the first line opens an object and one of the first few non-blank lines is a whole
+     * object starting in column 0 (a pretty-printed document opens with a lone "{" and indents or
+     * never completes objects on one line). So a broken first line does not turn a JSON Lines file
+     * into one broken document. Reads at most {@code limit} bytes (the caller resets).
+     */
+    private static boolean jsonLines(InputStream in, int limit) throws IOException {
+        int budget = limit;
+        boolean firstSeen = false;
+        for (int n = 0; n < 5 && budget > 0; ) {
+            byte[] line = readLine(in, budget);
+            if (line == null) {
+                return false;
+            }
+            budget -= line.length + 1;
+            if (line.length > limit) {
+                return false;
+            }
+            int s = 0;
+            if (!firstSeen && line.length >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB && (line[2] & 0xff) == 0xBF) {
+                s = 3;
+            }
+            int e = line.length - 1;
+            while (e >= s && isWs(line[e])) {
+                e--;
+            }
+            int t = s;
+            while (t <= e && isWs(line[t])) {
+                t++;
+            }
+            if (t > e) {
+                continue;
+            }
+            n++;
+            if (!firstSeen) {
+                firstSeen = true;
+                if (line[t] != '{') {
+                    return false;
+                }
+            }
+            // A whole object in column 0: {...}. A one-line array is a document (its elements get positions).
+            if (line[s] == '{' && line[e] == '}') {
+                return true;
+            }
         }
-        while (s <= e && isWs(line[s])) {
-            s++;
-        }
-        while (e >= s && isWs(line[e])) {
-            e--;
-        }
-        if (s >= e) {
-            return false;
-        }
-        // A one-line array is a document (its elements get their own positions), not JSON Lines.
-        return line[s] == '{' && line[e] == '}';
+        return false;
     }
 
     private static boolean isWs(byte b) {
@@ -217,27 +241,23 @@ public final class AuditParser {
                         "oversize record: line longer than " + limits.maxRecordBytes() + " bytes", new byte[0]));
                 continue;
             }
-            JsonNode node;
+            List<JsonNode> values = new ArrayList<>(1);
             try (JsonParser p = factory.createParser(line.bytes(), 0, line.length())) {
-                node = Json.wire().readTree(p);
-                if (p.nextToken() != null) {
-                    throw new JsonParseExceptionWrapper("trailing content after the JSON value");
+                // Usually one value per line; {...}{...} on one line is read as both.
+                while (p.nextToken() != null) {
+                    values.add(Json.wire().readTree(p));
                 }
-            } catch (JsonProcessingException | JsonParseExceptionWrapper e) {
+            } catch (JsonProcessingException e) {
                 sink.rejected(new RejectedRecord(location, pos, lineNo, "unparseable JSON: " + describe(e),
                         rawRedacted(line.bytes(), line.length())));
                 continue;
             }
-            records.handle(node, h, location, pos, lineNo, sink::event, sink::rejected);
+            for (JsonNode node : values) {
+                records.handle(node, h, location, pos, lineNo, sink::event, sink::rejected);
+            }
         }
         if (position == 0) {
             sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
-        }
-    }
-
-    private static final class JsonParseExceptionWrapper extends IOException {
-        JsonParseExceptionWrapper(String m) {
-            super(m);
         }
     }
 

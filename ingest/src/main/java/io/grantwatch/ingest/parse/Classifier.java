@@ -45,12 +45,13 @@ public final class Classifier {
 
     private static final String ACTION = "([A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_*?-]+(?::[A-Za-z0-9_*?-]+)?)";
     private static final Pattern RAM_ACTION = Pattern.compile("(?:Resource:\\s*(\\S+?)\\s*,?\\s+)?Action:\\s*" + ACTION);
+    private static final Pattern RESOURCE_AFTER = Pattern.compile("Resource:\\s*(acs:[^\\s,;\"'\\\\]+?)[.,;]?(?=\\s|$|\"|')");
     private static final Pattern AUTH_ACTION_JSON = Pattern.compile("(?i)\\\\*\"?AuthAction\\\\*\"?\\s*[:=]\\s*\\\\*\"?([A-Za-z0-9_*:-]+)");
     private static final Pattern AUTH_ACTION_XML = Pattern.compile("(?i)<AuthAction>\\s*([^<\\s]+)\\s*</AuthAction>");
     private static final Pattern AUTH_RESOURCE = Pattern.compile(
             "(?i)(?:\\\\*\"?AuthResource\\\\*\"?\\s*[:=]\\s*\\\\*\"?([^\"\\\\\\s,}]+)|<AuthResource>\\s*([^<\\s]+)\\s*</AuthResource>)");
     private static final Pattern PAI = Pattern.compile("(?i)No permission\\s+([A-Za-z][A-Za-z0-9_]*)\\s+for resource:?\\s*(acs:[^\\s,;\"'\\\\]+)");
-    private static final Pattern HUAWEI_PERFORM = Pattern.compile("(?i)perform(?:\\s+action|\\s*:)\\s*" + ACTION);
+    private static final Pattern HUAWEI_PERFORM = Pattern.compile("(?i)perform(?:\\s+the)?(?:\\s+action)?\\s*:?\\s*" + ACTION);
     private static final Pattern HUAWEI_RESOURCE = Pattern.compile("(?i)on resource:?\\s*([^\\s\"\\\\]+?)(?=[.,;]?(?:\\s|$|\"|\\\\))");
     private static final Pattern POLICY_ALLOW = Pattern.compile("(?i)policy does(?:n'?t| not) allow\\s+" + ACTION);
     private static final Pattern PERMISSION_CODE = Pattern.compile("(?i)correct permission code is\\s*" + ACTION);
@@ -177,6 +178,13 @@ public final class Classifier {
                     action = m.group(2);
                     if (resource == null) {
                         resource = m.group(1);
+                    }
+                    if (resource == null) {
+                        // "... Action: ram:PassRole Resource: acs:ram::…" (the other order)
+                        Matcher r = RESOURCE_AFTER.matcher(t);
+                        if (r.find()) {
+                            resource = r.group(1);
+                        }
                     }
                 }
             }

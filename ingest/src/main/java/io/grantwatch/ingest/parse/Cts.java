@@ -12,6 +12,8 @@ import java.util.Locale;
 
 /** Huawei Cloud CTS trace → {@link AuditEvent} (formats.md §2). snake_case keys, read leniently. */
 final class Cts {
+    private static final java.util.regex.Pattern XML_CODE = java.util.regex.Pattern.compile("<Code>\\s*([^<\\s]{1,100})\\s*</Code>");
+
     private Cts() {
     }
 
@@ -22,6 +24,9 @@ final class Cts {
 
     static Object normalize(Fields tr, Hints hints, SourceRef ref) {
         String traceName = tr.text("tracename");
+        if (traceName == null) {
+            traceName = tr.text("operationid");
+        }
         if (traceName == null) {
             return "CTS trace without trace_name";
         }
@@ -46,6 +51,13 @@ final class Cts {
             String c = resp.text("code");
             if (c != null && httpCode(resp.raw("code")) == null) {
                 errCode = c;
+            }
+        }
+        if (errCode == null && respText != null && respText.contains("<Code>")) {
+            // OBS answers S3-style XML: <Error><Code>AccessDenied</Code><Message>…</Message></Error>
+            java.util.regex.Matcher m = XML_CODE.matcher(respText);
+            if (m.find()) {
+                errCode = m.group(1);
             }
         }
         String errMsg = err.text("message", "errormsg", "title");

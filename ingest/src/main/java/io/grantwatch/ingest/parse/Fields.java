@@ -115,6 +115,13 @@ final class Fields {
         if (n == null || n.isNull() || n.isContainerNode() || n.isMissingNode()) {
             return null;
         }
+        if (n.isFloatingPointNumber()) {
+            double d = n.doubleValue();
+            // ids printed as 1.124245511283938E15 by some exporters: keep the integer digits
+            if (d == Math.rint(d) && Math.abs(d) < 1e17) {
+                return Long.toString((long) d);
+            }
+        }
         String s = n.isTextual() ? n.textValue() : n.asText();
         if (s == null) {
             return null;

@@ -134,6 +134,21 @@ class BadInputTest {
     }
 
     @Test
+    void shouldKeepJsonLinesModeWhenTheFirstLineIsBroken() throws IOException {
+        parse("{\"eventId\": \"broken\", \"eventN\n" + good(1) + "\n" + good(2) + good(3) + "\n");
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1", "g2", "g3");
+        assertThat(rejected).singleElement().satisfies(r -> assertThat(r.line()).isEqualTo(1));
+    }
+
+    @Test
+    void shouldReadPrettyPrintedObjectWithoutIndentationAsOneDocument() throws IOException {
+        parse("{\n\"eventId\": \"flat\",\n\"eventName\": \"A\",\n\"eventTime\": \"2026-01-01T00:00:00Z\",\n"
+                + "\"userIdentity\": {\n\"type\": \"ram-user\"\n}\n}\n");
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("flat");
+        assertThat(rejected).isEmpty();
+    }
+
+    @Test
     void shouldSkipRecordsBeforeTheResumePosition() throws IOException {
         new AuditParser().parse(new ByteArrayInputStream((good(0) + "\n" + good(1) + "\n" + good(2) + "\n").getBytes(StandardCharsets.UTF_8)),
                 "mem", Hints.NONE, 2, AuditParser.Sink.of(events::add, rejected::add));

@@ -75,5 +75,9 @@ class TimesAndClassifierTest {
         assertThat(Classifier.extract("user access denied.checkCustomerPermission,correct permission code is billing:order:view").iamAction())
                 .isEqualTo("billing:order:view");
         assertThat(Classifier.extract("You are not authorized to do this action.")).isEqualTo(Classifier.Denial.NONE);
+        assertThat(Classifier.extract("You are not authorized. Action: ram:PassRole Resource: acs:ram::1:role/r."))
+                .isEqualTo(new Classifier.Denial("ram:PassRole", "acs:ram::1:role/r", false));
+        assertThat(Classifier.extract("User: a is not authorized to perform the action: obs:bucket:ListBucket").iamAction())
+                .isEqualTo("obs:bucket:ListBucket");
     }
 }
