@@ -67,8 +67,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Do not print findings on the console.")
     boolean quiet;
 
-    /** Set by tests to stop the command without a signal. */
+    /** Tests replace it to stop the command without a signal, and turn signal handlers off. */
     ShutdownSignal shutdown = new ShutdownSignal();
+    boolean installSignalHandlers = true;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -92,7 +93,7 @@ public final class RunCommand implements Callable<Integer> {
             // One flag moves both ports, so --kafka-port 29092 does not collide with the default controller port.
             config = withControllerPort(config, kafkaPort + 1);
         }
-        boolean signals = shutdown.install();
+        boolean signals = installSignalHandlers && shutdown.install();
         GrantWatchRuntime runtime;
         try {
             runtime = GrantWatchRuntime.start(config, new GrantWatchRuntime.Options(demo,
@@ -108,6 +109,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!signals) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
+        running = runtime;
         String host = config.http().host();
         spec.commandLine().getErr().println("GrantWatch is running on Kafka " + runtime.bootstrapServers()
                 + runtime.httpPort().map(p -> ", HTTP http://" + host + ":" + p + "/").orElse("")
@@ -117,12 +119,21 @@ public final class RunCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("grantwatch run: the detector stopped: "
                         + runtime.detector().get().state());
                 runtime.close();
+                if (!signals) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
                 return 1;
             }
         }
         runtime.close();
+        if (!signals) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
         return 0;
     }
+
+    /** The runtime while the command runs; for tests. */
+    volatile GrantWatchRuntime running;
 
     private static GrantWatchConfig withControllerPort(GrantWatchConfig c, int controllerPort) {
         return new GrantWatchConfig(c.dataDir(), c.kafka(),

@@ -3,6 +3,8 @@ package io.grantwatch.app.runtime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Remediation;
@@ -43,10 +45,11 @@ public final class FindingsConsole implements AutoCloseable {
     private final RemediationPlanner planner = new RemediationPlanner();
     private final AtomicLong printed = new AtomicLong();
     private final Thread thread;
+    private final MeterRegistry meters;
     private volatile boolean running = true;
 
     public FindingsConsole(Map<String, Object> clientConfig, TopicSpec<String, Finding> topic, PrintStream out,
-            Format format, boolean fromBeginning) {
+            Format format, boolean fromBeginning, MeterRegistry meters) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -57,6 +60,7 @@ public final class FindingsConsole implements AutoCloseable {
         this.format = format;
         this.fromBeginning = fromBeginning;
         this.thread = new Thread(this::loop, "grantwatch-console");
+        this.meters = meters;
     }
 
     public FindingsConsole start() {
@@ -108,6 +112,9 @@ public final class FindingsConsole implements AutoCloseable {
             out.flush();
         }
         printed.incrementAndGet();
+        Counter.builder("grantwatch.findings").description("Findings seen on the findings topic, by kind and status")
+                .tag("kind", finding.kind().name()).tag("status", finding.status().name())
+                .tag("cloud", finding.cloud().wire()).register(meters).increment();
     }
 
     private static String json(Finding finding, Remediation remediation) {

@@ -3,6 +3,7 @@ package io.grantwatch.app.runtime;
 import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.catalog.CatalogPublisher;
+import io.grantwatch.detector.DetectorCounters;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
 import io.grantwatch.detector.streams.DetectorRunner;
@@ -69,6 +70,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
     private FindingsConsole console;
     private KafkaAuditSink sink;
     private volatile boolean closed;
+    private volatile boolean startupComplete;
 
     private GrantWatchRuntime(GrantWatchConfig config) {
         this.config = config;
@@ -94,6 +96,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
             http = HttpServer.start(config.http().host(), config.http().port(), health, metrics);
             started.push(http);
         }
+        health.register("startup", () -> startupComplete);
         Topics topics = config.topics().registry();
         short replication = config.topics().replication();
         if (config.kafka().embedded()) {
@@ -119,10 +122,18 @@ public final class GrantWatchRuntime implements AutoCloseable {
         started.push(detector);
         detector.start();
         metrics.bindStreams(detector.streams(), "detector");
+        DetectorCounters counts = detector.counters();
+        metrics.counter("grantwatch.events", "Audit events the detector processed", counts::events);
+        metrics.counter("grantwatch.denials", "Denied events the detector processed", counts::denials);
+        metrics.counter("grantwatch.unmapped.denials", "Denials no catalog entry explains", counts::unmappedDenials);
+        metrics.counter("grantwatch.late.events", "Events too late for the principal's window", counts::late);
+        metrics.counter("grantwatch.iam.changes", "IAM changes seen", counts::iamChanges);
+        metrics.counter("grantwatch.findings.emitted", "Findings the detector wrote", counts::findingsEmitted);
         health.register("detector", detector::running);
 
         if (options.console() != null) {
-            console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo());
+            console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo(),
+                    metrics.registry());
             started.push(console);
             console.start();
         }
@@ -130,6 +141,13 @@ public final class GrantWatchRuntime implements AutoCloseable {
         if (options.demo() || !config.ingest().watch().isEmpty()) {
             sink = KafkaAuditSink.create(client, topics);
             started.push(sink);
+            IngestCounters ingest = sink.counters();
+            metrics.counter("grantwatch.ingest.read", "Audit records read by ingest",
+                    () -> ingest.snapshot().values().stream().mapToLong(IngestCounters.Snapshot::read).sum());
+            metrics.counter("grantwatch.ingest.produced", "Audit events ingest produced to audit-events",
+                    () -> ingest.snapshot().values().stream().mapToLong(IngestCounters.Snapshot::produced).sum());
+            metrics.counter("grantwatch.ingest.dead.lettered", "Records ingest sent to audit-dlq",
+                    () -> ingest.snapshot().values().stream().mapToLong(IngestCounters.Snapshot::deadLettered).sum());
         }
         for (Path dir : config.ingest().watch()) {
             startWatch(dir);
@@ -138,6 +156,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
             replayDemo();
         }
 
+        startupComplete = true;
         LOG.info("GrantWatch running on Kafka {} in {} ms", bootstrapServers, (System.nanoTime() - begin) / 1_000_000);
     }
 

@@ -1,0 +1,97 @@
+package io.grantwatch.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grantwatch.app.GrantWatch;
+import io.grantwatch.app.runtime.FreePorts;
+import io.grantwatch.app.runtime.ShutdownSignal;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.topic.TopicSpec;
+import io.grantwatch.model.topic.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code grantwatch run --demo} as a user runs it, in-process: the embedded broker starts, the demo
+ * events become Alibaba and Huawei findings, the HTTP endpoints answer, and a stop request ends the
+ * command with exit code 0.
+ */
+class RunCommandIT {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void shouldServeHealthMetricsAndFindingsThenExitZeroWhenStopped(@TempDir Path dataDir) throws Exception {
+        int kafkaPort = FreePorts.next();
+        int httpPort = FreePorts.next();
+        CommandLine cli = GrantWatch.commandLine();
+        RunCommand run = cli.getSubcommands().get("run").getCommand();
+        run.installSignalHandlers = false;
+        run.shutdown = new ShutdownSignal();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", "--demo", "--quiet",
+                "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
+                "--kafka-controller-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(httpPort)));
+        try {
+            await("readyz").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(() -> get(httpPort, "/readyz").statusCode() == 200);
+
+            assertThat(get(httpPort, "/healthz").body()).isEqualTo("ok\n");
+            assertThat(get(httpPort, "/readyz").body()).contains("\"kafka\":true", "\"detector\":true");
+            List<Finding> findings = readFindings("127.0.0.1:" + kafkaPort, Topics.defaults().findings());
+            assertThat(findings).extracting(Finding::cloud).contains(Cloud.ALIBABA, Cloud.HUAWEI);
+            HttpResponse<String> metrics = get(httpPort, "/metrics");
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+            assertThat(metrics.body()).contains("grantwatch_events_total", "grantwatch_denials_total",
+                    "grantwatch_ingest_produced_total", "kafka_consumer_fetch_manager_records_consumed_total");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(405);
+        } finally {
+            run.shutdown.trigger("test");
+        }
+        assertThat(exit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until findings of both clouds are on the topic. */
+    private static List<Finding> readFindings(String bootstrap, TopicSpec<String, Finding> topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<Finding> findings = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, Finding> consumer =
+                new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            await("findings of both clouds").atMost(Duration.ofSeconds(90)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> findings.add(r.value()));
+                return findings.stream().map(Finding::cloud).distinct().count() == 2;
+            });
+        }
+        return findings;
+    }
+}
