@@ -23,7 +23,8 @@ public final class CatalogLookup {
     private static final CatalogLookup EMPTY = new CatalogLookup(new CatalogIndex(new Catalog(null, List.of())));
 
     private final CatalogIndex index;
-    private final Map<String, List<String>> signalCache = new ConcurrentHashMap<>();
+    private final Map<Cloud, Map<String, List<String>>> signalCache = new java.util.EnumMap<>(Map.of(
+            Cloud.ALIBABA, new ConcurrentHashMap<>(), Cloud.HUAWEI, new ConcurrentHashMap<>()));
     private final Map<String, List<String>> apiCache = new ConcurrentHashMap<>();
     private final Map<String, List<Requirement>> actionCache = new ConcurrentHashMap<>();
 
@@ -61,8 +62,18 @@ public final class CatalogLookup {
         if (actionOrApi == null) {
             return List.of();
         }
-        return memo(signalCache, cloud.wire() + "|" + actionOrApi.toLowerCase(Locale.ROOT),
-                k -> index.scenariosSignalledBy(cloud, actionOrApi).stream().map(Scenario::id).toList());
+        // Per-cloud cache keyed by the text as given: called for every recent activity of a principal on every denial.
+        Map<String, List<String>> cache = signalCache.get(cloud);
+        List<String> hit = cache.get(actionOrApi);
+        if (hit != null) {
+            return hit;
+        }
+        if (cache.size() > CACHE_LIMIT) {
+            cache.clear();
+        }
+        List<String> ids = index.scenariosSignalledBy(cloud, actionOrApi).stream().map(Scenario::id).toList();
+        cache.put(actionOrApi, ids);
+        return ids;
     }
 
     /** IAM actions that an API or trace name maps to. */

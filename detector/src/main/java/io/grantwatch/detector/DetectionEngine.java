@@ -81,7 +81,7 @@ public final class DetectionEngine {
         if (e.outcome() == Outcome.ALLOWED) {
             Set<String> keys = successKeys(e, catalog);
             for (String k : keys) {
-                w.succeeded.merge(k, e.eventTime(), (a, b) -> a.isAfter(b) ? a : b);
+                w.succeeded.merge(k, e.eventTime().toEpochMilli(), Math::max);
             }
             w.capSucceeded(settings.successCap());
             resolve(w, e, keys, book, emitted);
@@ -147,7 +147,8 @@ public final class DetectionEngine {
             missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e),
                     null, d.citation()));
         } else {
-            Instant before = trigger == null ? null : w.succeeded.get(trigger);
+            Long beforeMs = trigger == null ? null : w.succeeded.get(trigger);
+            Instant before = beforeMs == null ? null : Instant.ofEpochMilli(beforeMs);
             kind = before != null && before.isBefore(e.eventTime()) ? FindingKind.REGRESSION : FindingKind.MISSING_GRANT;
             missing = inferred.missing();
             if (kind == FindingKind.REGRESSION) {
@@ -421,8 +422,9 @@ public final class DetectionEngine {
     /** Scenarios the principal is working in: signalled by recent calls, or holding an open finding. Value: activity weight. */
     private Map<String, Double> activeScenarios(Working w, AuditEvent e, CatalogLookup catalog) {
         Map<String, Double> out = new LinkedHashMap<>();
+        long from = e.eventTime().minus(settings.activityWindow()).toEpochMilli();
         for (Activity a : w.recent) {
-            if (Duration.between(a.time(), e.eventTime()).compareTo(settings.activityWindow()) > 0) {
+            if (a.at() < from) {
                 continue;
             }
             for (String id : catalog.signalled(e.cloud(), a.action())) {
@@ -434,8 +436,8 @@ public final class DetectionEngine {
         }
         // Longer-lived use: calls that succeeded within the drift horizon (the success map keeps one time per call).
         Instant horizon = e.eventTime().minus(settings.driftHorizon());
-        for (Map.Entry<String, Instant> used : w.succeeded.entrySet()) {
-            if (!used.getValue().isBefore(horizon) && !used.getValue().isAfter(e.eventTime())) {
+        for (Map.Entry<String, Long> used : w.succeeded.entrySet()) {
+            if (used.getValue() >= horizon.toEpochMilli() && used.getValue() <= e.eventTime().toEpochMilli()) {
                 for (String id : catalog.signalled(e.cloud(), used.getKey())) {
                     out.putIfAbsent(id, 0.1);
                 }
@@ -605,7 +607,7 @@ public final class DetectionEngine {
         Principal principal;
         Instant watermark;
         final List<Activity> recent;
-        final Map<String, Instant> succeeded;
+        final Map<String, Long> succeeded;
         final List<FindingRef> findings;
         final List<IamChange> changes;
         final long late;
@@ -626,7 +628,7 @@ public final class DetectionEngine {
             Activity a = new Activity(e.eventTime(), e.iamAction() == null ? null : e.iamAction().toLowerCase(Locale.ROOT),
                     apiKey(e), e.outcome());
             int i = recent.size();
-            while (i > 0 && recent.get(i - 1).time().isAfter(a.time())) {
+            while (i > 0 && recent.get(i - 1).at() > a.at()) {
                 i--;
             }
             recent.add(i, a);
@@ -636,7 +638,7 @@ public final class DetectionEngine {
             if (succeeded.size() <= cap) {
                 return;
             }
-            List<Map.Entry<String, Instant>> byAge = new ArrayList<>(succeeded.entrySet());
+            List<Map.Entry<String, Long>> byAge = new ArrayList<>(succeeded.entrySet());
             byAge.sort(Map.Entry.comparingByValue());
             for (int i = 0; i < byAge.size() - cap; i++) {
                 succeeded.remove(byAge.get(i).getKey());
@@ -668,8 +670,8 @@ public final class DetectionEngine {
 
         PrincipalState toState(DetectorSettings settings) {
             if (watermark != null) {
-                Instant horizon = watermark.minus(settings.activityWindow());
-                recent.removeIf(a -> a.time().isBefore(horizon));
+                long horizon = watermark.minus(settings.activityWindow()).toEpochMilli();
+                recent.removeIf(a -> a.at() < horizon);
             }
             while (recent.size() > settings.activityCap()) {
                 recent.remove(0);

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param principal  the principal as last seen
  * @param watermark  newest event time seen for this principal
  * @param recent     recent activity, oldest first
- * @param succeeded  lower-case action or {@code service/api} → last success time
+ * @param succeeded  lower-case action or {@code service/api} → last success time (epoch milliseconds)
  * @param findings   finding summaries, oldest first
  * @param changes    recent IAM changes that affected this principal, oldest first
  * @param late       events that arrived later than the grace and were not used
@@ -29,7 +29,7 @@ public record PrincipalState(
         Principal principal,
         Instant watermark,
         List<Activity> recent,
-        Map<String, Instant> succeeded,
+        Map<String, Long> succeeded,
         List<FindingRef> findings,
         List<IamChange> changes,
         long late) {

@@ -61,17 +61,24 @@ public final class ScenarioRanker {
         Instant now = event.eventTime();
         Map<String, Integer> signalCount = new LinkedHashMap<>();
         Set<String> veryRecent = new HashSet<>();
+        long nowMs = now.toEpochMilli();
+        long from = now.minus(settings.activityWindow()).toEpochMilli();
+        long veryRecentFrom = now.minus(VERY_RECENT).toEpochMilli();
         for (Activity a : state.recent()) {
-            if (a.time().isAfter(now) || Duration.between(a.time(), now).compareTo(settings.activityWindow()) > 0) {
+            if (a.at() > nowMs || a.at() < from) {
                 continue;
             }
-            Set<String> hit = new HashSet<>();
-            hit.addAll(catalog.signalled(event.cloud(), a.action()));
-            hit.addAll(catalog.signalled(event.cloud(), a.api()));
+            List<String> byAction = catalog.signalled(event.cloud(), a.action());
+            List<String> byApi = catalog.signalled(event.cloud(), a.api());
+            if (byAction.isEmpty() && byApi.isEmpty()) {
+                continue;
+            }
+            Set<String> hit = new HashSet<>(byAction);
+            hit.addAll(byApi);
             for (String id : hit) {
                 if (scenarios.containsKey(id)) {
                     signalCount.merge(id, 1, Integer::sum);
-                    if (Duration.between(a.time(), now).compareTo(VERY_RECENT) <= 0 && a.outcome() != Outcome.DENIED) {
+                    if (a.at() >= veryRecentFrom && a.outcome() != Outcome.DENIED) {
                         veryRecent.add(id);
                     }
                 }

@@ -258,7 +258,7 @@ final class Processors {
                     if (f.open()) {
                         findings.put(f.id(), f);
                     } else {
-                        findings.delete(f.id());
+                        findings.put(f.id(), null); // a delete that does not read (and deserialize) the old value
                     }
                 }
             };
