@@ -101,9 +101,14 @@ public final class ChannelSender {
     private void send(List<String> keys, java.util.function.Function<Instant, Outbound> prepare, long started,
             Consumer<List<String>> onDelivered, BiConsumer<List<String>, String> onParked) throws DeliveryDeferred, InterruptedException {
         for (int attempt = 0; ; attempt++) {
-            limiter.acquire();
+            long[] grant = limiter.acquire();
             Outbound out = prepare.apply(Instant.ofEpochMilli(clock.millis()));
-            SendResult r = channel.send(out);
+            SendResult r;
+            try {
+                r = channel.send(out);
+            } finally {
+                limiter.completed(grant);
+            }
             counters.add(channel.name(), "attempts", 1);
             switch (r.kind()) {
                 case ACCEPTED -> {

@@ -8,13 +8,15 @@ import java.util.List;
  * Sliding-window limiter: a permit is granted only if, for every window, fewer than
  * {@code permits} grants happened in the last {@code per} (+ a safety margin that absorbs the
  * network jitter between our clock and the receiver's). Grants are remembered, so the limit holds
- * in EVERY window, not just aligned ones. Blocking, thread-safe.
+ * in EVERY window, not just aligned ones. A grant is re-stamped when its request completes
+ * ({@link #completed}): the receiver saw the request before it answered, so spacing sends from the
+ * previous answer guarantees the spacing at the receiver whatever the request took. Blocking, thread-safe.
  */
 public final class RateLimiter {
     private final RateLimits limits;
     private final long marginMillis;
     private final Clock clock;
-    private final ArrayDeque<Long> grants = new ArrayDeque<>();
+    private final ArrayDeque<long[]> grants = new ArrayDeque<>();
     private final long horizon;
 
     public RateLimiter(RateLimits limits, long marginMillis, Clock clock) {
@@ -51,18 +53,24 @@ public final class RateLimiter {
         return Math.max(free, 0);
     }
 
-    /** Blocks until a permit is free, then takes it. */
-    public void acquire() throws InterruptedException {
+    /** Blocks until a permit is free, then takes it; pass the returned grant to {@link #completed}. */
+    public long[] acquire() throws InterruptedException {
         while (true) {
             synchronized (this) {
                 long d = delayMillis();
                 if (d == 0) {
-                    grants.addLast(clock.millis());
-                    return;
+                    long[] grant = {clock.millis()};
+                    grants.addLast(grant);
+                    return grant;
                 }
             }
             clock.sleep(Math.max(1, delayMillis()));
         }
+    }
+
+    /** The request of this grant got its answer now. */
+    public synchronized void completed(long[] grant) {
+        grant[0] = Math.max(grant[0], clock.millis());
     }
 
     public boolean limited() {
@@ -71,17 +79,16 @@ public final class RateLimiter {
 
     private List<Long> inWindow(long now, long span) {
         List<Long> out = new ArrayList<>();
-        for (long g : grants) {
-            if (g > now - span) {
-                out.add(g);
+        for (long[] g : grants) {
+            if (g[0] > now - span) {
+                out.add(g[0]);
             }
         }
+        out.sort(null);
         return out;
     }
 
     private void trim(long now) {
-        while (!grants.isEmpty() && grants.peekFirst() <= now - horizon) {
-            grants.removeFirst();
-        }
+        grants.removeIf(g -> g[0] <= now - horizon);
     }
 }

@@ -69,4 +69,33 @@ class RateLimiterTest {
         assertThat(limiter.available()).isZero();
         assertThat(limiter.delayMillis()).isEqualTo(60_001);
     }
+
+    @Test
+    void shouldHoldDingTalkTwentyPerMinuteOverAnHourOfVirtualTime() throws Exception {
+        FakeClock clock = new FakeClock();
+        RateLimiter limiter = new RateLimiter(ChannelType.DINGTALK.defaultLimits(), 0, clock);
+        Random rnd = new Random(7);
+        List<Long> grants = new ArrayList<>();
+        while (clock.millis() < 1_000_000 + 3_600_000) {
+            clock.sleep(rnd.nextInt(2500));
+            long[] g = limiter.acquire();
+            clock.sleep(rnd.nextInt(300));
+            limiter.completed(g);
+            grants.add(g[0]);
+        }
+        assertThat(maxInAnyWindow(grants, 60_000)).isEqualTo(20);
+        assertThat(grants.size()).isGreaterThan(20 * 55);
+    }
+
+    @Test
+    void shouldSpaceFromTheAnswerWhenRequestIsSlow() throws Exception {
+        FakeClock clock = new FakeClock();
+        RateLimiter limiter = new RateLimiter(ChannelType.SLACK.defaultLimits(), 0, clock);
+        long[] g = limiter.acquire();
+        long start = clock.millis();
+        clock.sleep(400);
+        limiter.completed(g);
+        limiter.acquire();
+        assertThat(clock.millis() - start).isGreaterThanOrEqualTo(1400);
+    }
 }

@@ -203,4 +203,44 @@ class DispatcherIT {
         LOG.info("FIGURES parked: findings={} parked={} attempts={} (404 is permanent: no retries)", findings.size(), got.size(),
                 hook.requests().size());
     }
+
+    @Test
+    void shouldHoldSlackAndFeishuWindowsOverRepeatedBurstsWhenStartedFromConfig(KafkaBroker kafka, KafkaTestScope scope,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        kafka.createTopics(3, scope.topics().findings(), scope.topics().remediations());
+        Receiver slack = receiver(r -> Response.ok("ok"));
+        Receiver feishu = receiver(r -> Response.ok("{\"code\":0}"));
+        java.nio.file.Path yaml = dir.resolve("alerts.yaml");
+        java.nio.file.Files.writeString(yaml, """
+                channels:
+                  - {name: slack, type: slack, url: env:SLACK}
+                  - {name: feishu, type: feishu, url: env:FEISHU, secret: env:FEISHU_SECRET}
+                retry: {base: PT0.02S, cap: PT0.3S, maxAttempts: 4, budget: PT5S}
+                """);
+        Map<String, String> env = Map.of("SLACK", slack.url("/s"), "FEISHU", feishu.url("/f"), "FEISHU_SECRET", TestChannels.FEISHU_SECRET);
+        DeliveryCounters counters = new DeliveryCounters();
+        Dispatcher d = AlertsService.start(kafka.bootstrapServers(), scope.topics(), scope.name("alerts"), AlertsConfig.load(yaml),
+                new io.grantwatch.alerts.channel.SecretResolver(env::get), Map.of(), counters);
+        dispatchers.add(d);
+        List<Finding> all = TestFindings.many(90);
+        for (int burst = 0; burst < 6; burst++) {
+            produce(kafka, scope.topics().findings(), all.subList(burst * 15, burst * 15 + 15));
+            int expected = burst * 15 + 15;
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.committedRecords() >= expected - 15);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> d.committedRecords() >= all.size());
+        Set<String> expected = keysOf(all);
+        assertThat(Deliveries.acceptedCounts(slack).keySet()).containsAll(expected);
+        assertThat(Deliveries.acceptedCounts(feishu).keySet()).containsAll(expected);
+        int slack1s = Deliveries.maxInWindow(slack, 1000);
+        int feishu1s = Deliveries.maxInWindow(feishu, 1000);
+        int feishu60s = Deliveries.maxInWindow(feishu, 60_000);
+        LOG.info("FIGURES rate windows: findings={} in 6 bursts | slack messages={} max/1s={} | feishu messages={} max/1s={} max/60s={} "
+                + "| digests={} digested={} lost=0", all.size(), slack.requests().size(), slack1s, feishu.requests().size(), feishu1s,
+                feishu60s, counters.total("digests"), counters.total("digested"));
+        assertThat(slack1s).isLessThanOrEqualTo(1);
+        assertThat(feishu1s).isLessThanOrEqualTo(5);
+        assertThat(feishu60s).isLessThanOrEqualTo(100);
+        assertThat(slack.requests().size()).isGreaterThan(1);
+    }
 }
