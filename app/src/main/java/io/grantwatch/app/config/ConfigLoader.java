@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,11 @@ public final class ConfigLoader {
     /** Variables that are not keys: the file itself. */
     public static final String CONFIG_ENV = "GRANTWATCH_CONFIG";
     private static final Map<String, String> ENV_ALIASES = Map.of("GRANTWATCH_BOOTSTRAP_SERVERS", "kafka.bootstrap.servers");
+    /**
+     * Variables that are secrets read directly by the command that needs them (never stored in the
+     * configuration, so never printed by {@code config show}): the ingest HTTP receiver's tokens.
+     */
+    public static final Set<String> DIRECT_SECRET_ENV = Set.of("GRANTWATCH_HTTP_SECRET", "GRANTWATCH_HTTP_HMAC_SECRET");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     /** A raw value and where it came from, for error messages. */
@@ -154,7 +160,7 @@ public final class ConfigLoader {
     private void readEnv(Map<String, Raw> values) {
         for (Map.Entry<String, String> entry : new TreeMap<>(env).entrySet()) {
             String variable = entry.getKey();
-            if (!variable.startsWith("GRANTWATCH_") || variable.equals(CONFIG_ENV)) {
+            if (!variable.startsWith("GRANTWATCH_") || variable.equals(CONFIG_ENV) || DIRECT_SECRET_ENV.contains(variable)) {
                 continue;
             }
             String key = ENV_ALIASES.getOrDefault(variable, ConfigKey.keyOfEnv(variable));

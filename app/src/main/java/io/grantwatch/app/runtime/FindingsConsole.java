@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Prints findings as they arrive on {@code findings}, each with its remediation (planned by the
  * alerts module), for a person ({@link Format#TEXT}) or a machine ({@link Format#JSON}, one object per
- * line). Reads without a consumer group: from the beginning with {@code fromBeginning} (the demo),
+ * line), and counts them by kind and status for {@code /metrics} (with a null stream it only
+ * counts). Reads without a consumer group: from the beginning with {@code fromBeginning} (the demo),
  * else from the end at start. Text from events is attacker-controlled: control characters are
  * replaced before it reaches the terminal.
  */
@@ -99,19 +100,29 @@ public final class FindingsConsole implements AutoCloseable {
     }
 
     private void print(Finding finding) {
-        Remediation remediation;
+        Remediation remediation = null;
+        if (out == null) {
+            count(finding);
+            return;
+        }
         try {
             remediation = planner.plan(finding);
         } catch (RuntimeException e) {
             LOG.warn("No remediation for finding {}: {}", finding.id(), e.getMessage());
             remediation = null;
         }
-        String text = format == Format.JSON ? json(finding, remediation) : text(finding, remediation);
-        synchronized (out) {
-            out.println(text);
-            out.flush();
+        if (out != null) {
+            String text = format == Format.JSON ? json(finding, remediation) : text(finding, remediation);
+            synchronized (out) {
+                out.println(text);
+                out.flush();
+            }
         }
         printed.incrementAndGet();
+        count(finding);
+    }
+
+    private void count(Finding finding) {
         Counter.builder("grantwatch.findings").description("Findings seen on the findings topic, by kind and status")
                 .tag("kind", finding.kind().name()).tag("status", finding.status().name())
                 .tag("cloud", finding.cloud().wire()).register(meters).increment();

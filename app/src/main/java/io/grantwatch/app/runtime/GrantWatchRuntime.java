@@ -1,6 +1,11 @@
 package io.grantwatch.app.runtime;
 
 import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.SecretResolver;
+import io.grantwatch.alerts.dispatch.AlertsConfig;
+import io.grantwatch.alerts.dispatch.AlertsService;
+import io.grantwatch.alerts.dispatch.Dispatcher;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorCounters;
@@ -40,9 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything {@code grantwatch run} runs, in one process, started in dependency order and closed in
- * reverse: Kafka (embedded, or the configured cluster), topics, catalog publish, detector (Kafka
- * Streams), the findings console, ingest sources (watched folders, the demo corpus) and the HTTP
- * server. {@link #close()} is the graceful shutdown: sources stop and flush, Streams commits and
+ * reverse: the HTTP server, Kafka (embedded, or the configured cluster), topics, catalog publish,
+ * detector (Kafka Streams), the alert dispatcher, the findings console and the ingest sources
+ * (watched folders, the demo corpus). {@link #close()} is the graceful shutdown: sources stop and flush, Streams commits and
  * closes, the embedded broker shuts down in a controlled way.
  */
 public final class GrantWatchRuntime implements AutoCloseable {
@@ -131,12 +136,12 @@ public final class GrantWatchRuntime implements AutoCloseable {
         metrics.counter("grantwatch.findings.emitted", "Findings the detector wrote", counts::findingsEmitted);
         health.register("detector", detector::running);
 
-        if (options.console() != null) {
-            console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo(),
-                    metrics.registry());
-            started.push(console);
-            console.start();
-        }
+        startAlerts(client, topics);
+
+        console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo(),
+                metrics.registry());
+        started.push(console);
+        console.start();
 
         if (options.demo() || !config.ingest().watch().isEmpty()) {
             sink = KafkaAuditSink.create(client, topics);
@@ -196,6 +201,30 @@ public final class GrantWatchRuntime implements AutoCloseable {
         CatalogPublisher.Result result = new CatalogPublisher(client).publish(catalog, topics.catalog());
         LOG.info("Catalog {} {} ({} entries written)", result.version(), result.upToDate() ? "already published" : "published",
                 result.written());
+    }
+
+    /**
+     * The alert dispatcher: findings become remediations (topic {@code remediations}) and, when
+     * {@code alerts.channels} lists any, deliveries with retries; progress in group grantwatch-alerts.
+     */
+    private void startAlerts(Map<String, Object> client, Topics topics) {
+        AlertsConfig alerts;
+        try {
+            alerts = AlertsService.fromChannelsNode(config.alerts().channels());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("alerts.channels: " + e.getMessage(), e);
+        }
+        DeliveryCounters deliveries = new DeliveryCounters();
+        Map<String, Object> overrides = new HashMap<>(client);
+        overrides.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Dispatcher dispatcher = AlertsService.start(bootstrapServers, topics, "grantwatch-alerts", alerts,
+                SecretResolver.system(), overrides, deliveries);
+        started.push(dispatcher);
+        for (String counter : List.of("delivered", "retried", "failed", "deferred", "digests")) {
+            metrics.counter("grantwatch.alerts." + counter, "Alert deliveries: " + counter + " (all channels)",
+                    () -> deliveries.total(counter));
+        }
+        LOG.info("Alerts: {} channel(s)", alerts.channels().size());
     }
 
     private DetectorConfig detectorConfig() {

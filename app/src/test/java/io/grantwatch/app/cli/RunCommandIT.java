@@ -8,6 +8,7 @@ import io.grantwatch.app.runtime.FreePorts;
 import io.grantwatch.app.runtime.ShutdownSignal;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
+import io.grantwatch.model.Remediation;
 import io.grantwatch.model.topic.TopicSpec;
 import io.grantwatch.model.topic.Topics;
 import java.io.PrintWriter;
@@ -60,10 +61,13 @@ class RunCommandIT {
             assertThat(get(httpPort, "/readyz").body()).contains("\"kafka\":true", "\"detector\":true");
             List<Finding> findings = readFindings("127.0.0.1:" + kafkaPort, Topics.defaults().findings());
             assertThat(findings).extracting(Finding::cloud).contains(Cloud.ALIBABA, Cloud.HUAWEI);
+            List<Remediation> remediations = readAtLeastOne("127.0.0.1:" + kafkaPort, Topics.defaults().remediations());
+            assertThat(remediations).allSatisfy(r -> assertThat(r.findingId()).isNotBlank());
             HttpResponse<String> metrics = get(httpPort, "/metrics");
             assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
             assertThat(metrics.body()).contains("grantwatch_events_total", "grantwatch_denials_total",
-                    "grantwatch_ingest_produced_total", "kafka_consumer_fetch_manager_records_consumed_total");
+                    "grantwatch_ingest_produced_total", "grantwatch_findings_total", "grantwatch_alerts_delivered_total",
+                    "kafka_consumer_fetch_manager_records_consumed_total");
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(405);
@@ -76,6 +80,21 @@ class RunCommandIT {
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static <V> List<V> readAtLeastOne(String bootstrap, TopicSpec<String, V> topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<V> values = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, V> consumer =
+                new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            await(topic.name()).atMost(Duration.ofSeconds(90)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                return !values.isEmpty();
+            });
+        }
+        return values;
     }
 
     /** Waits until findings of both clouds are on the topic. */

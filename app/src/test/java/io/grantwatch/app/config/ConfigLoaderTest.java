@@ -135,6 +135,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldLeaveReceiverSecretsOutOfTheConfigurationWhenSetInTheEnvironment() {
+        GrantWatchConfig config = ConfigLoader.builder()
+                .env(Map.of("GRANTWATCH_HTTP_SECRET", "s3cr3t", "GRANTWATCH_HTTP_HMAC_SECRET", "k3y")).load();
+
+        assertThat(config.toString()).doesNotContain("s3cr3t", "k3y");
+    }
+
+    @Test
     void shouldPointAtTheLineWhenTheYamlIsBroken() throws IOException {
         Path file = yaml("http:\n  port: [1\n");
 
