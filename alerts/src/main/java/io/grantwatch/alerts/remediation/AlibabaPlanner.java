@@ -3,11 +3,13 @@ package io.grantwatch.alerts.remediation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Principal;
@@ -62,20 +64,32 @@ final class AlibabaPlanner {
 
     Remediation plan(Finding f) {
         PlanBuilder b = new PlanBuilder(f);
-        Target target = Target.of(f.principal());
+        Target principalTarget = Target.of(f.principal());
         f.missing().forEach(m -> b.cite(m.citation()));
         if (f.kind() == FindingKind.EXPLICIT_DENY) {
-            explicitDeny(f, target, b);
+            explicitDeny(f, principalTarget, b);
             return b.build(Cloud.ALIBABA, SeedCitations.RAM_POLICY_GRAMMAR);
         }
         Evidence ev = f.evidence();
-        // resource list (joined) -> actions, in first-seen order
-        Map<List<String>, Set<String>> statements = new LinkedHashMap<>();
-        List<String> firstLines = new ArrayList<>();
+        String role = roleOf(f);
+        // per target: resource list -> actions, in first-seen order
+        Map<Target, Map<List<String>, Set<String>>> custom = new LinkedHashMap<>();
+        Map<Target, Set<String>> restore = new LinkedHashMap<>();
+        Map<Target, Set<String>> coarse = new LinkedHashMap<>();
+        Set<String> optional = new LinkedHashSet<>();
+        Set<String> activations = new LinkedHashSet<>();
+        List<String> heads = new ArrayList<>();
         boolean unnarrowed = false;
         for (MissingGrant m : f.missing()) {
             Grant g = m.grant();
-            b.systemPolicy(m.systemPolicy());
+            Target t = targetFor(m.holder(), principalTarget, role);
+            if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION) {
+                optional.add(describe(g) + (Identifiers.policyName(m.systemPolicy()) ? " (system policy " + m.systemPolicy() + ")" : ""));
+                continue;
+            }
+            if (Identifiers.policyName(m.systemPolicy())) {
+                coarse.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(m.systemPolicy());
+            }
             switch (g.type()) {
                 case ACTION, AGENCY_ACTION -> {
                     if (!Identifiers.alibabaAction(g.value())) {
@@ -84,74 +98,135 @@ final class AlibabaPlanner {
                     }
                     List<String> res = resourcesFor(g.value(), g.resource(), ev);
                     unnarrowed |= res.equals(List.of("*"));
-                    statements.computeIfAbsent(res, k -> new LinkedHashSet<>()).add(g.value());
-                    firstLines.add("Allow " + g.value() + " on " + String.join(", ", res));
+                    custom.computeIfAbsent(t, k -> new LinkedHashMap<>()).computeIfAbsent(res, k -> new LinkedHashSet<>()).add(g.value());
+                    heads.add("Allow " + g.value() + " on " + String.join(", ", res));
                 }
                 case SYSTEM_POLICY -> {
-                    b.systemPolicy(g.value());
+                    if (!Identifiers.policyName(g.value())) {
+                        continue;
+                    }
                     String denied = ev == null ? null : ev.deniedAction();
-                    if (m.certainty() == io.grantwatch.model.Certainty.CERTAIN && Identifiers.alibabaAction(denied)) {
+                    if (m.certainty() == Certainty.CERTAIN && Identifiers.alibabaAction(denied)) {
                         List<String> res = resourcesFor(denied, g.resource(), ev);
                         unnarrowed |= res.equals(List.of("*"));
-                        statements.computeIfAbsent(res, k -> new LinkedHashSet<>()).add(denied);
-                        firstLines.add("Allow " + denied + " (or attach " + g.value() + ")");
+                        custom.computeIfAbsent(t, k -> new LinkedHashMap<>()).computeIfAbsent(res, k -> new LinkedHashSet<>()).add(denied);
+                        coarse.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(g.value());
+                        heads.add("Allow " + denied + " (or attach " + g.value() + ")");
                     } else {
-                        firstLines.add("Attach system policy " + g.value());
+                        restore.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(g.value());
+                        heads.add("Attach system policy " + g.value());
                     }
                 }
                 case PASS_ROLE -> {
-                    String role = Identifiers.roleName(g.resource())
+                    String passed = Identifiers.roleName(g.resource())
                             .or(() -> ev == null ? Optional.empty() : Identifiers.roleName(ev.resource()))
                             .orElse("${RoleName}");
-                    if (role.startsWith("${")) {
+                    if (passed.startsWith("${")) {
                         b.step("Replace ${RoleName} with the name of the instance RAM role the user selects.");
                     }
-                    statements.computeIfAbsent(List.of("acs:ram::*:role/" + role), k -> new LinkedHashSet<>()).add("ram:PassRole");
-                    firstLines.add("Allow ram:PassRole on role " + role);
+                    Target user = principalTarget.kind().equals("Role") && !"USER".equalsIgnoreCase(m.holder()) ? principalTarget : t;
+                    custom.computeIfAbsent(user, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(List.of("acs:ram::*:role/" + passed), k -> new LinkedHashSet<>()).add("ram:PassRole");
+                    heads.add("Allow ram:PassRole on role " + passed);
                     b.cite(SeedCitations.PASS_ROLE);
                 }
                 case TRUST_PRINCIPAL -> {
                     trustPolicy(f, g, b);
-                    firstLines.add("Let " + safeService(g.value()) + " assume the role (trust policy)");
+                    heads.add("Let " + safeService(g.value()) + " assume the role (trust policy)");
                 }
                 case WORKSPACE_ROLE -> {
                     workspaceRole(f, g, b);
-                    firstLines.add("Add the workspace role " + workspaceRoleName(g.value()));
+                    heads.add("Add the workspace role " + workspaceRoleName(g.value()));
                 }
-                case SERVICE_ACTIVATION -> {
-                    b.step("Activate " + serviceName(g.value()) + " with the Alibaba Cloud account (the seed recommends "
-                            + "activating with the account; a RAM user that activates needs the system policies listed).");
-                    firstLines.add("Activate " + serviceName(g.value()));
-                }
+                case SERVICE_ACTIVATION -> activations.add(serviceName(g.value()));
                 default -> b.step("Review grant type " + g.type() + " manually.");
             }
         }
-        if (statements.isEmpty() && f.kind() == FindingKind.UNMAPPED_DENIAL && ev != null
-                && Identifiers.alibabaAction(ev.deniedAction())) {
+        if (custom.isEmpty() && f.kind() == FindingKind.UNMAPPED_DENIAL && ev != null && Identifiers.alibabaAction(ev.deniedAction())) {
             List<String> res = resourcesFor(ev.deniedAction(), null, ev);
             unnarrowed |= res.equals(List.of("*"));
-            statements.computeIfAbsent(res, k -> new LinkedHashSet<>()).add(ev.deniedAction());
-            firstLines.add("Allow " + ev.deniedAction() + " (the catalog does not know this denial yet)");
+            custom.computeIfAbsent(principalTarget, k -> new LinkedHashMap<>()).computeIfAbsent(res, k -> new LinkedHashSet<>())
+                    .add(ev.deniedAction());
+            heads.add("Allow " + ev.deniedAction() + " (the catalog does not know this denial yet)");
         }
-        if (!statements.isEmpty()) {
-            customPolicy(f, target, statements, b);
-            if (unnarrowed) {
-                b.step("Resource is \"*\" where the event named no resource; narrow it to the resources the principal uses.");
+        int n = 0;
+        for (Map.Entry<Target, Map<List<String>, Set<String>>> e : custom.entrySet()) {
+            customPolicy(f, e.getKey(), e.getValue(), b, custom.size() == 1 ? "" : "-" + (++n));
+        }
+        if (unnarrowed) {
+            b.step("Resource is \"*\" where the event named no resource; narrow it to the resources the principal uses.");
+        }
+        restore.forEach((t, names) -> names.forEach(sp -> {
+            b.systemPolicy(sp);
+            b.command("aliyun ram AttachPolicyTo" + t.kind() + " --PolicyType System --PolicyName " + Identifiers.shellQuote(sp)
+                    + " --" + t.kind() + "Name " + t.name());
+        }));
+        if (f.kind() == FindingKind.PREDICTED_BREAKAGE && f.change() != null) {
+            String action = f.change().action() != null && f.change().action().matches("[A-Za-z]{1,64}") ? f.change().action() : "an IAM change";
+            b.step("This restores what " + action + (f.change().time() == null ? "" : " at " + f.change().time())
+                    + " removed; if the removal was intended, record an accepted-risk mute rule instead.");
+        }
+        Map<Target, Set<String>> alternatives = new LinkedHashMap<>();
+        coarse.forEach((t, names) -> names.stream().filter(sp -> !restore.getOrDefault(t, Set.of()).contains(sp))
+                .forEach(sp -> alternatives.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(sp)));
+        if (!alternatives.isEmpty()) {
+            List<String> all = alternatives.values().stream().flatMap(Set::stream).distinct().toList();
+            all.forEach(b::systemPolicy);
+            b.step("Coarse alternative: attach the documented system " + (all.size() == 1 ? "policy " : "policies ")
+                    + String.join(", ", all) + " instead of the custom policy (broader than needed).");
+            alternatives.forEach((t, names) -> names.forEach(sp -> b.command("# alternative: aliyun ram AttachPolicyTo" + t.kind()
+                    + " --PolicyType System --PolicyName " + Identifiers.shellQuote(sp) + " --" + t.kind() + "Name " + t.name())));
+        }
+        if (!optional.isEmpty()) {
+            b.step("May also be needed (the seed lists them as possibly required; not included above): " + String.join("; ", optional) + ".");
+        }
+        if (!activations.isEmpty()) {
+            b.step("If not yet active, activate with the Alibaba Cloud account (the seed recommends the account; a RAM user that "
+                    + "activates needs extra system policies): " + String.join(", ", activations) + ".");
+            if (heads.isEmpty()) {
+                heads.add("Activate " + String.join(", ", activations));
             }
         }
-        if (!b.systemPolicies().isEmpty()) {
-            String names = String.join(", ", b.systemPolicies());
-            b.step("Coarse alternative: attach the documented system " + (b.systemPolicies().size() == 1 ? "policy " : "policies ")
-                    + names + " instead of the custom policy (broader than needed).");
-            for (String sp : b.systemPolicies()) {
-                b.command("# alternative: aliyun ram AttachPolicyTo" + target.kind() + " --PolicyType System --PolicyName "
-                        + Identifiers.shellQuote(sp) + " --" + target.kind() + "Name " + target.name());
-            }
-        }
-        String head = firstLines.isEmpty() ? "Review the denial" : firstLines.get(0);
-        b.summary(head + " for " + target.label()
-                + (firstLines.size() > 1 ? " (+" + (firstLines.size() - 1) + " more)" : ""));
+        String head = heads.isEmpty() ? "Review the denial" : heads.get(0);
+        b.summary(head + " for " + principalTarget.label() + (heads.size() > 1 ? " (+" + (heads.size() - 1) + " more)" : ""));
         return b.build(Cloud.ALIBABA, SeedCitations.PAI_DEPENDENCIES);
+    }
+
+    /** The RAM role a finding is about: a PassRole/trust grant's role, the event's role ARN, or the session's role. */
+    static String roleOf(Finding f) {
+        for (MissingGrant m : f.missing()) {
+            if (m.grant().type() == GrantType.PASS_ROLE || m.grant().type() == GrantType.TRUST_PRINCIPAL) {
+                Optional<String> r = Identifiers.roleName(m.grant().resource()).filter(x -> m.grant().resource().contains("role/"));
+                if (r.isPresent()) {
+                    return r.get();
+                }
+            }
+        }
+        if (f.evidence() != null && f.evidence().resource() != null && f.evidence().resource().contains(":role/")) {
+            Optional<String> r = Identifiers.roleName(f.evidence().resource());
+            if (r.isPresent()) {
+                return r.get();
+            }
+        }
+        Principal p = f.principal();
+        return p != null && p.type() == PrincipalType.ASSUMED_ROLE && Identifiers.name(p.roleName()) ? p.roleName() : null;
+    }
+
+    /** Who holds a grant: the catalog's holder decides between the user and the role. */
+    static Target targetFor(String holder, Target principalTarget, String role) {
+        if ("ROLE".equalsIgnoreCase(holder) || "SERVICE_LINKED_ROLE".equalsIgnoreCase(holder)) {
+            if (role != null) {
+                return new Target("Role", role);
+            }
+            return principalTarget.kind().equals("Role") ? principalTarget : new Target("Role", "${RoleName}");
+        }
+        return principalTarget;
+    }
+
+    private static String describe(Grant g) {
+        String v = g.type() == GrantType.ACTION && Identifiers.alibabaAction(g.value()) ? g.value()
+                : Identifiers.policyName(g.value()) ? g.value() : "(see the seed)";
+        return g.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + v;
     }
 
     /**
@@ -195,7 +270,7 @@ final class AlibabaPlanner {
                 .map(List::of).orElse(List.of());
     }
 
-    private void customPolicy(Finding f, Target target, Map<List<String>, Set<String>> statements, PlanBuilder b) {
+    private void customPolicy(Finding f, Target target, Map<List<String>, Set<String>> statements, PlanBuilder b, String suffix) {
         ObjectNode doc = Json.wire().createObjectNode();
         doc.put("Version", "1");
         ArrayNode stmts = doc.putArray("Statement");
@@ -207,7 +282,7 @@ final class AlibabaPlanner {
             ArrayNode r = s.putArray("Resource");
             resources.forEach(r::add);
         });
-        String name = PlanBuilder.policyName(f);
+        String name = PlanBuilder.policyName(f) + suffix;
         b.policy(new PolicyDocument(name, "ram-custom-policy", target.name(), doc));
         b.command("aliyun ram CreatePolicy --PolicyName " + name + " --PolicyDocument "
                 + Identifiers.shellQuote(PlanBuilder.compact(doc)) + " --Description 'GrantWatch finding " + safeId(f) + "'");

@@ -46,13 +46,29 @@ final class HuaweiPlanner {
         }
         Set<String> userActions = new LinkedHashSet<>();
         Set<String> agencyActions = new LinkedHashSet<>();
+        Set<String> restoreUser = new LinkedHashSet<>();
+        Set<String> restoreAgency = new LinkedHashSet<>();
+        Set<String> coarse = new LinkedHashSet<>();
+        Set<String> optional = new LinkedHashSet<>();
+        Set<String> activations = new LinkedHashSet<>();
         String agency = null;
         List<String> heads = new ArrayList<>();
         for (MissingGrant m : f.missing()) {
             Grant g = m.grant();
-            b.systemPolicy(m.systemPolicy());
             boolean forAgency = g.type() == GrantType.AGENCY_ACTION || "AGENCY".equalsIgnoreCase(m.holder())
                     || (p != null && p.type() == PrincipalType.ASSUMED_AGENCY && g.type() == GrantType.ACTION);
+            if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION) {
+                String what = Identifiers.huaweiAction(g.value()) || Identifiers.policyName(g.value()) ? g.value() : "(see the seed)";
+                optional.add(what + (forAgency ? " for the agency" : "")
+                        + (Identifiers.policyName(m.systemPolicy()) ? " (system policy " + m.systemPolicy() + ")" : ""));
+                continue;
+            }
+            if (Identifiers.policyName(m.systemPolicy())) {
+                coarse.add(m.systemPolicy());
+            }
+            if (forAgency && agency == null) {
+                agency = agencyName(g, p);
+            }
             switch (g.type()) {
                 case ACTION, AGENCY_ACTION -> {
                     if (!Identifiers.huaweiAction(g.value())) {
@@ -61,7 +77,6 @@ final class HuaweiPlanner {
                     }
                     if (forAgency) {
                         agencyActions.add(g.value());
-                        agency = agency != null ? agency : agencyName(g, p);
                         heads.add("Grant " + g.value() + " to the agency");
                     } else {
                         userActions.add(g.value());
@@ -69,18 +84,22 @@ final class HuaweiPlanner {
                     }
                 }
                 case SYSTEM_POLICY -> {
-                    b.systemPolicy(g.value());
+                    if (!Identifiers.policyName(g.value())) {
+                        continue;
+                    }
                     if (m.certainty() == Certainty.CERTAIN && ev != null && Identifiers.huaweiAction(ev.deniedAction())) {
-                        userActions.add(ev.deniedAction());
+                        (forAgency ? agencyActions : userActions).add(ev.deniedAction());
+                        coarse.add(g.value());
                         heads.add("Allow " + ev.deniedAction() + " (or attach " + g.value() + ")");
                     } else {
-                        heads.add("Attach system policy " + g.value());
+                        (forAgency ? restoreAgency : restoreUser).add(g.value());
+                        heads.add("Attach system policy " + g.value() + (forAgency ? " to the agency" : ""));
                     }
                 }
                 case SERVICE_ACTIVATION -> {
-                    b.step("Activate or authorize " + (g.value().matches("[A-Za-z0-9 ._-]{1,64}") ? g.value() : "the service")
-                            + " with the account (ModelArts global configuration > authorization for agencies).");
-                    heads.add("Activate " + g.value());
+                    if (g.value().matches("[A-Za-z0-9 ._-]{1,64}")) {
+                        activations.add(g.value());
+                    }
                 }
                 case WORKSPACE_ROLE -> {
                     b.step("Console: ModelArts > Workspaces > the workspace > Authorization: add the user with the workspace role.");
@@ -110,15 +129,59 @@ final class HuaweiPlanner {
                     + String.join(", ", agencyActions) + ")" + (delegator == null ? "" : "; the session was issued to " + delegator)
                     + ": 请用户确保当前用户具备委托授权中包含的依赖策略项权限.");
         }
-        if (!b.systemPolicies().isEmpty()) {
-            b.step("Coarse alternative: assign the documented system " + (b.systemPolicies().size() == 1 ? "policy " : "policies ")
-                    + String.join(", ", b.systemPolicies()) + " instead of the custom policy (broader than needed).");
+        String domain = p != null && Identifiers.account(p.accountId()) ? p.accountId() : "${DomainId}";
+        for (String sp : restoreUser) {
+            restoreSystemRole(b, sp, "group", domain);
+        }
+        for (String sp : restoreAgency) {
+            restoreSystemRole(b, sp, "agency", domain);
+        }
+        if ((!restoreUser.isEmpty() || !restoreAgency.isEmpty()) && f.kind() == FindingKind.PREDICTED_BREAKAGE && f.change() != null) {
+            String action = f.change().action() != null && f.change().action().matches("[A-Za-z]{1,64}") ? f.change().action() : "an IAM change";
+            b.step("This restores what " + action + (f.change().time() == null ? "" : " at " + f.change().time())
+                    + " removed; if the removal was intended, record an accepted-risk mute rule instead.");
+        }
+        coarse.removeAll(restoreUser);
+        coarse.removeAll(restoreAgency);
+        coarse.forEach(b::systemPolicy);
+        if (!coarse.isEmpty()) {
+            b.step("Coarse alternative: assign the documented system " + (coarse.size() == 1 ? "policy " : "policies ")
+                    + String.join(", ", coarse) + " instead of the custom policy (broader than needed).");
+        }
+        if (!optional.isEmpty()) {
+            b.step("May also be needed (the seed lists them as possibly required; not included above): " + String.join("; ", optional) + ".");
+        }
+        if (!activations.isEmpty()) {
+            b.step("If not yet done, authorize with the account (ModelArts > Global Configuration > agency authorization): "
+                    + String.join(", ", activations) + ".");
+            if (heads.isEmpty()) {
+                heads.add("Authorize " + String.join(", ", activations));
+            }
         }
         String who = p == null ? "the principal" : p.type() == PrincipalType.ASSUMED_AGENCY
                 ? "agency " + Identifiers.nameOr(p.roleName(), "AgencyName") : "user " + Identifiers.nameOr(p.name(), "UserName");
         String head = heads.isEmpty() ? "Review the denial" : heads.get(0);
         b.summary(head + " for " + who + (heads.size() > 1 ? " (+" + (heads.size() - 1) + " more)" : ""));
         return b.build(Cloud.HUAWEI, SeedCitations.MODELARTS_DEPENDENCIES);
+    }
+
+    /** Assign a system-defined role (policy) by its display name: look up its id, then associate it. */
+    private static void restoreSystemRole(PlanBuilder b, String name, String holderKind, String domain) {
+        b.systemPolicy(name);
+        b.command("hcloud IAM KeystoneListPermissions --display_name=" + Identifiers.shellQuote(name)
+                + "   # note roles[0].id as ${SystemRoleId}");
+        // global services' system policies are assigned on the domain, project-level ones per project
+        boolean global = name.matches("(?i)(OBS|IAM|BSS|Tenant|Security Administrator).*");
+        if (holderKind.equals("agency")) {
+            b.command(global
+                    ? "hcloud IAM AssociateAgencyWithDomainPermission --domain_id=" + domain + " --agency_id=${AgencyId} --role_id=${SystemRoleId}"
+                    : "hcloud IAM AssociateAgencyWithProjectPermission --project_id=${ProjectId} --agency_id=${AgencyId} --role_id=${SystemRoleId}");
+        } else {
+            b.command(global
+                    ? "hcloud IAM KeystoneAssociateGroupWithDomainPermission --domain_id=" + domain + " --group_id=${GroupId} --role_id=${SystemRoleId}"
+                    : "hcloud IAM KeystoneAssociateGroupWithProjectPermission --project_id=${ProjectId} --group_id=${GroupId} "
+                            + "--role_id=${SystemRoleId}");
+        }
     }
 
     private static String agencyName(Grant g, Principal p) {

@@ -19,7 +19,7 @@ public final class Identifiers {
     private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern ALIBABA_ARN =
             Pattern.compile("acs:([a-z0-9-]+):([a-z0-9-]*|\\*):([0-9]*|\\*):([A-Za-z0-9/._*-]{1,512})");
-    private static final Pattern ROLE_ARN = Pattern.compile("acs:ram::?(?:[0-9]*|\\*):role/([A-Za-z0-9._-]{1,64})");
+    private static final Pattern ROLE_ARN = Pattern.compile("acs:ram:[a-z0-9*-]*:(?:[0-9]*|\\*):role/([A-Za-z0-9._-]{1,64})");
     private static final Pattern HUAWEI_ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9*]+:[A-Za-z0-9*]+");
     private static final Pattern ALIBABA_ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9*]+");
     private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}");
@@ -61,16 +61,20 @@ public final class Identifiers {
         return name(s) ? s : "${" + placeholder + "}";
     }
 
-    /** The role name in {@code acs:ram::123:role/Name}, or a bare valid role name. */
+    /**
+     * The role name in {@code acs:ram::123:role/Name} or {@code acs:ram:*:123:role/Name}, or a bare
+     * valid role name. A trailing period is sentence punctuation from an error message, not part of the name.
+     */
     public static Optional<String> roleName(String resource) {
         if (resource == null) {
             return Optional.empty();
         }
-        Matcher m = ROLE_ARN.matcher(resource.trim());
+        String r = resource.trim().replaceAll("\\.+$", "");
+        Matcher m = ROLE_ARN.matcher(r);
         if (m.matches()) {
             return Optional.of(m.group(1));
         }
-        return name(resource.trim()) ? Optional.of(resource.trim()) : Optional.empty();
+        return name(r) ? Optional.of(r) : Optional.empty();
     }
 
     /** A syntactically valid Alibaba ARN (the whole string), or empty. */

@@ -212,4 +212,76 @@ class RemediationPlannerTest {
             }
         }
     }
+
+    /** Modelled on the demo corpus: ARN with region "*", a trailing period from the message, mixed holders and certainties. */
+    private static Finding dswCustomRole() {
+        String arn = "acs:ram:*:" + TestFindings.UID + ":role/pai-dsw-data.";
+        java.util.List<io.grantwatch.model.MissingGrant> missing = List.of(
+                new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.PASS_ROLE, "ram:PassRole", arn),
+                        io.grantwatch.model.Certainty.CERTAIN, "USER", "r1", "pass", null, SeedCitations.PASS_ROLE),
+                new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.TRUST_PRINCIPAL,
+                        "pai.aliyuncs.com", arn), io.grantwatch.model.Certainty.LIKELY, "ROLE", "r2", "trust", null, SeedCitations.ASSUME_ROLE),
+                new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.action("oss:GetObject"), io.grantwatch.model.Certainty.LIKELY,
+                        "ROLE", "r3", "read data", "AliyunOSSReadOnlyAccess", SeedCitations.PAI_DEPENDENCIES),
+                new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.systemPolicy("AliyunOSSFullAccess"),
+                        io.grantwatch.model.Certainty.POSSIBLE, "ROLE", "r4", "maybe", "AliyunOSSFullAccess", SeedCitations.PAI_DEPENDENCIES),
+                new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.SERVICE_ACTIVATION, "oss", null),
+                        io.grantwatch.model.Certainty.POSSIBLE, "ACCOUNT", "r5", "activate", null, SeedCitations.PAI_DEPENDENCIES),
+                new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.SERVICE_ACTIVATION, "log", null),
+                        io.grantwatch.model.Certainty.POSSIBLE, "ACCOUNT", "r6", "activate", null, SeedCitations.PAI_DEPENDENCIES));
+        return new Finding("missing-grant-dsw", io.grantwatch.model.FindingKind.MISSING_GRANT, io.grantwatch.model.FindingStatus.OPEN,
+                Cloud.ALIBABA, TestFindings.alice(), "pai.dsw-role.custom", "DSW custom role", missing, 0.8, List.of(),
+                new io.grantwatch.model.Evidence(List.of("e1"), TestFindings.T0, TestFindings.T0, 1, "PaiDsw", "CreateInstance",
+                        "ram:PassRole", arn, "PassRoleFailedError", "denied"), null, "v", null, null, TestFindings.T0);
+    }
+
+    @Test
+    void shouldGiveEachHolderItsPolicyAndKeepPossibleGrantsOutWhenFindingMixesThem() throws Exception {
+        Remediation r = planner.plan(dswCustomRole());
+        assertValid(r);
+        assertThat(r.policies()).extracting(PolicyDocument::kind, PolicyDocument::attachTo).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("ram-trust-policy", "pai-dsw-data"),
+                org.assertj.core.groups.Tuple.tuple("ram-custom-policy", "alice"),
+                org.assertj.core.groups.Tuple.tuple("ram-custom-policy", "pai-dsw-data"));
+        assertThat(r.policies().get(1).document().toString()).contains("acs:ram::*:role/pai-dsw-data\"").doesNotContain("oss:");
+        assertThat(r.policies().get(2).document().toString()).contains("oss:GetObject").doesNotContain("PassRole");
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).contains("AttachPolicyToRole --PolicyType Custom").endsWith("--RoleName pai-dsw-data"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
+                .isEqualTo("# alternative: aliyun ram AttachPolicyToRole --PolicyType System --PolicyName 'AliyunOSSReadOnlyAccess' --RoleName pai-dsw-data"));
+        assertThat(r.toString()).doesNotContain("AliyunOSSFullAccess' --");
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).startsWith("May also be needed").contains("AliyunOSSFullAccess"));
+        assertThat(r.steps()).filteredOn(s -> s.contains("activate with the Alibaba Cloud account")).singleElement()
+                .asString().contains("oss, log");
+    }
+
+    @Test
+    void shouldReattachRemovedSystemPolicyWhenPredictedBreakage() {
+        Remediation r = planner.plan(TestFindings.predictedBreakage());
+        assertThat(r.cliCommands()).contains("aliyun ram AttachPolicyToUser --PolicyType System --PolicyName 'AliyunPAIEASFullAccess' --UserName alice");
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("restores what DetachPolicyFromUser"));
+        assertThat(r.systemPolicies()).containsExactly("AliyunPAIEASFullAccess");
+    }
+
+    @Test
+    void shouldAssignSystemRoleToAgencyWhenHuaweiAgencyLostIt() {
+        Finding f = TestFindings.agencyObs();
+        Finding lost = new Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE, f.status(), f.cloud(), f.principal(),
+                f.scenarioId(), f.scenarioTitle(), List.of(new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.systemPolicy(
+                        "OBS OperateAccess"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", "OBS OperateAccess",
+                        SeedCitations.MODELARTS_AGENCY)), 1, List.of(), null,
+                new io.grantwatch.model.IamChange("c1", TestFindings.T0, "updateAgency", "admin", "modelarts_agency", "OBS OperateAccess"),
+                "v", null, null, TestFindings.T0);
+        Remediation r = planner.plan(lost);
+        assertThat(r.policies()).isEmpty();
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("hcloud IAM KeystoneListPermissions --display_name='OBS OperateAccess'"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("hcloud IAM AssociateAgencyWithDomainPermission"));
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("restores what updateAgency"));
+    }
+
+    @Test
+    void shouldParseRoleNamesFromEveryArnShape() {
+        assertThat(Identifiers.roleName("acs:ram:*:123:role/pai-dsw-data.")).contains("pai-dsw-data");
+        assertThat(Identifiers.roleName("acs:ram::123:role/DswOssRole")).contains("DswOssRole");
+        assertThat(Identifiers.roleName("acs:ram:*:*:role/x'y")).isEmpty();
+    }
 }
