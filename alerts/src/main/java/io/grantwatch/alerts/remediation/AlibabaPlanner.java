@@ -84,7 +84,8 @@ final class AlibabaPlanner {
             Grant g = m.grant();
             Target t = targetFor(m.holder(), principalTarget, role);
             if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION) {
-                optional.add(describe(g) + (Identifiers.policyName(m.systemPolicy()) ? " (system policy " + m.systemPolicy() + ")" : ""));
+                optional.add(describe(g) + (Identifiers.policyName(m.systemPolicy()) && !m.systemPolicy().equals(g.value())
+                        ? " (system policy " + m.systemPolicy() + ")" : ""));
                 continue;
             }
             if (Identifiers.policyName(m.systemPolicy())) {
@@ -112,9 +113,11 @@ final class AlibabaPlanner {
                         custom.computeIfAbsent(t, k -> new LinkedHashMap<>()).computeIfAbsent(res, k -> new LinkedHashSet<>()).add(denied);
                         coarse.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(g.value());
                         heads.add("Allow " + denied + " (or attach " + g.value() + ")");
-                    } else {
+                    } else if (m.certainty() == Certainty.CERTAIN || f.kind() == FindingKind.PREDICTED_BREAKAGE) {
                         restore.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(g.value());
                         heads.add("Attach system policy " + g.value());
+                    } else {
+                        coarse.computeIfAbsent(t, k -> new LinkedHashSet<>()).add(g.value());
                     }
                 }
                 case PASS_ROLE -> {
@@ -162,7 +165,7 @@ final class AlibabaPlanner {
                     + " --" + t.kind() + "Name " + t.name());
         }));
         if (f.kind() == FindingKind.PREDICTED_BREAKAGE && f.change() != null) {
-            String action = f.change().action() != null && f.change().action().matches("[A-Za-z]{1,64}") ? f.change().action() : "an IAM change";
+            String action = f.change().action() != null && f.change().action().matches("[A-Za-z0-9_./:-]{1,80}") ? f.change().action() : "an IAM change";
             b.step("This restores what " + action + (f.change().time() == null ? "" : " at " + f.change().time())
                     + " removed; if the removal was intended, record an accepted-risk mute rule instead.");
         }

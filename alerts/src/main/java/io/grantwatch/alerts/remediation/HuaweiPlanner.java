@@ -60,7 +60,8 @@ final class HuaweiPlanner {
             if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION) {
                 String what = Identifiers.huaweiAction(g.value()) || Identifiers.policyName(g.value()) ? g.value() : "(see the seed)";
                 optional.add(what + (forAgency ? " for the agency" : "")
-                        + (Identifiers.policyName(m.systemPolicy()) ? " (system policy " + m.systemPolicy() + ")" : ""));
+                        + (Identifiers.policyName(m.systemPolicy()) && !m.systemPolicy().equals(g.value())
+                        ? " (system policy " + m.systemPolicy() + ")" : ""));
                 continue;
             }
             if (Identifiers.policyName(m.systemPolicy())) {
@@ -91,9 +92,11 @@ final class HuaweiPlanner {
                         (forAgency ? agencyActions : userActions).add(ev.deniedAction());
                         coarse.add(g.value());
                         heads.add("Allow " + ev.deniedAction() + " (or attach " + g.value() + ")");
-                    } else {
+                    } else if (m.certainty() == Certainty.CERTAIN || f.kind() == FindingKind.PREDICTED_BREAKAGE) {
                         (forAgency ? restoreAgency : restoreUser).add(g.value());
                         heads.add("Attach system policy " + g.value() + (forAgency ? " to the agency" : ""));
+                    } else {
+                        coarse.add(g.value());
                     }
                 }
                 case SERVICE_ACTIVATION -> {
@@ -137,7 +140,7 @@ final class HuaweiPlanner {
             restoreSystemRole(b, sp, "agency", domain);
         }
         if ((!restoreUser.isEmpty() || !restoreAgency.isEmpty()) && f.kind() == FindingKind.PREDICTED_BREAKAGE && f.change() != null) {
-            String action = f.change().action() != null && f.change().action().matches("[A-Za-z]{1,64}") ? f.change().action() : "an IAM change";
+            String action = f.change().action() != null && f.change().action().matches("[A-Za-z0-9_./:-]{1,80}") ? f.change().action() : "an IAM change";
             b.step("This restores what " + action + (f.change().time() == null ? "" : " at " + f.change().time())
                     + " removed; if the removal was intended, record an accepted-risk mute rule instead.");
         }
