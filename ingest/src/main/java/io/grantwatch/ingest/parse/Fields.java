@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -14,26 +13,47 @@ import java.util.Map;
  * JSON-encoded string (CTS {@code request}/{@code response}/{@code user}). Built once per object level.
  */
 final class Fields {
-    static final Fields EMPTY = new Fields(null, Map.of());
+    private static final String[] NO_KEYS = new String[0];
+    private static final JsonNode[] NO_VALUES = new JsonNode[0];
+    static final Fields EMPTY = new Fields(null, NO_KEYS, NO_VALUES);
 
     private final ObjectNode node;
-    private final Map<String, JsonNode> byKey;
+    // Normal-form keys and their values, in record order. Objects are small (tens of keys) and looked
+    // up a few dozen times: a linear scan over two arrays beats building a hash map per object.
+    private final String[] keys;
+    private final JsonNode[] values;
 
-    private Fields(ObjectNode node, Map<String, JsonNode> byKey) {
+    private Fields(ObjectNode node, String[] keys, JsonNode[] values) {
         this.node = node;
-        this.byKey = byKey;
+        this.keys = keys;
+        this.values = values;
     }
 
     static Fields of(JsonNode node) {
         if (node == null || !node.isObject() || node.isEmpty()) {
-            return node != null && node.isObject() ? new Fields((ObjectNode) node, Map.of()) : EMPTY;
+            return node != null && node.isObject() ? new Fields((ObjectNode) node, NO_KEYS, NO_VALUES) : EMPTY;
         }
-        Map<String, JsonNode> map = new HashMap<>(node.size() * 2);
+        int n = node.size();
+        String[] k = new String[n];
+        JsonNode[] v = new JsonNode[n];
+        int i = 0;
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            // First spelling wins: a record that repeats a key in two casings keeps its first value.
-            map.putIfAbsent(norm(e.getKey()), e.getValue());
+            k[i] = norm(e.getKey());
+            v[i] = e.getValue();
+            i++;
         }
-        return new Fields((ObjectNode) node, map);
+        return new Fields((ObjectNode) node, k, v);
+    }
+
+    /** First spelling wins: a record that repeats a key in two casings keeps its first value. */
+    private JsonNode lookup(String normKey) {
+        String[] k = keys;
+        for (int i = 0; i < k.length; i++) {
+            if (normKey.equals(k[i])) {
+                return values[i];
+            }
+        }
+        return null;
     }
 
     // Jackson canonicalizes field names, so the same few hundred keys recur: remember their normal form.
@@ -76,11 +96,11 @@ final class Fields {
     }
 
     boolean isEmpty() {
-        return byKey.isEmpty();
+        return keys.length == 0;
     }
 
     int size() {
-        return byKey.size();
+        return keys.length;
     }
 
     ObjectNode node() {
@@ -88,22 +108,22 @@ final class Fields {
     }
 
     boolean has(String normKey) {
-        JsonNode n = byKey.get(normKey);
+        JsonNode n = lookup(normKey);
         return n != null && !n.isNull() && !(n.isTextual() && n.asText().isEmpty());
     }
 
     JsonNode raw(String normKey) {
-        return byKey.get(normKey);
+        return lookup(normKey);
     }
 
     /** Text of a scalar; null when absent, null, empty, or not a scalar. */
     String text(String normKey) {
-        return text(byKey.get(normKey));
+        return text(lookup(normKey));
     }
 
     String text(String... normKeys) {
         for (String k : normKeys) {
-            String v = text(byKey.get(k));
+            String v = text(lookup(k));
             if (v != null) {
                 return v;
             }
@@ -132,7 +152,7 @@ final class Fields {
 
     /** A nested object, also when sent as a JSON-encoded string (even doubly encoded). */
     Fields obj(String normKey) {
-        return Fields.of(objectNode(byKey.get(normKey)));
+        return Fields.of(objectNode(lookup(normKey)));
     }
 
     static JsonNode objectNode(JsonNode n) {
@@ -152,7 +172,7 @@ final class Fields {
 
     /** A boolean sent as true/false, "true"/"false", 1/0. */
     Boolean bool(String normKey) {
-        JsonNode n = byKey.get(normKey);
+        JsonNode n = lookup(normKey);
         if (n == null || n.isNull()) {
             return null;
         }

@@ -50,15 +50,25 @@ public final class Redactor {
             "CAIS[A-Za-z0-9+/=]{16,}|eyJ[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]*"
                     + "|-----BEGIN[A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"
                     + "|[A-Za-z0-9+/_=\\-]{100,}");
-    private static final String[] KEY_TRIGGERS = {"secret", "passw", "pwd", "passphrase", "token", "signature",
-        "private", "adminpass", "apikey", "api_key", "credential", "authoriz", "cookie", "userdata", "user_data"};
-    private static final String[] AK_TRIGGERS = {"ltai", "sts.", "hsta", "tmp."};
-
     private Redactor() {
     }
 
     /** True when a value under this key is a secret and must never be written. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> SECRET_KEY_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static boolean isSecretKey(String key) {
+        Boolean cached = SECRET_KEY_CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        boolean secret = computeIsSecretKey(key);
+        if (SECRET_KEY_CACHE.size() < 4096) {
+            SECRET_KEY_CACHE.put(key, secret);
+        }
+        return secret;
+    }
+
+    private static boolean computeIsSecretKey(String key) {
         String k = Fields.norm(key);
         if (NOT_SECRET.contains(k)) {
             return false;
@@ -112,12 +122,15 @@ public final class Redactor {
             return s;
         }
         // Cheap triggers first: the regexes below run only on strings that can hold what they look for.
-        String lower = s.toLowerCase(java.util.Locale.ROOT);
-        boolean keys = containsAny(lower, KEY_TRIGGERS) && (s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf('<') >= 0);
-        boolean bearer = lower.contains("bearer") || s.contains("Basic ");
-        boolean akKey = (lower.contains("access") || lower.contains("ak")) && (s.indexOf(':') >= 0 || s.indexOf('=') >= 0);
-        boolean akValue = containsAny(lower, AK_TRIGGERS);
-        boolean tokens = s.contains("CAIS") || s.contains("eyJ") || s.contains("-----BEGIN") || hasLongRun(s);
+        // Value patterns are case-sensitive prefixes (indexOf is an intrinsic); key=value rules need a
+        // separator, so the case-insensitive keyword scan runs only on strings that have one.
+        boolean hasSep = s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf('<') >= 0;
+        boolean akValue = s.indexOf("LTAI") >= 0 || s.indexOf("STS.") >= 0 || s.indexOf("HSTA") >= 0 || s.indexOf("TMP.") >= 0;
+        boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || hasLongRun(s);
+        boolean bearer = s.indexOf("earer ") >= 0 || s.indexOf("EARER ") >= 0 || s.indexOf("Basic ") >= 0;
+        int t = hasSep ? triggers(s) : 0;
+        boolean keys = (t & T_KEY) != 0;
+        boolean akKey = (t & T_AKKEY) != 0;
         if (!(keys || bearer || akKey || akValue || tokens)) {
             return s;
         }
@@ -143,13 +156,74 @@ public final class Redactor {
         return r;
     }
 
-    private static boolean containsAny(String lower, String[] needles) {
-        for (String n : needles) {
-            if (lower.contains(n)) {
-                return true;
+    private static final int T_KEY = 1;
+    private static final int T_AKKEY = 4;
+
+    /** Which key=value rule families may apply to {@code s}: one scan, case-insensitive, failing fast. */
+    static int triggers(String s) {
+        int t = 0;
+        int n = s.length() - 1;
+        for (int i = 0; i < n; i++) {
+            char c = (char) (s.charAt(i) | 0x20);
+            char d = (char) (s.charAt(i + 1) | 0x20);
+            switch (c) {
+                case 's' -> {
+                    if ((d == 'e' && at(s, i, "secret")) || (d == 'i' && at(s, i, "signature"))) {
+                        t |= T_KEY;
+                    }
+                }
+                case 'p' -> {
+                    if ((d == 'a' && (at(s, i, "passw") || at(s, i, "passphrase"))) || (d == 'w' && at(s, i, "pwd"))
+                            || (d == 'r' && at(s, i, "private"))) {
+                        t |= T_KEY;
+                    }
+                }
+                case 't' -> {
+                    if (d == 'o' && at(s, i, "token")) {
+                        t |= T_KEY;
+                    }
+                }
+                case 'a' -> {
+                    if ((d == 'u' && at(s, i, "authorization")) || (d == 'p' && (at(s, i, "apikey") || at(s, i, "api_key")))
+                            || (d == 'd' && at(s, i, "adminpass"))) {
+                        t |= T_KEY;
+                    }
+                    if ((d == 'c' && at(s, i, "access")) || (d == 'k' && (at(s, i, "akid") || at(s, i, "ak\"")
+                            || at(s, i, "ak=") || at(s, i, "ak:")))) {
+                        t |= T_AKKEY;
+                    }
+                }
+                case 'c' -> {
+                    if ((d == 'r' && at(s, i, "credential")) || (d == 'o' && at(s, i, "cookie"))) {
+                        t |= T_KEY;
+                    }
+                }
+                case 'u' -> {
+                    if (d == 's' && (at(s, i, "userdata") || at(s, i, "user_data"))) {
+                        t |= T_KEY;
+                    }
+                }
+                default -> {
+                }
             }
         }
-        return false;
+        return t;
+    }
+
+    /** {@code s} at {@code i} starts with the lower-case ASCII needle, ignoring ASCII case; fails fast. */
+    private static boolean at(String s, int i, String lowerNeedle) {
+        int n = lowerNeedle.length();
+        if (i + n > s.length()) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(i + k);
+            char d = lowerNeedle.charAt(k);
+            if (c != d && (c | 0x20) != d) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String replaceKeyValues(String s) {
