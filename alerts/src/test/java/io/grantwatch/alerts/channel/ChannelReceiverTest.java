@@ -211,4 +211,14 @@ class ChannelReceiverTest {
         assertThat(receiver.accepted()).allSatisfy(r -> assertThat(r.body().getBytes(StandardCharsets.UTF_8).length)
                 .isLessThanOrEqualTo(20 * 1024));
     }
+
+    @Test
+    void shouldReadRetryAfterAsSecondsOrHttpDate() {
+        assertThat(HttpChannel.retryAfter(java.util.Optional.of("7"))).isEqualTo(Duration.ofSeconds(7));
+        String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
+        assertThat(HttpChannel.retryAfter(java.util.Optional.of(inTenSeconds))).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
+        assertThat(HttpChannel.retryAfter(java.util.Optional.of("soon"))).isNull();
+        assertThat(HttpChannel.retryAfter(java.util.Optional.empty())).isNull();
+    }
 }

@@ -72,4 +72,12 @@ class AlertsConfigTest {
         AlertsConfig c = AlertsService.fromChannelsNode(node);
         assertThat(c.channels()).singleElement().satisfies(ch -> assertThat(ch.type()).isEqualTo("webhook"));
     }
+
+    @Test
+    void shouldLoadTheComposeAlertsFileWhenPresent() throws Exception {
+        Path compose = Path.of("../deploy/alerts.yaml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(compose), "deploy/alerts.yaml not in this checkout");
+        AlertsConfig c = AlertsConfig.load(compose);
+        assertThat(ChannelFactory.build(c, new SecretResolver(env("http://127.0.0.1:9")::get), TestChannels.HTTP)).hasSameSizeAs(c.channels());
+    }
 }
