@@ -51,6 +51,11 @@ public final class ConfigKeys {
             "Exactly-once processing (exactly_once_v2); false = at-least-once.");
     public static final ConfigKey INGEST_WATCH = key("ingest.watch", Type.LIST, "",
             "Folders to watch for ActionTrail / CTS files (JSON, JSON Lines, gzip), comma-separated or a YAML list.");
+    public static final ConfigKey INGEST_HTTP_PORT = key("ingest.http.port", Type.PORT, "-1",
+            "Port of run's HTTP receiver for pushed ActionTrail / CTS events (POST /events); -1 = off. Needs "
+                    + "GRANTWATCH_HTTP_SECRET or GRANTWATCH_HTTP_HMAC_SECRET in the environment.");
+    public static final ConfigKey INGEST_HTTP_HOST = key("ingest.http.host", Type.STRING, "127.0.0.1",
+            "Address of run's HTTP receiver.");
     public static final ConfigKey CATALOG_DIR = key("catalog.dir", Type.PATH, "",
             "Catalog data folder to publish instead of the bundled catalog.");
     public static final ConfigKey ALERTS_CONSOLE = key("alerts.console", Type.BOOL, "true",
@@ -66,7 +71,8 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(DATA_DIR, BOOTSTRAP_SERVERS, EMBEDDED_PORT,
             EMBEDDED_CONTROLLER_PORT, TOPICS_PREFIX, TOPICS_PARTITIONS, TOPICS_REPLICATION, HTTP_HOST, HTTP_PORT,
-            DETECTOR_APPLICATION_ID, DETECTOR_THREADS, DETECTOR_EXACTLY_ONCE, INGEST_WATCH, CATALOG_DIR,
+            DETECTOR_APPLICATION_ID, DETECTOR_THREADS, DETECTOR_EXACTLY_ONCE, INGEST_WATCH, INGEST_HTTP_PORT,
+            INGEST_HTTP_HOST, CATALOG_DIR,
             ALERTS_CONSOLE, ALERTS_CHANNELS, REPORT_INTERVAL, REPORT_DIR, LOG_LEVEL);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();

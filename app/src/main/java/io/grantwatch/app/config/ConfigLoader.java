@@ -235,7 +235,7 @@ public final class ConfigLoader {
                 new GrantWatchConfig.Detector(t.string(ConfigKeys.DETECTOR_APPLICATION_ID), threads,
                         t.bool(ConfigKeys.DETECTOR_EXACTLY_ONCE), dataDir.resolve("streams")),
                 new GrantWatchConfig.Ingest(t.list(ConfigKeys.INGEST_WATCH).stream().map(s -> t.toPath(ConfigKeys.INGEST_WATCH, s)).toList(),
-                        dataDir.resolve("checkpoints")),
+                        dataDir.resolve("checkpoints"), t.string(ConfigKeys.INGEST_HTTP_HOST), t.port(ConfigKeys.INGEST_HTTP_PORT)),
                 new GrantWatchConfig.Alerts(t.bool(ConfigKeys.ALERTS_CONSOLE), channels),
                 new GrantWatchConfig.Report(t.duration(ConfigKeys.REPORT_INTERVAL),
                         t.path(ConfigKeys.REPORT_DIR).orElse(dataDir.resolve("reports"))),

@@ -71,7 +71,8 @@ public record GrantWatchConfig(
     public record Detector(String applicationId, int threads, boolean exactlyOnce, Path stateDir) {
     }
 
-    public record Ingest(List<Path> watch, Path checkpointDir) {
+    /** @param httpPort the push receiver's port, -1 = off */
+    public record Ingest(List<Path> watch, Path checkpointDir, String httpHost, int httpPort) {
         public Ingest {
             watch = List.copyOf(watch);
         }

@@ -13,17 +13,16 @@ import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
 import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.ingest.IngestRunner;
+import io.grantwatch.ingest.http.HttpReceiver;
 import io.grantwatch.ingest.kafka.KafkaAuditSink;
-import io.grantwatch.ingest.source.FileCheckpoint;
 import io.grantwatch.ingest.source.FileSource;
 import io.grantwatch.ingest.source.IngestCounters;
-import io.grantwatch.ingest.source.WatchSource;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,7 +31,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +66,6 @@ public final class GrantWatchRuntime implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Metrics metrics = new Metrics();
     private final Health health = new Health();
-    private final List<WatchSource> watchSources = new ArrayList<>();
     private String bootstrapServers;
     private HttpServer http;
     private DetectorRunner detector;
@@ -143,7 +140,8 @@ public final class GrantWatchRuntime implements AutoCloseable {
         started.push(console);
         console.start();
 
-        if (options.demo() || !config.ingest().watch().isEmpty()) {
+        boolean receiver = config.ingest().httpPort() >= 0;
+        if (options.demo() || !config.ingest().watch().isEmpty() || receiver) {
             sink = KafkaAuditSink.create(client, topics);
             started.push(sink);
             IngestCounters ingest = sink.counters();
@@ -154,8 +152,8 @@ public final class GrantWatchRuntime implements AutoCloseable {
             metrics.counter("grantwatch.ingest.dead.lettered", "Records ingest sent to audit-dlq",
                     () -> ingest.snapshot().values().stream().mapToLong(IngestCounters.Snapshot::deadLettered).sum());
         }
-        for (Path dir : config.ingest().watch()) {
-            startWatch(dir);
+        if (!config.ingest().watch().isEmpty() || receiver) {
+            startIngest();
         }
         if (options.demo()) {
             replayDemo();
@@ -234,21 +232,29 @@ public final class GrantWatchRuntime implements AutoCloseable {
                 DetectorSettings.defaults(), kafka);
     }
 
-    private void startWatch(Path dir) {
-        try {
-            Files.createDirectories(config.ingest().checkpointDir());
-            String id = HexFormat.of().formatHex(dir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
-            Path checkpointFile = config.ingest().checkpointDir().resolve("watch-" + (id.length() > 64 ? id.substring(0, 64) : id) + ".json");
-            WatchSource source = new WatchSource(dir, FileCheckpoint.load(checkpointFile), sink, new AuditFileReader(),
-                    Duration.ofSeconds(2), Duration.ofSeconds(1), 500);
-            Thread thread = new Thread(source, "grantwatch-" + source.name());
-            thread.setDaemon(true);
-            thread.start();
-            watchSources.add(source);
-            LOG.info("Watching {}", dir);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot watch " + dir + ": " + e.getMessage(), e);
+    /** Watched folders and the push receiver, run by ingest's own {@link IngestRunner}. */
+    private void startIngest() {
+        HttpReceiver.Config receiver = null;
+        GrantWatchConfig.Ingest ingest = config.ingest();
+        if (ingest.httpPort() >= 0) {
+            try {
+                receiver = new HttpReceiver.Config(ingest.httpHost(), ingest.httpPort(), "/events",
+                        System.getenv("GRANTWATCH_HTTP_SECRET"), System.getenv("GRANTWATCH_HTTP_HMAC_SECRET"),
+                        5 * 1024 * 1024, Duration.ofSeconds(30), null);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("ingest.http.port: " + e.getMessage()
+                        + " (set GRANTWATCH_HTTP_SECRET or GRANTWATCH_HTTP_HMAC_SECRET)", e);
+            }
         }
+        IngestRunner runner = new IngestRunner(new IngestRunner.Settings(List.of(), ingest.watch(), ingest.checkpointDir(),
+                Duration.ofSeconds(2), Duration.ofSeconds(1), receiver, List.of()), sink);
+        started.push(runner);
+        try {
+            runner.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start ingest: " + e.getMessage(), e);
+        }
+        LOG.info("Ingest: watching {}{}", ingest.watch(), runner.httpPort() > 0 ? ", receiver on port " + runner.httpPort() : "");
     }
 
     /** Copies the bundled demo files out of the jar and reads them once through ingest. */
@@ -308,7 +314,6 @@ public final class GrantWatchRuntime implements AutoCloseable {
         closed = true;
         long begin = System.nanoTime();
         LOG.info("GrantWatch stopping");
-        watchSources.forEach(WatchSource::stop);
         if (sink != null) {
             try {
                 sink.flush();
