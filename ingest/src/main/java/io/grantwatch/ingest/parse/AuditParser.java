@@ -91,6 +91,23 @@ public final class AuditParser {
     public Result parse(byte[] body, String location, Hints hints) {
         List<AuditEvent> events = new ArrayList<>();
         List<RejectedRecord> rejected = new ArrayList<>();
+        boolean gzip = body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
+        if (!gzip && body.length <= limits.maxRecordBytes()) {
+            // Fast path for one small body (an HTTP push, an API page, a record): parse the bytes as they
+            // are, without stream buffers. A body that is not one clean document (JSON Lines with a bad
+            // line) takes the general path below, which rejects line by line.
+            Cursor cursor = new Cursor();
+            try {
+                if (document(factory.createParser(body), location, hints == null ? Hints.NONE : hints, 0,
+                        Sink.of(events::add, rejected::add), cursor, false)) {
+                    return new Result(events, rejected);
+                }
+            } catch (IOException e) {
+                // fall through to the general path
+            }
+            events.clear();
+            rejected.clear();
+        }
         try {
             parse(new ByteArrayInputStream(body), location, hints, 0, Sink.of(events::add, rejected::add));
         } catch (IOException e) {
@@ -262,9 +279,18 @@ public final class AuditParser {
     }
 
     private void document(InputStream in, String location, Hints h, long first, Sink sink, Cursor cursor) throws IOException {
+        document(factory.createParser(in), location, h, first, sink, cursor, true);
+    }
+
+    /**
+     * Reads root values from {@code parser} (closing it). Returns false instead of reporting when the
+     * JSON breaks and {@code reportBroken} is false (the caller retries another way).
+     */
+    private boolean document(JsonParser parser, String location, Hints h, long first, Sink sink, Cursor cursor,
+                             boolean reportBroken) throws IOException {
         long position = 0;
         long roots = 0;
-        try (JsonParser p = factory.createParser(in)) {
+        try (JsonParser p = parser) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.START_ARRAY) {
@@ -290,9 +316,13 @@ public final class AuditParser {
                 sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
             }
         } catch (JsonProcessingException e) {
+            if (!reportBroken) {
+                return false;
+            }
             // The JSON is broken here and cannot be resynchronized: say where, the source ends.
             sink.rejected(new RejectedRecord(location, cursor.position, lineOf(e), "unparseable JSON: " + describe(e), new byte[0]));
         }
+        return true;
     }
 
     /**

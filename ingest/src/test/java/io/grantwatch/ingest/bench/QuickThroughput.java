@@ -61,8 +61,20 @@ public final class QuickThroughput {
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         boolean baseline = args.length > 2 && args[2].equals("baseline");
+        boolean perRecord = args.length > 2 && args[2].equals("records");
+        List<byte[]> records = new ArrayList<>();
+        if (perRecord) {
+            for (String line : new String(data, StandardCharsets.UTF_8).split("\n")) {
+                records.add(line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
         while (System.nanoTime() < end) {
-            if (baseline) {
+            if (perRecord) {
+                // One body per record, as an HTTP push or the JMH ParseBench sees it.
+                for (byte[] r : records) {
+                    count[0] += parser.parse(r, "bench", Hints.NONE).events().size();
+                }
+            } else if (baseline) {
                 // Jackson alone: one readTree per line, the floor for parse + normalize.
                 try (com.fasterxml.jackson.core.JsonParser p = Json.wire().getFactory().createParser(data)) {
                     while (p.nextToken() != null) {
