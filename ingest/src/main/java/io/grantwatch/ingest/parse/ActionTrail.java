@@ -40,6 +40,10 @@ final class ActionTrail {
         String errorCode = ev.text("errorcode");
         String errorMessage = ev.text("errormessage");
         Outcome outcome = Classifier.alibabaOutcome(errorCode, errorMessage);
+        if (errorCode == null && errorMessage != null && !isSuccessText(errorMessage)) {
+            // A message without a code (seen on console sign-in failures): judge by the message.
+            outcome = Classifier.isAuthorizationMessage(errorMessage) ? Outcome.DENIED : Outcome.FAILED;
+        }
         Classifier.Denial denial = Classifier.Denial.NONE;
         if (outcome != Outcome.ALLOWED) {
             denial = Classifier.extract(errorMessage, detailText(ev), containerText(ev.raw("responseelements")),
@@ -58,6 +62,9 @@ final class ActionTrail {
         if (region == null) {
             region = hints.region();
         }
+        if (region == null) {
+            region = regionFromHost(ev.text("eventsource"));
+        }
         Map<String, String> params = Params.of(req.node());
         return new AuditEvent(Cloud.ALIBABA, Redactor.text(eventId), time, principal(ui, req, ev, hints),
                 Redactor.text(service), Redactor.text(eventName),
@@ -67,6 +74,30 @@ final class ActionTrail {
                 outcome == Outcome.ALLOWED ? null : Redactor.text(errorMessage),
                 Redactor.text(ev.text("sourceipaddress")), Redactor.text(region), Redactor.text(ev.text("useragent")),
                 Redactor.text(ev.text("eventtype")), params, ref);
+    }
+
+    private static boolean isSuccessText(String m) {
+        String t = m.strip().toLowerCase(Locale.ROOT);
+        return t.equals("success") || t.equals("ok") || t.equals("successful") || t.equals("null") || t.equals("none");
+    }
+
+    private static final java.util.regex.Pattern REGION_LABEL = java.util.regex.Pattern.compile("^[a-z]{2,3}-[a-z]+(?:-\\d+)?$");
+
+    /** {@code actiontrail.cn-hangzhou.aliyuncs.com} → {@code cn-hangzhou}; null when the host names no region. */
+    static String regionFromHost(String host) {
+        if (host == null) {
+            return null;
+        }
+        for (String label : host.toLowerCase(Locale.ROOT).split("\\.")) {
+            String l = label.startsWith("oss-") ? label.substring(4) : label;
+            if (l.endsWith("-internal")) {
+                l = l.substring(0, l.length() - "-internal".length());
+            }
+            if (REGION_LABEL.matcher(l).matches()) {
+                return l;
+            }
+        }
+        return null;
     }
 
     /** AccessDeniedDetail wherever it sits (top level, responseElements): JSON object or JSON string. */
@@ -109,7 +140,7 @@ final class ActionTrail {
         String ak = Redactor.maskAccessKeyId(ui.text("accesskeyid"));
         String arn = ui.text("arn");
         String type = ui.text("type");
-        String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        String t = type == null ? inferType(principalId, userName, ui.text("accesskeyid"), arn) : type.toLowerCase(Locale.ROOT);
         String playerUid = req.text("ststokenplayeruid");
         String stsPrincipal = req.text("ststokenprincipalname");
         if (ui.isEmpty()) {
@@ -160,6 +191,27 @@ final class ActionTrail {
                 return new Principal(PrincipalType.OTHER, principalId, userName, accountId, null, null, null, ak);
             }
         }
+    }
+
+    /** userIdentity without a type (some exports drop it): read it from the other fields. */
+    private static String inferType(String principalId, String userName, String akId, String arn) {
+        if (arn != null && arn.contains(":assumed-role/")) {
+            return "assumed-role";
+        }
+        if (arn != null && arn.endsWith(":root")) {
+            return "root-account";
+        }
+        if ((akId != null && akId.startsWith("STS.")) || (userName != null && userName.contains(":")
+                && principalId != null && principalId.contains(":"))) {
+            return "assumed-role";
+        }
+        if ("root".equals(userName)) {
+            return "root-account";
+        }
+        if (principalId != null || userName != null) {
+            return principalId == null && userName != null && userName.endsWith(".aliyuncs.com") ? "system" : "ram-user";
+        }
+        return "";
     }
 
     private static String nameFromArn(String arn, String marker) {

@@ -140,6 +140,15 @@ final class Records {
         if (container) {
             return;
         }
+        // A wrapper of one value ({"data":{…}}, {"body":"{…}"}, {"result":[…]}): look inside it.
+        if (node.size() == 1) {
+            java.util.Map.Entry<String, JsonNode> only = node.properties().iterator().next();
+            JsonNode v = only.getValue();
+            if (v.isContainerNode() || (v.isTextual() && parseEmbedded(v.textValue()) != null)) {
+                walk(v, hints, ctx, depth + 1, sub(path, only.getKey()));
+                return;
+            }
+        }
         reject(ctx, node, unknownShape(node, hints) + at(path));
     }
 

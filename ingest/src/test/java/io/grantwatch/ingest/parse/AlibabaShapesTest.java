@@ -146,6 +146,21 @@ class AlibabaShapesTest {
     }
 
     @Test
+    void shouldInferIdentityTypeJudgeCodelessMessagesAndLookIntoWrappers() {
+        Map<String, AuditEvent> e = Fixtures.read("alibaba/traps-misc.jsonl").byId();
+        assertThat(e).containsOnlyKeys("m-notype", "m-signin", "m-wrapped");
+        AuditEvent noType = e.get("m-notype");
+        assertThat(noType.principal().type()).isEqualTo(PrincipalType.ASSUMED_ROLE);
+        assertThat(noType.principal().roleName()).isEqualTo("etl-role");
+        assertThat(noType.region()).isEqualTo("cn-shanghai");
+        assertThat(noType.service()).isEqualTo("oss");
+        AuditEvent signin = e.get("m-signin");
+        assertThat(signin.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(signin.errorMessage()).isEqualTo("Password is wrong");
+        assertThat(e.get("m-wrapped").action()).isEqualTo("ListUsers");
+    }
+
+    @Test
     void shouldReadGzipAndRegionFromPathWhenOssDeliveryLayout(@TempDir Path dir) throws IOException {
         Path folder = Files.createDirectories(dir.resolve("bucket/AliyunLogs/Actiontrail/ap-southeast-6/2026/09/25"));
         Path gz = folder.resolve("Actiontrail_ap-southeast-6_20260925070451_1002_2_1146_abc.gz");
