@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.grantwatch.alerts.escape.Escaper;
 import io.grantwatch.alerts.escape.Sanitizer;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -100,10 +99,6 @@ public final class WebhookChannel extends HttpChannel {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static URI uri(String s) {
-        return URI.create(s);
     }
 
     @Override

@@ -67,10 +67,6 @@ final class PlanBuilder {
         return this;
     }
 
-    boolean hasPolicies() {
-        return !policies.isEmpty();
-    }
-
     Set<String> systemPolicies() {
         return systemPolicies;
     }
