@@ -6,6 +6,11 @@ import io.grantwatch.alerts.channel.SecretResolver;
 import io.grantwatch.alerts.dispatch.AlertsConfig;
 import io.grantwatch.alerts.dispatch.AlertsService;
 import io.grantwatch.alerts.dispatch.Dispatcher;
+import io.grantwatch.alerts.dispatch.MuteRules;
+import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.alerts.report.ReportBuilder;
+import io.grantwatch.alerts.report.ReportRenderer;
+import io.grantwatch.alerts.report.ReportScheduler;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorCounters;
@@ -27,9 +32,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +141,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         health.register("detector", detector::running);
 
         startAlerts(client, topics);
+        startReports();
 
         console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo(),
                 metrics.registry());
@@ -223,6 +231,24 @@ public final class GrantWatchRuntime implements AutoCloseable {
                     () -> deliveries.total(counter));
         }
         LOG.info("Alerts: {} channel(s)", alerts.channels().size());
+    }
+
+    /**
+     * Drift reports every {@code report.interval} into {@code report.dir} (Markdown, HTML, JSON), from
+     * the detector's open findings; each compares with the previous one in the folder.
+     */
+    private void startReports() {
+        Duration interval = config.report().interval();
+        if (interval.isZero() || interval.isNegative()) {
+            return;
+        }
+        DetectorRunner runner = detector;
+        ReportScheduler reports = new ReportScheduler(interval, config.report().dir(),
+                EnumSet.allOf(ReportRenderer.Format.class), () -> runner.openFindings().all(10_000),
+                new ReportBuilder(new RemediationPlanner(), new MuteRules(List.of())), List.of(), Instant::now);
+        started.push(reports);
+        reports.start();
+        LOG.info("Drift reports every {} into {}", interval, config.report().dir());
     }
 
     private DetectorConfig detectorConfig() {

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,8 @@ import picocli.CommandLine;
 
 /**
  * {@code grantwatch run --demo} as a user runs it, in-process: the embedded broker starts, the demo
- * events become Alibaba and Huawei findings, the HTTP endpoints answer, and a stop request ends the
+ * events become Alibaba and Huawei findings with remediations, the HTTP endpoints answer, a drift
+ * report is written on schedule, and a stop request ends the
  * command with exit code 0.
  */
 class RunCommandIT {
@@ -51,7 +53,7 @@ class RunCommandIT {
         cli.setErr(new PrintWriter(err, true));
 
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", "--demo", "--quiet",
-                "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
+                "--set", "report.interval=3s", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
                 "--kafka-controller-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(httpPort)));
         try {
             await("readyz").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
@@ -71,6 +73,9 @@ class RunCommandIT {
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(405);
+            await("scheduled drift report").atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.exists(dataDir.resolve("reports")) && Files.list(dataDir.resolve("reports"))
+                            .anyMatch(p -> p.getFileName().toString().endsWith(".html")));
         } finally {
             run.shutdown.trigger("test");
         }
