@@ -82,7 +82,16 @@ public final class AlertPipeline implements AutoCloseable {
         Map<String, List<Alert>> perChannel = new LinkedHashMap<>();
         Map<String, Finding> byKey = new LinkedHashMap<>();
         for (Finding f : batch) {
-            Remediation r = planner.plan(f);
+            Remediation r;
+            try {
+                r = planner.plan(f);
+            } catch (RuntimeException e) {
+                // one malformed finding must not stop delivery of the rest: it is parked with the reason
+                LOG.error("cannot plan a remediation for finding {}: {}", f.id(), e.toString());
+                counters.add("pipeline", "plannerErrors", 1);
+                park.park("planner", "planner error: " + e.getClass().getSimpleName(), f, Alert.keyOf(f));
+                continue;
+            }
             Alert a = Alert.of(f, r);
             byKey.put(a.idempotencyKey(), f);
             if (published.add(a.idempotencyKey())) {

@@ -123,4 +123,21 @@ class AlertPipelineTest {
         assertThatThrownBy(() -> new MuteRule("x", null, null, null, null, null, "r", "bob", NOW))
                 .hasMessageContaining("matches everything");
     }
+
+    @Test
+    void shouldParkFindingThePlannerCannotHandleAndDeliverTheRest() throws Exception {
+        hook = Receiver.ok("");
+        slack = Receiver.ok("ok");
+        Finding ok = TestFindings.passRole();
+        Finding noCloud = new Finding("missing-grant-nocloud", ok.kind(), ok.status(), null, ok.principal(), ok.scenarioId(),
+                ok.scenarioTitle(), ok.missing(), ok.confidence(), ok.ranking(), ok.evidence(), null, "v", null, null, ok.updatedAt());
+        List<String> parked = new ArrayList<>();
+        DeliveryCounters counters = new DeliveryCounters();
+        try (AlertPipeline p = pipeline(new Router(List.of(), List.of("hook")), MuteRules.none(), counters)) {
+            p.process(List.of(noCloud, ok), r -> { }, (c, r, f, k) -> parked.add(c + ":" + f.id() + ":" + r));
+        }
+        assertThat(parked).containsExactly("planner:missing-grant-nocloud:planner error: IllegalArgumentException");
+        assertThat(hook.accepted()).hasSize(1);
+        assertThat(counters.get("pipeline", "plannerErrors")).isEqualTo(1);
+    }
 }
