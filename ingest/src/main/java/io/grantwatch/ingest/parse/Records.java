@@ -205,7 +205,9 @@ final class Records {
     }
 
     private static SourceRef ref(Ctx ctx) {
-        return new SourceRef(ctx.location().startsWith("http") ? "http" : "file", ctx.location(), ctx.position());
+        String l = ctx.location();
+        String kind = l.startsWith("http:") ? "http" : l.startsWith("api:") ? "api" : "file";
+        return new SourceRef(kind, l, ctx.position());
     }
 
     private void emit(Ctx ctx, JsonNode node, Object result, String path) {
