@@ -36,7 +36,7 @@ import java.util.Random;
  * denials, successes that resolve some episodes, non-authorization failures, and IAM changes
  * (policy detachments) that hit principals after their last call.
  *
- * <p>Order contract: event times strictly increase with the corpus position (1 s apart), so the
+ * <p>Order contract: event times strictly increase with the corpus position ({@code spacingMillis} apart), so the
  * corpus order is the event-time order the oracle uses. Per principal, items keep their planned
  * order; an IAM change lands at least {@value #CHANGE_GAP} positions after its target's last event, so
  * a detector that routes the change through a repartition topic still sees it after that principal's
@@ -55,13 +55,22 @@ public final class CorpusGenerator {
         "export", "model", "registry", "fraud", "churn", "ranking", "vision", "speech", "ingest", "dataset", "shard", "gpu", "etl"};
 
     /** What to generate. */
-    public record Options(long seed, int events, int principals, double denialRate, double changeRate) {
+    /**
+     * @param spacingMillis event-time distance between consecutive records (the organisation's event rate)
+     * @param delegated     whether RAM-role sessions and ModelArts agencies act (false: people only)
+     */
+    public record Options(long seed, int events, int principals, double denialRate, double changeRate, long spacingMillis,
+                          boolean delegated) {
         public static Options of(long seed, int events) {
-            return new Options(seed, events, Math.max(1000, Math.min(200_000, events / 10)), 0.03, 0.003);
+            return new Options(seed, events, Math.max(1000, Math.min(200_000, events / 10)), 0.03, 0.003, 200, true);
         }
 
         public Options withPrincipals(int p) {
-            return new Options(seed, events, p, denialRate, changeRate);
+            return new Options(seed, events, p, denialRate, changeRate, spacingMillis, delegated);
+        }
+
+        public Options withDelegated(boolean d) {
+            return new Options(seed, events, principals, denialRate, changeRate, spacingMillis, d);
         }
     }
 
@@ -330,7 +339,7 @@ public final class CorpusGenerator {
     }
 
     private RawRecord render(long seq, Actor a, Item item) {
-        long time = T0.toEpochMilli() + seq * 1000L;
+        long time = T0.toEpochMilli() + seq * options.spacingMillis();
         Stamp s = new Stamp(seq, time, uuid(), uuid().toUpperCase(Locale.ROOT), random);
         ObjectNode node = item.render(s);
         byte[] json;
@@ -358,6 +367,10 @@ public final class CorpusGenerator {
         Cloud cloud = huawei ? Cloud.HUAWEI : Cloud.ALIBABA;
         List<Scenario> pool = huawei ? hwScenarios : aliScenarios;
         Scenario s = pool.get(random.nextInt(pool.size()));
+        while (!options.delegated() && (denialRequirement.get(s.id()).holder() == Holder.ROLE
+                || denialRequirement.get(s.id()).holder() == Holder.AGENCY)) {
+            s = pool.get(random.nextInt(pool.size()));
+        }
         Requirement r = denialRequirement.get(s.id());
         Denial d = denials.get(s.id());
         if (huawei) {

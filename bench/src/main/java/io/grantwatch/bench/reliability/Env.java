@@ -1,0 +1,178 @@
+package io.grantwatch.bench.reliability;
+
+import io.grantwatch.app.runtime.TopicSetup;
+import io.grantwatch.bench.corpus.Oracle;
+import io.grantwatch.bench.corpus.RawRecord;
+import io.grantwatch.bench.e2e.BenchKafka;
+import io.grantwatch.catalog.CatalogPublisher;
+import io.grantwatch.detector.DetectorSettings;
+import io.grantwatch.detector.streams.DetectorConfig;
+import io.grantwatch.detector.streams.DetectorRunner;
+import io.grantwatch.ingest.kafka.KafkaAuditSink;
+import io.grantwatch.ingest.parse.AuditParser;
+import io.grantwatch.ingest.parse.Hints;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.topic.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** What every scenario shares: the broker, the catalog, the work folder, and small helpers around the product's parts. */
+final class Env {
+    /**
+     * Detector client settings used by every detector in the suite (printed in the header). The
+     * topology's default {@code max.task.idle.ms=0} stalled on this corpus (see the bench report).
+     */
+    static final Map<String, String> DETECTOR_KAFKA = Map.of("max.task.idle.ms", "-1");
+
+    final String bootstrap;
+    final Catalog catalog;
+    final Path work;
+
+    Env(String bootstrap, Catalog catalog, Path work) {
+        this.bootstrap = bootstrap;
+        this.catalog = catalog;
+        this.work = work;
+    }
+
+    Topics topics(String prefix) throws InterruptedException {
+        Topics t = Topics.withPrefix(prefix);
+        try (Admin admin = BenchKafka.admin(bootstrap)) {
+            TopicSetup.ensure(admin, t, 2, (short) 1, Duration.ofSeconds(60));
+        }
+        new CatalogPublisher(Map.of("bootstrap.servers", bootstrap)).publish(catalog, t.catalog());
+        return t;
+    }
+
+    DetectorConfig detectorConfig(String appId, Path state) {
+        return new DetectorConfig(appId, bootstrap, state, true, 1, DetectorSettings.defaults(), DETECTOR_KAFKA);
+    }
+
+    DetectorRunner detector(Topics topics, String appId, Path state) {
+        return new DetectorRunner(topics, detectorConfig(appId, state));
+    }
+
+    /** {@code grantwatch detect} in its own JVM. */
+    Proc detectProcess(String name, String prefix, String appId, Path state) throws IOException {
+        List<String> args = new ArrayList<>(List.of("detect", "-b", bootstrap, "--application-id", appId, "--topic-prefix", prefix,
+                "--state-dir", state.toString(), "--partitions", "2"));
+        DETECTOR_KAFKA.forEach((k, v) -> {
+            args.add("--kafka");
+            args.add(k + "=" + v);
+        });
+        return Proc.java(name, work.resolve("logs").resolve(name + ".log"), List.of("-Xmx512m"), "io.grantwatch.app.GrantWatch", args);
+    }
+
+    static List<AuditEvent> parse(List<RawRecord> records) {
+        AuditParser p = new AuditParser();
+        List<AuditEvent> out = new ArrayList<>(records.size());
+        for (RawRecord r : records) {
+            out.addAll(p.parse(r.json(), "corpus#" + r.seq(), Hints.NONE).events());
+        }
+        return out;
+    }
+
+    /** Produces events through ingest's own producer (idempotent, acks=all); returns how many were not acknowledged. */
+    long produce(Topics topics, List<AuditEvent> events) {
+        long failed = 0;
+        try (KafkaAuditSink sink = KafkaAuditSink.create(Map.of("bootstrap.servers", bootstrap), topics)) {
+            List<CompletableFuture<Void>> fs = new ArrayList<>(events.size());
+            for (AuditEvent e : events) {
+                fs.add(sink.send("reliability", e));
+            }
+            sink.flush();
+            for (CompletableFuture<Void> f : fs) {
+                try {
+                    f.join();
+                } catch (RuntimeException e) {
+                    failed++;
+                }
+            }
+        }
+        return failed;
+    }
+
+    /** Sum over the audit-events partitions of (end offset − the group's committed offset); -1 when unknown. */
+    long lag(String group, String topic) {
+        try (Admin admin = BenchKafka.admin(bootstrap)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
+            parts.forEach(p -> req.put(p, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(req).all().get();
+            long lag = 0;
+            for (TopicPartition p : parts) {
+                OffsetAndMetadata c = committed.get(p);
+                lag += end.get(p).offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return -1;
+        }
+    }
+
+    /** Committed offsets of the group on the topic (sum), 0 when none. */
+    long committed(String group, String topic) {
+        try (Admin admin = BenchKafka.admin(bootstrap)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            long sum = 0;
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+                if (e.getKey().topic().equals(topic) && e.getValue() != null) {
+                    sum += e.getValue().offset();
+                }
+            }
+            return sum;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Waits until the findings topic carries at least the oracle's versions and stays unchanged for 3 s (so late
+     * duplicates show), or the timeout; returns the comparison.
+     */
+    Oracle.Comparison settle(Topics topics, Oracle oracle, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long lastObserved = -1;
+        long stableSince = System.currentTimeMillis();
+        Oracle.Comparison cmp;
+        while (true) {
+            List<Finding> seen = BenchKafka.findings(bootstrap, topics.findings());
+            cmp = oracle.compare(seen);
+            if (cmp.observed() != lastObserved) {
+                lastObserved = cmp.observed();
+                stableSince = System.currentTimeMillis();
+            }
+            boolean enough = cmp.observed() >= cmp.expected();
+            if (enough && System.currentTimeMillis() - stableSince >= 3000) {
+                return cmp;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                return cmp;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    Path dir(String name) throws IOException {
+        return Files.createDirectories(work.resolve(name));
+    }
+}

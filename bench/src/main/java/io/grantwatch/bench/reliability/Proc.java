@@ -1,0 +1,108 @@
+package io.grantwatch.bench.reliability;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child JVM on the bench jar's classpath (the shaded jar holds the whole product, so
+ * {@code io.grantwatch.app.GrantWatch detect ...} is the real {@code grantwatch detect}). Output goes
+ * to a log file (searched for leaked secrets). {@link #kill9()} is SIGKILL ({@code destroyForcibly}),
+ * {@link #term()} SIGTERM; only processes this suite started are ever signalled, by their handle.
+ */
+final class Proc implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final String name;
+
+    private Proc(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static Proc java(String name, Path log, List<String> jvmArgs, String mainClass, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.addAll(jvmArgs);
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new Proc(name, pb.start(), log);
+    }
+
+    /** Waits until the log has a line starting with the prefix; returns that line. */
+    String awaitLine(String prefix, long timeoutMillis) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(log)) {
+                try (BufferedReader r = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+                    String line;
+                    String found = null;
+                    while ((line = r.readLine()) != null) {
+                        if (line.startsWith(prefix) || line.contains(prefix)) {
+                            found = line;
+                        }
+                    }
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " (log " + log + ")");
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(name + ": no '" + prefix + "' within " + timeoutMillis + " ms (log " + log + ")");
+    }
+
+    int countLines(String needle) throws IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        int n = 0;
+        for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+            if (line.contains(needle)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    void term() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            term();
+        }
+    }
+}
