@@ -30,7 +30,11 @@ final class ActionTrail {
         }
         Instant time = Times.parse(ev.raw("eventtime"));
         if (time == null) {
-            time = hints.time() != null ? hints.time() : Instant.EPOCH;
+            time = hints.time();
+        }
+        if (time == null) {
+            // Without a time an event cannot be ordered or windowed; every real ActionTrail event has one.
+            return ev.has("eventtime") ? "ActionTrail event with an unreadable eventTime" : "ActionTrail event without eventTime";
         }
         Fields ui = ev.obj("useridentity");
         Fields req = ev.obj("requestparameters");

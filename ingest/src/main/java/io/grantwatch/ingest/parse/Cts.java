@@ -35,7 +35,10 @@ final class Cts {
             time = Times.parse(tr.raw("recordtime"));
         }
         if (time == null) {
-            time = hints.time() != null ? hints.time() : Instant.EPOCH;
+            time = hints.time();
+        }
+        if (time == null) {
+            return tr.has("time") ? "CTS trace with an unreadable time" : "CTS trace without time or record_time";
         }
         Integer http = httpCode(tr.raw("code"));
         String rating = tr.text("tracerating", "tracestatus");

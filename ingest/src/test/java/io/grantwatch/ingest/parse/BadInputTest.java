@@ -149,6 +149,17 @@ class BadInputTest {
     }
 
     @Test
+    void shouldRejectRecordsWithoutAUsableTime() throws IOException {
+        parse("{\"eventId\":\"t1\",\"eventName\":\"A\",\"userIdentity\":{}}\n"
+                + "{\"eventId\":\"t2\",\"eventName\":\"A\",\"eventTime\":\"…\",\"userIdentity\":{}}\n"
+                + "{\"trace_id\":\"t3\",\"trace_name\":\"x\",\"service_type\":\"ECS\"}\n"
+                + "{\"trace_id\":\"t4\",\"trace_name\":\"x\",\"service_type\":\"ECS\",\"record_time\":1718777931170}\n");
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("t4");
+        assertThat(rejected).extracting(RejectedRecord::reason).containsExactly("ActionTrail event without eventTime",
+                "ActionTrail event with an unreadable eventTime", "CTS trace without time or record_time");
+    }
+
+    @Test
     void shouldSkipRecordsBeforeTheResumePosition() throws IOException {
         new AuditParser().parse(new ByteArrayInputStream((good(0) + "\n" + good(1) + "\n" + good(2) + "\n").getBytes(StandardCharsets.UTF_8)),
                 "mem", Hints.NONE, 2, AuditParser.Sink.of(events::add, rejected::add));
