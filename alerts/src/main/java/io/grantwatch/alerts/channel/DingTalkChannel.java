@@ -11,8 +11,10 @@ import java.util.List;
 /**
  * DingTalk custom robot, markdown message, never {@code isAtAll}. With a 加签 secret the URL gets
  * {@code &timestamp=<ms>&sign=<urlencoded base64 HMAC>} (signed per attempt: valid for one hour).
- * DingTalk answers HTTP 200 with {@code errcode}: 0 accepted, 130101 (over 20/min) retried after
- * 60 s, anything else permanent (bad keyword, bad signature, ...).
+ * DingTalk answers HTTP 200 with {@code errcode}: 0 accepted, 130101 (over 20/min: DingTalk then
+ * throttles the robot for 10 minutes) retried after 10 minutes, anything else permanent (bad
+ * keyword, bad signature, ...). The limiter keeps us under 20/min, so 130101 means another sender
+ * shares the robot.
  */
 public final class DingTalkChannel extends HttpChannel {
     private final Secret signingSecret;
@@ -53,7 +55,7 @@ public final class DingTalkChannel extends HttpChannel {
             return SendResult.accepted(status);
         }
         if (code == 130101) {
-            return SendResult.retry(status, Duration.ofSeconds(60), "errcode 130101 (send too fast)");
+            return SendResult.retry(status, Duration.ofMinutes(10), "errcode 130101 (send too fast, robot throttled for 10 min)");
         }
         return SendResult.permanent(status, "errcode " + code + " " + snippet(body));
     }
