@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * {@link AuditEvent}s: what {@code grantwatch parse}, {@code grantwatch scan} and the file/watch
  * sources use. Streaming and constant memory (bounded by the largest single record). Every shape is
  * detected per file (see {@link AuditParser}); delivery paths ({@code AliyunLogs/Actiontrail/<region>/…},
- * {@code CloudTraces/<region>/…}) supply the region when records lack it. Hidden files are skipped.
+ * {@code CloudTraces/<region>/…}) supply the region when records lack it. Inside folders, hidden files and
+ * partial downloads ({@code .tmp}, {@code .part}, {@code .partial}) are skipped; a file named explicitly is always read.
  *
  * <pre>{@code
  * new AuditFileReader().read(List.of(Path.of("logs")), event -> ..., rejected -> ...);
@@ -82,6 +83,12 @@ public final class AuditFileReader {
     }
 
     private static boolean hidden(Path root, Path f) {
+        String name = f.getFileName().toString();
+        // Partial downloads of sync tools (ossutil, obsutil, rclone, browsers) are not audit files yet.
+        if (name.endsWith(".tmp") || name.endsWith(".partial") || name.endsWith(".part") || name.endsWith(".crdownload")
+                || name.endsWith(".swp") || name.endsWith("~")) {
+            return true;
+        }
         Path rel = root.relativize(f);
         for (Path part : rel) {
             if (part.toString().startsWith(".")) {
