@@ -139,6 +139,10 @@ public final class GrantWatchRuntime implements AutoCloseable {
         metrics.counter("grantwatch.iam.changes", "IAM changes seen", counts::iamChanges);
         metrics.counter("grantwatch.findings.emitted", "Findings the detector wrote", counts::findingsEmitted);
         health.register("detector", detector::running);
+        if (http != null) {
+            DetectorRunner runner = detector;
+            new FindingsApi(runner::openFindings).register(http);
+        }
 
         startAlerts(client, topics);
         startReports();

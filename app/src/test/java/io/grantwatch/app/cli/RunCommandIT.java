@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,15 +27,18 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * {@code grantwatch run --demo} as a user runs it, in-process: the embedded broker starts, the demo
- * events become Alibaba and Huawei findings with remediations, the HTTP endpoints answer, a drift
+ * events become Alibaba and Huawei findings with remediations, the HTTP endpoints (health, metrics,
+ * findings API, dashboard rendered in headless Chromium) answer, a drift
  * report is written on schedule, and a stop request ends the
  * command with exit code 0.
  */
@@ -73,6 +77,17 @@ class RunCommandIT {
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(405);
+            await("open findings in the API").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> get(httpPort, "/api/findings?cloud=huawei").body().contains("\"cloud\":\"huawei\""));
+            String alibaba = get(httpPort, "/api/findings?cloud=alibaba").body();
+            assertThat(alibaba).startsWith("[").contains("\"cloud\":\"alibaba\"").doesNotContain("\"cloud\":\"huawei\"");
+            String id = alibaba.replaceFirst("(?s)^\\[\\{\"id\":\"([^\"]+)\".*", "$1");
+            assertThat(get(httpPort, "/api/findings/" + id).body()).contains("\"id\":\"" + id + "\"");
+            assertThat(get(httpPort, "/api/findings/no-such-finding").statusCode()).isEqualTo(404);
+            HttpResponse<String> dashboard = get(httpPort, "/dashboard");
+            assertThat(dashboard.statusCode()).isEqualTo(200);
+            assertThat(dashboard.body()).contains("<canvas");
+            assertChartsRenderInChromium("http://127.0.0.1:" + httpPort + "/dashboard");
             await("scheduled drift report").atMost(Duration.ofSeconds(30))
                     .until(() -> Files.exists(dataDir.resolve("reports")) && Files.list(dataDir.resolve("reports"))
                             .anyMatch(p -> p.getFileName().toString().endsWith(".html")));
@@ -80,6 +95,18 @@ class RunCommandIT {
             run.shutdown.trigger("test");
         }
         assertThat(exit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+    }
+
+    /** Headless Chromium loads the live dashboard; Chart.js sizing the canvases shows the scripts ran. */
+    private static void assertChartsRenderInChromium(String url) throws Exception {
+        Path chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+                .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+        Assumptions.assumeTrue(chromium != null, "Chromium is not installed (.ci/run installs it)");
+        Process process = new ProcessBuilder(chromium.toString(), "--headless", "--disable-gpu", "--no-sandbox",
+                "--dump-dom", url).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(dom).containsPattern("<canvas id=\"chart-[a-z]+\"[^>]*style=\"[^\"]*box-sizing: border-box");
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

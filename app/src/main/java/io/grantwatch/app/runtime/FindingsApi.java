@@ -1,0 +1,153 @@
+package io.grantwatch.app.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.sun.net.httpserver.HttpExchange;
+import io.grantwatch.alerts.dispatch.MuteRules;
+import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.alerts.report.DriftReport;
+import io.grantwatch.alerts.report.ReportBuilder;
+import io.grantwatch.alerts.report.ReportRenderer;
+import io.grantwatch.detector.streams.OpenFindings;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.json.Json;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+
+/**
+ * The read-only findings API and the live dashboard, served from the detector's {@code open-findings}
+ * state store of this process:
+ *
+ * <ul>
+ *   <li>{@code GET /api/findings} — open findings as a JSON array; filters {@code principal} (a
+ *   principal key such as {@code 1704.../user/alice}), {@code scenario}, {@code cloud}, {@code kind};
+ *   {@code limit} (default 500, at most 5000)</li>
+ *   <li>{@code GET /api/findings/<id>} — one finding, or 404</li>
+ *   <li>{@code GET /dashboard} — the drift report of the open findings (alerts' HTML renderer), live</li>
+ * </ul>
+ *
+ * While the store is not queryable (starting, rebalancing) the answer is 503 with Retry-After.
+ * With several detectors, each serves the findings of the partitions it owns.
+ */
+public final class FindingsApi {
+    private static final int DEFAULT_LIMIT = 500;
+    private static final int MAX_LIMIT = 5000;
+
+    private final Supplier<OpenFindings> store;
+    private final ReportBuilder reports = new ReportBuilder(new RemediationPlanner(), new MuteRules(List.of()));
+
+    public FindingsApi(Supplier<OpenFindings> store) {
+        this.store = store;
+    }
+
+    /** Adds the routes to the server. */
+    public void register(HttpServer http) {
+        http.route("/api/findings", this::findings);
+        http.route("/dashboard", this::dashboard);
+    }
+
+    private void findings(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        try {
+            OpenFindings open = store.get();
+            if (path.startsWith("/api/findings/") && path.length() > "/api/findings/".length()) {
+                String id = path.substring("/api/findings/".length());
+                Optional<Finding> finding = open.get(id);
+                if (finding.isEmpty()) {
+                    HttpServer.respond(exchange, 404, "application/json", "{\"error\":\"no open finding with this id\"}\n");
+                } else {
+                    HttpServer.respond(exchange, 200, "application/json", json(finding.get()));
+                }
+                return;
+            }
+            if (!path.equals("/api/findings") && !path.equals("/api/findings/")) {
+                HttpServer.respond(exchange, 404, "application/json", "{\"error\":\"not found\"}\n");
+                return;
+            }
+            int limit;
+            try {
+                limit = Math.min(MAX_LIMIT, Math.max(1, Integer.parseInt(query.getOrDefault("limit", "" + DEFAULT_LIMIT))));
+            } catch (NumberFormatException e) {
+                HttpServer.respond(exchange, 400, "application/json", "{\"error\":\"limit must be a number\"}\n");
+                return;
+            }
+            Predicate<Finding> filter = filter(query);
+            List<Finding> all = query.containsKey("principal")
+                    ? open.ofPrincipal(query.get("principal"), MAX_LIMIT) : open.all(MAX_LIMIT);
+            List<Finding> selected = all.stream().filter(filter).limit(limit).toList();
+            HttpServer.respond(exchange, 200, "application/json", json(selected));
+        } catch (InvalidStateStoreException e) {
+            notReady(exchange);
+        }
+    }
+
+    private static Predicate<Finding> filter(Map<String, String> query) {
+        Predicate<Finding> filter = f -> true;
+        String scenario = query.get("scenario");
+        if (scenario != null) {
+            filter = filter.and(f -> scenario.equals(f.scenarioId()));
+        }
+        String cloud = query.get("cloud");
+        if (cloud != null) {
+            filter = filter.and(f -> f.cloud().wire().equalsIgnoreCase(cloud));
+        }
+        String kind = query.get("kind");
+        if (kind != null) {
+            filter = filter.and(f -> f.kind().name().equalsIgnoreCase(kind));
+        }
+        return filter;
+    }
+
+    private void dashboard(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals("/dashboard")) {
+            HttpServer.respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
+            return;
+        }
+        try {
+            Instant now = Instant.now();
+            DriftReport report = reports.build(store.get().all(MAX_LIMIT), now.minus(Duration.ofDays(7)), now, Map.of(), now);
+            exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+            exchange.getResponseHeaders().set("Refresh", "30");
+            HttpServer.respond(exchange, 200, "text/html; charset=utf-8", ReportRenderer.html(report));
+        } catch (InvalidStateStoreException e) {
+            notReady(exchange);
+        }
+    }
+
+    private static void notReady(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", "2");
+        HttpServer.respond(exchange, 503, "application/json", "{\"error\":\"the detector's state store is not ready yet\"}\n");
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.wire().writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write findings as JSON", e);
+        }
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(key, value);
+        }
+        return out;
+    }
+}
