@@ -101,16 +101,19 @@ public interface KafkaBroker extends AutoCloseable {
      */
     private static void awaitLeaders(Admin admin, List<String> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-            for (TopicPartitionInfo partition : topic.partitions()) {
-                latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest());
-            }
-        }
-        // Admin retries NOT_LEADER but not UNKNOWN_TOPIC_OR_PARTITION (a broker whose metadata lags).
+        // Admin retries NOT_LEADER but not UNKNOWN_TOPIC_OR_PARTITION (a broker whose metadata lags),
+        // neither for describeTopics right after creation nor for ListOffsets: both sit in the retry loop.
         Awaitility.await("leaders of " + topics).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .ignoreExceptionsMatching(e -> e instanceof ExecutionException && e.getCause() instanceof RetriableException)
-                .until(() -> admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS) != null);
+                .until(() -> {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                        for (TopicPartitionInfo partition : topic.partitions()) {
+                            latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest());
+                        }
+                    }
+                    return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS) != null;
+                });
     }
 
     /** An idempotent producer ({@code acks=all}) with the spec's serdes. */
