@@ -6,6 +6,7 @@ import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.app.runtime.EmbeddedKafka;
 import io.grantwatch.app.runtime.FindingsConsole;
 import io.grantwatch.app.runtime.GrantWatchRuntime;
+import io.grantwatch.app.runtime.Logging;
 import io.grantwatch.app.runtime.ShutdownSignal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +94,7 @@ public final class RunCommand implements Callable<Integer> {
             // One flag moves both ports, so --kafka-port 29092 does not collide with the default controller port.
             config = withControllerPort(config, kafkaPort + 1);
         }
+        Logging.apply(config.logLevel());
         boolean signals = installSignalHandlers && shutdown.install();
         GrantWatchRuntime runtime;
         try {

@@ -128,7 +128,7 @@ public final class FindingsConsole implements AutoCloseable {
                 .tag("cloud", finding.cloud().wire()).register(meters).increment();
     }
 
-    private static String json(Finding finding, Remediation remediation) {
+    static String json(Finding finding, Remediation remediation) {
         ObjectNode node = Json.wire().createObjectNode();
         node.set("finding", Json.wire().valueToTree(finding));
         if (remediation != null) {

@@ -2,6 +2,15 @@ package io.grantwatch.app.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.Principal;
+import io.grantwatch.model.json.Json;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FindingsConsoleTest {
@@ -19,5 +28,31 @@ class FindingsConsoleTest {
     void shouldKeepOneFindingOnItsOwnLinesWhenTextHasNewlines() {
         assertThat(FindingsConsole.safe("a\nb\tc")).isEqualTo("a b c");
         assertThat(FindingsConsole.safe(null)).isEmpty();
+    }
+
+    @Test
+    void shouldPrintOneParsableJsonObjectPerFindingWhenAskedForJson() throws Exception {
+        Finding finding = new Finding("f-1", FindingKind.MISSING_GRANT, FindingStatus.OPEN, Cloud.ALIBABA,
+                Principal.user("1704123456789012", "1", "alice\nrm -rf"), "pai.dsw-role.custom", "DSW instance",
+                List.of(), 0.9, List.of(), null, null, "v1", null, null, Instant.parse("2026-03-02T08:15:30Z"));
+
+        String line = FindingsConsole.json(finding, null);
+
+        assertThat(line).doesNotContain("\n");
+        JsonNode node = Json.wire().readTree(line);
+        assertThat(node.path("finding").path("id").asText()).isEqualTo("f-1");
+        assertThat(node.path("finding").path("principal").path("name").asText()).isEqualTo("alice\nrm -rf");
+    }
+
+    @Test
+    void shouldNameWhoAndWhatWhenPrintingForPeople() {
+        Finding finding = new Finding("f-2", FindingKind.MISSING_GRANT, FindingStatus.OPEN, Cloud.HUAWEI,
+                Principal.user("acme", "2", "erin"), "modelarts.devenv.ssh", "Development environment: SSH access",
+                List.of(), 0.9, List.of(), null, null, "v1", null, null, Instant.parse("2026-03-02T08:15:30Z"));
+
+        String text = FindingsConsole.text(finding, null);
+
+        assertThat(text).startsWith("[huawei] MISSING_GRANT OPEN  erin (account acme)")
+                .contains("scenario: Development environment: SSH access");
     }
 }
