@@ -103,11 +103,11 @@ final class Records {
             return;
         }
         if (Cts.looksLike(f) && !ActionTrail.looksLike(f)) {
-            emit(ctx, node, Cts.normalize(f, hints, ref(ctx)), path);
+            emit(ctx, node, safely(() -> Cts.normalize(f, hints, ref(ctx))), path);
             return;
         }
         if (ActionTrail.looksLike(f)) {
-            emit(ctx, node, ActionTrail.normalize(f, hints, ref(ctx)), path);
+            emit(ctx, node, safely(() -> ActionTrail.normalize(f, hints, ref(ctx))), path);
             return;
         }
         // SLS records: the event as a JSON string in event / contents.event
@@ -150,6 +150,15 @@ final class Records {
             }
         }
         reject(ctx, node, unknownShape(node, hints) + at(path));
+    }
+
+    /** A record shape nobody foresaw must not stop the file: it becomes a rejection, the file goes on. */
+    private static Object safely(java.util.function.Supplier<Object> normalize) {
+        try {
+            return normalize.get();
+        } catch (RuntimeException e) {
+            return "cannot normalize record: " + e.getClass().getSimpleName();
+        }
     }
 
     private static String fieldName(JsonNode node, String normKey) {
