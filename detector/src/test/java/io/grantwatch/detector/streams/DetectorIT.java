@@ -133,4 +133,34 @@ class DetectorIT {
         assertThat(kafka.readAtLeast(topics.findings(), 1, WAIT)).extracting(r -> r.value().kind()).contains(FindingKind.MISSING_GRANT);
         assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
+
+    /** A first broker figure: a pre-loaded mix of 6,000 events (10% denied), exactly-once, 3 partitions, one stream thread. */
+    @Test
+    void shouldReportThroughputOnARealBroker(KafkaBroker kafka, KafkaTestScope scope) {
+        Topics topics = scope.topics();
+        publish(kafka, topics, io.grantwatch.catalog.CatalogLoader.loadBundled());
+        List<AuditEvent> events = DetectorThroughputTest.corpus(6_000);
+        try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
+            for (AuditEvent e : events) {
+                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e));
+            }
+        }
+        start(kafka, scope);
+        await("first event").atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> runner.counters().events() > 0);
+        long t0 = System.nanoTime();
+        long c0 = runner.counters().events();
+        await("all events").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .conditionEvaluationListener(c -> {
+                    if (c.getElapsedTimeInMS() % 5000 < 50) {
+                        org.slf4j.LoggerFactory.getLogger(DetectorIT.class).info("processed {} {}", runner.counters().snapshot(), runner.state());
+                    }
+                })
+                .until(() -> runner.counters().events() >= events.size());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double rate = (events.size() - c0) / seconds;
+        org.slf4j.LoggerFactory.getLogger(DetectorIT.class).info(
+                "Broker throughput: {} events in {} s = {} events/s (exactly_once_v2, 3 partitions, 1 thread, in-process broker on this box)",
+                events.size() - c0, String.format("%.1f", seconds), Math.round(rate));
+        assertThat(kafka.readAtLeast(topics.findings(), 1, WAIT)).isNotEmpty();
+    }
 }

@@ -33,9 +33,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DetectorTopologyTest {
     private static final Instant T0 = StreamsFixtures.T0;
+
+    @TempDir
+    java.nio.file.Path stateDir;
 
     private final Topics topics = Topics.withPrefix("t-");
     private final DetectorCounters counters = new DetectorCounters();
@@ -52,7 +56,7 @@ class DetectorTopologyTest {
                 .withSettings(DetectorSettings.defaults().withGrace(Duration.ofMinutes(10)));
         Topology topology = DetectorTopology.build(topics, config, counters);
         Properties props = config.toProperties(topics);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/gw-detector-ttd");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, T0);
         audit = driver.createInputTopic(topics.auditEvents().name(), Serdes.String().serializer(), topics.auditEvents().valueSerde().serializer());
         rawAudit = driver.createInputTopic(topics.auditEvents().name(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
