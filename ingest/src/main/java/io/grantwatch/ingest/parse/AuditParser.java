@@ -136,7 +136,9 @@ public final class AuditParser {
         in.reset();
         InputStream content = in;
         if (b0 == 0x1f && b1 == 0x8b) {
-            content = new BufferedInputStream(new LimitedInputStream(new GZIPInputStream(in, 65536), limits.maxExpandedBytes()), 65536);
+            LimitedInputStream.Counting compressed = new LimitedInputStream.Counting(in);
+            content = new BufferedInputStream(new LimitedInputStream(new GZIPInputStream(compressed, 65536),
+                    limits.maxExpandedBytes(), compressed), 65536);
         }
         Cursor cursor = new Cursor();
         try {

@@ -4,28 +4,75 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts bytes and fails once more than {@code limit} were read: the gzip-bomb guard. */
+/**
+ * Counts decompressed bytes and fails once more than {@code limit} were read, or once the expansion
+ * ratio passes {@value #MAX_RATIO}:1 beyond {@value #RATIO_FLOOR} bytes (JSON audit logs compress
+ * 10–100:1; a bomb of padding compresses about 1000:1): the gzip-bomb guard.
+ */
 final class LimitedInputStream extends FilterInputStream {
+    static final long MAX_RATIO = 500;
+    static final long RATIO_FLOOR = 32L * 1024 * 1024;
+
     /** Thrown when the decompressed input passes the limit. */
     static final class LimitExceeded extends IOException {
-        LimitExceeded(long limit) {
-            super("gzip expands past the limit of " + limit + " bytes (possible gzip bomb)");
+        LimitExceeded(String why) {
+            super(why);
+        }
+    }
+
+    /** Counts the compressed bytes read from the source. */
+    static final class Counting extends FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
         }
     }
 
     private final long limit;
+    private final Counting compressed;
     private long count;
 
-    LimitedInputStream(InputStream in, long limit) {
+    LimitedInputStream(InputStream in, long limit, Counting compressed) {
         super(in);
         this.limit = limit;
+        this.compressed = compressed;
+    }
+
+    private void check() throws LimitExceeded {
+        if (count > limit) {
+            throw new LimitExceeded("gzip expands past the limit of " + limit + " bytes (possible gzip bomb)");
+        }
+        if (compressed != null && count > RATIO_FLOOR && count > MAX_RATIO * Math.max(1, compressed.count)) {
+            throw new LimitExceeded("gzip expands more than " + MAX_RATIO + ":1 past " + RATIO_FLOOR
+                    + " bytes (possible gzip bomb)");
+        }
     }
 
     @Override
     public int read() throws IOException {
         int b = super.read();
-        if (b >= 0 && ++count > limit) {
-            throw new LimitExceeded(limit);
+        if (b >= 0) {
+            count++;
+            check();
         }
         return b;
     }
@@ -35,9 +82,7 @@ final class LimitedInputStream extends FilterInputStream {
         int n = super.read(b, off, len);
         if (n > 0) {
             count += n;
-            if (count > limit) {
-                throw new LimitExceeded(limit);
-            }
+            check();
         }
         return n;
     }
@@ -46,9 +91,7 @@ final class LimitedInputStream extends FilterInputStream {
     public long skip(long n) throws IOException {
         long s = super.skip(n);
         count += s;
-        if (count > limit) {
-            throw new LimitExceeded(limit);
-        }
+        check();
         return s;
     }
 }

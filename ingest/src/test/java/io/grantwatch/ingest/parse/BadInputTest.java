@@ -55,6 +55,21 @@ class BadInputTest {
     }
 
     @Test
+    void shouldRejectGzipBombByExpansionRatioUnderTheSizeLimit() throws IOException {
+        byte[] pad = new byte[64 * 1024 * 1024];
+        Arrays.fill(pad, (byte) ' ');
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        content.write((good(1) + "\n").getBytes(StandardCharsets.UTF_8));
+        content.write(pad);
+        content.write(("\n" + good(2) + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] gz = gzip(content.toByteArray());
+        assertThat(gz.length).isLessThan(200 * 1024);
+        parse(gz, IngestLimits.DEFAULTS);
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1");
+        assertThat(rejected).singleElement().satisfies(r -> assertThat(r.reason()).contains("gzip expands more than 500:1"));
+    }
+
+    @Test
     void shouldRejectOnlyTheLineWithInvalidUtf8() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write((good(1) + "\n").getBytes(StandardCharsets.UTF_8));
