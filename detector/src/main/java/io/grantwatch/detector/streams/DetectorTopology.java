@@ -96,8 +96,9 @@ public final class DetectorTopology {
                 Consumed.with(keys, entries).withName("read-catalog"),
                 () -> new Processors.UpdateCatalog(CATALOG_ENTRIES, holder));
 
+        // Cached: a busy principal's many updates within one commit interval reach RocksDB and the changelog once.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRINCIPAL_STATE), keys,
-                JsonSerde.of(PrincipalState.class)));
+                JsonSerde.of(PrincipalState.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_FINDINGS), keys,
                 topics.findings().valueSerde()));
 

@@ -225,6 +225,17 @@ final class Processors {
         private final String findingStore;
         private final String catalogStore;
         private KeyValueStore<String, PrincipalState> states;
+        /**
+         * The last state this task wrote per principal, deserialized: the store is this processor's
+         * alone, so a hit equals what the store would return and saves a JSON read on every event.
+         * Cleared on (re-)init and close, so a task revived after an aborted transaction reads the store.
+         */
+        private final Map<String, PrincipalState> recentStates = new LinkedHashMap<>(4096, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, PrincipalState> eldest) {
+                return size() > 10_000;
+            }
+        };
         private KeyValueStore<String, Finding> findings;
         private ReadOnlyKeyValueStore<String, CatalogEntry> catalog;
         private FindingBook book;
@@ -243,6 +254,7 @@ final class Processors {
         public void init(ProcessorContext<String, DetectorOutput> context) {
             super.init(context);
             states = context.getStateStore(stateStore);
+            recentStates.clear();
             findings = context.getStateStore(findingStore);
             catalog = context.getStateStore(catalogStore);
             // Open findings stay in the store for interactive queries; a resolved one leaves it
@@ -264,6 +276,16 @@ final class Processors {
             };
         }
 
+        private PrincipalState state(String key) {
+            PrincipalState s = recentStates.get(key);
+            return s != null ? s : states.get(key);
+        }
+
+        @Override
+        public void close() {
+            recentStates.clear();
+        }
+
         @Override
         public void process(Record<String, AuditEvent> record) {
             AuditEvent e = record.value();
@@ -278,15 +300,16 @@ final class Processors {
                 if (change.isEmpty() || !change.get().targetKey().equals(record.key())) {
                     return;
                 }
-                step = engine.onChange(states.get(record.key()), change.get(), lookup, book);
+                step = engine.onChange(state(record.key()), change.get(), lookup, book);
                 counters.recordChange(step);
             } else {
                 Header ctx = record.headers().lastHeader(CONTEXT_HEADER);
                 List<ContextSignal> context = ctx == null ? List.of() : ACTIVITY.deserializer().deserialize(null, ctx.value()).signals();
-                step = engine.onEvent(states.get(record.key()), e, lookup, book, context);
+                step = engine.onEvent(state(record.key()), e, lookup, book, context);
                 counters.record(e, step);
             }
             states.put(record.key(), step.state());
+            recentStates.put(record.key(), step.state());
             for (Finding f : step.emitted()) {
                 context().forward(new Record<>(f.id(), DetectorOutput.of(f), record.timestamp()));
             }
