@@ -24,15 +24,19 @@ public final class ParseCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Audit files or folders (read recursively).")
     List<Path> paths;
 
+    /** Where results go; tests set these, the CLI uses buffered UTF-8 stdout and stderr. */
+    PrintStream out;
+    PrintStream err;
+
     @Override
     public Integer call() {
         // Buffered UTF-8 stdout: parse may print millions of lines.
-        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+        PrintStream o = out != null ? out : new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         try {
-            return ParseRun.run(paths, out, System.err);
+            return ParseRun.run(paths, o, err != null ? err : System.err);
         } finally {
-            out.flush();
+            o.flush();
         }
     }
 }
