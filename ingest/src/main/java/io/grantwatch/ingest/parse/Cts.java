@@ -88,12 +88,32 @@ final class Cts {
         if (region == null) {
             region = hints.region();
         }
+        if (region == null) {
+            // obs:cn-north-4:…:object:…, urn:fgs:cn-north-4:…, https://…/?region=… : the first region-shaped segment
+            region = regionIn(denial.resource(), tr.text("resourceid"), tr.text("endpoint"));
+        }
         return new AuditEvent(Cloud.HUAWEI, Redactor.text(eventId), time, principal(tr, hints),
                 Redactor.text(tr.text("servicetype")), Redactor.text(traceName), denial.iamAction(),
                 Redactor.text(resource), outcome, outcome == Outcome.DENIED && denial.explicitDeny(),
                 Redactor.text(errorCode), Redactor.text(errorMessage), Redactor.text(tr.text("sourceip")),
                 Redactor.text(region), Redactor.text(tr.text("useragent")), Redactor.text(tr.text("tracetype")),
                 Params.of(tr.obj("request").node()), ref);
+    }
+
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("^[a-z]{2}-[a-z]+-\\d{1,3}$");
+
+    static String regionIn(String... texts) {
+        for (String t : texts) {
+            if (t == null) {
+                continue;
+            }
+            for (String seg : t.split("[:/.?&=]")) {
+                if (REGION.matcher(seg).matches()) {
+                    return seg;
+                }
+            }
+        }
+        return null;
     }
 
     private static String join(String... parts) {

@@ -36,6 +36,7 @@ class HuaweiShapesTest {
         assertThat(e.principal().sessionName()).isEqualTo("job-7f3e");
         assertThat(e.principal().accountId()).isEqualTo("0a1b2c3d4e5f60718293a4b5c6d7e8f9");
         assertThat(e.principal().accessKeyId()).isEqualTo("HSTA****");
+        assertThat(e.region()).isEqualTo("cn-north-4");
     }
 
     @Test
