@@ -27,7 +27,8 @@ import java.util.Set;
  *   a plain user and a scenario that only an agency holds (−0.4)
  * + for an agency or role session: a person of the same account started it shortly before (+0.5, {@link ContextSignal})
  * + the principal already has an open finding in it (+0.1).
- * Confidence = share of the best score among all candidates, damped when the best match is indirect.
+ * Confidence = the best score's share against the runner-up (1.0 when alone, 0.5 for a tie), damped
+ * when the best match is indirect (hint, fallback).
  */
 public final class ScenarioRanker {
     private static final Duration VERY_RECENT = Duration.ofMinutes(10);
@@ -136,9 +137,9 @@ public final class ScenarioRanker {
             return c != 0 ? c : a.scenarioId().compareTo(b.scenarioId());
         });
         ScenarioCandidate top = ranked.get(0);
-        double sum = ranked.stream().mapToDouble(ScenarioCandidate::score).sum();
+        double second = ranked.size() > 1 ? ranked.get(1).score() : 0.0;
         double damp = Math.min(1.0, base.get(top.scenarioId()) / 0.8);
-        double confidence = round(top.score() / sum * damp);
+        double confidence = round(top.score() / (top.score() + second) * damp);
         return new Ranking(scenarios.get(top.scenarioId()), ranked, confidence);
     }
 
