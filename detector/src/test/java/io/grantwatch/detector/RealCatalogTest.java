@@ -108,7 +108,7 @@ class RealCatalogTest {
     }
 
     /** Result of the sweep: per scenario, whether one denial (alone / with one signalling call) picked it. */
-    record Sweep(int scenarios, int alone, int withContext, List<String> missedWithContext) {
+    record Sweep(int scenarios, int alone, int withContext, List<String> missedWithContext, List<String> missedAlone) {
     }
 
     static Sweep sweep() {
@@ -116,6 +116,7 @@ class RealCatalogTest {
         int context = 0;
         int total = 0;
         List<String> missed = new ArrayList<>();
+        List<String> missedAlone = new ArrayList<>();
         for (Scenario s : catalog.scenarios()) {
             Optional<AuditEvent> denial = realisticDenial(s);
             if (denial.isEmpty()) {
@@ -126,6 +127,8 @@ class RealCatalogTest {
             a.accept(denial.get());
             if (picked(a, s)) {
                 alone++;
+            } else {
+                missedAlone.add(s.id() + "→" + a.findings().stream().map(Finding::scenarioId).toList());
             }
             OfflineDetector c = detector();
             signalCall(s, denial.get()).ifPresent(c::accept);
@@ -136,7 +139,7 @@ class RealCatalogTest {
                 missed.add(s.id() + "→" + c.findings().stream().map(Finding::scenarioId).toList());
             }
         }
-        return new Sweep(total, alone, context, missed);
+        return new Sweep(total, alone, context, missed, missedAlone);
     }
 
     private static boolean picked(OfflineDetector d, Scenario s) {
@@ -204,8 +207,8 @@ class RealCatalogTest {
     void shouldNameTheRightScenarioForMostSeedScenariosFromOneRealisticDenial() {
         Sweep r = sweep();
         LOG.info("Real catalog {}: {} scenarios with a concrete grant; one denial alone names the right scenario for {}, "
-                + "with one preceding signalling call for {}; missed with context: {}", catalog.version(), r.scenarios(), r.alone(),
-                r.withContext(), r.missedWithContext());
+                + "with one preceding signalling call for {}; missed with context: {}; missed alone: {}", catalog.version(), r.scenarios(),
+                r.alone(), r.withContext(), r.missedWithContext(), r.missedAlone());
         assertThat(r.scenarios()).isGreaterThan(30);
         assertThat(r.withContext()).isGreaterThanOrEqualTo(r.alone());
         assertThat(r.withContext() * 10).isGreaterThanOrEqualTo(r.scenarios() * 8);
