@@ -2,10 +2,15 @@ package io.grantwatch.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.ingest.parse.AuditParser;
+import io.grantwatch.ingest.parse.Hints;
+import io.grantwatch.model.AuditEvent;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The logic of {@code grantwatch parse PATH…}: every normalized event as one JSON line on
@@ -21,23 +26,36 @@ public final class ParseRun {
     }
 
     public static int run(List<Path> paths, PrintStream out, PrintStream err) {
-        return run(new AuditFileReader(), paths, out, err);
+        return run(new AuditFileReader(), paths, System.in, out, err);
     }
 
-    public static int run(AuditFileReader reader, List<Path> paths, PrintStream out, PrintStream err) {
+    /** A path {@code -} reads {@code stdin} (e.g. {@code aliyun actiontrail LookupEvents … | grantwatch parse -}). */
+    public static int run(AuditFileReader reader, List<Path> paths, InputStream stdin, PrintStream out, PrintStream err) {
         long[] counts = new long[2];
+        Consumer<AuditEvent> events = e -> {
+            try {
+                out.println(Json.wire().writeValueAsString(e));
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException("cannot write event " + e.eventId(), ex);
+            }
+            counts[0]++;
+        };
+        Consumer<RejectedRecord> rejected = r -> {
+            err.println("rejected " + Printable.of(r.location()) + ": " + Printable.of(r.reason()));
+            counts[1]++;
+        };
         try {
-            reader.read(paths, e -> {
-                try {
-                    out.println(Json.wire().writeValueAsString(e));
-                } catch (JsonProcessingException ex) {
-                    throw new IllegalStateException("cannot write event " + e.eventId(), ex);
+            List<Path> files = paths.stream().filter(p -> !p.toString().equals("-")).toList();
+            if (!files.isEmpty()) {
+                AuditFileReader.check(files);
+            }
+            for (Path p : paths) {
+                if (p.toString().equals("-")) {
+                    reader.parser().parse(stdin, "stdin", Hints.NONE, 0, AuditParser.Sink.of(events, rejected));
+                } else {
+                    reader.read(List.of(p), events, rejected);
                 }
-                counts[0]++;
-            }, r -> {
-                err.println("rejected " + Printable.of(r.location()) + ": " + Printable.of(r.reason()));
-                counts[1]++;
-            });
+            }
         } catch (IOException e) {
             err.println("grantwatch parse: cannot use " + Printable.of(String.valueOf(e.getMessage())));
             return USAGE;

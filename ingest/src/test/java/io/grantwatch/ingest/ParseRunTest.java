@@ -23,6 +23,18 @@ class ParseRunTest {
     }
 
     @Test
+    void shouldReadStdinWhenThePathIsADash() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        byte[] body = java.nio.file.Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
+        int code = ParseRun.run(new AuditFileReader(), List.of(Path.of("-")), new java.io.ByteArrayInputStream(body),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"location\":\"stdin\"");
+    }
+
+    @Test
     void shouldPrintJsonLinesAndRejectionsWithFileAndPosition() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         description = "Parse ActionTrail / CTS audit files (any shape, gzip, folders recursively) and print the "
                 + "normalized AuditEvents as JSON Lines; malformed input goes to stderr with file and position.")
 public final class ParseCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Audit files or folders (read recursively).")
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Audit files or folders (read recursively); - reads stdin.")
     List<Path> paths;
 
     /** Where results go; tests set these, the CLI uses buffered UTF-8 stdout and stderr. */
@@ -34,7 +34,7 @@ public final class ParseCommand implements Callable<Integer> {
         PrintStream o = out != null ? out : new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                 false, StandardCharsets.UTF_8);
         try {
-            return ParseRun.run(paths, o, err != null ? err : System.err);
+            return ParseRun.run(new io.grantwatch.ingest.AuditFileReader(), paths, System.in, o, err != null ? err : System.err);
         } finally {
             o.flush();
         }
