@@ -91,7 +91,8 @@ public final class GrantWatchRuntime implements AutoCloseable {
         try {
             runtime.startAll(options);
             return runtime;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever failed, the broker and the threads already started must not outlive the attempt.
             runtime.close();
             throw e;
         }
