@@ -135,6 +135,7 @@ public final class DetectionEngine {
             }
             return kind == FindingKind.UNMAPPED_DENIAL;
         }
+        supersedeUnmapped(w, e, trigger, book, emitted);
         Ranking ranking = ScenarioRanker.rank(e, matches, w.snapshot(), catalog, settings, context);
         Scenario scenario = ranking.chosen();
         GrantInference.Inferred inferred = GrantInference.infer(e, matches, scenario, w.snapshot(), catalog);
@@ -209,6 +210,30 @@ public final class DetectionEngine {
                     e.eventTime(), Duration.between(first, e.eventTime()), e.eventTime());
             book.put(resolved);
             emitted.add(resolved);
+        }
+    }
+
+    /**
+     * A denial the catalog could not explain before (the catalog arrived late, or a new version maps
+     * it) is closed once the same call is explained: the new finding replaces it. Closed as RESOLVED
+     * without a time to grant — nothing was granted.
+     */
+    private static void supersedeUnmapped(Working w, AuditEvent e, String trigger, FindingBook book, List<Finding> emitted) {
+        for (int i = 0; i < w.findings.size(); i++) {
+            FindingRef ref = w.findings.get(i);
+            if (!ref.open() || ref.kind() != FindingKind.UNMAPPED_DENIAL || trigger == null || !ref.resolveKeys().contains(trigger)) {
+                continue;
+            }
+            w.findings.set(i, new FindingRef(ref.id(), ref.kind(), FindingStatus.RESOLVED, ref.scenarioId(), ref.resolveKeys(),
+                    ref.firstSeen(), ref.lastSeen(), ref.count()));
+            Finding f = book.get(ref.id());
+            if (f != null) {
+                Finding closed = new Finding(f.id(), f.kind(), FindingStatus.RESOLVED, f.cloud(), f.principal(), f.scenarioId(),
+                        f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(),
+                        e.eventTime(), null, e.eventTime());
+                book.put(closed);
+                emitted.add(closed);
+            }
         }
     }
 
