@@ -129,13 +129,10 @@ public final class HttpReceiver implements AutoCloseable {
                 respond(ex, 405, error("POST only"));
                 return;
             }
-            String len = ex.getRequestHeaders().getFirst("Content-Length");
-            if (len != null && parseLong(len) > config.maxBodyBytes()) {
-                respond(ex, 413, error("body larger than " + config.maxBodyBytes() + " bytes"));
-                return;
-            }
             byte[] body = readBody(ex.getRequestBody(), config.maxBodyBytes());
             if (body == null) {
+                // Drain a bounded amount so the client reads the 413 instead of a reset connection.
+                drain(ex.getRequestBody(), 16L * 1024 * 1024);
                 respond(ex, 413, error("body larger than " + config.maxBodyBytes() + " bytes"));
                 return;
             }
@@ -188,11 +185,16 @@ public final class HttpReceiver implements AutoCloseable {
     public record Answer(int accepted, int rejected, List<String> reasons) {
     }
 
-    private static long parseLong(String s) {
+    private static void drain(InputStream in, long max) {
+        byte[] buf = new byte[16384];
+        long total = 0;
         try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            return -1;
+            int n;
+            while (total < max && (n = in.read(buf)) > 0) {
+                total += n;
+            }
+        } catch (IOException e) {
+            // the client went away: nothing to answer
         }
     }
 
