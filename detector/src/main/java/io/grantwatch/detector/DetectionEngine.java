@@ -123,7 +123,7 @@ public final class DetectionEngine {
         if (matches.isEmpty()) {
             FindingKind kind = e.explicitDeny() ? FindingKind.EXPLICIT_DENY : FindingKind.UNMAPPED_DENIAL;
             Grant grant = Grant.action(e.iamAction() != null ? e.iamAction() : DenialMatcher.apiLabel(e));
-            List<MissingGrant> missing = List.of(new MissingGrant(grant, Certainty.CERTAIN, GrantInference.holder(e, placeholder()), null,
+            List<MissingGrant> missing = List.of(new MissingGrant(grant, Certainty.CERTAIN, GrantInference.holderOf(e), null,
                     e.explicitDeny() ? explicitReason(e) : "No catalog entry explains this denial of " + grant.value()
                             + "; the catalog's to-do list has it.", null, null));
             String id = FindingIds.of(kind, e.cloud(), w.principal, null, grant);
@@ -173,10 +173,6 @@ public final class DetectionEngine {
     /** The id uses the grant's resource only where it names a role (delegation); object paths would split one storm into many findings. */
     private static Grant idGrant(Grant g) {
         return g.type() == GrantType.PASS_ROLE || g.type() == GrantType.TRUST_PRINCIPAL ? g : new Grant(g.type(), g.value(), null);
-    }
-
-    private static Requirement placeholder() {
-        return new Requirement("-", null, Grant.action("-"), List.of(), null, null, Holder.USER, null, null);
     }
 
     private static String explicitReason(AuditEvent e) {
@@ -359,7 +355,7 @@ public final class DetectionEngine {
                 providers.forEach(r -> covers.addAll(r.covers()));
                 boolean guessed = false;
                 if (covers.isEmpty() && !"custom".equalsIgnoreCase(change.policyType())) {
-                    String guess = SystemPolicies.guessCover(e(change), policy);
+                    String guess = SystemPolicies.guessCover(change.event().cloud(), policy);
                     if (guess != null) {
                         covers.add(guess);
                         guessed = true;
@@ -410,10 +406,6 @@ public final class DetectionEngine {
                 return null;
             }
         }
-    }
-
-    private static io.grantwatch.model.Cloud e(IamChangeEvent change) {
-        return change.event().cloud();
     }
 
     private static Grant removedGrant(IamChangeEvent change, Broken b) {

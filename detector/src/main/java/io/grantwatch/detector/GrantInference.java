@@ -129,6 +129,15 @@ public final class GrantInference {
         return out;
     }
 
+    /** Who holds a grant the catalog says nothing about: the caller itself (the agency for an agency session). */
+    static String holderOf(AuditEvent event) {
+        return switch (event.principal().type()) {
+            case ASSUMED_AGENCY -> Holder.AGENCY.name();
+            case ASSUMED_ROLE -> Holder.ROLE.name();
+            default -> Holder.USER.name();
+        };
+    }
+
     static String holder(AuditEvent event, Requirement r) {
         if (event.principal().type() == PrincipalType.ASSUMED_AGENCY) {
             return Holder.AGENCY.name();

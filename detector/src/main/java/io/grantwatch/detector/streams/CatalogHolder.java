@@ -23,6 +23,8 @@ final class CatalogHolder {
 
     private volatile CatalogLookup current;
     private volatile boolean dirty = true;
+    /** The entries the current index was built from (guarded by this). */
+    private List<CatalogEntry> lastEntries = List.of();
 
     void markDirty() {
         dirty = true;
@@ -67,8 +69,6 @@ final class CatalogHolder {
         }
         return current == null ? everything(store) : null;
     }
-
-    private List<CatalogEntry> lastEntries = List.of();
 
     private boolean same(List<CatalogEntry> entries) {
         return entries.equals(lastEntries);
