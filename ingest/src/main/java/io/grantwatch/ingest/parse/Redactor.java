@@ -127,11 +127,12 @@ public final class Redactor {
         boolean hasSep = s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf('<') >= 0;
         boolean akValue = s.indexOf("LTAI") >= 0 || s.indexOf("STS.") >= 0 || s.indexOf("HSTA") >= 0 || s.indexOf("TMP.") >= 0;
         boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || hasLongRun(s);
+        boolean bareAk = hasBareAk(s);
         boolean bearer = s.indexOf("earer ") >= 0 || s.indexOf("EARER ") >= 0 || s.indexOf("Basic ") >= 0;
         int t = hasSep ? triggers(s) : 0;
         boolean keys = (t & T_KEY) != 0;
         boolean akKey = (t & T_AKKEY) != 0;
-        if (!(keys || bearer || akKey || akValue || tokens)) {
+        if (!(keys || bearer || akKey || akValue || tokens || bareAk)) {
             return s;
         }
         String r = s;
@@ -152,6 +153,19 @@ public final class Redactor {
         }
         if (tokens) {
             r = TOKENS.matcher(r).replaceAll(MASK);
+        }
+        if (bareAk) {
+            // Huawei permanent AKs have no prefix: 20 upper-case letters and digits ("ak QTWA… not exist")
+            Matcher m = BARE_AK.matcher(r);
+            StringBuilder sb = new StringBuilder(r.length());
+            while (m.find()) {
+                String tok = m.group();
+                boolean digit = tok.chars().anyMatch(Character::isDigit);
+                boolean letter = tok.chars().anyMatch(Character::isLetter);
+                m.appendReplacement(sb, digit && letter ? Matcher.quoteReplacement(tok.substring(0, 4) + MASK) : tok);
+            }
+            m.appendTail(sb);
+            r = sb.toString();
         }
         return r;
     }
@@ -257,6 +271,35 @@ public final class Redactor {
 
     private static String stripQuotes(String key) {
         return key.replace("\\", "").replace("\"", "").replace("'", "");
+    }
+
+    private static final Pattern BARE_AK = Pattern.compile("(?<![A-Za-z0-9])[A-Z0-9]{20}(?![A-Za-z0-9])");
+
+    /** A run of exactly 20 upper-case letters and digits, bounded by non-alphanumerics. */
+    private static boolean hasBareAk(String s) {
+        if (s.length() < 20) {
+            return false;
+        }
+        int run = 0;
+        boolean other = false;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : ' ';
+            if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                run++;
+            } else {
+                if (run == 20 && !other) {
+                    return true;
+                }
+                run = 0;
+                other = c >= 'a' && c <= 'z';
+                continue;
+            }
+            if (i > 0 && run == 1) {
+                char p = s.charAt(i - 1);
+                other = p >= 'a' && p <= 'z';
+            }
+        }
+        return false;
     }
 
     private static boolean hasLongRun(String s) {

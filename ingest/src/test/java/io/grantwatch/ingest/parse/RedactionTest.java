@@ -62,6 +62,10 @@ class RedactionTest {
         assertThat(Redactor.text("User: dave is not authorized to perform: iam:tokens:assume on x"))
                 .isEqualTo("User: dave is not authorized to perform: iam:tokens:assume on x");
         assertThat(Redactor.maskAccessKeyId("STS.NUav87jQZ3eT9TTP18tYDuvSS")).isEqualTo("STS.****");
+        assertThat(Redactor.text("Incorrect IAM authentication information: ak QTWAOYTTINDUT2QVKYUC not exist"))
+                .isEqualTo("Incorrect IAM authentication information: ak QTWA**** not exist");
+        assertThat(Redactor.text("domain OTC00000000001000100974 and request 6110E64B004C4034363CDC5E"))
+                .isEqualTo("domain OTC00000000001000100974 and request 6110E64B004C4034363CDC5E");
         assertThat(List.of(Redactor.isSecretKey("accessKeySecret"), Redactor.isSecretKey("security_token"),
                 Redactor.isSecretKey("stsTokenPrincipalName"), Redactor.isSecretKey("PolicyName")))
                 .containsExactly(true, true, false, false);
