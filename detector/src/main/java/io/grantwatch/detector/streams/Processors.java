@@ -218,6 +218,7 @@ final class Processors {
 
     /** Runs the engine against the principal's state and the open findings. */
     static final class Detect extends ContextualProcessor<String, AuditEvent, String, DetectorOutput> {
+        private static final int STATE_CACHE = 2_000;
         private final DetectionEngine engine;
         private final CatalogHolder holder;
         private final DetectorCounters counters;
@@ -230,10 +231,10 @@ final class Processors {
          * alone, so a hit equals what the store would return and saves a JSON read on every event.
          * Cleared on (re-)init and close, so a task revived after an aborted transaction reads the store.
          */
-        private final Map<String, PrincipalState> recentStates = new LinkedHashMap<>(4096, 0.75f, true) {
+        private final Map<String, PrincipalState> recentStates = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, PrincipalState> eldest) {
-                return size() > 10_000;
+                return size() > STATE_CACHE; // a state is a few KB: this bounds the cache to some MB per task
             }
         };
         private KeyValueStore<String, Finding> findings;
