@@ -126,8 +126,9 @@ public final class Redactor {
         // separator, so the case-insensitive keyword scan runs only on strings that have one.
         boolean hasSep = s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf('<') >= 0;
         boolean akValue = s.indexOf("LTAI") >= 0 || s.indexOf("STS.") >= 0 || s.indexOf("HSTA") >= 0 || s.indexOf("TMP.") >= 0;
-        boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || hasLongRun(s);
-        boolean bareAk = hasBareAk(s);
+        int runs = runs(s);
+        boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || (runs & LONG_RUN) != 0;
+        boolean bareAk = (runs & BARE_AK_RUN) != 0;
         boolean bearer = s.indexOf("earer ") >= 0 || s.indexOf("EARER ") >= 0 || s.indexOf("Basic ") >= 0;
         int t = hasSep ? triggers(s) : 0;
         boolean keys = (t & T_KEY) != 0;
@@ -275,48 +276,45 @@ public final class Redactor {
 
     private static final Pattern BARE_AK = Pattern.compile("(?<![A-Za-z0-9])[A-Z0-9]{20}(?![A-Za-z0-9])");
 
-    /** A run of exactly 20 upper-case letters and digits, bounded by non-alphanumerics. */
-    private static boolean hasBareAk(String s) {
-        if (s.length() < 20) {
-            return false;
-        }
-        int run = 0;
-        boolean other = false;
-        for (int i = 0; i <= s.length(); i++) {
-            char c = i < s.length() ? s.charAt(i) : ' ';
-            if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-                run++;
-            } else {
-                if (run == 20 && !other) {
-                    return true;
-                }
-                run = 0;
-                other = c >= 'a' && c <= 'z';
-                continue;
-            }
-            if (i > 0 && run == 1) {
-                char p = s.charAt(i - 1);
-                other = p >= 'a' && p <= 'z';
-            }
-        }
-        return false;
-    }
+    private static final int LONG_RUN = 1;
+    private static final int BARE_AK_RUN = 2;
 
-    private static boolean hasLongRun(String s) {
-        if (s.length() < 100) {
-            return false;
+    /**
+     * One pass: {@link #LONG_RUN} when a base64-ish run reaches 100 characters, {@link #BARE_AK_RUN}
+     * when a run of exactly 20 upper-case letters and digits stands alone (a Huawei AK shape).
+     */
+    private static int runs(String s) {
+        int n = s.length();
+        if (n < 20) {
+            return 0;
         }
-        int run = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean b64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '+' || c == '/' || c == '_' || c == '=' || c == '-';
-            run = b64 ? run + 1 : 0;
-            if (run >= 100) {
-                return true;
+        int out = 0;
+        int b64 = 0;
+        int upper = 0;
+        boolean alnumRun = true;
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? s.charAt(i) : ' ';
+            boolean up = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            boolean low = c >= 'a' && c <= 'z';
+            boolean isB64 = up || low || c == '+' || c == '/' || c == '_' || c == '=' || c == '-';
+            b64 = isB64 ? b64 + 1 : 0;
+            if (b64 >= 100) {
+                out |= LONG_RUN;
+            }
+            if (up) {
+                upper++;
+            } else if (low) {
+                upper = 0;
+                alnumRun = false;
+            } else {
+                if (upper == 20 && alnumRun) {
+                    out |= BARE_AK_RUN;
+                }
+                upper = 0;
+                alnumRun = true;
             }
         }
-        return false;
+        return out;
     }
 
     /** A redacted deep copy of a whole record (for the dead-letter topic): keys and text, also JSON inside strings. */
