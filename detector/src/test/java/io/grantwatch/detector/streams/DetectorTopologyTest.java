@@ -270,4 +270,30 @@ class DetectorTopologyTest {
         });
         assertThat(driver.getKeyValueStore(DetectorTopology.ACCOUNT_ACTIVITY).get("huawei:" + dave.accountId())).isNotNull();
     }
+
+    @Test
+    void shouldWriteARegressionWhenACallThatSucceededIsDenied() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.ok("carol", T0.plusSeconds(1), "Eas", "CreateService", "eas:CreateService"));
+        send(StreamsFixtures.denied("carol", T0.plusSeconds(90), "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+
+        assertThat(findings.readValuesToList()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.REGRESSION);
+            assertThat(f.missing().get(0).reason()).contains("succeeded for this principal");
+        });
+    }
+
+    @Test
+    void shouldWriteAnExplicitDenyThatPointsAtTheDeny() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        AuditEvent d = StreamsFixtures.denied("carol", T0.plusSeconds(1), "Eas", "DeleteService", "eas:DeleteService", "NoPermission");
+        send(new AuditEvent(d.cloud(), d.eventId(), d.eventTime(), d.principal(), d.service(), d.action(), d.iamAction(), d.resource(),
+                d.outcome(), true, d.errorCode(), "explicit deny", d.sourceIp(), d.region(), d.userAgent(), d.eventType(), d.parameters(),
+                d.source()));
+
+        assertThat(findings.readValuesToList()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.EXPLICIT_DENY);
+            assertThat(f.missing()).singleElement().satisfies(m -> assertThat(m.reason()).contains("Adding an Allow will not help"));
+        });
+    }
 }
