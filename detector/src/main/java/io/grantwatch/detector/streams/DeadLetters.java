@@ -51,7 +51,10 @@ public final class DeadLetters {
         }
         h.add(DlqHeaders.REASON, bytes(stage + " failed in " + ctx.processorNodeId() + ": " + e.getClass().getSimpleName()));
         SENT.incrementAndGet();
-        LOG.warn("{} failed at {}#{}@{}; record sent to {}", stage, ctx.topic(), ctx.partition(), ctx.offset(), topic, e);
+        // One line per poison record (a storm must not flood the log with stack traces); the trace at DEBUG.
+        LOG.warn("{} failed at {}#{}@{}; record sent to {}: {}", stage, ctx.topic(), ctx.partition(), ctx.offset(), topic,
+                e.getClass().getSimpleName());
+        LOG.debug("{} failure at {}#{}@{}", stage, ctx.topic(), ctx.partition(), ctx.offset(), e);
         return List.of(new ProducerRecord<>(topic, null, ctx.sourceRawKey(), ctx.sourceRawValue(), h));
     }
 
