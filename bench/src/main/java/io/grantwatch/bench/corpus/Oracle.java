@@ -169,6 +169,18 @@ public final class Oracle {
         return detector;
     }
 
+    /** Who and what a finding id is about, for diagnosing a difference. */
+    String describe(String id) {
+        for (Finding f : emitted) {
+            if (f.id().equals(id)) {
+                return " (" + f.cloud().wire() + ":" + f.principal().key() + " " + f.scenarioId()
+                        + (f.change() != null ? " change " + f.change().action() + "@" + f.change().time() : "")
+                        + (f.evidence() != null ? " last " + f.evidence().lastSeen() : "") + ")";
+            }
+        }
+        return "";
+    }
+
     /** Compares what a topic carried (every version read, in any order) with the oracle. */
     public Comparison compare(List<Finding> observed) {
         Map<Version, Integer> want = emittedCounts();
@@ -185,7 +197,7 @@ public final class Oracle {
             if (g < w.getValue()) {
                 missing += w.getValue() - g;
                 if (examples.size() < 5) {
-                    examples.add("missing " + w.getKey());
+                    examples.add("missing " + w.getKey() + describe(w.getKey().id()));
                 }
             } else if (g > w.getValue()) {
                 duplicates += g - w.getValue();

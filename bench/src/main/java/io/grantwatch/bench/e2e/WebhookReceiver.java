@@ -48,8 +48,13 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
     public WebhookReceiver(IntFunction<Reply> behaviour) throws IOException {
+        this(0, behaviour);
+    }
+
+    /** On a given loopback port (0: any), so that a receiver can come back where it was. */
+    public WebhookReceiver(int port, IntFunction<Reply> behaviour) throws IOException {
         this.behaviour = behaviour;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "bench-webhook-receiver");
             t.setDaemon(true);

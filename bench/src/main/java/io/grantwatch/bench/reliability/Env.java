@@ -32,10 +32,21 @@ import org.apache.kafka.common.TopicPartition;
 /** What every scenario shares: the broker, the catalog, the work folder, and small helpers around the product's parts. */
 final class Env {
     /**
-     * Detector client settings used by every detector in the suite (printed in the header). The
-     * topology's default {@code max.task.idle.ms=0} stalled on this corpus (see the bench report).
+     * Detector client settings used by every detector in the suite (printed in the header): the
+     * product's defaults unless {@code -Dbench.detector.kafka=k=v,...} says otherwise (experiments only).
      */
-    static final Map<String, String> DETECTOR_KAFKA = Map.of("max.task.idle.ms", "-1");
+    static final Map<String, String> DETECTOR_KAFKA = detectorKafka();
+
+    private static Map<String, String> detectorKafka() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String kv : System.getProperty("bench.detector.kafka", "").split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                m.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+            }
+        }
+        return Map.copyOf(m);
+    }
 
     final String bootstrap;
     final Catalog catalog;
@@ -165,11 +176,42 @@ final class Env {
             if (enough && System.currentTimeMillis() - stableSince >= 3000) {
                 return cmp;
             }
+            if (System.currentTimeMillis() - stableSince >= 20_000) {
+                return cmp; // nothing new for 20 s: what is missing will not come
+            }
             if (System.currentTimeMillis() > deadline) {
                 return cmp;
             }
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * Partitions of the prefix's topics whose last stable offset lags the high watermark (an open or
+     * hanging transaction hides everything after it from read_committed readers).
+     */
+    String openTransactions(String prefix) {
+        StringBuilder sb = new StringBuilder();
+        try (Admin admin = BenchKafka.admin(bootstrap)) {
+            List<String> names = admin.listTopics().names().get().stream().filter(n -> n.startsWith(prefix)).sorted().toList();
+            Map<String, org.apache.kafka.clients.admin.TopicDescription> d = admin.describeTopics(names).allTopicNames().get();
+            Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
+            d.values().forEach(td -> td.partitions().forEach(p -> req.put(new TopicPartition(td.name(), p.partition()), OffsetSpec.latest())));
+            var hw = admin.listOffsets(req, new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED))
+                    .all().get();
+            var lso = admin.listOffsets(req, new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                    .all().get();
+            for (TopicPartition tp : req.keySet()) {
+                if (lso.get(tp).offset() < hw.get(tp).offset()) {
+                    sb.append(tp).append(" lso=").append(lso.get(tp).offset()).append(" hw=").append(hw.get(tp).offset()).append("; ");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            sb.append("unknown: ").append(e.getCause());
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
     }
 
     Path dir(String name) throws IOException {

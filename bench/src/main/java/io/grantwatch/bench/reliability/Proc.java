@@ -20,10 +20,24 @@ final class Proc implements AutoCloseable {
     private final Path log;
     private final String name;
 
+    private static final List<Process> STARTED = java.util.Collections.synchronizedList(new ArrayList<>());
+
     private Proc(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
+        STARTED.add(process);
+    }
+
+    /** On exit of the suite (also on SIGTERM): stops every child this suite started, by its handle. */
+    static void terminateAll() {
+        synchronized (STARTED) {
+            for (Process p : STARTED) {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
+            }
+        }
     }
 
     static Proc java(String name, Path log, List<String> jvmArgs, String mainClass, List<String> args) throws IOException {

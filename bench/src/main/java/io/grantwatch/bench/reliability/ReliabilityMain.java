@@ -64,6 +64,7 @@ public final class ReliabilityMain {
         int controller = BenchKafka.freePort();
         Path brokerDir = work.resolve("broker");
         Proc broker = startBroker(work, brokerDir, port, controller, "broker-0");
+        Runtime.getRuntime().addShutdownHook(new Thread(Proc::terminateAll, "reliability-children"));
         String bootstrap = "127.0.0.1:" + port;
         Env env = new Env(bootstrap, catalog, work);
         Scenarios s = new Scenarios(env, corpus, oracle, quick, out, () -> startBroker(work, brokerDir, port, controller,
@@ -99,7 +100,6 @@ public final class ReliabilityMain {
             }
         } finally {
             s.broker.term();
-            io.grantwatch.bench.e2e.BenchKafka.class.getName();
             deleteQuietly(work);
         }
         long lost = results.stream().mapToLong(Result::lost).sum();
