@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -19,14 +20,17 @@ import java.util.stream.Stream;
  * {@link AuditEvent}s: what {@code grantwatch parse}, {@code grantwatch scan} and the file/watch
  * sources use. Streaming and constant memory (bounded by the largest single record). Every shape is
  * detected per file (see {@link AuditParser}); delivery paths ({@code AliyunLogs/Actiontrail/<region>/…},
- * {@code CloudTraces/<region>/…}) supply the region when records lack it. Inside folders, hidden files and
- * partial downloads ({@code .tmp}, {@code .part}, {@code .partial}) are skipped; a file named explicitly is always read.
+ * {@code CloudTraces/<region>/…}) supply the region when records lack it. Inside folders, hidden files,
+ * partial downloads ({@code .tmp}, {@code .part}, {@code .partial}) and documentation or checksum files
+ * ({@code .md}, {@code .yaml}, {@code .csv}, {@code .md5}, …) are skipped; a file named explicitly is always read.
  *
  * <pre>{@code
  * new AuditFileReader().read(List.of(Path.of("logs")), event -> ..., rejected -> ...);
  * }</pre>
  */
 public final class AuditFileReader {
+    private static final Pattern NOT_AUDIT = Pattern.compile(
+            "(?i).*\\.(md|markdown|rst|adoc|html?|ya?ml|csv|tsv|pdf|png|jpe?g|svg|sh|py|java|md5|sha1|sha256|crc)");
     private final AuditParser parser;
 
     public AuditFileReader() {
@@ -87,6 +91,11 @@ public final class AuditFileReader {
         // Partial downloads of sync tools (ossutil, obsutil, rclone, browsers) are not audit files yet.
         if (name.endsWith(".tmp") || name.endsWith(".partial") || name.endsWith(".part") || name.endsWith(".crdownload")
                 || name.endsWith(".swp") || name.endsWith("~")) {
+            return true;
+        }
+        // Documentation, checksums and other non-audit files that sit beside exported trails
+        // (a README, SOURCES.md, .md5 manifests) are not records: skipping them keeps parse/scan quiet.
+        if (NOT_AUDIT.matcher(name).matches()) {
             return true;
         }
         Path rel = root.relativize(f);

@@ -1,0 +1,28 @@
+package io.grantwatch.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditFileReaderFilesTest {
+
+    @Test
+    void shouldSkipDocumentationAndPartialFilesInFoldersButReadAuditFiles(@TempDir Path dir) throws Exception {
+        Path trail = Files.createDirectories(dir.resolve("AliyunLogs/Actiontrail/cn-hangzhou/2026/11/22"));
+        for (String name : new String[] {"Actiontrail_cn-hangzhou_1.gz", "events.json", "events.jsonl", "README.md",
+                "SOURCES.md", "manifest.md5", "alerts.yaml", "download.part", ".hidden.json"}) {
+            Files.writeString(trail.resolve(name), "{}");
+        }
+        assertThat(AuditFileReader.files(dir)).extracting(p -> p.getFileName().toString())
+                .containsExactly("Actiontrail_cn-hangzhou_1.gz", "events.json", "events.jsonl");
+    }
+
+    @Test
+    void shouldReadAFileNamedExplicitlyWhateverItsExtension(@TempDir Path dir) throws Exception {
+        Path readme = Files.writeString(dir.resolve("notes.md"), "{}");
+        assertThat(AuditFileReader.files(readme)).containsExactly(readme);
+    }
+}
