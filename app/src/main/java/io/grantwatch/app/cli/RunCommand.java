@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "detector, alerts, HTTP.",
             "Stops cleanly on Ctrl-C / SIGTERM (exit 0)."})
 public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -104,6 +108,7 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("grantwatch run: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
+            LOG.error("Cannot start", e);
             spec.commandLine().getErr().println("grantwatch run: cannot start: " + e.getMessage());
             return 1;
         }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.grantwatch.app.GrantWatch;
 import io.grantwatch.app.runtime.FreePorts;
 import io.grantwatch.app.runtime.ShutdownSignal;
+import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.Remediation;
@@ -39,14 +40,14 @@ import picocli.CommandLine;
  * {@code grantwatch run --demo} as a user runs it, in-process: the embedded broker starts, the demo
  * events become Alibaba and Huawei findings with remediations, the HTTP endpoints (health, metrics,
  * findings API, dashboard rendered in headless Chromium) answer, a drift
- * report is written on schedule, and a stop request ends the
- * command with exit code 0.
+ * report is written on schedule, a stop request ends the
+ * command with exit code 0, and a second run on the same data directory finds the first one's records.
  */
 class RunCommandIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void shouldServeHealthMetricsAndFindingsThenExitZeroWhenStopped(@TempDir Path dataDir) throws Exception {
+    void shouldServeFindingsThenExitZeroAndFindThemAgainWhenRestartedOnTheSameDataDirectory(@TempDir Path dataDir) throws Exception {
         int kafkaPort = FreePorts.next();
         int httpPort = FreePorts.next();
         CommandLine cli = GrantWatch.commandLine();
@@ -61,7 +62,8 @@ class RunCommandIT {
                 "--kafka-controller-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(httpPort)));
         try {
             await("readyz").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions().until(() -> get(httpPort, "/readyz").statusCode() == 200);
+                    .ignoreExceptions().until(() -> exit.isDone() || get(httpPort, "/readyz").statusCode() == 200);
+            assertThat(exit).as("run ended early: %s", err).isNotDone();
 
             assertThat(get(httpPort, "/healthz").body()).isEqualTo("ok\n");
             assertThat(get(httpPort, "/readyz").body()).contains("\"kafka\":true", "\"detector\":true");
@@ -95,6 +97,28 @@ class RunCommandIT {
             run.shutdown.trigger("test");
         }
         assertThat(exit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+
+        // A second run on the same data directory finds the first run's records (no demo this time).
+        CommandLine again = GrantWatch.commandLine();
+        RunCommand second = again.getSubcommands().get("run").getCommand();
+        second.installSignalHandlers = false;
+        second.shutdown = new ShutdownSignal();
+        again.setErr(new PrintWriter(err, true));
+        CompletableFuture<Integer> secondExit = CompletableFuture.supplyAsync(() -> again.execute("run", "--quiet",
+                "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
+                "--kafka-controller-port", Integer.toString(FreePorts.next()), "--http-port", Integer.toString(httpPort)));
+        try {
+            await("second run ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(() -> secondExit.isDone() || get(httpPort, "/readyz").statusCode() == 200);
+            assertThat(secondExit).as("second run ended early: %s", err).isNotDone();
+            List<AuditEvent> events = readAtLeastOne("127.0.0.1:" + kafkaPort, Topics.defaults().auditEvents());
+            assertThat(events).extracting(AuditEvent::eventId).hasSizeGreaterThanOrEqualTo(1);
+            assertThat(readFindings("127.0.0.1:" + kafkaPort, Topics.defaults().findings()))
+                    .extracting(Finding::cloud).contains(Cloud.ALIBABA, Cloud.HUAWEI);
+        } finally {
+            second.shutdown.trigger("test");
+        }
+        assertThat(secondExit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
     }
 
     /** Headless Chromium loads the live dashboard; Chart.js sizing the canvases shows the scripts ran. */
