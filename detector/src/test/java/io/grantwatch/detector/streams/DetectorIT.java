@@ -67,8 +67,14 @@ class DetectorIT {
     private static void send(KafkaBroker kafka, Topics topics, AuditEvent... events) {
         try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
             for (AuditEvent e : events) {
-                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e));
+                // Synchronous: a lost send fails here, not as a wait for a finding that never comes.
+                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e)).get();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("the broker did not take an event", e.getCause());
         }
     }
 
@@ -140,11 +146,27 @@ class DetectorIT {
         Topics topics = scope.topics();
         publish(kafka, topics, io.grantwatch.catalog.CatalogLoader.loadBundled());
         List<AuditEvent> events = DetectorThroughputTest.corpus(6_000);
-        try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
-            for (AuditEvent e : events) {
-                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e));
+        // Every send is checked (and a failed one sent again): a silently lost batch would look like a stalled detector.
+        List<AuditEvent> pending = events;
+        for (int attempt = 0; attempt < 3 && !pending.isEmpty(); attempt++) {
+            List<AuditEvent> failed = new java.util.ArrayList<>();
+            try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
+                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new java.util.ArrayList<>();
+                for (AuditEvent e : pending) {
+                    sent.add(p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e)));
+                }
+                p.flush();
+                for (int i = 0; i < sent.size(); i++) {
+                    try {
+                        sent.get(i).get();
+                    } catch (Exception ex) {
+                        failed.add(pending.get(i));
+                    }
+                }
             }
+            pending = failed;
         }
+        assertThat(pending).as("events the broker did not take").isEmpty();
         start(kafka, scope);
         await("first event").atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> runner.counters().events() > 0);
         long t0 = System.nanoTime();
