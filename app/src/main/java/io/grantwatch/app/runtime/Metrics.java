@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -32,6 +33,7 @@ public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> binders = new ArrayList<>();
+    private final List<Supplier<Number>> tallies = new CopyOnWriteArrayList<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public Metrics() {
@@ -57,6 +59,9 @@ public final class Metrics implements AutoCloseable {
      * as {@code grantwatch_events_total}).
      */
     public void counter(String name, String description, Supplier<Number> value) {
+        // Micrometer holds a function counter's state object weakly; a lambda held by nobody else
+        // would be collected and the counter would read NaN. Keep it for the registry's lifetime.
+        tallies.add(value);
         FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
     }
 

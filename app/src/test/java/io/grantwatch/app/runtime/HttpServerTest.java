@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class HttpServerTest {
@@ -38,7 +39,10 @@ class HttpServerTest {
     @Test
     void shouldServePrometheusTextWithOurCountersWhenScraped() throws Exception {
         try (Metrics metrics = new Metrics(); HttpServer http = HttpServer.start("127.0.0.1", 0, new Health(), metrics)) {
-            metrics.counter("grantwatch.events", "events", () -> 42);
+            AtomicLong events = new AtomicLong(42);
+            metrics.counter("grantwatch.events", "events", events::get);
+            // The registry holds function counters weakly: the value must survive a collection.
+            System.gc();
 
             HttpResponse<String> response = call(http.port(), "GET", "/metrics");
 
