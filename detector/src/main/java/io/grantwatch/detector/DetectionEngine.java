@@ -486,6 +486,10 @@ public final class DetectionEngine {
         if (existing == null) {
             next = candidate;
             emit = true;
+        } else if (existing.evidence().eventIds().contains(e.eventId())) {
+            // A re-send of an event already counted (ingest re-sends after a crash between send and
+            // checkpoint, pollers overlap their windows): event-id idempotence, nothing changes.
+            return false;
         } else {
             Evidence old = existing.evidence();
             boolean newest = !e.eventTime().isBefore(old.lastSeen());

@@ -249,6 +249,19 @@ class DetectionEngineTest {
     }
 
     @Test
+    void shouldNotCountAResentEventTwiceWhenIngestDeliversItAgain() {
+        Principal bob = Events.ramUser("bob");
+        var denial = Events.dswPassRoleDenied(bob, T0);
+        assertThat(detector.accept(denial)).hasSize(1);
+        assertThat(detector.accept(denial)).isEmpty();
+        detector.accept(Events.dswPassRoleDenied(bob, T0.plusSeconds(5)));
+
+        Finding f = only(FindingKind.MISSING_GRANT);
+        assertThat(f.evidence().count()).isEqualTo(2);
+        assertThat(f.evidence().eventIds()).hasSize(2).contains(denial.eventId());
+    }
+
+    @Test
     void shouldResolveWithTimeToGrantWhenTheDeniedCallLaterSucceeds() {
         Principal bob = Events.ramUser("bob");
         detector.accept(Events.dswPassRoleDenied(bob, T0));
