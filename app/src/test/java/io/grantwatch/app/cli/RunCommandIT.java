@@ -76,6 +76,8 @@ class RunCommandIT {
             assertThat(metrics.body()).contains("grantwatch_events_total", "grantwatch_denials_total",
                     "grantwatch_ingest_produced_total", "grantwatch_findings_total", "grantwatch_alerts_delivered_total",
                     "kafka_consumer_fetch_manager_records_consumed_total");
+            assertThat(metrics.body()).containsPattern("grantwatch_events_total\\{application=\"grantwatch\"} [1-9][0-9]*\\.0")
+                    .containsPattern("grantwatch_findings_total\\{[^}]*kind=\"MISSING_GRANT\"[^}]*} [1-9]");
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(405);
