@@ -77,15 +77,19 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         Reply reply = behaviour.apply(n.incrementAndGet());
         List<String> keys = new ArrayList<>();
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
         try {
             JsonNode tree = Json.wire().readTree(body);
-            for (JsonNode a : tree.path("alerts")) {
-                keys.add(a.path("idempotencyKey").asText());
+            if (tree.has("alerts")) {
+                for (JsonNode a : tree.path("alerts")) {
+                    keys.add(a.path("idempotencyKey").asText());
+                }
+            } else {
+                collect(tree, keys);
             }
         } catch (IOException e) {
-            keys.add("<unparsable>");
+            scan(text, keys);
         }
-        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
         if (reply.reset()) {
             requests.add(new Request(nanos, millis, -1, keys, text));
             ex.close();
@@ -111,6 +115,23 @@ public final class WebhookReceiver implements AutoCloseable {
         ex.sendResponseHeaders(reply.status(), resp.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(resp);
+        }
+    }
+
+    // Chat payloads (Slack, DingTalk, Feishu) carry the key as "ref: <id>@<status>-<version>" in their text.
+    private static final java.util.regex.Pattern REF = java.util.regex.Pattern.compile("ref: ([A-Za-z0-9._-]+[@\uFF20][a-z]+-[0-9n]+)");
+
+    private static void collect(JsonNode n, List<String> out) {
+        if (n.isTextual()) {
+            scan(n.asText(), out);
+        }
+        n.forEach(c -> collect(c, out));
+    }
+
+    private static void scan(String text, List<String> out) {
+        java.util.regex.Matcher m = REF.matcher(text);
+        while (m.find()) {
+            out.add(m.group(1).replace('\uFF20', '@'));
         }
     }
 

@@ -75,13 +75,13 @@ final class Env {
         return new DetectorRunner(topics, detectorConfig(appId, state));
     }
 
-    /** {@code grantwatch detect} in its own JVM. */
+    /** {@code grantwatch detect} in its own JVM; its state lives under {@code <state>/streams} (data.dir). */
     Proc detectProcess(String name, String prefix, String appId, Path state) throws IOException {
-        List<String> args = new ArrayList<>(List.of("detect", "-b", bootstrap, "--application-id", appId, "--topic-prefix", prefix,
-                "--state-dir", state.toString(), "--partitions", "2"));
+        List<String> args = new ArrayList<>(List.of("detect", "-b", bootstrap, "--application-id", appId, "--set", "topics.prefix=" + prefix,
+                "--set", "topics.partitions=2", "--set", "data.dir=" + state));
         DETECTOR_KAFKA.forEach((k, v) -> {
-            args.add("--kafka");
-            args.add(k + "=" + v);
+            args.add("--set");
+            args.add("kafka." + k + "=" + v);
         });
         return Proc.java(name, work.resolve("logs").resolve(name + ".log"), List.of("-Xmx512m"), "io.grantwatch.app.GrantWatch", args);
     }
@@ -176,8 +176,10 @@ final class Env {
             if (enough && System.currentTimeMillis() - stableSince >= 3000) {
                 return cmp;
             }
-            if (System.currentTimeMillis() - stableSince >= 20_000) {
-                return cmp; // nothing new for 20 s: what is missing will not come
+            if (System.currentTimeMillis() - stableSince >= 60_000) {
+                // nothing new for 60 s (longer than the 45 s session timeout a departed Streams member holds its
+                // partitions for): what is missing will not come
+                return cmp;
             }
             if (System.currentTimeMillis() > deadline) {
                 return cmp;

@@ -190,7 +190,9 @@ final class Scenarios {
         String sig = "PLANTEDsignatureQ2xvdWQ9YWxpeXVu";
         String adminPass = "AdminPLANTED!9pass";
         String subjectToken = "MIIPLANTEDsubjectTokenZXlKaGJHY2lPaUpTVXpJMU5pSjk" + "x".repeat(80);
-        secrets.addAll(List.of(sk, pw, sts, jwt, sig, adminPass, subjectToken));
+        String signingKey = "whsec_UExBTlRFRC13ZWJob29rLXNpZ25pbmcta2V5LTAxMjM=";
+        String slackUrlToken = "T00PLANTED/B00PLANTED/XXXXPLANTEDslackUrlSecret";
+        secrets.addAll(List.of(sk, pw, sts, jwt, sig, adminPass, subjectToken, signingKey, slackUrlToken));
         List<RawRecord> planted = new ArrayList<>();
         for (RawRecord r : corpus.records().subList(0, n)) {
             ObjectNode node = (ObjectNode) Json.wire().readTree(r.json());
@@ -256,9 +258,10 @@ final class Scenarios {
             Oracle.Comparison cmp = env.settle(t, o, 180_000);
             DeliveryCounters counters = new DeliveryCounters();
             List<Channel> channels = List.of(
-                    new WebhookChannel("hook", Secret.of("bench:hook", hook.url()), Secret.of("bench:key", "whsec_PLANTEDsigningKey"), HTTP,
+                    new WebhookChannel("hook", Secret.of("bench:hook", hook.url()), Secret.of("bench:key", signingKey), HTTP,
                             Duration.ofSeconds(5), RateLimits.none(), 0),
-                    new SlackChannel("slack", Secret.of("bench:slack", slack.url()), HTTP, Duration.ofSeconds(5), RateLimits.none(), 0));
+                    new SlackChannel("slack", Secret.of("bench:slack", slack.url() + "/services/" + slackUrlToken), HTTP, Duration.ofSeconds(5),
+                            RateLimits.none(), 0));
             Dispatcher d = dispatcher(t, "s7-alerts", channels, counters, FAST);
             long expected = cmp.observed();
             long until = System.currentTimeMillis() + 120_000;
@@ -293,6 +296,7 @@ final class Scenarios {
             logs.stop();
         }
         long leaked = 0;
+        boolean exercised = !texts.getOrDefault("webhook payloads", "").isEmpty() && !texts.getOrDefault("topic s7-findings", "").isEmpty();
         for (Map.Entry<String, String> e : texts.entrySet()) {
             for (String s : secrets) {
                 String tail = s.length() > 12 ? s.substring(s.length() - 10) : s;
@@ -304,8 +308,8 @@ final class Scenarios {
                 }
             }
         }
-        return new Result("7 redaction", leaked == 0 ? "PASS" : "FAIL", 0, 0, leaked, 0, String.format(
-                "%d distinct planted secrets (AK ids of every principal, AccessKeySecret, Password, STS SecurityToken in params, params JSON,"
+        return new Result("7 redaction", leaked == 0 && exercised ? "PASS" : "FAIL", 0, 0, leaked, 0, String.format(
+                (exercised ? "" : "NOT EXERCISED (no findings or no alerts reached the sinks); ") + "%d distinct planted secrets (AK ids of every principal, AccessKeySecret, Password, STS SecurityToken in params, params JSON,"
                         + " additionalEventData; Bearer JWT in userAgent; Signature/password in errorMessage; CTS adminPass/password in request,"
                         + " X-Subject-Token in response; secrets inside unreadable raw input and unreadable audit-events records) searched in"
                         + " %d sinks (findings, unmapped-denials, remediations, audit-dlq, detector-dlq incl. headers, parked alerts, webhook"
@@ -416,7 +420,7 @@ final class Scenarios {
                     oversize);
             injected += oversize;
         }
-        return new Result("8 injection", injected == 0 && payloads > 4 ? "PASS" : "FAIL", 0, 0, 0, injected, String.format(
+        return new Result("8 injection", injected == 0 && payloads > 7 ? "PASS" : "FAIL", 0, 0, 0, injected, String.format(
                 "%d hostile strings (Slack <!channel>/<!here>/links/mentions, Feishu <at user_id=\"all\">, @all, Markdown link, <script>, bidi"
                         + " U+202E, ANSI ESC, CR/LF/BEL, 100 KB) planted in userName, errorMessage, request parameters, resource names, API"
                         + " names; %d outbound payloads and rendered reports (MD, HTML, JSON) checked: rendered control sequences=%d%s",
@@ -510,7 +514,7 @@ final class Scenarios {
             io.grantwatch.app.runtime.TopicSetup.ensure(admin, t, 2, (short) 1, Duration.ofSeconds(60));
         }
         List<Finding> base = new ArrayList<>(oracle.finalState());
-        int per = Math.min(base.size(), quick ? 40 : 150);
+        int per = Math.min(base.size(), quick ? 12 : 60);
         List<Finding> phase1 = renamed(base.subList(0, per), "p1");
         List<Finding> phase2 = renamed(base.subList(0, per), "p2");
         List<Finding> phase3 = renamed(base.subList(0, per), "p3");
@@ -537,6 +541,9 @@ final class Scenarios {
                         RateLimits.none(), 0),
                 new SlackChannel("slack", Secret.of("bench:slack", slack.url()), HTTP, Duration.ofSeconds(5), RateLimits.of(1, Duration.ofSeconds(1)), 0));
         Map<String, Integer> hookAll = new HashMap<>();
+        long[] haltAt = {0};
+        List<WebhookReceiver> hooks = new ArrayList<>();
+        hooks.add(hook);
         try {
             produceFindings(t, phase1);
             Dispatcher d = dispatcher(t, "s6-alerts", channels, counters, FAST);
@@ -546,7 +553,8 @@ final class Scenarios {
             produceFindings(t, phase2);
             Thread.sleep(quick ? 5_000 : 20_000);
             hook = new WebhookReceiver(hookPort, i -> mode[0] != null ? mode[0] : WebhookReceiver.Reply.ok());
-            awaitKeys(List.of(hook, slack), phase2, 180_000);
+            hooks.add(hook);
+            awaitKeys(List.of(hook, slack), phase2, quick ? 90_000 : 180_000);
             // phase 3: the dispatcher halts mid-send (no commit, as a killed process would) and a new one takes over
             mode[0] = new WebhookReceiver.Reply(200, -1, 100, false);
             produceFindings(t, phase3);
@@ -555,9 +563,10 @@ final class Scenarios {
             while (h3.accepted().size() < 5 && System.currentTimeMillis() < until) {
                 Thread.sleep(20);
             }
+            haltAt[0] = System.currentTimeMillis();
             d.halt();
             Dispatcher d2 = dispatcher(t, "s6-alerts", channels, counters, FAST);
-            awaitKeys(List.of(hook, slack), phase3, 180_000);
+            awaitKeys(List.of(hook, slack), phase3, quick ? 90_000 : 180_000);
             d2.close();
         } finally {
             hook.close();
@@ -568,25 +577,44 @@ final class Scenarios {
         all.addAll(phase3);
         long lost = 0;
         long dups = 0;
-        for (WebhookReceiver r : List.of(hook, slack)) {
-            for (Finding f : all) {
-                List<Long> got = r.accepted().get(Alert.keyOf(f));
-                if (got == null || got.isEmpty()) {
+        long[] lostPerPhase = new long[3];
+        Map<String, Integer> hookCounts = new HashMap<>();
+        for (WebhookReceiver h : hooks) {
+            h.accepted().forEach((k, v) -> hookCounts.merge(k, v.size(), Integer::sum));
+        }
+        Map<String, Integer> slackCounts = new HashMap<>();
+        slack.accepted().forEach((k, v) -> slackCounts.merge(k, v.size(), Integer::sum));
+        for (Map<String, Integer> counts : List.of(hookCounts, slackCounts)) {
+            for (int i = 0; i < all.size(); i++) {
+                int got = counts.getOrDefault(Alert.keyOf(all.get(i)), 0);
+                if (got == 0) {
                     lost++;
+                    lostPerPhase[i / per]++;
                 } else {
-                    dups += got.size() - 1;
+                    dups += got - 1;
                 }
             }
         }
         hookAll.put("hook", hook.requests().size());
         int slackMax1s = slack.maxInWindow(1000);
+        // where the closest pair of Slack messages sits relative to the halt: a fresh dispatcher starts a fresh limiter
+        List<Long> st = slack.requests().stream().map(WebhookReceiver.Request::millis).sorted().toList();
+        long minGap = Long.MAX_VALUE;
+        long minGapAt = 0;
+        for (int i = 1; i < st.size(); i++) {
+            if (st.get(i) - st.get(i - 1) < minGap) {
+                minGap = st.get(i) - st.get(i - 1);
+                minGapAt = st.get(i);
+            }
+        }
+        String gap = st.size() < 2 ? "" : String.format("; closest Slack messages %d ms apart, %+d ms from the halt", minGap, minGapAt - haltAt[0]);
         boolean pass = lost == 0 && slackMax1s <= 1;
         return new Result("6 webhook faults", pass ? "PASS" : "FAIL", lost, dups, 0, 0, String.format(
                 "%d alerts × 2 channels; phase 1 webhook faults injected=%d (503, 429+Retry-After, 1.5 s stall > 0.8 s timeout, connection reset,"
                         + " 500); phase 2 receiver down (connection refused) %d s; phase 3 dispatcher halted mid-send (in process: grantwatch alert"
-                        + " has no process to kill yet) and replaced; lost=%d duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
-                        + " = %d (limit 1); retries=%d deferrals=%d",
-                all.size(), faults[0], quick ? 5 : 20, lost, dups, slackMax1s, counters.total("retried"), counters.get("pipeline", "deferrals")));
+                        + " has no process to kill yet) and replaced; lost=%d (per phase " + java.util.Arrays.toString(lostPerPhase) + ") duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
+                        + " = %d (limit 1)%s; retries=%d deferrals=%d",
+                all.size(), faults[0], quick ? 5 : 20, lost, dups, slackMax1s, gap, counters.total("retried"), counters.get("pipeline", "deferrals")));
     }
 
     // =================================================================== 4. scale-out
