@@ -49,7 +49,16 @@ final class Arns {
             return null;
         }
         Matcher m = ROLE_ARN.matcher(text);
-        return m.find() ? m.group() : null;
+        if (!m.find()) {
+            return null;
+        }
+        // "Failed to assume role acs:ram::1:role/x." — a sentence's full stop is not part of the name.
+        String arn = m.group();
+        int end = arn.length();
+        while (end > 0 && arn.charAt(end - 1) == '.') {
+            end--;
+        }
+        return arn.substring(0, end);
     }
 
     /** A request parameter by name, ignoring case and {@code _} (RoleName = role_name = roleName). */
