@@ -48,10 +48,34 @@ public final class AuditFileReader {
      * @throws AccessDeniedException a path cannot be read
      */
     public void read(List<Path> paths, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected) throws IOException {
+        read(paths, events, rejected, FileProgress.NONE);
+    }
+
+    /** As {@link #read(List, Consumer, Consumer)}, telling {@code progress} after each file. */
+    public void read(List<Path> paths, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected, FileProgress progress)
+            throws IOException {
+        List<Path> all = new ArrayList<>();
         for (Path p : check(paths)) {
-            for (Path f : files(p)) {
-                readFile(f, 0, events, rejected);
-            }
+            all.addAll(files(p));
+        }
+        long bytesTotal = 0;
+        for (Path f : all) {
+            bytesTotal += sizeOf(f);
+        }
+        long bytesDone = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Path f = all.get(i);
+            readFile(f, 0, events, rejected);
+            bytesDone += sizeOf(f);
+            progress.fileDone(f, i + 1, all.size(), bytesDone, bytesTotal);
+        }
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0; // gone since it was listed: readFile reports it; progress only counts what is there
         }
     }
 

@@ -21,6 +21,19 @@ class AuditFileReaderFilesTest {
     }
 
     @Test
+    void shouldTellProgressAfterEachFileWithBytesSoFar(@TempDir Path dir) throws Exception {
+        Path a = Files.writeString(dir.resolve("a.json"), "[]");
+        Path b = Files.writeString(dir.resolve("b.json"), "[ ]");
+        java.util.List<String> told = new java.util.ArrayList<>();
+        new AuditFileReader().read(java.util.List.of(dir), e -> { }, r -> { },
+                (file, filesDone, filesTotal, bytesDone, bytesTotal) ->
+                        told.add(file.getFileName() + " " + filesDone + "/" + filesTotal + " " + bytesDone + "/" + bytesTotal));
+        assertThat(told).containsExactly("a.json 1/2 2/5", "b.json 2/2 5/5");
+        assertThat(a).exists();
+        assertThat(b).exists();
+    }
+
+    @Test
     void shouldReadAFileNamedExplicitlyWhateverItsExtension(@TempDir Path dir) throws Exception {
         Path readme = Files.writeString(dir.resolve("notes.md"), "{}");
         assertThat(AuditFileReader.files(readme)).containsExactly(readme);

@@ -134,8 +134,12 @@ public final class ReportCommand implements Callable<Integer> {
             Catalog catalog = catalogDir == null ? CatalogLoader.loadBundled() : CatalogLoader.load(catalogDir);
             OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(catalog));
             ReorderBuffer buffer = new ReorderBuffer(10_000);
-            new AuditFileReader().read(audit, e -> buffer.offer(e).forEach(detector::accept),
-                    r -> err.println("rejected " + r.location() + ": " + r.reason()));
+            try (TerminalProgress progress = TerminalProgress.onStderr("report", err)) {
+                new AuditFileReader().read(audit, e -> {
+                    progress.event();
+                    buffer.offer(e).forEach(detector::accept);
+                }, r -> err.println("rejected " + ScanCommand.printable(r.location()) + ": " + ScanCommand.printable(r.reason())), progress);
+            }
             buffer.drain().forEach(detector::accept);
             Map<String, Finding> byId = new LinkedHashMap<>();
             detector.findings().forEach(f -> byId.put(f.id(), f));

@@ -102,11 +102,14 @@ public final class ScanCommand implements Callable<Integer> {
         OfflineDetector detector = new OfflineDetector(settings, CatalogLookup.of(catalog));
         ReorderBuffer buffer = new ReorderBuffer(reorderBuffer);
         long[] rejected = new long[1];
-        try {
-            new AuditFileReader().read(paths, e -> buffer.offer(e).forEach(detector::accept), r -> {
+        try (TerminalProgress progress = TerminalProgress.onStderr("scan", err)) {
+            new AuditFileReader().read(paths, e -> {
+                progress.event();
+                buffer.offer(e).forEach(detector::accept);
+            }, r -> {
                 rejected[0]++;
                 err.println("rejected " + printable(r.location()) + ": " + printable(r.reason()));
-            });
+            }, progress);
         } catch (IOException e) {
             err.println("grantwatch scan: cannot use " + printable(String.valueOf(e.getMessage())));
             return USAGE;
