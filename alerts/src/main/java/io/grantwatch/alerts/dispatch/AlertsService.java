@@ -40,12 +40,28 @@ public final class AlertsService {
      *
      * @param counters receives delivered/retried/failed/digests/deferrals per channel
      */
+    /**
+     * Senders for the configured channels, with their retries and rate limits: what the dispatcher
+     * delivers findings through, and what the drift-report schedule sends its summary through.
+     */
+    public static List<ChannelSender> senders(AlertsConfig config, SecretResolver secrets, DeliveryCounters counters) {
+        return senders(config, channels(config, secrets), counters);
+    }
+
+    private static List<Channel> channels(AlertsConfig config, SecretResolver secrets) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+        return ChannelFactory.build(config, secrets, http);
+    }
+
+    private static List<ChannelSender> senders(AlertsConfig config, List<Channel> channels, DeliveryCounters counters) {
+        return channels.stream()
+                .map(c -> new ChannelSender(c, config.retry(), counters, Clock.SYSTEM, config.rateMarginMillis())).toList();
+    }
+
     public static Dispatcher start(String bootstrapServers, Topics topics, String groupId, AlertsConfig config, SecretResolver secrets,
             Map<String, Object> kafkaOverrides, DeliveryCounters counters) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
-        List<Channel> channels = ChannelFactory.build(config, secrets, http);
-        List<ChannelSender> senders = channels.stream()
-                .map(c -> new ChannelSender(c, config.retry(), counters, Clock.SYSTEM, config.rateMarginMillis())).toList();
+        List<Channel> channels = channels(config, secrets);
+        List<ChannelSender> senders = senders(config, channels, counters);
         Router router = new Router(config.routes(), channels.stream().map(Channel::name).toList());
         MuteRules mutes = new MuteRules(config.mutes());
         Dispatcher.Settings settings = new Dispatcher.Settings(bootstrapServers, groupId, topics, null, null, config.retry(), kafkaOverrides);

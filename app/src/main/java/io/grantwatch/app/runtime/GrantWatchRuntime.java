@@ -1,6 +1,7 @@
 package io.grantwatch.app.runtime;
 
 import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.alerts.channel.ChannelSender;
 import io.grantwatch.alerts.channel.DeliveryCounters;
 import io.grantwatch.alerts.channel.SecretResolver;
 import io.grantwatch.alerts.dispatch.AlertsConfig;
@@ -248,12 +249,20 @@ public final class GrantWatchRuntime implements AutoCloseable {
             return;
         }
         DetectorRunner runner = detector;
+        AlertsConfig alerts;
+        try {
+            alerts = AlertsService.fromChannelsNode(config.alerts().channels());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("alerts.channels: " + e.getMessage(), e);
+        }
+        // Each report's summary also goes to the alert channels (their own senders: one message per interval).
+        List<ChannelSender> senders = AlertsService.senders(alerts, SecretResolver.system(), new DeliveryCounters());
         ReportScheduler reports = new ReportScheduler(interval, config.report().dir(),
                 EnumSet.allOf(ReportRenderer.Format.class), () -> runner.openFindings().all(10_000),
-                new ReportBuilder(new RemediationPlanner(), new MuteRules(List.of())), List.of(), Instant::now);
+                new ReportBuilder(new RemediationPlanner(), new MuteRules(alerts.mutes())), senders, Instant::now);
         started.push(reports);
         reports.start();
-        LOG.info("Drift reports every {} into {}", interval, config.report().dir());
+        LOG.info("Drift reports every {} into {}, summaries to {} channel(s)", interval, config.report().dir(), senders.size());
     }
 
     private DetectorConfig detectorConfig() {
