@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Remediation;
@@ -12,6 +13,7 @@ import io.grantwatch.model.json.Json;
 import io.grantwatch.model.topic.TopicSpec;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,14 +154,23 @@ public final class FindingsConsole implements AutoCloseable {
         if (finding.scenarioTitle() != null) {
             b.append("\n  scenario: ").append(safe(finding.scenarioTitle()));
         }
+        // Certain and likely grants each get a line with the reason; "may be needed" ones (a scenario's
+        // optional dependent services) share one line, so a finding still reads at a glance.
+        List<String> possible = new ArrayList<>();
         for (MissingGrant missing : finding.missing()) {
-            b.append("\n  missing:  ").append(missing.grant().type()).append(' ').append(safe(missing.grant().value()));
-            if (missing.grant().resource() != null) {
-                b.append(" on ").append(safe(missing.grant().resource()));
+            String grant = safe(missing.grant().value())
+                    + (missing.grant().resource() != null ? " on " + safe(missing.grant().resource()) : "");
+            if (missing.certainty() == Certainty.POSSIBLE) {
+                possible.add(grant);
+                continue;
             }
+            b.append("\n  missing:  ").append(missing.grant().type()).append(' ').append(grant);
             if (missing.reason() != null) {
                 b.append(" — ").append(safe(missing.reason()));
             }
+        }
+        if (!possible.isEmpty()) {
+            b.append("\n  may also need: ").append(String.join(", ", possible));
         }
         if (remediation != null) {
             if (remediation.summary() != null) {

@@ -3,10 +3,13 @@ package io.grantwatch.app.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.json.Json;
 import java.time.Instant;
@@ -54,5 +57,23 @@ class FindingsConsoleTest {
 
         assertThat(text).startsWith("[huawei] MISSING_GRANT OPEN  erin (account acme)")
                 .contains("scenario: Development environment: SSH access");
+    }
+    @Test
+    void shouldCollapseMayBeNeededGrantsIntoOneLineWhenPrintingForPeople() {
+        var certain = new MissingGrant(Grant.action("eas:CreateService"),
+                Certainty.CERTAIN, "USER", "r1", "denied", null, null);
+        var possible1 = new MissingGrant(Grant.systemPolicy("AliyunLogFullAccess"),
+                Certainty.POSSIBLE, "USER", "r2", "may be needed", null, null);
+        var possible2 = new MissingGrant(Grant.action("vpc:*"),
+                Certainty.POSSIBLE, "USER", "r3", "may be needed", null, null);
+        Finding finding = new Finding("f-3", FindingKind.MISSING_GRANT, FindingStatus.OPEN, Cloud.ALIBABA,
+                Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain, possible1, possible2), 0.9, List.of(),
+                null, null, "v1", null, null, Instant.parse("2026-03-02T08:15:30Z"));
+
+        String text = FindingsConsole.text(finding, null);
+
+        assertThat(text).contains("missing:  ACTION eas:CreateService — denied")
+                .contains("may also need: AliyunLogFullAccess, vpc:*")
+                .doesNotContain("missing:  SYSTEM_POLICY AliyunLogFullAccess");
     }
 }
