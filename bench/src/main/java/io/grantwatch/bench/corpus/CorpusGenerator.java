@@ -267,7 +267,7 @@ public final class CorpusGenerator {
         stats.put("principals", (long) actors.size());
         stats.put("plannedDenials", denied);
         stats.put("episodes", (long) episodes.size());
-        stats.put("changes", changes);
+        stats.put("changes", changes - droppedChanges);
         long min = Long.MAX_VALUE;
         long max = 0;
         long sum = 0;
@@ -291,6 +291,7 @@ public final class CorpusGenerator {
     }
 
     private final Map<Integer, String> actorKeys = new LinkedHashMap<>();
+    private long droppedChanges;
 
     private boolean signalled(Actor a) {
         return a.hasEpisode && !a.scenario.signals().isEmpty();
@@ -324,10 +325,15 @@ public final class CorpusGenerator {
         int next = 0;
         while (next < ordinary || !pending.isEmpty()) {
             Actor a;
-            if (!pending.isEmpty() && (pending.peek().at <= out.size() || next >= ordinary)) {
+            if (!pending.isEmpty() && pending.peek().at <= out.size()) {
                 a = actors.get(pending.poll().actor);
-            } else {
+            } else if (next < ordinary) {
                 a = actors.get(tickets[next++]);
+            } else {
+                // The corpus ends before this change's gap is honoured: drop it rather than break the order contract.
+                pending.poll();
+                droppedChanges++;
+                continue;
             }
             Item item = a.items.get(a.emitted++);
             out.add(render(out.size(), a, item));

@@ -55,7 +55,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * </ul>
  */
 final class Variants {
-    private static final long TIMEOUT_MS = 600_000;
+    /** A variant that has not processed its N records by then is a failed (WRONG) run; quick mode: 2 min, full: 10 min. */
+    static long timeoutMs = 600_000;
 
     /** One timed run. */
     record Measure(String variant, int round, long n, double seconds, double cpuSeconds, boolean ok, String note) {
@@ -135,7 +136,7 @@ final class Variants {
             }
         }, "bench-passthrough");
         copier.start();
-        boolean done = timer.await(() -> timer.count() >= n, TIMEOUT_MS);
+        boolean done = timer.await(() -> timer.count() >= n, timeoutMs);
         copier.join(30_000);
         long copied = BenchKafka.count(bootstrap, out);
         return new Measure("a", round, n, timer.seconds(), timer.cpuSeconds(), done && copied == n, "copied=" + copied);
@@ -157,7 +158,7 @@ final class Variants {
         Path state = Files.createDirectories(work.resolve(id));
         try (KafkaStreams s = new KafkaStreams(b.build(), streamsProps(id, state))) {
             s.start();
-            boolean done = timer.await(() -> timer.count() >= n, TIMEOUT_MS);
+            boolean done = timer.await(() -> timer.count() >= n, timeoutMs);
             s.close(Duration.ofSeconds(30));
             long copied = BenchKafka.count(bootstrap, out);
             return new Measure("b", round, n, timer.seconds(), timer.cpuSeconds(), done && copied == n, "copied=" + copied);
@@ -179,7 +180,7 @@ final class Variants {
         Path state = Files.createDirectories(work.resolve(id));
         try (KafkaStreams s = new KafkaStreams(IngestStage.build(raw, topics, timer::tick), streamsProps(id, state))) {
             s.start();
-            boolean done = timer.await(() -> timer.count() >= n, TIMEOUT_MS);
+            boolean done = timer.await(() -> timer.count() >= n, timeoutMs);
             s.close(Duration.ofSeconds(30));
             long events = BenchKafka.count(bootstrap, topics.auditEvents().name());
             return new Measure("c", round, n, timer.seconds(), timer.cpuSeconds(), done && events == n, "audit-events=" + events);
@@ -206,7 +207,7 @@ final class Variants {
              DetectorRunner detector = new DetectorRunner(topics, config)) {
             detector.start();
             ingest.start();
-            boolean done = timer.await(() -> detector.counters().events() >= n && detector.counters().iamChanges() >= changes, TIMEOUT_MS);
+            boolean done = timer.await(() -> detector.counters().events() >= n && detector.counters().iamChanges() >= changes, timeoutMs);
             String stateNote = "";
             if (measureState) {
                 long heap = heapAfterGc() - heapBefore;
