@@ -1,7 +1,9 @@
 package io.grantwatch.detector.streams;
 
+import io.grantwatch.model.redact.Redactor;
 import io.grantwatch.model.topic.DlqHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +45,7 @@ public final class DeadLetters {
         }
         RecordHeaders h = new RecordHeaders();
         h.add(DlqHeaders.EXCEPTION_CLASS, bytes(e.getClass().getName()));
-        h.add(DlqHeaders.EXCEPTION_MESSAGE, bytes(bounded(e.getMessage())));
+        h.add(DlqHeaders.EXCEPTION_MESSAGE, bytes(Redactor.text(bounded(e.getMessage()))));
         if (ctx.topic() != null) {
             h.add(DlqHeaders.TOPIC, bytes(ctx.topic()));
             h.add(DlqHeaders.PARTITION, bytes(String.valueOf(ctx.partition())));
@@ -55,7 +57,21 @@ public final class DeadLetters {
         LOG.warn("{} failed at {}#{}@{}; record sent to {}: {}", stage, ctx.topic(), ctx.partition(), ctx.offset(), topic,
                 e.getClass().getSimpleName());
         LOG.debug("{} failure at {}#{}@{}", stage, ctx.topic(), ctx.partition(), ctx.offset(), e);
-        return List.of(new ProducerRecord<>(topic, null, ctx.sourceRawKey(), ctx.sourceRawValue(), h));
+        return List.of(new ProducerRecord<>(topic, null, redacted(ctx.sourceRawKey()), redacted(ctx.sourceRawValue()), h));
+    }
+
+    /**
+     * Records on audit-events are redacted by ingest, but a poison record did not come through ingest:
+     * secrets in it must not reach the dead-letter topic either. Text is redacted in place; bytes that
+     * are not UTF-8 text are replaced by U+FFFD first (a secret must not survive as undecodable bytes).
+     */
+    static byte[] redacted(byte[] raw) {
+        if (raw == null) {
+            return null;
+        }
+        String text = new String(raw, StandardCharsets.UTF_8);
+        String clean = Redactor.text(text);
+        return clean == text && Arrays.equals(raw, bytes(text)) ? raw : bytes(clean);
     }
 
     private static String bounded(String s) {

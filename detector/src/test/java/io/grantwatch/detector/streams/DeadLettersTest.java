@@ -53,6 +53,19 @@ class DeadLettersTest {
     }
 
     @Test
+    void shouldRedactSecretsInAPoisonRecordBeforeItReachesTheDeadLetterTopic() {
+        byte[] poison = ("{\"cloud\":\"alibaba\",\"eventId\":\"p2\",\"password\":\"Hunter2-s3cret!\","
+                + "\"SecurityToken\":\"CAISuperSecretSecurityToken0123456789abcdef\",\"key\":\"LTAI5tQ8n3ZPk2Example\"")
+                .getBytes(StandardCharsets.UTF_8);
+
+        String out = new String(DeadLetters.redacted(poison), StandardCharsets.UTF_8);
+
+        assertThat(out).doesNotContain("Hunter2-s3cret!", "CAISuperSecretSecurityToken0123456789abcdef", "LTAI5tQ8n3ZPk2Example")
+                .contains("\"eventId\":\"p2\"");
+        assertThat(DeadLetters.redacted(RAW)).isSameAs(RAW);
+    }
+
+    @Test
     void shouldStillContinueWhenNoDeadLetterTopicIsConfigured() {
         DeadLetters.OnDeserialization handler = new DeadLetters.OnDeserialization();
         handler.configure(Map.of());

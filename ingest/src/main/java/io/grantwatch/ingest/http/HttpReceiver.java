@@ -310,7 +310,7 @@ public final class HttpReceiver implements AutoCloseable {
             return;
         }
         if (uri.getHost() == null || !hostAllowed(uri.getHost()) || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-            respond(ex, 400, error("SMN subscribe_url host is not allowed: " + io.grantwatch.ingest.parse.Redactor.text(String.valueOf(uri.getHost()))));
+            respond(ex, 400, error("SMN subscribe_url host is not allowed: " + io.grantwatch.model.redact.Redactor.text(String.valueOf(uri.getHost()))));
             return;
         }
         try {

@@ -1,5 +1,6 @@
 package io.grantwatch.ingest.parse;
 
+import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;

@@ -1,5 +1,6 @@
 package io.grantwatch.ingest.parse;
 
+import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,5 +1,6 @@
 package io.grantwatch.ingest.parse;
 
+import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.model.json.Json;
@@ -75,24 +76,7 @@ final class Fields {
     }
 
     private static String computeNorm(String key) {
-        StringBuilder sb = null;
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            boolean drop = c == '_' || c == '-' || c == ' ' || c == '.' || c == '\t';
-            boolean upper = c >= 'A' && c <= 'Z';
-            if (drop || upper || c > 127) {
-                if (sb == null) {
-                    sb = new StringBuilder(key.length());
-                    sb.append(key, 0, i);
-                }
-                if (!drop) {
-                    sb.append(Character.toLowerCase(c));
-                }
-            } else if (sb != null) {
-                sb.append(c);
-            }
-        }
-        return sb == null ? key : sb.toString();
+        return Redactor.normalizeKey(key);
     }
 
     boolean isEmpty() {

@@ -1,5 +1,6 @@
 package io.grantwatch.ingest.parse;
 
+import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

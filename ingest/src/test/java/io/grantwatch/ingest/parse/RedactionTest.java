@@ -1,5 +1,6 @@
 package io.grantwatch.ingest.parse;
 
+import io.grantwatch.model.redact.Redactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.ingest.Fixtures;

@@ -1,4 +1,4 @@
-package io.grantwatch.ingest.parse;
+package io.grantwatch.model.redact;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -68,8 +68,30 @@ public final class Redactor {
         return secret;
     }
 
+    /** A key in one normal form: lower case, without {@code _ - . space} (AccessKeySecret = access_key_secret). */
+    public static String normalizeKey(String key) {
+        StringBuilder sb = null;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean drop = c == '_' || c == '-' || c == ' ' || c == '.' || c == '\t';
+            boolean upper = c >= 'A' && c <= 'Z';
+            if (drop || upper || c > 127) {
+                if (sb == null) {
+                    sb = new StringBuilder(key.length());
+                    sb.append(key, 0, i);
+                }
+                if (!drop) {
+                    sb.append(Character.toLowerCase(c));
+                }
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? key : sb.toString();
+    }
+
     private static boolean computeIsSecretKey(String key) {
-        String k = Fields.norm(key);
+        String k = normalizeKey(key);
         if (NOT_SECRET.contains(k)) {
             return false;
         }
@@ -82,7 +104,7 @@ public final class Redactor {
 
     /** True when a value under this key is an access key id, to be kept as a masked prefix. */
     public static boolean isAccessKeyIdKey(String key) {
-        String k = Fields.norm(key);
+        String k = normalizeKey(key);
         return k.equals("accesskeyid") || k.equals("akid") || k.equals("ak") || k.equals("accesskey")
                 || k.equals("eventaccesskeyid");
     }
