@@ -33,15 +33,8 @@ public final class FeishuChannel extends HttpChannel {
     public Outbound prepare(List<Alert> alerts, AlertFormatter.Detail detail, Instant now) {
         String title = alerts.size() == 1 ? AlertFormatter.title(alerts.get(0), Escaper.MARKDOWN)
                 : "GrantWatch digest: " + alerts.size() + " findings";
-        ObjectNode body = Payloads.mapper().createObjectNode();
-        if (signingSecret != null) {
-            long ts = now.getEpochSecond();
-            body.put("timestamp", Long.toString(ts));
-            body.put("sign", Signatures.feishu(signingSecret.reveal(), ts));
-        }
-        body.put("msg_type", "interactive");
-        ObjectNode card = body.putObject("card");
-        card.putObject("config").put("wide_screen_mode", true);
+        ObjectNode body = signedCardBody(now);
+        ObjectNode card = (ObjectNode) body.get("card");
         boolean high = alerts.stream().anyMatch(a -> a.severity().atLeast(Severity.HIGH));
         ObjectNode header = card.putObject("header");
         header.put("template", high ? "red" : "orange");
@@ -67,15 +60,8 @@ public final class FeishuChannel extends HttpChannel {
 
     @Override
     public Outbound prepareSummary(Summary summary, Instant now) {
-        ObjectNode body = Payloads.mapper().createObjectNode();
-        if (signingSecret != null) {
-            long ts = now.getEpochSecond();
-            body.put("timestamp", Long.toString(ts));
-            body.put("sign", Signatures.feishu(signingSecret.reveal(), ts));
-        }
-        body.put("msg_type", "interactive");
-        ObjectNode card = body.putObject("card");
-        card.putObject("config").put("wide_screen_mode", true);
+        ObjectNode body = signedCardBody(now);
+        ObjectNode card = (ObjectNode) body.get("card");
         ObjectNode header = card.putObject("header");
         header.put("template", "blue");
         header.putObject("title").put("tag", "plain_text").put("content", Escaper.MARKDOWN.escape(summary.title(), 200));
@@ -83,5 +69,18 @@ public final class FeishuChannel extends HttpChannel {
         div.put("tag", "div");
         div.putObject("text").put("tag", "lark_md").put("content", AlertFormatter.summary(summary, AlertFormatter.Dialect.MARKDOWN));
         return new Outbound(baseUri(), noHeaders(), Payloads.bytes(body), null, null, List.of(summary.key()));
+    }
+
+    /** An interactive-card body, signed in the body when a secret is set (Feishu's scheme: timestamp + sign). */
+    private ObjectNode signedCardBody(Instant now) {
+        ObjectNode body = Payloads.mapper().createObjectNode();
+        if (signingSecret != null) {
+            long ts = now.getEpochSecond();
+            body.put("timestamp", Long.toString(ts));
+            body.put("sign", Signatures.feishu(signingSecret.reveal(), ts));
+        }
+        body.put("msg_type", "interactive");
+        body.putObject("card").putObject("config").put("wide_screen_mode", true);
+        return body;
     }
 }
