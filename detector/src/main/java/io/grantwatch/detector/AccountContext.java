@@ -28,11 +28,14 @@ public final class AccountContext {
         return account == null || account.isBlank() ? null : e.cloud().wire() + ":" + account;
     }
 
-    /** A delegated identity (agency or role session) whose denial the account's context may explain. */
+    /**
+     * An event of a delegated identity (agency or role session): its denials read the account's
+     * context, so all its events travel through the account's partition — its successes too, or a
+     * success taking the shorter path would overtake the denial it resolves.
+     */
     public static boolean reads(AuditEvent e) {
         PrincipalType t = e.principal().type();
-        return e.outcome() == Outcome.DENIED && (t == PrincipalType.ASSUMED_AGENCY || t == PrincipalType.ASSUMED_ROLE)
-                && accountKey(e) != null;
+        return (t == PrincipalType.ASSUMED_AGENCY || t == PrincipalType.ASSUMED_ROLE) && accountKey(e) != null;
     }
 
     /** The scenarios a person's successful call signals (empty when it feeds nothing). */

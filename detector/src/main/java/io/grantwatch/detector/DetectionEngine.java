@@ -84,7 +84,7 @@ public final class DetectionEngine {
                 w.succeeded.merge(k, e.eventTime().toEpochMilli(), Math::max);
             }
             w.capSucceeded(settings.successCap());
-            resolve(w, e, keys, book, emitted);
+            resolve(w, e.eventTime(), keys, book, emitted);
         } else if (e.outcome() == Outcome.DENIED) {
             unmappedDenial = deny(w, e, catalog, book, emitted, unmapped, context);
         }
@@ -105,7 +105,7 @@ public final class DetectionEngine {
         List<Finding> emitted = new ArrayList<>();
         if (change.kind() == IamChangeEvent.Kind.ATTACH_POLICY) {
             if (change.policyName() != null) {
-                resolve(w, e, Set.of(attachKey(change.policyName())), book, emitted);
+                resolve(w, e.eventTime(), Set.of(attachKey(change.policyName())), book, emitted);
             }
             return new Step(w.toState(settings), emitted, List.of(), false, false);
         }
@@ -133,6 +133,7 @@ public final class DetectionEngine {
             if (out && kind == FindingKind.UNMAPPED_DENIAL) {
                 unmapped.add(e);
             }
+            resolveByLaterSuccess(w, e, kind, resolveKeys, book, emitted);
             return kind == FindingKind.UNMAPPED_DENIAL;
         }
         supersedeUnmapped(w, e, trigger, book, emitted);
@@ -167,6 +168,7 @@ public final class DetectionEngine {
         Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, scenario.id(), scenario.title(),
                 missing, ranking.confidence(), ranking.candidates(), evidenceOf(e), cause, catalog.version(), null, null, e.eventTime());
         upsert(w, candidate, e, resolveKeys, book, emitted);
+        resolveByLaterSuccess(w, e, kind, resolveKeys, book, emitted);
         return false;
     }
 
@@ -184,13 +186,36 @@ public final class DetectionEngine {
 
     // ---------------------------------------------------------------- resolution
 
-    private void resolve(Working w, AuditEvent e, Set<String> keys, FindingBook book, List<Finding> emitted) {
+    /**
+     * A denial that arrives after a later success of the same grant (out of order within the grace:
+     * the clouds deliver in batches, and the topology's paths differ in length) ends as it would have
+     * in time order: opened, then resolved by that success. Only the newest success time per key is
+     * kept, so {@code resolvedAt} is the newest success, not necessarily the first one after the denial.
+     */
+    private void resolveByLaterSuccess(Working w, AuditEvent e, FindingKind kind, List<String> resolveKeys, FindingBook book,
+                                       List<Finding> emitted) {
+        List<String> keys = kind == FindingKind.EXPLICIT_DENY ? resolveKeys.subList(0, Math.min(1, resolveKeys.size())) : resolveKeys;
+        long newest = Long.MIN_VALUE;
+        String key = null;
+        for (String k : keys) {
+            Long t = w.succeeded.get(k);
+            if (t != null && t > newest) {
+                newest = t;
+                key = k;
+            }
+        }
+        if (key != null && newest > e.eventTime().toEpochMilli()) {
+            resolve(w, Instant.ofEpochMilli(newest), Set.of(key), book, emitted);
+        }
+    }
+
+    private void resolve(Working w, Instant at, Set<String> keys, FindingBook book, List<Finding> emitted) {
         for (int i = 0; i < w.findings.size(); i++) {
             FindingRef ref = w.findings.get(i);
             if (!ref.open() || ref.kind() == FindingKind.EXPLICIT_DENY && !keys.contains(first(ref.resolveKeys()))) {
                 continue;
             }
-            if (e.eventTime().isBefore(ref.lastSeen()) || !intersects(ref.resolveKeys(), keys)) {
+            if (at.isBefore(ref.lastSeen()) || !intersects(ref.resolveKeys(), keys)) {
                 continue;
             }
             Finding f = book.get(ref.id());
@@ -203,7 +228,7 @@ public final class DetectionEngine {
             Instant first = f.evidence() != null && f.evidence().firstSeen() != null ? f.evidence().firstSeen() : ref.firstSeen();
             Finding resolved = new Finding(f.id(), f.kind(), FindingStatus.RESOLVED, f.cloud(), f.principal(), f.scenarioId(),
                     f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(),
-                    e.eventTime(), Duration.between(first, e.eventTime()), e.eventTime());
+                    at, Duration.between(first, at), at);
             book.put(resolved);
             emitted.add(resolved);
         }

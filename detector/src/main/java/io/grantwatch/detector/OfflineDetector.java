@@ -2,6 +2,7 @@ package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
+import io.grantwatch.model.Outcome;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ public final class OfflineDetector {
         List<Finding> out = new ArrayList<>();
         String key = event.partitionKey();
         String account = AccountContext.accountKey(event);
-        List<ContextSignal> context = AccountContext.reads(event)
+        List<ContextSignal> context = AccountContext.reads(event) && event.outcome() == Outcome.DENIED
                 ? AccountContext.before(accounts.get(account), event.eventTime(), engine.settings().activityWindow()) : List.of();
         Step step = engine.onEvent(states.get(key), event, catalog, book, context);
         List<String> signalled = step.late() ? List.of() : AccountContext.signalled(event, catalog);

@@ -286,6 +286,56 @@ class DetectionEngineTest {
     }
 
     @Test
+    void shouldEndAsInTimeOrderWhenTheSuccessOvertakesItsDenialWithinTheGrace() {
+        Principal bob = Events.ramUser("bob");
+        AuditEvent denial = Events.dswPassRoleDenied(bob, T0);
+        AuditEvent success = Events.ok(bob, T0.plusSeconds(600), "PaiDsw", "CreateInstance", null);
+        OfflineDetector inOrder = new OfflineDetector(DetectorSettings.defaults(), TestCatalog.lookup());
+        List<Finding> ordered = new java.util.ArrayList<>(inOrder.accept(denial));
+        ordered.addAll(inOrder.accept(success));
+
+        assertThat(detector.accept(success)).isEmpty();
+        List<Finding> out = detector.accept(denial);
+
+        // The same versions as in time order: opened, then resolved by the later success.
+        assertThat(out).extracting(Finding::id, Finding::status)
+                .containsExactlyElementsOf(ordered.stream().map(f -> org.assertj.core.groups.Tuple.tuple(f.id(), f.status())).toList());
+        assertThat(out).extracting(Finding::status).containsExactly(FindingStatus.OPEN, FindingStatus.RESOLVED);
+        Finding resolved = out.get(1);
+        assertThat(resolved.kind()).isEqualTo(FindingKind.MISSING_GRANT);
+        assertThat(resolved.resolvedAt()).isEqualTo(T0.plusSeconds(600));
+        assertThat(resolved.timeToGrant()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(detector.findings()).singleElement().satisfies(f -> assertThat(f.status()).isEqualTo(FindingStatus.RESOLVED));
+    }
+
+    @Test
+    void shouldKeepADenialOpenWhenTheOnlySuccessOfItsGrantCameBeforeIt() {
+        Principal carol = Events.ramUser("carol");
+        detector.accept(Events.ok(carol, T0, "Eas", "CreateService", "eas:CreateService"));
+        List<Finding> out = detector.accept(Events.denied(carol, T0.plusSeconds(60), "Eas", "CreateService", "eas:CreateService",
+                "NoPermission"));
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.REGRESSION);
+            assertThat(f.status()).isEqualTo(FindingStatus.OPEN);
+        });
+    }
+
+    @Test
+    void shouldNotResolveAnExplicitDenyBySomethingOtherThanItsOwnActionSucceedingLater() {
+        Principal dave = Events.ramUser("dave");
+        detector.accept(Events.ok(dave, T0.plusSeconds(300), "Oss", "ListObjects", "oss:ListObjects"));
+        List<Finding> out = detector.accept(Events.explicitDeny(dave, T0, "Oss", "GetObject", "oss:GetObject"));
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FindingKind.EXPLICIT_DENY);
+            assertThat(f.status()).isEqualTo(FindingStatus.OPEN);
+        });
+        List<Finding> later = detector.accept(Events.ok(dave, T0.plusSeconds(400), "Oss", "GetObject", "oss:GetObject"));
+        assertThat(later).singleElement().satisfies(f -> assertThat(f.status()).isEqualTo(FindingStatus.RESOLVED));
+    }
+
+    @Test
     void shouldReopenWhenDeniedAgainAfterResolution() {
         Principal carol = Events.ramUser("carol");
         detector.accept(Events.denied(carol, T0, "Eas", "CreateService", "eas:CreateService", "NoPermission"));
