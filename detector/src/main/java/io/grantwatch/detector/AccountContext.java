@@ -24,18 +24,14 @@ public final class AccountContext {
 
     /** The account key: {@code cloud:accountId}, or null when the event names no account. */
     public static String accountKey(AuditEvent e) {
-        String account = e.principal().accountId();
-        return account == null || account.isBlank() ? null : e.cloud().wire() + ":" + account;
+        return e.accountKey();
     }
 
-    /**
-     * An event of a delegated identity (agency or role session): its denials read the account's
-     * context, so all its events travel through the account's partition — its successes too, or a
-     * success taking the shorter path would overtake the denial it resolves.
-     */
+    /** A denial of a delegated identity (agency or role session): the account's context may explain it. */
     public static boolean reads(AuditEvent e) {
         PrincipalType t = e.principal().type();
-        return (t == PrincipalType.ASSUMED_AGENCY || t == PrincipalType.ASSUMED_ROLE) && accountKey(e) != null;
+        return e.outcome() == Outcome.DENIED && (t == PrincipalType.ASSUMED_AGENCY || t == PrincipalType.ASSUMED_ROLE)
+                && accountKey(e) != null;
     }
 
     /** The scenarios a person's successful call signals (empty when it feeds nothing). */

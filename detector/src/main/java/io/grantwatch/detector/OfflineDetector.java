@@ -2,7 +2,6 @@ package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
-import io.grantwatch.model.Outcome;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,7 +40,7 @@ public final class OfflineDetector {
         List<Finding> out = new ArrayList<>();
         String key = event.partitionKey();
         String account = AccountContext.accountKey(event);
-        List<ContextSignal> context = AccountContext.reads(event) && event.outcome() == Outcome.DENIED
+        List<ContextSignal> context = AccountContext.reads(event)
                 ? AccountContext.before(accounts.get(account), event.eventTime(), engine.settings().activityWindow()) : List.of();
         Step step = engine.onEvent(states.get(key), event, catalog, book, context);
         List<String> signalled = step.late() ? List.of() : AccountContext.signalled(event, catalog);

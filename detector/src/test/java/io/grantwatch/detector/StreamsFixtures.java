@@ -34,6 +34,11 @@ public final class StreamsFixtures {
         return Events.dswPassRoleDenied(Events.ramUser(user), t);
     }
 
+    /** A DSW PassRole denial of a RAM user in the given account (the detector partitions by account). */
+    public static AuditEvent dswPassRoleDenied(String account, String user, Instant t) {
+        return Events.dswPassRoleDenied(Principal.user(account, "2083" + Math.abs(user.hashCode()), user), t);
+    }
+
     public static AuditEvent ok(String user, Instant t, String service, String api, String action) {
         return Events.ok(Events.ramUser(user), t, service, api, action);
     }

@@ -62,8 +62,25 @@ public record AuditEvent(
         return outcome == Outcome.DENIED;
     }
 
-    /** The key events travel under on Kafka: one principal's events stay in order on one partition. */
+    /** The principal's key ({@code cloud:principal-key}): what the detector keeps its state under. */
     public String partitionKey() {
         return cloud.wire() + ":" + principal.key();
+    }
+
+    /** The account's key ({@code cloud:account-id}), or null when the record names no account. */
+    public String accountKey() {
+        String account = principal.accountId();
+        return account == null || account.isBlank() ? null : cloud.wire() + ":" + account;
+    }
+
+    /**
+     * The key events travel under on {@code audit-events}: the account's, so that everything one
+     * account does — its people, its role and agency sessions, the IAM changes made in it — stays in
+     * order on one partition (a role's denial is explained by what a person of the account started,
+     * an IAM change hits another principal of the account). The principal's key when no account is known.
+     */
+    public String routingKey() {
+        String account = accountKey();
+        return account != null ? account : partitionKey();
     }
 }

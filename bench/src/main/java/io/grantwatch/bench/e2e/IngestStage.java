@@ -20,7 +20,7 @@ import org.apache.kafka.streams.kstream.Produced;
  * The ingest parse stage as a Kafka Streams hop, for the benchmark's variants (c) and (d): raw
  * audit JSON (bytes, as the cloud writes it) → ingest's {@link AuditParser} (shape detection, JSON
  * parse, outcome classification, denied-action extraction, principal normalisation, redaction) →
- * {@code audit-events} keyed by {@link AuditEvent#partitionKey()} as JSON, exactly what ingest's
+ * {@code audit-events} keyed by {@link AuditEvent#routingKey()} as JSON, exactly what ingest's
  * Kafka sink writes; rejected input → {@code audit-dlq}. In production ingest reads files or HTTP
  * and produces with its own idempotent producer; here the same parser runs inside Streams so that
  * (a) and (d) read the same raw topic under the same processing guarantee.
@@ -47,7 +47,7 @@ public final class IngestStage {
                     AuditParser.Result r = parser.parse(v, rawTopic, Hints.NONE);
                     List<KeyValue<String, Out>> out = new ArrayList<>(r.events().size() + r.rejected().size());
                     for (AuditEvent e : r.events()) {
-                        out.add(KeyValue.pair(e.partitionKey(), new Out(e.partitionKey(), e, null)));
+                        out.add(KeyValue.pair(e.routingKey(), new Out(e.routingKey(), e, null)));
                     }
                     for (RejectedRecord x : r.rejected()) {
                         String where = x.source() == null ? rawTopic : x.source();

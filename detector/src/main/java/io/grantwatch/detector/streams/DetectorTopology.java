@@ -28,20 +28,17 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The detector topology.
  *
- * <p>Reads {@code audit-events} (key: {@link AuditEvent#partitionKey()}, value: AuditEvent JSON, Streams
- * time = the event's time) and the compacted {@code catalog} topic (key: {@code scenario/<id>},
+ * <p>Reads {@code audit-events} (key: {@link AuditEvent#routingKey()}, the account; value: AuditEvent
+ * JSON, Streams time = the event's time) and the compacted {@code catalog} topic (key: {@code scenario/<id>},
  * {@code rules/<area>}, {@code manifest}; value: CatalogEntry JSON). Writes {@code findings}
  * (compacted; key: finding id; value: Finding JSON, only when a finding changes) and
  * {@code unmapped-denials} (key: principal; value: the AuditEvent no catalog entry explains).
  * Poison records go to {@code detector-dlq} through Kafka's built-in handlers (see {@link DetectorConfig}).
  *
  * <pre>
- * audit-events ─► read-audit-events ─┬─► keep-keyed-events ─────────────────────────────────────────────┐
- *                                    ├─► route-to-account ─► by-account ─► attach-account-context ─┐     │
- *                                    │                          [account-activity]                 │     │
- *                                    └─► route-to-affected-principal ─► merge-delegated ◄──────────┘     │
- *                                                   ─► by-principal ────────────────────────────────────┴─► merge-routed
- *   ─► detect-missing-grants [principal-state, open-findings, catalog-entries(global)] ─► split-output-
+ * audit-events ─► read-audit-events ─┬─► keep-account-keyed-events ──────────────────────┐
+ *                                    └─► route-to-account ─► by-account (repartition) ───┴─► merge-by-account
+ *   ─► detect-missing-grants [principal-state, open-findings, account-activity, catalog-entries(global)] ─► split-output-
  *        ├─► take-finding ─► write-findings ─► findings
  *        └─► take-unmapped ─► write-unmapped-denials ─► unmapped-denials
  * catalog ─► read-catalog ─► update-catalog [catalog-entries]
@@ -54,22 +51,22 @@ import org.apache.kafka.streams.state.Stores;
  * through an index rebuilt whenever the catalog changes ({@link CatalogHolder}); a single-key
  * KStream–GlobalKTable join could only answer "the entry under this one key".
  *
- * <p>Why two paths in: an IAM change is logged under the administrator who made it, but it affects
- * another principal; it is re-keyed to that principal and repartitioned ({@code by-principal}) so it
- * meets that principal's state. Events already keyed by their principal (the ingest contract) skip
- * the repartition.
- *
- * <p>Why an account partition: ModelArts runs a user's training job under the user's agency, PAI
- * runs a DSW instance under its role; the agency's or role's denial is explained by what a person
- * of the same account started minutes before. People's scenario-signalling calls and the denials of
- * agency/role sessions meet in the account's partition ({@code by-account}, store
- * {@code account-activity}); the denial then travels on to its principal with that context attached.
+ * <p>Why the account is the partition: everything that relates two principals stays inside one
+ * account. An IAM change is logged under the administrator who made it but hits another principal
+ * of the account; ModelArts runs a user's training job under the user's agency and PAI runs a DSW
+ * instance under its role, so an agency's or role's denial is explained by what a person of the
+ * account started minutes before ({@code account-activity}). With the account's events in one
+ * partition, in the order ingest wrote them, each of these meets the state it needs without a
+ * repartition, and no event can overtake another of its account on a shorter path (the detector
+ * gives the same findings as {@link io.grantwatch.detector.OfflineDetector} over the same order).
+ * The state stays keyed by principal. Records keyed otherwise (another producer) are re-keyed by
+ * account through one repartition ({@code by-account}). The cost: one account's events are
+ * processed by one task, so a single account scales to one stream thread.
  */
 public final class DetectorTopology {
     public static final String PRINCIPAL_STATE = "principal-state";
     public static final String OPEN_FINDINGS = "open-findings";
     public static final String CATALOG_ENTRIES = "catalog-entries";
-    public static final String BY_PRINCIPAL = "by-principal";
     public static final String ACCOUNT_ACTIVITY = "account-activity";
     public static final String BY_ACCOUNT = "by-account";
 
@@ -102,24 +99,18 @@ public final class DetectorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_FINDINGS), keys,
                 topics.findings().valueSerde()));
 
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_ACTIVITY), keys,
+                JsonSerde.of(AccountActivity.class)).withCachingEnabled());
         KStream<String, AuditEvent> in = builder.stream(topics.auditEvents().name(),
                 Consumed.with(keys, events).withTimestampExtractor(new EventTimeExtractor()).withName("read-audit-events"));
-        KStream<String, AuditEvent> keyed = in.process(Processors.KeepKeyed::new, Named.as("keep-keyed-events"));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_ACTIVITY), keys,
-                JsonSerde.of(AccountActivity.class)));
-        KStream<String, AuditEvent> delegated = in
-                .process(() -> new Processors.RouteToAccount(holder, CATALOG_ENTRIES), Named.as("route-to-account"))
-                .repartition(Repartitioned.<String, AuditEvent>as(BY_ACCOUNT).withKeySerde(keys).withValueSerde(events))
-                .process(() -> new Processors.AttachAccountContext(holder, CATALOG_ENTRIES, ACCOUNT_ACTIVITY, config.settings().activityWindow()),
-                        Named.as("attach-account-context"), ACCOUNT_ACTIVITY);
-        KStream<String, AuditEvent> routed = in.process(Processors.RouteToPrincipal::new, Named.as("route-to-affected-principal"))
-                .merge(delegated, Named.as("merge-delegated"))
-                .repartition(Repartitioned.<String, AuditEvent>as(BY_PRINCIPAL).withKeySerde(keys).withValueSerde(events));
+        KStream<String, AuditEvent> keyed = in.process(Processors.KeepAccountKeyed::new, Named.as("keep-account-keyed-events"));
+        KStream<String, AuditEvent> rekeyed = in.process(Processors.RouteToAccount::new, Named.as("route-to-account"))
+                .repartition(Repartitioned.<String, AuditEvent>as(BY_ACCOUNT).withKeySerde(keys).withValueSerde(events));
 
         DetectionEngine engine = new DetectionEngine(config.settings());
-        KStream<String, DetectorOutput> out = keyed.merge(routed, Named.as("merge-routed"))
-                .process(() -> new Processors.Detect(engine, holder, counters, PRINCIPAL_STATE, OPEN_FINDINGS, CATALOG_ENTRIES),
-                        Named.as("detect-missing-grants"), PRINCIPAL_STATE, OPEN_FINDINGS);
+        KStream<String, DetectorOutput> out = keyed.merge(rekeyed, Named.as("merge-by-account"))
+                .process(() -> new Processors.Detect(engine, holder, counters, PRINCIPAL_STATE, OPEN_FINDINGS, CATALOG_ENTRIES,
+                        ACCOUNT_ACTIVITY), Named.as("detect-missing-grants"), PRINCIPAL_STATE, OPEN_FINDINGS, ACCOUNT_ACTIVITY);
 
         out.split(Named.as("split-output-"))
                 .branch((k, v) -> v.finding() != null, Branched.withConsumer(s -> s

@@ -68,7 +68,7 @@ class DetectorIT {
         try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
             for (AuditEvent e : events) {
                 // Synchronous: a lost send fails here, not as a wait for a finding that never comes.
-                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e)).get();
+                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.routingKey(), e)).get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -153,7 +153,7 @@ class DetectorIT {
             try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
                 List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new java.util.ArrayList<>();
                 for (AuditEvent e : pending) {
-                    sent.add(p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e)));
+                    sent.add(p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.routingKey(), e)));
                 }
                 p.flush();
                 for (int i = 0; i < sent.size(); i++) {

@@ -67,7 +67,7 @@ class DetectorScaleOutIT {
     private static void send(KafkaBroker kafka, Topics topics, List<AuditEvent> events) {
         try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
             for (AuditEvent e : events) {
-                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.partitionKey(), e)).get();
+                p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.routingKey(), e)).get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -87,11 +87,12 @@ class DetectorScaleOutIT {
         DetectorRunner b = start(kafka, scope, stateB);
         await("both detectors RUNNING").atMost(WAIT).until(() -> a.running() && b.running());
 
-        // One PassRole denial per principal: each principal yields exactly one finding.
+        // One PassRole denial per principal: each principal yields exactly one finding. The principals
+        // belong to 24 accounts, so both detectors' partitions (the detector partitions by account) have work.
         Instant t0 = StreamsFixtures.T0;
         List<AuditEvent> events = new ArrayList<>();
         for (int i = 0; i < PRINCIPALS; i++) {
-            events.add(StreamsFixtures.dswPassRoleDenied("user-" + i, t0.plusMillis(i)));
+            events.add(StreamsFixtures.dswPassRoleDenied(String.valueOf(1704000000000100L + i % 24), "user-" + i, t0.plusMillis(i)));
         }
         int half = PRINCIPALS / 2;
         send(kafka, topics, events.subList(0, half));

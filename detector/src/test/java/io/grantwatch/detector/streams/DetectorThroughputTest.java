@@ -93,12 +93,12 @@ class DetectorThroughputTest {
                     topics.findings().valueSerde().deserializer());
             for (int i = 0; i < 2_000; i++) { // warm-up on the same mix
                 AuditEvent e = events.get(i);
-                in.pipeInput(e.partitionKey(), e, e.eventTime());
+                in.pipeInput(e.routingKey(), e, e.eventTime());
             }
             long start = System.nanoTime();
             for (int i = 2_000; i < DRIVER_EVENTS; i++) {
                 AuditEvent e = events.get(i);
-                in.pipeInput(e.partitionKey(), e, e.eventTime());
+                in.pipeInput(e.routingKey(), e, e.eventTime());
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             streamsRate = (DRIVER_EVENTS - 2_000) / seconds;

@@ -78,7 +78,7 @@ class DetectorTopologyTest {
     }
 
     private void send(AuditEvent e) {
-        audit.pipeInput(e.partitionKey(), e, e.eventTime());
+        audit.pipeInput(e.routingKey(), e, e.eventTime());
     }
 
     private KeyValueStore<String, Finding> openFindings() {
@@ -89,8 +89,8 @@ class DetectorTopologyTest {
     void shouldNameEveryProcessorAndStore() {
         TopologyDescription d = DetectorTopology.build(topics, DetectorConfig.defaults("unused:9092")).describe();
         String text = d.toString();
-        assertThat(text).contains("read-audit-events", "keep-keyed-events", "route-to-affected-principal", "by-principal",
-                "merge-routed", "detect-missing-grants", "write-findings", "write-unmapped-denials", "read-catalog",
+        assertThat(text).contains("read-audit-events", "keep-account-keyed-events", "route-to-account", "by-account",
+                "merge-by-account", "detect-missing-grants", DetectorTopology.ACCOUNT_ACTIVITY, "write-findings", "write-unmapped-denials", "read-catalog",
                 DetectorTopology.PRINCIPAL_STATE, DetectorTopology.OPEN_FINDINGS, DetectorTopology.CATALOG_ENTRIES);
         assertThat(text).doesNotContain("KSTREAM-", "KTABLE-");
     }
@@ -233,7 +233,7 @@ class DetectorTopologyTest {
     }
 
     @Test
-    void shouldProcessAnEventKeyedOtherThanByItsPrincipal() {
+    void shouldProcessAnEventKeyedOtherThanByItsAccount() {
         publish(StreamsFixtures.catalog("v1"), T0);
         AuditEvent e = StreamsFixtures.dswPassRoleDenied("bob", T0.plusSeconds(1));
         audit.pipeInput("some-other-key", e, e.eventTime());

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one producer of ingest. Writes
  * <ul>
- *   <li>{@code audit-events}: key {@link AuditEvent#partitionKey()} (one principal's events stay in order
+ *   <li>{@code audit-events}: key {@link AuditEvent#routingKey()} (one account's events stay in order
  *   on one partition), value the event as JSON, header {@link DlqHeaders#SOURCE} = {@code file#position}
  *   or request id;</li>
  *   <li>{@code audit-dlq}: key the source location, value the redacted offending bytes, headers
@@ -65,7 +65,7 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
     public CompletableFuture<Void> send(String source, AuditEvent event) {
         counters.read(source);
         String topic = topics.auditEvents().name();
-        byte[] key = topics.auditEvents().keySerde().serializer().serialize(topic, event.partitionKey());
+        byte[] key = topics.auditEvents().keySerde().serializer().serialize(topic, event.routingKey());
         byte[] value = topics.auditEvents().valueSerde().serializer().serialize(topic, event);
         RecordHeaders headers = new RecordHeaders();
         headers.add(DlqHeaders.SOURCE, utf8(event.source() == null ? source : event.source().toString()));

@@ -56,7 +56,7 @@ class FileIngestIT {
         assertThat(events).extracting(r -> r.value().eventId())
                 .containsExactlyInAnyOrder("at-jsonl-1", "at-jsonl-2", "hw-lt-1", "hw-lt-2");
         assertThat(events).allSatisfy(r -> {
-            assertThat(r.key()).isEqualTo(r.value().partitionKey());
+            assertThat(r.key()).isEqualTo(r.value().routingKey());
             assertThat(header(r, DlqHeaders.SOURCE)).startsWith(dir.toString());
         });
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.readAll(scope.topics().auditDlq(), Duration.ofSeconds(30));

@@ -27,7 +27,7 @@ class KafkaAuditSinkTest {
         sink.send("files", e).get();
         ProducerRecord<byte[], byte[]> r = producer.history().get(0);
         assertThat(r.topic()).isEqualTo("t-audit-events");
-        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(e.partitionKey());
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(e.routingKey());
         assertThat(new String(r.headers().lastHeader(DlqHeaders.SOURCE).value(), StandardCharsets.UTF_8)).endsWith("array-passrole-denied.json#0");
         assertThat(topics.auditEvents().valueSerde().deserializer().deserialize("t", r.value())).isEqualTo(e);
         assertThat(sink.counters().get("files").produced()).isEqualTo(1);
