@@ -363,7 +363,8 @@ public final class CorpusGenerator {
             actorKeys.putIfAbsent(a.index, e.partitionKey());
         }
         String eventId = a.cloud == Cloud.HUAWEI ? node.path("trace_id").asText() : node.path("eventId").asText();
-        return new RawRecord(seq, a.cloud, e.partitionKey(), eventId, time, json);
+        // Keyed like the trail it comes from: one account's trail is one ordered stream (ingest reads its files in order).
+        return new RawRecord(seq, a.cloud, e.routingKey(), eventId, time, json);
     }
 
     // ------------------------------------------------------------------ principals
