@@ -13,7 +13,6 @@ import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.Step;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
-import io.grantwatch.model.Outcome;
 import io.grantwatch.model.catalog.CatalogEntry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -176,7 +175,9 @@ final class Processors {
             CatalogLookup lookup = holder.current(catalog);
             String account = e.accountKey();
             Duration window = engine.settings().activityWindow();
-            AccountActivity known = account == null || !needsAccount(e) ? null : activity.get(account);
+            // The account's signals are read only by a delegated denial and written only by a person's signalling call.
+            List<String> signals = AccountContext.signalled(e, lookup);
+            AccountActivity known = account == null || !AccountContext.reads(e) && signals.isEmpty() ? null : activity.get(account);
             List<ContextSignal> context = AccountContext.reads(e)
                     ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
             Step step = engine.onEvent(state(e.partitionKey()), e, lookup, book, context);
@@ -185,9 +186,8 @@ final class Processors {
             if (step.late()) {
                 return;
             }
-            List<String> signalled = AccountContext.signalled(e, lookup);
-            if (!signalled.isEmpty()) {
-                activity.put(account, new AccountActivity(AccountContext.add(known == null ? List.of() : known.signals(), e, signalled, window)));
+            if (!signals.isEmpty()) {
+                activity.put(account, new AccountActivity(AccountContext.add(known == null ? List.of() : known.signals(), e, signals, window)));
             }
             Optional<IamChangeEvent> change = IamChanges.classify(e);
             if (change.isPresent()) {
@@ -196,11 +196,6 @@ final class Processors {
                 counters.recordChange(c);
                 keep(target, c, record);
             }
-        }
-
-        /** Whether the account's signals are read (a delegated denial) or may be updated (a person's success). */
-        private static boolean needsAccount(AuditEvent e) {
-            return e.outcome() == Outcome.ALLOWED || AccountContext.reads(e);
         }
 
         private void keep(String key, Step step, Record<String, AuditEvent> record) {
