@@ -24,6 +24,10 @@ import java.util.stream.Stream;
  * partial downloads ({@code .tmp}, {@code .part}, {@code .partial}) and documentation or checksum files
  * ({@code .md}, {@code .yaml}, {@code .csv}, {@code .md5}, …) are skipped; a file named explicitly is always read.
  *
+ * <p>{@link #read} reads up to {@link #threads()} files at once (gunzip and parsing are most of the
+ * work) but calls its consumers on the caller's thread in exactly the sequential order, file by file
+ * (see {@link OrderedFileReads}); with one thread it reads in the caller's thread.
+ *
  * <pre>{@code
  * new AuditFileReader().read(List.of(Path.of("logs")), event -> ..., rejected -> ...);
  * }</pre>
@@ -32,13 +36,32 @@ public final class AuditFileReader {
     private static final Pattern NOT_AUDIT = Pattern.compile(
             "(?i).*\\.(md|markdown|rst|adoc|html?|ya?ml|csv|tsv|pdf|png|jpe?g|svg|sh|py|java|md5|sha1|sha256|crc)");
     private final AuditParser parser;
+    private final int threads;
 
     public AuditFileReader() {
         this(IngestLimits.DEFAULTS);
     }
 
     public AuditFileReader(IngestLimits limits) {
+        this(limits, defaultThreads());
+    }
+
+    /** @param threads files read at once by {@link #read} (1: sequentially, in the caller's thread) */
+    public AuditFileReader(IngestLimits limits, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
         this.parser = new AuditParser(limits);
+        this.threads = threads;
+    }
+
+    /** One reader thread per core, at most 8 (the caller's consumer is one thread too and would be the limit). */
+    public static int defaultThreads() {
+        return Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public int threads() {
+        return threads;
     }
 
     /**
@@ -62,12 +85,20 @@ public final class AuditFileReader {
         for (Path f : all) {
             bytesTotal += sizeOf(f);
         }
-        long bytesDone = 0;
-        for (int i = 0; i < all.size(); i++) {
+        long total = bytesTotal;
+        long[] bytesDone = new long[1];
+        OrderedFileReads.FileDone done = i -> {
             Path f = all.get(i);
-            readFile(f, 0, events, rejected);
-            bytesDone += sizeOf(f);
-            progress.fileDone(f, i + 1, all.size(), bytesDone, bytesTotal);
+            bytesDone[0] += sizeOf(f);
+            progress.fileDone(f, i + 1, all.size(), bytesDone[0], total);
+        };
+        if (threads == 1 || all.size() == 1) {
+            for (int i = 0; i < all.size(); i++) {
+                readFile(all.get(i), 0, events, rejected);
+                done.done(i);
+            }
+        } else {
+            OrderedFileReads.read(this, all, Math.min(threads, all.size()), events, rejected, done);
         }
     }
 
