@@ -52,6 +52,10 @@ final class Times {
                 return null;
             }
         }
+        Instant utc = utcSeconds(t);
+        if (utc != null) {
+            return utc;
+        }
         try {
             return Instant.parse(t);
         } catch (DateTimeParseException ignored) {
@@ -78,6 +82,47 @@ final class Times {
             return first > 12 ? build(m.group(3), m.group(2), m.group(1), m) : build(m.group(3), m.group(1), m.group(2), m);
         }
         return null;
+    }
+
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ssZ}, ActionTrail's eventTime, read without the formatter machinery
+     * (Instant.parse was a tenth of normalizing an event); null for anything else, including
+     * fractions and leap seconds, which {@link Instant#parse} then reads.
+     */
+    static Instant utcSeconds(String t) {
+        if (t.length() != 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':' || t.charAt(19) != 'Z') {
+            return null;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59) {
+            return null;
+        }
+        try {
+            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+            return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second);
+        } catch (java.time.DateTimeException e) {
+            return null; // 30 February: Instant.parse says no as well
+        }
+    }
+
+    /** The decimal number in {@code t[from, from + n)}, or -1 when a character is not an ASCII digit. */
+    private static int digits(String t, int from, int n) {
+        int v = 0;
+        for (int i = from; i < from + n; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static Instant build(String y, String mo, String d, Matcher m) {

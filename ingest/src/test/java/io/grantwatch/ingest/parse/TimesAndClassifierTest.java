@@ -28,6 +28,21 @@ class TimesAndClassifierTest {
     }
 
     @Test
+    void shouldReadWholeSecondUtcTimesOnTheFastPathExactlyAsInstantParse() {
+        java.util.Random random = new java.util.Random(8);
+        for (int i = 0; i < 20_000; i++) {
+            String t = Instant.ofEpochSecond(random.nextLong(0, 253_402_300_799L)).toString();
+            assertThat(Times.utcSeconds(t)).as(t).isEqualTo(Instant.parse(t));
+        }
+        for (String odd : new String[] {"2021-02-29T00:00:00Z", "2021-13-01T00:00:00Z", "2021-01-01T24:00:00Z",
+                "2021-01-01T23:59:60Z", "2021-01-01T00:00:00.5Z", "2021-01-01 00:00:00Z", "2021-01-01T00:00:0xZ", "+2021-01-01T00:00Z"}) {
+            assertThat(Times.utcSeconds(odd)).as(odd).isNull();
+        }
+        assertThat(Times.parse("2021-01-01T23:59:60Z")).isEqualTo(Instant.parse("2021-01-01T23:59:60Z"));
+        assertThat(Times.parse("2024-02-29T12:34:56Z")).isEqualTo(Instant.parse("2024-02-29T12:34:56Z"));
+    }
+
+    @Test
     void shouldReturnNullForGarbageTime() {
         assertThat(Times.parse("…")).isNull();
         assertThat(Times.parse("")).isNull();
