@@ -7,7 +7,6 @@ import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
-import io.grantwatch.model.json.JsonSerde;
 import io.grantwatch.model.topic.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import java.util.Properties;
@@ -94,13 +93,14 @@ public final class DetectorTopology {
                 () -> new Processors.UpdateCatalog(CATALOG_ENTRIES, holder));
 
         // Cached: a busy principal's many updates within one commit interval reach RocksDB and the changelog once.
+        // Binary values (StateSerdes): every event writes a state; the JSON form of earlier versions still restores.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRINCIPAL_STATE), keys,
-                JsonSerde.of(PrincipalState.class)).withCachingEnabled());
+                StateSerdes.principalState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_FINDINGS), keys,
                 topics.findings().valueSerde()));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_ACTIVITY), keys,
-                JsonSerde.of(AccountActivity.class)).withCachingEnabled());
+                StateSerdes.accountActivity()).withCachingEnabled());
         KStream<String, AuditEvent> in = builder.stream(topics.auditEvents().name(),
                 Consumed.with(keys, events).withTimestampExtractor(new EventTimeExtractor()).withName("read-audit-events"));
         KStream<String, AuditEvent> keyed = in.process(Processors.KeepAccountKeyed::new, Named.as("keep-account-keyed-events"));

@@ -1,0 +1,101 @@
+package io.grantwatch.detector.streams;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A growable byte buffer with the primitives of the detector's binary state formats: unsigned and
+ * zig-zag varints, nullable enums and instants, and strings through a per-record table (a state
+ * repeats the same action and API names hundreds of times: each distinct string is written once,
+ * later occurrences are a one- or two-byte reference). {@link BinaryIn} reads it back.
+ */
+final class BinaryOut {
+    /** String reference tags: 0 = null, 1 = a new string follows, n ≥ 2 = table entry n − 2. */
+    static final int NULL_STRING = 0;
+    static final int NEW_STRING = 1;
+    static final int INSTANT_NULL = 0;
+    static final int INSTANT_MILLIS = 1;
+    static final int INSTANT_NANOS = 2;
+
+    private byte[] buf;
+    private int pos;
+    private final Map<String, Integer> strings = new HashMap<>();
+
+    BinaryOut(int initialCapacity) {
+        buf = new byte[Math.max(16, initialCapacity)];
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, pos);
+    }
+
+    private void ensure(int more) {
+        if (pos + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+        }
+    }
+
+    void writeByte(int b) {
+        ensure(1);
+        buf[pos++] = (byte) b;
+    }
+
+    void writeVarLong(long v) {
+        ensure(10);
+        while ((v & ~0x7FL) != 0) {
+            buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[pos++] = (byte) v;
+    }
+
+    void writeVarInt(int v) {
+        writeVarLong(v & 0xFFFFFFFFL);
+    }
+
+    /** A signed value, small in magnitude either way (time deltas). */
+    void writeSignedVarLong(long v) {
+        writeVarLong((v << 1) ^ (v >> 63));
+    }
+
+    /** An enum as ordinal + 1, 0 for null. */
+    void writeEnum(Enum<?> e) {
+        writeVarInt(e == null ? 0 : e.ordinal() + 1);
+    }
+
+    /** Millisecond instants (every event time) in a few bytes; finer ones exactly. */
+    void writeInstant(Instant t) {
+        if (t == null) {
+            writeByte(INSTANT_NULL);
+        } else if (t.getNano() % 1_000_000 == 0) {
+            writeByte(INSTANT_MILLIS);
+            writeSignedVarLong(t.toEpochMilli());
+        } else {
+            writeByte(INSTANT_NANOS);
+            writeSignedVarLong(t.getEpochSecond());
+            writeVarInt(t.getNano());
+        }
+    }
+
+    void writeString(String s) {
+        if (s == null) {
+            writeVarInt(NULL_STRING);
+            return;
+        }
+        Integer known = strings.get(s);
+        if (known != null) {
+            writeVarInt(known + 2);
+            return;
+        }
+        strings.put(s, strings.size());
+        writeVarInt(NEW_STRING);
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        writeVarInt(utf8.length);
+        ensure(utf8.length);
+        System.arraycopy(utf8, 0, buf, pos, utf8.length);
+        pos += utf8.length;
+    }
+}

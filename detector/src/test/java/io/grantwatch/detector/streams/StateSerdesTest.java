@@ -1,0 +1,170 @@
+package io.grantwatch.detector.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grantwatch.detector.AccountActivity;
+import io.grantwatch.detector.Activity;
+import io.grantwatch.detector.CatalogLookup;
+import io.grantwatch.detector.ContextSignal;
+import io.grantwatch.detector.DetectorSettings;
+import io.grantwatch.detector.FindingRef;
+import io.grantwatch.detector.OfflineDetector;
+import io.grantwatch.detector.PrincipalState;
+import io.grantwatch.detector.StreamsFixtures;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.IamChange;
+import io.grantwatch.model.Outcome;
+import io.grantwatch.model.Principal;
+import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
+
+class StateSerdesTest {
+    private static final Instant T = Instant.parse("2026-03-02T09:00:00Z");
+    private final Serde<PrincipalState> serde = StateSerdes.principalState();
+    private final Serde<AccountActivity> activitySerde = StateSerdes.accountActivity();
+
+    /** Every field set, odd values included: nulls, sub-millisecond and pre-1970 instants, out-of-order calls, non-ASCII text. */
+    static PrincipalState everyField() {
+        Principal p = new Principal(PrincipalType.ASSUMED_AGENCY, "ag-1:session", "corp/ma-agency", "0a1b2c3d", "ma-agency", "session",
+                "alice@corp", "HSTS****");
+        List<Activity> recent = List.of(
+                new Activity(T.toEpochMilli(), "modelarts:trainjob:create", "modelarts/createtrainingjob", Outcome.ALLOWED),
+                new Activity(T.toEpochMilli() - 5_000, null, "obs/getobject", Outcome.DENIED),
+                new Activity(T.toEpochMilli() + 1, "modelarts:trainjob:create", "modelarts/createtrainingjob", Outcome.FAILED),
+                new Activity(-86_400_000L, "oss:getobject", "oss/getobject", null));
+        Map<String, Long> succeeded = new LinkedHashMap<>();
+        succeeded.put("modelarts:trainjob:create", T.toEpochMilli());
+        succeeded.put("obs/getobject", T.toEpochMilli() - 3_600_000);
+        succeeded.put("数据集/读取", 0L);
+        List<FindingRef> findings = List.of(
+                new FindingRef("missing-grant-1", FindingKind.MISSING_GRANT, FindingStatus.OPEN, "modelarts.agency.training",
+                        List.of("obs:object:getobject", "obs/getobject"), T, T.plusNanos(1_500), 12),
+                new FindingRef("unmapped-denial-2", FindingKind.UNMAPPED_DENIAL, FindingStatus.RESOLVED, null, List.of(),
+                        Instant.ofEpochSecond(-10, 7), null, 1));
+        List<IamChange> changes = List.of(new IamChange("ev-9", T.minusSeconds(60), "detachAgencyPolicyV5", "admin", "agency ma-agency",
+                "ModelArts CommonOperations"), new IamChange("ev-10", T, "DeleteRole", "root", "role r", null));
+        return new PrincipalState("huawei:0a1b2c3d/assumed_agency/role/ma-agency", p, T.plusMillis(1), recent, succeeded, findings, changes, 3);
+    }
+
+    private PrincipalState roundTrip(PrincipalState s) {
+        return serde.deserializer().deserialize("principal-state-changelog", serde.serializer().serialize("principal-state-changelog", s));
+    }
+
+    private static void assertSameState(PrincipalState actual, PrincipalState expected) {
+        assertThat(actual).isEqualTo(expected);
+        // Order is part of the state: oldest-first lists and the success map's insertion order.
+        assertThat(new ArrayList<>(actual.succeeded().entrySet())).containsExactlyElementsOf(expected.succeeded().entrySet());
+    }
+
+    @Test
+    void shouldRoundTripEveryFieldExactly() {
+        PrincipalState s = everyField();
+        assertSameState(roundTrip(s), s);
+        PrincipalState bare = PrincipalState.empty("alibaba:1/user/bob", null);
+        assertSameState(roundTrip(bare), bare);
+    }
+
+    @Test
+    void shouldRoundTripTheStatesTheEngineBuildsInAFractionOfTheJsonBytes() throws Exception {
+        OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(StreamsFixtures.catalog("v1")));
+        Set<String> keys = new LinkedHashSet<>();
+        for (AuditEvent e : DetectorThroughputTest.corpus(5_000)) {
+            detector.accept(e);
+            keys.add(e.partitionKey());
+        }
+        long binary = 0;
+        long json = 0;
+        int withFindings = 0;
+        for (String key : keys) {
+            PrincipalState s = detector.state(key);
+            if (s == null) {
+                continue;
+            }
+            byte[] b = serde.serializer().serialize("t", s);
+            assertSameState(serde.deserializer().deserialize("t", b), s);
+            binary += b.length;
+            json += Json.wire().writeValueAsBytes(s).length;
+            withFindings += s.findings().isEmpty() ? 0 : 1;
+        }
+        assertThat(withFindings).as("states with findings exercised").isPositive();
+        assertThat(binary).as("binary bytes vs JSON bytes %d", json).isLessThan(json / 3);
+    }
+
+    @Test
+    void shouldReadTheJsonStateOfEarlierVersionsSoExistingStoresRestore() throws Exception {
+        PrincipalState s = everyField();
+        byte[] json = Json.wire().writeValueAsBytes(s);
+        assertSameState(serde.deserializer().deserialize("t", json), s);
+
+        // As an earlier detector wrote it to the changelog (NON_EMPTY fields, activity as arrays).
+        String old = """
+                {"key":"alibaba:1704000000000001/user/alice","principal":{"type":"USER","id":"208312","name":"alice",\
+                "accountId":"1704000000000001"},"watermark":"2026-03-02T09:05:00Z",\
+                "recent":[[1772442000000,"paidsw:createinstance","paidsw/createinstance","ALLOWED"],[1772442300000,null,"paidsw/listinstances","DENIED"]],\
+                "succeeded":{"paidsw:createinstance":1772442000000,"paidsw/createinstance":1772442000000},\
+                "findings":[{"id":"missing-grant-ab","kind":"MISSING_GRANT","status":"OPEN","scenarioId":"pai.dsw-role.custom",\
+                "resolveKeys":["ram:passrole","paidsw/createinstance"],"firstSeen":"2026-03-02T09:01:00Z","lastSeen":"2026-03-02T09:02:00Z","count":2}],\
+                "late":1}""";
+        PrincipalState read = serde.deserializer().deserialize("t", old.getBytes(StandardCharsets.UTF_8));
+        assertThat(read.principal().name()).isEqualTo("alice");
+        assertThat(read.recent()).containsExactly(
+                new Activity(1772442000000L, "paidsw:createinstance", "paidsw/createinstance", Outcome.ALLOWED),
+                new Activity(1772442300000L, null, "paidsw/listinstances", Outcome.DENIED));
+        assertThat(read.succeeded()).containsOnlyKeys("paidsw:createinstance", "paidsw/createinstance");
+        assertThat(read.findings()).singleElement().satisfies(f -> {
+            assertThat(f.scenarioId()).isEqualTo("pai.dsw-role.custom");
+            assertThat(f.count()).isEqualTo(2);
+        });
+        assertThat(read.changes()).isEmpty();
+        assertThat(read.late()).isEqualTo(1);
+        // The next write of that key is binary and reads back the same.
+        byte[] rewritten = serde.serializer().serialize("t", read);
+        assertThat(rewritten[0]).isEqualTo((byte) StateSerdes.VERSION);
+        assertSameState(serde.deserializer().deserialize("t", rewritten), read);
+    }
+
+    @Test
+    void shouldRefuseUnknownVersionsAndDamagedBytesAsSerializationErrors() {
+        byte[] good = serde.serializer().serialize("t", everyField());
+        byte[] future = good.clone();
+        future[0] = (byte) (StateSerdes.VERSION + 1);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", future))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("format version");
+        for (int cut : new int[] {1, good.length / 2, good.length - 1}) {
+            byte[] truncated = java.util.Arrays.copyOf(good, cut);
+            assertThatThrownBy(() -> serde.deserializer().deserialize("t", truncated)).isInstanceOf(SerializationException.class);
+        }
+        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", trailing)).isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[0])).isInstanceOf(SerializationException.class);
+        assertThat(serde.serializer().serialize("t", null)).isNull();
+        assertThat(serde.deserializer().deserialize("t", null)).isNull();
+    }
+
+    @Test
+    void shouldRoundTripAccountActivityAndReadItsJsonForm() throws Exception {
+        AccountActivity a = new AccountActivity(List.of(
+                new ContextSignal("modelarts.agency.training", T, "alice", "ModelArts/CreateTrainingJob"),
+                new ContextSignal("pai.dsw-role.custom", T.plusNanos(5), "bob", "PaiDsw/CreateInstance"),
+                new ContextSignal("modelarts.agency.training", T.plusSeconds(1), "alice", "ModelArts/CreateTrainingJob")));
+        byte[] b = activitySerde.serializer().serialize("t", a);
+        assertThat(activitySerde.deserializer().deserialize("t", b)).isEqualTo(a);
+        assertThat(activitySerde.deserializer().deserialize("t", Json.wire().writeValueAsBytes(a))).isEqualTo(a);
+        assertThat(activitySerde.deserializer().deserialize("t", activitySerde.serializer().serialize("t", new AccountActivity(List.of()))))
+                .isEqualTo(new AccountActivity(List.of()));
+    }
+}
