@@ -15,9 +15,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -93,7 +91,13 @@ final class Processors {
      * against the principal it affects — the same steps as {@link io.grantwatch.detector.OfflineDetector}.
      */
     static final class Detect extends ContextualProcessor<String, AuditEvent, String, DetectorOutput> {
+        /**
+         * Deserialized values kept per task. A principal state at its caps is tens of KB as objects
+         * (hundreds of calls and successes), so this bounds the state cache to some tens of MB per task.
+         */
         private static final int STATE_CACHE = 2_000;
+        private static final int FINDING_CACHE = 2_000;
+        private static final int ACCOUNT_CACHE = 1_000;
         private final DetectionEngine engine;
         private final CatalogHolder holder;
         private final DetectorCounters counters;
@@ -101,20 +105,10 @@ final class Processors {
         private final String findingStore;
         private final String catalogStore;
         private final String activityStore;
-        private KeyValueStore<String, PrincipalState> states;
-        private KeyValueStore<String, AccountActivity> activity;
-        /**
-         * The last state this task wrote per principal, deserialized: the store is this processor's
-         * alone, so a hit equals what the store would return and saves a JSON read on every event.
-         * Cleared on (re-)init and close, so a task revived after an aborted transaction reads the store.
-         */
-        private final Map<String, PrincipalState> recentStates = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, PrincipalState> eldest) {
-                return size() > STATE_CACHE; // a state is a few KB: this bounds the cache to some MB per task
-            }
-        };
-        private KeyValueStore<String, Finding> findings;
+        /** Every event reads and writes its principal's state; repeated denials read their open finding; signals their account's list. */
+        private final CachedStore<PrincipalState> states = new CachedStore<>(STATE_CACHE);
+        private final CachedStore<AccountActivity> activity = new CachedStore<>(ACCOUNT_CACHE);
+        private final CachedStore<Finding> findings = new CachedStore<>(FINDING_CACHE);
         private ReadOnlyKeyValueStore<String, CatalogEntry> catalog;
         private FindingBook book;
 
@@ -132,10 +126,9 @@ final class Processors {
         @Override
         public void init(ProcessorContext<String, DetectorOutput> context) {
             super.init(context);
-            states = context.getStateStore(stateStore);
-            activity = context.getStateStore(activityStore);
-            recentStates.clear();
-            findings = context.getStateStore(findingStore);
+            states.attach(context.getStateStore(stateStore));
+            activity.attach(context.getStateStore(activityStore));
+            findings.attach(context.getStateStore(findingStore));
             catalog = context.getStateStore(catalogStore);
             // Open findings stay in the store for interactive queries; a resolved one leaves it
             // (its final state is on the compacted findings topic).
@@ -150,20 +143,21 @@ final class Processors {
                     if (f.open()) {
                         findings.put(f.id(), f);
                     } else {
-                        findings.put(f.id(), null); // a delete that does not read (and deserialize) the old value
+                        findings.remove(f.id());
                     }
                 }
             };
         }
 
         private PrincipalState state(String key) {
-            PrincipalState s = recentStates.get(key);
-            return s != null ? s : states.get(key);
+            return states.get(key);
         }
 
         @Override
         public void close() {
-            recentStates.clear();
+            states.clear();
+            activity.clear();
+            findings.clear();
         }
 
         @Override
@@ -200,7 +194,6 @@ final class Processors {
 
         private void keep(String key, Step step, Record<String, AuditEvent> record) {
             states.put(key, step.state());
-            recentStates.put(key, step.state());
             for (Finding f : step.emitted()) {
                 context().forward(new Record<>(f.id(), DetectorOutput.of(f), record.timestamp()));
             }
