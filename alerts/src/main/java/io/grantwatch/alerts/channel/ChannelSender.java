@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * batch exceeds the free permits (never drop), fit the payload under the channel's size limit
  * (FULL → COMPACT → MINIMAL, then split), retry with full-jitter backoff honouring Retry-After.
  * Progress is reported per accepted message, so a deferral after partial success resends nothing
- * that was accepted.
+ * that was accepted. A limited channel's attempt times go to a {@link RateHistory} before each
+ * attempt, so a successor process starts from them.
  */
 public final class ChannelSender {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelSender.class);
@@ -25,6 +27,8 @@ public final class ChannelSender {
     private final RetryPolicy retry;
     private final DeliveryCounters counters;
     private final Clock clock;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile RateHistory history = RateHistory.NONE;
 
     public ChannelSender(Channel channel, RetryPolicy retry, DeliveryCounters counters, Clock clock, long rateMarginMillis) {
         this.channel = Objects.requireNonNull(channel, "channel");
@@ -36,6 +40,22 @@ public final class ChannelSender {
 
     public Channel channel() {
         return channel;
+    }
+
+    /**
+     * Records this channel's attempts in {@code history} from now on; the first history given also
+     * seeds the limiter with what the previous process recorded there. Unlimited channels ignore it.
+     */
+    public void keepRateHistoryIn(RateHistory history) {
+        if (!limiter.limited()) {
+            return;
+        }
+        synchronized (inFlight) {
+            if (this.history == RateHistory.NONE) {
+                limiter.seed(history.restore(channel.name()).grantsAt(clock.millis()));
+            }
+            this.history = history;
+        }
     }
 
     /**
@@ -51,7 +71,8 @@ public final class ChannelSender {
         }
         List<List<Alert>> messages = new ArrayList<>();
         int free = limiter.limited() ? limiter.available() : Integer.MAX_VALUE;
-        if (alerts.size() <= free) {
+        // a lone alert waits for its permit: a "digest" of one would only inflate the digest counters
+        if (alerts.size() <= Math.max(free, 1)) {
             alerts.forEach(a -> messages.add(List.of(a)));
         } else {
             // keep one permit for the digest of the rest: over the limit we digest, never drop
@@ -75,6 +96,37 @@ public final class ChannelSender {
         boolean[] ok = {false};
         send(List.of(summary.key()), now -> channel.prepareSummary(summary, now), clock.millis(), k -> ok[0] = true, (k, r) -> { });
         return ok[0];
+    }
+
+    private void recordAttempt() throws DeliveryDeferred, InterruptedException {
+        if (!limiter.limited()) {
+            return;
+        }
+        int pending = inFlight.incrementAndGet();
+        try {
+            history.attempting(channel.name(), new RateHistory.Snapshot(limiter.history(), pending));
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while recording an attempt");
+            }
+            // without the record a restart could exceed the limit: try later instead of sending now
+            counters.add(channel.name(), "deferred", 1);
+            throw new DeliveryDeferred("channel " + channel.name() + ": cannot record the attempt's time before sending: " + e,
+                    retry.base());
+        }
+    }
+
+    private void recordAnswer() {
+        if (!limiter.limited()) {
+            return;
+        }
+        try {
+            history.answered(channel.name(), new RateHistory.Snapshot(limiter.history(), inFlight.decrementAndGet()));
+        } catch (RuntimeException e) {
+            // best effort by contract: a restart then treats the attempt as still in flight
+            LOG.debug("channel {}: answer time not recorded: {}", channel.name(), e.toString());
+        }
     }
 
     record Fitted(List<Alert> alerts, AlertFormatter.Detail detail) {
@@ -102,12 +154,14 @@ public final class ChannelSender {
             Consumer<List<String>> onDelivered, BiConsumer<List<String>, String> onParked) throws DeliveryDeferred, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             long[] grant = limiter.acquire();
+            recordAttempt();
             Outbound out = prepare.apply(Instant.ofEpochMilli(clock.millis()));
             SendResult r;
             try {
                 r = channel.send(out);
             } finally {
                 limiter.completed(grant);
+                recordAnswer();
             }
             counters.add(channel.name(), "attempts", 1);
             switch (r.kind()) {

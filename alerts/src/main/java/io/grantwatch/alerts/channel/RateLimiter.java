@@ -2,6 +2,7 @@ package io.grantwatch.alerts.channel;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -10,7 +11,8 @@ import java.util.List;
  * network jitter between our clock and the receiver's). Grants are remembered, so the limit holds
  * in EVERY window, not just aligned ones. A grant is re-stamped when its request completes
  * ({@link #completed}): the receiver saw the request before it answered, so spacing sends from the
- * previous answer guarantees the spacing at the receiver whatever the request took. Blocking, thread-safe.
+ * previous answer guarantees the spacing at the receiver whatever the request took. A new limiter can be
+ * {@linkplain #seed seeded} with a previous process's grants ({@link RateHistory}). Blocking, thread-safe.
  */
 public final class RateLimiter {
     private final RateLimits limits;
@@ -71,6 +73,21 @@ public final class RateLimiter {
     /** The request of this grant got its answer now. */
     public synchronized void completed(long[] grant) {
         grant[0] = Math.max(grant[0], clock.millis());
+    }
+
+    /** Counts earlier attempts (a previous process's, from its {@link RateHistory}) as grants. */
+    public synchronized void seed(Collection<Long> times) {
+        times.forEach(t -> grants.addLast(new long[] {t}));
+        trim(clock.millis());
+    }
+
+    /** The times of the grants that still count in some window, oldest first. */
+    public synchronized List<Long> history() {
+        trim(clock.millis());
+        List<Long> out = new ArrayList<>(grants.size());
+        grants.forEach(g -> out.add(g[0]));
+        out.sort(null);
+        return out;
     }
 
     public boolean limited() {

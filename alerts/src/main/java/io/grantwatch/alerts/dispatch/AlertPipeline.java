@@ -63,7 +63,11 @@ public final class AlertPipeline implements AutoCloseable {
         this.planner = planner;
         this.router = router;
         this.mutes = mutes;
-        senders.forEach(s -> this.senders.put(s.channel().name(), s));
+        senders.forEach(s -> {
+            this.senders.put(s.channel().name(), s);
+            // rate limits hold across restarts: the limiter starts from the previous process's attempts
+            s.keepRateHistoryIn(ledger);
+        });
         this.counters = counters;
         this.now = now;
         this.pool = Executors.newFixedThreadPool(Math.max(1, senders.size()), r -> {

@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The sent-ledger on a compacted topic ({@code alerts-ledger}): key {@code channel|idempotencyKey},
  * value the acceptance time. Written synchronously per accepted message; read whole at start-up.
+ * A rate-limited channel's {@link RateHistory} lives there too, under {@code ~rate|channel}: written
+ * synchronously before each attempt, and without waiting after its answer.
  */
 public final class KafkaSentLedger extends SentLedger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSentLedger.class);
+    private static final String RATE_PREFIX = "~rate|";
     private final String topic;
     private final KafkaProducer<String, String> producer;
 
@@ -54,7 +57,11 @@ public final class KafkaSentLedger extends SentLedger implements AutoCloseable {
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                     if (r.key() != null && r.value() != null) {
-                        load(r.key());
+                        if (r.key().startsWith(RATE_PREFIX)) {
+                            loadRate(r.key().substring(RATE_PREFIX.length()), Snapshot.parse(r.value()));
+                        } else {
+                            load(r.key());
+                        }
                     }
                 }
             }
@@ -77,6 +84,30 @@ public final class KafkaSentLedger extends SentLedger implements AutoCloseable {
             // the message was delivered; a lost ledger entry costs at most one duplicate after a crash
             LOG.warn("sent-ledger write failed: {}", e.getCause().toString());
         }
+    }
+
+    @Override
+    public void attempting(String channel, Snapshot snapshot) {
+        super.attempting(channel, snapshot);
+        try {
+            producer.send(new ProducerRecord<>(topic, RATE_PREFIX + channel, snapshot.encode())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("rate history not written: " + e.getCause(), e.getCause());
+        }
+    }
+
+    @Override
+    public void answered(String channel, Snapshot snapshot) {
+        super.answered(channel, snapshot);
+        // same producer and key as the attempt's record: it cannot overtake it
+        producer.send(new ProducerRecord<>(topic, RATE_PREFIX + channel, snapshot.encode()), (md, e) -> {
+            if (e != null) {
+                LOG.debug("rate history of {} not written after the answer: {}", channel, e.toString());
+            }
+        });
     }
 
     @Override

@@ -98,4 +98,46 @@ class RateLimiterTest {
         limiter.acquire();
         assertThat(clock.millis() - start).isGreaterThanOrEqualTo(1400);
     }
+
+    @Test
+    void shouldKeepSpacingFromPreviousProcessGrantsWhenSeededFromItsHistory() throws Exception {
+        FakeClock clock = new FakeClock();
+        RateLimiter before = new RateLimiter(ChannelType.SLACK.defaultLimits(), 0, clock);
+        long[] g = before.acquire();
+        clock.sleep(120);
+        before.completed(g);
+        String kept = new RateHistory.Snapshot(before.history(), 0).encode();
+        clock.sleep(300);
+
+        RateLimiter after = new RateLimiter(ChannelType.SLACK.defaultLimits(), 0, clock);
+        after.seed(RateHistory.Snapshot.parse(kept).grantsAt(clock.millis()));
+        after.acquire();
+        assertThat(clock.millis() - g[0]).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void shouldCountAttemptInFlightAtCrashFromRestartWhenItsAnswerWasNotRecorded() throws Exception {
+        FakeClock clock = new FakeClock();
+        long attempt = clock.millis();
+        String kept = new RateHistory.Snapshot(List.of(attempt - 5000, attempt), 1).encode();
+        clock.sleep(700);
+        long restart = clock.millis();
+
+        RateLimiter after = new RateLimiter(ChannelType.SLACK.defaultLimits(), 0, clock);
+        after.seed(RateHistory.Snapshot.parse(kept).grantsAt(restart));
+        after.acquire();
+        // the request may have reached the receiver just before the restart
+        assertThat(clock.millis() - restart).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void shouldRestoreNothingWhenHistoryIsUnreadable() {
+        assertThat(RateHistory.Snapshot.parse("garbage").attempts()).isEmpty();
+        assertThat(RateHistory.Snapshot.parse("1:12,x").attempts()).isEmpty();
+        assertThat(RateHistory.Snapshot.parse(null).attempts()).isEmpty();
+        assertThat(RateHistory.Snapshot.parse("0:").attempts()).isEmpty();
+        RateHistory.Snapshot s = new RateHistory.Snapshot(List.of(30L, 10L, 20L), 1);
+        assertThat(RateHistory.Snapshot.parse(s.encode())).isEqualTo(s);
+        assertThat(s.attempts()).containsExactly(10L, 20L, 30L);
+    }
 }
