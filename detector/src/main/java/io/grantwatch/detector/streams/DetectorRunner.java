@@ -6,10 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -23,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * <p>Uncaught-exception policy: a failed stream thread is replaced (its uncommitted work is redone
  * under exactly-once, nothing is dropped); more than {@value #MAX_REPLACEMENTS} replacements within
  * a minute means the failure is not transient and the client shuts down rather than spin.
+ *
+ * <p>Close leaves the consumer group, so the other detectors take over its partitions at once
+ * instead of after the session timeout (45 s; Streams otherwise stays in the group on close,
+ * betting on a quick restart). With static membership — {@code group.instance.id} passed through
+ * {@link DetectorConfig#kafka()} (one distinct id per detector process; Streams adds the thread
+ * number) — close keeps the membership instead: a restart within {@code session.timeout.ms} gets
+ * its partitions back without a rebalance, and a detector that does not come back is replaced
+ * after that timeout.
  */
 public final class DetectorRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorRunner.class);
@@ -30,6 +42,7 @@ public final class DetectorRunner implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final DetectorCounters counters;
+    private final boolean staticMember;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Instant> replacements = new ArrayDeque<>();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
@@ -37,6 +50,7 @@ public final class DetectorRunner implements AutoCloseable {
     public DetectorRunner(Topics topics, DetectorConfig config) {
         Objects.requireNonNull(topics, "topics");
         this.counters = new DetectorCounters();
+        this.staticMember = isStaticMember(config);
         Topology topology = DetectorTopology.build(topics, config, counters);
         LOG.debug("Detector topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, config.toProperties(topics));
@@ -96,9 +110,25 @@ public final class DetectorRunner implements AutoCloseable {
         return streams;
     }
 
+    /** Whether this detector has a static group membership ({@code group.instance.id}, plain or consumer-prefixed). */
+    static boolean isStaticMember(DetectorConfig config) {
+        for (String key : List.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))) {
+            String id = config.kafka().get(key);
+            if (id != null && !id.isBlank()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stops processing, commits, and leaves the group (keeps a static membership; see the class comment). */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
-        LOG.info("Detector closed: {}", counters.snapshot());
+        CloseOptions.GroupMembershipOperation membership = staticMember
+                ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
+        boolean clean = streams.close(CloseOptions.groupMembershipOperation(membership).withTimeout(Duration.ofSeconds(30)));
+        LOG.info("Detector closed{} ({}): {}", clean ? "" : " (timed out after 30 s)",
+                staticMember ? "static member: kept its membership" : "left the group", counters.snapshot());
     }
 }

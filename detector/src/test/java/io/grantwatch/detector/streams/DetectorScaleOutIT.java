@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -25,6 +27,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,10 +57,14 @@ class DetectorScaleOutIT {
     }
 
     private DetectorRunner start(KafkaBroker kafka, KafkaTestScope scope, Path stateDir) {
+        return start(kafka, scope, stateDir, "10000");
+    }
+
+    private DetectorRunner start(KafkaBroker kafka, KafkaTestScope scope, Path stateDir, String sessionTimeoutMs) {
         DetectorConfig config = DetectorConfig.defaults(kafka.bootstrapServers())
                 .withApplicationId(scope.name("detector"))
                 .withStateDir(stateDir)
-                .withKafka(Map.of("consumer.session.timeout.ms", "10000", "replication.factor", "3",
+                .withKafka(Map.of("consumer.session.timeout.ms", sessionTimeoutMs, "replication.factor", "3",
                         "commit.interval.ms", "200"));
         DetectorRunner runner = new DetectorRunner(scope.topics(), config);
         runners.add(runner);
@@ -116,5 +124,34 @@ class DetectorScaleOutIT {
         assertThat(byPrincipal).hasSize(PRINCIPALS);
         assertThat(out).allSatisfy(r -> assertThat(r.value().kind()).isEqualTo(FindingKind.MISSING_GRANT));
         assertThat(a.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    /**
+     * A detector that closes leaves the group: the other takes over its tasks in a rebalance right
+     * away, not once the departed member's session times out (here 5 minutes, far beyond the wait).
+     */
+    @Test
+    void shouldHandItsPartitionsOverAtOnceWhenADetectorCloses(KafkaBroker kafka, KafkaTestScope scope) {
+        String fiveMinutes = "300000";
+        DetectorRunner a = start(kafka, scope, stateA, fiveMinutes);
+        DetectorRunner b = start(kafka, scope, stateB, fiveMinutes);
+        await("both detectors RUNNING with tasks").atMost(WAIT)
+                .until(() -> a.running() && b.running() && !activeTasks(a).isEmpty() && !activeTasks(b).isEmpty());
+        Set<TaskId> all = new HashSet<>(activeTasks(a));
+        all.addAll(activeTasks(b));
+
+        b.close();
+
+        await("the remaining detector owns every task, long before the session timeout").atMost(Duration.ofSeconds(90))
+                .until(() -> a.running() && activeTasks(a).containsAll(all));
+        assertThat(b.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+    }
+
+    private static Set<TaskId> activeTasks(DetectorRunner r) {
+        Set<TaskId> out = new HashSet<>();
+        for (ThreadMetadata t : r.streams().metadataForLocalThreads()) {
+            t.activeTasks().forEach(task -> out.add(task.taskId()));
+        }
+        return out;
     }
 }
