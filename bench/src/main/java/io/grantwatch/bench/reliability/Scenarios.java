@@ -66,10 +66,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -769,9 +775,10 @@ final class Scenarios {
                 && titled == titledWant && a.unmappedTopic() == churnWant.unmappedOut();
         String churnFigures = String.format("(a) catalog churn: switches %s; finding versions by catalog version %s; unmapped-denial versions of %s"
                         + " while its entries were missing %d (oracle %d); unmapped findings superseded when they returned %d (oracle %d);"
-                        + " versions with the changed title %d (oracle %d); unmapped-denials topic %d (oracle %d); findings vs oracle %s%s",
+                        + " versions with the changed title %d (oracle %d); unmapped-denials records %d (oracle %d; deleted by the broker's"
+                        + " time retention by the end: %d); findings vs oracle %s%s",
                 a.switches(), byVersion.values(), churn.churn(), unmapped, unmappedWant, superseded, supersededWant, titled, titledWant,
-                a.unmappedTopic(), churnWant.unmappedOut(), churnCmp, diagnosis(churnCmp.differing(), churn, churnWant, a.findings(), settings));
+                a.unmappedTopic(), churnWant.unmappedOut(), a.unmappedDeleted(), churnCmp, diagnosis(churnCmp.differing(), churn, churnWant, a.findings(), settings));
 
         ChurnAndLateness.Plan late = ChurnAndLateness.lateness(events, env.catalog, settings, S5_JITTER, quick ? 9 : 30, 5);
         ChurnAndLateness.Replay lateWant = ChurnAndLateness.replay(late, false, settings);
@@ -795,7 +802,58 @@ final class Scenarios {
     }
 
     /** What one phase of scenario 5 observed. */
-    private record Run(List<Finding> findings, DetectorCounters counters, long lateInStates, long unmappedTopic, List<String> switches) {
+    /**
+     * @param unmappedTopic   unmapped-denials records read as they were committed
+     * @param unmappedDeleted unmapped-denials records the broker had deleted by the end (log start offsets): the detector
+     *                        writes them with the event's time, so a denial older than the topic's time retention is deleted
+     *                        at the broker's next retention check
+     */
+    private record Run(List<Finding> findings, DetectorCounters counters, long lateInStates, long unmappedTopic, long unmappedDeleted,
+                       List<String> switches) {
+    }
+
+    /** Counts a topic's committed records as they are written (read_committed, from the beginning) until closed. */
+    private static final class Tail implements AutoCloseable {
+        private final AtomicLong count = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        Tail(String bootstrap, String topic) {
+            thread = new Thread(() -> {
+                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(BenchKafka.consumerConfig(bootstrap, null), new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+                    List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    c.assign(parts);
+                    c.seekToBeginning(parts);
+                    while (!stop) {
+                        count.addAndGet(c.poll(Duration.ofMillis(100)).count());
+                    }
+                }
+            }, "tail-" + topic);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long count() {
+            return count.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(10_000);
+        }
+    }
+
+    /** Records deleted from the start of a topic (sum of the log start offsets). */
+    private long logStart(String topic) throws Exception {
+        try (Admin admin = BenchKafka.admin(env.bootstrap)) {
+            Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest()));
+            return admin.listOffsets(req).all().get().values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
     }
 
     /**
@@ -806,7 +864,8 @@ final class Scenarios {
         Topics t = env.topics(prefix);
         CatalogPublisher publisher = new CatalogPublisher(Map.of("bootstrap.servers", env.bootstrap));
         List<String> switches = new ArrayList<>();
-        try (DetectorRunner runner = env.detector(t, prefix + "detector", env.dir(prefix + "state"))) {
+        try (DetectorRunner runner = env.detector(t, prefix + "detector", env.dir(prefix + "state"));
+             Tail unmapped = new Tail(env.bootstrap, t.unmappedDenials().name())) {
             runner.start();
             int last = plan.segments().size() - 1;
             for (int i = 0; i <= last; i++) {
@@ -832,7 +891,7 @@ final class Scenarios {
             awaitDrained(runner, want.eventsAt()[last], want.changesAt()[last]);
             List<Finding> seen = settleFindings(t, want.emitted().size(), 120_000);
             out.println("  " + prefix + " detector " + runner.state() + " " + runner.counters().snapshot() + "; oracle " + want.counters().snapshot());
-            return new Run(seen, runner.counters(), lateInStates(runner), BenchKafka.count(env.bootstrap, t.unmappedDenials().name()), switches);
+            return new Run(seen, runner.counters(), lateInStates(runner), unmapped.count(), logStart(t.unmappedDenials().name()), switches);
         }
     }
 
