@@ -95,7 +95,10 @@ class DetectorIT {
         assertThat(out).extracting(r -> r.value().kind())
                 .contains(FindingKind.MISSING_GRANT, FindingKind.PREDICTED_BREAKAGE, FindingKind.UNMAPPED_DENIAL);
         assertThat(out).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().id()));
-        assertThat(kafka.readAtLeast(topics.unmappedDenials(), 1, WAIT)).extracting(r -> r.value().action()).contains("RunInstances");
+        assertThat(kafka.readAtLeast(topics.unmappedDenials(), 1, WAIT)).allSatisfy(r ->
+                // Stamped by the broker: a denial from an old trail must not fall to retention on arrival.
+                assertThat(r.timestampType()).isEqualTo(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME))
+                .extracting(r -> r.value().action()).contains("RunInstances");
         await("open findings queryable").atMost(WAIT).ignoreExceptions()
                 .until(() -> runner.openFindings().all(100).size() >= 2);
     }

@@ -24,6 +24,12 @@ public record Topics(
         TopicSpec<byte[], byte[]> detectorDlq) {
 
     private static final Map<String, String> COMPACT = Map.of("cleanup.policy", "compact");
+    /**
+     * For time-retained topics the detector writes with the event's time: a backfill of trails older
+     * than the retention would be deleted as soon as it is written. The broker's append time makes
+     * retention count from when the record was written; the event time stays in the value.
+     */
+    private static final Map<String, String> APPEND_TIME = Map.of("message.timestamp.type", "LogAppendTime");
 
     public static final Serde<String> STRING = Serdes.String();
     public static final Serde<byte[]> BYTES = Serdes.ByteArray();
@@ -39,9 +45,9 @@ public record Topics(
                 new TopicSpec<>(prefix + "audit-dlq", BYTES, BYTES, Map.of()),
                 new TopicSpec<>(prefix + "catalog", STRING, JsonSerde.of(CatalogEntry.class), COMPACT),
                 new TopicSpec<>(prefix + "findings", STRING, JsonSerde.of(Finding.class), COMPACT),
-                new TopicSpec<>(prefix + "unmapped-denials", STRING, JsonSerde.of(AuditEvent.class), Map.of()),
+                new TopicSpec<>(prefix + "unmapped-denials", STRING, JsonSerde.of(AuditEvent.class), APPEND_TIME),
                 new TopicSpec<>(prefix + "remediations", STRING, JsonSerde.of(Remediation.class), Map.of()),
-                new TopicSpec<>(prefix + "detector-dlq", BYTES, BYTES, Map.of()));
+                new TopicSpec<>(prefix + "detector-dlq", BYTES, BYTES, APPEND_TIME));
     }
 
     public List<TopicSpec<?, ?>> all() {
