@@ -8,6 +8,7 @@ import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.OfflineDetector;
 import io.grantwatch.detector.ReorderBuffer;
 import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.ingest.IngestLimits;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.json.Json;
@@ -35,7 +36,9 @@ import picocli.CommandLine.Parameters;
  * final state as one JSON object per line on stdout, with its remediation embedded under
  * {@code "remediation"}. Malformed input goes to stderr with file and position and does not stop
  * the scan; a summary line ends stderr. Exit 0 when the scan ran, 2 when an argument, a path or the
- * catalog cannot be used.
+ * catalog cannot be used. Files are read (gunzipped, parsed) {@code --threads} at a time, but their
+ * events reach the buffer and the detector in the same order as a sequential read, so the output
+ * does not depend on the thread count.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Offline: read audit files and folders, print findings with remediations as JSON Lines; no broker.")
@@ -64,6 +67,10 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--no-remediation", description = "Print findings without embedded remediations.")
     boolean noRemediation;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Files read (gunzip, parse) at once; the output is the same for any N (default: the cores, at most 8).")
+    int threads = AuditFileReader.defaultThreads();
+
     @Override
     public Integer call() {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
@@ -79,6 +86,10 @@ public final class ScanCommand implements Callable<Integer> {
     int run(PrintStream out, PrintStream err) {
         if (reorderBuffer < 1) {
             err.println("grantwatch scan: --reorder-buffer must be at least 1");
+            return USAGE;
+        }
+        if (threads < 1) {
+            err.println("grantwatch scan: --threads must be at least 1");
             return USAGE;
         }
         if (grace.isNegative() || window.isNegative() || window.isZero()) {
@@ -103,7 +114,7 @@ public final class ScanCommand implements Callable<Integer> {
         ReorderBuffer buffer = new ReorderBuffer(reorderBuffer);
         long[] rejected = new long[1];
         try (TerminalProgress progress = TerminalProgress.onStderr("scan", err)) {
-            new AuditFileReader().read(paths, e -> {
+            new AuditFileReader(IngestLimits.DEFAULTS, threads).read(paths, e -> {
                 progress.event();
                 buffer.offer(e).forEach(detector::accept);
             }, r -> {

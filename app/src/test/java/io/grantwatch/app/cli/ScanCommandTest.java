@@ -3,6 +3,7 @@ package io.grantwatch.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.model.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,9 +26,14 @@ class ScanCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int scan(Path... paths) {
+        return scan(10_000, AuditFileReader.defaultThreads(), paths);
+    }
+
+    private int scan(int reorderBuffer, int threads, Path... paths) {
         ScanCommand c = new ScanCommand();
         c.paths = List.of(paths);
-        c.reorderBuffer = 10_000;
+        c.threads = threads;
+        c.reorderBuffer = reorderBuffer;
         c.grace = Duration.ofMinutes(30);
         c.window = Duration.ofHours(1);
         return c.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -75,6 +81,67 @@ class ScanCommandTest {
         assertThat(e).contains("rejected " + bad + "#");
         assertThat(e).doesNotContain("\u0001");
         assertThat(findings()).isNotEmpty();
+    }
+
+    /**
+     * The demo corpus as 7 JSON Lines files of 3 events, named so that path order runs backwards in
+     * time (every file is older than the one before it), some gzip, with an unparseable record at
+     * position 1 (line 2) of {@code trail-3.jsonl}.
+     */
+    private Path outOfOrderFiles() throws Exception {
+        List<JsonNode> all = new ArrayList<>();
+        for (String demo : new String[] {"alibaba-actiontrail.json", "huawei-cts.json"}) {
+            Json.wire().readTree(DEMO.resolve(demo).toFile()).forEach(all::add);
+        }
+        all.sort(java.util.Comparator.comparing(e -> e.has("eventTime") ? e.get("eventTime").asText() : timeOfTrace(e)));
+        assertThat(all).hasSize(21);
+        Path dir = Files.createDirectories(tmp.resolve("corpus"));
+        for (int file = 0; file < 7; file++) {
+            StringBuilder lines = new StringBuilder();
+            for (int k = 0; k < 3; k++) {
+                if (file == 3 && k == 1) {
+                    lines.append("{\"eventId\": \"cut-short\", \"eventTime\": \n");
+                }
+                lines.append(all.get((6 - file) * 3 + k).toString()).append('\n');
+            }
+            byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+            if (file % 2 == 0) {
+                java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+                try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gz)) {
+                    g.write(bytes);
+                }
+                Files.write(dir.resolve("trail-" + file + ".jsonl.gz"), gz.toByteArray());
+            } else {
+                Files.write(dir.resolve("trail-" + file + ".jsonl"), bytes);
+            }
+        }
+        return dir;
+    }
+
+    /** CTS traces carry epoch milliseconds; as an ISO string they sort with ActionTrail's times. */
+    private static String timeOfTrace(JsonNode trace) {
+        return java.time.Instant.ofEpochMilli(trace.get("time").asLong()).toString();
+    }
+
+    @Test
+    void shouldPrintExactlyTheSameWhateverTheThreadCountOnOutOfOrderFilesWithABadRecord() throws Exception {
+        Path corpus = outOfOrderFiles();
+        // A reorder buffer of 2 cannot undo the backwards file order: the order events arrive in changes what
+        // is found (late events), so any change of delivery order across threads would show in the output.
+        assertThat(scan(2, 1, corpus)).isZero();
+        String sequentialOut = out.toString(StandardCharsets.UTF_8);
+        String sequentialErr = err.toString(StandardCharsets.UTF_8);
+        assertThat(sequentialErr).contains("rejected " + corpus.resolve("trail-3.jsonl") + "#1 (line 2): unparseable JSON")
+                .contains("scanned 21 events").containsPattern("[1-9]\\d* later than the grace").contains("rejected 1 records");
+        assertThat(findings()).isNotEmpty();
+
+        for (int threads : new int[] {2, 4}) {
+            out.reset();
+            err.reset();
+            assertThat(scan(2, threads, corpus)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("findings with %d threads", threads).isEqualTo(sequentialOut);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as("stderr with %d threads", threads).isEqualTo(sequentialErr);
+        }
     }
 
     @Test
