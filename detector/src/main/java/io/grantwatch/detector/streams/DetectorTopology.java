@@ -82,7 +82,7 @@ public final class DetectorTopology {
         // Built with the runtime config so that explicit naming of every internal resource is enforced here.
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
         Serde<String> keys = Topics.STRING;
-        Serde<AuditEvent> events = topics.auditEvents().valueSerde();
+        Serde<AuditEvent> events = AuditEventReader.serde(topics.auditEvents().valueSerde()); // the model's JSON, times parsed fast
         Serde<CatalogEntry> entries = topics.catalog().valueSerde();
 
         CatalogHolder holder = new CatalogHolder();
