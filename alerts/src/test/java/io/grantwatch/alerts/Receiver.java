@@ -22,6 +22,13 @@ import java.util.function.Function;
  * through a programmable behaviour: status, headers, body, or a stall (to provoke timeouts).
  */
 public final class Receiver implements AutoCloseable {
+    static {
+        // The JDK server writes a response's headers and body as two segments without TCP_NODELAY, so
+        // Nagle holds the body until the client's delayed ACK (40 ms on Linux loopback): every request
+        // would take 40 ms more than any real receiver answers in. Read once, when the first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** One recorded request. */
     public record Request(long atMillis, String method, String pathAndQuery, Map<String, List<String>> headers, String body) {
         public String header(String name) {

@@ -148,6 +148,8 @@ public final class AlertPipeline implements AutoCloseable {
             futures.forEach(fu -> fu.cancel(true));
             throw ie;
         }
+        // what was accepted is in the ledger before the caller commits the batch
+        delivered.flush();
         if (deferred != null) {
             throw deferred;
         }

@@ -32,6 +32,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -139,6 +140,9 @@ public final class Dispatcher implements Runnable, AutoCloseable {
              KafkaProducer<String, String> parkProducer = new KafkaProducer<>(pc, new StringSerializer(), new StringSerializer())) {
             consumer = c;
             pipeline = p;
+            // metadata now, not in the first alert's path (a first send blocks on it)
+            prefetchMetadata(remProducer, remediations.name());
+            prefetchMetadata(parkProducer, settings.parkedTopic());
             c.subscribe(List.of(findings.name()));
             LOG.info("alerts dispatcher reading {} as group {}", findings.name(), settings.groupId());
             loop(c, remProducer, parkProducer);
@@ -223,6 +227,16 @@ public final class Dispatcher implements Runnable, AutoCloseable {
                 c.pause(c.assignment());
                 pausedUntil = System.currentTimeMillis() + pause;
             }
+        }
+    }
+
+    private static void prefetchMetadata(KafkaProducer<?, ?> producer, String topic) {
+        try {
+            producer.partitionsFor(topic);
+        } catch (InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.debug("no metadata for {} yet: {}", topic, e.toString());
         }
     }
 

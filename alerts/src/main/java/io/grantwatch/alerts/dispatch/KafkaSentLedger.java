@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sent-ledger on a compacted topic ({@code alerts-ledger}): key {@code channel|idempotencyKey},
- * value the acceptance time. Written synchronously per accepted message; read whole at start-up.
+ * value the acceptance time. Written per accepted message while the channel sends its next one;
+ * read whole at start-up.
  * A rate-limited channel's {@link RateHistory} lives there too, under {@code ~rate|channel}: written
  * synchronously before each attempt, and without waiting after its answer.
  */
@@ -32,6 +34,7 @@ public final class KafkaSentLedger extends SentLedger implements AutoCloseable {
     private static final String RATE_PREFIX = "~rate|";
     private final String topic;
     private final KafkaProducer<String, String> producer;
+    private final Map<String, List<Future<RecordMetadata>>> pending = new ConcurrentHashMap<>();
 
     public KafkaSentLedger(String bootstrapServers, String topic, Map<String, Object> overrides) {
         this.topic = topic;
@@ -66,15 +69,37 @@ public final class KafkaSentLedger extends SentLedger implements AutoCloseable {
                 }
             }
         }
+        // the topic's metadata is known now, so the first acceptance's write does not wait for it
+        producer.partitionsFor(topic);
         LOG.info("sent-ledger {} loaded with {} entries", topic, size());
     }
 
+    /**
+     * Sends this acceptance's entries without waiting for them, after waiting for the channel's
+     * previous ones: the write overlaps the channel's next request, and a crash can still only
+     * leave the message in flight and the one accepted just before it unrecorded.
+     */
     @Override
     public void record(String channel, Collection<String> keys) {
         super.record(channel, keys);
         String at = Long.toString(System.currentTimeMillis());
+        List<Future<RecordMetadata>> writes = keys.stream()
+                .map(k -> producer.send(new ProducerRecord<>(topic, channel + "|" + k, at))).toList();
+        await(pending.put(channel, writes));
+    }
+
+    /** Waits for every channel's last entries (before the offsets of their batch are committed). */
+    @Override
+    public void flush() {
+        pending.keySet().forEach(channel -> await(pending.remove(channel)));
+    }
+
+    private static void await(List<Future<RecordMetadata>> writes) {
+        if (writes == null) {
+            return;
+        }
         try {
-            for (Future<RecordMetadata> f : keys.stream().map(k -> producer.send(new ProducerRecord<>(topic, channel + "|" + k, at))).toList()) {
+            for (Future<RecordMetadata> f : writes) {
                 f.get();
             }
         } catch (InterruptedException e) {

@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which (channel, idempotency key) pairs a channel already accepted. The in-memory ledger bounds
- * itself; {@link KafkaSentLedger} also writes each acceptance to a compacted topic before the
- * dispatcher moves on, so a restart after a crash resends only what was accepted in the instant
- * between the channel's 2xx and the ledger write (B.4: the only unavoidable duplicates). It is also
+ * itself; {@link KafkaSentLedger} also writes each acceptance to a compacted topic while the channel
+ * sends its next message, so a restart after a crash resends only the message in flight and the one
+ * before it if its write had not landed (B.4: the only unavoidable duplicates). It is also
  * the rate-limited channels' {@link RateHistory}, so a restarted dispatcher keeps their limits.
  */
 public class SentLedger implements RateHistory {
@@ -31,6 +31,10 @@ public class SentLedger implements RateHistory {
 
     public void record(String channel, Collection<String> keys) {
         keys.forEach(k -> entries.add(channel + "|" + k));
+    }
+
+    /** Makes every entry recorded so far durable (nothing to do in memory). */
+    public void flush() {
     }
 
     @Override

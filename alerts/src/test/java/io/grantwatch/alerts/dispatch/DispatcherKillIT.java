@@ -85,8 +85,8 @@ class DispatcherKillIT {
                     + "(session.timeout.ms=6000; exit code {}; duplicates carry the same idempotency key)",
                     findings.size(), beforeKill, dups, recoveredMs, first.exitValue());
             assertThat(counts.keySet()).containsAll(expected);
-            // only the message between the receiver's 2xx and the sent-ledger write can repeat
-            assertThat(dups).isLessThanOrEqualTo(1);
+            // only the message in flight and the one before it (its sent-ledger write may not have landed) can repeat
+            assertThat(dups).isLessThanOrEqualTo(2);
             assertThat(first.exitValue()).isEqualTo(137);
             assertThat(new File(dir.resolve("second.log").toString())).exists();
         }
