@@ -61,6 +61,23 @@ final class BinaryIn {
         return (v >>> 1) ^ -(v & 1);
     }
 
+    double readDouble() {
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+            bits = (bits << 8) | readByte();
+        }
+        return Double.longBitsToDouble(bits);
+    }
+
+    /** Whether the nullable value that follows is present (see {@code BinaryOut.writePresence}). */
+    boolean readPresence() {
+        int b = readByte();
+        if (b > 1) {
+            throw new IllegalArgumentException("bad presence tag " + b + " at byte " + (pos - 1));
+        }
+        return b == 1;
+    }
+
     <E extends Enum<E>> E readEnum(E[] values) {
         int i = readVarInt();
         if (i == 0) {

@@ -61,6 +61,21 @@ final class BinaryOut {
         writeVarLong((v << 1) ^ (v >> 63));
     }
 
+    /** Exact: the IEEE bits, 8 bytes. */
+    void writeDouble(double v) {
+        long bits = Double.doubleToRawLongBits(v);
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buf[pos++] = (byte) (bits >>> shift);
+        }
+    }
+
+    /** A nullable record or value follows: 1 if present, 0 if null. */
+    boolean writePresence(Object value) {
+        writeByte(value == null ? 0 : 1);
+        return value != null;
+    }
+
     /** An enum as ordinal + 1, 0 for null. */
     void writeEnum(Enum<?> e) {
         writeVarInt(e == null ? 0 : e.ordinal() + 1);

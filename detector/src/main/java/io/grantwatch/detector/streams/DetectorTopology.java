@@ -97,7 +97,7 @@ public final class DetectorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRINCIPAL_STATE), keys,
                 StateSerdes.principalState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_FINDINGS), keys,
-                topics.findings().valueSerde()));
+                StateSerdes.openFinding()));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_ACTIVITY), keys,
                 StateSerdes.accountActivity()).withCachingEnabled());

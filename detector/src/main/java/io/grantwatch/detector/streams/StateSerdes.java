@@ -5,14 +5,24 @@ import io.grantwatch.detector.Activity;
 import io.grantwatch.detector.ContextSignal;
 import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
+import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Citation;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Evidence;
+import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
+import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.ScenarioCandidate;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +34,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Binary serdes of the detector's own state stores ({@code principal-state}, {@code account-activity})
- * and their changelogs. Every event reads and writes a principal's state (a few hundred recent calls
+ * Binary serdes of the detector's own state stores ({@code principal-state}, {@code account-activity},
+ * {@code open-findings}) and their changelogs. Every event reads and writes a principal's state (a few hundred recent calls
  * and successes): Jackson spent about 17 µs per round trip on it, this format a fraction, in a
  * fraction of the bytes (strings are written once per record, times as varint deltas).
  *
@@ -43,6 +53,9 @@ public final class StateSerdes {
     private static final Outcome[] OUTCOMES = Outcome.values();
     private static final FindingKind[] KINDS = FindingKind.values();
     private static final FindingStatus[] STATUSES = FindingStatus.values();
+    private static final Cloud[] CLOUDS = Cloud.values();
+    private static final Certainty[] CERTAINTIES = Certainty.values();
+    private static final GrantType[] GRANT_TYPES = GrantType.values();
 
     private StateSerdes() {
     }
@@ -53,6 +66,16 @@ public final class StateSerdes {
 
     public static Serde<AccountActivity> accountActivity() {
         return new BinarySerde<>(AccountActivity.class, StateSerdes::encode, StateSerdes::decodeAccountActivity);
+    }
+
+    /**
+     * The {@code open-findings} store: every denial writes its finding (its reasons and ranking make
+     * it several KB of JSON). The {@code findings} topic keeps the model's JSON; this is the store's
+     * own format. A new component of {@link Finding} or of the records in it must be added here
+     * ({@code StateSerdesTest} fails until it is).
+     */
+    public static Serde<Finding> openFinding() {
+        return new BinarySerde<>(Finding.class, StateSerdes::encode, StateSerdes::decodeFinding);
     }
 
     // ---------------------------------------------------------------- principal state
@@ -97,12 +120,7 @@ public final class StateSerdes {
         }
         out.writeVarInt(s.changes().size());
         for (IamChange c : s.changes()) {
-            out.writeString(c.eventId());
-            out.writeInstant(c.time());
-            out.writeString(c.action());
-            out.writeString(c.actor());
-            out.writeString(c.target());
-            out.writeString(c.removed());
+            writeChange(out, c);
         }
         out.writeSignedVarLong(s.late());
         return out.toByteArray();
@@ -151,11 +169,24 @@ public final class StateSerdes {
         n = in.readCount();
         List<IamChange> changes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            changes.add(new IamChange(in.readString(), in.readInstant(), in.readString(), in.readString(), in.readString(), in.readString()));
+            changes.add(readChange(in));
         }
         long late = in.readSignedVarLong();
         finish(in, PrincipalState.class);
         return new PrincipalState(key, principal, watermark, recent, succeeded, findings, changes, late);
+    }
+
+    private static void writeChange(BinaryOut out, IamChange c) {
+        out.writeString(c.eventId());
+        out.writeInstant(c.time());
+        out.writeString(c.action());
+        out.writeString(c.actor());
+        out.writeString(c.target());
+        out.writeString(c.removed());
+    }
+
+    private static IamChange readChange(BinaryIn in) {
+        return new IamChange(in.readString(), in.readInstant(), in.readString(), in.readString(), in.readString(), in.readString());
     }
 
     private static void writePrincipal(BinaryOut out, Principal p) {
@@ -213,6 +244,144 @@ public final class StateSerdes {
         }
         finish(in, AccountActivity.class);
         return new AccountActivity(signals);
+    }
+
+    // ---------------------------------------------------------------- open findings
+
+    public static byte[] encode(Finding f) {
+        BinaryOut out = new BinaryOut(512 + 256 * f.missing().size() + 128 * f.ranking().size());
+        out.writeByte(VERSION);
+        out.writeString(f.id());
+        out.writeEnum(f.kind());
+        out.writeEnum(f.status());
+        out.writeEnum(f.cloud());
+        writePrincipal(out, f.principal());
+        out.writeString(f.scenarioId());
+        out.writeString(f.scenarioTitle());
+        out.writeVarInt(f.missing().size());
+        for (MissingGrant m : f.missing()) {
+            if (out.writePresence(m)) {
+                writeGrant(out, m.grant());
+                out.writeEnum(m.certainty());
+                out.writeString(m.holder());
+                out.writeString(m.requirementId());
+                out.writeString(m.reason());
+                out.writeString(m.systemPolicy());
+                if (out.writePresence(m.citation())) {
+                    out.writeString(m.citation().seed());
+                    out.writeString(m.citation().section());
+                    out.writeString(m.citation().url());
+                }
+            }
+        }
+        out.writeDouble(f.confidence());
+        out.writeVarInt(f.ranking().size());
+        for (ScenarioCandidate c : f.ranking()) {
+            if (out.writePresence(c)) {
+                out.writeString(c.scenarioId());
+                out.writeDouble(c.score());
+                writeStrings(out, c.reasons());
+            }
+        }
+        Evidence e = f.evidence();
+        if (out.writePresence(e)) {
+            writeStrings(out, e.eventIds());
+            out.writeInstant(e.firstSeen());
+            out.writeInstant(e.lastSeen());
+            out.writeSignedVarLong(e.count());
+            out.writeString(e.service());
+            out.writeString(e.api());
+            out.writeString(e.deniedAction());
+            out.writeString(e.resource());
+            out.writeString(e.errorCode());
+            out.writeString(e.errorMessage());
+        }
+        if (out.writePresence(f.change())) {
+            writeChange(out, f.change());
+        }
+        out.writeString(f.catalogVersion());
+        out.writeInstant(f.resolvedAt());
+        if (out.writePresence(f.timeToGrant())) {
+            out.writeSignedVarLong(f.timeToGrant().getSeconds());
+            out.writeVarInt(f.timeToGrant().getNano());
+        }
+        out.writeInstant(f.updatedAt());
+        return out.toByteArray();
+    }
+
+    /** Reads the binary form, or the JSON form written by earlier versions. */
+    public static Finding decodeFinding(byte[] bytes) {
+        if (isJson(bytes)) {
+            return fromJson(bytes, Finding.class);
+        }
+        BinaryIn in = versioned(bytes, Finding.class);
+        String id = in.readString();
+        FindingKind kind = in.readEnum(KINDS);
+        FindingStatus status = in.readEnum(STATUSES);
+        Cloud cloud = in.readEnum(CLOUDS);
+        Principal principal = readPrincipal(in);
+        String scenarioId = in.readString();
+        String scenarioTitle = in.readString();
+        int n = in.readCount();
+        List<MissingGrant> missing = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (!in.readPresence()) {
+                missing.add(null);
+                continue;
+            }
+            Grant grant = readGrant(in);
+            Certainty certainty = in.readEnum(CERTAINTIES);
+            String holder = in.readString();
+            String requirementId = in.readString();
+            String reason = in.readString();
+            String systemPolicy = in.readString();
+            Citation citation = in.readPresence() ? new Citation(in.readString(), in.readString(), in.readString()) : null;
+            missing.add(new MissingGrant(grant, certainty, holder, requirementId, reason, systemPolicy, citation));
+        }
+        double confidence = in.readDouble();
+        n = in.readCount();
+        List<ScenarioCandidate> ranking = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ranking.add(in.readPresence() ? new ScenarioCandidate(in.readString(), in.readDouble(), readStrings(in)) : null);
+        }
+        Evidence evidence = in.readPresence() ? new Evidence(readStrings(in), in.readInstant(), in.readInstant(), in.readSignedVarLong(),
+                in.readString(), in.readString(), in.readString(), in.readString(), in.readString(), in.readString()) : null;
+        IamChange change = in.readPresence() ? readChange(in) : null;
+        String catalogVersion = in.readString();
+        Instant resolvedAt = in.readInstant();
+        Duration timeToGrant = in.readPresence() ? Duration.ofSeconds(in.readSignedVarLong(), in.readVarInt()) : null;
+        Instant updatedAt = in.readInstant();
+        finish(in, Finding.class);
+        return new Finding(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
+                catalogVersion, resolvedAt, timeToGrant, updatedAt);
+    }
+
+    private static void writeGrant(BinaryOut out, Grant g) {
+        if (out.writePresence(g)) {
+            out.writeEnum(g.type());
+            out.writeString(g.value());
+            out.writeString(g.resource());
+        }
+    }
+
+    private static Grant readGrant(BinaryIn in) {
+        return in.readPresence() ? new Grant(in.readEnum(GRANT_TYPES), in.readString(), in.readString()) : null;
+    }
+
+    private static void writeStrings(BinaryOut out, List<String> strings) {
+        out.writeVarInt(strings.size());
+        for (String v : strings) {
+            out.writeString(v);
+        }
+    }
+
+    private static List<String> readStrings(BinaryIn in) {
+        int n = in.readCount();
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(in.readString());
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- framing
