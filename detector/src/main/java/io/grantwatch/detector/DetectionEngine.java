@@ -660,7 +660,8 @@ public final class DetectionEngine {
 
         Working(PrincipalState s, Principal latest) {
             key = s.key();
-            principal = latest != null ? latest : s.principal();
+            // An equal principal keeps the stored instance: its strings are already hashed and shared with the cached state.
+            principal = latest == null || latest.equals(s.principal()) ? s.principal() : latest;
             watermark = s.watermark();
             recent = new ArrayList<>(s.recent());
             succeeded = new LinkedHashMap<>(s.succeeded());
