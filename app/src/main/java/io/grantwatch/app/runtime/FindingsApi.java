@@ -64,7 +64,7 @@ public final class FindingsApi {
                 String id = path.substring("/api/findings/".length());
                 Optional<Finding> finding = open.get(id);
                 if (finding.isEmpty()) {
-                    HttpServer.respond(exchange, 404, "application/json", "{\"error\":\"no open finding with this id\"}\n");
+                    HttpServer.respond(exchange, 404, "application/json", "{\"error\":\"no finding with this id on this instance\"}\n");
                 } else {
                     HttpServer.respond(exchange, 200, "application/json", json(finding.get()));
                 }

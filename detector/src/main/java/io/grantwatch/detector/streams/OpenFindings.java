@@ -13,7 +13,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Interactive queries over the {@code open-findings} store of this instance (each instance holds
- * the findings of its own partitions; the HTTP API asks every instance or routes by key).
+ * the findings of its own partitions; the HTTP API asks every instance or routes by key). The store
+ * also keeps the resolved findings their principal still remembers, so that a later denial reopens
+ * the same finding; the listings return open ones only.
  */
 public final class OpenFindings {
     private final ReadOnlyKeyValueStore<String, Finding> store;
@@ -28,6 +30,7 @@ public final class OpenFindings {
                 QueryableStoreTypes.<String, Finding>keyValueStore())));
     }
 
+    /** The finding, open or (while its principal remembers it) resolved. */
     public Optional<Finding> get(String id) {
         return Optional.ofNullable(store.get(id));
     }
@@ -38,7 +41,7 @@ public final class OpenFindings {
         try (KeyValueIterator<String, Finding> it = store.all()) {
             while (it.hasNext() && out.size() < limit) {
                 KeyValue<String, Finding> kv = it.next();
-                if (kv.value != null) {
+                if (kv.value != null && kv.value.open()) {
                     out.add(kv.value);
                 }
             }
@@ -52,7 +55,7 @@ public final class OpenFindings {
         try (KeyValueIterator<String, Finding> it = store.all()) {
             while (it.hasNext() && out.size() < limit) {
                 Finding f = it.next().value;
-                if (f != null && f.principal() != null && principalKey.equals(f.principal().key())) {
+                if (f != null && f.open() && f.principal() != null && principalKey.equals(f.principal().key())) {
                     out.add(f);
                 }
             }

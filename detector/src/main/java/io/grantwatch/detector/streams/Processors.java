@@ -7,6 +7,7 @@ import io.grantwatch.detector.ContextSignal;
 import io.grantwatch.detector.DetectionEngine;
 import io.grantwatch.detector.DetectorCounters;
 import io.grantwatch.detector.FindingBook;
+import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.IamChangeEvent;
 import io.grantwatch.detector.IamChanges;
 import io.grantwatch.detector.PrincipalState;
@@ -138,13 +139,12 @@ final class Processors {
                     return findings.get(id);
                 }
 
+                // Resolved findings stay while their principal's state lists them: a later denial
+                // continues (or reopens) the same finding, as the offline book does; they leave the
+                // store when the state drops them ({@link #forgetDropped}).
                 @Override
                 public void put(Finding f) {
-                    if (f.open()) {
-                        findings.put(f.id(), f);
-                    } else {
-                        findings.remove(f.id());
-                    }
+                    findings.put(f.id(), f);
                 }
             };
         }
@@ -174,9 +174,10 @@ final class Processors {
             AccountActivity known = account == null || !AccountContext.reads(e) && signals.isEmpty() ? null : activity.get(account);
             List<ContextSignal> context = AccountContext.reads(e)
                     ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
-            Step step = engine.onEvent(state(e.partitionKey()), e, lookup, book, context);
+            PrincipalState prior = state(e.partitionKey());
+            Step step = engine.onEvent(prior, e, lookup, book, context);
             counters.record(e, step);
-            keep(e.partitionKey(), step, record);
+            keep(e.partitionKey(), prior, step, record);
             if (step.late()) {
                 return;
             }
@@ -186,19 +187,37 @@ final class Processors {
             Optional<IamChangeEvent> change = IamChanges.classify(e);
             if (change.isPresent()) {
                 String target = change.get().targetKey();
-                Step c = engine.onChange(state(target), change.get(), lookup, book);
+                PrincipalState targetPrior = state(target);
+                Step c = engine.onChange(targetPrior, change.get(), lookup, book);
                 counters.recordChange(c);
-                keep(target, c, record);
+                keep(target, targetPrior, c, record);
             }
         }
 
-        private void keep(String key, Step step, Record<String, AuditEvent> record) {
+        private void keep(String key, PrincipalState prior, Step step, Record<String, AuditEvent> record) {
             states.put(key, step.state());
+            forgetDropped(prior, step.state());
             for (Finding f : step.emitted()) {
                 context().forward(new Record<>(f.id(), DetectorOutput.of(f), record.timestamp()));
             }
             for (AuditEvent u : step.unmapped()) {
                 context().forward(new Record<>(u.partitionKey(), DetectorOutput.of(u), record.timestamp()));
+            }
+        }
+
+        /** Deletes the stored findings the principal's state no longer lists (evicted at its cap). */
+        private void forgetDropped(PrincipalState prior, PrincipalState next) {
+            if (prior == null || prior.findings().isEmpty()) {
+                return;
+            }
+            java.util.Set<String> kept = new java.util.HashSet<>();
+            for (FindingRef ref : next.findings()) {
+                kept.add(ref.id());
+            }
+            for (FindingRef ref : prior.findings()) {
+                if (!kept.contains(ref.id())) {
+                    findings.remove(ref.id());
+                }
             }
         }
     }

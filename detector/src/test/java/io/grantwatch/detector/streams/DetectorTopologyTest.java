@@ -125,7 +125,7 @@ class DetectorTopologyTest {
     }
 
     @Test
-    void shouldResolveWithTimeToGrantAndLeaveTheOpenStoreWhenTheCallLaterSucceeds() {
+    void shouldResolveWithTimeToGrantAndLeaveTheOpenListingWhenTheCallLaterSucceeds() {
         publish(StreamsFixtures.catalog("v1"), T0);
         send(StreamsFixtures.dswPassRoleDenied("bob", T0.plusSeconds(1)));
         send(StreamsFixtures.ok("bob", T0.plusSeconds(301), "PaiDsw", "CreateInstance", null));
@@ -135,7 +135,9 @@ class DetectorTopologyTest {
         Finding resolved = out.get(1);
         assertThat(resolved.status()).isEqualTo(FindingStatus.RESOLVED);
         assertThat(resolved.timeToGrant()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(openFindings().get(resolved.id())).isNull();
+        assertThat(new OpenFindings(openFindings()).all(100)).isEmpty();
+        assertThat(new OpenFindings(openFindings()).get(resolved.id())).hasValueSatisfying(f ->
+                assertThat(f.status()).isEqualTo(FindingStatus.RESOLVED));
     }
 
     @Test
@@ -230,6 +232,42 @@ class DetectorTopologyTest {
         send(StreamsFixtures.ok("bob", T0.plusSeconds(60), "PaiDsw", "CreateInstance", null));
 
         assertThat(findings.readValuesToList()).singleElement().extracting(Finding::status).isEqualTo(FindingStatus.OPEN);
+    }
+
+    @Test
+    void shouldReopenTheSameFindingWhenDeniedAgainAfterItWasResolved() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.denied("carol", T0, "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+        send(StreamsFixtures.ok("carol", T0.plusSeconds(90), "Eas", "CreateService", "eas:CreateService"));
+        send(StreamsFixtures.denied("carol", T0.plusSeconds(120), "Eas", "CreateService", "eas:CreateService", "NoPermission"));
+
+        List<Finding> out = findings.readValuesToList();
+        Finding first = out.get(0);
+        // The regression is a finding of its own; the missing-grant finding is the same one, reopened.
+        List<Finding> same = out.stream().filter(f -> f.id().equals(first.id())).toList();
+        assertThat(same).extracting(Finding::status).containsExactly(FindingStatus.OPEN, FindingStatus.RESOLVED);
+        assertThat(openFindings().get(first.id())).satisfies(f -> {
+            assertThat(f.status()).isEqualTo(FindingStatus.RESOLVED);
+            assertThat(f.evidence().firstSeen()).isEqualTo(T0);
+        });
+        assertThat(new OpenFindings(openFindings()).all(100)).allSatisfy(f -> assertThat(f.open()).isTrue())
+                .extracting(Finding::kind).containsExactly(FindingKind.REGRESSION);
+    }
+
+    @Test
+    void shouldCountARepeatedDenialArrivingAfterTheResolutionOnTheSameFinding() {
+        publish(StreamsFixtures.catalog("v1"), T0);
+        send(StreamsFixtures.dswPassRoleDenied("bob", T0));
+        send(StreamsFixtures.ok("bob", T0.plusSeconds(90), "PaiDsw", "CreateInstance", null));
+        send(StreamsFixtures.dswPassRoleDenied("bob", T0.plusSeconds(60)));
+
+        List<Finding> out = findings.readValuesToList();
+        assertThat(out).extracting(Finding::status).containsExactly(FindingStatus.OPEN, FindingStatus.RESOLVED);
+        assertThat(openFindings().get(out.get(0).id())).satisfies(f -> {
+            assertThat(f.status()).isEqualTo(FindingStatus.RESOLVED);
+            assertThat(f.evidence().count()).isEqualTo(2);
+            assertThat(f.evidence().firstSeen()).isEqualTo(T0);
+        });
     }
 
     @Test
