@@ -52,7 +52,11 @@ import java.util.TreeMap;
  * <li><b>(b) Order within the grace.</b> Each event arrives delayed by a random 0..jitter (jitter &lt;
  * grace); the oracle feeds the events in event-time order. Which versions get emitted (count
  * milestones, the count a resolution carries) depends on which event comes last, so the criterion is
- * each finding's lifecycle: the same ids, each with the same kind and sequence of statuses.</li>
+ * each finding's lifecycle: the same ids, each with the same kind and sequence of statuses. One
+ * difference is by design: a denial is ranked with the calls that arrived before it, and an earlier
+ * signalling call arriving after it does not re-rank it (the finding and its alert keep their id), so
+ * an id may be the same denial attributed to another scenario ({@link #reattributed}); every other
+ * id must match, and the run must equal the offline engine fed the arrival order exactly.</li>
  * <li><b>(b) Too late.</b> A planted late event is a copy of an event (new id) dated grace + 1 min before
  * it, arriving right after it from the same principal: older than the principal's newest time minus the
  * grace, so it is only counted in {@link PrincipalState#late()}: no finding, no IAM change applied.</li>
@@ -516,6 +520,50 @@ final class ChurnAndLateness {
             return "ids expected=" + expected + " observed=" + observed + " missing=" + missing + " unexpected=" + unexpected + " lifecycle differs="
                     + differ + (examples.isEmpty() ? "" : " e.g. " + examples);
         }
+    }
+
+    /**
+     * How many of the ids that differ between the oracle and a run are one denial attributed to another scenario: an id
+     * only the oracle has paired with an id only the run has, of the same principal, kind, denied grant and lifecycle.
+     * A denial is ranked with the calls that have arrived before it; a signalling call that arrives after it does not
+     * re-rank it, so the finding (and the alert sent for it) keeps its id.
+     *
+     * @return the number of ids in such pairs (two per re-attributed denial)
+     */
+    static int reattributed(List<Finding> expected, List<Finding> observed, Set<String> differing) {
+        Map<String, List<String>> want = lifecycles(expected);
+        Map<String, List<String>> got = lifecycles(observed);
+        Map<String, Finding> lastWant = lastById(expected);
+        Map<String, Finding> lastGot = lastById(observed);
+        List<String> onlyWant = differing.stream().filter(id -> want.containsKey(id) && !got.containsKey(id)).toList();
+        Set<String> onlyGot = new LinkedHashSet<>(differing.stream().filter(id -> got.containsKey(id) && !want.containsKey(id)).toList());
+        int paired = 0;
+        for (String w : onlyWant) {
+            String match = null;
+            for (String g : onlyGot) {
+                if (sameDenial(lastWant.get(w), lastGot.get(g)) && want.get(w).equals(got.get(g))) {
+                    match = g;
+                    break;
+                }
+            }
+            if (match != null) {
+                onlyGot.remove(match);
+                paired += 2;
+            }
+        }
+        return paired;
+    }
+
+    private static Map<String, Finding> lastById(List<Finding> fs) {
+        Map<String, Finding> m = new LinkedHashMap<>();
+        fs.forEach(f -> m.put(f.id(), f));
+        return m;
+    }
+
+    private static boolean sameDenial(Finding a, Finding b) {
+        return a.kind() == b.kind() && a.cloud() == b.cloud() && a.principal().key().equals(b.principal().key())
+                && !a.missing().isEmpty() && !b.missing().isEmpty()
+                && java.util.Objects.equals(a.missing().get(0).grant().value(), b.missing().get(0).grant().value());
     }
 
     static LifecycleComparison compareLifecycles(List<Finding> expected, List<Finding> observed) {
