@@ -98,6 +98,9 @@ public final class HttpReceiver implements AutoCloseable {
         this.config = config;
         this.parser = parser;
         this.sink = sink;
+        // The JDK server writes headers and body as two segments; without TCP_NODELAY each response waits for
+        // the client's delayed ACK (~40 ms on Linux). Read when the first server is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "grantwatch-http-receiver");
