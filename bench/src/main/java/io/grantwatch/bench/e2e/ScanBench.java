@@ -54,7 +54,9 @@ final class ScanBench {
 
     /**
      * The scan phase alone, as {@code bench/run.sh} runs it (same corpus, same folders, a warm-up and
-     * the median of the runs): {@code ScanBench [--events N] [--seed S] [--runs R] [--keep DIR]}.
+     * the median of the runs): {@code ScanBench [--events N] [--seed S] [--warmups W] [--runs R] [--keep DIR]}.
+     * In run.sh the JIT has compiled most of the parse and detector code in the earlier phases; alone,
+     * a few more warm-ups ({@code --warmups 5}) come closer to that state.
      * {@code --keep DIR} writes the folders to DIR and leaves them there (to time
      * {@code grantwatch scan DIR/actiontrail DIR/cts}); otherwise they go to a temporary folder that is deleted.
      */
@@ -63,12 +65,14 @@ final class ScanBench {
         int events = 20_000;
         long seed = 42;
         int runs = 3;
+        int warmups = 1;
         Path keep = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--warmups" -> warmups = Integer.parseInt(args[++i]);
                 case "--keep" -> keep = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -79,7 +83,7 @@ final class ScanBench {
         try {
             Written written = writeFolders(folders, corpus.records());
             out.printf("%d events, %d cores: %s%n", events, Runtime.getRuntime().availableProcessors(), written.description());
-            List<Result> scans = median(written.roots(), written.uncompressedBytes(), catalog, runs, out);
+            List<Result> scans = median(written.roots(), written.uncompressedBytes(), catalog, warmups, runs, out);
             out.println("median of " + scans.size() + " " + scans.get(scans.size() / 2) + " (best "
                     + String.format("%.1f", scans.get(scans.size() - 1).mbPerSecond()) + " MB/s; goal ≥ 100 MB/s)");
         } finally {
@@ -104,9 +108,12 @@ final class ScanBench {
         return new Written(List.of(folders.resolve("actiontrail"), folders.resolve("cts")), uncompressed, description);
     }
 
-    /** A warm-up run, then {@code runs} runs sorted by MB/s (the median is the middle one). */
-    static List<Result> median(List<Path> roots, long uncompressedBytes, Catalog catalog, int runs, PrintStream out) throws Exception {
-        out.println("warm-up " + run(roots, uncompressedBytes, catalog));
+    /** {@code warmups} runs, then {@code runs} runs sorted by MB/s (the median is the middle one). */
+    static List<Result> median(List<Path> roots, long uncompressedBytes, Catalog catalog, int warmups, int runs, PrintStream out)
+            throws Exception {
+        for (int i = 0; i < warmups; i++) {
+            out.println("warm-up " + run(roots, uncompressedBytes, catalog));
+        }
         List<Result> scans = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             scans.add(run(roots, uncompressedBytes, catalog));

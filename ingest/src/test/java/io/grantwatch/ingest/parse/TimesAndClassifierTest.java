@@ -28,14 +28,26 @@ class TimesAndClassifierTest {
     }
 
     @Test
-    void shouldReadWholeSecondUtcTimesOnTheFastPathExactlyAsInstantParse() {
+    void shouldReadUtcTimesOnTheFastPathExactlyAsInstantParse() {
         java.util.Random random = new java.util.Random(8);
         for (int i = 0; i < 20_000; i++) {
-            String t = Instant.ofEpochSecond(random.nextLong(0, 253_402_300_799L)).toString();
+            // whole seconds, millis, micros and nanos: Instant.toString prints 0, 3, 6 or 9 fraction digits
+            long nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000L;
+                case 2 -> random.nextInt(1_000_000) * 1_000L;
+                default -> random.nextInt(1_000_000_000);
+            };
+            String t = Instant.ofEpochSecond(random.nextLong(0, 253_402_300_799L), nanos).toString();
+            assertThat(Times.utcSeconds(t)).as(t).isEqualTo(Instant.parse(t));
+        }
+        for (String t : new String[] {"2021-01-01T00:00:00.5Z", "2021-01-01T00:00:00.12Z", "2021-01-01T00:00:00.1234Z",
+                "2021-01-01T00:00:00.123456789Z"}) {
             assertThat(Times.utcSeconds(t)).as(t).isEqualTo(Instant.parse(t));
         }
         for (String odd : new String[] {"2021-02-29T00:00:00Z", "2021-13-01T00:00:00Z", "2021-01-01T24:00:00Z",
-                "2021-01-01T23:59:60Z", "2021-01-01T00:00:00.5Z", "2021-01-01 00:00:00Z", "2021-01-01T00:00:0xZ", "+2021-01-01T00:00Z"}) {
+                "2021-01-01T23:59:60Z", "2021-01-01T00:00:00.Z", "2021-01-01T00:00:00.1234567890Z", "2021-01-01T00:00:00,5Z",
+                "2021-01-01T00:00:00.-5Z", "2021-01-01 00:00:00Z", "2021-01-01T00:00:0xZ", "+2021-01-01T00:00Z"}) {
             assertThat(Times.utcSeconds(odd)).as(odd).isNull();
         }
         assertThat(Times.parse("2021-01-01T23:59:60Z")).isEqualTo(Instant.parse("2021-01-01T23:59:60Z"));
