@@ -22,10 +22,12 @@ final class BinaryOut {
 
     private byte[] buf;
     private int pos;
-    private final Map<String, Integer> strings = new HashMap<>();
+    private final Map<String, Integer> strings;
 
-    BinaryOut(int initialCapacity) {
+    /** @param expectedStrings about how many strings will be written (sizes the table: no rehashing on a big state) */
+    BinaryOut(int initialCapacity, int expectedStrings) {
         buf = new byte[Math.max(16, initialCapacity)];
+        strings = new HashMap<>(Math.max(16, expectedStrings * 4 / 3 + 1));
     }
 
     byte[] toByteArray() {

@@ -82,7 +82,7 @@ public final class StateSerdes {
 
     public static byte[] encode(PrincipalState s) {
         BinaryOut out = new BinaryOut(64 + 8 * s.recent().size() + 12 * s.succeeded().size() + 96 * s.findings().size()
-                + 64 * s.changes().size());
+                + 64 * s.changes().size(), 16 + s.recent().size() / 4 + s.succeeded().size() + 3 * s.findings().size());
         out.writeByte(VERSION);
         out.writeString(s.key());
         writePrincipal(out, s.principal());
@@ -220,7 +220,7 @@ public final class StateSerdes {
     // ---------------------------------------------------------------- account activity
 
     public static byte[] encode(AccountActivity a) {
-        BinaryOut out = new BinaryOut(16 + 24 * a.signals().size());
+        BinaryOut out = new BinaryOut(16 + 24 * a.signals().size(), 2 * a.signals().size());
         out.writeByte(VERSION);
         out.writeVarInt(a.signals().size());
         for (ContextSignal s : a.signals()) {
@@ -249,7 +249,8 @@ public final class StateSerdes {
     // ---------------------------------------------------------------- open findings
 
     public static byte[] encode(Finding f) {
-        BinaryOut out = new BinaryOut(512 + 256 * f.missing().size() + 128 * f.ranking().size());
+        BinaryOut out = new BinaryOut(512 + 256 * f.missing().size() + 128 * f.ranking().size(),
+                32 + 6 * f.missing().size() + 4 * f.ranking().size());
         out.writeByte(VERSION);
         out.writeString(f.id());
         out.writeEnum(f.kind());
