@@ -174,10 +174,11 @@ final class Processors {
             AccountActivity known = account == null || !AccountContext.reads(e) && signals.isEmpty() ? null : activity.get(account);
             List<ContextSignal> context = AccountContext.reads(e)
                     ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
-            PrincipalState prior = state(e.partitionKey());
+            String key = e.partitionKey(); // built anew by every call: once, and its hash is computed once
+            PrincipalState prior = state(key);
             Step step = engine.onEvent(prior, e, lookup, book, context);
             counters.record(e, step);
-            keep(e.partitionKey(), prior, step, record);
+            keep(key, prior, step, record);
             if (step.late()) {
                 return;
             }
