@@ -3,8 +3,6 @@ package io.grantwatch.detector.streams;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A growable byte buffer with the primitives of the detector's binary state formats: unsigned and
@@ -22,12 +20,57 @@ final class BinaryOut {
 
     private byte[] buf;
     private int pos;
-    private final Map<String, Integer> strings;
+    /** The string table: open addressing, no boxing (it is probed for every string of every state written). */
+    private String[] tableKeys;
+    private int[] tableIndexes;
+    private int tableSize;
 
     /** @param expectedStrings about how many strings will be written (sizes the table: no rehashing on a big state) */
     BinaryOut(int initialCapacity, int expectedStrings) {
         buf = new byte[Math.max(16, initialCapacity)];
-        strings = new HashMap<>(Math.max(16, expectedStrings * 4 / 3 + 1));
+        int capacity = Integer.highestOneBit(Math.max(16, expectedStrings * 2 - 1)) << 1;
+        tableKeys = new String[capacity];
+        tableIndexes = new int[capacity];
+    }
+
+    /** The table index of s, or −1 after adding it as the next index. */
+    private int indexOrAdd(String s) {
+        int mask = tableKeys.length - 1;
+        int i = mix(s.hashCode()) & mask;
+        for (String k = tableKeys[i]; k != null; k = tableKeys[i]) {
+            if (k == s || k.equals(s)) {
+                return tableIndexes[i];
+            }
+            i = (i + 1) & mask;
+        }
+        tableKeys[i] = s;
+        tableIndexes[i] = tableSize++;
+        if (tableSize * 2 > tableKeys.length) {
+            grow();
+        }
+        return -1;
+    }
+
+    private void grow() {
+        String[] oldKeys = tableKeys;
+        int[] oldIndexes = tableIndexes;
+        tableKeys = new String[oldKeys.length * 2];
+        tableIndexes = new int[oldKeys.length * 2];
+        int mask = tableKeys.length - 1;
+        for (int j = 0; j < oldKeys.length; j++) {
+            if (oldKeys[j] != null) {
+                int i = mix(oldKeys[j].hashCode()) & mask;
+                while (tableKeys[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                tableKeys[i] = oldKeys[j];
+                tableIndexes[i] = oldIndexes[j];
+            }
+        }
+    }
+
+    private static int mix(int h) {
+        return h ^ (h >>> 16);
     }
 
     byte[] toByteArray() {
@@ -102,12 +145,11 @@ final class BinaryOut {
             writeVarInt(NULL_STRING);
             return;
         }
-        Integer known = strings.get(s);
-        if (known != null) {
+        int known = indexOrAdd(s);
+        if (known >= 0) {
             writeVarInt(known + 2);
             return;
         }
-        strings.put(s, strings.size());
         writeVarInt(NEW_STRING);
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         writeVarInt(utf8.length);

@@ -229,4 +229,20 @@ class StateSerdesTest {
         assertThat(FindingRef.class.getRecordComponents()).hasSize(8);
         assertThat(ContextSignal.class.getRecordComponents()).hasSize(4);
     }
+
+    @Test
+    void shouldKeepEveryStringWhenTheTableOutgrowsItsEstimate() {
+        BinaryOut out = new BinaryOut(16, 1);
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            String v = i % 3 == 0 ? null : "s" + (i % 1_000) + (i % 7 == 0 ? "é" : "");
+            written.add(v);
+            out.writeString(v);
+        }
+        BinaryIn in = new BinaryIn(out.toByteArray(), 0);
+        for (String v : written) {
+            assertThat(in.readString()).isEqualTo(v);
+        }
+        assertThat(in.atEnd()).isTrue();
+    }
 }
