@@ -38,18 +38,40 @@ public final class BenchKafka {
     }
 
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** Distinct free ports: the sockets are held open together, so two calls cannot return the same port. */
+    public static int[] freePorts(int n) {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // closing a probe socket: nothing to do
+                    }
+                }
+            }
         }
     }
 
     /** One KRaft broker in this JVM through the product's own {@link EmbeddedKafka}, on free loopback ports. */
     public static EmbeddedKafka startBroker(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
-        int port = freePort();
-        int controller = freePort();
+        int[] ports = freePorts(2);
+        int port = ports[0];
+        int controller = ports[1];
         return EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, port, controller, Map.of("group.initial.rebalance.delay.ms", "0")));
     }
 

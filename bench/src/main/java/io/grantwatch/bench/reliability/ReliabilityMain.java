@@ -65,8 +65,9 @@ public final class ReliabilityMain {
                 oracle.uncoveredEpisodes().size(), Env.DETECTOR_KAFKA, work);
         out.println("limits: single broker (replication 1 voids EOS durability), loopback only, 2 cores shared by broker, apps and load.");
 
-        int port = BenchKafka.freePort();
-        int controller = BenchKafka.freePort();
+        int[] ports = BenchKafka.freePorts(2);
+        int port = ports[0];
+        int controller = ports[1];
         Path brokerDir = work.resolve("broker");
         Proc broker = startBroker(work, brokerDir, port, controller, "broker-0");
         Runtime.getRuntime().addShutdownHook(new Thread(Proc::terminateAll, "reliability-children"));
