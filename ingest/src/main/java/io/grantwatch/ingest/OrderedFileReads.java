@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * is not thread-safe (a reorder buffer, a detector, a printer) sees what a sequential read gives.
  *
  * <p>Memory is bounded: at most {@code 2 × threads} files are read ahead of the one being delivered,
- * and each holds at most {@value #CHUNKS_PER_FILE} chunks of {@value #CHUNK} items before its reader
- * waits for the caller.
+ * and each holds at most {@value #CHUNKS_PER_FILE} chunks of {@value #CHUNK} items (plus the chunk its
+ * reader is filling) before its reader waits for the caller.
  */
 final class OrderedFileReads {
     static final int CHUNK = 256;
