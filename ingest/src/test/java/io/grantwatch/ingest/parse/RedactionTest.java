@@ -67,6 +67,10 @@ class RedactionTest {
                 .isEqualTo("Incorrect IAM authentication information: ak QTWA**** not exist");
         assertThat(Redactor.text("domain OTC00000000001000100974 and request 6110E64B004C4034363CDC5E"))
                 .isEqualTo("domain OTC00000000001000100974 and request 6110E64B004C4034363CDC5E");
+        String blob = "A1b2+/c3D4_=".repeat(10); // a 120-character base64 run: a token or key of unknown kind
+        assertThat(Redactor.text("credential " + blob + " sent")).doesNotContain(blob).startsWith("credential ").endsWith(" sent");
+        assertThat(Redactor.text("path " + blob.substring(0, 99) + " ok")).contains(blob.substring(0, 99));
+        assertThat(Redactor.text("ak ÄQTWAOYTTINDUT2QVKYUC")).isEqualTo("ak ÄQTWA****");
         assertThat(List.of(Redactor.isSecretKey("accessKeySecret"), Redactor.isSecretKey("security_token"),
                 Redactor.isSecretKey("stsTokenPrincipalName"), Redactor.isSecretKey("PolicyName")))
                 .containsExactly(true, true, false, false);
