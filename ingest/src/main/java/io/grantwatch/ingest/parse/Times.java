@@ -1,6 +1,7 @@
 package io.grantwatch.ingest.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.model.json.UtcTimes;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -84,51 +85,9 @@ final class Times {
         return null;
     }
 
-    /**
-     * {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, ActionTrail's eventTime, read without the formatter
-     * machinery (Instant.parse was a tenth of normalizing an event); null for anything else,
-     * including leap seconds, which {@link Instant#parse} then reads.
-     */
+    /** ActionTrail's eventTime form, read by the shared fast path ({@link UtcTimes}); null for anything else. */
     static Instant utcSeconds(String t) {
-        int n = t.length();
-        if (n < 20 || n > 30 || n == 21 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
-                || t.charAt(16) != ':' || t.charAt(n - 1) != 'Z' || (n > 20 && t.charAt(19) != '.')) {
-            return null;
-        }
-        int year = digits(t, 0, 4);
-        int month = digits(t, 5, 2);
-        int day = digits(t, 8, 2);
-        int hour = digits(t, 11, 2);
-        int minute = digits(t, 14, 2);
-        int second = digits(t, 17, 2);
-        int fraction = n > 20 ? digits(t, 20, n - 21) : 0;
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || fraction < 0) {
-            return null;
-        }
-        int nanos = fraction;
-        for (int i = n - 21; n > 20 && i < 9; i++) {
-            nanos *= 10;
-        }
-        try {
-            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-            return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nanos);
-        } catch (java.time.DateTimeException e) {
-            return null; // 30 February: Instant.parse says no as well
-        }
-    }
-
-    /** The decimal number in {@code t[from, from + n)}, or -1 when a character is not an ASCII digit. */
-    private static int digits(String t, int from, int n) {
-        int v = 0;
-        for (int i = from; i < from + n; i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        return UtcTimes.parse(t);
     }
 
     private static Instant build(String y, String mo, String d, Matcher m) {
