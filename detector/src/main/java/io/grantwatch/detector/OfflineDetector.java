@@ -24,6 +24,7 @@ public final class OfflineDetector {
     private final DetectorCounters counters = new DetectorCounters();
     private final List<AuditEvent> unmapped = new ArrayList<>();
     private final int unmappedKept;
+    private long unmappedEmitted;
 
     public OfflineDetector(DetectorSettings settings, CatalogLookup catalog) {
         this(settings, catalog, 1000);
@@ -37,6 +38,14 @@ public final class OfflineDetector {
 
     /** Processes one event (and, for an IAM change, its effect on the affected principal); returns the findings emitted. */
     public List<Finding> accept(AuditEvent event) {
+        return accept(event, catalog);
+    }
+
+    /**
+     * {@link #accept(AuditEvent)} with the catalog version in force for this event: what a running
+     * detector does when a new catalog version arrives mid-stream (the reliability suite's oracle).
+     */
+    public List<Finding> accept(AuditEvent event, CatalogLookup catalog) {
         List<Finding> out = new ArrayList<>();
         String key = event.partitionKey();
         String account = AccountContext.accountKey(event);
@@ -50,6 +59,7 @@ public final class OfflineDetector {
         states.put(key, step.state());
         counters.record(event, step);
         out.addAll(step.emitted());
+        unmappedEmitted += step.unmapped().size();
         for (AuditEvent u : step.unmapped()) {
             if (unmapped.size() < unmappedKept) {
                 unmapped.add(u);
@@ -82,6 +92,16 @@ public final class OfflineDetector {
     /** The first unmapped denials seen (bounded), the catalog's to-do list. */
     public List<AuditEvent> unmapped() {
         return List.copyOf(unmapped);
+    }
+
+    /** How many unmapped denials were emitted (what the detector writes to {@code unmapped-denials}). */
+    public long unmappedEmitted() {
+        return unmappedEmitted;
+    }
+
+    /** Events counted as later than the grace, summed over every principal's state. */
+    public long lateInStates() {
+        return states.values().stream().mapToLong(PrincipalState::late).sum();
     }
 
     public DetectorCounters counters() {

@@ -1,18 +1,13 @@
 package io.grantwatch.bench.reliability;
 
-import io.grantwatch.detector.AccountContext;
 import io.grantwatch.detector.CatalogLookup;
-import io.grantwatch.detector.ContextSignal;
 import io.grantwatch.detector.DenialMatcher;
-import io.grantwatch.detector.DetectionEngine;
 import io.grantwatch.detector.DetectorCounters;
 import io.grantwatch.detector.DetectorSettings;
-import io.grantwatch.detector.IamChangeEvent;
 import io.grantwatch.detector.IamChanges;
-import io.grantwatch.detector.InMemoryFindingBook;
 import io.grantwatch.detector.Match;
+import io.grantwatch.detector.OfflineDetector;
 import io.grantwatch.detector.PrincipalState;
-import io.grantwatch.detector.Step;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
@@ -32,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -62,9 +56,8 @@ import java.util.TreeMap;
  * grace, so it is only counted in {@link PrincipalState#late()}: no finding, no IAM change applied.</li>
  * </ul>
  *
- * The oracle is {@link io.grantwatch.detector.OfflineDetector}'s loop (the same engine, IAM changes
- * applied to the affected principal) with the catalog given per event; OfflineDetector holds one
- * catalog for its lifetime, so {@link SwitchingDetector} repeats its few lines.
+ * The oracle is {@link OfflineDetector} (the same engine, IAM changes applied to the affected
+ * principal) with the catalog given per event.
  */
 final class ChurnAndLateness {
     static final String TITLE_SUFFIX = " [reliability 5: retitled]";
@@ -342,7 +335,7 @@ final class ChurnAndLateness {
     }
 
     private static Replay replay(List<Segment> segments, boolean arrivalOrder, DetectorSettings settings) {
-        SwitchingDetector d = new SwitchingDetector(settings);
+        OfflineDetector d = new OfflineDetector(settings, segments.get(0).lookup());
         List<Finding> emitted = new ArrayList<>();
         long[] eventsAt = new long[segments.size()];
         long[] changesAt = new long[segments.size()];
@@ -351,57 +344,16 @@ final class ChurnAndLateness {
             for (AuditEvent e : arrivalOrder ? s.arrival() : s.eventTime()) {
                 emitted.addAll(d.accept(e, s.lookup()));
             }
-            eventsAt[i] = d.counters.events();
-            changesAt[i] = d.counters.iamChanges();
+            eventsAt[i] = d.counters().events();
+            changesAt[i] = d.counters().iamChanges();
         }
-        long late = d.states.values().stream().mapToLong(PrincipalState::late).sum();
-        return new Replay(emitted, d.counters, late, d.unmappedOut, eventsAt, changesAt);
+        return new Replay(emitted, d.counters(), d.lateInStates(), d.unmappedEmitted(), eventsAt, changesAt);
     }
 
     /** Unmapped-denial findings closed because a later catalog explains the same call (closed without a time to grant). */
     static long superseded(List<Finding> emitted) {
         return emitted.stream().filter(f -> f.kind() == FindingKind.UNMAPPED_DENIAL && f.status() == FindingStatus.RESOLVED
                 && f.timeToGrant() == null).count();
-    }
-
-    /** {@link io.grantwatch.detector.OfflineDetector#accept} with the catalog per event (keep the two in step). */
-    static final class SwitchingDetector {
-        private final DetectionEngine engine;
-        final Map<String, PrincipalState> states = new HashMap<>();
-        private final Map<String, List<ContextSignal>> accounts = new HashMap<>();
-        final InMemoryFindingBook book = new InMemoryFindingBook();
-        final DetectorCounters counters = new DetectorCounters();
-        long unmappedOut;
-
-        SwitchingDetector(DetectorSettings settings) {
-            this.engine = new DetectionEngine(settings);
-        }
-
-        List<Finding> accept(AuditEvent event, CatalogLookup catalog) {
-            List<Finding> out = new ArrayList<>();
-            String key = event.partitionKey();
-            String account = AccountContext.accountKey(event);
-            List<ContextSignal> context = AccountContext.reads(event)
-                    ? AccountContext.before(accounts.get(account), event.eventTime(), engine.settings().activityWindow()) : List.of();
-            Step step = engine.onEvent(states.get(key), event, catalog, book, context);
-            List<String> signalled = step.late() ? List.of() : AccountContext.signalled(event, catalog);
-            if (!signalled.isEmpty()) {
-                accounts.put(account, AccountContext.add(accounts.get(account), event, signalled, engine.settings().activityWindow()));
-            }
-            states.put(key, step.state());
-            counters.record(event, step);
-            out.addAll(step.emitted());
-            unmappedOut += step.unmapped().size();
-            Optional<IamChangeEvent> change = step.late() ? Optional.empty() : IamChanges.classify(event);
-            if (change.isPresent()) {
-                String target = change.get().targetKey();
-                Step c = engine.onChange(states.get(target), change.get(), catalog, book);
-                states.put(target, c.state());
-                counters.recordChange(c);
-                out.addAll(c.emitted());
-            }
-            return out;
-        }
     }
 
     // ------------------------------------------------------------------ comparison
