@@ -31,6 +31,8 @@ import java.util.concurrent.Callable;
  * by design (the benchmark reports that separately); here a difference must come from the fault.
  */
 public final class ReliabilityMain {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReliabilityMain.class);
+
     private ReliabilityMain() {
     }
 
@@ -98,11 +100,10 @@ public final class ReliabilityMain {
                     r = e.getValue().call();
                 } catch (Exception | AssertionError ex) {
                     r = new Result("(" + e.getKey() + ")", "FAIL", 0, 0, 0, 0, "scenario crashed: " + ex);
-                    ex.printStackTrace();
+                    LOG.error("scenario {} crashed", e.getKey(), ex);
                 }
                 results.add(r);
-                out.printf("[%s] %s: %s (%.0fs) %s%n", r.status(), r.scenario(), r.figures(), (System.currentTimeMillis() - t0) / 1000.0,
-                        r.status().equals("SKIP") ? "" : "");
+                out.printf("[%s] %s: %s (%.0fs) %n", r.status(), r.scenario(), r.figures(), (System.currentTimeMillis() - t0) / 1000.0);
             }
         } finally {
             s.broker.term();
