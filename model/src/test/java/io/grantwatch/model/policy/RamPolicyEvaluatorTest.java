@@ -193,6 +193,13 @@ class RamPolicyEvaluatorTest {
     }
 
     @Test
+    void shouldImplicitlyDenyWhenStatementListIsEmpty() {
+        JsonNode p = json("{'Version': '1', 'Statement': []}");
+        assertThat(PolicyEvaluator.evaluate(p, new Request("ecs:StartInstance", "*")).decision()).isEqualTo(Decision.IMPLICIT_DENY);
+        assertThat(PolicyEvaluator.actionsGranted(p)).isEmpty();
+    }
+
+    @Test
     void shouldEvaluateStatementWhenStatementIsSingleObject() {
         JsonNode p = json("{'Version': '1', 'Statement': {'Effect': 'Allow', 'Action': 'ecs:StartInstance', 'Resource': '*'}}");
         assertThat(PolicyEvaluator.evaluate(p, new Request("ecs:StartInstance", "acs:ecs:*:1:instance/i")))
