@@ -188,10 +188,32 @@ public final class TestFindings {
                 evidence("Ecs", "DescribeInstances", "ecs:DescribeInstances", null, "Forbidden.RAM", "User not authorized"), null);
     }
 
+    /** A Huawei federated user (ExternalUser, identity provider "corp-idp") denied an OBS read during training. */
+    public static Finding federatedObs() {
+        Principal p = new Principal(PrincipalType.FEDERATED, "fd1e2", "corp-idp/li.na", HW_DOMAIN, null, null, "corp-idp", null);
+        return finding(FindingKind.MISSING_GRANT, Cloud.HUAWEI, p, "modelarts.training", "Training management",
+                List.of(new MissingGrant(Grant.action("obs:object:GetObject"), Certainty.CERTAIN, "AGENCY", "ma.train.obs-get",
+                        "Read datasets.", null, new Citation(SEED_004, "功能依赖"))),
+                evidence("OBS", "GetObject", "obs:object:GetObject", "obs:cn-north-4:" + HW_DOMAIN + ":object:ma-datasets/flowers/a.jpg",
+                        "AccessDenied", "Access Denied"), null);
+    }
+
+    /** The Alibaba Cloud account itself denied (root is not a RAM user). */
+    public static Finding rootDenied() {
+        Principal p = new Principal(PrincipalType.ROOT_ACCOUNT, UID, "root", UID, null, null, null, null);
+        return finding(FindingKind.MISSING_GRANT, Cloud.ALIBABA, p, "pai.dlc", "DLC",
+                List.of(new MissingGrant(Grant.action("oss:GetObject"), Certainty.CERTAIN, "USER", "pai.dlc.oss-read",
+                        "Read training data.", null, PAI_OSS)),
+                evidence("Oss", "GetObject", "oss:GetObject", "acs:oss:*:" + UID + ":training-data/a.csv", "AccessDenied",
+                        "Access denied by bucket policy."), null);
+    }
+
+    private static final String SEED_004 = SeedCitations.MODELARTS_SEED;
+
     public static List<Finding> all() {
         return List.of(passRole(), assumeRole(), ossGetObject(), roleOssPut(), easFullAccess(), maxComputeDeveloper(),
                 alibabaExplicitDeny(), obsGetObject(), trainJobCreate(), agencyObs(), huaweiExplicitDeny(), predictedBreakage(),
-                unmapped());
+                unmapped(), federatedObs(), rootDenied());
     }
 
     /** Every injection string of perf-reliability R12 in one place. */

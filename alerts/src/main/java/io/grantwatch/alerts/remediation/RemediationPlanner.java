@@ -1,42 +1,71 @@
 package io.grantwatch.alerts.remediation;
 
 import io.grantwatch.model.Finding;
+import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Finding → Remediation, per cloud. Pure: no I/O, the same finding always gives the same
- * remediation, so {@code scan}, the dispatcher and the reports embed identical text.
+ * Finding → Remediation: one {@link Plan} ({@link Planner}) rendered for its cloud
+ * ({@link RamRenderer}, {@link HuaweiRenderer}). Pure: the same finding always gives the same
+ * remediation, so {@code scan}, the dispatcher, the console and the reports show identical text.
  *
- * <p>Contract: every remediation cites at least one seed section; policy documents are complete,
- * valid JSON in the cloud's grammar (RAM {@code "Version": "1"}, Huawei IAM {@code "Version": "1.1"});
- * an explicit deny never yields an Allow; event-derived names enter documents and commands only when
- * they match the cloud's naming rules ({@link Identifiers}), else a {@code ${Placeholder}} stands in.
+ * <p>Contract: every policy document passes {@link PolicyGrammar} before it is emitted (a document
+ * that does not is withheld and the steps say so); the denied call goes to the principal that was
+ * denied; no trust policy is replaced without merging what it held; an explicit deny never yields an
+ * Allow; event-derived names enter documents and commands only when they match the cloud's naming
+ * rules ({@link Identifiers}), otherwise a named input asks for them.
  */
 public final class RemediationPlanner {
-    private final AlibabaPlanner alibaba;
-    private final HuaweiPlanner huawei;
+    private final Planner planner;
+    private final RamRenderer ram = new RamRenderer();
+    private final HuaweiRenderer huawei = new HuaweiRenderer();
 
-    /** A planner that knows no current trust policies: trust documents are built from scratch. */
+    /** A planner that knows no current trust policies: trust changes are printed as fetch → merge → update. */
     public RemediationPlanner() {
         this(TrustPolicySource.NONE);
     }
 
     /** @param trustPolicies current role trust policies, merged into rather than replaced */
     public RemediationPlanner(TrustPolicySource trustPolicies) {
-        Objects.requireNonNull(trustPolicies, "trustPolicies");
-        this.alibaba = new AlibabaPlanner(trustPolicies);
-        this.huawei = new HuaweiPlanner();
+        this.planner = new Planner(Objects.requireNonNull(trustPolicies, "trustPolicies"));
     }
 
-    public Remediation plan(Finding finding) {
+    /** The cloud-neutral plan behind {@link #plan(Finding)}. */
+    public Plan decide(Finding finding) {
         Objects.requireNonNull(finding, "finding");
         if (finding.cloud() == null) {
             throw new IllegalArgumentException("finding " + finding.id() + " has no cloud");
         }
-        return switch (finding.cloud()) {
-            case ALIBABA -> alibaba.plan(finding);
-            case HUAWEI -> huawei.plan(finding);
+        return planner.plan(finding);
+    }
+
+    public Remediation plan(Finding finding) {
+        Plan p = decide(finding);
+        Remediation r = switch (p.cloud()) {
+            case ALIBABA -> ram.render(p);
+            case HUAWEI -> huawei.render(p);
         };
+        return checked(r);
+    }
+
+    private static Remediation checked(Remediation r) {
+        List<PolicyDocument> valid = new ArrayList<>();
+        List<String> steps = new ArrayList<>(r.steps());
+        for (PolicyDocument d : r.policies()) {
+            List<String> errors = PolicyGrammar.check(d);
+            if (errors.isEmpty()) {
+                valid.add(d);
+            } else {
+                steps.add("GrantWatch withheld policy " + d.name() + ": it failed the " + d.kind() + " grammar (" + errors.get(0) + ").");
+            }
+        }
+        if (valid.size() == r.policies().size()) {
+            return r;
+        }
+        return new Remediation(r.findingId(), r.cloud(), r.summary(), valid, r.systemPolicies(), r.cliCommands(), r.terraform(), steps,
+                r.citations());
     }
 }

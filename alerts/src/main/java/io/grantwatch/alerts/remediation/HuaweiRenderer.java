@@ -1,0 +1,279 @@
+package io.grantwatch.alerts.remediation;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.alerts.remediation.Plan.DenyReview;
+import io.grantwatch.alerts.remediation.Plan.Entity;
+import io.grantwatch.alerts.remediation.Plan.EntityKind;
+import io.grantwatch.alerts.remediation.Plan.PolicyGrant;
+import io.grantwatch.alerts.remediation.Plan.SystemPolicyGrant;
+import io.grantwatch.alerts.remediation.Plan.SystemPolicyRole;
+import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.Remediation;
+import io.grantwatch.model.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@link Plan} as Huawei Cloud IAM: custom policies ({@code "Version": "1.1"}) split by scope (global
+ * services on the account, project-level services on the region's project, as IAM requires), KooCLI
+ * commands ({@code hcloud IAM CreateCloudServiceCustomPolicy} with a {@code --cli-jsonInput} file whose
+ * top level is {@code body}, then the group or agency association), Terraform and console steps.
+ *
+ * <p>IAM v3 grants to user groups, not users: a user's grant goes to a group that holds only that
+ * user ({@code GrantWatch-<user>}, created when missing), so nobody else gains it. A federated user's
+ * grant goes to the group its identity provider's mapping assigns. An agency's grant goes to the
+ * agency, with the seed's rule that the delegating user must hold it too. Ids come from lookup
+ * commands; the region, when a project-level policy needs it, is asked for.
+ */
+final class HuaweiRenderer {
+    /** Services whose policies are granted on the account (global), not per project. */
+    private static final Set<String> GLOBAL_SERVICES = Set.of("obs", "iam", "bss", "cbc", "cdn", "dns", "sts");
+
+    Remediation render(Plan plan) {
+        Script s = new Script(plan);
+        List<String> heads = new ArrayList<>();
+        if (plan.denyReview() != null) {
+            denyReview(plan.denyReview(), s);
+            return s.build(Cloud.HUAWEI, heads);
+        }
+        Map<Entity, List<PolicyGrant>> byEntity = new LinkedHashMap<>();
+        for (PolicyGrant g : plan.grants()) {
+            byEntity.computeIfAbsent(g.to(), k -> new ArrayList<>()).add(g);
+            heads.add("Allow " + String.join(", ", g.actions()) + (g.resources().isEmpty() ? "" : " on " + String.join(", ", g.resources()))
+                    + " for " + g.to().label());
+        }
+        int n = 0;
+        for (Map.Entry<Entity, List<PolicyGrant>> e : byEntity.entrySet()) {
+            String suffix = byEntity.size() == 1 ? "" : "-" + (++n);
+            List<PolicyGrant> globalGrants = e.getValue().stream().filter(g -> !g.projectScope() && g.actions().stream().allMatch(this::isGlobal)).toList();
+            List<PolicyGrant> projectGrants = e.getValue().stream().filter(g -> !globalGrants.contains(g)).toList();
+            if (!globalGrants.isEmpty()) {
+                policy(plan, e.getKey(), globalGrants, true, suffix + (projectGrants.isEmpty() ? "" : "-global"), s);
+            }
+            if (!projectGrants.isEmpty()) {
+                policy(plan, e.getKey(), projectGrants, false, suffix + (globalGrants.isEmpty() ? "" : "-project"), s);
+            }
+            if (e.getKey().kind() == EntityKind.AGENCY) {
+                s.step("The user who configures agency " + e.getKey().name() + " in ModelArts must hold these permissions too: "
+                        + "请用户确保当前用户具备委托授权中包含的依赖策略项权限 (" + SeedCitations.MODELARTS_AGENCY + ").");
+                s.cite(SeedCitations.MODELARTS_AGENCY);
+            }
+        }
+        for (SystemPolicyGrant sp : plan.systemPolicies()) {
+            systemPolicy(sp, s);
+            if (sp.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
+                heads.add("Grant system policy " + sp.policy() + " to " + sp.to().label());
+            }
+        }
+        for (WorkspaceRole w : plan.workspaceRoles()) {
+            s.step("Console: ModelArts > Workspaces > " + (w.workspace() == null ? "the workspace" : w.workspace())
+                    + " > Authorization: add " + w.member().label() + (w.role() == null ? "" : " with " + w.role()) + ".");
+            heads.add("Authorize " + w.member().label() + " in the workspace");
+        }
+        if (!plan.activations().isEmpty()) {
+            s.step("If not yet done, authorize with the account (ModelArts > Global Configuration > agency authorization): "
+                    + String.join(", ", plan.activations()) + ".");
+            if (heads.isEmpty()) {
+                heads.add("Authorize " + String.join(", ", plan.activations()));
+            }
+        }
+        return s.build(Cloud.HUAWEI, heads);
+    }
+
+    private boolean isGlobal(String action) {
+        return GLOBAL_SERVICES.contains(action.substring(0, action.indexOf(':')).toLowerCase(Locale.ROOT));
+    }
+
+    private void policy(Plan plan, Entity to, List<PolicyGrant> grants, boolean global, String suffix, Script s) {
+        ObjectNode doc = Json.wire().createObjectNode();
+        doc.put("Version", "1.1");
+        ArrayNode stmts = doc.putArray("Statement");
+        for (PolicyGrant g : grants) {
+            ObjectNode st = stmts.addObject();
+            st.put("Effect", "Allow");
+            ArrayNode a = st.putArray("Action");
+            g.actions().forEach(a::add);
+            if (!g.resources().isEmpty()) {
+                ArrayNode r = st.putArray("Resource");
+                g.resources().forEach(r::add);
+            }
+        }
+        String name = Script.policyName(plan.findingId()) + suffix;
+        String type = global ? "AX" : "XA";
+        String kind = to.kind() == EntityKind.AGENCY ? "huawei-agency-policy" : "huawei-iam-policy";
+        s.policy(new PolicyDocument(name, kind, to.known() ? to.name() : null, doc));
+        ObjectNode input = Json.wire().createObjectNode();
+        ObjectNode role = input.putObject("body").putObject("role");
+        role.put("display_name", name);
+        role.put("type", type);
+        role.put("description", "GrantWatch finding " + Script.safeId(plan.findingId()));
+        role.set("policy", doc);
+        String file = name + ".json";
+        String var = "POLICY_ID" + suffix.toUpperCase(Locale.ROOT).replace('-', '_');
+        s.command("printf '%s\\n' " + Identifiers.shellQuote(Script.compact(input)) + " > " + file);
+        s.command(var + "=$(hcloud IAM CreateCloudServiceCustomPolicy --cli-jsonInput=" + file
+                + " --cli-query=\"role.id\" --cli-output=tsv)");
+        grant(to, "\"$" + var + "\"", global, plan, s);
+        if (!global) {
+            s.step("Policy " + name + " holds project-level services: it is granted in the region's project (IAM project view), "
+                    + "as IAM requires for them.");
+        }
+        String label = Hcl.label(name);
+        s.terraform("resource \"huaweicloud_identity_role\" \"" + label + "\" {\n"
+                + "  name        = " + Hcl.string(name) + "\n"
+                + "  description = " + Hcl.string("GrantWatch finding " + Script.safeId(plan.findingId())) + "\n"
+                + "  type        = \"" + type + "\"\n"
+                + "  policy      = " + Hcl.jsonencode(doc, s.inputs::expression) + "\n}\n");
+        if (to.kind() == EntityKind.USER || to.kind() == EntityKind.IDP_MAPPING) {
+            String scope = global ? "  domain_id  = " + s.inputs.hcl(domain(to, s)) : "  project_id = " + terraformProject(s);
+            s.terraform("resource \"huaweicloud_identity_group_role_assignment\" \"" + label + "\" {\n"
+                    + "  group_id   = " + terraformGroup(to, s) + "\n"
+                    + "  role_id    = huaweicloud_identity_role." + label + ".id\n"
+                    + scope + "\n}\n");
+        } else if (to.kind() == EntityKind.AGENCY) {
+            s.step("Terraform: if agency " + (to.known() ? to.name() : "(input)") + " is managed by huaweicloud_identity_agency, add "
+                    + "policy " + name + " to its role lists there (a second agency resource would replace the first).");
+        }
+    }
+
+    /** The group in Terraform: the user's own group and its membership, or the mapped group by name. */
+    private String terraformGroup(Entity to, Script s) {
+        if (to.kind() == EntityKind.IDP_MAPPING) {
+            s.terraformOnce("data \"huaweicloud_identity_group\" \"mapped\" {\n  name = " + s.inputs.expression("MAPPED_GROUP_NAME") + "\n}\n");
+            return "data.huaweicloud_identity_group.mapped.id";
+        }
+        String groupName = "GrantWatch-" + (to.known() ? to.name() : "user");
+        String user = to.id() != null ? Hcl.string(to.id()) : s.inputs.expression("USER_ID");
+        s.terraformOnce("resource \"huaweicloud_identity_group\" \"user_group\" {\n  name        = " + Hcl.string(groupName)
+                + "\n  description = " + Hcl.string("GrantWatch: grants of " + (to.known() ? to.name() : "one user") + " only") + "\n}\n\n"
+                + "resource \"huaweicloud_identity_group_membership\" \"user_group\" {\n"
+                + "  group = huaweicloud_identity_group.user_group.id\n  users = [" + user + "]\n}\n");
+        return "huaweicloud_identity_group.user_group.id";
+    }
+
+    private String terraformProject(Script s) {
+        s.terraformOnce("data \"huaweicloud_identity_projects\" \"region\" {\n  name = " + s.inputs.expression("REGION") + "\n}\n");
+        return "data.huaweicloud_identity_projects.region.projects[0].id";
+    }
+
+    /** Associates a policy (custom or system, by id) with the entity on the account or on the region's project. */
+    private void grant(Entity to, String policyId, boolean global, Plan plan, Script s) {
+        String scope = global ? "--domain_id=\"" + domain(to, s) + "\"" : "--project_id=\"" + project(s) + "\"";
+        String where = global ? "Domain" : "Project";
+        switch (to.kind()) {
+            case AGENCY -> s.command("hcloud IAM AssociateAgencyWith" + where + "Permission " + scope + " --agency_id=\"" + agency(to, s)
+                    + "\" --role_id=" + policyId);
+            case USER, IDP_MAPPING -> s.command("hcloud IAM KeystoneAssociateGroupWith" + where + "Permission " + scope
+                    + " --group_id=\"" + group(to, plan, s) + "\" --role_id=" + policyId);
+            default -> s.step("No IAM entity to grant to for " + to.label() + ".");
+        }
+    }
+
+    private void systemPolicy(SystemPolicyGrant sp, Script s) {
+        s.systemPolicy(sp.policy());
+        boolean global = sp.policy().matches("(?i)(OBS|IAM|BSS|Tenant|Security Administrator).*");
+        String var = "SYSTEM_POLICY_ID_" + sp.policy().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+        if (sp.role() == SystemPolicyRole.COARSE_ALTERNATIVE) {
+            s.coarse.add(sp.policy());
+            s.command("# coarse alternative (broader than needed), instead of the custom policy: grant system policy "
+                    + Identifiers.shellQuote(sp.policy()) + " (hcloud IAM KeystoneListPermissions --display_name="
+                    + Identifiers.shellQuote(sp.policy()) + " gives its id) to " + sp.to().label());
+            return;
+        }
+        s.command(var + "=$(hcloud IAM KeystoneListPermissions --display_name=" + Identifiers.shellQuote(sp.policy())
+                + " --cli-query=\"roles[0].id\" --cli-output=tsv)");
+        grant(sp.to(), "\"$" + var + "\"", global, null, s);
+        if (sp.role() == SystemPolicyRole.REQUIRED) {
+            s.step("The seed names the system policy " + sp.policy() + " as what " + sp.to().label() + " needs here"
+                    + (sp.source() == null ? "" : " (" + sp.source() + ")") + ".");
+        }
+    }
+
+    /** The group that receives a user's (or a federated user's) grant, as a shell variable set by earlier lines. */
+    private String group(Entity to, Plan plan, Script s) {
+        if (to.kind() == EntityKind.IDP_MAPPING) {
+            String idp = to.known() ? to.name() : "the identity provider";
+            s.inputs.chosen("MAPPED_GROUP_NAME", "IAM user group that the mapping of " + idp + " assigns to this federated user "
+                    + "(everyone the mapping puts in it gains the grant)", "hcloud IAM KeystoneListMappings --cli-query=\"mappings[].rules[].local[].group.name\" --cli-output=json");
+            s.inputs.lookedUp("GROUP_ID", "id of that group",
+                    "hcloud IAM KeystoneListGroups --name=\"$MAPPED_GROUP_NAME\" --cli-query=\"groups[0].id\" --cli-output=tsv");
+            s.inputs.terraformAs("GROUP_ID", "data.huaweicloud_identity_group.mapped.id");
+            s.step("A federated user holds what its identity provider's mapping grants: the policy goes to the user group the mapping "
+                    + "assigns (see hcloud IAM KeystoneListMappings / KeystoneShowMapping), not to an agency.");
+            return "$GROUP_ID";
+        }
+        String groupName = "GrantWatch-" + (to.known() ? to.name() : "user");
+        String userId = to.id() != null ? to.id() : to.known()
+                ? s.inputs.lookedUp("USER_ID", "IAM user id of " + to.name(),
+                        "hcloud IAM KeystoneListUsers --name=" + to.name() + " --cli-query=\"users[0].id\" --cli-output=tsv")
+                : s.inputs.chosen("USER_ID", "IAM user id of the denied user", "hcloud IAM KeystoneListUsers");
+        if (to.id() == null && to.known()) {
+            s.terraformOnce("data \"huaweicloud_identity_users\" \"user\" {\n  name = " + Hcl.string(to.name()) + "\n}\n");
+            s.inputs.terraformAs("USER_ID", "data.huaweicloud_identity_users.user.users[0].id");
+        }
+        if (!s.groupReady) {
+            s.groupReady = true;
+            s.command("printf '%s\\n' " + Identifiers.shellQuote("{\"body\":{\"group\":{\"name\":\"" + groupName
+                    + "\",\"description\":\"GrantWatch: grants of " + (to.known() ? to.name() : "one user") + " only\"}}}") + " > " + groupName + ".json");
+            s.command("GROUP_ID=$(hcloud IAM KeystoneListGroups --name=" + groupName + " --cli-query=\"groups[0].id\" --cli-output=tsv)");
+            s.command("[ -n \"$GROUP_ID\" ] || GROUP_ID=$(hcloud IAM KeystoneCreateGroup --cli-jsonInput=" + groupName
+                    + ".json --cli-query=\"group.id\" --cli-output=tsv)");
+            s.command("hcloud IAM KeystoneAddUserToGroup --group_id=\"$GROUP_ID\" --user_id=" + (userId.startsWith("$") ? "\"" + userId + "\"" : userId));
+            s.step("IAM grants policies to user groups: the commands use group " + groupName + ", which holds only " + to.label()
+                    + " (created if missing), so nobody else gains the grant. To grant a team instead, set GROUP_ID to its group's id.");
+        }
+        return "$GROUP_ID";
+    }
+
+    private String agency(Entity to, Script s) {
+        String name = to.known() ? to.name()
+                : s.inputs.chosen("AGENCY_NAME", "the ModelArts agency that needs the grant", "hcloud IAM ListAgencies --domain_id=" + domain(to, s));
+        return s.inputs.lookedUp("AGENCY_ID", "id of agency " + (to.known() ? to.name() : "$AGENCY_NAME"),
+                "hcloud IAM ListAgencies --domain_id=\"" + domain(to, s) + "\" --name=" + (to.known() ? name : "\"" + name + "\"")
+                        + " --cli-query=\"agencies[0].id\" --cli-output=tsv");
+    }
+
+    private String domain(Entity to, Script s) {
+        if (to.account() != null) {
+            return to.account();
+        }
+        return s.inputs.lookedUp("DOMAIN_ID", "account (domain) id", "hcloud IAM KeystoneListAuthDomains --cli-query=\"domains[0].id\" --cli-output=tsv");
+    }
+
+    private String project(Script s) {
+        s.inputs.chosen("REGION", "region where ModelArts runs, e.g. cn-north-4", "hcloud IAM KeystoneListProjects --cli-query=\"projects[].name\" --cli-output=json");
+        String id = s.inputs.lookedUp("PROJECT_ID", "project id of that region",
+                "hcloud IAM KeystoneListProjects --name=\"$REGION\" --cli-query=\"projects[0].id\" --cli-output=tsv");
+        s.inputs.terraformAs("PROJECT_ID", "data.huaweicloud_identity_projects.region.projects[0].id");
+        return id;
+    }
+
+    private void denyReview(DenyReview d, Script s) {
+        String action = d.action() == null ? "the denied action" : d.action();
+        if (d.subject().kind() == EntityKind.ACCOUNT) {
+            s.summary("The account was denied " + action + ": it holds every IAM permission, so a Deny outside identity policies "
+                    + "(a bucket policy, an organization policy) blocks it — review, do not grant");
+        } else {
+            s.summary("Explicit deny of " + action + " for " + d.subject().label() + ": do not add an Allow; review the Deny");
+        }
+        s.step("Do not add an Allow: in IAM an explicit Deny takes precedence over every Allow.");
+        if (d.layer() != null) {
+            s.step("The denial names the " + d.layer() + " policy: start the review there.");
+        }
+        s.step("Review Deny statements matching " + action + (d.resource() == null ? "" : " on " + d.resource()) + " in: the policies of "
+                + "the user's groups (or the agency's), identity policies attached directly (IAM v5), organization service control "
+                + "policies, and resource policies such as the OBS bucket policy.");
+        s.step("If the Deny is intended (a guardrail), record an accepted-risk mute rule instead of changing it.");
+        if (d.subject().kind() == EntityKind.USER && d.subject().id() != null) {
+            s.command("hcloud IAM KeystoneListGroupsForUser --user_id=" + d.subject().id());
+        }
+        s.cite(SeedCitations.HUAWEI_POLICY_GRAMMAR);
+    }
+}

@@ -1,0 +1,163 @@
+package io.grantwatch.alerts.remediation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Citation;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.FindingKind;
+import java.util.List;
+
+/**
+ * What to do about one finding, decided once and rendered many times (policy JSON, CLI, Terraform,
+ * console steps). Cloud-neutral in shape; resources are already in the cloud's ARN/URN form. A name
+ * that is {@code null} is unknown from the evidence: renderers turn it into a named input with the
+ * command that looks it up, never into a bare placeholder.
+ *
+ * @param findingId    the finding it answers
+ * @param cloud        alibaba | huawei
+ * @param kind         the finding's kind
+ * @param subject      the principal that was denied, as an entity that can receive grants
+ * @param grants       custom-policy statements: the denied action first, then the seed's other grants
+ * @param systemPolicies managed/system policies: the seed's fix, a restore, or the labelled coarse alternative
+ * @param trust        trust-policy additions (only where the evidence points at trust)
+ * @param workspaceRoles workspace member roles to add
+ * @param activations  services the account must activate
+ * @param denyReview   for an explicit deny (or a denied root account): what to review instead of granting
+ * @param notes        what the seed says may also be needed, and checks that are not changes
+ * @param citations    where the plan's knowledge comes from
+ */
+public record Plan(
+        String findingId,
+        Cloud cloud,
+        FindingKind kind,
+        Entity subject,
+        List<PolicyGrant> grants,
+        List<SystemPolicyGrant> systemPolicies,
+        List<TrustChange> trust,
+        List<WorkspaceRole> workspaceRoles,
+        List<String> activations,
+        DenyReview denyReview,
+        List<String> notes,
+        List<Citation> citations) {
+
+    public Plan {
+        grants = List.copyOf(grants);
+        systemPolicies = List.copyOf(systemPolicies);
+        trust = List.copyOf(trust);
+        workspaceRoles = List.copyOf(workspaceRoles);
+        activations = List.copyOf(activations);
+        notes = List.copyOf(notes);
+        citations = List.copyOf(citations);
+    }
+
+    /** Whether the plan changes nothing (a review, or nothing GrantWatch can print safely). */
+    public boolean grantsNothing() {
+        return grants.isEmpty() && systemPolicies.stream().noneMatch(s -> s.role() != SystemPolicyRole.COARSE_ALTERNATIVE)
+                && trust.isEmpty() && workspaceRoles.isEmpty();
+    }
+
+    /** Who can receive a grant. */
+    public enum EntityKind {
+        /** A RAM user; a Huawei IAM user (granted through a user group). */
+        USER,
+        /** A RAM role (role sessions, DSW instance roles). */
+        ROLE,
+        /** A Huawei agency (委托). */
+        AGENCY,
+        /** A Huawei federated user: the identity provider's mapping decides its user groups. */
+        IDP_MAPPING,
+        /** The root account / domain: it holds every permission, there is nothing to grant. */
+        ACCOUNT,
+        /** A cloud service or an unknown identity type: nothing to grant. */
+        NONE
+    }
+
+    /**
+     * An entity; {@code name} is null when the evidence does not give it.
+     *
+     * @param kind    what it is
+     * @param name    user, role, agency or identity-provider name
+     * @param id      the cloud's id when the evidence gives it (Huawei user id)
+     * @param account account UID / domain id, when known
+     */
+    public record Entity(EntityKind kind, String name, String id, String account) {
+        public boolean known() {
+            return name != null;
+        }
+
+        public String label() {
+            String n = name == null ? "(to be looked up)" : name;
+            return switch (kind) {
+                case USER -> "user " + n;
+                case ROLE -> "role " + n;
+                case AGENCY -> "agency " + n;
+                case IDP_MAPPING -> "the mapping of identity provider " + n;
+                case ACCOUNT -> "the root account";
+                case NONE -> "the caller";
+            };
+        }
+    }
+
+    /**
+     * One Allow statement for a custom policy.
+     *
+     * @param to        the entity that receives it
+     * @param actions   actions, exactly as the cloud names them
+     * @param resources resources in ARN/URN form; {@code *} only where the evidence names none
+     * @param certainty CERTAIN for the denied call, LIKELY for the rest of the seed's scenario
+     * @param source    the seed section or vendor reference behind it
+     * @param projectScope Huawei: the seed says this dependency is configured in the IAM project view
+     */
+    public record PolicyGrant(Entity to, List<String> actions, List<String> resources, Certainty certainty, Citation source,
+            boolean projectScope) {
+        public PolicyGrant {
+            actions = List.copyOf(actions);
+            resources = List.copyOf(resources);
+        }
+    }
+
+    /** Why a system policy appears. */
+    public enum SystemPolicyRole {
+        /** The seed names it as the fix for this scenario (activation by a RAM user, MaxCompute activation). */
+        REQUIRED,
+        /** It was removed by an IAM change that an active scenario needs. */
+        RESTORE,
+        /** Broader than needed: printed as the labelled alternative to the custom policy, commented out. */
+        COARSE_ALTERNATIVE
+    }
+
+    public record SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source) {
+    }
+
+    /**
+     * Add {@code service} to the role's trust policy. Always a merge: with {@code current} known the
+     * merged document is printed; without it, a fetch → merge → update procedure.
+     */
+    public record TrustChange(String role, String service, JsonNode current, Citation source) {
+    }
+
+    /** Add {@code member} to a workspace with a role; {@code workspace} null when the evidence does not name it. */
+    public record WorkspaceRole(Entity member, String role, String workspace, Citation source) {
+    }
+
+    /**
+     * An explicit deny (or a denied root account): review, never Allow.
+     *
+     * @param subject            the denied entity
+     * @param action             the denied action, when valid
+     * @param resource           the denied resource in ARN form, when known
+     * @param layer              the policy layer the denial names (ControlPolicy, SessionPolicy, ...)
+     * @param encodedDiagnostic  Alibaba's EncodedDiagnosticMessage, when present
+     */
+    public record DenyReview(Entity subject, String action, String resource, String layer, String encodedDiagnostic) {
+    }
+
+    /** The certainty label a person reads beside a grant. */
+    static String label(Certainty c) {
+        return switch (c) {
+            case CERTAIN -> "denied";
+            case LIKELY -> "the seed lists it for this feature";
+            case POSSIBLE -> "may be needed";
+        };
+    }
+}

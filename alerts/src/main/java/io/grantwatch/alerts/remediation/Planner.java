@@ -1,0 +1,338 @@
+package io.grantwatch.alerts.remediation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.alerts.remediation.Plan.DenyReview;
+import io.grantwatch.alerts.remediation.Plan.Entity;
+import io.grantwatch.alerts.remediation.Plan.EntityKind;
+import io.grantwatch.alerts.remediation.Plan.PolicyGrant;
+import io.grantwatch.alerts.remediation.Plan.SystemPolicyGrant;
+import io.grantwatch.alerts.remediation.Plan.SystemPolicyRole;
+import io.grantwatch.alerts.remediation.Plan.TrustChange;
+import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
+import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Citation;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Evidence;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
+import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.Principal;
+import io.grantwatch.model.PrincipalType;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finding → {@link Plan}: every decision of a remediation, made once for both clouds.
+ *
+ * <p>Rules, in the order they bite: an explicit deny or a denied root account is reviewed, never
+ * answered with an Allow. The denied call is granted to the principal that was denied (a user, the
+ * role of a role session, the agency of an agency session, a federated user's identity-provider
+ * mapping) on the narrowest resource the evidence names. The scenario's other grants follow as the
+ * seed prints them; a wildcard only where a seed prints it. A system policy is the fix only where
+ * the seed names it as the fix and no denied action is known; otherwise it is the labelled coarse
+ * alternative. A trust policy changes only when the evidence points at trust, and always as a merge.
+ */
+final class Planner {
+    private static final Pattern SEED_FILE = Pattern.compile("[0-9]{3}_[0-9a-f]{16}\\.txt");
+    private static final Pattern POLICY_LAYER = Pattern.compile(
+            "\\b(ControlPolicy|AccountLevelIdentityBasedPolicy|ResourceGroupLevelIdentityBasedPolicy|SessionPolicy"
+                    + "|AssumeRolePolicy|ResourceBasedPolicy|IdentityBasedPolicy)\\b");
+    private static final Pattern HUAWEI_LAYER = Pattern.compile("explicit deny in the ([a-z-]{2,40}) policy");
+    private static final Pattern ENCODED = Pattern.compile("\"?EncodedDiagnosticMessage\"?\\s*[:=]\\s*\"?([A-Za-z0-9+/=]{8,4096})");
+    static final String PAI_SERVICE = "pai.aliyuncs.com";
+
+    private final TrustPolicySource trustPolicies;
+
+    Planner(TrustPolicySource trustPolicies) {
+        this.trustPolicies = trustPolicies;
+    }
+
+    Plan plan(Finding f) {
+        Cloud cloud = f.cloud();
+        Entity subject = subject(cloud, f.principal());
+        Evidence ev = f.evidence();
+        Set<Citation> citations = new LinkedHashSet<>();
+        f.missing().forEach(m -> {
+            if (m.citation() != null && m.citation().seed() != null && m.citation().section() != null) {
+                citations.add(m.citation());
+            }
+        });
+        if (f.kind() == FindingKind.EXPLICIT_DENY || subject.kind() == EntityKind.ACCOUNT) {
+            citations.add(cloud == Cloud.ALIBABA ? SeedCitations.RAM_POLICY_GRAMMAR : SeedCitations.HUAWEI_POLICY_GRAMMAR);
+            return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(),
+                    denyReview(cloud, subject, ev), List.of(), List.copyOf(citations));
+        }
+        List<PolicyGrant> grants = new ArrayList<>();
+        List<SystemPolicyGrant> systemPolicies = new ArrayList<>();
+        List<TrustChange> trust = new ArrayList<>();
+        List<WorkspaceRole> workspaceRoles = new ArrayList<>();
+        Set<String> activations = new LinkedHashSet<>();
+        List<String> notes = new ArrayList<>();
+        String denied = ev == null ? null : ev.deniedAction();
+        boolean actionKnown = validAction(cloud, denied);
+        String role = roleOf(f);
+        for (MissingGrant m : f.missing()) {
+            Grant g = m.grant();
+            boolean evidenced = m.certainty() == Certainty.CERTAIN;
+            if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION) {
+                notes.add(mayAlsoNeed(cloud, m));
+                continue;
+            }
+            Entity to = entityFor(m, subject, role, cloud);
+            switch (g.type()) {
+                case ACTION, AGENCY_ACTION -> {
+                    if (!validAction(cloud, g.value())) {
+                        notes.add("The catalog names an action GrantWatch cannot print safely; see the cited section.");
+                    } else if (isWildcard(g.value()) && !seedCited(m.citation())) {
+                        notes.add("Not granted: " + g.value() + " is a wildcard that no seed prints; grant the specific actions the feature uses.");
+                    } else {
+                        grants.add(new PolicyGrant(to, List.of(g.value()), Resources.narrow(cloud, g.value(), g.resource(), ev),
+                                m.certainty(), m.citation(), false));
+                        if (evidenced && Identifiers.policyName(m.systemPolicy())) {
+                            systemPolicies.add(new SystemPolicyGrant(to, m.systemPolicy(), SystemPolicyRole.COARSE_ALTERNATIVE, m.citation()));
+                        }
+                    }
+                }
+                case SYSTEM_POLICY -> systemPolicy(f, m, to, evidenced && actionKnown ? denied : null, ev, grants, systemPolicies);
+                case PASS_ROLE -> {
+                    String passed = Identifiers.roleName(g.resource()).filter(r -> g.resource().contains("role/"))
+                            .or(() -> Optional.ofNullable(role)).orElse(null);
+                    Entity passer = subject.kind() == EntityKind.NONE ? to : subject;
+                    grants.add(new PolicyGrant(passer, List.of("ram:PassRole"),
+                            passed == null ? List.of() : List.of("acs:ram::*:role/" + passed), m.certainty(), SeedCitations.PASS_ROLE, false));
+                    citations.add(SeedCitations.PASS_ROLE);
+                }
+                case TRUST_PRINCIPAL -> {
+                    String service = safeService(g.value());
+                    String r = Identifiers.roleName(g.resource()).or(() -> Optional.ofNullable(role)).orElse(null);
+                    if (evidenced) {
+                        JsonNode current = r == null ? null : trustPolicies.current(r).orElse(null);
+                        trust.add(new TrustChange(r, service, current, SeedCitations.ASSUME_ROLE));
+                        citations.add(SeedCitations.ASSUME_ROLE);
+                    } else {
+                        notes.add("Check, do not change yet: role " + (r == null ? "the instance role" : r) + " must trust " + service
+                                + "; only if the call then fails with AssumeRoleFailedError, add it to the trust policy's Principal.Service.");
+                    }
+                }
+                case WORKSPACE_ROLE -> workspaceRoles.add(new WorkspaceRole(subject.kind() == EntityKind.NONE ? to : subject,
+                        safeWorkspaceRole(g.value()), workspaceOf(g.resource(), ev), m.citation()));
+                case SERVICE_ACTIVATION -> activations.add(serviceName(g.value()));
+                default -> notes.add("Review grant type " + g.type() + " by hand; GrantWatch prints no change for it.");
+            }
+        }
+        if (grants.isEmpty() && systemPolicies.isEmpty() && trust.isEmpty() && workspaceRoles.isEmpty() && actionKnown
+                && (f.kind() == FindingKind.UNMAPPED_DENIAL || f.missing().isEmpty())) {
+            grants.add(new PolicyGrant(subject, List.of(denied), Resources.narrow(cloud, denied, null, ev), Certainty.CERTAIN, null, false));
+        }
+        if ((f.kind() == FindingKind.PREDICTED_BREAKAGE || f.kind() == FindingKind.REGRESSION) && f.change() != null) {
+            String action = f.change().action() != null && f.change().action().matches("[A-Za-z0-9_./:-]{1,80}") ? f.change().action()
+                    : "an IAM change";
+            notes.add("This restores what " + action + (f.change().time() == null ? "" : " at " + f.change().time())
+                    + " removed while a feature still needs it; if the removal was intended, record an accepted-risk mute rule instead.");
+        }
+        if (citations.isEmpty()) {
+            citations.add(cloud == Cloud.ALIBABA ? SeedCitations.PAI_DEPENDENCIES : SeedCitations.MODELARTS_DEPENDENCIES);
+        }
+        return new Plan(f.id(), cloud, f.kind(), subject, merge(grants), dedupe(systemPolicies), trust, workspaceRoles,
+                List.copyOf(activations), null, notes, List.copyOf(citations));
+    }
+
+    private static void systemPolicy(Finding f, MissingGrant m, Entity to, String deniedAction, Evidence ev, List<PolicyGrant> grants,
+            List<SystemPolicyGrant> systemPolicies) {
+        String name = m.grant().value();
+        if (!Identifiers.policyName(name)) {
+            return;
+        }
+        if (deniedAction != null) {
+            // the denied action itself is the least-privilege fix; the policy is the broader alternative
+            grants.add(new PolicyGrant(to, List.of(deniedAction), Resources.narrow(f.cloud(), deniedAction, m.grant().resource(), ev),
+                    Certainty.CERTAIN, m.citation(), false));
+            systemPolicies.add(new SystemPolicyGrant(to, name, SystemPolicyRole.COARSE_ALTERNATIVE, m.citation()));
+        } else if (f.kind() == FindingKind.PREDICTED_BREAKAGE || f.kind() == FindingKind.REGRESSION) {
+            systemPolicies.add(new SystemPolicyGrant(to, name, SystemPolicyRole.RESTORE, m.citation()));
+        } else if (f.missing().stream().anyMatch(x -> x.certainty() == Certainty.CERTAIN && isActionGrant(x.grant()))) {
+            systemPolicies.add(new SystemPolicyGrant(to, name, SystemPolicyRole.COARSE_ALTERNATIVE, m.citation()));
+        } else {
+            systemPolicies.add(new SystemPolicyGrant(to, name, SystemPolicyRole.REQUIRED, m.citation()));
+        }
+    }
+
+    private static boolean isActionGrant(Grant g) {
+        return g.type() == GrantType.ACTION || g.type() == GrantType.AGENCY_ACTION || g.type() == GrantType.PASS_ROLE;
+    }
+
+    /** The denied principal as an entity that can receive grants. */
+    static Entity subject(Cloud cloud, Principal p) {
+        if (p == null) {
+            return new Entity(EntityKind.NONE, null, null, null);
+        }
+        String account = Identifiers.account(p.accountId()) ? p.accountId() : null;
+        String id = Identifiers.name(p.id()) ? p.id() : null;
+        return switch (p.type()) {
+            case USER -> new Entity(EntityKind.USER, Identifiers.name(p.name()) ? p.name() : null, id, account);
+            case ASSUMED_ROLE -> new Entity(EntityKind.ROLE, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
+            case ASSUMED_AGENCY -> new Entity(EntityKind.AGENCY, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
+            case FEDERATED -> cloud == Cloud.HUAWEI
+                    ? new Entity(EntityKind.IDP_MAPPING, Identifiers.name(p.issuer()) ? p.issuer() : null, null, account)
+                    : new Entity(EntityKind.USER, Identifiers.name(p.name()) ? p.name() : null, id, account);
+            case ROOT_ACCOUNT -> new Entity(EntityKind.ACCOUNT, null, null, account);
+            case SERVICE, OTHER -> new Entity(EntityKind.NONE, null, null, account);
+        };
+    }
+
+    /**
+     * Who holds a grant: the denied call's grant goes to the denied principal; the catalog's holder
+     * decides for the rest of the scenario (the instance role, the ModelArts agency).
+     */
+    static Entity entityFor(MissingGrant m, Entity subject, String role, Cloud cloud) {
+        if (m.certainty() == Certainty.CERTAIN && subject.kind() != EntityKind.NONE) {
+            return subject;
+        }
+        String holder = m.holder() == null ? "" : m.holder().toUpperCase(Locale.ROOT);
+        if (holder.equals("ROLE") || holder.equals("SERVICE_LINKED_ROLE")) {
+            if (subject.kind() == EntityKind.ROLE) {
+                return subject;
+            }
+            return new Entity(EntityKind.ROLE, role, null, subject.account());
+        }
+        if (holder.equals("AGENCY") || m.grant().type() == GrantType.AGENCY_ACTION) {
+            if (subject.kind() == EntityKind.AGENCY) {
+                return subject;
+            }
+            String agency = Identifiers.name(m.grant().resource()) ? m.grant().resource() : null;
+            return new Entity(EntityKind.AGENCY, agency, null, subject.account());
+        }
+        return subject.kind() == EntityKind.NONE ? new Entity(cloud == Cloud.HUAWEI ? EntityKind.USER : EntityKind.USER, null, null,
+                subject.account()) : subject;
+    }
+
+    /** The RAM role a finding is about: a PassRole/trust grant's role, the event's role ARN, or the session's role. */
+    static String roleOf(Finding f) {
+        for (MissingGrant m : f.missing()) {
+            if (m.grant().type() == GrantType.PASS_ROLE || m.grant().type() == GrantType.TRUST_PRINCIPAL) {
+                Optional<String> r = Identifiers.roleName(m.grant().resource()).filter(x -> m.grant().resource().contains("role/"));
+                if (r.isPresent()) {
+                    return r.get();
+                }
+            }
+        }
+        if (f.evidence() != null && f.evidence().resource() != null && f.evidence().resource().contains(":role/")) {
+            Optional<String> r = Identifiers.roleName(f.evidence().resource());
+            if (r.isPresent()) {
+                return r.get();
+            }
+        }
+        Principal p = f.principal();
+        return p != null && p.type() == PrincipalType.ASSUMED_ROLE && Identifiers.name(p.roleName()) ? p.roleName() : null;
+    }
+
+    private static DenyReview denyReview(Cloud cloud, Entity subject, Evidence ev) {
+        String action = ev != null && validAction(cloud, ev.deniedAction()) ? ev.deniedAction() : null;
+        String resource = ev == null ? null : Resources.exact(cloud, ev.resource());
+        String message = ev == null ? null : ev.errorMessage();
+        String layer = message == null ? null : group(cloud == Cloud.ALIBABA ? POLICY_LAYER : HUAWEI_LAYER, message);
+        String encoded = message == null || cloud != Cloud.ALIBABA ? null : group(ENCODED, message);
+        return new DenyReview(subject, action, resource, layer, encoded);
+    }
+
+    /** Adjacent grants to the same entity with the same resources and certainty become one statement. */
+    private static List<PolicyGrant> merge(List<PolicyGrant> grants) {
+        List<PolicyGrant> out = new ArrayList<>();
+        for (PolicyGrant g : grants) {
+            int at = -1;
+            for (int i = 0; i < out.size(); i++) {
+                PolicyGrant o = out.get(i);
+                if (o.to().equals(g.to()) && o.resources().equals(g.resources()) && o.projectScope() == g.projectScope()
+                        && (o.certainty() == Certainty.CERTAIN) == (g.certainty() == Certainty.CERTAIN)) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                out.add(g);
+            } else {
+                PolicyGrant o = out.get(at);
+                Set<String> actions = new LinkedHashSet<>(o.actions());
+                boolean added = false;
+                for (String a : g.actions()) {
+                    added |= actions.stream().noneMatch(x -> x.equalsIgnoreCase(a)) && actions.add(a);
+                }
+                if (added) {
+                    out.set(at, new PolicyGrant(o.to(), List.copyOf(actions), o.resources(), o.certainty(), o.source(), o.projectScope()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<SystemPolicyGrant> dedupe(List<SystemPolicyGrant> in) {
+        List<SystemPolicyGrant> out = new ArrayList<>();
+        for (SystemPolicyGrant s : in) {
+            boolean stronger = out.stream().anyMatch(o -> o.to().equals(s.to()) && o.policy().equals(s.policy()));
+            if (!stronger) {
+                out.add(s);
+            } else if (s.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
+                out.removeIf(o -> o.to().equals(s.to()) && o.policy().equals(s.policy()));
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static String mayAlsoNeed(Cloud cloud, MissingGrant m) {
+        Grant g = m.grant();
+        String what = validAction(cloud, g.value()) || Identifiers.policyName(g.value()) ? g.value() : "(see the seed)";
+        String kind = switch (g.type()) {
+            case SYSTEM_POLICY -> "system policy ";
+            case WORKSPACE_ROLE -> "workspace role ";
+            case AGENCY_ACTION -> "agency action ";
+            default -> "";
+        };
+        String sp = Identifiers.policyName(m.systemPolicy()) && !m.systemPolicy().equals(g.value()) ? " (system policy " + m.systemPolicy() + ")" : "";
+        return "May also be needed (the seed qualifies it; not included above): " + kind + what + sp
+                + (m.citation() == null ? "" : " — " + m.citation());
+    }
+
+    static boolean validAction(Cloud cloud, String action) {
+        return cloud == Cloud.ALIBABA ? Identifiers.alibabaAction(action) : Identifiers.huaweiAction(action);
+    }
+
+    static boolean isWildcard(String action) {
+        return action.indexOf('*') >= 0 || action.indexOf('?') >= 0;
+    }
+
+    /** A citation of one of the seed documents (not a vendor reference). */
+    static boolean seedCited(Citation c) {
+        return c != null && c.seed() != null && SEED_FILE.matcher(c.seed()).matches();
+    }
+
+    private static String workspaceOf(String grantResource, Evidence ev) {
+        return Identifiers.workspaceOf(grantResource)
+                .or(() -> ev == null ? Optional.empty() : Identifiers.workspaceOf(ev.resource())).orElse(null);
+    }
+
+    static String safeService(String s) {
+        return s != null && s.matches("[a-z0-9.-]{1,100}\\.aliyuncs\\.com") ? s : PAI_SERVICE;
+    }
+
+    private static String safeWorkspaceRole(String s) {
+        return s != null && s.matches("[A-Za-z0-9 ._-]{1,64}") ? s : null;
+    }
+
+    private static String serviceName(String s) {
+        return s != null && s.matches("[A-Za-z0-9 ._()-]{1,64}") ? s : "the dependent service";
+    }
+
+    private static String group(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+}

@@ -1,0 +1,253 @@
+package io.grantwatch.alerts.remediation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.alerts.remediation.Plan.DenyReview;
+import io.grantwatch.alerts.remediation.Plan.Entity;
+import io.grantwatch.alerts.remediation.Plan.EntityKind;
+import io.grantwatch.alerts.remediation.Plan.PolicyGrant;
+import io.grantwatch.alerts.remediation.Plan.SystemPolicyGrant;
+import io.grantwatch.alerts.remediation.Plan.SystemPolicyRole;
+import io.grantwatch.alerts.remediation.Plan.TrustChange;
+import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.Remediation;
+import io.grantwatch.model.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link Plan} as Alibaba Cloud RAM: custom policies ({@code "Version": "1"}), {@code aliyun ram}
+ * / {@code aliyun aiworkspace} commands (RPC parameters as {@code --Name value}, ROA as method and
+ * path), Terraform ({@code alicloud_ram_policy} + attachments, {@code jsonencode}) and console steps.
+ * A trust policy is only ever merged: the known current document with the service added, or
+ * {@code GetRole} → {@code jq} → {@code UpdateRole} that keeps every principal already trusted.
+ */
+final class RamRenderer {
+    /** jq: add $svc to Principal.Service of every Allow sts:AssumeRole statement, keeping all else (tested on the seed's FAQ example). */
+    static final String TRUST_MERGE_JQ = "def arr: if . == null then [] elif type == \"array\" then . else [.] end; "
+            + ".Statement |= (arr | map(if (.Effect == \"Allow\") and ((.Action | arr) | any(. == \"sts:AssumeRole\")) "
+            + "then .Principal.Service = ((.Principal.Service | arr) | if any(. == $svc) then . else . + [$svc] end) else . end))";
+
+    Remediation render(Plan plan) {
+        Script s = new Script(plan);
+        Inputs in = s.inputs;
+        List<String> heads = new ArrayList<>();
+        if (plan.denyReview() != null) {
+            denyReview(plan.denyReview(), s);
+            return s.build(Cloud.ALIBABA, heads);
+        }
+        Map<Entity, List<PolicyGrant>> byEntity = new LinkedHashMap<>();
+        for (PolicyGrant g : plan.grants()) {
+            if (g.to().kind() == EntityKind.USER || g.to().kind() == EntityKind.ROLE) {
+                byEntity.computeIfAbsent(g.to(), k -> new ArrayList<>()).add(g);
+                heads.add("Allow " + String.join(", ", g.actions()) + " on " + resourceText(g) + " for " + g.to().label());
+            }
+        }
+        int n = 0;
+        for (Map.Entry<Entity, List<PolicyGrant>> e : byEntity.entrySet()) {
+            customPolicy(plan, e.getKey(), e.getValue(), s, byEntity.size() == 1 ? "" : "-" + (++n));
+        }
+        if (plan.grants().stream().anyMatch(g -> g.resources().equals(List.of("*")))) {
+            s.step("Resource is \"*\" where the audit record named no resource (list calls need it); narrow it if you know more.");
+        }
+        for (TrustChange t : plan.trust()) {
+            trust(t, s);
+            heads.add("Add " + t.service() + " to the trust policy of role " + (t.role() == null ? "(input)" : t.role())
+                    + " (merged: every principal it trusts is kept)");
+        }
+        for (SystemPolicyGrant sp : plan.systemPolicies()) {
+            systemPolicy(plan, sp, s);
+            if (sp.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
+                heads.add("Attach system policy " + sp.policy() + " to " + sp.to().label());
+            }
+        }
+        for (WorkspaceRole w : plan.workspaceRoles()) {
+            workspaceRole(w, s);
+            heads.add("Add " + w.member().label() + " to the workspace with role " + (w.role() == null ? "(choose)" : w.role()));
+        }
+        if (!plan.activations().isEmpty()) {
+            s.step("If not yet active, activate with the Alibaba Cloud account (the seed recommends the account; a RAM user who "
+                    + "activates needs the system policy the seed names for it): " + String.join(", ", plan.activations()) + ".");
+            if (heads.isEmpty()) {
+                heads.add("Activate " + String.join(", ", plan.activations()));
+            }
+        }
+        return s.build(Cloud.ALIBABA, heads);
+    }
+
+    private static String resourceText(PolicyGrant g) {
+        return g.resources().isEmpty() ? "the role to be chosen" : String.join(", ", g.resources());
+    }
+
+    private void customPolicy(Plan plan, Entity to, List<PolicyGrant> grants, Script s, String suffix) {
+        String roleInput = null;
+        ObjectNode doc = Json.wire().createObjectNode();
+        doc.put("Version", "1");
+        ArrayNode stmts = doc.putArray("Statement");
+        for (PolicyGrant g : grants) {
+            ObjectNode st = stmts.addObject();
+            st.put("Effect", "Allow");
+            ArrayNode a = st.putArray("Action");
+            g.actions().forEach(a::add);
+            ArrayNode r = st.putArray("Resource");
+            if (g.resources().isEmpty()) {
+                // PassRole on a role the evidence did not name: the administrator chooses it
+                roleInput = s.inputs.chosen("PASSED_ROLE_NAME", "RAM role the principal hands to PAI (the instance RAM role)",
+                        "aliyun ram ListRoles");
+                r.add("acs:ram::*:role/" + roleInput);
+            } else {
+                g.resources().forEach(r::add);
+            }
+        }
+        String name = Script.policyName(plan.findingId()) + suffix;
+        String who = entityArg(to, s);
+        String kind = to.kind() == EntityKind.ROLE ? "Role" : "User";
+        if (roleInput == null) {
+            s.policy(new PolicyDocument(name, "ram-custom-policy", to.known() ? to.name() : null, doc));
+        }
+        s.command("aliyun ram CreatePolicy --PolicyName " + name + " --Description " + Identifiers.shellQuote("GrantWatch finding "
+                + Script.safeId(plan.findingId())) + " --PolicyDocument " + quoteWithInputs(Script.compact(doc)));
+        s.command("aliyun ram AttachPolicyTo" + kind + " --PolicyType Custom --PolicyName " + name + " --" + kind + "Name " + who);
+        if (to.kind() == EntityKind.USER) {
+            s.step("To grant a team instead of one user, attach the same policy to its group: aliyun ram AttachPolicyToGroup "
+                    + "--PolicyType Custom --PolicyName " + name + " --GroupName <the group> (aliyun ram ListGroupsForUser --UserName "
+                    + (to.known() ? to.name() : "<user>") + " lists the user's groups).");
+        }
+        String label = Hcl.label(name);
+        s.terraform("resource \"alicloud_ram_policy\" \"" + label + "\" {\n"
+                + "  policy_name     = " + Hcl.string(name) + "\n"
+                + "  description     = " + Hcl.string("GrantWatch finding " + Script.safeId(plan.findingId())) + "\n"
+                + "  policy_document = " + Hcl.jsonencode(doc, s.inputs::expression) + "\n}\n\n"
+                + "resource \"alicloud_ram_" + kind.toLowerCase(java.util.Locale.ROOT) + "_policy_attachment\" \"" + label + "\" {\n"
+                + "  policy_name = alicloud_ram_policy." + label + ".policy_name\n"
+                + "  policy_type = alicloud_ram_policy." + label + ".type\n"
+                + "  " + kind.toLowerCase(java.util.Locale.ROOT) + "_name   = " + s.inputs.hcl(to.known() ? to.name() : who.replace("\"", ""))
+                + "\n}\n");
+    }
+
+    private void trust(TrustChange t, Script s) {
+        String role = t.role() != null ? t.role()
+                : s.inputs.chosen("TRUST_ROLE_NAME", "RAM role whose trust policy must name " + t.service(), "aliyun ram ListRoles");
+        String roleArg = t.role() != null ? role : "\"" + role + "\"";
+        String file = (t.role() != null ? t.role() : "role") + "-trust-policy.json";
+        if (t.current() != null) {
+            JsonNode merged = TrustPolicies.mergeService(t.current(), t.service());
+            s.policy(new PolicyDocument(t.role() + "-trust-policy", "ram-trust-policy", t.role(), merged));
+            s.step("Trust policy of role " + t.role() + ": the document below is the role's current trust policy (as the audit trail "
+                    + "recorded it) with " + t.service() + " added to Principal.Service; every principal it trusted is kept. "
+                    + "RAM console > Identities > Roles > " + t.role() + " > Trust Policy > Edit Trust Policy.");
+            s.command("aliyun ram UpdateRole --RoleName " + roleArg + " --NewAssumeRolePolicyDocument "
+                    + Identifiers.shellQuote(Script.compact(merged)));
+        } else {
+            s.step("Trust policy of role " + (t.role() == null ? "(input)" : t.role()) + ": GrantWatch has not seen its current document, so "
+                    + "the commands fetch it, add " + t.service() + " to Principal.Service with jq (every principal it trusts is kept), "
+                    + "write it to " + file + " for review, then update the role. Needs jq.");
+            s.command("aliyun ram GetRole --RoleName " + roleArg + " | jq -r '.Role.AssumeRolePolicyDocument' | jq -c --arg svc "
+                    + Identifiers.shellQuote(t.service()) + " " + Identifiers.shellQuote(TRUST_MERGE_JQ) + " > " + file);
+            s.command("cat " + file + "   # review: the role's principals plus " + t.service());
+            s.command("aliyun ram UpdateRole --RoleName " + roleArg + " --NewAssumeRolePolicyDocument \"$(cat " + file + ")\"");
+        }
+        s.cite(t.source());
+    }
+
+    private void systemPolicy(Plan plan, SystemPolicyGrant sp, Script s) {
+        if (sp.to().kind() != EntityKind.USER && sp.to().kind() != EntityKind.ROLE) {
+            return;
+        }
+        s.systemPolicy(sp.policy());
+        String kind = sp.to().kind() == EntityKind.ROLE ? "Role" : "User";
+        String cmd = "aliyun ram AttachPolicyTo" + kind + " --PolicyType System --PolicyName " + Identifiers.shellQuote(sp.policy())
+                + " --" + kind + "Name " + entityArg(sp.to(), s);
+        switch (sp.role()) {
+            case REQUIRED -> {
+                s.step("The seed names the system policy " + sp.policy() + " as what " + sp.to().label() + " needs here"
+                        + (sp.source() == null ? "" : " (" + sp.source() + ")") + ".");
+                s.command(cmd);
+            }
+            case RESTORE -> s.command(cmd);
+            case COARSE_ALTERNATIVE -> {
+                s.coarse.add(sp.policy());
+                s.command("# coarse alternative (broader than needed), instead of the custom policy: " + cmd);
+            }
+        }
+    }
+
+    private void workspaceRole(WorkspaceRole w, Script s) {
+        String role = w.role() != null ? w.role()
+                : s.inputs.chosen("WORKSPACE_ROLE", "PAI workspace role (PAI.AlgoDeveloper, PAI.AlgoOperator, PAI.LabelManager, "
+                        + "PAI.MaxComputeDeveloper, PAI.WorkspaceAdmin, PAI.WorkspaceGuest)", null);
+        String workspace = w.workspace() != null ? w.workspace()
+                : s.inputs.chosen("WORKSPACE_ID", "PAI workspace id", "aliyun aiworkspace GET /api/v1/workspaces");
+        String member = w.member().kind() == EntityKind.USER && w.member().id() != null && w.member().id().matches("[0-9]{1,32}")
+                ? w.member().id()
+                : s.inputs.chosen("MEMBER_USER_ID", "RAM user id (UserId) of " + w.member().label(), w.member().known()
+                        && w.member().kind() == EntityKind.USER ? "aliyun ram GetUser --UserName " + w.member().name() : "aliyun ram ListUsers");
+        String body = "{\"Members\":[{\"UserId\":\"" + member + "\",\"Roles\":[\"" + role + "\"]}]}";
+        s.command("aliyun aiworkspace POST /api/v1/workspaces/" + (workspace.startsWith("$") ? "\"" + workspace + "\"" : workspace)
+                + "/members --body " + quoteWithInputs(body));
+        s.step("Console: PAI console > Workspaces > " + (w.workspace() == null ? "the workspace" : w.workspace())
+                + " > Members > Add Member: " + w.member().label() + " with the role " + (w.role() == null ? "that fits the job" : w.role())
+                + " (workspace roles are not RAM policies). If the user is already a member, add the role to it instead: aliyun "
+                + "aiworkspace POST /api/v1/workspaces/<workspace>/members/<workspace>-<user id>/roles/<role>.");
+        s.cite(w.source());
+    }
+
+    private void denyReview(DenyReview d, Script s) {
+        String action = d.action() == null ? "the denied action" : d.action();
+        String target = d.subject().label();
+        if (d.subject().kind() == EntityKind.ACCOUNT) {
+            s.summary("The Alibaba Cloud account itself was denied " + action + ": it holds every RAM permission, so a Deny outside "
+                    + "RAM identity policies blocks it — review, do not grant");
+        } else {
+            s.summary("Explicit deny of " + action + " for " + target + ": do not add an Allow; review the Deny");
+        }
+        s.step("Do not add an Allow: an explicit Deny takes precedence over every Allow.");
+        if (d.layer() != null) {
+            s.step("The denial names the policy layer " + d.layer() + ": start the review there.");
+        }
+        String on = d.resource() == null ? "" : " on " + d.resource();
+        s.step("Review Deny statements matching " + action + on + " in each layer: (1) control policies attached to the resource "
+                + "directory folder or member holding the account; (2) policies attached to " + target
+                + (d.subject().kind() == EntityKind.USER ? " and its groups" : "") + "; (3) for role sessions, the session policy passed "
+                + "to AssumeRole; (4) resource policies, e.g. the OSS bucket policy (OSS reports an identity Deny as \"Access denied by "
+                + "bucket policy\").");
+        s.step("If the Deny is intended (a guardrail), record an accepted-risk mute rule instead of changing it.");
+        if (d.subject().account() != null) {
+            s.command("aliyun resourcemanager ListControlPolicyAttachmentsForTarget --TargetId " + d.subject().account());
+        }
+        if (d.subject().kind() == EntityKind.ROLE && d.subject().known()) {
+            s.command("aliyun ram ListPoliciesForRole --RoleName " + d.subject().name());
+        } else if (d.subject().kind() == EntityKind.USER && d.subject().known()) {
+            s.command("aliyun ram ListPoliciesForUser --UserName " + d.subject().name());
+            s.command("aliyun ram ListGroupsForUser --UserName " + d.subject().name());
+        }
+        if (d.resource() != null) {
+            Identifiers.bucketOf(d.resource()).ifPresent(b -> s.command("aliyun ossutil bucket-policy --method get oss://" + b));
+        }
+        if (d.encodedDiagnostic() != null) {
+            s.command("aliyun ram DecodeDiagnosticMessage --EncodedDiagnosticMessage " + Identifiers.shellQuote(d.encodedDiagnostic()));
+        }
+        s.cite(SeedCitations.RAM_POLICY_GRAMMAR);
+    }
+
+    /** A user or role name as a command argument: the name, or the input that asks for it. */
+    private static String entityArg(Entity e, Script s) {
+        if (e.known()) {
+            return e.name();
+        }
+        String var = e.kind() == EntityKind.ROLE
+                ? s.inputs.chosen("ROLE_NAME", "RAM role that needs the grant", "aliyun ram ListRoles")
+                : s.inputs.chosen("USER_NAME", "RAM user that needs the grant", "aliyun ram ListUsers");
+        return "\"" + var + "\"";
+    }
+
+    /** Single-quotes a JSON text for the shell, letting the {@code $INPUT} variables in it expand. */
+    static String quoteWithInputs(String text) {
+        return Identifiers.shellQuote(text).replaceAll("\\$([A-Z][A-Z0-9_]{0,40})", "'\"\\$$1\"'");
+    }
+}

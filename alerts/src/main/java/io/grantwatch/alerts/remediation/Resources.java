@@ -1,0 +1,129 @@
+package io.grantwatch.alerts.remediation;
+
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Evidence;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The narrowest resource the evidence names for an action, in the cloud's ARN/URN form: an OSS/OBS
+ * object action gets the object's folder ({@code bucket/prefix/*}), a bucket action the bucket, a RAM
+ * role action the role, any other action the event's ARN when its service matches; {@code *} only
+ * when the evidence names nothing usable (list calls, or no resource in the record).
+ */
+final class Resources {
+    /** OSS actions that act on the bucket itself, not on objects (RAM's OSS action reference). */
+    private static final Set<String> OSS_OBJECT_ACTIONS = Set.of("getobject", "putobject", "deleteobject", "getobjectacl",
+            "putobjectacl", "abortmultipartupload", "listparts", "restoreobject", "getobjectmeta", "postobject", "copyobject",
+            "appendobject", "getobjecttagging", "putobjecttagging", "deleteobjecttagging", "getobjectversion", "deleteobjectversion",
+            "initiatemultipartupload", "uploadpart", "completemultipartupload", "headobject", "getsymlink", "putsymlink");
+
+    private Resources() {
+    }
+
+    static List<String> narrow(Cloud cloud, String action, String grantResource, Evidence ev) {
+        return cloud == Cloud.ALIBABA ? alibaba(action, grantResource, ev) : huawei(action, grantResource, ev);
+    }
+
+    /** The event's resource as one ARN/URN, or null. */
+    static String exact(Cloud cloud, String resource) {
+        if (resource == null) {
+            return null;
+        }
+        if (cloud == Cloud.ALIBABA) {
+            return Identifiers.alibabaArn(resource).orElse(Identifiers.bucketOf(resource).map(b -> "acs:oss:*:*:" + b).orElse(null));
+        }
+        return Identifiers.bucketOf(resource).map(b -> "obs:*:*:bucket:" + b).orElse(null);
+    }
+
+    private static List<String> alibaba(String action, String grantResource, Evidence ev) {
+        String service = action.substring(0, action.indexOf(':')).toLowerCase(Locale.ROOT);
+        String verb = action.substring(action.indexOf(':') + 1).toLowerCase(Locale.ROOT);
+        for (String candidate : candidates(action, grantResource, ev)) {
+            if (service.equals("oss")) {
+                if (verb.equals("listbuckets") || verb.equals("getservice")) {
+                    return List.of("acs:oss:*:*:*");
+                }
+                Optional<String> bucket = Identifiers.bucketOf(candidate);
+                if (bucket.isPresent()) {
+                    return OSS_OBJECT_ACTIONS.contains(verb)
+                            ? List.of("acs:oss:*:*:" + bucket.get() + "/" + prefix(objectKey(candidate)) + "*")
+                            : List.of("acs:oss:*:*:" + bucket.get());
+                }
+            } else if (service.equals("ram")) {
+                Optional<String> role = Identifiers.roleName(candidate).filter(r -> candidate.contains("role/"));
+                if (role.isPresent()) {
+                    return List.of("acs:ram::*:role/" + role.get());
+                }
+            } else {
+                Optional<String> arn = Identifiers.alibabaArn(candidate)
+                        .filter(a -> Identifiers.arnService(a).map(service::equalsIgnoreCase).orElse(false));
+                if (arn.isPresent()) {
+                    return List.of(arn.get());
+                }
+            }
+        }
+        return List.of("*");
+    }
+
+    private static List<String> huawei(String action, String grantResource, Evidence ev) {
+        if (!action.toLowerCase(Locale.ROOT).startsWith("obs:")) {
+            return List.of();
+        }
+        boolean objectAction = action.toLowerCase(Locale.ROOT).startsWith("obs:object:");
+        if (action.equalsIgnoreCase("obs:bucket:ListAllMyBuckets") || action.equalsIgnoreCase("obs:bucket:CreateBucket")) {
+            return List.of();
+        }
+        for (String candidate : candidates(action, grantResource, ev)) {
+            Optional<String> bucket = Identifiers.bucketOf(candidate);
+            if (bucket.isPresent()) {
+                return objectAction ? List.of("obs:*:*:object:" + bucket.get() + "/" + prefix(objectKey(candidate)) + "*")
+                        : List.of("obs:*:*:bucket:" + bucket.get());
+            }
+        }
+        return List.of();
+    }
+
+    /** The grant's own resource first, then the event's — the event's only for its own action or service. */
+    private static List<String> candidates(String action, String grantResource, Evidence ev) {
+        String evResource = null;
+        if (ev != null && ev.resource() != null) {
+            String service = action.substring(0, action.indexOf(':'));
+            boolean sameAction = action.equalsIgnoreCase(String.valueOf(ev.deniedAction()));
+            boolean sameService = String.valueOf(ev.deniedAction()).toLowerCase(Locale.ROOT).startsWith(service.toLowerCase(Locale.ROOT) + ":");
+            if (sameAction || sameService) {
+                evResource = ev.resource();
+            }
+        }
+        return java.util.stream.Stream.of(grantResource, evResource).filter(r -> r != null && !r.isBlank() && !r.contains("${")).toList();
+    }
+
+    /** The object key inside {@code acs:oss:*:1:bucket/a/b}, {@code oss://bucket/a/b}, {@code obs:…:object:bucket/a/b}, {@code bucket/a/b}. */
+    private static String objectKey(String resource) {
+        String r = resource.trim();
+        String rel = r;
+        if (r.startsWith("oss://") || r.startsWith("obs://")) {
+            rel = r.substring(6);
+        } else if (r.startsWith("acs:") || r.startsWith("obs:")) {
+            String[] parts = r.split(":", 5);
+            rel = parts.length == 5 ? parts[4] : "";
+        }
+        int slash = rel.indexOf('/');
+        return slash < 0 ? "" : rel.substring(slash + 1);
+    }
+
+    /**
+     * The folder of an object key ({@code data/train/x.csv} → {@code data/train/}); empty for a key at
+     * the top of the bucket or a key with characters a policy should not carry.
+     */
+    static String prefix(String key) {
+        int slash = key.lastIndexOf('/');
+        if (slash <= 0) {
+            return "";
+        }
+        String folder = key.substring(0, slash + 1);
+        return folder.matches("[A-Za-z0-9._/=-]{1,512}") && !folder.contains("//") && !folder.contains("..") ? folder : "";
+    }
+}

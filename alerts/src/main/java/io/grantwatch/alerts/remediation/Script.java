@@ -1,0 +1,125 @@
+package io.grantwatch.alerts.remediation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.model.Citation;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.Remediation;
+import io.grantwatch.model.json.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One rendering in progress: documents, commands (inputs first), Terraform (variables first), steps
+ * and citations, in the order a person applies them. Shared by both clouds' renderers.
+ */
+final class Script {
+    final Inputs inputs = new Inputs();
+    final Set<String> coarse = new LinkedHashSet<>();
+    /** Huawei: the commands that create and fill the user's own group were printed. */
+    boolean groupReady;
+    /** Terraform blocks printed once per rendering (a data source, the user's group). */
+    final Set<String> terraformOnce = new LinkedHashSet<>();
+    private final Plan plan;
+    private String summary;
+    private final List<PolicyDocument> policies = new ArrayList<>();
+    private final Set<String> systemPolicies = new LinkedHashSet<>();
+    private final List<String> commands = new ArrayList<>();
+    private final List<String> terraform = new ArrayList<>();
+    private final Set<String> steps = new LinkedHashSet<>();
+    private final Set<Citation> citations = new LinkedHashSet<>();
+
+    Script(Plan plan) {
+        this.plan = plan;
+        plan.citations().forEach(this::cite);
+    }
+
+    void summary(String text) {
+        this.summary = text;
+    }
+
+    void policy(PolicyDocument doc) {
+        policies.add(doc);
+    }
+
+    void systemPolicy(String name) {
+        if (Identifiers.policyName(name)) {
+            systemPolicies.add(name);
+        }
+    }
+
+    void command(String cmd) {
+        commands.add(cmd);
+    }
+
+    void terraform(String block) {
+        terraform.add(block);
+    }
+
+    /** A block that several resources refer to: printed the first time only. */
+    void terraformOnce(String block) {
+        if (terraformOnce.add(block)) {
+            terraform.add(block);
+        }
+    }
+
+    void step(String text) {
+        steps.add(text);
+    }
+
+    void cite(Citation c) {
+        if (c != null && c.seed() != null && c.section() != null) {
+            citations.add(c);
+        }
+    }
+
+    /**
+     * The remediation: the summary names the first change and warns where a person must look twice;
+     * inputs lead the commands; the plan's notes and the coarse alternative close the steps.
+     */
+    Remediation build(Cloud cloud, List<String> heads) {
+        if (summary == null) {
+            String head = heads.isEmpty() ? "Nothing GrantWatch can grant safely: review the denial" : heads.get(0);
+            summary = head + (heads.size() > 1 ? " (+" + (heads.size() - 1) + " more)" : "");
+            if (!inputs.isEmpty()) {
+                summary += "; the commands ask for " + String.join(", ", inputs.names());
+            }
+        }
+        if (!coarse.isEmpty()) {
+            steps.add("Coarse alternative (broader than needed): the system " + (coarse.size() == 1 ? "policy " : "policies ")
+                    + String.join(", ", coarse) + " instead of the custom policy; the commands show it commented out.");
+        }
+        plan.notes().forEach(steps::add);
+        List<String> allSteps = new ArrayList<>(inputs.steps());
+        allSteps.addAll(steps);
+        List<String> allCommands = new ArrayList<>(inputs.shellLines());
+        allCommands.addAll(commands);
+        String tf = terraform.isEmpty() ? null : inputs.terraformVariables() + String.join("\n", terraform);
+        if (citations.isEmpty()) {
+            citations.add(cloud == Cloud.ALIBABA ? SeedCitations.PAI_DEPENDENCIES : SeedCitations.MODELARTS_DEPENDENCIES);
+        }
+        return new Remediation(plan.findingId(), cloud, summary, policies, List.copyOf(systemPolicies), allCommands, tf, allSteps,
+                List.copyOf(citations));
+    }
+
+    static String compact(JsonNode node) {
+        try {
+            return Json.wire().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a policy tree always serializes", e);
+        }
+    }
+
+    /** A policy name from the finding id: {@code GrantWatch-missing-grant-1a2b3c4d}, at most 71 characters. */
+    static String policyName(String findingId) {
+        String id = safeId(findingId);
+        return "GrantWatch-" + (id.length() > 60 ? id.substring(0, 60) : id);
+    }
+
+    static String safeId(String findingId) {
+        return findingId.replaceAll("[^A-Za-z0-9-]", "-");
+    }
+}

@@ -1,0 +1,146 @@
+package io.grantwatch.alerts.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.alerts.TestFindings;
+import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.Remediation;
+import io.grantwatch.model.policy.PolicyEvaluator;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Huawei IAM rendering: 1.1 documents, KooCLI commands and their input files, Terraform. */
+class HuaweiRendererTest {
+    private final RemediationPlanner planner = new RemediationPlanner();
+
+    /** The {@code --cli-jsonInput} file that a {@code printf '%s\n' '…' > F.json} line writes. */
+    private static JsonNode inputFile(Remediation r, String file) throws Exception {
+        String line = r.cliCommands().stream().filter(c -> c.startsWith("printf") && c.endsWith("> " + file)).findFirst().orElseThrow();
+        return RamRendererTest.parse(line.substring(line.indexOf("' '") + 3, line.lastIndexOf("' >")));
+    }
+
+    /** Every shell variable a command uses is set by an earlier line. */
+    private static void assertInputsSetBeforeUse(Remediation r) {
+        java.util.Set<String> set = new java.util.HashSet<>();
+        java.util.regex.Pattern use = java.util.regex.Pattern.compile("\\$([A-Z][A-Z0-9_]*)");
+        java.util.regex.Pattern assign = java.util.regex.Pattern.compile("(?:^|\\|\\| )([A-Z][A-Z0-9_]*)=|read -r -p '[^']*' ([A-Z][A-Z0-9_]*)$");
+        for (String c : r.cliCommands()) {
+            java.util.regex.Matcher u = use.matcher(c.replaceAll("(?:^|\\|\\| )[A-Z][A-Z0-9_]*=", ""));
+            while (u.find()) {
+                assertThat(set).as("%s uses $%s before it is set", c, u.group(1)).contains(u.group(1));
+            }
+            java.util.regex.Matcher a = assign.matcher(c);
+            while (a.find()) {
+                set.add(a.group(1) != null ? a.group(1) : a.group(2));
+            }
+        }
+    }
+
+    @Test
+    void shouldGrantOnlyTheUsersOwnGroupTheDeniedObjectFolderWhenObsObjectDenied() throws Exception {
+        Remediation r = planner.plan(TestFindings.obsGetObject());
+        RamRendererTest.assertApplicable(r);
+        assertInputsSetBeforeUse(r);
+        PolicyDocument d = r.policies().get(0);
+        assertThat(d.kind()).isEqualTo("huawei-iam-policy");
+        assertThat(PolicyEvaluator.allows(d.document(), "obs:object:GetObject",
+                "obs:cn-north-4:" + TestFindings.HW_DOMAIN + ":object:ma-datasets/flowers/a.jpg")).isTrue();
+        assertThat(PolicyEvaluator.allows(d.document(), "obs:object:GetObject",
+                "obs:cn-north-4:" + TestFindings.HW_DOMAIN + ":object:other-bucket/flowers/a.jpg")).isFalse();
+        assertThat(PolicyEvaluator.allows(d.document(), "obs:bucket:ListBucket",
+                "obs:cn-north-4:" + TestFindings.HW_DOMAIN + ":bucket:ma-datasets")).isTrue();
+        assertThat(r.cliCommands()).contains(
+                "GROUP_ID=$(hcloud IAM KeystoneListGroups --name=GrantWatch-zhang.wei --cli-query=\"groups[0].id\" --cli-output=tsv)",
+                "hcloud IAM KeystoneAddUserToGroup --group_id=\"$GROUP_ID\" --user_id=f1e2d3c4b5a6");
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
+                .startsWith("hcloud IAM KeystoneAssociateGroupWithDomainPermission --domain_id=\"" + TestFindings.HW_DOMAIN + "\" --group_id=\"$GROUP_ID\""));
+        assertThat(r.cliCommands()).noneMatch(c -> c.contains("CreateCloudRole"));
+    }
+
+    @Test
+    void shouldWrapTheCustomPolicyInBodyWhenWritingTheKooCliInputFile() throws Exception {
+        Remediation r = planner.plan(TestFindings.obsGetObject());
+        String create = r.cliCommands().stream().filter(c -> c.contains("CreateCloudServiceCustomPolicy")).findFirst().orElseThrow();
+        String file = create.substring(create.indexOf("--cli-jsonInput=") + 16, create.indexOf(".json") + 5);
+        JsonNode input = inputFile(r, file);
+        Iterator<String> top = input.fieldNames();
+        assertThat(top.next()).isEqualTo("body");
+        assertThat(top.hasNext()).isFalse();
+        JsonNode role = input.path("body").path("role");
+        assertThat(role.path("type").asText()).isEqualTo("AX");
+        assertThat(role.path("display_name").asText()).startsWith("GrantWatch-");
+        assertThat(role.path("policy")).isEqualTo(r.policies().get(0).document());
+        assertThat(create).startsWith("POLICY_ID=$(hcloud IAM CreateCloudServiceCustomPolicy --cli-jsonInput=").endsWith(
+                "--cli-query=\"role.id\" --cli-output=tsv)");
+    }
+
+    @Test
+    void shouldGrantProjectServicesInTheRegionsProjectWhenModelArtsNeedsObs() throws Exception {
+        Remediation r = planner.plan(TestFindings.trainJobCreate());
+        RamRendererTest.assertApplicable(r);
+        assertInputsSetBeforeUse(r);
+        assertThat(r.policies()).extracting(PolicyDocument::name).allSatisfy(n -> assertThat(n).matches(".*-(global|project)$"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("read -r -p ").endsWith(" REGION"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("PROJECT_ID=$(hcloud IAM KeystoneListProjects --name=\"$REGION\""));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("hcloud IAM KeystoneAssociateGroupWithProjectPermission "
+                + "--project_id=\"$PROJECT_ID\" --group_id=\"$GROUP_ID\""));
+        JsonNode project = r.policies().stream().filter(p -> p.name().endsWith("-project")).findFirst().orElseThrow().document();
+        assertThat(PolicyEvaluator.allows(project, "modelarts:trainJob:create", null)).isTrue();
+        assertThat(r.terraform()).contains("huaweicloud_identity_role", "type        = \"XA\"", "project_id = data.huaweicloud_identity_projects.region.projects[0].id", "resource \"huaweicloud_identity_group_membership\"");
+    }
+
+    @Test
+    void shouldGrantTheAgencyAndRemindTheDelegatingUserWhenAgencySessionDenied() throws Exception {
+        Remediation r = planner.plan(TestFindings.agencyObs());
+        RamRendererTest.assertApplicable(r);
+        assertInputsSetBeforeUse(r);
+        assertThat(r.policies()).allSatisfy(p -> {
+            assertThat(p.kind()).isEqualTo("huawei-agency-policy");
+            assertThat(p.attachTo()).isEqualTo("modelarts_agency");
+        });
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("AGENCY_ID=$(hcloud IAM ListAgencies --domain_id=\""
+                + TestFindings.HW_DOMAIN + "\" --name=modelarts_agency"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("hcloud IAM AssociateAgencyWithDomainPermission")
+                .contains("--agency_id=\"$AGENCY_ID\""));
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("must hold these permissions too", "请用户确保"));
+    }
+
+    @Test
+    void shouldGrantTheMappedGroupNotAnAgencyWhenFederatedUserDenied() throws Exception {
+        Remediation r = planner.plan(TestFindings.federatedObs());
+        RamRendererTest.assertApplicable(r);
+        assertInputsSetBeforeUse(r);
+        assertThat(String.join("\n", r.cliCommands())).doesNotContain("Agency").contains("KeystoneListMappings", "MAPPED_GROUP_NAME");
+        assertThat(r.policies()).allSatisfy(p -> assertThat(p.kind()).isEqualTo("huawei-iam-policy"));
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("identity provider's mapping", "not to an agency"));
+    }
+
+    @Test
+    void shouldNeverAllowWhenHuaweiExplicitDeny() {
+        Remediation r = planner.plan(TestFindings.huaweiExplicitDeny());
+        assertThat(r.policies()).isEmpty();
+        assertThat(r.summary()).startsWith("Explicit deny of modelarts:trainJob:delete");
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("Do not add an Allow"));
+    }
+
+    @Test
+    void shouldLookUpTheSystemPolicyIdAndAssociateItWhenAgencyLostIt() {
+        io.grantwatch.model.Finding f = TestFindings.agencyObs();
+        io.grantwatch.model.Finding lost = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(), List.of(new io.grantwatch.model.MissingGrant(
+                        io.grantwatch.model.Grant.systemPolicy("OBS OperateAccess"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r",
+                        "OBS OperateAccess", SeedCitations.MODELARTS_AGENCY)), 1, List.of(), null,
+                new io.grantwatch.model.IamChange("c1", TestFindings.T0, "updateAgency", "admin", "modelarts_agency", "OBS OperateAccess"),
+                "v", null, null, TestFindings.T0);
+        Remediation r = planner.plan(lost);
+        assertInputsSetBeforeUse(r);
+        assertThat(r.policies()).isEmpty();
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
+                .startsWith("SYSTEM_POLICY_ID_OBS_OPERATEACCESS=$(hcloud IAM KeystoneListPermissions --display_name='OBS OperateAccess'"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("hcloud IAM AssociateAgencyWithDomainPermission")
+                .endsWith("--role_id=\"$SYSTEM_POLICY_ID_OBS_OPERATEACCESS\""));
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("restores what updateAgency"));
+    }
+}

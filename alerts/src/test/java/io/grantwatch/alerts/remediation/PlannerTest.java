@@ -1,0 +1,137 @@
+package io.grantwatch.alerts.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantwatch.alerts.TestFindings;
+import io.grantwatch.alerts.remediation.Plan.EntityKind;
+import io.grantwatch.alerts.remediation.Plan.SystemPolicyRole;
+import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Citation;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
+import io.grantwatch.model.MissingGrant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The decisions of a remediation, before any rendering. */
+class PlannerTest {
+    private final RemediationPlanner planner = new RemediationPlanner();
+
+    private static Finding withMissing(Finding f, MissingGrant... extra) {
+        List<MissingGrant> missing = new ArrayList<>(f.missing());
+        missing.addAll(List.of(extra));
+        return new Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(), missing,
+                f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
+    }
+
+    @Test
+    void shouldGrantDeniedActionToDeniedUserOnObjectFolderWhenOssObjectDenied() {
+        Plan p = planner.decide(TestFindings.ossGetObject());
+        assertThat(p.subject().kind()).isEqualTo(EntityKind.USER);
+        assertThat(p.grants().get(0).to()).isEqualTo(p.subject());
+        assertThat(p.grants().get(0).actions()).containsExactly("oss:GetObject");
+        assertThat(p.grants().get(0).resources()).containsExactly("acs:oss:*:*:training-data/datasets/*");
+        assertThat(p.grants().get(0).certainty()).isEqualTo(Certainty.CERTAIN);
+        // the seed's other grant is on the bucket, not widened to "*"
+        assertThat(p.grants().get(1).actions()).containsExactly("oss:ListObjects");
+        assertThat(p.grants().get(1).resources()).containsExactly("acs:oss:*:*:training-data");
+        assertThat(p.systemPolicies()).singleElement().satisfies(s -> assertThat(s.role()).isEqualTo(SystemPolicyRole.COARSE_ALTERNATIVE));
+    }
+
+    @Test
+    void shouldSendFederatedUsersDenialToItsIdentityProviderMappingWhenExternalUser() {
+        Plan p = planner.decide(TestFindings.federatedObs());
+        assertThat(p.subject().kind()).isEqualTo(EntityKind.IDP_MAPPING);
+        assertThat(p.subject().name()).isEqualTo("corp-idp");
+        assertThat(p.grants()).allSatisfy(g -> assertThat(g.to().kind()).isEqualTo(EntityKind.IDP_MAPPING));
+    }
+
+    @Test
+    void shouldReviewAndGrantNothingWhenRootAccountDenied() {
+        Plan p = planner.decide(TestFindings.rootDenied());
+        assertThat(p.subject().kind()).isEqualTo(EntityKind.ACCOUNT);
+        assertThat(p.grantsNothing()).isTrue();
+        assertThat(p.denyReview()).isNotNull();
+        assertThat(p.denyReview().resource()).isEqualTo("acs:oss:*:" + TestFindings.UID + ":training-data/a.csv");
+    }
+
+    @Test
+    void shouldLeaveTrustAloneWhenOnlyPassRoleWasDenied() {
+        Finding f = withMissing(TestFindings.passRole(), new MissingGrant(new Grant(GrantType.TRUST_PRINCIPAL, "pai.aliyuncs.com",
+                "acs:ram::" + TestFindings.UID + ":role/DswOssRole"), Certainty.LIKELY, "ROLE", "t", "trust", null, SeedCitations.ASSUME_ROLE));
+        Plan p = planner.decide(f);
+        assertThat(p.trust()).isEmpty();
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("Check, do not change yet").contains("AssumeRoleFailedError"));
+        assertThat(p.grants()).singleElement().satisfies(g -> assertThat(g.resources()).containsExactly("acs:ram::*:role/DswOssRole"));
+    }
+
+    @Test
+    void shouldChangeTrustWhenAssumeRoleFailed() {
+        Plan p = planner.decide(TestFindings.assumeRole());
+        assertThat(p.trust()).singleElement().satisfies(t -> {
+            assertThat(t.role()).isEqualTo("DswOssRole");
+            assertThat(t.service()).isEqualTo("pai.aliyuncs.com");
+            assertThat(t.current()).isNull();
+        });
+    }
+
+    @Test
+    void shouldGrantDeniedActionAndKeepSystemPolicyAsCoarseAlternativeWhenSeedNamesOne() {
+        Plan p = planner.decide(TestFindings.easFullAccess());
+        assertThat(p.grants()).singleElement().satisfies(g -> assertThat(g.actions()).containsExactly("eas:CreateService"));
+        assertThat(p.systemPolicies()).singleElement().satisfies(s -> {
+            assertThat(s.policy()).isEqualTo("AliyunPAIEASFullAccess");
+            assertThat(s.role()).isEqualTo(SystemPolicyRole.COARSE_ALTERNATIVE);
+        });
+    }
+
+    @Test
+    void shouldAttachSystemPolicyAsTheFixWhenSeedNamesItAndNoActionWasDenied() {
+        Finding base = TestFindings.unmapped();
+        Citation mc = new Citation(SeedCitations.PAI_SEED, "MaxCompute の有効化");
+        Finding f = new Finding(base.id(), io.grantwatch.model.FindingKind.MISSING_GRANT, base.status(), base.cloud(), base.principal(),
+                "pai.designer.maxcompute-activation", "Activate MaxCompute", List.of(
+                        new MissingGrant(Grant.systemPolicy("AliyunBSSOrderAccess"), Certainty.CERTAIN, "USER", "a", "r", null, mc),
+                        new MissingGrant(Grant.systemPolicy("AliyunDataWorksFullAccess"), Certainty.LIKELY, "USER", "b", "r", null, mc)),
+                1, List.of(), null, null, "v", null, null, base.updatedAt());
+        Plan p = planner.decide(f);
+        assertThat(p.grants()).isEmpty();
+        assertThat(p.systemPolicies()).extracting(Plan.SystemPolicyGrant::policy, Plan.SystemPolicyGrant::role).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("AliyunBSSOrderAccess", SystemPolicyRole.REQUIRED),
+                org.assertj.core.groups.Tuple.tuple("AliyunDataWorksFullAccess", SystemPolicyRole.REQUIRED));
+    }
+
+    @Test
+    void shouldNotGrantWildcardWhenNoSeedPrintsIt() {
+        Finding f = withMissing(TestFindings.ossGetObject(), new MissingGrant(Grant.action("nas:*"), Certainty.LIKELY, "USER", "n", "r",
+                null, new Citation("alibaba-ram-reference", "NAS", "https://www.alibabacloud.com/help/en/nas")));
+        Plan p = planner.decide(f);
+        assertThat(p.grants()).flatExtracting(Plan.PolicyGrant::actions).doesNotContain("nas:*");
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("nas:* is a wildcard that no seed prints"));
+    }
+
+    @Test
+    void shouldKeepWildcardWhenTheSeedPrintsIt() {
+        Finding f = withMissing(TestFindings.trainJobCreate(), new MissingGrant(Grant.action("modelarts:trainJob:*"), Certainty.LIKELY,
+                "USER", "w", "r", null, new Citation(SeedCitations.MODELARTS_SEED, "功能依赖")));
+        assertThat(planner.decide(f).grants()).flatExtracting(Plan.PolicyGrant::actions).contains("modelarts:trainJob:*");
+    }
+
+    @Test
+    void shouldGrantTheAgencyAndTheDeniedAgencyWhenAgencySessionDenied() {
+        Plan p = planner.decide(TestFindings.agencyObs());
+        assertThat(p.subject().kind()).isEqualTo(EntityKind.AGENCY);
+        assertThat(p.grants()).allSatisfy(g -> assertThat(g.to()).isEqualTo(p.subject()));
+    }
+
+    @Test
+    void shouldKeepPossibleGrantsOutOfThePlanWhenTheSeedQualifiesThem() {
+        Finding f = withMissing(TestFindings.ossGetObject(), new MissingGrant(Grant.systemPolicy("AliyunOSSFullAccess"), Certainty.POSSIBLE,
+                "USER", "p", "r", "AliyunOSSFullAccess", SeedCitations.PAI_DEPENDENCIES));
+        Plan p = planner.decide(f);
+        assertThat(p.systemPolicies()).extracting(Plan.SystemPolicyGrant::policy).doesNotContain("AliyunOSSFullAccess");
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("May also be needed").contains("AliyunOSSFullAccess"));
+    }
+}
