@@ -2,6 +2,7 @@ package io.grantwatch.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.alerts.remediation.TrailTrustPolicies;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
@@ -113,9 +114,11 @@ public final class ScanCommand implements Callable<Integer> {
         OfflineDetector detector = new OfflineDetector(settings, CatalogLookup.of(catalog));
         ReorderBuffer buffer = new ReorderBuffer(reorderBuffer);
         long[] rejected = new long[1];
+        TrailTrustPolicies trust = new TrailTrustPolicies();
         try (TerminalProgress progress = TerminalProgress.onStderr("scan", err)) {
             new AuditFileReader(IngestLimits.DEFAULTS, threads).read(paths, e -> {
                 progress.event();
+                trust.accept(e);
                 buffer.offer(e).forEach(detector::accept);
             }, r -> {
                 rejected[0]++;
@@ -127,7 +130,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         buffer.drain().forEach(detector::accept);
 
-        RemediationPlanner planner = noRemediation ? null : new RemediationPlanner();
+        RemediationPlanner planner = noRemediation ? null : new RemediationPlanner(trust);
         long printed = 0;
         for (Finding f : detector.findings()) {
             ObjectNode node = Json.wire().valueToTree(f);

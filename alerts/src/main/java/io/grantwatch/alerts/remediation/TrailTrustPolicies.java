@@ -1,0 +1,74 @@
+package io.grantwatch.alerts.remediation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Outcome;
+import io.grantwatch.model.json.Json;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The current trust policy of each RAM role as the audit trail shows it: a successful
+ * {@code CreateRole} ({@code AssumeRolePolicyDocument}) or {@code UpdateRole}
+ * ({@code NewAssumeRolePolicyDocument}) carries the whole document, the newest one wins. Bounded:
+ * at most {@value #MAX_ROLES} roles, the least recently changed forgotten first (a forgotten role's
+ * fix falls back to fetch → merge → update, which is always safe).
+ */
+public final class TrailTrustPolicies implements TrustPolicySource {
+    static final int MAX_ROLES = 10_000;
+
+    private record Known(JsonNode document, Instant time) {
+    }
+
+    private final Map<String, Known> byRole = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+            return size() > MAX_ROLES;
+        }
+    };
+
+    /** Reads one event; anything but a successful RAM CreateRole/UpdateRole with a parseable document is ignored. */
+    public void accept(AuditEvent e) {
+        if (e.cloud() != Cloud.ALIBABA || e.outcome() != Outcome.ALLOWED || e.action() == null) {
+            return;
+        }
+        String action = e.action().toLowerCase(Locale.ROOT);
+        String key = switch (action) {
+            case "createrole" -> "AssumeRolePolicyDocument";
+            case "updaterole" -> "NewAssumeRolePolicyDocument";
+            default -> null;
+        };
+        if (key == null) {
+            return;
+        }
+        String role = e.parameters().get("RoleName");
+        String text = e.parameters().get(key);
+        if (!Identifiers.name(role) || text == null || text.isBlank()) {
+            return;
+        }
+        JsonNode doc;
+        try {
+            doc = Json.strict().readTree(text);
+        } catch (JsonProcessingException ex) {
+            return; // truncated or redacted in ingest: not a document we can merge into
+        }
+        if (doc == null || !doc.isObject() || !PolicyGrammar.ram(doc, true).isEmpty()) {
+            return;
+        }
+        Known old = byRole.get(role);
+        if (old == null || !e.eventTime().isBefore(old.time())) {
+            byRole.put(role, new Known(doc, e.eventTime()));
+        }
+    }
+
+    @Override
+    public Optional<JsonNode> current(String roleName) {
+        Known k = byRole.get(roleName);
+        return k == null ? Optional.empty() : Optional.of(k.document().deepCopy());
+    }
+}
