@@ -240,6 +240,10 @@ public final class CliGrammar {
                 i++;
             }
             List<Token> rest = cmd.subList(i, cmd.size());
+            if (!rest.isEmpty() && "read".equals(rest.get(0).text()) && !rest.get(rest.size() - 1).op()) {
+                // read [-r] [-p PROMPT] NAME: the administrator types the value in
+                newlyAssigned.add(rest.get(rest.size() - 1).text());
+            }
             if (!rest.isEmpty() && !rest.get(0).op()) {
                 String prog = rest.get(0).text();
                 if ("aliyun".equals(prog) || "hcloud".equals(prog)) {
@@ -729,6 +733,7 @@ public final class CliGrammar {
         return switch (kind) {
             case "role" -> "{\"role\":{\"display_name\",\"type\":\"AX\"|\"XA\",\"description\",\"policy\":{\"Version\":\"1.1\",\"Statement\":[...]}}}";
             case "mapping" -> "{\"mapping\":{\"rules\":[{\"local\":[...],\"remote\":[...]}]}}";
+            case "group" -> "{\"group\":{\"name\",\"description\"}}";
             case "policy_v5" -> "{\"policy_name\",\"policy_document\":\"<JSON string>\"}";
             case "policy_version_v5" -> "{\"policy_document\":\"<JSON string>\"}";
             default -> "{\"" + kind + "\":\"...\"}";
@@ -739,6 +744,14 @@ public final class CliGrammar {
         switch (kind) {
             case "role" -> checkRoleBody(body, out);
             case "mapping" -> checkMappingBody(body, out);
+            case "group" -> {
+                onlyKeys(body, "body", Set.of("group"), out);
+                JsonNode group = body.path("group");
+                if (!group.path("name").isTextual() || group.path("name").asText().isBlank()) {
+                    out.add("body.group.name must be a non-empty string");
+                }
+                onlyKeys(group, "body.group", Set.of("name", "description", "domain_id"), out);
+            }
             case "policy_v5" -> {
                 onlyKeys(body, "body", Set.of("policy_name", "policy_document", "path", "description"), out);
                 nonEmptyText(body, "policy_name", "body", out);

@@ -178,15 +178,17 @@ final class RamRenderer {
     }
 
     private void workspaceRole(WorkspaceRole w, Script s) {
-        String role = w.role() != null ? w.role()
+        String role = apiRoleName(w.role()) != null ? apiRoleName(w.role())
                 : s.inputs.chosen("WORKSPACE_ROLE", "PAI workspace role (PAI.AlgoDeveloper, PAI.AlgoOperator, PAI.LabelManager, "
                         + "PAI.MaxComputeDeveloper, PAI.WorkspaceAdmin, PAI.WorkspaceGuest)", null);
         String workspace = w.workspace() != null ? w.workspace()
                 : s.inputs.chosen("WORKSPACE_ID", "PAI workspace id", "aliyun aiworkspace GET /api/v1/workspaces");
         String member = w.member().kind() == EntityKind.USER && w.member().id() != null && w.member().id().matches("[0-9]{1,32}")
                 ? w.member().id()
-                : s.inputs.chosen("MEMBER_USER_ID", "RAM user id (UserId) of " + w.member().label(), w.member().known()
-                        && w.member().kind() == EntityKind.USER ? "aliyun ram GetUser --UserName " + w.member().name() : "aliyun ram ListUsers");
+                : w.member().known() && w.member().kind() == EntityKind.USER
+                ? s.inputs.lookedUp("MEMBER_USER_ID", "RAM user id (UserId) of " + w.member().label(),
+                        "aliyun ram GetUser --UserName " + w.member().name() + " | jq -r '.User.UserId'")
+                : s.inputs.chosen("MEMBER_USER_ID", "RAM user id (UserId) of the member", "aliyun ram ListUsers");
         String body = "{\"Members\":[{\"UserId\":\"" + member + "\",\"Roles\":[\"" + role + "\"]}]}";
         s.command("aliyun aiworkspace POST /api/v1/workspaces/" + (workspace.startsWith("$") ? "\"" + workspace + "\"" : workspace)
                 + "/members --body " + quoteWithInputs(body));
@@ -227,12 +229,26 @@ final class RamRenderer {
             s.command("aliyun ram ListGroupsForUser --UserName " + d.subject().name());
         }
         if (d.resource() != null) {
-            Identifiers.bucketOf(d.resource()).ifPresent(b -> s.command("aliyun ossutil bucket-policy --method get oss://" + b));
+            Identifiers.bucketOf(d.resource()).ifPresent(b -> s.command("ossutil api get-bucket-policy --bucket " + b));
         }
         if (d.encodedDiagnostic() != null) {
             s.command("aliyun ram DecodeDiagnosticMessage --EncodedDiagnosticMessage " + Identifiers.shellQuote(d.encodedDiagnostic()));
         }
         s.cite(SeedCitations.RAM_POLICY_GRAMMAR);
+    }
+
+    /**
+     * The workspace role as the aiworkspace API names it ({@code PAI.AlgoDeveloper}); the seed's
+     * "MaxCompute Developer" is {@code PAI.MaxComputeDeveloper}; null when GrantWatch cannot tell.
+     */
+    static String apiRoleName(String role) {
+        if (role == null) {
+            return null;
+        }
+        if (role.matches("PAI\\.[A-Za-z]{1,40}")) {
+            return role;
+        }
+        return role.replace(" ", "").equalsIgnoreCase("MaxComputeDeveloper") ? "PAI.MaxComputeDeveloper" : null;
     }
 
     /** A user or role name as a command argument: the name, or the input that asks for it. */

@@ -51,21 +51,32 @@ public final class RemediationPlanner {
         return checked(r);
     }
 
+    /**
+     * The last gate before anything is printed: a document that fails its grammar, or a command line
+     * that fails {@link CliGrammar}, withholds the commands as a whole (they are one script; half of
+     * it is worse than none) and says why. The tests keep this at zero; it guards what they missed.
+     */
     private static Remediation checked(Remediation r) {
         List<PolicyDocument> valid = new ArrayList<>();
-        List<String> steps = new ArrayList<>(r.steps());
+        List<String> problems = new ArrayList<>();
         for (PolicyDocument d : r.policies()) {
             List<String> errors = PolicyGrammar.check(d);
             if (errors.isEmpty()) {
                 valid.add(d);
             } else {
-                steps.add("GrantWatch withheld policy " + d.name() + ": it failed the " + d.kind() + " grammar (" + errors.get(0) + ").");
+                problems.add("policy " + d.name() + " failed the " + d.kind() + " grammar (" + errors.get(0) + ")");
             }
         }
-        if (valid.size() == r.policies().size()) {
+        List<String> cli = CliGrammar.checkScript(r.cliCommands());
+        if (!cli.isEmpty()) {
+            problems.add("a command failed the CLI check (" + cli.get(0) + ")");
+        }
+        if (problems.isEmpty()) {
             return r;
         }
-        return new Remediation(r.findingId(), r.cloud(), r.summary(), valid, r.systemPolicies(), r.cliCommands(), r.terraform(), steps,
-                r.citations());
+        List<String> steps = new ArrayList<>(r.steps());
+        steps.add("GrantWatch withheld the commands: " + String.join("; ", problems) + ". Apply the fix from the steps and the valid "
+                + "documents by hand, and report this finding.");
+        return new Remediation(r.findingId(), r.cloud(), r.summary(), valid, r.systemPolicies(), List.of(), null, steps, r.citations());
     }
 }

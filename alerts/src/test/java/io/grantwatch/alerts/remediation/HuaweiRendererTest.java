@@ -21,8 +21,20 @@ class HuaweiRendererTest {
         return RamRendererTest.parse(line.substring(line.indexOf("' '") + 3, line.lastIndexOf("' >")));
     }
 
-    /** Every shell variable a command uses is set by an earlier line. */
+    /** Every shell variable a command uses is set by an earlier line; every command and input file is KooCLI's. */
     private static void assertInputsSetBeforeUse(Remediation r) {
+        assertThat(CliGrammar.checkScript(r.cliCommands())).as(String.join("\n", r.cliCommands())).isEmpty();
+        java.util.regex.Pattern jsonInput = java.util.regex.Pattern.compile("hcloud IAM (\\w+) --cli-jsonInput=(\\S+\\.json)");
+        for (String c : r.cliCommands()) {
+            java.util.regex.Matcher m = jsonInput.matcher(c);
+            if (m.find()) {
+                try {
+                    assertThat(CliGrammar.checkHcloudJsonInput(m.group(1), inputFile(r, m.group(2)))).as(c).isEmpty();
+                } catch (Exception e) {
+                    throw new AssertionError(c, e);
+                }
+            }
+        }
         java.util.Set<String> set = new java.util.HashSet<>();
         java.util.regex.Pattern use = java.util.regex.Pattern.compile("\\$([A-Z][A-Z0-9_]*)");
         java.util.regex.Pattern assign = java.util.regex.Pattern.compile("(?:^|\\|\\| )([A-Z][A-Z0-9_]*)=|read -r -p '[^']*' ([A-Z][A-Z0-9_]*)$");

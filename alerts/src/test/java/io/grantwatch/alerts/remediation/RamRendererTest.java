@@ -50,6 +50,7 @@ class RamRendererTest {
             assertThat(r.citations()).as(f.id()).isNotEmpty();
             assertThat(r.summary()).as(f.id()).isNotBlank();
             assertApplicable(r);
+            assertThat(CliGrammar.checkScript(r.cliCommands())).as("%s%n%s", f.id(), String.join("\n", r.cliCommands())).isEmpty();
         }
     }
 
@@ -188,7 +189,7 @@ class RamRendererTest {
         assertThat(r.summary()).startsWith("Explicit deny of oss:DeleteBucket");
         assertThat(r.cliCommands()).contains("aliyun ram ListPoliciesForUser --UserName alice",
                 "aliyun resourcemanager ListControlPolicyAttachmentsForTarget --TargetId " + TestFindings.UID,
-                "aliyun ossutil bucket-policy --method get oss://prod-models");
+                "ossutil api get-bucket-policy --bucket prod-models");
         assertThat(String.join("\n", r.cliCommands())).doesNotContain("Allow");
     }
 
