@@ -8,9 +8,14 @@ import io.grantwatch.model.FindingStatus;
 public enum Severity {
     INFO, LOW, MEDIUM, HIGH;
 
+    /** An explicit deny hit this often is a feature blocked, not a guardrail doing its job once. */
+    static final long REPEATED = 3;
+
     /**
      * Drift before breakage and regressions of working setups are HIGH (something used to work);
-     * a denial with a certain fix is MEDIUM; guardrail denials and catalog gaps are LOW; resolved is INFO.
+     * a denial with a certain fix is MEDIUM; an explicit deny is rated by what it blocks — MEDIUM when
+     * it stops a catalog feature the principal works in or keeps being hit, LOW for a lone guardrail
+     * hit; catalog gaps are LOW; resolved is INFO.
      */
     public static Severity of(Finding f) {
         if (f.status() == FindingStatus.RESOLVED) {
@@ -19,7 +24,8 @@ public enum Severity {
         return switch (f.kind()) {
             case PREDICTED_BREAKAGE, REGRESSION -> HIGH;
             case MISSING_GRANT -> f.missing().stream().anyMatch(m -> m.certainty() == Certainty.CERTAIN) ? MEDIUM : LOW;
-            case EXPLICIT_DENY, UNMAPPED_DENIAL -> LOW;
+            case EXPLICIT_DENY -> f.scenarioId() != null || (f.evidence() != null && f.evidence().count() >= REPEATED) ? MEDIUM : LOW;
+            case UNMAPPED_DENIAL -> LOW;
         };
     }
 
