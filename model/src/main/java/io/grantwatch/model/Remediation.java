@@ -10,7 +10,8 @@ import java.util.List;
  * @param cloud          alibaba | huawei
  * @param summary        one line a person reads first
  * @param policies       least-privilege policy documents (custom policy, trust policy, agency policy)
- * @param systemPolicies the documented system policies as the coarse alternative
+ * @param systemPolicies the documented system policies as the labelled coarse alternative (broader than the policies);
+ *                       a system policy that is itself the fix appears in the summary, commands and steps
  * @param cliCommands    aliyun / hcloud commands, in order
  * @param terraform      optional Terraform snippet
  * @param steps          human steps (console steps, reviews of an explicit deny)

@@ -177,11 +177,11 @@ final class HuaweiRenderer {
     }
 
     private void systemPolicy(SystemPolicyGrant sp, Script s) {
-        s.systemPolicy(sp.policy());
         boolean global = sp.policy().matches("(?i)(OBS|IAM|BSS|Tenant|Security Administrator).*");
         String var = "SYSTEM_POLICY_ID_" + sp.policy().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
         if (sp.role() == SystemPolicyRole.COARSE_ALTERNATIVE) {
             s.coarse.add(sp.policy());
+            s.systemPolicy(sp.policy());
             s.command("# coarse alternative (broader than needed), instead of the custom policy: grant system policy "
                     + Identifiers.shellQuote(sp.policy()) + " (hcloud IAM KeystoneListPermissions --display_name="
                     + Identifiers.shellQuote(sp.policy()) + " gives its id) to " + sp.to().label());

@@ -159,7 +159,6 @@ final class RamRenderer {
         if (sp.to().kind() != EntityKind.USER && sp.to().kind() != EntityKind.ROLE) {
             return;
         }
-        s.systemPolicy(sp.policy());
         String kind = sp.to().kind() == EntityKind.ROLE ? "Role" : "User";
         String cmd = "aliyun ram AttachPolicyTo" + kind + " --PolicyType System --PolicyName " + Identifiers.shellQuote(sp.policy())
                 + " --" + kind + "Name " + entityArg(sp.to(), s);
@@ -172,6 +171,7 @@ final class RamRenderer {
             case RESTORE -> s.command(cmd);
             case COARSE_ALTERNATIVE -> {
                 s.coarse.add(sp.policy());
+                s.systemPolicy(sp.policy());
                 s.command("# coarse alternative (broader than needed), instead of the custom policy: " + cmd);
             }
         }
