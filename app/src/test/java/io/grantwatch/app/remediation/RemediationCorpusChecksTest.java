@@ -122,6 +122,15 @@ class RemediationCorpusChecksTest {
     }
 
     @Test
+    void shouldFlagACommandTheCliRejectsWhenARequiredParameterIsMissing() throws Exception {
+        Map<Check, List<String>> p = evaluate(PASS_ROLE, finding("pai.dsw-role.custom",
+                policy("ram-custom-policy", "li.na", PASS_ROLE_DOC),
+                List.of("aliyun ram CreatePolicy --PolicyName gw-passrole --PolicyDocument '" + PASS_ROLE_DOC + "'",
+                        "aliyun ram AttachPolicyToUser --PolicyName gw-passrole --UserName li.na")));
+        assertThat(p).containsOnlyKeys(Check.CLI_GRAMMAR);
+    }
+
+    @Test
     void shouldReadTheQuotedDocumentWhenItContainsAnEscapedQuote() {
         assertThat(RemediationCorpusTest.literalArgument("aliyun ram UpdateRole --NewAssumeRolePolicyDocument '{\"a\":\"it'\\''s\"}' --X 1",
                 "--NewAssumeRolePolicyDocument")).contains("{\"a\":\"it's\"}");

@@ -3,6 +3,7 @@ package io.grantwatch.app.remediation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.alerts.remediation.CliGrammar;
 import io.grantwatch.alerts.remediation.PolicyGrammar;
 import io.grantwatch.app.cli.ScanCommand;
 import io.grantwatch.catalog.CatalogLoader;
@@ -96,7 +97,6 @@ class RemediationCorpusTest {
     /** Informational: the detector named another scenario than cases.tsv expects (a detector matter, not the planner's). */
     private static final Map<String, String> SCENARIO_NOTES = new ConcurrentHashMap<>();
     private static Catalog catalog;
-    private static Method cliGrammar;
 
     record Case(String file, String scenario, String principal, String action, String resource, String entity,
                 boolean trustChange, boolean trustKnown) {
@@ -121,13 +121,6 @@ class RemediationCorpusTest {
     @BeforeAll
     static synchronized void loadCatalog() {
         catalog = CatalogLoader.loadBundled();
-        // TODO(cli-grammar): io.grantwatch.alerts.remediation.CliGrammar is being written on branch cli-grammar; merge it
-        // and call CliGrammar.check(line) directly. Until then check h reports "not run" and does not fail a case.
-        try {
-            cliGrammar = Class.forName("io.grantwatch.alerts.remediation.CliGrammar").getMethod("check", String.class);
-        } catch (ReflectiveOperationException e) {
-            cliGrammar = null;
-        }
     }
 
     static Stream<Case> cases() throws IOException, URISyntaxException {
@@ -218,7 +211,7 @@ class RemediationCorpusTest {
                 .append(", destructive replacements=").append(items.getOrDefault(Check.DESTRUCTIVE, 0))
                 .append(", wrong-entity fixes=").append(items.getOrDefault(Check.ENTITY, 0))
                 .append(", denied-not-allowed=").append(items.getOrDefault(Check.ALLOWED, 0))
-                .append(cliGrammar == null ? "; CliGrammar not on the classpath: check h not run (TODO merge cli-grammar)" : "");
+                .append(", CLI lines failing CliGrammar=").append(items.getOrDefault(Check.CLI_GRAMMAR, 0));
         sb.append("\n  scenario picked differently from cases.tsv (informational): ").append(SCENARIO_NOTES.size()).append(" cases");
         RESULTS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             if (!e.getValue().isEmpty() || SCENARIO_NOTES.containsKey(e.getKey())) {
@@ -579,21 +572,17 @@ class RemediationCorpusTest {
     // ---------------------------------------------------------------- h. CLI grammar
 
     private static void cli(List<String> commands, Map<Check, List<String>> problems) {
-        if (cliGrammar == null) {
-            return; // TODO(cli-grammar): see loadCatalog
-        }
         for (String l : commands) {
             String line = l.strip();
-            if (!(line.startsWith("aliyun ") || line.startsWith("hcloud ") || line.startsWith("# alternative: aliyun "))) {
+            // "# alternative: aliyun ..." is pasted without its "# ": check the command too
+            String command = line.replaceFirst("^#\\s*alternative:\\s*", "");
+            if (!command.contains("aliyun ") && !command.contains("hcloud ")) {
                 continue;
             }
-            try {
-                List<?> errors = (List<?>) cliGrammar.invoke(null, line.replaceFirst("^# alternative: ", ""));
-                if (!errors.isEmpty()) {
-                    add(problems, Check.CLI_GRAMMAR, abbreviate(line) + ": " + errors);
-                }
-            } catch (ReflectiveOperationException e) {
-                add(problems, Check.CLI_GRAMMAR, abbreviate(line) + ": CliGrammar threw " + e.getCause());
+            // unfilled ${...} are counted once, by check b
+            List<String> errors = CliGrammar.check(command).stream().filter(e -> !e.startsWith("unfilled placeholder")).toList();
+            if (!errors.isEmpty()) {
+                add(problems, Check.CLI_GRAMMAR, abbreviate(line) + ": " + errors);
             }
         }
     }
