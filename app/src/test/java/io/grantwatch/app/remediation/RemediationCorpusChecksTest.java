@@ -87,6 +87,20 @@ class RemediationCorpusChecksTest {
     }
 
     @Test
+    void shouldRunThePrintedMergeWhenTheTrustDocumentIsOnlyBuiltAtRunTime() throws Exception {
+        String keep = "aliyun ram GetRole --RoleName dsw-odps-reader | jq -r '.Role.AssumeRolePolicyDocument'"
+                + " | jq -c --arg svc pai.aliyuncs.com '.Statement[0].Principal.Service += [$svc]' > trust.json";
+        List<String> update = List.of(keep, "aliyun ram UpdateRole --RoleName dsw-odps-reader --NewAssumeRolePolicyDocument \"$(cat trust.json)\"");
+        assertThat(evaluate(TRUST_UNKNOWN, finding("pai.dsw-role.custom", null, update))).isEmpty();
+
+        String replace = "aliyun ram GetRole --RoleName dsw-odps-reader | jq -c '.Role.AssumeRolePolicyDocument | fromjson"
+                + " | .Statement[0].Principal = {\"Service\":[\"pai.aliyuncs.com\"]}' > trust.json";
+        Map<Check, List<String>> p = evaluate(TRUST_UNKNOWN, finding("pai.dsw-role.custom", null,
+                List.of(replace, "aliyun ram UpdateRole --RoleName dsw-odps-reader --NewAssumeRolePolicyDocument \"$(cat trust.json)\"")));
+        assertThat(p).containsOnlyKeys(Check.ALLOWED);
+    }
+
+    @Test
     void shouldFlagADroppedPrincipalWhenTheCurrentTrustPolicyIsKnown() throws Exception {
         String dropped = trust("\"pai.aliyuncs.com\"", null);
         Map<Check, List<String>> p = evaluate(TRUST_KNOWN, finding("pai.dsw-role.custom",
@@ -168,7 +182,10 @@ class RemediationCorpusChecksTest {
         ObjectNode r = f.putObject("remediation");
         r.put("findingId", "test");
         r.put("cloud", "alibaba");
-        r.putArray("policies").add(policy);
+        ArrayNode policies = r.putArray("policies");
+        if (policy != null) {
+            policies.add(policy);
+        }
         ArrayNode cmds = r.putArray("cliCommands");
         commands.forEach(cmds::add);
         return List.of(f);

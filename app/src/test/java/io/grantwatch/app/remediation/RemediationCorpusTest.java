@@ -3,6 +3,7 @@ package io.grantwatch.app.remediation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.CliGrammar;
 import io.grantwatch.alerts.remediation.PolicyGrammar;
 import io.grantwatch.app.cli.ScanCommand;
@@ -73,6 +74,10 @@ class RemediationCorpusTest {
     private static final Pattern ANGLE = Pattern.compile("(?<![<\\w])<[A-Za-z_][A-Za-z0-9_ .:/-]*>");
     private static final Pattern SHELL_VAR = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern TF_REFERENCE = Pattern.compile("\\$\\{(var|data|local|module|alicloud_|huaweicloud_)[^}]*}");
+    private static final Pattern SINGLE_QUOTED = Pattern.compile("'[^']*'");
+    private static final Pattern READ = Pattern.compile("^\\s*read\\b.*\\s([A-Za-z_][A-Za-z0-9_]*)\\s*$");
+    private static final Pattern GET_ROLE = Pattern.compile("aliyun ram GetRole --RoleName\\s+'?[^\\s'|]+'?");
+    private static final Pattern UPDATE_ROLE = Pattern.compile("aliyun ram UpdateRole --RoleName\\s+'?[^\\s']+'?\\s+--NewAssumeRolePolicyDocument");
     private static final Pattern ASSIGN = Pattern.compile("(?:^|[;&|(\\s])(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)=");
 
     enum Check {
@@ -298,13 +303,20 @@ class RemediationCorpusTest {
             }
             Set<String> assigned = new LinkedHashSet<>();
             for (String line : r.cliCommands()) {
-                Matcher v = SHELL_VAR.matcher(line);
-                while (v.find()) {
-                    boolean braced = line.charAt(v.start() + 1) == '{';
-                    if (braced || !assigned.contains(v.group(1))) {
-                        add(problems, Check.PLACEHOLDER, "command: " + abbreviate(line) + " uses " + v.group()
-                                + (braced ? "" : " never assigned"));
-                        break;
+                int braced = line.indexOf("${");
+                if (braced >= 0) {
+                    // quoted or not, a pasted ${Name} stays literal or expands to nothing
+                    add(problems, Check.PLACEHOLDER, "command: " + abbreviate(line) + " uses "
+                            + line.substring(braced, Math.min(line.length(), Math.max(line.indexOf('}', braced) + 1, braced + 2))));
+                } else {
+                    // the shell does not expand inside single quotes ($svc in a jq program is jq's own variable)
+                    String unquoted = SINGLE_QUOTED.matcher(line).replaceAll("''");
+                    Matcher v = SHELL_VAR.matcher(unquoted);
+                    while (v.find()) {
+                        if (!assigned.contains(v.group(1))) {
+                            add(problems, Check.PLACEHOLDER, "command: " + abbreviate(line) + " uses " + v.group() + " never assigned");
+                            break;
+                        }
                     }
                 }
                 Matcher a = ANGLE.matcher(line);
@@ -314,6 +326,10 @@ class RemediationCorpusTest {
                 Matcher as = ASSIGN.matcher(line);
                 while (as.find()) {
                     assigned.add(as.group(1));
+                }
+                Matcher rd = READ.matcher(line);
+                if (rd.find()) {
+                    assigned.add(rd.group(1)); // read -r -p 'prompt' NAME: the user types the value
                 }
             }
             if (r.terraform() != null) {
@@ -493,10 +509,25 @@ class RemediationCorpusTest {
             commands.stream().filter(l -> l.contains("--NewAssumeRolePolicyDocument"))
                     .map(l -> literalArgument(l, "--NewAssumeRolePolicyDocument")).flatMap(Optional::stream)
                     .map(RemediationCorpusTest::readOrNull).filter(d -> d != null).forEach(trusts::add);
+            List<JsonNode> current = c.trustKnown() ? currentTrust(file) : List.of(SAMPLE_TRUST);
             if (trusts.isEmpty()) {
+                Optional<JsonNode> merged = runMerge(c, commands, current.get(current.size() - 1), problems);
+                if (merged.isPresent() && merged.get().isMissingNode()) {
+                    return; // not verifiable here
+                }
+                merged.ifPresent(m -> {
+                    trusts.add(m);
+                    for (String p : principals(List.of(current.get(current.size() - 1)))) {
+                        if (!trusts(m, p)) {
+                            add(problems, Check.ALLOWED, "the printed merge, run on a trust policy trusting " + p + ", drops it");
+                        }
+                    }
+                });
+            }
+            if (trusts.isEmpty() && !problems.containsKey(Check.ALLOWED)) {
                 add(problems, Check.ALLOWED, "no trust policy for role " + c.entityName());
             }
-            List<String> known = c.trustKnown() ? principals(currentTrust(file)) : List.of();
+            List<String> known = c.trustKnown() ? principals(current) : List.of();
             for (JsonNode t : trusts) {
                 if (!safeTrust(t, "pai.aliyuncs.com")) {
                     add(problems, Check.ALLOWED, "merged trust policy does not let pai.aliyuncs.com assume " + c.entityName());
@@ -525,6 +556,86 @@ class RemediationCorpusTest {
             String probe = probe(resource);
             attached.stream().filter(p -> allows(p, c.action(), probe)).findFirst()
                     .ifPresent(p -> add(problems, Check.ALLOWED, p.name() + " is not narrowed: it allows " + c.action() + " on " + probe));
+        }
+    }
+
+    private static final JsonNode SKIPPED = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    private static final boolean JQ = jqInstalled();
+
+    private static boolean jqInstalled() {
+        try {
+            Process p = new ProcessBuilder("bash", "-c", "command -v jq").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A current trust policy with other principals, for fixes that fetch the role's document at run time. */
+    private static final JsonNode SAMPLE_TRUST = readOrNull("{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
+            + "\"Principal\":{\"RAM\":[\"acs:ram::1000000000000001:root\"],\"Service\":[\"ecs.aliyuncs.com\"]}}],\"Version\":\"1\"}");
+
+    /**
+     * A fix that fetches the trust policy (GetRole | jq ... ) and sends the result to UpdateRole is run for real with
+     * bash and jq: GetRole answers with {@code current}, UpdateRole prints its document. Empty when the commands have
+     * no such pipeline, or bash/jq are missing (then the run is logged, not failed).
+     */
+    private static Optional<JsonNode> runMerge(Case c, List<String> commands, JsonNode current, Map<Check, List<String>> problems)
+            throws IOException {
+        int from = -1;
+        int to = -1;
+        for (int i = 0; i < commands.size(); i++) {
+            if (from < 0 && GET_ROLE.matcher(commands.get(i)).find()) {
+                from = i;
+            }
+            if (from >= 0 && UPDATE_ROLE.matcher(commands.get(i)).find()) {
+                to = i;
+            }
+        }
+        if (from < 0 || to < 0) {
+            return Optional.empty();
+        }
+        if (!JQ) {
+            LOG.warn("{}: jq is not installed, so the printed trust merge is not run; its result is not checked", c.file());
+            return Optional.of(SKIPPED);
+        }
+        Path dir = Files.createTempDirectory("gw-trust-merge");
+        ObjectNode role = Json.wire().createObjectNode();
+        role.putObject("Role").put("RoleName", c.entityName()).put("AssumeRolePolicyDocument", current.toString());
+        Files.writeString(dir.resolve("getrole.json"), role.toString(), StandardCharsets.UTF_8);
+        StringBuilder script = new StringBuilder("set -e\n");
+        for (String l : commands.subList(from, to + 1)) {
+            String line = GET_ROLE.matcher(l).replaceAll("cat getrole.json");
+            line = UPDATE_ROLE.matcher(line).replaceAll("printf '%s\\\\n'");
+            if (line.stripLeading().startsWith("aliyun ") || line.stripLeading().startsWith("read ")) {
+                continue; // other calls are not part of the merge
+            }
+            script.append(line).append('\n');
+        }
+        try {
+            Process p = new ProcessBuilder("bash", "-c", script.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                add(problems, Check.ALLOWED, "the printed trust merge fails when run: " + abbreviate(out.strip()));
+                return Optional.empty();
+            }
+            String[] lines = out.strip().split("\n");
+            JsonNode doc = readOrNull(lines[lines.length - 1]);
+            if (doc == null) {
+                add(problems, Check.ALLOWED, "the printed trust merge prints no JSON document: " + abbreviate(out.strip()));
+            }
+            return Optional.ofNullable(doc);
+        } catch (IOException e) {
+            LOG.warn("cannot run the printed trust merge for {} (bash/jq missing?): {}", c.file(), e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 
