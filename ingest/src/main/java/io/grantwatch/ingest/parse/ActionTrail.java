@@ -59,6 +59,17 @@ final class ActionTrail {
             service = serviceFromHost(ev.text("eventsource"));
         }
         String resource = denial.resource() != null ? denial.resource() : ev.text("resourcename");
+        String iamAction = denial.iamAction();
+        if (outcome != Outcome.ALLOWED && OssEvents.isOss(service, ev.text("eventsource"))) {
+            // OSS data events often refuse without naming the action ("... because of bucket acl")
+            if (iamAction == null) {
+                iamAction = OssEvents.action(eventName);
+            }
+            if (denial.resource() == null) {
+                String oss = OssEvents.resource(ev, req, ui.text("accountid") != null ? ui.text("accountid") : ev.text("recipientaccountid"));
+                resource = oss != null ? oss : resource;
+            }
+        }
         String eventId = ev.text("eventid", "requestid");
         if (eventId == null) {
             eventId = Records.syntheticId(Cloud.ALIBABA, ev.node());
@@ -73,7 +84,7 @@ final class ActionTrail {
         Map<String, String> params = Params.of(req.node());
         return new AuditEvent(Cloud.ALIBABA, Redactor.text(eventId), time, principal(ui, req, ev, hints),
                 Redactor.text(service), Redactor.text(eventName),
-                outcome == Outcome.ALLOWED ? null : denial.iamAction(), Redactor.text(resource), outcome,
+                outcome == Outcome.ALLOWED ? null : iamAction, Redactor.text(resource), outcome,
                 outcome == Outcome.DENIED && denial.explicitDeny(),
                 outcome == Outcome.ALLOWED ? null : Redactor.text(errorCode),
                 outcome == Outcome.ALLOWED ? null : Redactor.text(errorMessage),
