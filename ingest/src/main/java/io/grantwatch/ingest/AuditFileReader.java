@@ -1,6 +1,7 @@
 package io.grantwatch.ingest;
 
 import io.grantwatch.ingest.parse.AuditParser;
+import io.grantwatch.ingest.parse.CtsDigest;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.stream.Stream;
  * {@code CloudTraces/<region>/…}) supply the region when records lack it. Inside folders, hidden files,
  * partial downloads ({@code .tmp}, {@code .part}, {@code .partial}) and documentation or checksum files
  * ({@code .md}, {@code .yaml}, {@code .csv}, {@code .md5}, …) are skipped; a file named explicitly is always read.
+ * CTS digest files ({@link CtsDigest}: by name, or by content whatever the name) are neither events nor
+ * rejections: each is handed to the {@code skipped} consumer, so callers count them.
  *
  * <p>{@link #read} reads up to {@link #threads()} files at once (gunzip and parsing are most of the
  * work) but calls its consumers on the caller's thread in exactly the sequential order, file by file
@@ -77,6 +80,13 @@ public final class AuditFileReader {
     /** As {@link #read(List, Consumer, Consumer)}, telling {@code progress} after each file. */
     public void read(List<Path> paths, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected, FileProgress progress)
             throws IOException {
+        read(paths, events, rejected, s -> {
+        }, progress);
+    }
+
+    /** As {@link #read(List, Consumer, Consumer, FileProgress)}, telling {@code skipped} of each CTS digest file. */
+    public void read(List<Path> paths, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected,
+                     Consumer<SkippedRecord> skipped, FileProgress progress) throws IOException {
         List<Path> all = new ArrayList<>();
         for (Path p : check(paths)) {
             all.addAll(files(p));
@@ -94,11 +104,11 @@ public final class AuditFileReader {
         };
         if (threads == 1 || all.size() == 1) {
             for (int i = 0; i < all.size(); i++) {
-                readFile(all.get(i), 0, events, rejected);
+                readFile(all.get(i), 0, events, rejected, skipped);
                 done.done(i);
             }
         } else {
-            OrderedFileReads.read(this, all, Math.min(threads, all.size()), events, rejected, done);
+            OrderedFileReads.read(this, all, Math.min(threads, all.size()), events, rejected, skipped, done);
         }
     }
 
@@ -167,9 +177,23 @@ public final class AuditFileReader {
      * rejection for the whole file.
      */
     public void readFile(Path file, long firstPosition, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected) {
+        readFile(file, firstPosition, events, rejected, s -> {
+        });
+    }
+
+    /**
+     * As {@link #readFile(Path, long, Consumer, Consumer)}; a CTS digest file goes to {@code skipped}
+     * (one {@link SkippedRecord} for the file when its name says so: it is not even opened).
+     */
+    public void readFile(Path file, long firstPosition, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected,
+                         Consumer<SkippedRecord> skipped) {
         String location = file.toString();
+        if (CtsDigest.isDigestFileName(file)) {
+            skipped.accept(CtsDigest.skippedFile(location));
+            return;
+        }
         try (InputStream in = Files.newInputStream(file)) {
-            parser.parse(in, location, Hints.fromPath(location), firstPosition, AuditParser.Sink.of(events, rejected));
+            parser.parse(in, location, Hints.fromPath(location), firstPosition, AuditParser.Sink.of(events, rejected, skipped));
         } catch (IOException e) {
             rejected.accept(new RejectedRecord(location, -1, -1, "cannot read file: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), new byte[0]));

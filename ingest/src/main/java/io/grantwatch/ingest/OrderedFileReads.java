@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 
 /**
  * Reads (opens, gunzips, parses, normalizes) several files at once on a small pool while the caller
- * receives every event and rejection on its own thread in exactly the sequential order: file by
+ * receives every event, rejection and skipped digest on its own thread in exactly the sequential order: file by
  * file in list order, each file's items in the order its parser produced them. So a consumer that
  * is not thread-safe (a reorder buffer, a detector, a printer) sees what a sequential read gives.
  *
@@ -54,7 +54,7 @@ final class OrderedFileReads {
     }
 
     static void read(AuditFileReader reader, List<Path> files, int threads, Consumer<AuditEvent> events,
-                     Consumer<RejectedRecord> rejected, FileDone fileDone) throws IOException {
+                     Consumer<RejectedRecord> rejected, Consumer<SkippedRecord> skipped, FileDone fileDone) throws IOException {
         int ahead = 2 * threads;
         List<BlockingQueue<Object>> outputs = new ArrayList<>(files.size());
         ExecutorService pool = Executors.newFixedThreadPool(threads, readerThreads());
@@ -69,7 +69,7 @@ final class OrderedFileReads {
                     pool.execute(() -> readInto(reader, file, output));
                     submitted++;
                 }
-                deliver(outputs.get(i), events, rejected);
+                deliver(outputs.get(i), events, rejected, skipped);
                 outputs.set(i, null); // delivered: let it go
                 fileDone.done(i);
             }
@@ -89,8 +89,8 @@ final class OrderedFileReads {
         }
     }
 
-    private static void deliver(BlockingQueue<Object> output, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected)
-            throws IOException {
+    private static void deliver(BlockingQueue<Object> output, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected,
+                                Consumer<SkippedRecord> skipped) throws IOException {
         while (true) {
             Object next;
             try {
@@ -114,6 +114,8 @@ final class OrderedFileReads {
             for (Object item : (Object[]) next) {
                 if (item instanceof AuditEvent e) {
                     events.accept(e);
+                } else if (item instanceof SkippedRecord sk) {
+                    skipped.accept(sk);
                 } else {
                     rejected.accept((RejectedRecord) item);
                 }
@@ -132,7 +134,7 @@ final class OrderedFileReads {
             }
         };
         try {
-            reader.readFile(file, 0, collect::accept, collect::accept);
+            reader.readFile(file, 0, collect::accept, collect::accept, collect::accept);
             if (!chunk.isEmpty()) {
                 put(output, chunk.toArray());
             }

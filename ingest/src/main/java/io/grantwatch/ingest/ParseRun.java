@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 /**
  * The logic of {@code grantwatch parse PATH…}: every normalized event as one JSON line on
  * {@code out}; every rejected record as {@code file#position (line n): reason} on {@code err}; a
- * summary line on {@code err}. Exit code 0 when it ran (also with rejections), 2 when a path cannot
+ * summary line on {@code err} (with the CTS digest files skipped, when there were any). Exit code 0 when it ran (also with rejections), 2 when a path cannot
  * be used.
  */
 public final class ParseRun {
@@ -31,7 +31,7 @@ public final class ParseRun {
 
     /** A path {@code -} reads {@code stdin} (e.g. {@code aliyun actiontrail LookupEvents … | grantwatch parse -}). */
     public static int run(AuditFileReader reader, List<Path> paths, InputStream stdin, PrintStream out, PrintStream err) {
-        long[] counts = new long[2];
+        long[] counts = new long[3];
         Consumer<AuditEvent> events = e -> {
             try {
                 out.println(Json.wire().writeValueAsString(e));
@@ -44,6 +44,7 @@ public final class ParseRun {
             err.println("rejected " + Printable.of(r.location()) + ": " + Printable.of(r.reason()));
             counts[1]++;
         };
+        Consumer<SkippedRecord> skipped = s -> counts[2]++;
         try {
             List<Path> files = paths.stream().filter(p -> !p.toString().equals("-")).toList();
             if (!files.isEmpty()) {
@@ -51,9 +52,9 @@ public final class ParseRun {
             }
             for (Path p : paths) {
                 if (p.toString().equals("-")) {
-                    reader.parser().parse(stdin, "stdin", Hints.NONE, 0, AuditParser.Sink.of(events, rejected));
+                    reader.parser().parse(stdin, "stdin", Hints.NONE, 0, AuditParser.Sink.of(events, rejected, skipped));
                 } else {
-                    reader.read(List.of(p), events, rejected);
+                    reader.read(List.of(p), events, rejected, skipped, FileProgress.NONE);
                 }
             }
         } catch (IOException e) {
@@ -61,8 +62,16 @@ public final class ParseRun {
             return USAGE;
         }
         out.flush();
-        err.println("parsed " + counts[0] + " events, rejected " + counts[1] + " records");
+        err.println("parsed " + counts[0] + " events, rejected " + counts[1] + " records" + skippedDigests(counts[2]));
         return OK;
+    }
+
+    /**
+     * The summary's figure for skipped CTS digest files ({@code ", skipped 2 CTS digest files"}), empty
+     * when there were none so that summaries without digests read as before. Shared by parse and scan.
+     */
+    public static String skippedDigests(long n) {
+        return n == 0 ? "" : ", skipped " + n + " CTS digest file" + (n == 1 ? "" : "s");
     }
 
     /** Event text is attacker-controlled: no control characters reach the terminal. */

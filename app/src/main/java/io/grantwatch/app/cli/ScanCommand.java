@@ -10,6 +10,7 @@ import io.grantwatch.detector.OfflineDetector;
 import io.grantwatch.detector.ReorderBuffer;
 import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.ingest.IngestLimits;
+import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.json.Json;
@@ -114,6 +115,7 @@ public final class ScanCommand implements Callable<Integer> {
         OfflineDetector detector = new OfflineDetector(settings, CatalogLookup.of(catalog));
         ReorderBuffer buffer = new ReorderBuffer(reorderBuffer);
         long[] rejected = new long[1];
+        long[] skippedDigests = new long[1];
         TrailTrustPolicies trust = new TrailTrustPolicies();
         try (TerminalProgress progress = TerminalProgress.onStderr("scan", err)) {
             new AuditFileReader(IngestLimits.DEFAULTS, threads).read(paths, e -> {
@@ -123,7 +125,7 @@ public final class ScanCommand implements Callable<Integer> {
             }, r -> {
                 rejected[0]++;
                 err.println("rejected " + printable(r.location()) + ": " + printable(r.reason()));
-            }, progress);
+            }, skipped -> skippedDigests[0]++, progress);
         } catch (IOException e) {
             err.println("grantwatch scan: cannot use " + printable(String.valueOf(e.getMessage())));
             return USAGE;
@@ -148,7 +150,7 @@ public final class ScanCommand implements Callable<Integer> {
         var c = detector.counters();
         err.println("scanned " + c.events() + " events (" + c.denials() + " denials, " + c.unmappedDenials() + " unmapped, "
                 + c.late() + " later than the grace, " + c.iamChanges() + " IAM changes) from " + detector.principals()
-                + " principals, rejected " + rejected[0] + " records; " + printed + " findings; catalog " + catalog.version());
+                + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed + " findings; catalog " + catalog.version());
         return OK;
     }
 

@@ -165,6 +165,8 @@ public final class GrantWatchRuntime implements AutoCloseable {
                     () -> ingest.snapshot().values().stream().mapToLong(IngestCounters.Snapshot::produced).sum());
             metrics.counter("grantwatch.ingest.dead.lettered", "Records ingest sent to audit-dlq",
                     () -> ingest.snapshot().values().stream().mapToLong(IngestCounters.Snapshot::deadLettered).sum());
+            metrics.counter("grantwatch.ingest.skipped", "CTS digest files ingest recognised and skipped (neither produced nor dead-lettered)",
+                    () -> ingest.snapshot().values().stream().mapToLong(IngestCounters.Snapshot::skipped).sum());
         }
         if (!config.ingest().watch().isEmpty() || receiver) {
             startIngest();

@@ -38,6 +38,47 @@ class ParseCommandTest {
     }
 
     @Test
+    void shouldPrintEveryTraceAndSummarizeSkippedDigestsWhenACtsFolderHoldsDigestFiles(@TempDir Path tmp) throws IOException {
+        Path demo = Path.of("src/main/resources/demo/huawei-cts.json");
+        Path corpus = ctsDeliveryWithDigests(tmp, demo);
+        int traces = io.grantwatch.model.json.Json.wire().readTree(demo.toFile()).size();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        assertThat(run(out, err, "parse", corpus.toString())).isZero();
+
+        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(traces);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("parsed " + traces + " events, rejected 0 records, skipped 2 CTS digest files");
+    }
+
+    /** A CTS digest file's content (Huawei CTS docs, "Digest Files"), trimmed to one log file. */
+    static final String CTS_DIGEST = "{\"project_id\":\"3cfb09080bd944d0b4cdd72ef2685712\",\"digest_start_time\":\"2017-03-28T01-09-17Z\","
+            + "\"digest_end_time\":\"2017-03-28T02-09-17Z\",\"digest_bucket\":\"bucket\",\"digest_object\":\"CloudTraces/eu-west-101/2017/3/28/"
+            + "Digest/EVS/mylog_CloudTrace-Digest_eu-west-101_2017-03-28T02-09-17Z.json.gz\",\"digest_signature_algorithm\":\"SHA256withRSA\","
+            + "\"digest_end\":false,\"previous_digest_bucket\":\"bucket\",\"previous_digest_hash_value\":\"5e08875de01b894eda5d1399d7b049fe\","
+            + "\"previous_digest_hash_algorithm\":\"MD5\",\"previous_digest_end\":false,\"log_files\":[{\"bucket\":\"bucket\","
+            + "\"object\":\"CloudTraces/eu-west-101/2017/3/28/ECS/mylog_CloudTrace_eu-west-101_2017-03-28T02-09-17Z_0faa86bc40071242.json.gz\","
+            + "\"log_hash_value\":\"9f1c1d7e0b7c4b8f2e6b1a0c3d5e7f90\",\"log_hash_algorithm\":\"MD5\"}]}";
+
+    /**
+     * An OBS delivery folder: the demo CTS traces as a trace file, a gzipped digest file beside them
+     * (by name) and a digest uploaded under another name (by content).
+     */
+    static Path ctsDeliveryWithDigests(Path root, Path demoTraces) throws IOException {
+        Path day = root.resolve("CloudTraces/cn-north-4/2026/1/1/system");
+        Files.createDirectories(day.resolve("ModelArts"));
+        Files.copy(demoTraces, day.resolve("ModelArts/trail_CloudTrace_cn-north-4_2026-01-01T00-00-00Z_0faa86bc40071242.json"));
+        Files.createDirectories(day.resolve("Digest/ModelArts"));
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(day.resolve("Digest/ModelArts/trail_CloudTrace-Digest_cn-north-4_2026-01-01T01-00-00Z.json.gz")))) {
+            gz.write(CTS_DIGEST.getBytes(StandardCharsets.UTF_8));
+        }
+        Files.writeString(root.resolve("uploaded.json"), CTS_DIGEST, StandardCharsets.UTF_8);
+        return root;
+    }
+
+    @Test
     void shouldExitTwoWhenAPathIsMissing() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

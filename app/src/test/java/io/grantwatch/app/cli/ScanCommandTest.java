@@ -83,6 +83,19 @@ class ScanCommandTest {
         assertThat(findings()).isNotEmpty();
     }
 
+    @Test
+    void shouldScanEveryTraceAndCountDigestFilesAsSkippedWhenTheyLieBesideTheTraces() throws Exception {
+        Path corpus = ParseCommandTest.ctsDeliveryWithDigests(tmp.resolve("obs"), DEMO.resolve("huawei-cts.json"));
+        int traces = Json.wire().readTree(DEMO.resolve("huawei-cts.json").toFile()).size();
+
+        assertThat(scan(corpus)).isZero();
+
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertThat(e).doesNotContain("rejected /").contains("scanned " + traces + " events")
+                .contains("rejected 0 records, skipped 2 CTS digest files; ");
+        assertThat(findings()).isNotEmpty();
+    }
+
     /**
      * The demo corpus as 7 JSON Lines files of 3 events, named so that path order runs backwards in
      * time (every file is older than the one before it), some gzip, with an unparseable record at

@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@code X-GrantWatch-Token: s}, or {@code ?token=s} for senders that cannot set headers, such as SMN)
  * and/or an HMAC ({@code X-GrantWatch-Signature: sha256=<hex HMAC-SHA256 of the body>}). Answers
  * <ul>
- *   <li>200 {@code {"accepted":n,"rejected":m}} only after Kafka acknowledged every event and
- *   dead-lettered record (acks=all), so a sender that gets anything else retries;</li>
+ *   <li>200 {@code {"accepted":n,"rejected":m,"skipped":k}} only after Kafka acknowledged every event and
+ *   dead-lettered record (acks=all), so a sender that gets anything else retries; {@code skipped} counts
+ *   CTS digest files (a pushed digest alone is a 200 with nothing accepted, not a 400);</li>
  *   <li>400 with the reasons when nothing in the body is an audit event (the body also goes to the DLQ);</li>
  *   <li>401 unauthenticated, 405 not POST, 413 body over the limit, 503 Kafka did not acknowledge in time.</li>
  * </ul>
@@ -158,6 +159,8 @@ public final class HttpReceiver implements AutoCloseable {
             for (RejectedRecord r : result.rejected()) {
                 acks.add(sink.deadLetter(name(), r));
             }
+            // A pushed CTS digest (integrity verification) is no event and no bad input: counted, answered 200.
+            result.skipped().forEach(s -> sink.counters().skipped(name()));
             try {
                 CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
                         .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -172,10 +175,11 @@ public final class HttpReceiver implements AutoCloseable {
             }
             if (result.events().isEmpty() && !result.rejected().isEmpty()) {
                 List<String> reasons = result.rejected().stream().limit(10).map(RejectedRecord::toString).toList();
-                respond(ex, 400, Json.wire().writeValueAsString(new Answer(0, result.rejected().size(), reasons)));
+                respond(ex, 400, Json.wire().writeValueAsString(new Answer(0, result.rejected().size(), result.skipped().size(), reasons)));
                 return;
             }
-            respond(ex, 200, Json.wire().writeValueAsString(new Answer(result.events().size(), result.rejected().size(), List.of())));
+            respond(ex, 200, Json.wire().writeValueAsString(new Answer(result.events().size(), result.rejected().size(),
+                    result.skipped().size(), List.of())));
         } catch (RuntimeException e) {
             LOG.warn("HTTP receiver failed on a request: {}", e.toString());
             respond(ex, 500, error("internal error"));
@@ -184,8 +188,8 @@ public final class HttpReceiver implements AutoCloseable {
         }
     }
 
-    /** The JSON answer. */
-    public record Answer(int accepted, int rejected, List<String> reasons) {
+    /** The JSON answer; {@code skipped}: CTS digests in the body, neither accepted nor rejected. */
+    public record Answer(int accepted, int rejected, int skipped, List<String> reasons) {
     }
 
     private static void drain(InputStream in, long max) {

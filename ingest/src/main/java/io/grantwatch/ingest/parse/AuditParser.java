@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.ingest.IngestLimits;
 import io.grantwatch.ingest.RejectedRecord;
+import io.grantwatch.ingest.SkippedRecord;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.json.Json;
 import java.io.BufferedInputStream;
@@ -69,7 +70,16 @@ public final class AuditParser {
 
         void rejected(RejectedRecord rejected);
 
+        /** Input recognised as not audit events (a CTS digest): neither an event nor a rejection. Ignored unless overridden. */
+        default void skipped(SkippedRecord skipped) {
+        }
+
         static Sink of(Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected) {
+            return of(events, rejected, s -> {
+            });
+        }
+
+        static Sink of(Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected, Consumer<SkippedRecord> skipped) {
             return new Sink() {
                 @Override
                 public void event(AuditEvent event) {
@@ -80,18 +90,27 @@ public final class AuditParser {
                 public void rejected(RejectedRecord r) {
                     rejected.accept(r);
                 }
+
+                @Override
+                public void skipped(SkippedRecord s) {
+                    skipped.accept(s);
+                }
             };
         }
     }
 
     /** Everything one in-memory body yields. */
-    public record Result(List<AuditEvent> events, List<RejectedRecord> rejected) {
+    public record Result(List<AuditEvent> events, List<RejectedRecord> rejected, List<SkippedRecord> skipped) {
+        public Result(List<AuditEvent> events, List<RejectedRecord> rejected) {
+            this(events, rejected, List.of());
+        }
     }
 
     /** Parses an in-memory body (HTTP push, API page). */
     public Result parse(byte[] body, String location, Hints hints) {
         List<AuditEvent> events = new ArrayList<>();
         List<RejectedRecord> rejected = new ArrayList<>();
+        List<SkippedRecord> skipped = new ArrayList<>();
         boolean gzip = body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
         if (!gzip && body.length <= limits.maxRecordBytes()) {
             // Fast path for one small body (an HTTP push, an API page, a record): parse the bytes as they
@@ -100,26 +119,27 @@ public final class AuditParser {
             Cursor cursor = new Cursor();
             try {
                 if (document(factory.createParser(body), location, hints == null ? Hints.NONE : hints, 0,
-                        Sink.of(events::add, rejected::add), cursor, false)) {
-                    return new Result(events, rejected);
+                        Sink.of(events::add, rejected::add, skipped::add), cursor, false)) {
+                    return new Result(events, rejected, skipped);
                 }
             } catch (IOException e) {
                 // fall through to the general path
             }
             events.clear();
             rejected.clear();
+            skipped.clear();
         }
         try {
-            parse(new ByteArrayInputStream(body), location, hints, 0, Sink.of(events::add, rejected::add));
+            parse(new ByteArrayInputStream(body), location, hints, 0, Sink.of(events::add, rejected::add, skipped::add));
         } catch (IOException e) {
             rejected.add(new RejectedRecord(location, -1, -1, "cannot read: " + e.getMessage(), new byte[0]));
         }
-        return new Result(events, rejected);
+        return new Result(events, rejected, skipped);
     }
 
     /** Normalizes one already-parsed JSON value (an API page's element, a test fixture). */
     public void normalize(JsonNode node, String location, long position, Hints hints, Sink sink) {
-        records.handle(node, hints == null ? Hints.NONE : hints, location, position, -1, sink::event, sink::rejected);
+        records.handle(node, hints == null ? Hints.NONE : hints, location, position, -1, sink);
     }
 
     /**
@@ -276,7 +296,7 @@ public final class AuditParser {
                 continue;
             }
             for (JsonNode node : values) {
-                records.handle(node, h, location, pos, lineNo, sink::event, sink::rejected);
+                records.handle(node, h, location, pos, lineNo, sink);
             }
         }
         if (position == 0) {
@@ -374,7 +394,7 @@ public final class AuditParser {
             long pos = position++;
             cursor.position = pos;
             if (pos >= first) {
-                records.handle(envelope, h, location, pos, -1, sink::event, sink::rejected);
+                records.handle(envelope, h, location, pos, -1, sink);
             }
         }
         return position;
@@ -405,7 +425,7 @@ public final class AuditParser {
                     "oversize record: " + size + " bytes, more than " + limits.maxRecordBytes(), new byte[0]));
             return;
         }
-        records.handle(node, h, location, pos, -1, sink::event, sink::rejected);
+        records.handle(node, h, location, pos, -1, sink);
     }
 
     private static long lineOf(JsonProcessingException e) {

@@ -3,6 +3,7 @@ package io.grantwatch.ingest.parse;
 import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.ingest.RejectedRecord;
+import io.grantwatch.ingest.SkippedRecord;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Principal;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * From one parsed JSON value to audit events: peels the delivery envelopes (FunctionGraph
  * {@code {"cts":…}}, SMN notifications, EventBridge CloudEvents, SLS records, LookupEvents /
  * GetAccessKeyLastUsedEvents / ListTraces responses, arrays, JSON inside strings), detects the cloud
- * and normalizes. Everything that is not an event becomes a {@link RejectedRecord} with a reason.
+ * and normalizes. A CTS digest ({@link CtsDigest}) is skipped; everything else that is not an event
+ * becomes a {@link RejectedRecord} with a reason.
  */
 final class Records {
     private static final int MAX_DEPTH = 8;
@@ -36,15 +38,14 @@ final class Records {
         this.maxRejectedBytes = maxRejectedBytes;
     }
 
-    /** Emits every event in {@code node}; a node that holds none is rejected. */
-    void handle(JsonNode node, Hints hints, String location, long position, long line,
-                Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected) {
-        Ctx ctx = new Ctx(location, position, line, events, rejected);
+    /** Emits every event in {@code node}; a CTS digest is skipped; a node that holds neither is rejected. */
+    void handle(JsonNode node, Hints hints, String location, long position, long line, AuditParser.Sink sink) {
+        Ctx ctx = new Ctx(location, position, line, sink::event, sink::rejected, sink::skipped);
         walk(node, hints, ctx, 0, null);
     }
 
     private record Ctx(String location, long position, long line, Consumer<AuditEvent> events,
-                       Consumer<RejectedRecord> rejected) {
+                       Consumer<RejectedRecord> rejected, Consumer<SkippedRecord> skipped) {
     }
 
     private void walk(JsonNode node, Hints hints, Ctx ctx, int depth, String path) {
@@ -101,6 +102,11 @@ final class Records {
             Hints h = hints.withTime(Times.parse(f.raw("time"))).withCloud(c)
                     .with(f.text("aliyunregionid"), f.text("aliyunaccountid"));
             walk(f.raw("data"), h, ctx, depth + 1, sub(path, "data"));
+            return;
+        }
+        // CTS digest file (integrity verification): not an event and not bad input
+        if (CtsDigest.looksLike(f)) {
+            ctx.skipped().accept(new SkippedRecord(ctx.location(), ctx.position(), CtsDigest.REASON + at(path)));
             return;
         }
         if (Cts.looksLike(f) && !ActionTrail.looksLike(f)) {

@@ -1,6 +1,7 @@
 package io.grantwatch.ingest.source;
 
 import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.ingest.FileProgress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Files and folders, read once (recursively) into the sink: good events to {@code audit-events}, bad
- * records to the dead-letter topic. {@link #run} returns when Kafka acknowledged everything.
+ * records to the dead-letter topic, CTS digest files only counted ({@link IngestCounters.Snapshot#skipped}).
+ * {@link #run} returns when Kafka acknowledged everything.
  */
 public final class FileSource {
     private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
@@ -34,13 +36,15 @@ public final class FileSource {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         reader.read(paths,
                 e -> watch(sink.send(name, e), failure),
-                r -> watch(sink.deadLetter(name, r), failure));
+                r -> watch(sink.deadLetter(name, r), failure),
+                s -> sink.counters().skipped(name), FileProgress.NONE);
         sink.flush();
         if (failure.get() != null) {
             throw new IOException("Kafka did not acknowledge every record: " + failure.get().getMessage(), failure.get());
         }
         IngestCounters.Snapshot s = sink.counters().get(name);
-        LOG.info("Ingested {}: read {}, produced {}, dead-lettered {}", paths, s.read(), s.produced(), s.deadLettered());
+        LOG.info("Ingested {}: read {}, produced {}, dead-lettered {}, skipped {} CTS digest files", paths, s.read(), s.produced(),
+                s.deadLettered(), s.skipped());
         return s;
     }
 

@@ -5,10 +5,13 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Read / produced / dead-lettered / failed counts per source instance (e.g. {@code files}, {@code watch:/data}, {@code http}). */
+/** Read / produced / dead-lettered / failed / skipped counts per source instance (e.g. {@code files}, {@code watch:/data}, {@code http}). */
 public final class IngestCounters {
-    /** One source's counts at one moment. */
-    public record Snapshot(long read, long produced, long deadLettered, long failed) {
+    /**
+     * One source's counts at one moment. {@code skipped}: CTS digest files recognised and not read as
+     * events (neither produced nor dead-lettered, not in {@code read}).
+     */
+    public record Snapshot(long read, long produced, long deadLettered, long failed, long skipped) {
     }
 
     private static final class Counts {
@@ -16,6 +19,7 @@ public final class IngestCounters {
         final LongAdder produced = new LongAdder();
         final LongAdder deadLettered = new LongAdder();
         final LongAdder failed = new LongAdder();
+        final LongAdder skipped = new LongAdder();
     }
 
     private final Map<String, Counts> bySource = new ConcurrentHashMap<>();
@@ -40,10 +44,14 @@ public final class IngestCounters {
         of(source).failed.increment();
     }
 
+    public void skipped(String source) {
+        of(source).skipped.increment();
+    }
+
     public Snapshot get(String source) {
         Counts c = bySource.get(source);
-        return c == null ? new Snapshot(0, 0, 0, 0)
-                : new Snapshot(c.read.sum(), c.produced.sum(), c.deadLettered.sum(), c.failed.sum());
+        return c == null ? new Snapshot(0, 0, 0, 0, 0)
+                : new Snapshot(c.read.sum(), c.produced.sum(), c.deadLettered.sum(), c.failed.sum(), c.skipped.sum());
     }
 
     public Map<String, Snapshot> snapshot() {

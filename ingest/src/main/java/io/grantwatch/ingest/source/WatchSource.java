@@ -121,6 +121,10 @@ public final class WatchSource implements Runnable {
         }, rej -> {
             advance(f, rej.position(), state, failure);
             FileSource.watch(sink.deadLetter(name, rej), failure);
+        }, skip -> {
+            // a digest read by content moves the checkpoint past it like any record; one skipped by name has no position
+            advance(f, skip.position(), state, failure);
+            sink.counters().skipped(name);
         });
         if (stopped) {
             throw new Abandoned();

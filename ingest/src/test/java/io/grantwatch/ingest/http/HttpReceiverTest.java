@@ -77,6 +77,20 @@ class HttpReceiverTest {
     }
 
     @Test
+    void shouldAnswer200AndSkipWithoutDeadLetteringWhenACtsDigestIsPushed() throws Exception {
+        start(HttpReceiver.Config.of(0, "s3cret", null));
+        byte[] digest = Files.readAllBytes(Fixtures.path("huawei/cts-digest.json"));
+
+        HttpResponse<String> r = post("/events", digest, "Authorization", "Bearer s3cret");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"accepted\":0").contains("\"rejected\":0").contains("\"skipped\":1");
+        assertThat(sink.events).isEmpty();
+        assertThat(sink.dead).isEmpty();
+        assertThat(sink.counters().get(receiver.name()).skipped()).isEqualTo(1);
+    }
+
+    @Test
     void shouldAnswer413WhenOversizeAnd400WithReasonWhenMalformed() throws Exception {
         start(new HttpReceiver.Config("127.0.0.1", 0, "/events", "s", null, 1024, Duration.ofSeconds(5), null));
         byte[] big = new byte[4096];

@@ -55,6 +55,31 @@ class WatchSourceTest {
     }
 
     @Test
+    void shouldSkipCtsDigestFilesWithoutDeadLetteringAndCountThemOnceWhenWatching(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path delivery = io.grantwatch.ingest.Fixtures.path("huawei/obs-delivery-with-digest");
+        for (Path f : AuditFileReader.files(delivery)) {
+            Path target = dir.resolve(delivery.relativize(f).toString());
+            Files.createDirectories(target.getParent());
+            Files.copy(f, target);
+        }
+        Files.copy(io.grantwatch.ingest.Fixtures.path("huawei/cts-digest.json"), dir.resolve("pushed-digest.json"));
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+
+        w.scanOnce();
+        w.scanOnce();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(sink.events).hasSize(3);
+        assertThat(sink.dead).isEmpty();
+        IngestCounters.Snapshot c = sink.counters().get(w.name());
+        assertThat(c.skipped()).isEqualTo(3);
+        assertThat(c.deadLettered()).isZero();
+        assertThat(c.produced()).isEqualTo(3);
+    }
+
+    @Test
     void shouldLoseNothingWhenStoppedMidFileAndRestarted(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("in");
         writeFile(dir.resolve("a.jsonl"), 0, 50);
