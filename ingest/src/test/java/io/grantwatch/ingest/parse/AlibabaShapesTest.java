@@ -41,6 +41,18 @@ class AlibabaShapesTest {
     }
 
     @Test
+    void shouldNameTheOssActionAndObjectWhenOssRefusesWithoutNamingThem() {
+        Map<String, AuditEvent> byId = Fixtures.read("alibaba/oss-acl-denied.json").byId();
+        AuditEvent object = byId.get("oss-acl-1");
+        assertThat(object.outcome()).isEqualTo(Outcome.DENIED);
+        assertThat(object.iamAction()).isEqualTo("oss:GetObject");
+        assertThat(object.resource()).isEqualTo("acs:oss:*:1939427730185516:pai-train-bj/datasets/2026/ctr/part-00017.parquet");
+        AuditEvent bucket = byId.get("oss-acl-2");
+        assertThat(bucket.iamAction()).as("GetBucket is ListObjects in RAM").isEqualTo("oss:ListObjects");
+        assertThat(bucket.resource()).isEqualTo("acs:oss:*:1939427730185516:ml-corpus-hz");
+    }
+
+    @Test
     void shouldExtractPassRoleWhenRamNoPermissionMessageNamesTheAction() {
         Map<String, AuditEvent> byId = Fixtures.read("alibaba/array-passrole-denied.json").byId();
         AuditEvent denied = byId.get("at-passrole-1");
