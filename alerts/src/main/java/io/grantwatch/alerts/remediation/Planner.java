@@ -65,7 +65,9 @@ final class Planner {
                 citations.add(m.citation());
             }
         });
-        if (f.kind() == FindingKind.EXPLICIT_DENY || subject.kind() == EntityKind.ACCOUNT) {
+        boolean trustDenied = f.missing().stream().anyMatch(m -> m.certainty() == Certainty.CERTAIN
+                && m.grant().type() == GrantType.TRUST_PRINCIPAL);
+        if (f.kind() == FindingKind.EXPLICIT_DENY || (subject.kind() == EntityKind.ACCOUNT && !trustDenied)) {
             citations.add(cloud == Cloud.ALIBABA ? SeedCitations.RAM_POLICY_GRAMMAR : SeedCitations.HUAWEI_POLICY_GRAMMAR);
             return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(),
                     denyReview(cloud, subject, ev), List.of(), List.copyOf(citations));
@@ -79,11 +81,28 @@ final class Planner {
         String denied = ev == null ? null : ev.deniedAction();
         boolean actionKnown = validAction(cloud, denied);
         String role = roleOf(f);
+        boolean agencyDenied = subject.kind() == EntityKind.AGENCY || f.missing().stream().anyMatch(m -> m.certainty() == Certainty.CERTAIN
+                && m.grant().type() == GrantType.AGENCY_ACTION);
         for (MissingGrant m : f.missing()) {
             Grant g = m.grant();
             boolean evidenced = m.certainty() == Certainty.CERTAIN;
             if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION) {
                 notes.add(mayAlsoNeed(cloud, m));
+                continue;
+            }
+            if (subject.kind() == EntityKind.ACCOUNT && g.type() != GrantType.TRUST_PRINCIPAL) {
+                continue; // the account holds every permission; only the role it hands over can lack something
+            }
+            if (!evidenced && g.type() == GrantType.PASS_ROLE && (trustDenied || subject.kind() == EntityKind.ROLE)) {
+                // PAI checks PassRole before AssumeRole: an AssumeRoleFailedError means the pass succeeded; and an
+                // instance role's own session does not hand roles over
+                continue;
+            }
+            if (!evidenced && !agencyDenied && (g.type() == GrantType.AGENCY_ACTION || "AGENCY".equalsIgnoreCase(m.holder()))) {
+                // the principal's own denial says nothing about the agency's scope: point at it, do not grant it
+                notes.add("The ModelArts agency may also need " + (validAction(cloud, g.value()) ? g.value() : "what the seed lists")
+                        + " when jobs run with it (the seed's agency scope; not granted here: this denial was the caller's own)"
+                        + (m.citation() == null ? "" : " — " + m.citation()) + ".");
                 continue;
             }
             Entity to = entityFor(m, subject, role, cloud);

@@ -186,9 +186,10 @@ class RemediationCorpusTest {
         placeholders(remediations, problems);
         wildcards(policies, problems);
         destructive(c, file, policies, commands, problems);
-        entity(c, remediations, policies, commands, problems);
-        if (!remediations.isEmpty()) {
-            allowed(c, file, policies, commands, problems);
+        Set<String> seedFix = seedSystemPolicies(scenarioIds);
+        entity(c, remediations, policies, commands, seedFix, problems);
+        if (!remediations.isEmpty() && !c.entityKind().equals("workspace-member")) {
+            allowed(c, file, policies, commands, seedFix, problems);
         }
         leastPrivilege(c, scenarioIds, policies, problems);
         cli(commands, problems);
@@ -405,11 +406,49 @@ class RemediationCorpusTest {
 
     // ---------------------------------------------------------------- e. entity
 
+    /**
+     * The system policies a seed itself names for the finding's scenario (seed-cited catalog requirements):
+     * attaching one of them, uncommented, is the seed's own fix (activation by a RAM user, MaxCompute).
+     */
+    private static Set<String> seedSystemPolicies(List<String> scenarioIds) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Scenario s : catalog.scenarios()) {
+            if (scenarioIds.contains(s.id())) {
+                for (Requirement r : s.requirements()) {
+                    if (r.grant().type() == GrantType.SYSTEM_POLICY && r.citation() != null && r.citation().seed() != null
+                            && r.citation().seed().matches("[0-9]{3}_[0-9a-f]{16}\\.txt")) {
+                        out.add(r.grant().value());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An uncommented attach of a seed-named system policy to {@code kind}:{@code name}. */
+    private static boolean attachesSeedPolicy(List<String> commands, Set<String> seedFix, String kind, String name) {
+        Pattern attach = Pattern.compile("^aliyun ram AttachPolicyTo" + kind + " --PolicyType System --PolicyName '?([^' ]+)'? --" + kind
+                + "Name " + Pattern.quote(name) + "$");
+        return commands.stream().map(attach::matcher).anyMatch(m -> m.find() && seedFix.contains(m.group(1)));
+    }
+
     private static void entity(Case c, List<Remediation> remediations, List<PolicyDocument> policies, List<String> commands,
-                               Map<Check, List<String>> problems) {
+                               Set<String> seedFix, Map<Check, List<String>> problems) {
         String name = c.entityName();
         List<PolicyDocument> grants = policies.stream().filter(p -> !p.kind().equals("ram-trust-policy")).toList();
         switch (c.entityKind()) {
+            case "workspace-member" -> {
+                // PAI answers NoPermissionError from its workspace roles: the fix is membership, not a RAM policy
+                for (PolicyDocument p : grants) {
+                    add(problems, Check.ENTITY, "workspace membership answered with RAM policy " + p.name() + " for " + p.attachTo());
+                }
+                boolean member = commands.stream().anyMatch(l -> l.matches("^aliyun aiworkspace POST /api/v1/workspaces/\\S+/members\\b.*"));
+                boolean step = remediations.stream().flatMap(r -> r.steps().stream()).anyMatch(t -> t.contains("Add Member") && t.contains(name));
+                if (!member || !step) {
+                    add(problems, Check.ENTITY, "no workspace membership for " + name + (member ? "" : " (no aiworkspace members command)")
+                            + (step ? "" : " (no console step naming the user)"));
+                }
+            }
             case "none" -> {
                 for (PolicyDocument p : policies) {
                     if (hasAllow(p.document())) {
@@ -446,7 +485,8 @@ class RemediationCorpusTest {
                         && commands.stream().noneMatch(l -> l.contains("UpdateRole") && l.contains(name))) {
                     add(problems, Check.ENTITY, "no trust policy change for role " + name);
                 }
-                if (!c.trustChange() && grants.stream().noneMatch(p -> name.equals(p.attachTo()))) {
+                if (!c.trustChange() && grants.stream().noneMatch(p -> name.equals(p.attachTo()))
+                        && !attachesSeedPolicy(commands, seedFix, kind, name)) {
                     add(problems, Check.ENTITY, "no policy attached to " + c.entity());
                 }
             }
@@ -497,7 +537,7 @@ class RemediationCorpusTest {
 
     // ---------------------------------------------------------------- f. the denied call becomes allowed
 
-    private static void allowed(Case c, Path file, List<PolicyDocument> policies, List<String> commands,
+    private static void allowed(Case c, Path file, List<PolicyDocument> policies, List<String> commands, Set<String> seedFix,
                                 Map<Check, List<String>> problems) throws IOException {
         if (c.entityKind().equals("none")) {
             return;
@@ -546,6 +586,10 @@ class RemediationCorpusTest {
                 .toList();
         String resource = c.resource().equals("-") ? null : c.resource();
         boolean ok = attached.stream().anyMatch(p -> resource == null ? grantsAction(p, c.action()) : allows(p, c.action(), resource));
+        if (!ok && (c.entityKind().equals("user") || c.entityKind().equals("role"))
+                && attachesSeedPolicy(commands, seedFix, c.entityKind().equals("user") ? "User" : "Role", target)) {
+            return; // the seed's own fix for this scenario (its content is the vendor's, not evaluated here)
+        }
         if (!ok) {
             List<String> system = commands.stream().filter(l -> !l.startsWith("#") && l.contains("--PolicyType System"))
                     .map(l -> l.replaceAll(".*--PolicyName '?([^' ]+)'?.*", "$1")).toList();
