@@ -96,10 +96,7 @@ final class HuaweiRenderer {
         doc.put("Version", "1.1");
         ArrayNode stmts = doc.putArray("Statement");
         for (PolicyGrant g : grants) {
-            ObjectNode st = stmts.addObject();
-            st.put("Effect", "Allow");
-            ArrayNode a = st.putArray("Action");
-            g.actions().forEach(a::add);
+            ObjectNode st = Script.allow(stmts, g.actions());
             if (!g.resources().isEmpty()) {
                 ArrayNode r = st.putArray("Resource");
                 g.resources().forEach(r::add);

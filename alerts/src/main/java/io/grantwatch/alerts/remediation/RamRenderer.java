@@ -90,10 +90,7 @@ final class RamRenderer {
         doc.put("Version", "1");
         ArrayNode stmts = doc.putArray("Statement");
         for (PolicyGrant g : grants) {
-            ObjectNode st = stmts.addObject();
-            st.put("Effect", "Allow");
-            ArrayNode a = st.putArray("Action");
-            g.actions().forEach(a::add);
+            ObjectNode st = Script.allow(stmts, g.actions());
             ArrayNode r = st.putArray("Resource");
             if (g.resources().isEmpty()) {
                 // PassRole on a role the evidence did not name: the administrator chooses it

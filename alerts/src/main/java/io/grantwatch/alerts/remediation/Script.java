@@ -2,6 +2,8 @@ package io.grantwatch.alerts.remediation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.PolicyDocument;
@@ -103,6 +105,14 @@ final class Script {
         }
         return new Remediation(plan.findingId(), cloud, summary, policies, List.copyOf(systemPolicies), allCommands, tf, allSteps,
                 List.copyOf(citations));
+    }
+
+    /** Appends {@code {"Effect": "Allow", "Action": [...]}} to a Statement list; the caller adds the resources. */
+    static ObjectNode allow(ArrayNode statements, List<String> actions) {
+        ObjectNode st = statements.addObject();
+        st.put("Effect", "Allow");
+        actions.forEach(st.putArray("Action")::add);
+        return st;
     }
 
     static String compact(JsonNode node) {
