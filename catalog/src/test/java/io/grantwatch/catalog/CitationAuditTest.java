@@ -56,6 +56,7 @@ class CitationAuditTest {
     void shouldPrintClaimsBySourceAndPassWhenTheShippedCatalogIsLinted() {
         Path seeds = seedsOrSkip();
         Run run = lint(null, seeds);
+        System.out.print(run.out);
         assertThat(run.code).as(run.err).isZero();
         assertThat(run.out).contains("claims by source: seed ").contains(", vendor reference ").contains(", none 0");
     }
