@@ -55,14 +55,14 @@ class CatalogExplainerTest {
         // oss: action is answered by that row (a DENIED_ACTION), never by an invented oss:* grant.
         CatalogExplainer.Explanation e = explainer.explain("oss:GetObject");
         assertThat(e.matches()).allSatisfy(m -> assertThat(m.requirement().grant().type().name()).isEqualTo("DENIED_ACTION"));
-        assertThat(e.scenarioIds()).contains("pai.itag", "pai.dlc", "pai.eas");
+        assertThat(e.scenarioIds()).contains("pai.itag.oss", "pai.dlc.oss", "pai.eas.oss");
     }
 
     @Test
     void shouldListEveryModuleWhenAskedForASystemPolicy() {
         assertThat(explainer.explain("AliyunOSSFullAccess").scenarioIds())
-                .containsExactlyInAnyOrder("pai.itag", "pai.designer", "pai.dlc", "pai.eas", "pai.dsw-role.custom");
-        assertThat(explainer.explain("aliyunnasfullaccess").scenarioIds()).containsExactlyInAnyOrder("pai.dsw", "pai.dlc");
+                .containsExactlyInAnyOrder("pai.itag.oss", "pai.designer.oss", "pai.dlc.oss", "pai.eas.oss", "pai.dsw-role.custom");
+        assertThat(explainer.explain("aliyunnasfullaccess").scenarioIds()).containsExactlyInAnyOrder("pai.dsw.nas", "pai.dlc.nas");
     }
 
     @Test

@@ -69,7 +69,7 @@ class CatalogLintTest {
         String text = edit("pai.yaml", "    answers:\n    - eventbridge:*\n", "    answers:\n    - eventbridge:rule:*\n");
         text = edit("pai.yaml", "  - eas:CreateService\n", "  - eas CreateService\n");
         assertThat(lint()).containsExactly(
-                "pai.yaml:" + nthLine(text, "    - eventbridge:rule:*", 1) + ": requirement pai.workspace/use:eventbridge: "
+                "pai.yaml:" + nthLine(text, "    - eventbridge:rule:*", 1) + ": requirement pai.workspace.eventbridge/use:eventbridge: "
                         + "answers[0]: bad action syntax \"eventbridge:rule:*\" for alibaba (expected service:Action)",
                 "pai.yaml:" + nthLine(text, "  - eas CreateService", 1) + ": apis[0] Eas/CreateService: actions[0]: "
                         + "bad action syntax \"eas CreateService\" for alibaba (expected service:Action)");

@@ -128,7 +128,7 @@ class CatalogQualifiersTest {
         OfflineDetector d = detector();
         d.accept(Events.event(Events.ramUser("hana"), T0, "eventbridge", "PutRule", null, Outcome.DENIED, "Forbidden.RAM",
                 "User not authorized to operate on the specified resource", null, Map.of()));
-        assertThat(single(d).scenarioId()).isEqualTo("pai.workspace");
+        assertThat(single(d).scenarioId()).isEqualTo("pai.workspace.eventbridge");
     }
 
     @Test
@@ -140,5 +140,17 @@ class CatalogQualifiersTest {
         assertThat(f.scenarioId()).isEqualTo("pai.designer.maxcompute-activation");
         assertThat(f.missing()).extracting(m -> m.grant().value()).contains("AliyunBSSOrderAccess", "AliyunDataWorksFullAccess");
         assertThat(requirement("pai.designer.maxcompute-activation/policy:AliyunBSSOrderAccess").necessity().name()).isEqualTo("REQUIRED");
+    }
+
+    @Test
+    void shouldGiveADlcUserDeniedOnOssTheOssRowsWithoutTheNasRows() {
+        OfflineDetector d = detector();
+        Principal jo = Events.ramUser("jo");
+        d.accept(Events.ok(jo, T0, "PaiDlc", "ListJobs", "paidlc:ListJobs"));
+        d.accept(Events.denied(jo, T0.plusSeconds(30), "Oss", "PutObject", "oss:PutObject", "AccessDenied"));
+        Finding f = single(d);
+        assertThat(f.scenarioId()).isEqualTo("pai.dlc.oss");
+        assertThat(f.missing()).noneSatisfy(m -> assertThat(m.grant().value()).containsIgnoringCase("nas"));
+        assertThat(f.missing()).anySatisfy(m -> assertThat(m.grant().value()).isEqualTo("AliyunOSSFullAccess"));
     }
 }
