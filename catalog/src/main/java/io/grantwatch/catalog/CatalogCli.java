@@ -55,8 +55,18 @@ public final class CatalogCli {
         }
     }
 
-    /** Lints a folder, or the shipped catalog when {@code dir} is null. */
+    /**
+     * Lints a folder, or the shipped catalog when {@code dir} is null: the structural rules, then the
+     * citation audit (every claim says only what its seed or vendor page says; see {@link CitationAudit}),
+     * and prints the count of claims by source. Fails on any problem or any uncited claim. Without the
+     * seed texts (a clone without {@code ../shared/seeds}) the text check is skipped with a notice.
+     */
     public static int lint(Path dir, PrintStream out, PrintStream err) {
+        return lint(dir, CitationAudit.locateSeeds().orElse(null), out, err);
+    }
+
+    /** As {@link #lint(Path, PrintStream, PrintStream)} with an explicit seed folder (null: none). */
+    public static int lint(Path dir, Path seeds, PrintStream out, PrintStream err) {
         List<CatalogProblem> problems = dir == null ? CatalogLoader.lintBundled() : CatalogLoader.lint(dir);
         if (!problems.isEmpty()) {
             problems.forEach(p -> err.println(p));
@@ -64,6 +74,18 @@ public final class CatalogCli {
             return 1;
         }
         Catalog c = dir == null ? CatalogLoader.loadBundled() : CatalogLoader.load(dir);
+        CitationAudit.Result audit = CitationAudit.audit(c, seeds);
+        if (!audit.seedsFound()) {
+            out.println("notice: seed texts not found (looked for -D" + CitationAudit.SEEDS_PROPERTY
+                    + ", $GRANTWATCH_SEEDS, shared/seeds in this or a parent folder): the seed-text citation check is skipped");
+        }
+        out.println(audit.summary());
+        int uncited = audit.claims(io.grantwatch.model.CitationKind.NONE);
+        if (!audit.problems().isEmpty() || uncited > 0) {
+            audit.problems().forEach(p -> err.println(p));
+            err.println(audit.problems().size() + " mis-cited claim(s), " + uncited + " uncited claim(s)");
+            return 1;
+        }
         out.println("catalog " + c.version() + " is valid: " + CatalogStats.total(c).summary());
         for (Map.Entry<Cloud, CatalogStats> e : CatalogStats.perCloud(c).entrySet()) {
             out.println("  " + e.getKey().wire() + ": " + e.getValue().summary());

@@ -109,6 +109,11 @@ public final class CatalogExplainer {
                 return (r.grant().type() == GrantType.SYSTEM_POLICY ? "covered by " + r.grant().value() : "covers") + " (" + c + ")";
             }
         }
+        for (String a : r.answers()) {
+            if (ActionPattern.of(a).matches(action)) {
+                return "answers " + a + " (the seed names no " + r.grant().value() + " action: grant the denied one)";
+            }
+        }
         return "pattern";
     }
 

@@ -1,9 +1,11 @@
 package io.grantwatch.catalog;
 
 import io.grantwatch.model.Citation;
+import io.grantwatch.model.CitationKind;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
+import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.catalog.ApiMapping;
 import io.grantwatch.model.catalog.CatalogArea;
 import io.grantwatch.model.catalog.Erratum;
@@ -25,7 +27,10 @@ import java.util.regex.Pattern;
  * dead-letter queue, so a bad catalog must never reach the topic). Checks: ids present, unique
  * and well-formed; action syntax per cloud ({@code service:Action} on Alibaba,
  * {@code service:resource:action} on Huawei, {@code *}/{@code ?} allowed); no empty grant lists;
- * every rule's requirement ids resolve; every entry carries a citation.
+ * every rule's requirement ids resolve; every entry carries a citation whose kind fits it (a SEED
+ * citation names a seed file, a VENDOR_REFERENCE an external source id and a vendor page, NONE is
+ * refused); grant wildcards only with a seed citation; a DENIED_ACTION names its service prefix and the
+ * patterns it answers; {@code covers} only with a vendor page that lists them.
  */
 public final class CatalogValidator {
     static final Pattern ALIBABA_ACTION = Pattern.compile("[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+");
@@ -202,6 +207,42 @@ public final class CatalogValidator {
             add(src, src.lineOfField(line, "purpose"), entry, "purpose", "missing");
         }
         checkCitation(src, line, entry, "citation", r.citation());
+        if (r.nameSource() != null) {
+            checkCitation(src, line, entry, "nameSource", r.nameSource());
+            if (r.nameSource().kind() != CitationKind.VENDOR_REFERENCE) {
+                add(src, src.lineOfField(line, "nameSource"), entry, "nameSource", "must be a VENDOR_REFERENCE (the page that names the identifier)");
+            }
+        }
+        if (!r.covers().isEmpty()) {
+            if (r.coversCitation() == null || r.coversCitation().kind() != CitationKind.VENDOR_REFERENCE) {
+                add(src, src.lineOfField(line, "covers"), entry, "covers",
+                        "what a policy covers is not in the seeds: name the vendor page that lists it (coversCitation, VENDOR_REFERENCE) or drop covers");
+            } else {
+                checkCitation(src, line, entry, "coversCitation", r.coversCitation());
+            }
+        }
+        for (int i = 0; i < r.answers().size(); i++) {
+            String a = r.answers().get(i);
+            if (!actionOk(cloud, a)) {
+                add(src, src.lineOfField(line, "answers[" + i + "]"), entry, "answers[" + i + "]",
+                        "bad action syntax \"" + a + "\" for " + cloudName(cloud) + " (expected " + actionShape(cloud) + ")");
+            }
+        }
+        if (g != null && g.type() == GrantType.DENIED_ACTION) {
+            if (r.answers().isEmpty()) {
+                add(src, src.lineOfField(line, "answers"), entry, "answers", "a DENIED_ACTION names the denials it answers (e.g. oss:*)");
+            }
+            for (String a : r.answers()) {
+                if (!a.toLowerCase(Locale.ROOT).startsWith(lower(g.value()) + ":")) {
+                    add(src, src.lineOfField(line, "answers"), entry, "answers", "\"" + a + "\" is not an action of service \"" + g.value() + "\"");
+                }
+            }
+        } else if (!r.answers().isEmpty()) {
+            add(src, src.lineOfField(line, "answers"), entry, "answers", "only a DENIED_ACTION requirement answers denials by pattern");
+        }
+        if (r.scope() != null && cloud != Cloud.HUAWEI) {
+            add(src, src.lineOfField(line, "scope"), entry, "scope", "an IAM project scope exists on Huawei Cloud only");
+        }
     }
 
     private void checkGrant(SourceFile src, int line, String entry, Cloud cloud, Requirement r, Grant g) {
@@ -218,6 +259,9 @@ public final class CatalogValidator {
                     add(src, l, entry, "grant.value", "bad action syntax \"" + v + "\" for " + cloudName(cloud)
                             + " (expected " + actionShape(cloud) + ")");
                 }
+                if (ActionPattern.isWildcard(v) && (r.citation() == null || r.citation().kind() != CitationKind.SEED)) {
+                    add(src, l, entry, "grant.value", "a wildcard grant \"" + v + "\" may only be one a seed prints (SEED citation)");
+                }
                 if (t == GrantType.AGENCY_ACTION && r.holder() != null && r.holder() != Holder.AGENCY) {
                     add(src, src.lineOfField(line, "holder"), entry, "holder", "an AGENCY_ACTION is held by the AGENCY, not " + r.holder());
                 }
@@ -233,6 +277,11 @@ public final class CatalogValidator {
             case TRUST_PRINCIPAL -> {
                 if (!DOMAIN.matcher(v).matches()) {
                     add(src, l, entry, "grant.value", "a TRUST_PRINCIPAL is a service principal such as pai.aliyuncs.com, not \"" + v + "\"");
+                }
+            }
+            case DENIED_ACTION -> {
+                if (!v.matches("[a-z0-9-]+")) {
+                    add(src, l, entry, "grant.value", "a DENIED_ACTION value is the service's action prefix (oss, nas, ...), not \"" + v + "\"");
                 }
             }
             default -> {
@@ -349,6 +398,24 @@ public final class CatalogValidator {
         }
         if (blank(c.section())) {
             add(src, l, entry, field + ".section", "missing");
+        }
+        switch (c.kind()) {
+            case SEED -> {
+                if (!CitationKind.isSeedFile(c.seed())) {
+                    add(src, l, entry, field + ".kind", "SEED but \"" + c.seed() + "\" is not a seed file (NNN_<16 hex>.txt)");
+                }
+            }
+            case VENDOR_REFERENCE -> {
+                if (CitationKind.isSeedFile(c.seed())) {
+                    add(src, l, entry, field + ".kind", "VENDOR_REFERENCE but \"" + c.seed() + "\" is a seed file");
+                }
+                if (c.url() == null || !c.url().startsWith("https://")) {
+                    add(src, l, entry, field + ".url", "a VENDOR_REFERENCE needs the vendor page (https://...)");
+                }
+            }
+            case NONE -> add(src, l, entry, field, "uncited claim: no seed and no vendor page (" + c.seed() + ")");
+            default -> {
+            }
         }
     }
 

@@ -57,7 +57,7 @@ class CatalogDiffTest {
         Catalog changed = new Catalog("v2", areas);
         assertThat(CatalogDiff.between(BASE, changed).lines()).containsExactly(
                 "- scenario pai.dsw-role.access (3 requirements)",
-                "- requirement pai.dsw-role.default/odps:owner: ACTION odps:*",
+                "- requirement pai.dsw-role.default/odps:owner: DENIED_ACTION odps",
                 "~ requirement pai.dsw-role.custom/passrole: necessity REQUIRED -> MAY_BE_NEEDED",
                 "+ requirement pai.dsw-role.update/ram:GetRole: ACTION ram:GetRole",
                 "- error code alibaba AssumeRoleFailedError");

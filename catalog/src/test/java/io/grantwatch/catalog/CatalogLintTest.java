@@ -65,14 +65,14 @@ class CatalogLintTest {
     }
 
     @Test
-    void shouldReportBadAlibabaActionSyntaxInCoversAndApis() throws IOException {
-        String text = edit("pai.yaml", "  - eas:*\n", "  - eas:service:*\n");
-        text = edit("pai.yaml", "  - paidsw:CreateInstance\n", "  - paidsw CreateInstance\n");
+    void shouldReportBadAlibabaActionSyntaxInAnswersAndApis() throws IOException {
+        String text = edit("pai.yaml", "    answers:\n    - eventbridge:*\n", "    answers:\n    - eventbridge:rule:*\n");
+        text = edit("pai.yaml", "  - eas:CreateService\n", "  - eas CreateService\n");
         assertThat(lint()).containsExactly(
-                "pai.yaml:" + nthLine(text, "  - eas:service:*", 1) + ": requirement pai.activation/policy:AliyunPAIFullAccess: "
-                        + "covers[5]: bad action syntax \"eas:service:*\" for alibaba (expected service:Action)",
-                "pai.yaml:" + nthLine(text, "  - paidsw CreateInstance", 1) + ": apis[0] PaiDsw/CreateInstance: actions[0]: "
-                        + "bad action syntax \"paidsw CreateInstance\" for alibaba (expected service:Action)");
+                "pai.yaml:" + nthLine(text, "    - eventbridge:rule:*", 1) + ": requirement pai.workspace.eventbridge/use:eventbridge: "
+                        + "answers[0]: bad action syntax \"eventbridge:rule:*\" for alibaba (expected service:Action)",
+                "pai.yaml:" + nthLine(text, "  - eas CreateService", 1) + ": apis[0] Eas/CreateService: actions[0]: "
+                        + "bad action syntax \"eas CreateService\" for alibaba (expected service:Action)");
     }
 
     @Test
@@ -89,7 +89,8 @@ class CatalogLintTest {
         String text = edit("pai.yaml", "    holder: SERVICE_LINKED_ROLE\n", "    holdr: SERVICE_LINKED_ROLE\n");
         assertThat(lint()).containsExactly("pai.yaml:" + nthLine(text, "holdr:", 1)
                 + ": requirement pai.service-linked-role/service-linked-role: holdr: unknown field \"holdr\" "
-                + "(expected one of: citation, covers, grant, holder, id, necessity, phase, purpose, service)");
+                + "(expected one of: answers, citation, covers, coversCitation, grant, holder, id, nameSource, necessity, phase, purpose, "
+                + "qualifiers, quote, scope, service)");
     }
 
     @Test
@@ -131,8 +132,9 @@ class CatalogLintTest {
     @Test
     void shouldReportMissingCitation() throws IOException {
         String text = edit("pai-dsw-role.yaml",
-                "    citation:\n      seed: 003_cd0dd68eccf6a02e.txt\n      section: 'シナリオ 1: PAI のデフォルトロール'\n  - id: pai.dsw-role.default/odps:owner",
-                "  - id: pai.dsw-role.default/odps:owner");
+                "    citation:\n      seed: 003_cd0dd68eccf6a02e.txt\n      section: 'シナリオ 1: PAI のデフォルトロール'\n      kind: SEED\n    answers:\n    - oss:*\n"
+                        + "  - id: pai.dsw-role.default/odps:owner",
+                "    answers:\n    - oss:*\n  - id: pai.dsw-role.default/odps:owner");
         assertThat(lint()).containsExactly("pai-dsw-role.yaml:" + nthLine(text, "- id: pai.dsw-role.default/oss:default-bucket", 1)
                 + ": requirement pai.dsw-role.default/oss:default-bucket: citation: missing citation (seed file and section)");
     }

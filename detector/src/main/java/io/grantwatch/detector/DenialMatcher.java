@@ -2,6 +2,7 @@ package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
+import io.grantwatch.model.catalog.Qualifier;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.Optional;
  * names them: the extracted IAM action (exact, then wildcard), the error code, the API or trace
  * name through the catalog's API mappings, request-parameter hints, and last the service fallback
  * (only when nothing more precise matched). One requirement appears once, with its strongest match.
+ * Exact action lookups also find the other spelling an erratum records ({@code dli:jobs:listAll} /
+ * {@code dli:jobs:list_all}).
  */
 public final class DenialMatcher {
 
@@ -24,18 +27,20 @@ public final class DenialMatcher {
     public static List<Match> match(AuditEvent event, CatalogLookup catalog) {
         Cloud cloud = event.cloud();
         Map<String, Match> found = new LinkedHashMap<>();
+        // A requirement the seed needs only when deleting (删除工作空间时) answers delete calls only.
+        boolean deleting = GrantInference.isDelete(event);
         String action = event.iamAction();
         if (action != null && !action.isBlank()) {
             for (Requirement r : catalog.index().byExactAction(cloud, action)) {
-                add(found, catalog, r, Match.How.EXACT_ACTION, Match.How.EXACT_ACTION.strength(), action);
+                add(found, catalog, deleting, r, Match.How.EXACT_ACTION, Match.How.EXACT_ACTION.strength(), action);
             }
             for (Requirement r : catalog.index().byWildcardAction(cloud, action)) {
-                add(found, catalog, r, Match.How.WILDCARD_ACTION, Match.How.WILDCARD_ACTION.strength(), action);
+                add(found, catalog, deleting, r, Match.How.WILDCARD_ACTION, Match.How.WILDCARD_ACTION.strength(), action);
             }
         }
         if (event.errorCode() != null) {
             for (Requirement r : catalog.index().byErrorCode(cloud, event.errorCode())) {
-                add(found, catalog, r, Match.How.ERROR_CODE, Match.How.ERROR_CODE.strength(), event.errorCode());
+                add(found, catalog, deleting, r, Match.How.ERROR_CODE, Match.How.ERROR_CODE.strength(), event.errorCode());
             }
         }
         // The API mapping names the denied action when the trail did not; when it did, the mapping
@@ -45,15 +50,15 @@ public final class DenialMatcher {
         for (String mapped : catalog.actionsForApi(cloud, event.service(), event.action())) {
             for (Requirement r : catalog.byAction(cloud, mapped)) {
                 double s = actionKnown ? 0.5 : Match.How.API_MAPPING.strength();
-                add(found, catalog, r, Match.How.API_MAPPING, s, api + " → " + mapped);
+                add(found, catalog, deleting, r, Match.How.API_MAPPING, s, api + " → " + mapped);
             }
         }
         for (Requirement r : catalog.index().byHints(cloud, event.service(), event.action(), event.parameters())) {
-            add(found, catalog, r, Match.How.HINT, Match.How.HINT.strength(), hintLabel(event));
+            add(found, catalog, deleting, r, Match.How.HINT, Match.How.HINT.strength(), hintLabel(event));
         }
         if (found.isEmpty()) {
             for (Requirement r : catalog.index().byServiceFallback(cloud, event.service())) {
-                add(found, catalog, r, Match.How.FALLBACK, Match.How.FALLBACK.strength(), event.service());
+                add(found, catalog, deleting, r, Match.How.FALLBACK, Match.How.FALLBACK.strength(), event.service());
             }
         }
         List<Match> out = new ArrayList<>(found.values());
@@ -61,7 +66,10 @@ public final class DenialMatcher {
         return out;
     }
 
-    private static void add(Map<String, Match> found, CatalogLookup catalog, Requirement r, Match.How how, double strength, String detail) {
+    private static void add(Map<String, Match> found, CatalogLookup catalog, boolean deleting, Requirement r, Match.How how, double strength, String detail) {
+        if (r.qualified(Qualifier.ONLY_WHEN_DELETING) && !deleting) {
+            return;
+        }
         Optional<Scenario> scenario = catalog.index().scenarioOf(r.id());
         if (scenario.isEmpty()) {
             return;

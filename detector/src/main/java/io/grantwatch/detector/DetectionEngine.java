@@ -448,6 +448,7 @@ public final class DetectionEngine {
     /** The success key through which the principal was seen using a requirement's grant, or null. */
     private static String usedKey(Requirement r, PrincipalState state) {
         List<String> patterns = new ArrayList<>(r.covers());
+        patterns.addAll(r.answers());
         if (r.grant().type() == GrantType.ACTION || r.grant().type() == GrantType.AGENCY_ACTION) {
             patterns.add(0, r.grant().value());
         }

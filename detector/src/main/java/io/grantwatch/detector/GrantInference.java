@@ -9,6 +9,7 @@ import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.Necessity;
 import io.grantwatch.model.catalog.Phase;
+import io.grantwatch.model.catalog.Qualifier;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
 import java.util.ArrayList;
@@ -24,6 +25,12 @@ import java.util.Set;
  * "may be needed" and activation-time ones POSSIBLE — minus what the principal was seen using
  * successfully. Delegation is explicit: {@code ram:PassRole} on the role the call named, the trust
  * principal on that role, and for ModelArts agencies the grant goes on the agency.
+ *
+ * <p>The seed's qualifiers hold: a requirement the seed only recommends (建议配置), gives as an example (例),
+ * needs for administrators only (仅管理员需要) or only with workspaces enabled is at most POSSIBLE, never
+ * LIKELY; one needed only when a workspace is deleted (删除工作空间时) is listed only for a denied delete. A
+ * {@link GrantType#DENIED_ACTION} row (the seed names no action) is never listed as another grant: it only
+ * turns a denial into exactly the denied action.
  */
 public final class GrantInference {
 
@@ -55,7 +62,7 @@ public final class GrantInference {
         Grant denied = deniedGrant(event, primary, roleArn);
         List<MissingGrant> out = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
-        Certainty deniedCertainty = primary.how() == Match.How.FALLBACK || primary.how() == Match.How.HINT ? Certainty.LIKELY : Certainty.CERTAIN;
+        Certainty deniedCertainty = deniedCertainty(primary);
         out.add(new MissingGrant(denied, deniedCertainty, holder(event, primary.requirement()), primary.requirement().id(),
                 deniedReason(event, primary), systemPolicyFor(event, denied, primary.requirement(), catalog),
                 primary.requirement().citation()));
@@ -66,12 +73,16 @@ public final class GrantInference {
             if (done.add(m.requirement().id())) {
                 Grant g = adapt(event, m.requirement(), roleArn);
                 if (keys.add(g.key().toLowerCase(Locale.ROOT))) {
-                    out.add(new MissingGrant(g, Certainty.CERTAIN, holder(event, m.requirement()), m.requirement().id(),
+                    out.add(new MissingGrant(g, tentative(m.requirement()) ? Certainty.POSSIBLE : Certainty.CERTAIN,
+                            holder(event, m.requirement()), m.requirement().id(),
                             "error code " + m.detail() + " names it: " + purpose(m.requirement()), null, m.requirement().citation()));
                 }
             }
         }
         for (Requirement r : scenario.requirements()) {
+            if (r.grant().type() == GrantType.DENIED_ACTION || (r.qualified(Qualifier.ONLY_WHEN_DELETING) && !isDelete(event))) {
+                continue;
+            }
             if (!done.add(r.id()) || satisfied(r, state, event.principal().type())) {
                 continue;
             }
@@ -79,11 +90,43 @@ public final class GrantInference {
             if (!keys.add(g.key().toLowerCase(Locale.ROOT))) {
                 continue;
             }
-            Certainty c = r.necessity() == Necessity.MAY_BE_NEEDED || r.phase() == Phase.ACTIVATION ? Certainty.POSSIBLE : Certainty.LIKELY;
+            Certainty c = r.necessity() == Necessity.MAY_BE_NEEDED || r.phase() == Phase.ACTIVATION || r.conditional()
+                    ? Certainty.POSSIBLE : Certainty.LIKELY;
             out.add(new MissingGrant(g, c, holder(event, r), r.id(), otherReason(scenario, r, c),
                     r.grant().type() == GrantType.SYSTEM_POLICY ? r.grant().value() : null, r.citation()));
         }
         return new Inferred(denied, primary, out);
+    }
+
+    /**
+     * How sure the first grant is: the very action the cloud refused is CERTAIN; a grant found through an
+     * error code, API mapping, hint or fallback is CERTAIN/LIKELY only when the seed requires it outright,
+     * else (a qualifier, or "may be needed") POSSIBLE.
+     */
+    static Certainty deniedCertainty(Match primary) {
+        Requirement r = primary.requirement();
+        boolean byAction = primary.how() == Match.How.EXACT_ACTION || primary.how() == Match.How.WILDCARD_ACTION;
+        if (byAction) {
+            return Certainty.CERTAIN;
+        }
+        if (tentative(r)) {
+            return Certainty.POSSIBLE;
+        }
+        return primary.how() == Match.How.FALLBACK || primary.how() == Match.How.HINT ? Certainty.LIKELY : Certainty.CERTAIN;
+    }
+
+    /** A requirement the seed qualifies (recommended, example, admin only, ...) or only says "may be needed". */
+    static boolean tentative(Requirement r) {
+        return r.conditional() || r.necessity() == Necessity.MAY_BE_NEEDED;
+    }
+
+    /** Whether the denied call deletes something (the IAM action or the API name says delete). */
+    static boolean isDelete(AuditEvent event) {
+        return containsDelete(event.iamAction()) || containsDelete(event.action());
+    }
+
+    private static boolean containsDelete(String s) {
+        return s != null && s.toLowerCase(Locale.ROOT).contains("delete");
     }
 
     /** The grant the cloud refused, shaped for whoever must hold it. */

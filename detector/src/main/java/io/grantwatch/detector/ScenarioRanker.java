@@ -23,6 +23,7 @@ import java.util.Set;
  * <p>Score = how directly the denial names the scenario's requirement (0.3..1.0)
  * + recent activity that signals the scenario (up to +0.8, more for more and for more recent calls)
  * + the denied call itself signals it (+0.4)
+ * + the scenario was matched through a grant needed only when deleting a workspace and recent calls signal it (+0.8)
  * + identity: an agency (or role) session and a scenario whose requirements that agency (role) holds (+0.5, +0.3);
  *   a plain user and a scenario that only an agency holds (−0.4)
  * + for an agency or role session: a person of the same account started it shortly before (+0.5, {@link ContextSignal})
@@ -108,6 +109,12 @@ public final class ScenarioRanker {
                 score += bonus;
                 why.add(n + " recent call(s) of this principal signal it" + (veryRecent.contains(id) ? ", one within 10 minutes" : ""));
             }
+            if (n > 0 && deleteOnly(matches, id)) {
+                // The seed needs it only while a workspace is deleted: with the deletion in the principal's recent
+                // calls, this denial is the clean-up, whichever scenario names the deleted resource's own action.
+                score += 0.8;
+                why.add("the seed needs this grant only when a workspace is deleted, and the principal's recent calls delete one");
+            }
             if (own.contains(id)) {
                 score += 0.4;
                 why.add("the denied call " + DenialMatcher.apiLabel(event) + " itself belongs to it");
@@ -141,6 +148,16 @@ public final class ScenarioRanker {
         double damp = Math.min(1.0, base.get(top.scenarioId()) / 0.8);
         double confidence = round(top.score() / (top.score() + second) * damp);
         return new Ranking(scenarios.get(top.scenarioId()), ranked, confidence);
+    }
+
+    /** Whether the scenario was matched through a requirement the seed needs only when deleting (删除工作空间时). */
+    private static boolean deleteOnly(List<Match> matches, String scenarioId) {
+        for (Match m : matches) {
+            if (m.scenario().id().equals(scenarioId) && m.requirement().qualified(io.grantwatch.model.catalog.Qualifier.ONLY_WHEN_DELETING)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean delegated(PrincipalType type) {

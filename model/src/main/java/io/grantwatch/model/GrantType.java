@@ -15,5 +15,12 @@ public enum GrantType {
     /** A role inside a workspace, e.g. MaxCompute Developer or a PAI workspace role. */
     WORKSPACE_ROLE,
     /** A service that the account must activate (開通 / 开通) before anyone can use it. */
-    SERVICE_ACTIVATION
+    SERVICE_ACTIVATION,
+    /**
+     * The seed says to grant a dependent service's fine-grained permissions "as the work needs" and
+     * names none (e.g. OSSは詳細なRAM制御ポリシーを提供します). The value is the service's action prefix
+     * ({@code oss}); the requirement's {@code answers} patterns say which denials it answers. It is
+     * never printed as a grant of its own: a denial turns it into the concrete denied action.
+     */
+    DENIED_ACTION
 }

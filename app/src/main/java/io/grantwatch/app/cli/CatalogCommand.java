@@ -102,18 +102,24 @@ public final class CatalogCommand implements Callable<Integer> {
     }
 
     @Command(name = "lint", mixinStandardHelpOptions = true,
-            description = "Validate a catalog folder (default: the shipped catalog); prints file:line: entry: field: message "
-                    + "for each problem and exits 1 when there is any.")
+            description = "Validate a catalog folder (default: the shipped catalog) and audit its citations: every claim must "
+                    + "cite a seed whose text (in the cited section) holds the grant, or a vendor page; prints the claims by source "
+                    + "(seed, vendor reference, none), file:line: entry: field: message for each problem, and exits 1 when there is "
+                    + "any or any claim is uncited. The seed texts are looked for in --seeds, -Dgrantwatch.seeds, $GRANTWATCH_SEEDS or "
+                    + "shared/seeds in this or a parent folder; without them the seed-text check is skipped with a notice.")
     static final class Lint extends Sub {
         @Parameters(arity = "0..1", paramLabel = "DIR", description = "Folder of catalog YAML files.")
         Path dir;
+
+        @Option(names = "--seeds", paramLabel = "DIR", description = "Folder of the seed documents (default: found as described above).")
+        Path seeds;
 
         @Override
         int run(PrintStream out, PrintStream err) {
             if (dir != null && !dir.toFile().isDirectory()) {
                 throw new CatalogUnusable("not a directory: " + dir);
             }
-            return CatalogCli.lint(dir, out, err);
+            return seeds != null ? CatalogCli.lint(dir, seeds, out, err) : CatalogCli.lint(dir, out, err);
         }
     }
 

@@ -178,6 +178,7 @@ public final class CorpusGenerator {
         }
         for (Requirement r : s.requirements()) {
             String pattern = r.grant().type() == GrantType.ACTION || r.grant().type() == GrantType.AGENCY_ACTION ? r.grant().value()
+                    : !r.answers().isEmpty() ? r.answers().get(0)
                     : r.covers().isEmpty() ? null : r.covers().get(0);
             if (pattern != null && pattern.contains(":") && r.phase() != Phase.ACTIVATION) {
                 return Optional.of(Map.entry(r, pattern.replace("*", "Get")));

@@ -96,7 +96,9 @@ class ChurnAndLatenessTest {
         // Superseded: closed without a time to grant (nothing was granted) by the denial the returning entries explain.
         List<Finding> superseded = oracle.stream().filter(f -> f.kind() == FindingKind.UNMAPPED_DENIAL
                 && f.status() == FindingStatus.RESOLVED && f.timeToGrant() == null).toList();
-        assertThat(superseded).isNotEmpty().allMatch(c::names);
+        // The churned call is among them; removing its entries can also un-map another call those entries alone explain
+        // (a DSW AssumeRoleFailedError on the same custom-role scenario, now that no unconfirmed PaiDsw API map names it too).
+        assertThat(superseded).isNotEmpty().anyMatch(c::names).allMatch(f -> f.cloud() == c.cloud());
         assertThat(ChurnAndLateness.superseded(oracle)).isEqualTo(superseded.size());
         assertThat(oracle).filteredOn(f -> c.removes(f.scenarioId())).noneMatch(f -> v2.equals(f.catalogVersion()));
         // A finding takes its title when it opens: the new ones of segment 3 carry the changed entry's new title.

@@ -7,6 +7,7 @@ import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
+import io.grantwatch.model.CitationKind;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
@@ -46,8 +47,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * ({@link SerializationException}) rather than being misread.
  */
 public final class StateSerdes {
-    /** The current binary format. A new version keeps reading the previous ones. */
-    public static final int VERSION = 1;
+    /**
+     * The current binary format. A new version keeps reading the previous ones. 2: a finding's citations
+     * carry their source kind (SEED, VENDOR_REFERENCE, NONE); version 1 citations get it inferred.
+     */
+    public static final int VERSION = 2;
 
     private static final PrincipalType[] PRINCIPAL_TYPES = PrincipalType.values();
     private static final Outcome[] OUTCOMES = Outcome.values();
@@ -272,6 +276,7 @@ public final class StateSerdes {
                     out.writeString(m.citation().seed());
                     out.writeString(m.citation().section());
                     out.writeString(m.citation().url());
+                    out.writeString(m.citation().kind().name());
                 }
             }
         }
@@ -316,6 +321,7 @@ public final class StateSerdes {
             return fromJson(bytes, Finding.class);
         }
         BinaryIn in = versioned(bytes, Finding.class);
+        int version = bytes[0] & 0xFF;
         String id = in.readString();
         FindingKind kind = in.readEnum(KINDS);
         FindingStatus status = in.readEnum(STATUSES);
@@ -336,7 +342,8 @@ public final class StateSerdes {
             String requirementId = in.readString();
             String reason = in.readString();
             String systemPolicy = in.readString();
-            Citation citation = in.readPresence() ? new Citation(in.readString(), in.readString(), in.readString()) : null;
+            Citation citation = in.readPresence() ? new Citation(in.readString(), in.readString(), in.readString(),
+                    version >= 2 ? CitationKind.valueOf(in.readString()) : null) : null;
             missing.add(new MissingGrant(grant, certainty, holder, requirementId, reason, systemPolicy, citation));
         }
         double confidence = in.readDouble();
@@ -413,9 +420,9 @@ public final class StateSerdes {
             throw new IllegalArgumentException("empty " + type.getSimpleName());
         }
         int version = bytes[0] & 0xFF;
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IllegalArgumentException("unknown " + type.getSimpleName() + " format version " + version
-                    + " (this detector reads version " + VERSION + " and JSON)");
+                    + " (this detector reads versions 1-" + VERSION + " and JSON)");
         }
         return new BinaryIn(bytes, 1);
     }

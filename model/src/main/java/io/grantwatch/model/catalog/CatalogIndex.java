@@ -32,6 +32,8 @@ public final class CatalogIndex {
     private final List<ParameterHint> hints = new ArrayList<>();
     private final Map<String, ServiceFallback> fallbacks = new LinkedHashMap<>();
     private final List<Map.Entry<ActionPattern, Scenario>> signals = new ArrayList<>();
+    /** lower(action as a seed misspells or respells it) → lower(the other spelling), both ways, from the errata. */
+    private final Map<String, String> aliases = new LinkedHashMap<>();
 
     public CatalogIndex(Catalog catalog) {
         this.catalog = catalog;
@@ -55,7 +57,27 @@ public final class CatalogIndex {
             for (ServiceFallback f : area.fallbacks()) {
                 fallbacks.put(key(f.cloud(), f.service()), f);
             }
+            for (Erratum e : area.errata()) {
+                if (isSingleAction(e.says()) && isSingleAction(e.means())) {
+                    String says = e.says().trim().toLowerCase(Locale.ROOT);
+                    String means = e.means().trim().toLowerCase(Locale.ROOT);
+                    if (!says.equals(means)) {
+                        aliases.putIfAbsent(says, means);
+                        aliases.putIfAbsent(means, says);
+                    }
+                }
+            }
         }
+    }
+
+    /** An erratum applies to matching when both sides are one IAM action ({@code dli:jobs:listAll} / {@code dli:jobs:list_all}). */
+    static boolean isSingleAction(String s) {
+        return s != null && s.trim().matches("[A-Za-z0-9-]+(:[A-Za-z0-9_*-]+){1,2}");
+    }
+
+    /** The other spelling of an action that an erratum records, or null. */
+    public String alias(String action) {
+        return action == null ? null : aliases.get(action.toLowerCase(Locale.ROOT));
     }
 
     private void indexRequirement(Cloud cloud, Requirement r) {
@@ -68,6 +90,9 @@ public final class CatalogIndex {
         }
         for (String covered : r.covers()) {
             addAction(cloud, covered, r);
+        }
+        for (String answered : r.answers()) {
+            addAction(cloud, answered, r);
         }
     }
 
@@ -108,9 +133,19 @@ public final class CatalogIndex {
         return List.copyOf(scenarios.values());
     }
 
-    /** Requirements naming exactly this action. */
+    /** Requirements naming exactly this action, or its other spelling recorded in an erratum. */
     public List<Requirement> byExactAction(Cloud cloud, String action) {
-        return action == null ? List.of() : exactAction.getOrDefault(key(cloud, action), List.of());
+        if (action == null) {
+            return List.of();
+        }
+        List<Requirement> direct = exactAction.getOrDefault(key(cloud, action), List.of());
+        String other = alias(action);
+        if (other == null) {
+            return direct;
+        }
+        Set<Requirement> out = new LinkedHashSet<>(direct);
+        out.addAll(exactAction.getOrDefault(key(cloud, other), List.of()));
+        return List.copyOf(out);
     }
 
     /** Requirements whose action patterns (or system-policy coverage) match this action. */
