@@ -11,6 +11,7 @@ import io.grantwatch.alerts.remediation.Plan.TrustChange;
 import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
+import io.grantwatch.model.CitationKind;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
@@ -20,6 +21,10 @@ import io.grantwatch.model.GrantType;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.catalog.IamScope;
+import io.grantwatch.model.catalog.Qualifier;
+import io.grantwatch.model.catalog.Requirement;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +46,6 @@ import java.util.regex.Pattern;
  * alternative. A trust policy changes only when the evidence points at trust, and always as a merge.
  */
 final class Planner {
-    private static final Pattern SEED_FILE = Pattern.compile("[0-9]{3}_[0-9a-f]{16}\\.txt");
     private static final Pattern POLICY_LAYER = Pattern.compile(
             "\\b(ControlPolicy|AccountLevelIdentityBasedPolicy|ResourceGroupLevelIdentityBasedPolicy|SessionPolicy"
                     + "|AssumeRolePolicy|ResourceBasedPolicy|IdentityBasedPolicy)\\b");
@@ -50,9 +54,19 @@ final class Planner {
     static final String PAI_SERVICE = "pai.aliyuncs.com";
 
     private final TrustPolicySource trustPolicies;
+    private final Function<String, Optional<Requirement>> requirements;
 
-    Planner(TrustPolicySource trustPolicies) {
+    /**
+     * @param trustPolicies current role trust policies
+     * @param requirements  the catalog's requirement by id (its qualifiers and IAM scope), or nothing when unknown
+     */
+    Planner(TrustPolicySource trustPolicies, Function<String, Optional<Requirement>> requirements) {
         this.trustPolicies = trustPolicies;
+        this.requirements = requirements;
+    }
+
+    private boolean projectScope(MissingGrant m) {
+        return m.requirementId() != null && requirements.apply(m.requirementId()).map(r -> r.scope() == IamScope.PROJECT).orElse(false);
     }
 
     Plan plan(Finding f) {
@@ -86,8 +100,9 @@ final class Planner {
         for (MissingGrant m : f.missing()) {
             Grant g = m.grant();
             boolean evidenced = m.certainty() == Certainty.CERTAIN;
-            if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION) {
-                notes.add(mayAlsoNeed(cloud, m));
+            boolean primaryDenial = g.type() == GrantType.DENIED_ACTION && m == f.missing().get(0);
+            if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION && !primaryDenial) {
+                notes.add(mayAlsoNeed(cloud, m, requirements.apply(String.valueOf(m.requirementId())).orElse(null)));
                 continue;
             }
             if (subject.kind() == EntityKind.ACCOUNT && g.type() != GrantType.TRUST_PRINCIPAL) {
@@ -114,7 +129,7 @@ final class Planner {
                         notes.add("Not granted: " + g.value() + " is a wildcard that no seed prints; grant the specific actions the feature uses.");
                     } else {
                         grants.add(new PolicyGrant(to, List.of(g.value()), Resources.narrow(cloud, g.value(), g.resource(), ev),
-                                m.certainty(), m.citation(), false));
+                                m.certainty(), m.citation(), projectScope(m)));
                         if (evidenced && Identifiers.policyName(m.systemPolicy())) {
                             systemPolicies.add(new SystemPolicyGrant(to, m.systemPolicy(), SystemPolicyRole.COARSE_ALTERNATIVE, m.citation()));
                         }
@@ -144,12 +159,48 @@ final class Planner {
                 case WORKSPACE_ROLE -> workspaceRoles.add(new WorkspaceRole(subject.kind() == EntityKind.NONE ? to : subject,
                         safeWorkspaceRole(g.value()), workspaceOf(g.resource(), ev), m.citation()));
                 case SERVICE_ACTIVATION -> activations.add(serviceName(g.value()));
+                case DENIED_ACTION -> {
+                    // the seed says "grant the service's fine-grained permissions as needed": the denied call is that need
+                    if (actionKnown && denied.toLowerCase(Locale.ROOT).startsWith(g.value().toLowerCase(Locale.ROOT) + ":")) {
+                        grants.add(new PolicyGrant(subject.kind() == EntityKind.NONE ? to : subject, List.of(denied),
+                                Resources.narrow(cloud, denied, null, ev), Certainty.CERTAIN, m.citation(), projectScope(m)));
+                    } else if (!actionKnown && ev != null && ev.api() != null && ev.api().matches("[A-Z][A-Za-z0-9]{1,80}")
+                            && validAction(cloud, g.value() + ":" + ev.api())) {
+                        // RAM names an API's action <service>:<ApiName>; inferred, so LIKELY and said so
+                        grants.add(new PolicyGrant(subject.kind() == EntityKind.NONE ? to : subject, List.of(g.value() + ":" + ev.api()),
+                                Resources.narrow(cloud, g.value() + ":" + ev.api(), null, ev), Certainty.LIKELY, m.citation(), projectScope(m)));
+                        notes.add("The record does not name the action: " + g.value() + ":" + ev.api() + " is inferred from the API name "
+                                + "(RAM names an API's action after it); confirm it in the API's authorization table.");
+                    } else {
+                        notes.add("The seed leaves " + serviceName(g.value()) + "'s permissions to what the work needs; the record names "
+                                + "no action to grant" + (m.citation() == null ? "" : " — " + m.citation()) + ".");
+                    }
+                }
                 default -> notes.add("Review grant type " + g.type() + " by hand; GrantWatch prints no change for it.");
             }
         }
-        if (grants.isEmpty() && systemPolicies.isEmpty() && trust.isEmpty() && workspaceRoles.isEmpty() && actionKnown
-                && (f.kind() == FindingKind.UNMAPPED_DENIAL || f.missing().isEmpty())) {
-            grants.add(new PolicyGrant(subject, List.of(denied), Resources.narrow(cloud, denied, null, ev), Certainty.CERTAIN, null, false));
+        boolean workspaceRefusal = ev != null && "NoPermissionError".equalsIgnoreCase(ev.errorCode())
+                && f.missing().stream().anyMatch(m -> m.grant().type() == GrantType.WORKSPACE_ROLE);
+        if (workspaceRefusal && workspaceRoles.isEmpty() && subject.kind() != EntityKind.ACCOUNT) {
+            // PAI refuses from its workspace roles: membership is the fix, the role a choice among the seed's
+            MissingGrant first = f.missing().stream().filter(m -> m.grant().type() == GrantType.WORKSPACE_ROLE).findFirst().orElseThrow();
+            workspaceRoles.add(new WorkspaceRole(subject, null, workspaceOf(first.grant().resource(), ev), first.citation()));
+        }
+        boolean seedFix = systemPolicies.stream().anyMatch(sp -> sp.role() == SystemPolicyRole.REQUIRED);
+        boolean covered = grants.stream().anyMatch(g -> g.to().equals(subject) && g.actions().stream().anyMatch(a -> a.equalsIgnoreCase(denied)));
+        if (actionKnown && !covered && !seedFix && !workspaceRefusal && subject.kind() != EntityKind.ACCOUNT
+                && subject.kind() != EntityKind.NONE) {
+            // the refusal itself is the evidence: the denied call comes first, whatever the catalog matched
+            Citation source = f.missing().isEmpty() ? null : f.missing().get(0).citation();
+            grants.add(0, new PolicyGrant(subject, List.of(denied), Resources.narrow(cloud, denied, null, ev), Certainty.CERTAIN, source, false));
+            systemPolicies.replaceAll(sp -> sp.role() == SystemPolicyRole.REQUIRED
+                    ? new SystemPolicyGrant(sp.to(), sp.policy(), SystemPolicyRole.COARSE_ALTERNATIVE, sp.source()) : sp);
+        }
+        if (!actionKnown && grants.isEmpty() && trust.isEmpty() && workspaceRoles.isEmpty() && systemPolicies.isEmpty() && ev != null) {
+            String call = safeLabel(ev.service()) + " " + safeLabel(ev.api());
+            notes.add("The record names no " + (cloud == Cloud.ALIBABA ? "RAM" : "IAM") + " action for " + call.trim() + ": look it up in that "
+                    + "API's authorization table (the API reference lists the action and its resource), then grant it to "
+                    + subject.label() + " on the narrowest resource.");
         }
         if ((f.kind() == FindingKind.PREDICTED_BREAKAGE || f.kind() == FindingKind.REGRESSION) && f.change() != null) {
             String action = f.change().action() != null && f.change().action().matches("[A-Za-z0-9_./:-]{1,80}") ? f.change().action()
@@ -306,7 +357,7 @@ final class Planner {
         return out;
     }
 
-    private static String mayAlsoNeed(Cloud cloud, MissingGrant m) {
+    private static String mayAlsoNeed(Cloud cloud, MissingGrant m, Requirement r) {
         Grant g = m.grant();
         String what = validAction(cloud, g.value()) || Identifiers.policyName(g.value()) ? g.value() : "(see the seed)";
         String kind = switch (g.type()) {
@@ -316,8 +367,20 @@ final class Planner {
             default -> "";
         };
         String sp = Identifiers.policyName(m.systemPolicy()) && !m.systemPolicy().equals(g.value()) ? " (system policy " + m.systemPolicy() + ")" : "";
-        return "May also be needed (the seed qualifies it; not included above): " + kind + what + sp
+        String why = r == null || r.qualifiers().isEmpty() ? "the seed qualifies it"
+                : "the seed says: " + String.join(", ", r.qualifiers().stream().map(Planner::qualifierText).toList());
+        return "May also be needed (" + why + "; not included above): " + kind + what + sp
                 + (m.citation() == null ? "" : " — " + m.citation());
+    }
+
+    private static String qualifierText(Qualifier q) {
+        return switch (q) {
+            case RECOMMENDED -> "recommended (建议配置)";
+            case ADMIN_ONLY -> "administrators only (仅管理员需要)";
+            case ONLY_WHEN_DELETING -> "only when deleting a workspace (删除工作空间时)";
+            case EXAMPLE -> "an example (例)";
+            case IF_WORKSPACES_ENABLED -> "only if workspaces are enabled (若开通了工作空间功能)";
+        };
     }
 
     static boolean validAction(Cloud cloud, String action) {
@@ -330,7 +393,7 @@ final class Planner {
 
     /** A citation of one of the seed documents (not a vendor reference). */
     static boolean seedCited(Citation c) {
-        return c != null && c.seed() != null && SEED_FILE.matcher(c.seed()).matches();
+        return c != null && c.kind() == CitationKind.SEED;
     }
 
     private static String workspaceOf(String grantResource, Evidence ev) {
@@ -348,6 +411,11 @@ final class Planner {
 
     private static String serviceName(String s) {
         return s != null && s.matches("[A-Za-z0-9 ._()-]{1,64}") ? s : "the dependent service";
+    }
+
+    /** Event text for a sentence: a plain API or service name, or nothing. */
+    private static String safeLabel(String s) {
+        return s != null && s.matches("[A-Za-z0-9._/-]{1,80}") ? s : "";
     }
 
     private static String group(Pattern p, String text) {

@@ -3,9 +3,12 @@ package io.grantwatch.alerts.remediation;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
+import io.grantwatch.model.catalog.Requirement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Finding → Remediation: one {@link Plan} ({@link Planner}) rendered for its cloud
@@ -30,7 +33,16 @@ public final class RemediationPlanner {
 
     /** @param trustPolicies current role trust policies, merged into rather than replaced */
     public RemediationPlanner(TrustPolicySource trustPolicies) {
-        this.planner = new Planner(Objects.requireNonNull(trustPolicies, "trustPolicies"));
+        this(trustPolicies, id -> Optional.empty());
+    }
+
+    /**
+     * @param trustPolicies current role trust policies, merged into rather than replaced
+     * @param requirements  the catalog's requirements by id ({@code CatalogIndex::requirement}): their qualifiers are
+     *                      named in the notes and their IAM project scope decides where a Huawei policy is granted
+     */
+    public RemediationPlanner(TrustPolicySource trustPolicies, Function<String, Optional<Requirement>> requirements) {
+        this.planner = new Planner(Objects.requireNonNull(trustPolicies, "trustPolicies"), Objects.requireNonNull(requirements, "requirements"));
     }
 
     /** The cloud-neutral plan behind {@link #plan(Finding)}. */

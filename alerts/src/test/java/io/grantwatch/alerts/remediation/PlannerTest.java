@@ -134,4 +134,79 @@ class PlannerTest {
         assertThat(p.systemPolicies()).extracting(Plan.SystemPolicyGrant::policy).doesNotContain("AliyunOSSFullAccess");
         assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("May also be needed").contains("AliyunOSSFullAccess"));
     }
+
+    private static Finding withEvidenceCode(Finding f, String code, List<MissingGrant> missing) {
+        io.grantwatch.model.Evidence e = f.evidence();
+        return new Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(), missing,
+                f.confidence(), f.ranking(), new io.grantwatch.model.Evidence(e.eventIds(), e.firstSeen(), e.lastSeen(), e.count(),
+                e.service(), e.api(), e.deniedAction(), e.resource(), code, e.errorMessage()), f.change(), f.catalogVersion(),
+                f.resolvedAt(), f.timeToGrant(), f.updatedAt());
+    }
+
+    @Test
+    void shouldGrantTheDeniedCallFirstWhenTheCatalogOnlyOffersAnExamplePolicy() {
+        // seed 000 gives AliyunPAIEASFullAccess as 例: a qualified, POSSIBLE match — the refusal itself is still evidence
+        Finding f = withEvidenceCode(TestFindings.easFullAccess(), "NoPermission", List.of(new MissingGrant(
+                Grant.systemPolicy("AliyunPAIEASFullAccess"), Certainty.POSSIBLE, "USER", "pai.eas/policy", "r", "AliyunPAIEASFullAccess",
+                SeedCitations.PAI_DEPENDENCIES)));
+        Plan p = planner.decide(f);
+        assertThat(p.grants().get(0).actions()).containsExactly("eas:CreateService");
+        assertThat(p.grants().get(0).certainty()).isEqualTo(Certainty.CERTAIN);
+        assertThat(p.systemPolicies()).isEmpty();
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("May also be needed").contains("AliyunPAIEASFullAccess"));
+    }
+
+    @Test
+    void shouldAnswerWithWorkspaceMembershipNotRamWhenPaiRefusesWithNoPermissionError() {
+        Finding f = withEvidenceCode(TestFindings.maxComputeDeveloper(), "NoPermissionError", List.of(
+                new MissingGrant(new Grant(GrantType.WORKSPACE_ROLE, "PAI.AlgoDeveloper", null), Certainty.POSSIBLE, "USER", "w1", "r",
+                        null, SeedCitations.PAI_DEPENDENCIES),
+                new MissingGrant(new Grant(GrantType.WORKSPACE_ROLE, "PAI.WorkspaceGuest", null), Certainty.POSSIBLE, "USER", "w2", "r",
+                        null, SeedCitations.PAI_DEPENDENCIES)));
+        Plan p = planner.decide(f);
+        assertThat(p.grants()).isEmpty();
+        assertThat(p.workspaceRoles()).singleElement().satisfies(w -> {
+            assertThat(w.member()).isEqualTo(p.subject());
+            assertThat(w.role()).as("a choice among the seed's roles").isNull();
+            assertThat(w.workspace()).isEqualTo("640957");
+        });
+    }
+
+    @Test
+    void shouldInferTheActionFromTheApiAndSayItIsInferredWhenTheSeedLeavesTheServiceOpen() {
+        Finding base = TestFindings.unmapped();
+        io.grantwatch.model.Evidence e = new io.grantwatch.model.Evidence(List.of("e1"), base.updatedAt(), base.updatedAt(), 1, "cr",
+                "ListRepository", null, null, "Forbidden.RAM", "User not authorized to operate on the specified resource.");
+        Finding f = new Finding(base.id(), io.grantwatch.model.FindingKind.MISSING_GRANT, base.status(), base.cloud(), base.principal(),
+                "pai.asset-management.container-registry", "CR", List.of(new MissingGrant(new Grant(GrantType.DENIED_ACTION, "cr", null),
+                Certainty.POSSIBLE, "USER", "cr", "r", null, SeedCitations.PAI_DEPENDENCIES)), 1, List.of(), e, null, "v", null, null,
+                base.updatedAt());
+        Plan p = planner.decide(f);
+        assertThat(p.grants()).singleElement().satisfies(g -> {
+            assertThat(g.actions()).containsExactly("cr:ListRepository");
+            assertThat(g.certainty()).isEqualTo(Certainty.LIKELY);
+        });
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("inferred from the API name"));
+    }
+
+    @Test
+    void shouldFixTheRolesTrustWhenTheRootAccountHitAssumeRoleFailed() {
+        Finding f = TestFindings.assumeRole();
+        Finding root = new Finding(f.id(), f.kind(), f.status(), f.cloud(), TestFindings.rootDenied().principal(), f.scenarioId(),
+                f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(),
+                f.timeToGrant(), f.updatedAt());
+        Plan p = planner.decide(root);
+        assertThat(p.denyReview()).isNull();
+        assertThat(p.trust()).singleElement().satisfies(t -> assertThat(t.role()).isEqualTo("DswOssRole"));
+        assertThat(p.grants()).isEmpty();
+    }
+
+    @Test
+    void shouldPointAtTheAgencyScopeWithoutGrantingItWhenTheUsersOwnCallWasDenied() {
+        Finding f = withMissing(TestFindings.obsGetObject(), new MissingGrant(new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject", null),
+                Certainty.LIKELY, "AGENCY", "ag", "r", null, new Citation(SeedCitations.MODELARTS_SEED, "委托授权")));
+        Plan p = planner.decide(f);
+        assertThat(p.grants()).allSatisfy(g -> assertThat(g.to().kind()).isEqualTo(EntityKind.USER));
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("ModelArts agency may also need obs:object:PutObject"));
+    }
 }

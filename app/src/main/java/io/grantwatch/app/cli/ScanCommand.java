@@ -13,6 +13,7 @@ import io.grantwatch.ingest.IngestLimits;
 import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.json.Json;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -132,7 +133,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         buffer.drain().forEach(detector::accept);
 
-        RemediationPlanner planner = noRemediation ? null : new RemediationPlanner(trust);
+        RemediationPlanner planner = noRemediation ? null : new RemediationPlanner(trust, new CatalogIndex(catalog)::requirement);
         long printed = 0;
         for (Finding f : detector.findings()) {
             ObjectNode node = Json.wire().valueToTree(f);
