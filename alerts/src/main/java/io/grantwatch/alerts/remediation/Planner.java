@@ -52,6 +52,7 @@ final class Planner {
     private static final Pattern HUAWEI_LAYER = Pattern.compile("explicit deny in the ([a-z-]{2,40}) policy");
     private static final Pattern ENCODED = Pattern.compile("\"?EncodedDiagnosticMessage\"?\\s*[:=]\\s*\"?([A-Za-z0-9+/=]{8,4096})");
     static final String PAI_SERVICE = "pai.aliyuncs.com";
+    private static final Pattern ROLE_ACCOUNT = Pattern.compile("^acs:ram:[a-z0-9*-]*:([0-9]{1,32}):role/");
 
     private final TrustPolicySource trustPolicies;
     private final Function<String, Optional<Requirement>> requirements;
@@ -148,7 +149,8 @@ final class Planner {
                     String service = safeService(g.value());
                     String r = Identifiers.roleName(g.resource()).or(() -> Optional.ofNullable(role)).orElse(null);
                     if (evidenced) {
-                        JsonNode current = r == null ? null : trustPolicies.current(r).orElse(null);
+                        String roleAccount = roleAccount(g.resource()).orElse(subject.account());
+                        JsonNode current = r == null ? null : trustPolicies.current(roleAccount, r).orElse(null);
                         trust.add(new TrustChange(r, service, current, SeedCitations.ASSUME_ROLE));
                         citations.add(SeedCitations.ASSUME_ROLE);
                     } else {
@@ -411,6 +413,15 @@ final class Planner {
 
     private static String serviceName(String s) {
         return s != null && s.matches("[A-Za-z0-9 ._()-]{1,64}") ? s : "the dependent service";
+    }
+
+    /** The account in {@code acs:ram::123:role/R}; empty for {@code *} or no ARN. */
+    private static Optional<String> roleAccount(String arn) {
+        if (arn == null) {
+            return Optional.empty();
+        }
+        Matcher m = ROLE_ACCOUNT.matcher(arn);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** Event text for a sentence: a plain API or service name, or nothing. */

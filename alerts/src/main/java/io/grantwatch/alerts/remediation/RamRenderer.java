@@ -28,10 +28,17 @@ import java.util.Map;
  * {@code GetRole} → {@code jq} → {@code UpdateRole} that keeps every principal already trusted.
  */
 final class RamRenderer {
-    /** jq: add $svc to Principal.Service of every Allow sts:AssumeRole statement, keeping all else (tested on the seed's FAQ example). */
+    /**
+     * jq: add $svc to Principal.Service of the first unconditional Allow sts:AssumeRole statement, or as a
+     * statement of its own when every such statement has a Condition PAI cannot meet; everything else is
+     * kept (same rule as {@link TrustPolicies#mergeService}; tests run it on the seed's FAQ example).
+     */
     static final String TRUST_MERGE_JQ = "def arr: if . == null then [] elif type == \"array\" then . else [.] end; "
-            + ".Statement |= (arr | map(if (.Effect == \"Allow\") and ((.Action | arr) | any(. == \"sts:AssumeRole\")) "
-            + "then .Principal.Service = ((.Principal.Service | arr) | if any(. == $svc) then . else . + [$svc] end) else . end))";
+            + "def plain: .Effect == \"Allow\" and ((.Action | arr) | any(. == \"sts:AssumeRole\")) and ((.Condition // {}) == {}) "
+            + "and ((.Principal // {}) | type == \"object\"); "
+            + ".Statement |= arr | ([.Statement | to_entries[] | select(.value | plain) | .key] | first) as $i "
+            + "| if $i == null then .Statement += [{\"Action\": \"sts:AssumeRole\", \"Effect\": \"Allow\", \"Principal\": {\"Service\": [$svc]}}] "
+            + "else .Statement[$i].Principal.Service = ((.Statement[$i].Principal.Service | arr) | if any(. == $svc) then . else . + [$svc] end) end";
 
     Remediation render(Plan plan) {
         Script s = new Script(plan);
@@ -127,6 +134,11 @@ final class RamRenderer {
                 + "\n}\n");
     }
 
+    /**
+     * Always a merge into the role's live document: GetRole → jq → a file to review → UpdateRole. When the
+     * trail showed the document, the merged result is printed too, for review — the commands still read
+     * the live one, so a change made since (or a value the trail masked) is never overwritten.
+     */
     private void trust(TrustChange t, Script s) {
         String role = t.role() != null ? t.role()
                 : s.inputs.chosen("TRUST_ROLE_NAME", "RAM role whose trust policy must name " + t.service(), "aliyun ram ListRoles");
@@ -135,20 +147,17 @@ final class RamRenderer {
         if (t.current() != null) {
             JsonNode merged = TrustPolicies.mergeService(t.current(), t.service());
             s.policy(new PolicyDocument(t.role() + "-trust-policy", "ram-trust-policy", t.role(), merged));
-            s.step("Trust policy of role " + t.role() + ": the document below is the role's current trust policy (as the audit trail "
-                    + "recorded it) with " + t.service() + " added to Principal.Service; every principal it trusted is kept. "
-                    + "RAM console > Identities > Roles > " + t.role() + " > Trust Policy > Edit Trust Policy.");
-            s.command("aliyun ram UpdateRole --RoleName " + roleArg + " --NewAssumeRolePolicyDocument "
-                    + Identifiers.shellQuote(Script.compact(merged)));
-        } else {
-            s.step("Trust policy of role " + (t.role() == null ? "(input)" : t.role()) + ": GrantWatch has not seen its current document, so "
-                    + "the commands fetch it, add " + t.service() + " to Principal.Service with jq (every principal it trusts is kept), "
-                    + "write it to " + file + " for review, then update the role. Needs jq.");
-            s.command("aliyun ram GetRole --RoleName " + roleArg + " | jq -r '.Role.AssumeRolePolicyDocument' | jq -c --arg svc "
-                    + Identifiers.shellQuote(t.service()) + " " + Identifiers.shellQuote(TRUST_MERGE_JQ) + " > " + file);
-            s.command("cat " + file + "   # review: the role's principals plus " + t.service());
-            s.command("aliyun ram UpdateRole --RoleName " + roleArg + " --NewAssumeRolePolicyDocument \"$(cat " + file + ")\"");
+            s.step("Trust policy of role " + t.role() + ": the document below is its trust policy as the audit trail last recorded it, "
+                    + "with " + t.service() + " added to Principal.Service — for review. The commands merge into the role's live "
+                    + "document the same way, so a change made since is kept.");
         }
+        s.step("Trust policy of role " + (t.role() == null ? "(input)" : t.role()) + ": the commands fetch the current document, add "
+                + t.service() + " to Principal.Service of its unconditional Allow statement (or as a statement of its own) with jq, "
+                + "keeping every principal and condition, write it to " + file + " for review, then update the role. Needs jq.");
+        s.command("aliyun ram GetRole --RoleName " + roleArg + " | jq -r '.Role.AssumeRolePolicyDocument' | jq -c --arg svc "
+                + Identifiers.shellQuote(t.service()) + " " + Identifiers.shellQuote(TRUST_MERGE_JQ) + " > " + file);
+        s.command("cat " + file + "   # review: the role's principals plus " + t.service());
+        s.command("aliyun ram UpdateRole --RoleName " + roleArg + " --NewAssumeRolePolicyDocument \"$(cat " + file + ")\"");
         s.cite(t.source());
     }
 

@@ -6,6 +6,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.model.redact.Redactor;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,8 +17,10 @@ import java.util.Optional;
  * The current trust policy of each RAM role as the audit trail shows it: a successful
  * {@code CreateRole} ({@code AssumeRolePolicyDocument}) or {@code UpdateRole}
  * ({@code NewAssumeRolePolicyDocument}) carries the whole document, the newest one wins. Bounded:
- * at most {@value #MAX_ROLES} roles, the least recently changed forgotten first (a forgotten role's
- * fix falls back to fetch → merge → update, which is always safe).
+ * at most {@value #MAX_ROLES} roles, the least recently changed forgotten first. Keyed by account and
+ * role (a role name is unique only inside its account). A document ingest masked a value in (an
+ * {@code ExternalId} condition) is not kept: it is not the role's document. What is known here is shown
+ * for review; the printed commands always merge into the role's live document.
  */
 public final class TrailTrustPolicies implements TrustPolicySource {
     static final int MAX_ROLES = 10_000;
@@ -48,7 +51,8 @@ public final class TrailTrustPolicies implements TrustPolicySource {
         }
         String role = e.parameters().get("RoleName");
         String text = e.parameters().get(key);
-        if (!Identifiers.name(role) || text == null || text.isBlank()) {
+        String account = e.principal().accountId();
+        if (!Identifiers.name(role) || account == null || text == null || text.isBlank() || text.contains(Redactor.MASK)) {
             return;
         }
         JsonNode doc;
@@ -60,15 +64,16 @@ public final class TrailTrustPolicies implements TrustPolicySource {
         if (doc == null || !doc.isObject() || !PolicyGrammar.ram(doc, true).isEmpty()) {
             return;
         }
-        Known old = byRole.get(role);
+        String k = account + "/" + role;
+        Known old = byRole.get(k);
         if (old == null || !e.eventTime().isBefore(old.time())) {
-            byRole.put(role, new Known(doc, e.eventTime()));
+            byRole.put(k, new Known(doc, e.eventTime()));
         }
     }
 
     @Override
-    public Optional<JsonNode> current(String roleName) {
-        Known k = byRole.get(roleName);
+    public Optional<JsonNode> current(String accountId, String roleName) {
+        Known k = accountId == null ? null : byRole.get(accountId + "/" + roleName);
         return k == null ? Optional.empty() : Optional.of(k.document().deepCopy());
     }
 }

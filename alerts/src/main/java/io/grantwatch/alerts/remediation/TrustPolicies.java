@@ -11,9 +11,11 @@ public final class TrustPolicies {
     }
 
     /**
-     * The trust policy with {@code service} in the Principal.Service of its Allow sts:AssumeRole
-     * statement (a string becomes a list; an existing entry is kept once). With no current
-     * document, a complete minimal one. Every other statement and principal is preserved.
+     * The trust policy with {@code service} in the Principal.Service of its first unconditional Allow
+     * sts:AssumeRole statement (a string becomes a list; an existing entry is kept once), or in a new
+     * statement of its own when every such statement carries a Condition. With no current document,
+     * a complete minimal one. Every other statement, principal and condition is preserved. Same rule
+     * as {@link RamRenderer#TRUST_MERGE_JQ}.
      */
     public static ObjectNode mergeService(JsonNode current, String service) {
         ObjectNode doc;
@@ -37,8 +39,10 @@ public final class TrustPolicies {
             doc.set("Statement", statements);
         }
         for (JsonNode s : statements) {
+            // a statement with a Condition (ExternalId, MFA, SAML) is one PAI cannot meet: leave it as it is
             if (s instanceof ObjectNode stmt && "Allow".equals(stmt.path("Effect").asText())
-                    && actionIncludes(stmt.get("Action"), "sts:AssumeRole")) {
+                    && actionIncludes(stmt.get("Action"), "sts:AssumeRole") && isUnconditional(stmt)
+                    && (stmt.get("Principal") == null || stmt.get("Principal").isObject())) {
                 ObjectNode principal = stmt.get("Principal") instanceof ObjectNode p ? p : stmt.putObject("Principal");
                 JsonNode svc = principal.get("Service");
                 ArrayNode list = Json.wire().createArrayNode();
@@ -63,6 +67,11 @@ public final class TrustPolicies {
         stmt.put("Effect", "Allow");
         stmt.putObject("Principal").putArray("Service").add(service);
         return doc;
+    }
+
+    private static boolean isUnconditional(JsonNode stmt) {
+        JsonNode c = stmt.get("Condition");
+        return c == null || c.isNull() || (c.isObject() && c.isEmpty());
     }
 
     private static boolean actionIncludes(JsonNode action, String wanted) {

@@ -11,7 +11,12 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface TrustPolicySource {
-    TrustPolicySource NONE = role -> Optional.empty();
+    TrustPolicySource NONE = (account, role) -> Optional.empty();
 
-    Optional<JsonNode> current(String roleName);
+    /**
+     * @param accountId the role's account (a role name is unique only inside its account); null when unknown,
+     *                  then nothing is known
+     * @param roleName  the role
+     */
+    Optional<JsonNode> current(String accountId, String roleName);
 }

@@ -32,7 +32,7 @@ class TrailTrustPoliciesTest {
         assertThat(PolicyEvaluator.trustAllowsService(merged.document(), "pai.aliyuncs.com")).isTrue();
         assertThat(PolicyEvaluator.trustAllowsService(merged.document(), "ecs.aliyuncs.com")).isTrue();
         assertThat(PolicyEvaluator.trustAllowsRam(merged.document(), "acs:ram::1234567890123456:root")).isTrue();
-        assertThat(r.cliCommands()).noneMatch(c -> c.contains("GetRole"));
+        assertThat(r.cliCommands().get(0)).as("the live document is what gets merged").startsWith("aliyun ram GetRole");
     }
 
     @Test
@@ -46,7 +46,17 @@ class TrailTrustPoliciesTest {
                 "{\"Version\":\"1\",\"Statement\":[]}")));
         trust.accept(event("UpdateRole", Outcome.ALLOWED, t.plusSeconds(120), Map.of("RoleName", "R", "NewAssumeRolePolicyDocument",
                 "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"sts:Ass…")));
-        assertThat(trust.current("R")).hasValueSatisfying(d -> assertThat(PolicyEvaluator.trustAllowsService(d, "ecs.aliyuncs.com")).isTrue());
-        assertThat(trust.current("other")).isEmpty();
+        assertThat(trust.current(TestFindings.UID, "R")).hasValueSatisfying(d -> assertThat(PolicyEvaluator.trustAllowsService(d, "ecs.aliyuncs.com")).isTrue());
+        assertThat(trust.current(TestFindings.UID, "other")).isEmpty();
+        assertThat(trust.current("9999999999999999", "R")).as("a role name is unique only inside its account").isEmpty();
+    }
+
+    @Test
+    void shouldIgnoreADocumentIngestMaskedAValueInWhenTheTrailRedactedIt() {
+        TrailTrustPolicies trust = new TrailTrustPolicies();
+        trust.accept(event("UpdateRole", Outcome.ALLOWED, TestFindings.T0, Map.of("RoleName", "R", "NewAssumeRolePolicyDocument",
+                "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"RAM\":"
+                        + "[\"acs:ram::1:root\"]},\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"****\"}}}]}")));
+        assertThat(trust.current(TestFindings.UID, "R")).isEmpty();
     }
 }
