@@ -225,8 +225,11 @@ final class Cts {
             return new Principal(PrincipalType.FEDERATED, id, name, accountId, null, session,
                     Redactor.text(issuer != null ? issuer : idp), ak);
         }
+        boolean rootUser = "true".equalsIgnoreCase(u.text("principalisrootuser"))
+                || (name != null && domainName != null && name.equals(domainName));
         PrincipalType pt = switch (t) {
-            case "", "user", "iamuser" -> PrincipalType.USER;
+            // the root user (与账户同名的缺省子用户) holds every permission: seed 004, 功能依赖
+            case "", "user", "iamuser" -> rootUser ? PrincipalType.ROOT_ACCOUNT : PrincipalType.USER;
             case "root", "domain", "account", "rootuser" -> PrincipalType.ROOT_ACCOUNT;
             case "service", "system", "serviceprincipal" -> PrincipalType.SERVICE;
             default -> PrincipalType.OTHER;

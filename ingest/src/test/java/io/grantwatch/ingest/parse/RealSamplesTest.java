@@ -118,7 +118,8 @@ class RealSamplesTest {
     @Test
     void shouldReadCurrentUserFormatWithMaskedTemporaryKey() {
         AuditEvent e = Fixtures.read("real/huawei/otcswiss-trace-ecs-createserver-v3-user.json").only();
-        assertThat(e.principal().type()).isEqualTo(PrincipalType.USER);
+        // the record says principal_is_root_user: "true" — the account's root user, which holds every permission
+        assertThat(e.principal().type()).isEqualTo(PrincipalType.ROOT_ACCOUNT);
         assertThat(e.principal().name()).isEqualTo("IAMUserA");
         assertThat(e.principal().accessKeyId()).isEqualTo("HSTA****");
         assertThat(e.eventId()).isEqualTo("cbdd4480-2e03-11ef-82de-cf140e2a70fb");
