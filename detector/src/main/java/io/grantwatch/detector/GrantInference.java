@@ -153,6 +153,10 @@ public final class GrantInference {
         } else if (g.resource() != null && g.resource().contains("${")) {
             g = g.onResource(fill(g.resource(), event, roleArn));
         }
+        if (g.resource() != null && g.resource().contains("${")) {
+            // a placeholder the event cannot fill is not a resource: the remediation asks for it instead
+            g = g.onResource(null);
+        }
         if (g.type() == GrantType.ACTION && (r.holder() == Holder.AGENCY || event.principal().type() == PrincipalType.ASSUMED_AGENCY)) {
             return new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
         }

@@ -52,8 +52,19 @@ final class HuaweiRenderer {
         int n = 0;
         for (Map.Entry<Entity, List<PolicyGrant>> e : byEntity.entrySet()) {
             String suffix = byEntity.size() == 1 ? "" : "-" + (++n);
-            List<PolicyGrant> globalGrants = e.getValue().stream().filter(g -> !g.projectScope() && g.actions().stream().allMatch(this::isGlobal)).toList();
-            List<PolicyGrant> projectGrants = e.getValue().stream().filter(g -> !globalGrants.contains(g)).toList();
+            // IAM takes global services (OBS, IAM, ...) and project-level services in separate policies: split per action
+            List<PolicyGrant> globalGrants = new ArrayList<>();
+            List<PolicyGrant> projectGrants = new ArrayList<>();
+            for (PolicyGrant g : e.getValue()) {
+                List<String> global = g.projectScope() ? List.of() : g.actions().stream().filter(this::isGlobal).toList();
+                List<String> project = g.actions().stream().filter(a -> !global.contains(a)).toList();
+                if (!global.isEmpty()) {
+                    globalGrants.add(new PolicyGrant(g.to(), global, g.resources(), g.certainty(), g.source(), false));
+                }
+                if (!project.isEmpty()) {
+                    projectGrants.add(new PolicyGrant(g.to(), project, g.resources(), g.certainty(), g.source(), true));
+                }
+            }
             if (!globalGrants.isEmpty()) {
                 policy(plan, e.getKey(), globalGrants, true, suffix + (projectGrants.isEmpty() ? "" : "-global"), s);
             }
@@ -146,7 +157,10 @@ final class HuaweiRenderer {
             s.terraformOnce("data \"huaweicloud_identity_group\" \"mapped\" {\n  name = " + s.inputs.expression("MAPPED_GROUP_NAME") + "\n}\n");
             return "data.huaweicloud_identity_group.mapped.id";
         }
-        String groupName = "GrantWatch-" + (to.known() ? to.name() : "user");
+        if (!to.known() && to.id() == null) {
+            return s.inputs.expression("GROUP_ID");
+        }
+        String groupName = "GrantWatch-" + (to.known() ? to.name() : to.id());
         String user = to.id() != null ? Hcl.string(to.id()) : s.inputs.expression("USER_ID");
         s.terraformOnce("resource \"huaweicloud_identity_group\" \"user_group\" {\n  name        = " + Hcl.string(groupName)
                 + "\n  description = " + Hcl.string("GrantWatch: grants of " + (to.known() ? to.name() : "one user") + " only") + "\n}\n\n"
@@ -206,7 +220,11 @@ final class HuaweiRenderer {
                     + "assigns (see hcloud IAM KeystoneListMappings / KeystoneShowMapping), not to an agency.");
             return "$GROUP_ID";
         }
-        String groupName = "GrantWatch-" + (to.known() ? to.name() : "user");
+        if (!to.known() && to.id() == null) {
+            // no name and no id: a shared "GrantWatch-user" group would hand one user's grant to another
+            return s.inputs.chosen("GROUP_ID", "id of an IAM user group that only the denied user is in", "hcloud IAM KeystoneListGroups");
+        }
+        String groupName = "GrantWatch-" + (to.known() ? to.name() : to.id());
         String userId = to.id() != null ? to.id() : to.known()
                 ? s.inputs.lookedUp("USER_ID", "IAM user id of " + to.name(),
                         "hcloud IAM KeystoneListUsers --name=" + to.name() + " --cli-query=\"users[0].id\" --cli-output=tsv")

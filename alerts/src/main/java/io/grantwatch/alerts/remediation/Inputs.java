@@ -86,11 +86,11 @@ final class Inputs {
         return out;
     }
 
-    /** Terraform variable blocks for the inputs. */
-    String terraformVariables() {
+    /** Terraform variable blocks for the inputs {@code terraform} refers to. */
+    String terraformVariables(String terraform) {
         StringBuilder sb = new StringBuilder();
         for (Input i : inputs.values()) {
-            if (i.terraform() != null) {
+            if (i.terraform() != null || !terraform.contains("var." + tfName(i.name()))) {
                 continue;
             }
             sb.append("variable \"").append(tfName(i.name())).append("\" {\n  type        = string\n  description = ")

@@ -136,8 +136,11 @@ public record Plan(
     public record TrustChange(String role, String service, JsonNode current, Citation source) {
     }
 
-    /** Add {@code member} to a workspace with a role; {@code workspace} null when the evidence does not name it. */
-    public record WorkspaceRole(Entity member, String role, String workspace, Citation source) {
+    /**
+     * Add {@code member} to a workspace with a role; {@code role}, {@code workspace} and {@code region} are null
+     * when the evidence does not name them.
+     */
+    public record WorkspaceRole(Entity member, String role, String workspace, String region, Citation source) {
     }
 
     /**

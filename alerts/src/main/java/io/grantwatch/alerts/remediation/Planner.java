@@ -52,6 +52,7 @@ final class Planner {
     private static final Pattern HUAWEI_LAYER = Pattern.compile("explicit deny in the ([a-z-]{2,40}) policy");
     private static final Pattern ENCODED = Pattern.compile("\"?EncodedDiagnosticMessage\"?\\s*[:=]\\s*\"?([A-Za-z0-9+/=]{8,4096})");
     static final String PAI_SERVICE = "pai.aliyuncs.com";
+    private static final Pattern ARN_REGION = Pattern.compile("^acs:[a-z0-9-]+:([a-z]{2}-[a-z0-9-]{2,30}):");
     private static final Pattern ROLE_ACCOUNT = Pattern.compile("^acs:ram:[a-z0-9*-]*:([0-9]{1,32}):role/");
 
     private final TrustPolicySource trustPolicies;
@@ -129,8 +130,15 @@ final class Planner {
                     } else if (isWildcard(g.value()) && !seedCited(m.citation())) {
                         notes.add("Not granted: " + g.value() + " is a wildcard that no seed prints; grant the specific actions the feature uses.");
                     } else {
+                        Certainty c = m.certainty();
+                        if (c == Certainty.CERTAIN && isWildcard(g.value()) && !actionKnown) {
+                            // the record names no action, so the seed's wildcard only stands for the refused call
+                            c = Certainty.LIKELY;
+                            notes.add("The record names no action: " + g.value() + " is the seed's grant for this feature (the seed prints this "
+                                    + "wildcard), broader than the one refused call; narrow it once the refused action is known.");
+                        }
                         grants.add(new PolicyGrant(to, List.of(g.value()), Resources.narrow(cloud, g.value(), g.resource(), ev),
-                                m.certainty(), m.citation(), projectScope(m)));
+                                c, m.citation(), projectScope(m)));
                         if (evidenced && Identifiers.policyName(m.systemPolicy())) {
                             systemPolicies.add(new SystemPolicyGrant(to, m.systemPolicy(), SystemPolicyRole.COARSE_ALTERNATIVE, m.citation()));
                         }
@@ -159,7 +167,7 @@ final class Planner {
                     }
                 }
                 case WORKSPACE_ROLE -> workspaceRoles.add(new WorkspaceRole(subject.kind() == EntityKind.NONE ? to : subject,
-                        safeWorkspaceRole(g.value()), workspaceOf(g.resource(), ev), m.citation()));
+                        safeWorkspaceRole(g.value()), workspaceOf(g.resource(), ev), regionOf(g.resource(), ev), m.citation()));
                 case SERVICE_ACTIVATION -> activations.add(serviceName(g.value()));
                 case DENIED_ACTION -> {
                     // the seed says "grant the service's fine-grained permissions as needed": the denied call is that need
@@ -186,7 +194,8 @@ final class Planner {
         if (workspaceRefusal && workspaceRoles.isEmpty() && subject.kind() != EntityKind.ACCOUNT) {
             // PAI refuses from its workspace roles: membership is the fix, the role a choice among the seed's
             MissingGrant first = f.missing().stream().filter(m -> m.grant().type() == GrantType.WORKSPACE_ROLE).findFirst().orElseThrow();
-            workspaceRoles.add(new WorkspaceRole(subject, null, workspaceOf(first.grant().resource(), ev), first.citation()));
+            workspaceRoles.add(new WorkspaceRole(subject, null, workspaceOf(first.grant().resource(), ev),
+                    regionOf(first.grant().resource(), ev), first.citation()));
         }
         boolean seedFix = systemPolicies.stream().anyMatch(sp -> sp.role() == SystemPolicyRole.REQUIRED);
         boolean covered = grants.stream().anyMatch(g -> g.to().equals(subject) && g.actions().stream().anyMatch(a -> a.equalsIgnoreCase(denied)));
@@ -401,6 +410,19 @@ final class Planner {
     private static String workspaceOf(String grantResource, Evidence ev) {
         return Identifiers.workspaceOf(grantResource)
                 .or(() -> ev == null ? Optional.empty() : Identifiers.workspaceOf(ev.resource())).orElse(null);
+    }
+
+    /** The region of an {@code acs:<service>:<region>:...} ARN in the grant or the event; null when neither names one. */
+    private static String regionOf(String grantResource, Evidence ev) {
+        for (String r : new String[] {grantResource, ev == null ? null : ev.resource()}) {
+            if (r != null) {
+                Matcher m = ARN_REGION.matcher(r);
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+        }
+        return null;
     }
 
     static String safeService(String s) {

@@ -115,12 +115,12 @@ final class RamRenderer {
             s.policy(new PolicyDocument(name, "ram-custom-policy", to.known() ? to.name() : null, doc));
         }
         s.command("aliyun ram CreatePolicy --PolicyName " + name + " --Description " + Identifiers.shellQuote("GrantWatch finding "
-                + Script.safeId(plan.findingId())) + " --PolicyDocument " + quoteWithInputs(Script.compact(doc)));
+                + Script.safeId(plan.findingId())) + " --PolicyDocument " + quoteWithInputs(Script.compact(doc), s.inputs.names()));
         s.command("aliyun ram AttachPolicyTo" + kind + " --PolicyType Custom --PolicyName " + name + " --" + kind + "Name " + who);
         if (to.kind() == EntityKind.USER) {
-            s.step("To grant a team instead of one user, attach the same policy to its group: aliyun ram AttachPolicyToGroup "
-                    + "--PolicyType Custom --PolicyName " + name + " --GroupName <the group> (aliyun ram ListGroupsForUser --UserName "
-                    + (to.known() ? to.name() : "<user>") + " lists the user's groups).");
+            s.step("To grant a team instead of one user, attach policy " + name + " to the team's group with aliyun ram "
+                    + "AttachPolicyToGroup (--PolicyType Custom, --GroupName the group); aliyun ram ListGroupsForUser lists "
+                    + (to.known() ? to.name() + "'s" : "the user's") + " groups.");
         }
         String label = Hcl.label(name);
         s.terraform("resource \"alicloud_ram_policy\" \"" + label + "\" {\n"
@@ -195,13 +195,17 @@ final class RamRenderer {
                 ? s.inputs.lookedUp("MEMBER_USER_ID", "RAM user id (UserId) of " + w.member().label(),
                         "aliyun ram GetUser --UserName " + w.member().name() + " | jq -r '.User.UserId'")
                 : s.inputs.chosen("MEMBER_USER_ID", "RAM user id (UserId) of the member", "aliyun ram ListUsers");
+        String region = w.region() != null ? w.region()
+                : s.inputs.chosen("REGION", "region of the PAI workspace, e.g. cn-hangzhou", "aliyun aiworkspace GET /api/v1/workspaces");
         String body = "{\"Members\":[{\"UserId\":\"" + member + "\",\"Roles\":[\"" + role + "\"]}]}";
         s.command("aliyun aiworkspace POST /api/v1/workspaces/" + (workspace.startsWith("$") ? "\"" + workspace + "\"" : workspace)
-                + "/members --body " + quoteWithInputs(body));
+                + "/members --region " + (region.startsWith("$") ? "\"" + region + "\"" : region) + " --body "
+                + quoteWithInputs(body, s.inputs.names()));
         s.step("Console: PAI console > Workspaces > " + (w.workspace() == null ? "the workspace" : w.workspace())
                 + " > Members > Add Member: " + w.member().label() + " with the role " + (w.role() == null ? "that fits the job" : w.role())
-                + " (workspace roles are not RAM policies). If the user is already a member, add the role to it instead: aliyun "
-                + "aiworkspace POST /api/v1/workspaces/<workspace>/members/<workspace>-<user id>/roles/<role>.");
+                + " (workspace roles are not RAM policies). If the user is already a member, the members call refuses: add the role "
+                + "to the existing member instead (aiworkspace AddMemberRole; the member id is the workspace id and the user id "
+                + "joined by a hyphen).");
         s.cite(w.source());
     }
 
@@ -268,8 +272,12 @@ final class RamRenderer {
         return "\"" + var + "\"";
     }
 
-    /** Single-quotes a JSON text for the shell, letting the {@code $INPUT} variables in it expand. */
-    static String quoteWithInputs(String text) {
-        return Identifiers.shellQuote(text).replaceAll("\\$([A-Z][A-Z0-9_]{0,40})", "'\"\\$$1\"'");
+    /** Single-quotes a JSON text for the shell, letting this rendering's input variables (and nothing else) expand. */
+    static String quoteWithInputs(String text, java.util.Collection<String> inputs) {
+        String quoted = Identifiers.shellQuote(text);
+        for (String name : inputs) {
+            quoted = quoted.replace("$" + name, "'\"$" + name + "\"'");
+        }
+        return quoted;
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 
 /**
  * The narrowest resource the evidence names for an action, in the cloud's ARN/URN form: an OSS/OBS
@@ -19,6 +20,8 @@ final class Resources {
             "putobjectacl", "abortmultipartupload", "listparts", "restoreobject", "getobjectmeta", "postobject", "copyobject",
             "appendobject", "getobjecttagging", "putobjecttagging", "deleteobjecttagging", "getobjectversion", "deleteobjectversion",
             "initiatemultipartupload", "uploadpart", "completemultipartupload", "headobject", "getsymlink", "putsymlink");
+
+    private static final java.util.regex.Pattern RAM_ACCOUNT = java.util.regex.Pattern.compile("^acs:ram:[a-z0-9*-]*:([0-9]{1,32}):");
 
     private Resources() {
     }
@@ -55,7 +58,10 @@ final class Resources {
             } else if (service.equals("ram")) {
                 Optional<String> role = Identifiers.roleName(candidate).filter(r -> candidate.contains("role/"));
                 if (role.isPresent()) {
-                    return List.of("acs:ram::*:role/" + role.get());
+                    // the seed prints PassRole on acs:ram::*:role/<name>; any other RAM action keeps the account the event names
+                    Matcher m = RAM_ACCOUNT.matcher(candidate);
+                    String account = verb.equals("passrole") || !m.find() ? "*" : m.group(1);
+                    return List.of("acs:ram::" + account + ":role/" + role.get());
                 }
             } else {
                 Optional<String> arn = Identifiers.alibabaArn(candidate)
@@ -115,8 +121,10 @@ final class Resources {
     }
 
     /**
-     * The folder of an object key ({@code data/train/x.csv} → {@code data/train/}); empty for a key at
-     * the top of the bucket or a key with characters a policy should not carry.
+     * The folder of an object key ({@code data/train/x.csv} → {@code data/train/}); empty for a key at the
+     * top of the bucket. A policy reads {@code *} and {@code ?} as wildcards and nothing escapes them, so
+     * the folder is cut before the first of them (or before a character no policy should carry) and the
+     * resource's trailing {@code *} covers the rest: still narrower than the whole bucket.
      */
     static String prefix(String key) {
         int slash = key.lastIndexOf('/');
@@ -124,6 +132,14 @@ final class Resources {
             return "";
         }
         String folder = key.substring(0, slash + 1);
-        return folder.matches("[A-Za-z0-9._/=-]{1,512}") && !folder.contains("//") && !folder.contains("..") ? folder : "";
+        for (int i = 0; i < folder.length(); i++) {
+            char c = folder.charAt(i);
+            if (c == '*' || c == '?' || c == '$' || c == '"' || c == '\\' || c == '`' || c < 0x20 || c == 0x7f
+                    || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+                folder = folder.substring(0, i);
+                break;
+            }
+        }
+        return folder.contains("..") || folder.startsWith("/") ? "" : folder;
     }
 }

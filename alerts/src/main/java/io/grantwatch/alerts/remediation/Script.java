@@ -99,7 +99,8 @@ final class Script {
         allSteps.addAll(steps);
         List<String> allCommands = new ArrayList<>(inputs.shellLines());
         allCommands.addAll(commands);
-        String tf = terraform.isEmpty() ? null : inputs.terraformVariables() + String.join("\n", terraform);
+        String blocks = String.join("\n", terraform);
+        String tf = terraform.isEmpty() ? null : inputs.terraformVariables(blocks) + blocks;
         if (citations.isEmpty()) {
             citations.add(cloud == Cloud.ALIBABA ? SeedCitations.PAI_DEPENDENCIES : SeedCitations.MODELARTS_DEPENDENCIES);
         }

@@ -155,4 +155,38 @@ class HuaweiRendererTest {
                 .endsWith("--role_id=\"$SYSTEM_POLICY_ID_OBS_OPERATEACCESS\""));
         assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("restores what updateAgency"));
     }
+
+    private static io.grantwatch.model.Finding withPrincipal(io.grantwatch.model.Finding f, io.grantwatch.model.Principal p) {
+        return new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), p, f.scenarioId(), f.scenarioTitle(), f.missing(),
+                f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
+    }
+
+    @Test
+    void shouldNameTheUsersOwnGroupByIdAndNeverShareOneWhenTheNameIsNotUsable() throws Exception {
+        io.grantwatch.model.Principal spaced = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.USER, "f1e2d3c4b5a6",
+                "Zhang San", TestFindings.HW_DOMAIN, null, null, null, null);
+        Remediation r = planner.plan(withPrincipal(TestFindings.obsGetObject(), spaced));
+        assertInputsSetBeforeUse(r);
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("GROUP_ID=$(hcloud IAM KeystoneListGroups --name=GrantWatch-f1e2d3c4b5a6 "));
+        io.grantwatch.model.Principal anonymous = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.USER, null,
+                "Li Si", TestFindings.HW_DOMAIN, null, null, null, null);
+        Remediation unknown = planner.plan(withPrincipal(TestFindings.obsGetObject(), anonymous));
+        assertInputsSetBeforeUse(unknown);
+        assertThat(String.join("\n", unknown.cliCommands())).doesNotContain("KeystoneCreateGroup", "GrantWatch-user");
+        assertThat(unknown.cliCommands().get(0)).startsWith("read -r -p ").endsWith(" GROUP_ID");
+    }
+
+    @Test
+    void shouldSplitOneStatementsActionsByScopeWhenGlobalAndProjectServicesMix() {
+        io.grantwatch.model.Finding f = TestFindings.trainJobCreate();
+        io.grantwatch.model.Finding mixed = new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(),
+                f.scenarioTitle(), List.of(f.missing().get(0), new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.action(
+                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, "USER", "x", "r", null, SeedCitations.MODELARTS_DEPENDENCIES)),
+                f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
+        Remediation r = planner.plan(mixed);
+        PolicyDocument global = r.policies().stream().filter(p -> p.name().endsWith("-global")).findFirst().orElseThrow();
+        PolicyDocument project = r.policies().stream().filter(p -> p.name().endsWith("-project")).findFirst().orElseThrow();
+        assertThat(PolicyEvaluator.actionsGranted(global.document())).containsExactly("iam:agencies:listAgencies");
+        assertThat(PolicyEvaluator.actionsGranted(project.document())).containsExactly("modelarts:trainJob:create");
+    }
 }

@@ -209,4 +209,22 @@ class PlannerTest {
         assertThat(p.grants()).allSatisfy(g -> assertThat(g.to().kind()).isEqualTo(EntityKind.USER));
         assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("ModelArts agency may also need obs:object:PutObject"));
     }
+
+    @Test
+    void shouldCutTheFolderBeforeAWildcardCharacterWhenTheObjectKeyHoldsOne() {
+        assertThat(Resources.prefix("data/2026 q1/it's/x.csv")).isEqualTo("data/2026 q1/it's/");
+        assertThat(Resources.prefix("data/a*b/x.csv")).isEqualTo("data/a");
+        assertThat(Resources.prefix("data/$HOME/x")).isEqualTo("data/");
+        assertThat(Resources.prefix("x.csv")).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheRolesAccountForRamActionsOtherThanPassRole() {
+        io.grantwatch.model.Evidence ev = new io.grantwatch.model.Evidence(List.of("e"), null, null, 1, "Ram", "GetRole", "ram:GetRole",
+                "acs:ram::" + TestFindings.UID + ":role/DswOssRole", "NoPermission", "denied");
+        assertThat(Resources.narrow(io.grantwatch.model.Cloud.ALIBABA, "ram:GetRole", null, ev))
+                .containsExactly("acs:ram::" + TestFindings.UID + ":role/DswOssRole");
+        assertThat(Resources.narrow(io.grantwatch.model.Cloud.ALIBABA, "ram:PassRole", "acs:ram::" + TestFindings.UID + ":role/DswOssRole", ev))
+                .containsExactly("acs:ram::*:role/DswOssRole");
+    }
 }

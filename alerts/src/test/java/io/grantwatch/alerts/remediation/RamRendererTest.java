@@ -227,7 +227,7 @@ class RamRendererTest {
     @Test
     void shouldAddWorkspaceMemberThroughTheRestApiWhenWorkspaceRoleMissing() {
         Remediation r = planner.plan(TestFindings.maxComputeDeveloper());
-        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("aliyun aiworkspace POST /api/v1/workspaces/640957/members --body '"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("aliyun aiworkspace POST /api/v1/workspaces/640957/members --region cn-hangzhou --body '"));
         assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("PAI console > Workspaces > 640957 > Members"));
     }
 
