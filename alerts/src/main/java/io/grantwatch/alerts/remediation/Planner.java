@@ -52,6 +52,8 @@ final class Planner {
     private static final Pattern HUAWEI_LAYER = Pattern.compile("explicit deny in the ([a-z-]{2,40}) policy");
     private static final Pattern ENCODED = Pattern.compile("\"?EncodedDiagnosticMessage\"?\\s*[:=]\\s*\"?([A-Za-z0-9+/=]{8,4096})");
     static final String PAI_SERVICE = "pai.aliyuncs.com";
+    /** Below this the scenario pick is no better than a coin flip between features: only the refused call is granted. */
+    static final double WEAK_SCENARIO = 0.55;
     private static final Pattern ARN_REGION = Pattern.compile("^acs:[a-z0-9-]+:([a-z]{2}-[a-z0-9-]{2,30}):");
     private static final Pattern ROLE_ACCOUNT = Pattern.compile("^acs:ram:[a-z0-9*-]*:([0-9]{1,32}):role/");
 
@@ -97,14 +99,23 @@ final class Planner {
         String denied = ev == null ? null : ev.deniedAction();
         boolean actionKnown = validAction(cloud, denied);
         String role = roleOf(f);
+        boolean weakScenario = f.kind() == FindingKind.MISSING_GRANT && f.confidence() < WEAK_SCENARIO;
         boolean agencyDenied = subject.kind() == EntityKind.AGENCY || f.missing().stream().anyMatch(m -> m.certainty() == Certainty.CERTAIN
                 && m.grant().type() == GrantType.AGENCY_ACTION);
         for (MissingGrant m : f.missing()) {
             Grant g = m.grant();
             boolean evidenced = m.certainty() == Certainty.CERTAIN;
-            boolean primaryDenial = g.type() == GrantType.DENIED_ACTION && m == f.missing().get(0);
+            boolean primary = m == f.missing().get(0);
+            boolean primaryDenial = g.type() == GrantType.DENIED_ACTION && primary;
             if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION && !primaryDenial) {
                 notes.add(mayAlsoNeed(cloud, m, requirements.apply(String.valueOf(m.requirementId())).orElse(null)));
+                continue;
+            }
+            if (!evidenced && weakScenario && g.type() != GrantType.SERVICE_ACTIVATION && g.type() != GrantType.TRUST_PRINCIPAL
+                    && !primary) {
+                // the feature is a guess: its other seed grants are named, not granted
+                notes.add(mayAlsoNeed(cloud, m, requirements.apply(String.valueOf(m.requirementId())).orElse(null))
+                        .replace("(the seed", "(the feature is a guess at confidence " + String.format(Locale.ROOT, "%.2f", f.confidence()) + "; the seed"));
                 continue;
             }
             if (subject.kind() == EntityKind.ACCOUNT && g.type() != GrantType.TRUST_PRINCIPAL) {

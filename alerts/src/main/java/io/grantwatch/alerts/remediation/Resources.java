@@ -99,7 +99,9 @@ final class Resources {
             String service = action.substring(0, action.indexOf(':'));
             boolean sameAction = action.equalsIgnoreCase(String.valueOf(ev.deniedAction()));
             boolean sameService = String.valueOf(ev.deniedAction()).toLowerCase(Locale.ROOT).startsWith(service.toLowerCase(Locale.ROOT) + ":");
-            if (sameAction || sameService) {
+            // a storage refusal that names no action still names its bucket and object
+            boolean storage = ev.deniedAction() == null && (service.equalsIgnoreCase("oss") || service.equalsIgnoreCase("obs"));
+            if (sameAction || sameService || storage) {
                 evResource = ev.resource();
             }
         }

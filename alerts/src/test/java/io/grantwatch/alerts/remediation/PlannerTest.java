@@ -227,4 +227,14 @@ class PlannerTest {
         assertThat(Resources.narrow(io.grantwatch.model.Cloud.ALIBABA, "ram:PassRole", "acs:ram::" + TestFindings.UID + ":role/DswOssRole", ev))
                 .containsExactly("acs:ram::*:role/DswOssRole");
     }
+
+    @Test
+    void shouldGrantOnlyTheRefusedCallWhenTheFeatureIsAGuess() {
+        Finding f = TestFindings.ossGetObject();
+        Finding guess = new Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(), f.missing(),
+                0.37, f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
+        Plan p = planner.decide(guess);
+        assertThat(p.grants()).flatExtracting(Plan.PolicyGrant::actions).containsExactly("oss:GetObject");
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("a guess at confidence 0.37").contains("oss:ListObjects"));
+    }
 }
