@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  */
 public final class PolicyGrammar {
     private static final Pattern RAM_ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9*]+");
-    private static final Pattern RAM_RESOURCE = Pattern.compile("\\*|acs:[a-z0-9-]+:[a-z0-9-]*\\*?:[0-9]*\\*?:\\S+");
+    /** Object names may hold spaces: the resource part is any text without control or bidi characters. */
+    private static final String RESOURCE_PATH = "[^\\s\\p{Cntrl}\\u202a-\\u202e\\u2066-\\u2069][^\\p{Cntrl}\\u202a-\\u202e\\u2066-\\u2069]*";
+    private static final Pattern RAM_RESOURCE = Pattern.compile("\\*|acs:[a-z0-9-]+:[a-z0-9-]*\\*?:[0-9]*\\*?:" + RESOURCE_PATH);
     private static final Pattern HW_ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9*]+:[A-Za-z0-9*]+");
-    private static final Pattern HW_RESOURCE = Pattern.compile("[a-z0-9-]+:[a-z0-9-]*\\*?:[A-Za-z0-9]*\\*?:[a-z]+:\\S+");
+    private static final Pattern HW_RESOURCE = Pattern.compile("[a-z0-9-]+:[a-z0-9-]*\\*?:[A-Za-z0-9]*\\*?:[a-z]+:" + RESOURCE_PATH);
     private static final Set<String> RAM_STATEMENT_KEYS = Set.of("Effect", "Action", "NotAction", "Resource", "NotResource", "Condition");
     private static final Set<String> RAM_TRUST_KEYS = Set.of("Effect", "Action", "Principal", "Condition");
     private static final Set<String> HW_STATEMENT_KEYS = Set.of("Effect", "Action", "Resource", "Condition");

@@ -237,4 +237,14 @@ class PlannerTest {
         assertThat(p.grants()).flatExtracting(Plan.PolicyGrant::actions).containsExactly("oss:GetObject");
         assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("a guess at confidence 0.37").contains("oss:ListObjects"));
     }
+
+    @Test
+    void shouldAcceptObjectNamesWithSpacesButNoControlCharactersWhenCheckingResources() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode ok = RamRendererTest.parse("""
+                {"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["acs:oss:*:*:b/O'Brien data/*"]}]}""");
+        assertThat(PolicyGrammar.ram(ok, false)).isEmpty();
+        com.fasterxml.jackson.databind.JsonNode bad = RamRendererTest.parse("""
+                {"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["acs:oss:*:*:b/x\\u0007/*"]}]}""");
+        assertThat(PolicyGrammar.ram(bad, false)).isNotEmpty();
+    }
 }

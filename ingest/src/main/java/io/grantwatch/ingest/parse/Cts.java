@@ -85,6 +85,11 @@ final class Cts {
             eventId = rid != null && !"null".equals(rid) ? rid : Records.syntheticId(Cloud.HUAWEI, tr.node());
         }
         String resource = denial.resource() != null ? denial.resource() : tr.text("resourcename", "resourceid");
+        String iamAction = denial.iamAction();
+        if (iamAction == null && outcome != Outcome.ALLOWED && ObsEvents.isObs(tr.text("servicetype"))) {
+            // OBS data traces often refuse with a bare 403: the operation names the action
+            iamAction = ObsEvents.action(traceName);
+        }
         String region = tr.text("region", "regionid");
         if (region == null) {
             region = hints.region();
@@ -94,7 +99,7 @@ final class Cts {
             region = regionIn(denial.resource(), tr.text("resourceid"), tr.text("endpoint"));
         }
         return new AuditEvent(Cloud.HUAWEI, Redactor.text(eventId), time, principal(tr, hints),
-                Redactor.text(tr.text("servicetype")), Redactor.text(traceName), denial.iamAction(),
+                Redactor.text(tr.text("servicetype")), Redactor.text(traceName), iamAction,
                 Redactor.text(resource), outcome, outcome == Outcome.DENIED && denial.explicitDeny(),
                 Redactor.text(errorCode), Redactor.text(errorMessage), Redactor.text(tr.text("sourceip")),
                 Redactor.text(region), Redactor.text(tr.text("useragent")), Redactor.text(tr.text("tracetype")),

@@ -22,6 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 class HuaweiShapesTest {
 
     @Test
+    void shouldNameTheObsActionWhenADataTraceRefusesWithABare403() {
+        AuditEvent e = Fixtures.read("huawei/obs-data-403.json").only();
+        assertThat(e.outcome()).isEqualTo(Outcome.DENIED);
+        assertThat(e.iamAction()).isEqualTo("obs:object:GetObject");
+        assertThat(e.resource()).isEqualTo("train-bucket/datasets/2026/imagenet/shard-00001/part-0001.tar");
+        assertThat(ObsEvents.action("listObjects")).isEqualTo("obs:bucket:ListBucket");
+        assertThat(ObsEvents.action("PutBucketPolicy")).isEqualTo("obs:bucket:PutBucketPolicy");
+        assertThat(ObsEvents.action("get object")).isNull();
+    }
+
+    @Test
     void shouldExtractActionAndAgencyWhenObsDataTraceDenied() {
         AuditEvent e = Fixtures.read("huawei/denied-agency-obs-getobject.json").only();
         assertThat(e.cloud()).isEqualTo(Cloud.HUAWEI);
