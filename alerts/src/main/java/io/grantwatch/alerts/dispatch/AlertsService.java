@@ -60,12 +60,18 @@ public final class AlertsService {
 
     public static Dispatcher start(String bootstrapServers, Topics topics, String groupId, AlertsConfig config, SecretResolver secrets,
             Map<String, Object> kafkaOverrides, DeliveryCounters counters) {
+        return start(bootstrapServers, topics, groupId, config, secrets, kafkaOverrides, counters, new RemediationPlanner());
+    }
+
+    /** @param planner the planner every other output uses (built on the catalog in force), so channels show the same remediation */
+    public static Dispatcher start(String bootstrapServers, Topics topics, String groupId, AlertsConfig config, SecretResolver secrets,
+            Map<String, Object> kafkaOverrides, DeliveryCounters counters, RemediationPlanner planner) {
         List<Channel> channels = channels(config, secrets);
         List<ChannelSender> senders = senders(config, channels, counters);
         Router router = new Router(config.routes(), channels.stream().map(Channel::name).toList());
         MuteRules mutes = new MuteRules(config.mutes());
         Dispatcher.Settings settings = new Dispatcher.Settings(bootstrapServers, groupId, topics, null, null, config.retry(), kafkaOverrides);
-        return new Dispatcher(settings, ledger -> new AlertPipeline(new RemediationPlanner(), router, mutes, senders, counters,
+        return new Dispatcher(settings, ledger -> new AlertPipeline(planner, router, mutes, senders, counters,
                 Instant::now, ledger)).start();
     }
 }

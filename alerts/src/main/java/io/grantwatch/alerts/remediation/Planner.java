@@ -25,6 +25,7 @@ import io.grantwatch.model.catalog.IamScope;
 import io.grantwatch.model.catalog.Qualifier;
 import io.grantwatch.model.catalog.Requirement;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,14 +60,17 @@ final class Planner {
 
     private final TrustPolicySource trustPolicies;
     private final Function<String, Optional<Requirement>> requirements;
+    private final UnaryOperator<String> corrected;
 
     /**
      * @param trustPolicies current role trust policies
      * @param requirements  the catalog's requirement by id (its qualifiers and IAM scope), or nothing when unknown
+     * @param corrected     an action as it should be printed (the catalog's errata)
      */
-    Planner(TrustPolicySource trustPolicies, Function<String, Optional<Requirement>> requirements) {
+    Planner(TrustPolicySource trustPolicies, Function<String, Optional<Requirement>> requirements, UnaryOperator<String> corrected) {
         this.trustPolicies = trustPolicies;
         this.requirements = requirements;
+        this.corrected = corrected;
     }
 
     private boolean projectScope(MissingGrant m) {
@@ -148,7 +152,8 @@ final class Planner {
                             notes.add("The record names no action: " + g.value() + " is the seed's grant for this feature (the seed prints this "
                                     + "wildcard), broader than the one refused call; narrow it once the refused action is known.");
                         }
-                        grants.add(new PolicyGrant(to, List.of(g.value()), Resources.narrow(cloud, g.value(), g.resource(), ev),
+                        String action = corrected.apply(g.value());
+                        grants.add(new PolicyGrant(to, List.of(action), Resources.narrow(cloud, action, g.resource(), ev),
                                 c, m.citation(), projectScope(m)));
                         if (evidenced && Identifiers.policyName(m.systemPolicy())) {
                             systemPolicies.add(new SystemPolicyGrant(to, m.systemPolicy(), SystemPolicyRole.COARSE_ALTERNATIVE, m.citation()));

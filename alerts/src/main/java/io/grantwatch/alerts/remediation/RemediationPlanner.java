@@ -3,12 +3,11 @@ package io.grantwatch.alerts.remediation;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
-import io.grantwatch.model.catalog.Requirement;
+import io.grantwatch.model.catalog.CatalogIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Finding → Remediation: one {@link Plan} ({@link Planner}) rendered for its cloud
@@ -33,16 +32,19 @@ public final class RemediationPlanner {
 
     /** @param trustPolicies current role trust policies, merged into rather than replaced */
     public RemediationPlanner(TrustPolicySource trustPolicies) {
-        this(trustPolicies, id -> Optional.empty());
+        this(trustPolicies, null);
     }
 
     /**
      * @param trustPolicies current role trust policies, merged into rather than replaced
-     * @param requirements  the catalog's requirements by id ({@code CatalogIndex::requirement}): their qualifiers are
-     *                      named in the notes and their IAM project scope decides where a Huawei policy is granted
+     * @param catalog       the catalog the findings were made with, or null: its requirements' qualifiers are named in the
+     *                      notes, their IAM project scope decides where a Huawei policy is granted, and its errata
+     *                      correct what is printed
      */
-    public RemediationPlanner(TrustPolicySource trustPolicies, Function<String, Optional<Requirement>> requirements) {
-        this.planner = new Planner(Objects.requireNonNull(trustPolicies, "trustPolicies"), Objects.requireNonNull(requirements, "requirements"));
+    public RemediationPlanner(TrustPolicySource trustPolicies, CatalogIndex catalog) {
+        this.planner = new Planner(Objects.requireNonNull(trustPolicies, "trustPolicies"),
+                catalog == null ? id -> Optional.empty() : catalog::requirement,
+                catalog == null ? a -> a : catalog::corrected);
     }
 
     /** The cloud-neutral plan behind {@link #plan(Finding)}. */

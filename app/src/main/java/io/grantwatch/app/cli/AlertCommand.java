@@ -5,6 +5,10 @@ import io.grantwatch.alerts.channel.SecretResolver;
 import io.grantwatch.alerts.dispatch.AlertsConfig;
 import io.grantwatch.alerts.dispatch.AlertsService;
 import io.grantwatch.alerts.dispatch.Dispatcher;
+import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.alerts.remediation.TrustPolicySource;
+import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.topic.Topics;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,7 +54,8 @@ public final class AlertCommand implements Callable<Integer> {
         Dispatcher dispatcher;
         try {
             dispatcher = AlertsService.start(bootstrapServers, Topics.withPrefix(topicPrefix), groupId, config, SecretResolver.system(),
-                    new LinkedHashMap<>(kafka), counters);
+                    new LinkedHashMap<>(kafka), counters,
+                    new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(CatalogLoader.loadBundled())));
         } catch (IllegalArgumentException e) {
             System.err.println("grantwatch alert: " + e.getMessage());
             return ScanCommand.USAGE;

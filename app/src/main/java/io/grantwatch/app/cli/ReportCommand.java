@@ -3,6 +3,7 @@ package io.grantwatch.app.cli;
 import io.grantwatch.alerts.dispatch.AlertsConfig;
 import io.grantwatch.alerts.dispatch.MuteRules;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.alerts.remediation.TrustPolicySource;
 import io.grantwatch.alerts.report.DriftReport;
 import io.grantwatch.alerts.report.FindingsInput;
 import io.grantwatch.alerts.report.ReportBuilder;
@@ -15,6 +16,7 @@ import io.grantwatch.detector.ReorderBuffer;
 import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.topic.Topics;
 import java.io.IOException;
@@ -100,7 +102,10 @@ public final class ReportCommand implements Callable<Integer> {
             if (findings == null) {
                 return ScanCommand.USAGE;
             }
-            DriftReport report = new ReportBuilder(new RemediationPlanner(), mutes).build(findings, from, to, baseline,
+            // the same planner as scan and run: the catalog's qualifiers, scopes and errata
+            Catalog catalog = catalogDir == null ? CatalogLoader.loadBundled() : CatalogLoader.load(catalogDir);
+            RemediationPlanner planner = new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(catalog));
+            DriftReport report = new ReportBuilder(planner, mutes).build(findings, from, to, baseline,
                     Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             String text = ReportRenderer.render(report, fmt);
             if (out == null) {

@@ -133,7 +133,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         buffer.drain().forEach(detector::accept);
 
-        RemediationPlanner planner = noRemediation ? null : new RemediationPlanner(trust, new CatalogIndex(catalog)::requirement);
+        RemediationPlanner planner = noRemediation ? null : new RemediationPlanner(trust, new CatalogIndex(catalog));
         long printed = 0;
         for (Finding f : detector.findings()) {
             ObjectNode node = Json.wire().valueToTree(f);

@@ -43,10 +43,16 @@ public final class FindingsApi {
     private static final int MAX_LIMIT = 5000;
 
     private final Supplier<OpenFindings> store;
-    private final ReportBuilder reports = new ReportBuilder(new RemediationPlanner(), new MuteRules(List.of()));
+    private final ReportBuilder reports;
 
     public FindingsApi(Supplier<OpenFindings> store) {
+        this(store, new RemediationPlanner());
+    }
+
+    /** @param planner the planner every other output uses, so the dashboard shows the same remediation */
+    public FindingsApi(Supplier<OpenFindings> store, RemediationPlanner planner) {
         this.store = store;
+        this.reports = new ReportBuilder(planner, new MuteRules(List.of()));
     }
 
     /** Adds the routes to the server. */

@@ -45,7 +45,7 @@ public final class FindingsConsole implements AutoCloseable {
     private final PrintStream out;
     private final Format format;
     private final boolean fromBeginning;
-    private final RemediationPlanner planner = new RemediationPlanner();
+    private final RemediationPlanner planner;
     private final AtomicLong printed = new AtomicLong();
     private final Thread thread;
     private final MeterRegistry meters;
@@ -53,6 +53,13 @@ public final class FindingsConsole implements AutoCloseable {
 
     public FindingsConsole(Map<String, Object> clientConfig, TopicSpec<String, Finding> topic, PrintStream out,
             Format format, boolean fromBeginning, MeterRegistry meters) {
+        this(clientConfig, topic, out, format, fromBeginning, meters, new RemediationPlanner());
+    }
+
+    /** @param planner the planner every other output uses, so the console prints the same remediation */
+    public FindingsConsole(Map<String, Object> clientConfig, TopicSpec<String, Finding> topic, PrintStream out,
+            Format format, boolean fromBeginning, MeterRegistry meters, RemediationPlanner planner) {
+        this.planner = planner;
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -9,6 +9,7 @@ import io.grantwatch.alerts.dispatch.AlertsService;
 import io.grantwatch.alerts.dispatch.Dispatcher;
 import io.grantwatch.alerts.dispatch.MuteRules;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.alerts.remediation.TrustPolicySource;
 import io.grantwatch.alerts.report.ReportBuilder;
 import io.grantwatch.alerts.report.ReportRenderer;
 import io.grantwatch.alerts.report.ReportScheduler;
@@ -25,6 +26,7 @@ import io.grantwatch.ingest.kafka.KafkaAuditSink;
 import io.grantwatch.ingest.source.FileSource;
 import io.grantwatch.ingest.source.IngestCounters;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.topic.Topics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,14 +145,14 @@ public final class GrantWatchRuntime implements AutoCloseable {
         health.register("detector", detector::running);
         if (http != null) {
             DetectorRunner runner = detector;
-            new FindingsApi(runner::openFindings).register(http);
+            new FindingsApi(runner::openFindings, planner).register(http);
         }
 
         startAlerts(client, topics);
         startReports();
 
         console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo(),
-                metrics.registry());
+                metrics.registry(), planner);
         started.push(console);
         console.start();
 
@@ -209,9 +211,14 @@ public final class GrantWatchRuntime implements AutoCloseable {
         }
     }
 
+    /** Set when the catalog is loaded (before the detector, console and alerts start). */
+    private RemediationPlanner planner = new RemediationPlanner();
+
     private void publishCatalog(Map<String, Object> client, Topics topics) {
         Optional<Path> dir = config.catalog().dir();
         Catalog catalog = dir.map(CatalogLoader::load).orElseGet(CatalogLoader::loadBundled);
+        // one planner on the catalog in force: console, API, channels and reports print the same remediation
+        planner = new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(catalog));
         CatalogPublisher.Result result = new CatalogPublisher(client).publish(catalog, topics.catalog());
         LOG.info("Catalog {} {} ({} entries written)", result.version(), result.upToDate() ? "already published" : "published",
                 result.written());
@@ -232,7 +239,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         Map<String, Object> overrides = new HashMap<>(client);
         overrides.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         Dispatcher dispatcher = AlertsService.start(bootstrapServers, topics, "grantwatch-alerts", alerts,
-                SecretResolver.system(), overrides, deliveries);
+                SecretResolver.system(), overrides, deliveries, planner);
         started.push(dispatcher);
         for (String counter : List.of("delivered", "retried", "failed", "deferred", "digests")) {
             metrics.counter("grantwatch.alerts." + counter, "Alert deliveries: " + counter + " (all channels)",
@@ -261,7 +268,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         List<ChannelSender> senders = AlertsService.senders(alerts, SecretResolver.system(), new DeliveryCounters());
         ReportScheduler reports = new ReportScheduler(interval, config.report().dir(),
                 EnumSet.allOf(ReportRenderer.Format.class), () -> runner.openFindings().all(10_000),
-                new ReportBuilder(new RemediationPlanner(), new MuteRules(alerts.mutes())), senders, Instant::now);
+                new ReportBuilder(planner, new MuteRules(alerts.mutes())), senders, Instant::now);
         started.push(reports);
         reports.start();
         LOG.info("Drift reports every {} into {}, summaries to {} channel(s)", interval, config.report().dir(), senders.size());

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +35,9 @@ public final class CatalogIndex {
     private final List<Map.Entry<ActionPattern, Scenario>> signals = new ArrayList<>();
     /** lower(action as a seed misspells or respells it) → lower(the other spelling), both ways, from the errata. */
     private final Map<String, String> aliases = new LinkedHashMap<>();
+
+    /** seed spelling → printed spelling, for errata that only change case. */
+    private final Map<String, String> corrections = new HashMap<>();
 
     public CatalogIndex(Catalog catalog) {
         this.catalog = catalog;
@@ -64,6 +68,8 @@ public final class CatalogIndex {
                     if (!says.equals(means)) {
                         aliases.putIfAbsent(says, means);
                         aliases.putIfAbsent(means, says);
+                    } else {
+                        corrections.putIfAbsent(e.says().trim(), e.means().trim());
                     }
                 }
             }
@@ -73,6 +79,14 @@ public final class CatalogIndex {
     /** An erratum applies to matching when both sides are one IAM action ({@code dli:jobs:listAll} / {@code dli:jobs:list_all}). */
     static boolean isSingleAction(String s) {
         return s != null && s.trim().matches("[A-Za-z0-9-]+(:[A-Za-z0-9_*-]+){1,2}");
+    }
+
+    /**
+     * The action as it should be printed: the erratum's spelling where a seed mis-cases it
+     * ({@code obs:bucket:ListAllMybuckets} → {@code obs:bucket:ListAllMyBuckets}), else the action itself.
+     */
+    public String corrected(String action) {
+        return action == null ? null : corrections.getOrDefault(action, action);
     }
 
     /** The other spelling of an action that an erratum records, or null. */
