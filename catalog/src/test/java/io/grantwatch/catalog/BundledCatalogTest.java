@@ -21,6 +21,13 @@ import org.junit.jupiter.api.Test;
 class BundledCatalogTest {
 
     @Test
+    void shouldPrintTheErratumSpellingWhenASeedMisCasesAnAction() {
+        io.grantwatch.model.catalog.CatalogIndex index = new io.grantwatch.model.catalog.CatalogIndex(CatalogLoader.loadBundled());
+        org.assertj.core.api.Assertions.assertThat(index.corrected("obs:bucket:ListAllMybuckets")).isEqualTo("obs:bucket:ListAllMyBuckets");
+        org.assertj.core.api.Assertions.assertThat(index.corrected("obs:object:GetObject")).isEqualTo("obs:object:GetObject");
+    }
+
+    @Test
     void shouldLoadCleanWhenShipped() {
         assertThat(CatalogLoader.lintBundled()).isEmpty();
         Catalog catalog = CatalogLoader.loadBundled();
