@@ -54,6 +54,11 @@ final class Inputs {
         return Hcl.value(text, this::expression);
     }
 
+    /** The inputs the administrator types in (choices), as opposed to those a command looks up. */
+    List<String> asked() {
+        return inputs.values().stream().filter(i -> i.lookup() == null).map(Input::name).toList();
+    }
+
     List<String> names() {
         return List.copyOf(inputs.keySet());
     }

@@ -86,8 +86,8 @@ final class Script {
         if (summary == null) {
             String head = heads.isEmpty() ? "Nothing GrantWatch can grant safely: review the denial" : heads.get(0);
             summary = head + (heads.size() > 1 ? " (+" + (heads.size() - 1) + " more)" : "");
-            if (!inputs.isEmpty()) {
-                summary += "; the commands ask for " + String.join(", ", inputs.names());
+            if (!inputs.asked().isEmpty()) {
+                summary += "; the commands ask for " + String.join(", ", inputs.asked());
             }
         }
         if (!coarse.isEmpty()) {
