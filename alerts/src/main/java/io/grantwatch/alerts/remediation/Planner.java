@@ -22,6 +22,7 @@ import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.catalog.IamScope;
+import io.grantwatch.model.catalog.Phase;
 import io.grantwatch.model.catalog.Qualifier;
 import io.grantwatch.model.catalog.Requirement;
 import java.util.function.Function;
@@ -71,6 +72,10 @@ final class Planner {
         this.trustPolicies = trustPolicies;
         this.requirements = requirements;
         this.corrected = corrected;
+    }
+
+    private boolean activation(MissingGrant m) {
+        return m.requirementId() != null && requirements.apply(m.requirementId()).map(r -> r.phase() == Phase.ACTIVATION).orElse(false);
     }
 
     private boolean projectScope(MissingGrant m) {
@@ -160,7 +165,9 @@ final class Planner {
                         }
                     }
                 }
-                case SYSTEM_POLICY -> systemPolicy(f, m, to, evidenced && actionKnown ? denied : null, ev, grants, systemPolicies);
+                // the seed's policy is the fix for an activation; for use, the refused call is, and the policy its coarse alternative
+                case SYSTEM_POLICY -> systemPolicy(f, m, to, actionKnown && (evidenced || (primary && !activation(m))) ? denied : null, ev,
+                        grants, systemPolicies);
                 case PASS_ROLE -> {
                     String passed = Identifiers.roleName(g.resource()).filter(r -> g.resource().contains("role/"))
                             .or(() -> Optional.ofNullable(role)).orElse(null);

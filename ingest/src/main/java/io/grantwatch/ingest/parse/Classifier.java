@@ -44,8 +44,9 @@ public final class Classifier {
                     + "|0003-0000020[134]");
 
     private static final String ACTION = "([A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_*?-]+(?::[A-Za-z0-9_*?-]+)?)";
-    private static final Pattern RAM_ACTION = Pattern.compile("(?:Resource:\\s*(\\S+?)\\s*,?\\s+)?Action:\\s*" + ACTION);
-    private static final Pattern RESOURCE_AFTER = Pattern.compile("Resource:\\s*(acs:[^\\s,;\"'\\\\]+?)[.,;]?(?=\\s|$|\"|')");
+    // RAM writes "Action:", Simple Log Service "action: log:GetLogStoreLogs, resource: acs:log:…"
+    private static final Pattern RAM_ACTION = Pattern.compile("(?:(?i:Resource):\\s*(\\S+?)\\s*,?\\s+)?(?i:Action):\\s*" + ACTION);
+    private static final Pattern RESOURCE_AFTER = Pattern.compile("(?i:Resource):\\s*(acs:[^\\s,;\"'\\\\]+?)[.,;]?(?=\\s|$|\"|')");
     private static final Pattern AUTH_ACTION_JSON = Pattern.compile("(?i)\\\\*\"?AuthAction\\\\*\"?\\s*[:=]\\s*\\\\*\"?([A-Za-z0-9_*:-]+)");
     private static final Pattern AUTH_ACTION_XML = Pattern.compile("(?i)<AuthAction>\\s*([^<\\s]+)\\s*</AuthAction>");
     private static final Pattern AUTH_RESOURCE = Pattern.compile(
@@ -172,7 +173,7 @@ public final class Classifier {
                     }
                 }
             }
-            if (action == null && t.contains("Action:")) {
+            if (action == null && lower.contains("action:")) {
                 Matcher m = RAM_ACTION.matcher(t);
                 if (m.find()) {
                     action = m.group(2);

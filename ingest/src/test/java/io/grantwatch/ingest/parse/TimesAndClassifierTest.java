@@ -28,6 +28,14 @@ class TimesAndClassifierTest {
     }
 
     @Test
+    void shouldReadTheActionAndResourceWhenSimpleLogServiceWritesThemInLowerCase() {
+        Classifier.Denial d = Classifier.extract("denied by sts or ram, action: log:GetLogStoreLogs, resource: "
+                + "acs:log:cn-shenzhen:1460285539903127:project/eas-log-sz/logstore/ocr_invoice_sz", null, null, null);
+        assertThat(d.iamAction()).isEqualTo("log:GetLogStoreLogs");
+        assertThat(d.resource()).isEqualTo("acs:log:cn-shenzhen:1460285539903127:project/eas-log-sz/logstore/ocr_invoice_sz");
+    }
+
+    @Test
     void shouldReadUtcTimesOnTheFastPathExactlyAsInstantParse() {
         java.util.Random random = new java.util.Random(8);
         for (int i = 0; i < 20_000; i++) {
