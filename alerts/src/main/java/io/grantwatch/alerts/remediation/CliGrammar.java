@@ -240,9 +240,12 @@ public final class CliGrammar {
                 i++;
             }
             List<Token> rest = cmd.subList(i, cmd.size());
-            if (!rest.isEmpty() && "read".equals(rest.get(0).text()) && !rest.get(rest.size() - 1).op()) {
-                // read [-r] [-p PROMPT] NAME: the administrator types the value in
-                newlyAssigned.add(rest.get(rest.size() - 1).text());
+            if (!rest.isEmpty() && "read".equals(rest.get(0).text())) {
+                // read [-r] [-p PROMPT] NAME [< /dev/tty]: the administrator types the value in
+                List<Token> words = withoutRedirects(rest, new ArrayList<>());
+                if (!words.isEmpty() && !words.get(words.size() - 1).op()) {
+                    newlyAssigned.add(words.get(words.size() - 1).text());
+                }
             }
             if (!rest.isEmpty() && !rest.get(0).op()) {
                 String prog = rest.get(0).text();

@@ -103,6 +103,7 @@ final class HuaweiRenderer {
     }
 
     private void policy(Plan plan, Entity to, List<PolicyGrant> grants, boolean global, String suffix, Script s) {
+        boolean incomplete = false;
         ObjectNode doc = Json.wire().createObjectNode();
         doc.put("Version", "1.1");
         ArrayNode stmts = doc.putArray("Statement");
@@ -110,13 +111,23 @@ final class HuaweiRenderer {
             ObjectNode st = Script.allow(stmts, g.actions());
             if (!g.resources().isEmpty()) {
                 ArrayNode r = st.putArray("Resource");
-                g.resources().forEach(r::add);
+                for (String res : g.resources()) {
+                    if (res.equals(Resources.ASK)) {
+                        r.add(s.inputs.chosen("RESOURCE_URN", "the OBS resource the refused call named, e.g. obs:*:*:object:bucket/folder/* "
+                                + "(its text in the record cannot go into a policy as it is)", null));
+                        incomplete = true;
+                    } else {
+                        r.add(res);
+                    }
+                }
             }
         }
         String name = Script.policyName(plan.findingId()) + suffix;
         String type = global ? "AX" : "XA";
         String kind = to.kind() == EntityKind.AGENCY ? "huawei-agency-policy" : "huawei-iam-policy";
-        s.policy(new PolicyDocument(name, kind, to.known() ? to.name() : null, doc));
+        if (!incomplete) {
+            s.policy(new PolicyDocument(name, kind, to.known() ? to.name() : null, doc));
+        }
         ObjectNode input = Json.wire().createObjectNode();
         ObjectNode role = input.putObject("body").putObject("role");
         role.put("display_name", name);
@@ -125,7 +136,7 @@ final class HuaweiRenderer {
         role.set("policy", doc);
         String file = name + ".json";
         String var = "POLICY_ID" + suffix.toUpperCase(Locale.ROOT).replace('-', '_');
-        s.command("printf '%s\\n' " + Identifiers.shellQuote(Script.compact(input)) + " > " + file);
+        s.command("printf '%s\\n' " + s.quoted(Script.compact(input)) + " > " + file);
         s.command(var + "=$(hcloud IAM CreateCloudServiceCustomPolicy --cli-jsonInput=" + file
                 + " --cli-query=\"role.id\" --cli-output=tsv)");
         grant(to, "\"$" + var + "\"", global, plan, s);
@@ -222,7 +233,8 @@ final class HuaweiRenderer {
         }
         if (!to.known() && to.id() == null) {
             // no name and no id: a shared "GrantWatch-user" group would hand one user's grant to another
-            return s.inputs.chosen("GROUP_ID", "id of an IAM user group that only the denied user is in", "hcloud IAM KeystoneListGroups");
+            return s.inputs.chosen("GROUP_ID", "id of an IAM user group that only the refused user of finding " + Script.safeId(s.findingId())
+                    + " is in (the record gives no usable user name or id; see the principal of the finding)", "hcloud IAM KeystoneListGroups");
         }
         String groupName = "GrantWatch-" + (to.known() ? to.name() : to.id());
         String userId = to.id() != null ? to.id() : to.known()

@@ -20,8 +20,8 @@ public final class Identifiers {
     private static final Pattern ALIBABA_ARN =
             Pattern.compile("acs:([a-z0-9-]+):([a-z0-9-]*|\\*):([0-9]*|\\*):([A-Za-z0-9/._*-]{1,512})");
     private static final Pattern ROLE_ARN = Pattern.compile("acs:ram:[a-z0-9*-]*:(?:[0-9]*|\\*):role/([A-Za-z0-9._-]{1,64})");
-    private static final Pattern HUAWEI_ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9*]+:[A-Za-z0-9*]+");
-    private static final Pattern ALIBABA_ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9*]+");
+    private static final Pattern HUAWEI_ACTION = Pattern.compile("[a-z0-9-]{1,32}:[A-Za-z0-9*]{1,64}:[A-Za-z0-9*]{1,128}");
+    private static final Pattern ALIBABA_ACTION = Pattern.compile("[a-z0-9-]{1,32}:[A-Za-z0-9*]{1,128}");
     private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}");
 
     private Identifiers() {

@@ -74,8 +74,9 @@ final class Inputs {
             if (i.lookup() != null) {
                 out.add(i.name() + "=$(" + i.lookup() + ")");
             } else {
+                // from the terminal, so a block piped into a shell does not read its own next line as the answer
                 out.add("read -r -p " + Identifiers.shellQuote(i.meaning() + (i.hint() == null ? "" : " (list: " + i.hint() + ")") + ": ")
-                        + " " + i.name());
+                        + " " + i.name() + " < /dev/tty");
             }
         }
         return out;

@@ -131,9 +131,10 @@ public record Plan(
 
     /**
      * Add {@code service} to the role's trust policy. Always a merge: with {@code current} known the
-     * merged document is printed; without it, a fetch → merge → update procedure.
+     * merged document is printed for review; the commands always merge into the live one. {@code account}
+     * is the role's account when known.
      */
-    public record TrustChange(String role, String service, JsonNode current, Citation source) {
+    public record TrustChange(String role, String account, String service, JsonNode current, Citation source) {
     }
 
     /**

@@ -151,11 +151,12 @@ final class Planner {
                         notes.add("Not granted: " + g.value() + " is a wildcard that no seed prints; grant the specific actions the feature uses.");
                     } else {
                         Certainty c = m.certainty();
-                        if (c == Certainty.CERTAIN && isWildcard(g.value()) && !actionKnown) {
-                            // the record names no action, so the seed's wildcard only stands for the refused call
-                            c = Certainty.LIKELY;
-                            notes.add("The record names no action: " + g.value() + " is the seed's grant for this feature (the seed prints this "
-                                    + "wildcard), broader than the one refused call; narrow it once the refused action is known.");
+                        if (isWildcard(g.value()) && !actionKnown && (c == Certainty.CERTAIN || primary)) {
+                            // the record names no action: the seed's wildcard would stand in for one refused call
+                            notes.add("Coarse alternative, not granted: the record names no action, and " + g.value() + " is the seed's "
+                                    + "grant for the whole feature (the seed prints this wildcard). Grant the one refused action once it is "
+                                    + "known (the API's authorization table names it).");
+                            continue;
                         }
                         String action = corrected.apply(g.value());
                         grants.add(new PolicyGrant(to, List.of(action), Resources.narrow(cloud, action, g.resource(), ev),
@@ -182,7 +183,7 @@ final class Planner {
                     if (evidenced) {
                         String roleAccount = roleAccount(g.resource()).orElse(subject.account());
                         JsonNode current = r == null ? null : trustPolicies.current(roleAccount, r).orElse(null);
-                        trust.add(new TrustChange(r, service, current, SeedCitations.ASSUME_ROLE));
+                        trust.add(new TrustChange(r, roleAccount, service, current, SeedCitations.ASSUME_ROLE));
                         citations.add(SeedCitations.ASSUME_ROLE);
                     } else {
                         notes.add("Check, do not change yet: role " + (r == null ? "the instance role" : r) + " must trust " + service
@@ -230,6 +231,7 @@ final class Planner {
             systemPolicies.replaceAll(sp -> sp.role() == SystemPolicyRole.REQUIRED
                     ? new SystemPolicyGrant(sp.to(), sp.policy(), SystemPolicyRole.COARSE_ALTERNATIVE, sp.source()) : sp);
         }
+        holdBackSensitive(cloud, f, subject, grants, notes);
         if (!actionKnown && grants.isEmpty() && trust.isEmpty() && workspaceRoles.isEmpty() && systemPolicies.isEmpty() && ev != null) {
             String call = safeLabel(ev.service()) + " " + safeLabel(ev.api());
             notes.add("The record names no " + (cloud == Cloud.ALIBABA ? "RAM" : "IAM") + " action for " + call.trim() + ": look it up in that "
@@ -284,9 +286,10 @@ final class Planner {
             case USER -> new Entity(EntityKind.USER, Identifiers.name(p.name()) ? p.name() : null, id, account);
             case ASSUMED_ROLE -> new Entity(EntityKind.ROLE, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
             case ASSUMED_AGENCY -> new Entity(EntityKind.AGENCY, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
+            // Huawei: the identity provider's mapping assigns groups; Alibaba: SAML SSO lands in a RAM role
             case FEDERATED -> cloud == Cloud.HUAWEI
                     ? new Entity(EntityKind.IDP_MAPPING, Identifiers.name(p.issuer()) ? p.issuer() : null, null, account)
-                    : new Entity(EntityKind.USER, Identifiers.name(p.name()) ? p.name() : null, id, account);
+                    : new Entity(EntityKind.ROLE, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
             case ROOT_ACCOUNT -> new Entity(EntityKind.ACCOUNT, null, null, account);
             case SERVICE, OTHER -> new Entity(EntityKind.NONE, null, null, account);
         };
@@ -347,6 +350,49 @@ final class Planner {
         return new DenyReview(subject, action, resource, layer, encoded);
     }
 
+    /**
+     * An action that changes identities or permissions (RAM/IAM writes) is printed only where a seed itself
+     * lists it for the feature: anywhere else a refusal of it is at least as likely a guardrail doing its job
+     * (or someone probing) as a gap, and granting it is privilege escalation. It is named, not granted.
+     */
+    private static void holdBackSensitive(Cloud cloud, Finding f, Entity subject, List<PolicyGrant> grants, List<String> notes) {
+        Set<String> vouched = new LinkedHashSet<>();
+        for (MissingGrant m : f.missing()) {
+            if (seedCited(m.citation())) {
+                vouched.add(m.grant().value().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (int i = 0; i < grants.size(); i++) {
+            PolicyGrant g = grants.get(i);
+            List<String> held = g.actions().stream().filter(a -> sensitive(cloud, a) && !vouched.contains(a.toLowerCase(Locale.ROOT))).toList();
+            if (held.isEmpty()) {
+                continue;
+            }
+            notes.add("Not granted: " + String.join(", ", held) + " would let " + g.to().label() + " change identities or permissions "
+                    + "(privilege escalation), and no seed lists it for this feature. If the refusal is not a guardrail doing its job, "
+                    + "grant it by hand after review.");
+            List<String> rest = g.actions().stream().filter(a -> !held.contains(a)).toList();
+            if (rest.isEmpty()) {
+                grants.remove(i--);
+            } else {
+                grants.set(i, new PolicyGrant(g.to(), rest, g.resources(), g.certainty(), g.source(), g.projectScope()));
+            }
+        }
+    }
+
+    /** RAM / Huawei IAM actions that write identities, policies or trust (reads, PassRole and service-linked roles are not). */
+    static boolean sensitive(Cloud cloud, String action) {
+        String a = action.toLowerCase(Locale.ROOT);
+        String verb = a.substring(a.lastIndexOf(':') + 1);
+        boolean read = verb.startsWith("get") || verb.startsWith("list") || verb.startsWith("show") || verb.startsWith("check")
+                || verb.startsWith("describe") || verb.startsWith("query");
+        if (cloud == Cloud.ALIBABA) {
+            return (a.startsWith("ram:") || a.startsWith("resourcemanager:")) && !read
+                    && !a.equals("ram:passrole") && !a.equals("ram:createservicelinkedrole");
+        }
+        return (a.startsWith("iam:") || a.startsWith("organizations:")) && !read && !a.equals("iam:tokens:assume");
+    }
+
     /** Adjacent grants to the same entity with the same resources and certainty become one statement. */
     private static List<PolicyGrant> merge(List<PolicyGrant> grants) {
         List<PolicyGrant> out = new ArrayList<>();
@@ -391,9 +437,9 @@ final class Planner {
         return out;
     }
 
-    private static String mayAlsoNeed(Cloud cloud, MissingGrant m, Requirement r) {
+    private String mayAlsoNeed(Cloud cloud, MissingGrant m, Requirement r) {
         Grant g = m.grant();
-        String what = validAction(cloud, g.value()) || Identifiers.policyName(g.value()) ? g.value() : "(see the seed)";
+        String what = validAction(cloud, g.value()) ? corrected.apply(g.value()) : Identifiers.policyName(g.value()) ? g.value() : "(see the seed)";
         String kind = switch (g.type()) {
             case SYSTEM_POLICY -> "system policy ";
             case WORKSPACE_ROLE -> "workspace role ";

@@ -35,7 +35,7 @@ final class RamRenderer {
      */
     static final String TRUST_MERGE_JQ = "def arr: if . == null then [] elif type == \"array\" then . else [.] end; "
             + "def plain: .Effect == \"Allow\" and ((.Action | arr) | any(. == \"sts:AssumeRole\")) and ((.Condition // {}) == {}) "
-            + "and ((.Principal // {}) | type == \"object\"); "
+            + "and ((.Principal // {}) | type == \"object\") and ((.Principal.Federated // null) == null); "
             + ".Statement |= arr | ([.Statement | to_entries[] | select(.value | plain) | .key] | first) as $i "
             + "| if $i == null then .Statement += [{\"Action\": \"sts:AssumeRole\", \"Effect\": \"Allow\", \"Principal\": {\"Service\": [$svc]}}] "
             + "else .Statement[$i].Principal.Service = ((.Statement[$i].Principal.Service | arr) | if any(. == $svc) then . else . + [$svc] end) end";
@@ -92,7 +92,7 @@ final class RamRenderer {
     }
 
     private void customPolicy(Plan plan, Entity to, List<PolicyGrant> grants, Script s, String suffix) {
-        String roleInput = null;
+        boolean incomplete = false;
         ObjectNode doc = Json.wire().createObjectNode();
         doc.put("Version", "1");
         ArrayNode stmts = doc.putArray("Statement");
@@ -101,21 +101,29 @@ final class RamRenderer {
             ArrayNode r = st.putArray("Resource");
             if (g.resources().isEmpty()) {
                 // PassRole on a role the evidence did not name: the administrator chooses it
-                roleInput = s.inputs.chosen("PASSED_ROLE_NAME", "RAM role the principal hands to PAI (the instance RAM role)",
-                        "aliyun ram ListRoles");
-                r.add("acs:ram::*:role/" + roleInput);
+                r.add("acs:ram::*:role/" + s.inputs.chosen("PASSED_ROLE_NAME", "RAM role the principal hands to PAI (the instance RAM role)",
+                        "aliyun ram ListRoles"));
+                incomplete = true;
             } else {
-                g.resources().forEach(r::add);
+                for (String res : g.resources()) {
+                    if (res.equals(Resources.ASK)) {
+                        r.add(s.inputs.chosen("RESOURCE_ARN", "ARN of the resource the refused call named (its text in the record "
+                                + "cannot go into a policy as it is)", null));
+                        incomplete = true;
+                    } else {
+                        r.add(res);
+                    }
+                }
             }
         }
         String name = Script.policyName(plan.findingId()) + suffix;
         String who = entityArg(to, s);
         String kind = to.kind() == EntityKind.ROLE ? "Role" : "User";
-        if (roleInput == null) {
+        if (!incomplete) {
             s.policy(new PolicyDocument(name, "ram-custom-policy", to.known() ? to.name() : null, doc));
         }
         s.command("aliyun ram CreatePolicy --PolicyName " + name + " --Description " + Identifiers.shellQuote("GrantWatch finding "
-                + Script.safeId(plan.findingId())) + " --PolicyDocument " + quoteWithInputs(Script.compact(doc), s.inputs.names()));
+                + Script.safeId(plan.findingId())) + " --PolicyDocument " + s.quoted(Script.compact(doc)));
         s.command("aliyun ram AttachPolicyTo" + kind + " --PolicyType Custom --PolicyName " + name + " --" + kind + "Name " + who);
         if (to.kind() == EntityKind.USER) {
             s.step("To grant a team instead of one user, attach policy " + name + " to the team's group with aliyun ram "
@@ -154,10 +162,19 @@ final class RamRenderer {
         s.step("Trust policy of role " + (t.role() == null ? "(input)" : t.role()) + ": the commands fetch the current document, add "
                 + t.service() + " to Principal.Service of its unconditional Allow statement (or as a statement of its own) with jq, "
                 + "keeping every principal and condition, write it to " + file + " for review, then update the role. Needs jq.");
-        s.command("aliyun ram GetRole --RoleName " + roleArg + " | jq -r '.Role.AssumeRolePolicyDocument' | jq -c --arg svc "
-                + Identifiers.shellQuote(t.service()) + " " + Identifiers.shellQuote(TRUST_MERGE_JQ) + " > " + file);
+        // a role name is unique only inside its account: run against the role's own account, or not at all
+        String guard = t.account() == null ? "" : "[ \"$(aliyun sts GetCallerIdentity | jq -r '.AccountId')\" = " + t.account() + " ] && ";
+        if (t.account() != null) {
+            s.step("Role " + (t.role() == null ? "(input)" : t.role()) + " is in account " + t.account() + ": run the trust commands with "
+                    + "credentials of that account (aliyun --profile); they check the account and do nothing elsewhere.");
+        }
+        s.step("GrantWatch never deletes a statement: if the role's trust policy has a Deny for sts:AssumeRole that names "
+                + t.service() + " (or every principal), remove it by hand, or the merge cannot help.");
+        s.command("rm -f " + file + "; " + guard + "aliyun ram GetRole --RoleName " + roleArg + " | jq -r '.Role.AssumeRolePolicyDocument' "
+                + "| jq -c --arg svc " + Identifiers.shellQuote(t.service()) + " " + Identifiers.shellQuote(TRUST_MERGE_JQ) + " > " + file);
         s.command("cat " + file + "   # review: the role's principals plus " + t.service());
-        s.command("aliyun ram UpdateRole --RoleName " + roleArg + " --NewAssumeRolePolicyDocument \"$(cat " + file + ")\"");
+        s.command("[ -s " + file + " ] && aliyun ram UpdateRole --RoleName " + roleArg + " --NewAssumeRolePolicyDocument \"$(cat "
+                + file + ")\"");
         s.cite(t.source());
     }
 
@@ -200,7 +217,7 @@ final class RamRenderer {
         String body = "{\"Members\":[{\"UserId\":\"" + member + "\",\"Roles\":[\"" + role + "\"]}]}";
         s.command("aliyun aiworkspace POST /api/v1/workspaces/" + (workspace.startsWith("$") ? "\"" + workspace + "\"" : workspace)
                 + "/members --region " + (region.startsWith("$") ? "\"" + region + "\"" : region) + " --body "
-                + quoteWithInputs(body, s.inputs.names()));
+                + s.quoted(body));
         s.step("Console: PAI console > Workspaces > " + (w.workspace() == null ? "the workspace" : w.workspace())
                 + " > Members > Add Member: " + w.member().label() + " with the role " + (w.role() == null ? "that fits the job" : w.role())
                 + " (workspace roles are not RAM policies). If the user is already a member, the members call refuses: add the role "
@@ -272,12 +289,4 @@ final class RamRenderer {
         return "\"" + var + "\"";
     }
 
-    /** Single-quotes a JSON text for the shell, letting this rendering's input variables (and nothing else) expand. */
-    static String quoteWithInputs(String text, java.util.Collection<String> inputs) {
-        String quoted = Identifiers.shellQuote(text);
-        for (String name : inputs) {
-            quoted = quoted.replace("$" + name, "'\"$" + name + "\"'");
-        }
-        return quoted;
-    }
 }

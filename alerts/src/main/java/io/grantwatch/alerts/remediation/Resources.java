@@ -23,6 +23,9 @@ final class Resources {
 
     private static final java.util.regex.Pattern RAM_ACCOUNT = java.util.regex.Pattern.compile("^acs:ram:[a-z0-9*-]*:([0-9]{1,32}):");
 
+    /** The record named a resource that cannot be used safely: the administrator is asked for it, never given {@code *}. */
+    static final String ASK = "$RESOURCE";
+
     private Resources() {
     }
 
@@ -71,7 +74,7 @@ final class Resources {
                 }
             }
         }
-        return List.of("*");
+        return candidates(action, grantResource, ev).isEmpty() ? List.of("*") : List.of(ASK);
     }
 
     private static List<String> huawei(String action, String grantResource, Evidence ev) {
@@ -82,14 +85,15 @@ final class Resources {
         if (action.equalsIgnoreCase("obs:bucket:ListAllMyBuckets") || action.equalsIgnoreCase("obs:bucket:CreateBucket")) {
             return List.of();
         }
-        for (String candidate : candidates(action, grantResource, ev)) {
+        List<String> candidates = candidates(action, grantResource, ev);
+        for (String candidate : candidates) {
             Optional<String> bucket = Identifiers.bucketOf(candidate);
             if (bucket.isPresent()) {
                 return objectAction ? List.of("obs:*:*:object:" + bucket.get() + "/" + prefix(objectKey(candidate)) + "*")
                         : List.of("obs:*:*:bucket:" + bucket.get());
             }
         }
-        return List.of();
+        return candidates.isEmpty() ? List.of() : List.of(ASK);
     }
 
     /** The grant's own resource first, then the event's — the event's only for its own action or service. */
@@ -99,13 +103,16 @@ final class Resources {
             String service = action.substring(0, action.indexOf(':'));
             boolean sameAction = action.equalsIgnoreCase(String.valueOf(ev.deniedAction()));
             boolean sameService = String.valueOf(ev.deniedAction()).toLowerCase(Locale.ROOT).startsWith(service.toLowerCase(Locale.ROOT) + ":");
-            // a storage refusal that names no action still names its bucket and object
-            boolean storage = ev.deniedAction() == null && (service.equalsIgnoreCase("oss") || service.equalsIgnoreCase("obs"));
+            // a storage refusal that names no action still names its bucket and object (only a storage event's resource is one)
+            boolean storage = ev.deniedAction() == null && (service.equalsIgnoreCase("oss") || service.equalsIgnoreCase("obs"))
+                    && ev.service() != null && ev.service().toLowerCase(Locale.ROOT).matches("oss|obs");
             if (sameAction || sameService || storage) {
                 evResource = ev.resource();
             }
         }
-        return java.util.stream.Stream.of(grantResource, evResource).filter(r -> r != null && !r.isBlank() && !r.contains("${")).toList();
+        // a catalog placeholder is not a resource; an event's text is one even when it holds "${" (prefix() cuts there)
+        return java.util.stream.Stream.of(grantResource != null && grantResource.contains("${") ? null : grantResource, evResource)
+                .filter(r -> r != null && !r.isBlank()).toList();
     }
 
     /** The object key inside {@code acs:oss:*:1:bucket/a/b}, {@code oss://bucket/a/b}, {@code obs:…:object:bucket/a/b}, {@code bucket/a/b}. */
@@ -142,6 +149,10 @@ final class Resources {
                 break;
             }
         }
-        return folder.contains("..") || folder.startsWith("/") ? "" : folder;
+        int dots = folder.indexOf("..");
+        if (dots >= 0) {
+            folder = folder.substring(0, folder.lastIndexOf('/', dots) + 1);
+        }
+        return folder.startsWith("/") ? "" : folder;
     }
 }

@@ -39,6 +39,10 @@ final class Script {
         plan.citations().forEach(this::cite);
     }
 
+    String findingId() {
+        return plan.findingId();
+    }
+
     void summary(String text) {
         this.summary = text;
     }
@@ -85,7 +89,19 @@ final class Script {
     Remediation build(Cloud cloud, List<String> heads) {
         if (summary == null) {
             String head = heads.isEmpty() ? "Nothing GrantWatch can grant safely: review the denial" : heads.get(0);
-            summary = head + (heads.size() > 1 ? " (+" + (heads.size() - 1) + " more)" : "");
+            int actions = plan.grants().stream().mapToInt(g -> g.actions().size()).sum()
+                    - (plan.grants().isEmpty() ? 0 : plan.grants().get(0).actions().size());
+            int others = heads.size() - plan.grants().size();
+            List<String> more = new ArrayList<>();
+            if (actions > 0) {
+                more.add(actions + (actions == 1 ? " more action" : " more actions"));
+            }
+            if (others > 0 && !plan.grants().isEmpty()) {
+                more.add(others + (others == 1 ? " more change" : " more changes"));
+            } else if (heads.size() > 1 && plan.grants().isEmpty()) {
+                more.add((heads.size() - 1) + " more");
+            }
+            summary = head + (more.isEmpty() ? "" : " (+" + String.join(", ", more) + ")");
             if (!inputs.asked().isEmpty()) {
                 summary += "; the commands ask for " + String.join(", ", inputs.asked());
             }
@@ -106,6 +122,15 @@ final class Script {
         }
         return new Remediation(plan.findingId(), cloud, summary, policies, List.copyOf(systemPolicies), allCommands, tf, allSteps,
                 List.copyOf(citations));
+    }
+
+    /** Single-quotes a text for the shell, letting this rendering's input variables (and nothing else) expand in it. */
+    String quoted(String text) {
+        String quoted = Identifiers.shellQuote(text);
+        for (String name : inputs.names()) {
+            quoted = quoted.replace("$" + name, "'\"$" + name + "\"'");
+        }
+        return quoted;
     }
 
     /** Appends {@code {"Effect": "Allow", "Action": [...]}} to a Statement list; the caller adds the resources. */

@@ -52,22 +52,32 @@ public final class TrailTrustPolicies implements TrustPolicySource {
         String role = e.parameters().get("RoleName");
         String text = e.parameters().get(key);
         String account = e.principal().accountId();
-        if (!Identifiers.name(role) || account == null || text == null || text.isBlank() || text.contains(Redactor.MASK)) {
-            return;
-        }
-        JsonNode doc;
-        try {
-            doc = Json.strict().readTree(text);
-        } catch (JsonProcessingException ex) {
-            return; // truncated or redacted in ingest: not a document we can merge into
-        }
-        if (doc == null || !doc.isObject() || !PolicyGrammar.ram(doc, true).isEmpty()) {
+        if (!Identifiers.name(role) || account == null) {
             return;
         }
         String k = account + "/" + role;
+        JsonNode doc = usable(text);
+        if (doc == null) {
+            // the role changed to something GrantWatch cannot show: what it knew is out of date
+            byRole.remove(k);
+            return;
+        }
         Known old = byRole.get(k);
         if (old == null || !e.eventTime().isBefore(old.time())) {
             byRole.put(k, new Known(doc, e.eventTime()));
+        }
+    }
+
+    /** The document, or null when it is missing, truncated, masked by ingest or not a trust policy. */
+    private static JsonNode usable(String text) {
+        if (text == null || text.isBlank() || text.contains(Redactor.MASK)) {
+            return null;
+        }
+        try {
+            JsonNode doc = Json.strict().readTree(text);
+            return doc != null && doc.isObject() && PolicyGrammar.ram(doc, true).isEmpty() ? doc : null;
+        } catch (JsonProcessingException ex) {
+            return null;
         }
     }
 

@@ -42,7 +42,7 @@ public final class TrustPolicies {
             // a statement with a Condition (ExternalId, MFA, SAML) is one PAI cannot meet: leave it as it is
             if (s instanceof ObjectNode stmt && "Allow".equals(stmt.path("Effect").asText())
                     && actionIncludes(stmt.get("Action"), "sts:AssumeRole") && isUnconditional(stmt)
-                    && (stmt.get("Principal") == null || stmt.get("Principal").isObject())) {
+                    && (stmt.get("Principal") == null || (stmt.get("Principal").isObject() && !stmt.get("Principal").has("Federated")))) {
                 ObjectNode principal = stmt.get("Principal") instanceof ObjectNode p ? p : stmt.putObject("Principal");
                 JsonNode svc = principal.get("Service");
                 ArrayNode list = Json.wire().createArrayNode();

@@ -37,7 +37,7 @@ class HuaweiRendererTest {
         }
         java.util.Set<String> set = new java.util.HashSet<>();
         java.util.regex.Pattern use = java.util.regex.Pattern.compile("\\$([A-Z][A-Z0-9_]*)");
-        java.util.regex.Pattern assign = java.util.regex.Pattern.compile("(?:^|\\|\\| )([A-Z][A-Z0-9_]*)=|read -r -p '[^']*' ([A-Z][A-Z0-9_]*)$");
+        java.util.regex.Pattern assign = java.util.regex.Pattern.compile("(?:^|\\|\\| )([A-Z][A-Z0-9_]*)=|read -r -p '[^']*' ([A-Z][A-Z0-9_]*)(?: < /dev/tty)?$");
         for (String c : r.cliCommands()) {
             java.util.regex.Matcher u = use.matcher(c.replaceAll("(?:^|\\|\\| )[A-Z][A-Z0-9_]*=", ""));
             while (u.find()) {
@@ -94,7 +94,7 @@ class HuaweiRendererTest {
         RamRendererTest.assertApplicable(r);
         assertInputsSetBeforeUse(r);
         assertThat(r.policies()).extracting(PolicyDocument::name).allSatisfy(n -> assertThat(n).matches(".*-(global|project)$"));
-        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("read -r -p ").endsWith(" REGION"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("read -r -p ").endsWith(" REGION < /dev/tty"));
         assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("PROJECT_ID=$(hcloud IAM KeystoneListProjects --name=\"$REGION\""));
         assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("hcloud IAM KeystoneAssociateGroupWithProjectPermission "
                 + "--project_id=\"$PROJECT_ID\" --group_id=\"$GROUP_ID\""));
@@ -173,7 +173,7 @@ class HuaweiRendererTest {
         Remediation unknown = planner.plan(withPrincipal(TestFindings.obsGetObject(), anonymous));
         assertInputsSetBeforeUse(unknown);
         assertThat(String.join("\n", unknown.cliCommands())).doesNotContain("KeystoneCreateGroup", "GrantWatch-user");
-        assertThat(unknown.cliCommands().get(0)).startsWith("read -r -p ").endsWith(" GROUP_ID");
+        assertThat(unknown.cliCommands().get(0)).startsWith("read -r -p ").endsWith(" GROUP_ID < /dev/tty");
     }
 
     @Test

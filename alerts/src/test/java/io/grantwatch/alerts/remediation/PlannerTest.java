@@ -247,4 +247,66 @@ class PlannerTest {
                 {"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["acs:oss:*:*:b/x\\u0007/*"]}]}""");
         assertThat(PolicyGrammar.ram(bad, false)).isNotEmpty();
     }
+
+    private static Finding denial(Finding base, String action, String resource, MissingGrant... missing) {
+        io.grantwatch.model.Evidence e = new io.grantwatch.model.Evidence(List.of("e1"), base.updatedAt(), base.updatedAt(), 1, "Ram",
+                "Api", action, resource, "NoPermission", "denied");
+        return new Finding(base.id(), io.grantwatch.model.FindingKind.MISSING_GRANT, base.status(), base.cloud(), base.principal(), "s", "S",
+                List.of(missing), 1, List.of(), e, null, "v", null, null, base.updatedAt());
+    }
+
+    @Test
+    void shouldNameButNotGrantAnIdentityWriteWhenNoSeedListsIt() {
+        Finding f = denial(TestFindings.ossGetObject(), "ram:UpdateRole", "acs:ram::" + TestFindings.UID + ":role/pai-dsw-data",
+                new MissingGrant(Grant.action("ram:UpdateRole"), Certainty.CERTAIN, "USER", "x", "r", null,
+                        Citation.vendor("alibaba-ram-reference", "UpdateRole", "https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-updaterole")));
+        Plan p = planner.decide(f);
+        assertThat(p.grants()).isEmpty();
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("Not granted: ram:UpdateRole").contains("privilege escalation"));
+    }
+
+    @Test
+    void shouldGrantAnIdentityWriteWhenTheSeedListsItForTheFeature() {
+        Finding base = TestFindings.obsGetObject();
+        Finding f = new Finding(base.id(), base.kind(), base.status(), base.cloud(), base.principal(), "modelarts.data.team-labeling", "T",
+                List.of(new MissingGrant(Grant.action("iam:agencies:createAgency"), Certainty.CERTAIN, "USER", "t", "r", null,
+                        new Citation(SeedCitations.MODELARTS_SEED, "功能依赖"))), 1, List.of(), new io.grantwatch.model.Evidence(List.of("e"),
+                base.updatedAt(), base.updatedAt(), 1, "IAM", "createAgency", "iam:agencies:createAgency", null, "403", "denied"), null, "v",
+                null, null, base.updatedAt());
+        assertThat(planner.decide(f).grants()).flatExtracting(Plan.PolicyGrant::actions).containsExactly("iam:agencies:createAgency");
+    }
+
+    @Test
+    void shouldAskForTheResourceNeverWidenToEverythingWhenTheRecordsBucketIsUnusable() {
+        Finding f = denial(TestFindings.ossGetObject(), "oss:GetObject", "acs:oss:*:" + TestFindings.UID + ":Bad_Bucket!/x",
+                new MissingGrant(Grant.action("oss:GetObject"), Certainty.CERTAIN, "USER", "x", "r", null, SeedCitations.PAI_DEPENDENCIES));
+        Plan p = planner.decide(f);
+        assertThat(p.grants().get(0).resources()).containsExactly(Resources.ASK);
+        io.grantwatch.model.Remediation r = planner.plan(f);
+        assertThat(r.policies()).as("an incomplete document is not printed as one").isEmpty();
+        assertThat(String.join("\n", r.cliCommands())).doesNotContain("\"Resource\":[\"*\"]").contains("RESOURCE_ARN");
+    }
+
+    @Test
+    void shouldLeaveTheSeedsWildcardAsACoarseNoteWhenTheRecordNamesNoAction() {
+        Finding base = TestFindings.trainJobCreate();
+        Finding f = new Finding(base.id(), base.kind(), base.status(), base.cloud(), base.principal(), base.scenarioId(), base.scenarioTitle(),
+                List.of(new MissingGrant(Grant.action("modelarts:trainJob:*"), Certainty.CERTAIN, "USER", "w", "r", null,
+                        new Citation(SeedCitations.MODELARTS_SEED, "功能依赖"))), 1, List.of(), new io.grantwatch.model.Evidence(List.of("e"),
+                base.updatedAt(), base.updatedAt(), 1, "ModelArts", "CreateJobV2", null, "job-a", "403", "Forbidden operation"), null, "v",
+                null, null, base.updatedAt());
+        Plan p = planner.decide(f);
+        assertThat(p.grants()).flatExtracting(Plan.PolicyGrant::actions).doesNotContain("modelarts:trainJob:*");
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("Coarse alternative, not granted").contains("modelarts:trainJob:*"));
+    }
+
+    @Test
+    void shouldNeverAddTheServiceToAFederatedStatementWhenMerging() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode saml = RamRendererTest.parse("""
+                {"Version":"1","Statement":[{"Action":"sts:AssumeRole","Effect":"Allow",
+                  "Principal":{"Federated":["acs:ram::1:saml-provider/okta"]},"Condition":{}}]}""");
+        com.fasterxml.jackson.databind.JsonNode merged = TrustPolicies.mergeService(saml, "pai.aliyuncs.com");
+        assertThat(merged.path("Statement")).hasSize(2);
+        assertThat(merged.path("Statement").get(0)).isEqualTo(saml.path("Statement").get(0));
+    }
 }

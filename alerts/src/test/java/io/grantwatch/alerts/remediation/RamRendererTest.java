@@ -113,9 +113,9 @@ class RamRendererTest {
         assertThat(PolicyEvaluator.trustAllowsService(trust.document(), "xxx.aliyuncs.com")).isTrue();
         assertThat(PolicyEvaluator.trustAllowsRam(trust.document(), "acs:ram::aaa:root")).isTrue();
         // the printed document is for review; the commands still merge into the live one (a change made since is kept)
-        assertThat(r.cliCommands().get(0)).startsWith("aliyun ram GetRole --RoleName DswOssRole | jq");
-        assertThat(r.cliCommands()).contains(
-                "aliyun ram UpdateRole --RoleName DswOssRole --NewAssumeRolePolicyDocument \"$(cat DswOssRole-trust-policy.json)\"");
+        assertThat(r.cliCommands().get(0)).contains("aliyun ram GetRole --RoleName DswOssRole | jq");
+        assertThat(r.cliCommands()).contains("[ -s DswOssRole-trust-policy.json ] && aliyun ram UpdateRole --RoleName DswOssRole "
+                + "--NewAssumeRolePolicyDocument \"$(cat DswOssRole-trust-policy.json)\"");
         assertThat(r.summary()).contains("merged", "every principal it trusts is kept");
     }
 
@@ -123,9 +123,11 @@ class RamRendererTest {
     void shouldFetchMergeAndUpdateWhenCurrentTrustIsUnknown() throws Exception {
         Remediation r = planner.plan(TestFindings.assumeRole());
         assertThat(r.policies()).isEmpty();
-        assertThat(r.cliCommands().get(0)).startsWith("aliyun ram GetRole --RoleName DswOssRole | jq -r '.Role.AssumeRolePolicyDocument' | jq -c");
-        assertThat(r.cliCommands()).contains(
-                "aliyun ram UpdateRole --RoleName DswOssRole --NewAssumeRolePolicyDocument \"$(cat DswOssRole-trust-policy.json)\"");
+        // fetched in the role's own account (checked), merged, written for review; an empty file updates nothing
+        assertThat(r.cliCommands().get(0)).startsWith("rm -f DswOssRole-trust-policy.json; [ \"$(aliyun sts GetCallerIdentity | jq -r "
+                + "'.AccountId')\" = " + TestFindings.UID + " ] && aliyun ram GetRole --RoleName DswOssRole | jq -r '.Role.AssumeRolePolicyDocument' | jq -c");
+        assertThat(r.cliCommands()).contains("[ -s DswOssRole-trust-policy.json ] && aliyun ram UpdateRole --RoleName DswOssRole "
+                + "--NewAssumeRolePolicyDocument \"$(cat DswOssRole-trust-policy.json)\"");
     }
 
     /** Runs the printed jq filter on the seed's example, on a string Service, and on a role trusting only RAM. */
@@ -188,7 +190,7 @@ class RamRendererTest {
                         "CreateInstance", "ram:PassRole", null, "PassRoleFailedError", "denied"), null, "v", null, null, TestFindings.T0);
         Remediation r = planner.plan(noRole);
         assertThat(r.policies()).isEmpty();
-        assertThat(r.cliCommands().get(0)).startsWith("read -r -p ").endsWith(" PASSED_ROLE_NAME");
+        assertThat(r.cliCommands().get(0)).startsWith("read -r -p ").endsWith(" PASSED_ROLE_NAME < /dev/tty");
         assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("aliyun ram CreatePolicy")
                 .contains("acs:ram::*:role/'\"$PASSED_ROLE_NAME\"'"));
         assertThat(r.terraform()).contains("variable \"passed_role_name\"", "format(\"acs:ram::*:role/%s\", var.passed_role_name)");
