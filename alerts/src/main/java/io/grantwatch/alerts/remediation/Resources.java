@@ -60,6 +60,10 @@ final class Resources {
                 }
             } else if (service.equals("ram")) {
                 Optional<String> role = Identifiers.roleName(candidate).filter(r -> candidate.contains("role/"));
+                Optional<String> arn = Identifiers.alibabaArn(candidate).filter(a -> a.startsWith("acs:ram:"));
+                if (role.isEmpty() && arn.isPresent()) {
+                    return List.of(arn.get()); // acs:ram:*:123:role/* for CreateServiceLinkedRole, a user, a policy
+                }
                 if (role.isPresent()) {
                     // the seed prints PassRole on acs:ram::*:role/<name>; any other RAM action keeps the account the event names
                     Matcher m = RAM_ACCOUNT.matcher(candidate);
@@ -74,7 +78,16 @@ final class Resources {
                 }
             }
         }
-        return candidates(action, grantResource, ev).isEmpty() ? List.of("*") : List.of(ASK);
+        boolean claimed = candidates(action, grantResource, ev).stream().anyMatch(c -> claims(service, c));
+        return claimed ? List.of(ASK) : List.of("*");
+    }
+
+    /** Whether a resource text names something of this service (an ARN/URN of it, or a bare storage path). */
+    private static boolean claims(String service, String candidate) {
+        String c = candidate.trim().toLowerCase(Locale.ROOT);
+        boolean storage = service.equals("oss") || service.equals("obs");
+        return c.startsWith("acs:" + service + ":") || c.startsWith(service + ":") || c.startsWith(service + "://")
+                || (storage && !c.contains(":"));
     }
 
     private static List<String> huawei(String action, String grantResource, Evidence ev) {
@@ -93,7 +106,7 @@ final class Resources {
                         : List.of("obs:*:*:bucket:" + bucket.get());
             }
         }
-        return candidates.isEmpty() ? List.of() : List.of(ASK);
+        return candidates.stream().anyMatch(c -> claims("obs", c)) ? List.of(ASK) : List.of();
     }
 
     /** The grant's own resource first, then the event's — the event's only for its own action or service. */

@@ -75,7 +75,8 @@ class RemediationCorpusTest {
     private static final Pattern SHELL_VAR = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern TF_REFERENCE = Pattern.compile("\\$\\{(var|data|local|module|alicloud_|huaweicloud_)[^}]*}");
     private static final Pattern SINGLE_QUOTED = Pattern.compile("'[^']*'");
-    private static final Pattern READ = Pattern.compile("^\\s*read\\b.*\\s([A-Za-z_][A-Za-z0-9_]*)\\s*$");
+    private static final Pattern READ = Pattern.compile("^\\s*read\\b.*\\s([A-Za-z_][A-Za-z0-9_]*)(?:\\s*<\\s*\\S+)?\\s*$");
+    private static final Pattern ACCOUNT_GUARD = Pattern.compile("GetCallerIdentity[^\\]]*=\\s*\"?([0-9]{1,32})\"?\\s*\\]");
     private static final Pattern GET_ROLE = Pattern.compile("aliyun ram GetRole --RoleName\\s+'?[^\\s'|]+'?");
     private static final Pattern UPDATE_ROLE = Pattern.compile("aliyun ram UpdateRole --RoleName\\s+'?[^\\s']+'?\\s+--NewAssumeRolePolicyDocument");
     private static final Pattern ASSIGN = Pattern.compile("(?:^|[;&|(\\s])(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)=");
@@ -651,14 +652,22 @@ class RemediationCorpusTest {
         ObjectNode role = Json.wire().createObjectNode();
         role.putObject("Role").put("RoleName", c.entityName()).put("AssumeRolePolicyDocument", current.toString());
         Files.writeString(dir.resolve("getrole.json"), role.toString(), StandardCharsets.UTF_8);
-        StringBuilder script = new StringBuilder("set -e\n");
+        // the aliyun CLI as a stub: GetRole answers with the current document, the account check with the role's
+        // account, UpdateRole prints the document it was given
+        String account = commands.subList(from, to + 1).stream().map(ACCOUNT_GUARD::matcher).filter(Matcher::find)
+                .map(m -> m.group(1)).findFirst().orElse("");
+        StringBuilder script = new StringBuilder("set -e\n")
+                .append("aliyun() { case \"$1 $2\" in\n")
+                .append("  'sts GetCallerIdentity') printf '{\"AccountId\":\"%s\"}\\n' '").append(account).append("' ;;\n")
+                .append("  'ram GetRole') cat getrole.json ;;\n")
+                .append("  'ram UpdateRole') while [ $# -gt 0 ]; do [ \"$1\" = --NewAssumeRolePolicyDocument ] && printf '%s\\n' \"$2\"; shift; done ;;\n")
+                .append("  *) echo \"unexpected aliyun call: $*\" >&2; return 1 ;;\n")
+                .append("esac; }\n");
         for (String l : commands.subList(from, to + 1)) {
-            String line = GET_ROLE.matcher(l).replaceAll("cat getrole.json");
-            line = UPDATE_ROLE.matcher(line).replaceAll("printf '%s\\\\n'");
-            if (line.stripLeading().startsWith("aliyun ") || line.stripLeading().startsWith("read ")) {
-                continue; // other calls are not part of the merge
+            if (l.stripLeading().startsWith("read ")) {
+                continue; // a prompt is not part of the merge
             }
-            script.append(line).append('\n');
+            script.append(l).append('\n');
         }
         try {
             Process p = new ProcessBuilder("bash", "-c", script.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
