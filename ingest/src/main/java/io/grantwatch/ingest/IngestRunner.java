@@ -134,7 +134,7 @@ public final class IngestRunner implements AutoCloseable {
     }
 
     /** How earlier versions named the checkpoint (absolute path, hex, cut at 64 characters). */
-    static Path legacyCheckpointFile(Path checkpointDir, Path dir) {
+    public static Path legacyCheckpointFile(Path checkpointDir, Path dir) {
         String id = HexFormat.of().formatHex(dir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
         return checkpointDir.resolve("watch-" + (id.length() > 64 ? id.substring(0, 64) : id) + ".json");
     }

@@ -352,7 +352,7 @@ public final class WatchSource implements Runnable {
                 if (real == null || !allowed(root, d, real)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
-                if (!real.equals(d)) {
+                if (!real.equals(d) && real.startsWith(root)) {
                     return FileVisitResult.SKIP_SUBTREE; // a link to a folder inside: walked as itself
                 }
                 return FileVisitResult.CONTINUE;
@@ -406,7 +406,7 @@ public final class WatchSource implements Runnable {
             return true;
         }
         links.report(p.toString(), "Not following " + p + ": it leads to " + real + ", outside the watched folder " + root
-                + " (set ingest.watch.follow-links-outside to follow such links)");
+                + " (set ingest.follow.links.outside to follow such links)");
         return false;
     }
 

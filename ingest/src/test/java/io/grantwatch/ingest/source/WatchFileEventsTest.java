@@ -254,4 +254,126 @@ class WatchFileEventsTest {
         assertThat(rejected.get(0)).contains("bad\\u001b[31m.jsonl#1").doesNotContain("\u001b");
         assertThat(rejected).allSatisfy(m -> assertThat(m).doesNotContain("\u001b"));
     }
+
+    @Test
+    void shouldReadTheIncompleteLastLineAsItIsWhenTheFileStaysUnchangedForTheTailSettleTime(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.jsonl");
+        writeFile(f, 0, 2);
+        Files.writeString(f, event(2).substring(0, 30), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        MemorySink sink = new MemorySink();
+        WatchSource w = new WatchSource(dir, FileCheckpoint.load(tmp.resolve("cp.json")), sink, new AuditFileReader(),
+                Duration.ofMillis(10), Duration.ZERO, 5, WatchSource.Options.defaults().withTailSettle(Duration.ofSeconds(5)));
+        w.scanOnce();
+        w.scanOnce();
+        assertThat(ids(sink)).containsExactly("w-0", "w-1");
+        assertThat(sink.dead).isEmpty();
+
+        Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() - 6000)); // the writer is gone
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1");
+        assertThat(sink.dead).singleElement().satisfies(r -> assertThat(r.position()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldWaitForAJsonArrayFileWithoutAFinalNewlineUntilItSettlesWhenItMayStillBeWritten(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.json");
+        Files.createDirectories(dir);
+        Files.writeString(f, "[\n" + event(0).trim() + ",\n" + event(1).trim().substring(0, 20), StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+        WatchSource w = new WatchSource(dir, FileCheckpoint.load(tmp.resolve("cp.json")), sink, new AuditFileReader(),
+                Duration.ofMillis(10), Duration.ZERO, 5, WatchSource.Options.defaults().withTailSettle(Duration.ofSeconds(5)));
+        w.scanOnce();
+        assertThat(sink.events).isEmpty();
+        assertThat(sink.dead).isEmpty();
+
+        Files.writeString(f, "[\n" + event(0).trim() + ",\n" + event(1).trim() + "]", StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() - 6000));
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1");
+        assertThat(sink.dead).isEmpty();
+    }
+
+    @Test
+    void shouldFollowSymlinksOutOfTheWatchedFolderWhenConfiguredTo(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 2);
+        writeFile(tmp.resolve("elsewhere/b.jsonl"), 2, 4);
+        Files.createSymbolicLink(dir.resolve("more"), tmp.resolve("elsewhere"));
+        MemorySink sink = new MemorySink();
+        WatchSource w = new WatchSource(dir, FileCheckpoint.load(tmp.resolve("cp.json")), sink, new AuditFileReader(),
+                Duration.ofMillis(10), Duration.ZERO, 5, WatchSource.Options.defaults().withFollowLinksOutside(true));
+
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactlyInAnyOrder("w-0", "w-1", "w-2", "w-3");
+    }
+
+    @Test
+    void shouldReadFilesAddedLaterWhenTheFolderIsWatchedThroughASymlink(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 2);
+        Path link = Files.createSymbolicLink(tmp.resolve("logs"), dir);
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(link, tmp.resolve("cp.json"), sink);
+        w.scanOnce();
+        writeFile(dir.resolve("b.jsonl"), 2, 4);
+        w.scanOnce();
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2", "w-3");
+    }
+
+    @Test
+    void shouldStopIngestWithAFailureNamingTheCheckpointWhenItCannotBeWrittenSimulatedByAFolderInPlaceOfItsTempFile(
+            @TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 3);
+        Path cpDir = tmp.resolve("checkpoints");
+        Path cp = IngestRunner.checkpointFile(cpDir, dir);
+        Path blocker = cp.resolveSibling(cp.getFileName() + ".tmp");
+        Files.createDirectories(blocker); // the checkpoint's temp file cannot be written: as a full disk would
+        MemorySink sink = new MemorySink();
+        IngestRunner.Settings settings = new IngestRunner.Settings(List.of(), List.of(dir), cpDir, Duration.ofMillis(20),
+                Duration.ZERO, null, List.of(), Duration.ZERO, false);
+        try (IngestRunner runner = new IngestRunner(settings, sink)) {
+            runner.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runner.await(Duration.ZERO));
+            assertThat(runner.failure()).isNotNull();
+            assertThat(runner.failure().getMessage()).contains(cp.toString());
+        }
+
+        Files.delete(blocker);
+        MemorySink second = new MemorySink();
+        try (IngestRunner runner = new IngestRunner(settings, second)) {
+            runner.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(cp) && second.events.size() == 3);
+            assertThat(runner.failure()).isNull();
+        }
+    }
+
+    @Test
+    void shouldKeepTheProgressOfAnEarlierVersionsCheckpointWhenTheFolderIsWatchedAgain(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 3);
+        Path cpDir = tmp.resolve("checkpoints");
+        Files.createDirectories(cpDir);
+        // what an earlier version wrote: the folder's absolute path in the file name, entries keyed as spelled
+        Path legacy = IngestRunner.legacyCheckpointFile(cpDir, dir);
+        Files.writeString(legacy, "{\"" + dir.resolve("a.jsonl") + "\":{\"nextPosition\":3,\"done\":true,\"size\":"
+                + Files.size(dir.resolve("a.jsonl")) + ",\"modified\":" + Files.getLastModifiedTime(dir.resolve("a.jsonl")).toMillis()
+                + "}}", StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+        IngestRunner.Settings settings = new IngestRunner.Settings(List.of(), List.of(dir), cpDir, Duration.ofMillis(20),
+                Duration.ZERO, null, List.of(), Duration.ZERO, false);
+        try (IngestRunner runner = new IngestRunner(settings, sink)) {
+            runner.start();
+            writeFile(dir.resolve("b.jsonl"), 3, 5);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.events.size() >= 2);
+        }
+        assertThat(ids(sink)).containsExactly("w-3", "w-4");
+    }
 }
