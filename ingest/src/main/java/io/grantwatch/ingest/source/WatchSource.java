@@ -212,7 +212,8 @@ public final class WatchSource implements Runnable {
         }
         String key = a.fileKey() == null ? null : a.fileKey().toString();
         FileCheckpoint.Entry e = checkpoint.get(f);
-        if (e != null && e.done() && e.size() == size && e.modified() == modified && java.util.Objects.equals(e.fileKey(), key)) {
+        if (e != null && e.done() && e.size() == size && e.modified() == modified
+                && (e.fileKey() == null || e.fileKey().equals(key))) {
             return;
         }
         byte[] head;
