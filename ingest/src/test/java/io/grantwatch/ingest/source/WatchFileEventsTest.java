@@ -376,4 +376,17 @@ class WatchFileEventsTest {
         }
         assertThat(ids(sink)).containsExactly("w-3", "w-4");
     }
+
+    @Test
+    void shouldLogEachRejectionWithFileAndPositionWhenFilesAreReadOnce(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("mixed.jsonl");
+        Files.writeString(f, event(0) + "{ nope\n" + event(2) + "[1,\n", StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+
+        new FileSource(new AuditFileReader(), sink, "demo").run(List.of(f));
+
+        assertThat(sink.dead).hasSize(2);
+        assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.startsWith("Rejected record"))
+                .hasSize(2).anySatisfy(m -> assertThat(m).contains(f + "#1", "from demo"));
+    }
 }
