@@ -151,6 +151,14 @@ public final class AuditFileReader {
         return out;
     }
 
+    /**
+     * Whether a file found under {@code root} is left out of a folder read: hidden, a partial download,
+     * documentation or a checksum (the watch source lists folders itself and applies the same rule).
+     */
+    public static boolean leftOut(Path root, Path f) {
+        return hidden(root, f);
+    }
+
     private static boolean hidden(Path root, Path f) {
         String name = f.getFileName().toString();
         // Partial downloads of sync tools (ossutil, obsutil, rclone, browsers) are not audit files yet.
@@ -187,17 +195,75 @@ public final class AuditFileReader {
      */
     public void readFile(Path file, long firstPosition, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected,
                          Consumer<SkippedRecord> skipped) {
+        readFile(file, firstPosition, -1, events, rejected, skipped);
+    }
+
+    /**
+     * As {@link #readFile(Path, long, Consumer, Consumer, Consumer)}, reading only the first
+     * {@code byteLimit} bytes of the file (-1: all): the watch source leaves an incomplete last line
+     * of a file that may still grow for later.
+     */
+    public void readFile(Path file, long firstPosition, long byteLimit, Consumer<AuditEvent> events,
+                         Consumer<RejectedRecord> rejected, Consumer<SkippedRecord> skipped) {
         String location = file.toString();
         if (CtsDigest.isDigestFileName(file)) {
             skipped.accept(CtsDigest.skippedFile(location));
             return;
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = byteLimit < 0 ? Files.newInputStream(file) : limited(Files.newInputStream(file), byteLimit)) {
             parser.parse(in, location, Hints.fromPath(location), firstPosition, AuditParser.Sink.of(events, rejected, skipped));
         } catch (IOException e) {
             rejected.accept(new RejectedRecord(location, -1, -1, "cannot read file: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), new byte[0]));
         }
+    }
+
+    /** The first {@code limit} bytes of a stream, then end of stream. */
+    private static InputStream limited(InputStream in, long limit) {
+        return new java.io.FilterInputStream(in) {
+            private long left = limit;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int b = super.read();
+                if (b >= 0) {
+                    left--;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                long k = super.skip(Math.min(n, left));
+                left -= k;
+                return k;
+            }
+
+            @Override
+            public int available() throws IOException {
+                return (int) Math.min(super.available(), left);
+            }
+
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        };
     }
 
     public AuditParser parser() {

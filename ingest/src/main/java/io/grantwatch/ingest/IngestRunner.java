@@ -37,13 +37,22 @@ public final class IngestRunner implements AutoCloseable {
      * @param settle        a file is read once it is this old (not while a sync job writes it)
      * @param http          the HTTP receiver, or null
      * @param pollers       API pollers (LookupEvents, ListTraces), run until stopped
+     * @param tailSettle    an incomplete last line of a watched file waits this long for its newline
+     * @param followLinksOutside follow symlinks out of a watched folder
      */
     public record Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
-                           HttpReceiver.Config http, List<PollerFactory> pollers) {
+                           HttpReceiver.Config http, List<PollerFactory> pollers, Duration tailSettle,
+                           boolean followLinksOutside) {
         public Settings {
             files = files == null ? List.of() : List.copyOf(files);
             watch = watch == null ? List.of() : List.copyOf(watch);
             pollers = pollers == null ? List.of() : List.copyOf(pollers);
+            tailSettle = tailSettle == null ? WatchSource.DEFAULT_TAIL_SETTLE : tailSettle;
+        }
+
+        public Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
+                        HttpReceiver.Config http, List<PollerFactory> pollers) {
+            this(files, watch, checkpointDir, poll, settle, http, pollers, WatchSource.DEFAULT_TAIL_SETTLE, false);
         }
 
         public boolean longRunning() {
@@ -69,6 +78,7 @@ public final class IngestRunner implements AutoCloseable {
     private final List<WatchSource> watchers = new ArrayList<>();
     private final List<Poller> pollers = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable failure;
     private HttpReceiver http;
 
     public IngestRunner(Settings settings, AuditSink sink) {
@@ -83,8 +93,9 @@ public final class IngestRunner implements AutoCloseable {
         }
         for (Path dir : settings.watch()) {
             Files.createDirectories(settings.checkpointDir());
-            WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpointFile(settings.checkpointDir(), dir)), sink,
-                    new AuditFileReader(), settings.poll(), settings.settle(), 500);
+            WatchSource.Options options = new WatchSource.Options(settings.tailSettle(), settings.followLinksOutside(), this::fail);
+            WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpoint(settings.checkpointDir(), dir)), sink,
+                    new AuditFileReader(), settings.poll(), settings.settle(), 500, options);
             watchers.add(w);
             startThread(w, w.name());
         }
@@ -98,10 +109,56 @@ public final class IngestRunner implements AutoCloseable {
         }
     }
 
-    /** One checkpoint file per watched folder, named after the folder's absolute path. */
+    /**
+     * One checkpoint file per watched folder, named after the folder's canonical (real) path, so
+     * {@code ./logs}, {@code /abs/logs} and a symlink to it share one checkpoint. A long path is named
+     * by its SHA-256 (a prefix could be shared by two folders).
+     */
     public static Path checkpointFile(Path checkpointDir, Path dir) {
+        Path canonical;
+        try {
+            canonical = dir.toRealPath();
+        } catch (IOException e) {
+            canonical = dir.toAbsolutePath().normalize(); // not there yet
+        }
+        byte[] name = canonical.toString().getBytes(StandardCharsets.UTF_8);
+        String id = HexFormat.of().formatHex(name);
+        if (id.length() > 64) {
+            try {
+                id = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(name));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return checkpointDir.resolve("watch-" + id + ".json");
+    }
+
+    /** How earlier versions named the checkpoint (absolute path, hex, cut at 64 characters). */
+    public static Path legacyCheckpointFile(Path checkpointDir, Path dir) {
         String id = HexFormat.of().formatHex(dir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
         return checkpointDir.resolve("watch-" + (id.length() > 64 ? id.substring(0, 64) : id) + ".json");
+    }
+
+    /** The checkpoint of a folder, carried over from an earlier version's name if need be. */
+    private static Path checkpoint(Path checkpointDir, Path dir) throws IOException {
+        Path file = checkpointFile(checkpointDir, dir);
+        Path legacy = legacyCheckpointFile(checkpointDir, dir);
+        if (!Files.exists(file) && !legacy.equals(file) && Files.exists(legacy)) {
+            Files.copy(legacy, file);
+            LOG.info("Watch checkpoint of {} carried over from {} to {}", dir, legacy, file);
+        }
+        return file;
+    }
+
+    /** A long-running source stopped on its own: the runner stops, {@link #failure()} says why. */
+    private void fail(Throwable t) {
+        failure = t;
+        stopped.countDown();
+    }
+
+    /** Why the runner stopped on its own (a watch checkpoint could not be written), or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     private void startThread(Runnable r, String name) {

@@ -74,12 +74,12 @@ public final class ParseRun {
         return n == 0 ? "" : ", skipped " + n + " CTS digest file" + (n == 1 ? "" : "s");
     }
 
-    /** Event text is attacker-controlled: no control characters reach the terminal. */
-    static final class Printable {
+    /** Event text is attacker-controlled: no control characters reach the terminal (or a log). */
+    public static final class Printable {
         private Printable() {
         }
 
-        static String of(String s) {
+        public static String of(String s) {
             StringBuilder sb = new StringBuilder(s.length());
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);

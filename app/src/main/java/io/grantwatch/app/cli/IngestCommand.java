@@ -92,6 +92,14 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--cts-endpoint", paramLabel = "URL", description = "Override the ListTraces endpoint.")
     URI ctsEndpoint;
 
+    @Option(names = "--tail-settle", paramLabel = "DURATION", description = "How long a watched file's incomplete last "
+            + "line waits for its newline, e.g. 30s (key ingest.tail.settle).")
+    String tailSettle;
+
+    @Option(names = "--follow-links-outside", description = "Follow symlinks that lead out of a watched folder "
+            + "(key ingest.follow.links.outside).")
+    Boolean followLinksOutside;
+
     @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "PT1M", description = "Time between API polls (ISO-8601).")
     Duration pollInterval;
 
@@ -104,6 +112,8 @@ public final class IngestCommand implements Callable<Integer> {
                     .flag(ConfigKeys.DATA_DIR.name(), dataDir)
                     .flag(ConfigKeys.INGEST_WATCH.name(), watch == null ? null
                             : String.join(",", watch.stream().map(Path::toString).toList()))
+                    .flag(ConfigKeys.INGEST_TAIL_SETTLE.name(), tailSettle)
+                    .flag(ConfigKeys.INGEST_FOLLOW_LINKS_OUTSIDE.name(), followLinksOutside == null ? null : String.valueOf(followLinksOutside))
                     .load();
             if (!files.isEmpty()) {
                 AuditFileReader.check(files);
@@ -143,7 +153,8 @@ public final class IngestCommand implements Callable<Integer> {
             return 2;
         }
         IngestRunner.Settings settings = new IngestRunner.Settings(files, config.ingest().watch(), config.ingest().checkpointDir(),
-                Duration.ofSeconds(2), Duration.ofSeconds(1), http, pollerList);
+                Duration.ofSeconds(2), Duration.ofSeconds(1), http, pollerList, config.ingest().tailSettle(),
+                config.ingest().followLinksOutside());
         if (settings.files().isEmpty() && !settings.longRunning()) {
             spec.commandLine().getErr().println("grantwatch ingest: nothing to ingest: give PATHs, --watch, --http-port or a poller");
             return 2;
@@ -179,6 +190,12 @@ public final class IngestCommand implements Callable<Integer> {
                 while (!runner.await(Duration.ofMinutes(1))) {
                     spec.commandLine().getErr().println("grantwatch ingest: " + runner.counters());
                 }
+            }
+            if (runner.failure() != null) {
+                spec.commandLine().getErr().println("grantwatch ingest: stopped: " + runner.failure().getMessage()
+                        + "; the restart resumes from the last checkpoint");
+                spec.commandLine().getErr().println("grantwatch ingest: " + runner.counters());
+                return 1;
             }
             spec.commandLine().getErr().println("grantwatch ingest: " + runner.counters());
             return 0;

@@ -121,7 +121,21 @@ public final class RunCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("GrantWatch is running on Kafka " + runtime.bootstrapServers()
                 + runtime.httpPort().map(p -> ", HTTP http://" + host + ":" + p + "/").orElse("")
                 + ". Ctrl-C to stop.");
-        while (!shutdown.await(Duration.ofMinutes(1))) {
+        long nextDetectorCheck = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        // ingest is checked every 2 s (a checkpoint it cannot write stops it), the detector every minute as before
+        while (!shutdown.await(Duration.ofSeconds(2))) {
+            if (runtime.ingestFailure().isPresent()) {
+                spec.commandLine().getErr().println("grantwatch run: ingest stopped: " + runtime.ingestFailure().get().getMessage());
+                runtime.close();
+                if (!signals) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+                return 1;
+            }
+            if (System.nanoTime() - nextDetectorCheck < 0) {
+                continue;
+            }
+            nextDetectorCheck = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             if (runtime.detector().map(d -> !d.running()).orElse(false)) {
                 spec.commandLine().getErr().println("grantwatch run: the detector stopped: "
                         + runtime.detector().get().state());

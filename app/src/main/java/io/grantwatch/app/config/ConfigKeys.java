@@ -51,6 +51,12 @@ public final class ConfigKeys {
             "Exactly-once processing (exactly_once_v2); false = at-least-once.");
     public static final ConfigKey INGEST_WATCH = key("ingest.watch", Type.LIST, "",
             "Folders to watch for ActionTrail / CTS files (JSON, JSON Lines, gzip), comma-separated or a YAML list.");
+    public static final ConfigKey INGEST_TAIL_SETTLE = key("ingest.tail.settle", Type.DURATION, "30s",
+            "How long a watched file's incomplete last line (no newline yet) waits for the writer before it is read as it "
+                    + "is; a file that does not end with a newline waits as long. Flag --tail-settle.");
+    public static final ConfigKey INGEST_FOLLOW_LINKS_OUTSIDE = key("ingest.follow.links.outside", Type.BOOL, "false",
+            "Follow symlinks in a watched folder that lead outside it (off: each is skipped and reported once). "
+                    + "Flag --follow-links-outside.");
     public static final ConfigKey INGEST_HTTP_PORT = key("ingest.http.port", Type.PORT, "-1",
             "Port of run's HTTP receiver for pushed ActionTrail / CTS events (POST /events); -1 = off. Needs "
                     + "GRANTWATCH_HTTP_SECRET or GRANTWATCH_HTTP_HMAC_SECRET in the environment.");
@@ -71,7 +77,8 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(DATA_DIR, BOOTSTRAP_SERVERS, EMBEDDED_PORT,
             EMBEDDED_CONTROLLER_PORT, TOPICS_PREFIX, TOPICS_PARTITIONS, TOPICS_REPLICATION, HTTP_HOST, HTTP_PORT,
-            DETECTOR_APPLICATION_ID, DETECTOR_THREADS, DETECTOR_EXACTLY_ONCE, INGEST_WATCH, INGEST_HTTP_PORT,
+            DETECTOR_APPLICATION_ID, DETECTOR_THREADS, DETECTOR_EXACTLY_ONCE, INGEST_WATCH, INGEST_TAIL_SETTLE,
+            INGEST_FOLLOW_LINKS_OUTSIDE, INGEST_HTTP_PORT,
             INGEST_HTTP_HOST, CATALOG_DIR,
             ALERTS_CONSOLE, ALERTS_CHANNELS, REPORT_INTERVAL, REPORT_DIR, LOG_LEVEL);
 

@@ -71,8 +71,13 @@ public record GrantWatchConfig(
     public record Detector(String applicationId, int threads, boolean exactlyOnce, Path stateDir) {
     }
 
-    /** @param httpPort the push receiver's port, -1 = off */
-    public record Ingest(List<Path> watch, Path checkpointDir, String httpHost, int httpPort) {
+    /**
+     * @param httpPort           the push receiver's port, -1 = off
+     * @param tailSettle         how long a watched file's incomplete last line waits for its newline
+     * @param followLinksOutside follow symlinks out of a watched folder
+     */
+    public record Ingest(List<Path> watch, Path checkpointDir, String httpHost, int httpPort, Duration tailSettle,
+                         boolean followLinksOutside) {
         public Ingest {
             watch = List.copyOf(watch);
         }

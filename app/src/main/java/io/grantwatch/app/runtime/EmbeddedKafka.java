@@ -101,6 +101,28 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Formats the data directory if needed, starts the broker and waits until it answers. Throws
      * {@link PortInUseException} naming the port and the flag when a port is taken.
      */
+    /**
+     * The embedded broker stops the JVM itself when its log directory fails (a full disk, a read-only
+     * data dir): say so, and where, before it does, instead of a silent exit.
+     */
+    private static void explainHalts(Path dataDir) {
+        org.apache.kafka.common.utils.Exit.setHaltProcedure((status, message) -> {
+            String text = haltMessage(status, message, dataDir);
+            LOG.error(text);
+            System.err.println("grantwatch: " + text);
+            System.err.flush();
+            Runtime.getRuntime().halt(status);
+        });
+    }
+
+    /** What GrantWatch says when the embedded Kafka halts the JVM. */
+    static String haltMessage(int status, String message, Path dataDir) {
+        return "The embedded Kafka stopped the process (exit status " + status + ")"
+                + (message == null || message.isBlank() ? "" : ": " + message)
+                + ". Its data is in " + dataDir + " (check free space and permissions there: a full disk stops it). "
+                + "Restart when fixed: watched folders resume from their checkpoints in the data dir.";
+    }
+
     public static EmbeddedKafka start(Settings settings) {
         long started = System.nanoTime();
         checkPortFree(settings.port(), "--kafka-port");
@@ -121,6 +143,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                         + " is in use by another grantwatch process; stop it or choose another with --data-dir");
             }
             KafkaConfig config = KafkaConfig.fromProps(brokerProperties(settings, dataDir), false);
+            explainHalts(dataDir);
             boolean formatted = Files.exists(dataDir.resolve("meta.properties"));
             if (formatted) {
                 LOG.info("Embedded Kafka reuses its data in {}", dataDir);

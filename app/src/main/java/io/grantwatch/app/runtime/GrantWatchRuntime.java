@@ -76,6 +76,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Metrics metrics = new Metrics();
     private final Health health = new Health();
+    private volatile IngestRunner ingestRunner;
     private String bootstrapServers;
     private HttpServer http;
     private DetectorRunner detector;
@@ -296,8 +297,11 @@ public final class GrantWatchRuntime implements AutoCloseable {
             }
         }
         IngestRunner runner = new IngestRunner(new IngestRunner.Settings(List.of(), ingest.watch(), ingest.checkpointDir(),
-                Duration.ofSeconds(2), Duration.ofSeconds(1), receiver, List.of()), sink);
+                Duration.ofSeconds(2), Duration.ofSeconds(1), receiver, List.of(), ingest.tailSettle(),
+                ingest.followLinksOutside()), sink);
         started.push(runner);
+        ingestRunner = runner;
+        health.register("ingest", () -> runner.failure() == null);
         try {
             runner.start();
         } catch (IOException e) {
@@ -336,6 +340,15 @@ public final class GrantWatchRuntime implements AutoCloseable {
 
     public Optional<Integer> httpPort() {
         return Optional.ofNullable(http).map(HttpServer::port);
+    }
+
+    /**
+     * Why ingest stopped on its own (a watch checkpoint could not be written: disk full, read-only data
+     * dir), or empty; {@code run} then exits non-zero.
+     */
+    public Optional<Throwable> ingestFailure() {
+        IngestRunner r = ingestRunner;
+        return r == null ? Optional.empty() : Optional.ofNullable(r.failure());
     }
 
     public Health health() {

@@ -129,6 +129,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheWatchTailSettleAndLinkPolicyWhenSetAndDefaultToThirtySecondsAndNotFollowing() throws IOException {
+        Path file = yaml("ingest:\n  tail:\n    settle: 2m\n  follow:\n    links:\n      outside: true\n");
+
+        GrantWatchConfig fromFile = ConfigLoader.builder().file(file).load();
+        GrantWatchConfig defaults = ConfigLoader.builder().load();
+
+        assertThat(fromFile.ingest().tailSettle()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(fromFile.ingest().followLinksOutside()).isTrue();
+        assertThat(defaults.ingest().tailSettle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.ingest().followLinksOutside()).isFalse();
+    }
+
+    @Test
     void shouldRejectAnUnknownGrantWatchVariableWhenSet() {
         assertThatThrownBy(() -> ConfigLoader.builder().env(Map.of("GRANTWATCH_HTTP_PROT", "1")).load())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("GRANTWATCH_HTTP_PROT");

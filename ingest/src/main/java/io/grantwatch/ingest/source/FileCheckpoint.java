@@ -12,43 +12,113 @@ import java.util.TreeMap;
 
 /**
  * The watch source's durable progress: per file the next record position to read and, once a file is
- * done, its size and modification time. Written atomically (temp file + rename) after the records
- * before the position were acknowledged by Kafka, so a crash can re-send records after the last
+ * done, its size, modification time and identity. Written atomically (temp file + rename) after the
+ * records before the position were acknowledged by Kafka, so a crash can re-send records after the last
  * checkpoint but never skip one.
+ *
+ * <p>Entries are keyed by the file's canonical (real) path, so the same folder spelled another way
+ * ({@code ./logs}, {@code /abs/logs}, a symlink to it) finds the same entries. Checkpoints written
+ * before that (keyed as the folder was spelled) are re-keyed on load when the file still exists.
+ *
+ * <p>A write that fails (disk full, read-only data dir) throws {@link WriteFailed}, which names the
+ * checkpoint file: the watch stops rather than read on without being able to record its progress.
  */
 public final class FileCheckpoint {
     /**
      * @param nextPosition records below this position are acknowledged
-     * @param done         the whole file was read and acknowledged
-     * @param size         file size when done (a larger file later = appended, resume at nextPosition)
+     * @param done         every complete record up to {@code size} bytes was read and acknowledged
+     * @param size         bytes covered when done: the file size, or less when an incomplete last line
+     *                     was left for later (a larger file later = appended, resume at nextPosition)
      * @param modified     file modification time (epoch ms) when done
+     * @param fileKey      the file system's identity of the file ({@code BasicFileAttributes.fileKey()}:
+     *                     device and inode on Unix), null where there is none
+     * @param head         SHA-256 (hex) of the file's first {@code headLength} bytes, null when unknown
+     * @param headLength   how many bytes {@code head} covers (at most {@link #HEAD_BYTES})
      */
-    public record Entry(long nextPosition, boolean done, long size, long modified) {
+    public record Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
+                        Integer headLength) {
+        public Entry(long nextPosition, boolean done, long size, long modified) {
+            this(nextPosition, done, size, modified, null, null, null);
+        }
     }
+
+    /** How much of a file's start identifies it (a rotated file with the same name starts differently). */
+    public static final int HEAD_BYTES = 1024;
+
+    /** Writes the entries to a file; replaced in tests to simulate a full disk. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path file, Map<String, Entry> entries) throws IOException;
+    }
+
+    /** The checkpoint could not be written: names the checkpoint file. */
+    public static final class WriteFailed extends IOException {
+        private final Path checkpoint;
+
+        WriteFailed(Path checkpoint, IOException cause) {
+            super("cannot write the watch checkpoint " + checkpoint + ": " + cause
+                    + " (disk full or data dir not writable?)", cause);
+            this.checkpoint = checkpoint;
+        }
+
+        public Path checkpoint() {
+            return checkpoint;
+        }
+    }
+
+    private static final Writer JSON = (f, entries) -> Json.wire().writeValue(f.toFile(), entries);
 
     private final Path file;
     private final Map<String, Entry> entries;
+    private final Writer writer;
 
-    private FileCheckpoint(Path file, Map<String, Entry> entries) {
+    private FileCheckpoint(Path file, Map<String, Entry> entries, Writer writer) {
         this.file = file;
         this.entries = entries;
+        this.writer = writer;
     }
 
     public static FileCheckpoint load(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return new FileCheckpoint(file, new TreeMap<>());
-        }
-        Map<String, Entry> m = Json.wire().readValue(file.toFile(), new TypeReference<TreeMap<String, Entry>>() { });
-        return new FileCheckpoint(file, m == null ? new TreeMap<>() : m);
+        return load(file, JSON);
     }
 
+    public static FileCheckpoint load(Path file, Writer writer) throws IOException {
+        if (!Files.exists(file)) {
+            return new FileCheckpoint(file, new TreeMap<>(), writer);
+        }
+        Map<String, Entry> m = Json.wire().readValue(file.toFile(), new TypeReference<TreeMap<String, Entry>>() { });
+        Map<String, Entry> canonical = new TreeMap<>();
+        if (m != null) {
+            m.forEach((k, v) -> canonical.putIfAbsent(canonical(k), v));
+        }
+        return new FileCheckpoint(file, canonical, writer);
+    }
+
+    private static String canonical(String key) {
+        try {
+            return Path.of(key).toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return key;
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** @param p the file's canonical path */
     public synchronized Entry get(Path p) {
         return entries.get(p.toString());
     }
 
-    public synchronized void put(Path p, Entry e) throws IOException {
+    /** @param p the file's canonical path */
+    public synchronized void put(Path p, Entry e) throws WriteFailed {
         entries.put(p.toString(), e);
-        save();
+        try {
+            save();
+        } catch (IOException ex) {
+            throw new WriteFailed(file.toAbsolutePath(), ex);
+        }
     }
 
     private void save() throws IOException {
@@ -57,7 +127,7 @@ public final class FileCheckpoint {
             Files.createDirectories(dir);
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Json.wire().writeValue(tmp.toFile(), entries);
+        writer.write(tmp, entries);
         try {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

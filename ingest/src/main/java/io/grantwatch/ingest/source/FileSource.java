@@ -21,11 +21,13 @@ public final class FileSource {
     private final AuditFileReader reader;
     private final AuditSink sink;
     private final String name;
+    private final RejectionLog rejections;
 
     public FileSource(AuditFileReader reader, AuditSink sink, String name) {
         this.reader = reader;
         this.sink = sink;
         this.name = name;
+        this.rejections = new RejectionLog(name);
     }
 
     /**
@@ -36,7 +38,10 @@ public final class FileSource {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         reader.read(paths,
                 e -> watch(sink.send(name, e), failure),
-                r -> watch(sink.deadLetter(name, r), failure),
+                r -> {
+                    rejections.rejected(r);
+                    watch(sink.deadLetter(name, r), failure);
+                },
                 s -> sink.counters().skipped(name), FileProgress.NONE);
         sink.flush();
         if (failure.get() != null) {

@@ -1,10 +1,25 @@
 package io.grantwatch.ingest.source;
 
 import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.model.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.ByteBuffer;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +35,54 @@ import org.slf4j.LoggerFactory;
  * and the detector keys its state by event id, so a duplicate changes no finding. Nothing is skipped.
  *
  * <p>A file is read only once its modification time is {@code settle} old, so a file being written
- * is not read half-way.
+ * is not read half-way. An incomplete last line (no newline yet) of a JSON Lines file is not read while
+ * the file may still grow: it is read once it ends with a newline, or once the file is unchanged for
+ * {@code tailSettle} (then it is what it is, and a broken record is dead-lettered). Other files that do
+ * not end with a newline (a JSON array or object being written) wait for {@code tailSettle} too.
+ *
+ * <p>Files are identified by their canonical path, file key (inode) and a hash of their first
+ * {@link FileCheckpoint#HEAD_BYTES} bytes: a file replaced by another with the same name (rotation,
+ * rewrite) is a new file and read from its start. Symlinks that resolve outside the watched folder are
+ * not followed unless {@link Options#followLinksOutside}; each is reported once. A subfolder or file
+ * that cannot be read is reported (once, then a periodic count) and the rest of the folder is read.
+ * A checkpoint that cannot be written (disk full) stops the watch with an error naming the checkpoint
+ * file, and {@link Options#onFatal} is told; the restart resumes from the last checkpoint.
  */
 public final class WatchSource implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchSource.class);
+    /** Default time an incomplete last line waits for its newline. */
+    public static final Duration DEFAULT_TAIL_SETTLE = Duration.ofSeconds(30);
+    /** A JSON Lines test reads at most this much of a first line. */
+    private static final int FIRST_LINE_MAX = 1024 * 1024;
+
+    /**
+     * @param tailSettle         how long an incomplete last line (or a file not ending with a newline) is
+     *                           left unread while the file does not change
+     * @param followLinksOutside follow symlinks that resolve outside the watched folder
+     * @param onFatal            told when the watch stops on its own (the checkpoint cannot be written)
+     */
+    public record Options(Duration tailSettle, boolean followLinksOutside, Consumer<Throwable> onFatal) {
+        public Options {
+            tailSettle = tailSettle == null ? DEFAULT_TAIL_SETTLE : tailSettle;
+            onFatal = onFatal == null ? t -> { } : onFatal;
+        }
+
+        public static Options defaults() {
+            return new Options(DEFAULT_TAIL_SETTLE, false, null);
+        }
+
+        public Options withTailSettle(Duration d) {
+            return new Options(d, followLinksOutside, onFatal);
+        }
+
+        public Options withFollowLinksOutside(boolean b) {
+            return new Options(tailSettle, b, onFatal);
+        }
+
+        public Options withOnFatal(Consumer<Throwable> f) {
+            return new Options(tailSettle, followLinksOutside, f);
+        }
+    }
 
     private final Path dir;
     private final FileCheckpoint checkpoint;
@@ -32,7 +91,11 @@ public final class WatchSource implements Runnable {
     private final Duration poll;
     private final Duration settle;
     private final int checkpointEvery;
+    private final Options options;
     private final String name;
+    private final RejectionLog rejections;
+    private final Reported unreadable;
+    private final Reported links;
     private volatile boolean stopped;
 
     /** Thrown inside a read to abandon it at once: what a crash would do (no flush, no checkpoint). */
@@ -42,8 +105,20 @@ public final class WatchSource implements Runnable {
         }
     }
 
+    /** A checkpoint write failed inside a read: carried out of the reader's callbacks. */
+    private static final class CheckpointFailed extends RuntimeException {
+        CheckpointFailed(FileCheckpoint.WriteFailed cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
     public WatchSource(Path dir, FileCheckpoint checkpoint, AuditSink sink, AuditFileReader reader,
                        Duration poll, Duration settle, int checkpointEvery) {
+        this(dir, checkpoint, sink, reader, poll, settle, checkpointEvery, Options.defaults());
+    }
+
+    public WatchSource(Path dir, FileCheckpoint checkpoint, AuditSink sink, AuditFileReader reader,
+                       Duration poll, Duration settle, int checkpointEvery, Options options) {
         this.dir = dir;
         this.checkpoint = checkpoint;
         this.sink = sink;
@@ -51,24 +126,36 @@ public final class WatchSource implements Runnable {
         this.poll = poll;
         this.settle = settle;
         this.checkpointEvery = Math.max(1, checkpointEvery);
+        this.options = options == null ? Options.defaults() : options;
         this.name = "watch:" + dir;
+        this.rejections = new RejectionLog(name);
+        this.unreadable = new Reported(LOG, "cannot read", Duration.ofMinutes(10));
+        this.links = new Reported(LOG, "not following symlinks out of the watched folder:", Duration.ofHours(1));
     }
 
     public String name() {
         return name;
     }
 
-    /** Polls until {@link #stop()}. Errors are logged and retried at the next poll. */
+    /** Polls until {@link #stop()} or until the checkpoint cannot be written. Other errors are logged and retried. */
     @Override
     public void run() {
         LOG.info("Watching {} every {}", dir, poll);
+        long lastWarn = 0;
         while (!stopped) {
             try {
                 scanOnce();
             } catch (Abandoned e) {
                 break;
+            } catch (FileCheckpoint.WriteFailed e) {
+                fatal(e);
+                return;
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Watch of {} failed, retrying at the next poll: {}", dir, e.toString());
+                long now = System.currentTimeMillis();
+                if (now - lastWarn >= 60_000) { // one unusable folder must not flood the log every poll
+                    LOG.warn("Watch of {} failed, retrying every {}: {}", dir, poll, e.toString());
+                    lastWarn = now;
+                }
             }
             try {
                 Thread.sleep(poll.toMillis());
@@ -78,6 +165,13 @@ public final class WatchSource implements Runnable {
             }
         }
         LOG.info("Stopped watching {}", dir);
+    }
+
+    private void fatal(FileCheckpoint.WriteFailed e) {
+        LOG.error("Stopped watching {}: {}. Nothing after the last checkpoint is lost: free space (or make the data dir "
+                + "writable) and restart, reading resumes from the last checkpoint in {}", dir, e.getMessage(), e.checkpoint());
+        stopped = true;
+        options.onFatal().accept(e);
     }
 
     /** Stops at once, mid-file if need be, without a last checkpoint: the restart resumes from the last one. */
@@ -90,40 +184,248 @@ public final class WatchSource implements Runnable {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a folder: " + dir);
         }
-        for (Path f : AuditFileReader.files(dir)) {
+        Path root = dir.toRealPath();
+        for (Path f : list(root)) {
             if (stopped) {
                 throw new Abandoned();
             }
-            long size = Files.size(f);
-            long modified = Files.getLastModifiedTime(f).toMillis();
-            if (!settle.isZero() && System.currentTimeMillis() - modified < settle.toMillis()) {
-                continue;
+            try {
+                scanFile(f);
+            } catch (CheckpointFailed e) {
+                throw (FileCheckpoint.WriteFailed) e.getCause();
             }
-            FileCheckpoint.Entry e = checkpoint.get(f);
-            long from = 0;
-            if (e != null) {
-                if (e.done() && e.size() == size && e.modified() == modified) {
-                    continue;
-                }
-                // Grown (appended JSON Lines) or interrupted: go on from the checkpoint; shrunk: a new file.
-                from = (!e.done() || size >= e.size()) ? e.nextPosition() : 0;
-            }
-            readFile(f, from, size, modified);
         }
     }
 
-    private void readFile(Path f, long from, long size, long modified) throws IOException {
+    private void scanFile(Path f) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(f, BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return;
+        }
+        long size = a.size();
+        long modified = a.lastModifiedTime().toMillis();
+        long now = System.currentTimeMillis();
+        if (!settle.isZero() && now - modified < settle.toMillis()) {
+            return;
+        }
+        String key = a.fileKey() == null ? null : a.fileKey().toString();
+        FileCheckpoint.Entry e = checkpoint.get(f);
+        if (e != null && e.done() && e.size() == size && e.modified() == modified
+                && (e.fileKey() == null || e.fileKey().equals(key))) {
+            return;
+        }
+        byte[] head;
+        try {
+            head = head(f, size);
+        } catch (IOException ex) {
+            unreadable.report(f.toString(), "Cannot read " + f + " (skipped until it can be read): " + ex);
+            return;
+        }
+        unreadable.cleared(f.toString());
+        long from = 0;
+        if (e != null && sameFile(e, key, head, size)) {
+            // Grown (appended JSON Lines) or interrupted: go on from the checkpoint; shrunk: a new file.
+            from = (!e.done() || size >= e.size()) ? e.nextPosition() : 0;
+        } else {
+            e = null;
+        }
+        long limit = -1;
+        boolean gzip = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
+        if (!gzip && size > 0 && now - modified < options.tailSettle().toMillis() && lastByte(f, size) != '\n') {
+            // the last line is incomplete and the writer may come back: read only whole lines of JSON Lines
+            long complete = completeLines(f, size);
+            if (complete <= 0) {
+                return;
+            }
+            if (e != null && e.done() && e.size() == complete) {
+                return; // nothing new before the incomplete line
+            }
+            limit = complete;
+        }
+        readFile(f, from, limit, limit < 0 ? size : limit, modified, key, head);
+    }
+
+    /** Same file as the checkpoint's: same file key (when both know one) and same first bytes. */
+    private static boolean sameFile(FileCheckpoint.Entry e, String key, byte[] head, long size) throws IOException {
+        if (e.fileKey() != null && key != null && !e.fileKey().equals(key)) {
+            return false;
+        }
+        if (e.head() == null || e.headLength() == null) {
+            return true; // an old checkpoint: name and size are all there is
+        }
+        int n = e.headLength();
+        if (head.length < n) {
+            return false; // shorter than what was read before: another file
+        }
+        return e.head().equals(sha256(head, n));
+    }
+
+    private static byte[] head(Path f, long size) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            return in.readNBytes((int) Math.min(size, FileCheckpoint.HEAD_BYTES));
+        }
+    }
+
+    private static String sha256(byte[] b, int n) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(b, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int lastByte(Path f, long size) throws IOException {
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            ch.position(size - 1);
+            ByteBuffer b = ByteBuffer.allocate(1);
+            return ch.read(b) == 1 ? b.get(0) : -1;
+        }
+    }
+
+    /**
+     * Bytes up to and including the last newline when the file is JSON Lines (its first line is a whole
+     * JSON object); 0 when nothing may be read yet (no whole line, or not JSON Lines: wait for the file).
+     */
+    private static long completeLines(Path f, long size) throws IOException {
+        long lastNewline = -1;
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            ByteBuffer b = ByteBuffer.allocate(8192);
+            long end = size;
+            while (end > 0 && lastNewline < 0) {
+                long start = Math.max(0, end - b.capacity());
+                b.clear().limit((int) (end - start));
+                ch.position(start);
+                while (b.hasRemaining() && ch.read(b) > 0) {
+                    // fill
+                }
+                for (int i = b.position() - 1; i >= 0; i--) {
+                    if (b.get(i) == '\n') {
+                        lastNewline = start + i;
+                        break;
+                    }
+                }
+                end = start;
+            }
+        }
+        if (lastNewline < 0) {
+            return 0;
+        }
+        byte[] first;
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] buf = in.readNBytes((int) Math.min(lastNewline + 1, FIRST_LINE_MAX));
+            int nl = 0;
+            while (nl < buf.length && buf[nl] != '\n') {
+                nl++;
+            }
+            if (nl == buf.length) {
+                return 0;
+            }
+            first = java.util.Arrays.copyOf(buf, nl);
+        }
+        try {
+            return Json.wire().readTree(first) instanceof com.fasterxml.jackson.databind.node.ObjectNode ? lastNewline + 1 : 0;
+        } catch (IOException notJson) {
+            return 0;
+        }
+    }
+
+    /**
+     * The audit files under the (canonical) root, as canonical paths, sorted and without duplicates
+     * (a symlink inside the folder to a file inside it is the same file). Symlinks out of the folder are
+     * left out unless allowed; what cannot be read is reported and left out.
+     */
+    private TreeSet<Path> list(Path root) throws IOException {
+        TreeSet<Path> out = new TreeSet<>();
+        Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                if (d.equals(root)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (d.getFileName().toString().startsWith(".")) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                Path real = real(d);
+                if (real == null || !allowed(root, d, real)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                if (!real.equals(d) && real.startsWith(root)) {
+                    return FileVisitResult.SKIP_SUBTREE; // a link to a folder inside: walked as itself
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                if (!attrs.isRegularFile() || AuditFileReader.leftOut(root, f)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                Path real = real(f);
+                if (real != null && allowed(root, f, real)) {
+                    out.add(real);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) {
+                if (e instanceof FileSystemLoopException) {
+                    links.report(f.toString(), "Not following " + f + ": a symlink loop");
+                } else {
+                    unreadable.report(f.toString(), "Cannot read " + f + " in the watched folder " + dir
+                            + " (skipped, the rest is read): " + e);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) {
+                if (e != null) {
+                    unreadable.report(d.toString(), "Cannot read all of " + d + " in the watched folder " + dir
+                            + " (skipped, the rest is read): " + e);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return out;
+    }
+
+    private Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return null; // gone or a dangling link
+        }
+    }
+
+    private boolean allowed(Path root, Path p, Path real) {
+        if (real.startsWith(root) || options.followLinksOutside()) {
+            return true;
+        }
+        links.report(p.toString(), "Not following " + p + ": it leads to " + real + ", outside the watched folder " + root
+                + " (set ingest.follow.links.outside to follow such links)");
+        return false;
+    }
+
+    private void readFile(Path f, long from, long limit, long size, long modified, String key, byte[] head) throws IOException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] state = {from, 0, from}; // [highest position handed to Kafka + 1, records since checkpoint, checkpointed]
-        reader.readFile(f, from, ev -> {
-            advance(f, ev.source() == null ? -1 : ev.source().position(), state, failure);
+        String headHash = sha256(head, head.length);
+        FileCheckpoint.Entry partial = new FileCheckpoint.Entry(0, false, 0, 0, key, headHash, head.length);
+        reader.readFile(f, from, limit, ev -> {
+            advance(f, ev.source() == null ? -1 : ev.source().position(), state, failure, partial);
             FileSource.watch(sink.send(name, ev), failure);
         }, rej -> {
-            advance(f, rej.position(), state, failure);
+            advance(f, rej.position(), state, failure, partial);
+            rejections.rejected(rej);
             FileSource.watch(sink.deadLetter(name, rej), failure);
         }, skip -> {
             // a digest read by content moves the checkpoint past it like any record; one skipped by name has no position
-            advance(f, skip.position(), state, failure);
+            advance(f, skip.position(), state, failure, partial);
             sink.counters().skipped(name);
         });
         if (stopped) {
@@ -133,11 +435,11 @@ public final class WatchSource implements Runnable {
         if (failure.get() != null) {
             throw new IOException("Kafka did not acknowledge records of " + f + ": " + failure.get().getMessage(), failure.get());
         }
-        checkpoint.put(f, new FileCheckpoint.Entry(Math.max(state[0], from), true, size, modified));
+        checkpoint.put(f, new FileCheckpoint.Entry(Math.max(state[0], from), true, size, modified, key, headHash, head.length));
     }
 
     /** A record at {@code position} arrived: everything before it was handed to Kafka; checkpoint every N. */
-    private void advance(Path f, long position, long[] state, AtomicReference<Throwable> failure) {
+    private void advance(Path f, long position, long[] state, AtomicReference<Throwable> failure, FileCheckpoint.Entry id) {
         if (stopped) {
             throw new Abandoned();
         }
@@ -152,9 +454,9 @@ public final class WatchSource implements Runnable {
                     throw new IllegalStateException("Kafka did not acknowledge records of " + f, failure.get());
                 }
                 try {
-                    checkpoint.put(f, new FileCheckpoint.Entry(position, false, 0, 0));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    checkpoint.put(f, new FileCheckpoint.Entry(position, false, 0, 0, id.fileKey(), id.head(), id.headLength()));
+                } catch (FileCheckpoint.WriteFailed e) {
+                    throw new CheckpointFailed(e);
                 }
                 state[1] = 0;
                 state[2] = position;

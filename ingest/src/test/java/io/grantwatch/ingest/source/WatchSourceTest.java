@@ -32,7 +32,8 @@ class WatchSourceTest {
     }
 
     private WatchSource watcher(Path dir, Path cp, AuditSink sink) throws IOException {
-        return new WatchSource(dir, FileCheckpoint.load(cp), sink, new AuditFileReader(), Duration.ofMillis(10), Duration.ZERO, 5);
+        return new WatchSource(dir, FileCheckpoint.load(cp), sink, new AuditFileReader(), Duration.ofMillis(10), Duration.ZERO, 5,
+                WatchSource.Options.defaults().withTailSettle(Duration.ZERO));
     }
 
     @Test

@@ -1,0 +1,392 @@
+package io.grantwatch.ingest.source;
+
+import static io.grantwatch.ingest.source.WatchSourceTest.event;
+import static io.grantwatch.ingest.source.WatchSourceTest.writeFile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.ingest.IngestRunner;
+import io.grantwatch.model.AuditEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Ordinary file-system events on a watched folder, on real files and folders: nothing is lost or leaked. */
+class WatchFileEventsTest {
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final Logger grantwatch = (Logger) LoggerFactory.getLogger("io.grantwatch");
+
+    @BeforeEach
+    void capture() {
+        logs.start();
+        grantwatch.addAppender(logs);
+    }
+
+    @AfterEach
+    void release() {
+        grantwatch.detachAppender(logs);
+    }
+
+    private static WatchSource watcher(Path dir, Path cp, AuditSink sink) throws IOException {
+        return new WatchSource(dir, FileCheckpoint.load(cp), sink, new AuditFileReader(), Duration.ofMillis(10), Duration.ZERO, 5);
+    }
+
+    private static void touchLater(Path f, long ms) throws IOException {
+        Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + ms));
+    }
+
+    private static List<String> ids(MemorySink sink) {
+        return sink.events.stream().map(AuditEvent::eventId).toList();
+    }
+
+    private List<String> messages(ch.qos.logback.classic.Level level) {
+        return logs.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Test
+    void shouldReadTheNewFileFromTheStartWhenAFileIsReplacedByABiggerOneWithTheSameName(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 5);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        // log rotation: a new, bigger file takes the name (a new inode)
+        writeFile(tmp.resolve("next.jsonl"), 100, 110);
+        Files.move(tmp.resolve("next.jsonl"), dir.resolve("a.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+        touchLater(dir.resolve("a.jsonl"), 5000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).hasSize(15).contains("w-100", "w-104", "w-109");
+        assertThat(sink.dead).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheNewContentFromTheStartWhenAFileIsRewrittenInPlaceWithBiggerContent(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 5);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        writeFile(dir.resolve("a.jsonl"), 100, 110); // same inode, other content
+        touchLater(dir.resolve("a.jsonl"), 5000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).hasSize(15).contains("w-100", "w-109");
+    }
+
+    @Test
+    void shouldReadTheCompletedLineAndDeadLetterNothingWhenTheWriterPausesMidLine(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.jsonl");
+        writeFile(f, 0, 3);
+        String fourth = event(3);
+        Files.writeString(f, fourth.substring(0, 40), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+        w.scanOnce();
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2");
+
+        Files.writeString(f, fourth.substring(40), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        touchLater(f, 5000);
+        w.scanOnce();
+
+        assertThat(sink.dead).isEmpty();
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2", "w-3");
+    }
+
+    @Test
+    void shouldNotResendAnythingWhenTheSameFolderIsSpelledRelatively(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 5);
+        writeFile(dir.resolve("sub/b.jsonl"), 5, 10);
+        Path cpDir = tmp.resolve("data");
+        Files.createDirectories(cpDir);
+        MemorySink sink = new MemorySink();
+        watcher(dir, IngestRunner.checkpointFile(cpDir, dir), sink).scanOnce();
+        assertThat(sink.events).hasSize(10);
+
+        Path relative = Path.of("").toAbsolutePath().relativize(dir);
+        assertThat(relative.isAbsolute()).isFalse();
+        watcher(relative, IngestRunner.checkpointFile(cpDir, relative), sink).scanOnce();
+
+        assertThat(sink.events).hasSize(10);
+    }
+
+    @Test
+    void shouldNotResendAnythingWhenTheSameFolderIsReachedThroughASymlink(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 5);
+        Path link = Files.createSymbolicLink(tmp.resolve("logs"), dir);
+        Path cpDir = tmp.resolve("data");
+        Files.createDirectories(cpDir);
+        MemorySink sink = new MemorySink();
+        watcher(dir, IngestRunner.checkpointFile(cpDir, dir), sink).scanOnce();
+
+        watcher(link, IngestRunner.checkpointFile(cpDir, link), sink).scanOnce();
+
+        assertThat(sink.events).hasSize(5);
+    }
+
+    @Test
+    void shouldNotFollowSymlinksOutOfTheWatchedFolderAndReportThemOnceWhenLinksOutsideAreNotAllowed(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 5);
+        Path secret = tmp.resolve("etc");
+        Files.createDirectories(secret);
+        Files.writeString(secret.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n", StandardCharsets.UTF_8);
+        Files.createSymbolicLink(dir.resolve("passwd"), secret.resolve("passwd"));
+        Files.createSymbolicLink(dir.resolve("etc"), secret);
+        Files.createSymbolicLink(dir.resolve("inside.jsonl"), dir.resolve("a.jsonl")); // a link inside: fine
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(sink.dead).isEmpty();
+        assertThat(ids(sink)).containsExactlyInAnyOrder("w-0", "w-1", "w-2", "w-3", "w-4");
+        assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("passwd")).hasSize(1);
+    }
+
+    @Test
+    void shouldGoOnWithTheRestAndReportOnceWhenASubfolderCannotBeRead(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "root reads a chmod 000 folder; see the too-long-path variant");
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 5);
+        writeFile(dir.resolve("locked/b.jsonl"), 5, 10);
+        writeFile(dir.resolve("z.jsonl"), 10, 15);
+        Files.setPosixFilePermissions(dir.resolve("locked"), java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        try {
+            MemorySink sink = new MemorySink();
+            WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+            w.scanOnce();
+            w.scanOnce();
+            assertThat(sink.events).hasSize(10);
+            assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("locked")).hasSize(1);
+        } finally {
+            Files.setPosixFilePermissions(dir.resolve("locked"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void shouldGoOnWithTheRestAndReportOnceWhenASubfolderCannotBeListedBecauseItsPathIsTooLong(@TempDir Path tmp)
+            throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 5);
+        writeFile(dir.resolve("z.jsonl"), 10, 15);
+        // A real folder the JVM cannot list even as root: deeper than PATH_MAX (created step by step by the shell).
+        String part = "d".repeat(200);
+        Process p = new ProcessBuilder("bash", "-c", "cd \"$1\" && mkdir deep && cd deep && for i in $(seq 1 25); do mkdir " + part
+                + " && cd " + part + "; done && echo x > b.jsonl", "mk", dir.toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        try {
+            MemorySink sink = new MemorySink();
+            WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+            w.scanOnce();
+            w.scanOnce();
+            assertThat(ids(sink)).hasSize(10).contains("w-0", "w-14");
+            assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("Cannot read")).hasSize(1);
+        } finally {
+            assertThat(new ProcessBuilder("rm", "-rf", dir.resolve("deep").toString()).start().waitFor()).isZero();
+        }
+    }
+
+    @Test
+    void shouldStopAndNameTheCheckpointWhenItCannotBeWrittenSimulatedByAFileWhereItsFolderShouldBe(@TempDir Path tmp)
+            throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 12);
+        Files.writeString(tmp.resolve("data"), "not a folder", StandardCharsets.UTF_8); // every write under data/ fails
+        Path cp = tmp.resolve("data").resolve("cp.json");
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(dir, cp, sink);
+        Thread t = new Thread(w, "watch-test");
+        t.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !t.isAlive());
+        } finally {
+            w.stop();
+        }
+        assertThat(messages(ch.qos.logback.classic.Level.ERROR)).anySatisfy(m -> assertThat(m).contains(cp.toString()));
+
+        // the restart after the disk was fixed reads everything (again: at least once)
+        Files.delete(tmp.resolve("data"));
+        MemorySink second = new MemorySink();
+        watcher(dir, cp, second).scanOnce();
+        assertThat(ids(second)).contains("w-0", "w-11");
+        assertThat(Files.exists(cp)).isTrue();
+    }
+
+    @Test
+    void shouldLogRejectionsWithFileAndPositionEscapedAndRateLimitedWhenWatching(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        StringBuilder sb = new StringBuilder(event(0));
+        for (int i = 0; i < 50; i++) {
+            sb.append("{ nope\n");
+        }
+        Path bad = dir.resolve("bad\u001b[31m.jsonl");
+        Files.createDirectories(dir);
+        Files.writeString(bad, sb.toString(), StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(sink.dead).hasSize(50);
+        List<String> rejected = messages(ch.qos.logback.classic.Level.WARN).stream().filter(m -> m.contains("ejected")).toList();
+        assertThat(rejected).isNotEmpty().hasSizeLessThanOrEqualTo(21);
+        assertThat(rejected.get(0)).contains("bad\\u001b[31m.jsonl#1").doesNotContain("\u001b");
+        assertThat(rejected).allSatisfy(m -> assertThat(m).doesNotContain("\u001b"));
+    }
+
+    @Test
+    void shouldReadTheIncompleteLastLineAsItIsWhenTheFileStaysUnchangedForTheTailSettleTime(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.jsonl");
+        writeFile(f, 0, 2);
+        Files.writeString(f, event(2).substring(0, 30), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        MemorySink sink = new MemorySink();
+        WatchSource w = new WatchSource(dir, FileCheckpoint.load(tmp.resolve("cp.json")), sink, new AuditFileReader(),
+                Duration.ofMillis(10), Duration.ZERO, 5, WatchSource.Options.defaults().withTailSettle(Duration.ofSeconds(5)));
+        w.scanOnce();
+        w.scanOnce();
+        assertThat(ids(sink)).containsExactly("w-0", "w-1");
+        assertThat(sink.dead).isEmpty();
+
+        Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() - 6000)); // the writer is gone
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1");
+        assertThat(sink.dead).singleElement().satisfies(r -> assertThat(r.position()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldWaitForAJsonArrayFileWithoutAFinalNewlineUntilItSettlesWhenItMayStillBeWritten(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.json");
+        Files.createDirectories(dir);
+        Files.writeString(f, "[\n" + event(0).trim() + ",\n" + event(1).trim().substring(0, 20), StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+        WatchSource w = new WatchSource(dir, FileCheckpoint.load(tmp.resolve("cp.json")), sink, new AuditFileReader(),
+                Duration.ofMillis(10), Duration.ZERO, 5, WatchSource.Options.defaults().withTailSettle(Duration.ofSeconds(5)));
+        w.scanOnce();
+        assertThat(sink.events).isEmpty();
+        assertThat(sink.dead).isEmpty();
+
+        Files.writeString(f, "[\n" + event(0).trim() + ",\n" + event(1).trim() + "]", StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() - 6000));
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1");
+        assertThat(sink.dead).isEmpty();
+    }
+
+    @Test
+    void shouldFollowSymlinksOutOfTheWatchedFolderWhenConfiguredTo(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 2);
+        writeFile(tmp.resolve("elsewhere/b.jsonl"), 2, 4);
+        Files.createSymbolicLink(dir.resolve("more"), tmp.resolve("elsewhere"));
+        MemorySink sink = new MemorySink();
+        WatchSource w = new WatchSource(dir, FileCheckpoint.load(tmp.resolve("cp.json")), sink, new AuditFileReader(),
+                Duration.ofMillis(10), Duration.ZERO, 5, WatchSource.Options.defaults().withFollowLinksOutside(true));
+
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactlyInAnyOrder("w-0", "w-1", "w-2", "w-3");
+    }
+
+    @Test
+    void shouldReadFilesAddedLaterWhenTheFolderIsWatchedThroughASymlink(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 2);
+        Path link = Files.createSymbolicLink(tmp.resolve("logs"), dir);
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(link, tmp.resolve("cp.json"), sink);
+        w.scanOnce();
+        writeFile(dir.resolve("b.jsonl"), 2, 4);
+        w.scanOnce();
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2", "w-3");
+    }
+
+    @Test
+    void shouldStopIngestWithAFailureNamingTheCheckpointWhenItCannotBeWrittenSimulatedByAFolderInPlaceOfItsTempFile(
+            @TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 3);
+        Path cpDir = tmp.resolve("checkpoints");
+        Path cp = IngestRunner.checkpointFile(cpDir, dir);
+        Path blocker = cp.resolveSibling(cp.getFileName() + ".tmp");
+        Files.createDirectories(blocker); // the checkpoint's temp file cannot be written: as a full disk would
+        MemorySink sink = new MemorySink();
+        IngestRunner.Settings settings = new IngestRunner.Settings(List.of(), List.of(dir), cpDir, Duration.ofMillis(20),
+                Duration.ZERO, null, List.of(), Duration.ZERO, false);
+        try (IngestRunner runner = new IngestRunner(settings, sink)) {
+            runner.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runner.await(Duration.ZERO));
+            assertThat(runner.failure()).isNotNull();
+            assertThat(runner.failure().getMessage()).contains(cp.toString());
+        }
+
+        Files.delete(blocker);
+        MemorySink second = new MemorySink();
+        try (IngestRunner runner = new IngestRunner(settings, second)) {
+            runner.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(cp) && second.events.size() == 3);
+            assertThat(runner.failure()).isNull();
+        }
+    }
+
+    @Test
+    void shouldKeepTheProgressOfAnEarlierVersionsCheckpointWhenTheFolderIsWatchedAgain(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 3);
+        Path cpDir = tmp.resolve("checkpoints");
+        Files.createDirectories(cpDir);
+        // what an earlier version wrote: the folder's absolute path in the file name, entries keyed as spelled
+        Path legacy = IngestRunner.legacyCheckpointFile(cpDir, dir);
+        Files.writeString(legacy, "{\"" + dir.resolve("a.jsonl") + "\":{\"nextPosition\":3,\"done\":true,\"size\":"
+                + Files.size(dir.resolve("a.jsonl")) + ",\"modified\":" + Files.getLastModifiedTime(dir.resolve("a.jsonl")).toMillis()
+                + "}}", StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+        IngestRunner.Settings settings = new IngestRunner.Settings(List.of(), List.of(dir), cpDir, Duration.ofMillis(20),
+                Duration.ZERO, null, List.of(), Duration.ZERO, false);
+        try (IngestRunner runner = new IngestRunner(settings, sink)) {
+            runner.start();
+            writeFile(dir.resolve("b.jsonl"), 3, 5);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.events.size() >= 2);
+        }
+        assertThat(ids(sink)).containsExactly("w-3", "w-4");
+    }
+
+    @Test
+    void shouldLogEachRejectionWithFileAndPositionWhenFilesAreReadOnce(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("mixed.jsonl");
+        Files.writeString(f, event(0) + "{ nope\n" + event(2) + "[1,\n", StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+
+        new FileSource(new AuditFileReader(), sink, "demo").run(List.of(f));
+
+        assertThat(sink.dead).hasSize(2);
+        assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.startsWith("Rejected record"))
+                .hasSize(2).anySatisfy(m -> assertThat(m).contains(f + "#1", "from demo"));
+    }
+}
