@@ -15,6 +15,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.json.Json;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.CharConversionException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -155,25 +156,40 @@ public final class AuditParser {
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
-        InputStream content = in;
+        BufferedInputStream content = in;
+        Cursor cursor = new Cursor();
         if (b0 == 0x1f && b1 == 0x8b) {
             LimitedInputStream.Counting compressed = new LimitedInputStream.Counting(in);
-            content = new BufferedInputStream(new LimitedInputStream(new GZIPInputStream(compressed, 65536),
-                    limits.maxExpandedBytes(), compressed), 65536);
+            cursor.gzip = new GzipTail(new LimitedInputStream(new GZIPInputStream(compressed, 65536),
+                    limits.maxExpandedBytes(), compressed), compressed);
+            content = new BufferedInputStream(cursor.gzip, 65536);
         }
-        Cursor cursor = new Cursor();
         try {
-            split((BufferedInputStream) content, location, h, firstPosition, sink, cursor);
+            split(Encoding.utf8(content), location, h, firstPosition, sink, cursor);
         } catch (LimitedInputStream.LimitExceeded e) {
             sink.rejected(new RejectedRecord(location, cursor.position, -1, e.getMessage(), new byte[0]));
         } catch (ZipException | EOFException e) {
             sink.rejected(new RejectedRecord(location, cursor.position, -1,
                     "corrupt or truncated gzip: " + e.getMessage(), new byte[0]));
         }
+        if (cursor.cut()) {
+            // Everything complete before the damage was delivered; the record it cut through and the rest are lost.
+            sink.rejected(new RejectedRecord(location, cursor.next, -1, cursor.gzip.reason(), new byte[0]));
+        }
     }
 
     private static final class Cursor {
+        /** The record being read. */
         long position;
+        /** The first record not completely read (all before it were delivered or rejected). */
+        long next;
+        /** The gzip stream under the source, or null. */
+        GzipTail gzip;
+
+        /** True when the source ended because its gzip stream is damaged (then it reports the loss, once). */
+        boolean cut() {
+            return gzip != null && gzip.damaged();
+        }
     }
 
     private void split(BufferedInputStream in, String location, Hints h, long first, Sink sink, Cursor cursor)
@@ -211,9 +227,6 @@ public final class AuditParser {
                 return false;
             }
             int s = 0;
-            if (!firstSeen && line.length >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB && (line[2] & 0xff) == 0xBF) {
-                s = 3;
-            }
             int e = line.length - 1;
             while (e >= s && isWs(line[e])) {
                 e--;
@@ -226,6 +239,9 @@ public final class AuditParser {
                 continue;
             }
             n++;
+            if (Encoding.notUtf8Json(line, line.length) != null) {
+                continue; // a damaged line (NUL padding) says nothing about the shape
+            }
             if (!firstSeen) {
                 firstSeen = true;
                 if (line[t] != '{') {
@@ -282,6 +298,13 @@ public final class AuditParser {
             if (line.oversize()) {
                 sink.rejected(new RejectedRecord(location, pos, lineNo,
                         "oversize record: line longer than " + limits.maxRecordBytes() + " bytes", new byte[0]));
+                cursor.next = position;
+                continue;
+            }
+            String notJson = Encoding.notUtf8Json(line.bytes(), line.length());
+            if (notJson != null) {
+                sink.rejected(new RejectedRecord(location, pos, lineNo, notJson, rawRedacted(line.bytes(), line.length())));
+                cursor.next = position;
                 continue;
             }
             List<JsonNode> values = new ArrayList<>(1);
@@ -290,16 +313,21 @@ public final class AuditParser {
                 while (p.nextToken() != null) {
                     values.add(Json.wire().readTree(p));
                 }
-            } catch (JsonProcessingException e) {
+            } catch (JsonProcessingException | CharConversionException e) {
+                if (cursor.cut()) {
+                    break; // the line the gzip damage cut through: parse() reports it and the rest, once
+                }
                 sink.rejected(new RejectedRecord(location, pos, lineNo, "unparseable JSON: " + describe(e),
                         rawRedacted(line.bytes(), line.length())));
+                cursor.next = position;
                 continue;
             }
             for (JsonNode node : values) {
                 records.handle(node, h, location, pos, lineNo, sink);
             }
+            cursor.next = position;
         }
-        if (position == 0) {
+        if (position == 0 && !cursor.cut()) {
             sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
         }
     }
@@ -328,6 +356,7 @@ public final class AuditParser {
                         long pos = position++;
                         cursor.position = pos;
                         readRecord(p, location, h, pos, first, sink);
+                        cursor.next = position;
                     }
                 } else if (t == JsonToken.START_OBJECT) {
                     position = object(p, location, h, position, first, sink, cursor);
@@ -336,14 +365,18 @@ public final class AuditParser {
                     cursor.position = pos;
                     readRecord(p, location, h, pos, first, sink);
                 }
+                cursor.next = position;
                 roots++;
             }
-            if (roots == 0) {
+            if (roots == 0 && !cursor.cut()) {
                 sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
             }
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | CharConversionException e) {
             if (!reportBroken) {
                 return false;
+            }
+            if (cursor.cut()) {
+                return true; // the JSON ends where the gzip damage cut it: parse() reports that, once
             }
             // The JSON is broken here and cannot be resynchronized: say where, the source ends.
             sink.rejected(new RejectedRecord(location, cursor.position, lineOf(e), "unparseable JSON: " + describe(e), new byte[0]));
@@ -378,6 +411,7 @@ public final class AuditParser {
                     long pos = position++;
                     cursor.position = pos;
                     readRecord(p, location, ch, pos, first, sink);
+                    cursor.next = position;
                 }
             } else {
                 envelope.set(name, Json.wire().readTree(p));
@@ -428,8 +462,8 @@ public final class AuditParser {
         records.handle(node, h, location, pos, -1, sink);
     }
 
-    private static long lineOf(JsonProcessingException e) {
-        return e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+    private static long lineOf(IOException e) {
+        return !(e instanceof JsonProcessingException j) || j.getLocation() == null ? -1 : j.getLocation().getLineNr();
     }
 
     private static String describe(IOException e) {

@@ -1,0 +1,195 @@
+package io.grantwatch.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantwatch.model.AuditEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damaged audit files on disk: everything readable is delivered, the damage is rejected with its position. */
+class DamagedFilesTest {
+    private static final String GOOD = "{\"eventId\":\"g%d\",\"eventName\":\"ListUsers\",\"eventTime\":\"2026-01-01T00:00:00Z\","
+            + "\"userIdentity\":{\"type\":\"ram-user\",\"userName\":\"bob\",\"accountId\":\"1\"},\"requestId\":\"%s\"}";
+
+    @TempDir
+    Path dir;
+
+    private final List<AuditEvent> events = new ArrayList<>();
+    private final List<RejectedRecord> rejected = new ArrayList<>();
+
+    private static String good(int i) {
+        // a varying field so the gzip stream is long enough to cut in the middle
+        return String.format(GOOD, i, Integer.toHexString(i * 2654435761L > 0 ? (int) (i * 2654435761L) : i) + "-" + (i * 7919 % 10007));
+    }
+
+    private static byte[] gzip(byte[] b) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(b);
+        }
+        return out.toByteArray();
+    }
+
+    /** What {@code zcat} recovers from a cut gzip file: every byte that decompresses before the cut. */
+    private static String zcat(byte[] cut) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(cut))) {
+            int c;
+            while ((c = in.read()) >= 0) {
+                out.write(c);
+            }
+        } catch (EOFException e) {
+            // the cut
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void read(Path file) throws IOException {
+        new AuditFileReader(IngestLimits.DEFAULTS, 1).read(List.of(file), events::add, rejected::add);
+    }
+
+    private static List<String> ids(int from, int to) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add("g" + i);
+        }
+        return out;
+    }
+
+    private void assertTruncatedGzipDeliversWhatDecompresses(String content, int records, double cutAt)
+            throws IOException {
+        byte[] gz = gzip(content.getBytes(StandardCharsets.UTF_8));
+        byte[] cut = Arrays.copyOf(gz, (int) (gz.length * cutAt));
+        Path file = Files.write(dir.resolve("trail.json.gz"), cut);
+        String recovered = zcat(cut);
+        int complete = 0;
+        for (int i = 0; i < records; i++) {
+            if (recovered.contains(good(i))) {
+                complete = i + 1;
+            }
+        }
+        assertThat(complete).as("the cut leaves some complete records").isPositive().isLessThan(records);
+        long delivered = complete;
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactlyElementsOf(ids(0, complete));
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.source()).isEqualTo(file.toString());
+            assertThat(r.position()).isEqualTo(delivered);
+            assertThat(r.reason()).startsWith("gzip stream truncated at ").contains("byte");
+        });
+    }
+
+    @Test
+    void shouldDeliverCompleteJsonLinesBeforeTheCutWhenGzipIsTruncated() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            b.append(good(i)).append('\n');
+        }
+        assertTruncatedGzipDeliversWhatDecompresses(b.toString(), 20, 0.6);
+    }
+
+    @Test
+    void shouldDeliverCompleteJsonLinesBeforeTheCutWhenALargeGzipIsTruncated() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            b.append(good(i)).append('\n');
+        }
+        assertTruncatedGzipDeliversWhatDecompresses(b.toString(), 20_000, 0.5);
+    }
+
+    @Test
+    void shouldDeliverCompleteArrayElementsBeforeTheCutWhenGzipIsTruncated() throws IOException {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < 20; i++) {
+            b.append(i == 0 ? "" : ",").append(good(i));
+        }
+        b.append("]");
+        assertTruncatedGzipDeliversWhatDecompresses(b.toString(), 20, 0.6);
+    }
+
+    @Test
+    void shouldDeliverCompletePrettyArrayElementsBeforeTheCutWhenALargeGzipIsTruncated() throws IOException {
+        StringBuilder b = new StringBuilder("[\n");
+        for (int i = 0; i < 20_000; i++) {
+            b.append(i == 0 ? "  " : ",\n  ").append(good(i));
+        }
+        b.append("\n]\n");
+        byte[] gz = gzip(b.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] cut = Arrays.copyOf(gz, gz.length / 2);
+        Path file = Files.write(dir.resolve("trail.json.gz"), cut);
+        String recovered = zcat(cut);
+        int complete = 0;
+        while (recovered.contains(good(complete))) {
+            complete++;
+        }
+        long delivered = complete;
+        read(file);
+        assertThat(events).extracting(AuditEvent::eventId).containsExactlyElementsOf(ids(0, complete));
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(delivered);
+            assertThat(r.reason()).startsWith("gzip stream truncated at ");
+        });
+    }
+
+    @Test
+    void shouldRejectOnlyTheLineThatStartsWithNulBytesAndReadTheNextOnes() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write((good(0) + "\n").getBytes(StandardCharsets.UTF_8));
+        b.write(new byte[] {0, 0, 0, 0});
+        b.write((good(1) + "\n").getBytes(StandardCharsets.UTF_8));
+        b.write((good(2) + "\n" + good(3) + "\n").getBytes(StandardCharsets.UTF_8));
+        Path file = Files.write(dir.resolve("trail.jsonl"), b.toByteArray());
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0", "g2", "g3");
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(1);
+            assertThat(r.line()).isEqualTo(2);
+            assertThat(r.reason()).contains("NUL");
+        });
+    }
+
+    @Test
+    void shouldRejectOnlyTheLineOfNulPaddingWhenAFileStartsWithIt() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, '\n'});
+        b.write((good(1) + "\n" + good(2) + "\n").getBytes(StandardCharsets.UTF_8));
+        Path file = Files.write(dir.resolve("trail.jsonl"), b.toByteArray());
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1", "g2");
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(0);
+            assertThat(r.line()).isEqualTo(1);
+            assertThat(r.reason()).contains("NUL");
+        });
+    }
+
+    @Test
+    void shouldReadUtf16JsonLinesAsTheByteOrderMarkSays() throws IOException {
+        String content = "\uFEFF" + good(1) + "\n" + good(2) + "\n";
+        Path file = Files.write(dir.resolve("trail.jsonl"), content.getBytes(StandardCharsets.UTF_16LE));
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1", "g2");
+        assertThat(rejected).isEmpty();
+    }
+}
