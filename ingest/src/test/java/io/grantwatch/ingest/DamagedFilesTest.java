@@ -192,4 +192,19 @@ class DamagedFilesTest {
         assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1", "g2");
         assertThat(rejected).isEmpty();
     }
+
+    @Test
+    void shouldReadTheRestOfAnArrayAfterOneMalformedElement() throws IOException {
+        String content = "[\n  " + good(0) + ",\n  {\"eventId\":\"bad\",\"eventName\" \"ListUsers\"},\n  " + good(2) + ",\n  " + good(3) + "\n]\n";
+        Path file = Files.write(dir.resolve("trail.json"), content.getBytes(StandardCharsets.UTF_8));
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0", "g2", "g3");
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(1);
+            assertThat(r.line()).isEqualTo(3);
+            assertThat(r.reason()).contains("unparseable JSON");
+        });
+    }
 }
