@@ -57,6 +57,20 @@ class DamagedFilesTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** How many records, in order from g0, lie complete in what decompressed. */
+    private static int completeRecords(String recovered) {
+        int n = 0;
+        int from = 0;
+        while (true) {
+            int at = recovered.indexOf(good(n), from);
+            if (at < 0) {
+                return n;
+            }
+            from = at + good(n).length();
+            n++;
+        }
+    }
+
     private void read(Path file) throws IOException {
         new AuditFileReader(IngestLimits.DEFAULTS, 1).read(List.of(file), events::add, rejected::add);
     }
@@ -75,12 +89,7 @@ class DamagedFilesTest {
         byte[] cut = Arrays.copyOf(gz, (int) (gz.length * cutAt));
         Path file = Files.write(dir.resolve("trail.json.gz"), cut);
         String recovered = zcat(cut);
-        int complete = 0;
-        for (int i = 0; i < records; i++) {
-            if (recovered.contains(good(i))) {
-                complete = i + 1;
-            }
-        }
+        int complete = completeRecords(recovered);
         assertThat(complete).as("the cut leaves some complete records").isPositive().isLessThan(records);
         long delivered = complete;
 
@@ -106,10 +115,10 @@ class DamagedFilesTest {
     @Test
     void shouldDeliverCompleteJsonLinesBeforeTheCutWhenALargeGzipIsTruncated() throws IOException {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 3_000; i++) {
             b.append(good(i)).append('\n');
         }
-        assertTruncatedGzipDeliversWhatDecompresses(b.toString(), 20_000, 0.5);
+        assertTruncatedGzipDeliversWhatDecompresses(b.toString(), 3_000, 0.5);
     }
 
     @Test
@@ -125,7 +134,7 @@ class DamagedFilesTest {
     @Test
     void shouldDeliverCompletePrettyArrayElementsBeforeTheCutWhenALargeGzipIsTruncated() throws IOException {
         StringBuilder b = new StringBuilder("[\n");
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 3_000; i++) {
             b.append(i == 0 ? "  " : ",\n  ").append(good(i));
         }
         b.append("\n]\n");
@@ -133,10 +142,7 @@ class DamagedFilesTest {
         byte[] cut = Arrays.copyOf(gz, gz.length / 2);
         Path file = Files.write(dir.resolve("trail.json.gz"), cut);
         String recovered = zcat(cut);
-        int complete = 0;
-        while (recovered.contains(good(complete))) {
-            complete++;
-        }
+        int complete = completeRecords(recovered);
         long delivered = complete;
         read(file);
         assertThat(events).extracting(AuditEvent::eventId).containsExactlyElementsOf(ids(0, complete));
@@ -205,6 +211,66 @@ class DamagedFilesTest {
             assertThat(r.position()).isEqualTo(1);
             assertThat(r.line()).isEqualTo(3);
             assertThat(r.reason()).contains("unparseable JSON");
+        });
+    }
+
+    @Test
+    void shouldReadEveryGoodElementOfAGzippedOneLineArrayWhenSeveralAreMalformed() throws IOException {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < 600; i++) {
+            String el = switch (i % 100) {
+                case 7 -> "{\"eventId\":\"bad\",\"eventName\":\"X\",\"note\":\"a } ] , inside a string\" \"oops\"}";
+                case 8 -> "nope";
+                case 9 -> "{\"eventId\":\"bad\",\"nested\":[{\"a\":1},{\"b\":2]}";
+                default -> good(i);
+            };
+            b.append(i == 0 ? "" : ",").append(el);
+        }
+        b.append("]");
+        Path file = Files.write(dir.resolve("trail.json.gz"), gzip(b.toString().getBytes(StandardCharsets.UTF_8)));
+
+        read(file);
+
+        List<String> expected = new ArrayList<>();
+        List<Long> bad = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            if (i % 100 == 7 || i % 100 == 8 || i % 100 == 9) {
+                bad.add((long) i);
+            } else {
+                expected.add("g" + i);
+            }
+        }
+        assertThat(events).extracting(AuditEvent::eventId).containsExactlyElementsOf(expected);
+        assertThat(rejected).extracting(RejectedRecord::position).containsExactlyElementsOf(bad);
+        assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).startsWith("unparseable JSON").endsWith("the array goes on after this element"));
+    }
+
+    @Test
+    void shouldRejectTheElementAfterAMissingCommaAndReadTheRest() throws IOException {
+        String content = "[\n" + good(0) + "\n" + good(1) + ",\n" + good(2) + "\n]\n";
+        Path file = Files.write(dir.resolve("trail.json"), content.getBytes(StandardCharsets.UTF_8));
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0", "g2");
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(1);
+            assertThat(r.line()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void shouldSayWhereAndThatTheRestIsNotReadWhenJsonCannotBeResynchronized() throws IOException {
+        String content = "{\"Events\": [\n  " + good(0) + ",\n  {\"eventId\": oops},\n  " + good(2) + "\n]}\n";
+        Path file = Files.write(dir.resolve("lookup.json"), content.getBytes(StandardCharsets.UTF_8));
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0");
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(1);
+            assertThat(r.line()).isEqualTo(3);
+            assertThat(r.reason()).startsWith("unparseable JSON").endsWith("the rest of the source cannot be resynchronized and is not read");
         });
     }
 }

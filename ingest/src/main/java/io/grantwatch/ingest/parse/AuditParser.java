@@ -333,55 +333,135 @@ public final class AuditParser {
     }
 
     private void document(InputStream in, String location, Hints h, long first, Sink sink, Cursor cursor) throws IOException {
-        document(factory.createParser(in), location, h, first, sink, cursor, true);
+        Resync.Recorder rec = new Resync.Recorder(in, 0, limits.maxRecordBytes() + 65536);
+        document(factory.createParser(rec), rec, location, h, first, sink, cursor, true);
+    }
+
+    private boolean document(JsonParser parser, String location, Hints h, long first, Sink sink, Cursor cursor,
+                             boolean reportBroken) throws IOException {
+        return document(parser, null, location, h, first, sink, cursor, reportBroken);
     }
 
     /**
      * Reads root values from {@code parser} (closing it). Returns false instead of reporting when the
-     * JSON breaks and {@code reportBroken} is false (the caller retries another way).
+     * JSON breaks and {@code reportBroken} is false (the caller retries another way). With a recorder
+     * (the bytes under {@code parser}), a malformed element of a top-level array is rejected alone and
+     * the array goes on after it ({@link Resync}); JSON broken anywhere else, or beyond resynchronizing,
+     * ends the source with one rejection that says where and that the rest is not read.
      */
-    private boolean document(JsonParser parser, String location, Hints h, long first, Sink sink, Cursor cursor,
-                             boolean reportBroken) throws IOException {
+    private boolean document(JsonParser parser, Resync.Recorder recorder, String location, Hints h, long first, Sink sink,
+                             Cursor cursor, boolean reportBroken) throws IOException {
         long position = 0;
         long roots = 0;
-        try (JsonParser p = parser) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.START_ARRAY) {
-                    while (true) {
+        JsonParser p = parser;
+        Resync.Recorder rec = recorder;
+        long prefix = 0; // bytes in p's input before rec's first byte (the "[" that reopens an array)
+        long lineBase = 0; // lines of the source before p's first line
+        try {
+            boolean inArray = false;
+            while (true) {
+                if (!inArray) {
+                    JsonToken t = p.nextToken();
+                    if (t == null) {
+                        break;
+                    }
+                    roots++;
+                    if (t == JsonToken.START_OBJECT) {
+                        position = object(p, location, h, position, first, sink, cursor);
+                        cursor.next = position;
+                        continue;
+                    }
+                    if (t != JsonToken.START_ARRAY) {
+                        long pos = position++;
+                        cursor.position = pos;
+                        readRecord(p, location, h, pos, first, sink);
+                        cursor.next = position;
+                        continue;
+                    }
+                }
+                inArray = false;
+                while (true) {
+                    long from = rec == null ? -1 : rec.start() + p.currentLocation().getByteOffset() - prefix;
+                    long fromLine = lineBase + p.currentLocation().getLineNr();
+                    if (rec != null) {
+                        rec.keepFrom(from);
+                    }
+                    boolean started = false;
+                    try {
                         JsonToken el = p.nextToken();
                         if (el == JsonToken.END_ARRAY || el == null) {
                             break;
                         }
                         long pos = position++;
+                        started = true;
                         cursor.position = pos;
                         readRecord(p, location, h, pos, first, sink);
                         cursor.next = position;
+                    } catch (JsonProcessingException e) {
+                        if (rec == null || cursor.cut()) {
+                            throw e;
+                        }
+                        long pos = started ? position - 1 : position++;
+                        cursor.position = pos;
+                        Resync.Point next = Resync.after(rec, from);
+                        if (next == null) {
+                            throw new Broken(e, lineBase);
+                        }
+                        if (pos >= first) {
+                            sink.rejected(new RejectedRecord(location, pos, lineBase + lineOf(e),
+                                    "unparseable JSON: " + describe(e, lineBase) + (next.inArray()
+                                            ? "; the array goes on after this element" : "; the array ends after this element"),
+                                    new byte[0]));
+                        }
+                        cursor.next = position;
+                        // The old parser is dropped, not closed: closing would close the source it shares.
+                        rec = new Resync.Recorder(next.in(), next.offset(), limits.maxRecordBytes() + 65536);
+                        lineBase = fromLine + next.newlines() - 1;
+                        if (next.inArray()) {
+                            p = factory.createParser(new java.io.SequenceInputStream(
+                                    new ByteArrayInputStream(new byte[] {'['}), rec));
+                            prefix = 1;
+                            p.nextToken();
+                            continue;
+                        }
+                        p = factory.createParser(rec);
+                        prefix = 0;
+                        break;
                     }
-                } else if (t == JsonToken.START_OBJECT) {
-                    position = object(p, location, h, position, first, sink, cursor);
-                } else {
-                    long pos = position++;
-                    cursor.position = pos;
-                    readRecord(p, location, h, pos, first, sink);
                 }
-                cursor.next = position;
-                roots++;
             }
             if (roots == 0 && !cursor.cut()) {
                 sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
             }
-        } catch (JsonProcessingException | CharConversionException e) {
+        } catch (JsonProcessingException | CharConversionException | Broken e) {
             if (!reportBroken) {
                 return false;
             }
             if (cursor.cut()) {
                 return true; // the JSON ends where the gzip damage cut it: parse() reports that, once
             }
-            // The JSON is broken here and cannot be resynchronized: say where, the source ends.
-            sink.rejected(new RejectedRecord(location, cursor.position, lineOf(e), "unparseable JSON: " + describe(e), new byte[0]));
+            IOException cause = e instanceof Broken b ? b.cause : e;
+            long base = e instanceof Broken b ? b.lineBase : lineBase;
+            // The JSON is broken here and cannot be resynchronized: say where and that the source ends.
+            sink.rejected(new RejectedRecord(location, cursor.position, lineOf(cause) < 0 ? -1 : base + lineOf(cause),
+                    "unparseable JSON: " + describe(cause, base) + "; the rest of the source cannot be resynchronized and is not read",
+                    new byte[0]));
+        } finally {
+            p.close();
         }
         return true;
+    }
+
+    /** A break that could not be resynchronized, with the line offset of the parser that met it. */
+    private static final class Broken extends IOException {
+        private final IOException cause;
+        private final long lineBase;
+
+        Broken(IOException cause, long lineBase) {
+            super(cause);
+            this.cause = cause;
+            this.lineBase = lineBase;
+        }
     }
 
     /**
@@ -467,6 +547,11 @@ public final class AuditParser {
     }
 
     private static String describe(IOException e) {
+        return describe(e, 0);
+    }
+
+    /** As {@link #describe(IOException)}, the line counted from {@code lineBase} (a parser restarted mid-source). */
+    private static String describe(IOException e, long lineBase) {
         String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         if (m == null) {
             m = e.getClass().getSimpleName();
@@ -478,7 +563,7 @@ public final class AuditParser {
         }
         String where = "";
         if (e instanceof JsonProcessingException j && j.getLocation() != null) {
-            where = " at line " + j.getLocation().getLineNr() + " column " + j.getLocation().getColumnNr();
+            where = " at line " + (lineBase + j.getLocation().getLineNr()) + " column " + j.getLocation().getColumnNr();
         }
         String lower = m.toLowerCase(Locale.ROOT);
         String prefix = lower.contains("utf-8") || lower.contains("utf8") ? "invalid UTF-8: " : "";
