@@ -273,4 +273,38 @@ class DamagedFilesTest {
             assertThat(r.reason()).startsWith("unparseable JSON").endsWith("the rest of the source cannot be resynchronized and is not read");
         });
     }
+
+    @Test
+    void shouldRejectAGzipFileCutInsideItsHeaderAtPositionZeroWithTheReason() throws IOException {
+        byte[] gz = gzip((good(0) + "\n").getBytes(StandardCharsets.UTF_8));
+        Path file = Files.write(dir.resolve("trail.json.gz"), Arrays.copyOf(gz, 6));
+
+        read(file);
+
+        assertThat(events).isEmpty();
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isZero();
+            assertThat(r.reason()).startsWith("gzip stream truncated at byte 6 of the compressed file");
+        });
+    }
+
+    @Test
+    void shouldDeliverTheFirstMemberAndReportTheDamageWhenASecondGzipMemberIsCorrupt() throws IOException {
+        byte[] first = gzip((good(0) + "\n" + good(1) + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] second = gzip((good(2) + "\n").getBytes(StandardCharsets.UTF_8));
+        second[12] ^= (byte) 0xFF; // inside the deflate data
+        second[13] ^= (byte) 0xFF;
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(first);
+        b.write(second);
+        Path file = Files.write(dir.resolve("trail.json.gz"), b.toByteArray());
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0", "g1");
+        // gzip finds the damage only at the member's CRC: what decompressed before it (garbage here) is rejected too
+        assertThat(rejected).isNotEmpty().allSatisfy(r -> assertThat(r.position()).isGreaterThanOrEqualTo(2));
+        assertThat(rejected.get(rejected.size() - 1).reason())
+                .containsAnyOf("corrupt gzip stream at byte", "gzip stream truncated at byte");
+    }
 }

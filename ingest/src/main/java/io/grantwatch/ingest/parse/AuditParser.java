@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -159,9 +158,7 @@ public final class AuditParser {
         BufferedInputStream content = in;
         Cursor cursor = new Cursor();
         if (b0 == 0x1f && b1 == 0x8b) {
-            LimitedInputStream.Counting compressed = new LimitedInputStream.Counting(in);
-            cursor.gzip = new GzipTail(new LimitedInputStream(new GZIPInputStream(compressed, 65536),
-                    limits.maxExpandedBytes(), compressed), compressed);
+            cursor.gzip = GzipTail.open(in, limits.maxExpandedBytes());
             content = new BufferedInputStream(cursor.gzip, 65536);
         }
         try {

@@ -18,9 +18,23 @@ final class GzipTail extends FilterInputStream {
     private long decompressed;
     private String reason;
 
-    GzipTail(InputStream gunzipped, LimitedInputStream.Counting compressed) {
+    private GzipTail(InputStream gunzipped, LimitedInputStream.Counting compressed) {
         super(gunzipped);
         this.compressed = compressed;
+    }
+
+    /** The decompressed content of {@code source} (gzip, any number of members), bounded by {@code maxExpanded}. */
+    static GzipTail open(InputStream source, long maxExpanded) throws IOException {
+        LimitedInputStream.Counting compressed = new LimitedInputStream.Counting(source);
+        try {
+            return new GzipTail(new LimitedInputStream(new java.util.zip.GZIPInputStream(compressed, 65536), maxExpanded,
+                    compressed), compressed);
+        } catch (EOFException | ZipException e) {
+            // the first member's header is already cut off or damaged: nothing decompresses
+            GzipTail empty = new GzipTail(InputStream.nullInputStream(), compressed);
+            empty.damaged(e);
+            return empty;
+        }
     }
 
     /** True once the gzip stream ended in damage (the stream then reads as ended). */
@@ -53,15 +67,18 @@ final class GzipTail extends FilterInputStream {
             return n;
         } catch (LimitedInputStream.LimitExceeded e) {
             throw e;
-        } catch (EOFException e) {
-            reason = "gzip stream truncated at byte " + compressed.count + " of the compressed file (" + decompressed
-                    + " bytes decompressed before the cut): the record there and anything after it are lost";
-            return -1;
-        } catch (ZipException e) {
-            reason = "corrupt gzip stream at byte " + compressed.count + " of the compressed file (" + decompressed
-                    + " bytes decompressed before it): " + e.getMessage() + "; the record there and anything after it are lost";
+        } catch (EOFException | ZipException e) {
+            damaged(e);
             return -1;
         }
+    }
+
+    private void damaged(IOException e) {
+        reason = e instanceof EOFException
+                ? "gzip stream truncated at byte " + compressed.count + " of the compressed file (" + decompressed
+                        + " bytes decompressed before the cut): the record there and anything after it are lost"
+                : "corrupt gzip stream at byte " + compressed.count + " of the compressed file (" + decompressed
+                        + " bytes decompressed before it): " + e.getMessage() + "; the record there and anything after it are lost";
     }
 
     @Override
