@@ -200,6 +200,20 @@ class DamagedFilesTest {
     }
 
     @Test
+    void shouldRejectOnlyTheBadLineOfUtf16JsonLines() throws IOException {
+        String content = "\uFEFF" + good(1) + "\n{\"eventId\": oops}\n" + good(3) + "\n";
+        Path file = Files.write(dir.resolve("trail.jsonl"), content.getBytes(StandardCharsets.UTF_16BE));
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1", "g3");
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(1);
+            assertThat(r.line()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void shouldReadTheRestOfAnArrayAfterOneMalformedElement() throws IOException {
         String content = "[\n  " + good(0) + ",\n  {\"eventId\":\"bad\",\"eventName\" \"ListUsers\"},\n  " + good(2) + ",\n  " + good(3) + "\n]\n";
         Path file = Files.write(dir.resolve("trail.json"), content.getBytes(StandardCharsets.UTF_8));

@@ -35,8 +35,11 @@ import java.util.zip.ZipException;
  *
  * <p>Positions: the 0-based index of the record in the source (array element, JSON Lines line,
  * element of a top-level {@code Events}/{@code traces} array, root value); for JSON Lines also the
- * 1-based line. Bad input never stops the source unless the JSON itself cannot be resynchronized
- * (a broken array or object): then one {@link RejectedRecord} says where, and the source ends there.
+ * 1-based line. Bad input never stops the source: a bad line, a line with NUL bytes ({@link Encoding}),
+ * a malformed element of a top-level array ({@link Resync}) is rejected alone. Only JSON that cannot be
+ * resynchronized (a broken root object or envelope) or a damaged gzip stream ({@link GzipTail}: every
+ * complete record before the damage is delivered) ends the source early: then one {@link RejectedRecord}
+ * says where and that the rest is not read.
  *
  * <p>Thread-safe: one instance can parse many sources concurrently.
  */
