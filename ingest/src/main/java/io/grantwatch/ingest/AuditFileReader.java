@@ -12,9 +12,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Reads audit files and folders (recursively, in path order) as normalized, redacted
@@ -89,7 +91,7 @@ public final class AuditFileReader {
                      Consumer<SkippedRecord> skipped, FileProgress progress) throws IOException {
         List<Path> all = new ArrayList<>();
         for (Path p : check(paths)) {
-            all.addAll(files(p));
+            all.addAll(files(p, rejected));
         }
         long bytesTotal = 0;
         for (Path f : all) {
@@ -136,18 +138,84 @@ public final class AuditFileReader {
         return paths;
     }
 
-    /** The regular, non-hidden files under a path, sorted (a file is itself). */
+    /**
+     * The regular, non-hidden files under a path, sorted (a file is itself). Fails on the first folder
+     * or file that cannot be listed; special files and dangling links are left out without a word.
+     * {@link #files(Path, Consumer)} skips and reports all of these instead.
+     */
     public static List<Path> files(Path root) throws IOException {
+        IOException[] first = new IOException[1];
+        List<Path> out = walk(root, r -> {
+        }, e -> {
+            if (first[0] == null) {
+                first[0] = e;
+            }
+        });
+        if (first[0] != null) {
+            throw first[0];
+        }
+        return out;
+    }
+
+    /**
+     * The regular, non-hidden files under a path, sorted (a file is itself). What cannot be read inside
+     * it (a folder without permission, a dangling symbolic link, a FIFO or device, which would block or
+     * fail a read) is skipped and handed to {@code unreadable} as a {@link RejectedRecord} for the path
+     * (position -1); the walk goes on. Symbolic links to files are read; links to folders are not followed.
+     */
+    public static List<Path> files(Path root, Consumer<RejectedRecord> unreadable) throws IOException {
+        return walk(root, unreadable, e -> {
+        });
+    }
+
+    private static List<Path> walk(Path root, Consumer<RejectedRecord> unreadable, Consumer<IOException> failed)
+            throws IOException {
         if (Files.isRegularFile(root)) {
             return List.of(root);
         }
         List<Path> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            s.filter(Files::isRegularFile)
-                    .filter(f -> !hidden(root, f))
-                    .sorted()
-                    .forEach(out::add);
-        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return !dir.equals(root) && dir.getFileName().toString().startsWith(".")
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                if (hidden(root, f)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(f))) {
+                    out.add(f);
+                } else if (attrs.isSymbolicLink() && !Files.exists(f)) {
+                    unreadable.accept(skippedPath(f, "cannot read: dangling symbolic link (skipped)"));
+                } else if (attrs.isOther()) {
+                    unreadable.accept(skippedPath(f, "cannot read: not a regular file (a FIFO, socket or device; skipped)"));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) {
+                if (!hidden(root, f)) {
+                    failed.accept(e);
+                    unreadable.accept(skippedPath(f, "cannot read " + (Files.isDirectory(f) ? "folder" : "file") + ": "
+                            + describe(e) + " (skipped)"));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (e != null) {
+                    failed.accept(e);
+                    unreadable.accept(skippedPath(dir, "cannot read folder: " + describe(e) + " (the rest of it is skipped)"));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        out.sort(null);
         return out;
     }
 
@@ -157,6 +225,17 @@ public final class AuditFileReader {
      */
     public static boolean leftOut(Path root, Path f) {
         return hidden(root, f);
+    }
+
+    private static RejectedRecord skippedPath(Path p, String reason) {
+        return new RejectedRecord(p.toString(), -1, -1, reason, new byte[0]);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private static boolean hidden(Path root, Path f) {

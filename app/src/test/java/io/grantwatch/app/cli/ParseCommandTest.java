@@ -52,6 +52,65 @@ class ParseCommandTest {
                 .isEqualTo("parsed " + traces + " events, rejected 0 records, skipped 2 CTS digest files");
     }
 
+    private static final String EVENT = "{\"eventId\":\"e%s\",\"eventName\":\"ListUsers\",\"eventTime\":\"2026-01-01T00:00:00Z\","
+            + "\"userIdentity\":{\"type\":\"ram-user\",\"userName\":\"bob\",\"accountId\":\"1\"}}\n";
+
+    /** A folder with a readable trail beside {@code unreadable}; a trail inside it when it is a folder. */
+    static Path folderWithReadableTrail(Path tmp) throws IOException {
+        Path root = Files.createDirectories(tmp.resolve("trails"));
+        Files.writeString(root.resolve("a.jsonl"), String.format(EVENT, "1"), StandardCharsets.UTF_8);
+        Files.writeString(root.resolve("z.jsonl"), String.format(EVENT, "2"), StandardCharsets.UTF_8);
+        return root;
+    }
+
+    /** True when the folder could be made unreadable (never as root, which reads whatever the mode says). */
+    static boolean lockedOut(Path folder) throws IOException {
+        Files.setPosixFilePermissions(folder, java.util.Set.of());
+        return !Files.isReadable(folder);
+    }
+
+    @Test
+    void shouldSkipAndReportAnUnreadableSubfolderAndPrintTheRestWhenParsingAFolder(@TempDir Path tmp) throws IOException {
+        Path root = folderWithReadableTrail(tmp);
+        Path locked = Files.createDirectories(root.resolve("m-locked"));
+        Files.writeString(locked.resolve("hidden-away.jsonl"), String.format(EVENT, "x"), StandardCharsets.UTF_8);
+        try {
+            org.junit.jupiter.api.Assumptions.assumeTrue(lockedOut(locked),
+                    "running as root: a chmod 000 folder is still readable, so this case cannot be made here "
+                            + "(shouldSkipAndReportDanglingLinksAndFifosAndPrintTheRestWhenParsingAFolder covers the same rule)");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            assertThat(run(out, err, "parse", root.toString())).isZero();
+
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"eventId\":\"e1\"").contains("\"eventId\":\"e2\"");
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains("rejected " + locked + ": cannot read folder: permission denied")
+                    .doesNotContain("Exception\n\tat ");
+        } finally {
+            Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void shouldSkipAndReportDanglingLinksAndFifosAndPrintTheRestWhenParsingAFolder(@TempDir Path tmp) throws Exception {
+        Path root = folderWithReadableTrail(tmp);
+        Path dangling = Files.createSymbolicLink(root.resolve("m-gone.jsonl"), tmp.resolve("deleted-since.jsonl"));
+        Path fifo = root.resolve("m-pipe.jsonl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "mkfifo is needed to make a FIFO");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        assertThat(run(out, err, "parse", root.toString())).isZero();
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"eventId\":\"e1\"").contains("\"eventId\":\"e2\"");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("rejected " + dangling + ": cannot read: dangling symbolic link")
+                .contains("rejected " + fifo + ": cannot read: not a regular file")
+                .contains("parsed 2 events, rejected 2 records");
+    }
+
     /** A CTS digest file's content (Huawei CTS docs, "Digest Files"), trimmed to one log file. */
     static final String CTS_DIGEST = "{\"project_id\":\"3cfb09080bd944d0b4cdd72ef2685712\",\"digest_start_time\":\"2017-03-28T01-09-17Z\","
             + "\"digest_end_time\":\"2017-03-28T02-09-17Z\",\"digest_bucket\":\"bucket\",\"digest_object\":\"CloudTraces/eu-west-101/2017/3/28/"

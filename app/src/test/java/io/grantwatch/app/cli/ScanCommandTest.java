@@ -158,6 +158,43 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldSkipAndReportAnUnreadableSubfolderAndPrintTheFindingsOfTheRestWhenScanningAFolder() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("trails"));
+        Files.copy(DEMO.resolve("alibaba-actiontrail.json"), root.resolve("good.json"));
+        Path locked = Files.createDirectories(root.resolve("locked"));
+        Files.copy(DEMO.resolve("alibaba-actiontrail.json"), locked.resolve("also.json"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeTrue(ParseCommandTest.lockedOut(locked),
+                    "running as root: a chmod 000 folder is still readable, so this case cannot be made here "
+                            + "(shouldSkipAndReportDanglingLinksAndFifosAndPrintTheFindingsOfTheRestWhenScanningAFolder covers the same rule)");
+
+            assertThat(scan(root)).isZero();
+
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("rejected " + locked + ": cannot read folder: permission denied");
+            assertThat(findings()).isNotEmpty();
+        } finally {
+            Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void shouldSkipAndReportDanglingLinksAndFifosAndPrintTheFindingsOfTheRestWhenScanningAFolder() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("trails"));
+        Files.copy(DEMO.resolve("alibaba-actiontrail.json"), root.resolve("good.json"));
+        Path dangling = Files.createSymbolicLink(root.resolve("gone.json"), tmp.resolve("deleted-since.json"));
+        Path fifo = root.resolve("pipe.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "mkfifo is needed to make a FIFO");
+
+        assertThat(scan(root)).isZero();
+
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("rejected " + dangling + ": cannot read: dangling symbolic link")
+                .contains("rejected " + fifo + ": cannot read: not a regular file");
+        assertThat(findings()).isNotEmpty();
+    }
+
+    @Test
     void shouldExitWithTwoWhenAPathCannotBeUsed() {
         assertThat(scan(tmp.resolve("missing"))).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot use");

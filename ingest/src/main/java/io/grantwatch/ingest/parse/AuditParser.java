@@ -15,6 +15,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.json.Json;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.CharConversionException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -35,8 +35,11 @@ import java.util.zip.ZipException;
  *
  * <p>Positions: the 0-based index of the record in the source (array element, JSON Lines line,
  * element of a top-level {@code Events}/{@code traces} array, root value); for JSON Lines also the
- * 1-based line. Bad input never stops the source unless the JSON itself cannot be resynchronized
- * (a broken array or object): then one {@link RejectedRecord} says where, and the source ends there.
+ * 1-based line. Bad input never stops the source: a bad line, a line with NUL bytes ({@link Encoding}),
+ * a malformed element of a top-level array ({@link Resync}) is rejected alone. Only JSON that cannot be
+ * resynchronized (a broken root object or envelope) or a damaged gzip stream ({@link GzipTail}: every
+ * complete record before the damage is delivered) ends the source early: then one {@link RejectedRecord}
+ * says where and that the rest is not read.
  *
  * <p>Thread-safe: one instance can parse many sources concurrently.
  */
@@ -155,25 +158,38 @@ public final class AuditParser {
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
-        InputStream content = in;
-        if (b0 == 0x1f && b1 == 0x8b) {
-            LimitedInputStream.Counting compressed = new LimitedInputStream.Counting(in);
-            content = new BufferedInputStream(new LimitedInputStream(new GZIPInputStream(compressed, 65536),
-                    limits.maxExpandedBytes(), compressed), 65536);
-        }
+        BufferedInputStream content = in;
         Cursor cursor = new Cursor();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            cursor.gzip = GzipTail.open(in, limits.maxExpandedBytes());
+            content = new BufferedInputStream(cursor.gzip, 65536);
+        }
         try {
-            split((BufferedInputStream) content, location, h, firstPosition, sink, cursor);
+            split(Encoding.utf8(content), location, h, firstPosition, sink, cursor);
         } catch (LimitedInputStream.LimitExceeded e) {
             sink.rejected(new RejectedRecord(location, cursor.position, -1, e.getMessage(), new byte[0]));
         } catch (ZipException | EOFException e) {
             sink.rejected(new RejectedRecord(location, cursor.position, -1,
                     "corrupt or truncated gzip: " + e.getMessage(), new byte[0]));
         }
+        if (cursor.cut()) {
+            // Everything complete before the damage was delivered; the record it cut through and the rest are lost.
+            sink.rejected(new RejectedRecord(location, cursor.next, -1, cursor.gzip.reason(), new byte[0]));
+        }
     }
 
     private static final class Cursor {
+        /** The record being read. */
         long position;
+        /** The first record not completely read (all before it were delivered or rejected). */
+        long next;
+        /** The gzip stream under the source, or null. */
+        GzipTail gzip;
+
+        /** True when the source ended because its gzip stream is damaged (then it reports the loss, once). */
+        boolean cut() {
+            return gzip != null && gzip.damaged();
+        }
     }
 
     private void split(BufferedInputStream in, String location, Hints h, long first, Sink sink, Cursor cursor)
@@ -211,9 +227,6 @@ public final class AuditParser {
                 return false;
             }
             int s = 0;
-            if (!firstSeen && line.length >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB && (line[2] & 0xff) == 0xBF) {
-                s = 3;
-            }
             int e = line.length - 1;
             while (e >= s && isWs(line[e])) {
                 e--;
@@ -226,6 +239,9 @@ public final class AuditParser {
                 continue;
             }
             n++;
+            if (Encoding.notUtf8Json(line, line.length) != null) {
+                continue; // a damaged line (NUL padding) says nothing about the shape
+            }
             if (!firstSeen) {
                 firstSeen = true;
                 if (line[t] != '{') {
@@ -282,6 +298,13 @@ public final class AuditParser {
             if (line.oversize()) {
                 sink.rejected(new RejectedRecord(location, pos, lineNo,
                         "oversize record: line longer than " + limits.maxRecordBytes() + " bytes", new byte[0]));
+                cursor.next = position;
+                continue;
+            }
+            String notJson = Encoding.notUtf8Json(line.bytes(), line.length());
+            if (notJson != null) {
+                sink.rejected(new RejectedRecord(location, pos, lineNo, notJson, rawRedacted(line.bytes(), line.length())));
+                cursor.next = position;
                 continue;
             }
             List<JsonNode> values = new ArrayList<>(1);
@@ -290,65 +313,155 @@ public final class AuditParser {
                 while (p.nextToken() != null) {
                     values.add(Json.wire().readTree(p));
                 }
-            } catch (JsonProcessingException e) {
+            } catch (JsonProcessingException | CharConversionException e) {
+                if (cursor.cut()) {
+                    break; // the line the gzip damage cut through: parse() reports it and the rest, once
+                }
                 sink.rejected(new RejectedRecord(location, pos, lineNo, "unparseable JSON: " + describe(e),
                         rawRedacted(line.bytes(), line.length())));
+                cursor.next = position;
                 continue;
             }
             for (JsonNode node : values) {
                 records.handle(node, h, location, pos, lineNo, sink);
             }
+            cursor.next = position;
         }
-        if (position == 0) {
+        if (position == 0 && !cursor.cut()) {
             sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
         }
     }
 
     private void document(InputStream in, String location, Hints h, long first, Sink sink, Cursor cursor) throws IOException {
-        document(factory.createParser(in), location, h, first, sink, cursor, true);
+        Resync.Recorder rec = new Resync.Recorder(in, 0, limits.maxRecordBytes() + 65536);
+        document(factory.createParser(rec), rec, location, h, first, sink, cursor, true);
+    }
+
+    private boolean document(JsonParser parser, String location, Hints h, long first, Sink sink, Cursor cursor,
+                             boolean reportBroken) throws IOException {
+        return document(parser, null, location, h, first, sink, cursor, reportBroken);
     }
 
     /**
      * Reads root values from {@code parser} (closing it). Returns false instead of reporting when the
-     * JSON breaks and {@code reportBroken} is false (the caller retries another way).
+     * JSON breaks and {@code reportBroken} is false (the caller retries another way). With a recorder
+     * (the bytes under {@code parser}), a malformed element of a top-level array is rejected alone and
+     * the array goes on after it ({@link Resync}); JSON broken anywhere else, or beyond resynchronizing,
+     * ends the source with one rejection that says where and that the rest is not read.
      */
-    private boolean document(JsonParser parser, String location, Hints h, long first, Sink sink, Cursor cursor,
-                             boolean reportBroken) throws IOException {
+    private boolean document(JsonParser parser, Resync.Recorder recorder, String location, Hints h, long first, Sink sink,
+                             Cursor cursor, boolean reportBroken) throws IOException {
         long position = 0;
         long roots = 0;
-        try (JsonParser p = parser) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.START_ARRAY) {
-                    while (true) {
+        JsonParser p = parser;
+        Resync.Recorder rec = recorder;
+        long prefix = 0; // bytes in p's input before rec's first byte (the "[" that reopens an array)
+        long lineBase = 0; // lines of the source before p's first line
+        try {
+            boolean inArray = false;
+            while (true) {
+                if (!inArray) {
+                    JsonToken t = p.nextToken();
+                    if (t == null) {
+                        break;
+                    }
+                    roots++;
+                    if (t == JsonToken.START_OBJECT) {
+                        position = object(p, location, h, position, first, sink, cursor);
+                        cursor.next = position;
+                        continue;
+                    }
+                    if (t != JsonToken.START_ARRAY) {
+                        long pos = position++;
+                        cursor.position = pos;
+                        readRecord(p, location, h, pos, first, sink);
+                        cursor.next = position;
+                        continue;
+                    }
+                }
+                inArray = false;
+                while (true) {
+                    long from = rec == null ? -1 : rec.start() + p.currentLocation().getByteOffset() - prefix;
+                    long fromLine = lineBase + p.currentLocation().getLineNr();
+                    if (rec != null) {
+                        rec.keepFrom(from);
+                    }
+                    boolean started = false;
+                    try {
                         JsonToken el = p.nextToken();
                         if (el == JsonToken.END_ARRAY || el == null) {
                             break;
                         }
                         long pos = position++;
+                        started = true;
                         cursor.position = pos;
                         readRecord(p, location, h, pos, first, sink);
+                        cursor.next = position;
+                    } catch (JsonProcessingException e) {
+                        if (rec == null || cursor.cut()) {
+                            throw e;
+                        }
+                        long pos = started ? position - 1 : position++;
+                        cursor.position = pos;
+                        Resync.Point next = Resync.after(rec, from);
+                        if (next == null) {
+                            throw new Broken(e, lineBase);
+                        }
+                        if (pos >= first) {
+                            sink.rejected(new RejectedRecord(location, pos, lineBase + lineOf(e),
+                                    "unparseable JSON: " + describe(e, lineBase) + (next.inArray()
+                                            ? "; the array goes on after this element" : "; the array ends after this element"),
+                                    new byte[0]));
+                        }
+                        cursor.next = position;
+                        // The old parser is dropped, not closed: closing would close the source it shares.
+                        rec = new Resync.Recorder(next.in(), next.offset(), limits.maxRecordBytes() + 65536);
+                        lineBase = fromLine + next.newlines() - 1;
+                        if (next.inArray()) {
+                            p = factory.createParser(new java.io.SequenceInputStream(
+                                    new ByteArrayInputStream(new byte[] {'['}), rec));
+                            prefix = 1;
+                            p.nextToken();
+                            continue;
+                        }
+                        p = factory.createParser(rec);
+                        prefix = 0;
+                        break;
                     }
-                } else if (t == JsonToken.START_OBJECT) {
-                    position = object(p, location, h, position, first, sink, cursor);
-                } else {
-                    long pos = position++;
-                    cursor.position = pos;
-                    readRecord(p, location, h, pos, first, sink);
                 }
-                roots++;
             }
-            if (roots == 0) {
+            if (roots == 0 && !cursor.cut()) {
                 sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
             }
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | CharConversionException | Broken e) {
             if (!reportBroken) {
                 return false;
             }
-            // The JSON is broken here and cannot be resynchronized: say where, the source ends.
-            sink.rejected(new RejectedRecord(location, cursor.position, lineOf(e), "unparseable JSON: " + describe(e), new byte[0]));
+            if (cursor.cut()) {
+                return true; // the JSON ends where the gzip damage cut it: parse() reports that, once
+            }
+            IOException cause = e instanceof Broken b ? b.cause : e;
+            long base = e instanceof Broken b ? b.lineBase : lineBase;
+            // The JSON is broken here and cannot be resynchronized: say where and that the source ends.
+            sink.rejected(new RejectedRecord(location, cursor.position, lineOf(cause) < 0 ? -1 : base + lineOf(cause),
+                    "unparseable JSON: " + describe(cause, base) + "; the rest of the source cannot be resynchronized and is not read",
+                    new byte[0]));
+        } finally {
+            p.close();
         }
         return true;
+    }
+
+    /** A break that could not be resynchronized, with the line offset of the parser that met it. */
+    private static final class Broken extends IOException {
+        private final IOException cause;
+        private final long lineBase;
+
+        Broken(IOException cause, long lineBase) {
+            super(cause);
+            this.cause = cause;
+            this.lineBase = lineBase;
+        }
     }
 
     /**
@@ -378,6 +491,7 @@ public final class AuditParser {
                     long pos = position++;
                     cursor.position = pos;
                     readRecord(p, location, ch, pos, first, sink);
+                    cursor.next = position;
                 }
             } else {
                 envelope.set(name, Json.wire().readTree(p));
@@ -428,11 +542,16 @@ public final class AuditParser {
         records.handle(node, h, location, pos, -1, sink);
     }
 
-    private static long lineOf(JsonProcessingException e) {
-        return e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+    private static long lineOf(IOException e) {
+        return !(e instanceof JsonProcessingException j) || j.getLocation() == null ? -1 : j.getLocation().getLineNr();
     }
 
     private static String describe(IOException e) {
+        return describe(e, 0);
+    }
+
+    /** As {@link #describe(IOException)}, the line counted from {@code lineBase} (a parser restarted mid-source). */
+    private static String describe(IOException e, long lineBase) {
         String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         if (m == null) {
             m = e.getClass().getSimpleName();
@@ -444,7 +563,7 @@ public final class AuditParser {
         }
         String where = "";
         if (e instanceof JsonProcessingException j && j.getLocation() != null) {
-            where = " at line " + j.getLocation().getLineNr() + " column " + j.getLocation().getColumnNr();
+            where = " at line " + (lineBase + j.getLocation().getLineNr()) + " column " + j.getLocation().getColumnNr();
         }
         String lower = m.toLowerCase(Locale.ROOT);
         String prefix = lower.contains("utf-8") || lower.contains("utf8") ? "invalid UTF-8: " : "";
