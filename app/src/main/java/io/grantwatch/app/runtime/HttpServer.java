@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+    static {
+        ServerLimits.apply();
+    }
+
     public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     public static final String TOKEN_KEY = "http.auth.token";
 

@@ -71,6 +71,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpReceiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpReceiver.class);
+
+    static {
+        ServerLimits.apply();
+    }
     public static final String ID_HEADER = "webhook-id";
     public static final String TIMESTAMP_HEADER = "webhook-timestamp";
     public static final String SIGNATURE_HEADER = "webhook-signature";
@@ -134,8 +138,7 @@ public final class HttpReceiver implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ReplayCache replays;
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perClient =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> perClient = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.time.Clock clock;
 
     public HttpReceiver(Config config, AuditParser parser, AuditSink sink) throws IOException {
@@ -183,9 +186,8 @@ public final class HttpReceiver implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String client = ex.getRemoteAddress() == null ? "?" : ex.getRemoteAddress().getAddress().getHostAddress();
-        java.util.concurrent.atomic.AtomicInteger inFlight = perClient.computeIfAbsent(client, k -> new java.util.concurrent.atomic.AtomicInteger());
-        if (inFlight.incrementAndGet() > config.maxPerClient()) {
-            release(client, inFlight);
+        if (perClient.merge(client, 1, Integer::sum) > config.maxPerClient()) {
+            release(client);
             ex.getResponseHeaders().set("Connection", "close");
             respond(ex, 429, error("too many requests under way from this address"));
             return;
@@ -267,14 +269,12 @@ public final class HttpReceiver implements AutoCloseable {
             LOG.warn("HTTP receiver failed on a request: {}", e.toString());
             respond(ex, 500, error("internal error"));
         } finally {
-            release(client, inFlight);
+            release(client);
         }
     }
 
-    private void release(String client, java.util.concurrent.atomic.AtomicInteger inFlight) {
-        if (inFlight.decrementAndGet() <= 0) {
-            perClient.remove(client, inFlight);
-        }
+    private void release(String client) {
+        perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private boolean acknowledged(String requestId, List<CompletableFuture<Void>> acks) {

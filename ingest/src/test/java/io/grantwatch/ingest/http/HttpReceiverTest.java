@@ -118,6 +118,8 @@ class HttpReceiverTest {
     @Test
     void shouldConfirmSmnSubscriptionOnAllowedHostAndUnwrapNotifications() throws Exception {
         AtomicInteger confirmations = new AtomicInteger();
+        // The receiver first: the JDK server's limits (ServerLimits) are read when the first server of the JVM is created.
+        start(new HttpReceiver.Config("127.0.0.1", 0, "/events", "s", null, 1 << 20, Duration.ofSeconds(5), Set.of("127.0.0.1")));
         fakeSmn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         fakeSmn.createContext("/v2/subscriptions/confirm", ex -> {
             confirmations.incrementAndGet();
@@ -125,7 +127,6 @@ class HttpReceiverTest {
             ex.close();
         });
         fakeSmn.start();
-        start(new HttpReceiver.Config("127.0.0.1", 0, "/events", "s", null, 1 << 20, Duration.ofSeconds(5), Set.of("127.0.0.1")));
         String confirm = "{\"type\":\"SubscriptionConfirmation\",\"topic_urn\":\"urn:smn:x\",\"message_id\":\"m1\",\"signature_version\":\"v1\","
                 + "\"subscribe_url\":\"http://127.0.0.1:" + fakeSmn.getAddress().getPort() + "/v2/subscriptions/confirm?token=abc\",\"message\":\"hi\"}";
         HttpResponse<String> r = post("/events?token=s", confirm.getBytes(StandardCharsets.UTF_8), "X-SMN-MESSAGE-TYPE", "SubscriptionConfirmation");
