@@ -5,6 +5,8 @@ RUN useradd --system --uid 10001 --home-dir /var/lib/grantwatch grantwatch \
  && chown grantwatch /var/lib/grantwatch
 COPY app/target/grantwatch.jar /opt/grantwatch/grantwatch.jar
 USER grantwatch
+# HTTP on 0.0.0.0: `run` refuses to start unless http.auth.token is set, e.g.
+# -e GRANTWATCH_HTTP_AUTH_TOKEN=env:API_TOKEN -e API_TOKEN=... (README, "Security notes").
 ENV GRANTWATCH_DATA_DIR=/var/lib/grantwatch \
     GRANTWATCH_HTTP_HOST=0.0.0.0 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"

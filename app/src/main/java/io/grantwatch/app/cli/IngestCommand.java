@@ -69,7 +69,7 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--http-path", paramLabel = "PATH", defaultValue = "/events", description = "HTTP receiver path.")
     String httpPath;
 
-    @Option(names = "--http-secret", paramLabel = "SECRET", description = "Shared secret (Bearer, X-GrantWatch-Token or ?token=).")
+    @Option(names = "--http-secret", paramLabel = "SECRET", description = "Shared secret (Authorization: Bearer or X-GrantWatch-Token; ?token= only on SMN messages).")
     String httpSecret;
 
     @Option(names = "--http-hmac-secret", paramLabel = "SECRET", description = "HMAC-SHA256 key for X-GrantWatch-Signature.")

@@ -43,6 +43,10 @@ public final class ConfigKeys {
             "Address of the HTTP server (/healthz, /readyz, /metrics, API, dashboard).");
     public static final ConfigKey HTTP_PORT = key("http.port", Type.PORT, "18080",
             "Port of the HTTP server; 0 = any free port, -1 = no HTTP server. Flag --http-port.");
+    public static final ConfigKey HTTP_AUTH_TOKEN = key("http.auth.token", Type.STRING, "",
+            "Secret reference (env:NAME or file:/path) of the token the findings API and dashboard require "
+                    + "(Authorization: Bearer, or the password of HTTP Basic auth); /healthz, /readyz, /metrics stay open. "
+                    + "Required when http.host is not a loopback address.");
     public static final ConfigKey DETECTOR_APPLICATION_ID = key("detector.application.id", Type.STRING,
             "grantwatch-detector", "Kafka Streams application id of the detector (its consumer group).");
     public static final ConfigKey DETECTOR_THREADS = key("detector.threads", Type.INT, "1",
@@ -77,6 +81,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(DATA_DIR, BOOTSTRAP_SERVERS, EMBEDDED_PORT,
             EMBEDDED_CONTROLLER_PORT, TOPICS_PREFIX, TOPICS_PARTITIONS, TOPICS_REPLICATION, HTTP_HOST, HTTP_PORT,
+            HTTP_AUTH_TOKEN,
             DETECTOR_APPLICATION_ID, DETECTOR_THREADS, DETECTOR_EXACTLY_ONCE, INGEST_WATCH, INGEST_TAIL_SETTLE,
             INGEST_FOLLOW_LINKS_OUTSIDE, INGEST_HTTP_PORT,
             INGEST_HTTP_HOST, CATALOG_DIR,

@@ -61,8 +61,19 @@ public record GrantWatchConfig(
         }
     }
 
-    /** @param port 0 = any free port, -1 = disabled */
-    public record Http(String host, int port) {
+    /**
+     * @param port      0 = any free port, -1 = disabled
+     * @param authToken secret reference (env:NAME / file:/path) of the API token; empty = none
+     */
+    public record Http(String host, int port, String authToken) {
+        public Http(String host, int port) {
+            this(host, port, "");
+        }
+
+        public Http {
+            authToken = authToken == null ? "" : authToken;
+        }
+
         public boolean enabled() {
             return port >= 0;
         }

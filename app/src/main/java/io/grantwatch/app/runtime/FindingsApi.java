@@ -57,8 +57,8 @@ public final class FindingsApi {
 
     /** Adds the routes to the server. */
     public void register(HttpServer http) {
-        http.route("/api/findings", this::findings);
-        http.route("/dashboard", this::dashboard);
+        http.routeAuthenticated("/api/findings", true, this::findings);
+        http.routeAuthenticated("/dashboard", false, this::dashboard);
     }
 
     private void findings(HttpExchange exchange) throws IOException {

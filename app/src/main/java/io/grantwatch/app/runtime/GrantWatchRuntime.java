@@ -4,6 +4,7 @@ import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.alerts.channel.ChannelSender;
 import io.grantwatch.alerts.channel.DeliveryCounters;
 import io.grantwatch.alerts.channel.SecretResolver;
+import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.alerts.dispatch.AlertsConfig;
 import io.grantwatch.alerts.dispatch.AlertsService;
 import io.grantwatch.alerts.dispatch.Dispatcher;
@@ -107,7 +108,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         started.push(metrics);
         // HTTP first: /healthz answers and /readyz says what is still starting.
         if (config.http().enabled()) {
-            http = HttpServer.start(config.http().host(), config.http().port(), health, metrics);
+            http = HttpServer.start(config.http().host(), config.http().port(), health, metrics, apiToken(config.http()));
             started.push(http);
         }
         health.register("startup", () -> startupComplete);
@@ -280,6 +281,18 @@ public final class GrantWatchRuntime implements AutoCloseable {
         Map<String, String> kafka = new HashMap<>(config.kafka().client());
         return new DetectorConfig(d.applicationId(), bootstrapServers, d.stateDir(), d.exactlyOnce(), d.threads(),
                 DetectorSettings.defaults(), kafka);
+    }
+
+    /** The resolved {@code http.auth.token}, or null when none is configured. */
+    static String apiToken(GrantWatchConfig.Http http) {
+        if (http.authToken().isBlank()) {
+            return null;
+        }
+        try {
+            return SecretResolver.system().resolve(http.authToken()).reveal();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(ConfigKeys.HTTP_AUTH_TOKEN.name() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Watched folders and the push receiver, run by ingest's own {@link IngestRunner}. */

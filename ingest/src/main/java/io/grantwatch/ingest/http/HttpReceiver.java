@@ -25,14 +25,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
@@ -45,46 +43,91 @@ import org.slf4j.LoggerFactory;
  * (notifications and the subscription-confirmation handshake), FunctionGraph forwarders and plain
  * JSON in any shape {@link AuditParser} reads.
  *
- * <p>Contract: {@code POST <path>}; authenticated by a shared secret ({@code Authorization: Bearer s},
- * {@code X-GrantWatch-Token: s}, or {@code ?token=s} for senders that cannot set headers, such as SMN)
- * and/or an HMAC ({@code X-GrantWatch-Signature: sha256=<hex HMAC-SHA256 of the body>}). Answers
+ * <p>Contract: {@code POST <path>} (that exact path; anything else is 404); authenticated by
+ * <ul>
+ *   <li>a Standard Webhooks signature (preferred): headers {@code webhook-id}, {@code webhook-timestamp}
+ *   (Unix seconds) and {@code webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>}; a timestamp
+ *   more than {@link Config#signatureTolerance()} away from now is refused, and so is an id seen before
+ *   (replay); or</li>
+ *   <li>a shared secret in a header ({@code Authorization: Bearer s} or {@code X-GrantWatch-Token: s}); or</li>
+ *   <li>for SMN only, which cannot set headers: {@code ?token=s} on a request that carries SMN's
+ *   {@code X-SMN-MESSAGE-TYPE} header. A query token on any other request is ignored.</li>
+ * </ul>
+ * Headers are checked before the body is read: a request without valid credentials (or with a stale or
+ * replayed signature) is answered 401 without reading its body. Answers
  * <ul>
  *   <li>200 {@code {"accepted":n,"rejected":m,"skipped":k}} only after Kafka acknowledged every event and
  *   dead-lettered record (acks=all), so a sender that gets anything else retries; {@code skipped} counts
  *   CTS digest files (a pushed digest alone is a 200 with nothing accepted, not a 400);</li>
- *   <li>400 with the reasons when nothing in the body is an audit event (the body also goes to the DLQ);</li>
- *   <li>401 unauthenticated, 405 not POST, 413 body over the limit, 503 Kafka did not acknowledge in time.</li>
+ *   <li>400 with the reasons when nothing in the body is an audit event (the body also goes to the DLQ);
+ *   at most {@link Config#maxDeadLetters()} dead letters per request, the rest summarised in one more;</li>
+ *   <li>401 unauthenticated, 404 another path, 405 not POST, 413 body over the limit or more than
+ *   {@link Config#maxRecords()} records (one dead letter says so), 429 too many requests under way from
+ *   one client, 503 Kafka did not acknowledge in time.</li>
  * </ul>
+ * Slow clients: see {@link ServerLimits} (a request must arrive within
+ * {@value ServerLimits#MAX_REQUEST_SECONDS} s; bounded threads).
  * {@code GET /healthz} answers 200.
  */
 public final class HttpReceiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpReceiver.class);
-    public static final String SIGNATURE_HEADER = "X-GrantWatch-Signature";
+
+    static {
+        ServerLimits.apply();
+    }
+    public static final String ID_HEADER = "webhook-id";
+    public static final String TIMESTAMP_HEADER = "webhook-timestamp";
+    public static final String SIGNATURE_HEADER = "webhook-signature";
     public static final String TOKEN_HEADER = "X-GrantWatch-Token";
 
     /**
-     * @param host             bind address (127.0.0.1 unless told otherwise)
-     * @param port             0 = any free port
-     * @param path             context path, e.g. {@code /events}
-     * @param sharedSecret     accepted as bearer token / header / query token; null = not used
-     * @param hmacSecret       HMAC-SHA256 key for {@value #SIGNATURE_HEADER}; null = not used
-     * @param maxBodyBytes     larger bodies get 413
-     * @param ackTimeout       how long to wait for Kafka before answering 503
-     * @param smnConfirmHosts  hosts (or suffixes starting with a dot) whose SMN subscribe_url may be visited
+     * @param host               bind address (127.0.0.1 unless told otherwise)
+     * @param port               0 = any free port
+     * @param path               the exact path, e.g. {@code /events}
+     * @param sharedSecret       accepted in {@code Authorization: Bearer} / {@value #TOKEN_HEADER} (and SMN's query token); null = not used
+     * @param hmacSecret         Standard Webhooks key ({@code whsec_<base64>} or plain text); null = not used
+     * @param maxBodyBytes       larger bodies get 413
+     * @param ackTimeout         how long to wait for Kafka before answering 503
+     * @param smnConfirmHosts    hosts (or suffixes starting with a dot) whose SMN subscribe_url may be visited
+     * @param signatureTolerance how far a {@code webhook-timestamp} may be from now
+     * @param maxRecords         records (events and rejects) one request may carry; more: 413
+     * @param maxDeadLetters     dead letters one request may produce; the rest are summarised in one
+     * @param maxPerClient       requests one client address may have under way at once; more: 429
      */
     public record Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
-                         Duration ackTimeout, Set<String> smnConfirmHosts) {
+                         Duration ackTimeout, Set<String> smnConfirmHosts, Duration signatureTolerance, int maxRecords,
+                         int maxDeadLetters, int maxPerClient) {
+        public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+        public static final int DEFAULT_MAX_RECORDS = 10_000;
+        public static final int DEFAULT_MAX_DEAD_LETTERS = 100;
+        public static final int DEFAULT_MAX_PER_CLIENT = 4;
+
         public Config {
             if ((sharedSecret == null || sharedSecret.isEmpty()) && (hmacSecret == null || hmacSecret.isEmpty())) {
                 throw new IllegalArgumentException("the HTTP receiver needs a shared secret or an HMAC secret");
             }
             smnConfirmHosts = smnConfirmHosts == null ? Set.of(".myhuaweicloud.com", ".huaweicloud.com", ".otc.t-systems.com")
                     : Set.copyOf(smnConfirmHosts);
+            signatureTolerance = signatureTolerance == null ? DEFAULT_TOLERANCE : signatureTolerance;
+            if (maxRecords < 1 || maxDeadLetters < 1 || maxPerClient < 1) {
+                throw new IllegalArgumentException("maxRecords, maxDeadLetters and maxPerClient must be positive");
+            }
+        }
+
+        public Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
+                      Duration ackTimeout, Set<String> smnConfirmHosts) {
+            this(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts, DEFAULT_TOLERANCE,
+                    DEFAULT_MAX_RECORDS, DEFAULT_MAX_DEAD_LETTERS, DEFAULT_MAX_PER_CLIENT);
         }
 
         public static Config of(int port, String sharedSecret, String hmacSecret) {
             return new Config("127.0.0.1", port, "/events", sharedSecret, hmacSecret, 5 * 1024 * 1024,
                     Duration.ofSeconds(30), null);
+        }
+
+        public Config withLimits(int maxRecords, int maxDeadLetters) {
+            return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient);
         }
     }
 
@@ -94,23 +137,37 @@ public final class HttpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final ReplayCache replays;
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> perClient = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.time.Clock clock;
 
     public HttpReceiver(Config config, AuditParser parser, AuditSink sink) throws IOException {
+        this(config, parser, sink, java.time.Clock.systemUTC());
+    }
+
+    HttpReceiver(Config config, AuditParser parser, AuditSink sink, java.time.Clock clock) throws IOException {
         this.config = config;
         this.parser = parser;
         this.sink = sink;
-        // The JDK server writes headers and body as two segments; without TCP_NODELAY each response waits for
-        // the client's delayed ACK (~40 ms on Linux). Read when the first server is created.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        this.clock = clock;
+        this.replays = new ReplayCache(100_000);
+        ServerLimits.apply();
         this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "grantwatch-http-receiver");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = ServerLimits.executor("grantwatch-http-receiver", ServerLimits.MAX_THREADS);
         server.setExecutor(executor);
-        server.createContext(config.path(), this::handle);
-        server.createContext("/healthz", ex -> respond(ex, 200, "{\"status\":\"ok\"}"));
+        // One context at "/" and exact matching: the JDK matches contexts by prefix (/eventsXYZ, /events/../x).
+        server.createContext("/", ex -> {
+            try (ex) {
+                String p = ex.getRequestURI().getRawPath();
+                if (config.path().equals(p)) {
+                    handle(ex);
+                } else if ("/healthz".equals(p)) {
+                    respond(ex, 200, "{\"status\":\"ok\"}");
+                } else {
+                    respond(ex, 404, error("not found"));
+                }
+            }
+        });
     }
 
     public HttpReceiver start() {
@@ -128,9 +185,23 @@ public final class HttpReceiver implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        String client = ex.getRemoteAddress() == null ? "?" : ex.getRemoteAddress().getAddress().getHostAddress();
+        if (perClient.merge(client, 1, Integer::sum) > config.maxPerClient()) {
+            release(client);
+            ex.getResponseHeaders().set("Connection", "close");
+            respond(ex, 429, error("too many requests under way from this address"));
+            return;
+        }
         try {
             if (!"POST".equalsIgnoreCase(ex.getRequestMethod())) {
                 respond(ex, 405, error("POST only"));
+                return;
+            }
+            Auth auth = authenticateHeaders(ex);
+            if (auth == Auth.REFUSED) {
+                // The body is not read: a client without credentials cannot make the server wait for it.
+                ex.getResponseHeaders().set("Connection", "close");
+                respond(ex, 401, error("unauthenticated"));
                 return;
             }
             byte[] body = readBody(ex.getRequestBody(), config.maxBodyBytes());
@@ -140,7 +211,7 @@ public final class HttpReceiver implements AutoCloseable {
                 respond(ex, 413, error("body larger than " + config.maxBodyBytes() + " bytes"));
                 return;
             }
-            if (!authenticated(ex, body)) {
+            if (auth == Auth.SIGNATURE_PENDING && !signatureValid(ex, body)) {
                 respond(ex, 401, error("unauthenticated"));
                 return;
             }
@@ -151,40 +222,72 @@ public final class HttpReceiver implements AutoCloseable {
                 confirmSmn(ex, smn);
                 return;
             }
-            AuditParser.Result result = parser.parse(body, "http:" + requestId, Hints.NONE);
+            String location = "http:" + requestId;
+            long records = RecordCount.atMost(body, config.maxRecords() + 1L);
+            if (records > config.maxRecords()) {
+                // Parsing would build one object per record (a body of [{},{},...] is 1.7 million of them):
+                // refused whole, one dead letter says why.
+                RejectedRecord summary = new RejectedRecord(location, -1, -1, "request refused: more than "
+                        + config.maxRecords() + " records in one request (" + body.length + " bytes)",
+                        java.util.Arrays.copyOf(body, Math.min(body.length, 4096)));
+                if (!acknowledged(requestId, List.of(sink.deadLetter(name(), summary)))) {
+                    respond(ex, 503, error("not stored, retry"));
+                    return;
+                }
+                respond(ex, 413, error("more than " + config.maxRecords() + " records in one request"));
+                return;
+            }
+            AuditParser.Result result = parser.parse(body, location, Hints.NONE);
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (AuditEvent e : result.events()) {
                 acks.add(sink.send(name(), e));
             }
-            for (RejectedRecord r : result.rejected()) {
+            List<RejectedRecord> rejected = result.rejected();
+            int deadLettered = Math.min(rejected.size(), config.maxDeadLetters());
+            for (RejectedRecord r : rejected.subList(0, deadLettered)) {
                 acks.add(sink.deadLetter(name(), r));
+            }
+            if (rejected.size() > deadLettered) {
+                acks.add(sink.deadLetter(name(), new RejectedRecord(location, -1, -1, (rejected.size() - deadLettered)
+                        + " more rejected records in this request, not dead-lettered one by one (limit "
+                        + config.maxDeadLetters() + "); first reason: " + rejected.get(deadLettered).reason(), new byte[0])));
             }
             // A pushed CTS digest (integrity verification) is no event and no bad input: counted, answered 200.
             result.skipped().forEach(s -> sink.counters().skipped(name()));
-            try {
-                CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
-                        .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-                LOG.warn("Request {}: Kafka did not acknowledge, answering 503: {}", requestId, e.toString());
+            if (!acknowledged(requestId, acks)) {
                 respond(ex, 503, error("not stored, retry"));
                 return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                respond(ex, 503, error("interrupted, retry"));
+            }
+            if (result.events().isEmpty() && !rejected.isEmpty()) {
+                List<String> reasons = rejected.stream().limit(10).map(RejectedRecord::toString).toList();
+                respond(ex, 400, Json.wire().writeValueAsString(new Answer(0, rejected.size(), result.skipped().size(), reasons)));
                 return;
             }
-            if (result.events().isEmpty() && !result.rejected().isEmpty()) {
-                List<String> reasons = result.rejected().stream().limit(10).map(RejectedRecord::toString).toList();
-                respond(ex, 400, Json.wire().writeValueAsString(new Answer(0, result.rejected().size(), result.skipped().size(), reasons)));
-                return;
-            }
-            respond(ex, 200, Json.wire().writeValueAsString(new Answer(result.events().size(), result.rejected().size(),
+            respond(ex, 200, Json.wire().writeValueAsString(new Answer(result.events().size(), rejected.size(),
                     result.skipped().size(), List.of())));
         } catch (RuntimeException e) {
             LOG.warn("HTTP receiver failed on a request: {}", e.toString());
             respond(ex, 500, error("internal error"));
         } finally {
-            ex.close();
+            release(client);
+        }
+    }
+
+    private void release(String client) {
+        perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private boolean acknowledged(String requestId, List<CompletableFuture<Void>> acks) {
+        try {
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
+                    .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("Request {}: Kafka did not acknowledge, answering 503: {}", requestId, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -228,20 +331,14 @@ public final class HttpReceiver implements AutoCloseable {
         return out.toByteArray();
     }
 
-    boolean authenticated(HttpExchange ex, byte[] body) {
-        boolean ok = false;
-        if (config.hmacSecret() != null && !config.hmacSecret().isEmpty()) {
-            String sig = ex.getRequestHeaders().getFirst(SIGNATURE_HEADER);
-            if (sig != null) {
-                String hex = sig.trim().toLowerCase(Locale.ROOT);
-                if (hex.startsWith("sha256=")) {
-                    hex = hex.substring(7);
-                }
-                ok = MessageDigest.isEqual(hex.getBytes(StandardCharsets.US_ASCII),
-                        hmacHex(config.hmacSecret(), body).getBytes(StandardCharsets.US_ASCII));
-            }
-        }
-        if (!ok && config.sharedSecret() != null && !config.sharedSecret().isEmpty()) {
+    private enum Auth { TOKEN, SIGNATURE_PENDING, REFUSED }
+
+    /**
+     * What the headers allow before the body is read: a valid shared secret; or a signature whose id and
+     * timestamp pass (checked against the body afterwards); or nothing.
+     */
+    private Auth authenticateHeaders(HttpExchange ex) {
+        if (config.sharedSecret() != null && !config.sharedSecret().isEmpty()) {
             List<String> candidates = new ArrayList<>();
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -251,8 +348,9 @@ public final class HttpReceiver implements AutoCloseable {
             if (token != null) {
                 candidates.add(token.trim());
             }
+            // SMN subscriptions cannot set headers: a query token only on SMN's own messages.
             String q = ex.getRequestURI().getRawQuery();
-            if (q != null) {
+            if (q != null && ex.getRequestHeaders().getFirst("X-SMN-MESSAGE-TYPE") != null) {
                 for (String kv : q.split("&")) {
                     if (kv.startsWith("token=")) {
                         candidates.add(URLDecoder.decode(kv.substring(6), StandardCharsets.UTF_8));
@@ -260,19 +358,65 @@ public final class HttpReceiver implements AutoCloseable {
                 }
             }
             byte[] expected = config.sharedSecret().getBytes(StandardCharsets.UTF_8);
+            boolean ok = false;
             for (String c : candidates) {
                 ok |= MessageDigest.isEqual(c.getBytes(StandardCharsets.UTF_8), expected);
             }
+            if (ok) {
+                return Auth.TOKEN;
+            }
         }
-        return ok;
+        if (config.hmacSecret() != null && !config.hmacSecret().isEmpty()) {
+            String id = ex.getRequestHeaders().getFirst(ID_HEADER);
+            String ts = ex.getRequestHeaders().getFirst(TIMESTAMP_HEADER);
+            String sig = ex.getRequestHeaders().getFirst(SIGNATURE_HEADER);
+            if (id == null || ts == null || sig == null || id.isEmpty() || id.length() > 256 || !ts.matches("[0-9]{1,12}")) {
+                return Auth.REFUSED;
+            }
+            long now = clock.instant().getEpochSecond();
+            if (Math.abs(now - Long.parseLong(ts)) > config.signatureTolerance().toSeconds()) {
+                LOG.warn("Refused a signed request: webhook-timestamp {} is more than {} from now", ts, config.signatureTolerance());
+                return Auth.REFUSED;
+            }
+            if (replays.seen(id, now)) {
+                LOG.warn("Refused a replayed signed request (webhook-id seen before)");
+                return Auth.REFUSED;
+            }
+            return Auth.SIGNATURE_PENDING;
+        }
+        return Auth.REFUSED;
     }
 
-    /** Hex HMAC-SHA256 of a body: what a forwarder puts in {@value #SIGNATURE_HEADER} (after {@code sha256=}). */
-    public static String hmacHex(String secret, byte[] body) {
+    /** Checks a Standard Webhooks signature against the body and remembers its id (a second use is a replay). */
+    private boolean signatureValid(HttpExchange ex, byte[] body) {
+        String id = ex.getRequestHeaders().getFirst(ID_HEADER);
+        long ts = Long.parseLong(ex.getRequestHeaders().getFirst(TIMESTAMP_HEADER));
+        byte[] expected = signature(config.hmacSecret(), id, ts, body).getBytes(StandardCharsets.US_ASCII);
+        boolean ok = false;
+        // webhook-signature may hold several space-separated signatures (key rotation).
+        for (String candidate : ex.getRequestHeaders().getFirst(SIGNATURE_HEADER).trim().split(" +")) {
+            ok |= MessageDigest.isEqual(candidate.getBytes(StandardCharsets.US_ASCII), expected);
+        }
+        if (!ok) {
+            return false;
+        }
+        long now = clock.instant().getEpochSecond();
+        return replays.remember(id, now + config.signatureTolerance().toSeconds(), now);
+    }
+
+    /**
+     * The Standard Webhooks signature a sender puts in {@value #SIGNATURE_HEADER}: {@code v1,} +
+     * Base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)); a secret {@code whsec_<base64>} is the
+     * base64 key, any other secret its UTF-8 bytes.
+     */
+    public static String signature(String secret, String id, long timestampSeconds, byte[] body) {
+        byte[] key = secret.startsWith("whsec_") ? java.util.Base64.getDecoder().decode(secret.substring(6))
+                : secret.getBytes(StandardCharsets.UTF_8);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
+            return "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }

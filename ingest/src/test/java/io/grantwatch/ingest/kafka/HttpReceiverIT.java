@@ -35,8 +35,11 @@ class HttpReceiverIT {
             URI uri = URI.create("http://127.0.0.1:" + receiver.port() + "/events");
             byte[] traces = Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
             byte[] cloudEvent = Files.readAllBytes(Fixtures.path("alibaba/eventbridge-cloudevent.json"));
+            long ts = java.time.Instant.now().getEpochSecond();
             HttpResponse<String> signed = client.send(HttpRequest.newBuilder(uri)
-                    .header(HttpReceiver.SIGNATURE_HEADER, "sha256=" + HttpReceiver.hmacHex("hmac", traces))
+                    .header(HttpReceiver.ID_HEADER, "it-1")
+                    .header(HttpReceiver.TIMESTAMP_HEADER, Long.toString(ts))
+                    .header(HttpReceiver.SIGNATURE_HEADER, HttpReceiver.signature("hmac", "it-1", ts, traces))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(traces)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(signed.statusCode()).isEqualTo(200);
             // 200 was answered after acks=all: the events are readable now

@@ -1,0 +1,47 @@
+package io.grantwatch.ingest.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.grantwatch.model.json.Json;
+import java.io.IOException;
+
+/**
+ * Counts, without building a tree, the records a push body can hold: top-level values (JSON Lines),
+ * elements of a top-level array and elements of arrays directly inside a top-level object (CTS
+ * {@code {"Records":[...]}}, ActionTrail {@code {"Events":[...]}}). Stops at {@code limit}; a body that
+ * is not JSON counts what was read before the error (the parser reports the rest).
+ */
+final class RecordCount {
+    private RecordCount() {
+    }
+
+    static long atMost(byte[] body, long limit) {
+        long count = 0;
+        // depth: 0 outside any value; arrays[d] = whether the container at depth d is an array
+        boolean[] arrays = new boolean[3];
+        int depth = 0;
+        try (JsonParser p = Json.wire().getFactory().createParser(body)) {
+            JsonToken t;
+            while (count < limit && (t = p.nextToken()) != null) {
+                if (t == JsonToken.FIELD_NAME) {
+                    continue;
+                }
+                boolean valueStart = t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY;
+                if (valueStart && (depth == 0 || (depth <= 2 && arrays[depth]))) {
+                    count++;
+                }
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    depth++;
+                    if (depth <= 2) {
+                        arrays[depth] = t == JsonToken.START_ARRAY;
+                    }
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                }
+            }
+        } catch (IOException e) {
+            return count;
+        }
+        return count;
+    }
+}
