@@ -60,9 +60,12 @@ public final class SecretVocabulary {
             new Rule("signature", Match.CONTAINS, Kind.SECRET),
             new Rule("privatekey", Match.CONTAINS, Kind.SECRET),
             new Rule("apikey", Match.CONTAINS, Kind.SECRET),
-            new Rule("credential", Match.CONTAINS, Kind.SECRET),
+            new Rule("credential", Match.ENDS_WITH, Kind.SECRET), // credential, dbCredential (not CredentialConfig)
+            new Rule("credentials", Match.ENDS_WITH, Kind.SECRET),
+            new Rule("credentialvalue", Match.CONTAINS, Kind.SECRET),
             new Rule("mfacode", Match.CONTAINS, Kind.SECRET),
             new Rule("jaas", Match.CONTAINS, Kind.SECRET), // Kafka sasl.jaas.config holds the password
+            new Rule("keystorekey", Match.CONTAINS, Kind.SECRET), // Kafka ssl.keystore.key: a PEM private key
             new Rule("pwd", Match.ENDS_WITH, Kind.SECRET), // pwd, dbpwd
             new Rule("pass", Match.ENDS_WITH, Kind.SECRET), // pass, db_pass, adminPass
             new Rule("sk", Match.EQUALS, Kind.SECRET), // Huawei ak/sk
@@ -76,9 +79,6 @@ public final class SecretVocabulary {
             "signatureversion", "signaturemethod", "signaturetype", "signaturenonce", "passwordpolicy",
             "passwordreuseprevention", "passwordlength", "requirepasswordchange", "passwordresetrequired",
             "passwordless", "keyname", "keypairname", "bypass", "compass", "surpass", "trespass", "mfacodetype");
-
-    /** Configuration names ending in a dotted {@code .key} segment ({@code ssl.keystore.key}) are private keys. */
-    private static final String CONFIG_KEY_SUFFIX = ".key";
 
     private static final ConcurrentHashMap<String, Kind> CACHE = new ConcurrentHashMap<>();
     private static final int CACHE_MAX = 4096;
@@ -120,10 +120,6 @@ public final class SecretVocabulary {
             if (r.test(k)) {
                 return r.kind();
             }
-        }
-        if (name.length() > CONFIG_KEY_SUFFIX.length() && name.regionMatches(true,
-                name.length() - CONFIG_KEY_SUFFIX.length(), CONFIG_KEY_SUFFIX, 0, CONFIG_KEY_SUFFIX.length())) {
-            return Kind.SECRET;
         }
         return Kind.NONE;
     }
