@@ -12,15 +12,21 @@ import java.util.regex.Pattern;
 
 /**
  * Redaction at the door. Nothing leaves ingest (topic, DLQ, stdout, stderr, logs) without passing
- * here. Two rules, applied everywhere:
+ * here. Which names hold secrets is decided in one place, {@link SecretVocabulary}; this class applies
+ * it to every form a name and value take:
  * <ul>
- *   <li>by key name: values under secret-looking keys (access key secrets, security/session/auth
- *   tokens, passwords, signatures, private keys, user data) become {@value #MASK}; access key ids keep
- *   only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
- *   <li>by value pattern inside any text, also JSON or XML embedded in a string: {@code key=value},
- *   {@code "key":"value"}, {@code <Key>value</Key>} with a secret key, {@code Bearer …}, access key ids,
- *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private keys, and base64 runs of 100+ characters.</li>
+ *   <li>JSON keys ({@link #value}, {@link #tree}, {@link #parameters}): values under secret names become
+ *   {@value #MASK}; access key ids keep only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
+ *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth, HTTP
+ *   headers (the value to the end of the line, keeping the scheme and key id prefix), XML elements, URL
+ *   query strings and user info ({@code scheme://user:****@host});</li>
+ *   <li>value shapes: {@code Bearer …}, access key ids and the signature after them ({@code OSS LTAI****:****}),
+ *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private keys, base64 runs of 100+ characters, bare Huawei AKs;</li>
+ *   <li>payloads inside values, recursively (depth {@value #MAX_DEPTH}, up to 1 MiB): percent-encoded text,
+ *   XML entities, base64 runs of 16–99 characters that decode to text holding a secret (masked whole).</li>
  * </ul>
+ * A table-driven pass over the characters decides which rules can apply; clean text comes back as the
+ * same instance.
  * Thread-safe and stateless.
  */
 public final class Redactor {
