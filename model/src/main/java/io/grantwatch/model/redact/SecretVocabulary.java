@@ -43,8 +43,11 @@ public final class SecretVocabulary {
     /** The table. Order matters only in that the first matching rule gives the kind. */
     private static final List<Rule> RULES = List.of(
             // headers whose value is a credential up to the end of the line
-            new Rule("authorization", Match.CONTAINS, Kind.HEADER), // authorization, proxy-authorization
-            new Rule("cookie", Match.CONTAINS, Kind.HEADER), // cookie, set-cookie
+            // (exact names: "authorizationType: RAM" or "cookieName=x" are no credentials)
+            new Rule("authorization", Match.EQUALS, Kind.HEADER),
+            new Rule("proxyauthorization", Match.EQUALS, Kind.HEADER),
+            new Rule("cookie", Match.EQUALS, Kind.HEADER),
+            new Rule("setcookie", Match.EQUALS, Kind.HEADER),
             // access key ids: masked prefix
             new Rule("accesskeyid", Match.ENDS_WITH, Kind.ACCESS_KEY_ID), // accesskeyid, eventaccesskeyid
             new Rule("accesskey", Match.EQUALS, Kind.ACCESS_KEY_ID),

@@ -191,7 +191,10 @@ class RedactorMatrixTest {
                 "request 8f14e45f-ceea-467a-9c1c-4f8a0e6b1c2d took 12ms",
                 "eventName=CreateUser; eventSource=ram.aliyuncs.com",
                 "SkipAuth=false; TaskId=7",
-                "Message: the credentials file was rotated");
+                "Message: the credentials file was rotated",
+                "authorizationType: RAM, result: denied",
+                "cookieName=theme; MaxAge=3600",
+                "CredentialConfig: role/pai-dsw-data");
     }
 
     @ParameterizedTest
