@@ -1,13 +1,13 @@
 package io.grantwatch.app.config;
 
 import io.grantwatch.app.config.ConfigKey.Type;
+import io.grantwatch.model.redact.SecretVocabulary;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -101,9 +101,6 @@ public final class ConfigKeys {
 
     private static final Set<String> KAFKA_CLIENT_NAMES = kafkaClientNames();
 
-    /** Key names whose values are secrets: never printed, never echoed in errors. */
-    private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential|\\.key$|apikey).*");
-
     private ConfigKeys() {
     }
 
@@ -129,8 +126,9 @@ public final class ConfigKeys {
         return false;
     }
 
+    /** Key names whose values are secrets, never printed nor echoed in errors: the redactor's one vocabulary. */
     public static boolean isSecret(String name) {
-        return SECRET.matcher(name).matches();
+        return SecretVocabulary.isSecret(name);
     }
 
     private static Set<String> kafkaClientNames() {

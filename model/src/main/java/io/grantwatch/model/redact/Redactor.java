@@ -7,45 +7,35 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Redaction at the door. Nothing leaves ingest (topic, DLQ, stdout, stderr, logs) without passing
- * here. Two rules, applied everywhere:
+ * here. Which names hold secrets is decided in one place, {@link SecretVocabulary}; this class applies
+ * it to every form a name and value take:
  * <ul>
- *   <li>by key name: values under secret-looking keys (access key secrets, security/session/auth
- *   tokens, passwords, signatures, private keys, user data) become {@value #MASK}; access key ids keep
- *   only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
- *   <li>by value pattern inside any text, also JSON or XML embedded in a string: {@code key=value},
- *   {@code "key":"value"}, {@code <Key>value</Key>} with a secret key, {@code Bearer …}, access key ids,
- *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private keys, and base64 runs of 100+ characters.</li>
+ *   <li>JSON keys ({@link #value}, {@link #tree}, {@link #parameters}): values under secret names become
+ *   {@value #MASK}; access key ids keep only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
+ *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth, HTTP
+ *   headers (the value to the end of the line, keeping the scheme and key id prefix), XML elements, URL
+ *   query strings and user info ({@code scheme://user:****@host});</li>
+ *   <li>value shapes: {@code Bearer …}, access key ids and the signature after them ({@code OSS LTAI****:****}),
+ *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private keys, base64 runs of 100+ characters, bare Huawei AKs;</li>
+ *   <li>payloads inside values, recursively (depth {@value #MAX_DEPTH}, up to 1 MiB): percent-encoded text,
+ *   XML entities, base64 runs of 16–99 characters that decode to text holding a secret (masked whole).</li>
  * </ul>
+ * A table-driven pass over the characters decides which rules can apply; clean text comes back as the
+ * same instance.
  * Thread-safe and stateless.
  */
 public final class Redactor {
     public static final String MASK = "****";
 
-    private static final Set<String> NOT_SECRET = Set.of(
-            "ststokenplayeruid", "ststokenprincipalname", "nexttoken", "tokentype", "pagetoken",
-            "signatureversion", "signaturemethod", "signaturetype", "passwordpolicy", "passwordreuseprevention",
-            "passwordlength", "requirepasswordchange", "passwordresetrequired", "keyname", "keypairname");
-
-    private static final String KEYWORDS =
-            "secret|passw(?:or)?d|pwd|passphrase|token|signature|private_?key|adminpass|api_?key|credential_?value"
-                    + "|authorization|cookie|x-auth-token|x-subject-token|user_?data";
-    // key (possibly JSON-quoted, possibly backslash-escaped inside a JSON string) = / : value
-    private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)(?<![A-Za-z0-9:/_.\\-])([A-Za-z0-9_.\\-]{0,40}?(?:" + KEYWORDS + ")[A-Za-z0-9_.\\-]{0,40})(\\\\*[\"'])?(\\s*[:=]\\s*)"
-                    + "(?:(\\\\*\")((?:(?!\\\\*\").){0,4096})(\\\\*\")|([^\\s\"'\\\\,&;}<>)\\]]+))");
-    private static final Pattern XML_SECRET = Pattern.compile(
-            "(?i)(<([A-Za-z0-9_:\\-]*(?:secret|password|token|signature|privatekey)[A-Za-z0-9_:\\-]*)\\s*>)[^<]*(</)");
-    private static final Pattern BEARER = Pattern.compile("\\b([Bb]earer|BEARER|Basic)(\\s+)([A-Za-z0-9._~+/=\\-]{12,})");
-    private static final Pattern AK_KEY_VALUE = Pattern.compile(
-            "(?i)(?<![A-Za-z0-9])((?:access_?key_?id|accesskey|access_key|akid|ak)\\\\*[\"']?\\s*[:=]\\s*\\\\*[\"']?)"
-                    + "([A-Za-z0-9.]{4})([A-Za-z0-9]{4,})");
-    private static final Pattern AK_VALUE = Pattern.compile("\\b(LTAI|STS\\.|HSTA|TMP\\.)[A-Za-z0-9]{6,}");
+    private static final Pattern BEARER = Pattern.compile("\\b([Bb]earer|BEARER|Basic)(\\s+|\\+)([A-Za-z0-9._~+/=\\-]{12,})");
+    /** An access key id, and the request signature that may follow it ({@code OSS LTAI…:signature}). */
+    private static final Pattern AK_VALUE = Pattern.compile(
+            "\\b(LTAI|STS\\.|HSTA|TMP\\.)(?:[A-Za-z0-9]{6,}|\\*{4})((?::|%3[Aa])[A-Za-z0-9+/=_\\-]{6,})?");
     private static final Pattern TOKENS = Pattern.compile(
             "CAIS[A-Za-z0-9+/=]{16,}|eyJ[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]*"
                     + "|-----BEGIN[A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"
@@ -53,60 +43,19 @@ public final class Redactor {
     private Redactor() {
     }
 
-    /** True when a value under this key is a secret and must never be written. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> SECRET_KEY_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
-
+    /** True when a value under this key is a secret and must never be written ({@link SecretVocabulary}). */
     public static boolean isSecretKey(String key) {
-        Boolean cached = SECRET_KEY_CACHE.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        boolean secret = computeIsSecretKey(key);
-        if (SECRET_KEY_CACHE.size() < 4096) {
-            SECRET_KEY_CACHE.put(key, secret);
-        }
-        return secret;
+        return SecretVocabulary.isSecret(key);
     }
 
     /** A key in one normal form: lower case, without {@code _ - . space} (AccessKeySecret = access_key_secret). */
     public static String normalizeKey(String key) {
-        StringBuilder sb = null;
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            boolean drop = c == '_' || c == '-' || c == ' ' || c == '.' || c == '\t';
-            boolean upper = c >= 'A' && c <= 'Z';
-            if (drop || upper || c > 127) {
-                if (sb == null) {
-                    sb = new StringBuilder(key.length());
-                    sb.append(key, 0, i);
-                }
-                if (!drop) {
-                    sb.append(Character.toLowerCase(c));
-                }
-            } else if (sb != null) {
-                sb.append(c);
-            }
-        }
-        return sb == null ? key : sb.toString();
-    }
-
-    private static boolean computeIsSecretKey(String key) {
-        String k = normalizeKey(key);
-        if (NOT_SECRET.contains(k)) {
-            return false;
-        }
-        return k.contains("secret") || k.contains("password") || k.contains("passwd") || k.equals("pwd")
-                || k.endsWith("pwd") || k.contains("passphrase") || k.contains("token") || k.contains("signature")
-                || k.contains("privatekey") || k.equals("adminpass") || k.contains("apikey")
-                || k.equals("authorization") || k.equals("cookie") || k.equals("setcookie") || k.equals("userdata")
-                || k.equals("sk") || k.equals("credentialvalue") || k.equals("mfacode") || k.equals("otp");
+        return SecretVocabulary.normalize(key);
     }
 
     /** True when a value under this key is an access key id, to be kept as a masked prefix. */
     public static boolean isAccessKeyIdKey(String key) {
-        String k = normalizeKey(key);
-        return k.equals("accesskeyid") || k.equals("akid") || k.equals("ak") || k.equals("accesskey")
-                || k.equals("eventaccesskeyid");
+        return SecretVocabulary.isAccessKeyId(key);
     }
 
     /** {@code LTAI5tAbc…} → {@code LTAI****}; {@code STS.NUav…} → {@code STS.****}. */
@@ -138,41 +87,49 @@ public final class Redactor {
         return text(value);
     }
 
-    /** Redacts secrets inside free text (messages, parameters, embedded JSON/XML). Returns the same instance when clean. */
+    /** How many decoding layers (percent, XML entities, base64) nest, and the longest text that is decoded. */
+    private static final int MAX_DEPTH = 4;
+    private static final int MAX_DECODE = 1 << 20;
+
+    /**
+     * Redacts secrets inside free text (messages, parameters, embedded JSON/XML, headers, URLs), also inside
+     * percent-encoded, entity-encoded and base64 payloads (bounded depth and size). Returns the same
+     * instance when clean.
+     */
     public static String text(String s) {
-        if (s == null || s.length() < 6) {
+        return redact(s, MAX_DEPTH);
+    }
+
+    private static String redact(String s, int depth) {
+        if (s == null || s.length() < 4) {
             return s;
         }
-        // Cheap triggers first: the regexes below run only on strings that can hold what they look for.
-        // Value patterns are case-sensitive prefixes (indexOf is an intrinsic); key=value rules need a
-        // separator, so the case-insensitive keyword scan runs only on strings that have one.
-        boolean hasSep = s.indexOf(':') >= 0 || s.indexOf('=') >= 0 || s.indexOf('<') >= 0;
+        // Fast path: one table-driven pass classifies every character (separators, escapes, runs); the
+        // rules below run only on strings that can hold what they look for. Value patterns are
+        // case-sensitive prefixes (indexOf is an intrinsic).
+        int scan = scan(s);
+        boolean sep = (scan & SEP) != 0;
         boolean akValue = s.indexOf("LTAI") >= 0 || s.indexOf("STS.") >= 0 || s.indexOf("HSTA") >= 0 || s.indexOf("TMP.") >= 0;
-        int runs = runs(s);
-        boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || (runs & LONG_RUN) != 0;
-        boolean bareAk = (runs & BARE_AK_RUN) != 0;
-        boolean bearer = s.indexOf("earer ") >= 0 || s.indexOf("EARER ") >= 0 || s.indexOf("Basic ") >= 0;
-        int t = hasSep ? triggers(s) : 0;
-        boolean keys = (t & T_KEY) != 0;
-        boolean akKey = (t & T_AKKEY) != 0;
-        if (!(keys || bearer || akKey || akValue || tokens || bareAk)) {
+        boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || (scan & LONG_RUN) != 0;
+        boolean bareAk = (scan & BARE_AK_RUN) != 0;
+        boolean bearer = s.indexOf("earer") >= 0 || s.indexOf("EARER") >= 0 || s.indexOf("Basic") >= 0;
+        boolean decode = depth > 0 && s.length() <= MAX_DECODE;
+        boolean b64 = decode && (scan & MID_RUN) != 0;
+        boolean pct = decode && (scan & PCT) != 0;
+        boolean ent = decode && (scan & AMP) != 0;
+        if (!(sep || bearer || akValue || tokens || bareAk || b64 || pct || ent)) {
             return s;
         }
         String r = s;
         if (bearer) {
             r = BEARER.matcher(r).replaceAll("$1$2" + MASK);
         }
-        if (keys) {
-            r = replaceKeyValues(r);
-            if (r.indexOf('<') >= 0) {
-                r = XML_SECRET.matcher(r).replaceAll("$1" + MASK + "$3");
-            }
-        }
-        if (akKey) {
-            r = AK_KEY_VALUE.matcher(r).replaceAll("$1$2" + MASK);
+        if (sep) {
+            r = keyValues(r);
         }
         if (akValue) {
-            r = AK_VALUE.matcher(r).replaceAll("$1" + MASK);
+            r = AK_VALUE.matcher(r).replaceAll(m -> m.group(1) + MASK + (m.group(2) != null ? ":" + MASK : ""));
+            r = r.equals(s) ? s : r;
         }
         if (tokens) {
             r = TOKENS.matcher(r).replaceAll(MASK);
@@ -190,126 +147,427 @@ public final class Redactor {
             m.appendTail(sb);
             r = sb.toString();
         }
-        return r;
+        if (b64) {
+            r = base64Payloads(r, depth - 1);
+        }
+        if (pct) {
+            // form encoding writes a space as '+' (and a '+' as %2B); raw base64 keeps '+': decode both ways
+            String d = decoded(r, percentDecode(r, true), depth - 1);
+            r = d != r || r.indexOf('+') < 0 ? d : decoded(r, percentDecode(r, false), depth - 1);
+        }
+        if (ent) {
+            r = decoded(r, entityDecode(r), depth - 1);
+        }
+        return r.equals(s) ? s : r;
     }
 
-    private static final int T_KEY = 1;
-    private static final int T_AKKEY = 4;
-
-    /** Which key=value rule families may apply to {@code s}: one scan, case-insensitive, failing fast. */
-    static int triggers(String s) {
-        int t = 0;
-        int n = s.length() - 1;
-        for (int i = 0; i < n; i++) {
-            char c = (char) (s.charAt(i) | 0x20);
-            char d = (char) (s.charAt(i + 1) | 0x20);
-            switch (c) {
-                case 's' -> {
-                    if ((d == 'e' && at(s, i, "secret")) || (d == 'i' && at(s, i, "signature"))) {
-                        t |= T_KEY;
-                    }
-                }
-                case 'p' -> {
-                    if ((d == 'a' && (at(s, i, "passw") || at(s, i, "passphrase"))) || (d == 'w' && at(s, i, "pwd"))
-                            || (d == 'r' && at(s, i, "private"))) {
-                        t |= T_KEY;
-                    }
-                }
-                case 't' -> {
-                    if (d == 'o' && at(s, i, "token")) {
-                        t |= T_KEY;
-                    }
-                }
-                case 'a' -> {
-                    if ((d == 'u' && at(s, i, "authorization")) || (d == 'p' && (at(s, i, "apikey") || at(s, i, "api_key")))
-                            || (d == 'd' && at(s, i, "adminpass"))) {
-                        t |= T_KEY;
-                    }
-                    if ((d == 'c' && at(s, i, "access")) || (d == 'k' && (at(s, i, "akid") || at(s, i, "ak\"")
-                            || at(s, i, "ak=") || at(s, i, "ak:")))) {
-                        t |= T_AKKEY;
-                    }
-                }
-                case 'c' -> {
-                    if ((d == 'r' && at(s, i, "credential")) || (d == 'o' && at(s, i, "cookie"))) {
-                        t |= T_KEY;
-                    }
-                }
-                case 'u' -> {
-                    if (d == 's' && (at(s, i, "userdata") || at(s, i, "user_data"))) {
-                        t |= T_KEY;
-                    }
-                }
-                default -> {
-                }
-            }
+    /** When the decoded form of {@code r} holds a secret, its redacted decoded form; else {@code r}. */
+    private static String decoded(String r, String d, int depth) {
+        if (d == r) {
+            return r;
         }
-        return t;
+        String rd = redact(d, depth);
+        return rd == d ? r : rd;
     }
 
-    /** {@code s} at {@code i} starts with the lower-case ASCII needle, ignoring ASCII case; fails fast. */
-    private static boolean at(String s, int i, String lowerNeedle) {
-        int n = lowerNeedle.length();
-        if (i + n > s.length()) {
-            return false;
-        }
-        for (int k = 0; k < n; k++) {
-            char c = s.charAt(i + k);
-            char d = lowerNeedle.charAt(k);
-            if (c != d && (c | 0x20) != d) {
-                return false;
-            }
-        }
-        return true;
-    }
+    // ---- key/value forms: k=v, k: v, k="v", "k":"v" (any JSON escaping depth), headers, XML, URL user info
 
-    private static String replaceKeyValues(String s) {
-        Matcher m = KEY_VALUE.matcher(s);
-        if (!m.find()) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder(s.length());
+    /** Masks the values of secret names in every key/value form of {@code s}; one pass over its separators. */
+    private static String keyValues(String s) {
+        int n = s.length();
+        StringBuilder sb = null;
         int last = 0;
-        do {
-            String key = m.group(1);
-            if (!isSecretKey(stripQuotes(key))) {
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            int vs;
+            int ve;
+            SecretVocabulary.Kind kind;
+            if (c == '=' || c == ':') {
+                if (c == ':' && i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
+                    long span = userInfo(s, i + 3);
+                    if (span < 0) {
+                        continue;
+                    }
+                    vs = (int) (span >>> 32);
+                    ve = (int) span;
+                    kind = SecretVocabulary.Kind.SECRET;
+                } else {
+                    int j = i - 1;
+                    while (j >= 0 && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
+                        j--;
+                    }
+                    while (j >= 0 && (s.charAt(j) == '"' || s.charAt(j) == '\'' || s.charAt(j) == '\\')) {
+                        j--;
+                    }
+                    int keyEnd = j + 1;
+                    while (j >= 0 && keyChar(s.charAt(j)) && keyEnd - j <= 64) {
+                        j--;
+                    }
+                    int keyStart = j + 1;
+                    if (keyEnd - keyStart < 2) {
+                        continue;
+                    }
+                    // svc:resource:action, acs:ram::123:role/x, paths: a ':' after ':' or '/' is no key separator
+                    if (c == ':' && ((j >= 0 && (s.charAt(j) == ':' || s.charAt(j) == '/'))
+                            || (i + 1 < n && s.charAt(i + 1) == ':'))) {
+                        continue;
+                    }
+                    kind = SecretVocabulary.classify(s.substring(keyStart, keyEnd));
+                    if (kind == SecretVocabulary.Kind.NONE) {
+                        continue;
+                    }
+                    long span = valueSpan(s, i + 1, kind);
+                    if (span < 0) {
+                        continue;
+                    }
+                    vs = (int) (span >>> 32);
+                    ve = (int) span;
+                }
+            } else if (c == '<') {
+                int t = i + 1;
+                if (t >= n || s.charAt(t) == '/') {
+                    continue;
+                }
+                int ns = t;
+                while (t < n && tagChar(s.charAt(t)) && t - ns <= 64) {
+                    t++;
+                }
+                if (t == ns) {
+                    continue;
+                }
+                int gt = t;
+                while (gt < n && s.charAt(gt) != '>' && s.charAt(gt) != '<' && gt - t < 256) {
+                    gt++;
+                }
+                if (gt >= n || s.charAt(gt) != '>' || s.charAt(gt - 1) == '/') {
+                    continue;
+                }
+                String tag = s.substring(ns, t);
+                int colon = tag.lastIndexOf(':');
+                kind = SecretVocabulary.classify(colon >= 0 ? tag.substring(colon + 1) : tag);
+                if (kind == SecretVocabulary.Kind.NONE) {
+                    continue;
+                }
+                vs = gt + 1;
+                ve = vs;
+                while (ve < n && s.charAt(ve) != '<') {
+                    ve++;
+                }
+            } else {
                 continue;
             }
-            sb.append(s, last, m.start());
-            sb.append(key);
-            if (m.group(2) != null) {
-                sb.append(m.group(2));
+            if (ve <= vs) {
+                continue;
             }
-            sb.append(m.group(3));
-            if (m.group(4) != null) {
-                sb.append(m.group(4)).append(MASK).append(m.group(6));
+            String keep;
+            if (kind == SecretVocabulary.Kind.ACCESS_KEY_ID) {
+                if (ve - vs <= 4) {
+                    continue;
+                }
+                keep = s.substring(vs, vs + 4);
+            } else if (kind == SecretVocabulary.Kind.HEADER) {
+                keep = headerKeep(s, vs, ve);
             } else {
-                sb.append(MASK);
+                keep = "";
             }
-            last = m.end();
-        } while (m.find());
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(s, last, vs).append(keep).append(MASK);
+            last = ve;
+            i = Math.max(i, ve - 1);
+        }
+        if (sb == null) {
+            return s;
+        }
+        sb.append(s, last, n);
+        return sb.toString();
+    }
+
+    /** The value after a separator at {@code from}: quoted (any escaping depth, to the matching quote) or bare. */
+    private static long valueSpan(String s, int from, SecretVocabulary.Kind kind) {
+        int n = s.length();
+        int v = from;
+        while (v < n && (s.charAt(v) == ' ' || s.charAt(v) == '\t')) {
+            v++;
+        }
+        int q = v;
+        while (q < n && s.charAt(q) == '\\') {
+            q++;
+        }
+        if (q < n && (s.charAt(q) == '"' || s.charAt(q) == '\'')) {
+            char quote = s.charAt(q);
+            int escapes = q - v;
+            int vs = q + 1;
+            for (int p = vs; p < n && p - vs <= 8192; p++) {
+                if (s.charAt(p) == quote) {
+                    int k = 0;
+                    while (p - k - 1 >= vs && s.charAt(p - k - 1) == '\\') {
+                        k++;
+                    }
+                    if (k == escapes || (escapes == 0 && k % 2 == 0)) {
+                        return ((long) vs << 32) | (p - k);
+                    }
+                }
+            }
+            // unterminated: mask the bare word
+            v = vs;
+        }
+        if (v < n && (s.charAt(v) == '{' || s.charAt(v) == '[')) {
+            return -1; // an object or list: its own keys decide
+        }
+        int e = v;
+        if (kind == SecretVocabulary.Kind.HEADER) {
+            while (e < n && !headerEnd(s.charAt(e))) {
+                e++;
+            }
+        } else {
+            while (e < n && !valueEnd(s.charAt(e))) {
+                e++;
+            }
+        }
+        return e > v ? ((long) v << 32) | e : -1;
+    }
+
+    /** {@code scheme://user:password@host}: the password (or a long user-only credential). */
+    private static long userInfo(String s, int u) {
+        int n = s.length();
+        int e = u;
+        while (e < n && e - u < 512) {
+            char ch = s.charAt(e);
+            if (ch == '@') {
+                break;
+            }
+            if (ch == '/' || ch == '?' || ch == '#' || ch <= ' ' || ch == '"' || ch == '\'' || ch == '\\' || ch == '<' || ch == '>') {
+                return -1;
+            }
+            e++;
+        }
+        if (e >= n || s.charAt(e) != '@' || e == u) {
+            return -1;
+        }
+        int colon = s.indexOf(':', u);
+        if (colon >= 0 && colon < e) {
+            return e > colon + 1 ? ((long) (colon + 1) << 32) | e : -1;
+        }
+        return e - u >= 20 ? ((long) u << 32) | e : -1;
+    }
+
+    /** A header value keeps its scheme word and an access key id prefix: {@code OSS LTAI****}, {@code Bearer ****}. */
+    private static String headerKeep(String s, int vs, int ve) {
+        int w = vs;
+        while (w < ve && w - vs <= 32 && (Character.isLetterOrDigit(s.charAt(w)) || s.charAt(w) == '-')) {
+            w++;
+        }
+        if (w == vs || w >= ve || s.charAt(w) != ' ') {
+            return "";
+        }
+        String keep = s.substring(vs, w + 1);
+        if (!AUTH_SCHEMES.contains(keep.strip().toLowerCase(java.util.Locale.ROOT))) {
+            return "";
+        }
+        if (s.startsWith("LTAI", w + 1) || s.startsWith("STS.", w + 1) || s.startsWith("HSTA", w + 1) || s.startsWith("TMP.", w + 1)) {
+            keep += s.substring(w + 1, w + 5);
+        }
+        return keep;
+    }
+
+    /** Authorization schemes a masked header keeps ({@code Authorization: OSS LTAI****}). */
+    private static final java.util.Set<String> AUTH_SCHEMES = java.util.Set.of("bearer", "basic", "digest", "oss", "acs", "obs",
+            "negotiate", "aws4-hmac-sha256", "sdk-hmac-sha256", "acs3-hmac-sha256", "hmac-sha256");
+
+    private static boolean keyChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+    }
+
+    private static boolean tagChar(char c) {
+        return keyChar(c) || c == ':';
+    }
+
+    private static boolean valueEnd(char c) {
+        return c <= ' ' || c == '"' || c == '\'' || c == '\\' || c == ',' || c == '&' || c == ';' || c == '}' || c == '<'
+                || c == '>' || c == ')' || c == ']';
+    }
+
+    private static boolean headerEnd(char c) {
+        return c == '\r' || c == '\n' || c == '"' || c == '\\' || c == '<';
+    }
+
+    // ---- decoding layers
+
+    /** Base64 runs of 16–99 characters that decode to text holding a secret become {@link #MASK}. */
+    private static String base64Payloads(String s, int depth) {
+        int n = s.length();
+        StringBuilder sb = null;
+        int last = 0;
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            int cls = c < 128 ? CHAR_CLASS[c] : 0;
+            if ((cls & (UPL | DIG | LOW | B64_OTHER)) == 0 || c == '=') {
+                i++;
+                continue;
+            }
+            int start = i;
+            boolean up = false;
+            boolean low = false;
+            while (i < n) {
+                char d = s.charAt(i);
+                int k = d < 128 ? CHAR_CLASS[d] : 0;
+                if ((k & (UPL | DIG | LOW | B64_OTHER)) == 0 || d == '=') {
+                    break;
+                }
+                up |= (k & UPL) != 0;
+                low |= (k & LOW) != 0;
+                i++;
+            }
+            int end = i;
+            while (i < n && i - end < 2 && s.charAt(i) == '=') {
+                i++;
+            }
+            if (end - start < 16 || !up || !low) {
+                continue;
+            }
+            String run = s.substring(start, end);
+            String text = base64Text(run);
+            if (text == null) {
+                continue;
+            }
+            String red = redact(text, depth);
+            if (red == text) {
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(s, last, start).append(MASK);
+            last = i;
+        }
+        if (sb == null) {
+            return s;
+        }
+        sb.append(s, last, n);
+        return sb.toString();
+    }
+
+    /** The text a base64 run decodes to, when it is mostly printable; else null. */
+    private static String base64Text(String run) {
+        boolean url = run.indexOf('-') >= 0 || run.indexOf('_') >= 0;
+        boolean std = run.indexOf('+') >= 0 || run.indexOf('/') >= 0;
+        if (url && std) {
+            return null;
+        }
+        byte[] b;
+        try {
+            b = (url ? java.util.Base64.getUrlDecoder() : java.util.Base64.getDecoder()).decode(run);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (b.length < 8) {
+            return null;
+        }
+        int printable = 0;
+        for (byte x : b) {
+            if ((x >= 0x20 && x < 0x7f) || x == '\n' || x == '\r' || x == '\t') {
+                printable++;
+            } else if (x >= 0 || x == 0x7f) {
+                return null; // control characters: binary
+            }
+        }
+        return printable * 10 >= b.length * 9 ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : null;
+    }
+
+    /** {@code %XX} sequences decoded (as UTF-8); the same instance when there are none. */
+    static String percentDecode(String s, boolean plusIsSpace) {
+        int n = s.length();
+        int i = s.indexOf('%');
+        StringBuilder sb = null;
+        byte[] buf = null;
+        int last = 0;
+        while (i >= 0 && i + 2 < n) {
+            if (hex(s.charAt(i + 1)) < 0 || hex(s.charAt(i + 2)) < 0) {
+                i = s.indexOf('%', i + 1);
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+                buf = new byte[n / 3 + 1];
+            }
+            sb.append(s, last, i);
+            int len = 0;
+            while (i + 2 < n && s.charAt(i) == '%' && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                buf[len++] = (byte) (hex(s.charAt(i + 1)) << 4 | hex(s.charAt(i + 2)));
+                i += 3;
+            }
+            sb.append(new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8));
+            last = i;
+            i = s.indexOf('%', i);
+        }
+        if (sb == null) {
+            return s;
+        }
+        sb.append(s, last, n);
+        return plusIsSpace ? sb.toString().replace('+', ' ') : sb.toString();
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        char l = (char) (c | 0x20);
+        return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+    }
+
+    private static final String[][] ENTITIES = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
+        {"&#34;", "\""}, {"&#39;", "'"}, {"&#60;", "<"}, {"&#62;", ">"}, {"&amp;", "&"}};
+
+    /** XML/HTML entities decoded; the same instance when there are none. */
+    static String entityDecode(String s) {
+        int i = s.indexOf('&');
+        StringBuilder sb = null;
+        int last = 0;
+        while (i >= 0) {
+            String[] hit = null;
+            for (String[] e : ENTITIES) {
+                if (s.startsWith(e[0], i)) {
+                    hit = e;
+                    break;
+                }
+            }
+            if (hit != null) {
+                if (sb == null) {
+                    sb = new StringBuilder(s.length());
+                }
+                sb.append(s, last, i).append(hit[1]);
+                last = i + hit[0].length();
+            }
+            i = s.indexOf('&', i + 1);
+        }
+        if (sb == null) {
+            return s;
+        }
         sb.append(s, last, s.length());
         return sb.toString();
     }
 
-    private static String stripQuotes(String key) {
-        return key.replace("\\", "").replace("\"", "").replace("'", "");
-    }
-
     private static final Pattern BARE_AK = Pattern.compile("(?<![A-Za-z0-9])[A-Z0-9]{20}(?![A-Za-z0-9])");
 
-    /** Character classes for {@link #runs}, by table: it looks at every character of every string ingest redacts. */
-    private static final byte UP = 1;
-    private static final byte LOW = 2;
-    private static final byte B64_OTHER = 4;
+    /** Character classes for {@link #scan}, by table: it looks at every character of every string ingest redacts. */
+    private static final byte UPL = 1;
+    private static final byte DIG = 2;
+    private static final byte LOW = 4;
+    private static final byte B64_OTHER = 8;
+    private static final byte C_SEP = 16;
+    private static final byte C_PCT = 32;
+    private static final byte C_AMP = 64;
     private static final byte[] CHAR_CLASS = new byte[128];
 
     static {
         for (char c = 'A'; c <= 'Z'; c++) {
-            CHAR_CLASS[c] = UP;
+            CHAR_CLASS[c] = UPL;
         }
         for (char c = '0'; c <= '9'; c++) {
-            CHAR_CLASS[c] = UP;
+            CHAR_CLASS[c] = DIG;
         }
         for (char c = 'a'; c <= 'z'; c++) {
             CHAR_CLASS[c] = LOW;
@@ -317,33 +575,57 @@ public final class Redactor {
         for (char c : "+/_=-".toCharArray()) {
             CHAR_CLASS[c] = B64_OTHER;
         }
+        CHAR_CLASS['='] |= C_SEP;
+        CHAR_CLASS[':'] |= C_SEP;
+        CHAR_CLASS['<'] |= C_SEP;
+        CHAR_CLASS['%'] |= C_PCT;
+        CHAR_CLASS['&'] |= C_AMP;
     }
 
     private static final int LONG_RUN = 1;
     private static final int BARE_AK_RUN = 2;
+    private static final int MID_RUN = 4;
+    private static final int SEP = 8;
+    private static final int PCT = 16;
+    private static final int AMP = 32;
 
     /**
-     * One pass: {@link #LONG_RUN} when a base64-ish run reaches 100 characters, {@link #BARE_AK_RUN}
-     * when a run of exactly 20 upper-case letters and digits stands alone (a Huawei AK shape).
+     * One pass: {@link #LONG_RUN} when a base64-ish run reaches 100 characters, {@link #MID_RUN} when one of
+     * 16+ characters mixes upper and lower case (a base64 payload shape), {@link #BARE_AK_RUN} when a run
+     * of exactly 20 upper-case letters and digits stands alone (a Huawei AK shape), {@link #SEP} /
+     * {@link #PCT} / {@link #AMP} when the text has a key separator, a percent sign, an ampersand.
      */
-    private static int runs(String s) {
+    private static int scan(String s) {
         int n = s.length();
-        if (n < 20) {
-            return 0;
-        }
         int out = 0;
         int b64 = 0;
         int upper = 0;
         boolean alnumRun = true;
+        boolean runUp = false;
+        boolean runLow = false;
         for (int i = 0; i <= n; i++) {
             char c = i < n ? s.charAt(i) : ' ';
             int cls = c < 128 ? CHAR_CLASS[c] : 0;
-            boolean up = (cls & UP) != 0;
+            out |= (cls & C_SEP) != 0 ? SEP : 0;
+            if ((cls & (C_PCT | C_AMP)) != 0) {
+                out |= (cls & C_PCT) != 0 ? PCT : AMP;
+            }
+            boolean up = (cls & (UPL | DIG)) != 0;
             boolean low = (cls & LOW) != 0;
-            boolean isB64 = cls != 0;
-            b64 = isB64 ? b64 + 1 : 0;
-            if (b64 >= 100) {
-                out |= LONG_RUN;
+            if ((cls & (UPL | DIG | LOW | B64_OTHER)) != 0) {
+                b64++;
+                runUp |= (cls & UPL) != 0;
+                runLow |= low;
+                if (b64 >= 16 && runUp && runLow) {
+                    out |= MID_RUN;
+                }
+                if (b64 >= 100) {
+                    out |= LONG_RUN;
+                }
+            } else {
+                b64 = 0;
+                runUp = false;
+                runLow = false;
             }
             if (up) {
                 upper++;

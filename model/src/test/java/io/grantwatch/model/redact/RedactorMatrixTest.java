@@ -1,0 +1,297 @@
+package io.grantwatch.model.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.model.json.Json;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A generated matrix: every secret key name of the vocabulary × every way text writes a key and value ×
+ * every place a value can sit in a record. Each case plants a unique secret and asserts that it is gone
+ * from the output, also after percent-, entity- and base64-decoding the output.
+ */
+class RedactorMatrixTest {
+
+    /** Key names as attackers, SDKs and clouds spell them (case and separators vary on purpose). */
+    static final List<String> KEYWORDS = List.of(
+            "password", "Password", "passwd", "pwd", "pass", "db_pass", "dbPassword", "adminPass", "passphrase",
+            "secret", "client_secret", "AccessKeySecret", "secret_key", "SecretAccessKey", "sk",
+            "token", "SecurityToken", "session_token", "x-auth-token", "X-Subject-Token", "access_token",
+            "signature", "Signature", "private_key", "PrivateKey", "api_key", "ApiKey", "apikey", "x-api-key",
+            "credential", "credentials", "credential_value", "otp", "OTP", "mfacode", "MfaCode", "mfa_code",
+            "user_data", "UserData", "cookie", "Set-Cookie", "authorization", "Proxy-Authorization", "jaas");
+
+    /** How a key and its value are written: the value's place is {@code V}, the key's {@code K}. */
+    static final List<String> FORMS = List.of(
+            "K=V", "K = V", "K: V", "K:V", "K=\"V\"", "K='V'", "\"K\":\"V\"", "\"K\": \"V\"", "'K': 'V'",
+            "\\\"K\\\":\\\"V\\\"", "<K>V</K>", "K%3DV", "?a=1&K=V&b=2", "{\"K\":\"V\",\"n\":1}", "K=V;other=1");
+
+    /** Where the text sits: in a field value, a message, a nested JSON string, base64, a URL, a header, XML. */
+    enum Position {
+        VALUE(s -> Redactor.value("message", s)),
+        TEXT(s -> Redactor.text("Request failed: " + s + " please retry")),
+        NESTED_JSON(s -> Redactor.text(jsonDoc(jsonDoc(s)))),
+        NESTED_JSON_TREE(s -> Redactor.tree(tree(jsonDoc(s))).toString()),
+        BASE64(s -> Redactor.text("payload=" + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)) + " end")),
+        BASE64_URL(s -> Redactor.text("data " + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("{\"note\":\"" + jsonEscape(s) + "\"}").getBytes(StandardCharsets.UTF_8)))),
+        URL(s -> Redactor.text("GET https://api.example.com/v1/items?next=" + URLEncoder.encode(s, StandardCharsets.UTF_8) + "&x=1")),
+        HEADER(s -> Redactor.text("POST /v1 HTTP/1.1\r\nHost: h.example.com\r\nX-Debug: " + s + "\r\nContent-Length: 2\r\n")),
+        XML(s -> Redactor.text("<Error><Code>Denied</Code><Message>" + s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                + "</Message></Error>")),
+        XML_RAW(s -> Redactor.text("<Error><Detail>" + s + "</Detail></Error>"));
+
+        final Function<String, String> run;
+
+        Position(Function<String, String> run) {
+            this.run = run;
+        }
+    }
+
+    /** Forms that are not key/value: URL user info, signatures after access key ids, pairs, encoded JSON. */
+    static final List<String> SPECIAL = List.of(
+            "jdbc:mysql://dbuser:V@db.example.com:3306/app",
+            "mongodb://admin:V@mongo.example.com/db",
+            "postgresql://u:V@pg:5432/x",
+            "https://bob:V@git.example.com/repo.git",
+            "redis://:V@cache:6379",
+            "Authorization: acs LTAI5tQwErTyUiOpAs:V",
+            "Authorization: OSS LTAI5tQwErTyUiOpAs:V",
+            "OSS LTAI5tQwErTyUiOpAs:V",
+            "ak=QTWAOYTTINDUT2QVKYUC sk=V",
+            "AK: HSTAQWERTYUIOP12 SK: V",
+            "Authorization: Bearer V",
+            "Basic V",
+            "Cookie: session=V; theme=dark");
+
+    private static int n;
+
+    static String secret() {
+        n++;
+        return "Qz9" + Integer.toString(n * 7919, 36) + "Vw" + Integer.toString(n, 36) + "pK";
+    }
+
+    static Stream<DynamicTest> cases(List<String> keys, List<String> forms) {
+        List<DynamicTest> out = new ArrayList<>();
+        for (String k : keys) {
+            for (String form : forms) {
+                for (Position p : Position.values()) {
+                    String v = secret();
+                    String planted = form.replace("K", k).replace("V", v);
+                    if (form.equals("K%3DV")) {
+                        planted = URLEncoder.encode(k, StandardCharsets.UTF_8) + "%3D" + v;
+                    }
+                    String shown = planted;
+                    out.add(DynamicTest.dynamicTest(p + " | " + shown, () -> assertNoLeak(p.run.apply(shown), v, shown)));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyKeywordEveryFormEveryPosition() {
+        return cases(KEYWORDS, FORMS);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySpecialFormEveryPosition() {
+        List<DynamicTest> out = new ArrayList<>();
+        for (String form : SPECIAL) {
+            for (Position p : Position.values()) {
+                String v = secret();
+                String planted = form.replace("V", v);
+                out.add(DynamicTest.dynamicTest(p + " | " + planted, () -> assertNoLeak(p.run.apply(planted), v, planted)));
+            }
+        }
+        return out.stream();
+    }
+
+    /** A value under a secret key in a JSON record (the key rule), at any depth. */
+    @TestFactory
+    Stream<DynamicTest> everyKeywordAsJsonKey() {
+        return KEYWORDS.stream().map(k -> DynamicTest.dynamicTest("json key " + k, () -> {
+            String v = secret();
+            assertNoLeak(Redactor.value(k, v), v, k);
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.putObject("requestParameters").putObject("inner").put(k, v);
+            assertNoLeak(Redactor.tree(o).toString(), v, k);
+            assertThat(Redactor.isSecretKey(k)).as(k).isTrue();
+        }));
+    }
+
+    /** Base64 of a short JSON credential document (under the 100-character run rule). */
+    @TestFactory
+    Stream<DynamicTest> base64JsonCredentialsUnder100() {
+        return KEYWORDS.stream().map(k -> DynamicTest.dynamicTest("b64 json " + k, () -> {
+            String v = secret();
+            String json = "{\"" + k + "\":\"" + v + "\"}";
+            String b64 = Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+            assertThat(b64.length()).isLessThan(100);
+            assertNoLeak(Redactor.text("ctx " + b64), v, json);
+            assertNoLeak(Redactor.value("payload", b64), v, json);
+        }));
+    }
+
+    /** Access key ids keep their prefix for correlation, in every form. */
+    @TestFactory
+    Stream<DynamicTest> accessKeyIdsKeepTheirPrefix() {
+        List<DynamicTest> out = new ArrayList<>();
+        for (String k : List.of("ak", "AccessKeyId", "access_key_id", "akid")) {
+            for (String form : List.of("K=V", "K: V", "\"K\":\"V\"", "\\\"K\\\":\\\"V\\\"", "<K>V</K>", "?a=1&K=V")) {
+                for (String id : List.of("LTAI5tQwErTyUiOpAsDf", "QTWAOYTTINDUT2QVKYUC", "STS.NUav87jQZ3eT9TTP18tYDuvSS")) {
+                    String planted = form.replace("K", k).replace("V", id);
+                    out.add(DynamicTest.dynamicTest("ak " + planted, () -> {
+                        String r = Redactor.text("x " + planted + " y");
+                        assertThat(r).as(planted).doesNotContain(id.substring(5)).contains(id.substring(0, 4) + Redactor.MASK);
+                    }));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<String> notSecrets() {
+        return Stream.of(
+                "passwordless sign-in is enabled for this account",
+                "skip the first 3 items",
+                "task=reindex-2024",
+                "task: reindex",
+                "ask=123 mask=abc desk=12 risk=low",
+                "User: dave is not authorized to perform: iam:credentials:listCredentials on resource: iam::123:user/dave",
+                "User: dave is not authorized to perform: iam:tokens:assume on x",
+                "obs:object:GetObject on obs:my-bucket:secret-reports/2024/token.csv",
+                "/bucket/passwords/readme.txt and /secrets/ folder",
+                "You are not authorized to perform ram:PassRole on acs:ram::1234567890:role/ecs-admin",
+                "Action: oss:PutObject, Resource: acs:oss:*:*:bucket/obj",
+                "passes: 3, bypass=off",
+                "The token expired; please sign in again",
+                "signature mismatch",
+                "stsTokenPlayerUid=12345",
+                "PasswordPolicy=strict",
+                "domain OTC00000000001000100974 and request 6110E64B004C4034363CDC5E",
+                "https://obs.cn-north-4.myhuaweicloud.com/bucket/key?versionId=abc&uploads",
+                "mask=rw-r--r-- otpauth",
+                "request 8f14e45f-ceea-467a-9c1c-4f8a0e6b1c2d took 12ms",
+                "eventName=CreateUser; eventSource=ram.aliyuncs.com",
+                "SkipAuth=false; TaskId=7",
+                "Message: the credentials file was rotated",
+                "authorizationType: RAM, result: denied",
+                "cookieName=theme; MaxAge=3600",
+                "CredentialConfig: role/pai-dsw-data");
+    }
+
+    @ParameterizedTest
+    @MethodSource("notSecrets")
+    void leavesOrdinaryTextAlone(String s) {
+        assertThat(Redactor.text(s)).isEqualTo(s);
+    }
+
+    /** The outsider's 20 planted forms (14 got through the redactor before the one vocabulary). */
+    static Stream<String> outsiderForms() {
+        String b64 = Base64.getEncoder().encodeToString("{\"sk\":\"SECRETVAL1\"}".getBytes(StandardCharsets.UTF_8));
+        return Stream.of("otp=SECRETVAL1", "mfacode=SECRETVAL1", "login failed sk=SECRETVAL1 for user", "<ApiKey>SECRETVAL1</ApiKey>",
+                "jdbc:mysql://u:SECRETVAL1@h:3306/db", "mongodb://u:SECRETVAL1@h/db", "q=1&password%3DSECRETVAL1",
+                "Authorization: acs LTAI5tQwErTyUiOpAs:SECRETVAL1", "OSS LTAI5tQwErTyUiOpAs:SECRETVAL1",
+                "ak=QTWAOYTTINDUT2QVKYUC sk=SECRETVAL1", "pass: SECRETVAL1", "db_pass=SECRETVAL1", "credential=SECRETVAL1",
+                "ctx " + b64, "password=SECRETVAL1", "{\"AccessKeySecret\":\"SECRETVAL1\"}", "Authorization: Bearer SECRETVAL1abcdef",
+                "token: SECRETVAL1", "<SecurityToken>SECRETVAL1</SecurityToken>", "x-auth-token: SECRETVAL1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("outsiderForms")
+    void catchesEveryOutsiderForm(String s) {
+        assertNoLeak(Redactor.text(s), "SECRETVAL1", s);
+        assertNoLeak(Redactor.value("errorMessage", s), "SECRETVAL1", s);
+    }
+
+    @org.junit.jupiter.api.Test
+    void keepsAccessKeyIdPrefixesInSignedHeaders() {
+        assertThat(Redactor.text("Authorization: OSS LTAI5tQwErTyUiOpAs:c2lnbmF0dXJl")).isEqualTo("Authorization: OSS LTAI****");
+        assertThat(Redactor.text("acs LTAI5tQwErTyUiOpAs:c2lnbmF0dXJl")).isEqualTo("acs LTAI****:****");
+        assertThat(Redactor.text("ak=QTWAOYTTINDUT2QVKYUC sk=abcdef")).isEqualTo("ak=QTWA**** sk=****");
+        assertThat(Redactor.text("jdbc:mysql://app:hunter2@db:3306/x")).isEqualTo("jdbc:mysql://app:****@db:3306/x");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static final Pattern B64_RUN = Pattern.compile("[A-Za-z0-9+/_\\-]{8,}={0,2}");
+
+    static void assertNoLeak(String out, String secret, String planted) {
+        assertThat(leaks(out, secret, 3)).as("planted %s%n  out %s", planted, out).isFalse();
+    }
+
+    static boolean leaks(String out, String secret, int depth) {
+        if (out == null) {
+            return false;
+        }
+        if (out.contains(secret)) {
+            return true;
+        }
+        if (depth == 0) {
+            return false;
+        }
+        if (out.contains("%")) {
+            try {
+                String d = URLDecoder.decode(out.replace("+", "%2B"), StandardCharsets.UTF_8);
+                if (!d.equals(out) && leaks(d, secret, depth - 1)) {
+                    return true;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // not percent-encoded
+            }
+        }
+        String ent = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+        if (!ent.equals(out) && leaks(ent, secret, depth - 1)) {
+            return true;
+        }
+        Matcher m = B64_RUN.matcher(out);
+        while (m.find()) {
+            String run = m.group();
+            for (Base64.Decoder dec : List.of(Base64.getDecoder(), Base64.getUrlDecoder())) {
+                try {
+                    String d = new String(dec.decode(run), StandardCharsets.UTF_8);
+                    if (leaks(d, secret, depth - 1)) {
+                        return true;
+                    }
+                } catch (IllegalArgumentException ignored) {
+                    // not base64
+                }
+            }
+        }
+        return false;
+    }
+
+    static String jsonEscape(String s) {
+        String q = Json.wire().getNodeFactory().textNode(s).toString();
+        return q.substring(1, q.length() - 1);
+    }
+
+    static String jsonDoc(String s) {
+        return "{\"errorMessage\":\"" + jsonEscape(s) + "\",\"code\":403}";
+    }
+
+    static JsonNode tree(String json) {
+        try {
+            return Json.wire().readTree("{\"responseElements\":" + Json.wire().writeValueAsString(json) + ",\"x\":1}");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
