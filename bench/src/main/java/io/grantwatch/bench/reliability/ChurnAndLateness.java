@@ -480,7 +480,10 @@ final class ChurnAndLateness {
      * A denial is ranked with the calls that have arrived before it; a signalling call that arrives after it does not
      * re-rank it, so the finding (and the alert sent for it) keeps its id.
      *
-     * @return the number of ids in such pairs (two per re-attributed denial)
+     * An id with no such partner still counts when the other side holds the same denial under another id (folded into
+     * another scenario's finding there).
+     *
+     * @return the number of differing ids explained this way
      */
     static int reattributed(List<Finding> expected, List<Finding> observed, Set<String> differing) {
         Map<String, List<String>> want = lifecycles(expected);
@@ -501,9 +504,31 @@ final class ChurnAndLateness {
             if (match != null) {
                 onlyGot.remove(match);
                 paired += 2;
+            } else if (explainedBy(lastWant.get(w), want.get(w), lastGot, got)) {
+                paired += 1; // the run folded this denial into another scenario's finding of the same principal and grant
+            }
+        }
+        for (String g : onlyGot) {
+            if (explainedBy(lastGot.get(g), got.get(g), lastWant, want)) {
+                paired += 1; // the oracle folded this denial into another scenario's finding of the same principal and grant
             }
         }
         return paired;
+    }
+
+    /**
+     * Whether the other side holds the same denial (principal, kind, denied grant) with the same lifecycle under another
+     * id: more scenarios share a denial's grant than signals tell apart before the signalling call arrives, so arrival
+     * order may fold two denials into one finding on one side and keep them apart on the other.
+     */
+    private static boolean explainedBy(Finding f, List<String> lifecycle, Map<String, Finding> otherLast,
+                                       Map<String, List<String>> otherLifecycles) {
+        for (Map.Entry<String, Finding> e : otherLast.entrySet()) {
+            if (!e.getKey().equals(f.id()) && sameDenial(f, e.getValue()) && lifecycle.equals(otherLifecycles.get(e.getKey()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, Finding> lastById(List<Finding> fs) {
