@@ -72,7 +72,7 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--http-secret", paramLabel = "SECRET", description = "Shared secret (Authorization: Bearer or X-GrantWatch-Token; ?token= only on SMN messages).")
     String httpSecret;
 
-    @Option(names = "--http-hmac-secret", paramLabel = "SECRET", description = "HMAC-SHA256 key for X-GrantWatch-Signature.")
+    @Option(names = "--http-hmac-secret", paramLabel = "SECRET", description = "HMAC-SHA256 key for Standard Webhooks signatures (webhook-id, webhook-timestamp, webhook-signature: v1,...).")
     String httpHmacSecret;
 
     @Option(names = "--http-max-body", paramLabel = "BYTES", defaultValue = "5242880", description = "Largest accepted body.")
