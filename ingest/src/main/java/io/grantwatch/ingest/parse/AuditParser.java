@@ -209,7 +209,7 @@ public final class AuditParser {
     }
 
     /**
-     * JSON Lines when the first line opens an object and one of the first few non-blank lines is a whole
+     * JSON Lines when the first line does not open an array and one of the first few non-blank lines is a whole
      * object starting in column 0 (a pretty-printed document opens with a lone "{" and indents or
      * never completes objects on one line). So a broken first line does not turn a JSON Lines file
      * into one broken document. Reads at most {@code limit} bytes (the caller resets).
@@ -244,9 +244,11 @@ public final class AuditParser {
             }
             if (!firstSeen) {
                 firstSeen = true;
-                if (line[t] != '{') {
+                if (line[t] == '[') {
                     return false;
                 }
+                // a line that cannot open any JSON document (a "# header", stray bytes) is JSON Lines' bad first
+                // record when whole objects follow; otherwise the document reading rejects it with its position
             }
             // A whole object in column 0: {...}. A one-line array is a document (its elements get positions).
             if (line[s] == '{' && line[e] == '}') {

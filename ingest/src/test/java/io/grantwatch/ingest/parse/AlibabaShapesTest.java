@@ -85,6 +85,22 @@ class AlibabaShapesTest {
     }
 
     @Test
+    void shouldReadEveryGoodLineWhenAJsonLinesFileStartsWithAHeaderLine() throws Exception {
+        byte[] good = java.nio.file.Files.readAllBytes(Fixtures.path("alibaba/jsonl-with-bad-line.jsonl"));
+        String[] lines = new String(good, java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("gw-header", ".jsonl");
+        try {
+            String second = java.util.Arrays.stream(lines).filter(l -> l.contains("\"at-jsonl-2\"")).findFirst().orElseThrow();
+            java.nio.file.Files.writeString(f, "# exported by a log shipper\n" + lines[0] + "\n" + second + "\n");
+            Fixtures.Read r = Fixtures.read(f);
+            assertThat(r.events()).extracting(AuditEvent::eventId).containsExactly("at-jsonl-1", "at-jsonl-2");
+            assertThat(r.rejected()).singleElement().satisfies(rej -> assertThat(rej.line()).isEqualTo(1));
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
+    @Test
     void shouldUnwrapSlsRecordsWhenEventIsAJsonStringAndParametersDoublyStringified() {
         Map<String, AuditEvent> byId = Fixtures.read("alibaba/sls-records.json").byId();
         assertThat(byId).containsOnlyKeys("at-sls-1", "at-sls-2");
