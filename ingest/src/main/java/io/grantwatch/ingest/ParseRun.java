@@ -74,7 +74,7 @@ public final class ParseRun {
         return n == 0 ? "" : ", skipped " + n + " CTS digest file" + (n == 1 ? "" : "s");
     }
 
-    /** Event text is attacker-controlled: no control characters reach the terminal (or a log). */
+    /** Event text is attacker-controlled: no control or bidi characters reach the terminal, a log or a header. */
     public static final class Printable {
         private Printable() {
         }
@@ -83,7 +83,8 @@ public final class ParseRun {
             StringBuilder sb = new StringBuilder(s.length());
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
-                if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                // control characters, and the bidi overrides that make text read differently than it is stored
+                if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
                     sb.append(String.format("\\u%04x", (int) c));
                 } else {
                     sb.append(c);

@@ -155,17 +155,8 @@ public final class ScanCommand implements Callable<Integer> {
         return OK;
     }
 
-    /** Event text is attacker-controlled: no control characters reach the terminal. */
+    /** Event text is attacker-controlled: no control or bidi characters reach the terminal (one rule, in ingest). */
     static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return ParseRun.Printable.of(s);
     }
 }

@@ -200,4 +200,10 @@ class ScanCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot use");
         assertThat(out.size()).isZero();
     }
+
+    @Test
+    void shouldEscapeControlAndBidiCharactersWhenPrintingEventText() {
+        org.assertj.core.api.Assertions.assertThat(ScanCommand.printable("a\nb\u001b[31m\u202Egnp.exe"))
+                .isEqualTo("a\\u000ab\\u001b[31m\\u202egnp.exe");
+    }
 }

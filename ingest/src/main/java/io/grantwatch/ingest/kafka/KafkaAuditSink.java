@@ -1,5 +1,6 @@
 package io.grantwatch.ingest.kafka;
 
+import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.ingest.RejectedRecord;
 import io.grantwatch.ingest.source.AuditSink;
 import io.grantwatch.ingest.source.IngestCounters;
@@ -68,7 +69,7 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
         byte[] key = topics.auditEvents().keySerde().serializer().serialize(topic, event.routingKey());
         byte[] value = topics.auditEvents().valueSerde().serializer().serialize(topic, event);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(DlqHeaders.SOURCE, utf8(event.source() == null ? source : event.source().toString()));
+        headers.add(DlqHeaders.SOURCE, utf8(ParseRun.Printable.of(event.source() == null ? source : event.source().toString())));
         return send(new ProducerRecord<>(topic, null, key, value, headers), () -> counters.produced(source), source);
     }
 
@@ -76,8 +77,9 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
     public CompletableFuture<Void> deadLetter(String source, RejectedRecord rejected) {
         counters.read(source);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(DlqHeaders.REASON, utf8(rejected.reason()));
-        headers.add(DlqHeaders.SOURCE, utf8(rejected.location()));
+        // file names and reasons carry event text: headers are read by consoles and log shippers, so no control characters
+        headers.add(DlqHeaders.REASON, utf8(ParseRun.Printable.of(rejected.reason())));
+        headers.add(DlqHeaders.SOURCE, utf8(ParseRun.Printable.of(rejected.location())));
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.auditDlq().name(), null,
                 utf8(rejected.source() == null ? source : rejected.source()), rejected.bytes(), headers);
         return send(record, () -> counters.deadLettered(source), source);
