@@ -56,11 +56,6 @@ public final class Identifiers {
         return s != null && POLICY_NAME.matcher(s).matches();
     }
 
-    /** {@code name} when valid, else {@code ${placeholder}}. */
-    public static String nameOr(String s, String placeholder) {
-        return name(s) ? s : "${" + placeholder + "}";
-    }
-
     /**
      * The role name in {@code acs:ram::123:role/Name} or {@code acs:ram:*:123:role/Name}, or a bare
      * valid role name. A trailing period is sentence punctuation from an error message, not part of the name.

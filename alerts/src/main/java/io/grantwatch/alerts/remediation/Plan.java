@@ -155,13 +155,4 @@ public record Plan(
      */
     public record DenyReview(Entity subject, String action, String resource, String layer, String encodedDiagnostic) {
     }
-
-    /** The certainty label a person reads beside a grant. */
-    static String label(Certainty c) {
-        return switch (c) {
-            case CERTAIN -> "denied";
-            case LIKELY -> "the seed lists it for this feature";
-            case POSSIBLE -> "may be needed";
-        };
-    }
 }
