@@ -44,6 +44,8 @@ public final class FileCheckpoint {
 
     /** How much of a file's start identifies it (a rotated file with the same name starts differently). */
     public static final int HEAD_BYTES = 1024;
+    /** A file is taken for a copy of another only when at least this many of their first bytes are equal. */
+    public static final int COPY_HEAD_MIN = 256;
 
     /** Writes the entries to a file; replaced in tests to simulate a full disk. */
     @FunctionalInterface
@@ -68,9 +70,18 @@ public final class FileCheckpoint {
 
     private static final Writer JSON = (f, entries) -> Json.wire().writeValue(f.toFile(), entries);
 
+    /** Entries replaced because another file took their path (rotation), kept to recognise a copy of that file. */
+    private static final int RETIRED_MAX = 1024;
+
     private final Path file;
     private final Map<String, Entry> entries;
     private final Writer writer;
+    private final java.util.LinkedHashMap<String, Entry> retired = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > RETIRED_MAX;
+        }
+    };
 
     private FileCheckpoint(Path file, Map<String, Entry> entries, Writer writer) {
         this.file = file;
@@ -111,9 +122,49 @@ public final class FileCheckpoint {
         return entries.get(p.toString());
     }
 
+    /**
+     * The progress {@code p}'s file had under another name: an entry with the same file key and first
+     * bytes (a rename, as logrotate's {@code a.log -> a.log.1}, or a hard link), else one with the same
+     * first {@value #COPY_HEAD_MIN}+ bytes (a copy, as logrotate's copytruncate; audit records carry their
+     * ids and times, so two different audit files do not share their first kilobyte), looked up among
+     * the current entries and the ones a rotation replaced. Null when {@code p} is a new file.
+     *
+     * @param p        the file's canonical path (which has no entry)
+     * @param fileKey  its file key, or null
+     * @param sameHead whether an entry's head hash is this file's start
+     */
+    public synchronized Entry movedFrom(Path p, String fileKey, java.util.function.Predicate<Entry> sameHead) {
+        Entry copied = null;
+        for (Map.Entry<String, Entry> m : entries.entrySet()) {
+            Entry e = m.getValue();
+            if (m.getKey().equals(p.toString()) || e.head() == null || e.headLength() == null || !sameHead.test(e)) {
+                continue;
+            }
+            if (fileKey != null && fileKey.equals(e.fileKey())) {
+                return e;
+            }
+            if (copied == null && e.headLength() >= COPY_HEAD_MIN) {
+                copied = e;
+            }
+        }
+        if (copied != null) {
+            return copied;
+        }
+        for (Entry e : retired.values()) {
+            if (e.headLength() != null && sameHead.test(e)
+                    && (e.headLength() >= COPY_HEAD_MIN || (fileKey != null && fileKey.equals(e.fileKey())))) {
+                copied = copied == null || (fileKey != null && fileKey.equals(e.fileKey())) ? e : copied;
+            }
+        }
+        return copied;
+    }
+
     /** @param p the file's canonical path */
     public synchronized void put(Path p, Entry e) throws WriteFailed {
-        entries.put(p.toString(), e);
+        Entry before = entries.put(p.toString(), e);
+        if (before != null && before.head() != null && !java.util.Objects.equals(before.head(), e.head())) {
+            retired.put(before.head() + "@" + before.fileKey(), before);
+        }
         try {
             save();
         } catch (IOException ex) {

@@ -43,6 +43,7 @@ public final class FileSource {
                     watch(sink.deadLetter(name, r), failure);
                 },
                 s -> sink.counters().skipped(name), FileProgress.NONE);
+        rejections.flush();
         sink.flush();
         if (failure.get() != null) {
             throw new IOException("Kafka did not acknowledge every record: " + failure.get().getMessage(), failure.get());

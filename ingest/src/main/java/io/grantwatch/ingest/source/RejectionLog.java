@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * Logs rejected records of a source (file and position, reason) so that a rejection under
  * {@code grantwatch run} is seen, not only counted and dead-lettered: the first {@link #PER_MINUTE}
  * of each minute, then one line saying the rest are only counted, and their number when the minute
- * is over. File names and reasons may carry attacker-controlled text: control characters are escaped
+ * is over ({@link #tick()}) or the source ends ({@link #flush()}). File names and reasons may carry attacker-controlled text: control characters are escaped
  * ({@link ParseRun.Printable}).
  */
 public final class RejectionLog {
@@ -30,13 +30,8 @@ public final class RejectionLog {
     public synchronized void rejected(RejectedRecord r) {
         long now = System.currentTimeMillis();
         if (windowStart < 0 || now - windowStart >= MINUTE_MS) {
-            if (suppressed > 0) {
-                LOG.warn("Rejected {} more records from {} in the last minute (counted and dead-lettered, not logged)",
-                        suppressed, printable(source));
-            }
+            flush();
             windowStart = now;
-            inWindow = 0;
-            suppressed = 0;
         }
         inWindow++;
         if (inWindow <= PER_MINUTE) {
@@ -49,6 +44,27 @@ public final class RejectionLog {
             }
             suppressed++;
         }
+    }
+
+    /**
+     * Once the minute is over, logs how many of its rejections were not logged one by one: called after
+     * every file and poll, so the count appears when the minute ends, not with the next rejection.
+     */
+    public synchronized void tick() {
+        if (windowStart >= 0 && System.currentTimeMillis() - windowStart >= MINUTE_MS) {
+            flush();
+        }
+    }
+
+    /** Logs the count of rejections not logged one by one now (a source that ends), and starts a new minute. */
+    public synchronized void flush() {
+        if (suppressed > 0) {
+            LOG.warn("Rejected {} more records from {} (counted and dead-lettered, not logged one by one)", suppressed,
+                    printable(source));
+        }
+        windowStart = -1;
+        inWindow = 0;
+        suppressed = 0;
     }
 
     private static String printable(String s) {

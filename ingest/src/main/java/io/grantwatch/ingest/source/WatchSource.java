@@ -1,6 +1,7 @@
 package io.grantwatch.ingest.source;
 
 import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,6 +146,7 @@ public final class WatchSource implements Runnable {
         while (!stopped) {
             try {
                 scanOnce();
+                rejections.tick();
             } catch (Abandoned e) {
                 break;
             } catch (FileCheckpoint.WriteFailed e) {
@@ -164,6 +166,7 @@ public final class WatchSource implements Runnable {
                 break;
             }
         }
+        rejections.flush();
         LOG.info("Stopped watching {}", dir);
     }
 
@@ -224,13 +227,17 @@ public final class WatchSource implements Runnable {
             return;
         }
         unreadable.cleared(f.toString());
-        long from = 0;
-        if (e != null && sameFile(e, key, head, size)) {
-            // Grown (appended JSON Lines) or interrupted: go on from the checkpoint; shrunk: a new file.
-            from = (!e.done() || size >= e.size()) ? e.nextPosition() : 0;
-        } else {
-            e = null;
+        FileCheckpoint.Entry resumed = e != null && sameFile(e, key, head) ? e : null;
+        if (e == null) {
+            // rotated away from another name (rename, copytruncate): go on where that file's reading was
+            resumed = checkpoint.movedFrom(f, key, m -> sameFile(m, null, head));
+            if (resumed != null) {
+                LOG.info("{} continues a file read before under another name (rotation): reading from record {}",
+                        ParseRun.Printable.of(f.toString()), resumed.nextPosition());
+            }
         }
+        // grown (appended JSON Lines) or interrupted: go on from the checkpoint; shrunk: a new file
+        long from = resumed == null ? 0 : (!resumed.done() || size >= resumed.size()) ? resumed.nextPosition() : 0;
         long limit = -1;
         boolean gzip = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
         if (!gzip && size > 0 && now - modified < options.tailSettle().toMillis() && lastByte(f, size) != '\n') {
@@ -239,7 +246,7 @@ public final class WatchSource implements Runnable {
             if (complete <= 0) {
                 return;
             }
-            if (e != null && e.done() && e.size() == complete) {
+            if (resumed != null && resumed.done() && resumed.size() == complete) {
                 return; // nothing new before the incomplete line
             }
             limit = complete;
@@ -247,8 +254,8 @@ public final class WatchSource implements Runnable {
         readFile(f, from, limit, limit < 0 ? size : limit, modified, key, head);
     }
 
-    /** Same file as the checkpoint's: same file key (when both know one) and same first bytes. */
-    private static boolean sameFile(FileCheckpoint.Entry e, String key, byte[] head, long size) throws IOException {
+    /** Same file as the checkpoint's: same file key (when both know one; not compared when {@code key} is null) and first bytes. */
+    private static boolean sameFile(FileCheckpoint.Entry e, String key, byte[] head) {
         if (e.fileKey() != null && key != null && !e.fileKey().equals(key)) {
             return false;
         }

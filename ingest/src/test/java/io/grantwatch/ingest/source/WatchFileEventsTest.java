@@ -75,6 +75,86 @@ class WatchFileEventsTest {
         assertThat(sink.dead).isEmpty();
     }
 
+    private static void append(Path f, int from, int to) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            sb.append(event(i));
+        }
+        Files.writeString(f, sb.toString(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void shouldSendEachRecordOnceWhenLogrotateRenamesTheFileAndTheWriterStartsANewOneWithTheSameName(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        Path log = dir.resolve("trail.jsonl");
+        writeFile(log, 0, 10);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        // the writer appended two more before rotation; logrotate renames, the writer reopens the name
+        append(log, 10, 12);
+        Files.move(log, dir.resolve("trail.jsonl.1"));
+        writeFile(log, 100, 105);
+        touchLater(log, 5000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(17).contains("w-10", "w-11", "w-100", "w-104");
+        assertThat(sink.dead).isEmpty();
+    }
+
+    @Test
+    void shouldSendEachRecordOnceWhenAFileIsOnlyRenamed(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 10);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        Files.createDirectories(dir.resolve("archive"));
+        Files.move(dir.resolve("a.jsonl"), dir.resolve("archive/a-2026-12-05.jsonl"), StandardCopyOption.ATOMIC_MOVE);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(10);
+    }
+
+    @Test
+    void shouldSendEachRecordOnceWhenLogrotateCopiesAndTruncatesTheFile(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path log = dir.resolve("trail.jsonl");
+        writeFile(log, 0, 10);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        append(log, 10, 13); // written after the last read, before the copy
+        // copytruncate: the copy keeps the content (a new inode), the original is emptied and written on
+        Files.copy(log, dir.resolve("trail.jsonl.1"));
+        Files.writeString(log, "", StandardOpenOption.TRUNCATE_EXISTING);
+        append(log, 200, 204);
+        touchLater(log, 5000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(17).contains("w-10", "w-12", "w-200", "w-203");
+        assertThat(sink.dead).isEmpty();
+    }
+
+    @Test
+    void shouldReadAFileWithAnotherStartFromItsStartEvenWhenItTakesTheInodeOfAFileReadBefore(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 10);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        // the same inode under a new name, rewritten with other records: not a rename of what was read
+        Path b = dir.resolve("b.jsonl");
+        Files.move(dir.resolve("a.jsonl"), b);
+        Files.writeString(b, event(300) + event(301), StandardOpenOption.TRUNCATE_EXISTING);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(12).contains("w-300", "w-301");
+    }
+
     @Test
     void shouldReadTheNewContentFromTheStartWhenAFileIsRewrittenInPlaceWithBiggerContent(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("in");
@@ -388,5 +468,24 @@ class WatchFileEventsTest {
         assertThat(sink.dead).hasSize(2);
         assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.startsWith("Rejected record"))
                 .hasSize(2).anySatisfy(m -> assertThat(m).contains(f + "#1", "from demo"));
+    }
+
+    @Test
+    void shouldLogHowManyRejectionsWereNotLoggedOneByOneWhenTheSourceEndsNotOnlyWithTheNextRejection(@TempDir Path tmp)
+            throws IOException {
+        Path f = tmp.resolve("many-bad.jsonl");
+        StringBuilder sb = new StringBuilder(event(0));
+        for (int i = 0; i < RejectionLog.PER_MINUTE + 13; i++) {
+            sb.append("{ nope\n");
+        }
+        Files.writeString(f, sb.toString(), StandardCharsets.UTF_8);
+        MemorySink sink = new MemorySink();
+
+        new FileSource(new AuditFileReader(), sink, "demo").run(List.of(f));
+
+        assertThat(sink.dead).hasSize(RejectionLog.PER_MINUTE + 13);
+        List<String> warn = messages(ch.qos.logback.classic.Level.WARN);
+        assertThat(warn).filteredOn(m -> m.startsWith("Rejected record")).hasSize(RejectionLog.PER_MINUTE);
+        assertThat(warn).contains("Rejected 13 more records from demo (counted and dead-lettered, not logged one by one)");
     }
 }
