@@ -413,7 +413,7 @@ public final class AuditParser {
                             sink.rejected(new RejectedRecord(location, pos, lineBase + lineOf(e),
                                     "unparseable JSON: " + describe(e, lineBase) + (next.inArray()
                                             ? "; the array goes on after this element" : "; the array ends after this element"),
-                                    new byte[0]));
+                                    rawRedacted(next.element(), next.element().length)));
                         }
                         cursor.next = position;
                         // The old parser is dropped, not closed: closing would close the source it shares.

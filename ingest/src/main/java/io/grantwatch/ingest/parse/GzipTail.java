@@ -15,23 +15,47 @@ import java.util.zip.ZipException;
  */
 final class GzipTail extends FilterInputStream {
     private final LimitedInputStream.Counting compressed;
+    private final Members members;
     private long decompressed;
     private String reason;
 
-    private GzipTail(InputStream gunzipped, LimitedInputStream.Counting compressed) {
+    private GzipTail(InputStream gunzipped, LimitedInputStream.Counting compressed, Members members) {
         super(gunzipped);
         this.compressed = compressed;
+        this.members = members;
+    }
+
+    /**
+     * The JDK's gzip reader, which can say what is left after its last member: it silently ignores bytes
+     * after a member that do not start a new one, which may be a damaged member (records lost unseen).
+     */
+    private static final class Members extends java.util.zip.GZIPInputStream {
+        Members(InputStream in) throws IOException {
+            super(in, 65536);
+        }
+
+        /** Bytes after the last member's 8-byte trailer still in the buffer, and whether any of them is not NUL. */
+        long[] leftover() {
+            int n = Math.max(0, inf.getRemaining() - 8);
+            int nonZero = 0;
+            for (int i = len - n; i < len; i++) {
+                if (i >= 0 && buf[i] != 0) {
+                    nonZero++;
+                }
+            }
+            return new long[] {n, nonZero};
+        }
     }
 
     /** The decompressed content of {@code source} (gzip, any number of members), bounded by {@code maxExpanded}. */
     static GzipTail open(InputStream source, long maxExpanded) throws IOException {
         LimitedInputStream.Counting compressed = new LimitedInputStream.Counting(source);
         try {
-            return new GzipTail(new LimitedInputStream(new java.util.zip.GZIPInputStream(compressed, 65536), maxExpanded,
-                    compressed), compressed);
+            Members members = new Members(compressed);
+            return new GzipTail(new LimitedInputStream(members, maxExpanded, compressed), compressed, members);
         } catch (EOFException | ZipException e) {
             // the first member's header is already cut off or damaged: nothing decompresses
-            GzipTail empty = new GzipTail(InputStream.nullInputStream(), compressed);
+            GzipTail empty = new GzipTail(InputStream.nullInputStream(), compressed, null);
             empty.damaged(e);
             return empty;
         }
@@ -63,6 +87,8 @@ final class GzipTail extends FilterInputStream {
             int n = super.read(b, off, len);
             if (n > 0) {
                 decompressed += n;
+            } else if (n < 0) {
+                trailing();
             }
             return n;
         } catch (LimitedInputStream.LimitExceeded e) {
@@ -70,6 +96,33 @@ final class GzipTail extends FilterInputStream {
         } catch (EOFException | ZipException e) {
             damaged(e);
             return -1;
+        }
+    }
+
+    /** At the clean end of the gzip data: bytes after it that are not NUL padding are reported like damage. */
+    private void trailing() throws IOException {
+        if (members == null || reason != null) {
+            return;
+        }
+        long[] left = members.leftover();
+        long after = left[0];
+        long nonZero = left[1];
+        byte[] rest = new byte[8192];
+        int r;
+        long drained = 0;
+        while (drained < (1 << 20) && (r = compressed.read(rest, 0, rest.length)) > 0) {
+            drained += r;
+            for (int i = 0; i < r; i++) {
+                if (rest[i] != 0) {
+                    nonZero++;
+                }
+            }
+        }
+        after += drained;
+        if (nonZero > 0) {
+            reason = after + " bytes after the end of the gzip data (at byte " + (compressed.count - after)
+                    + " of the compressed file) are not a gzip member and were not read: a damaged member's records would be"
+                    + " there";
         }
     }
 

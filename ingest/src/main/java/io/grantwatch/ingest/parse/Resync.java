@@ -19,8 +19,11 @@ final class Resync {
     }
 
     /** Where reading goes on: {@code in} from absolute byte {@code offset}, still inside the array or after it. */
-    record Point(InputStream in, long offset, long newlines, boolean inArray) {
+    record Point(InputStream in, long offset, long newlines, boolean inArray, byte[] element) {
     }
+
+    /** The most bytes of a skipped element kept for its dead letter (the dead letter truncates further). */
+    private static final int ELEMENT_KEPT = 64 * 1024;
 
     /** The source's bytes as the parser reads them, keeping those from {@link #keepFrom} on. */
     static final class Recorder extends FilterInputStream {
@@ -102,6 +105,14 @@ final class Resync {
             return false;
         }
 
+        /**
+         * Does not close the source: Jackson closes its input when it meets the end, and a truncated
+         * array must still be resynchronised from the kept bytes (the source's owner closes it).
+         */
+        @Override
+        public void close() {
+        }
+
         /** The bytes from {@code from} on, then the rest of the source; null when they were not kept. */
         InputStream from(long from) {
             if (from < bufStart || from > delivered) {
@@ -123,6 +134,7 @@ final class Resync {
             return null;
         }
         BufferedInputStream in = new BufferedInputStream(raw, 65536);
+        java.io.ByteArrayOutputStream element = new java.io.ByteArrayOutputStream(256);
         long offset = from;
         long newlines = 0;
         int c;
@@ -163,14 +175,17 @@ final class Resync {
                     open.append((char) c);
                 } else if (c == '}' || c == ']') {
                     if (open.length() == 0) {
-                        return c == ']' ? new Point(in, offset, newlines, false) : null;
+                        return c == ']' ? new Point(in, offset, newlines, false, element.toByteArray()) : null;
                     }
                     char want = c == '}' ? '{' : '[';
                     int at = open.lastIndexOf(String.valueOf(want));
                     open.setLength(at < 0 ? open.length() - 1 : at);
                 } else if (c == ',' && open.length() == 0) {
-                    return new Point(in, offset, newlines, true);
+                    return new Point(in, offset, newlines, true, element.toByteArray());
                 }
+            }
+            if (element.size() < ELEMENT_KEPT && (element.size() > 0 || c != ',')) {
+                element.write(c); // the element's bytes (not the comma before it), for its dead letter
             }
             c = in.read();
             if (c < 0) {

@@ -108,12 +108,69 @@ class BadInputTest {
 
     @Test
     void shouldReportWhereWhenArrayBreaksMidway() throws IOException {
-        parse("[\n" + good(1) + ",\n" + good(2) + ",\n{\"eventId\": oops}\n]");
-        assertThat(events).hasSize(2);
+        parse("[\n" + good(1) + ",\n" + good(2) + ",\n{\"eventId\": oops, \"password\": \"hunter2-Secret\"}\n,\n" + good(3) + "]");
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1", "g2", "g3");
         assertThat(rejected).singleElement().satisfies(r -> {
             assertThat(r.position()).isEqualTo(2);
             assertThat(r.line()).isEqualTo(4);
+            // the dead letter carries the broken element itself (redacted), so it can be inspected and replayed
+            String value = new String(r.bytes(), StandardCharsets.UTF_8);
+            assertThat(value).contains("{\"eventId\": oops").doesNotContain("hunter2-Secret").doesNotContain(good(2));
         });
+    }
+
+    @Test
+    void shouldDeliverTheWholeElementsOfATruncatedTopLevelArrayFileAndRejectTheCutOneWithItsPosition(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws IOException {
+        // a file, not a byte array: the file's buffered stream is what Jackson closed at the end of input
+        String whole = "[" + good(1) + ",\n " + good(2) + ",\n " + good(3) + "]";
+        for (String cut : List.of(whole.substring(0, whole.indexOf(good(3)) + 20), whole.replace("\n", "").substring(0,
+                whole.replace("\n", "").indexOf(good(3)) + 20))) {
+            java.nio.file.Path f = tmp.resolve("cut-" + cut.length() + ".json");
+            java.nio.file.Files.writeString(f, cut);
+            events.clear();
+            rejected.clear();
+
+            new io.grantwatch.ingest.AuditFileReader().readFile(f, 0, events::add, rejected::add, s -> { });
+
+            assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1", "g2");
+            assertThat(rejected).singleElement().satisfies(r -> {
+                assertThat(r.source()).isEqualTo(f.toString());
+                assertThat(r.position()).isEqualTo(2);
+                assertThat(r.line()).isPositive();
+                assertThat(r.reason()).startsWith("unparseable JSON: Unexpected end-of-input").doesNotContain("Stream closed");
+            });
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryRecordAndReportTheBytesWhenAGzipFileHasTrailingDataThatIsNotAGzipMember() throws IOException {
+        byte[] first = gzip((good(1) + "\n" + good(2) + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] second = gzip((good(3) + "\n").getBytes(StandardCharsets.UTF_8));
+        // a second member whose header is damaged: the JDK reader stops there without a word
+        byte[] damaged = Arrays.copyOf(second, second.length);
+        damaged[3] = (byte) 0xff; // reserved FLG bits set
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write(first);
+        file.write(damaged);
+
+        parse(file.toByteArray(), IngestLimits.DEFAULTS);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g1", "g2");
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(2);
+            assertThat(r.reason()).contains(damaged.length + " bytes after the end of the gzip data (at byte " + first.length);
+        });
+    }
+
+    @Test
+    void shouldIgnoreNulPaddingAfterTheGzipData() throws IOException {
+        byte[] first = gzip((good(1) + "\n").getBytes(StandardCharsets.UTF_8));
+
+        parse(Arrays.copyOf(first, first.length + 512), IngestLimits.DEFAULTS);
+
+        assertThat(events).hasSize(1);
+        assertThat(rejected).isEmpty();
     }
 
     @Test
