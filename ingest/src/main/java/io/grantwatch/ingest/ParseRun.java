@@ -5,6 +5,7 @@ import io.grantwatch.model.json.Json;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.text.UnsafeText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -41,7 +42,7 @@ public final class ParseRun {
             counts[0]++;
         };
         Consumer<RejectedRecord> rejected = r -> {
-            err.println("rejected " + Printable.of(r.location()) + ": " + Printable.of(r.reason()));
+            err.println("rejected " + UnsafeText.escaped(r.location()) + ": " + UnsafeText.escaped(r.reason()));
             counts[1]++;
         };
         Consumer<SkippedRecord> skipped = s -> counts[2]++;
@@ -58,7 +59,7 @@ public final class ParseRun {
                 }
             }
         } catch (IOException e) {
-            err.println("grantwatch parse: cannot use " + Printable.of(String.valueOf(e.getMessage())));
+            err.println("grantwatch parse: cannot use " + UnsafeText.escaped(String.valueOf(e.getMessage())));
             return USAGE;
         }
         out.flush();
@@ -72,25 +73,5 @@ public final class ParseRun {
      */
     public static String skippedDigests(long n) {
         return n == 0 ? "" : ", skipped " + n + " CTS digest file" + (n == 1 ? "" : "s");
-    }
-
-    /** Event text is attacker-controlled: no control or bidi characters reach the terminal, a log or a header. */
-    public static final class Printable {
-        private Printable() {
-        }
-
-        public static String of(String s) {
-            StringBuilder sb = new StringBuilder(s.length());
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                // control characters, and the bidi overrides that make text read differently than it is stored
-                if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
-                    sb.append(String.format("\\u%04x", (int) c));
-                } else {
-                    sb.append(c);
-                }
-            }
-            return sb.toString();
-        }
     }
 }

@@ -106,7 +106,7 @@ public abstract class HttpChannel implements Channel {
         if (body == null) {
             return "";
         }
-        String s = body.replaceAll("[\\p{Cntrl}]", " ");
+        String s = io.grantwatch.model.text.UnsafeText.oneLine(body);
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 

@@ -1,5 +1,7 @@
 package io.grantwatch.alerts.escape;
 
+import io.grantwatch.model.text.UnsafeText;
+
 /**
  * The format-independent half of escaping event text (attacker-controlled): control characters,
  * bidi overrides and zero-width characters go, line breaks become spaces, {@code @} becomes the
@@ -50,11 +52,8 @@ public final class Sanitizer {
         return out.toString();
     }
 
-    /** Control, format (bidi, zero-width), private-use, unassigned and lone surrogate code points. */
+    /** The one rule: {@link UnsafeText#unsafe(int)}. */
     static boolean dropped(int cp) {
-        int type = Character.getType(cp);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
-                || type == Character.UNASSIGNED || type == Character.SURROGATE
-                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+        return UnsafeText.unsafe(cp);
     }
 }

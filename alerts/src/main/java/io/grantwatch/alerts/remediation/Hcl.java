@@ -65,23 +65,28 @@ final class Hcl {
         if (m.start() == 0 && m.end() == text.length()) {
             return inputs.apply(m.group(1));
         }
-        StringBuilder fmt = new StringBuilder();
+        // each literal part escaped on its own, joined by format's %s: no placeholder that event text could hold
+        StringBuilder literal = new StringBuilder("\"");
         StringBuilder args = new StringBuilder();
         int last = 0;
         m.reset();
         while (m.find()) {
-            fmt.append(text, last, m.start()).append("\uE000");
+            literal.append(inner(text.substring(last, m.start()).replace("%", "%%"))).append("%s");
             args.append(", ").append(inputs.apply(m.group(1)));
             last = m.end();
         }
-        fmt.append(text.substring(last));
-        String literal = string(fmt.toString().replace("%", "%%")).replace("\uE000", "%s");
+        literal.append(inner(text.substring(last).replace("%", "%%"))).append('"');
         return "format(" + literal + args + ")";
     }
 
     /** A quoted HCL string literal: quotes, backslashes and control characters escaped, {@code ${} and {@code %{} doubled. */
     static String string(String text) {
-        StringBuilder sb = new StringBuilder("\"");
+        return "\"" + inner(text) + "\"";
+    }
+
+    /** The inside of {@link #string}. */
+    private static String inner(String text) {
+        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
@@ -92,7 +97,7 @@ final class Hcl {
                 case '\t' -> sb.append("\\t");
                 case '$', '%' -> sb.append(i + 1 < text.length() && text.charAt(i + 1) == '{' ? "" + c + c : "" + c);
                 default -> {
-                    if (c < 0x20) {
+                    if (!Character.isSurrogate(c) && io.grantwatch.model.text.UnsafeText.unsafe(c)) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
@@ -100,7 +105,7 @@ final class Hcl {
                 }
             }
         }
-        return sb.append('"').toString();
+        return sb.toString();
     }
 
     /** A resource label: letters, digits and underscores, starting with a letter. */

@@ -156,8 +156,8 @@ final class Resources {
         String folder = key.substring(0, slash + 1);
         for (int i = 0; i < folder.length(); i++) {
             char c = folder.charAt(i);
-            if (c == '*' || c == '?' || c == '$' || c == '"' || c == '\\' || c == '`' || c < 0x20 || c == 0x7f
-                    || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+            if (c == '*' || c == '?' || c == '$' || c == '"' || c == '\\' || c == '`'
+                    || (!Character.isSurrogate(c) && io.grantwatch.model.text.UnsafeText.unsafe(c))) {
                 folder = folder.substring(0, i);
                 break;
             }

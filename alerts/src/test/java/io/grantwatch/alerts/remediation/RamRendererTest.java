@@ -254,6 +254,9 @@ class RamRendererTest {
     void shouldEscapeInterpolationWhenTerraformStringsHoldIt() {
         assertThat(Hcl.string("a${b}%{c}\"\\")).isEqualTo("\"a$${b}%%{c}\\\"\\\\\"");
         assertThat(Hcl.value("acs:ram::*:role/$ROLE_NAME")).isEqualTo("format(\"acs:ram::*:role/%s\", var.role_name)");
+        // event text can hold any code point: none becomes a format verb, bidi and private-use ones are escaped
+        assertThat(Hcl.value("acs:oss:*:*:b/\uE000\u202e/$ROLE_NAME"))
+                .isEqualTo("format(\"acs:oss:*:*:b/\\ue000\\u202e/%s\", var.role_name)");
     }
 
     @Test

@@ -47,7 +47,7 @@ public final class AlertCommand implements Callable<Integer> {
         try {
             config = channels == null ? AlertsConfig.empty() : AlertsConfig.load(channels);
         } catch (Exception e) {
-            System.err.println("grantwatch alert: cannot use " + channels + ": " + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " "));
+            System.err.println("grantwatch alert: cannot use " + channels + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
         }
         DeliveryCounters counters = new DeliveryCounters();

@@ -118,7 +118,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
             return 0;
         } catch (IOException | RuntimeException e) {
-            err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " "));
+            err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
         }
     }

@@ -15,6 +15,7 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.model.text.UnsafeText;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -157,6 +158,6 @@ public final class ScanCommand implements Callable<Integer> {
 
     /** Event text is attacker-controlled: no control or bidi characters reach the terminal (one rule, in ingest). */
     static String printable(String s) {
-        return ParseRun.Printable.of(s);
+        return UnsafeText.escaped(s);
     }
 }

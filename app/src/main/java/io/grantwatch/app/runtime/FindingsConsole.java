@@ -190,23 +190,9 @@ public final class FindingsConsole implements AutoCloseable {
         return b.append('\n').toString();
     }
 
-    /** Replaces C0/C1 control characters (ANSI escapes, carriage returns) from event text. */
+    /** Event text on one console line: {@link io.grantwatch.model.text.UnsafeText#oneLine}. */
     static String safe(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            if (c == '\n' || c == '\t') {
-                b.append(' ');
-            } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x202e || c == 0x2066 || c == 0x2067
-                    || c == 0x2068 || c == 0x2069 || c == 0x202a || c == 0x202b || c == 0x202d) {
-                b.append('\uFFFD');
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
+        return io.grantwatch.model.text.UnsafeText.oneLine(text);
     }
 
     @Override

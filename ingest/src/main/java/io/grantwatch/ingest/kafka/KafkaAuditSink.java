@@ -1,10 +1,10 @@
 package io.grantwatch.ingest.kafka;
 
-import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.ingest.RejectedRecord;
 import io.grantwatch.ingest.source.AuditSink;
 import io.grantwatch.ingest.source.IngestCounters;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.text.UnsafeText;
 import io.grantwatch.model.topic.DlqHeaders;
 import io.grantwatch.model.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +69,7 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
         byte[] key = topics.auditEvents().keySerde().serializer().serialize(topic, event.routingKey());
         byte[] value = topics.auditEvents().valueSerde().serializer().serialize(topic, event);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(DlqHeaders.SOURCE, utf8(ParseRun.Printable.of(event.source() == null ? source : event.source().toString())));
+        headers.add(DlqHeaders.SOURCE, utf8(UnsafeText.escaped(event.source() == null ? source : event.source().toString())));
         return send(new ProducerRecord<>(topic, null, key, value, headers), () -> counters.produced(source), source);
     }
 
@@ -78,8 +78,8 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
         counters.read(source);
         RecordHeaders headers = new RecordHeaders();
         // file names and reasons carry event text: headers are read by consoles and log shippers, so no control characters
-        headers.add(DlqHeaders.REASON, utf8(ParseRun.Printable.of(rejected.reason())));
-        headers.add(DlqHeaders.SOURCE, utf8(ParseRun.Printable.of(rejected.location())));
+        headers.add(DlqHeaders.REASON, utf8(UnsafeText.escaped(rejected.reason())));
+        headers.add(DlqHeaders.SOURCE, utf8(UnsafeText.escaped(rejected.location())));
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.auditDlq().name(), null,
                 utf8(rejected.source() == null ? source : rejected.source()), rejected.bytes(), headers);
         return send(record, () -> counters.deadLettered(source), source);

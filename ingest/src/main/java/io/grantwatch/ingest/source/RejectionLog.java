@@ -1,7 +1,7 @@
 package io.grantwatch.ingest.source;
 
-import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.ingest.RejectedRecord;
+import io.grantwatch.model.text.UnsafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * {@code grantwatch run} is seen, not only counted and dead-lettered: the first {@link #PER_MINUTE}
  * of each minute, then one line saying the rest are only counted, and their number when the minute
  * is over ({@link #tick()}) or the source ends ({@link #flush()}). File names and reasons may carry attacker-controlled text: control characters are escaped
- * ({@link ParseRun.Printable}).
+ * ({@link UnsafeText}).
  */
 public final class RejectionLog {
     private static final Logger LOG = LoggerFactory.getLogger(RejectionLog.class);
@@ -68,6 +68,6 @@ public final class RejectionLog {
     }
 
     private static String printable(String s) {
-        return ParseRun.Printable.of(String.valueOf(s));
+        return UnsafeText.escaped(String.valueOf(s));
     }
 }

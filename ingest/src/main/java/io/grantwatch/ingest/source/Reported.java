@@ -1,6 +1,6 @@
 package io.grantwatch.ingest.source;
 
-import io.grantwatch.ingest.ParseRun;
+import io.grantwatch.model.text.UnsafeText;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -26,7 +26,7 @@ final class Reported {
     /** @return true when this was the first report of {@code path} */
     synchronized boolean report(String path, String message) {
         if (seen.add(path)) {
-            log.warn("{}", ParseRun.Printable.of(message));
+            log.warn("{}", UnsafeText.escaped(message));
             return true;
         }
         long now = System.currentTimeMillis();

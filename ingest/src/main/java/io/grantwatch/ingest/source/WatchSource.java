@@ -1,8 +1,8 @@
 package io.grantwatch.ingest.source;
 
 import io.grantwatch.ingest.AuditFileReader;
-import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.model.text.UnsafeText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -233,7 +233,7 @@ public final class WatchSource implements Runnable {
             resumed = checkpoint.movedFrom(f, key, m -> sameFile(m, null, head));
             if (resumed != null) {
                 LOG.info("{} continues a file read before under another name (rotation): reading from record {}",
-                        ParseRun.Printable.of(f.toString()), resumed.nextPosition());
+                        UnsafeText.escaped(f.toString()), resumed.nextPosition());
             }
         }
         // grown (appended JSON Lines) or interrupted: go on from the checkpoint; shrunk: a new file
