@@ -43,6 +43,15 @@ public final class GrantWatch implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Accepted before or after the subcommand ({@code grantwatch run --verbose}). */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Also log the warnings of Kafka's own clients and broker (a healthy run is quiet without it).")
+    void verbose(boolean on) {
+        if (on) {
+            io.grantwatch.app.runtime.Logging.verbose();
+        }
+    }
+
     @Override
     public void run() {
         // No subcommand: show what there is, as a usage error.

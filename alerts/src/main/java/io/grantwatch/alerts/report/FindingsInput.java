@@ -75,6 +75,16 @@ public final class FindingsInput {
         return out;
     }
 
+    /** How long a broker may take to answer the first metadata request before it counts as unreachable. */
+    static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
+
+    /** No broker at the address answered. */
+    public static final class Unreachable extends RuntimeException {
+        Unreachable(String bootstrapServers, Duration within) {
+            super("cannot reach Kafka at " + bootstrapServers + " within " + within.toSeconds() + " s", null, false, false);
+        }
+    }
+
     /** The newest value of every finding on the topic (tombstones delete), read to the end offsets seen at start. */
     public static List<Finding> readTopic(String bootstrapServers, TopicSpec<String, Finding> spec, Map<String, Object> overrides,
             Duration timeout) {
@@ -87,8 +97,14 @@ public final class FindingsInput {
         Map<String, Finding> latest = new LinkedHashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, Finding> c = new KafkaConsumer<>(cc, spec.keySerde().deserializer(), spec.valueSerde().deserializer())) {
-            List<TopicPartition> parts = Optional.ofNullable(c.partitionsFor(spec.name(), timeout)).orElse(List.of()).stream()
-                    .map(p -> new TopicPartition(spec.name(), p.partition())).toList();
+            List<TopicPartition> parts;
+            try {
+                // a broker that answers at all answers this within seconds: say so early instead of after the whole timeout
+                parts = Optional.ofNullable(c.partitionsFor(spec.name(), REACH_TIMEOUT)).orElse(List.of()).stream()
+                        .map(p -> new TopicPartition(spec.name(), p.partition())).toList();
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                throw new Unreachable(bootstrapServers, REACH_TIMEOUT);
+            }
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);

@@ -55,6 +55,13 @@ public final class ReportScheduler implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** Thrown by the findings supplier while the findings cannot be read yet (the detector is starting). */
+    public static final class NotReady extends RuntimeException {
+        public NotReady(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     public ReportScheduler start() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grantwatch-report-scheduler");
@@ -64,6 +71,8 @@ public final class ReportScheduler implements AutoCloseable {
         timer.scheduleAtFixedRate(() -> {
             try {
                 runOnce();
+            } catch (NotReady e) {
+                LOG.info("Drift report skipped: {}; next in {}", e.getMessage(), interval);
             } catch (IOException | RuntimeException e) {
                 LOG.error("scheduled drift report failed; next run in {}", interval, e);
             }

@@ -117,6 +117,9 @@ public final class ReportCommand implements Callable<Integer> {
                         + out);
             }
             return 0;
+        } catch (FindingsInput.Unreachable e) {
+            err.println("grantwatch report: " + e.getMessage() + " (set by -b/--bootstrap-servers)");
+            return 1;
         } catch (IOException | RuntimeException e) {
             err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;

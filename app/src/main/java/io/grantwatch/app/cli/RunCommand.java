@@ -103,12 +103,15 @@ public final class RunCommand implements Callable<Integer> {
         GrantWatchRuntime runtime;
         try {
             runtime = GrantWatchRuntime.start(config, new GrantWatchRuntime.Options(demo,
-                    quiet || !config.alerts().console() ? null : System.out, output));
+                    quiet || !config.alerts().console() ? null : System.out, output), () -> shutdown.reason() != null);
+        } catch (GrantWatchRuntime.StartAborted e) {
+            spec.commandLine().getErr().println("grantwatch run: stopped (" + shutdown.reason() + ") before Kafka answered");
+            return 0;
         } catch (EmbeddedKafka.PortInUseException e) {
             spec.commandLine().getErr().println("grantwatch run: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
-            LOG.error("Cannot start", e);
+            LOG.debug("Cannot start", e); // the one line below says what; the trace is for --verbose debugging
             spec.commandLine().getErr().println("grantwatch run: cannot start: " + e.getMessage());
             return 1;
         }

@@ -84,6 +84,14 @@ public final class GrantWatchRuntime implements AutoCloseable {
     private FindingsConsole console;
     private KafkaAuditSink sink;
     private volatile boolean closed;
+    private java.util.function.BooleanSupplier stopRequested = () -> false;
+
+    /** A stop was asked for (a signal) while start-up waited for Kafka. */
+    public static final class StartAborted extends RuntimeException {
+        StartAborted() {
+            super("stopped while waiting for Kafka", null, false, false);
+        }
+    }
     private volatile boolean startupComplete;
 
     private GrantWatchRuntime(GrantWatchConfig config) {
@@ -92,7 +100,13 @@ public final class GrantWatchRuntime implements AutoCloseable {
 
     /** Starts everything; on a failure, what already started is closed and the error rethrown. */
     public static GrantWatchRuntime start(GrantWatchConfig config, Options options) {
+        return start(config, options, () -> false);
+    }
+
+    /** As {@link #start(GrantWatchConfig, Options)}; {@code stopRequested} ends a wait for Kafka with {@link StartAborted}. */
+    public static GrantWatchRuntime start(GrantWatchConfig config, Options options, java.util.function.BooleanSupplier stopRequested) {
         GrantWatchRuntime runtime = new GrantWatchRuntime(config);
+        runtime.stopRequested = stopRequested;
         try {
             runtime.startAll(options);
             return runtime;
@@ -125,7 +139,8 @@ public final class GrantWatchRuntime implements AutoCloseable {
         }
         Map<String, Object> client = clientConfig();
         AdminClient admin = AdminClient.create(client);
-        started.push(admin);
+        // close() without a timeout waits for pending calls (up to a minute each against a broker that is not there)
+        started.push(() -> admin.close(Duration.ofSeconds(2)));
         metrics.bindAdmin(admin, "runtime");
         awaitCluster(admin);
         TopicSetup.ensure(admin, topics, config.topics().partitions(), replication, Duration.ofSeconds(60));
@@ -190,16 +205,52 @@ public final class GrantWatchRuntime implements AutoCloseable {
         return client;
     }
 
+    /** How long start-up waits for Kafka; after {@link #CLUSTER_FIRST_WARNING} it says once which address does not answer. */
+    static final Duration CLUSTER_WAIT = Duration.ofSeconds(120);
+    static final Duration CLUSTER_FIRST_WARNING = Duration.ofSeconds(8);
+
     private void awaitCluster(Admin admin) {
-        try {
-            admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while connecting to Kafka", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " within 60 s ("
-                    + e.getMessage() + "); check --bootstrap-servers and the kafka.* security settings", e);
+        long deadline = System.nanoTime() + CLUSTER_WAIT.toNanos();
+        boolean warned = false;
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                var nodes = admin.describeCluster().nodes();
+                long slice = System.nanoTime() + (warned ? Duration.ofSeconds(10) : CLUSTER_FIRST_WARNING).toNanos();
+                while (!nodes.isDone() && System.nanoTime() < slice) {
+                    if (stopRequested.getAsBoolean()) {
+                        throw new StartAborted();
+                    }
+                    try {
+                        nodes.get(250, TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.TimeoutException notYet) {
+                        // keep waiting, checking for a stop request
+                    }
+                }
+                nodes.get(0, TimeUnit.MILLISECONDS);
+                if (warned) {
+                    LOG.info("Reached Kafka at {}", bootstrapServers);
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while connecting to Kafka", e);
+            } catch (StartAborted e) {
+                throw e;
+            } catch (Exception e) {
+                last = e;
+                if (!warned) {
+                    // once, within seconds; Kafka's own per-attempt warnings are off unless --verbose
+                    LOG.warn("Cannot reach Kafka at {} (set by --bootstrap-servers, kafka.bootstrap.servers or "
+                            + "GRANTWATCH_BOOTSTRAP_SERVERS): still trying for {} s; check the address and the kafka.* "
+                            + "security settings", bootstrapServers, CLUSTER_WAIT.toSeconds());
+                    warned = true;
+                }
+            }
         }
+        throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " within " + CLUSTER_WAIT.toSeconds()
+                + " s (" + (last == null || last.getMessage() == null ? "no answer" : last.getMessage()) + "); check --bootstrap-servers and the kafka.* "
+                + "security settings", last);
     }
 
     private static boolean clusterReachable(Admin admin) {
@@ -269,7 +320,13 @@ public final class GrantWatchRuntime implements AutoCloseable {
         // Each report's summary also goes to the alert channels (their own senders: one message per interval).
         List<ChannelSender> senders = AlertsService.senders(alerts, SecretResolver.system(), new DeliveryCounters());
         ReportScheduler reports = new ReportScheduler(interval, config.report().dir(),
-                EnumSet.allOf(ReportRenderer.Format.class), () -> runner.openFindings().all(10_000),
+                EnumSet.allOf(ReportRenderer.Format.class), () -> {
+                    try {
+                        return runner.openFindings().all(10_000);
+                    } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+                        throw new ReportScheduler.NotReady("the detector's store is not queryable yet (" + e.getMessage() + ")");
+                    }
+                },
                 new ReportBuilder(planner, new MuteRules(alerts.mutes())), senders, Instant::now);
         started.push(reports);
         reports.start();

@@ -9,6 +9,19 @@ public final class Logging {
     private Logging() {
     }
 
+    /** Loggers of Kafka and its libraries that logback.xml keeps at ERROR unless asked. */
+    private static final java.util.List<String> KAFKA = java.util.List.of("org.apache.kafka", "kafka", "state.change.logger",
+            "io.micrometer");
+
+    /** {@code --verbose}: Kafka's own WARN lines come back. */
+    public static void verbose() {
+        for (String name : KAFKA) {
+            if (LoggerFactory.getLogger(name) instanceof Logger logger) {
+                logger.setLevel(Level.WARN);
+            }
+        }
+    }
+
     public static void apply(String level) {
         if (LoggerFactory.getLogger("io.grantwatch") instanceof Logger logger) {
             logger.setLevel(Level.toLevel(level, Level.INFO));

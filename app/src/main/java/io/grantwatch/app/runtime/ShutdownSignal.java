@@ -41,12 +41,14 @@ public final class ShutdownSignal {
                         return method.invoke(this, args);
                     }
                     String which = (String) getName.invoke(args[0]);
-                    if (received != null) {
-                        // Second signal: stop waiting for a graceful shutdown.
-                        handle.invoke(null, args[0], defaultHandler);
-                        Runtime.getRuntime().halt(128 + (which.equals("INT") ? 2 : 15));
+                    synchronized (this) { // two signals at once (a process group's) count as first and second
+                        if (received != null) {
+                            // Second signal: stop waiting for a graceful shutdown.
+                            handle.invoke(null, args[0], defaultHandler);
+                            Runtime.getRuntime().halt(128 + (which.equals("INT") ? 2 : 15));
+                        }
+                        received = "SIG" + which;
                     }
-                    received = "SIG" + which;
                     LOG.info("Received SIG{}: shutting down (send it again to stop at once)", which);
                     latch.countDown();
                     return null;

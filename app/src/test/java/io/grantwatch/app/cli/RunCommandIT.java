@@ -56,6 +56,14 @@ class RunCommandIT {
         run.shutdown = new ShutdownSignal();
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
+        // a healthy run is quiet: no WARN or ERROR line from GrantWatch, Kafka or the libraries (Kafka's own come back with --verbose)
+        // with the logging configuration a user's run has (logback.xml), not the tests' own
+        useLogbackConfiguration("logback.xml");
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
 
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", "--demo", "--quiet",
                 "--set", "report.interval=3s", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
@@ -99,6 +107,10 @@ class RunCommandIT {
             run.shutdown.trigger("test");
         }
         assertThat(exit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        root.detachAppender(logged);
+        useLogbackConfiguration("logback-test.xml");
+        assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .extracting(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).isEmpty();
 
         // A second run on the same data directory finds the first run's records (no demo this time).
         CommandLine again = GrantWatch.commandLine();
@@ -121,6 +133,14 @@ class RunCommandIT {
             second.shutdown.trigger("test");
         }
         assertThat(secondExit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
+    }
+
+    private static void useLogbackConfiguration(String resource) throws Exception {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+        configurator.setContext(context);
+        context.reset();
+        configurator.doConfigure(RunCommandIT.class.getClassLoader().getResource(resource));
     }
 
     /** Headless Chromium loads the live dashboard; Chart.js sizing the canvases shows the scripts ran. */
