@@ -201,6 +201,6 @@ public final class IngestRunner implements AutoCloseable {
             }
         }
         sink.flush();
-        LOG.info("Ingest stopped: {}", counters());
+        LOG.info("Ingest stopped: {}", io.grantwatch.ingest.source.IngestCounters.sentence(counters()));
     }
 }

@@ -188,16 +188,16 @@ public final class IngestCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("grantwatch ingest: running on Kafka " + bootstrap
                         + (runner.httpPort() > 0 ? ", HTTP receiver on port " + runner.httpPort() : "") + ". Ctrl-C to stop.");
                 while (!runner.await(Duration.ofMinutes(1))) {
-                    spec.commandLine().getErr().println("grantwatch ingest: " + runner.counters());
+                    spec.commandLine().getErr().println("grantwatch ingest: " + io.grantwatch.ingest.source.IngestCounters.sentence(runner.counters()));
                 }
             }
             if (runner.failure() != null) {
                 spec.commandLine().getErr().println("grantwatch ingest: stopped: " + runner.failure().getMessage()
                         + "; the restart resumes from the last checkpoint");
-                spec.commandLine().getErr().println("grantwatch ingest: " + runner.counters());
+                spec.commandLine().getErr().println("grantwatch ingest: " + io.grantwatch.ingest.source.IngestCounters.sentence(runner.counters()));
                 return 1;
             }
-            spec.commandLine().getErr().println("grantwatch ingest: " + runner.counters());
+            spec.commandLine().getErr().println("grantwatch ingest: " + io.grantwatch.ingest.source.IngestCounters.sentence(runner.counters()));
             return 0;
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("grantwatch ingest: " + e.getMessage());

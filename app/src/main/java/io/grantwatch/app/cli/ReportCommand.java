@@ -94,8 +94,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         try {
             MuteRules mutes = alertsConfig == null ? MuteRules.none() : new MuteRules(AlertsConfig.load(alertsConfig).mutes());
-            Map<String, String> baseline = previous == null ? null
-                    : Json.wire().readValue(previous.toFile(), DriftReport.class).states();
+            Map<String, String> baseline = previous == null ? null : baseline(previous);
             List<Finding> findings = inputs.isEmpty()
                     ? FindingsInput.readTopic(bootstrapServers, Topics.withPrefix(topicPrefix).findings(), Map.of(), Duration.ofSeconds(60))
                     : fromInputs(err);
@@ -120,6 +119,9 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (FindingsInput.Unreachable e) {
             err.println("grantwatch report: " + e.getMessage() + " (set by -b/--bootstrap-servers)");
             return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("grantwatch report: " + io.grantwatch.model.text.UnsafeText.escaped(e.getMessage()));
+            return ScanCommand.USAGE;
         } catch (IOException | RuntimeException e) {
             err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
@@ -127,6 +129,21 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** Findings files are read as they are; every other path goes through offline inference. */
+    /** The finding states of an earlier JSON report; an unusable file is named with what is wrong. */
+    private static Map<String, String> baseline(Path previous) {
+        try {
+            DriftReport r = Json.wire().readValue(previous.toFile(), DriftReport.class);
+            if (r == null || r.states() == null) {
+                throw new IllegalArgumentException("--previous " + previous + " is not a GrantWatch JSON drift report (no states)");
+            }
+            return r.states();
+        } catch (IOException e) {
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.toString();
+            throw new IllegalArgumentException("--previous " + previous + " is not a GrantWatch JSON drift report (write one with "
+                    + "--format json): " + why);
+        }
+    }
+
     private List<Finding> fromInputs(PrintStream err) throws IOException {
         List<Finding> findings = new ArrayList<>();
         List<Path> audit = new ArrayList<>();

@@ -398,7 +398,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
             }
             IngestCounters.Snapshot counts = new FileSource(new AuditFileReader(), sink, "demo").run(files);
             sink.flush();
-            LOG.info("Demo: replayed {} ({})", files, counts);
+            LOG.info("Demo: replayed {} ({})", files, counts.sentence());
         } catch (IOException e) {
             throw new IllegalStateException("Cannot replay the demo events: " + e.getMessage(), e);
         }

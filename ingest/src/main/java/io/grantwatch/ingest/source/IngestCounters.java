@@ -12,6 +12,22 @@ public final class IngestCounters {
      * events (neither produced nor dead-lettered, not in {@code read}).
      */
     public record Snapshot(long read, long produced, long deadLettered, long failed, long skipped) {
+        /** {@code read 21, produced 21, dead-lettered 0} (and failed / skipped CTS digest files when there are any). */
+        public String sentence() {
+            return "read " + read + ", produced " + produced + ", dead-lettered " + deadLettered
+                    + (failed == 0 ? "" : ", not acknowledged by Kafka " + failed)
+                    + (skipped == 0 ? "" : ", skipped " + skipped + " CTS digest file" + (skipped == 1 ? "" : "s"));
+        }
+    }
+
+    /** One clause per source: {@code watch:/data/trail: read 3, produced 3, dead-lettered 0; http: read 0, …}. */
+    public static String sentence(Map<String, Snapshot> bySource) {
+        if (bySource.isEmpty()) {
+            return "nothing read yet";
+        }
+        StringBuilder sb = new StringBuilder();
+        bySource.forEach((source, s) -> sb.append(sb.length() == 0 ? "" : "; ").append(source).append(": ").append(s.sentence()));
+        return sb.toString();
     }
 
     private static final class Counts {
