@@ -77,8 +77,9 @@ public final class CatalogDiff {
                     out.add("~ requirement " + r.id() + ": " + changedFields(o, r));
                 }
             }
-            if (!Objects.equals(scenarioShell(old), scenarioShell(s))) {
-                out.add("~ scenario " + s.id() + ": title, signals, services, notes or citation changed");
+            String shell = shellChanges(old, s);
+            if (!shell.isEmpty()) {
+                out.add("~ scenario " + s.id() + ": " + shell);
             }
         }
         List<CatalogArea> ab = before.areas();
@@ -96,9 +97,30 @@ public final class CatalogDiff {
         return new Result(before.version(), after.version(), List.copyOf(out));
     }
 
-    private static Scenario scenarioShell(Scenario s) {
-        return new Scenario(s.id(), s.cloud(), s.area(), s.title(), s.originalTitle(), s.dependentServices(), List.of(),
-                s.signals(), s.citation(), s.notes());
+    /** The scenario's own fields that changed, each as {@code name "old" -> "new"}. */
+    private static String shellChanges(Scenario o, Scenario n) {
+        List<String> f = new ArrayList<>();
+        change(f, "title", o.title(), n.title());
+        change(f, "original title", o.originalTitle(), n.originalTitle());
+        change(f, "area", o.area(), n.area());
+        change(f, "services", o.dependentServices(), n.dependentServices());
+        change(f, "signals", o.signals(), n.signals());
+        change(f, "citation", o.citation(), n.citation());
+        change(f, "notes", o.notes(), n.notes());
+        return String.join("; ", f);
+    }
+
+    private static void change(List<String> f, String name, Object o, Object n) {
+        if (!Objects.equals(o, n)) {
+            f.add(name + " " + shown(o) + " -> " + shown(n));
+        }
+    }
+
+    /** A value for one diff line: quoted strings, at most 120 characters. */
+    private static String shown(Object v) {
+        String s = v == null ? "(none)" : v instanceof String str ? "\"" + str + "\"" : String.valueOf(v);
+        s = io.grantwatch.model.text.UnsafeText.oneLine(s);
+        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
     }
 
     private static String changedFields(Requirement o, Requirement n) {
@@ -118,15 +140,9 @@ public final class CatalogDiff {
         if (o.holder() != n.holder()) {
             f.add("holder " + o.holder() + " -> " + n.holder());
         }
-        if (!Objects.equals(o.service(), n.service())) {
-            f.add("service");
-        }
-        if (!Objects.equals(o.purpose(), n.purpose())) {
-            f.add("purpose");
-        }
-        if (!Objects.equals(o.citation(), n.citation())) {
-            f.add("citation");
-        }
+        change(f, "service", o.service(), n.service());
+        change(f, "purpose", o.purpose(), n.purpose());
+        change(f, "citation", o.citation(), n.citation());
         return String.join("; ", f);
     }
 

@@ -62,4 +62,35 @@ class CatalogDiffTest {
                 "+ requirement pai.dsw-role.update/ram:GetRole: ACTION ram:GetRole",
                 "- error code alibaba AssumeRoleFailedError");
     }
+
+    @Test
+    void shouldShowTheOldAndNewValuesOfAChangedScenarioAndRequirement() {
+        List<CatalogArea> areas = new ArrayList<>();
+        for (CatalogArea a : BASE.areas()) {
+            List<Scenario> scenarios = new ArrayList<>();
+            for (Scenario s : a.scenarios()) {
+                if (!s.id().equals("pai.dsw-role.update")) {
+                    scenarios.add(s);
+                    continue;
+                }
+                List<Requirement> reqs = new ArrayList<>();
+                Requirement r0 = s.requirements().get(0);
+                reqs.add(new Requirement(r0.id(), r0.service(), r0.grant(), r0.covers(), r0.phase(), r0.necessity(), r0.holder(),
+                        "a new purpose", r0.citation()));
+                reqs.addAll(s.requirements().subList(1, s.requirements().size()));
+                scenarios.add(new Scenario(s.id(), s.cloud(), s.area(), "Renamed scenario", s.originalTitle(), s.dependentServices(),
+                        reqs, s.signals(), s.citation(), s.notes()));
+            }
+            areas.add(new CatalogArea(a.id(), a.cloud(), a.title(), a.seed(), scenarios, a.apis(), a.errorCodes(), a.hints(),
+                    a.fallbacks(), a.errata()));
+        }
+        Scenario before = BASE.scenarios().stream().filter(s -> s.id().equals("pai.dsw-role.update")).findFirst().orElseThrow();
+
+        List<String> lines = CatalogDiff.between(BASE, new Catalog("v2", areas)).lines();
+
+        assertThat(lines).containsExactlyInAnyOrder(
+                "~ requirement " + before.requirements().get(0).id() + ": purpose \"" + before.requirements().get(0).purpose()
+                        + "\" -> \"a new purpose\"",
+                "~ scenario pai.dsw-role.update: title \"" + before.title() + "\" -> \"Renamed scenario\"");
+    }
 }
