@@ -150,6 +150,21 @@ public final class FindingsConsole implements AutoCloseable {
         }
     }
 
+    /** 3 s, 4 min, 2 h 5 min, 3 d 4 h. */
+    static String humanDuration(java.time.Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return (s / 60) + " min";
+        }
+        if (s < 86_400) {
+            return (s / 3600) + " h" + (s % 3600 / 60 == 0 ? "" : " " + (s % 3600 / 60) + " min");
+        }
+        return (s / 86_400) + " d" + (s % 86_400 / 3600 == 0 ? "" : " " + (s % 86_400 / 3600) + " h");
+    }
+
     /** A few lines a person reads at a glance: who, what is missing, how to fix it. */
     static String text(Finding finding, Remediation remediation) {
         StringBuilder b = new StringBuilder();
@@ -161,6 +176,14 @@ public final class FindingsConsole implements AutoCloseable {
         if (finding.scenarioTitle() != null) {
             b.append("\n  scenario: ").append(safe(finding.scenarioTitle()));
         }
+        if (finding.status() == io.grantwatch.model.FindingStatus.RESOLVED) {
+            // the fix was printed when it opened: one line says it took effect, and how long it took
+            b.append("\n  resolved").append(finding.resolvedAt() == null ? "" : " at " + finding.resolvedAt());
+            if (finding.timeToGrant() != null) {
+                b.append(" (time to grant ").append(humanDuration(finding.timeToGrant())).append(')');
+            }
+            return b.append('\n').toString();
+        }
         // Certain and likely grants each get a line with the reason; "may be needed" ones (a scenario's
         // optional dependent services) share one line, so a finding still reads at a glance.
         List<String> possible = new ArrayList<>();
@@ -168,7 +191,10 @@ public final class FindingsConsole implements AutoCloseable {
             String grant = safe(missing.grant().value())
                     + (missing.grant().resource() != null ? " on " + safe(missing.grant().resource()) : "");
             if (missing.certainty() == Certainty.POSSIBLE) {
-                possible.add(grant);
+                // a dependent service "as the work needs" (DENIED_ACTION: oss, log) is no grant to list
+                if (missing.grant().type() != io.grantwatch.model.GrantType.DENIED_ACTION) {
+                    possible.add(grant);
+                }
                 continue;
             }
             b.append("\n  missing:  ").append(missing.grant().type()).append(' ').append(grant);

@@ -66,8 +66,10 @@ class FindingsConsoleTest {
                 Certainty.POSSIBLE, "USER", "r2", "may be needed", null, null);
         var possible2 = new MissingGrant(Grant.action("vpc:*"),
                 Certainty.POSSIBLE, "USER", "r3", "may be needed", null, null);
+        var asTheWorkNeeds = new MissingGrant(new Grant(io.grantwatch.model.GrantType.DENIED_ACTION, "oss", null),
+                Certainty.POSSIBLE, "USER", "r4", "as the work needs", null, null);
         Finding finding = new Finding("f-3", FindingKind.MISSING_GRANT, FindingStatus.OPEN, Cloud.ALIBABA,
-                Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain, possible1, possible2), 0.9, List.of(),
+                Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain, possible1, possible2, asTheWorkNeeds), 0.9, List.of(),
                 null, null, "v1", null, null, Instant.parse("2026-03-02T08:15:30Z"));
 
         String text = FindingsConsole.text(finding, null);
@@ -75,5 +77,21 @@ class FindingsConsoleTest {
         assertThat(text).contains("missing:  ACTION eas:CreateService — denied")
                 .contains("may also need: AliyunLogFullAccess, vpc:*")
                 .doesNotContain("missing:  SYSTEM_POLICY AliyunLogFullAccess");
+    }
+
+    @Test
+    void shouldPrintOneResolutionLineNotTheFixAgainWhenAFindingIsResolved() {
+        var certain = new MissingGrant(Grant.action("eas:CreateService"), Certainty.CERTAIN, "USER", "r1", "denied", null, null);
+        Instant opened = Instant.parse("2026-03-02T08:15:30Z");
+        Finding resolved = new Finding("f-4", FindingKind.MISSING_GRANT, FindingStatus.RESOLVED, Cloud.ALIBABA,
+                Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain), 0.9, List.of(),
+                new io.grantwatch.model.Evidence(List.of("e1"), opened, opened, 1, "eas", "CreateService", null, null, null, null),
+                null, "v1", opened.plusSeconds(7500), java.time.Duration.ofSeconds(7500), opened.plusSeconds(7500));
+
+        String text = FindingsConsole.text(resolved, null);
+
+        assertThat(text).startsWith("[alibaba] MISSING_GRANT RESOLVED  bob (account 1704)")
+                .contains("resolved at 2026-03-02T10:20:30Z (time to grant 2 h 5 min)")
+                .doesNotContain("missing:", "fix:");
     }
 }
