@@ -36,6 +36,41 @@ public final class AlertsService {
     }
 
     /**
+     * What is wrong with each channel of an {@code alerts.channels} list, as {@code channels[2] (ops-slack): …}
+     * lines: unknown or missing fields, an unknown type, a secret given literally or a reference that does not
+     * resolve. The channels are built the way {@code run} builds them, so what passes here starts there.
+     */
+    public static List<String> problems(JsonNode channels, SecretResolver secrets) {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+        int i = 0;
+        for (JsonNode node : channels) {
+            String label = "channels[" + i++ + "]" + (node.hasNonNull("name") ? " (" + node.get("name").asText() + ")" : "");
+            AlertsConfig.ChannelConfig c;
+            try {
+                c = Json.strict().treeToValue(node, AlertsConfig.ChannelConfig.class);
+            } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+                out.add(label + ": unknown field '" + e.getPropertyName() + "'");
+                continue;
+            } catch (IOException | IllegalArgumentException e) {
+                out.add(label + ": " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                        : e.getMessage()));
+                continue;
+            }
+            if (c.name() != null && !names.add(c.name())) {
+                out.add(label + ": the name " + c.name() + " is used by another channel");
+            }
+            try {
+                ChannelFactory.build(c, secrets, http, Duration.ofSeconds(10));
+            } catch (IllegalArgumentException e) {
+                out.add(label + ": " + e.getMessage().replaceFirst("^channels\\.[^.]+\\.", ""));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Starts a dispatcher on its own thread.
      *
      * @param counters receives delivered/retried/failed/digests/deferrals per channel

@@ -32,7 +32,9 @@ public final class ChannelFactory {
         try {
             type = ChannelType.parse(c.type());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("channels." + c.name() + ".type: unknown type " + c.type(), e);
+            throw new IllegalArgumentException("channels." + c.name() + ".type: unknown type " + c.type() + " (one of "
+                    + java.util.Arrays.stream(ChannelType.values()).map(t -> t.name().toLowerCase(java.util.Locale.ROOT))
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")", e);
         }
         RateLimits limits = c.limits() == null || c.limits().isEmpty() ? null : new RateLimits(c.limits());
         int max = c.maxPayloadBytes() == null ? 0 : c.maxPayloadBytes();

@@ -49,7 +49,7 @@ public final class ConfigCommand implements Runnable {
                 return 2;
             }
             try {
-                ConfigLoader.builder().file(file).env(withEnv ? System.getenv() : Map.of()).load();
+                ConfigLoader.builder().file(file).env(withEnv ? System.getenv() : Map.of()).checkChannels(true).load();
                 spec.commandLine().getOut().println(file + ": OK");
                 return 0;
             } catch (ConfigException e) {

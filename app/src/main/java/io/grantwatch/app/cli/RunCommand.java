@@ -80,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         GrantWatchConfig config;
         try {
-            config = configOptions.loader()
+            config = configOptions.loader().checkChannels(true)
                     .flag(ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers)
                     .flag(ConfigKeys.DATA_DIR.name(), dataDir)
                     .flag(ConfigKeys.EMBEDDED_PORT.name(), kafkaPort)

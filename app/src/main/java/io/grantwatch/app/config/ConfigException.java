@@ -9,6 +9,16 @@ public final class ConfigException extends RuntimeException {
         this.key = key;
     }
 
+    /** Several problems as one: the message lists each on its own line. */
+    public static ConfigException all(java.util.List<ConfigException> problems) {
+        if (problems.size() == 1) {
+            return problems.get(0);
+        }
+        StringBuilder sb = new StringBuilder(problems.size() + " problems:");
+        problems.forEach(p -> sb.append("\n  - ").append(p.getMessage()));
+        return new ConfigException(problems.get(0).key(), sb.toString());
+    }
+
     /** The offending key, e.g. {@code http.port}. */
     public String key() {
         return key;

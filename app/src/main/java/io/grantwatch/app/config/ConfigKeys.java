@@ -131,6 +131,11 @@ public final class ConfigKeys {
         return SecretVocabulary.isSecret(name);
     }
 
+    /** Every setting a Kafka client or Kafka Streams understands (without {@code kafka.}), for did-you-mean. */
+    public static Set<String> kafkaClientSettings() {
+        return KAFKA_CLIENT_NAMES;
+    }
+
     private static Set<String> kafkaClientNames() {
         Set<String> names = new TreeSet<>();
         names.addAll(ProducerConfig.configNames());

@@ -53,6 +53,11 @@ public final class ConfigLoader {
     private Path file;
     private Map<String, String> env = Map.of();
     private final Map<String, String> flags = new LinkedHashMap<>();
+    /** Every problem found so far: all are reported at once. */
+    private final List<ConfigException> problems = new ArrayList<>();
+    private boolean checkChannels;
+    /** Line of each dotted key in the YAML file, for messages. */
+    private Map<String, Integer> lines = Map.of();
 
     private ConfigLoader() {
     }
@@ -78,6 +83,15 @@ public final class ConfigLoader {
         if (value != null) {
             flags.put(key, String.valueOf(value));
         }
+        return this;
+    }
+
+    /**
+     * Also build every alert channel as {@code run} would (types, fields, secret references resolved):
+     * for the commands that deliver alerts and for {@code config check}; ingest and detect do not need them.
+     */
+    public ConfigLoader checkChannels(boolean check) {
+        this.checkChannels = check;
         return this;
     }
 
@@ -109,13 +123,49 @@ public final class ConfigLoader {
         }
         readEnv(values);
         flags.forEach((k, v) -> put(values, k, v, "flag --set " + k));
+        Typed t = new Typed(values);
+        for (ConfigKey key : ConfigKeys.ALL) {
+            check(() -> t.read(key));
+        }
+        JsonNode channels = values.get(ConfigKeys.ALERTS_CHANNELS.name()).value() instanceof JsonNode node ? node : null;
+        if (checkChannels && channels != null && channels.isArray()) {
+            // the same construction run does, so a channel that would fail 14 s into run fails here
+            for (String problem : io.grantwatch.alerts.dispatch.AlertsService.problems(channels,
+                    io.grantwatch.alerts.channel.SecretResolver.system())) {
+                problems.add(new ConfigException(ConfigKeys.ALERTS_CHANNELS.name(), "alerts." + problem
+                        + at(values.get(ConfigKeys.ALERTS_CHANNELS.name()).source(), ConfigKeys.ALERTS_CHANNELS.name())));
+            }
+        }
+        if (problems.isEmpty()) {
+            check(() -> build(values));
+        }
+        if (!problems.isEmpty()) {
+            throw ConfigException.all(problems);
+        }
         return build(values);
     }
 
-    private static void readFile(Path path, Map<String, Raw> values) {
+    private void check(Runnable r) {
+        try {
+            r.run();
+        } catch (ConfigException e) {
+            problems.add(e);
+        }
+    }
+
+    /** {@code " (line 12)"} when a value from the file has a known line. */
+    private String at(String source, String key) {
+        Integer line = lines.get(key);
+        return line == null || source.startsWith("flag") || source.startsWith("environment") || source.equals("default")
+                ? "" : " (line " + line + ")";
+    }
+
+    private void readFile(Path path, Map<String, Raw> values) {
         JsonNode root;
         try {
-            root = Json.strictYaml().readTree(Files.readString(path));
+            String text = Files.readString(path);
+            root = Json.strictYaml().readTree(text);
+            lines = keyLines(text);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config", "Configuration file " + path + " does not exist");
         } catch (JsonProcessingException e) {
@@ -133,13 +183,57 @@ public final class ConfigLoader {
         flatten("", root, path.toString(), values);
     }
 
+    /** The line of every dotted key of a YAML mapping (nested mappings joined with dots). */
+    private static Map<String, Integer> keyLines(String yaml) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = Json.strictYaml().getFactory().createParser(yaml)) {
+            java.util.Deque<String> path = new java.util.ArrayDeque<>();
+            com.fasterxml.jackson.core.JsonToken t;
+            String pending = null;
+            while ((t = p.nextToken()) != null) {
+                switch (t) {
+                    case FIELD_NAME -> {
+                        pending = p.currentName();
+                        List<String> parts = new ArrayList<>(reversed(path));
+                        parts.removeIf(String::isEmpty);
+                        parts.add(pending);
+                        out.putIfAbsent(String.join(".", parts), p.currentLocation().getLineNr());
+                    }
+                    case START_OBJECT -> {
+                        path.push(pending == null ? "" : pending); // "" for the document's own mapping
+                        pending = null;
+                    }
+                    case END_OBJECT -> {
+                        if (!path.isEmpty()) {
+                            path.pop();
+                        }
+                    }
+                    case START_ARRAY -> {
+                        p.skipChildren();
+                        pending = null;
+                    }
+                    default -> pending = null;
+                }
+            }
+        } catch (IOException e) {
+            return out; // the tree parse reports the error
+        }
+        return out;
+    }
+
+    private static List<String> reversed(java.util.Deque<String> path) {
+        List<String> l = new ArrayList<>(path);
+        java.util.Collections.reverse(l);
+        return l;
+    }
+
     private static String locationOf(JsonProcessingException e) {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr() + ")";
     }
 
     /** Nested mappings become dotted keys: {@code http: {port: 1}} is {@code http.port}. */
-    private static void flatten(String prefix, JsonNode node, String source, Map<String, Raw> values) {
+    private void flatten(String prefix, JsonNode node, String source, Map<String, Raw> values) {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = prefix + field.getKey();
             JsonNode value = field.getValue();
@@ -150,7 +244,8 @@ public final class ConfigLoader {
             } else if (raw) {
                 put(values, key, value, source);
             } else if (value.isArray() || value.isObject()) {
-                throw new ConfigException(key, "Configuration key '" + key + "' in " + source + " takes a single value, not a list");
+                problems.add(new ConfigException(key, "Configuration key '" + key + "' in " + source + at(source, key)
+                        + " takes a single value, not a list"));
             } else {
                 put(values, key, value.isNull() ? "" : value.asText(), source);
             }
@@ -168,22 +263,60 @@ public final class ConfigLoader {
         }
     }
 
-    private static void put(Map<String, Raw> values, String key, Object value, String source) {
+    private void put(Map<String, Raw> values, String key, Object value, String source) {
+        String where = source + at(source, key);
         if (ConfigKeys.find(key).isEmpty()) {
             if (!ConfigKeys.isKafkaPassThrough(key)) {
-                throw new ConfigException(key, "Unknown configuration key '" + key + "' (" + source + "). "
-                        + "Known keys: grantwatch config keys; Kafka client settings go under 'kafka.'");
+                String near = didYouMean(key, ConfigKeys.ALL.stream().map(ConfigKey::name).toList(), "");
+                problems.add(new ConfigException(key, "Unknown configuration key '" + key + "' (" + where + ")" + (near.isEmpty()
+                        ? ". Known keys: grantwatch config keys; Kafka client settings go under 'kafka.'" : near)));
+                return;
             }
             String setting = key.substring(ConfigKeys.KAFKA_PREFIX.length());
             if (!ConfigKeys.isKnownKafkaClientSetting(setting)) {
-                throw new ConfigException(key, "Unknown Kafka client setting '" + setting + "' in key '" + key
-                        + "' (" + source + ")");
+                problems.add(new ConfigException(key, "Unknown Kafka client setting '" + setting + "' in key '" + key
+                        + "' (" + where + ")" + didYouMean(setting, ConfigKeys.kafkaClientSettings(), ConfigKeys.KAFKA_PREFIX)));
+                return;
             }
             if (!(value instanceof String)) {
-                throw new ConfigException(key, "Kafka client setting '" + key + "' (" + source + ") takes a single value");
+                problems.add(new ConfigException(key, "Kafka client setting '" + key + "' (" + where + ") takes a single value"));
+                return;
             }
         }
-        values.put(key, new Raw(value, source));
+        values.put(key, new Raw(value, where));
+    }
+
+    /** {@code "; did you mean 'http.port'?"} for the nearest known name within a few edits, else empty. */
+    static String didYouMean(String name, java.util.Collection<String> known, String prefix) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(name.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, name.length() / 4) ? "; did you mean '" + prefix + best + "'?" : "";
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] tmp = prev;
+            prev = cur;
+            cur = tmp;
+        }
+        return prev[b.length()];
     }
 
     private static GrantWatchConfig build(Map<String, Raw> values) {
@@ -249,6 +382,20 @@ public final class ConfigLoader {
     private record Typed(Map<String, Raw> values) {
         Raw raw(ConfigKey key) {
             return values.get(key.name());
+        }
+
+        /** Reads the key as its type (for the up-front check of every key). */
+        void read(ConfigKey key) {
+            switch (key.type()) {
+                case STRING -> string(key);
+                case INT -> integer(key);
+                case PORT -> port(key);
+                case BOOL -> bool(key);
+                case PATH -> path(key);
+                case LIST -> list(key);
+                case DURATION -> duration(key);
+                case RAW -> { }
+            }
         }
 
         ConfigException error(ConfigKey key, String problem) {

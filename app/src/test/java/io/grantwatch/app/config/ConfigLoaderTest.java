@@ -172,4 +172,60 @@ class ConfigLoaderTest {
         assertThat(Files.readString(readme)).as("README.md configuration table; regenerate with "
                 + "`java -jar app/target/grantwatch.jar config keys --markdown`").contains(table);
     }
+
+    @Test
+    void shouldReportEveryProblemAtOnceWithItsLineAndANearKnownName() throws IOException {
+        Path file = yaml("""
+                http:
+                  prot: 8080
+                detector:
+                  threads: many
+                kafka:
+                  bootstrap.servers: k:9092
+                  sasl.mechansim: PLAIN
+                report:
+                  interval: tomorrow
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.builder().file(file).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("4 problems:")
+                .hasMessageContaining("Unknown configuration key 'http.prot' (" + file + " (line 2)); did you mean 'http.port'?")
+                .hasMessageContaining("Unknown Kafka client setting 'sasl.mechansim' in key 'kafka.sasl.mechansim' (" + file
+                        + " (line 7)); did you mean 'kafka.sasl.mechanism'?")
+                .hasMessageContaining("'detector.threads' 'many' (" + file + " (line 4)) is not a whole number")
+                .hasMessageContaining("'report.interval' 'tomorrow' (" + file + " (line 9)) is not a duration");
+    }
+
+    @Test
+    void shouldCheckAlertChannelsAsRunWouldBuildThemWhenAskedTo() throws IOException {
+        Path file = yaml("""
+                alerts:
+                  channels:
+                    - name: ops-slack
+                      type: slack
+                      url: https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX
+                    - name: pager
+                      type: webhok
+                      url: env:PAGER_URL
+                    - name: team
+                      type: webhook
+                      url: env:GRANTWATCH_TEST_SURELY_UNSET_VARIABLE
+                    - name: mail
+                      type: email
+                      colour: red
+                """);
+
+        assertThat(ConfigLoader.builder().file(file).load().alerts().channels()).hasSize(4); // ingest and detect do not build them
+        assertThatThrownBy(() -> ConfigLoader.builder().file(file).checkChannels(true).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("4 problems:")
+                .hasMessageContaining("alerts.channels[0] (ops-slack): url: secrets must be given as env:NAME or file:/path")
+                .hasMessageContaining("alerts.channels[1] (pager): type: unknown type webhok (one of webhook, slack,")
+                .hasMessageContaining("alerts.channels[2] (team): url: ")
+                .hasMessageContaining("GRANTWATCH_TEST_SURELY_UNSET_VARIABLE")
+                .hasMessageContaining("alerts.channels[3] (mail): unknown field 'colour'")
+                .hasMessageContaining("(line 2)")
+                .hasMessageNotContaining("XXXXSECRETXXXX");
+    }
 }
