@@ -41,11 +41,13 @@ public final class ReliabilityMain {
         boolean quick = false;
         int events = -1;
         String only = null;
+        boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--keep" -> keep = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -107,7 +109,11 @@ public final class ReliabilityMain {
             }
         } finally {
             s.broker.term();
-            deleteQuietly(work);
+            if (keep) {
+                out.println("work folder kept (--keep): " + work + " (child JVM logs under logs/)");
+            } else {
+                deleteQuietly(work);
+            }
         }
         long lost = results.stream().mapToLong(Result::lost).sum();
         long dups = results.stream().mapToLong(Result::duplicates).sum();
