@@ -211,7 +211,7 @@ final class IngestScenarios {
         List<Rec> all = concat(head, List.of(shortPaused), middle, List.of(longPaused), tail);
         // short: well inside the tail settle; long: longer than it plus the watch's settle (1 s) and poll (2 s)
         long shortPause = tailSettle * 1000L / 2;
-        long longPause = (tailSettle + 1 + 2 + 2) * 1000L;
+        long longPause = (tailSettle + 1 + 2 + 1) * 1000L;
         int deadDuringPause;
         try (Collector c = new Collector(env.bootstrap, t);
              Proc p = ingest("s11-ingest", "s11-", watch, data, tailSettle + "s", List.of())) {
@@ -227,7 +227,7 @@ final class IngestScenarios {
             deadDuringPause = c.dead().size();
             writeHalf(f, longPaused, false);
             append(f, tail);
-            c.awaitIds(ids(all), 12_000);
+            c.awaitIds(ids(all), 10_000);
             c.awaitQuiet(4_000, 20_000);
             Count total = Count.of(all, c.events());
             Count s = Count.of(List.of(shortPaused), c.events());
@@ -459,7 +459,7 @@ final class IngestScenarios {
     Result slowClients() throws Exception {
         int n = quick ? 200 : 1000;
         int baselineN = 20;
-        long underAttackMillis = quick ? 30_000 : 120_000;
+        long underAttackMillis = quick ? 20_000 : 120_000; // quick: two of the JDK server's 10 s request-time cycles
         Topics t = topics("s15-");
         Path data = env.dir("s15-data");
         int[] ports = BenchKafka.freePorts(2);
