@@ -41,7 +41,16 @@ final class Proc implements AutoCloseable {
     }
 
     static Proc java(String name, Path log, List<String> jvmArgs, String mainClass, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return java(name, log, jvmArgs, mainClass, args, java.util.Map.of(), List.of());
+    }
+
+    /**
+     * As {@link #java(String, Path, List, String, List)}, with extra environment variables and a command prefix the JVM
+     * is started through (e.g. {@code setpriv ...} to drop capabilities); the handle is the prefix's process, which execs.
+     */
+    static Proc java(String name, Path log, List<String> jvmArgs, String mainClass, List<String> args, java.util.Map<String, String> env,
+                     List<String> prefix) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -50,6 +59,7 @@ final class Proc implements AutoCloseable {
         cmd.addAll(args);
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
         return new Proc(name, pb.start(), log);
     }
 
@@ -103,6 +113,16 @@ final class Proc implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** The exit status once the process ended within the timeout, else null (it is left running). */
+    Integer awaitExit(long timeoutMillis) throws InterruptedException {
+        return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    /** The whole log so far (ISO-8859-1, so any byte reads). */
+    String logText() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     }
 
     boolean alive() {

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
  * {@code bench/reliability.sh [--quick]}: the fault suite. One broker in its own JVM (the product's
  * EmbeddedKafka via {@link BrokerMain}) that outlives the processes under test; detectors run as
  * {@code grantwatch detect} JVMs where a process must die (crash recovery, state restore) and in
- * process elsewhere. Every scenario prints its figures and PASS, FAIL or SKIP (with the reason);
+ * process elsewhere; scenarios 10–15 ({@link IngestScenarios}) run {@code grantwatch ingest} / {@code grantwatch run} JVMs
+ * against file-system and HTTP faults. Every scenario prints its figures and PASS, FAIL or SKIP (with the reason);
  * the last line is {@code lost=<n> duplicates=<n> leaked=<n> injected=<n> scenarios_passed=<k>/<m>}.
  * Exit 1 when any scenario did not pass.
  *
@@ -41,11 +42,13 @@ public final class ReliabilityMain {
         boolean quick = false;
         int events = -1;
         String only = null;
+        boolean keep = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--keep" -> keep = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -89,6 +92,13 @@ public final class ReliabilityMain {
         all.put("4", s::scaleOut);
         all.put("2", s::brokerBounce);
         all.put("5", s::churnAndLateness);
+        IngestScenarios in = new IngestScenarios(env, corpus, quick, out);
+        all.put("10", in::rotation);
+        all.put("11", in::pausedWriter);
+        all.put("12", in::truncatedGzip);
+        all.put("13", in::unreadableFolder);
+        all.put("14", in::diskFull);
+        all.put("15", in::slowClients);
         try {
             for (Map.Entry<String, Callable<Result>> e : all.entrySet()) {
                 if (only != null && !List.of(only.split(",")).contains(e.getKey())) {
@@ -107,7 +117,11 @@ public final class ReliabilityMain {
             }
         } finally {
             s.broker.term();
-            deleteQuietly(work);
+            if (keep) {
+                out.println("work folder kept (--keep): " + work + " (child JVM logs under logs/)");
+            } else {
+                deleteQuietly(work);
+            }
         }
         long lost = results.stream().mapToLong(Result::lost).sum();
         long dups = results.stream().mapToLong(Result::duplicates).sum();
