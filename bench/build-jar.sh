@@ -5,5 +5,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/bench/target/grantwatch-bench.jar"
 cd "$ROOT"
 if [[ ! -f "$JAR" || -n "$(find ./*/src ./*/pom.xml pom.xml -newer "$JAR" -type f 2>/dev/null | head -1)" ]]; then
-  mvn -B -o -q -Dquick install >&2 || mvn -B -q -Dquick install >&2
+  # package, not install: nothing is written to the local repository (~/.m2)
+  mvn -B -o -q -Dquick package -pl bench -am >&2 || mvn -B -q -Dquick package -pl bench -am >&2
 fi

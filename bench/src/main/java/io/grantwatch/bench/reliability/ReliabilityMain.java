@@ -128,8 +128,12 @@ public final class ReliabilityMain {
         long leaked = results.stream().mapToLong(Result::leaked).sum();
         long injected = results.stream().mapToLong(Result::injected).sum();
         long passed = results.stream().filter(Result::passed).count();
-        out.printf("lost=%d duplicates=%d leaked=%d injected=%d scenarios_passed=%d/%d%n", lost, dups, leaked, injected, passed, results.size());
-        System.exit(passed == results.size() ? 0 : 1);
+        long skipped = results.stream().filter(r -> r.status().equals("SKIP")).count();
+        // A SKIP (the machine cannot make the condition: no small filesystem, no way to drop root's read
+        // rights) says why on its own line and does not fail the suite; a FAIL does.
+        out.printf("lost=%d duplicates=%d leaked=%d injected=%d scenarios_passed=%d/%d%s%n", lost, dups, leaked, injected, passed,
+                results.size(), skipped == 0 ? "" : " skipped=" + skipped);
+        System.exit(passed + skipped == results.size() ? 0 : 1);
     }
 
     static Proc startBroker(Path work, Path dir, int port, int controller, String name) throws Exception {
