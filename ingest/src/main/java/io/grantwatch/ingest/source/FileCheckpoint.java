@@ -63,12 +63,22 @@ public final class FileCheckpoint {
             this.checkpoint = checkpoint;
         }
 
+        /** The last write went into the space held in reserve: the progress is saved, and the watch stops. */
+        WriteFailed(Path checkpoint, IOException cause, boolean savedFromReserve) {
+            super("cannot go on writing the watch checkpoint " + checkpoint + ": " + cause + " (disk full?); the progress "
+                    + "up to here was saved into the space GrantWatch keeps in reserve for this, so nothing is read twice "
+                    + "after the restart", cause);
+            this.checkpoint = checkpoint;
+        }
+
         public Path checkpoint() {
             return checkpoint;
         }
     }
 
     private static final Writer JSON = (f, entries) -> Json.wire().writeValue(f.toFile(), entries);
+    /** Space held beside the checkpoint (a file of zeros) and freed when the disk is full, so the last write succeeds. */
+    static final int RESERVE_MIN_BYTES = 256 * 1024;
 
     /** Entries replaced because another file took their path (rotation), kept to recognise a copy of that file. */
     private static final int RETIRED_MAX = 1024;
@@ -94,6 +104,7 @@ public final class FileCheckpoint {
     }
 
     public static FileCheckpoint load(Path file, Writer writer) throws IOException {
+        reserve(file);
         if (!Files.exists(file)) {
             return new FileCheckpoint(file, new TreeMap<>(), writer);
         }
@@ -103,6 +114,33 @@ public final class FileCheckpoint {
             m.forEach((k, v) -> canonical.putIfAbsent(canonical(k), v));
         }
         return new FileCheckpoint(file, canonical, writer);
+    }
+
+    private static Path reserveOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".reserve");
+    }
+
+    /** Holds {@link #RESERVE_MIN_BYTES} (or four times the checkpoint, if bigger) unless the disk is already full. */
+    private static void reserve(Path file) {
+        Path reserve = reserveOf(file);
+        try {
+            long want = Math.max(RESERVE_MIN_BYTES, 4 * (Files.exists(file) ? Files.size(file) : 0));
+            if (Files.exists(reserve) && Files.size(reserve) >= want) {
+                return;
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            byte[] zeros = new byte[(int) want]; // written, not sparse: the blocks must really be held
+            Files.write(reserve, zeros);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(reserve); // a partial reserve holds nothing useful
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
     }
 
     private static String canonical(String key) {
@@ -161,13 +199,26 @@ public final class FileCheckpoint {
 
     /** @param p the file's canonical path */
     public synchronized void put(Path p, Entry e) throws WriteFailed {
-        Entry before = entries.put(p.toString(), e);
+        Entry before = entries.get(p.toString());
+        entries.put(p.toString(), e);
         if (before != null && before.head() != null && !java.util.Objects.equals(before.head(), e.head())) {
             retired.put(before.head() + "@" + before.fileKey(), before);
         }
         try {
             save();
         } catch (IOException ex) {
+            // the disk is full: free the reserve and write once more, so the restart resumes exactly here
+            if (Files.exists(reserveOf(file))) {
+                try {
+                    Files.delete(reserveOf(file));
+                    save();
+                    throw new WriteFailed(file.toAbsolutePath(), ex, true);
+                } catch (WriteFailed saved) {
+                    throw saved;
+                } catch (IOException again) {
+                    throw new WriteFailed(file.toAbsolutePath(), again);
+                }
+            }
             throw new WriteFailed(file.toAbsolutePath(), ex);
         }
     }

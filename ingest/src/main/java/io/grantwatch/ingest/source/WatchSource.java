@@ -251,7 +251,9 @@ public final class WatchSource implements Runnable {
             }
             limit = complete;
         }
-        readFile(f, from, limit, limit < 0 ? size : limit, modified, key, head);
+        // read as it is after tailSettle without a final newline: its last record may be a line still being written
+        boolean incompleteTail = !gzip && limit < 0 && size > 0 && lastByte(f, size) != '\n';
+        readFile(f, from, limit, limit < 0 ? size : limit, modified, key, head, incompleteTail);
     }
 
     /** Same file as the checkpoint's: same file key (when both know one; not compared when {@code key} is null) and first bytes. */
@@ -418,18 +420,41 @@ public final class WatchSource implements Runnable {
         return false;
     }
 
-    private void readFile(Path f, long from, long limit, long size, long modified, String key, byte[] head) throws IOException {
+    /**
+     * @param incompleteTail the file does not end with a newline and is read anyway (unchanged for tailSettle):
+     *                       when its last record is rejected, the checkpoint stays on it, so that if the writer
+     *                       comes back and completes the line, the record is read again and delivered
+     */
+    private void readFile(Path f, long from, long limit, long size, long modified, String key, byte[] head,
+                          boolean incompleteTail) throws IOException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] state = {from, 0, from}; // [highest position handed to Kafka + 1, records since checkpoint, checkpointed]
         String headHash = sha256(head, head.length);
         FileCheckpoint.Entry partial = new FileCheckpoint.Entry(0, false, 0, 0, key, headHash, head.length);
+        // with an incomplete tail, a rejection is held until the next record shows it was not the last one
+        io.grantwatch.ingest.RejectedRecord[] held = {null};
+        java.util.function.Consumer<io.grantwatch.ingest.RejectedRecord> deadLetter = rej -> {
+            rejections.rejected(rej);
+            FileSource.watch(sink.deadLetter(name, rej), failure);
+        };
         reader.readFile(f, from, limit, ev -> {
             advance(f, ev.source() == null ? -1 : ev.source().position(), state, failure, partial);
+            if (held[0] != null) {
+                deadLetter.accept(held[0]);
+                held[0] = null;
+            }
             FileSource.watch(sink.send(name, ev), failure);
         }, rej -> {
             advance(f, rej.position(), state, failure, partial);
-            rejections.rejected(rej);
-            FileSource.watch(sink.deadLetter(name, rej), failure);
+            if (held[0] != null) {
+                deadLetter.accept(held[0]);
+                held[0] = null;
+            }
+            if (incompleteTail) {
+                held[0] = rej;
+            } else {
+                deadLetter.accept(rej);
+            }
         }, skip -> {
             // a digest read by content moves the checkpoint past it like any record; one skipped by name has no position
             advance(f, skip.position(), state, failure, partial);
@@ -438,11 +463,22 @@ public final class WatchSource implements Runnable {
         if (stopped) {
             throw new Abandoned();
         }
+        long next = Math.max(state[0], from);
+        if (held[0] != null) {
+            io.grantwatch.ingest.RejectedRecord last = held[0];
+            boolean lastRecord = last.position() >= 0 && last.position() == state[0] - 1;
+            deadLetter.accept(!lastRecord ? last : new io.grantwatch.ingest.RejectedRecord(last.source(), last.position(), last.line(),
+                    "incomplete last line (no newline for " + options.tailSettle().toSeconds() + " s): " + last.reason()
+                            + "; it is read again if the writer completes it", last.bytes()));
+            if (lastRecord) {
+                next = last.position();
+            }
+        }
         sink.flush();
         if (failure.get() != null) {
             throw new IOException("Kafka did not acknowledge records of " + f + ": " + failure.get().getMessage(), failure.get());
         }
-        checkpoint.put(f, new FileCheckpoint.Entry(Math.max(state[0], from), true, size, modified, key, headHash, head.length));
+        checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length));
     }
 
     /** A record at {@code position} arrived: everything before it was handed to Kafka; checkpoint every N. */

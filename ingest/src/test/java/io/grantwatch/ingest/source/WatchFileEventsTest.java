@@ -354,7 +354,19 @@ class WatchFileEventsTest {
         w.scanOnce();
 
         assertThat(ids(sink)).containsExactly("w-0", "w-1");
-        assertThat(sink.dead).singleElement().satisfies(r -> assertThat(r.position()).isEqualTo(2));
+        assertThat(sink.dead).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(2);
+            assertThat(r.reason()).startsWith("incomplete last line (no newline for 5 s)").endsWith("read again if the writer completes it");
+        });
+
+        // the writer was only slow: it completes the line and goes on; the completed record is read, once
+        Files.writeString(f, event(2).substring(30) + event(3), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        touchLater(f, 1000);
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2", "w-3");
+        assertThat(sink.dead).hasSize(1);
     }
 
     @Test
