@@ -118,7 +118,6 @@ class HttpReceiverTest {
     @Test
     void shouldConfirmSmnSubscriptionOnAllowedHostAndUnwrapNotifications() throws Exception {
         AtomicInteger confirmations = new AtomicInteger();
-        // The receiver first: the JDK server's limits (ServerLimits) are read when the first server of the JVM is created.
         start(new HttpReceiver.Config("127.0.0.1", 0, "/events", "s", null, 1 << 20, Duration.ofSeconds(5), Set.of("127.0.0.1")));
         fakeSmn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         fakeSmn.createContext("/v2/subscriptions/confirm", ex -> {
