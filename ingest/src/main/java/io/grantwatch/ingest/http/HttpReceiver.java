@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -81,6 +82,8 @@ public final class HttpReceiver implements AutoCloseable {
     public static final String TIMESTAMP_HEADER = "webhook-timestamp";
     public static final String SIGNATURE_HEADER = "webhook-signature";
     public static final String TOKEN_HEADER = "X-GrantWatch-Token";
+    /** Ids of accepted signed requests remembered at most (the oldest go first). */
+    static final int MAX_REMEMBERED_IDS = 100_000;
 
     /**
      * @param host               bind address (127.0.0.1 unless told otherwise)
@@ -96,10 +99,13 @@ public final class HttpReceiver implements AutoCloseable {
      * @param maxDeadLetters     dead letters one request may produce; the rest are summarised in one
      * @param maxPerClient       requests one client address may have under way at once; more: 429
      * @param limits             connections, timeouts and threads of the server
+     * @param stateDir           where the ids of accepted signed requests are kept across restarts (see
+     *                           {@link ReplayCache}); null = in memory only, so a request captured before a restart
+     *                           can be replayed after it within the signature tolerance
      */
     public record Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
                          Duration ackTimeout, Set<String> smnConfirmHosts, Duration signatureTolerance, int maxRecords,
-                         int maxDeadLetters, int maxPerClient, ServerLimits limits) {
+                         int maxDeadLetters, int maxPerClient, ServerLimits limits, Path stateDir) {
         public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
         public static final int DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
         public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
@@ -124,7 +130,7 @@ public final class HttpReceiver implements AutoCloseable {
         public Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
                       Duration ackTimeout, Set<String> smnConfirmHosts) {
             this(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts, DEFAULT_TOLERANCE,
-                    DEFAULT_MAX_RECORDS, DEFAULT_MAX_DEAD_LETTERS, DEFAULT_MAX_PER_CLIENT, ServerLimits.DEFAULTS);
+                    DEFAULT_MAX_RECORDS, DEFAULT_MAX_DEAD_LETTERS, DEFAULT_MAX_PER_CLIENT, ServerLimits.DEFAULTS, null);
         }
 
         public static Config of(int port, String sharedSecret, String hmacSecret) {
@@ -134,12 +140,17 @@ public final class HttpReceiver implements AutoCloseable {
 
         public Config withLimits(int maxRecords, int maxDeadLetters) {
             return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
-                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits);
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
         }
 
         public Config withServerLimits(ServerLimits limits) {
             return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
-                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits);
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
+        }
+
+        public Config withStateDir(Path stateDir) {
+            return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
         }
     }
 
@@ -161,7 +172,8 @@ public final class HttpReceiver implements AutoCloseable {
         this.parser = parser;
         this.sink = sink;
         this.clock = clock;
-        this.replays = new ReplayCache(100_000);
+        this.replays = config.stateDir() == null ? new ReplayCache(MAX_REMEMBERED_IDS)
+                : ReplayCache.persistent(config.stateDir(), MAX_REMEMBERED_IDS, clock.instant().getEpochSecond());
         this.server = config.limits().server("grantwatch-http-receiver", config.host(), config.port(), new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -176,10 +188,10 @@ public final class HttpReceiver implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            stopQuietly();
+            close();
             throw e;
         } catch (Exception e) {
-            stopQuietly();
+            close();
             throw new IOException("cannot start the HTTP receiver on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         LOG.info("HTTP receiver on http://{}:{}{}", config.host(), port(), config.path());
@@ -295,8 +307,15 @@ public final class HttpReceiver implements AutoCloseable {
 
     /** The whole body is here: check the signature, then store what it holds and answer once Kafka acknowledged. */
     private void received(Exchange ex, Auth auth, byte[] body) throws IOException {
-        if (auth == Auth.SIGNATURE_PENDING && !signatureValid(ex, body)) {
-            ex.respond(401, error("unauthenticated"));
+        try {
+            if (auth == Auth.SIGNATURE_PENDING && !signatureValid(ex, body)) {
+                ex.respond(401, error("unauthenticated"));
+                return;
+            }
+        } catch (java.io.UncheckedIOException e) {
+            // Not remembered, so not accepted: the sender's retry with the same id is not taken for a replay.
+            LOG.warn("Cannot remember a signed request's id, answering 503: {}", e.getMessage());
+            ex.respond(503, error("not stored, retry"));
             return;
         }
         String requestId = requestId(ex);
@@ -554,16 +573,14 @@ public final class HttpReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        stopQuietly();
-    }
-
-    private void stopQuietly() {
         try {
             server.stop();
         } catch (java.util.concurrent.TimeoutException e) {
             LOG.info("HTTP receiver stopped with requests still under way");
         } catch (Exception e) {
             LOG.warn("Stopping the HTTP receiver: {}", e.toString());
+        } finally {
+            replays.close();
         }
     }
 }
