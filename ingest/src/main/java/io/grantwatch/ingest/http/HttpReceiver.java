@@ -56,8 +56,11 @@ import org.slf4j.LoggerFactory;
  *   more than {@link Config#signatureTolerance()} away from now is refused, and so is an id seen before
  *   (replay); or</li>
  *   <li>a shared secret in a header ({@code Authorization: Bearer s} or {@code X-GrantWatch-Token: s}); or</li>
- *   <li>for SMN only, which cannot set headers: {@code ?token=s} on a request that carries SMN's
- *   {@code X-SMN-MESSAGE-TYPE} header. A query token on any other request is ignored.</li>
+ *   <li>for SMN only, which cannot set headers: {@code ?token=s} on a request whose
+ *   {@code X-SMN-MESSAGE-TYPE} header is one of SMN's message types ({@code SubscriptionConfirmation},
+ *   {@code Notification}, {@code UnsubscribeConfirmation}). A query token on any other request is ignored.
+ *   Only a {@code SubscriptionConfirmation} (header and body agreeing) makes the receiver visit the body's
+ *   {@code subscribe_url}, and only on an allowed host.</li>
  * </ul>
  * Headers are checked before the body is read: a request without valid credentials (or with a stale or
  * replayed signature) is answered 401 without reading its body. Answers
@@ -82,6 +85,13 @@ public final class HttpReceiver implements AutoCloseable {
     public static final String TIMESTAMP_HEADER = "webhook-timestamp";
     public static final String SIGNATURE_HEADER = "webhook-signature";
     public static final String TOKEN_HEADER = "X-GrantWatch-Token";
+    /** SMN's header naming the kind of message it pushes. */
+    public static final String SMN_TYPE_HEADER = "X-SMN-MESSAGE-TYPE";
+    static final String SMN_SUBSCRIPTION_CONFIRMATION = "SubscriptionConfirmation";
+    static final String SMN_UNSUBSCRIBE_CONFIRMATION = "UnsubscribeConfirmation";
+    /** The values SMN documents for {@value #SMN_TYPE_HEADER} on HTTP(S) subscriptions. */
+    static final Set<String> SMN_MESSAGE_TYPES = Set.of(SMN_SUBSCRIPTION_CONFIRMATION, "Notification",
+            SMN_UNSUBSCRIBE_CONFIRMATION);
     /** Ids of accepted signed requests remembered at most (the oldest go first). */
     static final int MAX_REMEMBERED_IDS = 100_000;
 
@@ -319,7 +329,7 @@ public final class HttpReceiver implements AutoCloseable {
             return;
         }
         String requestId = requestId(ex);
-        String smnType = ex.header("X-SMN-MESSAGE-TYPE");
+        String smnType = ex.header(SMN_TYPE_HEADER);
         JsonNode smn = smnControl(smnType, body);
         if (smn != null) {
             confirmSmn(ex, smn);
@@ -423,9 +433,11 @@ public final class HttpReceiver implements AutoCloseable {
             if (token != null) {
                 candidates.add(token.trim());
             }
-            // SMN subscriptions cannot set headers: a query token only on SMN's own messages.
+            // SMN subscriptions cannot set headers: a query token only on SMN's own messages, those whose
+            // X-SMN-MESSAGE-TYPE is one of SMN's message types (not any value of the header).
             String q = ex.request.getHttpURI().getQuery();
-            if (q != null && ex.header("X-SMN-MESSAGE-TYPE") != null) {
+            String smnType = ex.header(SMN_TYPE_HEADER);
+            if (q != null && smnType != null && SMN_MESSAGE_TYPES.contains(smnType)) {
                 for (String kv : q.split("&")) {
                     if (kv.startsWith("token=")) {
                         candidates.add(URLDecoder.decode(kv.substring(6), StandardCharsets.UTF_8));
@@ -497,18 +509,20 @@ public final class HttpReceiver implements AutoCloseable {
         }
     }
 
+    /**
+     * SMN's control messages: a subscription confirmation (its subscribe_url is visited) or an unsubscribe
+     * notice, when SMN's header says so and the body agrees. Anything else, a notification included, is
+     * content for the parser.
+     */
     private static JsonNode smnControl(String headerType, byte[] body) {
-        if (headerType != null && headerType.equalsIgnoreCase("Notification")) {
+        if (!SMN_SUBSCRIPTION_CONFIRMATION.equals(headerType) && !SMN_UNSUBSCRIBE_CONFIRMATION.equals(headerType)) {
             return null;
         }
         try {
             JsonNode n = Json.wire().readTree(body);
-            if (n != null && n.isObject()) {
-                String type = n.path("type").asText("");
-                if ((type.equalsIgnoreCase("SubscriptionConfirmation") || type.equalsIgnoreCase("UnsubscribeConfirmation"))
-                        && (n.has("subscribe_url") || n.has("unsubscribe_url") || n.has("topic_urn"))) {
-                    return n;
-                }
+            if (n != null && n.isObject() && headerType.equals(n.path("type").asText(""))
+                    && (n.has("subscribe_url") || n.has("unsubscribe_url") || n.has("topic_urn"))) {
+                return n;
             }
         } catch (IOException e) {
             return null;

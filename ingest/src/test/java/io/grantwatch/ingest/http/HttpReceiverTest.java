@@ -139,4 +139,40 @@ class HttpReceiverTest {
         assertThat(post("/events?token=s", note, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(200);
         assertThat(sink.events).extracting(AuditEvent::eventId).containsExactly("hw-smn-1");
     }
+
+    @Test
+    void shouldTakeTheQueryTokenOnlyFromSmnMessageTypesAndConfirmOnlyASubscriptionConfirmation() throws Exception {
+        AtomicInteger confirmations = new AtomicInteger();
+        start(new HttpReceiver.Config("127.0.0.1", 0, "/events", "s", null, 1 << 20, Duration.ofSeconds(5), Set.of("127.0.0.1")));
+        fakeSmn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        fakeSmn.createContext("/v2/subscriptions/confirm", ex -> {
+            confirmations.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        fakeSmn.start();
+        byte[] confirm = ("{\"type\":\"SubscriptionConfirmation\",\"topic_urn\":\"urn:smn:x\",\"message_id\":\"m1\","
+                + "\"subscribe_url\":\"http://127.0.0.1:" + fakeSmn.getAddress().getPort() + "/v2/subscriptions/confirm?token=abc\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] note = Files.readAllBytes(Fixtures.path("huawei/smn-notification.json"));
+
+        // not one of SMN's message types: the query token counts for nothing
+        for (String type : java.util.List.of("x", "", "subscriptionconfirmation", "SubscriptionConfirmationX", "HttpSubscriptionUserConfirm")) {
+            assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", type).statusCode()).as(type).isEqualTo(401);
+            assertThat(post("/events?token=s", note, "X-SMN-MESSAGE-TYPE", type).statusCode()).as(type).isEqualTo(401);
+        }
+        assertThat(confirmations.get()).isZero();
+        // a confirmation body under another SMN type, or under a bearer token without SMN's header, is no handshake
+        assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(400);
+        assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", "UnsubscribeConfirmation").statusCode()).isEqualTo(400);
+        assertThat(post("/events", confirm, "Authorization", "Bearer s").statusCode()).isEqualTo(400);
+        assertThat(confirmations.get()).isZero();
+
+        // SMN's own types: the subscription confirmation is visited, the notification stored
+        assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", "SubscriptionConfirmation").statusCode()).isEqualTo(200);
+        assertThat(confirmations.get()).isEqualTo(1);
+        assertThat(post("/events?token=s", note, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(200);
+        assertThat(post("/events?token=wrong", note, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(401);
+        assertThat(sink.events).extracting(AuditEvent::eventId).containsExactly("hw-smn-1");
+    }
 }
