@@ -175,4 +175,28 @@ class HttpReceiverTest {
         assertThat(post("/events?token=wrong", note, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(401);
         assertThat(sink.events).extracting(AuditEvent::eventId).containsExactly("hw-smn-1");
     }
+
+    @Test
+    void shouldRejectOnlyABadFirstLineOfAPushedJsonLinesBodyAndStoreTheRest() throws Exception {
+        start(HttpReceiver.Config.of(0, "s", null));
+        String[] lines = Files.readString(Fixtures.path("alibaba/jsonl-with-bad-line.jsonl")).split("\n");
+        String first = lines[0];
+        String second = java.util.Arrays.stream(lines).filter(l -> l.contains("\"at-jsonl-2\"")).findFirst().orElseThrow();
+        for (String bad : java.util.List.of("# exported by a log shipper", "garbage", "\u0001\u0002 stray bytes", "]", "}{", "123",
+                "\"a header\"", "{}")) {
+            sink.events.clear();
+            sink.dead.clear();
+            byte[] body = (bad + "\n" + first + "\n" + second + "\n").getBytes(StandardCharsets.UTF_8);
+
+            HttpResponse<String> r = post("/events", body, "Authorization", "Bearer s");
+
+            assertThat(r.statusCode()).as(bad).isEqualTo(200);
+            assertThat(r.body()).as(bad).contains("\"accepted\":2", "\"rejected\":1");
+            assertThat(sink.events).as(bad).extracting(AuditEvent::eventId).containsExactly("at-jsonl-1", "at-jsonl-2");
+            assertThat(sink.dead).as(bad).singleElement().satisfies(d -> {
+                assertThat(d.line()).isEqualTo(1);
+                assertThat(d.position()).isZero();
+            });
+        }
+    }
 }
