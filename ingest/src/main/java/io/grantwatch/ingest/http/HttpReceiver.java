@@ -171,6 +171,7 @@ public final class HttpReceiver implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ReplayCache replays;
     private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong bodyTimeouts = new java.util.concurrent.atomic.AtomicLong();
     private final java.time.Clock clock;
 
     public HttpReceiver(Config config, AuditParser parser, AuditSink sink) throws IOException {
@@ -302,7 +303,11 @@ public final class HttpReceiver implements AutoCloseable {
                             ex.close();
                             ex.respond(413, error("body larger than " + config.maxBodyBytes() + " bytes"));
                         } else if (failure instanceof BodyReader.TimedOut) {
-                            LOG.warn("Answered 408 to {}: the body did not arrive within {}", client, config.limits().bodyTimeout());
+                            long n = bodyTimeouts.incrementAndGet();
+                            if (n == 1 || n % 1000 == 0) {
+                                LOG.warn("Answered 408 to {}: the body did not arrive within {} ({} so far)", client,
+                                        config.limits().bodyTimeout(), n);
+                            }
                             ex.close();
                             ex.respond(408, error("the body did not arrive within " + config.limits().bodyTimeout().toSeconds() + " s"));
                         } else {
