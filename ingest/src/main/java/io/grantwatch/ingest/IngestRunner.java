@@ -35,7 +35,8 @@ public final class IngestRunner implements AutoCloseable {
      * @param checkpointDir where watch checkpoints live (one file per folder)
      * @param poll          watch poll interval
      * @param settle        a file is read once it is this old (not while a sync job writes it)
-     * @param http          the HTTP receiver, or null
+     * @param http          the HTTP receiver, or null; without a state folder of its own it keeps its replay ids
+     *                      in {@code checkpointDir}
      * @param pollers       API pollers (LookupEvents, ListTraces), run until stopped
      * @param tailSettle    an incomplete last line of a watched file waits this long for its newline
      * @param followLinksOutside follow symlinks out of a watched folder
@@ -100,7 +101,11 @@ public final class IngestRunner implements AutoCloseable {
             startThread(w, w.name());
         }
         if (settings.http() != null) {
-            http = new HttpReceiver(settings.http(), new AuditParser(), sink).start();
+            // The receiver keeps the ids of accepted signed requests with the other checkpoints, so a request
+            // captured before a restart is refused after it.
+            HttpReceiver.Config receiver = settings.http().stateDir() != null || settings.checkpointDir() == null
+                    ? settings.http() : settings.http().withStateDir(settings.checkpointDir());
+            http = new HttpReceiver(receiver, new AuditParser(), sink).start();
         }
         for (PollerFactory f : settings.pollers()) {
             Poller p = f.create(sink);

@@ -75,8 +75,9 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--http-hmac-secret", paramLabel = "SECRET", description = "HMAC-SHA256 key for Standard Webhooks signatures (webhook-id, webhook-timestamp, webhook-signature: v1,...).")
     String httpHmacSecret;
 
-    @Option(names = "--http-max-body", paramLabel = "BYTES", defaultValue = "5242880", description = "Largest accepted body.")
-    int httpMaxBody;
+    @Option(names = "--http-max-body", paramLabel = "BYTES", description = "Largest accepted body (key ingest.http.max.body.bytes, "
+            + "default 5242880); the receiver's other caps and timeouts are the ingest.http.* keys.")
+    Integer httpMaxBody;
 
     @Option(names = "--poll-actiontrail", paramLabel = "REGION", split = ",",
             description = "Poll ActionTrail LookupEvents in these regions (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET from the environment).")
@@ -114,6 +115,7 @@ public final class IngestCommand implements Callable<Integer> {
                             : String.join(",", watch.stream().map(Path::toString).toList()))
                     .flag(ConfigKeys.INGEST_TAIL_SETTLE.name(), tailSettle)
                     .flag(ConfigKeys.INGEST_FOLLOW_LINKS_OUTSIDE.name(), followLinksOutside == null ? null : String.valueOf(followLinksOutside))
+                    .flag(ConfigKeys.INGEST_HTTP_MAX_BODY_BYTES.name(), httpMaxBody)
                     .load();
             if (!files.isEmpty()) {
                 AuditFileReader.check(files);
@@ -127,7 +129,7 @@ public final class IngestCommand implements Callable<Integer> {
             String secret = httpSecret != null ? httpSecret : System.getenv("GRANTWATCH_HTTP_SECRET");
             String hmac = httpHmacSecret != null ? httpHmacSecret : System.getenv("GRANTWATCH_HTTP_HMAC_SECRET");
             try {
-                http = new HttpReceiver.Config(httpHost, httpPort, httpPath, secret, hmac, httpMaxBody, Duration.ofSeconds(30), null);
+                http = config.ingest().receiver().receiverConfig(httpHost, httpPort, httpPath, secret, hmac);
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("grantwatch ingest: " + e.getMessage());
                 return 2;

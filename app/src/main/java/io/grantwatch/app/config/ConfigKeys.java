@@ -66,6 +66,28 @@ public final class ConfigKeys {
                     + "GRANTWATCH_HTTP_SECRET or GRANTWATCH_HTTP_HMAC_SECRET in the environment.");
     public static final ConfigKey INGEST_HTTP_HOST = key("ingest.http.host", Type.STRING, "127.0.0.1",
             "Address of run's HTTP receiver.");
+    public static final ConfigKey INGEST_HTTP_MAX_BODY_BYTES = key("ingest.http.max.body.bytes", Type.INT, "5242880",
+            "Largest body the push receiver reads; a larger one gets 413. Flag --http-max-body (ingest).");
+    public static final ConfigKey INGEST_HTTP_MAX_RECORDS = key("ingest.http.max.records", Type.INT, "10000",
+            "Records (events and rejects) one push may hold; more: 413, refused whole with one dead letter saying so.");
+    public static final ConfigKey INGEST_HTTP_MAX_DEAD_LETTERS = key("ingest.http.max.dead.letters", Type.INT, "100",
+            "Dead letters one push may produce; its further rejects are summarised in one more.");
+    public static final ConfigKey INGEST_HTTP_MAX_REQUESTS_PER_CLIENT = key("ingest.http.max.requests.per.client", Type.INT, "4",
+            "Requests one client address may have under way at the push receiver at once; more: 429.");
+    public static final ConfigKey INGEST_HTTP_MAX_CONNECTIONS = key("ingest.http.max.connections", Type.INT, "1024",
+            "Connections the push receiver holds open at once; beyond that it accepts none until one closes.");
+    public static final ConfigKey INGEST_HTTP_MAX_CONNECTIONS_PER_CLIENT = key("ingest.http.max.connections.per.client",
+            Type.INT, "32", "Connections one client address may hold open at the push receiver; more are closed at once "
+                    + "(clients behind one NAT address share them).");
+    public static final ConfigKey INGEST_HTTP_IDLE_TIMEOUT = key("ingest.http.idle.timeout", Type.DURATION, "30s",
+            "A push receiver connection on which nothing arrives for this long is closed.");
+    public static final ConfigKey INGEST_HTTP_HEADER_TIMEOUT = key("ingest.http.header.timeout", Type.DURATION, "10s",
+            "A request line and headers must reach the push receiver within this long of their first byte, however "
+                    + "slowly they trickle; else the connection is closed.");
+    public static final ConfigKey INGEST_HTTP_BODY_TIMEOUT = key("ingest.http.body.timeout", Type.DURATION, "10s",
+            "A push's whole body must arrive within this long of its headers; else 408 and the connection is closed.");
+    public static final ConfigKey INGEST_HTTP_ACK_TIMEOUT = key("ingest.http.ack.timeout", Type.DURATION, "30s",
+            "How long the push receiver waits for Kafka to acknowledge a push before it answers 503 (the sender retries).");
     public static final ConfigKey CATALOG_DIR = key("catalog.dir", Type.PATH, "",
             "Catalog data folder to publish instead of the bundled catalog.");
     public static final ConfigKey ALERTS_CONSOLE = key("alerts.console", Type.BOOL, "true",
@@ -84,7 +106,10 @@ public final class ConfigKeys {
             HTTP_AUTH_TOKEN,
             DETECTOR_APPLICATION_ID, DETECTOR_THREADS, DETECTOR_EXACTLY_ONCE, INGEST_WATCH, INGEST_TAIL_SETTLE,
             INGEST_FOLLOW_LINKS_OUTSIDE, INGEST_HTTP_PORT,
-            INGEST_HTTP_HOST, CATALOG_DIR,
+            INGEST_HTTP_HOST, INGEST_HTTP_MAX_BODY_BYTES, INGEST_HTTP_MAX_RECORDS, INGEST_HTTP_MAX_DEAD_LETTERS,
+            INGEST_HTTP_MAX_REQUESTS_PER_CLIENT, INGEST_HTTP_MAX_CONNECTIONS, INGEST_HTTP_MAX_CONNECTIONS_PER_CLIENT,
+            INGEST_HTTP_IDLE_TIMEOUT, INGEST_HTTP_HEADER_TIMEOUT, INGEST_HTTP_BODY_TIMEOUT, INGEST_HTTP_ACK_TIMEOUT,
+            CATALOG_DIR,
             ALERTS_CONSOLE, ALERTS_CHANNELS, REPORT_INTERVAL, REPORT_DIR, LOG_LEVEL);
 
     private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();

@@ -370,7 +370,14 @@ public final class ConfigLoader {
                         t.bool(ConfigKeys.DETECTOR_EXACTLY_ONCE), dataDir.resolve("streams")),
                 new GrantWatchConfig.Ingest(t.list(ConfigKeys.INGEST_WATCH).stream().map(s -> t.toPath(ConfigKeys.INGEST_WATCH, s)).toList(),
                         dataDir.resolve("checkpoints"), t.string(ConfigKeys.INGEST_HTTP_HOST), t.port(ConfigKeys.INGEST_HTTP_PORT),
-                        t.duration(ConfigKeys.INGEST_TAIL_SETTLE), t.bool(ConfigKeys.INGEST_FOLLOW_LINKS_OUTSIDE)),
+                        t.duration(ConfigKeys.INGEST_TAIL_SETTLE), t.bool(ConfigKeys.INGEST_FOLLOW_LINKS_OUTSIDE),
+                        new GrantWatchConfig.Receiver(t.atLeast(ConfigKeys.INGEST_HTTP_MAX_BODY_BYTES, 1),
+                                t.atLeast(ConfigKeys.INGEST_HTTP_MAX_RECORDS, 1), t.atLeast(ConfigKeys.INGEST_HTTP_MAX_DEAD_LETTERS, 1),
+                                t.atLeast(ConfigKeys.INGEST_HTTP_MAX_REQUESTS_PER_CLIENT, 1),
+                                t.atLeast(ConfigKeys.INGEST_HTTP_MAX_CONNECTIONS, 1),
+                                t.atLeast(ConfigKeys.INGEST_HTTP_MAX_CONNECTIONS_PER_CLIENT, 1),
+                                t.positive(ConfigKeys.INGEST_HTTP_IDLE_TIMEOUT), t.positive(ConfigKeys.INGEST_HTTP_HEADER_TIMEOUT),
+                                t.positive(ConfigKeys.INGEST_HTTP_BODY_TIMEOUT), t.positive(ConfigKeys.INGEST_HTTP_ACK_TIMEOUT))),
                 new GrantWatchConfig.Alerts(t.bool(ConfigKeys.ALERTS_CONSOLE), channels),
                 new GrantWatchConfig.Report(t.duration(ConfigKeys.REPORT_INTERVAL),
                         t.path(ConfigKeys.REPORT_DIR).orElse(dataDir.resolve("reports"))),
@@ -423,6 +430,22 @@ public final class ConfigLoader {
             } catch (NumberFormatException e) {
                 throw error(key, "is not a whole number");
             }
+        }
+
+        int atLeast(ConfigKey key, int min) {
+            int value = integer(key);
+            if (value < min) {
+                throw error(key, "must be at least " + min);
+            }
+            return value;
+        }
+
+        Duration positive(ConfigKey key) {
+            Duration value = duration(key);
+            if (value.isZero() || value.isNegative()) {
+                throw error(key, "must be longer than 0");
+            }
+            return value;
         }
 
         int port(ConfigKey key) {

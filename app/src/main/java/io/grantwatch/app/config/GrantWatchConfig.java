@@ -1,6 +1,8 @@
 package io.grantwatch.app.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.ingest.http.HttpReceiver;
+import io.grantwatch.ingest.http.ServerLimits;
 import io.grantwatch.model.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,11 +88,39 @@ public record GrantWatchConfig(
      * @param httpPort           the push receiver's port, -1 = off
      * @param tailSettle         how long a watched file's incomplete last line waits for its newline
      * @param followLinksOutside follow symlinks out of a watched folder
+     * @param receiver           the push receiver's caps and timeouts
      */
     public record Ingest(List<Path> watch, Path checkpointDir, String httpHost, int httpPort, Duration tailSettle,
-                         boolean followLinksOutside) {
+                         boolean followLinksOutside, Receiver receiver) {
         public Ingest {
             watch = List.copyOf(watch);
+        }
+    }
+
+    /**
+     * The push receiver's caps and timeouts ({@code ingest.http.*}).
+     *
+     * @param maxBodyBytes            larger bodies get 413
+     * @param maxRecords              records one push may hold; more: 413
+     * @param maxDeadLetters          dead letters one push may produce
+     * @param maxRequestsPerClient    requests under way per client address; more: 429
+     * @param maxConnections          open connections in all
+     * @param maxConnectionsPerClient open connections per client address
+     * @param idleTimeout             a connection without traffic this long is closed
+     * @param headerTimeout           request line and headers must arrive within this long of their first byte
+     * @param bodyTimeout             the body must arrive within this long of the headers (else 408)
+     * @param ackTimeout              how long to wait for Kafka before 503
+     */
+    public record Receiver(int maxBodyBytes, int maxRecords, int maxDeadLetters, int maxRequestsPerClient,
+                           int maxConnections, int maxConnectionsPerClient, Duration idleTimeout, Duration headerTimeout,
+                           Duration bodyTimeout, Duration ackTimeout) {
+
+        /** The receiver's configuration with these caps: {@code POST path} on {@code host:port}. */
+        public HttpReceiver.Config receiverConfig(String host, int port, String path, String sharedSecret, String hmacSecret) {
+            ServerLimits limits = ServerLimits.DEFAULTS.withTimeouts(idleTimeout, headerTimeout, bodyTimeout)
+                    .withConnections(maxConnections, maxConnectionsPerClient);
+            return new HttpReceiver.Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, null,
+                    HttpReceiver.Config.DEFAULT_TOLERANCE, maxRecords, maxDeadLetters, maxRequestsPerClient, limits, null);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.grantwatch.app.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.sun.net.httpserver.HttpExchange;
 import io.grantwatch.alerts.dispatch.MuteRules;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.alerts.report.DriftReport;
@@ -61,9 +60,9 @@ public final class FindingsApi {
         http.routeAuthenticated("/dashboard", false, this::dashboard);
     }
 
-    private void findings(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    private void findings(HttpServer.Exchange exchange) throws IOException {
+        String path = exchange.path();
+        Map<String, String> query = query(exchange.rawQuery());
         try {
             OpenFindings open = store.get();
             if (path.startsWith("/api/findings/") && path.length() > "/api/findings/".length()) {
@@ -114,24 +113,24 @@ public final class FindingsApi {
         return filter;
     }
 
-    private void dashboard(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestURI().getPath().equals("/dashboard")) {
+    private void dashboard(HttpServer.Exchange exchange) throws IOException {
+        if (!exchange.path().equals("/dashboard")) {
             HttpServer.respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
             return;
         }
         try {
             Instant now = Instant.now();
             DriftReport report = reports.build(store.get().all(MAX_LIMIT), now.minus(Duration.ofDays(7)), now, Map.of(), now);
-            exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-            exchange.getResponseHeaders().set("Refresh", "30");
+            exchange.setHeader("X-Frame-Options", "DENY");
+            exchange.setHeader("Refresh", "30");
             HttpServer.respond(exchange, 200, "text/html; charset=utf-8", ReportRenderer.html(report));
         } catch (InvalidStateStoreException e) {
             notReady(exchange);
         }
     }
 
-    private static void notReady(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Retry-After", "2");
+    private static void notReady(HttpServer.Exchange exchange) throws IOException {
+        exchange.setHeader("Retry-After", "2");
         HttpServer.respond(exchange, 503, "application/json", "{\"error\":\"the detector's state store is not ready yet\"}\n");
     }
 

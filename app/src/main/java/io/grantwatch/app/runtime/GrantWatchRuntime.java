@@ -358,9 +358,8 @@ public final class GrantWatchRuntime implements AutoCloseable {
         GrantWatchConfig.Ingest ingest = config.ingest();
         if (ingest.httpPort() >= 0) {
             try {
-                receiver = new HttpReceiver.Config(ingest.httpHost(), ingest.httpPort(), "/events",
-                        System.getenv("GRANTWATCH_HTTP_SECRET"), System.getenv("GRANTWATCH_HTTP_HMAC_SECRET"),
-                        5 * 1024 * 1024, Duration.ofSeconds(30), null);
+                receiver = ingest.receiver().receiverConfig(ingest.httpHost(), ingest.httpPort(), "/events",
+                        System.getenv("GRANTWATCH_HTTP_SECRET"), System.getenv("GRANTWATCH_HTTP_HMAC_SECRET"));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("ingest.http.port: " + e.getMessage()
                         + " (set GRANTWATCH_HTTP_SECRET or GRANTWATCH_HTTP_HMAC_SECRET)", e);

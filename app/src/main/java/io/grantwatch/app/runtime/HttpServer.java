@@ -1,57 +1,107 @@
 package io.grantwatch.app.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
-import java.io.OutputStream;
 import io.grantwatch.ingest.http.ServerLimits;
+import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * GrantWatch's HTTP server (JDK {@code com.sun.net.httpserver}): {@code /healthz} (the process is
- * alive), {@code /readyz} (every component is ready; 503 with the ones that are not), {@code /metrics}
- * (Prometheus). Components add their own routes (findings API, dashboard) with {@link #route} and
- * {@link #routeAuthenticated}. Read-only: anything but GET and HEAD is 405.
+ * GrantWatch's HTTP server (Jetty 12 core): {@code /healthz} (the process is alive), {@code /readyz}
+ * (every component is ready; 503 with the ones that are not), {@code /metrics} (Prometheus). Components
+ * add their own routes (findings API, dashboard) with {@link #route} and {@link #routeAuthenticated}.
+ * Read-only: anything but GET and HEAD is 405.
  *
  * <p>Paths match exactly (a subtree route takes one more path segment, never {@code .} or {@code ..});
  * anything else is 404. Authenticated routes need the API token ({@code http.auth.token}) as
  * {@code Authorization: Bearer <token>} or as the password of HTTP Basic authentication (any user name,
  * so a browser can open the dashboard). Bound beyond loopback, the server refuses to start without a
- * token and warns with one. Slow clients: {@link ServerLimits}.
+ * token and warns with one. Slow, idle and greedy clients: {@link ServerLimits} (Jetty reads headers
+ * without a thread per connection; header deadline, idle timeout, connection caps in total and per
+ * client address).
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
-    static {
-        ServerLimits.apply();
-    }
-
     public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     public static final String TOKEN_KEY = "http.auth.token";
 
-    private record Route(HttpHandler handler, boolean authenticated, boolean subtree) {
+    /** What a route does with one request; it answers with {@link HttpServer#respond}. */
+    @FunctionalInterface
+    public interface RouteHandler {
+        void handle(Exchange exchange) throws IOException;
     }
 
-    private final com.sun.net.httpserver.HttpServer server;
-    private final ExecutorService executor;
-    private final byte[] token;
-    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    /** One request as a route sees it, and its response. */
+    public static final class Exchange {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private boolean responded;
 
-    private HttpServer(com.sun.net.httpserver.HttpServer server, ExecutorService executor, String token) {
-        this.server = server;
-        this.executor = executor;
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        public String method() {
+            return request.getMethod();
+        }
+
+        /** The path as sent (still percent-encoded, not normalised). */
+        public String rawPath() {
+            return request.getHttpURI().getPath();
+        }
+
+        /** The path, percent-decoded. */
+        public String path() {
+            String decoded = request.getHttpURI().getDecodedPath();
+            return decoded == null ? rawPath() : decoded;
+        }
+
+        /** The query string as sent, or null. */
+        public String rawQuery() {
+            return request.getHttpURI().getQuery();
+        }
+
+        public String header(String name) {
+            return request.getHeaders().get(name);
+        }
+
+        public void setHeader(String name, String value) {
+            response.getHeaders().put(name, value);
+        }
+    }
+
+    private record Entry(RouteHandler handler, boolean authenticated, boolean subtree) {
+    }
+
+    private final Server server;
+    private final byte[] token;
+    private final Map<String, Entry> routes = new ConcurrentHashMap<>();
+
+    private HttpServer(String host, int port, ServerLimits limits, String token) {
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.server = limits.server("grantwatch-http", host, port, new org.eclipse.jetty.server.Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                dispatch(new Exchange(request, response, callback));
+                return true;
+            }
+        }, ServerLimits.ErrorStyle.TEXT);
     }
 
     /** Binds and starts without an API token: loopback addresses only. */
@@ -65,6 +115,11 @@ public final class HttpServer implements AutoCloseable {
      * @param apiToken the resolved value of {@value #TOKEN_KEY}; null = none (then only a loopback host is allowed)
      */
     public static HttpServer start(String host, int port, Health health, Metrics metrics, String apiToken) {
+        return start(host, port, health, metrics, apiToken, ServerLimits.DEFAULTS);
+    }
+
+    /** As {@link #start(String, int, Health, Metrics, String)}, with other limits against slow and greedy clients. */
+    public static HttpServer start(String host, int port, Health health, Metrics metrics, String apiToken, ServerLimits limits) {
         boolean loopback = isLoopback(host);
         if (!loopback && (apiToken == null || apiToken.isBlank())) {
             throw new IllegalStateException("http.host is " + host + ", beyond loopback, and " + TOKEN_KEY
@@ -75,18 +130,7 @@ public final class HttpServer implements AutoCloseable {
             LOG.warn("HTTP is bound to {}, beyond loopback: /api and /dashboard need the {} token; /healthz, /readyz "
                     + "and /metrics are open to anyone who can reach the port", host, TOKEN_KEY);
         }
-        com.sun.net.httpserver.HttpServer server;
-        try {
-            ServerLimits.apply();
-            server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(host, port), 64);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot listen on " + host + ":" + port + " for HTTP (" + e.getMessage()
-                    + "); choose another port with --http-port, or -1 to turn HTTP off", e);
-        }
-        ExecutorService executor = ServerLimits.executor("grantwatch-http", ServerLimits.MAX_THREADS);
-        server.setExecutor(executor);
-        HttpServer http = new HttpServer(server, executor, apiToken == null || apiToken.isBlank() ? null : apiToken);
-        server.createContext("/", http::dispatch);
+        HttpServer http = new HttpServer(host, port, limits, apiToken == null || apiToken.isBlank() ? null : apiToken);
         http.route("/healthz", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
         http.route("/readyz", exchange -> {
             Map<String, Boolean> checks = health.check();
@@ -94,7 +138,13 @@ public final class HttpServer implements AutoCloseable {
             respond(exchange, ready ? 200 : 503, "application/json", Health.toJson(ready, checks));
         });
         http.route("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TYPE, metrics.scrape()));
-        server.start();
+        try {
+            http.server.start();
+        } catch (Exception e) {
+            http.close();
+            throw new IllegalStateException("Cannot listen on " + host + ":" + port + " for HTTP (" + e.getMessage()
+                    + "); choose another port with --http-port, or -1 to turn HTTP off", e);
+        }
         LOG.info("HTTP on http://{}:{}/ (healthz, readyz, metrics)", host, http.port());
         return http;
     }
@@ -108,25 +158,25 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Adds an unauthenticated GET/HEAD route at exactly {@code path}; the handler writes the response. */
-    public void route(String path, HttpHandler handler) {
-        routes.put(path, new Route(handler, false, false));
+    public void route(String path, RouteHandler handler) {
+        routes.put(path, new Entry(handler, false, false));
     }
 
     /**
      * Adds a GET/HEAD route that needs the API token (when one is configured), at exactly {@code path} and,
      * with {@code subtree}, at {@code path/<one segment>}.
      */
-    public void routeAuthenticated(String path, boolean subtree, HttpHandler handler) {
-        routes.put(path, new Route(handler, true, subtree));
+    public void routeAuthenticated(String path, boolean subtree, RouteHandler handler) {
+        routes.put(path, new Entry(handler, true, subtree));
     }
 
-    private void dispatch(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String raw = exchange.getRequestURI().getRawPath();
-            Route route = raw == null ? null : routes.get(raw);
+    private void dispatch(Exchange exchange) {
+        String raw = exchange.rawPath();
+        try {
+            Entry route = raw == null ? null : routes.get(raw);
             if (route == null && raw != null) {
                 int slash = raw.lastIndexOf('/');
-                Route parent = slash > 0 ? routes.get(raw.substring(0, slash)) : null;
+                Entry parent = slash > 0 ? routes.get(raw.substring(0, slash)) : null;
                 String segment = raw.substring(slash + 1);
                 if (parent != null && parent.subtree() && !segment.isEmpty() && !segment.equals(".") && !segment.equals("..")
                         && !unsafe(segment)) {
@@ -137,20 +187,24 @@ public final class HttpServer implements AutoCloseable {
                 respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
                 return;
             }
-            String method = exchange.getRequestMethod();
+            String method = exchange.method();
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.setHeader("Allow", "GET, HEAD");
                 respond(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
                 return;
             }
-            if (route.authenticated() && token != null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"GrantWatch\", charset=\"UTF-8\"");
+            if (route.authenticated() && token != null && !authorized(exchange.header("Authorization"))) {
+                exchange.setHeader("WWW-Authenticate", "Basic realm=\"GrantWatch\", charset=\"UTF-8\"");
                 respond(exchange, 401, "text/plain; charset=utf-8", "authentication required\n");
                 return;
             }
             route.handler().handle(exchange);
-        } catch (RuntimeException e) {
-            LOG.warn("HTTP {} failed", exchange.getRequestURI().getRawPath(), e);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("HTTP {} failed", raw, e);
+        } finally {
+            if (!exchange.responded) {
+                respond(exchange, 500, "text/plain; charset=utf-8", "internal error\n");
+            }
         }
     }
 
@@ -178,33 +232,35 @@ public final class HttpServer implements AutoCloseable {
         }
         return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token);
     }
-    /** Writes a whole response with the headers every GrantWatch response carries. */
-    public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+    /** Writes a whole response with the headers every GrantWatch response carries (once; a second call is ignored). */
+    public static void respond(Exchange exchange, int status, String contentType, String body) {
+        if (exchange.responded) {
+            return;
         }
+        exchange.responded = true;
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Response response = exchange.response;
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        boolean head = exchange.method().equals("HEAD");
+        response.write(true, head ? null : ByteBuffer.wrap(bytes), exchange.callback);
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return ServerLimits.port(server);
     }
 
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdownNow();
         try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.info("HTTP server stopped with requests still under way");
+        } catch (Exception e) {
+            LOG.warn("Stopping the HTTP server: {}", e.toString());
         }
     }
 }

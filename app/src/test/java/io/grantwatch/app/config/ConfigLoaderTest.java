@@ -3,6 +3,8 @@ package io.grantwatch.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grantwatch.ingest.http.HttpReceiver;
+import io.grantwatch.ingest.http.ServerLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,5 +229,48 @@ class ConfigLoaderTest {
                 .hasMessageContaining("alerts.channels[3] (mail): unknown field 'colour'")
                 .hasMessageContaining("(line 2)")
                 .hasMessageNotContaining("XXXXSECRETXXXX");
+    }
+
+    @Test
+    void shouldGiveTheReceiverItsOwnDefaultsWhenNoIngestHttpKeyIsSet() {
+        GrantWatchConfig config = ConfigLoader.builder().load();
+
+        // the documented defaults are the receiver's own: a key cannot drift from the code it configures
+        assertThat(config.ingest().receiver().receiverConfig("127.0.0.1", 0, "/events", "s", null))
+                .isEqualTo(HttpReceiver.Config.of(0, "s", null));
+    }
+
+    @Test
+    void shouldApplyReceiverCapsAndTimeoutsFromFileAndEnvironment() throws IOException {
+        Path file = yaml("ingest:\n  http:\n    max.body.bytes: 1024\n    max.records: 50\n    body.timeout: 3s\n"
+                + "    max.connections.per.client: 8\n");
+
+        GrantWatchConfig config = ConfigLoader.builder().file(file)
+                .env(Map.of("GRANTWATCH_INGEST_HTTP_HEADER_TIMEOUT", "2s", "GRANTWATCH_INGEST_HTTP_MAX_DEAD_LETTERS", "7",
+                        "GRANTWATCH_INGEST_HTTP_MAX_REQUESTS_PER_CLIENT", "2", "GRANTWATCH_INGEST_HTTP_MAX_CONNECTIONS", "64",
+                        "GRANTWATCH_INGEST_HTTP_IDLE_TIMEOUT", "1m", "GRANTWATCH_INGEST_HTTP_ACK_TIMEOUT", "PT45S"))
+                .load();
+        HttpReceiver.Config receiver = config.ingest().receiver().receiverConfig("0.0.0.0", 8088, "/push", null, "k");
+
+        assertThat(receiver.maxBodyBytes()).isEqualTo(1024);
+        assertThat(receiver.maxRecords()).isEqualTo(50);
+        assertThat(receiver.maxDeadLetters()).isEqualTo(7);
+        assertThat(receiver.maxPerClient()).isEqualTo(2);
+        assertThat(receiver.ackTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(receiver.limits()).isEqualTo(new ServerLimits(Duration.ofMinutes(1), Duration.ofSeconds(2),
+                Duration.ofSeconds(3), ServerLimits.DEFAULT_MAX_HEADER_BYTES, 64, 8, ServerLimits.DEFAULT_MAX_THREADS));
+        assertThat(receiver.host()).isEqualTo("0.0.0.0");
+        assertThat(receiver.path()).isEqualTo("/push");
+    }
+
+    @Test
+    void shouldNameTheKeyWhenAReceiverCapIsNotPositive() {
+        assertThatThrownBy(() -> ConfigLoader.builder().env(Map.of("GRANTWATCH_INGEST_HTTP_BODY_TIMEOUT", "0")).load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ingest.http.body.timeout")
+                .hasMessageContaining("GRANTWATCH_INGEST_HTTP_BODY_TIMEOUT").hasMessageContaining("longer than 0");
+        assertThatThrownBy(() -> ConfigLoader.builder().flag("ingest.http.max.records", 0).load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ingest.http.max.records").hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> ConfigLoader.builder().flag("ingest.http.max.connections.per.client", "many").load())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ingest.http.max.connections.per.client");
     }
 }

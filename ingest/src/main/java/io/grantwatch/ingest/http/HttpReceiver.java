@@ -1,25 +1,21 @@
 package io.grantwatch.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.grantwatch.ingest.RejectedRecord;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.ingest.source.AuditSink;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.json.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,11 +26,21 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +56,11 @@ import org.slf4j.LoggerFactory;
  *   more than {@link Config#signatureTolerance()} away from now is refused, and so is an id seen before
  *   (replay); or</li>
  *   <li>a shared secret in a header ({@code Authorization: Bearer s} or {@code X-GrantWatch-Token: s}); or</li>
- *   <li>for SMN only, which cannot set headers: {@code ?token=s} on a request that carries SMN's
- *   {@code X-SMN-MESSAGE-TYPE} header. A query token on any other request is ignored.</li>
+ *   <li>for SMN only, which cannot set headers: {@code ?token=s} on a request whose
+ *   {@code X-SMN-MESSAGE-TYPE} header is one of SMN's message types ({@code SubscriptionConfirmation},
+ *   {@code Notification}, {@code UnsubscribeConfirmation}). A query token on any other request is ignored.
+ *   Only a {@code SubscriptionConfirmation} (header and body agreeing) makes the receiver visit the body's
+ *   {@code subscribe_url}, and only on an allowed host.</li>
  * </ul>
  * Headers are checked before the body is read: a request without valid credentials (or with a stale or
  * replayed signature) is answered 401 without reading its body. Answers
@@ -61,24 +70,30 @@ import org.slf4j.LoggerFactory;
  *   CTS digest files (a pushed digest alone is a 200 with nothing accepted, not a 400);</li>
  *   <li>400 with the reasons when nothing in the body is an audit event (the body also goes to the DLQ);
  *   at most {@link Config#maxDeadLetters()} dead letters per request, the rest summarised in one more;</li>
- *   <li>401 unauthenticated, 404 another path, 405 not POST, 413 body over the limit or more than
- *   {@link Config#maxRecords()} records (one dead letter says so), 429 too many requests under way from
- *   one client, 503 Kafka did not acknowledge in time.</li>
+ *   <li>401 unauthenticated, 404 another path, 405 not POST, 408 the body did not arrive within
+ *   {@link ServerLimits#bodyTimeout()}, 413 body over the limit or more than {@link Config#maxRecords()}
+ *   records (one dead letter says so), 429 too many requests under way from one client, 503 Kafka did not
+ *   acknowledge in time.</li>
  * </ul>
- * Slow clients: see {@link ServerLimits} (a request must arrive within
- * {@value ServerLimits#MAX_REQUEST_SECONDS} s; bounded threads).
- * {@code GET /healthz} answers 200.
+ * Served by Jetty with {@link Config#limits()} (slow, idle and greedy clients: see {@link ServerLimits});
+ * no thread waits for a body or for Kafka's acknowledgement. {@code GET /healthz} answers 200.
  */
 public final class HttpReceiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpReceiver.class);
 
-    static {
-        ServerLimits.apply();
-    }
     public static final String ID_HEADER = "webhook-id";
     public static final String TIMESTAMP_HEADER = "webhook-timestamp";
     public static final String SIGNATURE_HEADER = "webhook-signature";
     public static final String TOKEN_HEADER = "X-GrantWatch-Token";
+    /** SMN's header naming the kind of message it pushes. */
+    public static final String SMN_TYPE_HEADER = "X-SMN-MESSAGE-TYPE";
+    static final String SMN_SUBSCRIPTION_CONFIRMATION = "SubscriptionConfirmation";
+    static final String SMN_UNSUBSCRIBE_CONFIRMATION = "UnsubscribeConfirmation";
+    /** The values SMN documents for {@value #SMN_TYPE_HEADER} on HTTP(S) subscriptions. */
+    static final Set<String> SMN_MESSAGE_TYPES = Set.of(SMN_SUBSCRIPTION_CONFIRMATION, "Notification",
+            SMN_UNSUBSCRIBE_CONFIRMATION);
+    /** Ids of accepted signed requests remembered at most (the oldest go first). */
+    static final int MAX_REMEMBERED_IDS = 100_000;
 
     /**
      * @param host               bind address (127.0.0.1 unless told otherwise)
@@ -93,11 +108,17 @@ public final class HttpReceiver implements AutoCloseable {
      * @param maxRecords         records (events and rejects) one request may carry; more: 413
      * @param maxDeadLetters     dead letters one request may produce; the rest are summarised in one
      * @param maxPerClient       requests one client address may have under way at once; more: 429
+     * @param limits             connections, timeouts and threads of the server
+     * @param stateDir           where the ids of accepted signed requests are kept across restarts (see
+     *                           {@link ReplayCache}); null = in memory only, so a request captured before a restart
+     *                           can be replayed after it within the signature tolerance
      */
     public record Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
                          Duration ackTimeout, Set<String> smnConfirmHosts, Duration signatureTolerance, int maxRecords,
-                         int maxDeadLetters, int maxPerClient) {
+                         int maxDeadLetters, int maxPerClient, ServerLimits limits, Path stateDir) {
         public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+        public static final int DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+        public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
         public static final int DEFAULT_MAX_RECORDS = 10_000;
         public static final int DEFAULT_MAX_DEAD_LETTERS = 100;
         public static final int DEFAULT_MAX_PER_CLIENT = 4;
@@ -109,36 +130,48 @@ public final class HttpReceiver implements AutoCloseable {
             smnConfirmHosts = smnConfirmHosts == null ? Set.of(".myhuaweicloud.com", ".huaweicloud.com", ".otc.t-systems.com")
                     : Set.copyOf(smnConfirmHosts);
             signatureTolerance = signatureTolerance == null ? DEFAULT_TOLERANCE : signatureTolerance;
-            if (maxRecords < 1 || maxDeadLetters < 1 || maxPerClient < 1) {
-                throw new IllegalArgumentException("maxRecords, maxDeadLetters and maxPerClient must be positive");
+            ackTimeout = ackTimeout == null ? DEFAULT_ACK_TIMEOUT : ackTimeout;
+            limits = limits == null ? ServerLimits.DEFAULTS : limits;
+            if (maxBodyBytes < 1 || maxRecords < 1 || maxDeadLetters < 1 || maxPerClient < 1) {
+                throw new IllegalArgumentException("maxBodyBytes, maxRecords, maxDeadLetters and maxPerClient must be positive");
             }
         }
 
         public Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
                       Duration ackTimeout, Set<String> smnConfirmHosts) {
             this(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts, DEFAULT_TOLERANCE,
-                    DEFAULT_MAX_RECORDS, DEFAULT_MAX_DEAD_LETTERS, DEFAULT_MAX_PER_CLIENT);
+                    DEFAULT_MAX_RECORDS, DEFAULT_MAX_DEAD_LETTERS, DEFAULT_MAX_PER_CLIENT, ServerLimits.DEFAULTS, null);
         }
 
         public static Config of(int port, String sharedSecret, String hmacSecret) {
-            return new Config("127.0.0.1", port, "/events", sharedSecret, hmacSecret, 5 * 1024 * 1024,
-                    Duration.ofSeconds(30), null);
+            return new Config("127.0.0.1", port, "/events", sharedSecret, hmacSecret, DEFAULT_MAX_BODY_BYTES,
+                    DEFAULT_ACK_TIMEOUT, null);
         }
 
         public Config withLimits(int maxRecords, int maxDeadLetters) {
             return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
-                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient);
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
+        }
+
+        public Config withServerLimits(ServerLimits limits) {
+            return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
+        }
+
+        public Config withStateDir(Path stateDir) {
+            return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
         }
     }
 
     private final Config config;
     private final AuditParser parser;
     private final AuditSink sink;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ReplayCache replays;
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> perClient = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong bodyTimeouts = new java.util.concurrent.atomic.AtomicLong();
     private final java.time.Clock clock;
 
     public HttpReceiver(Config config, AuditParser parser, AuditSink sink) throws IOException {
@@ -150,185 +183,242 @@ public final class HttpReceiver implements AutoCloseable {
         this.parser = parser;
         this.sink = sink;
         this.clock = clock;
-        this.replays = new ReplayCache(100_000);
-        ServerLimits.apply();
-        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
-        this.executor = ServerLimits.executor("grantwatch-http-receiver", ServerLimits.MAX_THREADS);
-        server.setExecutor(executor);
-        // One context at "/" and exact matching: the JDK matches contexts by prefix (/eventsXYZ, /events/../x).
-        server.createContext("/", ex -> {
-            try (ex) {
-                String p = ex.getRequestURI().getRawPath();
-                if (config.path().equals(p)) {
-                    handle(ex);
-                } else if ("/healthz".equals(p)) {
-                    respond(ex, 200, "{\"status\":\"ok\"}");
-                } else {
-                    respond(ex, 404, error("not found"));
-                }
+        this.replays = config.stateDir() == null ? new ReplayCache(MAX_REMEMBERED_IDS)
+                : ReplayCache.persistent(config.stateDir(), MAX_REMEMBERED_IDS, clock.instant().getEpochSecond());
+        this.server = config.limits().server("grantwatch-http-receiver", config.host(), config.port(), new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                dispatch(new Exchange(request, response, callback));
+                return true;
             }
-        });
+        }, ServerLimits.ErrorStyle.JSON);
     }
 
-    public HttpReceiver start() {
-        server.start();
+    /** Binds and starts; a port in use (or any other failure to listen) is an IOException. */
+    public HttpReceiver start() throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            close();
+            throw e;
+        } catch (Exception e) {
+            close();
+            throw new IOException("cannot start the HTTP receiver on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
         LOG.info("HTTP receiver on http://{}:{}{}", config.host(), port(), config.path());
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return ServerLimits.port(server);
     }
 
     public String name() {
         return "http";
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        String client = ex.getRemoteAddress() == null ? "?" : ex.getRemoteAddress().getAddress().getHostAddress();
-        if (perClient.merge(client, 1, Integer::sum) > config.maxPerClient()) {
-            release(client);
-            ex.getResponseHeaders().set("Connection", "close");
-            respond(ex, 429, error("too many requests under way from this address"));
-            return;
+    /** One request: its response is written once, by whichever stage gets there first. */
+    private static final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
         }
+
+        String header(String name) {
+            return request.getHeaders().get(name);
+        }
+
+        void close() {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
+
+        void respond(int status, String json) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            byte[] b = json.getBytes(StandardCharsets.UTF_8);
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, b.length);
+            response.write(true, ByteBuffer.wrap(b), callback);
+        }
+
+        /** The client went away: nothing to answer. */
+        void abort(Throwable failure) {
+            if (answered.compareAndSet(false, true)) {
+                callback.failed(failure);
+            }
+        }
+    }
+
+    private void dispatch(Exchange ex) {
+        // Exact matching on the raw path: /eventsXYZ, /events/, /events/../x are not /events.
+        String p = ex.request.getHttpURI().getPath();
         try {
-            if (!"POST".equalsIgnoreCase(ex.getRequestMethod())) {
-                respond(ex, 405, error("POST only"));
-                return;
+            if (config.path().equals(p)) {
+                handle(ex);
+            } else if ("/healthz".equals(p)) {
+                ex.respond(200, "{\"status\":\"ok\"}");
+            } else {
+                ex.respond(404, error("not found"));
             }
-            Auth auth = authenticateHeaders(ex);
-            if (auth == Auth.REFUSED) {
-                // The body is not read: a client without credentials cannot make the server wait for it.
-                ex.getResponseHeaders().set("Connection", "close");
-                respond(ex, 401, error("unauthenticated"));
-                return;
-            }
-            byte[] body = readBody(ex.getRequestBody(), config.maxBodyBytes());
-            if (body == null) {
-                // Drain a bounded amount so the client reads the 413 instead of a reset connection.
-                drain(ex.getRequestBody(), 16L * 1024 * 1024);
-                respond(ex, 413, error("body larger than " + config.maxBodyBytes() + " bytes"));
-                return;
-            }
-            if (auth == Auth.SIGNATURE_PENDING && !signatureValid(ex, body)) {
-                respond(ex, 401, error("unauthenticated"));
-                return;
-            }
-            String requestId = requestId(ex);
-            String smnType = ex.getRequestHeaders().getFirst("X-SMN-MESSAGE-TYPE");
-            JsonNode smn = smnControl(smnType, body);
-            if (smn != null) {
-                confirmSmn(ex, smn);
-                return;
-            }
-            String location = "http:" + requestId;
-            long records = RecordCount.atMost(body, config.maxRecords() + 1L);
-            if (records > config.maxRecords()) {
-                // Parsing would build one object per record (a body of [{},{},...] is 1.7 million of them):
-                // refused whole, one dead letter says why.
-                RejectedRecord summary = new RejectedRecord(location, -1, -1, "request refused: more than "
-                        + config.maxRecords() + " records in one request (" + body.length + " bytes)",
-                        java.util.Arrays.copyOf(body, Math.min(body.length, 4096)));
-                if (!acknowledged(requestId, List.of(sink.deadLetter(name(), summary)))) {
-                    respond(ex, 503, error("not stored, retry"));
-                    return;
-                }
-                respond(ex, 413, error("more than " + config.maxRecords() + " records in one request"));
-                return;
-            }
-            AuditParser.Result result = parser.parse(body, location, Hints.NONE);
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (AuditEvent e : result.events()) {
-                acks.add(sink.send(name(), e));
-            }
-            List<RejectedRecord> rejected = result.rejected();
-            int deadLettered = Math.min(rejected.size(), config.maxDeadLetters());
-            for (RejectedRecord r : rejected.subList(0, deadLettered)) {
-                acks.add(sink.deadLetter(name(), r));
-            }
-            if (rejected.size() > deadLettered) {
-                acks.add(sink.deadLetter(name(), new RejectedRecord(location, -1, -1, (rejected.size() - deadLettered)
-                        + " more rejected records in this request, not dead-lettered one by one (limit "
-                        + config.maxDeadLetters() + "); first reason: " + rejected.get(deadLettered).reason(), new byte[0])));
-            }
-            // A pushed CTS digest (integrity verification) is no event and no bad input: counted, answered 200.
-            result.skipped().forEach(s -> sink.counters().skipped(name()));
-            if (!acknowledged(requestId, acks)) {
-                respond(ex, 503, error("not stored, retry"));
-                return;
-            }
-            if (result.events().isEmpty() && !rejected.isEmpty()) {
-                List<String> reasons = rejected.stream().limit(10).map(RejectedRecord::toString).toList();
-                respond(ex, 400, Json.wire().writeValueAsString(new Answer(0, rejected.size(), result.skipped().size(), reasons)));
-                return;
-            }
-            respond(ex, 200, Json.wire().writeValueAsString(new Answer(result.events().size(), rejected.size(),
-                    result.skipped().size(), List.of())));
         } catch (RuntimeException e) {
             LOG.warn("HTTP receiver failed on a request: {}", e.toString());
-            respond(ex, 500, error("internal error"));
-        } finally {
-            release(client);
+            ex.respond(500, error("internal error"));
         }
+    }
+
+    private void handle(Exchange ex) {
+        String client = Request.getRemoteAddr(ex.request);
+        if (perClient.merge(client, 1, Integer::sum) > config.maxPerClient()) {
+            release(client);
+            ex.close();
+            ex.respond(429, error("too many requests under way from this address"));
+            return;
+        }
+        Request.addCompletionListener(ex.request, failure -> release(client));
+        if (!"POST".equalsIgnoreCase(ex.request.getMethod())) {
+            ex.respond(405, error("POST only"));
+            return;
+        }
+        Auth auth = authenticateHeaders(ex);
+        if (auth == Auth.REFUSED) {
+            // The body is not read: a client without credentials cannot make the server wait for it.
+            ex.close();
+            ex.respond(401, error("unauthenticated"));
+            return;
+        }
+        BodyReader.read(ex.request, config.maxBodyBytes(), config.limits().bodyTimeout(), server.getScheduler())
+                .whenComplete((body, failure) -> {
+                    try {
+                        if (failure == null) {
+                            received(ex, auth, body);
+                        } else if (failure instanceof BodyReader.TooLarge) {
+                            ex.close();
+                            ex.respond(413, error("body larger than " + config.maxBodyBytes() + " bytes"));
+                        } else if (failure instanceof BodyReader.TimedOut) {
+                            long n = bodyTimeouts.incrementAndGet();
+                            if (n == 1 || n % 1000 == 0) {
+                                LOG.warn("Answered 408 to {}: the body did not arrive within {} ({} so far)", client,
+                                        config.limits().bodyTimeout(), n);
+                            }
+                            ex.close();
+                            ex.respond(408, error("the body did not arrive within " + config.limits().bodyTimeout().toSeconds() + " s"));
+                        } else {
+                            ex.abort(failure);
+                        }
+                    } catch (RuntimeException | IOException e) {
+                        LOG.warn("HTTP receiver failed on a request: {}", e.toString());
+                        ex.respond(500, error("internal error"));
+                    }
+                });
+    }
+
+    /** The whole body is here: check the signature, then store what it holds and answer once Kafka acknowledged. */
+    private void received(Exchange ex, Auth auth, byte[] body) throws IOException {
+        try {
+            if (auth == Auth.SIGNATURE_PENDING && !signatureValid(ex, body)) {
+                ex.respond(401, error("unauthenticated"));
+                return;
+            }
+        } catch (java.io.UncheckedIOException e) {
+            // Not remembered, so not accepted: the sender's retry with the same id is not taken for a replay.
+            LOG.warn("Cannot remember a signed request's id, answering 503: {}", e.getMessage());
+            ex.respond(503, error("not stored, retry"));
+            return;
+        }
+        String requestId = requestId(ex);
+        String smnType = ex.header(SMN_TYPE_HEADER);
+        JsonNode smn = smnControl(smnType, body);
+        if (smn != null) {
+            confirmSmn(ex, smn);
+            return;
+        }
+        String location = "http:" + requestId;
+        long records = RecordCount.atMost(body, config.maxRecords() + 1L);
+        if (records > config.maxRecords()) {
+            // Parsing would build one object per record (a body of [{},{},...] is 1.7 million of them):
+            // refused whole, one dead letter says why.
+            RejectedRecord summary = new RejectedRecord(location, -1, -1, "request refused: more than "
+                    + config.maxRecords() + " records in one request (" + body.length + " bytes)",
+                    java.util.Arrays.copyOf(body, Math.min(body.length, 4096)));
+            whenAcknowledged(ex, requestId, List.of(sink.deadLetter(name(), summary)),
+                    () -> ex.respond(413, error("more than " + config.maxRecords() + " records in one request")));
+            return;
+        }
+        AuditParser.Result result = parser.parse(body, location, Hints.NONE);
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (AuditEvent e : result.events()) {
+            acks.add(sink.send(name(), e));
+        }
+        List<RejectedRecord> rejected = result.rejected();
+        int deadLettered = Math.min(rejected.size(), config.maxDeadLetters());
+        for (RejectedRecord r : rejected.subList(0, deadLettered)) {
+            acks.add(sink.deadLetter(name(), r));
+        }
+        if (rejected.size() > deadLettered) {
+            acks.add(sink.deadLetter(name(), new RejectedRecord(location, -1, -1, (rejected.size() - deadLettered)
+                    + " more rejected records in this request, not dead-lettered one by one (limit "
+                    + config.maxDeadLetters() + "); first reason: " + rejected.get(deadLettered).reason(), new byte[0])));
+        }
+        // A pushed CTS digest (integrity verification) is no event and no bad input: counted, answered 200.
+        result.skipped().forEach(s -> sink.counters().skipped(name()));
+        String answer;
+        int status;
+        if (result.events().isEmpty() && !rejected.isEmpty()) {
+            List<String> reasons = rejected.stream().limit(10).map(RejectedRecord::toString).toList();
+            status = 400;
+            answer = Json.wire().writeValueAsString(new Answer(0, rejected.size(), result.skipped().size(), reasons));
+        } else {
+            status = 200;
+            answer = Json.wire().writeValueAsString(new Answer(result.events().size(), rejected.size(),
+                    result.skipped().size(), List.of()));
+        }
+        whenAcknowledged(ex, requestId, acks, () -> ex.respond(status, answer));
     }
 
     private void release(String client) {
         perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    private boolean acknowledged(String requestId, List<CompletableFuture<Void>> acks) {
-        try {
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
-                    .get(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            LOG.warn("Request {}: Kafka did not acknowledge, answering 503: {}", requestId, e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /**
+     * Answers with {@code then} once Kafka acknowledged every send, or 503 when one failed or the
+     * acknowledgements took longer than {@link Config#ackTimeout()}; no thread waits meanwhile.
+     */
+    private void whenAcknowledged(Exchange ex, String requestId, List<CompletableFuture<Void>> acks, Runnable then) {
+        Executor executor = server.getThreadPool();
+        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
+                .orTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((ok, failure) -> {
+                    if (failure == null) {
+                        then.run();
+                        return;
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    LOG.warn("Request {}: Kafka did not acknowledge, answering 503: {}", requestId,
+                            cause instanceof TimeoutException ? "no acknowledgement within " + config.ackTimeout() : cause.toString());
+                    ex.respond(503, error("not stored, retry"));
+                }, executor);
     }
 
     /** The JSON answer; {@code skipped}: CTS digests in the body, neither accepted nor rejected. */
     public record Answer(int accepted, int rejected, int skipped, List<String> reasons) {
     }
 
-    private static void drain(InputStream in, long max) {
-        byte[] buf = new byte[16384];
-        long total = 0;
-        try {
-            int n;
-            while (total < max && (n = in.read(buf)) > 0) {
-                total += n;
-            }
-        } catch (IOException e) {
-            // the client went away: nothing to answer
-        }
-    }
-
-    private static String requestId(HttpExchange ex) {
+    private static String requestId(Exchange ex) {
         for (String h : List.of("X-Request-Id", "X-SMN-MESSAGE-ID", "ce-id")) {
-            String v = ex.getRequestHeaders().getFirst(h);
+            String v = ex.header(h);
             if (v != null && v.length() <= 128 && v.matches("[A-Za-z0-9._:\\-]+")) {
                 return v;
             }
         }
         return UUID.randomUUID().toString();
-    }
-
-    private static byte[] readBody(InputStream in, int max) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[16384];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            if (out.size() + n > max) {
-                return null;
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
     }
 
     private enum Auth { TOKEN, SIGNATURE_PENDING, REFUSED }
@@ -337,20 +427,22 @@ public final class HttpReceiver implements AutoCloseable {
      * What the headers allow before the body is read: a valid shared secret; or a signature whose id and
      * timestamp pass (checked against the body afterwards); or nothing.
      */
-    private Auth authenticateHeaders(HttpExchange ex) {
+    private Auth authenticateHeaders(Exchange ex) {
         if (config.sharedSecret() != null && !config.sharedSecret().isEmpty()) {
             List<String> candidates = new ArrayList<>();
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            String auth = ex.header("Authorization");
             if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 candidates.add(auth.substring(7).trim());
             }
-            String token = ex.getRequestHeaders().getFirst(TOKEN_HEADER);
+            String token = ex.header(TOKEN_HEADER);
             if (token != null) {
                 candidates.add(token.trim());
             }
-            // SMN subscriptions cannot set headers: a query token only on SMN's own messages.
-            String q = ex.getRequestURI().getRawQuery();
-            if (q != null && ex.getRequestHeaders().getFirst("X-SMN-MESSAGE-TYPE") != null) {
+            // SMN subscriptions cannot set headers: a query token only on SMN's own messages, those whose
+            // X-SMN-MESSAGE-TYPE is one of SMN's message types (not any value of the header).
+            String q = ex.request.getHttpURI().getQuery();
+            String smnType = ex.header(SMN_TYPE_HEADER);
+            if (q != null && smnType != null && SMN_MESSAGE_TYPES.contains(smnType)) {
                 for (String kv : q.split("&")) {
                     if (kv.startsWith("token=")) {
                         candidates.add(URLDecoder.decode(kv.substring(6), StandardCharsets.UTF_8));
@@ -367,9 +459,9 @@ public final class HttpReceiver implements AutoCloseable {
             }
         }
         if (config.hmacSecret() != null && !config.hmacSecret().isEmpty()) {
-            String id = ex.getRequestHeaders().getFirst(ID_HEADER);
-            String ts = ex.getRequestHeaders().getFirst(TIMESTAMP_HEADER);
-            String sig = ex.getRequestHeaders().getFirst(SIGNATURE_HEADER);
+            String id = ex.header(ID_HEADER);
+            String ts = ex.header(TIMESTAMP_HEADER);
+            String sig = ex.header(SIGNATURE_HEADER);
             if (id == null || ts == null || sig == null || id.isEmpty() || id.length() > 256 || !ts.matches("[0-9]{1,12}")) {
                 return Auth.REFUSED;
             }
@@ -388,13 +480,13 @@ public final class HttpReceiver implements AutoCloseable {
     }
 
     /** Checks a Standard Webhooks signature against the body and remembers its id (a second use is a replay). */
-    private boolean signatureValid(HttpExchange ex, byte[] body) {
-        String id = ex.getRequestHeaders().getFirst(ID_HEADER);
-        long ts = Long.parseLong(ex.getRequestHeaders().getFirst(TIMESTAMP_HEADER));
+    private boolean signatureValid(Exchange ex, byte[] body) {
+        String id = ex.header(ID_HEADER);
+        long ts = Long.parseLong(ex.header(TIMESTAMP_HEADER));
         byte[] expected = signature(config.hmacSecret(), id, ts, body).getBytes(StandardCharsets.US_ASCII);
         boolean ok = false;
         // webhook-signature may hold several space-separated signatures (key rotation).
-        for (String candidate : ex.getRequestHeaders().getFirst(SIGNATURE_HEADER).trim().split(" +")) {
+        for (String candidate : ex.header(SIGNATURE_HEADER).trim().split(" +")) {
             ok |= MessageDigest.isEqual(candidate.getBytes(StandardCharsets.US_ASCII), expected);
         }
         if (!ok) {
@@ -422,18 +514,20 @@ public final class HttpReceiver implements AutoCloseable {
         }
     }
 
+    /**
+     * SMN's control messages: a subscription confirmation (its subscribe_url is visited) or an unsubscribe
+     * notice, when SMN's header says so and the body agrees. Anything else, a notification included, is
+     * content for the parser.
+     */
     private static JsonNode smnControl(String headerType, byte[] body) {
-        if (headerType != null && headerType.equalsIgnoreCase("Notification")) {
+        if (!SMN_SUBSCRIPTION_CONFIRMATION.equals(headerType) && !SMN_UNSUBSCRIBE_CONFIRMATION.equals(headerType)) {
             return null;
         }
         try {
             JsonNode n = Json.wire().readTree(body);
-            if (n != null && n.isObject()) {
-                String type = n.path("type").asText("");
-                if ((type.equalsIgnoreCase("SubscriptionConfirmation") || type.equalsIgnoreCase("UnsubscribeConfirmation"))
-                        && (n.has("subscribe_url") || n.has("unsubscribe_url") || n.has("topic_urn"))) {
-                    return n;
-                }
+            if (n != null && n.isObject() && headerType.equals(n.path("type").asText(""))
+                    && (n.has("subscribe_url") || n.has("unsubscribe_url") || n.has("topic_urn"))) {
+                return n;
             }
         } catch (IOException e) {
             return null;
@@ -445,11 +539,11 @@ public final class HttpReceiver implements AutoCloseable {
      * SMN's handshake: visiting subscribe_url confirms the subscription. The URL comes from the body,
      * so it is visited only on an allowed host (no request forgery towards internal addresses).
      */
-    private void confirmSmn(HttpExchange ex, JsonNode msg) throws IOException {
+    private void confirmSmn(Exchange ex, JsonNode msg) {
         String type = msg.path("type").asText();
         if (type.equalsIgnoreCase("UnsubscribeConfirmation")) {
             LOG.warn("SMN topic {} unsubscribed this endpoint", msg.path("topic_urn").asText("?"));
-            respond(ex, 200, "{\"status\":\"unsubscribe noted\"}");
+            ex.respond(200, "{\"status\":\"unsubscribe noted\"}");
             return;
         }
         String url = msg.path("subscribe_url").asText("");
@@ -457,30 +551,24 @@ public final class HttpReceiver implements AutoCloseable {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            respond(ex, 400, error("SMN subscribe_url is not a URL"));
+            ex.respond(400, error("SMN subscribe_url is not a URL"));
             return;
         }
         if (uri.getHost() == null || !hostAllowed(uri.getHost()) || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-            respond(ex, 400, error("SMN subscribe_url host is not allowed: " + io.grantwatch.model.redact.Redactor.text(String.valueOf(uri.getHost()))));
+            ex.respond(400, error("SMN subscribe_url host is not allowed: " + io.grantwatch.model.redact.Redactor.text(String.valueOf(uri.getHost()))));
             return;
         }
-        try {
-            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() / 100 != 2) {
-                respond(ex, 502, error("SMN did not confirm: HTTP " + r.statusCode()));
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            respond(ex, 503, error("interrupted"));
-            return;
-        } catch (IOException e) {
-            respond(ex, 502, error("cannot reach SMN to confirm"));
-            return;
-        }
-        LOG.info("Confirmed SMN subscription to {}", msg.path("topic_urn").asText("?"));
-        respond(ex, 200, "{\"status\":\"subscription confirmed\"}");
+        client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                .whenCompleteAsync((r, failure) -> {
+                    if (failure != null) {
+                        ex.respond(502, error("cannot reach SMN to confirm"));
+                    } else if (r.statusCode() / 100 != 2) {
+                        ex.respond(502, error("SMN did not confirm: HTTP " + r.statusCode()));
+                    } else {
+                        LOG.info("Confirmed SMN subscription to {}", msg.path("topic_urn").asText("?"));
+                        ex.respond(200, "{\"status\":\"subscription confirmed\"}");
+                    }
+                }, server.getThreadPool());
     }
 
     private boolean hostAllowed(String host) {
@@ -502,18 +590,16 @@ public final class HttpReceiver implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpExchange ex, int status, String json) throws IOException {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
-    }
-
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.info("HTTP receiver stopped with requests still under way");
+        } catch (Exception e) {
+            LOG.warn("Stopping the HTTP receiver: {}", e.toString());
+        } finally {
+            replays.close();
+        }
     }
 }

@@ -1,21 +1,158 @@
 package io.grantwatch.ingest.http;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ids of signed requests accepted within the signature tolerance, so that a captured request cannot be
  * accepted twice. Bounded: expired ids are dropped first; when still full, the oldest goes (a request that
  * old is near the end of its window anyway). Ids are remembered only after their signature was verified,
  * so only a holder of the key can fill it.
+ *
+ * <p>{@link #persistent} also keeps them in a journal file, so that a request captured before a restart
+ * is still refused after it: each accepted id is appended ({@code <expiry epoch seconds> <id>}, one line,
+ * written to the file before the request is answered; not forced to the disk, so it survives the process
+ * but not a power cut), unexpired ids are read back at start, and the file is rewritten with the live ids
+ * whenever it holds more dead lines than live ones. A lock file keeps a second receiver off the same
+ * journal.
  */
-final class ReplayCache {
+final class ReplayCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayCache.class);
+    static final String JOURNAL = "http-replay-ids.log";
+    private static final String LOCK = "http-replay-ids.lock";
+    private static final int MIN_COMPACT_LINES = 1024;
+
     private final int capacity;
     private final LinkedHashMap<String, Long> expiries = new LinkedHashMap<>();
+    private final Path journal;
+    private FileChannel out;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private long lines;
+    private long nextCompaction = MIN_COMPACT_LINES;
 
     ReplayCache(int capacity) {
         this.capacity = capacity;
+        this.journal = null;
+    }
+
+    private ReplayCache(int capacity, Path dir) {
+        this.capacity = capacity;
+        this.journal = dir.resolve(JOURNAL);
+    }
+
+    /**
+     * A cache kept in {@code dir}: reads the ids of an earlier run that are still valid at {@code nowSeconds}.
+     *
+     * @throws IOException the folder cannot be written, or another receiver keeps its ids there
+     */
+    static ReplayCache persistent(Path dir, int capacity, long nowSeconds) throws IOException {
+        Files.createDirectories(dir);
+        ReplayCache cache = new ReplayCache(capacity, dir);
+        try {
+            cache.lock(dir.resolve(LOCK));
+            cache.load(nowSeconds);
+            cache.rewrite();
+        } catch (IOException | RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        return cache;
+    }
+
+    private void lock(Path file) throws IOException {
+        lockChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new IOException("another HTTP receiver keeps its replay ids in " + file.getParent()
+                    + "; give each receiver its own data folder");
+        }
+    }
+
+    private void load(long nowSeconds) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                int space = line.indexOf(' ');
+                if (space <= 0 || space == line.length() - 1) {
+                    continue; // a line cut by a crash while it was written
+                }
+                long until;
+                try {
+                    until = Long.parseLong(line.substring(0, space));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (until >= nowSeconds) {
+                    String id = line.substring(space + 1);
+                    expiries.remove(id);
+                    expiries.put(id, until);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        while (expiries.size() > capacity) {
+            Iterator<String> oldest = expiries.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    /** Writes the live ids to a new journal and appends from there on. */
+    private void rewrite() throws IOException {
+        Path tmp = journal.resolveSibling(JOURNAL + ".tmp");
+        StringBuilder text = new StringBuilder(expiries.size() * 48);
+        for (Map.Entry<String, Long> e : expiries.entrySet()) {
+            text.append(e.getValue()).append(' ').append(e.getKey()).append('\n');
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(ch, text.toString());
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, journal, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, journal, StandardCopyOption.REPLACE_EXISTING);
+        }
+        FileChannel old = out;
+        // The old channel writes to the replaced file from now on: without a new one, nothing is remembered.
+        out = null;
+        if (old != null) {
+            old.close();
+        }
+        out = FileChannel.open(journal, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        lines = expiries.size();
+        nextCompaction = Math.max(MIN_COMPACT_LINES, 2L * lines);
+    }
+
+    private static void writeFully(FileChannel ch, String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
     }
 
     synchronized boolean seen(String id, long nowSeconds) {
@@ -23,10 +160,24 @@ final class ReplayCache {
         return until != null && until >= nowSeconds;
     }
 
-    /** @return false if the id was already remembered and not expired (a replay) */
+    /**
+     * @return false if the id was already remembered and not expired (a replay)
+     * @throws UncheckedIOException the journal could not be written (the id is then not remembered either)
+     */
     synchronized boolean remember(String id, long untilSeconds, long nowSeconds) {
         if (seen(id, nowSeconds)) {
             return false;
+        }
+        if (journal != null) {
+            try {
+                if (out == null) {
+                    out = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                }
+                writeFully(out, untilSeconds + " " + id + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + journal + ": " + e.getMessage(), e);
+            }
+            lines++;
         }
         for (Iterator<Map.Entry<String, Long>> it = expiries.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Long> e = it.next();
@@ -38,6 +189,39 @@ final class ReplayCache {
         }
         expiries.remove(id);
         expiries.put(id, untilSeconds);
+        if (journal != null && lines > nextCompaction && lines > 2L * expiries.size()) {
+            try {
+                rewrite();
+            } catch (IOException e) {
+                // The id is in the journal already: the request stands; compaction is tried again later.
+                nextCompaction = 2 * lines;
+                LOG.warn("Cannot rewrite {} (it keeps growing until it can): {}", journal, e.toString());
+            }
+        }
         return true;
+    }
+
+    synchronized int size() {
+        return expiries.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+        out = null;
+        lock = null;
+        lockChannel = null;
     }
 }

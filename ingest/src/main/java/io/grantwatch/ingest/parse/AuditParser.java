@@ -115,10 +115,10 @@ public final class AuditParser {
         List<RejectedRecord> rejected = new ArrayList<>();
         List<SkippedRecord> skipped = new ArrayList<>();
         boolean gzip = body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
-        if (!gzip && body.length <= limits.maxRecordBytes()) {
+        if (!gzip && body.length <= limits.maxRecordBytes() && !jsonLines(body)) {
             // Fast path for one small body (an HTTP push, an API page, a record): parse the bytes as they
-            // are, without stream buffers. A body that is not one clean document (JSON Lines with a bad
-            // line) takes the general path below, which rejects line by line.
+            // are, without stream buffers. JSON Lines, and a body that is not one clean document, take the
+            // general path below, as a file would: it rejects line by line, each rejection with its line.
             Cursor cursor = new Cursor();
             try {
                 if (document(factory.createParser(body), location, hints == null ? Hints.NONE : hints, 0,
@@ -256,6 +256,27 @@ public final class AuditParser {
             }
         }
         return false;
+    }
+
+    /** {@link #jsonLines(InputStream, int)} for a body in memory; a body on one line is not JSON Lines. */
+    private boolean jsonLines(byte[] body) {
+        int s = 0;
+        int e = body.length - 1;
+        while (s <= e && isWs(body[s])) {
+            s++;
+        }
+        while (e >= s && isWs(body[e])) {
+            e--;
+        }
+        boolean multiline = false;
+        for (int i = s; i <= e && !multiline; i++) {
+            multiline = body[i] == '\n';
+        }
+        try {
+            return multiline && jsonLines(new ByteArrayInputStream(body), limits.maxRecordBytes());
+        } catch (IOException ex) {
+            return false;
+        }
     }
 
     private static boolean isWs(byte b) {

@@ -98,8 +98,8 @@ class HttpReceiverHardeningTest {
         Socket s = slowClient("POST /events HTTP/1.1\r\nHost: x\r\n");
         s.setSoTimeout(1000);
         InputStream in = s.getInputStream();
-        // the server's request deadline (ServerLimits.MAX_REQUEST_SECONDS) closes it: read sees EOF or a reset
-        await().atMost(Duration.ofSeconds(ServerLimits.MAX_REQUEST_SECONDS + 8)).pollInterval(Duration.ZERO).until(() -> {
+        // the server's header deadline (ServerLimits.DEFAULT_HEADER_TIMEOUT) closes it: read sees EOF or a reset
+        await().atMost(Duration.ofSeconds(ServerLimits.DEFAULT_HEADER_TIMEOUT.toSeconds() + 8)).pollInterval(Duration.ZERO).until(() -> {
             try {
                 return in.read() == -1;
             } catch (SocketTimeoutException e) {

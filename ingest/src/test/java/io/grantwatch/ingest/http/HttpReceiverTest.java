@@ -118,7 +118,6 @@ class HttpReceiverTest {
     @Test
     void shouldConfirmSmnSubscriptionOnAllowedHostAndUnwrapNotifications() throws Exception {
         AtomicInteger confirmations = new AtomicInteger();
-        // The receiver first: the JDK server's limits (ServerLimits) are read when the first server of the JVM is created.
         start(new HttpReceiver.Config("127.0.0.1", 0, "/events", "s", null, 1 << 20, Duration.ofSeconds(5), Set.of("127.0.0.1")));
         fakeSmn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         fakeSmn.createContext("/v2/subscriptions/confirm", ex -> {
@@ -139,5 +138,65 @@ class HttpReceiverTest {
         byte[] note = Files.readAllBytes(Fixtures.path("huawei/smn-notification.json"));
         assertThat(post("/events?token=s", note, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(200);
         assertThat(sink.events).extracting(AuditEvent::eventId).containsExactly("hw-smn-1");
+    }
+
+    @Test
+    void shouldTakeTheQueryTokenOnlyFromSmnMessageTypesAndConfirmOnlyASubscriptionConfirmation() throws Exception {
+        AtomicInteger confirmations = new AtomicInteger();
+        start(new HttpReceiver.Config("127.0.0.1", 0, "/events", "s", null, 1 << 20, Duration.ofSeconds(5), Set.of("127.0.0.1")));
+        fakeSmn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        fakeSmn.createContext("/v2/subscriptions/confirm", ex -> {
+            confirmations.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        fakeSmn.start();
+        byte[] confirm = ("{\"type\":\"SubscriptionConfirmation\",\"topic_urn\":\"urn:smn:x\",\"message_id\":\"m1\","
+                + "\"subscribe_url\":\"http://127.0.0.1:" + fakeSmn.getAddress().getPort() + "/v2/subscriptions/confirm?token=abc\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] note = Files.readAllBytes(Fixtures.path("huawei/smn-notification.json"));
+
+        // not one of SMN's message types: the query token counts for nothing
+        for (String type : java.util.List.of("x", "", "subscriptionconfirmation", "SubscriptionConfirmationX", "HttpSubscriptionUserConfirm")) {
+            assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", type).statusCode()).as(type).isEqualTo(401);
+            assertThat(post("/events?token=s", note, "X-SMN-MESSAGE-TYPE", type).statusCode()).as(type).isEqualTo(401);
+        }
+        assertThat(confirmations.get()).isZero();
+        // a confirmation body under another SMN type, or under a bearer token without SMN's header, is no handshake
+        assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(400);
+        assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", "UnsubscribeConfirmation").statusCode()).isEqualTo(400);
+        assertThat(post("/events", confirm, "Authorization", "Bearer s").statusCode()).isEqualTo(400);
+        assertThat(confirmations.get()).isZero();
+
+        // SMN's own types: the subscription confirmation is visited, the notification stored
+        assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", "SubscriptionConfirmation").statusCode()).isEqualTo(200);
+        assertThat(confirmations.get()).isEqualTo(1);
+        assertThat(post("/events?token=s", note, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(200);
+        assertThat(post("/events?token=wrong", note, "X-SMN-MESSAGE-TYPE", "Notification").statusCode()).isEqualTo(401);
+        assertThat(sink.events).extracting(AuditEvent::eventId).containsExactly("hw-smn-1");
+    }
+
+    @Test
+    void shouldRejectOnlyABadFirstLineOfAPushedJsonLinesBodyAndStoreTheRest() throws Exception {
+        start(HttpReceiver.Config.of(0, "s", null));
+        String[] lines = Files.readString(Fixtures.path("alibaba/jsonl-with-bad-line.jsonl")).split("\n");
+        String first = lines[0];
+        String second = java.util.Arrays.stream(lines).filter(l -> l.contains("\"at-jsonl-2\"")).findFirst().orElseThrow();
+        for (String bad : java.util.List.of("# exported by a log shipper", "garbage", "\u0001\u0002 stray bytes", "]", "}{", "123",
+                "\"a header\"", "{}")) {
+            sink.events.clear();
+            sink.dead.clear();
+            byte[] body = (bad + "\n" + first + "\n" + second + "\n").getBytes(StandardCharsets.UTF_8);
+
+            HttpResponse<String> r = post("/events", body, "Authorization", "Bearer s");
+
+            assertThat(r.statusCode()).as(bad).isEqualTo(200);
+            assertThat(r.body()).as(bad).contains("\"accepted\":2", "\"rejected\":1");
+            assertThat(sink.events).as(bad).extracting(AuditEvent::eventId).containsExactly("at-jsonl-1", "at-jsonl-2");
+            assertThat(sink.dead).as(bad).singleElement().satisfies(d -> {
+                assertThat(d.line()).isEqualTo(1);
+                assertThat(d.position()).isZero();
+            });
+        }
     }
 }
