@@ -403,6 +403,11 @@ public final class HttpReceiver implements AutoCloseable {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     LOG.warn("Request {}: Kafka did not acknowledge, answering 503: {}", requestId,
                             cause instanceof TimeoutException ? "no acknowledgement within " + config.ackTimeout() : cause.toString());
+                    // not stored, so not accepted: the sender's retry with the same webhook-id is not a replay
+                    String webhookId = ex.header(ID_HEADER);
+                    if (webhookId != null && ex.header(SIGNATURE_HEADER) != null) {
+                        replays.forget(webhookId);
+                    }
                     ex.respond(503, error("not stored, retry"));
                 }, executor);
     }

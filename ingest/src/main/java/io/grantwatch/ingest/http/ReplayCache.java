@@ -104,10 +104,10 @@ final class ReplayCache implements AutoCloseable {
                 } catch (NumberFormatException e) {
                     continue;
                 }
+                String id = line.substring(space + 1);
+                expiries.remove(id);
                 if (until >= nowSeconds) {
-                    String id = line.substring(space + 1);
-                    expiries.remove(id);
-                    expiries.put(id, until);
+                    expiries.put(id, until); // a later line for the id wins: "0 id" is a forgotten one
                 }
             }
         } catch (NoSuchFileException e) {
@@ -199,6 +199,25 @@ final class ReplayCache implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Forgets an id remembered for a request that was then not stored (Kafka did not acknowledge): the
+     * sender's retry with the same id must be taken, not refused as a replay.
+     */
+    synchronized void forget(String id) {
+        if (expiries.remove(id) == null || journal == null) {
+            return;
+        }
+        try {
+            if (out != null) {
+                writeFully(out, "0 " + id + "\n");
+                lines++;
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot write {}: a retry of request {} after a restart would be taken for a replay: {}", journal, id,
+                    e.toString());
+        }
     }
 
     synchronized int size() {

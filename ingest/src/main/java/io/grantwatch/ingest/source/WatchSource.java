@@ -370,7 +370,14 @@ public final class WatchSource implements Runnable {
 
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-                if (!attrs.isRegularFile() || AuditFileReader.leftOut(root, f)) {
+                if (AuditFileReader.leftOut(root, f)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (!attrs.isRegularFile()) {
+                    if (attrs.isOther()) { // reading a FIFO would block the watch; say so once, as parse and scan do
+                        unreadable.report(f.toString(), "Not reading " + f + " in the watched folder " + dir
+                                + ": not a regular file (a FIFO, socket or device)");
+                    }
                     return FileVisitResult.CONTINUE;
                 }
                 Path real = real(f);

@@ -69,6 +69,26 @@ class HttpReceiverReplayTest {
     }
 
     @Test
+    void shouldTakeTheSendersRetryWithTheSameIdWhenKafkaDidNotAcknowledgeTheFirstAttemptAlsoAfterARestart() throws Exception {
+        byte[] body = Files.readAllBytes(Fixtures.path("alibaba/eventbridge-cloudevent.json"));
+        long ts = Instant.now().getEpochSecond();
+        try (HttpReceiver first = receiver(data)) {
+            sink.failing = true;
+            assertThat(post(first.port(), body, "msg_retried", ts)).isEqualTo(503);
+            sink.failing = false;
+            // Standard Webhooks senders retry with the same webhook-id: not a replay, the first was not stored
+            assertThat(post(first.port(), body, "msg_retried", ts)).isEqualTo(200);
+            sink.failing = true;
+            assertThat(post(first.port(), body, "msg_after_restart", ts)).isEqualTo(503);
+        }
+        sink.failing = false;
+        try (HttpReceiver second = receiver(data)) {
+            assertThat(post(second.port(), body, "msg_after_restart", ts)).isEqualTo(200);
+            assertThat(post(second.port(), body, "msg_retried", ts)).isEqualTo(401); // stored once: now it is a replay
+        }
+    }
+
+    @Test
     void shouldKeepTheIdsWithTheCheckpointsWhenIngestRunnerRunsTheReceiver() throws Exception {
         byte[] body = Files.readAllBytes(Fixtures.path("alibaba/eventbridge-cloudevent.json"));
         long ts = Instant.now().getEpochSecond();

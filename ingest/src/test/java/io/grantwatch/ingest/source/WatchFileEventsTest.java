@@ -500,4 +500,22 @@ class WatchFileEventsTest {
         assertThat(warn).filteredOn(m -> m.startsWith("Rejected record")).hasSize(RejectionLog.PER_MINUTE);
         assertThat(warn).contains("Rejected 13 more records from demo (counted and dead-lettered, not logged one by one)");
     }
+
+    @Test
+    void shouldReportAFifoInTheWatchedFolderOnceAndReadTheRest(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 3);
+        Path fifo = dir.resolve("pipe.jsonl");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is not available here");
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2");
+        assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("pipe.jsonl"))
+                .singleElement().satisfies(m -> assertThat(m).contains("not a regular file"));
+    }
 }
