@@ -149,9 +149,8 @@ public final class DetectionEngine {
             missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e),
                     null, d.citation()));
         } else {
-            Long beforeMs = trigger == null ? null : w.succeeded.get(trigger);
-            Instant before = beforeMs == null ? null : Instant.ofEpochMilli(beforeMs);
-            kind = before != null && before.isBefore(e.eventTime()) ? FindingKind.REGRESSION : FindingKind.MISSING_GRANT;
+            Instant before = succeededBefore(w, resolveKeys, e.eventTime());
+            kind = before != null ? FindingKind.REGRESSION : FindingKind.MISSING_GRANT;
             missing = inferred.missing();
             if (kind == FindingKind.REGRESSION) {
                 cause = w.latestChangeBefore(e.eventTime());
@@ -170,6 +169,23 @@ public final class DetectionEngine {
         upsert(w, candidate, e, resolveKeys, book, emitted);
         resolveByLaterSuccess(w, e, kind, resolveKeys, book, emitted);
         return false;
+    }
+
+    /**
+     * When the denied call last succeeded for this principal before the denial, or null: by its IAM action or by the
+     * same API ({@code service/api}). A success names no IAM action unless the catalog maps its API (ActionTrail and
+     * CTS log the action only for refusals), so keying on the action alone missed every regression of an unmapped call.
+     * Only the newest success per key is kept: a key whose newest success is after the denial does not count.
+     */
+    private static Instant succeededBefore(Working w, List<String> keys, Instant denial) {
+        long best = Long.MIN_VALUE;
+        for (String k : keys) {
+            Long t = w.succeeded.get(k);
+            if (t != null && t < denial.toEpochMilli() && t > best) {
+                best = t;
+            }
+        }
+        return best == Long.MIN_VALUE ? null : Instant.ofEpochMilli(best);
     }
 
     /** The id uses the grant's resource only where it names a role (delegation); object paths would split one storm into many findings. */
