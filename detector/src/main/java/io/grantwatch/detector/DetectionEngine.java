@@ -17,6 +17,8 @@ import io.grantwatch.model.ScenarioCandidate;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
+import io.grantwatch.model.json.Json;
+import io.grantwatch.model.policy.PolicyEvaluator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,6 +95,14 @@ public final class DetectionEngine {
 
     /** Applies an IAM change to the state of the principal it affects ({@link IamChangeEvent#targetKey()}). */
     public Step onChange(PrincipalState prior, IamChangeEvent change, CatalogLookup catalog, FindingBook book) {
+        return onChange(prior, change, catalog, book, DriftContext.NONE);
+    }
+
+    /**
+     * {@link #onChange(PrincipalState, IamChangeEvent, CatalogLookup, FindingBook)} with what the account says about
+     * the target ({@link AccountContext#forChange}): the requests that named it, what people started recently.
+     */
+    public Step onChange(PrincipalState prior, IamChangeEvent change, CatalogLookup catalog, FindingBook book, DriftContext context) {
         PrincipalState state = prior != null ? prior : PrincipalState.empty(change.targetKey(), change.target());
         Working w = new Working(state, state.principal());
         AuditEvent e = change.event();
@@ -109,7 +119,7 @@ public final class DetectionEngine {
             }
             return new Step(w.toState(settings), emitted, List.of(), false, false);
         }
-        predictBreakage(w, change, record, catalog, book, emitted);
+        predictBreakage(w, change, record, catalog, book, emitted, context);
         return new Step(w.toState(settings), emitted, List.of(), false, false);
     }
 
@@ -289,36 +299,42 @@ public final class DetectionEngine {
 
     // ---------------------------------------------------------------- drift
 
+    /** Why a scenario counts as in use by the changed principal ({@code why}, for the finding) and how strongly. */
+    private record Usage(double weight, String why) {
+    }
+
     private void predictBreakage(Working w, IamChangeEvent change, IamChange record, CatalogLookup catalog, FindingBook book,
-                                 List<Finding> emitted) {
+                                 List<Finding> emitted, DriftContext context) {
         AuditEvent e = change.event();
-        Map<String, Double> candidates = activeScenarios(w, e, catalog);
+        Map<String, Usage> candidates = activeScenarios(w, change, catalog, context);
         boolean groupWide = change.targetKind() == IamChangeEvent.TargetKind.GROUP || change.targetKind() == IamChangeEvent.TargetKind.POLICY;
         if (groupWide && change.policyName() != null) {
             // Group members and policy attachments are not in the audit trail we read: say which
             // scenarios need the removed policy, with low confidence, on the group or policy itself.
             for (Requirement r : catalog.index().bySystemPolicy(change.policyName())) {
-                catalog.index().scenarioOf(r.id()).ifPresent(s -> candidates.putIfAbsent(s.id(), 0.3));
+                catalog.index().scenarioOf(r.id()).ifPresent(s -> candidates.putIfAbsent(s.id(), new Usage(0.3, null)));
             }
         }
         if (change.targetKind() == IamChangeEvent.TargetKind.ROLE && change.kind() == IamChangeEvent.Kind.UPDATE_TRUST && !w.recent.isEmpty()) {
             for (Scenario s : catalog.index().scenarios()) {
                 if (s.cloud() == e.cloud() && s.requirements().stream().anyMatch(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL)) {
-                    candidates.putIfAbsent(s.id(), 0.5);
+                    candidates.putIfAbsent(s.id(), new Usage(0.5, "the role made calls within the last " + hours(settings.activityWindow())));
                 }
             }
         }
         List<ScenarioCandidate> ranking = new ArrayList<>();
         List<Broken> all = new ArrayList<>();
-        for (Map.Entry<String, Double> c : candidates.entrySet()) {
+        for (Map.Entry<String, Usage> c : candidates.entrySet()) {
             Scenario s = catalog.scenario(c.getKey()).orElse(null);
             if (s == null || s.cloud() != e.cloud()) {
                 continue;
             }
-            Broken b = broken(change, s, w, catalog, c.getValue());
+            Broken b = broken(change, s, w, catalog, c.getValue().weight());
             if (b != null && groupWide) {
                 b = new Broken(b.scenario, b.requirements, Certainty.POSSIBLE, 0.3, b.why + "; GrantWatch does not see who belongs to "
                         + change.targetLabel() + " or uses it, so this says what needs it, not who is active", b.usedKeys);
+            } else if (b != null && c.getValue().why() != null) {
+                b = new Broken(b.scenario, b.requirements, b.certainty, b.confidence, b.why + " (in use: " + c.getValue().why() + ")", b.usedKeys);
             }
             if (b != null) {
                 all.add(b);
@@ -329,28 +345,35 @@ public final class DetectionEngine {
             return;
         }
         ranking.sort(Comparator.comparingDouble(ScenarioCandidate::score).reversed().thenComparing(ScenarioCandidate::scenarioId));
+        String account = change.target().accountId();
+        String roleName = change.target().roleName();
         for (Broken b : all) {
             Grant removed = removedGrant(change, b);
+            Grant shown = shownRemoved(change, removed);
             List<MissingGrant> missing = new ArrayList<>();
             String holder = switch (change.targetKind()) {
                 case ROLE -> Holder.ROLE.name();
                 case AGENCY -> Holder.AGENCY.name();
                 default -> Holder.USER.name();
             };
-            missing.add(new MissingGrant(removed, Certainty.CERTAIN, holder, null,
-                    change.event().action() + " by " + record.actor() + " at " + record.time() + " removed " + change.removedLabel()
-                            + " from " + change.targetLabel() + "; " + b.why,
+            String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
+                    ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
+            missing.add(new MissingGrant(shown, Certainty.CERTAIN, holder, null,
+                    change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why + "."
+                            + unknown,
                     change.policyName() != null && "custom".equalsIgnoreCase(change.policyType()) ? null : change.policyName(), null));
             Set<String> seen = new LinkedHashSet<>();
-            seen.add(removed.key());
+            seen.add(shown.key());
             for (Requirement r : b.requirements) {
-                Grant g = r.grant();
+                Grant g = GrantInference.concrete(r.grant(), account, change.targetKind() == IamChangeEvent.TargetKind.ROLE ? roleName : null);
                 if (g.type() == GrantType.ACTION && change.targetKind() == IamChangeEvent.TargetKind.AGENCY) {
                     g = new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
                 }
                 if (seen.add(g.key())) {
+                    String gap = g.resource() == null && r.grant().resource() != null
+                            ? " (" + r.grant().resource() + ": the record does not say which " + unfilledLabel(r.grant().resource()) + ")" : "";
                     missing.add(new MissingGrant(g, b.certainty, holder, r.id(), b.scenario.title() + " needs it: "
-                            + (r.purpose() != null ? r.purpose() : r.service()) + ". It will break.",
+                            + (r.purpose() != null ? r.purpose() : r.service()) + gap + ". It will break.",
                             g.type() == GrantType.SYSTEM_POLICY ? g.value() : null, r.citation()));
                 }
             }
@@ -367,6 +390,17 @@ public final class DetectionEngine {
             keys.addAll(b.usedKeys);
             upsert(w, candidate, e, keys, book, emitted);
         }
+    }
+
+    /** The change in a few words: {@code removed X from user u}, {@code replaced the trust policy of role r}, ... */
+    private static String whatItDid(IamChangeEvent change) {
+        return switch (change.kind()) {
+            case UPDATE_TRUST -> "replaced the trust policy of " + change.targetLabel();
+            case DELETE_ROLE -> "deleted " + change.targetLabel();
+            case UPDATE_AGENCY -> "changed the settings of " + change.targetLabel();
+            case DELETE_POLICY -> "deleted " + change.removedLabel();
+            default -> "removed " + change.removedLabel() + " from " + change.targetLabel();
+        };
     }
 
     /** What a change breaks in one scenario, or null. */
@@ -430,22 +464,59 @@ public final class DetectionEngine {
             }
             case UPDATE_TRUST, UPDATE_AGENCY -> {
                 String doc = change.trustDocument();
+                if (doc == null) {
+                    return null;
+                }
+                TrustReading reading = TrustReading.of(doc);
                 List<Requirement> hit = new ArrayList<>();
-                for (Requirement r : s.requirements()) {
-                    if (r.grant().type() == GrantType.TRUST_PRINCIPAL && doc != null
-                            && !doc.toLowerCase(Locale.ROOT).contains(r.grant().value().toLowerCase(Locale.ROOT))) {
+                for (Requirement r : trustRequirements(s)) {
+                    if (!reading.trusts(r.grant().value())) {
                         hit.add(r);
                     }
                 }
                 if (hit.isEmpty()) {
                     return null;
                 }
-                return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, 0.4 + activity),
-                        "the new trust policy no longer names " + hit.get(0).grant().value() + ", which " + s.title() + " needs", usedKeys);
+                String service = hit.get(0).grant().value();
+                if (reading.error() != null) {
+                    return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, 0.3 + activity), "GrantWatch could not read the new trust policy ("
+                            + reading.error() + ") and it does not name " + service + ", which " + s.title() + " needs", usedKeys);
+                }
+                return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, 0.4 + activity), "the new trust policy no longer lets " + service
+                        + " assume " + change.targetLabel() + " (it trusts " + (reading.services().isEmpty() ? "no service principal"
+                        : String.join(", ", reading.services())) + "), which " + s.title() + " needs", usedKeys);
             }
             default -> {
                 return null;
             }
+        }
+    }
+
+    /** The service principals a scenario's role or agency must trust: the catalog's trust requirements. */
+    private static List<Requirement> trustRequirements(Scenario s) {
+        return s.requirements().stream().filter(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL).toList();
+    }
+
+    /**
+     * A new trust document as the evaluator reads it ({@link PolicyEvaluator#trustedServices}: RAM, or a Huawei IAM v5
+     * trust agency's). A document it cannot read is kept as text: then only a service it does not even name counts
+     * as dropped, and the finding says the document was not read.
+     */
+    private record TrustReading(List<String> services, String error, String text) {
+        static TrustReading of(String doc) {
+            try {
+                return new TrustReading(PolicyEvaluator.trustedServices(Json.wire().readTree(doc)), null, doc);
+            } catch (IllegalArgumentException | java.io.IOException ex) {
+                String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                return new TrustReading(List.of(), why.length() > 120 ? why.substring(0, 120) + "…" : why, doc);
+            }
+        }
+
+        boolean trusts(String service) {
+            if (error != null) {
+                return text.toLowerCase(Locale.ROOT).contains(service.toLowerCase(Locale.ROOT));
+            }
+            return services.stream().anyMatch(x -> x.equalsIgnoreCase(service));
         }
     }
 
@@ -459,6 +530,33 @@ public final class DetectionEngine {
         }
         GrantType type = change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? GrantType.AGENCY_ACTION : GrantType.PASS_ROLE;
         return new Grant(type, change.targetLabel(), null);
+    }
+
+    /**
+     * The removed grant as the finding shows it. Its id keeps the {@link #removedGrant} form (ids of existing findings
+     * stay), but a RAM role's trust principal is shown on the role's ARN ({@code acs:ram::<account>:role/<name>}), or on
+     * no resource when the record names no account (the reason says so), never on a label or a template.
+     */
+    private static Grant shownRemoved(IamChangeEvent change, Grant removed) {
+        if (removed.type() != GrantType.TRUST_PRINCIPAL || change.targetKind() != IamChangeEvent.TargetKind.ROLE
+                || change.event().cloud() != io.grantwatch.model.Cloud.ALIBABA) {
+            return removed;
+        }
+        String account = change.target().accountId();
+        return removed.onResource(account == null || account.isBlank() ? null : "acs:ram::" + account + ":role/" + change.target().roleName());
+    }
+
+    /** {@code acs:ram::${AccountId}:role/${RoleName}} → {@code account id and role name}: what a template still needed. */
+    private static String unfilledLabel(String template) {
+        List<String> names = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z]+)}").matcher(template);
+        while (m.find()) {
+            String n = m.group(1).replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+            if (!names.contains(n)) {
+                names.add(n);
+            }
+        }
+        return names.isEmpty() ? "resource" : String.join(" and ", names);
     }
 
     /** The success key through which the principal was seen using a requirement's grant, or null. */
@@ -478,19 +576,25 @@ public final class DetectionEngine {
         return null;
     }
 
-    /** Scenarios the principal is working in: signalled by recent calls, or holding an open finding. Value: activity weight. */
-    private Map<String, Double> activeScenarios(Working w, AuditEvent e, CatalogLookup catalog) {
-        Map<String, Double> out = new LinkedHashMap<>();
+    /**
+     * Scenarios the changed principal is in, with why: its recent calls signal them, it succeeded at one of their calls
+     * within the drift horizon, it holds an open finding in one, or (from the account) a create/update request named it
+     * as the role or agency a resource runs under.
+     */
+    private Map<String, Usage> activeScenarios(Working w, IamChangeEvent change, CatalogLookup catalog, DriftContext context) {
+        AuditEvent e = change.event();
+        Map<String, Usage> out = new LinkedHashMap<>();
         long from = e.eventTime().minus(settings.activityWindow()).toEpochMilli();
         for (Activity a : w.recent) {
             if (a.at() < from) {
                 continue;
             }
+            String why = "its call " + a.api() + " at " + a.time();
             for (String id : catalog.signalled(e.cloud(), a.action())) {
-                out.merge(id, 0.1, (x, y) -> Math.min(0.5, x + y));
+                use(out, id, 0.1, 0.5, why);
             }
             for (String id : catalog.signalled(e.cloud(), a.api())) {
-                out.merge(id, 0.1, (x, y) -> Math.min(0.5, x + y));
+                use(out, id, 0.1, 0.5, why);
             }
         }
         // Longer-lived use: calls that succeeded within the drift horizon (the success map keeps one time per call).
@@ -498,16 +602,34 @@ public final class DetectionEngine {
         for (Map.Entry<String, Long> used : w.succeeded.entrySet()) {
             if (used.getValue() >= horizon.toEpochMilli() && used.getValue() <= e.eventTime().toEpochMilli()) {
                 for (String id : catalog.signalled(e.cloud(), used.getKey())) {
-                    out.putIfAbsent(id, 0.1);
+                    out.putIfAbsent(id, new Usage(0.1, "it succeeded at " + used.getKey() + " at " + Instant.ofEpochMilli(used.getValue())));
                 }
             }
         }
         for (FindingRef f : w.findings) {
             if (f.open() && f.scenarioId() != null && f.kind() != FindingKind.PREDICTED_BREAKAGE) {
-                out.putIfAbsent(f.scenarioId(), 0.2);
+                out.putIfAbsent(f.scenarioId(), new Usage(0.2, "it has an open " + f.kind() + " finding in it"));
+            }
+        }
+        // Named by a request as what a resource runs under: in use before (or without) a call of its own.
+        for (RoleReference r : context.references()) {
+            String why = r.api() + " by " + r.who() + " at " + r.time() + " named it as the "
+                    + (change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? "agency" : "role") + " the resource runs under";
+            for (String id : catalog.signalled(e.cloud(), r.api())) {
+                use(out, id, 0.3, 0.5, why);
             }
         }
         return out;
+    }
+
+    /** Adds weight to a scenario's usage up to a cap; the first reason found stays the one the finding gives. */
+    private static void use(Map<String, Usage> out, String id, double add, double cap, String why) {
+        Usage u = out.get(id);
+        out.put(id, u == null ? new Usage(Math.min(cap, add), why) : new Usage(Math.min(cap, u.weight() + add), u.why() != null ? u.why() : why));
+    }
+
+    private static String hours(Duration d) {
+        return d.toMinutes() % 60 == 0 ? d.toHours() + " h" : d.toMinutes() + " min";
     }
 
     private static String attachKey(String policy) {

@@ -12,8 +12,11 @@ import java.util.Optional;
  * <ol>
  *   <li>the event against its principal's state ({@link DetectionEngine#onEvent}), with the account's recent
  *       signals when the event is a role's or agency's denial ({@link AccountContext});</li>
- *   <li>unless the event was too late: the account's activity learns from it (signals of a person's call);</li>
- *   <li>an IAM change ({@link IamChanges}) against the principal it affects ({@link DetectionEngine#onChange}).</li>
+ *   <li>unless the event was too late: the account's activity learns from it (a person's signalling call, a
+ *       request that names a role or agency, the id of an agency session's agency);</li>
+ *   <li>an IAM change ({@link IamChanges}), its target as the account knows it (an agency id → its name), against
+ *       the principal it affects ({@link DetectionEngine#onChange}), with what the account says about that
+ *       principal ({@link DriftContext}: requests that named it, what people of the account started).</li>
  * </ol>
  * Pure apart from the {@link States} it is handed; not thread-safe (one instance per stream task or scan).
  */
@@ -49,10 +52,14 @@ public final class DetectionFlow {
     public void accept(AuditEvent e, CatalogLookup catalog, FindingBook book, States states) {
         String account = e.accountKey();
         Duration window = engine.settings().activityWindow();
-        // The account's signals are read only by a delegated denial and written only by a person's signalling call.
+        Optional<IamChangeEvent> change = IamChanges.classify(e);
+        // The account is read by a delegated denial (signals), by an IAM change (what names or uses its target), and
+        // by the events that add to it: a person's signalling call, a request naming a role, an agency session.
         List<String> signals = AccountContext.signalled(e, catalog);
+        List<String> referenced = AccountContext.referenced(e, catalog);
         boolean reads = AccountContext.reads(e);
-        AccountActivity known = account == null || !reads && signals.isEmpty() ? null : states.account(account);
+        AccountActivity known = account == null || !reads && signals.isEmpty() && !AccountContext.touches(e, referenced, change.isPresent())
+                ? null : states.account(account);
         List<ContextSignal> context = reads
                 ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
         String key = e.partitionKey(); // built anew by every call: once, and its hash is computed once
@@ -63,16 +70,21 @@ public final class DetectionFlow {
         if (step.late()) {
             return;
         }
-        if (!signals.isEmpty()) {
-            states.account(account, new AccountActivity(AccountContext.add(known == null ? List.of() : known.signals(), e, signals, window)));
+        if (account != null) {
+            AccountActivity learned = AccountContext.learn(known, e, signals, referenced, window);
+            if (learned != known) {
+                states.account(account, learned);
+                known = learned;
+            }
         }
-        Optional<IamChangeEvent> change = IamChanges.classify(e);
         if (change.isPresent()) {
-            String target = change.get().targetKey();
+            IamChangeEvent c = AccountContext.resolve(change.get(), known);
+            String target = c.targetKey();
             PrincipalState targetPrior = states.principal(target);
-            Step c = engine.onChange(targetPrior, change.get(), catalog, book);
-            counters.recordChange(c);
-            states.keep(target, targetPrior, c);
+            Step s = engine.onChange(targetPrior, c, catalog, book,
+                    AccountContext.forChange(c, known, window, engine.settings().driftHorizon()));
+            counters.recordChange(s);
+            states.keep(target, targetPrior, s);
         }
     }
 }

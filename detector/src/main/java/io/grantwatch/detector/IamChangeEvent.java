@@ -47,6 +47,14 @@ public record IamChangeEvent(
         USER, ROLE, AGENCY, GROUP, POLICY
     }
 
+    /** The same change with its role or agency target known by another name (an agency id resolved to its name). */
+    public IamChangeEvent withTargetName(String name) {
+        String id = target.id() != null ? target.id() : target.roleName(); // the agency id it was named by
+        Principal t = new Principal(target.type(), id, name, target.accountId(), name, target.sessionName(), target.issuer(),
+                target.accessKeyId());
+        return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument);
+    }
+
     /** The state key of the affected principal: the same form as {@link AuditEvent#partitionKey()}. */
     public String targetKey() {
         return event.cloud().wire() + ":" + target.key();

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
+import io.grantwatch.model.MissingGrant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +68,47 @@ class DriftTrailsTest {
             assertThat(f.change().removed()).isEqualTo("dlc-job-viewer");
             assertThat(f.missing().get(0).reason()).contains("DetachPolicyFromUser by ram-admin at 2026-03-12T06:08:27Z");
         });
+    }
+
+    // ------------------------------------------------------------ (c) a role named by a DSW instance, its trust policy replaced
+
+    @Test
+    void shouldPredictBreakageWhenUpdateRoleDropsPaiFromTheTrustOfARoleADswInstanceWasCreatedWith() {
+        List<Finding> out = run("alibaba/drift-updaterole-trust-after-dsw-create.json");
+
+        String arn = "acs:ram::1358024679135790:role/dsw-nb-oss-rw";
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("dsw-nb-oss-rw");
+            assertThat(f.scenarioId()).isEqualTo("pai.dsw-role.custom");
+            assertThat(f.change().action()).isEqualTo("UpdateRole");
+            assertThat(f.change().actor()).isEqualTo("ram-admin");
+            MissingGrant removed = f.missing().get(0);
+            assertThat(removed.grant()).isEqualTo(new Grant(GrantType.TRUST_PRINCIPAL, "pai.aliyuncs.com", arn));
+            assertThat(removed.certainty()).isEqualTo(Certainty.CERTAIN);
+            assertThat(removed.reason()).contains("no longer lets pai.aliyuncs.com assume role dsw-nb-oss-rw")
+                    .contains("PaiDsw/CreateInstance by zhao.min at 2026-03-11T02:10:05Z");
+            assertThat(f.confidence()).isGreaterThanOrEqualTo(0.6);
+            assertThat(f.missing()).allSatisfy(m -> assertThat(String.valueOf(m.grant().resource())).doesNotContain("${"));
+        });
+    }
+
+    @Test
+    void shouldStaySilentWhenTheNewTrustPolicyStillLetsPaiAssumeTheRole() {
+        List<AuditEvent> trail = new ArrayList<>(Trails.load("alibaba/drift-updaterole-trust-after-dsw-create.json"));
+        AuditEvent update = trail.remove(trail.size() - 1);
+        Map<String, String> params = new java.util.HashMap<>(update.parameters());
+        params.put("NewAssumeRolePolicyDocument", "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
+                + "\"Principal\":{\"Service\":[\"pai.aliyuncs.com\",\"ecs.aliyuncs.com\"]}}],\"Version\":\"1\"}");
+        trail.add(withParameters(update, params));
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        trail.forEach(d::accept);
+
+        assertThat(d.findings()).isEmpty();
+    }
+
+    private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
+        return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
+                e.outcome(), e.explicitDeny(), e.errorCode(), e.errorMessage(), e.sourceIp(), e.region(), e.userAgent(), e.eventType(),
+                params, e.source());
     }
 }
