@@ -568,12 +568,32 @@ public final class DetectionEngine {
         }
         for (String p : patterns) {
             for (String used : state.succeeded().keySet()) {
-                if (Patterns.matches(p, used)) {
+                if (proves(used, p)) {
                     return used;
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a success key shows use of an action (or pattern): it is that action, or it is the API key
+     * {@code service/Op} of a call whose action the clouds name {@code service:…:Op} — RAM {@code paidlc:GetJob} for
+     * PaiDlc GetJob, OBS {@code obs:object:GetObject} for getObject. A success carries an IAM action only when the
+     * catalog maps its API (ActionTrail and CTS name the action only in refusals), so without this an agency's every
+     * OBS read and a RAM user's every unmapped call proved nothing.
+     */
+    static boolean proves(String usedKey, String actionOrPattern) {
+        if (Patterns.matches(actionOrPattern, usedKey)) {
+            return true;
+        }
+        int slash = usedKey.indexOf('/');
+        if (slash <= 0 || usedKey.indexOf(':') >= 0 || actionOrPattern == null) {
+            return false;
+        }
+        String[] parts = actionOrPattern.split(":");
+        return parts.length >= 2 && Patterns.matches(parts[0], usedKey.substring(0, slash))
+                && Patterns.matches(parts[parts.length - 1], usedKey.substring(slash + 1));
     }
 
     /**
@@ -609,6 +629,19 @@ public final class DetectionEngine {
         for (FindingRef f : w.findings) {
             if (f.open() && f.scenarioId() != null && f.kind() != FindingKind.PREDICTED_BREAKAGE) {
                 out.putIfAbsent(f.scenarioId(), new Usage(0.2, "it has an open " + f.kind() + " finding in it"));
+            }
+        }
+        // A role or agency that acted within the window, in an account where a person just started what the
+        // platform runs under such an identity (a training job under the agency, a DSW instance under its role).
+        boolean delegate = change.targetKind() == IamChangeEvent.TargetKind.AGENCY || change.targetKind() == IamChangeEvent.TargetKind.ROLE;
+        if (delegate && w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()))) {
+            Holder holder = change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? Holder.AGENCY : Holder.ROLE;
+            for (ContextSignal c : context.signals()) {
+                Scenario s = catalog.scenario(c.scenarioId()).orElse(null);
+                if (s != null && s.requirements().stream().anyMatch(r -> r.holder() == holder)) {
+                    out.putIfAbsent(s.id(), new Usage(0.2, c.who() + " called " + c.api() + " at " + c.time() + ", which the service runs under this "
+                            + (holder == Holder.AGENCY ? "agency" : "role") + ", and it acted at " + w.watermark));
+                }
             }
         }
         // Named by a request as what a resource runs under: in use before (or without) a call of its own.

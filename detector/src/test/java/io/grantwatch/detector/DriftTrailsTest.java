@@ -106,6 +106,52 @@ class DriftTrailsTest {
         assertThat(d.findings()).isEmpty();
     }
 
+    // ------------------------------------------------------------ (a) a Huawei agency deleted minutes after training ran under it
+
+    @Test
+    void shouldPredictBreakageWhenTheAgencyATrainingJobRanUnderIsDeletedByName() {
+        List<Finding> out = run("huawei/drift-delete-agency-v3.json");
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma-train-agency");
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.change().action()).isEqualTo("deleteAgency");
+            assertThat(f.change().actor()).isEqualTo("sec-admin");
+            assertThat(f.missing().get(0).reason()).contains("deleted agency ma-train-agency")
+                    .contains("wang.lei called ModelArts/CreateJobV2 at 2026-03-10T01:00:00Z");
+            assertThat(f.missing()).extracting(MissingGrant::grant).contains(
+                    new Grant(GrantType.AGENCY_ACTION, "obs:object:GetObject", null), new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject", null));
+            assertThat(f.missing().subList(1, f.missing().size())).allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.LIKELY));
+            assertThat(f.confidence()).isGreaterThanOrEqualTo(0.7);
+        });
+    }
+
+    @Test
+    void shouldFindTheAgencyItsSessionsActedAsWhenAV5DeletionNamesItByIdOnly() {
+        List<Finding> byId = ofKind(run("huawei/drift-delete-agency-v5-by-id.json"), FindingKind.PREDICTED_BREAKAGE);
+        List<Finding> byName = ofKind(run("huawei/drift-delete-agency-v3.json"), FindingKind.PREDICTED_BREAKAGE);
+
+        assertThat(byId).singleElement().satisfies(f -> {
+            assertThat(f.change().action()).isEqualTo("deleteAgencyV5");
+            assertThat(f.change().target()).isEqualTo("agency ma-train-agency");
+            assertThat(f.id()).as("the same agency, the same finding").isEqualTo(byName.get(0).id());
+        });
+    }
+
+    @Test
+    void shouldStaySilentWhenTheDeletedAgencyIsNotTheOneThatActed() {
+        List<AuditEvent> trail = new ArrayList<>(Trails.load("huawei/drift-delete-agency-v3.json"));
+        AuditEvent delete = trail.remove(trail.size() - 1);
+        trail.add(new AuditEvent(delete.cloud(), delete.eventId(), delete.eventTime(), delete.principal(), delete.service(), delete.action(),
+                delete.iamAction(), "ma-batch-agency", delete.outcome(), false, null, null, delete.sourceIp(), delete.region(),
+                delete.userAgent(), delete.eventType(), delete.parameters(), delete.source()));
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        trail.forEach(d::accept);
+
+        assertThat(d.findings()).isEmpty();
+        assertThat(d.counters().iamChanges()).isEqualTo(1);
+    }
+
     private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
         return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
                 e.outcome(), e.explicitDeny(), e.errorCode(), e.errorMessage(), e.sourceIp(), e.region(), e.userAgent(), e.eventType(),
