@@ -15,6 +15,7 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.ScenarioCandidate;
 import io.grantwatch.model.catalog.Holder;
+import io.grantwatch.model.catalog.Phase;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
 import io.grantwatch.model.json.Json;
@@ -331,10 +332,10 @@ public final class DetectionEngine {
             }
             Broken b = broken(change, s, w, catalog, c.getValue().weight());
             if (b != null && groupWide) {
-                b = new Broken(b.scenario, b.requirements, Certainty.POSSIBLE, 0.3, b.why + "; GrantWatch does not see who belongs to "
-                        + change.targetLabel() + " or uses it, so this says what needs it, not who is active", b.usedKeys);
+                b = b.with(Certainty.POSSIBLE, 0.3, b.why + "; GrantWatch does not see who belongs to "
+                        + change.targetLabel() + " or uses it, so this says what needs it, not who is active");
             } else if (b != null && c.getValue().why() != null) {
-                b = new Broken(b.scenario, b.requirements, b.certainty, b.confidence, b.why + " (in use: " + c.getValue().why() + ")", b.usedKeys);
+                b = b.with(b.certainty, b.confidence, b.why + " (in use: " + c.getValue().why() + ")");
             }
             if (b != null) {
                 all.add(b);
@@ -351,17 +352,13 @@ public final class DetectionEngine {
             Grant removed = removedGrant(change, b);
             Grant shown = shownRemoved(change, removed);
             List<MissingGrant> missing = new ArrayList<>();
-            String holder = switch (change.targetKind()) {
-                case ROLE -> Holder.ROLE.name();
-                case AGENCY -> Holder.AGENCY.name();
-                default -> Holder.USER.name();
-            };
+            String holder = holderOf(change.targetKind()).name();
             String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
                     ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
             missing.add(new MissingGrant(shown, Certainty.CERTAIN, holder, null,
                     change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why + "."
-                            + unknown,
-                    change.policyName() != null && "custom".equalsIgnoreCase(change.policyType()) ? null : change.policyName(), null));
+                            + unknown + (b.note == null ? "" : " " + b.note),
+                    b.systemPolicy, null));
             Set<String> seen = new LinkedHashSet<>();
             seen.add(shown.key());
             for (Requirement r : b.requirements) {
@@ -399,13 +396,34 @@ public final class DetectionEngine {
             case DELETE_ROLE -> "deleted " + change.targetLabel();
             case UPDATE_AGENCY -> "changed the settings of " + change.targetLabel();
             case DELETE_POLICY -> "deleted " + change.removedLabel();
-            default -> "removed " + change.removedLabel() + " from " + change.targetLabel();
+            default -> "removed " + (change.policyName() != null && change.policyName().equals(change.policyId())
+                    ? "the policy with id " + change.policyName() : change.removedLabel()) + " from " + change.targetLabel();
         };
     }
 
-    /** What a change breaks in one scenario, or null. */
+    /**
+     * What a change breaks in one scenario.
+     *
+     * @param systemPolicy the removed policy when it is a system policy (the finding offers it back), else null
+     * @param note         a sentence for the removed grant only (how to read a policy whose content is unknown), or null
+     */
     private record Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence,
-                          String why, List<String> usedKeys) {
+                          String why, List<String> usedKeys, String systemPolicy, String note) {
+        Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence, String why, List<String> usedKeys) {
+            this(scenario, requirements, certainty, confidence, why, usedKeys, null, null);
+        }
+
+        Broken with(Certainty c, double conf, String newWhy) {
+            return new Broken(scenario, requirements, c, conf, newWhy, usedKeys, systemPolicy, note);
+        }
+    }
+
+    private static Holder holderOf(IamChangeEvent.TargetKind kind) {
+        return switch (kind) {
+            case ROLE -> Holder.ROLE;
+            case AGENCY -> Holder.AGENCY;
+            default -> Holder.USER;
+        };
     }
 
     private Broken broken(IamChangeEvent change, Scenario s, Working w, CatalogLookup catalog, double activity) {
@@ -422,23 +440,23 @@ public final class DetectionEngine {
         switch (change.kind()) {
             case DETACH_POLICY, DELETE_POLICY -> {
                 String policy = change.policyName();
-                if (policy == null) {
-                    return null;
-                }
-                List<Requirement> providers = catalog.index().bySystemPolicy(policy);
+                List<Requirement> providers = policy == null ? List.of() : catalog.index().bySystemPolicy(policy);
                 List<String> covers = new ArrayList<>();
                 providers.forEach(r -> covers.addAll(r.covers()));
+                boolean custom = "custom".equalsIgnoreCase(change.policyType());
                 boolean guessed = false;
-                if (covers.isEmpty() && !"custom".equalsIgnoreCase(change.policyType())) {
+                if (covers.isEmpty() && !custom && policy != null) {
                     String guess = SystemPolicies.guessCover(change.event().cloud(), policy);
                     if (guess != null) {
                         covers.add(guess);
                         guessed = true;
                     }
                 }
+                // offered back as a system policy unless it is custom or known by id only (an id is no policy name)
+                String system = custom || policy != null && policy.equals(change.policyId()) ? null : policy;
                 List<Requirement> hit = new ArrayList<>();
                 for (Requirement r : s.requirements()) {
-                    boolean byName = r.grant().type() == GrantType.SYSTEM_POLICY && r.grant().value().equalsIgnoreCase(policy);
+                    boolean byName = policy != null && r.grant().type() == GrantType.SYSTEM_POLICY && r.grant().value().equalsIgnoreCase(policy);
                     boolean byCover = covers.stream().anyMatch(c -> Patterns.matches(c, r.grant().value()));
                     if (byName || byCover) {
                         hit.add(r);
@@ -447,15 +465,29 @@ public final class DetectionEngine {
                 if (!hit.isEmpty()) {
                     return guessed
                             ? new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, 0.3 + activity), s.title() + " is in use and needs "
-                                    + covers.get(0) + ", which " + policy + " (by its name) grants", usedKeys)
+                                    + covers.get(0) + ", which " + policy + " (by its name) grants", usedKeys, system, null)
                             : new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, 0.5 + activity),
-                                    s.title() + " is in use and needs what " + policy + " grants", usedKeys);
+                                    s.title() + " is in use and needs what " + policy + " grants", usedKeys, system, null);
                 }
-                if (providers.isEmpty() && !used.isEmpty()) {
-                    return new Broken(s, used, Certainty.POSSIBLE, 0.3, "the content of " + policy
-                            + " is unknown to GrantWatch; the principal was using these grants of " + s.title(), usedKeys);
+                if (!providers.isEmpty() || guessed) {
+                    return null; // a policy GrantWatch can read, and this scenario needs none of it
                 }
-                return null;
+                // Content unknown (a custom policy, or one named by id only): what the principal used, else what the
+                // scenario keeps on this kind of principal, may have come from it. Lower confidence; say how to look.
+                String what = policy == null ? "the removed policy (the record does not name it)"
+                        : policy.equals(change.policyId()) ? "its content" : "the content of " + policy;
+                String fetch = PolicyFetch.command(change);
+                String note = fetch == null ? null : "Read the policy to confirm: " + fetch;
+                if (!used.isEmpty()) {
+                    return new Broken(s, used, Certainty.POSSIBLE, 0.3, what + " is unknown to GrantWatch; the principal was using these grants of "
+                            + s.title(), usedKeys, system, note);
+                }
+                Holder holder = holderOf(change.targetKind());
+                List<Requirement> held = s.requirements().stream().filter(r -> r.holder() == holder && r.phase() == Phase.USE
+                        && r.grant().type() != GrantType.DENIED_ACTION && r.grant().type() != GrantType.SERVICE_ACTIVATION).toList();
+                return held.isEmpty() ? null : new Broken(s, held, Certainty.POSSIBLE, 0.2, what + " is unknown to GrantWatch; " + s.title()
+                        + " is in use and keeps these grants on the " + holder.name().toLowerCase(Locale.ROOT) + ", any of which it may have held",
+                        usedKeys, system, note);
             }
             case DELETE_ROLE -> {
                 List<Requirement> hit = used.isEmpty() ? s.requirements() : used;

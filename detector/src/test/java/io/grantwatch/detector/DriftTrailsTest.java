@@ -152,6 +152,44 @@ class DriftTrailsTest {
         assertThat(d.counters().iamChanges()).isEqualTo(1);
     }
 
+    // ------------------------------------------------------------ (b) a custom identity policy, named by id, detached from an agency
+
+    @Test
+    void shouldPredictALowerConfidenceBreakageAndPrintHowToReadThePolicyWhenACustomPolicyIsDetachedFromAnAgencyInUse() {
+        List<Finding> out = run("huawei/drift-detach-custom-policy-v5.json");
+        String policyId = "a5f6c0d9e8b74f1a9c2d3e4f5a6b7c8d";
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).as("the body's agency_id, resolved to the agency's name").isEqualTo("ma-train-agency");
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.change().removed()).isEqualTo(policyId);
+            MissingGrant removed = f.missing().get(0);
+            assertThat(removed.grant().value()).isEqualTo(policyId);
+            assertThat(removed.systemPolicy()).as("an id is no system policy to offer back").isNull();
+            assertThat(removed.reason()).contains("removed the policy with id " + policyId + " from agency ma-train-agency")
+                    .contains("its content is unknown to GrantWatch")
+                    .contains("hcloud IAM GetPolicyV5 --policy_id=" + policyId)
+                    .contains("hcloud IAM GetPolicyVersionV5 --policy_id=" + policyId + " --version_id=");
+            assertThat(f.missing().subList(1, f.missing().size())).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.POSSIBLE));
+            assertThat(f.missing()).extracting(MissingGrant::grant).contains(new Grant(GrantType.AGENCY_ACTION, "obs:object:GetObject", null));
+            assertThat(f.confidence()).isLessThanOrEqualTo(0.3);
+        });
+    }
+
+    @Test
+    void shouldSayTheContentIsUnknownAndHowToReadItWhenACustomRamPolicyIsDetachedFromAnActiveUser() {
+        List<Finding> out = run("alibaba/regression-dlc-getjob-denied-after-detach.json");
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("li.qiang");
+            assertThat(f.missing().get(0).reason()).contains("the content of dlc-job-viewer is unknown to GrantWatch")
+                    .contains("aliyun ram GetPolicy --PolicyName dlc-job-viewer --PolicyType Custom");
+            assertThat(f.missing().get(0).systemPolicy()).isNull();
+            assertThat(f.confidence()).isLessThanOrEqualTo(0.3);
+        });
+    }
+
     private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
         return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
                 e.outcome(), e.explicitDeny(), e.errorCode(), e.errorMessage(), e.sourceIp(), e.region(), e.userAgent(), e.eventType(),
