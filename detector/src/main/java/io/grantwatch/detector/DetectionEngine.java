@@ -348,6 +348,7 @@ public final class DetectionEngine {
         ranking.sort(Comparator.comparingDouble(ScenarioCandidate::score).reversed().thenComparing(ScenarioCandidate::scenarioId));
         String account = change.target().accountId();
         String roleName = change.target().roleName();
+        String fillRole = change.targetKind() == IamChangeEvent.TargetKind.ROLE ? roleName : null;
         for (Broken b : all) {
             Grant removed = removedGrant(change, b);
             Grant shown = shownRemoved(change, removed);
@@ -355,14 +356,19 @@ public final class DetectionEngine {
             String holder = holderOf(change.targetKind()).name();
             String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
                     ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
-            missing.add(new MissingGrant(shown, Certainty.CERTAIN, holder, null,
+            // a trust principal comes from the scenario's trust requirement: cite it, and list it once
+            Requirement trust = shown.type() == GrantType.TRUST_PRINCIPAL ? b.requirements.get(0) : null;
+            missing.add(new MissingGrant(shown, Certainty.CERTAIN, holder, trust == null ? null : trust.id(),
                     change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why + "."
                             + unknown + (b.note == null ? "" : " " + b.note),
-                    b.systemPolicy, null));
+                    b.systemPolicy, trust == null ? null : trust.citation()));
             Set<String> seen = new LinkedHashSet<>();
             seen.add(shown.key());
+            if (trust != null) {
+                seen.add(GrantInference.concrete(trust.grant(), account, fillRole).key());
+            }
             for (Requirement r : b.requirements) {
-                Grant g = GrantInference.concrete(r.grant(), account, change.targetKind() == IamChangeEvent.TargetKind.ROLE ? roleName : null);
+                Grant g = GrantInference.concrete(r.grant(), account, fillRole);
                 if (g.type() == GrantType.ACTION && change.targetKind() == IamChangeEvent.TargetKind.AGENCY) {
                     g = new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
                 }
@@ -524,10 +530,30 @@ public final class DetectionEngine {
         }
     }
 
-    /** The service principals a scenario's role or agency must trust: the catalog's trust requirements. */
+    /**
+     * The service principals a scenario's role or agency must trust: the catalog's trust requirements, and for a
+     * ModelArts scenario whose grants sit on the agency, ModelArts itself ({@link #MODELARTS_TRUST}).
+     */
     private static List<Requirement> trustRequirements(Scenario s) {
-        return s.requirements().stream().filter(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL).toList();
+        List<Requirement> out = new ArrayList<>(s.requirements().stream().filter(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL).toList());
+        if (s.cloud() == io.grantwatch.model.Cloud.HUAWEI && out.isEmpty() && s.requirements().stream().anyMatch(r -> r.holder() == Holder.AGENCY)) {
+            out.add(new Requirement(s.id() + "/trust:" + MODELARTS_TRUST, "IAM", new Grant(GrantType.TRUST_PRINCIPAL, MODELARTS_TRUST, null),
+                    List.of(), Phase.USE, io.grantwatch.model.catalog.Necessity.REQUIRED, Holder.AGENCY,
+                    "ModelArts uses the agency's temporary credentials to work on the user's resources, so the agency must let ModelArts"
+                            + " assume it (an IAM v5 trust agency names it as the service principal " + MODELARTS_TRUST + ")",
+                    MODELARTS_TRUST_CITATION));
+        }
+        return out;
     }
+
+    /**
+     * The service principal of ModelArts in an IAM v5 trust policy ({@code Principal.Service}, {@code service.<Name>}).
+     * The catalog lists what an agency must be granted, not who must be able to assume it; the seed says who: 在后台
+     * 异步作业中操作用户的资源(如OBS桶)前,需要用户通过IAM委托向ModelArts显式授权 (seed 004, 委托授权).
+     */
+    static final String MODELARTS_TRUST = "service.ModelArts";
+    private static final io.grantwatch.model.Citation MODELARTS_TRUST_CITATION =
+            new io.grantwatch.model.Citation("004_cae65db658487c65.txt", "委托授权");
 
     /**
      * A new trust document as the evaluator reads it ({@link PolicyEvaluator#trustedServices}: RAM, or a Huawei IAM v5

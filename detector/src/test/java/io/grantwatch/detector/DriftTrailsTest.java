@@ -190,6 +190,52 @@ class DriftTrailsTest {
         });
     }
 
+    // ------------------------------------------------------------ (d) a v5 trust policy that no longer trusts ModelArts
+
+    @Test
+    void shouldPredictBreakageWhenTheNewV5TrustPolicyOfAnAgencyInUseNoLongerTrustsModelArts() {
+        List<Finding> out = run("huawei/drift-trust-policy-v5-drops-modelarts.json");
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma-train-agency");
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.change().action()).isEqualTo("updateTrustPolicyV5");
+            MissingGrant removed = f.missing().get(0);
+            assertThat(removed.grant().type()).isEqualTo(GrantType.TRUST_PRINCIPAL);
+            assertThat(removed.grant().value()).isEqualTo("service.ModelArts");
+            assertThat(removed.certainty()).isEqualTo(Certainty.CERTAIN);
+            assertThat(removed.reason()).contains("no longer lets service.ModelArts assume agency ma-train-agency (it trusts service.DataArts)");
+            assertThat(removed.citation().seed()).isEqualTo("004_cae65db658487c65.txt");
+            assertThat(f.missing()).filteredOn(m -> m.grant().type() == GrantType.TRUST_PRINCIPAL).hasSize(1);
+        });
+    }
+
+    @Test
+    void shouldStaySilentWhenTheNewV5TrustPolicyStillTrustsModelArtsWhateverTheCase() {
+        List<AuditEvent> trail = new ArrayList<>(Trails.load("huawei/drift-trust-policy-v5-drops-modelarts.json"));
+        AuditEvent update = trail.remove(trail.size() - 1);
+        trail.add(withParameters(update, Map.of("trust_policy", "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":[\"sts:agencies:assume\"],\"Principal\":{\"Service\":[\"service.modelarts\",\"service.DataArts\"]}}]}")));
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        trail.forEach(d::accept);
+
+        assertThat(d.findings()).isEmpty();
+    }
+
+    @Test
+    void shouldReadADenyThatNamesModelArtsAsNoLongerTrustingIt() {
+        List<AuditEvent> trail = new ArrayList<>(Trails.load("huawei/drift-trust-policy-v5-drops-modelarts.json"));
+        AuditEvent update = trail.remove(trail.size() - 1);
+        trail.add(withParameters(update, Map.of("trust_policy", "{\"Version\":\"5.0\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Action\":[\"sts:agencies:assume\"],\"Principal\":{\"Service\":[\"service.ModelArts\"]}},"
+                + "{\"Effect\":\"Deny\",\"Action\":[\"sts:agencies:*\"],\"Principal\":{\"Service\":[\"service.ModelArts\"]}}]}")));
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        trail.forEach(d::accept);
+
+        assertThat(d.findings()).singleElement().satisfies(f -> assertThat(f.missing().get(0).reason())
+                .contains("no longer lets service.ModelArts assume").contains("(it trusts no service principal)"));
+    }
+
     private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
         return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
                 e.outcome(), e.explicitDeny(), e.errorCode(), e.errorMessage(), e.sourceIp(), e.region(), e.userAgent(), e.eventType(),
