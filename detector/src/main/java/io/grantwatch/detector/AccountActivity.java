@@ -15,6 +15,8 @@ import java.util.Map;
  *                   {@code <agency-id>:<session>}): IAM v5 changes name an agency by id only
  */
 public record AccountActivity(List<ContextSignal> signals, List<RoleReference> references, Map<String, String> agencyIds) {
+    private static final AccountActivity EMPTY = new AccountActivity(List.of(), List.of(), Map.of());
+
     public AccountActivity {
         signals = signals == null ? List.of() : List.copyOf(signals);
         references = references == null ? List.of() : List.copyOf(references);
@@ -26,6 +28,6 @@ public record AccountActivity(List<ContextSignal> signals, List<RoleReference> r
     }
 
     public static AccountActivity empty() {
-        return new AccountActivity(List.of(), List.of(), Map.of());
+        return EMPTY;
     }
 }

@@ -2,6 +2,8 @@ package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Citation;
+import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingIds;
@@ -15,6 +17,7 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.ScenarioCandidate;
 import io.grantwatch.model.catalog.Holder;
+import io.grantwatch.model.catalog.Necessity;
 import io.grantwatch.model.catalog.Phase;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
@@ -31,6 +34,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The inference: one principal's state + one event (or one IAM change that affects it) + the
@@ -50,6 +55,15 @@ import java.util.Set;
  * resolves only denials before it; a regression needs a success before the denial).
  */
 public final class DetectionEngine {
+    /**
+     * The service principal of ModelArts in an IAM v5 trust policy ({@code Principal.Service}, {@code service.<Name>}).
+     * The catalog lists what an agency must be granted, not who must be able to assume it; the seed says who: 在后台
+     * 异步作业中操作用户的资源(如OBS桶)前,需要用户通过IAM委托向ModelArts显式授权 (seed 004, 委托授权).
+     */
+    static final String MODELARTS_TRUST = "service.ModelArts";
+    private static final Citation MODELARTS_TRUST_CITATION = new Citation("004_cae65db658487c65.txt", "委托授权");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z]+)}");
+
     private final DetectorSettings settings;
 
     public DetectionEngine(DetectorSettings settings) {
@@ -496,7 +510,9 @@ public final class DetectionEngine {
                         usedKeys, system, note);
             }
             case DELETE_ROLE -> {
-                List<Requirement> hit = used.isEmpty() ? s.requirements() : used;
+                // a row that names no grant (DENIED_ACTION) only answers denials: never listed as a grant
+                List<Requirement> hit = used.isEmpty()
+                        ? s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION).toList() : used;
                 return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, 0.6 + activity),
                         change.targetLabel() + " is deleted while " + s.title() + " uses it", usedKeys);
             }
@@ -536,24 +552,15 @@ public final class DetectionEngine {
      */
     private static List<Requirement> trustRequirements(Scenario s) {
         List<Requirement> out = new ArrayList<>(s.requirements().stream().filter(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL).toList());
-        if (s.cloud() == io.grantwatch.model.Cloud.HUAWEI && out.isEmpty() && s.requirements().stream().anyMatch(r -> r.holder() == Holder.AGENCY)) {
+        if (s.cloud() == Cloud.HUAWEI && out.isEmpty() && s.requirements().stream().anyMatch(r -> r.holder() == Holder.AGENCY)) {
             out.add(new Requirement(s.id() + "/trust:" + MODELARTS_TRUST, "IAM", new Grant(GrantType.TRUST_PRINCIPAL, MODELARTS_TRUST, null),
-                    List.of(), Phase.USE, io.grantwatch.model.catalog.Necessity.REQUIRED, Holder.AGENCY,
+                    List.of(), Phase.USE, Necessity.REQUIRED, Holder.AGENCY,
                     "ModelArts uses the agency's temporary credentials to work on the user's resources, so the agency must let ModelArts"
                             + " assume it (an IAM v5 trust agency names it as the service principal " + MODELARTS_TRUST + ")",
                     MODELARTS_TRUST_CITATION));
         }
         return out;
     }
-
-    /**
-     * The service principal of ModelArts in an IAM v5 trust policy ({@code Principal.Service}, {@code service.<Name>}).
-     * The catalog lists what an agency must be granted, not who must be able to assume it; the seed says who: 在后台
-     * 异步作业中操作用户的资源(如OBS桶)前,需要用户通过IAM委托向ModelArts显式授权 (seed 004, 委托授权).
-     */
-    static final String MODELARTS_TRUST = "service.ModelArts";
-    private static final io.grantwatch.model.Citation MODELARTS_TRUST_CITATION =
-            new io.grantwatch.model.Citation("004_cae65db658487c65.txt", "委托授权");
 
     /**
      * A new trust document as the evaluator reads it ({@link PolicyEvaluator#trustedServices}: RAM, or a Huawei IAM v5
@@ -597,7 +604,7 @@ public final class DetectionEngine {
      */
     private static Grant shownRemoved(IamChangeEvent change, Grant removed) {
         if (removed.type() != GrantType.TRUST_PRINCIPAL || change.targetKind() != IamChangeEvent.TargetKind.ROLE
-                || change.event().cloud() != io.grantwatch.model.Cloud.ALIBABA) {
+                || change.event().cloud() != Cloud.ALIBABA) {
             return removed;
         }
         String account = change.target().accountId();
@@ -607,7 +614,7 @@ public final class DetectionEngine {
     /** {@code acs:ram::${AccountId}:role/${RoleName}} → {@code account id and role name}: what a template still needed. */
     private static String unfilledLabel(String template) {
         List<String> names = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z]+)}").matcher(template);
+        Matcher m = PLACEHOLDER.matcher(template);
         while (m.find()) {
             String n = m.group(1).replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
             if (!names.contains(n)) {
@@ -689,28 +696,38 @@ public final class DetectionEngine {
                 out.putIfAbsent(f.scenarioId(), new Usage(0.2, "it has an open " + f.kind() + " finding in it"));
             }
         }
-        // A role or agency that acted within the window, in an account where a person just started what the
-        // platform runs under such an identity (a training job under the agency, a DSW instance under its role).
+        // Named by a request as what a resource runs under: in use before (or without) a call of its own, for the
+        // scenarios of that request whose grants sit on such an identity (a DSW instance under its role).
         boolean delegate = change.targetKind() == IamChangeEvent.TargetKind.AGENCY || change.targetKind() == IamChangeEvent.TargetKind.ROLE;
-        if (delegate && w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()))) {
-            Holder holder = change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? Holder.AGENCY : Holder.ROLE;
-            for (ContextSignal c : context.signals()) {
-                Scenario s = catalog.scenario(c.scenarioId()).orElse(null);
-                if (s != null && s.requirements().stream().anyMatch(r -> r.holder() == holder)) {
-                    out.putIfAbsent(s.id(), new Usage(0.2, c.who() + " called " + c.api() + " at " + c.time() + ", which the service runs under this "
-                            + (holder == Holder.AGENCY ? "agency" : "role") + ", and it acted at " + w.watermark));
+        Holder holder = holderOf(change.targetKind());
+        String kind = holder == Holder.AGENCY ? "agency" : "role";
+        for (RoleReference r : context.references()) {
+            String why = r.api() + " by " + r.who() + " at " + r.time() + " named it as the " + kind + " the resource runs under";
+            for (String id : catalog.signalled(e.cloud(), r.api())) {
+                if (delegate && holds(catalog, id, holder)) {
+                    use(out, id, 0.3, 0.5, why);
                 }
             }
         }
-        // Named by a request as what a resource runs under: in use before (or without) a call of its own.
-        for (RoleReference r : context.references()) {
-            String why = r.api() + " by " + r.who() + " at " + r.time() + " named it as the "
-                    + (change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? "agency" : "role") + " the resource runs under";
-            for (String id : catalog.signalled(e.cloud(), r.api())) {
-                use(out, id, 0.3, 0.5, why);
+        // A role or agency that acted within the window, or that a request named, in an account where a person just
+        // started what the platform runs under such an identity (a training job under the agency ModelArts was given).
+        boolean acted = w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()));
+        if (delegate && (acted || !context.references().isEmpty())) {
+            RoleReference named = context.references().isEmpty() ? null : context.references().get(context.references().size() - 1);
+            String because = acted ? "it acted at " + w.watermark : named.api() + " by " + named.who() + " at " + named.time() + " named it";
+            for (ContextSignal c : context.signals()) {
+                if (holds(catalog, c.scenarioId(), holder)) {
+                    out.putIfAbsent(c.scenarioId(), new Usage(0.2, c.who() + " called " + c.api() + " at " + c.time()
+                            + ", which the service runs under this " + kind + ", and " + because));
+                }
             }
         }
         return out;
+    }
+
+    /** Whether a scenario keeps any of its grants on this kind of holder (an agency, a role). */
+    private static boolean holds(CatalogLookup catalog, String scenarioId, Holder holder) {
+        return catalog.scenario(scenarioId).map(s -> s.requirements().stream().anyMatch(r -> r.holder() == holder)).orElse(false);
     }
 
     /** Adds weight to a scenario's usage up to a cap; the first reason found stays the one the finding gives. */

@@ -139,6 +139,19 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldCountAnAgencyModelArtsWasGivenAsInUseBeforeItsFirstSessionWhenATrainingJobWasJustSubmitted() {
+        // CreateAuthorization (type agency) the day before; the job is submitted, the agency has not acted yet
+        List<Finding> out = run("huawei/drift-delete-agency-configured-for-modelarts.json");
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma-train-agency");
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.missing().get(0).reason()).contains("wang.lei called ModelArts/CreateJobV2 at 2026-03-10T09:00:00Z")
+                    .contains("ModelArts/CreateAuthorization by sec-admin at 2026-03-09T08:30:00Z named it");
+        });
+    }
+
+    @Test
     void shouldStaySilentWhenTheDeletedAgencyIsNotTheOneThatActed() {
         List<AuditEvent> trail = new ArrayList<>(Trails.load("huawei/drift-delete-agency-v3.json"));
         AuditEvent delete = trail.remove(trail.size() - 1);

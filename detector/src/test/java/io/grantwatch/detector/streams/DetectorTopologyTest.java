@@ -340,7 +340,8 @@ class DetectorTopologyTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {
             "alibaba/regression-dlc-getjob-denied-after-success.json", "alibaba/regression-dlc-getjob-denied-after-detach.json",
             "alibaba/drift-updaterole-trust-after-dsw-create.json", "huawei/drift-delete-agency-v3.json",
-            "huawei/drift-delete-agency-v5-by-id.json", "huawei/drift-detach-custom-policy-v5.json",
+            "huawei/drift-delete-agency-v5-by-id.json", "huawei/drift-delete-agency-configured-for-modelarts.json",
+            "huawei/drift-detach-custom-policy-v5.json",
             "huawei/drift-trust-policy-v5-drops-modelarts.json"})
     void shouldWriteWhatScanEmitsForARealisticDriftTrail(String trail) throws Exception {
         Catalog bundled = io.grantwatch.catalog.CatalogLoader.loadBundled();
