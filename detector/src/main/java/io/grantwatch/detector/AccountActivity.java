@@ -1,10 +1,33 @@
 package io.grantwatch.detector;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The recent scenario signals of one account, as stored and as carried in a record header. */
-public record AccountActivity(List<ContextSignal> signals) {
+/**
+ * What the detector keeps per account, as stored and as carried in a record header. Each part is bounded
+ * ({@link AccountContext#CAP} entries, oldest dropped first).
+ *
+ * @param signals    recent calls by people of the account that signal a scenario (read for a role's or agency's denial)
+ * @param references roles and agencies named by create/update requests of ML platform resources, newest last
+ *                   (read when an IAM change hits one: it is in use)
+ * @param agencyIds  Huawei agency id → agency name, learned from agency sessions ({@code principal_id} is
+ *                   {@code <agency-id>:<session>}): IAM v5 changes name an agency by id only
+ */
+public record AccountActivity(List<ContextSignal> signals, List<RoleReference> references, Map<String, String> agencyIds) {
+    private static final AccountActivity EMPTY = new AccountActivity(List.of(), List.of(), Map.of());
+
     public AccountActivity {
         signals = signals == null ? List.of() : List.copyOf(signals);
+        references = references == null ? List.of() : List.copyOf(references);
+        agencyIds = agencyIds == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(agencyIds));
+    }
+
+    public AccountActivity(List<ContextSignal> signals) {
+        this(signals, List.of(), Map.of());
+    }
+
+    public static AccountActivity empty() {
+        return EMPTY;
     }
 }

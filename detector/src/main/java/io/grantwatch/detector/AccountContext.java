@@ -1,19 +1,25 @@
 package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.PrincipalType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Cross-principal context, pure: which events feed it, which events read it, and the bounded list
- * it keeps per account. The topology keeps one list per account in a store (partitioned by
- * account); {@code scan} keeps them in a map.
+ * Cross-principal context, pure: which events feed it, which events read it, and the bounded lists
+ * it keeps per account ({@link AccountActivity}): people's signalling calls, roles and agencies named by
+ * requests, agency ids. The topology keeps one per account in a store (partitioned by account);
+ * {@code scan} keeps them in a map; both through {@link DetectionFlow}.
  */
 public final class AccountContext {
     /** Signals kept per account. */
@@ -60,6 +66,143 @@ public final class AccountContext {
             out.remove(0);
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- roles and agencies in use by reference
+
+    /** Services whose requests name roles as what they change (IAM itself), not as what a resource runs under. */
+    private static final Set<String> IAM_SERVICES = Set.of("ram", "sts", "iam", "resourcemanager", "sts5", "iam5");
+    private static final Pattern AGENCY_ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
+
+    /**
+     * The roles and agencies a successful create or update request of an ML platform resource names, so that they
+     * count as in use before they make a call of their own. The request must signal a catalog scenario (it is a PAI
+     * or ModelArts resource) and not be an IAM request. Alibaba: every RAM role ARN of the caller's account in the
+     * request (DSW {@code CreateInstance}/{@code UpdateInstance} and DLC {@code CreateJob} {@code CredentialConfig},
+     * any other parameter holding a role ARN). Huawei: ModelArts {@code CreateAuthorization} with {@code type}
+     * agency names it in {@code content}; any parameter named {@code agency} or {@code agency_name}.
+     */
+    public static List<String> referenced(AuditEvent e, CatalogLookup catalog) {
+        if (e.outcome() != Outcome.ALLOWED || e.accountKey() == null || e.action() == null || e.parameters().isEmpty()) {
+            return List.of();
+        }
+        String api = e.action().toLowerCase(Locale.ROOT);
+        if (!api.startsWith("create") && !api.startsWith("update")
+                || e.service() != null && IAM_SERVICES.contains(e.service().toLowerCase(Locale.ROOT))) {
+            return List.of();
+        }
+        if (catalog.signalled(e.cloud(), DenialMatcher.apiLabel(e)).isEmpty() && catalog.signalled(e.cloud(), e.iamAction()).isEmpty()) {
+            return List.of();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        if (e.cloud() == Cloud.ALIBABA) {
+            for (String value : e.parameters().values()) {
+                for (String arn : Arns.roleArns(value)) {
+                    String account = Arns.account(arn);
+                    String role = Arns.roleName(arn);
+                    // another account's role lives in that account's partition: not ours to mark
+                    if (role != null && !role.isBlank() && (account == null || account.equals(e.principal().accountId()))) {
+                        names.add(role);
+                    }
+                }
+            }
+        } else {
+            String type = Arns.param(e.parameters(), "type");
+            String content = Arns.param(e.parameters(), "content");
+            if (type != null && type.equalsIgnoreCase("agency") && content != null) {
+                names.add(content);
+            }
+            for (Map.Entry<String, String> p : e.parameters().entrySet()) {
+                String leaf = p.getKey().substring(p.getKey().lastIndexOf('.') + 1).replace("_", "").toLowerCase(Locale.ROOT);
+                if ((leaf.equals("agency") || leaf.equals("agencyname")) && p.getValue() != null && !p.getValue().isBlank()) {
+                    names.add(p.getValue());
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The agency an agency session runs as, by id: {@code [id, name]} from a Huawei {@code AssumedAgency} caller whose
+     * {@code principal_id} is {@code <agency-id>:<session>} (or whose id is the agency id), else null.
+     */
+    public static String[] agencyIdOf(AuditEvent e) {
+        io.grantwatch.model.Principal p = e.principal();
+        if (e.cloud() != Cloud.HUAWEI || p.type() != PrincipalType.ASSUMED_AGENCY || p.id() == null || p.roleName() == null
+                || e.accountKey() == null) {
+            return null;
+        }
+        int colon = p.id().indexOf(':');
+        String id = colon > 0 ? p.id().substring(0, colon) : p.id();
+        return AGENCY_ID.matcher(id).matches() && !id.equals(p.roleName()) ? new String[] {id, p.roleName()} : null;
+    }
+
+    /**
+     * The account's activity after one event (not too late): its signals, the roles it references, the agency id it
+     * reveals. The same instance when nothing changed, so a caller writes only what changed (an agency's every OBS
+     * call reads the account, almost none writes it).
+     */
+    public static AccountActivity learn(AccountActivity known, AuditEvent e, List<String> signals, List<String> referenced, Duration window) {
+        AccountActivity a = known == null ? AccountActivity.empty() : known;
+        List<ContextSignal> s = signals.isEmpty() ? a.signals() : add(a.signals(), e, signals, window);
+        List<RoleReference> r = referenced.isEmpty() ? a.references() : reference(a.references(), e, referenced);
+        Map<String, String> ids = a.agencyIds();
+        String[] alias = agencyIdOf(e);
+        if (alias != null && !alias[1].equals(ids.get(alias[0]))) {
+            Map<String, String> next = new LinkedHashMap<>(ids);
+            next.remove(alias[0]);
+            next.put(alias[0], alias[1]);
+            while (next.size() > CAP) {
+                next.remove(next.keySet().iterator().next());
+            }
+            ids = next;
+        }
+        if (s == a.signals() && r == a.references() && ids == a.agencyIds()) {
+            return known;
+        }
+        return new AccountActivity(s, r, ids);
+    }
+
+    private static List<RoleReference> reference(List<RoleReference> current, AuditEvent e, List<String> names) {
+        List<RoleReference> out = new ArrayList<>(current);
+        for (String name : names) {
+            out.removeIf(r -> r.name().equals(name) && !r.time().isAfter(e.eventTime()));
+            out.add(new RoleReference(name, e.eventTime(), e.principal().display(), DenialMatcher.apiLabel(e)));
+        }
+        out.sort((x, y) -> x.time().compareTo(y.time()));
+        while (out.size() > CAP) {
+            out.remove(0);
+        }
+        return out;
+    }
+
+    /** Whether an event reads or writes its account's activity beyond the signals: references, an agency id, an IAM change. */
+    public static boolean touches(AuditEvent e, List<String> referenced, boolean change) {
+        return e.accountKey() != null && (change || !referenced.isEmpty() || agencyIdOf(e) != null);
+    }
+
+    /**
+     * An IAM change as the account knows its target: an agency named by id (IAM v5 requests carry {@code agency_id}
+     * only) becomes the agency by name, the key its sessions' state is kept under.
+     */
+    public static IamChangeEvent resolve(IamChangeEvent change, AccountActivity known) {
+        if (known == null || change.targetKind() != IamChangeEvent.TargetKind.AGENCY) {
+            return change;
+        }
+        String name = known.agencyIds().get(change.target().roleName());
+        return name == null ? change : change.withTargetName(name);
+    }
+
+    /** What the account says about an IAM change's target: who named it in a request, what people started recently. */
+    public static DriftContext forChange(IamChangeEvent change, AccountActivity known, Duration window, Duration horizon) {
+        if (known == null) {
+            return DriftContext.NONE;
+        }
+        Instant at = change.event().eventTime();
+        String name = change.target().roleName();
+        List<RoleReference> refs = name == null ? List.of() : known.references().stream()
+                .filter(r -> r.name().equals(name) && !r.time().isAfter(at) && !r.time().isBefore(at.minus(horizon))).toList();
+        return new DriftContext(refs, before(known.signals(), at, window));
     }
 
     /** The signals relevant to a denial at {@code at}: within the window before it. */

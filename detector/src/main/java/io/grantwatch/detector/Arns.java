@@ -1,7 +1,10 @@
 package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,16 +47,41 @@ final class Arns {
         return i < 0 ? null : arn.substring(i + 5);
     }
 
+    /** Every RAM role ARN in a text (a request parameter holding JSON names several), in order, without duplicates. */
+    static List<String> roleArns(String text) {
+        if (text == null) {
+            return List.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = ROLE_ARN.matcher(text);
+        while (m.find()) {
+            out.add(trimStop(m.group()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The account of {@code acs:ram:<region>:<account>:role/<name>}, or null when it is empty or a wildcard. */
+    static String account(String arn) {
+        if (arn == null) {
+            return null;
+        }
+        String[] parts = arn.split(":", 5);
+        if (parts.length < 5 || parts[3].isEmpty() || parts[3].contains("*")) {
+            return null;
+        }
+        return parts[3];
+    }
+
     private static String find(String text) {
         if (text == null) {
             return null;
         }
         Matcher m = ROLE_ARN.matcher(text);
-        if (!m.find()) {
-            return null;
-        }
-        // "Failed to assume role acs:ram::1:role/x." — a sentence's full stop is not part of the name.
-        String arn = m.group();
+        return m.find() ? trimStop(m.group()) : null;
+    }
+
+    /** "Failed to assume role acs:ram::1:role/x." — a sentence's full stop is not part of the name. */
+    private static String trimStop(String arn) {
         int end = arn.length();
         while (end > 0 && arn.charAt(end - 1) == '.') {
             end--;

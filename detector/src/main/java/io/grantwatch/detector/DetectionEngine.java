@@ -2,6 +2,8 @@ package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Citation;
+import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingIds;
@@ -15,8 +17,12 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.ScenarioCandidate;
 import io.grantwatch.model.catalog.Holder;
+import io.grantwatch.model.catalog.Necessity;
+import io.grantwatch.model.catalog.Phase;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
+import io.grantwatch.model.json.Json;
+import io.grantwatch.model.policy.PolicyEvaluator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +34,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The inference: one principal's state + one event (or one IAM change that affects it) + the
@@ -47,6 +55,15 @@ import java.util.Set;
  * resolves only denials before it; a regression needs a success before the denial).
  */
 public final class DetectionEngine {
+    /**
+     * The service principal of ModelArts in an IAM v5 trust policy ({@code Principal.Service}, {@code service.<Name>}).
+     * The catalog lists what an agency must be granted, not who must be able to assume it; the seed says who: 在后台
+     * 异步作业中操作用户的资源(如OBS桶)前,需要用户通过IAM委托向ModelArts显式授权 (seed 004, 委托授权).
+     */
+    static final String MODELARTS_TRUST = "service.ModelArts";
+    private static final Citation MODELARTS_TRUST_CITATION = new Citation("004_cae65db658487c65.txt", "委托授权");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z]+)}");
+
     private final DetectorSettings settings;
 
     public DetectionEngine(DetectorSettings settings) {
@@ -93,6 +110,14 @@ public final class DetectionEngine {
 
     /** Applies an IAM change to the state of the principal it affects ({@link IamChangeEvent#targetKey()}). */
     public Step onChange(PrincipalState prior, IamChangeEvent change, CatalogLookup catalog, FindingBook book) {
+        return onChange(prior, change, catalog, book, DriftContext.NONE);
+    }
+
+    /**
+     * {@link #onChange(PrincipalState, IamChangeEvent, CatalogLookup, FindingBook)} with what the account says about
+     * the target ({@link AccountContext#forChange}): the requests that named it, what people started recently.
+     */
+    public Step onChange(PrincipalState prior, IamChangeEvent change, CatalogLookup catalog, FindingBook book, DriftContext context) {
         PrincipalState state = prior != null ? prior : PrincipalState.empty(change.targetKey(), change.target());
         Working w = new Working(state, state.principal());
         AuditEvent e = change.event();
@@ -109,7 +134,7 @@ public final class DetectionEngine {
             }
             return new Step(w.toState(settings), emitted, List.of(), false, false);
         }
-        predictBreakage(w, change, record, catalog, book, emitted);
+        predictBreakage(w, change, record, catalog, book, emitted, context);
         return new Step(w.toState(settings), emitted, List.of(), false, false);
     }
 
@@ -149,9 +174,8 @@ public final class DetectionEngine {
             missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e),
                     null, d.citation()));
         } else {
-            Long beforeMs = trigger == null ? null : w.succeeded.get(trigger);
-            Instant before = beforeMs == null ? null : Instant.ofEpochMilli(beforeMs);
-            kind = before != null && before.isBefore(e.eventTime()) ? FindingKind.REGRESSION : FindingKind.MISSING_GRANT;
+            Instant before = succeededBefore(w, resolveKeys, e.eventTime());
+            kind = before != null ? FindingKind.REGRESSION : FindingKind.MISSING_GRANT;
             missing = inferred.missing();
             if (kind == FindingKind.REGRESSION) {
                 cause = w.latestChangeBefore(e.eventTime());
@@ -170,6 +194,23 @@ public final class DetectionEngine {
         upsert(w, candidate, e, resolveKeys, book, emitted);
         resolveByLaterSuccess(w, e, kind, resolveKeys, book, emitted);
         return false;
+    }
+
+    /**
+     * When the denied call last succeeded for this principal before the denial, or null: by its IAM action or by the
+     * same API ({@code service/api}). A success names no IAM action unless the catalog maps its API (ActionTrail and
+     * CTS log the action only for refusals), so keying on the action alone missed every regression of an unmapped call.
+     * Only the newest success per key is kept: a key whose newest success is after the denial does not count.
+     */
+    private static Instant succeededBefore(Working w, List<String> keys, Instant denial) {
+        long best = Long.MIN_VALUE;
+        for (String k : keys) {
+            Long t = w.succeeded.get(k);
+            if (t != null && t < denial.toEpochMilli() && t > best) {
+                best = t;
+            }
+        }
+        return best == Long.MIN_VALUE ? null : Instant.ofEpochMilli(best);
     }
 
     /** The id uses the grant's resource only where it names a role (delegation); object paths would split one storm into many findings. */
@@ -273,36 +314,42 @@ public final class DetectionEngine {
 
     // ---------------------------------------------------------------- drift
 
+    /** Why a scenario counts as in use by the changed principal ({@code why}, for the finding) and how strongly. */
+    private record Usage(double weight, String why) {
+    }
+
     private void predictBreakage(Working w, IamChangeEvent change, IamChange record, CatalogLookup catalog, FindingBook book,
-                                 List<Finding> emitted) {
+                                 List<Finding> emitted, DriftContext context) {
         AuditEvent e = change.event();
-        Map<String, Double> candidates = activeScenarios(w, e, catalog);
+        Map<String, Usage> candidates = activeScenarios(w, change, catalog, context);
         boolean groupWide = change.targetKind() == IamChangeEvent.TargetKind.GROUP || change.targetKind() == IamChangeEvent.TargetKind.POLICY;
         if (groupWide && change.policyName() != null) {
             // Group members and policy attachments are not in the audit trail we read: say which
             // scenarios need the removed policy, with low confidence, on the group or policy itself.
             for (Requirement r : catalog.index().bySystemPolicy(change.policyName())) {
-                catalog.index().scenarioOf(r.id()).ifPresent(s -> candidates.putIfAbsent(s.id(), 0.3));
+                catalog.index().scenarioOf(r.id()).ifPresent(s -> candidates.putIfAbsent(s.id(), new Usage(0.3, null)));
             }
         }
         if (change.targetKind() == IamChangeEvent.TargetKind.ROLE && change.kind() == IamChangeEvent.Kind.UPDATE_TRUST && !w.recent.isEmpty()) {
             for (Scenario s : catalog.index().scenarios()) {
                 if (s.cloud() == e.cloud() && s.requirements().stream().anyMatch(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL)) {
-                    candidates.putIfAbsent(s.id(), 0.5);
+                    candidates.putIfAbsent(s.id(), new Usage(0.5, "the role made calls within the last " + hours(settings.activityWindow())));
                 }
             }
         }
         List<ScenarioCandidate> ranking = new ArrayList<>();
         List<Broken> all = new ArrayList<>();
-        for (Map.Entry<String, Double> c : candidates.entrySet()) {
+        for (Map.Entry<String, Usage> c : candidates.entrySet()) {
             Scenario s = catalog.scenario(c.getKey()).orElse(null);
             if (s == null || s.cloud() != e.cloud()) {
                 continue;
             }
-            Broken b = broken(change, s, w, catalog, c.getValue());
+            Broken b = broken(change, s, w, catalog, c.getValue().weight());
             if (b != null && groupWide) {
-                b = new Broken(b.scenario, b.requirements, Certainty.POSSIBLE, 0.3, b.why + "; GrantWatch does not see who belongs to "
-                        + change.targetLabel() + " or uses it, so this says what needs it, not who is active", b.usedKeys);
+                b = b.with(Certainty.POSSIBLE, 0.3, b.why + "; GrantWatch does not see who belongs to "
+                        + change.targetLabel() + " or uses it, so this says what needs it, not who is active");
+            } else if (b != null && c.getValue().why() != null) {
+                b = b.with(b.certainty, b.confidence, b.why + " (in use: " + c.getValue().why() + ")");
             }
             if (b != null) {
                 all.add(b);
@@ -313,28 +360,37 @@ public final class DetectionEngine {
             return;
         }
         ranking.sort(Comparator.comparingDouble(ScenarioCandidate::score).reversed().thenComparing(ScenarioCandidate::scenarioId));
+        String account = change.target().accountId();
+        String roleName = change.target().roleName();
+        String fillRole = change.targetKind() == IamChangeEvent.TargetKind.ROLE ? roleName : null;
         for (Broken b : all) {
             Grant removed = removedGrant(change, b);
+            Grant shown = shownRemoved(change, removed);
             List<MissingGrant> missing = new ArrayList<>();
-            String holder = switch (change.targetKind()) {
-                case ROLE -> Holder.ROLE.name();
-                case AGENCY -> Holder.AGENCY.name();
-                default -> Holder.USER.name();
-            };
-            missing.add(new MissingGrant(removed, Certainty.CERTAIN, holder, null,
-                    change.event().action() + " by " + record.actor() + " at " + record.time() + " removed " + change.removedLabel()
-                            + " from " + change.targetLabel() + "; " + b.why,
-                    change.policyName() != null && "custom".equalsIgnoreCase(change.policyType()) ? null : change.policyName(), null));
+            String holder = holderOf(change.targetKind()).name();
+            String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
+                    ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
+            // a trust principal comes from the scenario's trust requirement: cite it, and list it once
+            Requirement trust = shown.type() == GrantType.TRUST_PRINCIPAL ? b.requirements.get(0) : null;
+            missing.add(new MissingGrant(shown, Certainty.CERTAIN, holder, trust == null ? null : trust.id(),
+                    change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why + "."
+                            + unknown + (b.note == null ? "" : " " + b.note),
+                    b.systemPolicy, trust == null ? null : trust.citation()));
             Set<String> seen = new LinkedHashSet<>();
-            seen.add(removed.key());
+            seen.add(shown.key());
+            if (trust != null) {
+                seen.add(GrantInference.concrete(trust.grant(), account, fillRole).key());
+            }
             for (Requirement r : b.requirements) {
-                Grant g = r.grant();
+                Grant g = GrantInference.concrete(r.grant(), account, fillRole);
                 if (g.type() == GrantType.ACTION && change.targetKind() == IamChangeEvent.TargetKind.AGENCY) {
                     g = new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
                 }
                 if (seen.add(g.key())) {
+                    String gap = g.resource() == null && r.grant().resource() != null
+                            ? " (" + r.grant().resource() + ": the record does not say which " + unfilledLabel(r.grant().resource()) + ")" : "";
                     missing.add(new MissingGrant(g, b.certainty, holder, r.id(), b.scenario.title() + " needs it: "
-                            + (r.purpose() != null ? r.purpose() : r.service()) + ". It will break.",
+                            + (r.purpose() != null ? r.purpose() : r.service()) + gap + ". It will break.",
                             g.type() == GrantType.SYSTEM_POLICY ? g.value() : null, r.citation()));
                 }
             }
@@ -353,9 +409,41 @@ public final class DetectionEngine {
         }
     }
 
-    /** What a change breaks in one scenario, or null. */
+    /** The change in a few words: {@code removed X from user u}, {@code replaced the trust policy of role r}, ... */
+    private static String whatItDid(IamChangeEvent change) {
+        return switch (change.kind()) {
+            case UPDATE_TRUST -> "replaced the trust policy of " + change.targetLabel();
+            case DELETE_ROLE -> "deleted " + change.targetLabel();
+            case UPDATE_AGENCY -> "changed the settings of " + change.targetLabel();
+            case DELETE_POLICY -> "deleted " + change.removedLabel();
+            default -> "removed " + (change.policyName() != null && change.policyName().equals(change.policyId())
+                    ? "the policy with id " + change.policyName() : change.removedLabel()) + " from " + change.targetLabel();
+        };
+    }
+
+    /**
+     * What a change breaks in one scenario.
+     *
+     * @param systemPolicy the removed policy when it is a system policy (the finding offers it back), else null
+     * @param note         a sentence for the removed grant only (how to read a policy whose content is unknown), or null
+     */
     private record Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence,
-                          String why, List<String> usedKeys) {
+                          String why, List<String> usedKeys, String systemPolicy, String note) {
+        Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence, String why, List<String> usedKeys) {
+            this(scenario, requirements, certainty, confidence, why, usedKeys, null, null);
+        }
+
+        Broken with(Certainty c, double conf, String newWhy) {
+            return new Broken(scenario, requirements, c, conf, newWhy, usedKeys, systemPolicy, note);
+        }
+    }
+
+    private static Holder holderOf(IamChangeEvent.TargetKind kind) {
+        return switch (kind) {
+            case ROLE -> Holder.ROLE;
+            case AGENCY -> Holder.AGENCY;
+            default -> Holder.USER;
+        };
     }
 
     private Broken broken(IamChangeEvent change, Scenario s, Working w, CatalogLookup catalog, double activity) {
@@ -372,23 +460,23 @@ public final class DetectionEngine {
         switch (change.kind()) {
             case DETACH_POLICY, DELETE_POLICY -> {
                 String policy = change.policyName();
-                if (policy == null) {
-                    return null;
-                }
-                List<Requirement> providers = catalog.index().bySystemPolicy(policy);
+                List<Requirement> providers = policy == null ? List.of() : catalog.index().bySystemPolicy(policy);
                 List<String> covers = new ArrayList<>();
                 providers.forEach(r -> covers.addAll(r.covers()));
+                boolean custom = "custom".equalsIgnoreCase(change.policyType());
                 boolean guessed = false;
-                if (covers.isEmpty() && !"custom".equalsIgnoreCase(change.policyType())) {
+                if (covers.isEmpty() && !custom && policy != null) {
                     String guess = SystemPolicies.guessCover(change.event().cloud(), policy);
                     if (guess != null) {
                         covers.add(guess);
                         guessed = true;
                     }
                 }
+                // offered back as a system policy unless it is custom or known by id only (an id is no policy name)
+                String system = custom || policy != null && policy.equals(change.policyId()) ? null : policy;
                 List<Requirement> hit = new ArrayList<>();
                 for (Requirement r : s.requirements()) {
-                    boolean byName = r.grant().type() == GrantType.SYSTEM_POLICY && r.grant().value().equalsIgnoreCase(policy);
+                    boolean byName = policy != null && r.grant().type() == GrantType.SYSTEM_POLICY && r.grant().value().equalsIgnoreCase(policy);
                     boolean byCover = covers.stream().anyMatch(c -> Patterns.matches(c, r.grant().value()));
                     if (byName || byCover) {
                         hit.add(r);
@@ -397,39 +485,103 @@ public final class DetectionEngine {
                 if (!hit.isEmpty()) {
                     return guessed
                             ? new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, 0.3 + activity), s.title() + " is in use and needs "
-                                    + covers.get(0) + ", which " + policy + " (by its name) grants", usedKeys)
+                                    + covers.get(0) + ", which " + policy + " (by its name) grants", usedKeys, system, null)
                             : new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, 0.5 + activity),
-                                    s.title() + " is in use and needs what " + policy + " grants", usedKeys);
+                                    s.title() + " is in use and needs what " + policy + " grants", usedKeys, system, null);
                 }
-                if (providers.isEmpty() && !used.isEmpty()) {
-                    return new Broken(s, used, Certainty.POSSIBLE, 0.3, "the content of " + policy
-                            + " is unknown to GrantWatch; the principal was using these grants of " + s.title(), usedKeys);
+                if (!providers.isEmpty() || guessed) {
+                    return null; // a policy GrantWatch can read, and this scenario needs none of it
                 }
-                return null;
+                // Content unknown (a custom policy, or one named by id only): what the principal used, else what the
+                // scenario keeps on this kind of principal, may have come from it. Lower confidence; say how to look.
+                String what = policy == null ? "the removed policy (the record does not name it)"
+                        : policy.equals(change.policyId()) ? "its content" : "the content of " + policy;
+                String fetch = PolicyFetch.command(change);
+                String note = fetch == null ? null : "Read the policy to confirm: " + fetch;
+                if (!used.isEmpty()) {
+                    return new Broken(s, used, Certainty.POSSIBLE, 0.3, what + " is unknown to GrantWatch; the principal was using these grants of "
+                            + s.title(), usedKeys, system, note);
+                }
+                Holder holder = holderOf(change.targetKind());
+                List<Requirement> held = s.requirements().stream().filter(r -> r.holder() == holder && r.phase() == Phase.USE
+                        && r.grant().type() != GrantType.DENIED_ACTION && r.grant().type() != GrantType.SERVICE_ACTIVATION).toList();
+                return held.isEmpty() ? null : new Broken(s, held, Certainty.POSSIBLE, 0.2, what + " is unknown to GrantWatch; " + s.title()
+                        + " is in use and keeps these grants on the " + holder.name().toLowerCase(Locale.ROOT) + ", any of which it may have held",
+                        usedKeys, system, note);
             }
             case DELETE_ROLE -> {
-                List<Requirement> hit = used.isEmpty() ? s.requirements() : used;
+                // a row that names no grant (DENIED_ACTION) only answers denials: never listed as a grant
+                List<Requirement> hit = used.isEmpty()
+                        ? s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION).toList() : used;
                 return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, 0.6 + activity),
                         change.targetLabel() + " is deleted while " + s.title() + " uses it", usedKeys);
             }
             case UPDATE_TRUST, UPDATE_AGENCY -> {
                 String doc = change.trustDocument();
+                if (doc == null) {
+                    return null;
+                }
+                TrustReading reading = TrustReading.of(doc);
                 List<Requirement> hit = new ArrayList<>();
-                for (Requirement r : s.requirements()) {
-                    if (r.grant().type() == GrantType.TRUST_PRINCIPAL && doc != null
-                            && !doc.toLowerCase(Locale.ROOT).contains(r.grant().value().toLowerCase(Locale.ROOT))) {
+                for (Requirement r : trustRequirements(s)) {
+                    if (!reading.trusts(r.grant().value())) {
                         hit.add(r);
                     }
                 }
                 if (hit.isEmpty()) {
                     return null;
                 }
-                return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, 0.4 + activity),
-                        "the new trust policy no longer names " + hit.get(0).grant().value() + ", which " + s.title() + " needs", usedKeys);
+                String service = hit.get(0).grant().value();
+                if (reading.error() != null) {
+                    return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, 0.3 + activity), "GrantWatch could not read the new trust policy ("
+                            + reading.error() + ") and it does not name " + service + ", which " + s.title() + " needs", usedKeys);
+                }
+                return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, 0.4 + activity), "the new trust policy no longer lets " + service
+                        + " assume " + change.targetLabel() + " (it trusts " + (reading.services().isEmpty() ? "no service principal"
+                        : String.join(", ", reading.services())) + "), which " + s.title() + " needs", usedKeys);
             }
             default -> {
                 return null;
             }
+        }
+    }
+
+    /**
+     * The service principals a scenario's role or agency must trust: the catalog's trust requirements, and for a
+     * ModelArts scenario whose grants sit on the agency, ModelArts itself ({@link #MODELARTS_TRUST}).
+     */
+    private static List<Requirement> trustRequirements(Scenario s) {
+        List<Requirement> out = new ArrayList<>(s.requirements().stream().filter(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL).toList());
+        if (s.cloud() == Cloud.HUAWEI && out.isEmpty() && s.requirements().stream().anyMatch(r -> r.holder() == Holder.AGENCY)) {
+            out.add(new Requirement(s.id() + "/trust:" + MODELARTS_TRUST, "IAM", new Grant(GrantType.TRUST_PRINCIPAL, MODELARTS_TRUST, null),
+                    List.of(), Phase.USE, Necessity.REQUIRED, Holder.AGENCY,
+                    "ModelArts uses the agency's temporary credentials to work on the user's resources, so the agency must let ModelArts"
+                            + " assume it (an IAM v5 trust agency names it as the service principal " + MODELARTS_TRUST + ")",
+                    MODELARTS_TRUST_CITATION));
+        }
+        return out;
+    }
+
+    /**
+     * A new trust document as the evaluator reads it ({@link PolicyEvaluator#trustedServices}: RAM, or a Huawei IAM v5
+     * trust agency's). A document it cannot read is kept as text: then only a service it does not even name counts
+     * as dropped, and the finding says the document was not read.
+     */
+    private record TrustReading(List<String> services, String error, String text) {
+        static TrustReading of(String doc) {
+            try {
+                return new TrustReading(PolicyEvaluator.trustedServices(Json.wire().readTree(doc)), null, doc);
+            } catch (IllegalArgumentException | java.io.IOException ex) {
+                String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                return new TrustReading(List.of(), why.length() > 120 ? why.substring(0, 120) + "…" : why, doc);
+            }
+        }
+
+        boolean trusts(String service) {
+            if (error != null) {
+                return text.toLowerCase(Locale.ROOT).contains(service.toLowerCase(Locale.ROOT));
+            }
+            return services.stream().anyMatch(x -> x.equalsIgnoreCase(service));
         }
     }
 
@@ -445,6 +597,33 @@ public final class DetectionEngine {
         return new Grant(type, change.targetLabel(), null);
     }
 
+    /**
+     * The removed grant as the finding shows it. Its id keeps the {@link #removedGrant} form (ids of existing findings
+     * stay), but a RAM role's trust principal is shown on the role's ARN ({@code acs:ram::<account>:role/<name>}), or on
+     * no resource when the record names no account (the reason says so), never on a label or a template.
+     */
+    private static Grant shownRemoved(IamChangeEvent change, Grant removed) {
+        if (removed.type() != GrantType.TRUST_PRINCIPAL || change.targetKind() != IamChangeEvent.TargetKind.ROLE
+                || change.event().cloud() != Cloud.ALIBABA) {
+            return removed;
+        }
+        String account = change.target().accountId();
+        return removed.onResource(account == null || account.isBlank() ? null : "acs:ram::" + account + ":role/" + change.target().roleName());
+    }
+
+    /** {@code acs:ram::${AccountId}:role/${RoleName}} → {@code account id and role name}: what a template still needed. */
+    private static String unfilledLabel(String template) {
+        List<String> names = new ArrayList<>();
+        Matcher m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            String n = m.group(1).replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+            if (!names.contains(n)) {
+                names.add(n);
+            }
+        }
+        return names.isEmpty() ? "resource" : String.join(" and ", names);
+    }
+
     /** The success key through which the principal was seen using a requirement's grant, or null. */
     private static String usedKey(Requirement r, PrincipalState state) {
         List<String> patterns = new ArrayList<>(r.covers());
@@ -454,7 +633,7 @@ public final class DetectionEngine {
         }
         for (String p : patterns) {
             for (String used : state.succeeded().keySet()) {
-                if (Patterns.matches(p, used)) {
+                if (proves(used, p)) {
                     return used;
                 }
             }
@@ -462,19 +641,45 @@ public final class DetectionEngine {
         return null;
     }
 
-    /** Scenarios the principal is working in: signalled by recent calls, or holding an open finding. Value: activity weight. */
-    private Map<String, Double> activeScenarios(Working w, AuditEvent e, CatalogLookup catalog) {
-        Map<String, Double> out = new LinkedHashMap<>();
+    /**
+     * Whether a success key shows use of an action (or pattern): it is that action, or it is the API key
+     * {@code service/Op} of a call whose action the clouds name {@code service:…:Op} — RAM {@code paidlc:GetJob} for
+     * PaiDlc GetJob, OBS {@code obs:object:GetObject} for getObject. A success carries an IAM action only when the
+     * catalog maps its API (ActionTrail and CTS name the action only in refusals), so without this an agency's every
+     * OBS read and a RAM user's every unmapped call proved nothing.
+     */
+    static boolean proves(String usedKey, String actionOrPattern) {
+        if (Patterns.matches(actionOrPattern, usedKey)) {
+            return true;
+        }
+        int slash = usedKey.indexOf('/');
+        if (slash <= 0 || usedKey.indexOf(':') >= 0 || actionOrPattern == null) {
+            return false;
+        }
+        String[] parts = actionOrPattern.split(":");
+        return parts.length >= 2 && Patterns.matches(parts[0], usedKey.substring(0, slash))
+                && Patterns.matches(parts[parts.length - 1], usedKey.substring(slash + 1));
+    }
+
+    /**
+     * Scenarios the changed principal is in, with why: its recent calls signal them, it succeeded at one of their calls
+     * within the drift horizon, it holds an open finding in one, or (from the account) a create/update request named it
+     * as the role or agency a resource runs under.
+     */
+    private Map<String, Usage> activeScenarios(Working w, IamChangeEvent change, CatalogLookup catalog, DriftContext context) {
+        AuditEvent e = change.event();
+        Map<String, Usage> out = new LinkedHashMap<>();
         long from = e.eventTime().minus(settings.activityWindow()).toEpochMilli();
         for (Activity a : w.recent) {
             if (a.at() < from) {
                 continue;
             }
+            String why = "its call " + a.api() + " at " + a.time();
             for (String id : catalog.signalled(e.cloud(), a.action())) {
-                out.merge(id, 0.1, (x, y) -> Math.min(0.5, x + y));
+                use(out, id, 0.1, 0.5, why);
             }
             for (String id : catalog.signalled(e.cloud(), a.api())) {
-                out.merge(id, 0.1, (x, y) -> Math.min(0.5, x + y));
+                use(out, id, 0.1, 0.5, why);
             }
         }
         // Longer-lived use: calls that succeeded within the drift horizon (the success map keeps one time per call).
@@ -482,16 +687,57 @@ public final class DetectionEngine {
         for (Map.Entry<String, Long> used : w.succeeded.entrySet()) {
             if (used.getValue() >= horizon.toEpochMilli() && used.getValue() <= e.eventTime().toEpochMilli()) {
                 for (String id : catalog.signalled(e.cloud(), used.getKey())) {
-                    out.putIfAbsent(id, 0.1);
+                    out.putIfAbsent(id, new Usage(0.1, "it succeeded at " + used.getKey() + " at " + Instant.ofEpochMilli(used.getValue())));
                 }
             }
         }
         for (FindingRef f : w.findings) {
             if (f.open() && f.scenarioId() != null && f.kind() != FindingKind.PREDICTED_BREAKAGE) {
-                out.putIfAbsent(f.scenarioId(), 0.2);
+                out.putIfAbsent(f.scenarioId(), new Usage(0.2, "it has an open " + f.kind() + " finding in it"));
+            }
+        }
+        // Named by a request as what a resource runs under: in use before (or without) a call of its own, for the
+        // scenarios of that request whose grants sit on such an identity (a DSW instance under its role).
+        boolean delegate = change.targetKind() == IamChangeEvent.TargetKind.AGENCY || change.targetKind() == IamChangeEvent.TargetKind.ROLE;
+        Holder holder = holderOf(change.targetKind());
+        String kind = holder == Holder.AGENCY ? "agency" : "role";
+        for (RoleReference r : context.references()) {
+            String why = r.api() + " by " + r.who() + " at " + r.time() + " named it as the " + kind + " the resource runs under";
+            for (String id : catalog.signalled(e.cloud(), r.api())) {
+                if (delegate && holds(catalog, id, holder)) {
+                    use(out, id, 0.3, 0.5, why);
+                }
+            }
+        }
+        // A role or agency that acted within the window, or that a request named, in an account where a person just
+        // started what the platform runs under such an identity (a training job under the agency ModelArts was given).
+        boolean acted = w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()));
+        if (delegate && (acted || !context.references().isEmpty())) {
+            RoleReference named = context.references().isEmpty() ? null : context.references().get(context.references().size() - 1);
+            String because = acted ? "it acted at " + w.watermark : named.api() + " by " + named.who() + " at " + named.time() + " named it";
+            for (ContextSignal c : context.signals()) {
+                if (holds(catalog, c.scenarioId(), holder)) {
+                    out.putIfAbsent(c.scenarioId(), new Usage(0.2, c.who() + " called " + c.api() + " at " + c.time()
+                            + ", which the service runs under this " + kind + ", and " + because));
+                }
             }
         }
         return out;
+    }
+
+    /** Whether a scenario keeps any of its grants on this kind of holder (an agency, a role). */
+    private static boolean holds(CatalogLookup catalog, String scenarioId, Holder holder) {
+        return catalog.scenario(scenarioId).map(s -> s.requirements().stream().anyMatch(r -> r.holder() == holder)).orElse(false);
+    }
+
+    /** Adds weight to a scenario's usage up to a cap; the first reason found stays the one the finding gives. */
+    private static void use(Map<String, Usage> out, String id, double add, double cap, String why) {
+        Usage u = out.get(id);
+        out.put(id, u == null ? new Usage(Math.min(cap, add), why) : new Usage(Math.min(cap, u.weight() + add), u.why() != null ? u.why() : why));
+    }
+
+    private static String hours(Duration d) {
+        return d.toMinutes() % 60 == 0 ? d.toHours() + " h" : d.toMinutes() + " min";
     }
 
     private static String attachKey(String policy) {

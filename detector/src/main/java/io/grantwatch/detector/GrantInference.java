@@ -165,15 +165,31 @@ public final class GrantInference {
 
     /** Fills the catalog's resource placeholders that the event answers; the rest stay for the remediation to ask. */
     static String fill(String resource, AuditEvent event, String roleArn) {
+        return fill(resource, event.principal().accountId(), Arns.roleName(roleArn));
+    }
+
+    /** Fills {@code ${AccountId}} and {@code ${RoleName}} with what is known (null: left as it is). */
+    static String fill(String resource, String accountId, String roleName) {
         String out = resource;
-        if (event.principal().accountId() != null) {
-            out = out.replace("${AccountId}", event.principal().accountId());
+        if (accountId != null && !accountId.isBlank()) {
+            out = out.replace("${AccountId}", accountId);
         }
-        String role = Arns.roleName(roleArn);
-        if (role != null) {
-            out = out.replace("${RoleName}", role);
+        if (roleName != null && !roleName.isBlank()) {
+            out = out.replace("${RoleName}", roleName);
         }
         return out;
+    }
+
+    /**
+     * A catalog grant with its placeholders filled from what is known; a placeholder nothing fills is not a resource,
+     * so the grant then names none (the same rule as a denial's grants: the remediation asks for it instead).
+     */
+    static Grant concrete(Grant g, String accountId, String roleName) {
+        if (g.resource() == null || !g.resource().contains("${")) {
+            return g;
+        }
+        String filled = fill(g.resource(), accountId, roleName);
+        return g.onResource(filled.contains("${") ? null : filled);
     }
 
     /** Who holds a grant the catalog says nothing about: the caller itself (the agency for an agency session). */

@@ -11,9 +11,11 @@ import io.grantwatch.model.Principal;
  * @param kind          what it did
  * @param target        the affected user, role, agency, group or policy (groups and policies as OTHER principals)
  * @param targetKind    USER, ROLE, AGENCY, GROUP or POLICY
- * @param policyName    the policy attached or removed, when the change names one
- * @param policyType    {@code System} / {@code Custom} (RAM), when known
+ * @param policyName    the policy attached or removed, when the change names one (its name, else its id)
+ * @param policyType    {@code System} / {@code Custom} (RAM; Huawei when a policy URN says), when known
  * @param trustDocument the new trust policy text, when the change carries it
+ * @param policyId      the policy's id when the change names it by id (Huawei v5 {@code policy_id}, v3 {@code role_id}),
+ *                      what the command that fetches its document needs
  */
 public record IamChangeEvent(
         AuditEvent event,
@@ -22,7 +24,8 @@ public record IamChangeEvent(
         TargetKind targetKind,
         String policyName,
         String policyType,
-        String trustDocument) {
+        String trustDocument,
+        String policyId) {
 
     public enum Kind {
         /** A policy detached from a user, group, role or agency. */
@@ -45,6 +48,14 @@ public record IamChangeEvent(
 
     public enum TargetKind {
         USER, ROLE, AGENCY, GROUP, POLICY
+    }
+
+    /** The same change with its role or agency target known by another name (an agency id resolved to its name). */
+    public IamChangeEvent withTargetName(String name) {
+        String id = target.id() != null ? target.id() : target.roleName(); // the agency id it was named by
+        Principal t = new Principal(target.type(), id, name, target.accountId(), name, target.sessionName(), target.issuer(),
+                target.accessKeyId());
+        return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId);
     }
 
     /** The state key of the affected principal: the same form as {@link AuditEvent#partitionKey()}. */

@@ -93,16 +93,45 @@ public final class IamChanges {
         }
         String role = first(e.parameters(), "role_name", "role_id", "permission_name");
         String what = policy != null ? policy : role;
+        String id = first(e.parameters(), "policy_id", "PolicyId", "role_id");
+        IamChangeEvent.TargetKind tk;
+        String named;
+        String byId;
         if (a.contains("agency")) {
-            return target(e, kind, IamChangeEvent.TargetKind.AGENCY, agencyName(e), what, policyType, null);
+            tk = IamChangeEvent.TargetKind.AGENCY;
+            named = first(e.parameters(), "agency_name", "AgencyName", "agencyName");
+            byId = first(e.parameters(), "agency_id", "AgencyId");
+        } else if (a.contains("group")) {
+            tk = IamChangeEvent.TargetKind.GROUP;
+            named = first(e.parameters(), "group_name", "GroupName");
+            byId = first(e.parameters(), "group_id");
+        } else if (a.contains("user")) {
+            tk = IamChangeEvent.TargetKind.USER;
+            named = first(e.parameters(), "user_name", "UserName");
+            byId = first(e.parameters(), "user_id");
+        } else {
+            return Optional.empty();
         }
-        if (a.contains("group")) {
-            return target(e, kind, IamChangeEvent.TargetKind.GROUP, first(e.parameters(), "group_name", "group_id", "GroupName"), what, policyType, null);
+        // IAM v5 (POST /v5/policies/{policy_id}/detach-agency, body {"agency_id"}): the body names the principal by id
+        // and the trace's resource is then the policy from the path; a resource that is a policy URN, the policy the
+        // request names, or anything but the principal's id when no policy is named, is the policy.
+        String r = e.resource();
+        boolean v5 = a.endsWith("v5");
+        boolean resourceIsPolicy = v5 && r != null && !r.isBlank() && (r.equals(what) || isPolicyUrn(r) || what == null && byId != null && !r.equals(byId));
+        String who = named != null ? named : tk != IamChangeEvent.TargetKind.AGENCY ? byId
+                : r != null && !r.isBlank() && !resourceIsPolicy ? r : byId;
+        if (what == null && resourceIsPolicy) {
+            boolean urn = isPolicyUrn(r);
+            what = urn ? r.substring(r.indexOf(":policy:") + ":policy:".length()) : r;
+            policyType = urn ? (r.contains(":system:policy:") ? "System" : "Custom") : policyType;
+            id = urn ? id : r;
         }
-        if (a.contains("user")) {
-            return target(e, kind, IamChangeEvent.TargetKind.USER, first(e.parameters(), "user_name", "UserName", "user_id"), what, policyType, null);
-        }
-        return Optional.empty();
+        return target(e, kind, tk, who, what, policyType, null, id);
+    }
+
+    /** {@code iam::<account>:policy:<name>}, {@code iam::system:policy:<name>}: an IAM v5 identity policy's URN. */
+    private static boolean isPolicyUrn(String r) {
+        return r.startsWith("iam:") && r.contains(":policy:");
     }
 
     /** ResourceManager {@code DetachPolicy}: {@code PrincipalType} IMSUser/IMSGroup/ServiceRole, {@code PrincipalName} name@account. */
@@ -130,6 +159,11 @@ public final class IamChanges {
 
     private static Optional<IamChangeEvent> target(AuditEvent e, IamChangeEvent.Kind kind, IamChangeEvent.TargetKind tk, String name,
                                                    String policy, String policyType, String trust) {
+        return target(e, kind, tk, name, policy, policyType, trust, first(e.parameters(), "policy_id", "PolicyId"));
+    }
+
+    private static Optional<IamChangeEvent> target(AuditEvent e, IamChangeEvent.Kind kind, IamChangeEvent.TargetKind tk, String name,
+                                                   String policy, String policyType, String trust, String policyId) {
         if (name == null || name.isBlank()) {
             return Optional.empty();
         }
@@ -141,7 +175,7 @@ public final class IamChanges {
             case GROUP -> new Principal(PrincipalType.OTHER, null, "group/" + name, account, null, null, null, null);
             case POLICY -> new Principal(PrincipalType.OTHER, null, "policy/" + name, account, null, null, null, null);
         };
-        return Optional.of(new IamChangeEvent(e, kind, target, tk, policy, policyType, trust));
+        return Optional.of(new IamChangeEvent(e, kind, target, tk, policy, policyType, trust, policyId));
     }
 
     private static String first(Map<String, String> parameters, String... names) {

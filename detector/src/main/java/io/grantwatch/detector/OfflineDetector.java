@@ -7,31 +7,59 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The detector without Kafka, for {@code scan} and tests: the same engine, states in a map, IAM
- * changes routed to the affected principal exactly as the topology routes them. Memory grows with
- * the number of principals and findings, never with the number of events (each state is bounded by
- * {@link DetectorSettings}). Feed events in event-time order ({@link ReorderBuffer} helps). Not thread-safe.
+ * The detector without Kafka, for {@code scan} and tests: the same {@link DetectionFlow} as the topology,
+ * its states in maps. Memory grows with the number of principals, accounts and findings, never with the
+ * number of events (each state is bounded by {@link DetectorSettings}). Feed events in event-time order ({@link ReorderBuffer} helps). Not thread-safe.
  */
 public final class OfflineDetector {
-    private final DetectionEngine engine;
+    private final DetectionFlow flow;
     private final CatalogLookup catalog;
     private final Map<String, PrincipalState> states = new HashMap<>();
-    private final Map<String, List<ContextSignal>> accounts = new HashMap<>();
+    private final Map<String, AccountActivity> accounts = new HashMap<>();
     private final InMemoryFindingBook book = new InMemoryFindingBook();
     private final DetectorCounters counters = new DetectorCounters();
     private final List<AuditEvent> unmapped = new ArrayList<>();
     private final int unmappedKept;
     private long unmappedEmitted;
+    /** The findings the event being accepted emitted. */
+    private List<Finding> emitted = new ArrayList<>();
+    private final DetectionFlow.States stores = new DetectionFlow.States() {
+        @Override
+        public PrincipalState principal(String key) {
+            return states.get(key);
+        }
+
+        @Override
+        public void keep(String key, PrincipalState prior, Step step) {
+            states.put(key, step.state());
+            emitted.addAll(step.emitted());
+            unmappedEmitted += step.unmapped().size();
+            for (AuditEvent u : step.unmapped()) {
+                if (unmapped.size() < unmappedKept) {
+                    unmapped.add(u);
+                }
+            }
+        }
+
+        @Override
+        public AccountActivity account(String accountKey) {
+            return accounts.get(accountKey);
+        }
+
+        @Override
+        public void account(String accountKey, AccountActivity activity) {
+            accounts.put(accountKey, activity);
+        }
+    };
 
     public OfflineDetector(DetectorSettings settings, CatalogLookup catalog) {
         this(settings, catalog, 1000);
     }
 
     public OfflineDetector(DetectorSettings settings, CatalogLookup catalog, int unmappedKept) {
-        this.engine = new DetectionEngine(settings);
+        this.flow = new DetectionFlow(new DetectionEngine(settings), counters);
         this.catalog = catalog;
         this.unmappedKept = unmappedKept;
     }
@@ -46,34 +74,9 @@ public final class OfflineDetector {
      * detector does when a new catalog version arrives mid-stream (the reliability suite's oracle).
      */
     public List<Finding> accept(AuditEvent event, CatalogLookup catalog) {
-        List<Finding> out = new ArrayList<>();
-        String key = event.partitionKey();
-        String account = AccountContext.accountKey(event);
-        List<ContextSignal> context = AccountContext.reads(event)
-                ? AccountContext.before(accounts.get(account), event.eventTime(), engine.settings().activityWindow()) : List.of();
-        Step step = engine.onEvent(states.get(key), event, catalog, book, context);
-        List<String> signalled = step.late() ? List.of() : AccountContext.signalled(event, catalog);
-        if (!signalled.isEmpty()) {
-            accounts.put(account, AccountContext.add(accounts.get(account), event, signalled, engine.settings().activityWindow()));
-        }
-        states.put(key, step.state());
-        counters.record(event, step);
-        out.addAll(step.emitted());
-        unmappedEmitted += step.unmapped().size();
-        for (AuditEvent u : step.unmapped()) {
-            if (unmapped.size() < unmappedKept) {
-                unmapped.add(u);
-            }
-        }
-        Optional<IamChangeEvent> change = step.late() ? Optional.empty() : IamChanges.classify(event);
-        if (change.isPresent()) {
-            String target = change.get().targetKey();
-            Step c = engine.onChange(states.get(target), change.get(), catalog, book);
-            states.put(target, c.state());
-            counters.recordChange(c);
-            out.addAll(c.emitted());
-        }
-        return out;
+        emitted = new ArrayList<>();
+        flow.accept(event, catalog, book, stores);
+        return emitted;
     }
 
     /** Every finding's newest state, in first-seen order. */

@@ -69,4 +69,22 @@ class IamChangesTest {
         assertThat(IamChanges.classify(ram("AddUserToGroup", Map.of("UserName", "carol", "GroupName", "ml")))).isEmpty();
         assertThat(IamChanges.classify(ram("DetachPolicyFromUser", Map.of("PolicyName", "X")))).isEmpty();
     }
+
+    @Test
+    void shouldReadTheAgencyFromTheBodyAndThePolicyIdFromTheResourceOfAV5Detach() {
+        AuditEvent detach = Events.event(Events.iamUser("admin"), T0, "IAM", "detachAgencyPolicyV5", null, Outcome.ALLOWED, null, null,
+                "a5f6c0d9e8b74f1a9c2d3e4f5a6b7c8d", Map.of("agency_id", "4f3c9a0e7b2d4c1e9a8b6d5f3e2c1b0a"));
+        IamChangeEvent c = IamChanges.classify(detach).orElseThrow();
+        assertThat(c.target().roleName()).isEqualTo("4f3c9a0e7b2d4c1e9a8b6d5f3e2c1b0a");
+        assertThat(c.policyName()).isEqualTo("a5f6c0d9e8b74f1a9c2d3e4f5a6b7c8d");
+        assertThat(c.policyId()).isEqualTo("a5f6c0d9e8b74f1a9c2d3e4f5a6b7c8d");
+        assertThat(c.policyType()).isNull();
+
+        AuditEvent byUrn = Events.event(Events.iamUser("admin"), T0, "IAM", "detachAgencyPolicyV5", null, Outcome.ALLOWED, null, null,
+                "iam::system:policy:ModelArtsFullAccessPolicy", Map.of("agency_id", "4f3c9a0e7b2d4c1e9a8b6d5f3e2c1b0a"));
+        IamChangeEvent u = IamChanges.classify(byUrn).orElseThrow();
+        assertThat(u.policyName()).isEqualTo("ModelArtsFullAccessPolicy");
+        assertThat(u.policyType()).isEqualTo("System");
+        assertThat(u.policyId()).isNull();
+    }
 }

@@ -1,23 +1,16 @@
 package io.grantwatch.detector.streams;
 
 import io.grantwatch.detector.AccountActivity;
-import io.grantwatch.detector.AccountContext;
-import io.grantwatch.detector.CatalogLookup;
-import io.grantwatch.detector.ContextSignal;
 import io.grantwatch.detector.DetectionEngine;
+import io.grantwatch.detector.DetectionFlow;
 import io.grantwatch.detector.DetectorCounters;
 import io.grantwatch.detector.FindingBook;
 import io.grantwatch.detector.FindingRef;
-import io.grantwatch.detector.IamChangeEvent;
-import io.grantwatch.detector.IamChanges;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.Step;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -87,9 +80,8 @@ final class Processors {
     }
 
     /**
-     * Runs the engine for one account's events, in their order: the event against its principal's
-     * state (with the account's recent signals for a role or agency denial), then an IAM change
-     * against the principal it affects — the same steps as {@link io.grantwatch.detector.OfflineDetector}.
+     * Runs one account's events, in their order, through {@link DetectionFlow} — the same steps as
+     * {@link io.grantwatch.detector.OfflineDetector} — over the topology's stores.
      */
     static final class Detect extends ContextualProcessor<String, AuditEvent, String, DetectorOutput> {
         /**
@@ -99,9 +91,8 @@ final class Processors {
         private static final int STATE_CACHE = 2_000;
         private static final int FINDING_CACHE = 2_000;
         private static final int ACCOUNT_CACHE = 1_000;
-        private final DetectionEngine engine;
+        private final DetectionFlow flow;
         private final CatalogHolder holder;
-        private final DetectorCounters counters;
         private final String stateStore;
         private final String findingStore;
         private final String catalogStore;
@@ -112,12 +103,34 @@ final class Processors {
         private final CachedStore<Finding> findings = new CachedStore<>(FINDING_CACHE);
         private ReadOnlyKeyValueStore<String, CatalogEntry> catalog;
         private FindingBook book;
+        /** The record being processed: what the stores below forward their outputs with. */
+        private Record<String, AuditEvent> current;
+        private final DetectionFlow.States stores = new DetectionFlow.States() {
+            @Override
+            public PrincipalState principal(String key) {
+                return states.get(key);
+            }
+
+            @Override
+            public void keep(String key, PrincipalState prior, Step step) {
+                Detect.this.keep(key, prior, step, current);
+            }
+
+            @Override
+            public AccountActivity account(String accountKey) {
+                return activity.get(accountKey);
+            }
+
+            @Override
+            public void account(String accountKey, AccountActivity a) {
+                activity.put(accountKey, a);
+            }
+        };
 
         Detect(DetectionEngine engine, CatalogHolder holder, DetectorCounters counters, String stateStore, String findingStore,
                String catalogStore, String activityStore) {
-            this.engine = engine;
+            this.flow = new DetectionFlow(engine, counters);
             this.holder = holder;
-            this.counters = counters;
             this.stateStore = stateStore;
             this.findingStore = findingStore;
             this.catalogStore = catalogStore;
@@ -149,10 +162,6 @@ final class Processors {
             };
         }
 
-        private PrincipalState state(String key) {
-            return states.get(key);
-        }
-
         @Override
         public void close() {
             states.clear();
@@ -166,33 +175,8 @@ final class Processors {
             if (e == null || record.key() == null) {
                 return;
             }
-            CatalogLookup lookup = holder.current(catalog);
-            String account = e.accountKey();
-            Duration window = engine.settings().activityWindow();
-            // The account's signals are read only by a delegated denial and written only by a person's signalling call.
-            List<String> signals = AccountContext.signalled(e, lookup);
-            AccountActivity known = account == null || !AccountContext.reads(e) && signals.isEmpty() ? null : activity.get(account);
-            List<ContextSignal> context = AccountContext.reads(e)
-                    ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
-            String key = e.partitionKey(); // built anew by every call: once, and its hash is computed once
-            PrincipalState prior = state(key);
-            Step step = engine.onEvent(prior, e, lookup, book, context);
-            counters.record(e, step);
-            keep(key, prior, step, record);
-            if (step.late()) {
-                return;
-            }
-            if (!signals.isEmpty()) {
-                activity.put(account, new AccountActivity(AccountContext.add(known == null ? List.of() : known.signals(), e, signals, window)));
-            }
-            Optional<IamChangeEvent> change = IamChanges.classify(e);
-            if (change.isPresent()) {
-                String target = change.get().targetKey();
-                PrincipalState targetPrior = state(target);
-                Step c = engine.onChange(targetPrior, change.get(), lookup, book);
-                counters.recordChange(c);
-                keep(target, targetPrior, c, record);
-            }
+            current = record;
+            flow.accept(e, holder.current(catalog), book, stores);
         }
 
         private void keep(String key, PrincipalState prior, Step step, Record<String, AuditEvent> record) {

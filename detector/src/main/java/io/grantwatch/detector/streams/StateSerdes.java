@@ -5,6 +5,7 @@ import io.grantwatch.detector.Activity;
 import io.grantwatch.detector.ContextSignal;
 import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
+import io.grantwatch.detector.RoleReference;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.CitationKind;
@@ -49,9 +50,11 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class StateSerdes {
     /**
      * The current binary format. A new version keeps reading the previous ones. 2: a finding's citations
-     * carry their source kind (SEED, VENDOR_REFERENCE, NONE); version 1 citations get it inferred.
+     * carry their source kind (SEED, VENDOR_REFERENCE, NONE); version 1 citations get it inferred. 3: an
+     * account's activity also holds the roles and agencies requests named and the agency ids it learned
+     * (empty when read from versions 1 and 2).
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private static final PrincipalType[] PRINCIPAL_TYPES = PrincipalType.values();
     private static final Outcome[] OUTCOMES = Outcome.values();
@@ -224,7 +227,8 @@ public final class StateSerdes {
     // ---------------------------------------------------------------- account activity
 
     public static byte[] encode(AccountActivity a) {
-        BinaryOut out = new BinaryOut(16 + 24 * a.signals().size(), 2 * a.signals().size());
+        int n = a.signals().size() + a.references().size() + a.agencyIds().size();
+        BinaryOut out = new BinaryOut(16 + 24 * n, 2 * n);
         out.writeByte(VERSION);
         out.writeVarInt(a.signals().size());
         for (ContextSignal s : a.signals()) {
@@ -232,6 +236,18 @@ public final class StateSerdes {
             out.writeInstant(s.time());
             out.writeString(s.who());
             out.writeString(s.api());
+        }
+        out.writeVarInt(a.references().size());
+        for (RoleReference r : a.references()) {
+            out.writeString(r.name());
+            out.writeInstant(r.time());
+            out.writeString(r.who());
+            out.writeString(r.api());
+        }
+        out.writeVarInt(a.agencyIds().size());
+        for (Map.Entry<String, String> id : a.agencyIds().entrySet()) {
+            out.writeString(id.getKey());
+            out.writeString(id.getValue());
         }
         return out.toByteArray();
     }
@@ -241,13 +257,26 @@ public final class StateSerdes {
             return fromJson(bytes, AccountActivity.class);
         }
         BinaryIn in = versioned(bytes, AccountActivity.class);
+        int version = bytes[0] & 0xFF;
         int n = in.readCount();
         List<ContextSignal> signals = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             signals.add(new ContextSignal(in.readString(), in.readInstant(), in.readString(), in.readString()));
         }
+        List<RoleReference> references = new ArrayList<>();
+        Map<String, String> agencyIds = new LinkedHashMap<>();
+        if (version >= 3) {
+            int r = in.readCount();
+            for (int i = 0; i < r; i++) {
+                references.add(new RoleReference(in.readString(), in.readInstant(), in.readString(), in.readString()));
+            }
+            int a = in.readCount();
+            for (int i = 0; i < a; i++) {
+                agencyIds.put(in.readString(), in.readString());
+            }
+        }
         finish(in, AccountActivity.class);
-        return new AccountActivity(signals);
+        return new AccountActivity(signals, references, agencyIds);
     }
 
     // ---------------------------------------------------------------- open findings

@@ -334,4 +334,32 @@ class DetectorTopologyTest {
             assertThat(f.missing()).singleElement().satisfies(m -> assertThat(m.reason()).contains("Adding an Allow will not help"));
         });
     }
+
+    /** The drift and regression trails (vendor records, parsed by ingest): the topology writes exactly what scan emits. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "alibaba/regression-dlc-getjob-denied-after-success.json", "alibaba/regression-dlc-getjob-denied-after-detach.json",
+            "alibaba/drift-updaterole-trust-after-dsw-create.json", "huawei/drift-delete-agency-v3.json",
+            "huawei/drift-delete-agency-v5-by-id.json", "huawei/drift-delete-agency-configured-for-modelarts.json",
+            "huawei/drift-detach-custom-policy-v5.json",
+            "huawei/drift-trust-policy-v5-drops-modelarts.json"})
+    void shouldWriteWhatScanEmitsForARealisticDriftTrail(String trail) throws Exception {
+        Catalog bundled = io.grantwatch.catalog.CatalogLoader.loadBundled();
+        publish(bundled, T0);
+        io.grantwatch.detector.OfflineDetector offline = new io.grantwatch.detector.OfflineDetector(
+                DetectorSettings.defaults().withGrace(Duration.ofMinutes(10)), io.grantwatch.detector.CatalogLookup.of(bundled));
+        List<String> expected = new java.util.ArrayList<>();
+        for (AuditEvent e : io.grantwatch.detector.Trails.load(trail)) {
+            send(e);
+            for (Finding f : offline.accept(e)) {
+                expected.add(io.grantwatch.model.json.Json.wire().writeValueAsString(f));
+            }
+        }
+        List<String> written = new java.util.ArrayList<>();
+        for (Finding f : findings.readValuesToList()) {
+            written.add(io.grantwatch.model.json.Json.wire().writeValueAsString(f));
+        }
+        assertThat(expected).as("the trail gives findings").isNotEmpty();
+        assertThat(written).containsExactlyElementsOf(expected);
+    }
 }

@@ -178,6 +178,25 @@ class StateSerdesTest {
     }
 
     @Test
+    void shouldRoundTripTheRolesRequestsNamedAndTheAgencyIdsAndReadVersion2AccountActivity() throws Exception {
+        AccountActivity a = new AccountActivity(
+                List.of(new ContextSignal("pai.dsw-role.custom", T, "zhao.min", "PaiDsw/CreateInstance")),
+                List.of(new io.grantwatch.detector.RoleReference("dsw-nb-oss-rw", T, "zhao.min", "PaiDsw/CreateInstance"),
+                        new io.grantwatch.detector.RoleReference("ma-train-agency", T.plusSeconds(3), "wang.lei", "ModelArts/CreateAuthorization")),
+                Map.of("4f3c9a0e7b2d4c1e9a8b6d5f3e2c1b0a", "ma-train-agency"));
+        byte[] b = activitySerde.serializer().serialize("t", a);
+        assertThat(activitySerde.deserializer().deserialize("t", b)).isEqualTo(a);
+        assertThat(activitySerde.deserializer().deserialize("t", Json.wire().writeValueAsBytes(a))).isEqualTo(a);
+
+        // version 2 wrote the signals only: the same bytes without the two empty lists that follow them
+        AccountActivity signalsOnly = new AccountActivity(a.signals());
+        byte[] current = activitySerde.serializer().serialize("t", signalsOnly);
+        byte[] v2 = java.util.Arrays.copyOf(current, current.length - 2);
+        v2[0] = 2;
+        assertThat(activitySerde.deserializer().deserialize("t", v2)).isEqualTo(signalsOnly);
+    }
+
+    @Test
     void shouldRoundTripTheFindingsTheEngineBuildsAndReadTheirJsonForm() throws Exception {
         OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(StreamsFixtures.catalog("v1")));
         List<Finding> all = new ArrayList<>();
@@ -228,6 +247,8 @@ class StateSerdesTest {
                 .hasSize(n));
         assertThat(FindingRef.class.getRecordComponents()).hasSize(8);
         assertThat(ContextSignal.class.getRecordComponents()).hasSize(4);
+        assertThat(AccountActivity.class.getRecordComponents()).hasSize(3);
+        assertThat(io.grantwatch.detector.RoleReference.class.getRecordComponents()).hasSize(4);
     }
 
     @Test

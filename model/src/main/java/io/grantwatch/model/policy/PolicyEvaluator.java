@@ -24,10 +24,12 @@ import java.util.Set;
  * ({@code *} any run including {@code :} and {@code /}, {@code ?} one character). Statement is a list or a single
  * object. RAM requires Resource or NotResource; Huawei 1.1 and v5 treat an absent Resource as all resources.
  * NotAction and NotResource are read for RAM and v5 and rejected for Huawei 1.1, which does not define them.
- * {@code Principal} is ignored by {@code evaluate}. Thread-safe, stateless.
+ * {@code Principal} is ignored by {@code evaluate}; trust policies (RAM, and Huawei IAM v5 trust agencies) are read by
+ * the {@code trust…} methods. Thread-safe, stateless.
  */
 public final class PolicyEvaluator {
     private static final String ASSUME_ROLE = "sts:assumerole";
+    private static final String ASSUME_AGENCY = "sts:agencies:assume";
 
     private PolicyEvaluator() {
     }
@@ -139,7 +141,56 @@ public final class PolicyEvaluator {
      * @throws IllegalArgumentException if the document is not a well-formed RAM ({@code "Version": "1"}) policy
      */
     public static boolean trustAllowsService(JsonNode trustPolicy, String service) {
-        return trustAllows(trustPolicy, "Service", service);
+        return trustAllows(requireRam(trustPolicy), "Service", service);
+    }
+
+    /**
+     * {@link #trustAllowsService} for a Huawei IAM v5 trust agency's trust policy ({@code "Version": "5.0"}):
+     * the assume action is {@code sts:agencies:assume} and a cloud service is named {@code service.<Name>}
+     * ({@code service.ModelArts}). Service names are compared ignoring case (the documentation writes both
+     * {@code service.ModelArts} and lower-case forms; reading one as the other would report a trust that is there
+     * as missing).
+     *
+     * @throws IllegalArgumentException if the document is not a well-formed v5 policy
+     */
+    public static boolean agencyTrustAllowsService(JsonNode trustPolicy, String service) {
+        Objects.requireNonNull(service, "Service");
+        if (PolicyLanguage.detect(trustPolicy) != PolicyLanguage.HUAWEI_IAM_V5) {
+            throw new IllegalArgumentException("trust policy: Version must be \"5.0\" (Huawei IAM v5 trust policy)");
+        }
+        return trustedServices(trustPolicy).stream().anyMatch(s -> s.equalsIgnoreCase(service));
+    }
+
+    /**
+     * The service principals a trust policy lets assume the role or agency, as written, first occurrence first: a
+     * RAM trust policy ({@code "1"}, action {@code sts:AssumeRole}) or a Huawei IAM v5 one ({@code "5.0"}, action
+     * {@code sts:agencies:assume}). The same rule as {@link #trustAllowsService}: named by an unconditional Allow and
+     * by no Deny of the assume action (a Deny naming {@code "*"} removes every service).
+     *
+     * @throws IllegalArgumentException if the document is malformed or in another language
+     */
+    public static List<String> trustedServices(JsonNode trustPolicy) {
+        List<Stmt> statements = parse(trustPolicy, "trust policy", true);
+        String assume = PolicyLanguage.detect(trustPolicy) == PolicyLanguage.RAM ? ASSUME_ROLE : ASSUME_AGENCY;
+        Set<String> allowed = new LinkedHashSet<>();
+        Set<String> denied = new java.util.HashSet<>();
+        boolean denyAll = false;
+        for (Stmt s : statements) {
+            if (!s.matchesAction(assume)) {
+                continue;
+            }
+            List<String> named = principals(s, "Service");
+            if (!s.allow()) {
+                denyAll |= named.contains("*");
+                named.forEach(n -> denied.add(n.toLowerCase(Locale.ROOT)));
+            } else if (!s.conditional()) {
+                named.stream().filter(n -> !n.equals("*")).forEach(allowed::add);
+            }
+        }
+        if (denyAll) {
+            return List.of();
+        }
+        return allowed.stream().filter(n -> !denied.contains(n.toLowerCase(Locale.ROOT))).toList();
     }
 
     /**
@@ -147,7 +198,20 @@ public final class PolicyEvaluator {
      * exactly: trusting {@code acs:ram::123:root} is not reported as trusting {@code acs:ram::123:role/x}.
      */
     public static boolean trustAllowsRam(JsonNode trustPolicy, String ramPrincipalArn) {
-        return trustAllows(trustPolicy, "RAM", ramPrincipalArn);
+        return trustAllows(requireRam(trustPolicy), "RAM", ramPrincipalArn);
+    }
+
+    private static JsonNode requireRam(JsonNode trustPolicy) {
+        PolicyLanguage language;
+        try {
+            language = PolicyLanguage.detect(trustPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("trust policy: " + e.getMessage(), e);
+        }
+        if (language != PolicyLanguage.RAM) {
+            throw new IllegalArgumentException("trust policy: Version must be \"1\" (RAM trust policy)");
+        }
+        return trustPolicy;
     }
 
     /**
@@ -219,8 +283,8 @@ public final class PolicyEvaluator {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
-        if (trust && language != PolicyLanguage.RAM) {
-            throw new IllegalArgumentException(where + ": Version must be \"1\" (RAM trust policy)");
+        if (trust && language == PolicyLanguage.HUAWEI_IAM_1_1) {
+            throw new IllegalArgumentException(where + ": Version must be \"1\" (RAM) or \"5.0\" (Huawei IAM v5 trust policy)");
         }
         JsonNode statement = policy.get("Statement");
         List<JsonNode> nodes = new ArrayList<>();

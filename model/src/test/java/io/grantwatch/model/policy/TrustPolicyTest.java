@@ -97,4 +97,57 @@ class TrustPolicyTest {
         assertThatThrownBy(() -> PolicyEvaluator.trustAllowsService(p, ECS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Principal");
     }
+
+    // ------------------------------------------------------------ Huawei IAM v5 trust agencies
+
+    @Test
+    void shouldReadWhichServicesAV5TrustPolicyStillTrusts() {
+        JsonNode p = json("""
+                {'Version': '5.0', 'Statement': [
+                  {'Effect': 'Allow', 'Action': ['sts:agencies:assume'], 'Principal': {'Service': ['service.ModelArts', 'service.DataArts']}},
+                  {'Effect': 'Deny', 'Action': ['sts:agencies:*'], 'Principal': {'Service': ['service.dataarts']}}
+                ]}""");
+        assertThat(PolicyEvaluator.trustedServices(p)).containsExactly("service.ModelArts");
+        assertThat(PolicyEvaluator.agencyTrustAllowsService(p, "service.ModelArts")).isTrue();
+        assertThat(PolicyEvaluator.agencyTrustAllowsService(p, "service.modelarts")).as("service names ignore case").isTrue();
+        assertThat(PolicyEvaluator.agencyTrustAllowsService(p, "service.DataArts")).isFalse();
+    }
+
+    @Test
+    void shouldNotTrustAServiceAV5PolicyNamesOnlyForAnotherActionOrUnderACondition() {
+        JsonNode p = json("""
+                {'Version': '5.0', 'Statement': [
+                  {'Effect': 'Allow', 'Action': 'sts::setSourceIdentity', 'Principal': {'Service': 'service.ModelArts'}},
+                  {'Effect': 'Allow', 'Action': 'sts:agencies:assume', 'Principal': {'Service': 'service.CCE'},
+                   'Condition': {'StringEquals': {'g:SourceAccount': ['0a1b']}}},
+                  {'Effect': 'Allow', 'Action': 'sts:agencies:assume', 'Principal': {'IAM': ['iam::0a1b:root']}}
+                ]}""");
+        assertThat(PolicyEvaluator.trustedServices(p)).isEmpty();
+        assertThat(PolicyEvaluator.agencyTrustAllowsService(p, "service.ModelArts")).isFalse();
+    }
+
+    @Test
+    void shouldListTheServicesARamTrustPolicyTrustsAndNoneWhenADenyNamesEveryone() {
+        JsonNode p = json("""
+                {'Version': '1', 'Statement': [
+                  {'Effect': 'Allow', 'Action': 'sts:AssumeRole', 'Principal': {'Service': ['pai.aliyuncs.com', 'ecs.aliyuncs.com']}}
+                ]}""");
+        JsonNode denyAll = json("""
+                {'Version': '1', 'Statement': [
+                  {'Effect': 'Allow', 'Action': 'sts:AssumeRole', 'Principal': {'Service': 'pai.aliyuncs.com'}},
+                  {'Effect': 'Deny', 'Action': 'sts:AssumeRole', 'Principal': '*'}
+                ]}""");
+        assertThat(PolicyEvaluator.trustedServices(p)).containsExactly(PAI, ECS);
+        assertThat(PolicyEvaluator.trustedServices(denyAll)).isEmpty();
+    }
+
+    @Test
+    void shouldRejectAV5TrustQuestionOnARamPolicyAndAFineGrainedPolicyAsTrust() {
+        JsonNode ram = json("{'Version': '1', 'Statement': [{'Effect': 'Allow', 'Action': 'sts:AssumeRole', 'Principal': {'Service': 'x'}}]}");
+        JsonNode v11 = json("{'Version': '1.1', 'Statement': [{'Effect': 'Allow', 'Action': ['obs:*:*']}]}");
+        assertThatThrownBy(() -> PolicyEvaluator.agencyTrustAllowsService(ram, "service.ModelArts"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5.0");
+        assertThatThrownBy(() -> PolicyEvaluator.trustedServices(v11))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Version");
+    }
 }

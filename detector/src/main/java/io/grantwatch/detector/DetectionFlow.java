@@ -1,0 +1,90 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One audit event through the detector: the steps the Streams processor ({@code Processors.Detect}) and
+ * {@link OfflineDetector} both take, written once, over a small interface to where each keeps its state.
+ *
+ * <ol>
+ *   <li>the event against its principal's state ({@link DetectionEngine#onEvent}), with the account's recent
+ *       signals when the event is a role's or agency's denial ({@link AccountContext});</li>
+ *   <li>unless the event was too late: the account's activity learns from it (a person's signalling call, a
+ *       request that names a role or agency, the id of an agency session's agency);</li>
+ *   <li>an IAM change ({@link IamChanges}), its target as the account knows it (an agency id → its name), against
+ *       the principal it affects ({@link DetectionEngine#onChange}), with what the account says about that
+ *       principal ({@link DriftContext}: requests that named it, what people of the account started).</li>
+ * </ol>
+ * Pure apart from the {@link States} it is handed; not thread-safe (one instance per stream task or scan).
+ */
+public final class DetectionFlow {
+    private final DetectionEngine engine;
+    private final DetectorCounters counters;
+
+    /** Where the flow reads and writes: the topology's stores, or scan's maps. */
+    public interface States {
+        /** The principal's state under {@code key}, or null. */
+        PrincipalState principal(String key);
+
+        /** Stores a step's new state under {@code key} and passes on what it emitted (findings, unmapped denials). */
+        void keep(String key, PrincipalState prior, Step step);
+
+        /** The account's activity under {@code accountKey} ({@code cloud:account-id}), or null. */
+        AccountActivity account(String accountKey);
+
+        /** Stores the account's activity. */
+        void account(String accountKey, AccountActivity activity);
+    }
+
+    public DetectionFlow(DetectionEngine engine, DetectorCounters counters) {
+        this.engine = engine;
+        this.counters = counters;
+    }
+
+    public DetectionEngine engine() {
+        return engine;
+    }
+
+    /** Feeds one event (and, for an IAM change, its effect on the affected principal). */
+    public void accept(AuditEvent e, CatalogLookup catalog, FindingBook book, States states) {
+        String account = e.accountKey();
+        Duration window = engine.settings().activityWindow();
+        Optional<IamChangeEvent> change = IamChanges.classify(e);
+        // The account is read by a delegated denial (signals), by an IAM change (what names or uses its target), and
+        // by the events that add to it: a person's signalling call, a request naming a role, an agency session.
+        List<String> signals = AccountContext.signalled(e, catalog);
+        List<String> referenced = AccountContext.referenced(e, catalog);
+        boolean reads = AccountContext.reads(e);
+        AccountActivity known = account == null || !reads && signals.isEmpty() && !AccountContext.touches(e, referenced, change.isPresent())
+                ? null : states.account(account);
+        List<ContextSignal> context = reads
+                ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
+        String key = e.partitionKey(); // built anew by every call: once, and its hash is computed once
+        PrincipalState prior = states.principal(key);
+        Step step = engine.onEvent(prior, e, catalog, book, context);
+        counters.record(e, step);
+        states.keep(key, prior, step);
+        if (step.late()) {
+            return;
+        }
+        if (account != null) {
+            AccountActivity learned = AccountContext.learn(known, e, signals, referenced, window);
+            if (learned != known) {
+                states.account(account, learned);
+                known = learned;
+            }
+        }
+        if (change.isPresent()) {
+            IamChangeEvent c = AccountContext.resolve(change.get(), known);
+            String target = c.targetKey();
+            PrincipalState targetPrior = states.principal(target);
+            Step s = engine.onChange(targetPrior, c, catalog, book,
+                    AccountContext.forChange(c, known, window, engine.settings().driftHorizon()));
+            counters.recordChange(s);
+            states.keep(target, targetPrior, s);
+        }
+    }
+}
