@@ -201,6 +201,15 @@ final class HuaweiRenderer {
     private void systemPolicy(SystemPolicyGrant sp, Script s) {
         boolean global = sp.policy().matches("(?i)(OBS|IAM|BSS|Tenant|Security Administrator).*");
         String var = "SYSTEM_POLICY_ID_" + sp.policy().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+        if (sp.role() == SystemPolicyRole.RESTORE_CUSTOM) {
+            // an IAM v3 custom policy (a role id) and a v5 identity policy are attached by different APIs, and the
+            // change named only the policy: say what to restore rather than print a command that may fail
+            s.step("Re-attach the custom policy " + sp.policy() + " that the change removed from " + sp.to().label()
+                    + ": an IAM v5 identity policy with hcloud IAM Attach" + (sp.to().kind() == EntityKind.AGENCY ? "Agency"
+                    : "User") + "PolicyV5, an IAM v3 custom policy as a permission of the " + (sp.to().kind() == EntityKind.AGENCY
+                    ? "agency" : "user's group") + " (hcloud IAM ListCustomPolicies lists them); GrantWatch does not know its content.");
+            return;
+        }
         if (sp.role() == SystemPolicyRole.COARSE_ALTERNATIVE) {
             s.coarse.add(sp.policy());
             s.systemPolicy(sp.policy());

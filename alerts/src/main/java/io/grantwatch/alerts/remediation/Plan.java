@@ -122,6 +122,8 @@ public record Plan(
         REQUIRED,
         /** It was removed by an IAM change that an active scenario needs. */
         RESTORE,
+        /** A custom policy (or one known only by id) removed by an IAM change: re-attached as custom, not as a system policy. */
+        RESTORE_CUSTOM,
         /** Broader than needed: printed as the labelled alternative to the custom policy, commented out. */
         COARSE_ALTERNATIVE
     }

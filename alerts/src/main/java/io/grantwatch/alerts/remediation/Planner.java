@@ -263,7 +263,9 @@ final class Planner {
                     Certainty.CERTAIN, m.citation(), false));
             systemPolicies.add(new SystemPolicyGrant(to, name, SystemPolicyRole.COARSE_ALTERNATIVE, m.citation()));
         } else if (f.kind() == FindingKind.PREDICTED_BREAKAGE || f.kind() == FindingKind.REGRESSION) {
-            systemPolicies.add(new SystemPolicyGrant(to, name, SystemPolicyRole.RESTORE, m.citation()));
+            // the detector names a removed policy as a system policy only when the change said it was one
+            systemPolicies.add(new SystemPolicyGrant(to, name, m.systemPolicy() == null ? SystemPolicyRole.RESTORE_CUSTOM
+                    : SystemPolicyRole.RESTORE, m.citation()));
         } else if (f.missing().stream().anyMatch(x -> x.certainty() == Certainty.CERTAIN && isActionGrant(x.grant()))) {
             systemPolicies.add(new SystemPolicyGrant(to, name, SystemPolicyRole.COARSE_ALTERNATIVE, m.citation()));
         } else {

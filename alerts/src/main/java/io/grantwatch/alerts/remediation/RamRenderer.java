@@ -192,6 +192,11 @@ final class RamRenderer {
                 s.command(cmd);
             }
             case RESTORE -> s.command(cmd);
+            case RESTORE_CUSTOM -> {
+                s.step("Re-attach the custom policy " + sp.policy() + " that the change removed from " + sp.to().label()
+                        + " (its content is not known to GrantWatch: read it with aliyun ram GetPolicy --PolicyType Custom first).");
+                s.command(cmd.replace("--PolicyType System", "--PolicyType Custom"));
+            }
             case COARSE_ALTERNATIVE -> {
                 s.coarse.add(sp.policy());
                 s.systemPolicy(sp.policy());

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.json.Json;
@@ -224,6 +226,23 @@ class RamRendererTest {
         assertThat(r.summary()).startsWith("Attach system policy AliyunPAIEASFullAccess to user alice");
         // systemPolicies lists the coarse alternatives only; a restore is the fix itself
         assertThat(r.systemPolicies()).isEmpty();
+    }
+
+    @Test
+    void shouldReattachARemovedCustomPolicyAsCustomNotAsASystemPolicy() {
+        Finding system = TestFindings.predictedBreakage();
+        MissingGrant m = system.missing().get(0);
+        // a DetachPolicyFromUser with PolicyType Custom: the detector leaves the system-policy field empty
+        Finding custom = new Finding(system.id(), system.kind(), system.status(), system.cloud(), system.principal(),
+                system.scenarioId(), system.scenarioTitle(), List.of(new MissingGrant(Grant.systemPolicy("dlc-job-viewer"),
+                m.certainty(), m.holder(), m.requirementId(), m.reason(), null, m.citation())), system.confidence(), system.ranking(),
+                system.evidence(), system.change(), system.catalogVersion(), null, null, system.updatedAt());
+
+        Remediation r = planner.plan(custom);
+
+        assertThat(r.cliCommands()).contains("aliyun ram AttachPolicyToUser --PolicyType Custom --PolicyName 'dlc-job-viewer' --UserName alice")
+                .noneMatch(c -> c.contains("--PolicyType System"));
+        assertThat(r.steps()).anySatisfy(st -> assertThat(st).contains("Re-attach the custom policy dlc-job-viewer"));
     }
 
     @Test
