@@ -233,7 +233,10 @@ final class IngestScenarios {
             Count s = Count.of(List.of(shortPaused), c.events());
             Count l = Count.of(List.of(longPaused), c.events());
             List<Collector.DeadLetter> dead = c.dead();
-            boolean pass = total.lost() == 0 && total.duplicates() == 0 && total.unexpected() == 0 && dead.isEmpty();
+            // a pause longer than the tail settle time may dead-letter the half line once, saying so; the completed
+            // record must still be delivered exactly once
+            boolean pass = total.lost() == 0 && total.duplicates() == 0 && total.unexpected() == 0 && dead.size() <= 1
+                    && dead.stream().allMatch(d -> d.reason() != null && d.reason().startsWith("incomplete last line"));
             return new Result("11 paused writer", pass ? "PASS" : "FAIL", total.lost(), total.duplicates(), 0, 0, String.format(
                     "--tail-settle %ds; half a line, pause %.1f s, rest of the line: delivered %d× (lost %d); half a line, pause %.1f s"
                             + " (> tail settle + settle 1 s + poll 2 s), rest: delivered %d× (lost %d), dead-lettered during the pause %d;"
@@ -512,7 +515,7 @@ final class IngestScenarios {
             // lost counts what never reached audit-events; a record refused under attack was never acknowledged (the sender still
             // holds it) and fails the scenario as unavailability, not as loss
             return new Result("15 slow clients", pass ? "PASS" : "FAIL", total.lost(), total.duplicates(), 0, 0, String.format(
-                    "grantwatch run: push receiver :%d (Standard Webhooks HMAC), status server :%d; baseline: %s; under attack (%d slow-header"
+                    "grantwatch run: push receiver :%d (Standard Webhooks HMAC), status server :%d; baseline: %s; under attack from 127.0.0.2 (%d slow-header"
                             + " sockets sending a header byte every 2 s and %d idle sockets, each reopened when the server closed it: slow %d"
                             + " times, idle %d) for %d s: %s; not accepted under attack %d; after the attack: %s; in audit-events:"
                             + " %s; status /healthz under attack: %s (criterion: every probe 200 within 2 s); receiver /healthz under attack: %s",
@@ -1116,6 +1119,7 @@ final class IngestScenarios {
      * {@code idleN} connections that send nothing; a connection the server closes is opened again at once, as an attacker would.
      */
     private static final class Attack implements AutoCloseable {
+        static final String ATTACKER = "127.0.0.2";
         private static final byte[] START = ("POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Slow: ")
                 .getBytes(StandardCharsets.US_ASCII);
         final int slowN;
@@ -1148,6 +1152,9 @@ final class IngestScenarios {
         private SocketChannel open(boolean slowStart) {
             try {
                 SocketChannel ch = SocketChannel.open();
+                // from another loopback address than the legitimate sender (127.0.0.1): the receiver caps
+                // connections per client address, which is the defence this scenario measures
+                ch.bind(new InetSocketAddress(ATTACKER, 0));
                 ch.socket().connect(addr, 1000);
                 ch.configureBlocking(false);
                 if (slowStart) {

@@ -228,8 +228,9 @@ public final class WatchSource implements Runnable {
         }
         unreadable.cleared(f.toString());
         FileCheckpoint.Entry resumed = e != null && sameFile(e, key, head) ? e : null;
-        if (e == null) {
-            // rotated away from another name (rename, copytruncate): go on where that file's reading was
+        if (resumed == null) {
+            // rotated here from another name (rename, copytruncate), also onto a name an older file had (a.log.1
+            // in a chain): go on where that file's reading was
             resumed = checkpoint.movedFrom(f, key, m -> sameFile(m, null, head));
             if (resumed != null) {
                 LOG.info("{} continues a file read before under another name (rotation): reading from record {}",

@@ -139,6 +139,32 @@ class WatchFileEventsTest {
     }
 
     @Test
+    void shouldSendEachRecordOnceThroughAChainOfRotationsOntoNamesOlderFilesHad(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path log = dir.resolve("trail.jsonl");
+        writeFile(log, 0, 10);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        // rotation 1 (create): trail.jsonl -> .1, a new trail.jsonl
+        Files.move(log, dir.resolve("trail.jsonl.1"));
+        writeFile(log, 100, 110);
+        touchLater(log, 1000);
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        // rotation 2 (copytruncate): .1 -> .2, trail.jsonl copied onto .1 (a name whose entry is the older file's), truncated
+        append(log, 110, 115);
+        Files.move(dir.resolve("trail.jsonl.1"), dir.resolve("trail.jsonl.2"));
+        Files.copy(log, dir.resolve("trail.jsonl.1"));
+        Files.writeString(log, "", StandardOpenOption.TRUNCATE_EXISTING);
+        append(log, 200, 203);
+        touchLater(log, 2000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(28).contains("w-9", "w-114", "w-202");
+    }
+
+    @Test
     void shouldReadAFileWithAnotherStartFromItsStartEvenWhenItTakesTheInodeOfAFileReadBefore(@TempDir Path tmp)
             throws IOException {
         Path dir = tmp.resolve("in");
