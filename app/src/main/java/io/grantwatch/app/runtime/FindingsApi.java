@@ -27,9 +27,11 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * state store of this process:
  *
  * <ul>
- *   <li>{@code GET /api/findings} — open findings as a JSON array; filters {@code principal} (a
- *   principal key such as {@code 1704.../user/alice}), {@code scenario}, {@code cloud}, {@code kind};
- *   {@code limit} (default 500, at most 5000)</li>
+ *   <li>{@code GET /api/findings} — open findings as a JSON array; filters {@code principal} (a user,
+ *   role or agency name such as {@code alice}, or a principal key such as {@code 1704.../user/alice}),
+ *   {@code account}, {@code scenario}, {@code cloud} ({@code alibaba}, {@code huawei}), {@code kind} (a
+ *   finding kind); {@code limit} (default 500, at most 5000). An unknown parameter or value is a 400
+ *   that says what is allowed.</li>
  *   <li>{@code GET /api/findings/<id>} — one finding, or 404</li>
  *   <li>{@code GET /dashboard} — the drift report of the open findings (alerts' HTML renderer), live</li>
  * </ul>
@@ -86,9 +88,15 @@ public final class FindingsApi {
                 HttpServer.respond(exchange, 400, "application/json", "{\"error\":\"limit must be a number\"}\n");
                 return;
             }
+            String invalid = invalid(query);
+            if (invalid != null) {
+                HttpServer.respond(exchange, 400, "application/json", json(Map.of("error", invalid)));
+                return;
+            }
             Predicate<Finding> filter = filter(query);
-            List<Finding> all = query.containsKey("principal")
-                    ? open.ofPrincipal(query.get("principal"), MAX_LIMIT) : open.all(MAX_LIMIT);
+            String principal = query.get("principal");
+            List<Finding> all = principal != null && principal.contains("/")
+                    ? open.ofPrincipal(principal, MAX_LIMIT) : open.all(MAX_LIMIT);
             List<Finding> selected = all.stream().filter(filter).limit(limit).toList();
             HttpServer.respond(exchange, 200, "application/json", json(selected));
         } catch (InvalidStateStoreException e) {
@@ -96,8 +104,38 @@ public final class FindingsApi {
         }
     }
 
+    private static final List<String> PARAMETERS = List.of("principal", "account", "scenario", "cloud", "kind", "limit");
+
+    /** What is wrong with the query (an unknown parameter or value), or null. */
+    private static String invalid(Map<String, String> query) {
+        for (String name : query.keySet()) {
+            if (!PARAMETERS.contains(name)) {
+                return "unknown parameter '" + io.grantwatch.model.text.UnsafeText.oneLine(name) + "'; the filters are " + PARAMETERS;
+            }
+        }
+        String cloud = query.get("cloud");
+        if (cloud != null && java.util.Arrays.stream(io.grantwatch.model.Cloud.values()).noneMatch(c -> c.wire().equalsIgnoreCase(cloud))) {
+            return "cloud must be one of " + java.util.Arrays.stream(io.grantwatch.model.Cloud.values()).map(io.grantwatch.model.Cloud::wire).toList();
+        }
+        String kind = query.get("kind");
+        if (kind != null && java.util.Arrays.stream(io.grantwatch.model.FindingKind.values()).noneMatch(k -> k.name().equalsIgnoreCase(kind))) {
+            return "kind must be one of " + java.util.Arrays.stream(io.grantwatch.model.FindingKind.values()).map(Enum::name).toList();
+        }
+        return null;
+    }
+
     private static Predicate<Finding> filter(Map<String, String> query) {
         Predicate<Finding> filter = f -> true;
+        String principal = query.get("principal");
+        if (principal != null && !principal.contains("/")) {
+            // a name: the user's name, or the role's / agency's name (with or without its session)
+            filter = filter.and(f -> f.principal() != null && (principal.equals(f.principal().name())
+                    || principal.equals(f.principal().roleName())));
+        }
+        String account = query.get("account");
+        if (account != null) {
+            filter = filter.and(f -> f.principal() != null && account.equals(f.principal().accountId()));
+        }
         String scenario = query.get("scenario");
         if (scenario != null) {
             filter = filter.and(f -> scenario.equals(f.scenarioId()));

@@ -96,6 +96,15 @@ class RunCommandIT {
             String id = alibaba.replaceFirst("(?s)^\\[\\{\"id\":\"([^\"]+)\".*", "$1");
             assertThat(get(httpPort, "/api/findings/" + id).body()).contains("\"id\":\"" + id + "\"");
             assertThat(get(httpPort, "/api/findings/no-such-finding").statusCode()).isEqualTo(404);
+            // filters take names, as a user types them; a value or parameter the API does not know is a 400 saying why
+            com.fasterxml.jackson.databind.JsonNode first = io.grantwatch.model.json.Json.wire().readTree(alibaba).get(0);
+            String name = first.path("principal").path("roleName").asText(first.path("principal").path("name").asText());
+            assertThat(get(httpPort, "/api/findings?principal=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                    + "&account=" + first.path("principal").path("accountId").asText()).body()).contains("\"id\":\"" + id + "\"");
+            HttpResponse<String> bogus = get(httpPort, "/api/findings?kind=BOGUS");
+            assertThat(bogus.statusCode()).isEqualTo(400);
+            assertThat(bogus.body()).contains("kind must be one of", "MISSING_GRANT");
+            assertThat(get(httpPort, "/api/findings?user=alice").statusCode()).isEqualTo(400);
             HttpResponse<String> dashboard = get(httpPort, "/dashboard");
             assertThat(dashboard.statusCode()).isEqualTo(200);
             assertThat(dashboard.body()).contains("<canvas");
