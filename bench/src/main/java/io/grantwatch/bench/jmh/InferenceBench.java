@@ -38,6 +38,9 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class InferenceBench {
+    /** A benchmark command: the figures it prints are its result. */
+    private static final java.io.PrintStream FIGURES = System.out;
+
     private static final CatalogLookup LOOKUP = CatalogLookup.of(BenchCorpus.CATALOG);
     private static final PrincipalState AT_CAPS = atCaps();
     private OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), LOOKUP);
@@ -129,7 +132,7 @@ public class InferenceBench {
     public static void main(String[] args) throws IOException {
         Map<String, PrincipalState> all = states();
         PrincipalState s = all.get(BenchCorpus.DENIALS.get(0).partitionKey());
-        System.out.printf("sample state (%d recent calls, %d successes, %d findings): JSON %d bytes, binary %d bytes%n",
+        FIGURES.printf("sample state (%d recent calls, %d successes, %d findings): JSON %d bytes, binary %d bytes%n",
                 s.recent().size(), s.succeeded().size(), s.findings().size(), Json.wire().writeValueAsBytes(s).length,
                 StateSerdes.encode(s).length);
         long json = 0;
@@ -144,10 +147,10 @@ public class InferenceBench {
             maxJson = Math.max(maxJson, j);
             maxBinary = Math.max(maxBinary, b);
         }
-        System.out.printf("%d principals: mean JSON %d bytes, binary %d bytes; largest JSON %d bytes, binary %d bytes%n", all.size(),
+        FIGURES.printf("%d principals: mean JSON %d bytes, binary %d bytes; largest JSON %d bytes, binary %d bytes%n", all.size(),
                 json / all.size(), binary / all.size(), maxJson, maxBinary);
         PrincipalState full = atCaps();
-        System.out.printf("a state at the caps (%d recent calls, %d successes, %d findings): JSON %d bytes, binary %d bytes%n",
+        FIGURES.printf("a state at the caps (%d recent calls, %d successes, %d findings): JSON %d bytes, binary %d bytes%n",
                 full.recent().size(), full.succeeded().size(), full.findings().size(), Json.wire().writeValueAsBytes(full).length,
                 StateSerdes.encode(full).length);
     }

@@ -148,7 +148,7 @@ class DetectorIT {
     void shouldReportThroughputOnARealBroker(KafkaBroker kafka, KafkaTestScope scope) {
         Topics topics = scope.topics();
         publish(kafka, topics, io.grantwatch.catalog.CatalogLoader.loadBundled());
-        List<AuditEvent> events = DetectorThroughputTest.corpus(6_000);
+        List<AuditEvent> events = TestCorpus.corpus(6_000);
         // Every send is checked (and a failed one sent again): a silently lost batch would look like a stalled detector.
         List<AuditEvent> pending = events;
         for (int attempt = 0; attempt < 3 && !pending.isEmpty(); attempt++) {

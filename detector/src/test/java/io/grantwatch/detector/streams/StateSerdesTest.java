@@ -91,7 +91,7 @@ class StateSerdesTest {
     void shouldRoundTripTheStatesTheEngineBuildsInAFractionOfTheJsonBytes() throws Exception {
         OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(StreamsFixtures.catalog("v1")));
         Set<String> keys = new LinkedHashSet<>();
-        for (AuditEvent e : DetectorThroughputTest.corpus(5_000)) {
+        for (AuditEvent e : TestCorpus.corpus(5_000)) {
             detector.accept(e);
             keys.add(e.partitionKey());
         }
@@ -200,7 +200,7 @@ class StateSerdesTest {
     void shouldRoundTripTheFindingsTheEngineBuildsAndReadTheirJsonForm() throws Exception {
         OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(StreamsFixtures.catalog("v1")));
         List<Finding> all = new ArrayList<>();
-        for (AuditEvent e : DetectorThroughputTest.corpus(5_000)) {
+        for (AuditEvent e : TestCorpus.corpus(5_000)) {
             all.addAll(detector.accept(e));
         }
         all.addAll(detector.findings());
