@@ -1,9 +1,7 @@
 package io.grantwatch.alerts.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,19 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
  * checks that the three charts were drawn and no script error or console error occurred.
  */
 class HtmlReportChromiumTest {
-    static String chromium() {
-        for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (new File(c).canExecute()) {
-                return c;
-            }
-        }
-        return null;
-    }
 
     @Test
     void shouldRenderChartsWithoutConsoleErrorsWhenOpenedInChromium(@TempDir Path dir) throws Exception {
-        String chromium = chromium();
-        assumeTrue(chromium != null, "chromium not installed");
+        String chromium = io.grantwatch.testkit.Chromium.require().toString();
         Path html = dir.resolve("report.html");
         Files.writeString(html, ReportRenderer.html(ReportRendererTest.report()), StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",

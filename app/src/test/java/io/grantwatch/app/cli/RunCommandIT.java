@@ -28,10 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -154,9 +152,7 @@ class RunCommandIT {
 
     /** Headless Chromium loads the live dashboard; Chart.js sizing the canvases shows the scripts ran. */
     private static void assertChartsRenderInChromium(String url) throws Exception {
-        Path chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-                .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
-        Assumptions.assumeTrue(chromium != null, "Chromium is not installed (.ci/run installs it)");
+        Path chromium = io.grantwatch.testkit.Chromium.require();
         Process process = new ProcessBuilder(chromium.toString(), "--headless", "--disable-gpu", "--no-sandbox",
                 "--dump-dom", url).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String dom = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
