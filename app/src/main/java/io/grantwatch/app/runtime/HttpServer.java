@@ -38,6 +38,23 @@ public final class HttpServer implements AutoCloseable {
     public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     public static final String TOKEN_KEY = "http.auth.token";
 
+    private static final String INDEX = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>GrantWatch</title>
+            <style>body{font:15px/1.5 system-ui,sans-serif;margin:2em;max-width:44em}code{background:#f3f3f3;padding:0 .2em}</style>
+            </head><body>
+            <h1>GrantWatch</h1>
+            <ul>
+            <li><a href="/dashboard">Dashboard</a>: the drift report of the open findings, live</li>
+            <li><a href="/api/findings">/api/findings</a>: open findings as JSON (filters <code>principal</code>, <code>account</code>,
+            <code>scenario</code>, <code>cloud</code>, <code>kind</code>, <code>limit</code>); <code>/api/findings/ID</code>: one finding</li>
+            <li><a href="/healthz">/healthz</a>, <a href="/readyz">/readyz</a>: liveness and readiness</li>
+            <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
+            </ul>
+            <p>/api and /dashboard need the <code>http.auth.token</code> bearer token when one is set.</p>
+            </body></html>
+            """;
+
     /** What a route does with one request; it answers with {@link HttpServer#respond}. */
     @FunctionalInterface
     public interface RouteHandler {
@@ -138,6 +155,8 @@ public final class HttpServer implements AutoCloseable {
             respond(exchange, ready ? 200 : 503, "application/json", Health.toJson(ready, checks));
         });
         http.route("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TYPE, metrics.scrape()));
+        // what the start-up banner points at: where everything is (no event text on this page)
+        http.route("/", exchange -> respond(exchange, 200, "text/html; charset=utf-8", INDEX));
         try {
             http.server.start();
         } catch (Exception e) {

@@ -72,6 +72,8 @@ class RunCommandIT {
             assertThat(exit).as("run ended early: %s", err).isNotDone();
 
             assertThat(get(httpPort, "/healthz").body()).isEqualTo("ok\n");
+            // the banner's address answers with where everything is
+            assertThat(get(httpPort, "/").body()).contains("href=\"/dashboard\"", "href=\"/api/findings\"");
             assertThat(get(httpPort, "/readyz").body()).contains("\"kafka\":true", "\"detector\":true");
             List<Finding> findings = readFindings("127.0.0.1:" + kafkaPort, Topics.defaults().findings());
             assertThat(findings).extracting(Finding::cloud).contains(Cloud.ALIBABA, Cloud.HUAWEI);

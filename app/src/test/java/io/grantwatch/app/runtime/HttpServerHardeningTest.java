@@ -93,9 +93,10 @@ class HttpServerHardeningTest {
         start("t0ken");
         for (String path : List.of("/healthzXYZ", "/healthz/", "/healthz/../metrics", "/readyz/x", "/metricsX",
                 "/api/findingsX", "/api/findings/../../etc/passwd", "/api/findings/..", "/api/findings/a/b",
-                "/api/findings/%2e%2e", "/api/findings/a%2Fb", "/dashboard/x", "/", "/api")) {
+                "/api/findings/%2e%2e", "/api/findings/a%2Fb", "/dashboard/x", "//", "/index.html", "/api")) {
             assertThat(rawStatus(path)).as(path).isEqualTo(404);
         }
+        assertThat(rawStatus("/")).isEqualTo(200); // the index the start-up banner points at
         assertThat(rawStatus("/api/findings")).isEqualTo(200);
         assertThat(rawStatus("/api/findings/f-123")).isEqualTo(200);
         assertThat(rawStatus("/healthz")).isEqualTo(200);
