@@ -75,6 +75,11 @@ public final class ScanCommand implements Callable<Integer> {
             description = "Files read (gunzip, parse) at once; the output is the same for any N (default: the cores, at most 8).")
     int threads = AuditFileReader.defaultThreads();
 
+    @Option(names = "--fail-on", paramLabel = "SEVERITY|KIND[,...]", split = ",",
+            description = "Exit 1 when an open finding is at or above a severity (INFO, LOW, MEDIUM, HIGH) or of a kind "
+                    + "(MISSING_GRANT, REGRESSION, PREDICTED_BREAKAGE, EXPLICIT_DENY, UNMAPPED_DENIAL, ...): for CI.")
+    List<String> failOn = List.of();
+
     @Override
     public Integer call() {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
@@ -94,6 +99,13 @@ public final class ScanCommand implements Callable<Integer> {
         }
         if (threads < 1) {
             err.println("grantwatch scan: --threads must be at least 1");
+            return USAGE;
+        }
+        java.util.function.Predicate<Finding> failing;
+        try {
+            failing = failOn(failOn);
+        } catch (IllegalArgumentException e) {
+            err.println("grantwatch scan: --fail-on: " + e.getMessage());
             return USAGE;
         }
         if (grace.isNegative() || window.isNegative() || window.isZero()) {
@@ -136,8 +148,13 @@ public final class ScanCommand implements Callable<Integer> {
 
         RemediationPlanner planner = noRemediation ? null : new RemediationPlanner(trust, new CatalogIndex(catalog));
         long printed = 0;
+        long failed = 0;
         for (Finding f : detector.findings()) {
             ObjectNode node = Json.wire().valueToTree(f);
+            node.put("severity", io.grantwatch.alerts.Severity.of(f).name());
+            if (f.open() && failing.test(f)) {
+                failed++;
+            }
             if (planner != null) {
                 try {
                     node.set("remediation", Json.wire().valueToTree(planner.plan(f)));
@@ -153,7 +170,39 @@ public final class ScanCommand implements Callable<Integer> {
         err.println("scanned " + c.events() + " events (" + c.denials() + " denials, " + c.unmappedDenials() + " unmapped, "
                 + c.late() + " later than the grace, " + c.iamChanges() + " IAM changes) from " + detector.principals()
                 + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed + " findings; catalog " + catalog.version());
+        if (failed > 0) {
+            err.println("grantwatch scan: " + failed + " open finding" + (failed == 1 ? "" : "s") + " match --fail-on "
+                    + String.join(",", failOn));
+            return 1;
+        }
         return OK;
+    }
+
+    /** Severities mean "at or above"; kinds match exactly; anything else is a usage error naming the allowed values. */
+    static java.util.function.Predicate<Finding> failOn(List<String> values) {
+        java.util.function.Predicate<Finding> p = f -> false;
+        for (String raw : values) {
+            String v = raw.trim().toUpperCase(java.util.Locale.ROOT);
+            if (v.isEmpty()) {
+                continue;
+            }
+            java.util.Optional<io.grantwatch.alerts.Severity> severity = java.util.Arrays.stream(io.grantwatch.alerts.Severity.values())
+                    .filter(s -> s.name().equals(v)).findFirst();
+            java.util.Optional<io.grantwatch.model.FindingKind> kind = java.util.Arrays.stream(io.grantwatch.model.FindingKind.values())
+                    .filter(k -> k.name().equals(v)).findFirst();
+            if (severity.isPresent()) {
+                io.grantwatch.alerts.Severity min = severity.get();
+                p = p.or(f -> io.grantwatch.alerts.Severity.of(f).compareTo(min) >= 0);
+            } else if (kind.isPresent()) {
+                io.grantwatch.model.FindingKind k = kind.get();
+                p = p.or(f -> f.kind() == k);
+            } else {
+                throw new IllegalArgumentException("'" + printable(raw) + "' is neither a severity "
+                        + java.util.Arrays.toString(io.grantwatch.alerts.Severity.values()) + " nor a finding kind "
+                        + java.util.Arrays.toString(io.grantwatch.model.FindingKind.values()));
+            }
+        }
+        return p;
     }
 
     /** Event text is attacker-controlled: no control or bidi characters reach the terminal (one rule, in ingest). */

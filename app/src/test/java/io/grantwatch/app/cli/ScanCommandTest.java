@@ -71,6 +71,34 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldExitOneForCiWhenAnOpenFindingMatchesFailOnAndPrintEachFindingsSeverity() throws Exception {
+        Path corpus = tmp.resolve("demo");
+        Files.createDirectories(corpus);
+        Files.copy(DEMO.resolve("alibaba-actiontrail.json"), corpus.resolve("alibaba-actiontrail.json"));
+        Files.copy(DEMO.resolve("huawei-cts.json"), corpus.resolve("huawei-cts.json"));
+        ScanCommand c = new ScanCommand();
+        c.paths = List.of(corpus);
+        c.reorderBuffer = 10_000;
+        c.threads = 1;
+        c.grace = Duration.ofMinutes(30);
+        c.window = Duration.ofHours(1);
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+        c.failOn = List.of("HIGH");
+        assertThat(c.run(o, e)).isEqualTo(1);
+        assertThat(findings()).allSatisfy(f -> assertThat(f.get("severity").asText()).isIn("INFO", "LOW", "MEDIUM", "HIGH"))
+                .anySatisfy(f -> assertThat(f.get("severity").asText()).isEqualTo("HIGH"));
+        assertThat(err.toString(StandardCharsets.UTF_8)).containsPattern("grantwatch scan: [0-9]+ open findings? match --fail-on HIGH");
+
+        c.failOn = List.of("unmapped_denial"); // the demo has none
+        assertThat(c.run(o, e)).isZero();
+        c.failOn = List.of("CRITICAL");
+        assertThat(c.run(o, e)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--fail-on: 'CRITICAL' is neither a severity");
+    }
+
+    @Test
     void shouldReportMalformedInputWithFileAndPositionAndKeepScanning() throws Exception {
         Path bad = tmp.resolve("bad.json");
         Files.writeString(bad, "{\"eventId\": \"x\", \"eventTime\": \u0001");
