@@ -125,7 +125,8 @@ public final class HttpReceiver implements AutoCloseable {
 
         public Config {
             if ((sharedSecret == null || sharedSecret.isEmpty()) && (hmacSecret == null || hmacSecret.isEmpty())) {
-                throw new IllegalArgumentException("the HTTP receiver needs a shared secret or an HMAC secret");
+                throw new IllegalArgumentException("the HTTP receiver needs a shared secret or an HMAC secret: --http-secret / "
+                        + "GRANTWATCH_HTTP_SECRET, or --http-hmac-secret / GRANTWATCH_HTTP_HMAC_SECRET");
             }
             smnConfirmHosts = smnConfirmHosts == null ? Set.of(".myhuaweicloud.com", ".huaweicloud.com", ".otc.t-systems.com")
                     : Set.copyOf(smnConfirmHosts);
