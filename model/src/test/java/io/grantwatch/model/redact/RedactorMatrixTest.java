@@ -37,10 +37,27 @@ class RedactorMatrixTest {
             "credential", "credentials", "credential_value", "otp", "OTP", "mfacode", "MfaCode", "mfa_code",
             "user_data", "UserData", "cookie", "Set-Cookie", "authorization", "Proxy-Authorization", "jaas");
 
-    /** How a key and its value are written: the value's place is {@code V}, the key's {@code K}. */
-    static final List<String> FORMS = List.of(
-            "K=V", "K = V", "K: V", "K:V", "K=\"V\"", "K='V'", "\"K\":\"V\"", "\"K\": \"V\"", "'K': 'V'",
-            "\\\"K\\\":\\\"V\\\"", "<K>V</K>", "K%3DV", "?a=1&K=V&b=2", "{\"K\":\"V\",\"n\":1}", "K=V;other=1");
+    /**
+     * How a key and its value are written: the value's place is {@code V}, the key's {@code K}; after
+     * both are put in, {@link #expand} writes out the {@code {BEGIN}} / {@code {END}} markers.
+     */
+    static final List<Form> FORMS = List.of(
+            Form.of("K=V"), Form.of("K = V"), Form.of("K: V"), Form.of("K:V"), Form.of("K=\"V\""), Form.of("K='V'"),
+            Form.of("\"K\":\"V\""), Form.of("\"K\": \"V\""), Form.of("'K': 'V'"), Form.of("\\\"K\\\":\\\"V\\\""),
+            Form.of("<K>V</K>"), new Form("K%3DV", (k, v) -> URLEncoder.encode(k, StandardCharsets.UTF_8) + "%3D" + v),
+            Form.of("?a=1&K=V&b=2"), Form.of("{\"K\":\"V\",\"n\":1}"), Form.of("K=V;other=1"));
+
+    /** A way to write a key and its value. */
+    record Form(String name, java.util.function.BinaryOperator<String> plant) {
+        static Form of(String template) {
+            return new Form(template, (k, v) -> expand(template.replace("K", k).replace("V", v)));
+        }
+    }
+
+    /** The markers a template cannot spell itself (they hold the letters K and V). */
+    static String expand(String s) {
+        return s.replace("{BEGIN}", "-----BEGIN PRIVATE KEY-----").replace("{END}", "-----END PRIVATE KEY-----");
+    }
 
     /** Where the text sits: in a field value, a message, a nested JSON string, base64, a URL, a header, XML. */
     enum Position {
@@ -87,18 +104,14 @@ class RedactorMatrixTest {
         return "Qz9" + Integer.toString(n * 7919, 36) + "Vw" + Integer.toString(n, 36) + "pK";
     }
 
-    static Stream<DynamicTest> cases(List<String> keys, List<String> forms) {
+    static Stream<DynamicTest> cases(List<String> keys, List<Form> forms) {
         List<DynamicTest> out = new ArrayList<>();
         for (String k : keys) {
-            for (String form : forms) {
+            for (Form form : forms) {
                 for (Position p : Position.values()) {
                     String v = secret();
-                    String planted = form.replace("K", k).replace("V", v);
-                    if (form.equals("K%3DV")) {
-                        planted = URLEncoder.encode(k, StandardCharsets.UTF_8) + "%3D" + v;
-                    }
-                    String shown = planted;
-                    out.add(DynamicTest.dynamicTest(p + " | " + shown, () -> assertNoLeak(p.run.apply(shown), v, shown)));
+                    String planted = form.plant().apply(k, v);
+                    out.add(DynamicTest.dynamicTest(p + " | " + planted, () -> assertNoLeak(p.run.apply(planted), v, planted)));
                 }
             }
         }
@@ -116,7 +129,7 @@ class RedactorMatrixTest {
         for (String form : SPECIAL) {
             for (Position p : Position.values()) {
                 String v = secret();
-                String planted = form.replace("V", v);
+                String planted = expand(form.replace("V", v));
                 out.add(DynamicTest.dynamicTest(p + " | " + planted, () -> assertNoLeak(p.run.apply(planted), v, planted)));
             }
         }
@@ -229,12 +242,94 @@ class RedactorMatrixTest {
         assertThat(Redactor.text("jdbc:mysql://app:hunter2@db:3306/x")).isEqualTo("jdbc:mysql://app:****@db:3306/x");
     }
 
+    /** The leak check itself: it finds a secret written in each encoding, inside longer text. */
+    @org.junit.jupiter.api.Test
+    void theLeakCheckSeesEveryEncoding() {
+        String v = "Qz9kq3Vw1pK";
+        List<String> shown = new ArrayList<>();
+        for (String e : encodings(v)) {
+            shown.add("x=" + e + " y");
+            if (e.startsWith("%") || e.startsWith("\\") || e.startsWith("&")) { // hex digits in either case
+                shown.add("x=" + e.toUpperCase(java.util.Locale.ROOT).replace("&#X", "&#x").replace("\\U", "\\u") + " y");
+            }
+        }
+        for (String prefix : List.of("", "a", "ab", "{\"k\":\"")) {
+            shown.add("d " + Base64.getEncoder().encodeToString((prefix + v + "\"}").getBytes(StandardCharsets.UTF_8)));
+            shown.add("d " + Base64.getUrlEncoder().withoutPadding().encodeToString((prefix + v).getBytes(StandardCharsets.UTF_8)));
+        }
+        shown.add("m " + jsonEscape("{\"k\":\"" + v + "\"}"));
+        shown.add("m " + URLEncoder.encode(URLEncoder.encode("k=" + v, StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+        for (String out : shown) {
+            assertThat(shownEncoded(out, v) != null || leaks(out, v, 3)).as(out).isTrue();
+        }
+        assertThat(shownEncoded("x=**** y", v)).isNull();
+        assertThat(leaks("x=**** y " + Base64.getEncoder().encodeToString("k=****".getBytes(StandardCharsets.UTF_8)), v, 3)).isFalse();
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static final Pattern B64_RUN = Pattern.compile("[A-Za-z0-9+/_\\-]{8,}={0,2}");
+    private static final Pattern NUMERIC_REF = Pattern.compile("&#(?:0*([0-9]{1,6})|[xX]0*([0-9a-fA-F]{1,5}));?");
+    private static final Pattern JSON_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
 
+    /**
+     * The secret is gone from {@code out}: neither written out in any encoding ({@link #encodings}) nor
+     * found after decoding the output's percent-, entity-, JSON- and base64-encoded parts ({@link #leaks}).
+     */
     static void assertNoLeak(String out, String secret, String planted) {
+        assertThat(shownEncoded(out, secret)).as("planted %s%n  out %s", planted, out).isNull();
         assertThat(leaks(out, secret, 3)).as("planted %s%n  out %s", planted, out).isFalse();
+    }
+
+    /** The first encoding of {@code secret} that {@code out} holds (hex digits in any case), or null. */
+    static String shownEncoded(String out, String secret) {
+        if (out == null) {
+            return null;
+        }
+        String lower = out.toLowerCase(java.util.Locale.ROOT);
+        for (String e : encodings(secret)) {
+            if (out.contains(e) || ((e.indexOf('%') >= 0 || e.indexOf('\\') >= 0 || e.indexOf('&') >= 0)
+                    && lower.contains(e.toLowerCase(java.util.Locale.ROOT)))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every way the output could still show a secret: raw; percent-encoded (every byte, and as
+     * {@link URLEncoder} writes it); JSON-escaped (as Jackson writes it, and every character as
+     * {@code \\uXXXX}); as decimal and hex character references; in base64 and base64url at each of the
+     * three byte alignments (the characters that depend on the secret's bytes alone).
+     */
+    static List<String> encodings(String secret) {
+        byte[] b = secret.getBytes(StandardCharsets.UTF_8);
+        StringBuilder pct = new StringBuilder();
+        for (byte x : b) {
+            pct.append(String.format("%%%02X", x & 0xff));
+        }
+        StringBuilder uesc = new StringBuilder();
+        StringBuilder dec = new StringBuilder();
+        StringBuilder hex = new StringBuilder();
+        secret.chars().forEach(c -> {
+            uesc.append(String.format("\\u%04x", c));
+            dec.append("&#").append(c).append(';');
+            hex.append("&#x").append(Integer.toHexString(c)).append(';');
+        });
+        List<String> out = new ArrayList<>(List.of(secret, pct.toString(), URLEncoder.encode(secret, StandardCharsets.UTF_8),
+                jsonEscape(secret), uesc.toString(), dec.toString(), hex.toString()));
+        for (int o = 0; o < 3; o++) {
+            byte[] padded = new byte[o + b.length];
+            java.util.Arrays.fill(padded, 0, o, (byte) 'x');
+            System.arraycopy(b, 0, padded, o, b.length);
+            String enc = Base64.getEncoder().encodeToString(padded);
+            String own = enc.substring(o == 0 ? 0 : 4, (o + b.length) / 3 * 4);
+            if (own.length() >= 8) {
+                out.add(own);
+                out.add(own.replace('+', '-').replace('/', '_'));
+            }
+        }
+        return out;
     }
 
     static boolean leaks(String out, String secret, int depth) {
@@ -257,8 +352,14 @@ class RedactorMatrixTest {
                 // not percent-encoded
             }
         }
-        String ent = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+        String ent = NUMERIC_REF.matcher(out).replaceAll(m -> Matcher.quoteReplacement(Character.toString(
+                m.group(1) != null ? Integer.parseInt(m.group(1)) : Integer.parseInt(m.group(2), 16))))
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
         if (!ent.equals(out) && leaks(ent, secret, depth - 1)) {
+            return true;
+        }
+        String json = JSON_ESCAPE.matcher(out).replaceAll(m -> Matcher.quoteReplacement(Character.toString(Integer.parseInt(m.group(1), 16))));
+        if (!json.equals(out) && leaks(json, secret, depth - 1)) {
             return true;
         }
         Matcher m = B64_RUN.matcher(out);
