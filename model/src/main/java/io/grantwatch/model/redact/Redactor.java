@@ -17,11 +17,13 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>JSON keys ({@link #value}, {@link #tree}, {@link #parameters}): values under secret names become
  *   {@value #MASK}; access key ids keep only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
- *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth, HTTP
+ *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth (a value
+ *   that opens a PEM block is the whole block, to its {@code -----END …-----} line), HTTP
  *   headers (the value to the end of the line, keeping the scheme and key id prefix), XML elements, URL
  *   query strings and user info ({@code scheme://user:****@host});</li>
  *   <li>value shapes: {@code Bearer …}, access key ids and the signature after them ({@code OSS LTAI****:****}),
- *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private keys, base64 runs of 100+ characters, bare Huawei AKs;</li>
+ *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private key blocks (any label: RSA, EC, OPENSSH, ENCRYPTED,
+ *   PGP … BLOCK; lines broken or {@code \\n}-escaped), base64 runs of 100+ characters, bare Huawei AKs;</li>
  *   <li>payloads inside values, recursively (depth {@value #MAX_DEPTH}, up to 1 MiB): percent-encoded text,
  *   XML entities, base64 runs of 16–99 characters that decode to text holding a secret (masked whole).</li>
  * </ul>
@@ -38,7 +40,7 @@ public final class Redactor {
             "\\b(LTAI|STS\\.|HSTA|TMP\\.)(?:[A-Za-z0-9]{6,}|\\*{4})((?::|%3[Aa])[A-Za-z0-9+/=_\\-]{6,})?");
     private static final Pattern TOKENS = Pattern.compile(
             "CAIS[A-Za-z0-9+/=]{16,}|eyJ[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]*"
-                    + "|-----BEGIN[A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"
+                    + "|-----BEGIN[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----[\\s\\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----|$)"
                     + "|[A-Za-z0-9+/_=\\-]{100,}");
     private Redactor() {
     }
@@ -316,6 +318,9 @@ public final class Redactor {
         if (v < n && (s.charAt(v) == '{' || s.charAt(v) == '[')) {
             return -1; // an object or list: its own keys decide
         }
+        if (s.startsWith(PEM_BEGIN, v)) {
+            return ((long) v << 32) | pemEnd(s, v);
+        }
         int e = v;
         if (kind == SecretVocabulary.Kind.HEADER) {
             while (e < n && !headerEnd(s.charAt(e))) {
@@ -327,6 +332,21 @@ public final class Redactor {
             }
         }
         return e > v ? ((long) v << 32) | e : -1;
+    }
+
+    private static final String PEM_BEGIN = "-----BEGIN";
+
+    /**
+     * Where the PEM block that starts at {@code from} ends: after its {@code -----END …-----} line,
+     * whatever its lines are separated by (line breaks, {@code \\n} escapes), else the end of the text.
+     */
+    private static int pemEnd(String s, int from) {
+        int end = s.indexOf("-----END", from + PEM_BEGIN.length());
+        if (end < 0) {
+            return s.length();
+        }
+        int close = s.indexOf("-----", end + 8);
+        return close < 0 || close - end > 80 ? s.length() : close + 5;
     }
 
     /** {@code scheme://user:password@host}: the password (or a long user-only credential). */

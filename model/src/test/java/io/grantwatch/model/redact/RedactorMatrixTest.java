@@ -37,15 +37,21 @@ class RedactorMatrixTest {
             "credential", "credentials", "credential_value", "otp", "OTP", "mfacode", "MfaCode", "mfa_code",
             "user_data", "UserData", "cookie", "Set-Cookie", "authorization", "Proxy-Authorization", "jaas");
 
+    /** A PEM body line (base64 of DER), the same in every case; templates write it {@code {BODY}}. */
+    static final String PEM_LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+
     /**
      * How a key and its value are written: the value's place is {@code V}, the key's {@code K}; after
-     * both are put in, {@link #expand} writes out the {@code {BEGIN}} / {@code {END}} markers.
+     * both are put in, {@link #expand} writes out the PEM markers and body ({@code {BEGIN}}, {@code {BODY}}, …).
      */
     static final List<Form> FORMS = List.of(
             Form.of("K=V"), Form.of("K = V"), Form.of("K: V"), Form.of("K:V"), Form.of("K=\"V\""), Form.of("K='V'"),
             Form.of("\"K\":\"V\""), Form.of("\"K\": \"V\""), Form.of("'K': 'V'"), Form.of("\\\"K\\\":\\\"V\\\""),
             Form.of("<K>V</K>"), new Form("K%3DV", (k, v) -> URLEncoder.encode(k, StandardCharsets.UTF_8) + "%3D" + v),
-            Form.of("?a=1&K=V&b=2"), Form.of("{\"K\":\"V\",\"n\":1}"), Form.of("K=V;other=1"));
+            Form.of("?a=1&K=V&b=2"), Form.of("{\"K\":\"V\",\"n\":1}"), Form.of("K=V;other=1"),
+            // a PEM body under the name, the secret on its second line: raw lines, \n escapes, a JSON string
+            Form.of("K: {BEGIN}\n{BODY}\nV\n{END}"), Form.of("K={BEGIN}\\n{BODY}\\nV\\n{END}\\n"),
+            Form.of("\"K\": \"{BEGIN}\\n{BODY}\\nV\\n{END}\\n\""));
 
     /** A way to write a key and its value. */
     record Form(String name, java.util.function.BinaryOperator<String> plant) {
@@ -56,7 +62,9 @@ class RedactorMatrixTest {
 
     /** The markers a template cannot spell itself (they hold the letters K and V). */
     static String expand(String s) {
-        return s.replace("{BEGIN}", "-----BEGIN PRIVATE KEY-----").replace("{END}", "-----END PRIVATE KEY-----");
+        return s.replace("{BODY}", PEM_LINE).replace("{BEGIN}", "-----BEGIN PRIVATE KEY-----").replace("{END}", "-----END PRIVATE KEY-----")
+                .replace("{BEGIN ", "-----BEGIN ").replace("{END ", "-----END ").replace(" PK}", " PRIVATE KEY-----")
+                .replace(" PKB}", " PRIVATE KEY BLOCK-----");
     }
 
     /** Where the text sits: in a field value, a message, a nested JSON string, base64, a URL, a header, XML. */
@@ -95,7 +103,17 @@ class RedactorMatrixTest {
             "AK: HSTAQWERTYUIOP12 SK: V",
             "Authorization: Bearer V",
             "Basic V",
-            "Cookie: session=V; theme=dark");
+            "Cookie: session=V; theme=dark",
+            // bare PEM private keys: raw lines, \n escapes (as in a JSON string), other labels, cut short
+            "{BEGIN}\n{BODY}\nV\n{END}\n",
+            "{BEGIN}\\n{BODY}\\nV\\n{END}\\n",
+            "{\"type\":\"service_account\",\"private_key\":\"{BEGIN}\\n{BODY}\\nV\\n{END}\\n\",\"n\":1}",
+            "{BEGIN RSA PK}\r\n{BODY}\r\nV\r\n{END RSA PK}",
+            "{BEGIN EC PK}\nV\n{END EC PK}",
+            "{BEGIN OPENSSH PK}\n{BODY}\nV\n{END OPENSSH PK}",
+            "{BEGIN ENCRYPTED PK}\n{BODY}\nV\n{END ENCRYPTED PK}",
+            "{BEGIN PGP PKB}\n\n{BODY}\nV\n{END PGP PKB}",
+            "key file {BEGIN}\n{BODY}\nV");
 
     private static int n;
 
@@ -207,7 +225,10 @@ class RedactorMatrixTest {
                 "Message: the credentials file was rotated",
                 "authorizationType: RAM, result: denied",
                 "cookieName=theme; MaxAge=3600",
-                "CredentialConfig: role/pai-dsw-data");
+                "CredentialConfig: role/pai-dsw-data",
+                // public PEM blocks are no secret, under an ordinary name or alone
+                "certificate: -----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUW7d0\n-----END CERTIFICATE-----",
+                "{\"publicKey\":\"-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZI\\n-----END PUBLIC KEY-----\\n\"}");
     }
 
     @ParameterizedTest
