@@ -20,10 +20,12 @@ import java.util.regex.Pattern;
  *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth (a value
  *   that opens a PEM block is the whole block, to its {@code -----END …-----} line), HTTP
  *   headers (the value to the end of the line, keeping the scheme and key id prefix), XML elements, URL
- *   query strings and user info ({@code scheme://user:****@host});</li>
+ *   query strings and user info ({@code scheme://user:****@host}); command-line options ({@code --password X},
+ *   {@code -storepass X}, {@code ["--token","X"]} as text or as a JSON array, and the one-letter password options
+ *   of the commands {@link SecretVocabulary#isPasswordOption} names: {@code mysql -pX}, {@code sshpass -p X});</li>
  *   <li>value shapes: {@code Bearer …}, access key ids and the signature after them ({@code OSS LTAI****:****}),
  *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private key blocks (any label: RSA, EC, OPENSSH, ENCRYPTED,
- *   PGP … BLOCK; lines broken or {@code \\n}-escaped), base64 runs of 100+ characters, bare Huawei AKs;</li>
+ *   PGP … BLOCK; lines broken or {@code \n}-escaped), base64 runs of 100+ characters, bare Huawei AKs;</li>
  *   <li>payloads inside values, recursively (depth {@value #MAX_DEPTH}, up to 1 MiB): percent-encoded text,
  *   XML entities, base64 runs of 16–99 characters that decode to text holding a secret (masked whole).</li>
  * </ul>
@@ -110,14 +112,14 @@ public final class Redactor {
         // rules below run only on strings that can hold what they look for. Value patterns are
         // case-sensitive prefixes (indexOf is an intrinsic).
         int scan = scan(s);
-        boolean sep = (scan & SEP) != 0;
+        boolean sep = (scan & (SEP | OPT)) != 0;
         boolean akValue = s.indexOf("LTAI") >= 0 || s.indexOf("STS.") >= 0 || s.indexOf("HSTA") >= 0 || s.indexOf("TMP.") >= 0;
         boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || (scan & LONG_RUN) != 0;
         boolean bareAk = (scan & BARE_AK_RUN) != 0;
         boolean bearer = s.indexOf("earer") >= 0 || s.indexOf("EARER") >= 0 || s.indexOf("Basic") >= 0;
         boolean decode = depth > 0 && s.length() <= MAX_DECODE;
         boolean b64 = decode && (scan & MID_RUN) != 0;
-        boolean pct = decode && (scan & PCT) != 0;
+        boolean pct = decode && (scan & (PCT | FORM)) != 0;
         boolean ent = decode && (scan & AMP) != 0;
         if (!(sep || bearer || akValue || tokens || bareAk || b64 || pct || ent)) {
             return s;
@@ -225,6 +227,18 @@ public final class Redactor {
                     vs = (int) (span >>> 32);
                     ve = (int) span;
                 }
+            } else if (c == '-') {
+                if (i > 0 && !optionLead(s.charAt(i - 1))) {
+                    continue;
+                }
+                long span = option(s, i);
+                if (span == -1) {
+                    continue;
+                }
+                vs = (int) (span >>> 32);
+                ve = (int) span;
+                kind = span < 0 ? SecretVocabulary.Kind.ACCESS_KEY_ID : SecretVocabulary.Kind.SECRET;
+                vs &= Integer.MAX_VALUE;
             } else if (c == '<') {
                 int t = i + 1;
                 if (t >= n || s.charAt(t) == '/') {
@@ -334,11 +348,136 @@ public final class Redactor {
         return e > v ? ((long) v << 32) | e : -1;
     }
 
+    /**
+     * A command-line option at {@code i} (a dash that starts a word) and the value it carries, when its name
+     * says secret: {@code --password X}, {@code --access-key-secret 'X'}, {@code -storepass X}, the same as
+     * elements of an argument list ({@code "--password","X"}), and the one-letter password options of
+     * {@link SecretVocabulary#isPasswordOption known commands} ({@code mysql -pX}, {@code sshpass -p X}).
+     * {@code --name=X} is left to the {@code =} rule; flags ({@code --no-password}, or a next word that is
+     * an option) carry nothing. The span is packed as in {@link #valueSpan}, its sign bit set for an access
+     * key id (kept as a prefix); -1 when none.
+     */
+    private static long option(String s, int i) {
+        int n = s.length();
+        int d = i + 1;
+        if (d < n && s.charAt(d) == '-') {
+            d++;
+        }
+        if (d >= n || !Character.isLetter(s.charAt(d))) {
+            return -1;
+        }
+        int ne = d;
+        while (ne < n && keyChar(s.charAt(ne)) && ne - d <= 64) {
+            ne++;
+        }
+        // an element of a quoted argument list: the option's own closing quote, not a glued value
+        char open = i > 0 ? s.charAt(i - 1) : ' ';
+        boolean argv = (open == '"' || open == '\'') && quoteAt(s, ne) && s.charAt(skipEscapes(s, ne)) == open;
+        char letter = s.charAt(d);
+        if (d == i + 1 && SecretVocabulary.PASSWORD_OPTION_LETTERS.indexOf(letter) >= 0) {
+            boolean glued = d + 1 < n && !(argv && ne == d + 1) && (!valueEnd(s.charAt(d + 1)) || quoteAt(s, d + 1));
+            if (glued && commandBefore(s, i, letter, false)) {
+                long span = valueSpan(s, d + 1, SecretVocabulary.Kind.SECRET);
+                return span < 0 ? -1 : span;
+            }
+            if (ne == d + 1 && !glued && commandBefore(s, i, letter, true)) {
+                return optionValue(s, ne, argv, SecretVocabulary.Kind.SECRET);
+            }
+        }
+        if (ne - d < 2 || ne >= n || !(isBlank(s.charAt(ne)) || argv) || s.startsWith("no-", d)) {
+            return -1;
+        }
+        SecretVocabulary.Kind kind = SecretVocabulary.classify(s.substring(d, ne));
+        if (kind == SecretVocabulary.Kind.NONE) {
+            return -1;
+        }
+        long span = optionValue(s, ne, argv, kind);
+        return span < 0 || kind != SecretVocabulary.Kind.ACCESS_KEY_ID ? span : span | Long.MIN_VALUE;
+    }
+
+    /**
+     * The value word after an option name that ends at {@code from} (after blanks, or in an argument list
+     * after the closing quote and a comma), unless it is another option or missing.
+     */
+    private static long optionValue(String s, int from, boolean argv, SecretVocabulary.Kind kind) {
+        int n = s.length();
+        int v = from;
+        if (argv) {
+            v = skipEscapes(s, v) + 1;
+            while (v < n && isBlank(s.charAt(v))) {
+                v++;
+            }
+            if (v >= n || s.charAt(v) != ',') {
+                return -1;
+            }
+            v++;
+        }
+        while (v < n && isBlank(s.charAt(v))) {
+            v++;
+        }
+        if (argv ? !quoteAt(s, v) : v == from || v >= n) {
+            return -1;
+        }
+        int w = argv ? skipEscapes(s, v) + 1 : v;
+        if (w >= n || s.charAt(w) == '-' || s.charAt(w) == '\r' || s.charAt(w) == '\n') {
+            return -1;
+        }
+        return valueSpan(s, v, kind == SecretVocabulary.Kind.HEADER ? SecretVocabulary.Kind.SECRET : kind);
+    }
+
+    /**
+     * True when a word before {@code i} in the same command is a command whose option {@code -letter} holds a
+     * password. Words are split by blanks, quotes, commas and brackets (a shell line or an argument list);
+     * the command ends at {@code ; | & ` ( > =} or a line end, and 512 characters back at most.
+     */
+    private static boolean commandBefore(String s, int i, char letter, boolean spaced) {
+        int stop = Math.max(0, i - 512);
+        int e = i;
+        for (int p = i - 1; p >= stop - 1; p--) {
+            char c = p >= stop ? s.charAt(p) : '\n';
+            boolean split = c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ',' || c == '[' || c == '\\';
+            boolean end = c == '\r' || c == '\n' || c == ';' || c == '|' || c == '&' || c == '`' || c == '(' || c == '>' || c == '=';
+            if (split || end) {
+                if (p + 1 < e && SecretVocabulary.isPasswordOption(s.substring(p + 1, e), letter, spaced)) {
+                    return true;
+                }
+                if (end) {
+                    return false;
+                }
+                e = p;
+            }
+        }
+        return false;
+    }
+
+    /** A quote at {@code p}, after any number of JSON escapes ({@code ' " \\" \\\\\\"}). */
+    private static boolean quoteAt(String s, int p) {
+        p = skipEscapes(s, p);
+        return p < s.length() && (s.charAt(p) == '"' || s.charAt(p) == '\'');
+    }
+
+    private static int skipEscapes(String s, int p) {
+        while (p < s.length() && s.charAt(p) == '\\') {
+            p++;
+        }
+        return p;
+    }
+
+    /** What may stand before the dash of a command-line option: the start of a word or of a quoted argument. */
+    private static boolean optionLead(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '`' || c == '(' || c == '['
+                || c == '=';
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
     private static final String PEM_BEGIN = "-----BEGIN";
 
     /**
      * Where the PEM block that starts at {@code from} ends: after its {@code -----END …-----} line,
-     * whatever its lines are separated by (line breaks, {@code \\n} escapes), else the end of the text.
+     * whatever its lines are separated by (line breaks, {@code \n} escapes), else the end of the text.
      */
     private static int pemEnd(String s, int from) {
         int end = s.indexOf("-----END", from + PEM_BEGIN.length());
@@ -497,7 +636,11 @@ public final class Redactor {
         return printable * 10 >= b.length * 9 ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : null;
     }
 
-    /** {@code %XX} sequences decoded (as UTF-8); the same instance when there are none. */
+    /**
+     * {@code %XX} sequences decoded (as UTF-8), and {@code +} as a space when {@code plusIsSpace}; the same
+     * instance when there are none (a text without {@code %XX} is taken as form-encoded only when a {@code +}
+     * stands before an option's dash).
+     */
     static String percentDecode(String s, boolean plusIsSpace) {
         int n = s.length();
         int i = s.indexOf('%');
@@ -524,7 +667,7 @@ public final class Redactor {
             i = s.indexOf('%', i);
         }
         if (sb == null) {
-            return s;
+            return plusIsSpace && s.indexOf("+-") >= 0 ? s.replace('+', ' ') : s;
         }
         sb.append(s, last, n);
         return plusIsSpace ? sb.toString().replace('+', ' ') : sb.toString();
@@ -573,14 +716,15 @@ public final class Redactor {
     private static final Pattern BARE_AK = Pattern.compile("(?<![A-Za-z0-9])[A-Z0-9]{20}(?![A-Za-z0-9])");
 
     /** Character classes for {@link #scan}, by table: it looks at every character of every string ingest redacts. */
-    private static final byte UPL = 1;
-    private static final byte DIG = 2;
-    private static final byte LOW = 4;
-    private static final byte B64_OTHER = 8;
-    private static final byte C_SEP = 16;
-    private static final byte C_PCT = 32;
-    private static final byte C_AMP = 64;
-    private static final byte[] CHAR_CLASS = new byte[128];
+    private static final int UPL = 1;
+    private static final int DIG = 2;
+    private static final int LOW = 4;
+    private static final int B64_OTHER = 8;
+    private static final int C_SEP = 16;
+    private static final int C_PCT = 32;
+    private static final int C_AMP = 64;
+    private static final int C_DASH = 128;
+    private static final int[] CHAR_CLASS = new int[128];
 
     static {
         for (char c = 'A'; c <= 'Z'; c++) {
@@ -600,6 +744,7 @@ public final class Redactor {
         CHAR_CLASS['<'] |= C_SEP;
         CHAR_CLASS['%'] |= C_PCT;
         CHAR_CLASS['&'] |= C_AMP;
+        CHAR_CLASS['-'] |= C_DASH;
     }
 
     private static final int LONG_RUN = 1;
@@ -608,12 +753,16 @@ public final class Redactor {
     private static final int SEP = 8;
     private static final int PCT = 16;
     private static final int AMP = 32;
+    private static final int OPT = 64;
+    private static final int FORM = 128;
 
     /**
      * One pass: {@link #LONG_RUN} when a base64-ish run reaches 100 characters, {@link #MID_RUN} when one of
      * 16+ characters mixes upper and lower case (a base64 payload shape), {@link #BARE_AK_RUN} when a run
      * of exactly 20 upper-case letters and digits stands alone (a Huawei AK shape), {@link #SEP} /
-     * {@link #PCT} / {@link #AMP} when the text has a key separator, a percent sign, an ampersand.
+     * {@link #PCT} / {@link #AMP} when the text has a key separator, a percent sign, an ampersand,
+     * {@link #OPT} when a word starts with a dash (a command-line option), {@link #FORM} when a dash follows a
+     * {@code +} (a form-encoded space before an option: {@code cmd=mysql+-pX}).
      */
     private static int scan(String s) {
         int n = s.length();
@@ -627,8 +776,13 @@ public final class Redactor {
             char c = i < n ? s.charAt(i) : ' ';
             int cls = c < 128 ? CHAR_CLASS[c] : 0;
             out |= (cls & C_SEP) != 0 ? SEP : 0;
-            if ((cls & (C_PCT | C_AMP)) != 0) {
-                out |= (cls & C_PCT) != 0 ? PCT : AMP;
+            if ((cls & (C_PCT | C_AMP | C_DASH)) != 0) {
+                if ((cls & C_DASH) != 0) {
+                    char p = i == 0 ? ' ' : s.charAt(i - 1);
+                    out |= optionLead(p) ? OPT : p == '+' ? FORM : 0;
+                } else {
+                    out |= (cls & C_PCT) != 0 ? PCT : AMP;
+                }
             }
             boolean up = (cls & (UPL | DIG)) != 0;
             boolean low = (cls & LOW) != 0;
@@ -690,7 +844,7 @@ public final class Redactor {
             return o;
         }
         if (node.isArray()) {
-            ArrayNode a = (ArrayNode) node;
+            ArrayNode a = argumentList((ArrayNode) node);
             for (int i = 0; i < a.size(); i++) {
                 a.set(i, redactInPlace(a.get(i)));
             }
@@ -706,6 +860,38 @@ public final class Redactor {
             return r == t ? node : TextNode.valueOf(r);
         }
         return node;
+    }
+
+    /**
+     * An array of words with an option among them ({@code ["mysql","-uroot","-pX"]}, {@code ["--password","X"]})
+     * is a command line: its text is redacted as one ({@link #option}, which sees the words around an option)
+     * and read back; any other array, or one whose redacted text is no array of as many elements, as it is.
+     */
+    private static ArrayNode argumentList(ArrayNode a) {
+        if (a.size() < 2 || a.size() > 256) {
+            return a;
+        }
+        boolean option = false;
+        for (JsonNode e : a) {
+            if (!e.isValueNode()) {
+                return a;
+            }
+            option |= e.isTextual() && e.textValue().startsWith("-");
+        }
+        if (!option) {
+            return a;
+        }
+        String t = a.toString();
+        String r = text(t);
+        if (r == t) {
+            return a;
+        }
+        try {
+            JsonNode back = io.grantwatch.model.json.Json.wire().readTree(r);
+            return back.isArray() && back.size() == a.size() ? (ArrayNode) back : a;
+        } catch (java.io.IOException e) {
+            return a;
+        }
     }
 
     private static JsonNode embeddedJson(String t) {

@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one vocabulary of secret key names. Every rule that decides "the value under this name is a
  * secret" reads this table: JSON keys, {@code k=v} / {@code k: v} / {@code k="v"} text, HTTP headers,
- * XML elements, URL query strings (all in {@link Redactor}) and configuration keys
+ * XML elements, URL query strings, command-line options (all in {@link Redactor}) and configuration keys
  * ({@code io.grantwatch.app.config.ConfigKeys}). Add a name here and every form picks it up; the
- * generated matrix test ({@code RedactorMatrixTest}) plants each name in each form.
+ * generated matrix test ({@code RedactorMatrixTest}) plants each name in each form. The one-letter
+ * password options of a few commands ({@code mysql -pX}) are here too ({@link #isPasswordOption}).
  *
  * <p>Names are compared in {@link #normalize normal form}: lower case, without {@code _ - . space}
  * ({@code Access_Key-Secret} = {@code accesskeysecret}).
@@ -81,7 +82,28 @@ public final class SecretVocabulary {
             "ststokenplayeruid", "ststokenprincipalname", "nexttoken", "tokentype", "pagetoken",
             "signatureversion", "signaturemethod", "signaturetype", "signaturenonce", "passwordpolicy",
             "passwordreuseprevention", "passwordlength", "requirepasswordchange", "passwordresetrequired",
-            "passwordless", "keyname", "keypairname", "bypass", "compass", "surpass", "trespass", "mfacodetype");
+            "passwordless", "keyname", "keypairname", "bypass", "compass", "surpass", "trespass", "mfacodetype",
+            "passwordstdin"); // docker login --password-stdin: a flag, the word after it is no password
+
+    /**
+     * Commands whose one-letter option holds a password, the one place where a name alone cannot say it:
+     * {@code mysql -pSECRET} (glued only: in {@code mysql -p db} the word after a bare {@code -p} names a
+     * database), {@code sshpass -p SECRET}, {@code redis-cli -a SECRET}, {@code mongosh -p SECRET}.
+     * Long options ({@code --password X}, {@code -storepass X}) need no entry: their names are in {@link #RULES}.
+     */
+    private static final java.util.Map<String, String> PASSWORD_OPTIONS = java.util.Map.ofEntries(
+            java.util.Map.entry("mysql", "p"), java.util.Map.entry("mysqldump", "p"), java.util.Map.entry("mysqladmin", "p"),
+            java.util.Map.entry("mysqlimport", "p"), java.util.Map.entry("mysqlshow", "p"), java.util.Map.entry("mysqlcheck", "p"),
+            java.util.Map.entry("mysqlpump", "p"), java.util.Map.entry("mysqlslap", "p"), java.util.Map.entry("mysqlbinlog", "p"),
+            java.util.Map.entry("mariadb", "p"), java.util.Map.entry("mariadb-dump", "p"), java.util.Map.entry("mariadb-admin", "p"),
+            java.util.Map.entry("mariadb-import", "p"), java.util.Map.entry("mariadb-check", "p"), java.util.Map.entry("mariadb-show", "p"),
+            // upper case: the value may also follow after a space
+            java.util.Map.entry("sshpass", "P"), java.util.Map.entry("redis-cli", "A"), java.util.Map.entry("mongo", "P"),
+            java.util.Map.entry("mongosh", "P"), java.util.Map.entry("mongodump", "P"), java.util.Map.entry("mongorestore", "P"),
+            java.util.Map.entry("mongoexport", "P"), java.util.Map.entry("mongoimport", "P"));
+
+    /** The letters of {@link #PASSWORD_OPTIONS}, for a quick first test. */
+    public static final String PASSWORD_OPTION_LETTERS = "pa";
 
     private static final ConcurrentHashMap<String, Kind> CACHE = new ConcurrentHashMap<>();
     private static final int CACHE_MAX = 4096;
@@ -112,6 +134,19 @@ public final class SecretVocabulary {
 
     public static boolean isAccessKeyId(String name) {
         return classify(name) == Kind.ACCESS_KEY_ID;
+    }
+
+    /**
+     * True when option {@code -<letter>} of {@code command} (a word of a command line, any path) holds a
+     * password: glued ({@code -pSECRET}) always, after a space only when {@code spaced} is allowed for it.
+     */
+    public static boolean isPasswordOption(String command, char letter, boolean spaced) {
+        int slash = command.lastIndexOf('/');
+        String o = PASSWORD_OPTIONS.get(slash >= 0 ? command.substring(slash + 1) : command);
+        if (o == null || Character.toLowerCase(o.charAt(0)) != letter) {
+            return false;
+        }
+        return !spaced || Character.isUpperCase(o.charAt(0));
     }
 
     private static Kind compute(String name) {

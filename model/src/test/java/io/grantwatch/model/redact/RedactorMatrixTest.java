@@ -51,7 +51,10 @@ class RedactorMatrixTest {
             Form.of("?a=1&K=V&b=2"), Form.of("{\"K\":\"V\",\"n\":1}"), Form.of("K=V;other=1"),
             // a PEM body under the name, the secret on its second line: raw lines, \n escapes, a JSON string
             Form.of("K: {BEGIN}\n{BODY}\nV\n{END}"), Form.of("K={BEGIN}\\n{BODY}\\nV\\n{END}\\n"),
-            Form.of("\"K\": \"{BEGIN}\\n{BODY}\\nV\\n{END}\\n\""));
+            Form.of("\"K\": \"{BEGIN}\\n{BODY}\\nV\\n{END}\\n\""),
+            // command-line options
+            Form.of("cli --K V --region cn-hangzhou"), Form.of("cli --K=V"), Form.of("tool -K V -v"), Form.of("cli --K 'V' x"),
+            Form.of("cli --K \"V\" x"), Form.of("[\"cli\", \"--K\", \"V\", \"-v\"]"));
 
     /** A way to write a key and its value. */
     record Form(String name, java.util.function.BinaryOperator<String> plant) {
@@ -113,7 +116,25 @@ class RedactorMatrixTest {
             "{BEGIN OPENSSH PK}\n{BODY}\nV\n{END OPENSSH PK}",
             "{BEGIN ENCRYPTED PK}\n{BODY}\nV\n{END ENCRYPTED PK}",
             "{BEGIN PGP PKB}\n\n{BODY}\nV\n{END PGP PKB}",
-            "key file {BEGIN}\n{BODY}\nV");
+            "key file {BEGIN}\n{BODY}\nV",
+            // one-letter password options of known commands, and whole CLI configurations
+            "mysql -u root -pV app",
+            "mysqldump -uroot -pV --all-databases",
+            "mysql -h db -P 3306 -u app -p'V' app",
+            "/usr/bin/mysqladmin -u root -p\"V\" status",
+            "docker exec -it db mariadb -uroot -pV -e 'select 1'",
+            "sh -c \"mysql -uroot -pV < dump.sql\"",
+            "sshpass -p V ssh ops@10.0.0.8",
+            "sshpass -pV scp a ops@10.0.0.8:/tmp",
+            "redis-cli -h cache -p 6379 -a V ping",
+            "mongosh -u admin -p V --authenticationDatabase admin",
+            "aliyun configure set --profile p1 --mode AK --access-key-id LTAI5tQwErTyUiOpAs --access-key-secret V --region cn-hangzhou",
+            "hcloud configure set --cli-profile=p1 --cli-mode=AKSK --cli-access-key=HSTAQWERTYUIOP12 --cli-secret-key=V --cli-region=cn-north-4",
+            "hcloud configure set --cli-secret-key V --cli-region cn-north-4",
+            "keytool -importkeystore -srckeystore a.p12 -srcstorepass V -destkeystore b.jks",
+            "docker login -u bob --password V registry.example.com",
+            "{\"Command\":[\"mysql\",\"-uroot\",\"-pV\",\"app\"]}",
+            "{\"args\":[\"sshpass\",\"-p\",\"V\",\"ssh\",\"h\"]}");
 
     private static int n;
 
@@ -226,6 +247,18 @@ class RedactorMatrixTest {
                 "authorizationType: RAM, result: denied",
                 "cookieName=theme; MaxAge=3600",
                 "CredentialConfig: role/pai-dsw-data",
+                // command lines without secrets: -p of other commands, a bare -p (mysql then prompts; the word names a database)
+                "ls -p /tmp && tar -xzf backup.tgz -C /tmp",
+                "gcc -pedantic -O2 -o app main.c",
+                "mysql -h db -u root -p app",
+                "mysql -u root -p",
+                "docker login --username bob --password-stdin registry.example.com",
+                "aliyun ram CreateUser --UserName alice --DisplayName Alice --region cn-hangzhou",
+                "hcloud configure set --cli-region=cn-north-4 --cli-mode=AKSK",
+                "psql --no-password -h db app",
+                "cp -a src dst; redis-cli -h cache ping",
+                "a --region cn-hangzhou --password-policy strict",
+                "[\"ls\",\"-p\",\"/tmp\"] and [\"mysql\",\"-p\",\"app\"] and {\"--password\": []}",
                 // public PEM blocks are no secret, under an ordinary name or alone
                 "certificate: -----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUW7d0\n-----END CERTIFICATE-----",
                 "{\"publicKey\":\"-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZI\\n-----END PUBLIC KEY-----\\n\"}");
