@@ -656,7 +656,7 @@ public final class Redactor {
                 sb = new StringBuilder(n);
                 buf = new byte[n / 3 + 1];
             }
-            sb.append(s, last, i);
+            appendForm(sb, s, last, i, plusIsSpace);
             int len = 0;
             while (i + 2 < n && s.charAt(i) == '%' && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
                 buf[len++] = (byte) (hex(s.charAt(i + 1)) << 4 | hex(s.charAt(i + 2)));
@@ -669,8 +669,20 @@ public final class Redactor {
         if (sb == null) {
             return plusIsSpace && s.indexOf("+-") >= 0 ? s.replace('+', ' ') : s;
         }
-        sb.append(s, last, n);
-        return plusIsSpace ? sb.toString().replace('+', ' ') : sb.toString();
+        appendForm(sb, s, last, n, plusIsSpace);
+        return sb.toString();
+    }
+
+    /** {@code s[from, to)}, its {@code +} as spaces when {@code plusIsSpace} (a decoded {@code %2B} stays a {@code +}). */
+    private static void appendForm(StringBuilder sb, String s, int from, int to, boolean plusIsSpace) {
+        if (!plusIsSpace) {
+            sb.append(s, from, to);
+            return;
+        }
+        for (int p = from; p < to; p++) {
+            char c = s.charAt(p);
+            sb.append(c == '+' ? ' ' : c);
+        }
     }
 
     private static int hex(char c) {

@@ -296,6 +296,16 @@ class RedactorMatrixTest {
         assertThat(Redactor.text("jdbc:mysql://app:hunter2@db:3306/x")).isEqualTo("jdbc:mysql://app:****@db:3306/x");
     }
 
+    /** A {@code %2B} inside a form-encoded value is a '+' of the value, not a space that ends it. */
+    @org.junit.jupiter.api.Test
+    void anEncodedPlusStaysInTheValue() {
+        for (String s : List.of("GET /x?next=password%3DAb3%2BcD9%2Fef&x=1", "q=a+b&token%3Dabc%2BcD9ef",
+                "u=" + URLEncoder.encode("secret=Ab3+cD9ef x=1", StandardCharsets.UTF_8))) {
+            String out = Redactor.text(s);
+            assertThat(out).as(s).doesNotContain("cD9").contains(Redactor.MASK);
+        }
+    }
+
     /** The leak check itself: it finds a secret written in each encoding, inside longer text. */
     @org.junit.jupiter.api.Test
     void theLeakCheckSeesEveryEncoding() {
