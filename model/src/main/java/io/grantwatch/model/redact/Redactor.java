@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  *   {@value #MASK}; access key ids keep only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
  *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth (a value
  *   that opens a PEM block is the whole block, to its {@code -----END …-----} line), HTTP
- *   headers (the value to the end of the line, keeping the scheme and key id prefix), XML elements, URL
+ *   headers (the value to the end of the line, keeping the scheme and key id prefix), XML elements (also named by
+ *   an attribute: {@code <param name="k" value="v"/>}, {@code <entry key="k">v</entry>}, or by a sibling:
+ *   {@code <name>k</name><value>v</value>}), URL
  *   query strings and user info ({@code scheme://user:****@host}); command-line options ({@code --password X},
  *   {@code -storepass X}, {@code ["--token","X"]} as text or as a JSON array, and the one-letter password options
  *   of the commands {@link SecretVocabulary#isPasswordOption} names: {@code mysql -pX}, {@code sshpass -p X});</li>
@@ -255,19 +257,40 @@ public final class Redactor {
                 while (gt < n && s.charAt(gt) != '>' && s.charAt(gt) != '<' && gt - t < 256) {
                     gt++;
                 }
-                if (gt >= n || s.charAt(gt) != '>' || s.charAt(gt - 1) == '/') {
+                if (gt >= n || s.charAt(gt) != '>') {
                     continue;
                 }
+                boolean empty = s.charAt(gt - 1) == '/';
                 String tag = s.substring(ns, t);
                 int colon = tag.lastIndexOf(':');
-                kind = SecretVocabulary.classify(colon >= 0 ? tag.substring(colon + 1) : tag);
-                if (kind == SecretVocabulary.Kind.NONE) {
+                String local = colon >= 0 ? tag.substring(colon + 1) : tag;
+                kind = SecretVocabulary.classify(local);
+                long span = -1;
+                if (kind == SecretVocabulary.Kind.NONE && t < gt) {
+                    // <param name="password" value="X"/>, <entry key="secret">X</entry>: the name is an attribute
+                    long named = attribute(s, t, gt, "name");
+                    named = named >= 0 ? named : attribute(s, t, gt, "key");
+                    if (named >= 0) {
+                        kind = SecretVocabulary.classify(s.substring((int) (named >>> 32), (int) named));
+                        span = kind == SecretVocabulary.Kind.NONE ? -1 : attribute(s, t, gt, "value");
+                    }
+                } else if (kind == SecretVocabulary.Kind.NONE && !empty && (local.equalsIgnoreCase("name") || local.equalsIgnoreCase("key"))) {
+                    // <property><name>db.password</name><value>X</value></property>
+                    span = siblingValue(s, gt + 1);
+                    kind = span >= 0 ? SecretVocabulary.Kind.SECRET : kind;
+                }
+                if (kind == SecretVocabulary.Kind.NONE || (span < 0 && empty)) {
                     continue;
                 }
-                vs = gt + 1;
-                ve = vs;
-                while (ve < n && s.charAt(ve) != '<') {
-                    ve++;
+                if (span >= 0) {
+                    vs = (int) (span >>> 32);
+                    ve = (int) span;
+                } else {
+                    vs = gt + 1;
+                    ve = vs;
+                    while (ve < n && s.charAt(ve) != '<') {
+                        ve++;
+                    }
                 }
             } else {
                 continue;
@@ -486,6 +509,88 @@ public final class Redactor {
         }
         int close = s.indexOf("-----", end + 8);
         return close < 0 || close - end > 80 ? s.length() : close + 5;
+    }
+
+    /**
+     * The value of attribute {@code name} (any case) in a start tag's attributes {@code [from, to)}, quoted
+     * with {@code "} or {@code '} at any JSON escaping depth; packed as in {@link #valueSpan}, or -1.
+     */
+    private static long attribute(String s, int from, int to, String name) {
+        int p = from;
+        while (p < to) {
+            while (p < to && !tagChar(s.charAt(p))) {
+                p++;
+            }
+            int a = p;
+            while (p < to && tagChar(s.charAt(p))) {
+                p++;
+            }
+            int ae = p;
+            while (p < to && isBlank(s.charAt(p))) {
+                p++;
+            }
+            if (p >= to || s.charAt(p) != '=') {
+                continue;
+            }
+            p++;
+            while (p < to && isBlank(s.charAt(p))) {
+                p++;
+            }
+            int q = skipEscapes(s, p);
+            if (q >= to || (s.charAt(q) != '"' && s.charAt(q) != '\'')) {
+                continue;
+            }
+            int escapes = q - p;
+            int vs = q + 1;
+            int close = s.indexOf(s.charAt(q), vs);
+            while (close >= 0 && close < to && close - escapes >= vs && escapes > 0 && s.charAt(close - escapes) != '\\') {
+                close = s.indexOf(s.charAt(q), close + 1);
+            }
+            if (close < 0 || close >= to) {
+                return -1;
+            }
+            if (s.regionMatches(true, a, name, 0, name.length()) && ae - a == name.length()) {
+                return ((long) vs << 32) | (close - escapes);
+            }
+            p = close + 1;
+        }
+        return -1;
+    }
+
+    /**
+     * After {@code <name>} at {@code from}: when the element names a secret and the next element is
+     * {@code <value>}, that value's text (Hadoop and Spring configuration: {@code <name>k</name><value>v</value>}); else -1.
+     */
+    private static long siblingValue(String s, int from) {
+        int lt = s.indexOf('<', from);
+        if (lt < 0 || lt - from > 128 || !SecretVocabulary.isSecret(s.substring(from, lt).strip())) {
+            return -1;
+        }
+        int gt = s.indexOf('>', lt);
+        if (gt < 0 || gt == lt + 1 || s.charAt(lt + 1) != '/') {
+            return -1;
+        }
+        int p = gt + 1;
+        while (p < s.length() && p - gt <= 64) { // blanks, also JSON-escaped (\n, \\t)
+            if (s.charAt(p) <= ' ') {
+                p++;
+            } else if (s.charAt(p) == '\\') {
+                p = skipEscapes(s, p);
+                if (p >= s.length() || "nrt".indexOf(s.charAt(p)) < 0) {
+                    return -1;
+                }
+                p++;
+            } else {
+                break;
+            }
+        }
+        if (!s.regionMatches(true, p, "<value>", 0, 7)) {
+            return -1;
+        }
+        int vs = p + 7;
+        int ve = s.indexOf('<', vs);
+        ve = ve < 0 ? s.length() : ve;
+        return ve > vs ? ((long) vs << 32) | ve : -1;
     }
 
     /** {@code scheme://user:password@host}: the password (or a long user-only credential). */

@@ -54,7 +54,11 @@ class RedactorMatrixTest {
             Form.of("\"K\": \"{BEGIN}\\n{BODY}\\nV\\n{END}\\n\""),
             // command-line options
             Form.of("cli --K V --region cn-hangzhou"), Form.of("cli --K=V"), Form.of("tool -K V -v"), Form.of("cli --K 'V' x"),
-            Form.of("cli --K \"V\" x"), Form.of("[\"cli\", \"--K\", \"V\", \"-v\"]"));
+            Form.of("cli --K \"V\" x"), Form.of("[\"cli\", \"--K\", \"V\", \"-v\"]"),
+            // XML that names the key in an attribute or a sibling element
+            Form.of("<param name=\"K\" value=\"V\"/>"), Form.of("<entry key=\"K\">V</entry>"),
+            Form.of("<property name=\"K\">V</property>"), Form.of("<add value='V' key='K' />"),
+            Form.of("<property>\n  <name>K</name>\n  <value>V</value>\n</property>"));
 
     /** A way to write a key and its value. */
     record Form(String name, java.util.function.BinaryOperator<String> plant) {
@@ -259,6 +263,10 @@ class RedactorMatrixTest {
                 "cp -a src dst; redis-cli -h cache ping",
                 "a --region cn-hangzhou --password-policy strict",
                 "[\"ls\",\"-p\",\"/tmp\"] and [\"mysql\",\"-p\",\"app\"] and {\"--password\": []}",
+                // XML that names an ordinary key
+                "<param name=\"region\" value=\"cn-hangzhou\"/><entry key=\"timeout\">30</entry>",
+                "<property name=\"db.url\">jdbc:mysql://db:3306/app</property><property><name>fs.oss.endpoint</name><value>oss-cn-hangzhou.aliyuncs.com</value></property>",
+                "<input type=\"text\" name=\"username\" value=\"alice\"/><name>password</name> is required",
                 // public PEM blocks are no secret, under an ordinary name or alone
                 "certificate: -----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUW7d0\n-----END CERTIFICATE-----",
                 "{\"publicKey\":\"-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZI\\n-----END PUBLIC KEY-----\\n\"}");
