@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *   {@value #MASK}; access key ids keep only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
  *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth (a value
  *   that opens a PEM block is the whole block, to its {@code -----END …-----} line), HTTP
- *   headers (the value to the end of the line, keeping the scheme and key id prefix), XML elements (also named by
+ *   headers (the value to the end of the line, through quoted parameters such as Digest's {@code response="…"},
+ *   keeping the scheme and key id prefix), XML elements (also named by
  *   an attribute: {@code <param name="k" value="v"/>}, {@code <entry key="k">v</entry>}, or by a sibling:
  *   {@code <name>k</name><value>v</value>}), URL
  *   query strings and user info ({@code scheme://user:****@host}); command-line options ({@code --password X},
@@ -362,6 +363,11 @@ public final class Redactor {
         if (kind == SecretVocabulary.Kind.HEADER) {
             while (e < n && !headerEnd(s.charAt(e))) {
                 e++;
+                // a quoted parameter (Digest username="u", …, response="…"; a cookie="v"): the header goes on after it
+                if (e < n && s.charAt(e - 1) == '=' && quoteAt(s, e)) {
+                    int close = closingQuote(s, e);
+                    e = close < 0 ? e : close + 1;
+                }
             }
         } else {
             while (e < n && !valueEnd(s.charAt(e))) {
@@ -509,6 +515,28 @@ public final class Redactor {
         }
         int close = s.indexOf("-----", end + 8);
         return close < 0 || close - end > 80 ? s.length() : close + 5;
+    }
+
+    /**
+     * The quote that closes the one opened at {@code from} (after its JSON escapes): the same quote after as
+     * many escapes, or, when unescaped, after an even number of backslashes; -1 when none within 8 KiB.
+     */
+    private static int closingQuote(String s, int from) {
+        int q = skipEscapes(s, from);
+        char quote = s.charAt(q);
+        int escapes = q - from;
+        for (int p = q + 1; p < s.length() && p - q <= 8192; p++) {
+            if (s.charAt(p) == quote) {
+                int k = 0;
+                while (p - k - 1 > q && s.charAt(p - k - 1) == '\\') {
+                    k++;
+                }
+                if (k == escapes || (escapes == 0 && k % 2 == 0)) {
+                    return p;
+                }
+            }
+        }
+        return -1;
     }
 
     /**

@@ -138,7 +138,13 @@ class RedactorMatrixTest {
             "keytool -importkeystore -srckeystore a.p12 -srcstorepass V -destkeystore b.jks",
             "docker login -u bob --password V registry.example.com",
             "{\"Command\":[\"mysql\",\"-uroot\",\"-pV\",\"app\"]}",
-            "{\"args\":[\"sshpass\",\"-p\",\"V\",\"ssh\",\"h\"]}");
+            "{\"args\":[\"sshpass\",\"-p\",\"V\",\"ssh\",\"h\"]}",
+            // quoted header parameters: HTTP Digest, quoted cookies
+            "Authorization: Digest username=\"admin\", realm=\"api@example.com\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+                    + "uri=\"/dir/index.html\", qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"V\", opaque=\"5ccc069c403ebaf9\"",
+            "Proxy-Authorization: Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\", response=\"V\"",
+            "authorization: Digest response=\"V\", username=\"u\"",
+            "Cookie: theme=\"dark\"; session=\"V\"");
 
     private static int n;
 
@@ -267,6 +273,8 @@ class RedactorMatrixTest {
                 "<param name=\"region\" value=\"cn-hangzhou\"/><entry key=\"timeout\">30</entry>",
                 "<property name=\"db.url\">jdbc:mysql://db:3306/app</property><property><name>fs.oss.endpoint</name><value>oss-cn-hangzhou.aliyuncs.com</value></property>",
                 "<input type=\"text\" name=\"username\" value=\"alice\"/><name>password</name> is required",
+                // a Digest challenge holds no credential
+                "WWW-Authenticate: Digest realm=\"api@example.com\", qop=\"auth\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\"",
                 // public PEM blocks are no secret, under an ordinary name or alone
                 "certificate: -----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUW7d0\n-----END CERTIFICATE-----",
                 "{\"publicKey\":\"-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZI\\n-----END PUBLIC KEY-----\\n\"}");
