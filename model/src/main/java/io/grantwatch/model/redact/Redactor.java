@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private key blocks (any label: RSA, EC, OPENSSH, ENCRYPTED,
  *   PGP … BLOCK; lines broken or {@code \n}-escaped), base64 runs of 100+ characters, bare Huawei AKs;</li>
  *   <li>payloads inside values, recursively (depth {@value #MAX_DEPTH}, up to 1 MiB): percent-encoded text,
- *   XML entities, base64 runs of 16–99 characters that decode to text holding a secret (masked whole).</li>
+ *   XML/HTML character references (named, decimal, hex: {@code &#112;assword=}), base64 runs of 16–99 characters
+ *   that decode to text holding a secret (masked whole).</li>
  * </ul>
  * A table-driven pass over the characters decides which rules can apply; clean text comes back as the
  * same instance.
@@ -826,35 +827,74 @@ public final class Redactor {
         return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
     }
 
-    private static final String[][] ENTITIES = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
-        {"&#34;", "\""}, {"&#39;", "'"}, {"&#60;", "<"}, {"&#62;", ">"}, {"&amp;", "&"}};
+    /**
+     * Named character references that stand for ASCII (and the no-break space): HTML5 names, so that a key
+     * or separator spelled with them ({@code db&lowbar;password&equals;X}) reads as the name it is.
+     */
+    private static final Map<String, String> ENTITIES = Map.ofEntries(
+            Map.entry("lt", "<"), Map.entry("LT", "<"), Map.entry("gt", ">"), Map.entry("GT", ">"), Map.entry("quot", "\""),
+            Map.entry("QUOT", "\""), Map.entry("apos", "'"), Map.entry("amp", "&"), Map.entry("AMP", "&"), Map.entry("equals", "="),
+            Map.entry("colon", ":"), Map.entry("lowbar", "_"), Map.entry("UnderBar", "_"), Map.entry("period", "."),
+            Map.entry("comma", ","), Map.entry("semi", ";"), Map.entry("sol", "/"), Map.entry("bsol", "\\"), Map.entry("lpar", "("),
+            Map.entry("rpar", ")"), Map.entry("lsqb", "["), Map.entry("lbrack", "["), Map.entry("rsqb", "]"), Map.entry("rbrack", "]"),
+            Map.entry("lcub", "{"), Map.entry("lbrace", "{"), Map.entry("rcub", "}"), Map.entry("rbrace", "}"), Map.entry("excl", "!"),
+            Map.entry("quest", "?"), Map.entry("num", "#"), Map.entry("dollar", "$"), Map.entry("percnt", "%"), Map.entry("ast", "*"),
+            Map.entry("midast", "*"), Map.entry("plus", "+"), Map.entry("commat", "@"), Map.entry("Hat", "^"), Map.entry("grave", "`"),
+            Map.entry("verbar", "|"), Map.entry("vert", "|"), Map.entry("VerticalLine", "|"), Map.entry("Tab", "\t"),
+            Map.entry("NewLine", "\n"), Map.entry("nbsp", " "), Map.entry("NonBreakingSpace", " "));
 
-    /** XML/HTML entities decoded; the same instance when there are none. */
+    /**
+     * XML/HTML character references decoded: the named ones of {@link #ENTITIES} and numeric ones, decimal and
+     * hex ({@code &#112;}, {@code &#x70;}, {@code &#X0070;}, the {@code ;} optional as HTML reads them); the same
+     * instance when there are none. One pass: {@code &amp;#112;} becomes {@code &#112;} (the next layer decodes it).
+     */
     static String entityDecode(String s) {
+        int n = s.length();
         int i = s.indexOf('&');
         StringBuilder sb = null;
         int last = 0;
-        while (i >= 0) {
-            String[] hit = null;
-            for (String[] e : ENTITIES) {
-                if (s.startsWith(e[0], i)) {
-                    hit = e;
-                    break;
+        while (i >= 0 && i + 2 < n) {
+            int end = -1;
+            String rep = null;
+            if (s.charAt(i + 1) == '#') {
+                int p = i + 2;
+                boolean hexRef = p < n && (s.charAt(p) == 'x' || s.charAt(p) == 'X');
+                p += hexRef ? 1 : 0;
+                int ds = p;
+                long cp = 0;
+                while (p < n && p - ds < 8 && (hexRef ? hex(s.charAt(p)) >= 0 : s.charAt(p) >= '0' && s.charAt(p) <= '9')) {
+                    cp = cp * (hexRef ? 16 : 10) + (hexRef ? hex(s.charAt(p)) : s.charAt(p) - '0');
+                    p++;
+                }
+                if (p > ds && cp > 0 && cp <= Character.MAX_CODE_POINT && (cp < 0xD800 || cp > 0xDFFF)) {
+                    end = p < n && s.charAt(p) == ';' ? p + 1 : p;
+                    rep = Character.toString((int) cp);
+                }
+            } else {
+                int p = i + 1;
+                while (p < n && p - i <= 17 && Character.isLetter(s.charAt(p)) && s.charAt(p) < 128) {
+                    p++;
+                }
+                if (p < n && s.charAt(p) == ';' && p > i + 1) {
+                    rep = ENTITIES.get(s.substring(i + 1, p));
+                    end = p + 1;
                 }
             }
-            if (hit != null) {
+            if (rep != null) {
                 if (sb == null) {
-                    sb = new StringBuilder(s.length());
+                    sb = new StringBuilder(n);
                 }
-                sb.append(s, last, i).append(hit[1]);
-                last = i + hit[0].length();
+                sb.append(s, last, i).append(rep);
+                last = end;
+                i = s.indexOf('&', end);
+            } else {
+                i = s.indexOf('&', i + 1);
             }
-            i = s.indexOf('&', i + 1);
         }
         if (sb == null) {
             return s;
         }
-        sb.append(s, last, s.length());
+        sb.append(s, last, n);
         return sb.toString();
     }
 

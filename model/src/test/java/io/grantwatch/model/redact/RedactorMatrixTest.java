@@ -58,7 +58,16 @@ class RedactorMatrixTest {
             // XML that names the key in an attribute or a sibling element
             Form.of("<param name=\"K\" value=\"V\"/>"), Form.of("<entry key=\"K\">V</entry>"),
             Form.of("<property name=\"K\">V</property>"), Form.of("<add value='V' key='K' />"),
-            Form.of("<property>\n  <name>K</name>\n  <value>V</value>\n</property>"));
+            Form.of("<property>\n  <name>K</name>\n  <value>V</value>\n</property>"),
+            // the key spelled with character references: a letter decimal, hex, in the middle, all of it; a named separator
+            new Form("&#D;K=V", (k, v) -> "&#" + (int) k.charAt(0) + ";" + k.substring(1) + "=" + v),
+            new Form("&#xH;K=V", (k, v) -> "&#x" + Integer.toHexString(k.charAt(0)) + ";" + k.substring(1) + "=" + v),
+            new Form("&#X00H;K: V", (k, v) -> "&#X00" + Integer.toHexString(k.charAt(0)).toUpperCase(java.util.Locale.ROOT) + ";"
+                    + k.substring(1) + ": " + v),
+            new Form("K[..]&#D;K[..]=V", (k, v) -> k.substring(0, k.length() / 2) + "&#" + (int) k.charAt(k.length() / 2) + ";"
+                    + k.substring(k.length() / 2 + 1) + "=" + v),
+            new Form("&#D;&#D;…=V", (k, v) -> k.chars().mapToObj(c -> "&#" + c + ";").collect(java.util.stream.Collectors.joining()) + "=" + v),
+            Form.of("K&equals;V"), Form.of("&quot;K&quot;&colon;&quot;V&quot;"));
 
     /** A way to write a key and its value. */
     record Form(String name, java.util.function.BinaryOperator<String> plant) {
@@ -275,6 +284,8 @@ class RedactorMatrixTest {
                 "<input type=\"text\" name=\"username\" value=\"alice\"/><name>password</name> is required",
                 // a Digest challenge holds no credential
                 "WWW-Authenticate: Digest realm=\"api@example.com\", qop=\"auth\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\"",
+                // character references around ordinary words
+                "Tom &amp; Jerry &#38; co &lt;b&gt; AT&T R&D &#x26;&nbsp;&equals; &#112;ath=/tmp",
                 // public PEM blocks are no secret, under an ordinary name or alone
                 "certificate: -----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUW7d0\n-----END CERTIFICATE-----",
                 "{\"publicKey\":\"-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZI\\n-----END PUBLIC KEY-----\\n\"}");
