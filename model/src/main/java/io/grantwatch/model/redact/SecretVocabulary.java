@@ -127,6 +127,11 @@ public final class SecretVocabulary {
         return kind;
     }
 
+    /** The name fragments of one kind, in table order (for the tests that plant every one of them). */
+    static List<String> fragments(Kind kind) {
+        return RULES.stream().filter(r -> r.kind() == kind).map(Rule::fragment).toList();
+    }
+
     public static boolean isSecret(String name) {
         Kind k = classify(name);
         return k == Kind.SECRET || k == Kind.HEADER;

@@ -35,7 +35,8 @@ class RedactorMatrixTest {
             "token", "SecurityToken", "session_token", "x-auth-token", "X-Subject-Token", "access_token",
             "signature", "Signature", "private_key", "PrivateKey", "api_key", "ApiKey", "apikey", "x-api-key",
             "credential", "credentials", "credential_value", "otp", "OTP", "mfacode", "MfaCode", "mfa_code",
-            "user_data", "UserData", "cookie", "Set-Cookie", "authorization", "Proxy-Authorization", "jaas");
+            "user_data", "UserData", "cookie", "Set-Cookie", "authorization", "Proxy-Authorization", "jaas",
+            "passcode", "totp", "ssl.keystore.key");
 
     /** A PEM body line (base64 of DER), the same in every case; templates write it {@code {BODY}}. */
     static final String PEM_LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
@@ -238,6 +239,19 @@ class RedactorMatrixTest {
         }));
     }
 
+    /** Every secret name of the vocabulary is planted by some keyword above, so by every form. */
+    @org.junit.jupiter.api.Test
+    void theKeywordsCoverEveryNameOfTheVocabulary() {
+        List<String> names = new ArrayList<>(SecretVocabulary.fragments(SecretVocabulary.Kind.SECRET));
+        names.addAll(SecretVocabulary.fragments(SecretVocabulary.Kind.HEADER));
+        for (String f : names) {
+            assertThat(KEYWORDS).as(f).anyMatch(k -> SecretVocabulary.normalize(k).contains(f) && SecretVocabulary.isSecret(k));
+        }
+        for (String f : SecretVocabulary.fragments(SecretVocabulary.Kind.ACCESS_KEY_ID)) {
+            assertThat(AK_KEYWORDS).as(f).anyMatch(k -> SecretVocabulary.normalize(k).endsWith(f) && SecretVocabulary.isAccessKeyId(k));
+        }
+    }
+
     /** Base64 of a short JSON credential document (under the 100-character run rule). */
     @TestFactory
     Stream<DynamicTest> base64JsonCredentialsUnder100() {
@@ -251,12 +265,16 @@ class RedactorMatrixTest {
         }));
     }
 
+    /** Names of access key ids, as SDKs and clouds spell them. */
+    static final List<String> AK_KEYWORDS = List.of("ak", "AccessKeyId", "access_key_id", "akid", "accessKey");
+
     /** Access key ids keep their prefix for correlation, in every form. */
     @TestFactory
     Stream<DynamicTest> accessKeyIdsKeepTheirPrefix() {
         List<DynamicTest> out = new ArrayList<>();
-        for (String k : List.of("ak", "AccessKeyId", "access_key_id", "akid")) {
-            for (String form : List.of("K=V", "K: V", "\"K\":\"V\"", "\\\"K\\\":\\\"V\\\"", "<K>V</K>", "?a=1&K=V")) {
+        for (String k : AK_KEYWORDS) {
+            for (String form : List.of("K=V", "K: V", "\"K\":\"V\"", "\\\"K\\\":\\\"V\\\"", "<K>V</K>", "?a=1&K=V",
+                    "cli --K V -x", "<param name=\"K\" value=\"V\"/>", "<entry key=\"K\">V</entry>", "K&equals;V")) {
                 for (String id : List.of("LTAI5tQwErTyUiOpAsDf", "QTWAOYTTINDUT2QVKYUC", "STS.NUav87jQZ3eT9TTP18tYDuvSS")) {
                     String planted = form.replace("K", k).replace("V", id);
                     out.add(DynamicTest.dynamicTest("ak " + planted, () -> {
