@@ -828,7 +828,7 @@ public final class Redactor {
     }
 
     /**
-     * Named character references that stand for ASCII (and the no-break space): HTML5 names, so that a key
+     * Named character references that stand for ASCII (the no-break space read as a space): HTML5 names, so that a key
      * or separator spelled with them ({@code db&lowbar;password&equals;X}) reads as the name it is.
      */
     private static final Map<String, String> ENTITIES = Map.ofEntries(

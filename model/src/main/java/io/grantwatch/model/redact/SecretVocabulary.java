@@ -1,6 +1,7 @@
 package io.grantwatch.model.redact;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -91,19 +92,20 @@ public final class SecretVocabulary {
      * database), {@code sshpass -p SECRET}, {@code redis-cli -a SECRET}, {@code mongosh -p SECRET}.
      * Long options ({@code --password X}, {@code -storepass X}) need no entry: their names are in {@link #RULES}.
      */
-    private static final java.util.Map<String, String> PASSWORD_OPTIONS = java.util.Map.ofEntries(
-            java.util.Map.entry("mysql", "p"), java.util.Map.entry("mysqldump", "p"), java.util.Map.entry("mysqladmin", "p"),
-            java.util.Map.entry("mysqlimport", "p"), java.util.Map.entry("mysqlshow", "p"), java.util.Map.entry("mysqlcheck", "p"),
-            java.util.Map.entry("mysqlpump", "p"), java.util.Map.entry("mysqlslap", "p"), java.util.Map.entry("mysqlbinlog", "p"),
-            java.util.Map.entry("mariadb", "p"), java.util.Map.entry("mariadb-dump", "p"), java.util.Map.entry("mariadb-admin", "p"),
-            java.util.Map.entry("mariadb-import", "p"), java.util.Map.entry("mariadb-check", "p"), java.util.Map.entry("mariadb-show", "p"),
+    private static final Map<String, String> PASSWORD_OPTIONS = Map.ofEntries(
+            Map.entry("mysql", "p"), Map.entry("mysqldump", "p"), Map.entry("mysqladmin", "p"),
+            Map.entry("mysqlimport", "p"), Map.entry("mysqlshow", "p"), Map.entry("mysqlcheck", "p"),
+            Map.entry("mysqlpump", "p"), Map.entry("mysqlslap", "p"), Map.entry("mysqlbinlog", "p"),
+            Map.entry("mariadb", "p"), Map.entry("mariadb-dump", "p"), Map.entry("mariadb-admin", "p"),
+            Map.entry("mariadb-import", "p"), Map.entry("mariadb-check", "p"), Map.entry("mariadb-show", "p"),
             // upper case: the value may also follow after a space
-            java.util.Map.entry("sshpass", "P"), java.util.Map.entry("redis-cli", "A"), java.util.Map.entry("mongo", "P"),
-            java.util.Map.entry("mongosh", "P"), java.util.Map.entry("mongodump", "P"), java.util.Map.entry("mongorestore", "P"),
-            java.util.Map.entry("mongoexport", "P"), java.util.Map.entry("mongoimport", "P"));
+            Map.entry("sshpass", "P"), Map.entry("redis-cli", "A"), Map.entry("mongo", "P"),
+            Map.entry("mongosh", "P"), Map.entry("mongodump", "P"), Map.entry("mongorestore", "P"),
+            Map.entry("mongoexport", "P"), Map.entry("mongoimport", "P"));
 
-    /** The letters of {@link #PASSWORD_OPTIONS}, for a quick first test. */
-    public static final String PASSWORD_OPTION_LETTERS = "pa";
+    /** The letters of {@link #PASSWORD_OPTIONS} ("ap"), for a quick first test. */
+    public static final String PASSWORD_OPTION_LETTERS = PASSWORD_OPTIONS.values().stream()
+            .map(o -> o.toLowerCase(java.util.Locale.ROOT)).distinct().sorted().reduce("", String::concat);
 
     private static final ConcurrentHashMap<String, Kind> CACHE = new ConcurrentHashMap<>();
     private static final int CACHE_MAX = 4096;
