@@ -17,13 +17,21 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>JSON keys ({@link #value}, {@link #tree}, {@link #parameters}): values under secret names become
  *   {@value #MASK}; access key ids keep only their prefix ({@code LTAI****}, {@code STS.****}, {@code HSTA****});</li>
- *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth, HTTP
- *   headers (the value to the end of the line, keeping the scheme and key id prefix), XML elements, URL
- *   query strings and user info ({@code scheme://user:****@host});</li>
+ *   <li>text: {@code k=v}, {@code k: v}, {@code k="v"}, {@code "k":"v"} at any JSON escaping depth (a value
+ *   that opens a PEM block is the whole block, to its {@code -----END …-----} line), HTTP
+ *   headers (the value to the end of the line, through quoted parameters such as Digest's {@code response="…"},
+ *   keeping the scheme and key id prefix), XML elements (also named by
+ *   an attribute: {@code <param name="k" value="v"/>}, {@code <entry key="k">v</entry>}, or by a sibling:
+ *   {@code <name>k</name><value>v</value>}), URL
+ *   query strings and user info ({@code scheme://user:****@host}); command-line options ({@code --password X},
+ *   {@code -storepass X}, {@code ["--token","X"]} as text or as a JSON array, and the one-letter password options
+ *   of the commands {@link SecretVocabulary#isPasswordOption} names: {@code mysql -pX}, {@code sshpass -p X});</li>
  *   <li>value shapes: {@code Bearer …}, access key ids and the signature after them ({@code OSS LTAI****:****}),
- *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private keys, base64 runs of 100+ characters, bare Huawei AKs;</li>
+ *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private key blocks (any label: RSA, EC, OPENSSH, ENCRYPTED,
+ *   PGP … BLOCK; lines broken or {@code \n}-escaped), base64 runs of 100+ characters, bare Huawei AKs;</li>
  *   <li>payloads inside values, recursively (depth {@value #MAX_DEPTH}, up to 1 MiB): percent-encoded text,
- *   XML entities, base64 runs of 16–99 characters that decode to text holding a secret (masked whole).</li>
+ *   XML/HTML character references (named, decimal, hex: {@code &#112;assword=}), base64 runs of 16–99 characters
+ *   that decode to text holding a secret (masked whole).</li>
  * </ul>
  * A table-driven pass over the characters decides which rules can apply; clean text comes back as the
  * same instance.
@@ -38,7 +46,7 @@ public final class Redactor {
             "\\b(LTAI|STS\\.|HSTA|TMP\\.)(?:[A-Za-z0-9]{6,}|\\*{4})((?::|%3[Aa])[A-Za-z0-9+/=_\\-]{6,})?");
     private static final Pattern TOKENS = Pattern.compile(
             "CAIS[A-Za-z0-9+/=]{16,}|eyJ[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]{4,}\\.[A-Za-z0-9_\\-]*"
-                    + "|-----BEGIN[A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"
+                    + "|-----BEGIN[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----[\\s\\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----|$)"
                     + "|[A-Za-z0-9+/_=\\-]{100,}");
     private Redactor() {
     }
@@ -108,14 +116,14 @@ public final class Redactor {
         // rules below run only on strings that can hold what they look for. Value patterns are
         // case-sensitive prefixes (indexOf is an intrinsic).
         int scan = scan(s);
-        boolean sep = (scan & SEP) != 0;
+        boolean sep = (scan & (SEP | OPT)) != 0;
         boolean akValue = s.indexOf("LTAI") >= 0 || s.indexOf("STS.") >= 0 || s.indexOf("HSTA") >= 0 || s.indexOf("TMP.") >= 0;
         boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || (scan & LONG_RUN) != 0;
         boolean bareAk = (scan & BARE_AK_RUN) != 0;
         boolean bearer = s.indexOf("earer") >= 0 || s.indexOf("EARER") >= 0 || s.indexOf("Basic") >= 0;
         boolean decode = depth > 0 && s.length() <= MAX_DECODE;
         boolean b64 = decode && (scan & MID_RUN) != 0;
-        boolean pct = decode && (scan & PCT) != 0;
+        boolean pct = decode && (scan & (PCT | FORM)) != 0;
         boolean ent = decode && (scan & AMP) != 0;
         if (!(sep || bearer || akValue || tokens || bareAk || b64 || pct || ent)) {
             return s;
@@ -223,6 +231,18 @@ public final class Redactor {
                     vs = (int) (span >>> 32);
                     ve = (int) span;
                 }
+            } else if (c == '-') {
+                if (i > 0 && !optionLead(s.charAt(i - 1))) {
+                    continue;
+                }
+                long span = option(s, i);
+                if (span == -1) {
+                    continue;
+                }
+                vs = (int) (span >>> 32);
+                ve = (int) span;
+                kind = span < 0 ? SecretVocabulary.Kind.ACCESS_KEY_ID : SecretVocabulary.Kind.SECRET;
+                vs &= Integer.MAX_VALUE;
             } else if (c == '<') {
                 int t = i + 1;
                 if (t >= n || s.charAt(t) == '/') {
@@ -239,19 +259,40 @@ public final class Redactor {
                 while (gt < n && s.charAt(gt) != '>' && s.charAt(gt) != '<' && gt - t < 256) {
                     gt++;
                 }
-                if (gt >= n || s.charAt(gt) != '>' || s.charAt(gt - 1) == '/') {
+                if (gt >= n || s.charAt(gt) != '>') {
                     continue;
                 }
+                boolean empty = s.charAt(gt - 1) == '/';
                 String tag = s.substring(ns, t);
                 int colon = tag.lastIndexOf(':');
-                kind = SecretVocabulary.classify(colon >= 0 ? tag.substring(colon + 1) : tag);
-                if (kind == SecretVocabulary.Kind.NONE) {
+                String local = colon >= 0 ? tag.substring(colon + 1) : tag;
+                kind = SecretVocabulary.classify(local);
+                long span = -1;
+                if (kind == SecretVocabulary.Kind.NONE && t < gt) {
+                    // <param name="password" value="X"/>, <entry key="secret">X</entry>: the name is an attribute
+                    long named = attribute(s, t, gt, "name");
+                    named = named >= 0 ? named : attribute(s, t, gt, "key");
+                    if (named >= 0) {
+                        kind = SecretVocabulary.classify(s.substring((int) (named >>> 32), (int) named));
+                        span = kind == SecretVocabulary.Kind.NONE ? -1 : attribute(s, t, gt, "value");
+                    }
+                } else if (kind == SecretVocabulary.Kind.NONE && !empty && (local.equalsIgnoreCase("name") || local.equalsIgnoreCase("key"))) {
+                    // <property><name>db.password</name><value>X</value></property>
+                    span = siblingValue(s, gt + 1);
+                    kind = span >= 0 ? SecretVocabulary.Kind.SECRET : kind;
+                }
+                if (kind == SecretVocabulary.Kind.NONE || (span < 0 && empty)) {
                     continue;
                 }
-                vs = gt + 1;
-                ve = vs;
-                while (ve < n && s.charAt(ve) != '<') {
-                    ve++;
+                if (span >= 0) {
+                    vs = (int) (span >>> 32);
+                    ve = (int) span;
+                } else {
+                    vs = gt + 1;
+                    ve = vs;
+                    while (ve < n && s.charAt(ve) != '<') {
+                        ve++;
+                    }
                 }
             } else {
                 continue;
@@ -316,10 +357,18 @@ public final class Redactor {
         if (v < n && (s.charAt(v) == '{' || s.charAt(v) == '[')) {
             return -1; // an object or list: its own keys decide
         }
+        if (s.startsWith(PEM_BEGIN, v)) {
+            return ((long) v << 32) | pemEnd(s, v);
+        }
         int e = v;
         if (kind == SecretVocabulary.Kind.HEADER) {
             while (e < n && !headerEnd(s.charAt(e))) {
                 e++;
+                // a quoted parameter (Digest username="u", …, response="…"; a cookie="v"): the header goes on after it
+                if (e < n && s.charAt(e - 1) == '=' && quoteAt(s, e)) {
+                    int close = closingQuote(s, e);
+                    e = close < 0 ? e : close + 1;
+                }
             }
         } else {
             while (e < n && !valueEnd(s.charAt(e))) {
@@ -327,6 +376,250 @@ public final class Redactor {
             }
         }
         return e > v ? ((long) v << 32) | e : -1;
+    }
+
+    /**
+     * A command-line option at {@code i} (a dash that starts a word) and the value it carries, when its name
+     * says secret: {@code --password X}, {@code --access-key-secret 'X'}, {@code -storepass X}, the same as
+     * elements of an argument list ({@code "--password","X"}), and the one-letter password options of
+     * {@link SecretVocabulary#isPasswordOption known commands} ({@code mysql -pX}, {@code sshpass -p X}).
+     * {@code --name=X} is left to the {@code =} rule; flags ({@code --no-password}, or a next word that is
+     * an option) carry nothing. The span is packed as in {@link #valueSpan}, its sign bit set for an access
+     * key id (kept as a prefix); -1 when none.
+     */
+    private static long option(String s, int i) {
+        int n = s.length();
+        int d = i + 1;
+        if (d < n && s.charAt(d) == '-') {
+            d++;
+        }
+        if (d >= n || !Character.isLetter(s.charAt(d))) {
+            return -1;
+        }
+        int ne = d;
+        while (ne < n && keyChar(s.charAt(ne)) && ne - d <= 64) {
+            ne++;
+        }
+        // an element of a quoted argument list: the option's own closing quote, not a glued value
+        char open = i > 0 ? s.charAt(i - 1) : ' ';
+        boolean argv = (open == '"' || open == '\'') && quoteAt(s, ne) && s.charAt(skipEscapes(s, ne)) == open;
+        char letter = s.charAt(d);
+        if (d == i + 1 && SecretVocabulary.PASSWORD_OPTION_LETTERS.indexOf(letter) >= 0) {
+            boolean glued = d + 1 < n && !(argv && ne == d + 1) && (!valueEnd(s.charAt(d + 1)) || quoteAt(s, d + 1));
+            if (glued && commandBefore(s, i, letter, false)) {
+                long span = valueSpan(s, d + 1, SecretVocabulary.Kind.SECRET);
+                return span < 0 ? -1 : span;
+            }
+            if (ne == d + 1 && !glued && commandBefore(s, i, letter, true)) {
+                return optionValue(s, ne, argv, SecretVocabulary.Kind.SECRET);
+            }
+        }
+        if (ne - d < 2 || ne >= n || !(isBlank(s.charAt(ne)) || argv) || s.startsWith("no-", d)) {
+            return -1;
+        }
+        SecretVocabulary.Kind kind = SecretVocabulary.classify(s.substring(d, ne));
+        if (kind == SecretVocabulary.Kind.NONE) {
+            return -1;
+        }
+        long span = optionValue(s, ne, argv, kind);
+        return span < 0 || kind != SecretVocabulary.Kind.ACCESS_KEY_ID ? span : span | Long.MIN_VALUE;
+    }
+
+    /**
+     * The value word after an option name that ends at {@code from} (after blanks, or in an argument list
+     * after the closing quote and a comma), unless it is another option or missing.
+     */
+    private static long optionValue(String s, int from, boolean argv, SecretVocabulary.Kind kind) {
+        int n = s.length();
+        int v = from;
+        if (argv) {
+            v = skipEscapes(s, v) + 1;
+            while (v < n && isBlank(s.charAt(v))) {
+                v++;
+            }
+            if (v >= n || s.charAt(v) != ',') {
+                return -1;
+            }
+            v++;
+        }
+        while (v < n && isBlank(s.charAt(v))) {
+            v++;
+        }
+        if (argv ? !quoteAt(s, v) : v == from || v >= n) {
+            return -1;
+        }
+        int w = argv ? skipEscapes(s, v) + 1 : v;
+        if (w >= n || s.charAt(w) == '-' || s.charAt(w) == '\r' || s.charAt(w) == '\n') {
+            return -1;
+        }
+        return valueSpan(s, v, kind == SecretVocabulary.Kind.HEADER ? SecretVocabulary.Kind.SECRET : kind);
+    }
+
+    /**
+     * True when a word before {@code i} in the same command is a command whose option {@code -letter} holds a
+     * password. Words are split by blanks, quotes, commas and brackets (a shell line or an argument list);
+     * the command ends at {@code ; | & ` ( > =} or a line end, and 512 characters back at most.
+     */
+    private static boolean commandBefore(String s, int i, char letter, boolean spaced) {
+        int stop = Math.max(0, i - 512);
+        int e = i;
+        for (int p = i - 1; p >= stop - 1; p--) {
+            char c = p >= stop ? s.charAt(p) : '\n';
+            boolean split = c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ',' || c == '[' || c == '\\';
+            boolean end = c == '\r' || c == '\n' || c == ';' || c == '|' || c == '&' || c == '`' || c == '(' || c == '>' || c == '=';
+            if (split || end) {
+                if (p + 1 < e && SecretVocabulary.isPasswordOption(s.substring(p + 1, e), letter, spaced)) {
+                    return true;
+                }
+                if (end) {
+                    return false;
+                }
+                e = p;
+            }
+        }
+        return false;
+    }
+
+    /** A quote at {@code p}, after any number of JSON escapes ({@code ' " \\" \\\\\\"}). */
+    private static boolean quoteAt(String s, int p) {
+        p = skipEscapes(s, p);
+        return p < s.length() && (s.charAt(p) == '"' || s.charAt(p) == '\'');
+    }
+
+    private static int skipEscapes(String s, int p) {
+        while (p < s.length() && s.charAt(p) == '\\') {
+            p++;
+        }
+        return p;
+    }
+
+    /** What may stand before the dash of a command-line option: the start of a word or of a quoted argument. */
+    private static boolean optionLead(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '`' || c == '(' || c == '['
+                || c == '=';
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static final String PEM_BEGIN = "-----BEGIN";
+
+    /**
+     * Where the PEM block that starts at {@code from} ends: after its {@code -----END …-----} line,
+     * whatever its lines are separated by (line breaks, {@code \n} escapes), else the end of the text.
+     */
+    private static int pemEnd(String s, int from) {
+        int end = s.indexOf("-----END", from + PEM_BEGIN.length());
+        if (end < 0) {
+            return s.length();
+        }
+        int close = s.indexOf("-----", end + 8);
+        return close < 0 || close - end > 80 ? s.length() : close + 5;
+    }
+
+    /**
+     * The quote that closes the one opened at {@code from} (after its JSON escapes): the same quote after as
+     * many escapes, or, when unescaped, after an even number of backslashes; -1 when none within 8 KiB.
+     */
+    private static int closingQuote(String s, int from) {
+        int q = skipEscapes(s, from);
+        char quote = s.charAt(q);
+        int escapes = q - from;
+        for (int p = q + 1; p < s.length() && p - q <= 8192; p++) {
+            if (s.charAt(p) == quote) {
+                int k = 0;
+                while (p - k - 1 > q && s.charAt(p - k - 1) == '\\') {
+                    k++;
+                }
+                if (k == escapes || (escapes == 0 && k % 2 == 0)) {
+                    return p;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The value of attribute {@code name} (any case) in a start tag's attributes {@code [from, to)}, quoted
+     * with {@code "} or {@code '} at any JSON escaping depth; packed as in {@link #valueSpan}, or -1.
+     */
+    private static long attribute(String s, int from, int to, String name) {
+        int p = from;
+        while (p < to) {
+            while (p < to && !tagChar(s.charAt(p))) {
+                p++;
+            }
+            int a = p;
+            while (p < to && tagChar(s.charAt(p))) {
+                p++;
+            }
+            int ae = p;
+            while (p < to && isBlank(s.charAt(p))) {
+                p++;
+            }
+            if (p >= to || s.charAt(p) != '=') {
+                continue;
+            }
+            p++;
+            while (p < to && isBlank(s.charAt(p))) {
+                p++;
+            }
+            int q = skipEscapes(s, p);
+            if (q >= to || (s.charAt(q) != '"' && s.charAt(q) != '\'')) {
+                continue;
+            }
+            int escapes = q - p;
+            int vs = q + 1;
+            int close = s.indexOf(s.charAt(q), vs);
+            while (close >= 0 && close < to && close - escapes >= vs && escapes > 0 && s.charAt(close - escapes) != '\\') {
+                close = s.indexOf(s.charAt(q), close + 1);
+            }
+            if (close < 0 || close >= to) {
+                return -1;
+            }
+            if (s.regionMatches(true, a, name, 0, name.length()) && ae - a == name.length()) {
+                return ((long) vs << 32) | (close - escapes);
+            }
+            p = close + 1;
+        }
+        return -1;
+    }
+
+    /**
+     * After {@code <name>} at {@code from}: when the element names a secret and the next element is
+     * {@code <value>}, that value's text (Hadoop and Spring configuration: {@code <name>k</name><value>v</value>}); else -1.
+     */
+    private static long siblingValue(String s, int from) {
+        int lt = s.indexOf('<', from);
+        if (lt < 0 || lt - from > 128 || !SecretVocabulary.isSecret(s.substring(from, lt).strip())) {
+            return -1;
+        }
+        int gt = s.indexOf('>', lt);
+        if (gt < 0 || gt == lt + 1 || s.charAt(lt + 1) != '/') {
+            return -1;
+        }
+        int p = gt + 1;
+        while (p < s.length() && p - gt <= 64) { // blanks, also JSON-escaped (\n, \\t)
+            if (s.charAt(p) <= ' ') {
+                p++;
+            } else if (s.charAt(p) == '\\') {
+                p = skipEscapes(s, p);
+                if (p >= s.length() || "nrt".indexOf(s.charAt(p)) < 0) {
+                    return -1;
+                }
+                p++;
+            } else {
+                break;
+            }
+        }
+        if (!s.regionMatches(true, p, "<value>", 0, 7)) {
+            return -1;
+        }
+        int vs = p + 7;
+        int ve = s.indexOf('<', vs);
+        ve = ve < 0 ? s.length() : ve;
+        return ve > vs ? ((long) vs << 32) | ve : -1;
     }
 
     /** {@code scheme://user:password@host}: the password (or a long user-only credential). */
@@ -477,7 +770,11 @@ public final class Redactor {
         return printable * 10 >= b.length * 9 ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : null;
     }
 
-    /** {@code %XX} sequences decoded (as UTF-8); the same instance when there are none. */
+    /**
+     * {@code %XX} sequences decoded (as UTF-8), and {@code +} as a space when {@code plusIsSpace}; the same
+     * instance when there are none (a text without {@code %XX} is taken as form-encoded only when a {@code +}
+     * stands before an option's dash).
+     */
     static String percentDecode(String s, boolean plusIsSpace) {
         int n = s.length();
         int i = s.indexOf('%');
@@ -493,7 +790,7 @@ public final class Redactor {
                 sb = new StringBuilder(n);
                 buf = new byte[n / 3 + 1];
             }
-            sb.append(s, last, i);
+            appendForm(sb, s, last, i, plusIsSpace);
             int len = 0;
             while (i + 2 < n && s.charAt(i) == '%' && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
                 buf[len++] = (byte) (hex(s.charAt(i + 1)) << 4 | hex(s.charAt(i + 2)));
@@ -504,10 +801,22 @@ public final class Redactor {
             i = s.indexOf('%', i);
         }
         if (sb == null) {
-            return s;
+            return plusIsSpace && s.indexOf("+-") >= 0 ? s.replace('+', ' ') : s;
         }
-        sb.append(s, last, n);
-        return plusIsSpace ? sb.toString().replace('+', ' ') : sb.toString();
+        appendForm(sb, s, last, n, plusIsSpace);
+        return sb.toString();
+    }
+
+    /** {@code s[from, to)}, its {@code +} as spaces when {@code plusIsSpace} (a decoded {@code %2B} stays a {@code +}). */
+    private static void appendForm(StringBuilder sb, String s, int from, int to, boolean plusIsSpace) {
+        if (!plusIsSpace) {
+            sb.append(s, from, to);
+            return;
+        }
+        for (int p = from; p < to; p++) {
+            char c = s.charAt(p);
+            sb.append(c == '+' ? ' ' : c);
+        }
     }
 
     private static int hex(char c) {
@@ -518,49 +827,89 @@ public final class Redactor {
         return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
     }
 
-    private static final String[][] ENTITIES = {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
-        {"&#34;", "\""}, {"&#39;", "'"}, {"&#60;", "<"}, {"&#62;", ">"}, {"&amp;", "&"}};
+    /**
+     * Named character references that stand for ASCII (the no-break space read as a space): HTML5 names, so that a key
+     * or separator spelled with them ({@code db&lowbar;password&equals;X}) reads as the name it is.
+     */
+    private static final Map<String, String> ENTITIES = Map.ofEntries(
+            Map.entry("lt", "<"), Map.entry("LT", "<"), Map.entry("gt", ">"), Map.entry("GT", ">"), Map.entry("quot", "\""),
+            Map.entry("QUOT", "\""), Map.entry("apos", "'"), Map.entry("amp", "&"), Map.entry("AMP", "&"), Map.entry("equals", "="),
+            Map.entry("colon", ":"), Map.entry("lowbar", "_"), Map.entry("UnderBar", "_"), Map.entry("period", "."),
+            Map.entry("comma", ","), Map.entry("semi", ";"), Map.entry("sol", "/"), Map.entry("bsol", "\\"), Map.entry("lpar", "("),
+            Map.entry("rpar", ")"), Map.entry("lsqb", "["), Map.entry("lbrack", "["), Map.entry("rsqb", "]"), Map.entry("rbrack", "]"),
+            Map.entry("lcub", "{"), Map.entry("lbrace", "{"), Map.entry("rcub", "}"), Map.entry("rbrace", "}"), Map.entry("excl", "!"),
+            Map.entry("quest", "?"), Map.entry("num", "#"), Map.entry("dollar", "$"), Map.entry("percnt", "%"), Map.entry("ast", "*"),
+            Map.entry("midast", "*"), Map.entry("plus", "+"), Map.entry("commat", "@"), Map.entry("Hat", "^"), Map.entry("grave", "`"),
+            Map.entry("verbar", "|"), Map.entry("vert", "|"), Map.entry("VerticalLine", "|"), Map.entry("Tab", "\t"),
+            Map.entry("NewLine", "\n"), Map.entry("nbsp", " "), Map.entry("NonBreakingSpace", " "));
 
-    /** XML/HTML entities decoded; the same instance when there are none. */
+    /**
+     * XML/HTML character references decoded: the named ones of {@link #ENTITIES} and numeric ones, decimal and
+     * hex ({@code &#112;}, {@code &#x70;}, {@code &#X0070;}, the {@code ;} optional as HTML reads them); the same
+     * instance when there are none. One pass: {@code &amp;#112;} becomes {@code &#112;} (the next layer decodes it).
+     */
     static String entityDecode(String s) {
+        int n = s.length();
         int i = s.indexOf('&');
         StringBuilder sb = null;
         int last = 0;
-        while (i >= 0) {
-            String[] hit = null;
-            for (String[] e : ENTITIES) {
-                if (s.startsWith(e[0], i)) {
-                    hit = e;
-                    break;
+        while (i >= 0 && i + 2 < n) {
+            int end = -1;
+            String rep = null;
+            if (s.charAt(i + 1) == '#') {
+                int p = i + 2;
+                boolean hexRef = p < n && (s.charAt(p) == 'x' || s.charAt(p) == 'X');
+                p += hexRef ? 1 : 0;
+                int ds = p;
+                long cp = 0;
+                while (p < n && p - ds < 8 && (hexRef ? hex(s.charAt(p)) >= 0 : s.charAt(p) >= '0' && s.charAt(p) <= '9')) {
+                    cp = cp * (hexRef ? 16 : 10) + (hexRef ? hex(s.charAt(p)) : s.charAt(p) - '0');
+                    p++;
+                }
+                if (p > ds && cp > 0 && cp <= Character.MAX_CODE_POINT && (cp < 0xD800 || cp > 0xDFFF)) {
+                    end = p < n && s.charAt(p) == ';' ? p + 1 : p;
+                    rep = Character.toString((int) cp);
+                }
+            } else {
+                int p = i + 1;
+                while (p < n && p - i <= 17 && Character.isLetter(s.charAt(p)) && s.charAt(p) < 128) {
+                    p++;
+                }
+                if (p < n && s.charAt(p) == ';' && p > i + 1) {
+                    rep = ENTITIES.get(s.substring(i + 1, p));
+                    end = p + 1;
                 }
             }
-            if (hit != null) {
+            if (rep != null) {
                 if (sb == null) {
-                    sb = new StringBuilder(s.length());
+                    sb = new StringBuilder(n);
                 }
-                sb.append(s, last, i).append(hit[1]);
-                last = i + hit[0].length();
+                sb.append(s, last, i).append(rep);
+                last = end;
+                i = s.indexOf('&', end);
+            } else {
+                i = s.indexOf('&', i + 1);
             }
-            i = s.indexOf('&', i + 1);
         }
         if (sb == null) {
             return s;
         }
-        sb.append(s, last, s.length());
+        sb.append(s, last, n);
         return sb.toString();
     }
 
     private static final Pattern BARE_AK = Pattern.compile("(?<![A-Za-z0-9])[A-Z0-9]{20}(?![A-Za-z0-9])");
 
     /** Character classes for {@link #scan}, by table: it looks at every character of every string ingest redacts. */
-    private static final byte UPL = 1;
-    private static final byte DIG = 2;
-    private static final byte LOW = 4;
-    private static final byte B64_OTHER = 8;
-    private static final byte C_SEP = 16;
-    private static final byte C_PCT = 32;
-    private static final byte C_AMP = 64;
-    private static final byte[] CHAR_CLASS = new byte[128];
+    private static final int UPL = 1;
+    private static final int DIG = 2;
+    private static final int LOW = 4;
+    private static final int B64_OTHER = 8;
+    private static final int C_SEP = 16;
+    private static final int C_PCT = 32;
+    private static final int C_AMP = 64;
+    private static final int C_DASH = 128;
+    private static final int[] CHAR_CLASS = new int[128];
 
     static {
         for (char c = 'A'; c <= 'Z'; c++) {
@@ -580,6 +929,7 @@ public final class Redactor {
         CHAR_CLASS['<'] |= C_SEP;
         CHAR_CLASS['%'] |= C_PCT;
         CHAR_CLASS['&'] |= C_AMP;
+        CHAR_CLASS['-'] |= C_DASH;
     }
 
     private static final int LONG_RUN = 1;
@@ -588,12 +938,16 @@ public final class Redactor {
     private static final int SEP = 8;
     private static final int PCT = 16;
     private static final int AMP = 32;
+    private static final int OPT = 64;
+    private static final int FORM = 128;
 
     /**
      * One pass: {@link #LONG_RUN} when a base64-ish run reaches 100 characters, {@link #MID_RUN} when one of
      * 16+ characters mixes upper and lower case (a base64 payload shape), {@link #BARE_AK_RUN} when a run
      * of exactly 20 upper-case letters and digits stands alone (a Huawei AK shape), {@link #SEP} /
-     * {@link #PCT} / {@link #AMP} when the text has a key separator, a percent sign, an ampersand.
+     * {@link #PCT} / {@link #AMP} when the text has a key separator, a percent sign, an ampersand,
+     * {@link #OPT} when a word starts with a dash (a command-line option), {@link #FORM} when a dash follows a
+     * {@code +} (a form-encoded space before an option: {@code cmd=mysql+-pX}).
      */
     private static int scan(String s) {
         int n = s.length();
@@ -607,8 +961,13 @@ public final class Redactor {
             char c = i < n ? s.charAt(i) : ' ';
             int cls = c < 128 ? CHAR_CLASS[c] : 0;
             out |= (cls & C_SEP) != 0 ? SEP : 0;
-            if ((cls & (C_PCT | C_AMP)) != 0) {
-                out |= (cls & C_PCT) != 0 ? PCT : AMP;
+            if ((cls & (C_PCT | C_AMP | C_DASH)) != 0) {
+                if ((cls & C_DASH) != 0) {
+                    char p = i == 0 ? ' ' : s.charAt(i - 1);
+                    out |= optionLead(p) ? OPT : p == '+' ? FORM : 0;
+                } else {
+                    out |= (cls & C_PCT) != 0 ? PCT : AMP;
+                }
             }
             boolean up = (cls & (UPL | DIG)) != 0;
             boolean low = (cls & LOW) != 0;
@@ -670,7 +1029,7 @@ public final class Redactor {
             return o;
         }
         if (node.isArray()) {
-            ArrayNode a = (ArrayNode) node;
+            ArrayNode a = argumentList((ArrayNode) node);
             for (int i = 0; i < a.size(); i++) {
                 a.set(i, redactInPlace(a.get(i)));
             }
@@ -686,6 +1045,38 @@ public final class Redactor {
             return r == t ? node : TextNode.valueOf(r);
         }
         return node;
+    }
+
+    /**
+     * An array of words with an option among them ({@code ["mysql","-uroot","-pX"]}, {@code ["--password","X"]})
+     * is a command line: its text is redacted as one ({@link #option}, which sees the words around an option)
+     * and read back; any other array, or one whose redacted text is no array of as many elements, as it is.
+     */
+    private static ArrayNode argumentList(ArrayNode a) {
+        if (a.size() < 2 || a.size() > 256) {
+            return a;
+        }
+        boolean option = false;
+        for (JsonNode e : a) {
+            if (!e.isValueNode()) {
+                return a;
+            }
+            option |= e.isTextual() && e.textValue().startsWith("-");
+        }
+        if (!option) {
+            return a;
+        }
+        String t = a.toString();
+        String r = text(t);
+        if (r == t) {
+            return a;
+        }
+        try {
+            JsonNode back = io.grantwatch.model.json.Json.wire().readTree(r);
+            return back.isArray() && back.size() == a.size() ? (ArrayNode) back : a;
+        } catch (java.io.IOException e) {
+            return a;
+        }
     }
 
     private static JsonNode embeddedJson(String t) {

@@ -1,15 +1,17 @@
 package io.grantwatch.model.redact;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one vocabulary of secret key names. Every rule that decides "the value under this name is a
  * secret" reads this table: JSON keys, {@code k=v} / {@code k: v} / {@code k="v"} text, HTTP headers,
- * XML elements, URL query strings (all in {@link Redactor}) and configuration keys
+ * XML elements, URL query strings, command-line options (all in {@link Redactor}) and configuration keys
  * ({@code io.grantwatch.app.config.ConfigKeys}). Add a name here and every form picks it up; the
- * generated matrix test ({@code RedactorMatrixTest}) plants each name in each form.
+ * generated matrix test ({@code RedactorMatrixTest}) plants each name in each form. The one-letter
+ * password options of a few commands ({@code mysql -pX}) are here too ({@link #isPasswordOption}).
  *
  * <p>Names are compared in {@link #normalize normal form}: lower case, without {@code _ - . space}
  * ({@code Access_Key-Secret} = {@code accesskeysecret}).
@@ -81,7 +83,29 @@ public final class SecretVocabulary {
             "ststokenplayeruid", "ststokenprincipalname", "nexttoken", "tokentype", "pagetoken",
             "signatureversion", "signaturemethod", "signaturetype", "signaturenonce", "passwordpolicy",
             "passwordreuseprevention", "passwordlength", "requirepasswordchange", "passwordresetrequired",
-            "passwordless", "keyname", "keypairname", "bypass", "compass", "surpass", "trespass", "mfacodetype");
+            "passwordless", "keyname", "keypairname", "bypass", "compass", "surpass", "trespass", "mfacodetype",
+            "passwordstdin"); // docker login --password-stdin: a flag, the word after it is no password
+
+    /**
+     * Commands whose one-letter option holds a password, the one place where a name alone cannot say it:
+     * {@code mysql -pSECRET} (glued only: in {@code mysql -p db} the word after a bare {@code -p} names a
+     * database), {@code sshpass -p SECRET}, {@code redis-cli -a SECRET}, {@code mongosh -p SECRET}.
+     * Long options ({@code --password X}, {@code -storepass X}) need no entry: their names are in {@link #RULES}.
+     */
+    private static final Map<String, String> PASSWORD_OPTIONS = Map.ofEntries(
+            Map.entry("mysql", "p"), Map.entry("mysqldump", "p"), Map.entry("mysqladmin", "p"),
+            Map.entry("mysqlimport", "p"), Map.entry("mysqlshow", "p"), Map.entry("mysqlcheck", "p"),
+            Map.entry("mysqlpump", "p"), Map.entry("mysqlslap", "p"), Map.entry("mysqlbinlog", "p"),
+            Map.entry("mariadb", "p"), Map.entry("mariadb-dump", "p"), Map.entry("mariadb-admin", "p"),
+            Map.entry("mariadb-import", "p"), Map.entry("mariadb-check", "p"), Map.entry("mariadb-show", "p"),
+            // upper case: the value may also follow after a space
+            Map.entry("sshpass", "P"), Map.entry("redis-cli", "A"), Map.entry("mongo", "P"),
+            Map.entry("mongosh", "P"), Map.entry("mongodump", "P"), Map.entry("mongorestore", "P"),
+            Map.entry("mongoexport", "P"), Map.entry("mongoimport", "P"));
+
+    /** The letters of {@link #PASSWORD_OPTIONS} ("ap"), for a quick first test. */
+    public static final String PASSWORD_OPTION_LETTERS = PASSWORD_OPTIONS.values().stream()
+            .map(o -> o.toLowerCase(java.util.Locale.ROOT)).distinct().sorted().reduce("", String::concat);
 
     private static final ConcurrentHashMap<String, Kind> CACHE = new ConcurrentHashMap<>();
     private static final int CACHE_MAX = 4096;
@@ -105,6 +129,11 @@ public final class SecretVocabulary {
         return kind;
     }
 
+    /** The name fragments of one kind, in table order (for the tests that plant every one of them). */
+    static List<String> fragments(Kind kind) {
+        return RULES.stream().filter(r -> r.kind() == kind).map(Rule::fragment).toList();
+    }
+
     public static boolean isSecret(String name) {
         Kind k = classify(name);
         return k == Kind.SECRET || k == Kind.HEADER;
@@ -112,6 +141,19 @@ public final class SecretVocabulary {
 
     public static boolean isAccessKeyId(String name) {
         return classify(name) == Kind.ACCESS_KEY_ID;
+    }
+
+    /**
+     * True when option {@code -<letter>} of {@code command} (a word of a command line, any path) holds a
+     * password: glued ({@code -pSECRET}) always, after a space only when {@code spaced} is allowed for it.
+     */
+    public static boolean isPasswordOption(String command, char letter, boolean spaced) {
+        int slash = command.lastIndexOf('/');
+        String o = PASSWORD_OPTIONS.get(slash >= 0 ? command.substring(slash + 1) : command);
+        if (o == null || Character.toLowerCase(o.charAt(0)) != letter) {
+            return false;
+        }
+        return !spaced || Character.isUpperCase(o.charAt(0));
     }
 
     private static Kind compute(String name) {

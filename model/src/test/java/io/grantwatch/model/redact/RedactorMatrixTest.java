@@ -35,12 +35,54 @@ class RedactorMatrixTest {
             "token", "SecurityToken", "session_token", "x-auth-token", "X-Subject-Token", "access_token",
             "signature", "Signature", "private_key", "PrivateKey", "api_key", "ApiKey", "apikey", "x-api-key",
             "credential", "credentials", "credential_value", "otp", "OTP", "mfacode", "MfaCode", "mfa_code",
-            "user_data", "UserData", "cookie", "Set-Cookie", "authorization", "Proxy-Authorization", "jaas");
+            "user_data", "UserData", "cookie", "Set-Cookie", "authorization", "Proxy-Authorization", "jaas",
+            "passcode", "totp", "ssl.keystore.key");
 
-    /** How a key and its value are written: the value's place is {@code V}, the key's {@code K}. */
-    static final List<String> FORMS = List.of(
-            "K=V", "K = V", "K: V", "K:V", "K=\"V\"", "K='V'", "\"K\":\"V\"", "\"K\": \"V\"", "'K': 'V'",
-            "\\\"K\\\":\\\"V\\\"", "<K>V</K>", "K%3DV", "?a=1&K=V&b=2", "{\"K\":\"V\",\"n\":1}", "K=V;other=1");
+    /** A PEM body line (base64 of DER), the same in every case; templates write it {@code {BODY}}. */
+    static final String PEM_LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+
+    /**
+     * How a key and its value are written: the value's place is {@code V}, the key's {@code K}; after
+     * both are put in, {@link #expand} writes out the PEM markers and body ({@code {BEGIN}}, {@code {BODY}}, …).
+     */
+    static final List<Form> FORMS = List.of(
+            Form.of("K=V"), Form.of("K = V"), Form.of("K: V"), Form.of("K:V"), Form.of("K=\"V\""), Form.of("K='V'"),
+            Form.of("\"K\":\"V\""), Form.of("\"K\": \"V\""), Form.of("'K': 'V'"), Form.of("\\\"K\\\":\\\"V\\\""),
+            Form.of("<K>V</K>"), new Form("K%3DV", (k, v) -> URLEncoder.encode(k, StandardCharsets.UTF_8) + "%3D" + v),
+            Form.of("?a=1&K=V&b=2"), Form.of("{\"K\":\"V\",\"n\":1}"), Form.of("K=V;other=1"),
+            // a PEM body under the name, the secret on its second line: raw lines, \n escapes, a JSON string
+            Form.of("K: {BEGIN}\n{BODY}\nV\n{END}"), Form.of("K={BEGIN}\\n{BODY}\\nV\\n{END}\\n"),
+            Form.of("\"K\": \"{BEGIN}\\n{BODY}\\nV\\n{END}\\n\""),
+            // command-line options
+            Form.of("cli --K V --region cn-hangzhou"), Form.of("cli --K=V"), Form.of("tool -K V -v"), Form.of("cli --K 'V' x"),
+            Form.of("cli --K \"V\" x"), Form.of("[\"cli\", \"--K\", \"V\", \"-v\"]"),
+            // XML that names the key in an attribute or a sibling element
+            Form.of("<param name=\"K\" value=\"V\"/>"), Form.of("<entry key=\"K\">V</entry>"),
+            Form.of("<property name=\"K\">V</property>"), Form.of("<add value='V' key='K' />"),
+            Form.of("<property>\n  <name>K</name>\n  <value>V</value>\n</property>"),
+            // the key spelled with character references: a letter decimal, hex, in the middle, all of it; a named separator
+            new Form("&#D;K=V", (k, v) -> "&#" + (int) k.charAt(0) + ";" + k.substring(1) + "=" + v),
+            new Form("&#xH;K=V", (k, v) -> "&#x" + Integer.toHexString(k.charAt(0)) + ";" + k.substring(1) + "=" + v),
+            new Form("&#X00H;K: V", (k, v) -> "&#X00" + Integer.toHexString(k.charAt(0)).toUpperCase(java.util.Locale.ROOT) + ";"
+                    + k.substring(1) + ": " + v),
+            new Form("K[..]&#D;K[..]=V", (k, v) -> k.substring(0, k.length() / 2) + "&#" + (int) k.charAt(k.length() / 2) + ";"
+                    + k.substring(k.length() / 2 + 1) + "=" + v),
+            new Form("&#D;&#D;…=V", (k, v) -> k.chars().mapToObj(c -> "&#" + c + ";").collect(java.util.stream.Collectors.joining()) + "=" + v),
+            Form.of("K&equals;V"), Form.of("&quot;K&quot;&colon;&quot;V&quot;"));
+
+    /** A way to write a key and its value. */
+    record Form(String name, java.util.function.BinaryOperator<String> plant) {
+        static Form of(String template) {
+            return new Form(template, (k, v) -> expand(template.replace("K", k).replace("V", v)));
+        }
+    }
+
+    /** The markers a template cannot spell itself (they hold the letters K and V). */
+    static String expand(String s) {
+        return s.replace("{BODY}", PEM_LINE).replace("{BEGIN}", "-----BEGIN PRIVATE KEY-----").replace("{END}", "-----END PRIVATE KEY-----")
+                .replace("{BEGIN ", "-----BEGIN ").replace("{END ", "-----END ").replace(" PK}", " PRIVATE KEY-----")
+                .replace(" PKB}", " PRIVATE KEY BLOCK-----");
+    }
 
     /** Where the text sits: in a field value, a message, a nested JSON string, base64, a URL, a header, XML. */
     enum Position {
@@ -78,7 +120,41 @@ class RedactorMatrixTest {
             "AK: HSTAQWERTYUIOP12 SK: V",
             "Authorization: Bearer V",
             "Basic V",
-            "Cookie: session=V; theme=dark");
+            "Cookie: session=V; theme=dark",
+            // bare PEM private keys: raw lines, \n escapes (as in a JSON string), other labels, cut short
+            "{BEGIN}\n{BODY}\nV\n{END}\n",
+            "{BEGIN}\\n{BODY}\\nV\\n{END}\\n",
+            "{\"type\":\"service_account\",\"private_key\":\"{BEGIN}\\n{BODY}\\nV\\n{END}\\n\",\"n\":1}",
+            "{BEGIN RSA PK}\r\n{BODY}\r\nV\r\n{END RSA PK}",
+            "{BEGIN EC PK}\nV\n{END EC PK}",
+            "{BEGIN OPENSSH PK}\n{BODY}\nV\n{END OPENSSH PK}",
+            "{BEGIN ENCRYPTED PK}\n{BODY}\nV\n{END ENCRYPTED PK}",
+            "{BEGIN PGP PKB}\n\n{BODY}\nV\n{END PGP PKB}",
+            "key file {BEGIN}\n{BODY}\nV",
+            // one-letter password options of known commands, and whole CLI configurations
+            "mysql -u root -pV app",
+            "mysqldump -uroot -pV --all-databases",
+            "mysql -h db -P 3306 -u app -p'V' app",
+            "/usr/bin/mysqladmin -u root -p\"V\" status",
+            "docker exec -it db mariadb -uroot -pV -e 'select 1'",
+            "sh -c \"mysql -uroot -pV < dump.sql\"",
+            "sshpass -p V ssh ops@10.0.0.8",
+            "sshpass -pV scp a ops@10.0.0.8:/tmp",
+            "redis-cli -h cache -p 6379 -a V ping",
+            "mongosh -u admin -p V --authenticationDatabase admin",
+            "aliyun configure set --profile p1 --mode AK --access-key-id LTAI5tQwErTyUiOpAs --access-key-secret V --region cn-hangzhou",
+            "hcloud configure set --cli-profile=p1 --cli-mode=AKSK --cli-access-key=HSTAQWERTYUIOP12 --cli-secret-key=V --cli-region=cn-north-4",
+            "hcloud configure set --cli-secret-key V --cli-region cn-north-4",
+            "keytool -importkeystore -srckeystore a.p12 -srcstorepass V -destkeystore b.jks",
+            "docker login -u bob --password V registry.example.com",
+            "{\"Command\":[\"mysql\",\"-uroot\",\"-pV\",\"app\"]}",
+            "{\"args\":[\"sshpass\",\"-p\",\"V\",\"ssh\",\"h\"]}",
+            // quoted header parameters: HTTP Digest, quoted cookies
+            "Authorization: Digest username=\"admin\", realm=\"api@example.com\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+                    + "uri=\"/dir/index.html\", qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"V\", opaque=\"5ccc069c403ebaf9\"",
+            "Proxy-Authorization: Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\", response=\"V\"",
+            "authorization: Digest response=\"V\", username=\"u\"",
+            "Cookie: theme=\"dark\"; session=\"V\"");
 
     private static int n;
 
@@ -87,19 +163,41 @@ class RedactorMatrixTest {
         return "Qz9" + Integer.toString(n * 7919, 36) + "Vw" + Integer.toString(n, 36) + "pK";
     }
 
-    static Stream<DynamicTest> cases(List<String> keys, List<String> forms) {
+    /**
+     * A secret that every encoding writes differently: a {@code +} (percent: {@code %2B}, form: a space), a
+     * {@code /} ({@code %2F}, and JSON may write {@code \\/}), a non-ASCII letter ({@code %C3%A9}, {@code \\u00e9}),
+     * at a different base64 alignment in every case.
+     */
+    static String encodableSecret() {
+        n++;
+        return "Qz9" + Integer.toString(n * 7919, 36) + "+Vw/\u00e9" + Integer.toString(n, 36) + "pK";
+    }
+
+    static Stream<DynamicTest> cases(List<String> keys, List<Form> forms) {
+        return cases(keys, forms, RedactorMatrixTest::secret, "");
+    }
+
+    static Stream<DynamicTest> cases(List<String> keys, List<Form> forms, java.util.function.Supplier<String> secrets, String label) {
         List<DynamicTest> out = new ArrayList<>();
         for (String k : keys) {
-            for (String form : forms) {
+            for (Form form : forms) {
                 for (Position p : Position.values()) {
-                    String v = secret();
-                    String planted = form.replace("K", k).replace("V", v);
-                    if (form.equals("K%3DV")) {
-                        planted = URLEncoder.encode(k, StandardCharsets.UTF_8) + "%3D" + v;
-                    }
-                    String shown = planted;
-                    out.add(DynamicTest.dynamicTest(p + " | " + shown, () -> assertNoLeak(p.run.apply(shown), v, shown)));
+                    String v = secrets.get();
+                    String planted = form.plant().apply(k, v);
+                    out.add(DynamicTest.dynamicTest(label + p + " | " + planted, () -> assertNoLeak(p.run.apply(planted), v, planted)));
                 }
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<DynamicTest> specialCases(List<String> forms, java.util.function.Supplier<String> secrets, String label) {
+        List<DynamicTest> out = new ArrayList<>();
+        for (String form : forms) {
+            for (Position p : Position.values()) {
+                String v = secrets.get();
+                String planted = expand(form.replace("V", v));
+                out.add(DynamicTest.dynamicTest(label + p + " | " + planted, () -> assertNoLeak(p.run.apply(planted), v, planted)));
             }
         }
         return out.stream();
@@ -112,15 +210,20 @@ class RedactorMatrixTest {
 
     @TestFactory
     Stream<DynamicTest> everySpecialFormEveryPosition() {
-        List<DynamicTest> out = new ArrayList<>();
-        for (String form : SPECIAL) {
-            for (Position p : Position.values()) {
-                String v = secret();
-                String planted = form.replace("V", v);
-                out.add(DynamicTest.dynamicTest(p + " | " + planted, () -> assertNoLeak(p.run.apply(planted), v, planted)));
-            }
-        }
-        return out.stream();
+        return specialCases(SPECIAL, RedactorMatrixTest::secret, "");
+    }
+
+    /**
+     * The whole matrix again with a secret that percent-, base64- and JSON-encoding each change: the output
+     * holds it in none of them (raw, {@code %XX}, {@code +} for a space, base64 and base64url at any alignment,
+     * JSON-escaped, {@code \\uXXXX}, character references), nor does any decoding of the output show it
+     * ({@link #assertNoLeak}). URL user info is left out: a {@code /} would end it (it must be {@code %2F} there).
+     */
+    @TestFactory
+    Stream<DynamicTest> aSecretIsInNoEncodingOfTheOutput() {
+        return Stream.concat(cases(KEYWORDS, FORMS, RedactorMatrixTest::encodableSecret, "any encoding | "),
+                specialCases(SPECIAL.stream().filter(f -> !f.contains("://")).toList(), RedactorMatrixTest::encodableSecret,
+                        "any encoding | "));
     }
 
     /** A value under a secret key in a JSON record (the key rule), at any depth. */
@@ -136,6 +239,19 @@ class RedactorMatrixTest {
         }));
     }
 
+    /** Every secret name of the vocabulary is planted by some keyword above, so by every form. */
+    @org.junit.jupiter.api.Test
+    void theKeywordsCoverEveryNameOfTheVocabulary() {
+        List<String> names = new ArrayList<>(SecretVocabulary.fragments(SecretVocabulary.Kind.SECRET));
+        names.addAll(SecretVocabulary.fragments(SecretVocabulary.Kind.HEADER));
+        for (String f : names) {
+            assertThat(KEYWORDS).as(f).anyMatch(k -> SecretVocabulary.normalize(k).contains(f) && SecretVocabulary.isSecret(k));
+        }
+        for (String f : SecretVocabulary.fragments(SecretVocabulary.Kind.ACCESS_KEY_ID)) {
+            assertThat(AK_KEYWORDS).as(f).anyMatch(k -> SecretVocabulary.normalize(k).endsWith(f) && SecretVocabulary.isAccessKeyId(k));
+        }
+    }
+
     /** Base64 of a short JSON credential document (under the 100-character run rule). */
     @TestFactory
     Stream<DynamicTest> base64JsonCredentialsUnder100() {
@@ -149,12 +265,16 @@ class RedactorMatrixTest {
         }));
     }
 
+    /** Names of access key ids, as SDKs and clouds spell them. */
+    static final List<String> AK_KEYWORDS = List.of("ak", "AccessKeyId", "access_key_id", "akid", "accessKey");
+
     /** Access key ids keep their prefix for correlation, in every form. */
     @TestFactory
     Stream<DynamicTest> accessKeyIdsKeepTheirPrefix() {
         List<DynamicTest> out = new ArrayList<>();
-        for (String k : List.of("ak", "AccessKeyId", "access_key_id", "akid")) {
-            for (String form : List.of("K=V", "K: V", "\"K\":\"V\"", "\\\"K\\\":\\\"V\\\"", "<K>V</K>", "?a=1&K=V")) {
+        for (String k : AK_KEYWORDS) {
+            for (String form : List.of("K=V", "K: V", "\"K\":\"V\"", "\\\"K\\\":\\\"V\\\"", "<K>V</K>", "?a=1&K=V",
+                    "cli --K V -x", "<param name=\"K\" value=\"V\"/>", "<entry key=\"K\">V</entry>", "K&equals;V")) {
                 for (String id : List.of("LTAI5tQwErTyUiOpAsDf", "QTWAOYTTINDUT2QVKYUC", "STS.NUav87jQZ3eT9TTP18tYDuvSS")) {
                     String planted = form.replace("K", k).replace("V", id);
                     out.add(DynamicTest.dynamicTest("ak " + planted, () -> {
@@ -194,7 +314,30 @@ class RedactorMatrixTest {
                 "Message: the credentials file was rotated",
                 "authorizationType: RAM, result: denied",
                 "cookieName=theme; MaxAge=3600",
-                "CredentialConfig: role/pai-dsw-data");
+                "CredentialConfig: role/pai-dsw-data",
+                // command lines without secrets: -p of other commands, a bare -p (mysql then prompts; the word names a database)
+                "ls -p /tmp && tar -xzf backup.tgz -C /tmp",
+                "gcc -pedantic -O2 -o app main.c",
+                "mysql -h db -u root -p app",
+                "mysql -u root -p",
+                "docker login --username bob --password-stdin registry.example.com",
+                "aliyun ram CreateUser --UserName alice --DisplayName Alice --region cn-hangzhou",
+                "hcloud configure set --cli-region=cn-north-4 --cli-mode=AKSK",
+                "psql --no-password -h db app",
+                "cp -a src dst; redis-cli -h cache ping",
+                "a --region cn-hangzhou --password-policy strict",
+                "[\"ls\",\"-p\",\"/tmp\"] and [\"mysql\",\"-p\",\"app\"] and {\"--password\": []}",
+                // XML that names an ordinary key
+                "<param name=\"region\" value=\"cn-hangzhou\"/><entry key=\"timeout\">30</entry>",
+                "<property name=\"db.url\">jdbc:mysql://db:3306/app</property><property><name>fs.oss.endpoint</name><value>oss-cn-hangzhou.aliyuncs.com</value></property>",
+                "<input type=\"text\" name=\"username\" value=\"alice\"/><name>password</name> is required",
+                // a Digest challenge holds no credential
+                "WWW-Authenticate: Digest realm=\"api@example.com\", qop=\"auth\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\"",
+                // character references around ordinary words
+                "Tom &amp; Jerry &#38; co &lt;b&gt; AT&T R&D &#x26;&nbsp;&equals; &#112;ath=/tmp",
+                // public PEM blocks are no secret, under an ordinary name or alone
+                "certificate: -----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUW7d0\n-----END CERTIFICATE-----",
+                "{\"publicKey\":\"-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZI\\n-----END PUBLIC KEY-----\\n\"}");
     }
 
     @ParameterizedTest
@@ -229,12 +372,104 @@ class RedactorMatrixTest {
         assertThat(Redactor.text("jdbc:mysql://app:hunter2@db:3306/x")).isEqualTo("jdbc:mysql://app:****@db:3306/x");
     }
 
+    /** A {@code %2B} inside a form-encoded value is a '+' of the value, not a space that ends it. */
+    @org.junit.jupiter.api.Test
+    void anEncodedPlusStaysInTheValue() {
+        for (String s : List.of("GET /x?next=password%3DAb3%2BcD9%2Fef&x=1", "q=a+b&token%3Dabc%2BcD9ef",
+                "u=" + URLEncoder.encode("secret=Ab3+cD9ef x=1", StandardCharsets.UTF_8))) {
+            String out = Redactor.text(s);
+            assertThat(out).as(s).doesNotContain("cD9").contains(Redactor.MASK);
+        }
+    }
+
+    /** The leak check itself: it finds a secret written in each encoding, inside longer text. */
+    @org.junit.jupiter.api.Test
+    void theLeakCheckSeesEveryEncoding() {
+        String v = "Qz9kq3Vw1pK";
+        List<String> shown = new ArrayList<>();
+        for (String e : encodings(v)) {
+            shown.add("x=" + e + " y");
+            if (e.startsWith("%") || e.startsWith("\\") || e.startsWith("&")) { // hex digits in either case
+                shown.add("x=" + e.toUpperCase(java.util.Locale.ROOT).replace("&#X", "&#x").replace("\\U", "\\u") + " y");
+            }
+        }
+        for (String prefix : List.of("", "a", "ab", "{\"k\":\"")) {
+            shown.add("d " + Base64.getEncoder().encodeToString((prefix + v + "\"}").getBytes(StandardCharsets.UTF_8)));
+            shown.add("d " + Base64.getUrlEncoder().withoutPadding().encodeToString((prefix + v).getBytes(StandardCharsets.UTF_8)));
+        }
+        shown.add("m " + jsonEscape("{\"k\":\"" + v + "\"}"));
+        shown.add("m " + URLEncoder.encode(URLEncoder.encode("k=" + v, StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+        for (String out : shown) {
+            assertThat(shownEncoded(out, v) != null || leaks(out, v, 3)).as(out).isTrue();
+        }
+        assertThat(shownEncoded("x=**** y", v)).isNull();
+        assertThat(leaks("x=**** y " + Base64.getEncoder().encodeToString("k=****".getBytes(StandardCharsets.UTF_8)), v, 3)).isFalse();
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static final Pattern B64_RUN = Pattern.compile("[A-Za-z0-9+/_\\-]{8,}={0,2}");
+    private static final Pattern NUMERIC_REF = Pattern.compile("&#(?:0*([0-9]{1,6})|[xX]0*([0-9a-fA-F]{1,5}));?");
+    private static final Pattern JSON_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
 
+    /**
+     * The secret is gone from {@code out}: neither written out in any encoding ({@link #encodings}) nor
+     * found after decoding the output's percent-, entity-, JSON- and base64-encoded parts ({@link #leaks}).
+     */
     static void assertNoLeak(String out, String secret, String planted) {
+        assertThat(shownEncoded(out, secret)).as("planted %s%n  out %s", planted, out).isNull();
         assertThat(leaks(out, secret, 3)).as("planted %s%n  out %s", planted, out).isFalse();
+    }
+
+    /** The first encoding of {@code secret} that {@code out} holds (hex digits in any case), or null. */
+    static String shownEncoded(String out, String secret) {
+        if (out == null) {
+            return null;
+        }
+        String lower = out.toLowerCase(java.util.Locale.ROOT);
+        for (String e : encodings(secret)) {
+            if (out.contains(e) || ((e.indexOf('%') >= 0 || e.indexOf('\\') >= 0 || e.indexOf('&') >= 0)
+                    && lower.contains(e.toLowerCase(java.util.Locale.ROOT)))) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every way the output could still show a secret: raw; percent-encoded (every byte, and as
+     * {@link URLEncoder} writes it); JSON-escaped (as Jackson writes it, and every character as
+     * {@code \\uXXXX}); as decimal and hex character references; in base64 and base64url at each of the
+     * three byte alignments (the characters that depend on the secret's bytes alone).
+     */
+    static List<String> encodings(String secret) {
+        byte[] b = secret.getBytes(StandardCharsets.UTF_8);
+        StringBuilder pct = new StringBuilder();
+        for (byte x : b) {
+            pct.append(String.format("%%%02X", x & 0xff));
+        }
+        StringBuilder uesc = new StringBuilder();
+        StringBuilder dec = new StringBuilder();
+        StringBuilder hex = new StringBuilder();
+        secret.chars().forEach(c -> {
+            uesc.append(String.format("\\u%04x", c));
+            dec.append("&#").append(c).append(';');
+            hex.append("&#x").append(Integer.toHexString(c)).append(';');
+        });
+        List<String> out = new ArrayList<>(List.of(secret, pct.toString(), URLEncoder.encode(secret, StandardCharsets.UTF_8),
+                jsonEscape(secret), uesc.toString(), dec.toString(), hex.toString()));
+        for (int o = 0; o < 3; o++) {
+            byte[] padded = new byte[o + b.length];
+            java.util.Arrays.fill(padded, 0, o, (byte) 'x');
+            System.arraycopy(b, 0, padded, o, b.length);
+            String enc = Base64.getEncoder().encodeToString(padded);
+            String own = enc.substring(o == 0 ? 0 : 4, (o + b.length) / 3 * 4);
+            if (own.length() >= 8) {
+                out.add(own);
+                out.add(own.replace('+', '-').replace('/', '_'));
+            }
+        }
+        return out;
     }
 
     static boolean leaks(String out, String secret, int depth) {
@@ -257,8 +492,14 @@ class RedactorMatrixTest {
                 // not percent-encoded
             }
         }
-        String ent = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+        String ent = NUMERIC_REF.matcher(out).replaceAll(m -> Matcher.quoteReplacement(Character.toString(
+                m.group(1) != null ? Integer.parseInt(m.group(1)) : Integer.parseInt(m.group(2), 16))))
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
         if (!ent.equals(out) && leaks(ent, secret, depth - 1)) {
+            return true;
+        }
+        String json = JSON_ESCAPE.matcher(out).replaceAll(m -> Matcher.quoteReplacement(Character.toString(Integer.parseInt(m.group(1), 16))));
+        if (!json.equals(out) && leaks(json, secret, depth - 1)) {
             return true;
         }
         Matcher m = B64_RUN.matcher(out);
