@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class Metrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Metrics.class);
 
+    private static final List<String> STORE_ID_TAGS = List.of("rocksdb.state.id", "rocksdb.window.state.id",
+            "rocksdb.session.state.id", "in.memory.state.id", "in.memory.window.state.id", "in.memory.session.state.id",
+            "in.memory.lru.state.id");
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final List<Supplier<Number>> tallies = new CopyOnWriteArrayList<>();
@@ -38,6 +42,12 @@ public final class Metrics implements AutoCloseable {
 
     public Metrics() {
         registry.config().commonTags("application", "grantwatch");
+        // Kafka Streams tags a store's metrics by store type (rocksdb-state-id, in-memory-state-id, ...); Prometheus
+        // needs one set of label names per metric, so the second store type's meters failed to register.
+        for (String type : STORE_ID_TAGS) {
+            registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.renameTag("kafka.stream.state", type,
+                    "state.id"));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
