@@ -159,6 +159,8 @@ public final class GrantWatchRuntime implements AutoCloseable {
         metrics.counter("grantwatch.late.events", "Events too late for the principal's window", counts::late);
         metrics.counter("grantwatch.iam.changes", "IAM changes seen", counts::iamChanges);
         metrics.counter("grantwatch.findings.emitted", "Findings the detector wrote", counts::findingsEmitted);
+        DetectorRunner gaugeSource = detector;
+        metrics.openFindingsGauge(() -> gaugeSource.openFindings().all(100_000), Duration.ofSeconds(15));
         health.register("detector", detector::running);
         if (http != null) {
             DetectorRunner runner = detector;

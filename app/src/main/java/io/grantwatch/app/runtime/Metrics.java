@@ -75,6 +75,35 @@ public final class Metrics implements AutoCloseable {
         FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
     }
 
+    /**
+     * {@code grantwatch_findings_open{kind,cloud}}: the open findings the detector holds now (read from its store,
+     * refreshed every {@code every}), unlike {@code grantwatch_findings_total}, which counts topic records since start.
+     * While the store is not queryable the last values stay.
+     */
+    public void openFindingsGauge(Supplier<List<io.grantwatch.model.Finding>> open, java.time.Duration every) {
+        io.micrometer.core.instrument.MultiGauge gauge = io.micrometer.core.instrument.MultiGauge.builder("grantwatch.findings.open")
+                .description("Open findings the detector holds, by kind and cloud").register(registry);
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "grantwatch-open-findings-gauge");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                java.util.Map<List<String>, Long> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+                for (io.grantwatch.model.Finding f : open.get()) {
+                    counts.merge(List.of(f.kind().name(), f.cloud().wire()), 1L, Long::sum);
+                }
+                gauge.register(counts.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
+                        io.micrometer.core.instrument.Tags.of("kind", e.getKey().get(0), "cloud", e.getKey().get(1)), e.getValue()))
+                        .toList(), true);
+            } catch (RuntimeException e) {
+                LOG.debug("Open findings gauge not refreshed: {}", e.toString()); // store not queryable yet: keep the last values
+            }
+        }, 0, every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        binders.add(timer::shutdownNow);
+    }
+
     public void bindProducer(Producer<?, ?> producer, String component) {
         bind(new KafkaClientMetrics(producer, Tags.of("component", component)));
     }

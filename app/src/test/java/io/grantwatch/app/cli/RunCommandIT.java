@@ -89,7 +89,10 @@ class RunCommandIT {
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(405);
-            await("open findings in the API").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+            await("open findings gauge").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> get(httpPort, "/metrics").body().matches(
+                            "(?s).*grantwatch_findings_open\\{[^}]*cloud=\"huawei\"[^}]*kind=\"[A-Z_]+\"[^}]*} [1-9].*"));
+                        await("open findings in the API").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> get(httpPort, "/api/findings?cloud=huawei").body().contains("\"cloud\":\"huawei\""));
             String alibaba = get(httpPort, "/api/findings?cloud=alibaba").body();
             assertThat(alibaba).startsWith("[").contains("\"cloud\":\"alibaba\"").doesNotContain("\"cloud\":\"huawei\"");
