@@ -92,6 +92,11 @@ public final class Redactor {
         if (isAccessKeyIdKey(key)) {
             return maskAccessKeyId(value);
         }
+        JsonNode inner = embeddedJson(value);
+        if (inner != null) {
+            // JSON inside a parameter (a job's env list, a stack's parameters): redacted as a tree, name/value pairs too
+            return redactInPlace(inner).toString();
+        }
         return text(value);
     }
 
@@ -1011,14 +1016,38 @@ public final class Redactor {
         return redactInPlace(copy);
     }
 
+    /** Fields that name a setting in a name/value pair ({@code {"name":"DB_PASSWORD","value":"…"}}, ROS parameters). */
+    private static final java.util.Set<String> PAIR_NAMES = java.util.Set.of("name", "key", "parameterkey", "parameter_key",
+            "paramname", "param_name", "variable", "envname", "env_name", "attributename", "propertyname");
+    /** Fields that hold the value of such a pair. */
+    private static final java.util.Set<String> PAIR_VALUES = java.util.Set.of("value", "parametervalue", "parameter_value",
+            "paramvalue", "param_value", "val", "defaultvalue", "default_value", "attributevalue", "propertyvalue", "secretvalue");
+
+    /** Whether the object is a name/value pair whose name is a secret's (then its value fields are masked). */
+    private static boolean secretPair(ObjectNode o) {
+        if (o.size() > 8) {
+            return false;
+        }
+        for (Map.Entry<String, JsonNode> e : o.properties()) {
+            if (e.getValue().isTextual() && PAIR_NAMES.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
+                    && isSecretKey(e.getValue().textValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static JsonNode redactInPlace(JsonNode node) {
         if (node.isObject()) {
             ObjectNode o = (ObjectNode) node;
             List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
+            boolean pair = secretPair(o);
             for (String name : names) {
                 JsonNode v = o.get(name);
-                if (isSecretKey(name) && v != null && !v.isNull()) {
+                if (pair && v != null && !v.isNull() && PAIR_VALUES.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    o.put(name, MASK);
+                } else if (isSecretKey(name) && v != null && !v.isNull()) {
                     o.put(name, MASK);
                 } else if (isAccessKeyIdKey(name) && v != null && v.isValueNode() && !v.isNull()) {
                     o.put(name, maskAccessKeyId(v.asText()));
