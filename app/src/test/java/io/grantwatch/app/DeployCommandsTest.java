@@ -46,4 +46,14 @@ class DeployCommandsTest {
         assertThatCode(() -> GrantWatch.commandLine().parseArgs("detect", "--partitions", "6"))
                 .isInstanceOf(CommandLine.UnmatchedArgumentException.class);
     }
+
+    @Test
+    void shouldTakeKafkaSettingsTheSameWayInEveryLongRunningCommand() {
+        // one spelling everywhere: --config FILE and --set kafka.KEY=VALUE (plus GRANTWATCH_* in the environment)
+        for (String command : List.of("run", "ingest", "detect", "alert")) {
+            assertThatCode(() -> GrantWatch.commandLine().parseArgs(command, "--config", "grantwatch.yaml",
+                    "--set", "kafka.security.protocol=SSL", "-b", "k:9092"))
+                    .as(command).doesNotThrowAnyException();
+        }
+    }
 }

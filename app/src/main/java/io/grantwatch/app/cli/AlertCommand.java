@@ -26,23 +26,44 @@ import picocli.CommandLine.Option;
 @Command(name = "alert", mixinStandardHelpOptions = true,
         description = "Turn findings into remediations and deliver them to the configured channels.")
 public final class AlertCommand implements Callable<Integer> {
-    @Option(names = {"-b", "--bootstrap-servers"}, required = true, paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers.")
+    @picocli.CommandLine.Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
+            description = "Kafka cluster (key kafka.bootstrap.servers, also from --config / GRANTWATCH_* like every command).")
     String bootstrapServers;
 
     @Option(names = "--channels", paramLabel = "FILE", description = "Alerts YAML (channels, routes, mutes, retry). Without it only the remediations topic is written.")
     Path channels;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every GrantWatch topic (default: none).")
+    @Option(names = "--topic-prefix", description = "Prefix of every GrantWatch topic (key topics.prefix; default: none).")
     String topicPrefix;
 
     @Option(names = "--group-id", defaultValue = "grantwatch-alerts", description = "Consumer group holding delivery progress (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "Further Kafka client settings, passed through.")
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE", hidden = true,
+            description = "Older spelling of --set kafka.KEY=VALUE (every command takes --set).")
     Map<String, String> kafka = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
+        io.grantwatch.app.config.GrantWatchConfig app;
+        try {
+            io.grantwatch.app.config.ConfigLoader loader = configOptions.loader()
+                    .flag(io.grantwatch.app.config.ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers)
+                    .flag(io.grantwatch.app.config.ConfigKeys.TOPICS_PREFIX.name(), topicPrefix);
+            kafka.forEach((k, v) -> loader.flag(io.grantwatch.app.config.ConfigKeys.KAFKA_PREFIX + k, v));
+            app = loader.load();
+        } catch (io.grantwatch.app.config.ConfigException e) {
+            System.err.println("grantwatch alert: " + e.getMessage());
+            return ScanCommand.USAGE;
+        }
+        if (app.kafka().bootstrapServers().isEmpty()) {
+            System.err.println("grantwatch alert: no Kafka cluster (--bootstrap-servers, kafka.bootstrap.servers or "
+                    + "GRANTWATCH_BOOTSTRAP_SERVERS)");
+            return ScanCommand.USAGE;
+        }
         AlertsConfig config;
         try {
             config = channels == null ? AlertsConfig.empty() : AlertsConfig.load(channels);
@@ -53,8 +74,8 @@ public final class AlertCommand implements Callable<Integer> {
         DeliveryCounters counters = new DeliveryCounters();
         Dispatcher dispatcher;
         try {
-            dispatcher = AlertsService.start(bootstrapServers, Topics.withPrefix(topicPrefix), groupId, config, SecretResolver.system(),
-                    new LinkedHashMap<>(kafka), counters,
+            dispatcher = AlertsService.start(app.kafka().bootstrapServers().get(), Topics.withPrefix(app.topics().prefix()), groupId,
+                    config, SecretResolver.system(), new LinkedHashMap<>(app.kafka().client()), counters,
                     new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(CatalogLoader.loadBundled())));
         } catch (IllegalArgumentException e) {
             System.err.println("grantwatch alert: " + e.getMessage());
