@@ -12,6 +12,11 @@ import java.util.PriorityQueue;
  * time chunks (ActionTrail and CTS name files by time), so input read file by file in name order
  * is near-ordered; an event displaced by more than {@code capacity} positions comes out late and
  * the engine's grace decides what happens to it.
+ *
+ * <p>When the reader knows a time before which no more input comes (scan reads files in start-time
+ * order and knows the next file's start), {@link #releaseBefore} lets go of everything older: the
+ * buffer then holds only the events that may still need reordering, and {@code capacity} is a cap on
+ * memory rather than the reorder tolerance.
  */
 public final class ReorderBuffer {
     private static final Comparator<AuditEvent> ORDER = Comparator.comparing(AuditEvent::eventTime).thenComparing(AuditEvent::eventId);
@@ -32,6 +37,15 @@ public final class ReorderBuffer {
             return List.of();
         }
         return List.of(queue.poll());
+    }
+
+    /** Releases the events older than {@code time}, oldest first (no input before it is to come). */
+    public List<AuditEvent> releaseBefore(java.time.Instant time) {
+        List<AuditEvent> out = new ArrayList<>();
+        while (!queue.isEmpty() && queue.peek().eventTime().isBefore(time)) {
+            out.add(queue.poll());
+        }
+        return out;
     }
 
     /** Releases everything left, oldest first. */

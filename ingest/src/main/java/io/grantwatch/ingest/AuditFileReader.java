@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Reads audit files and folders (recursively, in path order) as normalized, redacted
+ * Reads audit files and folders (recursively, in path order; or all files in time order, see
+ * {@link #inTimeOrder()}) as normalized, redacted
  * {@link AuditEvent}s: what {@code grantwatch parse}, {@code grantwatch scan} and the file/watch
  * sources use. Streaming and constant memory (bounded by the largest single record). Every shape is
  * detected per file (see {@link AuditParser}); delivery paths ({@code AliyunLogs/Actiontrail/<region>/…},
@@ -40,6 +41,14 @@ import java.util.regex.Pattern;
 public final class AuditFileReader {
     private static final Pattern NOT_AUDIT = Pattern.compile(
             "(?i).*\\.(md|markdown|rst|adoc|html?|ya?ml|csv|tsv|pdf|png|jpe?g|svg|sh|py|java|md5|sha1|sha256|crc)");
+    /** ActionTrail OSS delivery: {@code [<account>_]Actiontrail_<region>_<yyyyMMddHHmmss>_…}, UTC. */
+    private static final Pattern ACTIONTRAIL_NAME = Pattern.compile("(?i)(?:.*_)?Actiontrail_[^_]+_(\\d{14})(?:[_.]|$).*");
+    /** CTS OBS delivery: {@code <prefix>_CloudTrace_<region>[-<project>]_<yyyy-MM-ddTHH-mm-ssZ>_…}. */
+    private static final Pattern CTS_NAME = Pattern.compile("(?i).*_CloudTrace_.*?_(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z)(?:[_.]|$).*");
+    private static final java.time.format.DateTimeFormatter ACTIONTRAIL_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withZone(java.time.ZoneOffset.UTC);
+    private static final java.time.format.DateTimeFormatter CTS_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss'Z'").withZone(java.time.ZoneOffset.UTC);
     private final AuditParser parser;
     private final int threads;
 
@@ -58,6 +67,88 @@ public final class AuditFileReader {
         }
         this.parser = new AuditParser(limits);
         this.threads = threads;
+    }
+
+    /**
+     * The time a delivery file's name carries: ActionTrail's {@code …Actiontrail_<region>_<yyyyMMddHHmmss>_…}
+     * and CTS's {@code …_CloudTrace_<region>_<yyyy-MM-ddTHH-mm-ssZ>_…}, both UTC; empty for any other name.
+     */
+    public static java.util.Optional<java.time.Instant> nameTime(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        try {
+            java.util.regex.Matcher m = ACTIONTRAIL_NAME.matcher(name);
+            if (m.matches()) {
+                return java.util.Optional.of(java.time.Instant.from(ACTIONTRAIL_TIME.parse(m.group(1))));
+            }
+            m = CTS_NAME.matcher(name);
+            if (m.matches()) {
+                return java.util.Optional.of(java.time.Instant.from(CTS_TIME.parse(m.group(1).toUpperCase(java.util.Locale.ROOT))));
+            }
+        } catch (java.time.DateTimeException e) {
+            // digits that are no date (month 13): not a delivery name
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A file and the time it is read at in {@link #readInTimeOrder}, and where that time came from. */
+    public record TimedFile(Path path, java.time.Instant time, String from) {
+    }
+
+    /**
+     * Files sorted by start time, equal times by path: a file's start is its first event's time (the file
+     * is opened and parsed up to its first event); a file without an event (empty, a digest, nothing
+     * readable) falls back to the time in its name ({@link #nameTime}), then to its last-modified time.
+     * The name's time is not used first: ActionTrail and CTS stamp a file when it is cut, at the end of
+     * the span it covers, and a quiet service's file can cover hours. Deterministic for a given tree.
+     */
+    public List<TimedFile> inTimeOrder(List<Path> files) {
+        List<TimedFile> keyed = new ArrayList<>(files.size());
+        for (Path f : files) {
+            java.time.Instant first = firstEventTime(f);
+            if (first != null) {
+                keyed.add(new TimedFile(f, first, "first event"));
+                continue;
+            }
+            java.util.Optional<java.time.Instant> named = nameTime(f);
+            if (named.isPresent()) {
+                keyed.add(new TimedFile(f, named.get(), "name"));
+                continue;
+            }
+            java.time.Instant modified;
+            try {
+                modified = Files.getLastModifiedTime(f).toInstant();
+            } catch (IOException e) {
+                modified = java.time.Instant.EPOCH;
+            }
+            keyed.add(new TimedFile(f, modified, "modified"));
+        }
+        keyed.sort(java.util.Comparator.comparing(TimedFile::time).thenComparing(TimedFile::path));
+        return keyed;
+    }
+
+    /** Stops a parse at the first event. */
+    private static final class FirstEvent extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient java.time.Instant time;
+
+        FirstEvent(java.time.Instant time) {
+            super(null, null, false, false);
+            this.time = time;
+        }
+    }
+
+    /** The time of a file's first event, null when it has none (or cannot be read: the real read reports that). */
+    java.time.Instant firstEventTime(Path file) {
+        try {
+            readFile(file, 0, -1, e -> {
+                throw new FirstEvent(e.eventTime());
+            }, r -> {
+            }, s -> {
+            });
+        } catch (FirstEvent f) {
+            return f.time;
+        }
+        return null;
     }
 
     /** One reader thread per core, at most 8 (the caller's consumer is one thread too and would be the limit). */
@@ -93,6 +184,37 @@ public final class AuditFileReader {
         for (Path p : check(paths)) {
             all.addAll(files(p, rejected));
         }
+        readFiles(all, events, rejected, skipped, progress, i -> {
+        });
+    }
+
+    /**
+     * Reads every file under {@code paths} together, file by file in start-time order ({@link #inTimeOrder}),
+     * not path by path: a tree laid out region by region (ActionTrail) or service by service (CTS)
+     * then arrives near event-time order. After each file {@code nothingBefore} is told the next file's
+     * start time: no later file starts before it, so a reorder buffer may release what it holds from before
+     * (an unsorted file can still hold an earlier event; the last call is after the last file, with
+     * {@link java.time.Instant#MAX}). Consumers are called on the caller's thread in the same order for any thread count.
+     */
+    public void readInTimeOrder(List<Path> paths, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected,
+                                Consumer<SkippedRecord> skipped, FileProgress progress,
+                                Consumer<java.time.Instant> nothingBefore) throws IOException {
+        List<Path> found = new ArrayList<>();
+        for (Path p : check(paths)) {
+            found.addAll(files(p, rejected));
+        }
+        List<TimedFile> timed = inTimeOrder(found);
+        List<Path> all = new ArrayList<>(timed.size());
+        for (TimedFile t : timed) {
+            all.add(t.path());
+        }
+        readFiles(all, events, rejected, skipped, progress,
+                i -> nothingBefore.accept(i + 1 < timed.size() ? timed.get(i + 1).time() : java.time.Instant.MAX));
+    }
+
+    private void readFiles(List<Path> all, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected,
+                           Consumer<SkippedRecord> skipped, FileProgress progress, OrderedFileReads.FileDone afterFile)
+            throws IOException {
         long bytesTotal = 0;
         for (Path f : all) {
             bytesTotal += sizeOf(f);
@@ -103,6 +225,7 @@ public final class AuditFileReader {
             Path f = all.get(i);
             bytesDone[0] += sizeOf(f);
             progress.fileDone(f, i + 1, all.size(), bytesDone[0], total);
+            afterFile.done(i);
         };
         if (threads == 1 || all.size() == 1) {
             for (int i = 0; i < all.size(); i++) {

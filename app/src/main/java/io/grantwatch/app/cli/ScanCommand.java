@@ -33,9 +33,11 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code grantwatch scan PATH…}: offline detection, no broker. Reads audit files and folders
  * (recursively, every shape {@code parse} reads) through ingest's {@link AuditFileReader}, puts the
- * events in event-time order with a bounded reorder buffer (files are read in path order, and
- * ActionTrail/CTS name their files by time, so input is near-ordered; memory is the buffer plus one
- * bounded state per principal, never per event), runs the detector's inference
+ * events in event-time order with a bounded reorder buffer (the files of all paths are read together
+ * in order of their first event's time, not path by path, so a tree laid out region by region or
+ * service by service is near-ordered; after each file the buffer releases what is older than the next
+ * file's start; memory is the buffer, capped by {@code --reorder-buffer}, plus one bounded state per
+ * principal, never per event), runs the detector's inference
  * ({@link OfflineDetector}, the same engine as the Streams topology) and prints each finding's
  * final state as one JSON object per line on stdout, with its remediation embedded under
  * {@code "remediation"}. Malformed input goes to stderr with file and position and does not stop
@@ -57,7 +59,8 @@ public final class ScanCommand implements Callable<Integer> {
     Path catalogDir;
 
     @Option(names = "--reorder-buffer", defaultValue = "10000", paramLabel = "N",
-            description = "Events held to restore event-time order across files (default: ${DEFAULT-VALUE}).")
+            description = "Most events held to restore event-time order across files, a memory cap: past it the oldest goes on "
+                    + "before its time (default: ${DEFAULT-VALUE}).")
     int reorderBuffer;
 
     @Option(names = "--grace", defaultValue = "PT30M", paramLabel = "DURATION",
@@ -131,20 +134,21 @@ public final class ScanCommand implements Callable<Integer> {
         long[] rejected = new long[1];
         long[] skippedDigests = new long[1];
         TrailTrustPolicies trust = new TrailTrustPolicies();
+        LateInput late = new LateInput(detector);
         try (TerminalProgress progress = TerminalProgress.onStderr("scan", err)) {
-            new AuditFileReader(IngestLimits.DEFAULTS, threads).read(paths, e -> {
+            new AuditFileReader(IngestLimits.DEFAULTS, threads).readInTimeOrder(paths, e -> {
                 progress.event();
                 trust.accept(e);
-                buffer.offer(e).forEach(detector::accept);
+                buffer.offer(e).forEach(late::accept);
             }, r -> {
                 rejected[0]++;
                 err.println("rejected " + printable(r.location()) + ": " + printable(r.reason()));
-            }, skipped -> skippedDigests[0]++, progress);
+            }, skipped -> skippedDigests[0]++, progress, t -> buffer.releaseBefore(t).forEach(late::accept));
         } catch (IOException e) {
             err.println("grantwatch scan: cannot use " + printable(String.valueOf(e.getMessage())));
             return USAGE;
         }
-        buffer.drain().forEach(detector::accept);
+        buffer.drain().forEach(late::accept);
 
         RemediationPlanner planner = noRemediation ? null : new RemediationPlanner(trust, new CatalogIndex(catalog));
         long printed = 0;
@@ -170,12 +174,43 @@ public final class ScanCommand implements Callable<Integer> {
         err.println("scanned " + c.events() + " events (" + c.denials() + " denials, " + c.unmappedDenials() + " unmapped, "
                 + c.late() + " later than the grace, " + c.iamChanges() + " IAM changes) from " + detector.principals()
                 + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed + " findings; catalog " + catalog.version());
+        if (!late.byFile.isEmpty()) {
+            err.println("grantwatch scan: " + c.late() + " events came later than the grace (" + grace + ") behind their principal's "
+                    + "newest and were not used, from " + late.byFile.size() + " file" + (late.byFile.size() == 1 ? "" : "s")
+                    + " (a file out of time order, or more input at once than --reorder-buffer " + reorderBuffer + " holds):");
+            late.byFile.entrySet().stream()
+                    .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
+                    .limit(20)
+                    .forEach(f -> err.println("  " + f.getValue() + " from " + printable(f.getKey())));
+            if (late.byFile.size() > 20) {
+                err.println("  … and " + (late.byFile.size() - 20) + " more files");
+            }
+        }
         if (failed > 0) {
             err.println("grantwatch scan: " + failed + " open finding" + (failed == 1 ? "" : "s") + " match --fail-on "
                     + String.join(",", failOn));
             return 1;
         }
         return OK;
+    }
+
+    /** Feeds the detector and counts, per source file, the events it found later than the grace. */
+    static final class LateInput {
+        private final OfflineDetector detector;
+        final java.util.Map<String, Long> byFile = new java.util.HashMap<>();
+
+        LateInput(OfflineDetector detector) {
+            this.detector = detector;
+        }
+
+        void accept(io.grantwatch.model.AuditEvent e) {
+            long before = detector.counters().late();
+            detector.accept(e);
+            long now = detector.counters().late();
+            if (now > before) {
+                byFile.merge(e.source() == null ? "(unknown source)" : e.source().location(), now - before, Long::sum);
+            }
+        }
     }
 
     /** Severities mean "at or above"; kinds match exactly; anything else is a usage error naming the allowed values. */

@@ -125,8 +125,9 @@ class ScanCommandTest {
     }
 
     /**
-     * The demo corpus as 7 JSON Lines files of 3 events, named so that path order runs backwards in
-     * time (every file is older than the one before it), some gzip, with an unparseable record at
+     * The demo corpus as 7 JSON Lines files of 3 events, each file spanning the whole corpus (file f holds
+     * events 6-f, 13-f and 20-f of the time-ordered 21), named so that path order runs backwards in time,
+     * some gzip, with an unparseable record at
      * position 1 (line 2) of {@code trail-3.jsonl}.
      */
     private Path outOfOrderFiles() throws Exception {
@@ -143,7 +144,7 @@ class ScanCommandTest {
                 if (file == 3 && k == 1) {
                     lines.append("{\"eventId\": \"cut-short\", \"eventTime\": \n");
                 }
-                lines.append(all.get((6 - file) * 3 + k).toString()).append('\n');
+                lines.append(all.get(k * 7 + (6 - file)).toString()).append('\n');
             }
             byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
             if (file % 2 == 0) {
@@ -164,16 +165,135 @@ class ScanCommandTest {
         return java.time.Instant.ofEpochMilli(trace.get("time").asLong()).toString();
     }
 
+    /**
+     * The demo corpus four times over, each copy 4 hours after the one before, in the clouds' delivery
+     * layouts: ActionTrail copies 1 and 3 under region ap-southeast-1, 0 and 2 under cn-hangzhou; CTS
+     * copies 1 and 3 under service IAM, 0 and 2 under OBS. Path order (region by region, service by
+     * service) reads copy 3 before copy 0, twelve hours behind every principal's newest; time order does not.
+     */
+    private Path interleavedDeliveryTree() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("delivery"));
+        com.fasterxml.jackson.databind.node.ArrayNode ali = (com.fasterxml.jackson.databind.node.ArrayNode)
+                Json.wire().readTree(DEMO.resolve("alibaba-actiontrail.json").toFile());
+        com.fasterxml.jackson.databind.node.ArrayNode hw = (com.fasterxml.jackson.databind.node.ArrayNode)
+                Json.wire().readTree(DEMO.resolve("huawei-cts.json").toFile());
+        java.time.format.DateTimeFormatter aliName = java.time.format.DateTimeFormatter.ofPattern("uuuuMMddHHmmss")
+                .withZone(java.time.ZoneOffset.UTC);
+        java.time.format.DateTimeFormatter ctsName = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss'Z'")
+                .withZone(java.time.ZoneOffset.UTC);
+        for (int copy = 0; copy < 4; copy++) {
+            Duration shift = Duration.ofHours(4L * copy);
+            com.fasterxml.jackson.databind.node.ArrayNode a = Json.wire().createArrayNode();
+            java.time.Instant last = java.time.Instant.EPOCH;
+            for (JsonNode e : ali) {
+                com.fasterxml.jackson.databind.node.ObjectNode c = e.deepCopy();
+                java.time.Instant t = java.time.Instant.parse(e.get("eventTime").asText()).plus(shift);
+                c.put("eventTime", t.toString());
+                c.put("eventId", e.get("eventId").asText() + "-" + copy);
+                a.add(c);
+                last = t.isAfter(last) ? t : last;
+            }
+            String region = copy % 2 == 1 ? "ap-southeast-1" : "cn-hangzhou";
+            Path af = root.resolve("AliyunLogs/Actiontrail/" + region + "/2026/11/22/Actiontrail_" + region + "_"
+                    + aliName.format(last) + "_1002_" + a.size() + "_1_abc.gz");
+            Files.createDirectories(af.getParent());
+            try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(Files.newOutputStream(af))) {
+                g.write(a.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode h = Json.wire().createArrayNode();
+            last = java.time.Instant.EPOCH;
+            for (JsonNode e : hw) {
+                com.fasterxml.jackson.databind.node.ObjectNode c = e.deepCopy();
+                long t = e.get("time").asLong() + shift.toMillis();
+                c.put("time", t);
+                c.put("record_time", t);
+                c.put("trace_id", e.get("trace_id").asText() + "-" + copy);
+                h.add(c);
+                last = java.time.Instant.ofEpochMilli(Math.max(last.toEpochMilli(), t));
+            }
+            String service = copy % 2 == 1 ? "IAM" : "OBS";
+            Path hf = root.resolve("CloudTraces/cn-north-4/2026/11/22/system/" + service + "/gw_CloudTrace_cn-north-4_"
+                    + ctsName.format(last) + "_" + copy + "f3a.json.gz");
+            Files.createDirectories(hf.getParent());
+            try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(Files.newOutputStream(hf))) {
+                g.write(h.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return root;
+    }
+
+    @Test
+    void shouldReadADeliveryTreeInTimeOrderAcrossRegionsAndServicesAndFindWhatTheTimeOrderedInputFinds() throws Exception {
+        Path root = interleavedDeliveryTree();
+        List<Path> files = AuditFileReader.files(root);
+        assertThat(files).hasSize(8);
+        assertThat(files.get(0).toString()).contains("ap-southeast-1"); // path order: copy 1 first, copy 0 after copy 3
+
+        // What the findings must be: the same events fed to the detector in event-time order.
+        List<io.grantwatch.model.AuditEvent> events = new ArrayList<>();
+        new AuditFileReader(io.grantwatch.ingest.IngestLimits.DEFAULTS, 1).read(List.of(root), events::add, r -> {
+            throw new AssertionError(r);
+        });
+        assertThat(events).hasSize(84);
+        events.sort(java.util.Comparator.comparing(io.grantwatch.model.AuditEvent::eventTime)
+                .thenComparing(io.grantwatch.model.AuditEvent::eventId));
+        io.grantwatch.detector.OfflineDetector oracle = new io.grantwatch.detector.OfflineDetector(
+                io.grantwatch.detector.DetectorSettings.defaults().withGrace(Duration.ofMinutes(30)).withActivityWindow(Duration.ofHours(1)),
+                io.grantwatch.detector.CatalogLookup.of(io.grantwatch.catalog.CatalogLoader.loadBundled()));
+        events.forEach(oracle::accept);
+        assertThat(oracle.counters().late()).isZero();
+        StringBuilder expected = new StringBuilder();
+        for (io.grantwatch.model.Finding f : oracle.findings()) {
+            com.fasterxml.jackson.databind.node.ObjectNode node = Json.wire().valueToTree(f);
+            node.put("severity", io.grantwatch.alerts.Severity.of(f).name());
+            expected.append(node).append(System.lineSeparator());
+        }
+        assertThat(oracle.findings()).isNotEmpty();
+
+        for (int threads : new int[] {1, 2, 4}) {
+            out.reset();
+            err.reset();
+            ScanCommand c = new ScanCommand();
+            c.paths = List.of(root);
+            c.threads = threads;
+            c.reorderBuffer = 10; // small: the next file's start releases the buffer, the count is only a memory cap
+            c.grace = Duration.ofMinutes(30);
+            c.window = Duration.ofHours(1);
+            c.noRemediation = true;
+            assertThat(c.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+                    .isZero();
+            assertThat(err.toString(StandardCharsets.UTF_8)).as("%d threads", threads)
+                    .contains("scanned 84 events").contains(" 0 later than the grace").doesNotContain("came later than the grace");
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("%d threads", threads).isEqualTo(expected.toString());
+        }
+    }
+
+    @Test
+    void shouldTellTheTimeInActionTrailAndCtsDeliveryFileNames() {
+        assertThat(AuditFileReader.nameTime(Path.of("Actiontrail_ap-southeast-6_20260925070451_1002_4_1146_d41d8.gz")))
+                .contains(java.time.Instant.parse("2026-09-25T07:04:51Z"));
+        assertThat(AuditFileReader.nameTime(Path.of("1234567_Actiontrail_cn-hangzhou_20261101053316_1002_12_25665_fe3c.gz")))
+                .contains(java.time.Instant.parse("2026-11-01T05:33:16Z"));
+        assertThat(AuditFileReader.nameTime(Path.of("gw_CloudTrace_cn-north-4_2026-11-01T00-33-35Z_48c32eb3.json.gz")))
+                .contains(java.time.Instant.parse("2026-11-01T00:33:35Z"));
+        assertThat(AuditFileReader.nameTime(Path.of("x_CloudTrace_cn-north-4-proj_2026-11-01T00-33-35Z_48c.json.gz")))
+                .contains(java.time.Instant.parse("2026-11-01T00:33:35Z"));
+        assertThat(AuditFileReader.nameTime(Path.of("trail-3.jsonl"))).isEmpty();
+        assertThat(AuditFileReader.nameTime(Path.of("Actiontrail_cn_20261399000000_1.gz"))).isEmpty();
+    }
+
     @Test
     void shouldPrintExactlyTheSameWhateverTheThreadCountOnOutOfOrderFilesWithABadRecord() throws Exception {
         Path corpus = outOfOrderFiles();
-        // A reorder buffer of 2 cannot undo the backwards file order: the order events arrive in changes what
+        // Files overlap in time, and a reorder buffer of 2 cannot hold them: the order events arrive in changes what
         // is found (late events), so any change of delivery order across threads would show in the output.
         assertThat(scan(2, 1, corpus)).isZero();
         String sequentialOut = out.toString(StandardCharsets.UTF_8);
         String sequentialErr = err.toString(StandardCharsets.UTF_8);
         assertThat(sequentialErr).contains("rejected " + corpus.resolve("trail-3.jsonl") + "#1 (line 2): unparseable JSON")
-                .contains("scanned 21 events").containsPattern("[1-9]\\d* later than the grace").contains("rejected 1 records");
+                .contains("scanned 21 events").containsPattern("[1-9]\\d* later than the grace").contains("rejected 1 records")
+                .containsPattern("events came later than the grace \\(PT30M\\).* from [1-9] files?")
+                .containsPattern("\\n  [1-9]\\d* from " + java.util.regex.Pattern.quote(corpus.toString()) + "/trail-\\d");
         assertThat(findings()).isNotEmpty();
 
         for (int threads : new int[] {2, 4}) {

@@ -213,15 +213,21 @@ public final class BenchMain {
             out.printf("gzip folders: ActionTrail OSS layout %d files, CTS OBS layout %d files, %.1f MB JSON → %.1f MB gzip%n",
                     wa.files(), wh.files(), uncompressed / 1e6, (wa.compressedBytes() + wh.compressedBytes()) / 1e6);
             List<Path> roots = List.of(folders.resolve("actiontrail"), folders.resolve("cts"));
-            ScanBench.Result warmScan = ScanBench.run(roots, uncompressed, catalog);
+            ScanBench.Result warmScan = ScanBench.run(roots, uncompressed, catalog, oracle);
             out.println("warm-up " + warmScan);
             List<ScanBench.Result> scans = new ArrayList<>();
             for (int i = 0; i < (quick ? 3 : 5); i++) {
-                scans.add(ScanBench.run(roots, uncompressed, catalog));
+                scans.add(ScanBench.run(roots, uncompressed, catalog, oracle));
+            }
+            for (ScanBench.Result r : scans) {
+                if (!r.matchesOracle()) {
+                    out.println("WRONG scan: " + r);
+                    failed = true;
+                }
             }
             scans.sort(java.util.Comparator.comparingDouble(ScanBench.Result::mbPerSecond));
             ScanBench.Result scan = scans.get(scans.size() / 2);
-            out.println("median of " + scans.size() + " " + scan + " (as grantwatch scan runs: files parsed on the cores, delivered in order; best "
+            out.println("median of " + scans.size() + " " + scan + " (as grantwatch scan runs: files parsed on the cores, delivered in start-time order; best "
                     + String.format("%.1f", scans.get(scans.size() - 1).mbPerSecond()) + " MB/s; goal ≥ 100 MB/s)");
 
             // 5. JMH

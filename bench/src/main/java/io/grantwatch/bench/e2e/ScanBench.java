@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.bench.corpus.CorpusGenerator;
 import io.grantwatch.bench.corpus.Layouts;
+import io.grantwatch.bench.corpus.Oracle;
 import io.grantwatch.bench.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
@@ -24,19 +25,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code grantwatch scan}'s code path, in-process so the JVM start is not timed: ingest's
  * {@link AuditFileReader} over the folders (gzip detection, parse, classify, redact; files parsed on
- * one reader thread per core and delivered in path order, as scan's default {@code --threads}), a
- * {@link ReorderBuffer} of 10,000, the {@link OfflineDetector}, and every final finding written as a
- * JSON line with its remediation (to a discarding stream), with scan's default settings
- * (grace PT30M, window PT1H). Mirrors {@code ScanCommand.run}, which writes to the process's stdout.
+ * one reader thread per core and delivered in start-time order across both folders, as scan's default
+ * {@code --threads}), a {@link ReorderBuffer} of 10,000 released up to each next file's start, the
+ * {@link OfflineDetector}, and every final finding written as a JSON line with its remediation (to a
+ * discarding stream), with scan's default settings (grace PT30M, window PT1H). Mirrors
+ * {@code ScanCommand.run}, which writes to the process's stdout. Each run's final findings are compared
+ * with the oracle's (the same inference over the corpus in event-time order): a difference is a FAIL.
  */
 final class ScanBench {
 
     record Result(int readerThreads, long uncompressedBytes, double seconds, double cpuSeconds, long events, long findings, long late,
-                  long rejected) {
+                  long rejected, Map<String, Oracle.Version> finals, String oracleCheck) {
+        /** Whether the final findings equal the oracle's (true when no oracle was given). */
+        boolean matchesOracle() {
+            return oracleCheck == null || oracleCheck.startsWith("OK");
+        }
+
         double mbPerSecond() {
             return uncompressedBytes / 1e6 / seconds;
         }
@@ -44,8 +54,9 @@ final class ScanBench {
         @Override
         public String toString() {
             return String.format("scan (%d reader threads): %.1f MB uncompressed JSON in %.2fs = %.1f MB/s (cpu %.2fs, %.0f%% of one core);"
-                            + " events=%d findings=%d late=%d rejected=%d", readerThreads, uncompressedBytes / 1e6, seconds, mbPerSecond(),
-                    cpuSeconds, 100 * cpuSeconds / seconds, events, findings, late, rejected);
+                            + " events=%d findings=%d late=%d rejected=%d%s", readerThreads, uncompressedBytes / 1e6, seconds, mbPerSecond(),
+                    cpuSeconds, 100 * cpuSeconds / seconds, events, findings, late, rejected,
+                    oracleCheck == null ? "" : "; vs oracle: " + oracleCheck);
         }
     }
 
@@ -83,14 +94,54 @@ final class ScanBench {
         try {
             Written written = writeFolders(folders, corpus.records());
             out.printf("%d events, %d cores: %s%n", events, Runtime.getRuntime().availableProcessors(), written.description());
-            List<Result> scans = median(written.roots(), written.uncompressedBytes(), catalog, warmups, runs, out);
+            Oracle oracle = Oracle.of(corpus.records(), corpus.episodes(), CatalogLookup.of(catalog), SETTINGS);
+            out.printf("oracle: %d final findings (the inference over the corpus in event-time order)%n", oracle.finalState().size());
+            List<Result> scans = median(written.roots(), written.uncompressedBytes(), catalog, oracle, warmups, runs, out);
             out.println("median of " + scans.size() + " " + scans.get(scans.size() / 2) + " (best "
                     + String.format("%.1f", scans.get(scans.size() - 1).mbPerSecond()) + " MB/s; goal ≥ 100 MB/s)");
+            if (scans.stream().anyMatch(r -> !r.matchesOracle())) {
+                out.println("FAIL: scan's findings differ from the oracle's at " + events + " events (see above)");
+                System.exit(1);
+            }
         } finally {
             if (keep == null) {
                 Variants.delete(folders);
             }
         }
+    }
+
+    /** scan's defaults (grace PT30M, window PT1H), which are the detector's defaults. */
+    static final DetectorSettings SETTINGS = DetectorSettings.defaults().withGrace(Duration.ofMinutes(30)).withActivityWindow(Duration.ofHours(1));
+
+    /** "OK …" when the final findings (id, kind, status, count) equal the oracle's, else "FAIL …" with the differences. */
+    static String check(Map<String, Oracle.Version> finals, Oracle oracle) {
+        Map<String, Oracle.Version> want = new TreeMap<>();
+        for (Finding f : oracle.finalState()) {
+            want.put(f.id(), Oracle.Version.of(f));
+        }
+        long missing = 0;
+        long differing = 0;
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<String, Oracle.Version> w : want.entrySet()) {
+            Oracle.Version g = finals.get(w.getKey());
+            if (g == null) {
+                missing++;
+                if (examples.size() < 3) {
+                    examples.add("missing " + w.getValue());
+                }
+            } else if (!g.equals(w.getValue())) {
+                differing++;
+                if (examples.size() < 3) {
+                    examples.add(g + " instead of " + w.getValue());
+                }
+            }
+        }
+        long extra = finals.keySet().stream().filter(id -> !want.containsKey(id)).count();
+        if (missing == 0 && differing == 0 && extra == 0) {
+            return "OK (" + finals.size() + " findings = oracle's " + want.size() + ")";
+        }
+        return "FAIL (" + finals.size() + " findings, oracle's " + want.size() + ": " + missing + " missing, " + differing
+                + " differing, " + extra + " extra; e.g. " + examples + ")";
     }
 
     /** The corpus as gzip folders in the clouds' storage layouts, 500 records a file. */
@@ -109,28 +160,33 @@ final class ScanBench {
     }
 
     /** {@code warmups} runs, then {@code runs} runs sorted by MB/s (the median is the middle one). */
-    static List<Result> median(List<Path> roots, long uncompressedBytes, Catalog catalog, int warmups, int runs, PrintStream out)
-            throws Exception {
+    static List<Result> median(List<Path> roots, long uncompressedBytes, Catalog catalog, Oracle oracle, int warmups, int runs,
+                               PrintStream out) throws Exception {
         for (int i = 0; i < warmups; i++) {
-            out.println("warm-up " + run(roots, uncompressedBytes, catalog));
+            out.println("warm-up " + run(roots, uncompressedBytes, catalog, oracle));
         }
         List<Result> scans = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            scans.add(run(roots, uncompressedBytes, catalog));
+            Result r = run(roots, uncompressedBytes, catalog, oracle);
+            if (runs > 1) {
+                out.println("run " + (i + 1) + " " + r);
+            }
+            scans.add(r);
         }
         scans.sort(Comparator.comparingDouble(Result::mbPerSecond));
         return scans;
     }
 
-    static Result run(List<Path> roots, long uncompressedBytes, Catalog catalog) throws Exception {
+    /** One scan; {@code oracle} null: not compared. */
+    static Result run(List<Path> roots, long uncompressedBytes, Catalog catalog, Oracle oracle) throws Exception {
         long cpu0 = Timer.cpu();
         long t0 = System.nanoTime();
-        DetectorSettings settings = DetectorSettings.defaults().withGrace(Duration.ofMinutes(30)).withActivityWindow(Duration.ofHours(1));
-        OfflineDetector detector = new OfflineDetector(settings, CatalogLookup.of(catalog));
+        OfflineDetector detector = new OfflineDetector(SETTINGS, CatalogLookup.of(catalog));
         ReorderBuffer buffer = new ReorderBuffer(10_000);
         long[] rejected = new long[1];
-        AuditFileReader reader = new AuditFileReader(); // scan's default: files parsed on the cores, delivered in order
-        reader.read(roots, e -> buffer.offer(e).forEach(detector::accept), r -> rejected[0]++);
+        AuditFileReader reader = new AuditFileReader(); // scan's default: files parsed on the cores, delivered in time order
+        reader.readInTimeOrder(roots, e -> buffer.offer(e).forEach(detector::accept), r -> rejected[0]++, s -> {
+        }, io.grantwatch.ingest.FileProgress.NONE, t -> buffer.releaseBefore(t).forEach(detector::accept));
         buffer.drain().forEach(detector::accept);
         RemediationPlanner planner = new RemediationPlanner();
         long printed = 0;
@@ -148,6 +204,11 @@ final class ScanBench {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (Timer.cpu() - cpu0) / 1e9;
-        return new Result(reader.threads(), uncompressedBytes, seconds, cpu, detector.counters().events(), printed, detector.counters().late(), rejected[0]);
+        Map<String, Oracle.Version> finals = new TreeMap<>();
+        for (Finding f : detector.findings()) {
+            finals.put(f.id(), Oracle.Version.of(f));
+        }
+        return new Result(reader.threads(), uncompressedBytes, seconds, cpu, detector.counters().events(), printed, detector.counters().late(),
+                rejected[0], finals, oracle == null ? null : check(finals, oracle));
     }
 }
