@@ -350,8 +350,30 @@ public final class AuditFileReader {
         return hidden(root, f);
     }
 
+    /**
+     * A file's name as events and rejections carry it: redacted, because a name can hold a secret (a file saved
+     * from a presigned URL keeps {@code ?Signature=…&security-token=…}). Reading uses the path itself.
+     */
+    static String location(Path p) {
+        return namesRedacted(p.toString());
+    }
+
+    private static final java.util.regex.Pattern QUERY_IN_NAME = java.util.regex.Pattern.compile("\\?[^\\s/]+");
+
+    /**
+     * Text that names files, with the query part of each name ({@code ?OSSAccessKeyId=…&Signature=…}) redacted; the
+     * rest of a path is left alone (a whole path given to the redactor would be taken for a token).
+     */
+    public static String namesRedacted(String text) {
+        if (text == null || text.indexOf('?') < 0) {
+            return text;
+        }
+        return QUERY_IN_NAME.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                io.grantwatch.model.redact.Redactor.text(m.group())));
+    }
+
     private static RejectedRecord skippedPath(Path p, String reason) {
-        return new RejectedRecord(p.toString(), -1, -1, reason, new byte[0]);
+        return new RejectedRecord(location(p), -1, -1, reason, new byte[0]);
     }
 
     private static String describe(IOException e) {
@@ -407,13 +429,13 @@ public final class AuditFileReader {
      */
     public void readFile(Path file, long firstPosition, long byteLimit, Consumer<AuditEvent> events,
                          Consumer<RejectedRecord> rejected, Consumer<SkippedRecord> skipped) {
-        String location = file.toString();
+        String location = location(file);
         if (CtsDigest.isDigestFileName(file)) {
             skipped.accept(CtsDigest.skippedFile(location));
             return;
         }
         try (InputStream in = byteLimit < 0 ? Files.newInputStream(file) : limited(Files.newInputStream(file), byteLimit)) {
-            parser.parse(in, location, Hints.fromPath(location), firstPosition, AuditParser.Sink.of(events, rejected, skipped));
+            parser.parse(in, location, Hints.fromPath(file.toString()), firstPosition, AuditParser.Sink.of(events, rejected, skipped));
         } catch (IOException e) {
             rejected.accept(new RejectedRecord(location, -1, -1, "cannot read file: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), new byte[0]));

@@ -102,11 +102,12 @@ public abstract class HttpChannel implements Channel {
         }
     }
 
-    protected static String snippet(String body) {
+    /** The start of an error answer, for logs and the parked record: a server may echo the request, secret URL included. */
+    protected String snippet(String body) {
         if (body == null) {
             return "";
         }
-        String s = io.grantwatch.model.text.UnsafeText.oneLine(body);
+        String s = io.grantwatch.model.text.UnsafeText.oneLine(io.grantwatch.model.redact.Redactor.text(url.redact(body)));
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 

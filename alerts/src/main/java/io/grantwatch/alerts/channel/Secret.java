@@ -34,7 +34,14 @@ public final class Secret {
         if (text == null || value.isEmpty()) {
             return text;
         }
-        return text.replace(value, "***");
+        String out = text.replace(value, "***");
+        // a URL secret (a webhook) also travels as its path alone: a server that echoes "POST /services/T0/B0/XYZ"
+        int scheme = value.indexOf("://");
+        int path = scheme < 0 ? -1 : value.indexOf('/', scheme + 3);
+        if (path > 0 && value.length() - path >= 16) {
+            out = out.replace(value.substring(path), "/***");
+        }
+        return out;
     }
 
     @Override

@@ -33,4 +33,14 @@ class SecretResolverTest {
                 .hasMessageContaining("env:NAME or file:/path").hasMessageNotContaining("SECliteral-value");
         assertThatThrownBy(() -> resolver.resolve("env:MISSING")).hasMessageContaining("MISSING");
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldRedactAWebhookUrlAlsoWhereOnlyItsPathIsEchoed() {
+        Secret url = new SecretResolver(n -> "https://hooks.slack.com/services/T000/B000/Zq7CH04tokenWv8").resolve("env:SLACK_URL");
+
+        assertThat(url.redact("channel refused: 404 no_service POST /services/T000/B000/Zq7CH04tokenWv8 HTTP/1.1"))
+                .doesNotContain("Zq7CH04tokenWv8").contains("POST /***");
+        assertThat(url.redact("posting to https://hooks.slack.com/services/T000/B000/Zq7CH04tokenWv8 failed"))
+                .doesNotContain("Zq7CH04tokenWv8");
+    }
 }

@@ -501,6 +501,16 @@ final class ChurnAndLateness {
                     break;
                 }
             }
+            if (match == null) {
+                // the success that makes a denial a REGRESSION in event time arrived after it: the run can only call it a
+                // MISSING_GRANT (it cannot know of a success it has not seen yet)
+                for (String g : onlyGot) {
+                    if (demoted(lastWant.get(w), lastGot.get(g))) {
+                        match = g;
+                        break;
+                    }
+                }
+            }
             if (match != null) {
                 onlyGot.remove(match);
                 paired += 2;
@@ -535,6 +545,14 @@ final class ChurnAndLateness {
         Map<String, Finding> m = new LinkedHashMap<>();
         fs.forEach(f -> m.put(f.id(), f));
         return m;
+    }
+
+    /** The oracle's REGRESSION is the run's MISSING_GRANT of the same principal and denied grant. */
+    private static boolean demoted(Finding want, Finding got) {
+        return want.kind() == io.grantwatch.model.FindingKind.REGRESSION && got.kind() == io.grantwatch.model.FindingKind.MISSING_GRANT
+                && want.cloud() == got.cloud() && want.principal().key().equals(got.principal().key())
+                && !want.missing().isEmpty() && !got.missing().isEmpty()
+                && java.util.Objects.equals(want.missing().get(0).grant().value(), got.missing().get(0).grant().value());
     }
 
     private static boolean sameDenial(Finding a, Finding b) {

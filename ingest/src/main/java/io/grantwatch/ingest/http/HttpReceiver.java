@@ -348,7 +348,8 @@ public final class HttpReceiver implements AutoCloseable {
             // refused whole, one dead letter says why.
             RejectedRecord summary = new RejectedRecord(location, -1, -1, "request refused: more than "
                     + config.maxRecords() + " records in one request (" + body.length + " bytes)",
-                    java.util.Arrays.copyOf(body, Math.min(body.length, 4096)));
+                    io.grantwatch.model.redact.Redactor.text(new String(body, 0, Math.min(body.length, 4096),
+                            java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             whenAcknowledged(ex, requestId, List.of(sink.deadLetter(name(), summary)),
                     () -> ex.respond(413, error("more than " + config.maxRecords() + " records in one request")));
             return;
@@ -548,7 +549,8 @@ public final class HttpReceiver implements AutoCloseable {
     private void confirmSmn(Exchange ex, JsonNode msg) {
         String type = msg.path("type").asText();
         if (type.equalsIgnoreCase("UnsubscribeConfirmation")) {
-            LOG.warn("SMN topic {} unsubscribed this endpoint", msg.path("topic_urn").asText("?"));
+            LOG.warn("SMN topic {} unsubscribed this endpoint", io.grantwatch.model.text.UnsafeText.escaped(
+                    io.grantwatch.model.redact.Redactor.text(msg.path("topic_urn").asText("?"))));
             ex.respond(200, "{\"status\":\"unsubscribe noted\"}");
             return;
         }
@@ -571,7 +573,8 @@ public final class HttpReceiver implements AutoCloseable {
                     } else if (r.statusCode() / 100 != 2) {
                         ex.respond(502, error("SMN did not confirm: HTTP " + r.statusCode()));
                     } else {
-                        LOG.info("Confirmed SMN subscription to {}", msg.path("topic_urn").asText("?"));
+                        LOG.info("Confirmed SMN subscription to {}", io.grantwatch.model.text.UnsafeText.escaped(
+                                io.grantwatch.model.redact.Redactor.text(msg.path("topic_urn").asText("?"))));
                         ex.respond(200, "{\"status\":\"subscription confirmed\"}");
                     }
                 }, server.getThreadPool());

@@ -569,6 +569,9 @@ public final class AuditParser {
         return !(e instanceof JsonProcessingException j) || j.getLocation() == null ? -1 : j.getLocation().getLineNr();
     }
 
+    /** Jackson's quote of a token in its messages: {@code token 'abc'}, {@code character ('x' (code 120))} stays. */
+    private static final java.util.regex.Pattern QUOTED_TOKEN = java.util.regex.Pattern.compile("token '([^']*)'");
+
     private static String describe(IOException e) {
         return describe(e, 0);
     }
@@ -579,8 +582,9 @@ public final class AuditParser {
         if (m == null) {
             m = e.getClass().getSimpleName();
         }
-        // Jackson quotes the offending token; it may be record content, so keep the message short and redacted.
-        m = m.replace('\n', ' ');
+        // Jackson quotes the offending token, which is record content (an unquoted password, say): the quote goes,
+        // its length stays; the position says where it is
+        m = QUOTED_TOKEN.matcher(m.replace('\n', ' ')).replaceAll(t -> "token (" + (t.group(1).length()) + " characters)");
         if (m.length() > 200) {
             m = m.substring(0, 200) + "…";
         }

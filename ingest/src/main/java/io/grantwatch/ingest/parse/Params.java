@@ -57,6 +57,7 @@ final class Params {
         if (text.length() > MAX_VALUE) {
             text = text.substring(0, MAX_VALUE) + "…";
         }
-        out.putIfAbsent(name, Redactor.value(leafKey, text));
+        // a field's name is record text too ({"password=X&user=a": "1"}): redacted like its value
+        out.putIfAbsent(Redactor.text(name), Redactor.value(leafKey, text));
     }
 }

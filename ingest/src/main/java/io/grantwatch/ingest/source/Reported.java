@@ -26,7 +26,8 @@ final class Reported {
     /** @return true when this was the first report of {@code path} */
     synchronized boolean report(String path, String message) {
         if (seen.add(path)) {
-            log.warn("{}", UnsafeText.escaped(message));
+            // messages name files, and a file's name can hold a secret (saved from a presigned URL)
+            log.warn("{}", UnsafeText.escaped(io.grantwatch.ingest.AuditFileReader.namesRedacted(message)));
             return true;
         }
         long now = System.currentTimeMillis();

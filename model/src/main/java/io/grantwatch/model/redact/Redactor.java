@@ -1054,6 +1054,11 @@ public final class Redactor {
                 } else if (v != null) {
                     o.set(name, redactInPlace(v));
                 }
+                String safeName = text(name);
+                if (safeName != name && !o.has(safeName)) {
+                    // a field's name is record text too ({"password=X&user=a": "1"})
+                    o.set(safeName, o.remove(name));
+                }
             }
             return o;
         }
