@@ -37,11 +37,12 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * audit-events ─► read-audit-events ─┬─► keep-account-keyed-events ──────────────────────┐
- *                                    └─► route-to-account ─► by-account (repartition) ───┴─► merge-by-account
- *   ─► detect-missing-grants [principal-state, open-findings, account-activity, catalog-entries(global)] ─► split-output-
+ *                                    └─► route-to-account ─► by-account (repartition) ───┴─► merge-by-account ─┐
+ * inventory ─► read-inventory ─────────────────────────────────────────────────────────────────────────────────┴─► merge-inventory
+ *   ─► detect-missing-grants [principal-state, open-findings, account-activity, account-inventory, catalog-entries(global)]
+ *   ─► split-output-
  *        ├─► take-finding ─► write-findings ─► findings
  *        └─► take-unmapped ─► write-unmapped-denials ─► unmapped-denials
- * inventory ─► read-inventory ─────────────────────────────────────────────────────────┘ (into merge-inventory, before detect)
  * catalog ─► read-catalog ─► update-catalog [catalog-entries]
  * </pre>
  *
