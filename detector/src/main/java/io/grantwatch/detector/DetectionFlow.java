@@ -104,24 +104,24 @@ public final class DetectionFlow {
         if (account != null && InventoryChanges.mayChange(e)) {
             List<InventoryRecord> facts = InventoryChanges.of(e, resolved);
             if (!facts.isEmpty()) {
-                Inventory before = states.inventory(account);
-                Inventory after = before == null ? Inventory.empty() : before;
-                for (InventoryRecord r : facts) {
-                    after = after.apply(r);
-                }
-                if (after != before && !after.isEmpty()) {
-                    states.inventory(account, after);
-                }
+                apply(account, facts, states);
             }
         }
     }
 
     /** One snapshot record (or a record from the {@code inventory} topic) into its account's inventory. */
     public void accept(InventoryRecord r, States states) {
-        String account = r.accountKey();
+        apply(r.accountKey(), List.of(r), states);
+    }
+
+    /** Writes the account's inventory when the facts changed it (also when they emptied it: what it held is gone). */
+    private static void apply(String account, List<InventoryRecord> facts, States states) {
         Inventory before = states.inventory(account);
-        Inventory after = (before == null ? Inventory.empty() : before).apply(r);
-        if (after != before && !(before == null && after.isEmpty())) {
+        Inventory after = before == null ? Inventory.empty() : before;
+        for (InventoryRecord r : facts) {
+            after = after.apply(r);
+        }
+        if (before == null ? !after.isEmpty() : after != before) {
             states.inventory(account, after);
         }
     }

@@ -111,6 +111,9 @@ public record Inventory(
 
     /** The next inventory with one record applied; {@code this} when it changes nothing. */
     public Inventory apply(InventoryRecord r) {
+        if (!complete(r)) {
+            return this; // a record another producer left without what its kind needs says nothing
+        }
         Builder b = new Builder(this);
         long t = r.asOf().toEpochMilli();
         String holder = r.holder() == null || r.holderType() == null ? null : b.canonical(holderKey(r.holderType(), r.holder()));
@@ -232,6 +235,20 @@ public record Inventory(
         }
         Inventory next = b.build();
         return next.equals(this) ? this : next;
+    }
+
+    /** Whether a record has what its kind needs (the topic may carry records of other producers). */
+    static boolean complete(InventoryRecord r) {
+        boolean holder = r.holderType() != null && r.holder() != null && !r.holder().isBlank();
+        return switch (r.kind()) {
+            case HOLDS -> holder && r.policies() != null;
+            case ATTACH, DETACH -> holder && r.policies() != null && r.policies().size() == 1;
+            case POLICY, POLICY_VERSION, DELETE_POLICY, DELETE_VERSION -> r.policy() != null;
+            case TRUST, DELETE_HOLDER -> holder;
+            case GROUPS -> holder && r.groups() != null;
+            case JOIN, LEAVE -> holder && r.groups() != null && r.groups().size() == 1;
+            case ALIAS -> holder && r.id() != null && !r.id().isBlank();
+        };
     }
 
     /** The document as JSON, or null when it is missing, too large, masked by ingest or not JSON. */
