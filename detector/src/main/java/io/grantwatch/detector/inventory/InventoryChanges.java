@@ -1,5 +1,6 @@
 package io.grantwatch.detector.inventory;
 
+import io.grantwatch.detector.Arns;
 import io.grantwatch.detector.IamChangeEvent;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
@@ -247,16 +248,7 @@ public final class InventoryChanges {
     }
 
     private static String param(Map<String, String> p, String name) {
-        String v = p.get(name);
-        if (v == null) {
-            for (Map.Entry<String, String> e : p.entrySet()) {
-                if (e.getKey().equalsIgnoreCase(name)) {
-                    v = e.getValue();
-                    break;
-                }
-            }
-        }
-        return v == null || v.isBlank() ? null : v;
+        return Arns.param(p, name);
     }
 
     private static String first(String... values) {
