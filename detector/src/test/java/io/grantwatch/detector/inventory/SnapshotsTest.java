@@ -102,4 +102,31 @@ class SnapshotsTest {
             assertThat(x.groups()).isEmpty();
         });
     }
+
+    @Test
+    void shouldReadTheV3AgencyPermissionsGroupsCustomPolicyAndABareShowAgency() {
+        String dom = "5c0f3a1e9b7d4e2f8a6c4b1d3e5f7a90";
+        String agency = "4f3c9a0e7b2d4c1e9a8b6d5f3e2c1b0a";
+        String text = String.join("\n",
+                // ShowAgency (v3) alone names itself: id, name, domain_id
+                "{\"agency\":{\"id\":\"" + agency + "\",\"name\":\"ma-train-agency\",\"domain_id\":\"" + dom + "\",\"trust_domain_name\":\"op_svc_modelarts\","
+                        + "\"duration\":\"FOREVER\",\"create_time\":\"2026-01-15T02:00:00.000000\"}}",
+                "{\"command\":\"hcloud IAM ListDomainPermissionsForAgency --domain_id=" + dom + " --agency_id=" + agency + "\",\"output\":{\"roles\":["
+                        + "{\"id\":\"obs-adm-role-id\",\"name\":\"obs_adm\",\"display_name\":\"OBS Administrator\",\"type\":\"AA\",\"catalog\":\"OBS\","
+                        + "\"flag\":\"fine_grained\",\"policy\":{\"Version\":\"1.1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:*:*\"]}]}},"
+                        + "{\"id\":\"c1d2e3\",\"name\":\"custom_c1d2e3\",\"display_name\":\"ma-no-bucket-delete\",\"type\":\"AX\",\"domain_id\":\"" + dom + "\","
+                        + "\"policy\":{\"Version\":\"1.1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"obs:bucket:DeleteBucket\"]}]}}]}}",
+                "{\"command\":\"hcloud IAM KeystoneListGroupsForUser --user_id=8d2f0c6a\",\"output\":{\"groups\":[{\"id\":\"07609e7eb200250a3f7dc003cb7a4e2d\","
+                        + "\"name\":\"ml-engineers\",\"domain_id\":\"" + dom + "\"}]}}");
+        Snapshots.Result r = Snapshots.read("v3.jsonl", text, T, null);
+
+        assertThat(r.problems()).isEmpty();
+        Inventory i = fold(r.records());
+        assertThat(i.attachments().get("agency/ma-train-agency")).as("the agency by id, named by ShowAgency")
+                .containsOnlyKeys("System/OBS Administrator", "Custom/ma-no-bucket-delete");
+        assertThat(i.policies().get("Custom/ma-no-bucket-delete").current().getKey()).isEqualTo("-");
+        assertThat(i.groups().get("user/8d2f0c6a")).containsOnlyKeys("07609e7eb200250a3f7dc003cb7a4e2d");
+        assertThat(i.canonical("group/07609e7eb200250a3f7dc003cb7a4e2d")).isEqualTo("group/ml-engineers");
+        assertThat(r.records()).allSatisfy(x -> assertThat(x.kind()).isNotEqualTo(Kind.DELETE_HOLDER));
+    }
 }
