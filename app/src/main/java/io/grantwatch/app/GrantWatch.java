@@ -5,6 +5,7 @@ import io.grantwatch.app.cli.CatalogCommand;
 import io.grantwatch.app.cli.ConfigCommand;
 import io.grantwatch.app.cli.DetectCommand;
 import io.grantwatch.app.cli.IngestCommand;
+import io.grantwatch.app.cli.InventoryCommand;
 import io.grantwatch.app.cli.ParseCommand;
 import io.grantwatch.app.cli.ReportCommand;
 import io.grantwatch.app.cli.RunCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
             AlertCommand.class,
             ScanCommand.class,
             ParseCommand.class,
+            InventoryCommand.class,
             ReportCommand.class,
             CatalogCommand.class,
             ConfigCommand.class,

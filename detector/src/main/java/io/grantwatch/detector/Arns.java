@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Pulls the role a call delegates to out of an event: resource, error message or request parameters. */
-final class Arns {
+public final class Arns {
     private static final Pattern ROLE_ARN = Pattern.compile("acs:ram:[^:\\s\"]*:[^:\\s\"]*:role/[A-Za-z0-9_.@-]+");
 
     private Arns() {
@@ -90,7 +90,7 @@ final class Arns {
     }
 
     /** A request parameter by name, ignoring case and {@code _} (RoleName = role_name = roleName). */
-    static String param(Map<String, String> parameters, String name) {
+    public static String param(Map<String, String> parameters, String name) {
         String want = normalize(name);
         for (Map.Entry<String, String> p : parameters.entrySet()) {
             if (normalize(p.getKey()).equals(want) && p.getValue() != null && !p.getValue().isBlank()) {

@@ -12,10 +12,12 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
+import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.detector.inventory.PolicyKnowledge;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.Necessity;
 import io.grantwatch.model.catalog.Phase;
@@ -84,6 +86,16 @@ public final class DetectionEngine {
      * same account started shortly before ({@link AccountContext}).
      */
     public Step onEvent(PrincipalState prior, AuditEvent e, CatalogLookup catalog, FindingBook book, List<ContextSignal> context) {
+        return onEvent(prior, e, catalog, book, context, PolicyKnowledge.NONE);
+    }
+
+    /**
+     * Feeds one event with cross-principal context and what the account's inventory says the principal holds: a
+     * denial's finding carries the known Deny statements that match its actions, and an explicit deny names the one
+     * that explains it ({@link PolicyKnowledge}).
+     */
+    public Step onEvent(PrincipalState prior, AuditEvent e, CatalogLookup catalog, FindingBook book, List<ContextSignal> context,
+                        PolicyKnowledge knowledge) {
         PrincipalState state = prior != null ? prior : PrincipalState.empty(e.partitionKey(), e.principal());
         if (state.watermark() != null && e.eventTime().isBefore(state.watermark().minus(settings.grace()))) {
             PrincipalState counted = new PrincipalState(state.key(), state.principal(), state.watermark(), state.recent(),
@@ -103,7 +115,7 @@ public final class DetectionEngine {
             w.capSucceeded(settings.successCap());
             resolve(w, e.eventTime(), keys, book, emitted);
         } else if (e.outcome() == Outcome.DENIED) {
-            unmappedDenial = deny(w, e, catalog, book, emitted, unmapped, context);
+            unmappedDenial = deny(w, e, catalog, book, emitted, unmapped, context, knowledge);
         }
         return new Step(w.toState(settings), emitted, unmapped, false, unmappedDenial);
     }
@@ -141,19 +153,20 @@ public final class DetectionEngine {
     // ---------------------------------------------------------------- denials
 
     private boolean deny(Working w, AuditEvent e, CatalogLookup catalog, FindingBook book, List<Finding> emitted, List<AuditEvent> unmapped,
-                         List<ContextSignal> context) {
+                         List<ContextSignal> context, PolicyKnowledge knowledge) {
         List<Match> matches = DenialMatcher.match(e, catalog);
         String trigger = triggerKey(e);
         List<String> resolveKeys = resolveKeys(e);
         if (matches.isEmpty()) {
             FindingKind kind = e.explicitDeny() ? FindingKind.EXPLICIT_DENY : FindingKind.UNMAPPED_DENIAL;
             Grant grant = Grant.action(e.iamAction() != null ? e.iamAction() : DenialMatcher.apiLabel(e));
+            List<KnownDeny> denies = knowledge.denies(actionsOf(List.of(), e), e.iamAction(), e.resource());
             List<MissingGrant> missing = List.of(new MissingGrant(grant, Certainty.CERTAIN, GrantInference.holderOf(e), null,
-                    e.explicitDeny() ? explicitReason(e) : "No catalog entry explains this denial of " + grant.value()
+                    e.explicitDeny() ? explicitReason(e, denies) : "No catalog entry explains this denial of " + grant.value()
                             + "; the catalog's to-do list has it.", null, null));
             String id = FindingIds.of(kind, e.cloud(), w.principal, null, grant);
             Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, null, null, missing, 0.0,
-                    List.of(), evidenceOf(e), null, catalog.version(), null, null, e.eventTime());
+                    List.of(), evidenceOf(e), null, catalog.version(), null, null, e.eventTime(), denies);
             boolean out = upsert(w, candidate, e, resolveKeys, book, emitted);
             if (out && kind == FindingKind.UNMAPPED_DENIAL) {
                 unmapped.add(e);
@@ -168,10 +181,11 @@ public final class DetectionEngine {
         FindingKind kind;
         List<MissingGrant> missing;
         IamChange cause = null;
+        List<KnownDeny> denies = knowledge.denies(actionsOf(inferred.missing(), e), e.iamAction(), e.resource());
         if (e.explicitDeny()) {
             kind = FindingKind.EXPLICIT_DENY;
             MissingGrant d = inferred.missing().get(0);
-            missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e),
+            missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e, denies),
                     null, d.citation()));
         } else {
             Instant before = succeededBefore(w, resolveKeys, e.eventTime());
@@ -190,7 +204,8 @@ public final class DetectionEngine {
         }
         String id = FindingIds.of(kind, e.cloud(), w.principal, scenario.id(), idGrant(inferred.denied()));
         Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, scenario.id(), scenario.title(),
-                missing, ranking.confidence(), ranking.candidates(), evidenceOf(e), cause, catalog.version(), null, null, e.eventTime());
+                missing, ranking.confidence(), ranking.candidates(), evidenceOf(e), cause, catalog.version(), null, null, e.eventTime(),
+                denies);
         upsert(w, candidate, e, resolveKeys, book, emitted);
         resolveByLaterSuccess(w, e, kind, resolveKeys, book, emitted);
         return false;
@@ -218,11 +233,38 @@ public final class DetectionEngine {
         return g.type() == GrantType.PASS_ROLE || g.type() == GrantType.TRUST_PRINCIPAL ? g : new Grant(g.type(), g.value(), null);
     }
 
-    private static String explicitReason(AuditEvent e) {
+    private static String explicitReason(AuditEvent e, List<KnownDeny> denies) {
         String what = e.iamAction() != null ? e.iamAction() : DenialMatcher.apiLabel(e);
+        KnownDeny named = denies.isEmpty() || !denies.get(0).matched() ? null : denies.get(0);
+        if (named != null) {
+            return "An explicit Deny blocks " + what + " for " + e.principal().display() + ": " + named.label()
+                    + (named.conditional() ? " denies it under a Condition GrantWatch does not evaluate (the likely cause)" : " denies it")
+                    + ". Adding an Allow will not help: change or remove that statement, or record an accepted-risk mute rule if it is intended.";
+        }
         return "An explicit Deny blocks " + what + " for " + e.principal().display()
                 + ". Adding an Allow will not help: review the Deny statement (identity policy, control policy / guardrail,"
                 + " session or resource policy) that names it.";
+    }
+
+    /** The actions a finding would grant the principal: the denied one and the action grants among the missing. */
+    private static List<String> actionsOf(List<MissingGrant> missing, AuditEvent e) {
+        Set<String> out = new LinkedHashSet<>();
+        if (e.iamAction() != null && !e.iamAction().isBlank()) {
+            out.add(e.iamAction());
+        }
+        for (MissingGrant m : missing) {
+            Grant g = m.grant();
+            if (g == null) {
+                continue;
+            }
+            switch (g.type()) {
+                case ACTION, AGENCY_ACTION -> out.add(g.value());
+                case PASS_ROLE -> out.add("ram:PassRole");
+                default -> {
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     // ---------------------------------------------------------------- resolution
@@ -269,7 +311,7 @@ public final class DetectionEngine {
             Instant first = f.evidence() != null && f.evidence().firstSeen() != null ? f.evidence().firstSeen() : ref.firstSeen();
             Finding resolved = new Finding(f.id(), f.kind(), FindingStatus.RESOLVED, f.cloud(), f.principal(), f.scenarioId(),
                     f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(),
-                    at, Duration.between(first, at), at);
+                    at, Duration.between(first, at), at, f.knownDenies());
             book.put(resolved);
             emitted.add(resolved);
         }
@@ -292,7 +334,7 @@ public final class DetectionEngine {
             if (f != null) {
                 Finding closed = new Finding(f.id(), f.kind(), FindingStatus.RESOLVED, f.cloud(), f.principal(), f.scenarioId(),
                         f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(),
-                        e.eventTime(), null, e.eventTime());
+                        e.eventTime(), null, e.eventTime(), f.knownDenies());
                 book.put(closed);
                 emitted.add(closed);
             }
@@ -789,8 +831,10 @@ public final class DetectionEngine {
                     merged, candidate.change() != null ? candidate.change() : existing.change(),
                     newest ? candidate.catalogVersion() : existing.catalogVersion(),
                     reopen ? null : existing.resolvedAt(), reopen ? null : existing.timeToGrant(),
-                    max(existing.updatedAt(), e.eventTime()));
-            emit = reopen || missingChanged || milestone(count);
+                    max(existing.updatedAt(), e.eventTime()), newest ? candidate.knownDenies() : existing.knownDenies());
+            // what the inventory says blocks the fix changed (a snapshot arrived, a Deny was removed): the fix changes with it
+            boolean deniesChanged = !next.knownDenies().equals(existing.knownDenies());
+            emit = reopen || missingChanged || deniesChanged || milestone(count);
         }
         book.put(next);
         FindingRef ref = new FindingRef(next.id(), next.kind(), next.status(), next.scenarioId(), resolveKeys,

@@ -1,6 +1,11 @@
 package io.grantwatch.detector;
 
+import io.grantwatch.detector.inventory.Inventory;
+import io.grantwatch.detector.inventory.InventoryChanges;
+import io.grantwatch.detector.inventory.PolicyKnowledge;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Outcome;
+import io.grantwatch.model.inventory.InventoryRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +42,12 @@ public final class DetectionFlow {
 
         /** Stores the account's activity. */
         void account(String accountKey, AccountActivity activity);
+
+        /** What the account's principals hold ({@code cloud:account-id}), or null. */
+        Inventory inventory(String accountKey);
+
+        /** Stores the account's inventory. */
+        void inventory(String accountKey, Inventory inventory);
     }
 
     public DetectionFlow(DetectionEngine engine, DetectorCounters counters) {
@@ -64,7 +75,9 @@ public final class DetectionFlow {
                 ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
         String key = e.partitionKey(); // built anew by every call: once, and its hash is computed once
         PrincipalState prior = states.principal(key);
-        Step step = engine.onEvent(prior, e, catalog, book, context);
+        PolicyKnowledge knowledge = e.outcome() == Outcome.DENIED && account != null
+                ? PolicyKnowledge.of(states.inventory(account), e.cloud(), e.principal()) : PolicyKnowledge.NONE;
+        Step step = engine.onEvent(prior, e, catalog, book, context, knowledge);
         counters.record(e, step);
         states.keep(key, prior, step);
         if (step.late()) {
@@ -77,14 +90,39 @@ public final class DetectionFlow {
                 known = learned;
             }
         }
-        if (change.isPresent()) {
-            IamChangeEvent c = AccountContext.resolve(change.get(), known);
+        AccountActivity knownNow = known;
+        Optional<IamChangeEvent> resolved = change.map(c -> AccountContext.resolve(c, knownNow));
+        if (resolved.isPresent()) {
+            IamChangeEvent c = resolved.get();
             String target = c.targetKey();
             PrincipalState targetPrior = states.principal(target);
             Step s = engine.onChange(targetPrior, c, catalog, book,
                     AccountContext.forChange(c, known, window, engine.settings().driftHorizon()));
             counters.recordChange(s);
             states.keep(target, targetPrior, s);
+        }
+        if (account != null && InventoryChanges.mayChange(e)) {
+            List<InventoryRecord> facts = InventoryChanges.of(e, resolved);
+            if (!facts.isEmpty()) {
+                apply(account, facts, states);
+            }
+        }
+    }
+
+    /** One snapshot record (or a record from the {@code inventory} topic) into its account's inventory. */
+    public void accept(InventoryRecord r, States states) {
+        apply(r.accountKey(), List.of(r), states);
+    }
+
+    /** Writes the account's inventory when the facts changed it (also when they emptied it: what it held is gone). */
+    private static void apply(String account, List<InventoryRecord> facts, States states) {
+        Inventory before = states.inventory(account);
+        Inventory after = before == null ? Inventory.empty() : before;
+        for (InventoryRecord r : facts) {
+            after = after.apply(r);
+        }
+        if (before == null ? !after.isEmpty() : after != before) {
+            states.inventory(account, after);
         }
     }
 }

@@ -79,11 +79,13 @@ public final class IamChanges {
     }
 
     /** {@code detachAgencyPolicyV5}, {@code attachUserPolicyV5}, {@code removeRoleFromAgency}, ... */
-    private static Optional<IamChangeEvent> huaweiPolicyChange(AuditEvent e, String a, String policy, String policyType) {
+    private static Optional<IamChangeEvent> huaweiPolicyChange(AuditEvent e, String action, String policy, String policyType) {
         IamChangeEvent.Kind kind;
+        // IAM v3 API names: keystoneRemoveDomainPermissionFromGroup, associateAgencyWithDomainPermission, ...
+        String a = action.startsWith("keystone") ? action.substring("keystone".length()) : action;
         if (a.startsWith("detach") || a.startsWith("remove") || a.startsWith("revoke") || a.startsWith("delete")) {
             kind = IamChangeEvent.Kind.DETACH_POLICY;
-        } else if (a.startsWith("attach") || a.startsWith("grant") || a.startsWith("add")) {
+        } else if (a.startsWith("attach") || a.startsWith("grant") || a.startsWith("add") || a.startsWith("associate")) {
             kind = IamChangeEvent.Kind.ATTACH_POLICY;
         } else {
             return Optional.empty();

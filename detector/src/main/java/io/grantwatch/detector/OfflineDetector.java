@@ -1,6 +1,8 @@
 package io.grantwatch.detector;
 
+import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.Finding;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +20,7 @@ public final class OfflineDetector {
     private final CatalogLookup catalog;
     private final Map<String, PrincipalState> states = new HashMap<>();
     private final Map<String, AccountActivity> accounts = new HashMap<>();
+    private final Map<String, Inventory> inventories = new HashMap<>();
     private final InMemoryFindingBook book = new InMemoryFindingBook();
     private final DetectorCounters counters = new DetectorCounters();
     private final List<AuditEvent> unmapped = new ArrayList<>();
@@ -52,6 +55,16 @@ public final class OfflineDetector {
         public void account(String accountKey, AccountActivity activity) {
             accounts.put(accountKey, activity);
         }
+
+        @Override
+        public Inventory inventory(String accountKey) {
+            return inventories.get(accountKey);
+        }
+
+        @Override
+        public void inventory(String accountKey, Inventory inventory) {
+            inventories.put(accountKey, inventory);
+        }
     };
 
     public OfflineDetector(DetectorSettings settings, CatalogLookup catalog) {
@@ -77,6 +90,19 @@ public final class OfflineDetector {
         emitted = new ArrayList<>();
         flow.accept(event, catalog, book, stores);
         return emitted;
+    }
+
+    /**
+     * One snapshot record into its account's inventory ({@code scan --inventory}: fed before the first event, as the
+     * detector applies an {@code inventory} record as soon as it reads it).
+     */
+    public void accept(InventoryRecord record) {
+        flow.accept(record, stores);
+    }
+
+    /** What the account's principals hold, or null. */
+    public Inventory inventory(String accountKey) {
+        return inventories.get(accountKey);
     }
 
     /** Every finding's newest state, in first-seen order. */

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param resolvedAt     when it was resolved
  * @param timeToGrant    first denial to resolving success
  * @param updatedAt      last change of this finding (event time)
+ * @param knownDenies    the Deny statements GrantWatch's inventory says the principal holds that match the finding's actions
+ *                       (the one that explains an explicit deny first, {@link KnownDeny#matched}); empty when it knows none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(
@@ -44,7 +46,17 @@ public record Finding(
         String catalogVersion,
         Instant resolvedAt,
         Duration timeToGrant,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<KnownDeny> knownDenies) {
+
+    /** A finding the inventory says nothing about. */
+    public Finding(String id, FindingKind kind, FindingStatus status, Cloud cloud, Principal principal, String scenarioId,
+                   String scenarioTitle, List<MissingGrant> missing, double confidence, List<ScenarioCandidate> ranking,
+                   Evidence evidence, IamChange change, String catalogVersion, Instant resolvedAt, Duration timeToGrant,
+                   Instant updatedAt) {
+        this(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
+                catalogVersion, resolvedAt, timeToGrant, updatedAt, List.of());
+    }
 
     public Finding {
         Objects.requireNonNull(id, "id");
@@ -52,6 +64,13 @@ public record Finding(
         Objects.requireNonNull(status, "status");
         missing = missing == null ? List.of() : List.copyOf(missing);
         ranking = ranking == null ? List.of() : List.copyOf(ranking);
+        knownDenies = knownDenies == null ? List.of() : List.copyOf(knownDenies);
+    }
+
+    /** The same finding with what the inventory says blocks it. */
+    public Finding withKnownDenies(List<KnownDeny> denies) {
+        return new Finding(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
+                catalogVersion, resolvedAt, timeToGrant, updatedAt, denies);
     }
 
     public boolean open() {

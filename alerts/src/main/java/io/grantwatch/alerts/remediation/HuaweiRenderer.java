@@ -10,6 +10,7 @@ import io.grantwatch.alerts.remediation.Plan.SystemPolicyGrant;
 import io.grantwatch.alerts.remediation.Plan.SystemPolicyRole;
 import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
 import io.grantwatch.model.Cloud;
+import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.json.Json;
@@ -300,6 +301,21 @@ final class HuaweiRenderer {
             s.summary("Explicit deny of " + action + " for " + d.subject().label() + ": do not add an Allow; review the Deny");
         }
         s.step("Do not add an Allow: in IAM an explicit Deny takes precedence over every Allow.");
+        KnownDeny k = d.named();
+        if (k != null && d.subject().kind() != EntityKind.ACCOUNT) {
+            s.summary("Explicit deny of " + action + " for " + d.subject().label() + ": " + k.label() + " denies it"
+                    + (k.conditional() ? " under a Condition GrantWatch does not evaluate" : "") + " — change that statement, do not add an Allow");
+            s.step("The Deny that matches this call, as GrantWatch's inventory holds it: " + k.label() + ": " + FixCheck.shown(k.statement())
+                    + ". Change or remove that statement (or detach the policy from " + k.via() + ") if the call should succeed.");
+            boolean id = k.policyId() != null && k.policyId().matches("[A-Za-z0-9-]{1,64}");
+            if (id && "5.0".equals(k.language()) && k.version() != null && k.version().matches("v[0-9]{1,4}")) {
+                s.command("hcloud IAM GetPolicyVersionV5 --policy_id=" + k.policyId() + " --version_id=" + k.version());
+            } else if (id && "5.0".equals(k.language())) {
+                s.command("hcloud IAM GetPolicyV5 --policy_id=" + k.policyId());
+            } else if (id && "1.1".equals(k.language())) {
+                s.command("hcloud IAM ShowCustomPolicy --role_id=" + k.policyId());
+            }
+        }
         if (d.layer() != null) {
             s.step("The denial names the " + d.layer() + " policy: start the review there.");
         }

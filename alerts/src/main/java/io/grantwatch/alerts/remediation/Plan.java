@@ -5,6 +5,7 @@ import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.KnownDeny;
 import java.util.List;
 
 /**
@@ -25,6 +26,8 @@ import java.util.List;
  * @param denyReview   for an explicit deny (or a denied root account): what to review instead of granting
  * @param notes        what the seed says may also be needed, and checks that are not changes
  * @param citations    where the plan's knowledge comes from
+ * @param blocked      what a Deny the inventory knows says about the fix, first thing a person reads: a grant it blocks is
+ *                     not in {@code grants}; one it may block under a Condition is, with the warning
  */
 public record Plan(
         String findingId,
@@ -38,9 +41,17 @@ public record Plan(
         List<String> activations,
         DenyReview denyReview,
         List<String> notes,
-        List<Citation> citations) {
+        List<Citation> citations,
+        List<String> blocked) {
+
+    Plan(String findingId, Cloud cloud, FindingKind kind, Entity subject, List<PolicyGrant> grants, List<SystemPolicyGrant> systemPolicies,
+         List<TrustChange> trust, List<WorkspaceRole> workspaceRoles, List<String> activations, DenyReview denyReview, List<String> notes,
+         List<Citation> citations) {
+        this(findingId, cloud, kind, subject, grants, systemPolicies, trust, workspaceRoles, activations, denyReview, notes, citations, List.of());
+    }
 
     public Plan {
+        blocked = List.copyOf(blocked);
         grants = List.copyOf(grants);
         systemPolicies = List.copyOf(systemPolicies);
         trust = List.copyOf(trust);
@@ -154,7 +165,8 @@ public record Plan(
      * @param resource           the denied resource in ARN form, when known
      * @param layer              the policy layer the denial names (ControlPolicy, SessionPolicy, ...)
      * @param encodedDiagnostic  Alibaba's EncodedDiagnosticMessage, when present
+     * @param named              the Deny statement the inventory holds that matches the denied call, when it knows one
      */
-    public record DenyReview(Entity subject, String action, String resource, String layer, String encodedDiagnostic) {
+    public record DenyReview(Entity subject, String action, String resource, String layer, String encodedDiagnostic, KnownDeny named) {
     }
 }

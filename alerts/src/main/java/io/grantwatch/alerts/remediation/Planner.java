@@ -18,6 +18,7 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
+import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
@@ -97,7 +98,7 @@ final class Planner {
         if (f.kind() == FindingKind.EXPLICIT_DENY || (subject.kind() == EntityKind.ACCOUNT && !trustDenied)) {
             citations.add(cloud == Cloud.ALIBABA ? SeedCitations.RAM_POLICY_GRAMMAR : SeedCitations.HUAWEI_POLICY_GRAMMAR);
             return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(),
-                    denyReview(cloud, subject, ev), List.of(), List.copyOf(citations));
+                    denyReview(cloud, subject, ev, f), List.of(), List.copyOf(citations));
         }
         List<PolicyGrant> grants = new ArrayList<>();
         List<SystemPolicyGrant> systemPolicies = new ArrayList<>();
@@ -232,6 +233,7 @@ final class Planner {
                     ? new SystemPolicyGrant(sp.to(), sp.policy(), SystemPolicyRole.COARSE_ALTERNATIVE, sp.source()) : sp);
         }
         holdBackSensitive(cloud, f, subject, grants, notes);
+        List<String> blocked = FixCheck.verify(cloud, f, subject, ev, grants);
         if (!actionKnown && grants.isEmpty() && trust.isEmpty() && workspaceRoles.isEmpty() && systemPolicies.isEmpty() && ev != null) {
             String call = safeLabel(ev.service()) + " " + safeLabel(ev.api());
             notes.add("The record names no " + (cloud == Cloud.ALIBABA ? "RAM" : "IAM") + " action for " + call.trim() + ": look it up in that "
@@ -248,7 +250,7 @@ final class Planner {
             citations.add(cloud == Cloud.ALIBABA ? SeedCitations.PAI_DEPENDENCIES : SeedCitations.MODELARTS_DEPENDENCIES);
         }
         return new Plan(f.id(), cloud, f.kind(), subject, merge(grants), dedupe(systemPolicies), trust, workspaceRoles,
-                List.copyOf(activations), null, notes, List.copyOf(citations));
+                List.copyOf(activations), null, notes, List.copyOf(citations), blocked);
     }
 
     private static void systemPolicy(Finding f, MissingGrant m, Entity to, String deniedAction, Evidence ev, List<PolicyGrant> grants,
@@ -343,13 +345,14 @@ final class Planner {
         return p != null && p.type() == PrincipalType.ASSUMED_ROLE && Identifiers.name(p.roleName()) ? p.roleName() : null;
     }
 
-    private static DenyReview denyReview(Cloud cloud, Entity subject, Evidence ev) {
+    private static DenyReview denyReview(Cloud cloud, Entity subject, Evidence ev, Finding f) {
+        KnownDeny named = f.knownDenies().stream().filter(KnownDeny::matched).findFirst().orElse(null);
         String action = ev != null && validAction(cloud, ev.deniedAction()) ? ev.deniedAction() : null;
         String resource = ev == null ? null : Resources.exact(cloud, ev.resource());
         String message = ev == null ? null : ev.errorMessage();
         String layer = message == null ? null : group(cloud == Cloud.ALIBABA ? POLICY_LAYER : HUAWEI_LAYER, message);
         String encoded = message == null || cloud != Cloud.ALIBABA ? null : group(ENCODED, message);
-        return new DenyReview(subject, action, resource, layer, encoded);
+        return new DenyReview(subject, action, resource, layer, encoded, named);
     }
 
     /**

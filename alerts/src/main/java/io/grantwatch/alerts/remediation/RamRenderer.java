@@ -12,6 +12,7 @@ import io.grantwatch.alerts.remediation.Plan.SystemPolicyRole;
 import io.grantwatch.alerts.remediation.Plan.TrustChange;
 import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
 import io.grantwatch.model.Cloud;
+import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.json.Json;
@@ -28,6 +29,9 @@ import java.util.Map;
  * {@code GetRole} → {@code jq} → {@code UpdateRole} that keeps every principal already trusted.
  */
 final class RamRenderer {
+    /** A RAM policy name as the API allows it (letters, digits, hyphens; dots and underscores in system policies). */
+    private static final java.util.regex.Pattern RAM_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
     /**
      * jq: add $svc to Principal.Service of the first unconditional Allow sts:AssumeRole statement, or as a
      * statement of its own when every such statement has a Condition PAI cannot meet; everything else is
@@ -241,6 +245,18 @@ final class RamRenderer {
             s.summary("Explicit deny of " + action + " for " + target + ": do not add an Allow; review the Deny");
         }
         s.step("Do not add an Allow: an explicit Deny takes precedence over every Allow.");
+        KnownDeny k = d.named();
+        if (k != null && d.subject().kind() != EntityKind.ACCOUNT) {
+            s.summary("Explicit deny of " + action + " for " + target + ": " + k.label() + " denies it"
+                    + (k.conditional() ? " under a Condition GrantWatch does not evaluate" : "") + " — change that statement, do not add an Allow");
+            s.step("The Deny that matches this call, as GrantWatch's inventory holds it: " + k.label() + ": " + FixCheck.shown(k.statement())
+                    + ". Change or remove that statement (or detach the policy from " + k.via() + ") if the call should succeed.");
+            if (RAM_NAME.matcher(k.policy()).matches() && ("Custom".equals(k.policyType()) || "System".equals(k.policyType()))) {
+                s.command(k.version() != null && k.version().matches("v[0-9]{1,4}")
+                        ? "aliyun ram GetPolicyVersion --PolicyType " + k.policyType() + " --PolicyName " + k.policy() + " --VersionId " + k.version()
+                        : "aliyun ram GetPolicy --PolicyType " + k.policyType() + " --PolicyName " + k.policy());
+            }
+        }
         if (d.layer() != null) {
             s.step("The denial names the policy layer " + d.layer() + ": start the review there.");
         }

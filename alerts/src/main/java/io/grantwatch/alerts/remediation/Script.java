@@ -87,6 +87,11 @@ final class Script {
      * inputs lead the commands; the plan's notes and the coarse alternative close the steps.
      */
     Remediation build(Cloud cloud, List<String> heads) {
+        boolean blocked = plan.blocked().stream().anyMatch(b -> b.startsWith(FixCheck.BLOCKS));
+        if (summary == null && blocked) {
+            summary = "A known Deny blocks the fix (first step): no Allow is proposed for what it denies"
+                    + (heads.isEmpty() ? "" : "; still to grant: " + heads.get(0));
+        }
         if (summary == null) {
             String head = heads.isEmpty() ? "Nothing GrantWatch can grant safely: review the denial" : heads.get(0);
             int actions = plan.grants().stream().mapToInt(g -> g.actions().size()).sum()
@@ -105,13 +110,17 @@ final class Script {
             if (!inputs.asked().isEmpty()) {
                 summary += "; the commands ask for " + String.join(", ", inputs.asked());
             }
+            if (!plan.blocked().isEmpty()) {
+                summary += "; a known Deny may still block it (first step)";
+            }
         }
         if (!coarse.isEmpty()) {
             steps.add("Coarse alternative (broader than needed): the system " + (coarse.size() == 1 ? "policy " : "policies ")
                     + String.join(", ", coarse) + " instead of the custom policy; the commands show it commented out.");
         }
         plan.notes().forEach(steps::add);
-        List<String> allSteps = new ArrayList<>(inputs.steps());
+        List<String> allSteps = new ArrayList<>(plan.blocked()); // what a known Deny says comes before anything to apply
+        allSteps.addAll(inputs.steps());
         allSteps.addAll(steps);
         List<String> allCommands = new ArrayList<>(inputs.shellLines());
         allCommands.addAll(commands);

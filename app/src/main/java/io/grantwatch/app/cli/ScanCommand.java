@@ -71,6 +71,11 @@ public final class ScanCommand implements Callable<Integer> {
             description = "How far back activity names the scenario a principal works in (default: ${DEFAULT-VALUE}).")
     Duration window;
 
+    @Option(names = "--inventory", arity = "1..*", paramLabel = "FILE",
+            description = "Snapshots of what principals hold (the official CLIs' JSON, as `inventory import` reads them), fed "
+                    + "to the detector before the first event.")
+    List<Path> inventory = List.of();
+
     @Option(names = "--no-remediation", description = "Print findings without embedded remediations.")
     boolean noRemediation;
 
@@ -128,8 +133,18 @@ public final class ScanCommand implements Callable<Integer> {
             err.println("grantwatch scan: cannot use the catalog: " + printable(String.valueOf(e.getMessage())));
             return USAGE;
         }
+        InventoryFiles.Read snapshots;
+        try {
+            snapshots = InventoryFiles.read(inventory, null, null);
+        } catch (IOException e) {
+            err.println("grantwatch scan: cannot use --inventory " + printable(String.valueOf(e.getMessage())));
+            return USAGE;
+        }
+        snapshots.problems().forEach(p -> err.println("inventory: not read " + printable(p)));
         DetectorSettings settings = DetectorSettings.defaults().withGrace(grace).withActivityWindow(window);
         OfflineDetector detector = new OfflineDetector(settings, CatalogLookup.of(catalog));
+        // as the detector applies an inventory record as soon as it reads it: the snapshot stands before the first event
+        snapshots.records().forEach(detector::accept);
         ReorderBuffer buffer = new ReorderBuffer(reorderBuffer);
         long[] rejected = new long[1];
         long[] skippedDigests = new long[1];
@@ -173,7 +188,8 @@ public final class ScanCommand implements Callable<Integer> {
         var c = detector.counters();
         err.println("scanned " + c.events() + " events (" + c.denials() + " denials, " + c.unmappedDenials() + " unmapped, "
                 + c.late() + " later than the grace, " + c.iamChanges() + " IAM changes) from " + detector.principals()
-                + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed + " findings; catalog " + catalog.version());
+                + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed + " findings; catalog " + catalog.version()
+                + (inventory.isEmpty() ? "" : "; inventory " + snapshots.records().size() + " records read, " + snapshots.problems().size() + " not"));
         if (!late.byFile.isEmpty()) {
             err.println("grantwatch scan: " + c.late() + " events came later than the grace (" + grace + ") behind their principal's "
                     + "newest and were not used, from " + late.byFile.size() + " file" + (late.byFile.size() == 1 ? "" : "s")

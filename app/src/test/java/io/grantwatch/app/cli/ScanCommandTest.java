@@ -354,4 +354,31 @@ class ScanCommandTest {
         org.assertj.core.api.Assertions.assertThat(ScanCommand.printable("a\nb\u001b[31m\u202Egnp.exe"))
                 .isEqualTo("a\\u000ab\\u001b[31m\\u202egnp.exe");
     }
+
+    @Test
+    void shouldNameTheKnownDenyStatementWhenASnapshotIsGivenWithInventory() throws Exception {
+        Path snapshot = tmp.resolve("ram-snapshot.jsonl");
+        Path trail = tmp.resolve("deny.json");
+        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/alibaba-snapshot.jsonl")) {
+            Files.copy(in, snapshot);
+        }
+        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/alibaba-dlc-deletejob-explicit-deny.json")) {
+            Files.copy(in, trail);
+        }
+        ScanCommand c = new ScanCommand();
+        c.paths = List.of(trail);
+        c.inventory = List.of(snapshot);
+        c.threads = 1;
+        c.reorderBuffer = 100;
+        c.grace = Duration.ofMinutes(30);
+        c.window = Duration.ofHours(1);
+
+        assertThat(c.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
+
+        JsonNode f = findings().stream().filter(n -> n.path("kind").asText().equals("EXPLICIT_DENY")).findFirst().orElseThrow();
+        assertThat(f.path("knownDenies").get(0).path("sid").asText()).isEqualTo("NoProdJobDeletes");
+        assertThat(f.path("remediation").path("summary").asText()).contains("statement \"NoProdJobDeletes\" (#2) of policy "
+                + "deny-dlc-job-deletes (Custom) version v3, attached to group ml-researchers denies it");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("; inventory 10 records read, 0 not");
+    }
 }

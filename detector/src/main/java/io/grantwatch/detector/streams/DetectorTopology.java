@@ -7,6 +7,7 @@ import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.topic.Topics;
 import org.apache.kafka.common.serialization.Serde;
 import java.util.Properties;
@@ -36,12 +37,21 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * audit-events ─► read-audit-events ─┬─► keep-account-keyed-events ──────────────────────┐
- *                                    └─► route-to-account ─► by-account (repartition) ───┴─► merge-by-account
- *   ─► detect-missing-grants [principal-state, open-findings, account-activity, catalog-entries(global)] ─► split-output-
+ *                                    └─► route-to-account ─► by-account (repartition) ───┴─► merge-by-account ─┐
+ * inventory ─► read-inventory ─────────────────────────────────────────────────────────────────────────────────┴─► merge-inventory
+ *   ─► detect-missing-grants [principal-state, open-findings, account-activity, account-inventory, catalog-entries(global)]
+ *   ─► split-output-
  *        ├─► take-finding ─► write-findings ─► findings
  *        └─► take-unmapped ─► write-unmapped-denials ─► unmapped-denials
  * catalog ─► read-catalog ─► update-catalog [catalog-entries]
  * </pre>
+ *
+ * <p>The compacted {@code inventory} topic (key: one fact, {@link io.grantwatch.model.inventory.InventoryRecord#key()};
+ * partitioned by the account, {@link io.grantwatch.model.inventory.InventoryRecord#partition}; value: InventoryRecord JSON)
+ * is read into the same processor, which keeps {@code account-inventory} (what each account's principals hold, also fed by
+ * the IAM changes in the trail). Its records are taken as soon as they are read (Streams time 0), so a snapshot imported
+ * before a trail is replayed applies to all of it, as {@code scan --inventory} does. It must have as many partitions as
+ * {@code audit-events} (GrantWatch creates both with {@code topics.partitions}).
  *
  * <p>Why the catalog is a global store read through the Processor API and not a GlobalKTable join:
  * a denial is matched by exact action, then by action patterns, error code, API name, request
@@ -68,6 +78,7 @@ public final class DetectorTopology {
     public static final String CATALOG_ENTRIES = "catalog-entries";
     public static final String ACCOUNT_ACTIVITY = "account-activity";
     public static final String BY_ACCOUNT = "by-account";
+    public static final String ACCOUNT_INVENTORY = "account-inventory";
 
     private DetectorTopology() {
     }
@@ -101,16 +112,28 @@ public final class DetectorTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_ACTIVITY), keys,
                 StateSerdes.accountActivity()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_INVENTORY), keys,
+                StateSerdes.inventory()).withCachingEnabled());
         KStream<String, AuditEvent> in = builder.stream(topics.auditEvents().name(),
                 Consumed.with(keys, events).withTimestampExtractor(new EventTimeExtractor()).withName("read-audit-events"));
         KStream<String, AuditEvent> keyed = in.process(Processors.KeepAccountKeyed::new, Named.as("keep-account-keyed-events"));
         KStream<String, AuditEvent> rekeyed = in.process(Processors.RouteToAccount::new, Named.as("route-to-account"))
                 .repartition(Repartitioned.<String, AuditEvent>as(BY_ACCOUNT).withKeySerde(keys).withValueSerde(events));
 
+        KStream<String, InventoryRecord> facts = builder.stream(topics.inventory().name(),
+                Consumed.with(keys, topics.inventory().valueSerde()).withTimestampExtractor((r, partitionTime) -> 0L)
+                        .withName("read-inventory"));
+
         DetectionEngine engine = new DetectionEngine(config.settings());
-        KStream<String, DetectorOutput> out = keyed.merge(rekeyed, Named.as("merge-by-account"))
+        // one processor takes both (events and inventory facts), so that it alone owns the stores it caches
+        @SuppressWarnings("unchecked")
+        KStream<String, Object> accountEvents = (KStream<String, Object>) (KStream<String, ?>) keyed.merge(rekeyed, Named.as("merge-by-account"));
+        @SuppressWarnings("unchecked")
+        KStream<String, Object> inventoryFacts = (KStream<String, Object>) (KStream<String, ?>) facts;
+        KStream<String, DetectorOutput> out = accountEvents.merge(inventoryFacts, Named.as("merge-inventory"))
                 .process(() -> new Processors.Detect(engine, holder, counters, PRINCIPAL_STATE, OPEN_FINDINGS, CATALOG_ENTRIES,
-                        ACCOUNT_ACTIVITY), Named.as("detect-missing-grants"), PRINCIPAL_STATE, OPEN_FINDINGS, ACCOUNT_ACTIVITY);
+                        ACCOUNT_ACTIVITY, ACCOUNT_INVENTORY), Named.as("detect-missing-grants"), PRINCIPAL_STATE, OPEN_FINDINGS,
+                        ACCOUNT_ACTIVITY, ACCOUNT_INVENTORY);
 
         out.split(Named.as("split-output-"))
                 .branch((k, v) -> v.finding() != null, Branched.withConsumer(s -> s

@@ -8,6 +8,8 @@ import io.grantwatch.detector.FindingBook;
 import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.Step;
+import io.grantwatch.detector.inventory.Inventory;
+import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
@@ -83,7 +85,7 @@ final class Processors {
      * Runs one account's events, in their order, through {@link DetectionFlow} — the same steps as
      * {@link io.grantwatch.detector.OfflineDetector} — over the topology's stores.
      */
-    static final class Detect extends ContextualProcessor<String, AuditEvent, String, DetectorOutput> {
+    static final class Detect extends ContextualProcessor<String, Object, String, DetectorOutput> {
         /**
          * Deserialized values kept per task. A principal state at its caps is tens of KB as objects
          * (hundreds of calls and successes), so this bounds the state cache to some tens of MB per task.
@@ -91,20 +93,24 @@ final class Processors {
         private static final int STATE_CACHE = 2_000;
         private static final int FINDING_CACHE = 2_000;
         private static final int ACCOUNT_CACHE = 1_000;
+        /** An inventory holds parsed policy documents (some KB to some hundred KB per account). */
+        private static final int INVENTORY_CACHE = 200;
         private final DetectionFlow flow;
         private final CatalogHolder holder;
         private final String stateStore;
         private final String findingStore;
         private final String catalogStore;
         private final String activityStore;
+        private final String inventoryStore;
         /** Every event reads and writes its principal's state; repeated denials read their open finding; signals their account's list. */
         private final CachedStore<PrincipalState> states = new CachedStore<>(STATE_CACHE);
         private final CachedStore<AccountActivity> activity = new CachedStore<>(ACCOUNT_CACHE);
         private final CachedStore<Finding> findings = new CachedStore<>(FINDING_CACHE);
+        private final CachedStore<Inventory> inventories = new CachedStore<>(INVENTORY_CACHE);
         private ReadOnlyKeyValueStore<String, CatalogEntry> catalog;
         private FindingBook book;
         /** The record being processed: what the stores below forward their outputs with. */
-        private Record<String, AuditEvent> current;
+        private Record<String, ?> current;
         private final DetectionFlow.States stores = new DetectionFlow.States() {
             @Override
             public PrincipalState principal(String key) {
@@ -125,16 +131,27 @@ final class Processors {
             public void account(String accountKey, AccountActivity a) {
                 activity.put(accountKey, a);
             }
+
+            @Override
+            public Inventory inventory(String accountKey) {
+                return inventories.get(accountKey);
+            }
+
+            @Override
+            public void inventory(String accountKey, Inventory inventory) {
+                inventories.put(accountKey, inventory);
+            }
         };
 
         Detect(DetectionEngine engine, CatalogHolder holder, DetectorCounters counters, String stateStore, String findingStore,
-               String catalogStore, String activityStore) {
+               String catalogStore, String activityStore, String inventoryStore) {
             this.flow = new DetectionFlow(engine, counters);
             this.holder = holder;
             this.stateStore = stateStore;
             this.findingStore = findingStore;
             this.catalogStore = catalogStore;
             this.activityStore = activityStore;
+            this.inventoryStore = inventoryStore;
         }
 
         @Override
@@ -143,6 +160,7 @@ final class Processors {
             states.attach(context.getStateStore(stateStore));
             activity.attach(context.getStateStore(activityStore));
             findings.attach(context.getStateStore(findingStore));
+            inventories.attach(context.getStateStore(inventoryStore));
             catalog = context.getStateStore(catalogStore);
             // Open findings stay in the store for interactive queries; a resolved one leaves it
             // (its final state is on the compacted findings topic).
@@ -167,19 +185,24 @@ final class Processors {
             states.clear();
             activity.clear();
             findings.clear();
+            inventories.clear();
         }
 
+        /** An account's audit event, or one of its {@code inventory} facts (both arrive here so that one processor owns the stores). */
         @Override
-        public void process(Record<String, AuditEvent> record) {
-            AuditEvent e = record.value();
-            if (e == null || record.key() == null) {
+        public void process(Record<String, Object> record) {
+            if (record.key() == null) {
                 return;
             }
             current = record;
-            flow.accept(e, holder.current(catalog), book, stores);
+            if (record.value() instanceof AuditEvent e) {
+                flow.accept(e, holder.current(catalog), book, stores);
+            } else if (record.value() instanceof InventoryRecord r) {
+                flow.accept(r, stores);
+            }
         }
 
-        private void keep(String key, PrincipalState prior, Step step, Record<String, AuditEvent> record) {
+        private void keep(String key, PrincipalState prior, Step step, Record<String, ?> record) {
             states.put(key, step.state());
             forgetDropped(prior, step.state());
             for (Finding f : step.emitted()) {

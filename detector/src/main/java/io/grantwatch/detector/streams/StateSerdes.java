@@ -6,6 +6,9 @@ import io.grantwatch.detector.ContextSignal;
 import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.RoleReference;
+import io.grantwatch.detector.inventory.Inventory;
+import io.grantwatch.model.KnownDeny;
+import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.CitationKind;
@@ -52,9 +55,10 @@ public final class StateSerdes {
      * The current binary format. A new version keeps reading the previous ones. 2: a finding's citations
      * carry their source kind (SEED, VENDOR_REFERENCE, NONE); version 1 citations get it inferred. 3: an
      * account's activity also holds the roles and agencies requests named and the agency ids it learned
-     * (empty when read from versions 1 and 2).
+     * (empty when read from versions 1 and 2). 4: a finding carries the Deny statements the inventory says its principal
+     * holds ({@code knownDenies}, empty when read from versions 1-3); the {@code account-inventory} store is new in 4.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     private static final PrincipalType[] PRINCIPAL_TYPES = PrincipalType.values();
     private static final Outcome[] OUTCOMES = Outcome.values();
@@ -69,6 +73,11 @@ public final class StateSerdes {
 
     public static Serde<PrincipalState> principalState() {
         return new BinarySerde<>(PrincipalState.class, StateSerdes::encode, StateSerdes::decodePrincipalState);
+    }
+
+    /** The {@code account-inventory} store: what one account's principals hold ({@link Inventory}). */
+    public static Serde<Inventory> inventory() {
+        return new BinarySerde<>(Inventory.class, StateSerdes::encode, StateSerdes::decodeInventory);
     }
 
     public static Serde<AccountActivity> accountActivity() {
@@ -279,6 +288,124 @@ public final class StateSerdes {
         return new AccountActivity(signals, references, agencyIds);
     }
 
+    // ---------------------------------------------------------------- inventory
+
+    public static byte[] encode(Inventory v) {
+        int docs = v.trust().size() + v.policies().values().stream().mapToInt(p -> p.versions().size()).sum();
+        BinaryOut out = new BinaryOut(64 + 48 * v.attachments().size() + 1024 * docs, 16 + 4 * v.attachments().size() + 4 * docs);
+        out.writeByte(VERSION);
+        writeHeld(out, v.attachments());
+        out.writeVarInt(v.policies().size());
+        for (Map.Entry<String, Inventory.Policy> e : v.policies().entrySet()) {
+            Inventory.Policy p = e.getValue();
+            out.writeString(e.getKey());
+            out.writeString(p.ref().type());
+            out.writeString(p.ref().name());
+            out.writeString(p.ref().id());
+            out.writeString(p.defaultVersion());
+            out.writeSignedVarLong(p.at());
+            out.writeVarInt(p.versions().size());
+            for (Map.Entry<String, Inventory.Doc> d : p.versions().entrySet()) {
+                out.writeString(d.getKey());
+                writeDoc(out, d.getValue());
+            }
+        }
+        out.writeVarInt(v.trust().size());
+        for (Map.Entry<String, Inventory.Doc> t : v.trust().entrySet()) {
+            out.writeString(t.getKey());
+            writeDoc(out, t.getValue());
+        }
+        writeHeld(out, v.groups());
+        out.writeVarInt(v.aliases().size());
+        for (Map.Entry<String, String> a : v.aliases().entrySet()) {
+            out.writeString(a.getKey());
+            out.writeString(a.getValue());
+        }
+        return out.toByteArray();
+    }
+
+    public static Inventory decodeInventory(byte[] bytes) {
+        BinaryIn in = versioned(bytes, Inventory.class);
+        if ((bytes[0] & 0xFF) < 4) {
+            throw new IllegalArgumentException("an Inventory is written in format 4 or later, not " + (bytes[0] & 0xFF));
+        }
+        Map<String, Map<String, Long>> attachments = readHeld(in);
+        int n = in.readCount();
+        Map<String, Inventory.Policy> policies = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String key = in.readString();
+            String type = in.readString();
+            String name = in.readString();
+            String id = in.readString();
+            String def = in.readString();
+            long at = in.readSignedVarLong();
+            int vs = in.readCount();
+            Map<String, Inventory.Doc> versions = new LinkedHashMap<>();
+            for (int k = 0; k < vs; k++) {
+                versions.put(in.readString(), readDoc(in));
+            }
+            policies.put(key, new Inventory.Policy(new PolicyRef(type, name, id), def, at, java.util.Collections.unmodifiableMap(versions)));
+        }
+        n = in.readCount();
+        Map<String, Inventory.Doc> trust = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            trust.put(in.readString(), readDoc(in));
+        }
+        Map<String, Map<String, Long>> groups = readHeld(in);
+        n = in.readCount();
+        Map<String, String> aliases = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            aliases.put(in.readString(), in.readString());
+        }
+        finish(in, Inventory.class);
+        return new Inventory(frozen(attachments), frozen(policies), frozen(trust), frozen(groups), frozen(aliases));
+    }
+
+    private static <K, V> Map<K, V> frozen(Map<K, V> m) {
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static void writeHeld(BinaryOut out, Map<String, Map<String, Long>> held) {
+        out.writeVarInt(held.size());
+        for (Map.Entry<String, Map<String, Long>> h : held.entrySet()) {
+            out.writeString(h.getKey());
+            out.writeVarInt(h.getValue().size());
+            for (Map.Entry<String, Long> e : h.getValue().entrySet()) {
+                out.writeString(e.getKey());
+                out.writeSignedVarLong(e.getValue());
+            }
+        }
+    }
+
+    private static Map<String, Map<String, Long>> readHeld(BinaryIn in) {
+        int n = in.readCount();
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String key = in.readString();
+            int m = in.readCount();
+            Map<String, Long> held = new LinkedHashMap<>();
+            for (int k = 0; k < m; k++) {
+                held.put(in.readString(), in.readSignedVarLong());
+            }
+            out.put(key, java.util.Collections.unmodifiableMap(held));
+        }
+        return out;
+    }
+
+    private static void writeDoc(BinaryOut out, Inventory.Doc d) {
+        out.writeString(d.document().toString());
+        out.writeSignedVarLong(d.at());
+    }
+
+    private static Inventory.Doc readDoc(BinaryIn in) {
+        String text = in.readString();
+        try {
+            return new Inventory.Doc(Json.wire().readTree(text), in.readSignedVarLong());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("an inventory document is not JSON: " + e.getMessage(), e);
+        }
+    }
+
     // ---------------------------------------------------------------- open findings
 
     public static byte[] encode(Finding f) {
@@ -341,6 +468,19 @@ public final class StateSerdes {
             out.writeVarInt(f.timeToGrant().getNano());
         }
         out.writeInstant(f.updatedAt());
+        out.writeVarInt(f.knownDenies().size());
+        for (KnownDeny d : f.knownDenies()) {
+            out.writeString(d.policy());
+            out.writeString(d.policyType());
+            out.writeString(d.policyId());
+            out.writeString(d.version());
+            out.writeString(d.via());
+            out.writeString(d.sid());
+            out.writeVarInt(d.index());
+            out.writeString(d.statement());
+            out.writeString(d.language());
+            out.writeByte((d.conditional() ? 1 : 0) | (d.matched() ? 2 : 0));
+        }
         return out.toByteArray();
     }
 
@@ -388,9 +528,26 @@ public final class StateSerdes {
         Instant resolvedAt = in.readInstant();
         Duration timeToGrant = in.readPresence() ? Duration.ofSeconds(in.readSignedVarLong(), in.readVarInt()) : null;
         Instant updatedAt = in.readInstant();
+        List<KnownDeny> denies = new ArrayList<>();
+        if (version >= 4) {
+            int d = in.readCount();
+            for (int i = 0; i < d; i++) {
+                String policy = in.readString();
+                String type = in.readString();
+                String policyId = in.readString();
+                String v = in.readString();
+                String via = in.readString();
+                String sid = in.readString();
+                int index = in.readVarInt();
+                String statement = in.readString();
+                String language = in.readString();
+                int flags = in.readByte();
+                denies.add(new KnownDeny(policy, type, policyId, v, via, sid, index, statement, language, (flags & 1) != 0, (flags & 2) != 0));
+            }
+        }
         finish(in, Finding.class);
         return new Finding(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
-                catalogVersion, resolvedAt, timeToGrant, updatedAt);
+                catalogVersion, resolvedAt, timeToGrant, updatedAt, denies);
     }
 
     private static void writeGrant(BinaryOut out, Grant g) {

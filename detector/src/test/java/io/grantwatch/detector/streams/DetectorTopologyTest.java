@@ -90,7 +90,8 @@ class DetectorTopologyTest {
         TopologyDescription d = DetectorTopology.build(topics, DetectorConfig.defaults("unused:9092")).describe();
         String text = d.toString();
         assertThat(text).contains("read-audit-events", "keep-account-keyed-events", "route-to-account", "by-account",
-                "merge-by-account", "detect-missing-grants", DetectorTopology.ACCOUNT_ACTIVITY, "write-findings", "write-unmapped-denials", "read-catalog",
+                "merge-by-account", "read-inventory", "merge-inventory", DetectorTopology.ACCOUNT_INVENTORY,
+                "detect-missing-grants", DetectorTopology.ACCOUNT_ACTIVITY, "write-findings", "write-unmapped-denials", "read-catalog",
                 DetectorTopology.PRINCIPAL_STATE, DetectorTopology.OPEN_FINDINGS, DetectorTopology.CATALOG_ENTRIES);
         assertThat(text).doesNotContain("KSTREAM-", "KTABLE-");
     }
@@ -335,6 +336,46 @@ class DetectorTopologyTest {
         });
     }
 
+    /**
+     * A snapshot on the {@code inventory} topic, then a trail: the topology names the same Deny statements as scan fed the
+     * same snapshot first, and keeps the same inventory.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "alibaba/inventory-snapshot.jsonl, alibaba/inventory-ram-changes.json, alibaba:1358024679135790",
+            "huawei/inventory-snapshot.jsonl, huawei/inventory-iam-changes.json, huawei:5c0f3a1e9b7d4e2f8a6c4b1d3e5f7a90"})
+    void shouldWriteWhatScanEmitsWhenASnapshotWasImportedBeforeTheTrail(String snapshot, String trail, String account) throws Exception {
+        Catalog bundled = io.grantwatch.catalog.CatalogLoader.loadBundled();
+        publish(bundled, T0);
+        io.grantwatch.detector.OfflineDetector offline = new io.grantwatch.detector.OfflineDetector(
+                DetectorSettings.defaults().withGrace(Duration.ofMinutes(10)), io.grantwatch.detector.CatalogLookup.of(bundled));
+        String text;
+        try (java.io.InputStream in = DetectorTopologyTest.class.getResourceAsStream("/fixtures/" + snapshot)) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        var inventory = driver.createInputTopic(topics.inventory().name(), Serdes.String().serializer(), topics.inventory().valueSerde().serializer());
+        for (io.grantwatch.model.inventory.InventoryRecord r : io.grantwatch.detector.inventory.Snapshots.read(snapshot, text,
+                Instant.parse("2026-03-11T00:30:00Z"), null).records()) {
+            inventory.pipeInput(r.key(), r, r.asOf());
+            offline.accept(r);
+        }
+        List<String> expected = new java.util.ArrayList<>();
+        for (AuditEvent e : io.grantwatch.detector.Trails.load(trail)) {
+            send(e);
+            for (Finding f : offline.accept(e)) {
+                expected.add(io.grantwatch.model.json.Json.wire().writeValueAsString(f));
+            }
+        }
+        List<String> written = new java.util.ArrayList<>();
+        for (Finding f : findings.readValuesToList()) {
+            written.add(io.grantwatch.model.json.Json.wire().writeValueAsString(f));
+        }
+        assertThat(expected).as("the trail gives findings").anySatisfy(f -> assertThat(f).contains("\"knownDenies\""));
+        assertThat(written).containsExactlyElementsOf(expected);
+        KeyValueStore<String, io.grantwatch.detector.inventory.Inventory> store = driver.getKeyValueStore(DetectorTopology.ACCOUNT_INVENTORY);
+        assertThat(store.get(account)).isEqualTo(offline.inventory(account));
+    }
+
     /** The drift and regression trails (vendor records, parsed by ingest): the topology writes exactly what scan emits. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {
@@ -342,7 +383,8 @@ class DetectorTopologyTest {
             "alibaba/drift-updaterole-trust-after-dsw-create.json", "huawei/drift-delete-agency-v3.json",
             "huawei/drift-delete-agency-v5-by-id.json", "huawei/drift-delete-agency-configured-for-modelarts.json",
             "huawei/drift-detach-custom-policy-v5.json",
-            "huawei/drift-trust-policy-v5-drops-modelarts.json"})
+            "huawei/drift-trust-policy-v5-drops-modelarts.json",
+            "alibaba/inventory-ram-changes.json", "huawei/inventory-iam-changes.json"})
     void shouldWriteWhatScanEmitsForARealisticDriftTrail(String trail) throws Exception {
         Catalog bundled = io.grantwatch.catalog.CatalogLoader.loadBundled();
         publish(bundled, T0);

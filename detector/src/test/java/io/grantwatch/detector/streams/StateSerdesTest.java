@@ -12,6 +12,7 @@ import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.OfflineDetector;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.StreamsFixtures;
+import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
@@ -239,9 +240,11 @@ class StateSerdesTest {
     /** The open-findings format lists every component of the model's records by hand: a new one must be added there. */
     @Test
     void shouldKnowEveryComponentOfTheRecordsItWrites() {
-        Map<Class<?>, Integer> written = Map.of(Finding.class, 16, MissingGrant.class, 7, Grant.class, 3, Citation.class, 4,
-                ScenarioCandidate.class, 3, io.grantwatch.model.Evidence.class, 10, IamChange.class, 6, Principal.class, 8,
-                PrincipalState.class, 8, Activity.class, 4);
+        Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(Finding.class, 17), Map.entry(MissingGrant.class, 7),
+                Map.entry(Grant.class, 3), Map.entry(Citation.class, 4), Map.entry(ScenarioCandidate.class, 3),
+                Map.entry(io.grantwatch.model.Evidence.class, 10), Map.entry(IamChange.class, 6), Map.entry(Principal.class, 8),
+                Map.entry(PrincipalState.class, 8), Map.entry(Activity.class, 4), Map.entry(io.grantwatch.model.KnownDeny.class, 11),
+                Map.entry(Inventory.class, 5), Map.entry(Inventory.Policy.class, 4), Map.entry(Inventory.Doc.class, 2));
         written.forEach((type, n) -> assertThat(type.getRecordComponents())
                 .as("%s has a component StateSerdes does not write: add it to the binary format (and bump VERSION)", type.getSimpleName())
                 .hasSize(n));
@@ -249,6 +252,46 @@ class StateSerdesTest {
         assertThat(ContextSignal.class.getRecordComponents()).hasSize(4);
         assertThat(AccountActivity.class.getRecordComponents()).hasSize(3);
         assertThat(io.grantwatch.detector.RoleReference.class.getRecordComponents()).hasSize(4);
+    }
+
+    private static final io.grantwatch.model.KnownDeny DENY = new io.grantwatch.model.KnownDeny("deny-dlc-job-deletes", "Custom", null, "v1",
+            "group ml-researchers", "NoProdJobDeletes", 1, "{\"Effect\":\"Deny\",\"Action\":\"paidlc:DeleteJob\",\"Resource\":\"*\"}", "1",
+            true, true);
+
+    @Test
+    void shouldRoundTripTheKnownDeniesOfAFindingAndReadVersion3FindingsWithoutThem() throws Exception {
+        Finding plain = new Finding("explicit-deny-1", FindingKind.EXPLICIT_DENY, FindingStatus.OPEN, Cloud.ALIBABA, everyField().principal(),
+                null, null, List.of(), 0.0, List.of(), null, null, "v1", null, null, T);
+        Finding withDenies = plain.withKnownDenies(List.of(DENY, new io.grantwatch.model.KnownDeny("ma-deny", null, "0a1b", null, "user wang.lei",
+                null, 0, "{}", "5.0", false, false)));
+        assertThat(findingSerde.deserializer().deserialize("t", findingSerde.serializer().serialize("t", withDenies))).isEqualTo(withDenies);
+        assertThat(findingSerde.deserializer().deserialize("t", Json.wire().writeValueAsBytes(withDenies))).isEqualTo(withDenies);
+        // JSON of a finding the inventory says nothing about is unchanged: no knownDenies field
+        assertThat(Json.wire().writeValueAsString(plain)).doesNotContain("knownDenies");
+
+        // version 3 wrote no list after updatedAt: the same bytes without the empty list's count
+        byte[] current = findingSerde.serializer().serialize("t", plain);
+        byte[] v3 = java.util.Arrays.copyOf(current, current.length - 1);
+        v3[0] = 3;
+        assertThat(findingSerde.deserializer().deserialize("t", v3)).isEqualTo(plain);
+    }
+
+    @Test
+    void shouldRoundTripAnAccountInventoryWithItsDocuments() throws Exception {
+        Serde<Inventory> inv = StateSerdes.inventory();
+        Inventory i = Inventory.empty();
+        for (io.grantwatch.model.inventory.InventoryRecord r : io.grantwatch.detector.inventory.Snapshots.read("s.jsonl", new String(
+                StateSerdesTest.class.getResourceAsStream("/fixtures/alibaba/inventory-snapshot.jsonl").readAllBytes(),
+                StandardCharsets.UTF_8), T, null).records()) {
+            i = i.apply(r);
+        }
+        assertThat(i.policies()).isNotEmpty();
+        byte[] b = inv.serializer().serialize("t", i);
+        assertThat(b[0]).isEqualTo((byte) StateSerdes.VERSION);
+        assertThat(inv.deserializer().deserialize("t", b)).isEqualTo(i);
+        byte[] future = b.clone();
+        future[0] = (byte) (StateSerdes.VERSION + 1);
+        assertThatThrownBy(() -> inv.deserializer().deserialize("t", future)).isInstanceOf(SerializationException.class);
     }
 
     @Test

@@ -173,9 +173,10 @@ public final class Classifier {
                     }
                 }
             }
-            if (action == null && lower.contains("action:")) {
+            // also when AccessDeniedDetail named the action: the classic message still names the resource
+            if ((action == null || resource == null) && lower.contains("action:")) {
                 Matcher m = RAM_ACTION.matcher(t);
-                if (m.find()) {
+                if (m.find() && (action == null || action.equalsIgnoreCase(m.group(2)))) {
                     action = m.group(2);
                     if (resource == null) {
                         resource = m.group(1);

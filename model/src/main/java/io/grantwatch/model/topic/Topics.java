@@ -4,6 +4,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.json.JsonSerde;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ public record Topics(
         TopicSpec<String, Finding> findings,
         TopicSpec<String, AuditEvent> unmappedDenials,
         TopicSpec<String, Remediation> remediations,
-        TopicSpec<byte[], byte[]> detectorDlq) {
+        TopicSpec<byte[], byte[]> detectorDlq,
+        TopicSpec<String, InventoryRecord> inventory) {
 
     private static final Map<String, String> COMPACT = Map.of("cleanup.policy", "compact");
     /**
@@ -34,7 +36,7 @@ public record Topics(
     public static final Serde<String> STRING = Serdes.String();
     public static final Serde<byte[]> BYTES = Serdes.ByteArray();
 
-    /** The default names: {@code audit-events}, {@code audit-dlq}, {@code catalog}, {@code findings}, ... */
+    /** The default names: {@code audit-events}, {@code audit-dlq}, {@code catalog}, {@code findings}, ..., {@code inventory}. */
     public static Topics defaults() {
         return withPrefix("");
     }
@@ -47,10 +49,13 @@ public record Topics(
                 new TopicSpec<>(prefix + "findings", STRING, JsonSerde.of(Finding.class), COMPACT),
                 new TopicSpec<>(prefix + "unmapped-denials", STRING, JsonSerde.of(AuditEvent.class), APPEND_TIME),
                 new TopicSpec<>(prefix + "remediations", STRING, JsonSerde.of(Remediation.class), Map.of()),
-                new TopicSpec<>(prefix + "detector-dlq", BYTES, BYTES, APPEND_TIME));
+                new TopicSpec<>(prefix + "detector-dlq", BYTES, BYTES, APPEND_TIME),
+                // keyed by fact (InventoryRecord.key), partitioned by account (InventoryRecord.partition): compaction keeps the
+                // newest of each fact, and an account's facts meet its audit-events in one detector task
+                new TopicSpec<>(prefix + "inventory", STRING, JsonSerde.of(InventoryRecord.class), COMPACT));
     }
 
     public List<TopicSpec<?, ?>> all() {
-        return List.of(auditEvents, auditDlq, catalog, findings, unmappedDenials, remediations, detectorDlq);
+        return List.of(auditEvents, auditDlq, catalog, findings, unmappedDenials, remediations, detectorDlq, inventory);
     }
 }

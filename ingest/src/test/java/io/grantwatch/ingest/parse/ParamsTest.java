@@ -1,0 +1,43 @@
+package io.grantwatch.ingest.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.model.json.Json;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Request parameters keep the policy documents IAM changes carry whole: the detector's inventory reads them. */
+class ParamsTest {
+
+    @Test
+    void shouldKeepARamPolicyDocumentOfFiveThousandCharactersWholeButCutOtherLongValues() throws Exception {
+        StringBuilder resources = new StringBuilder();
+        for (int i = 0; resources.length() < 5_000; i++) {
+            resources.append(i == 0 ? "" : ",").append("\"acs:oss:*:*:ml-datasets-").append(i).append("/*\"");
+        }
+        String doc = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"oss:DeleteObject\",\"Resource\":[" + resources + "]}]}";
+        String other = "Blocks deletes in the training dataset buckets; ask the data platform team. ".repeat(40);
+        JsonNode request = Json.wire().createObjectNode().put("PolicyName", "deny-dataset-delete").put("PolicyDocument", doc)
+                .put("SetAsDefault", "true").put("Description", other);
+
+        Map<String, String> p = Params.of(request);
+
+        assertThat(doc.length()).isGreaterThan(Params.MAX_VALUE);
+        assertThat(p.get("PolicyDocument")).isEqualTo(doc);
+        assertThat(p.get("Description")).hasSize(Params.MAX_VALUE + 1).endsWith("…");
+    }
+
+    @Test
+    void shouldKeepAnIamV3CustomPolicyObjectAsItsJsonText() throws Exception {
+        JsonNode request = Json.wire().readTree("""
+                {"role":{"display_name":"ma-deny-obs-delete","type":"AX","description":"no deletes in the dataset buckets",
+                 "policy":{"Version":"1.1","Statement":[{"Effect":"Deny","Action":["obs:object:DeleteObject"],
+                 "Resource":["obs:*:*:object:ml-datasets-hw/*"]}]}}}""");
+
+        Map<String, String> p = Params.of(request);
+
+        assertThat(p).containsEntry("role.display_name", "ma-deny-obs-delete");
+        assertThat(Json.wire().readTree(p.get("role.policy"))).isEqualTo(request.path("role").path("policy"));
+    }
+}
