@@ -55,9 +55,12 @@ final class OrderedFileReads {
 
     static void read(AuditFileReader reader, List<Path> files, int threads, Consumer<AuditEvent> events,
                      Consumer<RejectedRecord> rejected, Consumer<SkippedRecord> skipped, FileDone fileDone) throws IOException {
-        int ahead = 2 * threads;
+        if (files.isEmpty()) {
+            return; // nothing left to read (an empty folder, only FIFOs): no pool of zero threads
+        }
+        int ahead = 2 * Math.max(1, threads);
         List<BlockingQueue<Object>> outputs = new ArrayList<>(files.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, readerThreads());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), readerThreads());
         boolean finished = false;
         try {
             int submitted = 0;

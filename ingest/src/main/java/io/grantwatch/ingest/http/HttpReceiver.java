@@ -399,6 +399,7 @@ public final class HttpReceiver implements AutoCloseable {
                 .orTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((ok, failure) -> {
                     if (failure == null) {
+                        rememberSigned(ex);
                         then.run();
                         return;
                     }
@@ -499,8 +500,31 @@ public final class HttpReceiver implements AutoCloseable {
         if (!ok) {
             return false;
         }
+        // remembered once Kafka acknowledged what it carried (rememberSigned): a request cut off before that (a
+        // crash, a stop, Kafka down) is not stored, and the sender's retry with the same id must be taken
+        return !replays.seen(id, clock.instant().getEpochSecond());
+    }
+
+    /**
+     * Remembers a signed request's id once its records are stored, until its own timestamp leaves the window
+     * (a timestamp in the future stays replayable for less than the window otherwise).
+     */
+    private void rememberSigned(Exchange ex) {
+        String id = ex.header(ID_HEADER);
+        String ts = ex.header(TIMESTAMP_HEADER);
+        if (id == null || ts == null || ex.header(SIGNATURE_HEADER) == null || config.hmacSecret() == null) {
+            return;
+        }
         long now = clock.instant().getEpochSecond();
-        return replays.remember(id, now + config.signatureTolerance().toSeconds(), now);
+        try {
+            long until = Math.max(now, Long.parseLong(ts)) + config.signatureTolerance().toSeconds();
+            if (!replays.remember(id, until, now)) {
+                LOG.warn("A signed request with a webhook-id seen before was stored twice (two copies at once); its events "
+                        + "carry the same ids, so the detector counts them once");
+            }
+        } catch (NumberFormatException | java.io.UncheckedIOException e) {
+            LOG.warn("Cannot remember a signed request's id (a replay of it would be taken): {}", e.getMessage());
+        }
     }
 
     /**

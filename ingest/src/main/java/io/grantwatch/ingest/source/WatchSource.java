@@ -213,6 +213,9 @@ public final class WatchSource implements Runnable {
         if (!settle.isZero() && now - modified < settle.toMillis()) {
             return;
         }
+        if (size == 0) {
+            return; // nothing yet (logrotate's create, a writer that has not written): read once it has content
+        }
         String key = a.fileKey() == null ? null : a.fileKey().toString();
         FileCheckpoint.Entry e = checkpoint.get(f);
         if (e != null && e.done() && e.size() == size && e.modified() == modified
@@ -241,7 +244,9 @@ public final class WatchSource implements Runnable {
         long from = resumed == null ? 0 : (!resumed.done() || size >= resumed.size()) ? resumed.nextPosition() : 0;
         long limit = -1;
         boolean gzip = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-        if (!gzip && size > 0 && now - modified < options.tailSettle().toMillis() && lastByte(f, size) != '\n') {
+        boolean wide = head.length >= 2 && (((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe)
+                || ((head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff)); // UTF-16/32 BOM: lines end "0A 00"
+        if (!gzip && !wide && size > 0 && now - modified < options.tailSettle().toMillis() && lastByte(f, size) != '\n') {
             // the last line is incomplete and the writer may come back: read only whole lines of JSON Lines
             long complete = completeLines(f, size);
             if (complete <= 0) {
@@ -253,8 +258,9 @@ public final class WatchSource implements Runnable {
             limit = complete;
         }
         // read as it is after tailSettle without a final newline: its last record may be a line still being written
-        boolean incompleteTail = !gzip && limit < 0 && size > 0 && lastByte(f, size) != '\n';
-        readFile(f, from, limit, limit < 0 ? size : limit, modified, key, head, incompleteTail);
+        boolean incompleteTail = !gzip && !wide && limit < 0 && size > 0 && lastByte(f, size) != '\n';
+        // read only the bytes seen now: a line appended after the size was taken is read next time, whole
+        readFile(f, from, gzip || wide || limit >= 0 ? limit : size, limit < 0 ? size : limit, modified, key, head, incompleteTail);
     }
 
     /** Same file as the checkpoint's: same file key (when both know one; not compared when {@code key} is null) and first bytes. */
@@ -458,11 +464,7 @@ public final class WatchSource implements Runnable {
                 deadLetter.accept(held[0]);
                 held[0] = null;
             }
-            if (incompleteTail) {
-                held[0] = rej;
-            } else {
-                deadLetter.accept(rej);
-            }
+            held[0] = rej; // sent with the next record, or at the end (the last record's stays re-readable)
         }, skip -> {
             // a digest read by content moves the checkpoint past it like any record; one skipped by name has no position
             advance(f, skip.position(), state, failure, partial);
@@ -475,7 +477,7 @@ public final class WatchSource implements Runnable {
         if (held[0] != null) {
             io.grantwatch.ingest.RejectedRecord last = held[0];
             boolean lastRecord = last.position() >= 0 && last.position() == state[0] - 1;
-            deadLetter.accept(!lastRecord ? last : new io.grantwatch.ingest.RejectedRecord(last.source(), last.position(), last.line(),
+            deadLetter.accept(!lastRecord || !incompleteTail ? last : new io.grantwatch.ingest.RejectedRecord(last.source(), last.position(), last.line(),
                     "incomplete last line (no newline for " + options.tailSettle().toSeconds() + " s): " + last.reason()
                             + "; it is read again if the writer completes it", last.bytes()));
             if (lastRecord) {

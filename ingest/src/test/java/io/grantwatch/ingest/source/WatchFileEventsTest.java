@@ -544,4 +544,48 @@ class WatchFileEventsTest {
         assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("pipe.jsonl"))
                 .singleElement().satisfies(m -> assertThat(m).contains("not a regular file"));
     }
+
+    @Test
+    void shouldDeliverTheFirstRecordOfAFileThatWasEmptyWhenFirstSeen(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Files.createDirectories(dir);
+        Path f = dir.resolve("a.jsonl");
+        Files.writeString(f, ""); // logrotate's create: the new file is empty until the writer writes
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        append(f, 0, 3);
+        touchLater(f, 1000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2");
+        assertThat(sink.dead).isEmpty();
+    }
+
+    @Test
+    void shouldDeliverTheRecordAtTheCutOnceAGzipFileStillBeingWrittenIsComplete(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Files.createDirectories(dir);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            sb.append(event(i));
+        }
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] all = gz.toByteArray();
+        Path f = dir.resolve("slow.json.gz");
+        Files.write(f, java.util.Arrays.copyOf(all, all.length / 2)); // the uploader paused half-way
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        int before = sink.events.size();
+        Files.write(f, java.util.Arrays.copyOfRange(all, all.length / 2, all.length), StandardOpenOption.APPEND);
+        touchLater(f, 1000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(before).isBetween(1, 199);
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(200);
+    }
 }
