@@ -1,7 +1,6 @@
 package io.grantwatch.ingest.parse;
 
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.ZipException;
@@ -13,7 +12,7 @@ import java.util.zip.ZipException;
  * and rejects the rest once, with {@link #reason()}. The gzip-bomb guard ({@link LimitedInputStream})
  * is not damage: it still fails the read.
  */
-final class GzipTail extends FilterInputStream {
+final class GzipTail extends ReadThroughStream {
     private final LimitedInputStream.Counting compressed;
     private final Members members;
     private long decompressed;
@@ -72,13 +71,6 @@ final class GzipTail extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n <= 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (reason != null) {
             return -1;
@@ -132,17 +124,5 @@ final class GzipTail extends FilterInputStream {
                         + " bytes decompressed before the cut): the record there and anything after it are lost"
                 : "corrupt gzip stream at byte " + compressed.count + " of the compressed file (" + decompressed
                         + " bytes decompressed before it): " + e.getMessage() + "; the record there and anything after it are lost";
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buf = new byte[(int) Math.min(n, 8192)];
-        int r = read(buf, 0, buf.length);
-        return Math.max(r, 0);
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 }

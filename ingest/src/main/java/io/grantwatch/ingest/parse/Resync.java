@@ -2,7 +2,6 @@ package io.grantwatch.ingest.parse;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -26,7 +25,7 @@ final class Resync {
     private static final int ELEMENT_KEPT = 64 * 1024;
 
     /** The source's bytes as the parser reads them, keeping those from {@link #keepFrom} on. */
-    static final class Recorder extends FilterInputStream {
+    static final class Recorder extends ReadThroughStream {
         private final long start;
         private final int cap;
         private byte[] buf = new byte[8192];
@@ -77,13 +76,6 @@ final class Resync {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n <= 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
         public int read(byte[] b, int off, int n) throws IOException {
             int r = super.read(b, off, n);
             if (r > 0) {
@@ -93,17 +85,6 @@ final class Resync {
             return r;
         }
 
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] tmp = new byte[(int) Math.min(n, 8192)];
-            int r = read(tmp, 0, tmp.length);
-            return Math.max(r, 0);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
 
         /**
          * Does not close the source: Jackson closes its input when it meets the end, and a truncated
