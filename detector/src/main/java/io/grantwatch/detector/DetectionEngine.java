@@ -18,6 +18,8 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.ScenarioCandidate;
 import io.grantwatch.detector.inventory.PolicyKnowledge;
+import io.grantwatch.detector.inventory.PolicyRemoval;
+import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.Necessity;
 import io.grantwatch.model.catalog.Phase;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -386,7 +389,7 @@ public final class DetectionEngine {
             if (s == null || s.cloud() != e.cloud()) {
                 continue;
             }
-            Broken b = broken(change, s, w, catalog, c.getValue().weight());
+            Broken b = broken(change, s, w, catalog, c.getValue().weight(), context);
             if (b != null && groupWide) {
                 b = b.with(Certainty.POSSIBLE, 0.3, b.why + "; GrantWatch does not see who belongs to "
                         + change.targetLabel() + " or uses it, so this says what needs it, not who is active");
@@ -488,7 +491,7 @@ public final class DetectionEngine {
         };
     }
 
-    private Broken broken(IamChangeEvent change, Scenario s, Working w, CatalogLookup catalog, double activity) {
+    private Broken broken(IamChangeEvent change, Scenario s, Working w, CatalogLookup catalog, double activity, DriftContext context) {
         PrincipalState snap = w.snapshot();
         List<Requirement> used = new ArrayList<>();
         List<String> usedKeys = new ArrayList<>();
@@ -502,6 +505,10 @@ public final class DetectionEngine {
         switch (change.kind()) {
             case DETACH_POLICY, DELETE_POLICY -> {
                 String policy = change.policyName();
+                PolicyRemoval removal = context.removal();
+                if (removal != null && removal.granted() != null) {
+                    return brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog));
+                }
                 List<Requirement> providers = policy == null ? List.of() : catalog.index().bySystemPolicy(policy);
                 List<String> covers = new ArrayList<>();
                 providers.forEach(r -> covers.addAll(r.covers()));
@@ -520,7 +527,7 @@ public final class DetectionEngine {
                 for (Requirement r : s.requirements()) {
                     boolean byName = policy != null && r.grant().type() == GrantType.SYSTEM_POLICY && r.grant().value().equalsIgnoreCase(policy);
                     boolean byCover = covers.stream().anyMatch(c -> Patterns.matches(c, r.grant().value()));
-                    if (byName || byCover) {
+                    if ((byName || byCover) && !stillGranted(removal, r)) {
                         hit.add(r);
                     }
                 }
@@ -540,13 +547,15 @@ public final class DetectionEngine {
                         : policy.equals(change.policyId()) ? "its content" : "the content of " + policy;
                 String fetch = PolicyFetch.command(change);
                 String note = fetch == null ? null : "Read the policy to confirm: " + fetch;
+                used.removeIf(r -> stillGranted(removal, r));
                 if (!used.isEmpty()) {
                     return new Broken(s, used, Certainty.POSSIBLE, 0.3, what + " is unknown to GrantWatch; the principal was using these grants of "
                             + s.title(), usedKeys, system, note);
                 }
                 Holder holder = holderOf(change.targetKind());
                 List<Requirement> held = s.requirements().stream().filter(r -> r.holder() == holder && r.phase() == Phase.USE
-                        && r.grant().type() != GrantType.DENIED_ACTION && r.grant().type() != GrantType.SERVICE_ACTIVATION).toList();
+                        && r.grant().type() != GrantType.DENIED_ACTION && r.grant().type() != GrantType.SERVICE_ACTIVATION
+                        && !stillGranted(removal, r)).toList();
                 return held.isEmpty() ? null : new Broken(s, held, Certainty.POSSIBLE, 0.2, what + " is unknown to GrantWatch; " + s.title()
                         + " is in use and keeps these grants on the " + holder.name().toLowerCase(Locale.ROOT) + ", any of which it may have held",
                         usedKeys, system, note);
@@ -586,6 +595,87 @@ public final class DetectionEngine {
                 return null;
             }
         }
+    }
+
+    /**
+     * A detach or deletion whose document the inventory knows: the scenario's grants that the document allowed and that
+     * no other policy the principal holds (with a known document) still allows. Nothing is predicted when the document
+     * grants none of them.
+     */
+    private static Broken brokenByContent(IamChangeEvent change, Scenario s, PolicyRemoval removal, List<Requirement> used,
+                                          List<String> usedKeys, double activity, List<Requirement> lostCalls) {
+        List<Requirement> hit = new ArrayList<>();
+        for (Requirement r : s.requirements()) {
+            if (grantsAction(r) && removal.granted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()))
+                    && !stillGranted(removal, r)) {
+                hit.add(r);
+            }
+        }
+        hit.addAll(lostCalls);
+        if (hit.isEmpty()) {
+            return null;
+        }
+        boolean inUse = !lostCalls.isEmpty() || hit.stream().anyMatch(used::contains);
+        String others = removal.unknownElsewhere().isEmpty() ? ""
+                : " (unless one of the principal's policies whose content GrantWatch does not know grants it: "
+                        + String.join(", ", removal.unknownElsewhere()) + ")";
+        // the document is known, so the grants are; whether the scenario still runs depends on policies not known
+        Certainty c = inUse && removal.unknownElsewhere().isEmpty() ? Certainty.CERTAIN : Certainty.LIKELY;
+        String system = "custom".equalsIgnoreCase(change.policyType()) || change.policyName() == null
+                || change.policyName().equals(change.policyId()) ? null : change.policyName();
+        return new Broken(s, hit, c, Math.min(1.0, 0.5 + activity), s.title() + " is in use and needs what " + removal.label()
+                + " allowed (its document is in the inventory), and no other policy the principal holds allows it" + others,
+                usedKeys, system, null);
+    }
+
+    /**
+     * The principal's own successful calls within the drift horizon that signal the scenario, that the removed document
+     * allowed and that nothing else it holds (with a known document) allows: each as the one action to grant back. The
+     * action is the document's own (non-wildcard) Action that allowed the call, else the catalog's action for the API;
+     * a call allowed only by a wildcard the catalog cannot narrow is named in the reason, never granted as the wildcard.
+     */
+    private List<Requirement> lostCalls(Working w, IamChangeEvent change, Scenario s, PolicyRemoval removal, CatalogLookup catalog) {
+        AuditEvent e = change.event();
+        long from = e.eventTime().minus(settings.driftHorizon()).toEpochMilli();
+        Holder holder = holderOf(change.targetKind());
+        Map<String, Requirement> out = new LinkedHashMap<>();
+        for (Activity a : w.recent) {
+            if (a.at() < from || a.outcome() != Outcome.ALLOWED || a.api() == null
+                    || !catalog.signalled(e.cloud(), a.api()).contains(s.id()) && (a.action() == null || !catalog.signalled(e.cloud(), a.action()).contains(s.id()))) {
+                continue;
+            }
+            String key = a.action() != null ? a.action() : a.api();
+            if (removal.granted().stream().noneMatch(p -> proves(key, p)) || removal.stillGranted().stream().anyMatch(p -> proves(key, p))) {
+                continue;
+            }
+            String action = removal.granted().stream().filter(p -> !ActionPattern.isWildcard(p) && proves(key, p)).findFirst()
+                    .or(() -> actionOfApi(catalog, e.cloud(), a.api())).orElse(null);
+            if (action == null || out.containsKey(action.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String service = a.api().substring(0, Math.max(0, a.api().indexOf('/')));
+            out.put(action.toLowerCase(Locale.ROOT), new Requirement(null, service, Grant.action(action), List.of(), Phase.USE, Necessity.REQUIRED,
+                    holder, "its call " + a.api() + " at " + a.time() + " succeeded with it, and " + removal.label() + " allowed it", null));
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** The catalog's one non-wildcard action for an API key ({@code paidlc/getjob}), if it maps it. */
+    private static Optional<String> actionOfApi(CatalogLookup catalog, Cloud cloud, String api) {
+        int slash = api.indexOf('/');
+        List<String> actions = catalog.actionsForApi(cloud, api.substring(0, slash), api.substring(slash + 1)).stream()
+                .filter(x -> !ActionPattern.isWildcard(x)).toList();
+        return actions.size() == 1 ? Optional.of(actions.get(0)) : Optional.empty();
+    }
+
+    /** Whether a requirement is an action a policy document can allow (not a system policy, trust or activation). */
+    private static boolean grantsAction(Requirement r) {
+        return r.grant().type() == GrantType.ACTION || r.grant().type() == GrantType.AGENCY_ACTION;
+    }
+
+    /** Whether another policy the principal holds, whose document the inventory knows, still allows the requirement. */
+    private static boolean stillGranted(PolicyRemoval removal, Requirement r) {
+        return removal != null && grantsAction(r) && removal.stillGranted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.grantwatch.detector;
 import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.detector.inventory.InventoryChanges;
 import io.grantwatch.detector.inventory.PolicyKnowledge;
+import io.grantwatch.detector.inventory.PolicyRemoval;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.inventory.InventoryRecord;
@@ -96,8 +97,12 @@ public final class DetectionFlow {
             IamChangeEvent c = resolved.get();
             String target = c.targetKey();
             PrincipalState targetPrior = states.principal(target);
-            Step s = engine.onChange(targetPrior, c, catalog, book,
-                    AccountContext.forChange(c, known, window, engine.settings().driftHorizon()));
+            DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
+            if (account != null && (c.kind() == IamChangeEvent.Kind.DETACH_POLICY || c.kind() == IamChangeEvent.Kind.DELETE_POLICY)) {
+                // the inventory before this change is applied to it: what the removed policy granted
+                drift = drift.withRemoval(PolicyRemoval.of(states.inventory(account), e.cloud(), c.target(), c.removedPolicy()));
+            }
+            Step s = engine.onChange(targetPrior, c, catalog, book, drift);
             counters.recordChange(s);
             states.keep(target, targetPrior, s);
         }

@@ -2,6 +2,7 @@ package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Principal;
+import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 
 /**
  * An audit event read as an IAM change: what it did and to whom. The event's own principal is the
@@ -67,6 +68,15 @@ public record IamChangeEvent(
     public String targetLabel() {
         String name = target.roleName() != null ? target.roleName() : target.name();
         return targetKind.name().toLowerCase(java.util.Locale.ROOT) + " " + name;
+    }
+
+    /** The policy attached or removed as the inventory keys it; null when the change names none. */
+    public PolicyRef removedPolicy() {
+        if (policyName == null && policyId == null) {
+            return null;
+        }
+        String name = policyName != null && !policyName.equals(policyId) ? policyName : null;
+        return new PolicyRef(policyType, name, policyId);
     }
 
     /** What the change took away, in one phrase. */

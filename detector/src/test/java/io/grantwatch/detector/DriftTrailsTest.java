@@ -9,7 +9,11 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
+import io.grantwatch.model.Cloud;
 import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.inventory.InventoryRecord;
+import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -247,6 +251,110 @@ class DriftTrailsTest {
 
         assertThat(d.findings()).singleElement().satisfies(f -> assertThat(f.missing().get(0).reason())
                 .contains("no longer lets service.ModelArts assume").contains("(it trusts no service principal)"));
+    }
+
+    // ------------------------------------------------------------ drift from the inventory's content of the removed policy
+
+    private static final String LI_ACCOUNT = "1358024679135790";
+
+    /** A RAM custom policy with its one (default) version, as `inventory import` reads GetPolicy. */
+    private static InventoryRecord ramPolicy(String name, String document) {
+        return new InventoryRecord(Cloud.ALIBABA, LI_ACCOUNT, Instant.parse("2026-03-01T00:00:00Z"), "test", InventoryRecord.Kind.POLICY_VERSION,
+                null, null, null, new PolicyRef("Custom", name, null), "v1", document, true, null, null);
+    }
+
+    private static InventoryRecord holds(String holderType, String holder, PolicyRef... refs) {
+        return new InventoryRecord(Cloud.ALIBABA, LI_ACCOUNT, Instant.parse("2026-03-01T00:00:00Z"), "test", InventoryRecord.Kind.HOLDS,
+                holderType, holder, List.of(refs), null, null, null, false, null, null);
+    }
+
+    private static InventoryRecord groups(String user, String... names) {
+        return new InventoryRecord(Cloud.ALIBABA, LI_ACCOUNT, Instant.parse("2026-03-01T00:00:00Z"), "test", InventoryRecord.Kind.GROUPS,
+                "user", user, null, null, null, null, false, List.of(names), null);
+    }
+
+    /** li.qiang's successful GetJob, then dlc-job-viewer detached from him (the trail's first two records), after the inventory. */
+    private static List<Finding> detachWithInventory(InventoryRecord... inventory) {
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        for (InventoryRecord r : inventory) {
+            d.accept(r);
+        }
+        List<Finding> out = new ArrayList<>();
+        for (AuditEvent e : Trails.load("alibaba/regression-dlc-getjob-denied-after-detach.json").subList(0, 2)) {
+            out.addAll(d.accept(e));
+        }
+        return ofKind(out, FindingKind.PREDICTED_BREAKAGE);
+    }
+
+    private static final PolicyRef VIEWER = new PolicyRef("Custom", "dlc-job-viewer", null);
+
+    @Test
+    void shouldNameTheExactGrantsLostWhenTheInventoryKnowsTheDetachedPolicysDocument() {
+        List<Finding> out = detachWithInventory(
+                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}"),
+                holds("user", "li.qiang", VIEWER));
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.missing().get(0).reason()).contains("what dlc-job-viewer (Custom) version v1 allowed (its document is in the inventory)")
+                    .doesNotContain("unknown to GrantWatch").doesNotContain("aliyun ram GetPolicy");
+            assertThat(f.missing().subList(1, f.missing().size())).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.grant().value()).matches("(?i)paidlc:(GetJob|ListJobs)"));
+            assertThat(f.confidence()).isGreaterThan(0.3);
+        });
+        assertThat(out).flatMap(Finding::missing).anySatisfy(m -> {
+            assertThat(m.grant().value()).isEqualToIgnoringCase("paidlc:GetJob");
+            assertThat(m.certainty()).as("he called GetJob and nothing else he holds allows it").isEqualTo(Certainty.CERTAIN);
+        });
+    }
+
+    @Test
+    void shouldStaySilentWhenTheDetachedPolicysKnownDocumentGrantsNothingAScenarioInUseNeeds() {
+        List<Finding> out = detachWithInventory(
+                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:Describe*\",\"Resource\":\"*\"}]}"),
+                holds("user", "li.qiang", VIEWER));
+
+        assertThat(out).as("the policy's content is known and no scenario in use needs any of it").isEmpty();
+    }
+
+    @Test
+    void shouldStaySilentWhenAGroupOfTheUserStillGrantsWhatTheDetachedPolicyAllowed() {
+        PolicyRef teamPolicy = new PolicyRef("Custom", "dlc-team", null);
+        List<Finding> out = detachWithInventory(
+                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:GetJob\",\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-team", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:*\",\"Resource\":\"*\"}]}"),
+                holds("user", "li.qiang", VIEWER), groups("li.qiang", "dlc-team-members"), holds("group", "dlc-team-members", teamPolicy));
+
+        assertThat(out).as("paidlc:* through the group still allows GetJob").isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheUnknownContentWordingWhenTheInventoryDoesNotHaveTheDocument() {
+        List<Finding> out = detachWithInventory(holds("user", "li.qiang", VIEWER));
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing().get(0).reason())
+                .contains("the content of dlc-job-viewer is unknown to GrantWatch"));
+    }
+
+    @Test
+    void shouldNameTheObsActionsAnAgencyLosesWhenAV5CustomPolicyNamedByIdIsDetachedAndTheInventoryKnowsIt() {
+        String domain = "5c0f3a1e9b7d4e2f8a6c4b1d3e5f7a90";
+        PolicyRef rw = new PolicyRef("Custom", "ma-obs-rw", "a5f6c0d9e8b74f1a9c2d3e4f5a6b7c8d");
+        Instant at = Instant.parse("2026-03-01T00:00:00Z");
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        d.accept(new InventoryRecord(Cloud.HUAWEI, domain, at, "test", InventoryRecord.Kind.POLICY_VERSION, null, null, null, rw, "v1",
+                "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:getObject\",\"obs:object:putObject\"],"
+                        + "\"Resource\":[\"obs:*:*:object:ml-datasets-hw/*\"]}]}", true, null, null));
+        d.accept(new InventoryRecord(Cloud.HUAWEI, domain, at, "test", InventoryRecord.Kind.HOLDS, "agency", "ma-train-agency", List.of(rw),
+                null, null, null, false, null, null));
+        List<Finding> out = new ArrayList<>();
+        Trails.load("huawei/drift-detach-custom-policy-v5.json").forEach(e -> out.addAll(d.accept(e)));
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
+            assertThat(f.missing().get(0).reason()).contains("what ma-obs-rw (Custom) version v1 allowed").doesNotContain("unknown to GrantWatch");
+            assertThat(f.missing().subList(1, f.missing().size())).extracting(MissingGrant::grant).containsExactlyInAnyOrder(
+                    new Grant(GrantType.AGENCY_ACTION, "obs:object:GetObject", null), new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject", null));
+            assertThat(f.missing().subList(1, f.missing().size())).allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.CERTAIN));
+        });
     }
 
     private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
