@@ -461,6 +461,7 @@ public final class DetectionEngine {
             case DELETE_ROLE -> "deleted " + change.targetLabel();
             case UPDATE_AGENCY -> "changed the settings of " + change.targetLabel();
             case DELETE_POLICY -> "deleted " + change.removedLabel();
+            case CHANGE_POLICY -> "changed the document in force of " + change.removedLabel() + ", which " + change.targetLabel() + " holds";
             default -> "removed " + (change.policyName() != null && change.policyName().equals(change.policyId())
                     ? "the policy with id " + change.policyName() : change.removedLabel()) + " from " + change.targetLabel();
         };
@@ -503,11 +504,14 @@ public final class DetectionEngine {
             }
         }
         switch (change.kind()) {
-            case DETACH_POLICY, DELETE_POLICY -> {
+            case DETACH_POLICY, DELETE_POLICY, CHANGE_POLICY -> {
                 String policy = change.policyName();
                 PolicyRemoval removal = context.removal();
                 if (removal != null && removal.granted() != null) {
                     return brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog));
+                }
+                if (change.kind() == IamChangeEvent.Kind.CHANGE_POLICY) {
+                    return null; // derived only where both documents are known
                 }
                 List<Requirement> providers = policy == null ? List.of() : catalog.index().bySystemPolicy(policy);
                 List<String> covers = new ArrayList<>();

@@ -6,10 +6,15 @@ import io.grantwatch.detector.inventory.PolicyKnowledge;
 import io.grantwatch.detector.inventory.PolicyRemoval;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Outcome;
+import io.grantwatch.model.Principal;
 import io.grantwatch.model.inventory.InventoryRecord;
+import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One audit event through the detector: the steps the Streams processor ({@code Processors.Detect}) and
@@ -109,9 +114,81 @@ public final class DetectionFlow {
         if (account != null && InventoryChanges.mayChange(e)) {
             List<InventoryRecord> facts = InventoryChanges.of(e, resolved);
             if (!facts.isEmpty()) {
-                apply(account, facts, states);
+                Inventory before = states.inventory(account);
+                Inventory after = apply(account, facts, states);
+                if (before != null && after != before) {
+                    contentChanges(e, facts, before, after, catalog, book, states, known, window);
+                }
             }
         }
+    }
+
+    /**
+     * A policy whose document in force changed (a new default version): drift for every principal that holds it, as for a
+     * detach of what the new document no longer allows ({@link IamChangeEvent.Kind#CHANGE_POLICY}). Groups count through
+     * the members the inventory knows.
+     */
+    private void contentChanges(AuditEvent e, List<InventoryRecord> facts, Inventory before, Inventory after, CatalogLookup catalog,
+                                FindingBook book, States states, AccountActivity known, Duration window) {
+        Set<String> named = new LinkedHashSet<>();
+        for (InventoryRecord r : facts) {
+            if (r.policy() != null) {
+                named.add(Inventory.resolve(after.policies(), after.aliases(), r.policy().key()));
+            }
+        }
+        for (String key : named) {
+            Inventory.Policy was = before.policy(key);
+            Inventory.Policy is = after.policy(key);
+            Map.Entry<String, Inventory.Doc> oldDoc = was == null ? null : was.current();
+            Map.Entry<String, Inventory.Doc> newDoc = is == null ? null : is.current();
+            if (oldDoc == null || newDoc == null || oldDoc.getValue().document().equals(newDoc.getValue().document())) {
+                continue;
+            }
+            for (Map.Entry<IamChangeEvent.TargetKind, String> holder : holdersOf(after, key)) {
+                PolicyRef ref = is.ref();
+                Principal target = IamChanges.principal(e, holder.getKey(), holder.getValue());
+                IamChangeEvent c = new IamChangeEvent(e, IamChangeEvent.Kind.CHANGE_POLICY, target, holder.getKey(),
+                        ref.name() != null ? ref.name() : ref.id(), ref.type(), null, ref.id());
+                PolicyRemoval removal = PolicyRemoval.ofChange(after, e.cloud(), target, ref, key, oldDoc.getValue().document(),
+                        oldDoc.getKey(), newDoc.getValue().document(), newDoc.getKey());
+                if (removal == null) {
+                    continue;
+                }
+                DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon()).withRemoval(removal);
+                PrincipalState prior = states.principal(c.targetKey());
+                Step s = engine.onChange(prior, c, catalog, book, drift);
+                counters.recordChange(s);
+                states.keep(c.targetKey(), prior, s);
+            }
+        }
+    }
+
+    /** The users, roles and agencies that hold a policy: directly, or (users) through a group that holds it. */
+    private static List<Map.Entry<IamChangeEvent.TargetKind, String>> holdersOf(Inventory inv, String policyKey) {
+        Set<Map.Entry<IamChangeEvent.TargetKind, String>> out = new LinkedHashSet<>();
+        for (Map.Entry<String, Map<String, Long>> a : inv.attachments().entrySet()) {
+            boolean holds = a.getValue().keySet().stream().anyMatch(k -> Inventory.resolve(inv.policies(), inv.aliases(), k).equals(policyKey));
+            if (!holds) {
+                continue;
+            }
+            String holder = a.getKey();
+            int slash = holder.indexOf('/');
+            String type = holder.substring(0, slash);
+            String name = holder.substring(slash + 1);
+            switch (type) {
+                case "user" -> out.add(Map.entry(IamChangeEvent.TargetKind.USER, name));
+                case "role" -> out.add(Map.entry(IamChangeEvent.TargetKind.ROLE, name));
+                case "agency" -> out.add(Map.entry(IamChangeEvent.TargetKind.AGENCY, name));
+                case "group" -> inv.groups().forEach((user, groups) -> {
+                    if (groups.containsKey(name) && user.startsWith("user/")) {
+                        out.add(Map.entry(IamChangeEvent.TargetKind.USER, user.substring("user/".length())));
+                    }
+                });
+                default -> {
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** One snapshot record (or a record from the {@code inventory} topic) into its account's inventory. */
@@ -119,8 +196,8 @@ public final class DetectionFlow {
         apply(r.accountKey(), List.of(r), states);
     }
 
-    /** Writes the account's inventory when the facts changed it (also when they emptied it: what it held is gone). */
-    private static void apply(String account, List<InventoryRecord> facts, States states) {
+    /** Writes the account's inventory when the facts changed it (also when they emptied it: what it held is gone); returns it. */
+    private static Inventory apply(String account, List<InventoryRecord> facts, States states) {
         Inventory before = states.inventory(account);
         Inventory after = before == null ? Inventory.empty() : before;
         for (InventoryRecord r : facts) {
@@ -129,5 +206,6 @@ public final class DetectionFlow {
         if (before == null ? !after.isEmpty() : after != before) {
             states.inventory(account, after);
         }
+        return after;
     }
 }

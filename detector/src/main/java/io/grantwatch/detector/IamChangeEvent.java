@@ -35,6 +35,8 @@ public record IamChangeEvent(
         ATTACH_POLICY,
         /** A policy deleted, or one of its versions. */
         DELETE_POLICY,
+        /** A policy's document in force replaced (a new default version): derived from the inventory, per holder. */
+        CHANGE_POLICY,
         /** A role's or agency's trust policy replaced. */
         UPDATE_TRUST,
         /** A role or agency deleted. */
@@ -82,7 +84,7 @@ public record IamChangeEvent(
     /** What the change took away, in one phrase. */
     public String removedLabel() {
         return switch (kind) {
-            case DETACH_POLICY, ATTACH_POLICY, DELETE_POLICY -> policyName == null ? "a policy" : policyName;
+            case DETACH_POLICY, ATTACH_POLICY, DELETE_POLICY, CHANGE_POLICY -> policyName == null ? "a policy" : policyName;
             case UPDATE_TRUST -> "trust policy of " + targetLabel();
             case DELETE_ROLE -> targetLabel();
             case UPDATE_AGENCY -> "settings of " + targetLabel();

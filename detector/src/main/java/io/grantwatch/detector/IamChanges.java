@@ -169,15 +169,19 @@ public final class IamChanges {
         if (name == null || name.isBlank()) {
             return Optional.empty();
         }
+        return Optional.of(new IamChangeEvent(e, kind, principal(e, tk, name), tk, policy, policyType, trust, policyId));
+    }
+
+    /** The principal a change in the account of {@code e} affects, named {@code name}: keyed as its own events are. */
+    static Principal principal(AuditEvent e, IamChangeEvent.TargetKind tk, String name) {
         String account = e.principal().accountId();
-        Principal target = switch (tk) {
+        return switch (tk) {
             case USER -> Principal.user(account, null, name);
             case ROLE -> new Principal(PrincipalType.ASSUMED_ROLE, null, name, account, name, null, null, null);
             case AGENCY -> new Principal(PrincipalType.ASSUMED_AGENCY, null, name, account, name, null, null, null);
             case GROUP -> new Principal(PrincipalType.OTHER, null, "group/" + name, account, null, null, null, null);
             case POLICY -> new Principal(PrincipalType.OTHER, null, "policy/" + name, account, null, null, null, null);
         };
-        return Optional.of(new IamChangeEvent(e, kind, target, tk, policy, policyType, trust, policyId));
     }
 
     private static String first(Map<String, String> parameters, String... names) {

@@ -357,6 +357,58 @@ class DriftTrailsTest {
         });
     }
 
+    /** li.qiang's successful GetJob, then the RAM admin's call {@code action} with {@code params} instead of the detach. */
+    private static List<Finding> afterPolicyCall(String action, Map<String, String> params, InventoryRecord... inventory) {
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        for (InventoryRecord r : inventory) {
+            d.accept(r);
+        }
+        List<AuditEvent> trail = Trails.load("alibaba/regression-dlc-getjob-denied-after-detach.json");
+        AuditEvent detach = trail.get(1);
+        AuditEvent call = new AuditEvent(detach.cloud(), detach.eventId(), detach.eventTime(), detach.principal(), detach.service(), action,
+                detach.iamAction(), detach.resource(), detach.outcome(), detach.explicitDeny(), detach.errorCode(), detach.errorMessage(),
+                detach.sourceIp(), detach.region(), detach.userAgent(), detach.eventType(), params, detach.source());
+        List<Finding> out = new ArrayList<>(d.accept(trail.get(0)));
+        out.addAll(d.accept(call));
+        return ofKind(out, FindingKind.PREDICTED_BREAKAGE);
+    }
+
+    @Test
+    void shouldPredictBreakageForAHolderWhenANewDefaultVersionNoLongerAllowsWhatItUsed() {
+        List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
+                        "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:ListJobs\",\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}"),
+                groups("li.qiang", "dlc-users"), holds("group", "dlc-users", VIEWER));
+
+        assertThat(out).as("one per DLC scenario his GetJob signals").isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).as("a member of the group that holds the policy").isEqualTo("li.qiang");
+            assertThat(f.missing().get(0).reason()).contains("CreatePolicyVersion by ram-admin")
+                    .contains("changed the document in force of dlc-job-viewer, which user li.qiang holds")
+                    .contains("dlc-job-viewer (Custom) version v1 (replaced by the version created at 2026-03-12T06:08:27Z) allowed");
+            assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().value()).containsExactly("paidlc:GetJob");
+        });
+    }
+
+    @Test
+    void shouldStaySilentWhenANewDefaultVersionStillAllowsWhatTheHoldersUse() {
+        List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
+                        "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:Get*\",\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}"),
+                holds("user", "li.qiang", VIEWER));
+
+        assertThat(out).isEmpty();
+    }
+
+    @Test
+    void shouldStaySilentWhenTheNewVersionIsNotMadeTheDefault() {
+        List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "false",
+                        "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:*\",\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}"),
+                holds("user", "li.qiang", VIEWER));
+
+        assertThat(out).isEmpty();
+    }
+
     private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
         return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
                 e.outcome(), e.explicitDeny(), e.errorCode(), e.errorMessage(), e.sourceIp(), e.region(), e.userAgent(), e.eventType(),

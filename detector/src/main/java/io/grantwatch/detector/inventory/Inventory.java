@@ -100,7 +100,7 @@ public record Inventory(
      * {@code id/<x>} as the key it is known under: its alias; or, when a trace's resource gave a name where an id was
      * expected, the custom or system policy of that name; else itself.
      */
-    static String resolve(Map<String, Policy> policies, Map<String, String> aliases, String key) {
+    public static String resolve(Map<String, Policy> policies, Map<String, String> aliases, String key) {
         String k = aliases.getOrDefault(key, key);
         if (policies.containsKey(k) || !k.startsWith("id/")) {
             return k;

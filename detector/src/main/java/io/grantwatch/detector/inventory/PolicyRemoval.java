@@ -62,9 +62,40 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         if (granted == null && still.isEmpty() && unknown.isEmpty()) {
             return null;
         }
-        String version = current == null || "-".equals(current.getKey()) || current.getKey().startsWith("@") ? "" : " version " + current.getKey();
+        String version = current == null ? "" : versionLabel(current.getKey());
         PolicyRef known = policy != null ? policy.ref() : removed;
         return new PolicyRemoval(known.label() + version, granted, still, unknown);
+    }
+
+    /**
+     * A new document in force for a policy {@code target} holds (directly or through a group): what the old document
+     * allowed is {@link #granted}; the new one and the target's other known policies are {@link #stillGranted}.
+     */
+    public static PolicyRemoval ofChange(Inventory after, Cloud cloud, Principal target, PolicyRef ref, String policyKey,
+                                         JsonNode oldDoc, String oldVersion, JsonNode newDoc, String newVersion) {
+        List<String> granted = actions(oldDoc);
+        List<String> still = new ArrayList<>();
+        List<String> now = actions(newDoc);
+        if (granted == null || now == null) {
+            return null;
+        }
+        still.addAll(now);
+        PolicyKnowledge knowledge = PolicyKnowledge.of(after, cloud, target);
+        for (PolicyKnowledge.Held h : knowledge.held()) {
+            if (!Inventory.resolve(after.policies(), after.aliases(), h.ref().key()).equals(policyKey)) {
+                List<String> a = actions(h.document());
+                if (a != null) {
+                    still.addAll(a);
+                }
+            }
+        }
+        String now = newVersion == null || "-".equals(newVersion) ? "a new document"
+                : newVersion.startsWith("@") ? "the version created at " + newVersion.substring(1) : "version " + newVersion;
+        return new PolicyRemoval(ref.label() + versionLabel(oldVersion) + " (replaced by " + now + ")", granted, still, knowledge.unknown());
+    }
+
+    private static String versionLabel(String v) {
+        return v == null || "-".equals(v) || v.startsWith("@") ? "" : " version " + v;
     }
 
     private static List<String> actions(JsonNode doc) {
