@@ -461,9 +461,10 @@ public final class DetectionEngine {
             case DELETE_ROLE -> "deleted " + change.targetLabel();
             case UPDATE_AGENCY -> "changed the settings of " + change.targetLabel();
             case DELETE_POLICY -> "deleted " + change.removedLabel();
-            case CHANGE_POLICY -> "changed the document in force of " + change.removedLabel() + ", which " + change.targetLabel() + " holds";
+            case CHANGE_POLICY -> "changed the document in force of " + change.removedLabel() + ", which " + change.targetLabel() + " holds"
+                    + (change.viaGroup() == null ? "" : " through group " + change.viaGroup());
             default -> "removed " + (change.policyName() != null && change.policyName().equals(change.policyId())
-                    ? "the policy with id " + change.policyName() : change.removedLabel()) + " from " + change.targetLabel();
+                    ? "the policy with id " + change.policyName() : change.removedLabel()) + " from " + change.holderLabel();
         };
     }
 

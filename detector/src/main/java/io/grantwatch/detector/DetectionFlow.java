@@ -99,17 +99,19 @@ public final class DetectionFlow {
         AccountActivity knownNow = known;
         Optional<IamChangeEvent> resolved = change.map(c -> AccountContext.resolve(c, knownNow));
         if (resolved.isPresent()) {
-            IamChangeEvent c = resolved.get();
-            String target = c.targetKey();
-            PrincipalState targetPrior = states.principal(target);
-            DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
-            if (account != null && (c.kind() == IamChangeEvent.Kind.DETACH_POLICY || c.kind() == IamChangeEvent.Kind.DELETE_POLICY)) {
-                // the inventory before this change is applied to it: what the removed policy granted
-                drift = drift.withRemoval(PolicyRemoval.of(states.inventory(account), e.cloud(), c.target(), c.removedPolicy()));
+            // the inventory before this change is applied to it: what the removed policy granted, who is in the group
+            Inventory inv = account == null ? null : states.inventory(account);
+            for (IamChangeEvent c : reached(resolved.get(), inv)) {
+                String target = c.targetKey();
+                PrincipalState targetPrior = states.principal(target);
+                DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
+                if (c.kind() == IamChangeEvent.Kind.DETACH_POLICY || c.kind() == IamChangeEvent.Kind.DELETE_POLICY) {
+                    drift = drift.withRemoval(PolicyRemoval.of(inv, e.cloud(), c.target(), c.removedPolicy(), c.viaGroup()));
+                }
+                Step s = engine.onChange(targetPrior, c, catalog, book, drift);
+                counters.recordChange(s);
+                states.keep(target, targetPrior, s);
             }
-            Step s = engine.onChange(targetPrior, c, catalog, book, drift);
-            counters.recordChange(s);
-            states.keep(target, targetPrior, s);
         }
         if (account != null && InventoryChanges.mayChange(e)) {
             List<InventoryRecord> facts = InventoryChanges.of(e, resolved);
@@ -163,6 +165,32 @@ public final class DetectionFlow {
         }
     }
 
+    /**
+     * The principals a change reaches: its target; for a policy detached from a group whose members the inventory
+     * knows, each member instead (the group-wide guess is for groups nobody knows the members of).
+     */
+    private static List<IamChangeEvent> reached(IamChangeEvent c, Inventory inv) {
+        if (c.targetKind() != IamChangeEvent.TargetKind.GROUP || c.kind() != IamChangeEvent.Kind.DETACH_POLICY || inv == null) {
+            return List.of(c);
+        }
+        String group = c.target().name().substring("group/".length());
+        List<String> members = members(inv, group);
+        return members.isEmpty() ? List.of(c)
+                : members.stream().map(u -> c.forMember(IamChanges.principal(c.event(), IamChangeEvent.TargetKind.USER, u), group)).toList();
+    }
+
+    /** The users the inventory says are in a group (by the group's name or id). */
+    private static List<String> members(Inventory inv, String group) {
+        String key = inv.canonical("group/" + group);
+        List<String> out = new java.util.ArrayList<>();
+        inv.groups().forEach((user, groups) -> {
+            if (user.startsWith("user/") && groups.keySet().stream().anyMatch(g -> inv.canonical("group/" + g).equals(key))) {
+                out.add(user.substring("user/".length()));
+            }
+        });
+        return out;
+    }
+
     /** The users, roles and agencies that hold a policy: directly, or (users) through a group that holds it. */
     private static List<Map.Entry<IamChangeEvent.TargetKind, String>> holdersOf(Inventory inv, String policyKey) {
         Set<Map.Entry<IamChangeEvent.TargetKind, String>> out = new LinkedHashSet<>();
@@ -179,11 +207,7 @@ public final class DetectionFlow {
                 case "user" -> out.add(Map.entry(IamChangeEvent.TargetKind.USER, name));
                 case "role" -> out.add(Map.entry(IamChangeEvent.TargetKind.ROLE, name));
                 case "agency" -> out.add(Map.entry(IamChangeEvent.TargetKind.AGENCY, name));
-                case "group" -> inv.groups().forEach((user, groups) -> {
-                    if (groups.containsKey(name) && user.startsWith("user/")) {
-                        out.add(Map.entry(IamChangeEvent.TargetKind.USER, user.substring("user/".length())));
-                    }
-                });
+                case "group" -> members(inv, name).forEach(u -> out.add(Map.entry(IamChangeEvent.TargetKind.USER, u)));
                 default -> {
                 }
             }

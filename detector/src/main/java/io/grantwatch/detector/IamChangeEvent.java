@@ -17,6 +17,8 @@ import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
  * @param trustDocument the new trust policy text, when the change carries it
  * @param policyId      the policy's id when the change names it by id (Huawei v5 {@code policy_id}, v3 {@code role_id}),
  *                      what the command that fetches its document needs
+ * @param viaGroup      the group the change was made to, when {@link #target} is one of its members (the inventory
+ *                      knows who is in it); else null
  */
 public record IamChangeEvent(
         AuditEvent event,
@@ -26,7 +28,23 @@ public record IamChangeEvent(
         String policyName,
         String policyType,
         String trustDocument,
-        String policyId) {
+        String policyId,
+        String viaGroup) {
+
+    public IamChangeEvent(AuditEvent event, Kind kind, Principal target, TargetKind targetKind, String policyName, String policyType,
+                          String trustDocument, String policyId) {
+        this(event, kind, target, targetKind, policyName, policyType, trustDocument, policyId, null);
+    }
+
+    /** The same change as it reaches one member of the group it was made to. */
+    public IamChangeEvent forMember(Principal user, String group) {
+        return new IamChangeEvent(event, kind, user, TargetKind.USER, policyName, policyType, trustDocument, policyId, group);
+    }
+
+    /** Who the change was made to, as a person reads it: the target, or the group and the member it reaches. */
+    public String holderLabel() {
+        return viaGroup == null ? targetLabel() : "group " + viaGroup + " (" + targetLabel() + " is in it)";
+    }
 
     public enum Kind {
         /** A policy detached from a user, group, role or agency. */
@@ -58,7 +76,7 @@ public record IamChangeEvent(
         String id = target.id() != null ? target.id() : target.roleName(); // the agency id it was named by
         Principal t = new Principal(target.type(), id, name, target.accountId(), name, target.sessionName(), target.issuer(),
                 target.accessKeyId());
-        return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId);
+        return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId, viaGroup);
     }
 
     /** The state key of the affected principal: the same form as {@link AuditEvent#partitionKey()}. */
@@ -69,6 +87,10 @@ public record IamChangeEvent(
     /** A short human label of the target: {@code user bob}, {@code role pai-dsw-data}, {@code agency ma-agency}. */
     public String targetLabel() {
         String name = target.roleName() != null ? target.roleName() : target.name();
+        String prefix = targetKind.name().toLowerCase(java.util.Locale.ROOT) + "/";
+        if (name != null && name.startsWith(prefix)) {
+            name = name.substring(prefix.length()); // a group or policy target is keyed group/<name>
+        }
         return targetKind.name().toLowerCase(java.util.Locale.ROOT) + " " + name;
     }
 

@@ -409,6 +409,30 @@ class DriftTrailsTest {
         assertThat(out).isEmpty();
     }
 
+    @Test
+    void shouldPredictBreakageForTheMembersTheInventoryKnowsWhenAPolicyIsDetachedFromTheirGroup() {
+        List<Finding> out = afterPolicyCall("DetachPolicyFromGroup", Map.of("PolicyType", "Custom", "PolicyName", "dlc-job-viewer",
+                        "GroupName", "dlc-users"),
+                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:GetJob\",\"Resource\":\"*\"}]}"),
+                groups("li.qiang", "dlc-users"), groups("zhao.min", "dlc-users"), holds("group", "dlc-users", VIEWER));
+
+        assertThat(out).as("li.qiang used it; zhao.min, also a member, made no call").isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("li.qiang");
+            assertThat(f.missing().get(0).reason()).contains("removed dlc-job-viewer from group dlc-users (user li.qiang is in it)")
+                    .doesNotContain("does not see who belongs");
+            assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().value()).containsExactly("paidlc:GetJob");
+            assertThat(f.confidence()).isGreaterThan(0.3);
+        });
+    }
+
+    @Test
+    void shouldKeepTheGroupWideGuessWhenTheInventoryKnowsNoMemberOfTheGroup() {
+        List<Finding> out = afterPolicyCall("DetachPolicyFromGroup", Map.of("PolicyType", "System", "PolicyName", "AliyunPAIFullAccess",
+                "GroupName", "dlc-users"));
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing().get(0).reason()).contains("does not see who belongs to group dlc-users"));
+    }
+
     private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
         return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
                 e.outcome(), e.explicitDeny(), e.errorCode(), e.errorMessage(), e.sourceIp(), e.region(), e.userAgent(), e.eventType(),

@@ -34,6 +34,13 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
      * policy (then drift keeps to what the catalog says of the policy's name).
      */
     public static PolicyRemoval of(Inventory inv, Cloud cloud, Principal target, PolicyRef removed) {
+        return of(inv, cloud, target, removed, null);
+    }
+
+    /**
+     * The same, for a policy removed from {@code group} (a group {@code target} is in); null group: from the target itself.
+     */
+    public static PolicyRemoval of(Inventory inv, Cloud cloud, Principal target, PolicyRef removed, String group) {
         if (inv == null || inv.isEmpty() || target == null || removed == null) {
             return null;
         }
@@ -45,7 +52,8 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
                 : null;
         List<String> granted = doc == null ? null : actions(doc);
         PolicyKnowledge knowledge = PolicyKnowledge.of(inv, cloud, target);
-        String direct = PolicyKnowledge.holders(inv, target).values().stream().findFirst().orElse(null);
+        String direct = group != null ? inv.canonical("group/" + group).replaceFirst("/", " ")
+                : PolicyKnowledge.holders(inv, target).values().stream().findFirst().orElse(null);
         List<String> still = new ArrayList<>();
         for (PolicyKnowledge.Held h : knowledge.held()) {
             boolean theRemovedOne = h.via().equals(direct)
@@ -89,9 +97,9 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
                 }
             }
         }
-        String now = newVersion == null || "-".equals(newVersion) ? "a new document"
+        String replacement = newVersion == null || "-".equals(newVersion) ? "a new document"
                 : newVersion.startsWith("@") ? "the version created at " + newVersion.substring(1) : "version " + newVersion;
-        return new PolicyRemoval(ref.label() + versionLabel(oldVersion) + " (replaced by " + now + ")", granted, still, knowledge.unknown());
+        return new PolicyRemoval(ref.label() + versionLabel(oldVersion) + " (replaced by " + replacement + ")", granted, still, knowledge.unknown());
     }
 
     private static String versionLabel(String v) {
