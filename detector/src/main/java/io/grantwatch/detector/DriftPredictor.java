@@ -1,0 +1,616 @@
+package io.grantwatch.detector;
+
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Citation;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Evidence;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingIds;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
+import io.grantwatch.model.IamChange;
+import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.Outcome;
+import io.grantwatch.model.Principal;
+import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.detector.inventory.PolicyRemoval;
+import io.grantwatch.model.catalog.ActionPattern;
+import io.grantwatch.model.catalog.Holder;
+import io.grantwatch.model.catalog.Necessity;
+import io.grantwatch.model.catalog.Phase;
+import io.grantwatch.model.catalog.Requirement;
+import io.grantwatch.model.catalog.Scenario;
+import io.grantwatch.model.json.Json;
+import io.grantwatch.model.policy.PolicyEvaluator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Drift: what an IAM change takes from the principal it hits, intersected with the scenarios that principal has in use,
+ * as PREDICTED_BREAKAGE findings. Pure; {@link DetectionEngine#onChange} calls it with the principal's working state and
+ * hands each prediction to the finding lifecycle ({@link Findings}). What is removed is read from the change itself
+ * (a trust document, a deletion), from the inventory ({@link DriftContext#removal()}: the removed policy's document and
+ * what the principal's other policies still allow), or from the catalog's reading of a policy's name.
+ */
+final class DriftPredictor {
+    /**
+     * The service principal of ModelArts in an IAM v5 trust policy ({@code Principal.Service}, {@code service.<Name>}).
+     * The catalog lists what an agency must be granted, not who must be able to assume it; the seed says who: 在后台
+     * 异步作业中操作用户的资源(如OBS桶)前,需要用户通过IAM委托向ModelArts显式授权 (seed 004, 委托授权).
+     */
+    static final String MODELARTS_TRUST = "service.ModelArts";
+    private static final Citation MODELARTS_TRUST_CITATION = new Citation("004_cae65db658487c65.txt", "委托授权");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z]+)}");
+
+    /** How sure a prediction starts, before the principal's activity adds to it (each capped at 1.0). */
+    static final double CATALOG_POLICY = 0.5;
+    static final double POLICY_BY_NAME = 0.3;
+    static final double KNOWN_DOCUMENT = 0.5;
+    static final double UNKNOWN_CONTENT_USED = 0.3;
+    static final double UNKNOWN_CONTENT_HELD = 0.2;
+    static final double DELETED = 0.6;
+    static final double TRUST_DROPPED = 0.4;
+    static final double TRUST_UNREADABLE = 0.3;
+    /** Group- or policy-wide changes whose holders are not known: what needs it, not who is active. */
+    static final double GROUP_WIDE = 0.3;
+
+    /** How much each sign of use adds to a scenario's weight ("in use"), and the cap of signalled use. */
+    static final double SIGNAL_STEP = 0.1;
+    static final double SIGNAL_CAP = 0.5;
+    static final double SUCCEEDED = 0.1;
+    static final double OPEN_FINDING = 0.2;
+    static final double REFERENCED_STEP = 0.3;
+    static final double PERSON_STARTED = 0.2;
+    static final double ROLE_ACTIVE = 0.5;
+
+    /** Where a prediction goes: the engine's finding lifecycle (dedup, milestones, the principal's finding list). */
+    @FunctionalInterface
+    interface Findings {
+        boolean upsert(Working w, Finding candidate, AuditEvent e, List<String> resolveKeys, FindingBook book, List<Finding> emitted);
+    }
+
+    private final DetectorSettings settings;
+    private final Findings findings;
+
+    DriftPredictor(DetectorSettings settings, Findings findings) {
+        this.settings = settings;
+        this.findings = findings;
+    }
+
+    /** Why a scenario counts as in use by the changed principal ({@code why}, for the finding) and how strongly. */
+    private record Usage(double weight, String why) {
+    }
+
+    void predict(Working w, IamChangeEvent change, IamChange record, CatalogLookup catalog, FindingBook book,
+                                 List<Finding> emitted, DriftContext context) {
+        AuditEvent e = change.event();
+        Map<String, Usage> candidates = activeScenarios(w, change, catalog, context);
+        boolean groupWide = change.targetKind() == IamChangeEvent.TargetKind.GROUP || change.targetKind() == IamChangeEvent.TargetKind.POLICY;
+        if (groupWide && change.policyName() != null) {
+            // Group members and policy attachments are not in the audit trail we read: say which
+            // scenarios need the removed policy, with low confidence, on the group or policy itself.
+            for (Requirement r : catalog.index().bySystemPolicy(change.policyName())) {
+                catalog.index().scenarioOf(r.id()).ifPresent(s -> candidates.putIfAbsent(s.id(), new Usage(GROUP_WIDE, null)));
+            }
+        }
+        if (change.targetKind() == IamChangeEvent.TargetKind.ROLE && change.kind() == IamChangeEvent.Kind.UPDATE_TRUST && !w.recent.isEmpty()) {
+            for (Scenario s : catalog.index().scenarios()) {
+                if (s.cloud() == e.cloud() && s.requirements().stream().anyMatch(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL)) {
+                    candidates.putIfAbsent(s.id(), new Usage(ROLE_ACTIVE, "the role made calls within the last " + hours(settings.activityWindow())));
+                }
+            }
+        }
+        List<ScenarioCandidate> ranking = new ArrayList<>();
+        List<Broken> all = new ArrayList<>();
+        for (Map.Entry<String, Usage> c : candidates.entrySet()) {
+            Scenario s = catalog.scenario(c.getKey()).orElse(null);
+            if (s == null || s.cloud() != e.cloud()) {
+                continue;
+            }
+            Broken b = broken(change, s, w, catalog, c.getValue().weight(), context);
+            if (b != null && groupWide) {
+                b = b.with(Certainty.POSSIBLE, GROUP_WIDE, b.why + "; GrantWatch does not see who belongs to "
+                        + change.targetLabel() + " or uses it, so this says what needs it, not who is active");
+            } else if (b != null && c.getValue().why() != null) {
+                b = b.with(b.certainty, b.confidence, b.why + " (in use: " + c.getValue().why() + ")");
+            }
+            if (b != null) {
+                all.add(b);
+                ranking.add(new ScenarioCandidate(s.id(), ScenarioRanker.round(b.confidence), List.of(b.why)));
+            }
+        }
+        if (all.isEmpty()) {
+            return;
+        }
+        ranking.sort(Comparator.comparingDouble(ScenarioCandidate::score).reversed().thenComparing(ScenarioCandidate::scenarioId));
+        String account = change.target().accountId();
+        String roleName = change.target().roleName();
+        String fillRole = change.targetKind() == IamChangeEvent.TargetKind.ROLE ? roleName : null;
+        for (Broken b : all) {
+            Grant removed = removedGrant(change, b);
+            Grant shown = shownRemoved(change, removed);
+            List<MissingGrant> missing = new ArrayList<>();
+            String holder = holderOf(change.targetKind()).name();
+            String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
+                    ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
+            // a trust principal comes from the scenario's trust requirement: cite it, and list it once
+            Requirement trust = shown.type() == GrantType.TRUST_PRINCIPAL ? b.requirements.get(0) : null;
+            missing.add(new MissingGrant(shown, Certainty.CERTAIN, holder, trust == null ? null : trust.id(),
+                    change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why + "."
+                            + unknown + (b.note == null ? "" : " " + b.note),
+                    b.systemPolicy, trust == null ? null : trust.citation()));
+            Set<String> seen = new LinkedHashSet<>();
+            seen.add(shown.key());
+            if (trust != null) {
+                seen.add(GrantInference.concrete(trust.grant(), account, fillRole).key());
+            }
+            for (Requirement r : b.requirements) {
+                Grant g = GrantInference.concrete(r.grant(), account, fillRole);
+                if (g.type() == GrantType.ACTION && change.targetKind() == IamChangeEvent.TargetKind.AGENCY) {
+                    g = new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
+                }
+                if (seen.add(g.key())) {
+                    String gap = g.resource() == null && r.grant().resource() != null
+                            ? " (" + r.grant().resource() + ": the record does not say which " + unfilledLabel(r.grant().resource()) + ")" : "";
+                    missing.add(new MissingGrant(g, b.certainty, holder, r.id(), b.scenario.title() + " needs it: "
+                            + (r.purpose() != null ? r.purpose() : r.service()) + gap + ". It will break.",
+                            g.type() == GrantType.SYSTEM_POLICY ? g.value() : null, r.citation()));
+                }
+            }
+            String id = FindingIds.of(FindingKind.PREDICTED_BREAKAGE, e.cloud(), w.principal, b.scenario.id(), removed);
+            Evidence ev = new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
+                    change.targetLabel(), null, null);
+            Finding candidate = new Finding(id, FindingKind.PREDICTED_BREAKAGE, FindingStatus.OPEN, e.cloud(), w.principal,
+                    b.scenario.id(), b.scenario.title(), missing, ScenarioRanker.round(b.confidence), ranking, ev, record,
+                    catalog.version(), null, null, e.eventTime());
+            List<String> keys = new ArrayList<>();
+            if (change.policyName() != null) {
+                keys.add(attachKey(change.policyName()));
+            }
+            keys.addAll(b.usedKeys);
+            findings.upsert(w, candidate, e, keys, book, emitted);
+        }
+    }
+
+    /** The change in a few words: {@code removed X from user u}, {@code replaced the trust policy of role r}, ... */
+    private static String whatItDid(IamChangeEvent change) {
+        return switch (change.kind()) {
+            case UPDATE_TRUST -> "replaced the trust policy of " + change.targetLabel();
+            case DELETE_ROLE -> "deleted " + change.targetLabel();
+            case UPDATE_AGENCY -> "changed the settings of " + change.targetLabel();
+            case DELETE_POLICY -> "deleted " + change.removedLabel();
+            case CHANGE_POLICY -> "changed the document in force of " + change.removedLabel() + ", which " + change.targetLabel() + " holds"
+                    + (change.viaGroup() == null ? "" : " through group " + change.viaGroup());
+            default -> "removed " + (change.policyName() != null && change.policyName().equals(change.policyId())
+                    ? "the policy with id " + change.policyName() : change.removedLabel()) + " from " + change.holderLabel();
+        };
+    }
+
+    /**
+     * What a change breaks in one scenario.
+     *
+     * @param systemPolicy the removed policy when it is a system policy (the finding offers it back), else null
+     * @param note         a sentence for the removed grant only (how to read a policy whose content is unknown), or null
+     */
+    private record Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence,
+                          String why, List<String> usedKeys, String systemPolicy, String note) {
+        Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence, String why, List<String> usedKeys) {
+            this(scenario, requirements, certainty, confidence, why, usedKeys, null, null);
+        }
+
+        Broken with(Certainty c, double conf, String newWhy) {
+            return new Broken(scenario, requirements, c, conf, newWhy, usedKeys, systemPolicy, note);
+        }
+    }
+
+    private static Holder holderOf(IamChangeEvent.TargetKind kind) {
+        return switch (kind) {
+            case ROLE -> Holder.ROLE;
+            case AGENCY -> Holder.AGENCY;
+            default -> Holder.USER;
+        };
+    }
+
+    private Broken broken(IamChangeEvent change, Scenario s, Working w, CatalogLookup catalog, double activity, DriftContext context) {
+        PrincipalState snap = w.snapshot();
+        List<Requirement> used = new ArrayList<>();
+        List<String> usedKeys = new ArrayList<>();
+        for (Requirement r : s.requirements()) {
+            String k = usedKey(r, snap);
+            if (k != null) {
+                used.add(r);
+                usedKeys.add(k);
+            }
+        }
+        switch (change.kind()) {
+            case DETACH_POLICY, DELETE_POLICY, CHANGE_POLICY -> {
+                String policy = change.policyName();
+                PolicyRemoval removal = context.removal();
+                if (removal != null && removal.granted() != null) {
+                    return brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog));
+                }
+                if (change.kind() == IamChangeEvent.Kind.CHANGE_POLICY) {
+                    return null; // derived only where both documents are known
+                }
+                List<Requirement> providers = policy == null ? List.of() : catalog.index().bySystemPolicy(policy);
+                List<String> covers = new ArrayList<>();
+                providers.forEach(r -> covers.addAll(r.covers()));
+                boolean custom = "custom".equalsIgnoreCase(change.policyType());
+                boolean guessed = false;
+                if (covers.isEmpty() && !custom && policy != null) {
+                    String guess = SystemPolicies.guessCover(change.event().cloud(), policy);
+                    if (guess != null) {
+                        covers.add(guess);
+                        guessed = true;
+                    }
+                }
+                // offered back as a system policy unless it is custom or known by id only (an id is no policy name)
+                String system = custom || policy != null && policy.equals(change.policyId()) ? null : policy;
+                List<Requirement> hit = new ArrayList<>();
+                for (Requirement r : s.requirements()) {
+                    boolean byName = policy != null && r.grant().type() == GrantType.SYSTEM_POLICY && r.grant().value().equalsIgnoreCase(policy);
+                    boolean byCover = covers.stream().anyMatch(c -> Patterns.matches(c, r.grant().value()));
+                    if ((byName || byCover) && !stillGranted(removal, r)) {
+                        hit.add(r);
+                    }
+                }
+                if (!hit.isEmpty()) {
+                    return guessed
+                            ? new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, POLICY_BY_NAME + activity), s.title() + " is in use and needs "
+                                    + covers.get(0) + ", which " + policy + " (by its name) grants", usedKeys, system, null)
+                            : new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, CATALOG_POLICY + activity),
+                                    s.title() + " is in use and needs what " + policy + " grants", usedKeys, system, null);
+                }
+                if (!providers.isEmpty() || guessed) {
+                    return null; // a policy GrantWatch can read, and this scenario needs none of it
+                }
+                // Content unknown (a custom policy, or one named by id only): what the principal used, else what the
+                // scenario keeps on this kind of principal, may have come from it. Lower confidence; say how to look.
+                String what = policy == null ? "the removed policy (the record does not name it)"
+                        : policy.equals(change.policyId()) ? "its content" : "the content of " + policy;
+                String fetch = PolicyFetch.command(change);
+                String note = fetch == null ? null : "Read the policy to confirm: " + fetch;
+                used.removeIf(r -> stillGranted(removal, r));
+                if (!used.isEmpty()) {
+                    return new Broken(s, used, Certainty.POSSIBLE, UNKNOWN_CONTENT_USED, what + " is unknown to GrantWatch; the principal was using these grants of "
+                            + s.title(), usedKeys, system, note);
+                }
+                Holder holder = holderOf(change.targetKind());
+                List<Requirement> held = s.requirements().stream().filter(r -> r.holder() == holder && r.phase() == Phase.USE
+                        && r.grant().type() != GrantType.DENIED_ACTION && r.grant().type() != GrantType.SERVICE_ACTIVATION
+                        && !stillGranted(removal, r)).toList();
+                return held.isEmpty() ? null : new Broken(s, held, Certainty.POSSIBLE, UNKNOWN_CONTENT_HELD, what + " is unknown to GrantWatch; " + s.title()
+                        + " is in use and keeps these grants on the " + holder.name().toLowerCase(Locale.ROOT) + ", any of which it may have held",
+                        usedKeys, system, note);
+            }
+            case DELETE_ROLE -> {
+                // a row that names no grant (DENIED_ACTION) only answers denials: never listed as a grant
+                List<Requirement> hit = used.isEmpty()
+                        ? s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION).toList() : used;
+                return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, DELETED + activity),
+                        change.targetLabel() + " is deleted while " + s.title() + " uses it", usedKeys);
+            }
+            case UPDATE_TRUST, UPDATE_AGENCY -> {
+                String doc = change.trustDocument();
+                if (doc == null) {
+                    return null;
+                }
+                TrustReading reading = TrustReading.of(doc);
+                List<Requirement> hit = new ArrayList<>();
+                for (Requirement r : trustRequirements(s)) {
+                    if (!reading.trusts(r.grant().value())) {
+                        hit.add(r);
+                    }
+                }
+                if (hit.isEmpty()) {
+                    return null;
+                }
+                String service = hit.get(0).grant().value();
+                if (reading.error() != null) {
+                    return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, TRUST_UNREADABLE + activity), "GrantWatch could not read the new trust policy ("
+                            + reading.error() + ") and it does not name " + service + ", which " + s.title() + " needs", usedKeys);
+                }
+                return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, TRUST_DROPPED + activity), "the new trust policy no longer lets " + service
+                        + " assume " + change.targetLabel() + " (it trusts " + (reading.services().isEmpty() ? "no service principal"
+                        : String.join(", ", reading.services())) + "), which " + s.title() + " needs", usedKeys);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * A detach or deletion whose document the inventory knows: the scenario's grants that the document allowed and that
+     * no other policy the principal holds (with a known document) still allows. Nothing is predicted when the document
+     * grants none of them.
+     */
+    private static Broken brokenByContent(IamChangeEvent change, Scenario s, PolicyRemoval removal, List<Requirement> used,
+                                          List<String> usedKeys, double activity, List<Requirement> lostCalls) {
+        List<Requirement> hit = new ArrayList<>();
+        for (Requirement r : s.requirements()) {
+            if (grantsAction(r) && removal.granted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()))
+                    && !stillGranted(removal, r)) {
+                hit.add(r);
+            }
+        }
+        hit.addAll(lostCalls);
+        if (hit.isEmpty()) {
+            return null;
+        }
+        boolean inUse = !lostCalls.isEmpty() || hit.stream().anyMatch(used::contains);
+        String others = removal.unknownElsewhere().isEmpty() ? ""
+                : " (unless one of the principal's policies whose content GrantWatch does not know grants it: "
+                        + String.join(", ", removal.unknownElsewhere()) + ")";
+        // the document is known, so the grants are; whether the scenario still runs depends on policies not known
+        Certainty c = inUse && removal.unknownElsewhere().isEmpty() ? Certainty.CERTAIN : Certainty.LIKELY;
+        String system = "custom".equalsIgnoreCase(change.policyType()) || change.policyName() == null
+                || change.policyName().equals(change.policyId()) ? null : change.policyName();
+        return new Broken(s, hit, c, Math.min(1.0, KNOWN_DOCUMENT + activity), s.title() + " is in use and needs what " + removal.label()
+                + " allowed (its document is in the inventory), and no other policy the principal holds allows it" + others,
+                usedKeys, system, null);
+    }
+
+    /**
+     * The principal's own successful calls within the drift horizon that signal the scenario, that the removed document
+     * allowed and that nothing else it holds (with a known document) allows: each as the one action to grant back. The
+     * action is the document's own (non-wildcard) Action that allowed the call, else the catalog's action for the API;
+     * a call allowed only by a wildcard the catalog cannot narrow is named in the reason, never granted as the wildcard.
+     */
+    private List<Requirement> lostCalls(Working w, IamChangeEvent change, Scenario s, PolicyRemoval removal, CatalogLookup catalog) {
+        AuditEvent e = change.event();
+        long from = e.eventTime().minus(settings.driftHorizon()).toEpochMilli();
+        Holder holder = holderOf(change.targetKind());
+        Map<String, Requirement> out = new LinkedHashMap<>();
+        for (Activity a : w.recent) {
+            if (a.at() < from || a.outcome() != Outcome.ALLOWED || a.api() == null
+                    || !catalog.signalled(e.cloud(), a.api()).contains(s.id()) && (a.action() == null || !catalog.signalled(e.cloud(), a.action()).contains(s.id()))) {
+                continue;
+            }
+            String key = a.action() != null ? a.action() : a.api();
+            if (removal.granted().stream().noneMatch(p -> proves(key, p)) || removal.stillGranted().stream().anyMatch(p -> proves(key, p))) {
+                continue;
+            }
+            String action = removal.granted().stream().filter(p -> !ActionPattern.isWildcard(p) && proves(key, p)).findFirst()
+                    .or(() -> actionOfApi(catalog, e.cloud(), a.api())).orElse(null);
+            if (action == null || out.containsKey(action.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String service = a.api().substring(0, Math.max(0, a.api().indexOf('/')));
+            out.put(action.toLowerCase(Locale.ROOT), new Requirement(null, service, Grant.action(action), List.of(), Phase.USE, Necessity.REQUIRED,
+                    holder, "its call " + a.api() + " at " + a.time() + " succeeded with it, and " + removal.label() + " allowed it", null));
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** The catalog's one non-wildcard action for an API key ({@code paidlc/getjob}), if it maps it. */
+    private static Optional<String> actionOfApi(CatalogLookup catalog, Cloud cloud, String api) {
+        int slash = api.indexOf('/');
+        List<String> actions = catalog.actionsForApi(cloud, api.substring(0, slash), api.substring(slash + 1)).stream()
+                .filter(x -> !ActionPattern.isWildcard(x)).toList();
+        return actions.size() == 1 ? Optional.of(actions.get(0)) : Optional.empty();
+    }
+
+    /** Whether a requirement is an action a policy document can allow (not a system policy, trust or activation). */
+    private static boolean grantsAction(Requirement r) {
+        return r.grant().type() == GrantType.ACTION || r.grant().type() == GrantType.AGENCY_ACTION;
+    }
+
+    /** Whether another policy the principal holds, whose document the inventory knows, still allows the requirement. */
+    private static boolean stillGranted(PolicyRemoval removal, Requirement r) {
+        return removal != null && grantsAction(r) && removal.stillGranted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()));
+    }
+
+    /**
+     * The service principals a scenario's role or agency must trust: the catalog's trust requirements, and for a
+     * ModelArts scenario whose grants sit on the agency, ModelArts itself ({@link #MODELARTS_TRUST}).
+     */
+    private static List<Requirement> trustRequirements(Scenario s) {
+        List<Requirement> out = new ArrayList<>(s.requirements().stream().filter(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL).toList());
+        if (s.cloud() == Cloud.HUAWEI && out.isEmpty() && s.requirements().stream().anyMatch(r -> r.holder() == Holder.AGENCY)) {
+            out.add(new Requirement(s.id() + "/trust:" + MODELARTS_TRUST, "IAM", new Grant(GrantType.TRUST_PRINCIPAL, MODELARTS_TRUST, null),
+                    List.of(), Phase.USE, Necessity.REQUIRED, Holder.AGENCY,
+                    "ModelArts uses the agency's temporary credentials to work on the user's resources, so the agency must let ModelArts"
+                            + " assume it (an IAM v5 trust agency names it as the service principal " + MODELARTS_TRUST + ")",
+                    MODELARTS_TRUST_CITATION));
+        }
+        return out;
+    }
+
+    /**
+     * A new trust document as the evaluator reads it ({@link PolicyEvaluator#trustedServices}: RAM, or a Huawei IAM v5
+     * trust agency's). A document it cannot read is kept as text: then only a service it does not even name counts
+     * as dropped, and the finding says the document was not read.
+     */
+    private record TrustReading(List<String> services, String error, String text) {
+        static TrustReading of(String doc) {
+            try {
+                return new TrustReading(PolicyEvaluator.trustedServices(Json.wire().readTree(doc)), null, doc);
+            } catch (IllegalArgumentException | java.io.IOException ex) {
+                String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                return new TrustReading(List.of(), why.length() > 120 ? why.substring(0, 120) + "…" : why, doc);
+            }
+        }
+
+        boolean trusts(String service) {
+            if (error != null) {
+                return text.toLowerCase(Locale.ROOT).contains(service.toLowerCase(Locale.ROOT));
+            }
+            return services.stream().anyMatch(x -> x.equalsIgnoreCase(service));
+        }
+    }
+
+    private static Grant removedGrant(IamChangeEvent change, Broken b) {
+        if (change.policyName() != null) {
+            return Grant.systemPolicy(change.policyName());
+        }
+        if (change.kind() == IamChangeEvent.Kind.UPDATE_TRUST || change.kind() == IamChangeEvent.Kind.UPDATE_AGENCY) {
+            Requirement r = b.requirements.get(0);
+            return new Grant(GrantType.TRUST_PRINCIPAL, r.grant().value(), change.targetLabel());
+        }
+        GrantType type = change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? GrantType.AGENCY_ACTION : GrantType.PASS_ROLE;
+        return new Grant(type, change.targetLabel(), null);
+    }
+
+    /**
+     * The removed grant as the finding shows it. Its id keeps the {@link #removedGrant} form (ids of existing findings
+     * stay), but a RAM role's trust principal is shown on the role's ARN ({@code acs:ram::<account>:role/<name>}), or on
+     * no resource when the record names no account (the reason says so), never on a label or a template.
+     */
+    private static Grant shownRemoved(IamChangeEvent change, Grant removed) {
+        if (removed.type() != GrantType.TRUST_PRINCIPAL || change.targetKind() != IamChangeEvent.TargetKind.ROLE
+                || change.event().cloud() != Cloud.ALIBABA) {
+            return removed;
+        }
+        String account = change.target().accountId();
+        return removed.onResource(account == null || account.isBlank() ? null : "acs:ram::" + account + ":role/" + change.target().roleName());
+    }
+
+    /** {@code acs:ram::${AccountId}:role/${RoleName}} → {@code account id and role name}: what a template still needed. */
+    private static String unfilledLabel(String template) {
+        List<String> names = new ArrayList<>();
+        Matcher m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            String n = m.group(1).replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+            if (!names.contains(n)) {
+                names.add(n);
+            }
+        }
+        return names.isEmpty() ? "resource" : String.join(" and ", names);
+    }
+
+    /** The success key through which the principal was seen using a requirement's grant, or null. */
+    private static String usedKey(Requirement r, PrincipalState state) {
+        List<String> patterns = new ArrayList<>(r.covers());
+        patterns.addAll(r.answers());
+        if (r.grant().type() == GrantType.ACTION || r.grant().type() == GrantType.AGENCY_ACTION) {
+            patterns.add(0, r.grant().value());
+        }
+        for (String p : patterns) {
+            for (String used : state.succeeded().keySet()) {
+                if (proves(used, p)) {
+                    return used;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a success key shows use of an action (or pattern): it is that action, or it is the API key
+     * {@code service/Op} of a call whose action the clouds name {@code service:…:Op} — RAM {@code paidlc:GetJob} for
+     * PaiDlc GetJob, OBS {@code obs:object:GetObject} for getObject. A success carries an IAM action only when the
+     * catalog maps its API (ActionTrail and CTS name the action only in refusals), so without this an agency's every
+     * OBS read and a RAM user's every unmapped call proved nothing.
+     */
+    static boolean proves(String usedKey, String actionOrPattern) {
+        if (Patterns.matches(actionOrPattern, usedKey)) {
+            return true;
+        }
+        int slash = usedKey.indexOf('/');
+        if (slash <= 0 || usedKey.indexOf(':') >= 0 || actionOrPattern == null) {
+            return false;
+        }
+        String[] parts = actionOrPattern.split(":");
+        return parts.length >= 2 && Patterns.matches(parts[0], usedKey.substring(0, slash))
+                && Patterns.matches(parts[parts.length - 1], usedKey.substring(slash + 1));
+    }
+
+    /**
+     * Scenarios the changed principal is in, with why: its recent calls signal them, it succeeded at one of their calls
+     * within the drift horizon, it holds an open finding in one, or (from the account) a create/update request named it
+     * as the role or agency a resource runs under.
+     */
+    private Map<String, Usage> activeScenarios(Working w, IamChangeEvent change, CatalogLookup catalog, DriftContext context) {
+        AuditEvent e = change.event();
+        Map<String, Usage> out = new LinkedHashMap<>();
+        long from = e.eventTime().minus(settings.activityWindow()).toEpochMilli();
+        for (Activity a : w.recent) {
+            if (a.at() < from) {
+                continue;
+            }
+            String why = "its call " + a.api() + " at " + a.time();
+            for (String id : catalog.signalled(e.cloud(), a.action())) {
+                use(out, id, SIGNAL_STEP, SIGNAL_CAP, why);
+            }
+            for (String id : catalog.signalled(e.cloud(), a.api())) {
+                use(out, id, SIGNAL_STEP, SIGNAL_CAP, why);
+            }
+        }
+        // Longer-lived use: calls that succeeded within the drift horizon (the success map keeps one time per call).
+        Instant horizon = e.eventTime().minus(settings.driftHorizon());
+        for (Map.Entry<String, Long> used : w.succeeded.entrySet()) {
+            if (used.getValue() >= horizon.toEpochMilli() && used.getValue() <= e.eventTime().toEpochMilli()) {
+                for (String id : catalog.signalled(e.cloud(), used.getKey())) {
+                    out.putIfAbsent(id, new Usage(SUCCEEDED, "it succeeded at " + used.getKey() + " at " + Instant.ofEpochMilli(used.getValue())));
+                }
+            }
+        }
+        for (FindingRef f : w.findings) {
+            if (f.open() && f.scenarioId() != null && f.kind() != FindingKind.PREDICTED_BREAKAGE) {
+                out.putIfAbsent(f.scenarioId(), new Usage(OPEN_FINDING, "it has an open " + f.kind() + " finding in it"));
+            }
+        }
+        // Named by a request as what a resource runs under: in use before (or without) a call of its own, for the
+        // scenarios of that request whose grants sit on such an identity (a DSW instance under its role).
+        boolean delegate = change.targetKind() == IamChangeEvent.TargetKind.AGENCY || change.targetKind() == IamChangeEvent.TargetKind.ROLE;
+        Holder holder = holderOf(change.targetKind());
+        String kind = holder == Holder.AGENCY ? "agency" : "role";
+        for (RoleReference r : context.references()) {
+            String why = r.api() + " by " + r.who() + " at " + r.time() + " named it as the " + kind + " the resource runs under";
+            for (String id : catalog.signalled(e.cloud(), r.api())) {
+                if (delegate && holds(catalog, id, holder)) {
+                    use(out, id, REFERENCED_STEP, SIGNAL_CAP, why);
+                }
+            }
+        }
+        // A role or agency that acted within the window, or that a request named, in an account where a person just
+        // started what the platform runs under such an identity (a training job under the agency ModelArts was given).
+        boolean acted = w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()));
+        if (delegate && (acted || !context.references().isEmpty())) {
+            RoleReference named = context.references().isEmpty() ? null : context.references().get(context.references().size() - 1);
+            String because = acted ? "it acted at " + w.watermark : named.api() + " by " + named.who() + " at " + named.time() + " named it";
+            for (ContextSignal c : context.signals()) {
+                if (holds(catalog, c.scenarioId(), holder)) {
+                    out.putIfAbsent(c.scenarioId(), new Usage(PERSON_STARTED, c.who() + " called " + c.api() + " at " + c.time()
+                            + ", which the service runs under this " + kind + ", and " + because));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether a scenario keeps any of its grants on this kind of holder (an agency, a role). */
+    private static boolean holds(CatalogLookup catalog, String scenarioId, Holder holder) {
+        return catalog.scenario(scenarioId).map(s -> s.requirements().stream().anyMatch(r -> r.holder() == holder)).orElse(false);
+    }
+
+    /** Adds weight to a scenario's usage up to a cap; the first reason found stays the one the finding gives. */
+    private static void use(Map<String, Usage> out, String id, double add, double cap, String why) {
+        Usage u = out.get(id);
+        out.put(id, u == null ? new Usage(Math.min(cap, add), why) : new Usage(Math.min(cap, u.weight() + add), u.why() != null ? u.why() : why));
+    }
+
+    private static String hours(Duration d) {
+        return d.toMinutes() % 60 == 0 ? d.toHours() + " h" : d.toMinutes() + " min";
+    }
+
+    static String attachKey(String policy) {
+        return "attach:" + policy.toLowerCase(Locale.ROOT);
+    }
+
+}
