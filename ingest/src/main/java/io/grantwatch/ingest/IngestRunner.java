@@ -40,15 +40,27 @@ public final class IngestRunner implements AutoCloseable {
      * @param pollers       API pollers (LookupEvents, ListTraces), run until stopped
      * @param tailSettle    an incomplete last line of a watched file waits this long for its newline
      * @param followLinksOutside follow symlinks out of a watched folder
+     * @param limits        parse limits (largest record: {@code ingest.record.max.bytes}) of files, watched folders
+     *                      and pushes
      */
     public record Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
                            HttpReceiver.Config http, List<PollerFactory> pollers, Duration tailSettle,
-                           boolean followLinksOutside) {
+                           boolean followLinksOutside, IngestLimits limits) {
         public Settings {
             files = files == null ? List.of() : List.copyOf(files);
             watch = watch == null ? List.of() : List.copyOf(watch);
             pollers = pollers == null ? List.of() : List.copyOf(pollers);
             tailSettle = tailSettle == null ? WatchSource.DEFAULT_TAIL_SETTLE : tailSettle;
+            limits = limits == null ? IngestLimits.DEFAULTS : limits;
+        }
+
+        public Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
+                        HttpReceiver.Config http, List<PollerFactory> pollers, Duration tailSettle, boolean followLinksOutside) {
+            this(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, IngestLimits.DEFAULTS);
+        }
+
+        public Settings withLimits(IngestLimits l) {
+            return new Settings(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, l);
         }
 
         public Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
@@ -90,13 +102,13 @@ public final class IngestRunner implements AutoCloseable {
     /** Files first (returns once Kafka acknowledged them), then starts the long-running sources. */
     public void start() throws IOException {
         if (!settings.files().isEmpty()) {
-            new FileSource(new AuditFileReader(), sink, "files").run(settings.files());
+            new FileSource(new AuditFileReader(settings.limits()), sink, "files").run(settings.files());
         }
         for (Path dir : settings.watch()) {
             Files.createDirectories(settings.checkpointDir());
             WatchSource.Options options = new WatchSource.Options(settings.tailSettle(), settings.followLinksOutside(), this::fail);
             WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpoint(settings.checkpointDir(), dir)), sink,
-                    new AuditFileReader(), settings.poll(), settings.settle(), 500, options);
+                    new AuditFileReader(settings.limits()), settings.poll(), settings.settle(), 500, options);
             watchers.add(w);
             startThread(w, w.name());
         }
@@ -105,7 +117,7 @@ public final class IngestRunner implements AutoCloseable {
             // captured before a restart is refused after it.
             HttpReceiver.Config receiver = settings.http().stateDir() != null || settings.checkpointDir() == null
                     ? settings.http() : settings.http().withStateDir(settings.checkpointDir());
-            http = new HttpReceiver(receiver, new AuditParser(), sink).start();
+            http = new HttpReceiver(receiver, new AuditParser(settings.limits()), sink).start();
         }
         for (PollerFactory f : settings.pollers()) {
             Poller p = f.create(sink);

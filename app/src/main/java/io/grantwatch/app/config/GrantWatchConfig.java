@@ -89,11 +89,17 @@ public record GrantWatchConfig(
      * @param tailSettle         how long a watched file's incomplete last line waits for its newline
      * @param followLinksOutside follow symlinks out of a watched folder
      * @param receiver           the push receiver's caps and timeouts
+     * @param recordMaxBytes     largest single record ({@code ingest.record.max.bytes})
      */
     public record Ingest(List<Path> watch, Path checkpointDir, String httpHost, int httpPort, Duration tailSettle,
-                         boolean followLinksOutside, Receiver receiver) {
+                         boolean followLinksOutside, Receiver receiver, int recordMaxBytes) {
         public Ingest {
             watch = List.copyOf(watch);
+        }
+
+        /** The parse limits with {@link #recordMaxBytes()}. */
+        public io.grantwatch.ingest.IngestLimits limits() {
+            return io.grantwatch.ingest.IngestLimits.DEFAULTS.withMaxRecordBytes(recordMaxBytes);
         }
     }
 

@@ -384,6 +384,9 @@ public final class WatchSource implements Runnable {
                     if (attrs.isOther()) { // reading a FIFO would block the watch; say so once, as parse and scan do
                         unreadable.report(f.toString(), "Not reading " + f + " in the watched folder " + dir
                                 + ": not a regular file (a FIFO, socket or device)");
+                    } else if (attrs.isSymbolicLink() && Files.notExists(f)) { // the walk hands a dangling link over as the link itself
+                        unreadable.report(f.toString(), "Not reading " + f + " in the watched folder " + dir
+                                + ": dangling symbolic link (it leads to " + linkTarget(f) + ", which does not exist)");
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -415,6 +418,14 @@ public final class WatchSource implements Runnable {
             }
         });
         return out;
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException | RuntimeException e) {
+            return "a path that cannot be read";
+        }
     }
 
     private Path real(Path p) {

@@ -546,6 +546,23 @@ class WatchFileEventsTest {
     }
 
     @Test
+    void shouldReportADanglingSymlinkInTheWatchedFolderOnceAndReadTheRest(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 3);
+        Files.createSymbolicLink(dir.resolve("gone.jsonl"), tmp.resolve("deleted-by-the-sync-job.jsonl"));
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2");
+        assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("gone.jsonl"))
+                .singleElement().satisfies(m -> assertThat(m).contains("dangling symbolic link")
+                        .contains("deleted-by-the-sync-job.jsonl"));
+    }
+
+    @Test
     void shouldDeliverTheFirstRecordOfAFileThatWasEmptyWhenFirstSeen(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("in");
         Files.createDirectories(dir);
