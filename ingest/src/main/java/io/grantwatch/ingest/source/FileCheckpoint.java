@@ -34,16 +34,26 @@ public final class FileCheckpoint {
      *                     device and inode on Unix), null where there is none
      * @param head         SHA-256 (hex) of the file's first {@code headLength} bytes, null when unknown
      * @param headLength   how many bytes {@code head} covers (at most {@link #HEAD_BYTES})
+     * @param tail         when done: a hash of the last {@link #TAIL_BYTES} bytes (all, when fewer) before
+     *                     {@code size}, so a file that now holds more can be told to start with exactly what
+     *                     was read (appended, or replaced by a superset of itself) or not; null when unknown
      */
     public record Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
-                        Integer headLength) {
+                        Integer headLength, String tail) {
         public Entry(long nextPosition, boolean done, long size, long modified) {
-            this(nextPosition, done, size, modified, null, null, null);
+            this(nextPosition, done, size, modified, null, null, null, null);
+        }
+
+        public Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
+                     Integer headLength) {
+            this(nextPosition, done, size, modified, fileKey, head, headLength, null);
         }
     }
 
     /** How much of a file's start identifies it (a rotated file with the same name starts differently). */
     public static final int HEAD_BYTES = 1024;
+    /** How many bytes before the end of what was read tell that a bigger file still holds it ({@link Entry#tail}). */
+    public static final int TAIL_BYTES = 1024;
     /** A file is taken for a copy of another only when at least this many of their first bytes are equal. */
     public static final int COPY_HEAD_MIN = 256;
 

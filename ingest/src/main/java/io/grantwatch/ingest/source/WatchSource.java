@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are identified by their canonical path, file key (inode) and a hash of their first
  * {@link FileCheckpoint#HEAD_BYTES} bytes: a file replaced by another with the same name (rotation,
- * rewrite) is a new file and read from its start. Symlinks that resolve outside the watched folder are
+ * rewrite) is a new file and read from its start, unless it holds the bytes read so far unchanged (the hash of the
+ * last {@link FileCheckpoint#TAIL_BYTES} bytes before where the reading stopped, {@link FileCheckpoint.Entry#tail}):
+ * a file replaced by a superset of itself goes on from its checkpoint. Symlinks that resolve outside the watched folder are
  * not followed unless {@link Options#followLinksOutside}; each is reported once. A subfolder or file
  * that cannot be read is reported (once, then a periodic count) and the rest of the folder is read.
  * A checkpoint that cannot be written (disk full) stops the watch with an error naming the checkpoint
@@ -231,6 +233,17 @@ public final class WatchSource implements Runnable {
         }
         unreadable.cleared(f.toString());
         FileCheckpoint.Entry resumed = e != null && sameFile(e, key, head) ? e : null;
+        if (resumed != null && resumed.done() && resumed.tail() != null && size >= resumed.size()
+                && !resumed.tail().equals(tail(f, resumed.size()))) {
+            resumed = null; // same start, other bytes before where the reading stopped: rewritten, read from the start
+        } else if (resumed == null && e != null && e.done() && e.tail() != null && size >= e.size()
+                && sameFile(e, null, head) && e.tail().equals(tail(f, e.size()))) {
+            // replaced (a new inode) by a superset of itself, as a writer that rewrites old content + new records into a
+            // temp file and renames it over: the bytes up to where the reading stopped are the same, go on from there
+            resumed = e;
+            LOG.info("{} was replaced by a file that holds what was read of it and more: reading from record {}",
+                    UnsafeText.escaped(f.toString()), e.nextPosition());
+        }
         if (resumed == null) {
             // rotated here from another name (rename, copytruncate), also onto a name an older file had (a.log.1
             // in a chain): go on where that file's reading was
@@ -276,6 +289,24 @@ public final class WatchSource implements Runnable {
             return false; // shorter than what was read before: another file
         }
         return e.head().equals(sha256(head, n));
+    }
+
+    /**
+     * {@link FileCheckpoint.Entry#tail}: a hash of the {@link FileCheckpoint#TAIL_BYTES} bytes before {@code end}
+     * (all of them when fewer), null when they cannot be read.
+     */
+    static String tail(Path f, long end) {
+        int n = (int) Math.min(end, FileCheckpoint.TAIL_BYTES);
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            ch.position(end - n);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // fill
+            }
+            return b.hasRemaining() ? null : sha256(b.array(), n).substring(0, 32) + ":" + n;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static byte[] head(Path f, long size) throws IOException {
@@ -499,7 +530,7 @@ public final class WatchSource implements Runnable {
         if (failure.get() != null) {
             throw new IOException("Kafka did not acknowledge records of " + f + ": " + failure.get().getMessage(), failure.get());
         }
-        checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length));
+        checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length, tail(f, size)));
     }
 
     /** A record at {@code position} arrived: everything before it was handed to Kafka; checkpoint every N. */
