@@ -202,8 +202,17 @@ public final class IngestRunner implements AutoCloseable {
         return sink.counters().snapshot();
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Stops the sources, waits for Kafka's answer to what was sent, and writes each watch checkpoint at what Kafka
+     * acknowledged, so a restart sends neither less nor more. Idempotent (a shutdown hook and the command may both call it).
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         stop();
         if (http != null) {
             http.close();
@@ -217,7 +226,11 @@ public final class IngestRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        sink.flush();
+        try {
+            sink.flush();
+        } finally {
+            watchers.forEach(WatchSource::saveAcknowledged);
+        }
         LOG.info("Ingest stopped: {}", io.grantwatch.ingest.source.IngestCounters.sentence(counters()));
     }
 }

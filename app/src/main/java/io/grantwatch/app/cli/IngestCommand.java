@@ -183,7 +183,9 @@ public final class IngestCommand implements Callable<Integer> {
             started.add(0, sink);
             IngestRunner runner = new IngestRunner(settings, sink);
             started.add(0, runner);
-            Thread hook = new Thread(runner::stop, "grantwatch-ingest-shutdown");
+            // close, not only stop: the JVM does not wait for this thread's finally once the hooks are done, and closing
+            // is what writes the watch checkpoints at what Kafka acknowledged
+            Thread hook = new Thread(runner::close, "grantwatch-ingest-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.start();
             if (settings.longRunning()) {

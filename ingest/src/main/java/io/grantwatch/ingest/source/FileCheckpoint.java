@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,16 +38,30 @@ public final class FileCheckpoint {
      * @param tail         when done: a hash of the last {@link #TAIL_BYTES} bytes (all, when fewer) before
      *                     {@code size}, so a file that now holds more can be told to start with exactly what
      *                     was read (appended, or replaced by a superset of itself) or not; null when unknown
+     * @param resend       when not done: the positions from {@code nextPosition} below {@code readTo} that Kafka
+     *                     did not acknowledge (sent again on resume); null when none
+     * @param readTo       when not done: records from {@code nextPosition} below this that are not in
+     *                     {@code resend} were acknowledged and are not sent again; null: none beyond nextPosition
      */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
-                        Integer headLength, String tail) {
+                        Integer headLength, String tail, List<Long> resend, Long readTo) {
+        public Entry {
+            resend = resend == null || resend.isEmpty() ? null : List.copyOf(resend);
+        }
+
         public Entry(long nextPosition, boolean done, long size, long modified) {
-            this(nextPosition, done, size, modified, null, null, null, null);
+            this(nextPosition, done, size, modified, null, null, null, null, null, null);
         }
 
         public Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
                      Integer headLength) {
-            this(nextPosition, done, size, modified, fileKey, head, headLength, null);
+            this(nextPosition, done, size, modified, fileKey, head, headLength, null, null, null);
+        }
+
+        public Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
+                     Integer headLength, String tail) {
+            this(nextPosition, done, size, modified, fileKey, head, headLength, tail, null, null);
         }
     }
 
