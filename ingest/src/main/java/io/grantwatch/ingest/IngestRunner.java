@@ -42,25 +42,40 @@ public final class IngestRunner implements AutoCloseable {
      * @param followLinksOutside follow symlinks out of a watched folder
      * @param limits        parse limits (largest record: {@code ingest.record.max.bytes}) of files, watched folders
      *                      and pushes
+     * @param checkpointRetention the watch checkpoint entry of a file that is gone is dropped once the file's last
+     *                      modification is this old ({@code ingest.checkpoint.retention})
+     * @param checkpointInterval a watch checkpoint is written at most this often, and after each scan
+     *                      ({@code ingest.checkpoint.interval})
      */
     public record Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
                            HttpReceiver.Config http, List<PollerFactory> pollers, Duration tailSettle,
-                           boolean followLinksOutside, IngestLimits limits) {
+                           boolean followLinksOutside, IngestLimits limits, Duration checkpointRetention,
+                           Duration checkpointInterval) {
         public Settings {
             files = files == null ? List.of() : List.copyOf(files);
             watch = watch == null ? List.of() : List.copyOf(watch);
             pollers = pollers == null ? List.of() : List.copyOf(pollers);
             tailSettle = tailSettle == null ? WatchSource.DEFAULT_TAIL_SETTLE : tailSettle;
             limits = limits == null ? IngestLimits.DEFAULTS : limits;
+            checkpointRetention = checkpointRetention == null ? WatchSource.DEFAULT_RETENTION : checkpointRetention;
+            checkpointInterval = checkpointInterval == null
+                    ? Duration.ofMillis(FileCheckpoint.DEFAULT_WRITE_INTERVAL_MS) : checkpointInterval;
         }
 
         public Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
                         HttpReceiver.Config http, List<PollerFactory> pollers, Duration tailSettle, boolean followLinksOutside) {
-            this(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, IngestLimits.DEFAULTS);
+            this(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, IngestLimits.DEFAULTS,
+                    null, null);
         }
 
         public Settings withLimits(IngestLimits l) {
-            return new Settings(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, l);
+            return new Settings(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, l,
+                    checkpointRetention, checkpointInterval);
+        }
+
+        public Settings withCheckpoint(Duration retention, Duration interval) {
+            return new Settings(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, limits,
+                    retention, interval);
         }
 
         public Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
@@ -106,8 +121,10 @@ public final class IngestRunner implements AutoCloseable {
         }
         for (Path dir : settings.watch()) {
             Files.createDirectories(settings.checkpointDir());
-            WatchSource.Options options = new WatchSource.Options(settings.tailSettle(), settings.followLinksOutside(), this::fail);
-            WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpoint(settings.checkpointDir(), dir)), sink,
+            WatchSource.Options options = new WatchSource.Options(settings.tailSettle(), settings.followLinksOutside(), this::fail,
+                    settings.checkpointRetention());
+            WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpoint(settings.checkpointDir(), dir))
+                    .writeInterval(settings.checkpointInterval()), sink,
                     new AuditFileReader(settings.limits()), settings.poll(), settings.settle(), 500, options);
             watchers.add(w);
             startThread(w, w.name());

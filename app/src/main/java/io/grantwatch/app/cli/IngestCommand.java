@@ -156,7 +156,8 @@ public final class IngestCommand implements Callable<Integer> {
         }
         IngestRunner.Settings settings = new IngestRunner.Settings(files, config.ingest().watch(), config.ingest().checkpointDir(),
                 Duration.ofSeconds(2), Duration.ofSeconds(1), http, pollerList, config.ingest().tailSettle(),
-                config.ingest().followLinksOutside()).withLimits(config.ingest().limits());
+                config.ingest().followLinksOutside()).withLimits(config.ingest().limits())
+                .withCheckpoint(config.ingest().checkpointRetention(), config.ingest().checkpointInterval());
         if (settings.files().isEmpty() && !settings.longRunning()) {
             spec.commandLine().getErr().println("grantwatch ingest: nothing to ingest: give PATHs, --watch, --http-port or a poller");
             return 2;

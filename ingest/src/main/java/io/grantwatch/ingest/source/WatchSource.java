@@ -65,11 +65,18 @@ public final class WatchSource implements Runnable {
      *                           left unread while the file does not change
      * @param followLinksOutside follow symlinks that resolve outside the watched folder
      * @param onFatal            told when the watch stops on its own (the checkpoint cannot be written)
+     * @param retention          the checkpoint entry of a file that is gone is dropped once the file's last
+     *                           modification is this old ({@code ingest.checkpoint.retention})
      */
-    public record Options(Duration tailSettle, boolean followLinksOutside, Consumer<Throwable> onFatal) {
+    public record Options(Duration tailSettle, boolean followLinksOutside, Consumer<Throwable> onFatal, Duration retention) {
         public Options {
             tailSettle = tailSettle == null ? DEFAULT_TAIL_SETTLE : tailSettle;
             onFatal = onFatal == null ? t -> { } : onFatal;
+            retention = retention == null ? DEFAULT_RETENTION : retention;
+        }
+
+        public Options(Duration tailSettle, boolean followLinksOutside, Consumer<Throwable> onFatal) {
+            this(tailSettle, followLinksOutside, onFatal, DEFAULT_RETENTION);
         }
 
         public static Options defaults() {
@@ -77,17 +84,24 @@ public final class WatchSource implements Runnable {
         }
 
         public Options withTailSettle(Duration d) {
-            return new Options(d, followLinksOutside, onFatal);
+            return new Options(d, followLinksOutside, onFatal, retention);
         }
 
         public Options withFollowLinksOutside(boolean b) {
-            return new Options(tailSettle, b, onFatal);
+            return new Options(tailSettle, b, onFatal, retention);
         }
 
         public Options withOnFatal(Consumer<Throwable> f) {
-            return new Options(tailSettle, followLinksOutside, f);
+            return new Options(tailSettle, followLinksOutside, f, retention);
+        }
+
+        public Options withRetention(Duration d) {
+            return new Options(tailSettle, followLinksOutside, onFatal, d);
         }
     }
+
+    /** Default {@link Options#retention}. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     private final Path dir;
     private final FileCheckpoint checkpoint;
@@ -195,15 +209,25 @@ public final class WatchSource implements Runnable {
             throw new IOException("not a folder: " + dir);
         }
         Path root = dir.toRealPath();
-        for (Path f : list(root)) {
-            if (stopped) {
-                throw new Abandoned();
+        java.util.Set<Path> files = list(root);
+        try {
+            for (Path f : files) {
+                if (stopped) {
+                    throw new Abandoned();
+                }
+                try {
+                    scanFile(f);
+                } catch (CheckpointFailed e) {
+                    throw (FileCheckpoint.WriteFailed) e.getCause();
+                }
             }
-            try {
-                scanFile(f);
-            } catch (CheckpointFailed e) {
-                throw (FileCheckpoint.WriteFailed) e.getCause();
+            int dropped = checkpoint.prune(files, options.retention());
+            if (dropped > 0) {
+                LOG.info("Dropped the checkpoint entries of {} file(s) gone from {} and last modified more than {} ago",
+                        dropped, dir, options.retention());
             }
+        } finally {
+            checkpoint.flush(); // the batch boundary: what the scan did is written once, not per file
         }
     }
 
@@ -238,11 +262,10 @@ public final class WatchSource implements Runnable {
         }
         unreadable.cleared(f.toString());
         FileCheckpoint.Entry resumed = e != null && sameFile(e, key, head) ? e : null;
-        if (resumed != null && resumed.done() && resumed.tail() != null && size >= resumed.size()
-                && !resumed.tail().equals(tail(f, resumed.size()))) {
+        if (resumed != null && resumed.done() && size >= resumed.size() && Boolean.FALSE.equals(holdsWhatWasRead(resumed, f, head))) {
             resumed = null; // same start, other bytes before where the reading stopped: rewritten, read from the start
-        } else if (resumed == null && e != null && e.done() && e.tail() != null && size >= e.size()
-                && sameFile(e, null, head) && e.tail().equals(tail(f, e.size()))) {
+        } else if (resumed == null && e != null && e.done() && size >= e.size() && sameFile(e, null, head)
+                && Boolean.TRUE.equals(holdsWhatWasRead(e, f, head))) {
             // replaced (a new inode) by a superset of itself, as a writer that rewrites old content + new records into a
             // temp file and renames it over: the bytes up to where the reading stopped are the same, go on from there
             resumed = e;
@@ -295,6 +318,18 @@ public final class WatchSource implements Runnable {
             return false; // shorter than what was read before: another file
         }
         return e.head().equals(sha256(head, n));
+    }
+
+    /**
+     * Whether {@code f} (as big as what was read, or bigger) holds the bytes the done entry {@code e} read: by the
+     * head hash when the head covered all of it, else by the tail hash; null when the entry cannot say (written
+     * by an earlier version).
+     */
+    private static Boolean holdsWhatWasRead(FileCheckpoint.Entry e, Path f, byte[] head) {
+        if (e.headLength() != null && e.head() != null && e.size() == e.headLength()) {
+            return sameFile(e, null, head);
+        }
+        return e.tail() == null ? null : e.tail().equals(tail(f, e.size()));
     }
 
     /**
@@ -566,7 +601,9 @@ public final class WatchSource implements Runnable {
         synchronized (this) {
             current = null;
         }
-        checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length, tail(f, size)));
+        // a file that fits in the head is known by the head alone; a bigger one also by what was read last
+        checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length,
+                size == head.length ? null : tail(f, size)));
     }
 
     /** One file's read under way: what its checkpoint is made of. */
@@ -618,6 +655,7 @@ public final class WatchSource implements Runnable {
         r.readTo = readTo;
         current = r;
         checkpoint.put(r.file, r.entry(readTo));
+        checkpoint.flush();
     }
 
     /**
@@ -632,6 +670,7 @@ public final class WatchSource implements Runnable {
         }
         try {
             checkpoint.put(r.file, r.entry(r.readTo));
+            checkpoint.flush();
             LOG.info("Checkpoint of {} at what Kafka acknowledged: from record {}{}", UnsafeText.escaped(r.file.toString()),
                     r.saved.next(), r.saved.resend().isEmpty() ? "" : ", sending again " + r.saved.resend().size()
                             + " record(s) not acknowledged");
