@@ -537,6 +537,9 @@ public final class WatchSource implements Runnable {
             track(rej.position(), sink.deadLetter(name, rej), acked, failure);
         };
         Reading reading = new Reading(f, partial, acked, state, failure);
+        synchronized (this) {
+            current = reading; // not written by saveAcknowledged() until a stop or failure sets its readTo
+        }
         try {
             reader.readFile(f, from, limit, ev -> {
                 long pos = ev.source() == null ? -1 : ev.source().position();
