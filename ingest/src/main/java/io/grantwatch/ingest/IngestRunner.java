@@ -226,7 +226,7 @@ public final class IngestRunner implements AutoCloseable {
      * acknowledged, so a restart sends neither less nor more. Idempotent (a shutdown hook and the command may both call it).
      */
     @Override
-    public void close() {
+    public synchronized void close() { // a second caller (the command after the shutdown hook) waits for the first
         if (!closed.compareAndSet(false, true)) {
             return;
         }
