@@ -40,15 +40,42 @@ public final class IngestRunner implements AutoCloseable {
      * @param pollers       API pollers (LookupEvents, ListTraces), run until stopped
      * @param tailSettle    an incomplete last line of a watched file waits this long for its newline
      * @param followLinksOutside follow symlinks out of a watched folder
+     * @param limits        parse limits (largest record: {@code ingest.record.max.bytes}) of files, watched folders
+     *                      and pushes
+     * @param checkpointRetention the watch checkpoint entry of a file that is gone is dropped once the file's last
+     *                      modification is this old ({@code ingest.checkpoint.retention})
+     * @param checkpointInterval a watch checkpoint is written at most this often, and after each scan
+     *                      ({@code ingest.checkpoint.interval})
      */
     public record Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
                            HttpReceiver.Config http, List<PollerFactory> pollers, Duration tailSettle,
-                           boolean followLinksOutside) {
+                           boolean followLinksOutside, IngestLimits limits, Duration checkpointRetention,
+                           Duration checkpointInterval) {
         public Settings {
             files = files == null ? List.of() : List.copyOf(files);
             watch = watch == null ? List.of() : List.copyOf(watch);
             pollers = pollers == null ? List.of() : List.copyOf(pollers);
             tailSettle = tailSettle == null ? WatchSource.DEFAULT_TAIL_SETTLE : tailSettle;
+            limits = limits == null ? IngestLimits.DEFAULTS : limits;
+            checkpointRetention = checkpointRetention == null ? WatchSource.DEFAULT_RETENTION : checkpointRetention;
+            checkpointInterval = checkpointInterval == null
+                    ? Duration.ofMillis(FileCheckpoint.DEFAULT_WRITE_INTERVAL_MS) : checkpointInterval;
+        }
+
+        public Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
+                        HttpReceiver.Config http, List<PollerFactory> pollers, Duration tailSettle, boolean followLinksOutside) {
+            this(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, IngestLimits.DEFAULTS,
+                    null, null);
+        }
+
+        public Settings withLimits(IngestLimits l) {
+            return new Settings(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, l,
+                    checkpointRetention, checkpointInterval);
+        }
+
+        public Settings withCheckpoint(Duration retention, Duration interval) {
+            return new Settings(files, watch, checkpointDir, poll, settle, http, pollers, tailSettle, followLinksOutside, limits,
+                    retention, interval);
         }
 
         public Settings(List<Path> files, List<Path> watch, Path checkpointDir, Duration poll, Duration settle,
@@ -90,13 +117,15 @@ public final class IngestRunner implements AutoCloseable {
     /** Files first (returns once Kafka acknowledged them), then starts the long-running sources. */
     public void start() throws IOException {
         if (!settings.files().isEmpty()) {
-            new FileSource(new AuditFileReader(), sink, "files").run(settings.files());
+            new FileSource(new AuditFileReader(settings.limits()), sink, "files").run(settings.files());
         }
         for (Path dir : settings.watch()) {
             Files.createDirectories(settings.checkpointDir());
-            WatchSource.Options options = new WatchSource.Options(settings.tailSettle(), settings.followLinksOutside(), this::fail);
-            WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpoint(settings.checkpointDir(), dir)), sink,
-                    new AuditFileReader(), settings.poll(), settings.settle(), 500, options);
+            WatchSource.Options options = new WatchSource.Options(settings.tailSettle(), settings.followLinksOutside(), this::fail,
+                    settings.checkpointRetention());
+            WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpoint(settings.checkpointDir(), dir))
+                    .writeInterval(settings.checkpointInterval()), sink,
+                    new AuditFileReader(settings.limits()), settings.poll(), settings.settle(), 500, options);
             watchers.add(w);
             startThread(w, w.name());
         }
@@ -105,7 +134,7 @@ public final class IngestRunner implements AutoCloseable {
             // captured before a restart is refused after it.
             HttpReceiver.Config receiver = settings.http().stateDir() != null || settings.checkpointDir() == null
                     ? settings.http() : settings.http().withStateDir(settings.checkpointDir());
-            http = new HttpReceiver(receiver, new AuditParser(), sink).start();
+            http = new HttpReceiver(receiver, new AuditParser(settings.limits()), sink).start();
         }
         for (PollerFactory f : settings.pollers()) {
             Poller p = f.create(sink);
@@ -190,8 +219,17 @@ public final class IngestRunner implements AutoCloseable {
         return sink.counters().snapshot();
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Stops the sources, waits for Kafka's answer to what was sent, and writes each watch checkpoint at what Kafka
+     * acknowledged, so a restart sends neither less nor more. Idempotent (a shutdown hook and the command may both call it).
+     */
     @Override
-    public void close() {
+    public synchronized void close() { // a second caller (the command after the shutdown hook) waits for the first
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         stop();
         if (http != null) {
             http.close();
@@ -205,7 +243,11 @@ public final class IngestRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        sink.flush();
+        try {
+            sink.flush();
+        } finally {
+            watchers.forEach(WatchSource::saveAcknowledged);
+        }
         LOG.info("Ingest stopped: {}", io.grantwatch.ingest.source.IngestCounters.sentence(counters()));
     }
 }

@@ -153,21 +153,90 @@ class DamagedFilesTest {
     }
 
     @Test
-    void shouldRejectOnlyTheLineThatStartsWithNulBytesAndReadTheNextOnes() throws IOException {
+    void shouldDeliverTheIntactRecordAfterLeadingNulPaddingAndSayWhereQuietly() throws IOException {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.grantwatch");
+        log.addAppender(logs);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write((good(0) + "\n").getBytes(StandardCharsets.UTF_8));
-        b.write(new byte[] {0, 0, 0, 0});
+        b.write(new byte[] {0, 0, 0, 0}); // a preallocating writer crashed here; the record after is intact
         b.write((good(1) + "\n").getBytes(StandardCharsets.UTF_8));
         b.write((good(2) + "\n" + good(3) + "\n").getBytes(StandardCharsets.UTF_8));
+        Path file = Files.write(dir.resolve("trail.jsonl"), b.toByteArray());
+        try {
+            read(file);
+        } finally {
+            log.detachAppender(logs);
+        }
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0", "g1", "g2", "g3");
+        assertThat(events.get(1).source().position()).isEqualTo(1);
+        assertThat(rejected).isEmpty();
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).contains("NUL padding").contains(file + "#1 (line 2, 4 NUL bytes)"));
+    }
+
+    @Test
+    void shouldDeliverASingleRecordFileThatStartsWithNulPadding() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(new byte[] {0, 0, 0});
+        b.write((good(7) + "\n").getBytes(StandardCharsets.UTF_8));
         Path file = Files.write(dir.resolve("trail.jsonl"), b.toByteArray());
 
         read(file);
 
-        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0", "g2", "g3");
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g7");
+        assertThat(rejected).isEmpty();
+    }
+
+    @Test
+    void shouldStillRejectALineWithANulByteInsideTheRecord() throws IOException {
+        String bad = good(1);
+        byte[] line = (bad.substring(0, 10) + "\0" + bad.substring(10) + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write((good(0) + "\n").getBytes(StandardCharsets.UTF_8));
+        b.write(line);
+        b.write((good(2) + "\n").getBytes(StandardCharsets.UTF_8));
+        Path file = Files.write(dir.resolve("trail.jsonl"), b.toByteArray());
+
+        read(file);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0", "g2");
         assertThat(rejected).singleElement().satisfies(r -> {
             assertThat(r.position()).isEqualTo(1);
-            assertThat(r.line()).isEqualTo(2);
-            assertThat(r.reason()).contains("NUL");
+            assertThat(r.reason()).contains("NUL byte at column 11");
+        });
+    }
+
+    @Test
+    void shouldSayAGzipFileHoldsGzipAgainAndHowToReadIt() throws IOException {
+        byte[] twice = gzip(gzip((good(0) + "\n" + good(1) + "\n").getBytes(StandardCharsets.UTF_8)));
+        Path file = Files.write(dir.resolve("trail.json.gz"), twice);
+
+        read(file);
+
+        assertThat(events).isEmpty();
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.source()).isEqualTo(file.toString());
+            assertThat(r.position()).isEqualTo(0);
+            assertThat(r.reason()).startsWith("gzip inside gzip at byte 0").contains("decompress once more");
+        });
+    }
+
+    @Test
+    void shouldNameTheRecordLimitItsKeyAndThePositionWhenARecordIsTooLarge() throws IOException {
+        String big = good(1).replace("\"ListUsers\"", "\"" + "x".repeat(600) + "\"");
+        Path file = Files.writeString(dir.resolve("trail.jsonl"), good(0) + "\n" + big + "\n" + good(2) + "\n");
+
+        new AuditFileReader(IngestLimits.DEFAULTS.withMaxRecordBytes(500), 1).read(List.of(file), events::add, rejected::add);
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly("g0", "g2");
+        assertThat(rejected).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(1);
+            assertThat(r.reason()).startsWith("oversize record").contains("record 1 (line 2)")
+                    .contains("limit of 500 bytes").contains("ingest.record.max.bytes");
         });
     }
 

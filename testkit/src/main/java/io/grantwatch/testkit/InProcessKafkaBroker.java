@@ -94,6 +94,28 @@ public final class InProcessKafkaBroker implements KafkaBroker {
         });
     }
 
+    /**
+     * Shuts the brokers down while the controller and the data stay: to clients Kafka is gone, as when it is
+     * killed or its disk is full. {@link #startBrokers()} brings them back on the same ports with the same data.
+     * Use a cluster of its own ({@link #start(int)}), not the shared one.
+     */
+    public void stopBrokers() {
+        cluster.brokers().values().forEach(b -> b.shutdown());
+    }
+
+    /** Starts the brokers {@link #stopBrokers()} shut down and waits until they are ready. */
+    public void startBrokers() {
+        cluster.brokers().values().forEach(b -> b.startup());
+        try {
+            cluster.waitForReadyBrokers();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restarting in-process Kafka", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot restart in-process Kafka", e);
+        }
+    }
+
     @Override
     public String bootstrapServers() {
         return cluster.bootstrapServers();

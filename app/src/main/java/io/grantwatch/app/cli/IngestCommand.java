@@ -156,7 +156,8 @@ public final class IngestCommand implements Callable<Integer> {
         }
         IngestRunner.Settings settings = new IngestRunner.Settings(files, config.ingest().watch(), config.ingest().checkpointDir(),
                 Duration.ofSeconds(2), Duration.ofSeconds(1), http, pollerList, config.ingest().tailSettle(),
-                config.ingest().followLinksOutside());
+                config.ingest().followLinksOutside()).withLimits(config.ingest().limits())
+                .withCheckpoint(config.ingest().checkpointRetention(), config.ingest().checkpointInterval());
         if (settings.files().isEmpty() && !settings.longRunning()) {
             spec.commandLine().getErr().println("grantwatch ingest: nothing to ingest: give PATHs, --watch, --http-port or a poller");
             return 2;
@@ -183,7 +184,9 @@ public final class IngestCommand implements Callable<Integer> {
             started.add(0, sink);
             IngestRunner runner = new IngestRunner(settings, sink);
             started.add(0, runner);
-            Thread hook = new Thread(runner::stop, "grantwatch-ingest-shutdown");
+            // close, not only stop: the JVM does not wait for this thread's finally once the hooks are done, and closing
+            // is what writes the watch checkpoints at what Kafka acknowledged
+            Thread hook = new Thread(runner::close, "grantwatch-ingest-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.start();
             if (settings.longRunning()) {

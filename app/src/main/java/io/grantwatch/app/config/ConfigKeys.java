@@ -61,6 +61,16 @@ public final class ConfigKeys {
     public static final ConfigKey INGEST_FOLLOW_LINKS_OUTSIDE = key("ingest.follow.links.outside", Type.BOOL, "false",
             "Follow symlinks in a watched folder that lead outside it (off: each is skipped and reported once). "
                     + "Flag --follow-links-outside.");
+    public static final ConfigKey INGEST_RECORD_MAX_BYTES = key(io.grantwatch.ingest.IngestLimits.RECORD_MAX_BYTES_KEY, Type.INT,
+            Integer.toString(io.grantwatch.ingest.IngestLimits.DEFAULT_RECORD_MAX_BYTES),
+            "Largest single record ingest reads (a JSON Lines line, an array element, a pushed record), in bytes; a larger "
+                    + "one is dead-lettered with its position and this limit, and the rest of its file is read.");
+    public static final ConfigKey INGEST_CHECKPOINT_RETENTION = key("ingest.checkpoint.retention", Type.DURATION, "7d",
+            "How long a watch checkpoint keeps the entry of a file that is gone from the watched folder, counted from the "
+                    + "file's last modification (a file that comes back within it is not read again).");
+    public static final ConfigKey INGEST_CHECKPOINT_INTERVAL = key("ingest.checkpoint.interval", Type.DURATION, "1s",
+            "A watch checkpoint is written at most this often, and after each scan of the folder, when ingest stops and "
+                    + "when Kafka fails; a crash re-sends at most what Kafka acknowledged since (same event ids).");
     public static final ConfigKey INGEST_HTTP_PORT = key("ingest.http.port", Type.PORT, "-1",
             "Port of run's HTTP receiver for pushed ActionTrail / CTS events (POST /events); -1 = off. Needs "
                     + "GRANTWATCH_HTTP_SECRET or GRANTWATCH_HTTP_HMAC_SECRET in the environment.");
@@ -105,7 +115,8 @@ public final class ConfigKeys {
             EMBEDDED_CONTROLLER_PORT, TOPICS_PREFIX, TOPICS_PARTITIONS, TOPICS_REPLICATION, HTTP_HOST, HTTP_PORT,
             HTTP_AUTH_TOKEN,
             DETECTOR_APPLICATION_ID, DETECTOR_THREADS, DETECTOR_EXACTLY_ONCE, INGEST_WATCH, INGEST_TAIL_SETTLE,
-            INGEST_FOLLOW_LINKS_OUTSIDE, INGEST_HTTP_PORT,
+            INGEST_FOLLOW_LINKS_OUTSIDE, INGEST_RECORD_MAX_BYTES, INGEST_CHECKPOINT_RETENTION, INGEST_CHECKPOINT_INTERVAL,
+            INGEST_HTTP_PORT,
             INGEST_HTTP_HOST, INGEST_HTTP_MAX_BODY_BYTES, INGEST_HTTP_MAX_RECORDS, INGEST_HTTP_MAX_DEAD_LETTERS,
             INGEST_HTTP_MAX_REQUESTS_PER_CLIENT, INGEST_HTTP_MAX_CONNECTIONS, INGEST_HTTP_MAX_CONNECTIONS_PER_CLIENT,
             INGEST_HTTP_IDLE_TIMEOUT, INGEST_HTTP_HEADER_TIMEOUT, INGEST_HTTP_BODY_TIMEOUT, INGEST_HTTP_ACK_TIMEOUT,

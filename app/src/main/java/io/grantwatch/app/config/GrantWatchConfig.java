@@ -89,11 +89,20 @@ public record GrantWatchConfig(
      * @param tailSettle         how long a watched file's incomplete last line waits for its newline
      * @param followLinksOutside follow symlinks out of a watched folder
      * @param receiver           the push receiver's caps and timeouts
+     * @param recordMaxBytes     largest single record ({@code ingest.record.max.bytes})
+     * @param checkpointRetention a gone file's watch checkpoint entry is kept this long after its last modification
+     * @param checkpointInterval a watch checkpoint is written at most this often
      */
     public record Ingest(List<Path> watch, Path checkpointDir, String httpHost, int httpPort, Duration tailSettle,
-                         boolean followLinksOutside, Receiver receiver) {
+                         boolean followLinksOutside, Receiver receiver, int recordMaxBytes, Duration checkpointRetention,
+                         Duration checkpointInterval) {
         public Ingest {
             watch = List.copyOf(watch);
+        }
+
+        /** The parse limits with {@link #recordMaxBytes()}. */
+        public io.grantwatch.ingest.IngestLimits limits() {
+            return io.grantwatch.ingest.IngestLimits.DEFAULTS.withMaxRecordBytes(recordMaxBytes);
         }
     }
 

@@ -369,7 +369,8 @@ public final class GrantWatchRuntime implements AutoCloseable {
         }
         IngestRunner runner = new IngestRunner(new IngestRunner.Settings(List.of(), ingest.watch(), ingest.checkpointDir(),
                 Duration.ofSeconds(2), Duration.ofSeconds(1), receiver, List.of(), ingest.tailSettle(),
-                ingest.followLinksOutside()), sink);
+                ingest.followLinksOutside()).withLimits(ingest.limits())
+                .withCheckpoint(ingest.checkpointRetention(), ingest.checkpointInterval()), sink);
         started.push(runner);
         ingestRunner = runner;
         health.register("ingest", () -> runner.failure() == null);

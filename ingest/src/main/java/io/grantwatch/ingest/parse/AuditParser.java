@@ -44,6 +44,7 @@ import java.util.zip.ZipException;
  * <p>Thread-safe: one instance can parse many sources concurrently.
  */
 public final class AuditParser {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditParser.class);
     private static final Set<String> STREAMED_CONTAINERS = Set.of("events", "traces", "records", "logs", "items", "data");
 
     private final IngestLimits limits;
@@ -163,6 +164,18 @@ public final class AuditParser {
         if (b0 == 0x1f && b1 == 0x8b) {
             cursor.gzip = GzipTail.open(in, limits.maxExpandedBytes());
             content = new BufferedInputStream(cursor.gzip, 65536);
+            content.mark(4);
+            int c0 = content.read();
+            int c1 = content.read();
+            content.reset();
+            if (c0 == 0x1f && c1 == 0x8b) {
+                // Compressed twice (an object stored with Content-Encoding: gzip saved as .gz): not unpacked a second
+                // time, so the gzip-bomb ratio guard stays one layer deep and every position names bytes of the file
+                if (firstPosition <= 0) {
+                    sink.rejected(new RejectedRecord(location, 0, -1, GzipTail.NESTED, new byte[0]));
+                }
+                return;
+            }
         }
         try {
             split(Encoding.utf8(content), location, h, firstPosition, sink, cursor);
@@ -185,6 +198,24 @@ public final class AuditParser {
         long next;
         /** The gzip stream under the source, or null. */
         GzipTail gzip;
+        /** Records that started with NUL padding (skipped), and where the first was. */
+        long padded;
+        String paddedAt;
+
+        void padded(String location, long position, long line, int bytes) {
+            if (padded++ == 0) {
+                paddedAt = location + "#" + position + " (line " + line + ", " + bytes + " NUL bytes)";
+            }
+        }
+
+        /** Said once per source, at INFO: the records were read, this only says the file was damaged there. */
+        void reportPadding() {
+            if (padded > 0) {
+                LOG.info("{} record(s) started with NUL padding (what a crashed writer that preallocates leaves), first at {}:"
+                        + " the padding was skipped and the records read", padded,
+                        io.grantwatch.model.text.UnsafeText.escaped(paddedAt));
+            }
+        }
 
         /** True when the source ended because its gzip stream is damaged (then it reports the loss, once). */
         boolean cut() {
@@ -239,9 +270,12 @@ public final class AuditParser {
                 continue;
             }
             n++;
-            if (Encoding.notUtf8Json(line, line.length) != null) {
-                continue; // a damaged line (NUL padding) says nothing about the shape
+            int pad = Encoding.nulPadding(line, line.length);
+            if (Encoding.notUtf8Json(line, pad, line.length - pad) != null) {
+                continue; // a damaged line (NUL bytes other than leading padding) says nothing about the shape
             }
+            s = Math.max(s, pad);
+            t = Math.max(t, pad);
             if (!firstSeen) {
                 firstSeen = true;
                 if (line[t] == '[') {
@@ -319,19 +353,23 @@ public final class AuditParser {
                 continue;
             }
             if (line.oversize()) {
-                sink.rejected(new RejectedRecord(location, pos, lineNo,
-                        "oversize record: line longer than " + limits.maxRecordBytes() + " bytes", new byte[0]));
+                sink.rejected(new RejectedRecord(location, pos, lineNo, limits.oversize(pos, lineNo, -1), new byte[0]));
                 cursor.next = position;
                 continue;
             }
-            String notJson = Encoding.notUtf8Json(line.bytes(), line.length());
+            int off = Encoding.nulPadding(line.bytes(), line.length());
+            if (off > 0) {
+                cursor.padded(location, pos, lineNo, off);
+            }
+            int len = line.length() - off;
+            String notJson = Encoding.notUtf8Json(line.bytes(), off, len);
             if (notJson != null) {
                 sink.rejected(new RejectedRecord(location, pos, lineNo, notJson, rawRedacted(line.bytes(), line.length())));
                 cursor.next = position;
                 continue;
             }
             List<JsonNode> values = new ArrayList<>(1);
-            try (JsonParser p = factory.createParser(line.bytes(), 0, line.length())) {
+            try (JsonParser p = factory.createParser(line.bytes(), off, len)) {
                 // Usually one value per line; {...}{...} on one line is read as both.
                 while (p.nextToken() != null) {
                     values.add(Json.wire().readTree(p));
@@ -341,7 +379,7 @@ public final class AuditParser {
                     break; // the line the gzip damage cut through: parse() reports it and the rest, once
                 }
                 sink.rejected(new RejectedRecord(location, pos, lineNo, "unparseable JSON: " + describe(e),
-                        rawRedacted(line.bytes(), line.length())));
+                        rawRedacted(line.bytes(), off, len)));
                 cursor.next = position;
                 continue;
             }
@@ -353,6 +391,7 @@ public final class AuditParser {
         if (position == 0 && !cursor.cut()) {
             sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
         }
+        cursor.reportPadding();
     }
 
     private void document(InputStream in, String location, Hints h, long first, Sink sink, Cursor cursor) throws IOException {
@@ -519,8 +558,7 @@ public final class AuditParser {
             } else {
                 envelope.set(name, Json.wire().readTree(p));
                 if (p.currentLocation().getByteOffset() - start > limits.maxRecordBytes() && !streamed) {
-                    sink.rejected(new RejectedRecord(location, rootPos, -1,
-                            "oversize record: more than " + limits.maxRecordBytes() + " bytes", new byte[0]));
+                    sink.rejected(new RejectedRecord(location, rootPos, -1, limits.oversize(rootPos, -1, -1), new byte[0]));
                     p.skipChildren();
                     skipRestOfObject(p);
                     return position + 1;
@@ -558,8 +596,7 @@ public final class AuditParser {
         JsonNode node = Json.wire().readTree(p);
         long size = p.currentLocation().getByteOffset() - start;
         if (size > limits.maxRecordBytes()) {
-            sink.rejected(new RejectedRecord(location, pos, -1,
-                    "oversize record: " + size + " bytes, more than " + limits.maxRecordBytes(), new byte[0]));
+            sink.rejected(new RejectedRecord(location, pos, -1, limits.oversize(pos, -1, size), new byte[0]));
             return;
         }
         records.handle(node, h, location, pos, -1, sink);
@@ -598,8 +635,12 @@ public final class AuditParser {
     }
 
     private byte[] rawRedacted(byte[] bytes, int len) {
+        return rawRedacted(bytes, 0, len);
+    }
+
+    private byte[] rawRedacted(byte[] bytes, int off, int len) {
         int n = Math.min(len, limits.maxRejectedBytes());
-        String s = new String(bytes, 0, n, StandardCharsets.UTF_8);
+        String s = new String(bytes, off, n, StandardCharsets.UTF_8);
         return Redactor.text(s).getBytes(StandardCharsets.UTF_8);
     }
 }

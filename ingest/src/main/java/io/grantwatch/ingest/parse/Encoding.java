@@ -39,21 +39,41 @@ final class Encoding {
     }
 
     /**
-     * Why a UTF-8 record cannot be JSON because of its bytes alone, or null: a NUL byte (never valid
-     * in JSON text) or a UTF-16 byte order mark (never valid UTF-8). These are exactly the bytes that
-     * would make Jackson guess another encoding for the record.
+     * How many NUL bytes pad the start of a record before its first other byte: what a writer that
+     * preallocates (or a crash between its size update and its data) leaves in front of an intact record. They
+     * are skipped. 0 when the record does not start with NUL, or is NUL only (then it is no record).
      */
+    static int nulPadding(byte[] b, int len) {
+        int i = 0;
+        while (i < len && b[i] == 0) {
+            i++;
+        }
+        return i < len ? i : 0;
+    }
+
+    /** {@link #notUtf8Json(byte[], int, int)} from the first byte. */
     static String notUtf8Json(byte[] b, int len) {
-        for (int i = 0; i < len; i++) {
+        return notUtf8Json(b, 0, len);
+    }
+
+    /**
+     * Why a UTF-8 record ({@code len} bytes from {@code off}) cannot be JSON because of its bytes alone, or
+     * null: a NUL byte (never valid in JSON text) or a UTF-16 byte order mark (never valid UTF-8). These are
+     * exactly the bytes that would make Jackson guess another encoding for the record. Columns count from
+     * the start of the line.
+     */
+    static String notUtf8Json(byte[] b, int off, int len) {
+        int end = off + len;
+        for (int i = off; i < end; i++) {
             if (b[i] == 0) {
                 return "not JSON: NUL byte at column " + (i + 1) + " (the source is UTF-8)";
             }
         }
-        int s = 0;
-        while (s < len && (b[s] == ' ' || b[s] == '\t')) {
+        int s = off;
+        while (s < end && (b[s] == ' ' || b[s] == '\t')) {
             s++;
         }
-        if (s < len && ((b[s] & 0xff) == 0xFE || (b[s] & 0xff) == 0xFF)) {
+        if (s < end && ((b[s] & 0xff) == 0xFE || (b[s] & 0xff) == 0xFF)) {
             return "invalid UTF-8: byte 0x" + Integer.toHexString(b[s] & 0xff).toUpperCase(java.util.Locale.ROOT)
                     + " at column " + (s + 1) + " (a byte order mark inside the source?)";
         }

@@ -13,6 +13,10 @@ import java.util.zip.ZipException;
  * is not damage: it still fails the read.
  */
 final class GzipTail extends ReadThroughStream {
+    /** Why a gzip file whose content is gzip again is not read. */
+    static final String NESTED = "gzip inside gzip at byte 0 of the decompressed content: the file was compressed twice "
+            + "(e.g. an object stored with Content-Encoding: gzip saved as .gz); decompress once more (gunzip -c FILE | gunzip "
+            + "> FILE.json) and put that in its place; not read";
     private final LimitedInputStream.Counting compressed;
     private final Members members;
     private long decompressed;

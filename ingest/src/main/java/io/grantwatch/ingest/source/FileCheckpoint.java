@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,6 +23,11 @@ import java.util.TreeMap;
  *
  * <p>A write that fails (disk full, read-only data dir) throws {@link WriteFailed}, which names the
  * checkpoint file: the watch stops rather than read on without being able to record its progress.
+ *
+ * <p>Bounded: {@link #put} writes the file at most every {@link #writeInterval} (default
+ * {@value #DEFAULT_WRITE_INTERVAL_MS} ms); {@link #flush} writes what is pending (the watch does after each scan,
+ * when it stops and when Kafka fails). {@link #prune} drops the entries of files that are gone and were last
+ * modified longer than a retention ago. The reserve beside the file grows with it.
  */
 public final class FileCheckpoint {
     /**
@@ -34,16 +40,40 @@ public final class FileCheckpoint {
      *                     device and inode on Unix), null where there is none
      * @param head         SHA-256 (hex) of the file's first {@code headLength} bytes, null when unknown
      * @param headLength   how many bytes {@code head} covers (at most {@link #HEAD_BYTES})
+     * @param tail         when done: a hash of the last {@link #TAIL_BYTES} bytes (all, when fewer) before
+     *                     {@code size}, so a file that now holds more can be told to start with exactly what
+     *                     was read (appended, or replaced by a superset of itself) or not; null when unknown
+     * @param resend       when not done: the positions from {@code nextPosition} below {@code readTo} that Kafka
+     *                     did not acknowledge (sent again on resume); null when none
+     * @param readTo       when not done: records from {@code nextPosition} below this that are not in
+     *                     {@code resend} were acknowledged and are not sent again; null: none beyond nextPosition
      */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
-                        Integer headLength) {
+                        Integer headLength, String tail, List<Long> resend, Long readTo) {
+        public Entry {
+            resend = resend == null || resend.isEmpty() ? null : List.copyOf(resend);
+        }
+
         public Entry(long nextPosition, boolean done, long size, long modified) {
-            this(nextPosition, done, size, modified, null, null, null);
+            this(nextPosition, done, size, modified, null, null, null, null, null, null);
+        }
+
+        public Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
+                     Integer headLength) {
+            this(nextPosition, done, size, modified, fileKey, head, headLength, null, null, null);
+        }
+
+        public Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
+                     Integer headLength, String tail) {
+            this(nextPosition, done, size, modified, fileKey, head, headLength, tail, null, null);
         }
     }
 
     /** How much of a file's start identifies it (a rotated file with the same name starts differently). */
     public static final int HEAD_BYTES = 1024;
+    /** How many bytes before the end of what was read tell that a bigger file still holds it ({@link Entry#tail}). */
+    public static final int TAIL_BYTES = 1024;
     /** A file is taken for a copy of another only when at least this many of their first bytes are equal. */
     public static final int COPY_HEAD_MIN = 256;
 
@@ -79,6 +109,8 @@ public final class FileCheckpoint {
     private static final Writer JSON = (f, entries) -> Json.wire().writeValue(f.toFile(), entries);
     /** Space held beside the checkpoint (a file of zeros) and freed when the disk is full, so the last write succeeds. */
     static final int RESERVE_MIN_BYTES = 256 * 1024;
+    /** Default {@link #writeInterval}. */
+    public static final long DEFAULT_WRITE_INTERVAL_MS = 1000;
 
     /** Entries replaced because another file took their path (rotation), kept to recognise a copy of that file. */
     private static final int RETIRED_MAX = 1024;
@@ -93,10 +125,36 @@ public final class FileCheckpoint {
         }
     };
 
-    private FileCheckpoint(Path file, Map<String, Entry> entries, Writer writer) {
+    private long writeIntervalMs = DEFAULT_WRITE_INTERVAL_MS;
+    private long lastWrite;
+    private boolean dirty;
+    private long reserved;
+    private long writes;
+
+    private FileCheckpoint(Path file, Map<String, Entry> entries, Writer writer, long reserved) {
         this.file = file;
         this.entries = entries;
         this.writer = writer;
+        this.reserved = reserved;
+    }
+
+    /**
+     * Writes the file at most this often ({@code ingest.checkpoint.interval}); 0: on every {@link #put}. A crash
+     * between two writes re-sends at most what was acknowledged in between (same event ids).
+     */
+    public synchronized FileCheckpoint writeInterval(java.time.Duration every) {
+        this.writeIntervalMs = every == null ? DEFAULT_WRITE_INTERVAL_MS : Math.max(0, every.toMillis());
+        return this;
+    }
+
+    /** How many times the file was written (for the measurements in tests and logs). */
+    public synchronized long writes() {
+        return writes;
+    }
+
+    /** How many entries there are. */
+    public synchronized int size() {
+        return entries.size();
     }
 
     public static FileCheckpoint load(Path file) throws IOException {
@@ -104,29 +162,32 @@ public final class FileCheckpoint {
     }
 
     public static FileCheckpoint load(Path file, Writer writer) throws IOException {
-        reserve(file);
+        long reserved = reserve(file);
         if (!Files.exists(file)) {
-            return new FileCheckpoint(file, new TreeMap<>(), writer);
+            return new FileCheckpoint(file, new TreeMap<>(), writer, reserved);
         }
         Map<String, Entry> m = Json.wire().readValue(file.toFile(), new TypeReference<TreeMap<String, Entry>>() { });
         Map<String, Entry> canonical = new TreeMap<>();
         if (m != null) {
             m.forEach((k, v) -> canonical.putIfAbsent(canonical(k), v));
         }
-        return new FileCheckpoint(file, canonical, writer);
+        return new FileCheckpoint(file, canonical, writer, reserved);
     }
 
     private static Path reserveOf(Path file) {
         return file.resolveSibling(file.getFileName() + ".reserve");
     }
 
-    /** Holds {@link #RESERVE_MIN_BYTES} (or four times the checkpoint, if bigger) unless the disk is already full. */
-    private static void reserve(Path file) {
+    /**
+     * Holds {@link #RESERVE_MIN_BYTES} (or four times the checkpoint, if bigger) unless the disk is already full.
+     * Called at load and whenever the checkpoint outgrows a quarter of it. Returns the bytes held (0: none).
+     */
+    private static long reserve(Path file) {
         Path reserve = reserveOf(file);
         try {
             long want = Math.max(RESERVE_MIN_BYTES, 4 * (Files.exists(file) ? Files.size(file) : 0));
             if (Files.exists(reserve) && Files.size(reserve) >= want) {
-                return;
+                return Files.size(reserve);
             }
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
@@ -134,12 +195,14 @@ public final class FileCheckpoint {
             }
             byte[] zeros = new byte[(int) want]; // written, not sparse: the blocks must really be held
             Files.write(reserve, zeros);
+            return want;
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(reserve); // a partial reserve holds nothing useful
             } catch (IOException ignored) {
                 // best effort
             }
+            return 0;
         }
     }
 
@@ -204,14 +267,53 @@ public final class FileCheckpoint {
         if (before != null && before.head() != null && !java.util.Objects.equals(before.head(), e.head())) {
             retired.put(before.head() + "@" + before.fileKey(), before);
         }
+        dirty = true;
+        if (System.currentTimeMillis() - lastWrite >= writeIntervalMs) {
+            flush();
+        }
+    }
+
+    /**
+     * Drops the entries of files that are gone ({@code present} does not hold them and they do not exist) and
+     * were last modified more than {@code retention} ago: a file that comes back within the retention (a sync job
+     * that deletes and downloads again) keeps its progress; the checkpoint does not grow with every file ever seen.
+     *
+     * @param present the canonical paths of the files there now
+     * @return how many entries were dropped
+     */
+    public synchronized int prune(java.util.Set<Path> present, java.time.Duration retention) {
+        long before = System.currentTimeMillis() - retention.toMillis();
+        int dropped = 0;
+        for (java.util.Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Entry> m = it.next();
+            Path p = Path.of(m.getKey());
+            if (m.getValue().modified() < before && !present.contains(p) && Files.notExists(p)) {
+                it.remove();
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            dirty = true;
+        }
+        return dropped;
+    }
+
+    /** Writes the entries now if anything changed since the last write. */
+    public synchronized void flush() throws WriteFailed {
+        if (!dirty) {
+            return;
+        }
         try {
             save();
+            dirty = false;
         } catch (IOException ex) {
             // the disk is full: free the reserve and write once more, so the restart resumes exactly here
             if (Files.exists(reserveOf(file))) {
                 try {
                     Files.delete(reserveOf(file));
+                    reserved = 0;
                     save();
+                    dirty = false;
                     throw new WriteFailed(file.toAbsolutePath(), ex, true);
                 } catch (WriteFailed saved) {
                     throw saved;
@@ -229,11 +331,16 @@ public final class FileCheckpoint {
             Files.createDirectories(dir);
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        writes++;
+        lastWrite = System.currentTimeMillis();
         writer.write(tmp, entries);
         try {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (reserved > 0 && 4 * Files.size(file) > reserved) {
+            reserved = reserve(file); // grown: the last write on a full disk must still fit
         }
     }
 }

@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * Watches a folder that a sync job fills from OSS ({@code AliyunLogs/Actiontrail/…}) or OBS
  * ({@code CloudTraces/…}): every poll, new files and files that grew are read from their checkpoint.
  *
- * <p>Delivery: at least once. The checkpoint ({@link FileCheckpoint}) moves only after Kafka
- * acknowledged every record before it (flush every {@code checkpointEvery} records and at the end of
- * each file). After a crash, the records between the last checkpoint and the crash are sent again;
- * they carry the same {@code eventId} (the cloud's id, or a content hash when the record has none),
- * and the detector keys its state by event id, so a duplicate changes no finding. Nothing is skipped.
+ * <p>Delivery: the checkpoint ({@link FileCheckpoint}) follows Kafka's acknowledgements ({@link AckedPositions}):
+ * every {@code checkpointEvery} records, when Kafka fails a send (after the sends in flight settled) and when the
+ * watch stops (again once the runner flushed the sink, {@link #saveAcknowledged()}), it records the first record
+ * not acknowledged and which later ones were, so the restart sends exactly the records Kafka does not have.
+ * Only a crash (kill -9, power) re-sends, at most the records acknowledged since the last checkpoint; they carry
+ * the same {@code eventId} (the cloud's id, or a content hash when the record has none), and the detector keys
+ * its state by event id, so a duplicate changes no finding. Nothing is skipped.
  *
  * <p>A file is read only once its modification time is {@code settle} old, so a file being written
  * is not read half-way. An incomplete last line (no newline yet) of a JSON Lines file is not read while
@@ -43,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are identified by their canonical path, file key (inode) and a hash of their first
  * {@link FileCheckpoint#HEAD_BYTES} bytes: a file replaced by another with the same name (rotation,
- * rewrite) is a new file and read from its start. Symlinks that resolve outside the watched folder are
+ * rewrite) is a new file and read from its start, unless it holds the bytes read so far unchanged (the hash of the
+ * last {@link FileCheckpoint#TAIL_BYTES} bytes before where the reading stopped, {@link FileCheckpoint.Entry#tail}):
+ * a file replaced by a superset of itself goes on from its checkpoint. Symlinks that resolve outside the watched folder are
  * not followed unless {@link Options#followLinksOutside}; each is reported once. A subfolder or file
  * that cannot be read is reported (once, then a periodic count) and the rest of the folder is read.
  * A checkpoint that cannot be written (disk full) stops the watch with an error naming the checkpoint
@@ -61,11 +65,18 @@ public final class WatchSource implements Runnable {
      *                           left unread while the file does not change
      * @param followLinksOutside follow symlinks that resolve outside the watched folder
      * @param onFatal            told when the watch stops on its own (the checkpoint cannot be written)
+     * @param retention          the checkpoint entry of a file that is gone is dropped once the file's last
+     *                           modification is this old ({@code ingest.checkpoint.retention})
      */
-    public record Options(Duration tailSettle, boolean followLinksOutside, Consumer<Throwable> onFatal) {
+    public record Options(Duration tailSettle, boolean followLinksOutside, Consumer<Throwable> onFatal, Duration retention) {
         public Options {
             tailSettle = tailSettle == null ? DEFAULT_TAIL_SETTLE : tailSettle;
             onFatal = onFatal == null ? t -> { } : onFatal;
+            retention = retention == null ? DEFAULT_RETENTION : retention;
+        }
+
+        public Options(Duration tailSettle, boolean followLinksOutside, Consumer<Throwable> onFatal) {
+            this(tailSettle, followLinksOutside, onFatal, DEFAULT_RETENTION);
         }
 
         public static Options defaults() {
@@ -73,17 +84,24 @@ public final class WatchSource implements Runnable {
         }
 
         public Options withTailSettle(Duration d) {
-            return new Options(d, followLinksOutside, onFatal);
+            return new Options(d, followLinksOutside, onFatal, retention);
         }
 
         public Options withFollowLinksOutside(boolean b) {
-            return new Options(tailSettle, b, onFatal);
+            return new Options(tailSettle, b, onFatal, retention);
         }
 
         public Options withOnFatal(Consumer<Throwable> f) {
-            return new Options(tailSettle, followLinksOutside, f);
+            return new Options(tailSettle, followLinksOutside, f, retention);
+        }
+
+        public Options withRetention(Duration d) {
+            return new Options(tailSettle, followLinksOutside, onFatal, d);
         }
     }
+
+    /** Default {@link Options#retention}. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     private final Path dir;
     private final FileCheckpoint checkpoint;
@@ -177,7 +195,10 @@ public final class WatchSource implements Runnable {
         options.onFatal().accept(e);
     }
 
-    /** Stops at once, mid-file if need be, without a last checkpoint: the restart resumes from the last one. */
+    /**
+     * Stops at once, mid-file if need be: the checkpoint is written at what Kafka acknowledged so far, and once more
+     * by {@link #saveAcknowledged()} after the sink was flushed.
+     */
     public void stop() {
         stopped = true;
     }
@@ -188,15 +209,25 @@ public final class WatchSource implements Runnable {
             throw new IOException("not a folder: " + dir);
         }
         Path root = dir.toRealPath();
-        for (Path f : list(root)) {
-            if (stopped) {
-                throw new Abandoned();
+        java.util.Set<Path> files = list(root);
+        try {
+            for (Path f : files) {
+                if (stopped) {
+                    throw new Abandoned();
+                }
+                try {
+                    scanFile(f);
+                } catch (CheckpointFailed e) {
+                    throw (FileCheckpoint.WriteFailed) e.getCause();
+                }
             }
-            try {
-                scanFile(f);
-            } catch (CheckpointFailed e) {
-                throw (FileCheckpoint.WriteFailed) e.getCause();
+            int dropped = checkpoint.prune(files, options.retention());
+            if (dropped > 0) {
+                LOG.info("Dropped the checkpoint entries of {} file(s) gone from {} and last modified more than {} ago",
+                        dropped, dir, options.retention());
             }
+        } finally {
+            checkpoint.flush(); // the batch boundary: what the scan did is written once, not per file
         }
     }
 
@@ -231,6 +262,16 @@ public final class WatchSource implements Runnable {
         }
         unreadable.cleared(f.toString());
         FileCheckpoint.Entry resumed = e != null && sameFile(e, key, head) ? e : null;
+        if (resumed != null && resumed.done() && size >= resumed.size() && Boolean.FALSE.equals(holdsWhatWasRead(resumed, f, head))) {
+            resumed = null; // same start, other bytes before where the reading stopped: rewritten, read from the start
+        } else if (resumed == null && e != null && e.done() && size >= e.size() && sameFile(e, null, head)
+                && Boolean.TRUE.equals(holdsWhatWasRead(e, f, head))) {
+            // replaced (a new inode) by a superset of itself, as a writer that rewrites old content + new records into a
+            // temp file and renames it over: the bytes up to where the reading stopped are the same, go on from there
+            resumed = e;
+            LOG.info("{} was replaced by a file that holds what was read of it and more: reading from record {}",
+                    UnsafeText.escaped(f.toString()), e.nextPosition());
+        }
         if (resumed == null) {
             // rotated here from another name (rename, copytruncate), also onto a name an older file had (a.log.1
             // in a chain): go on where that file's reading was
@@ -260,7 +301,8 @@ public final class WatchSource implements Runnable {
         // read as it is after tailSettle without a final newline: its last record may be a line still being written
         boolean incompleteTail = !gzip && !wide && limit < 0 && size > 0 && lastByte(f, size) != '\n';
         // read only the bytes seen now: a line appended after the size was taken is read next time, whole
-        readFile(f, from, gzip || wide || limit >= 0 ? limit : size, limit < 0 ? size : limit, modified, key, head, incompleteTail);
+        readFile(f, from, gzip || wide || limit >= 0 ? limit : size, limit < 0 ? size : limit, modified, key, head, incompleteTail,
+                resumed != null && !resumed.done() && from == resumed.nextPosition() ? resumed : null);
     }
 
     /** Same file as the checkpoint's: same file key (when both know one; not compared when {@code key} is null) and first bytes. */
@@ -276,6 +318,36 @@ public final class WatchSource implements Runnable {
             return false; // shorter than what was read before: another file
         }
         return e.head().equals(sha256(head, n));
+    }
+
+    /**
+     * Whether {@code f} (as big as what was read, or bigger) holds the bytes the done entry {@code e} read: by the
+     * head hash when the head covered all of it, else by the tail hash; null when the entry cannot say (written
+     * by an earlier version).
+     */
+    private static Boolean holdsWhatWasRead(FileCheckpoint.Entry e, Path f, byte[] head) {
+        if (e.headLength() != null && e.head() != null && e.size() == e.headLength()) {
+            return sameFile(e, null, head);
+        }
+        return e.tail() == null ? null : e.tail().equals(tail(f, e.size()));
+    }
+
+    /**
+     * {@link FileCheckpoint.Entry#tail}: a hash of the {@link FileCheckpoint#TAIL_BYTES} bytes before {@code end}
+     * (all of them when fewer), null when they cannot be read.
+     */
+    static String tail(Path f, long end) {
+        int n = (int) Math.min(end, FileCheckpoint.TAIL_BYTES);
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            ch.position(end - n);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // fill
+            }
+            return b.hasRemaining() ? null : sha256(b.array(), n).substring(0, 32) + ":" + n;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static byte[] head(Path f, long size) throws IOException {
@@ -384,6 +456,9 @@ public final class WatchSource implements Runnable {
                     if (attrs.isOther()) { // reading a FIFO would block the watch; say so once, as parse and scan do
                         unreadable.report(f.toString(), "Not reading " + f + " in the watched folder " + dir
                                 + ": not a regular file (a FIFO, socket or device)");
+                    } else if (attrs.isSymbolicLink() && Files.notExists(f)) { // the walk hands a dangling link over as the link itself
+                        unreadable.report(f.toString(), "Not reading " + f + " in the watched folder " + dir
+                                + ": dangling symbolic link (it leads to " + linkTarget(f) + ", which does not exist)");
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -417,6 +492,14 @@ public final class WatchSource implements Runnable {
         return out;
     }
 
+    private static String linkTarget(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException | RuntimeException e) {
+            return "a path that cannot be read";
+        }
+    }
+
     private Path real(Path p) {
         try {
             return p.toRealPath();
@@ -438,46 +521,74 @@ public final class WatchSource implements Runnable {
      * @param incompleteTail the file does not end with a newline and is read anyway (unchanged for tailSettle):
      *                       when its last record is rejected, the checkpoint stays on it, so that if the writer
      *                       comes back and completes the line, the record is read again and delivered
+     * @param prior          the checkpoint this read resumes (what it says Kafka acknowledged is not sent again), or null
      */
     private void readFile(Path f, long from, long limit, long size, long modified, String key, byte[] head,
-                          boolean incompleteTail) throws IOException {
+                          boolean incompleteTail, FileCheckpoint.Entry prior) throws IOException {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] state = {from, 0, from}; // [highest position handed to Kafka + 1, records since checkpoint, checkpointed]
         String headHash = sha256(head, head.length);
-        FileCheckpoint.Entry partial = new FileCheckpoint.Entry(0, false, 0, 0, key, headHash, head.length);
+        AckedPositions acked = new AckedPositions(prior);
+        FileCheckpoint.Entry partial = new FileCheckpoint.Entry(0, false, 0, modified, key, headHash, head.length);
         // with an incomplete tail, a rejection is held until the next record shows it was not the last one
         io.grantwatch.ingest.RejectedRecord[] held = {null};
         java.util.function.Consumer<io.grantwatch.ingest.RejectedRecord> deadLetter = rej -> {
             rejections.rejected(rej);
-            FileSource.watch(sink.deadLetter(name, rej), failure);
+            track(rej.position(), sink.deadLetter(name, rej), acked, failure);
         };
-        reader.readFile(f, from, limit, ev -> {
-            advance(f, ev.source() == null ? -1 : ev.source().position(), state, failure, partial);
-            if (held[0] != null) {
-                deadLetter.accept(held[0]);
-                held[0] = null;
+        Reading reading = new Reading(f, partial, acked, state, failure);
+        synchronized (this) {
+            current = reading; // not written by saveAcknowledged() until a stop or failure sets its readTo
+        }
+        try {
+            reader.readFile(f, from, limit, ev -> {
+                long pos = ev.source() == null ? -1 : ev.source().position();
+                advance(reading, pos, held);
+                if (held[0] != null) {
+                    deadLetter.accept(held[0]);
+                    held[0] = null;
+                }
+                if (!acked.alreadyAcknowledged(pos)) {
+                    track(pos, sink.send(name, ev), acked, failure);
+                }
+            }, rej -> {
+                advance(reading, rej.position(), held);
+                if (held[0] != null) {
+                    deadLetter.accept(held[0]);
+                    held[0] = null;
+                }
+                if (!acked.alreadyAcknowledged(rej.position())) {
+                    held[0] = rej; // sent with the next record, or at the end (the last record's stays re-readable)
+                }
+            }, skip -> {
+                // a digest read by content moves the checkpoint past it like any record; one skipped by name has no position
+                advance(reading, skip.position(), held);
+                sink.counters().skipped(name);
+            });
+        } catch (Stop e) {
+            // Kafka failed or the watch stops: the checkpoint goes to what Kafka acknowledged (after the in-flight
+            // sends settled, when Kafka failed), so the restart sends neither less nor more than what is missing
+            boolean kafkaFailed = e instanceof SendFailed;
+            if (kafkaFailed) {
+                sink.flush();
             }
-            FileSource.watch(sink.send(name, ev), failure);
-        }, rej -> {
-            advance(f, rej.position(), state, failure, partial);
-            if (held[0] != null) {
-                deadLetter.accept(held[0]);
-                held[0] = null;
+            saveAcknowledged(reading, e.readTo);
+            if (kafkaFailed) {
+                throw new IOException("Kafka did not acknowledge records of " + f + " (the checkpoint is at the first one "
+                        + "not acknowledged: " + reading.saved + "): " + failure.get().getMessage(), failure.get());
             }
-            held[0] = rej; // sent with the next record, or at the end (the last record's stays re-readable)
-        }, skip -> {
-            // a digest read by content moves the checkpoint past it like any record; one skipped by name has no position
-            advance(f, skip.position(), state, failure, partial);
-            sink.counters().skipped(name);
-        });
-        if (stopped) {
             throw new Abandoned();
         }
         long next = Math.max(state[0], from);
+        if (stopped) {
+            saveAcknowledged(reading, held[0] != null && held[0].position() >= 0 ? Math.min(next, held[0].position()) : next);
+            throw new Abandoned();
+        }
         if (held[0] != null) {
             io.grantwatch.ingest.RejectedRecord last = held[0];
             boolean lastRecord = last.position() >= 0 && last.position() == state[0] - 1;
-            deadLetter.accept(!lastRecord || !incompleteTail ? last : new io.grantwatch.ingest.RejectedRecord(last.source(), last.position(), last.line(),
+            deadLetter.accept(!lastRecord || !incompleteTail ? last : new io.grantwatch.ingest.RejectedRecord(last.source(),
+                    last.position(), last.line(),
                     "incomplete last line (no newline for " + options.tailSettle().toSeconds() + " s): " + last.reason()
                             + "; it is read again if the writer completes it", last.bytes()));
             if (lastRecord) {
@@ -486,15 +597,120 @@ public final class WatchSource implements Runnable {
         }
         sink.flush();
         if (failure.get() != null) {
-            throw new IOException("Kafka did not acknowledge records of " + f + ": " + failure.get().getMessage(), failure.get());
+            saveAcknowledged(reading, next);
+            throw new IOException("Kafka did not acknowledge records of " + f + " (the checkpoint is at the first one not "
+                    + "acknowledged: " + reading.saved + "): " + failure.get().getMessage(), failure.get());
         }
-        checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length));
+        synchronized (this) {
+            current = null;
+        }
+        // a file that fits in the head is known by the head alone; a bigger one also by what was read last
+        checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length,
+                size == head.length ? null : tail(f, size)));
     }
 
-    /** A record at {@code position} arrived: everything before it was handed to Kafka; checkpoint every N. */
-    private void advance(Path f, long position, long[] state, AtomicReference<Throwable> failure, FileCheckpoint.Entry id) {
+    /** One file's read under way: what its checkpoint is made of. */
+    private static final class Reading {
+        final Path file;
+        final FileCheckpoint.Entry identity;
+        final AckedPositions acked;
+        final long[] state;
+        final AtomicReference<Throwable> failure;
+        long readTo = -1;
+        AckedPositions.Progress saved;
+
+        Reading(Path file, FileCheckpoint.Entry identity, AckedPositions acked, long[] state, AtomicReference<Throwable> failure) {
+            this.file = file;
+            this.identity = identity;
+            this.acked = acked;
+            this.state = state;
+            this.failure = failure;
+        }
+
+        FileCheckpoint.Entry entry(long to) {
+            AckedPositions.Progress p = acked.at(to);
+            saved = p;
+            return new FileCheckpoint.Entry(p.next(), false, 0, identity.modified(), identity.fileKey(), identity.head(),
+                    identity.headLength(), null, p.resend(), p.readTo() > p.next() ? p.readTo() : null);
+        }
+    }
+
+    /** Ends a read early: Kafka failed ({@link SendFailed}) or the watch stops; records below {@code readTo} were handed over. */
+    private static class Stop extends RuntimeException {
+        final long readTo;
+
+        Stop(long readTo) {
+            super("stopped", null, false, false);
+            this.readTo = readTo;
+        }
+    }
+
+    private static final class SendFailed extends Stop {
+        SendFailed(long readTo) {
+            super(readTo);
+        }
+    }
+
+    /** The read the watch stopped in, until the last acknowledgements are in its checkpoint ({@link #saveAcknowledged()}). */
+    private Reading current;
+
+    private synchronized void saveAcknowledged(Reading r, long readTo) throws FileCheckpoint.WriteFailed {
+        r.readTo = readTo;
+        current = r;
+        checkpoint.put(r.file, r.entry(readTo));
+        checkpoint.flush();
+    }
+
+    /**
+     * Writes the checkpoint of the file the watch stopped in once more, now that the sink was flushed: the records
+     * Kafka acknowledged after the stop are in it, so the restart does not send them again. Called by the runner
+     * after the watch thread ended and the sink was flushed.
+     */
+    public synchronized void saveAcknowledged() {
+        Reading r = current;
+        if (r == null || r.readTo < 0) {
+            return;
+        }
+        try {
+            checkpoint.put(r.file, r.entry(r.readTo));
+            checkpoint.flush();
+            LOG.info("Checkpoint of {} at what Kafka acknowledged: from record {}{}", UnsafeText.escaped(r.file.toString()),
+                    r.saved.next(), r.saved.resend().isEmpty() ? "" : ", sending again " + r.saved.resend().size()
+                            + " record(s) not acknowledged");
+        } catch (FileCheckpoint.WriteFailed e) {
+            LOG.error("{}", e.getMessage());
+        }
+    }
+
+    /** Counts a send to its position, and the acknowledgement when it comes. */
+    private static void track(long position, java.util.concurrent.CompletableFuture<Void> send, AckedPositions acked,
+                              AtomicReference<Throwable> failure) {
+        acked.sent(position);
+        send.whenComplete((v, e) -> {
+            if (e == null) {
+                acked.acknowledged(position);
+            } else {
+                failure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    /**
+     * A record at {@code position} arrived: every record before it was handed to Kafka; every N records the
+     * checkpoint moves to what Kafka acknowledged by then (without waiting for the rest). Stops the read when the
+     * watch stops or Kafka failed a send.
+     */
+    private void advance(Reading r, long position, io.grantwatch.ingest.RejectedRecord[] held) {
+        long[] state = r.state;
+        long readTo = position >= 0 ? position : state[0];
+        if (held[0] != null && held[0].position() >= 0) {
+            readTo = Math.min(readTo, held[0].position()); // a held rejection is not sent yet
+        }
         if (stopped) {
-            throw new Abandoned();
+            throw new Stop(readTo);
+        }
+        if (r.failure.get() != null) {
+            throw new SendFailed(readTo);
         }
         if (position < 0 || position < state[0] - 1) {
             return;
@@ -502,12 +718,8 @@ public final class WatchSource implements Runnable {
         if (position >= state[0]) {
             state[1]++;
             if (state[1] >= checkpointEvery && position > state[2]) {
-                sink.flush();
-                if (failure.get() != null) {
-                    throw new IllegalStateException("Kafka did not acknowledge records of " + f, failure.get());
-                }
                 try {
-                    checkpoint.put(f, new FileCheckpoint.Entry(position, false, 0, 0, id.fileKey(), id.head(), id.headLength()));
+                    checkpoint.put(r.file, r.entry(readTo));
                 } catch (FileCheckpoint.WriteFailed e) {
                     throw new CheckpointFailed(e);
                 }

@@ -195,6 +195,74 @@ class WatchFileEventsTest {
         assertThat(ids(sink)).hasSize(15).contains("w-100", "w-109");
     }
 
+    /** What a writer that rewrites a file whole does: the new content into a temp file, renamed over the old (a new inode). */
+    private static void replaceByRename(Path f, String content) throws IOException {
+        Path tmp = f.resolveSibling("." + f.getFileName() + ".new");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        touchLater(f, 5000);
+    }
+
+    private static String records(int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            sb.append(event(i));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void shouldSendOnlyTheNewRecordsWhenASmallFileIsReplacedByASupersetOfItselfThroughARename(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.jsonl");
+        writeFile(f, 0, 3); // shorter than 1 KiB
+        assertThat(Files.size(f)).isLessThan(1024);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        Object inode = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+        replaceByRename(f, records(0, 3) + records(3, 5));
+        assertThat(Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isNotEqualTo(inode);
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2", "w-3", "w-4");
+    }
+
+    @Test
+    void shouldSendOnlyTheNewRecordsWhenALargeFileIsReplacedByASupersetOfItselfThroughARename(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.jsonl");
+        writeFile(f, 0, 40);
+        assertThat(Files.size(f)).isGreaterThan(4 * 1024);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        replaceByRename(f, records(0, 40) + records(40, 45));
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        replaceByRename(f, records(0, 45) + records(45, 50));
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(50).contains("w-0", "w-39", "w-40", "w-49");
+    }
+
+    @Test
+    void shouldReadFromTheStartAFileReplacedByOneWithTheSameFirstKilobyteButOtherRecordsAfter(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.jsonl");
+        writeFile(f, 0, 40);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        // same first 20 records (well over 1 KiB), then other ones: not what was read, whatever the start says
+        replaceByRename(f, records(0, 20) + records(100, 130));
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).hasSize(40 + 50).contains("w-100", "w-129");
+    }
+
     @Test
     void shouldReadTheCompletedLineAndDeadLetterNothingWhenTheWriterPausesMidLine(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("in");
@@ -543,6 +611,23 @@ class WatchFileEventsTest {
         assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2");
         assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("pipe.jsonl"))
                 .singleElement().satisfies(m -> assertThat(m).contains("not a regular file"));
+    }
+
+    @Test
+    void shouldReportADanglingSymlinkInTheWatchedFolderOnceAndReadTheRest(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("in");
+        writeFile(dir.resolve("a.jsonl"), 0, 3);
+        Files.createSymbolicLink(dir.resolve("gone.jsonl"), tmp.resolve("deleted-by-the-sync-job.jsonl"));
+        MemorySink sink = new MemorySink();
+        WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
+
+        w.scanOnce();
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2");
+        assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("gone.jsonl"))
+                .singleElement().satisfies(m -> assertThat(m).contains("dangling symbolic link")
+                        .contains("deleted-by-the-sync-job.jsonl"));
     }
 
     @Test
