@@ -89,11 +89,19 @@ public record GrantWatchConfig(
      * @param tailSettle         how long a watched file's incomplete last line waits for its newline
      * @param followLinksOutside follow symlinks out of a watched folder
      * @param receiver           the push receiver's caps and timeouts
+     * @param kafkaMaxBlock      how long ingest's producer may block in a send (max.block.ms, unless kafka.* sets it)
      */
     public record Ingest(List<Path> watch, Path checkpointDir, String httpHost, int httpPort, Duration tailSettle,
-                         boolean followLinksOutside, Receiver receiver) {
+                         boolean followLinksOutside, Receiver receiver, Duration kafkaMaxBlock) {
         public Ingest {
             watch = List.copyOf(watch);
+        }
+
+        /** Settings of ingest's producer: the Kafka client settings, with {@link #kafkaMaxBlock()} unless they set max.block.ms. */
+        public java.util.Map<String, Object> producerSettings(java.util.Map<String, Object> client) {
+            java.util.Map<String, Object> c = new java.util.HashMap<>(client);
+            c.putIfAbsent(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, kafkaMaxBlock.toMillis());
+            return c;
         }
     }
 
@@ -110,17 +118,20 @@ public record GrantWatchConfig(
      * @param headerTimeout           request line and headers must arrive within this long of their first byte
      * @param bodyTimeout             the body must arrive within this long of the headers (else 408)
      * @param ackTimeout              how long to wait for Kafka before 503
+     * @param firstByteTimeout        a connection that sends nothing within this long of opening is closed
+     * @param maxDecompressedBytes    a gzip body may decompress to at most this many bytes (else 413)
      */
     public record Receiver(int maxBodyBytes, int maxRecords, int maxDeadLetters, int maxRequestsPerClient,
                            int maxConnections, int maxConnectionsPerClient, Duration idleTimeout, Duration headerTimeout,
-                           Duration bodyTimeout, Duration ackTimeout) {
+                           Duration bodyTimeout, Duration ackTimeout, Duration firstByteTimeout, int maxDecompressedBytes) {
 
         /** The receiver's configuration with these caps: {@code POST path} on {@code host:port}. */
         public HttpReceiver.Config receiverConfig(String host, int port, String path, String sharedSecret, String hmacSecret) {
             ServerLimits limits = ServerLimits.DEFAULTS.withTimeouts(idleTimeout, headerTimeout, bodyTimeout)
-                    .withConnections(maxConnections, maxConnectionsPerClient);
+                    .withConnections(maxConnections, maxConnectionsPerClient).withFirstByteTimeout(firstByteTimeout);
             return new HttpReceiver.Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, null,
-                    HttpReceiver.Config.DEFAULT_TOLERANCE, maxRecords, maxDeadLetters, maxRequestsPerClient, limits, null);
+                    HttpReceiver.Config.DEFAULT_TOLERANCE, maxRecords, maxDeadLetters, maxRequestsPerClient, limits, null,
+                    maxDecompressedBytes);
         }
     }
 
