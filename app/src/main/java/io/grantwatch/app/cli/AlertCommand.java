@@ -53,6 +53,7 @@ public final class AlertCommand implements Callable<Integer> {
             io.grantwatch.app.config.ConfigLoader loader = configOptions.loader()
                     .flag(io.grantwatch.app.config.ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers)
                     .flag(io.grantwatch.app.config.ConfigKeys.TOPICS_PREFIX.name(), topicPrefix);
+            SecretFlags.checkSettings(new java.io.PrintWriter(System.err, true), "alert", "--kafka", kafka);
             kafka.forEach((k, v) -> loader.flag(io.grantwatch.app.config.ConfigKeys.KAFKA_PREFIX + k, v));
             app = loader.load();
         } catch (io.grantwatch.app.config.ConfigException e) {

@@ -7,6 +7,7 @@ import io.grantwatch.catalog.CatalogException;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -172,7 +173,8 @@ public final class CatalogCommand implements Callable<Integer> {
         String prefix;
 
         @Option(names = {"-X", "--kafka"}, paramLabel = "KEY=VALUE",
-                description = "Extra Kafka client setting, e.g. -X security.protocol=SSL (repeatable).")
+                description = "Extra Kafka client setting, e.g. -X security.protocol=SSL (repeatable); a secret one "
+                        + "(sasl.jaas.config, ssl.key.password...) as a reference, -X sasl.jaas.config=env:NAME or =file:/path.")
         Map<String, String> kafka = new LinkedHashMap<>();
 
         @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogCli.BUNDLED,
@@ -182,11 +184,14 @@ public final class CatalogCommand implements Callable<Integer> {
         @Override
         int run(PrintStream out, PrintStream err) {
             Catalog c = load(catalog, err);
-            Map<String, Object> cfg = new HashMap<>(kafka);
+            Map<String, Object> cfg = new HashMap<>();
             cfg.put("bootstrap.servers", bootstrapServers);
             try {
+                PrintWriter warnings = new PrintWriter(err, true);
+                kafka.forEach((k, v) -> cfg.put(k, io.grantwatch.app.config.ConfigKeys.isSecret("kafka." + k)
+                        ? SecretFlags.option(warnings, "catalog publish", "-X " + k, v, "", System::getenv) : v));
                 return CatalogCli.publish(c, cfg, Topics.withPrefix(prefix).catalog(), out);
-            } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+            } catch (IllegalArgumentException | IllegalStateException | org.apache.kafka.common.KafkaException e) {
                 err.println("grantwatch catalog publish: " + e.getMessage());
                 return 1;
             }

@@ -38,7 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Read ActionTrail / CTS audit records from files, watched folders, HTTP push or the cloud APIs "
                 + "and produce them to the audit-events topic (bad records to audit-dlq).",
-            "Secrets: --http-secret / --http-hmac-secret may also come from GRANTWATCH_HTTP_SECRET / GRANTWATCH_HTTP_HMAC_SECRET."})
+            "Secrets: prefer GRANTWATCH_HTTP_SECRET / GRANTWATCH_HTTP_HMAC_SECRET, or give --http-secret / --http-hmac-secret "
+                + "a reference (env:NAME or file:/path): a literal value on the command line is visible in ps."})
 public final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -69,10 +70,14 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--http-path", paramLabel = "PATH", defaultValue = "/events", description = "HTTP receiver path.")
     String httpPath;
 
-    @Option(names = "--http-secret", paramLabel = "SECRET", description = "Shared secret (Authorization: Bearer or X-GrantWatch-Token; ?token= only on SMN messages).")
+    @Option(names = "--http-secret", paramLabel = "SECRET|env:NAME|file:PATH", description = "Shared secret (Authorization: Bearer or "
+            + "X-GrantWatch-Token; ?token= only on SMN messages); default GRANTWATCH_HTTP_SECRET. A literal value is visible in ps: "
+            + "give a reference.")
     String httpSecret;
 
-    @Option(names = "--http-hmac-secret", paramLabel = "SECRET", description = "HMAC-SHA256 key for Standard Webhooks signatures (webhook-id, webhook-timestamp, webhook-signature: v1,...).")
+    @Option(names = "--http-hmac-secret", paramLabel = "SECRET|env:NAME|file:PATH", description = "HMAC-SHA256 key for Standard "
+            + "Webhooks signatures (webhook-id, webhook-timestamp, webhook-signature: v1,...); whsec_<base64> of at least 16 bytes, "
+            + "or any text; default GRANTWATCH_HTTP_HMAC_SECRET. A literal value is visible in ps: give a reference.")
     String httpHmacSecret;
 
     @Option(names = "--http-max-body", paramLabel = "BYTES", description = "Largest accepted body (key ingest.http.max.body.bytes, "
@@ -126,9 +131,11 @@ public final class IngestCommand implements Callable<Integer> {
         }
         HttpReceiver.Config http = null;
         if (httpPort != null) {
-            String secret = httpSecret != null ? httpSecret : System.getenv("GRANTWATCH_HTTP_SECRET");
-            String hmac = httpHmacSecret != null ? httpHmacSecret : System.getenv("GRANTWATCH_HTTP_HMAC_SECRET");
             try {
+                java.io.PrintWriter err = spec.commandLine().getErr();
+                String secret = SecretFlags.option(err, "ingest", "--http-secret", httpSecret, "GRANTWATCH_HTTP_SECRET", System::getenv);
+                String hmac = SecretFlags.option(err, "ingest", "--http-hmac-secret", httpHmacSecret, "GRANTWATCH_HTTP_HMAC_SECRET",
+                        System::getenv);
                 http = config.ingest().receiver().receiverConfig(httpHost, httpPort, httpPath, secret, hmac);
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("grantwatch ingest: " + e.getMessage());
@@ -177,10 +184,18 @@ public final class IngestCommand implements Callable<Integer> {
             }
             Map<String, Object> client = new HashMap<>(config.kafka().client());
             client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            try (Admin admin = Admin.create(client)) {
+            Admin admin = Admin.create(client);
+            try {
+                // run's rule: one line after 8 s when Kafka does not answer, not two minutes of silence
+                io.grantwatch.app.runtime.ClusterWait.await(admin, bootstrap, line -> {
+                    spec.commandLine().getErr().println("grantwatch ingest: " + line);
+                    spec.commandLine().getErr().flush();
+                }, () -> false);
                 TopicSetup.ensure(admin, config.topics().registry(), config.topics().partitions(), replication, Duration.ofSeconds(60));
+            } finally {
+                admin.close(Duration.ofSeconds(2)); // close() alone waits for calls pending on a Kafka that is not there
             }
-            KafkaAuditSink sink = KafkaAuditSink.create(client, config.topics().registry());
+            KafkaAuditSink sink = KafkaAuditSink.create(config.ingest().producerSettings(client), config.topics().registry());
             started.add(0, sink);
             IngestRunner runner = new IngestRunner(settings, sink);
             started.add(0, runner);

@@ -93,6 +93,16 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("grantwatch run: " + e.getMessage());
             return 2;
         }
+        if (config.ingest().httpPort() >= 0) {
+            // the receiver's secrets are checked now (a whsec_ key that is not one), not after Kafka has started
+            try {
+                config.ingest().receiver().receiverConfig(config.ingest().httpHost(), config.ingest().httpPort(), "/events",
+                        System.getenv("GRANTWATCH_HTTP_SECRET"), System.getenv("GRANTWATCH_HTTP_HMAC_SECRET"));
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("grantwatch run: ingest.http.port: " + e.getMessage());
+                return 2;
+            }
+        }
         if (kafkaPort != null && kafkaControllerPort == null
                 && String.valueOf(config.embedded().controllerPort()).equals(ConfigKeys.EMBEDDED_CONTROLLER_PORT.defaultValue())) {
             // One flag moves both ports, so --kafka-port 29092 does not collide with the default controller port.

@@ -96,6 +96,17 @@ public final class ConfigKeys {
                     + "slowly they trickle; else the connection is closed.");
     public static final ConfigKey INGEST_HTTP_BODY_TIMEOUT = key("ingest.http.body.timeout", Type.DURATION, "10s",
             "A push's whole body must arrive within this long of its headers; else 408 and the connection is closed.");
+    public static final ConfigKey INGEST_HTTP_FIRST_BYTE_TIMEOUT = key("ingest.http.first.byte.timeout", Type.DURATION, "5s",
+            "A push receiver connection that sends nothing at all within this long of opening is closed (silent sockets "
+                    + "cannot hold the connections for the whole idle timeout). Near ingest.http.max.connections the "
+                    + "connections idle the longest are closed too, so a new client gets in.");
+    public static final ConfigKey INGEST_HTTP_MAX_DECOMPRESSED_BYTES = key("ingest.http.max.decompressed.bytes", Type.INT,
+            "67108864", "Largest size a gzip push body may decompress to; more: 413. Its records are counted decompressed "
+                    + "(against ingest.http.max.records).");
+    public static final ConfigKey INGEST_KAFKA_MAX_BLOCK = key("ingest.kafka.max.block", Type.DURATION, "5s",
+            "How long ingest's producer may block in a send when Kafka is unreachable and no metadata is cached (its "
+                    + "max.block.ms, Kafka's default 60s); then a push gets 503 with Retry-After. kafka.max.block.ms, when "
+                    + "set, wins.");
     public static final ConfigKey INGEST_HTTP_ACK_TIMEOUT = key("ingest.http.ack.timeout", Type.DURATION, "30s",
             "How long the push receiver waits for Kafka to acknowledge a push before it answers 503 (the sender retries).");
     public static final ConfigKey CATALOG_DIR = key("catalog.dir", Type.PATH, "",
@@ -119,7 +130,8 @@ public final class ConfigKeys {
             INGEST_HTTP_PORT,
             INGEST_HTTP_HOST, INGEST_HTTP_MAX_BODY_BYTES, INGEST_HTTP_MAX_RECORDS, INGEST_HTTP_MAX_DEAD_LETTERS,
             INGEST_HTTP_MAX_REQUESTS_PER_CLIENT, INGEST_HTTP_MAX_CONNECTIONS, INGEST_HTTP_MAX_CONNECTIONS_PER_CLIENT,
-            INGEST_HTTP_IDLE_TIMEOUT, INGEST_HTTP_HEADER_TIMEOUT, INGEST_HTTP_BODY_TIMEOUT, INGEST_HTTP_ACK_TIMEOUT,
+            INGEST_HTTP_IDLE_TIMEOUT, INGEST_HTTP_HEADER_TIMEOUT, INGEST_HTTP_BODY_TIMEOUT, INGEST_HTTP_FIRST_BYTE_TIMEOUT,
+            INGEST_HTTP_MAX_DECOMPRESSED_BYTES, INGEST_HTTP_ACK_TIMEOUT, INGEST_KAFKA_MAX_BLOCK,
             CATALOG_DIR,
             ALERTS_CONSOLE, ALERTS_CHANNELS, REPORT_INTERVAL, REPORT_DIR, LOG_LEVEL);
 

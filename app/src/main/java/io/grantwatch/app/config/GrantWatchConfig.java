@@ -92,10 +92,11 @@ public record GrantWatchConfig(
      * @param recordMaxBytes     largest single record ({@code ingest.record.max.bytes})
      * @param checkpointRetention a gone file's watch checkpoint entry is kept this long after its last modification
      * @param checkpointInterval a watch checkpoint is written at most this often
+     * @param kafkaMaxBlock      how long ingest's producer may block in a send (max.block.ms, unless kafka.* sets it)
      */
     public record Ingest(List<Path> watch, Path checkpointDir, String httpHost, int httpPort, Duration tailSettle,
                          boolean followLinksOutside, Receiver receiver, int recordMaxBytes, Duration checkpointRetention,
-                         Duration checkpointInterval) {
+                         Duration checkpointInterval, Duration kafkaMaxBlock) {
         public Ingest {
             watch = List.copyOf(watch);
         }
@@ -103,6 +104,13 @@ public record GrantWatchConfig(
         /** The parse limits with {@link #recordMaxBytes()}. */
         public io.grantwatch.ingest.IngestLimits limits() {
             return io.grantwatch.ingest.IngestLimits.DEFAULTS.withMaxRecordBytes(recordMaxBytes);
+        }
+
+        /** Settings of ingest's producer: the Kafka client settings, with {@link #kafkaMaxBlock()} unless they set max.block.ms. */
+        public java.util.Map<String, Object> producerSettings(java.util.Map<String, Object> client) {
+            java.util.Map<String, Object> c = new java.util.HashMap<>(client);
+            c.putIfAbsent(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, kafkaMaxBlock.toMillis());
+            return c;
         }
     }
 
@@ -119,17 +127,20 @@ public record GrantWatchConfig(
      * @param headerTimeout           request line and headers must arrive within this long of their first byte
      * @param bodyTimeout             the body must arrive within this long of the headers (else 408)
      * @param ackTimeout              how long to wait for Kafka before 503
+     * @param firstByteTimeout        a connection that sends nothing within this long of opening is closed
+     * @param maxDecompressedBytes    a gzip body may decompress to at most this many bytes (else 413)
      */
     public record Receiver(int maxBodyBytes, int maxRecords, int maxDeadLetters, int maxRequestsPerClient,
                            int maxConnections, int maxConnectionsPerClient, Duration idleTimeout, Duration headerTimeout,
-                           Duration bodyTimeout, Duration ackTimeout) {
+                           Duration bodyTimeout, Duration ackTimeout, Duration firstByteTimeout, int maxDecompressedBytes) {
 
         /** The receiver's configuration with these caps: {@code POST path} on {@code host:port}. */
         public HttpReceiver.Config receiverConfig(String host, int port, String path, String sharedSecret, String hmacSecret) {
             ServerLimits limits = ServerLimits.DEFAULTS.withTimeouts(idleTimeout, headerTimeout, bodyTimeout)
-                    .withConnections(maxConnections, maxConnectionsPerClient);
+                    .withConnections(maxConnections, maxConnectionsPerClient).withFirstByteTimeout(firstByteTimeout);
             return new HttpReceiver.Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, null,
-                    HttpReceiver.Config.DEFAULT_TOLERANCE, maxRecords, maxDeadLetters, maxRequestsPerClient, limits, null);
+                    HttpReceiver.Config.DEFAULT_TOLERANCE, maxRecords, maxDeadLetters, maxRequestsPerClient, limits, null,
+                    maxDecompressedBytes);
         }
     }
 

@@ -177,7 +177,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
 
         boolean receiver = config.ingest().httpPort() >= 0;
         if (options.demo() || !config.ingest().watch().isEmpty() || receiver) {
-            sink = KafkaAuditSink.create(client, topics);
+            sink = KafkaAuditSink.create(config.ingest().producerSettings(client), topics);
             started.push(sink);
             IngestCounters ingest = sink.counters();
             metrics.counter("grantwatch.ingest.read", "Audit records read by ingest",
@@ -207,52 +207,9 @@ public final class GrantWatchRuntime implements AutoCloseable {
         return client;
     }
 
-    /** How long start-up waits for Kafka; after {@link #CLUSTER_FIRST_WARNING} it says once which address does not answer. */
-    static final Duration CLUSTER_WAIT = Duration.ofSeconds(120);
-    static final Duration CLUSTER_FIRST_WARNING = Duration.ofSeconds(8);
-
+    /** Waits for Kafka by {@link ClusterWait}'s rule (one warning after 8 s, then up to 2 minutes). */
     private void awaitCluster(Admin admin) {
-        long deadline = System.nanoTime() + CLUSTER_WAIT.toNanos();
-        boolean warned = false;
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                var nodes = admin.describeCluster().nodes();
-                long slice = System.nanoTime() + (warned ? Duration.ofSeconds(10) : CLUSTER_FIRST_WARNING).toNanos();
-                while (!nodes.isDone() && System.nanoTime() < slice) {
-                    if (stopRequested.getAsBoolean()) {
-                        throw new StartAborted();
-                    }
-                    try {
-                        nodes.get(250, TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.TimeoutException notYet) {
-                        // keep waiting, checking for a stop request
-                    }
-                }
-                nodes.get(0, TimeUnit.MILLISECONDS);
-                if (warned) {
-                    LOG.info("Reached Kafka at {}", bootstrapServers);
-                }
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while connecting to Kafka", e);
-            } catch (StartAborted e) {
-                throw e;
-            } catch (Exception e) {
-                last = e;
-                if (!warned) {
-                    // once, within seconds; Kafka's own per-attempt warnings are off unless --verbose
-                    LOG.warn("Cannot reach Kafka at {} (set by --bootstrap-servers, kafka.bootstrap.servers or "
-                            + "GRANTWATCH_BOOTSTRAP_SERVERS): still trying for {} s; check the address and the kafka.* "
-                            + "security settings", bootstrapServers, CLUSTER_WAIT.toSeconds());
-                    warned = true;
-                }
-            }
-        }
-        throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " within " + CLUSTER_WAIT.toSeconds()
-                + " s (" + (last == null || last.getMessage() == null ? "no answer" : last.getMessage()) + "); check --bootstrap-servers and the kafka.* "
-                + "security settings", last);
+        ClusterWait.await(admin, bootstrapServers, LOG::warn, stopRequested);
     }
 
     private static boolean clusterReachable(Admin admin) {

@@ -71,10 +71,16 @@ import org.slf4j.LoggerFactory;
  *   <li>400 with the reasons when nothing in the body is an audit event (the body also goes to the DLQ);
  *   at most {@link Config#maxDeadLetters()} dead letters per request, the rest summarised in one more;</li>
  *   <li>401 unauthenticated, 404 another path, 405 not POST, 408 the body did not arrive within
- *   {@link ServerLimits#bodyTimeout()}, 413 body over the limit or more than {@link Config#maxRecords()}
- *   records (one dead letter says so), 429 too many requests under way from one client, 503 Kafka did not
- *   acknowledge in time.</li>
+ *   {@link ServerLimits#bodyTimeout()}, 413 body over the limit, more than {@link Config#maxRecords()}
+ *   records, or a gzip body decompressing to more than {@link Config#maxExpandedBytes()} (records of a gzip
+ *   body are counted decompressed; one dead letter says why), 429 too many requests under way from one
+ *   client, 503 with Retry-After when Kafka did not acknowledge in time (or could not be reached within the
+ *   producer's max.block.ms).</li>
  * </ul>
+ * A signed attempt answered 503 stays pending with its sends: a retry of its webhook-id waits for them
+ * (at most {@link Config#ackTimeout()}, then 503 again), is answered 200 {@code "already accepted"} without a
+ * second copy once Kafka stored them late, and is taken only when they definitively failed. Refused requests
+ * are logged under {@link io.grantwatch.ingest.source.LogBudget}'s rule, escaped, without credentials.
  * Served by Jetty with {@link Config#limits()} (slow, idle and greedy clients: see {@link ServerLimits});
  * no thread waits for a body or for Kafka's acknowledgement. {@code GET /healthz} answers 200.
  */
@@ -112,16 +118,19 @@ public final class HttpReceiver implements AutoCloseable {
      * @param stateDir           where the ids of accepted signed requests are kept across restarts (see
      *                           {@link ReplayCache}); null = in memory only, so a request captured before a restart
      *                           can be replayed after it within the signature tolerance
+     * @param maxExpandedBytes   a gzip body may decompress to at most this many bytes; more: 413 (its records are
+     *                           counted decompressed, against {@code maxRecords})
      */
     public record Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
                          Duration ackTimeout, Set<String> smnConfirmHosts, Duration signatureTolerance, int maxRecords,
-                         int maxDeadLetters, int maxPerClient, ServerLimits limits, Path stateDir) {
+                         int maxDeadLetters, int maxPerClient, ServerLimits limits, Path stateDir, long maxExpandedBytes) {
         public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
         public static final int DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
         public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
         public static final int DEFAULT_MAX_RECORDS = 10_000;
         public static final int DEFAULT_MAX_DEAD_LETTERS = 100;
         public static final int DEFAULT_MAX_PER_CLIENT = 4;
+        public static final long DEFAULT_MAX_EXPANDED_BYTES = 64L * 1024 * 1024;
 
         public Config {
             if ((sharedSecret == null || sharedSecret.isEmpty()) && (hmacSecret == null || hmacSecret.isEmpty())) {
@@ -133,9 +142,20 @@ public final class HttpReceiver implements AutoCloseable {
             signatureTolerance = signatureTolerance == null ? DEFAULT_TOLERANCE : signatureTolerance;
             ackTimeout = ackTimeout == null ? DEFAULT_ACK_TIMEOUT : ackTimeout;
             limits = limits == null ? ServerLimits.DEFAULTS : limits;
-            if (maxBodyBytes < 1 || maxRecords < 1 || maxDeadLetters < 1 || maxPerClient < 1) {
-                throw new IllegalArgumentException("maxBodyBytes, maxRecords, maxDeadLetters and maxPerClient must be positive");
+            if (maxBodyBytes < 1 || maxRecords < 1 || maxDeadLetters < 1 || maxPerClient < 1 || maxExpandedBytes < 1) {
+                throw new IllegalArgumentException("maxBodyBytes, maxRecords, maxDeadLetters, maxPerClient and maxExpandedBytes "
+                        + "must be positive");
             }
+            if (hmacSecret != null && !hmacSecret.isEmpty()) {
+                hmacKey(hmacSecret); // a whsec_ key that is not one fails here, at start, not on every request
+            }
+        }
+
+        public Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
+                      Duration ackTimeout, Set<String> smnConfirmHosts, Duration signatureTolerance, int maxRecords,
+                      int maxDeadLetters, int maxPerClient, ServerLimits limits, Path stateDir) {
+            this(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts, signatureTolerance,
+                    maxRecords, maxDeadLetters, maxPerClient, limits, stateDir, DEFAULT_MAX_EXPANDED_BYTES);
         }
 
         public Config(String host, int port, String path, String sharedSecret, String hmacSecret, int maxBodyBytes,
@@ -151,17 +171,27 @@ public final class HttpReceiver implements AutoCloseable {
 
         public Config withLimits(int maxRecords, int maxDeadLetters) {
             return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
-                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir, maxExpandedBytes);
         }
 
         public Config withServerLimits(ServerLimits limits) {
             return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
-                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir, maxExpandedBytes);
+        }
+
+        public Config withMaxExpandedBytes(long maxExpandedBytes) {
+            return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir, maxExpandedBytes);
+        }
+
+        public Config withAckTimeout(Duration ackTimeout) {
+            return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir, maxExpandedBytes);
         }
 
         public Config withStateDir(Path stateDir) {
             return new Config(host, port, path, sharedSecret, hmacSecret, maxBodyBytes, ackTimeout, smnConfirmHosts,
-                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir);
+                    signatureTolerance, maxRecords, maxDeadLetters, maxPerClient, limits, stateDir, maxExpandedBytes);
         }
     }
 
@@ -174,6 +204,19 @@ public final class HttpReceiver implements AutoCloseable {
     private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong bodyTimeouts = new java.util.concurrent.atomic.AtomicLong();
     private final java.time.Clock clock;
+    /**
+     * Signed requests whose records were handed to Kafka and not yet all acknowledged (or failed), by webhook-id;
+     * each future completes true once all were stored, false once one definitively failed. A retry of such an id
+     * waits for it instead of sending the records a second time.
+     */
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> pending = new ConcurrentHashMap<>();
+    /** Refused requests: logged by {@link io.grantwatch.ingest.source.LogBudget}'s rule, not one line each. */
+    private final io.grantwatch.ingest.source.LogBudget refusals = new io.grantwatch.ingest.source.LogBudget(REFUSALS_PER_MINUTE,
+            n -> LOG.warn("Refused {} more unauthenticated, stale or replayed requests (counted, not logged one by one)", n));
+    /** Refused requests logged one by one per minute. */
+    static final int REFUSALS_PER_MINUTE = 20;
+    /** Seconds a 503 asks the sender to wait before retrying. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     public HttpReceiver(Config config, AuditParser parser, AuditSink sink) throws IOException {
         this(config, parser, sink, java.time.Clock.systemUTC());
@@ -239,6 +282,12 @@ public final class HttpReceiver implements AutoCloseable {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
 
+        /** 503 with Retry-After: nothing (or not everything) is stored yet; the sender retries the same request. */
+        void unavailable(String reason) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            respond(503, error(reason));
+        }
+
         void respond(int status, String json) {
             if (!answered.compareAndSet(false, true)) {
                 return;
@@ -288,7 +337,7 @@ public final class HttpReceiver implements AutoCloseable {
             ex.respond(405, error("POST only"));
             return;
         }
-        Auth auth = authenticateHeaders(ex);
+        Auth auth = authenticateHeaders(ex, client);
         if (auth == Auth.REFUSED) {
             // The body is not read: a client without credentials cannot make the server wait for it.
             ex.close();
@@ -323,51 +372,135 @@ public final class HttpReceiver implements AutoCloseable {
 
     /** The whole body is here: check the signature, then store what it holds and answer once Kafka acknowledged. */
     private void received(Exchange ex, Auth auth, byte[] body) throws IOException {
-        try {
-            if (auth == Auth.SIGNATURE_PENDING && !signatureValid(ex, body)) {
+        Delivery delivery = null;
+        if (auth == Auth.SIGNATURE_PENDING) {
+            if (!signatureValid(ex, body)) {
+                refused(ex, "bad signature");
                 ex.respond(401, error("unauthenticated"));
                 return;
             }
-        } catch (java.io.UncheckedIOException e) {
-            // Not remembered, so not accepted: the sender's retry with the same id is not taken for a replay.
-            LOG.warn("Cannot remember a signed request's id, answering 503: {}", e.getMessage());
-            ex.respond(503, error("not stored, retry"));
-            return;
+            delivery = new Delivery(ex.header(ID_HEADER), Long.parseLong(ex.header(TIMESTAMP_HEADER)));
+            if (!claim(ex, delivery, body)) {
+                return;
+            }
         }
+        try {
+            store(ex, body, delivery);
+        } catch (IOException | RuntimeException e) {
+            if (delivery != null) {
+                delivery.settle(false); // nothing handed on settles it otherwise: the id would stay pending
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Makes {@code d} the one attempt under way for its webhook-id, or answers for the id: 2xx when its records
+     * were already stored by an attempt answered 503 (Kafka acknowledged late), 401 when it was accepted and
+     * answered (a replay), or, while an earlier attempt still waits for Kafka, what that attempt comes to (at
+     * most {@link Config#ackTimeout()}, then 503 again). An earlier attempt that definitively failed forgot the
+     * id: this one is taken.
+     *
+     * @return true when {@code d} is the attempt to store the body
+     */
+    private boolean claim(Exchange ex, Delivery d, byte[] body) {
+        CompletableFuture<Boolean> earlier = pending.putIfAbsent(d.id, d.slot);
+        if (earlier != null) {
+            earlier.copy().orTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenCompleteAsync((stored, failure) -> {
+                        try {
+                            if (failure != null) {
+                                ex.unavailable("an earlier attempt of this webhook-id still waits for Kafka, retry");
+                            } else if (stored) {
+                                alreadyAccepted(ex);
+                            } else {
+                                received(ex, Auth.SIGNATURE_PENDING, body); // the earlier one failed: this one is taken
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            LOG.warn("HTTP receiver failed on a request: {}", e.toString());
+                            ex.respond(500, error("internal error"));
+                        }
+                    }, server.getThreadPool());
+            return false;
+        }
+        // claimed; an attempt that ended between the header check and here left its verdict in the cache
+        long now = clock.instant().getEpochSecond();
+        if (replays.seen(d.id, now)) {
+            boolean late = replays.acceptedLate(d.id, now);
+            pending.remove(d.id, d.slot);
+            d.slot.complete(true);
+            if (late) {
+                alreadyAccepted(ex);
+            } else {
+                refused(ex, "replayed webhook-id");
+                ex.respond(401, error("unauthenticated"));
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private static void alreadyAccepted(Exchange ex) {
+        ex.respond(200, "{\"accepted\":0,\"rejected\":0,\"skipped\":0,\"status\":\"already accepted\"}");
+    }
+
+    /** Stores what the body holds and answers once Kafka acknowledged; {@code d}: the signed attempt, or null. */
+    private void store(Exchange ex, byte[] body, Delivery d) throws IOException {
         String requestId = requestId(ex);
         String smnType = ex.header(SMN_TYPE_HEADER);
         JsonNode smn = smnControl(smnType, body);
         if (smn != null) {
+            if (d != null) {
+                d.settle(false); // nothing stored: a retry of the id is taken
+            }
             confirmSmn(ex, smn);
             return;
         }
         String location = "http:" + requestId;
-        long records = RecordCount.atMost(body, config.maxRecords() + 1L);
+        boolean gzip = body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
+        long records;
+        try {
+            // a gzip body is counted as it decompresses (8.8 KB of gzip can hold 3 million records), and its
+            // decompressed size is capped on the way
+            records = gzip ? RecordCount.atMost(io.grantwatch.ingest.parse.LimitedInputStream.gunzip(
+                    new java.io.ByteArrayInputStream(body), config.maxExpandedBytes()), config.maxRecords() + 1L)
+                    : RecordCount.atMost(body, config.maxRecords() + 1L);
+        } catch (io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded e) {
+            refuseWhole(ex, d, location, body, "gzip body decompresses to more than " + config.maxExpandedBytes()
+                    + " bytes (the limit of a decompressed body)", "the decompressed body is larger than "
+                    + config.maxExpandedBytes() + " bytes (ingest.http.max.decompressed.bytes)");
+            return;
+        } catch (IOException e) {
+            records = 0; // not gzip after all, or damaged: the parser says what is wrong with it
+        }
         if (records > config.maxRecords()) {
             // Parsing would build one object per record (a body of [{},{},...] is 1.7 million of them):
             // refused whole, one dead letter says why.
-            RejectedRecord summary = new RejectedRecord(location, -1, -1, "request refused: more than "
-                    + config.maxRecords() + " records in one request (" + body.length + " bytes)",
-                    io.grantwatch.model.redact.Redactor.text(new String(body, 0, Math.min(body.length, 4096),
-                            java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            whenAcknowledged(ex, requestId, List.of(sink.deadLetter(name(), summary)),
-                    () -> ex.respond(413, error("more than " + config.maxRecords() + " records in one request")));
+            refuseWhole(ex, d, location, body, "more than " + config.maxRecords() + " records in one request (" + body.length
+                    + " bytes" + (gzip ? ", gzip" : "") + ")", "more than " + config.maxRecords() + " records in one request");
             return;
         }
         AuditParser.Result result = parser.parse(body, location, Hints.NONE);
         List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (AuditEvent e : result.events()) {
-            acks.add(sink.send(name(), e));
-        }
         List<RejectedRecord> rejected = result.rejected();
         int deadLettered = Math.min(rejected.size(), config.maxDeadLetters());
-        for (RejectedRecord r : rejected.subList(0, deadLettered)) {
-            acks.add(sink.deadLetter(name(), r));
-        }
-        if (rejected.size() > deadLettered) {
-            acks.add(sink.deadLetter(name(), new RejectedRecord(location, -1, -1, (rejected.size() - deadLettered)
-                    + " more rejected records in this request, not dead-lettered one by one (limit "
-                    + config.maxDeadLetters() + "); first reason: " + rejected.get(deadLettered).reason(), new byte[0])));
+        sending:
+        {
+            for (AuditEvent e : result.events()) {
+                if (!sent(acks, sink.send(name(), e))) {
+                    break sending;
+                }
+            }
+            for (RejectedRecord r : rejected.subList(0, deadLettered)) {
+                if (!sent(acks, sink.deadLetter(name(), r))) {
+                    break sending;
+                }
+            }
+            if (rejected.size() > deadLettered) {
+                sent(acks, sink.deadLetter(name(), new RejectedRecord(location, -1, -1, (rejected.size() - deadLettered)
+                        + " more rejected records in this request, not dead-lettered one by one (limit "
+                        + config.maxDeadLetters() + "); first reason: " + rejected.get(deadLettered).reason(), new byte[0])));
+            }
         }
         // A pushed CTS digest (integrity verification) is no event and no bad input: counted, answered 200.
         result.skipped().forEach(s -> sink.counters().skipped(name()));
@@ -382,7 +515,26 @@ public final class HttpReceiver implements AutoCloseable {
             answer = Json.wire().writeValueAsString(new Answer(result.events().size(), rejected.size(),
                     result.skipped().size(), List.of()));
         }
-        whenAcknowledged(ex, requestId, acks, () -> ex.respond(status, answer));
+        whenAcknowledged(ex, requestId, d, acks, () -> ex.respond(status, answer));
+    }
+
+    /**
+     * Adds a send; false when it failed at once (Kafka unreachable for longer than the producer may block, its
+     * buffer full): the rest of the request is then not sent, so that one request blocks a thread once, not once
+     * per record.
+     */
+    private static boolean sent(List<CompletableFuture<Void>> acks, CompletableFuture<Void> ack) {
+        acks.add(ack);
+        return !ack.isCompletedExceptionally();
+    }
+
+    /** A request refused whole (413): one dead letter says why, with the start of the body, redacted. */
+    private void refuseWhole(Exchange ex, Delivery d, String location, byte[] body, String reason, String answer) {
+        RejectedRecord summary = new RejectedRecord(location, -1, -1, "request refused: " + reason,
+                io.grantwatch.model.redact.Redactor.text(new String(body, 0, Math.min(body.length, 4096),
+                        StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        ex.close();
+        whenAcknowledged(ex, location, d, List.of(sink.deadLetter(name(), summary)), () -> ex.respond(413, error(answer)));
     }
 
     private void release(String client) {
@@ -390,28 +542,77 @@ public final class HttpReceiver implements AutoCloseable {
     }
 
     /**
-     * Answers with {@code then} once Kafka acknowledged every send, or 503 when one failed or the
-     * acknowledgements took longer than {@link Config#ackTimeout()}; no thread waits meanwhile.
+     * One signed attempt (webhook-id) whose records go to Kafka. It is settled once, when every send has
+     * finished: stored, the id is remembered (as accepted late when the sender was told 503 meanwhile, so that
+     * its retry gets 2xx without a second copy); not stored, the id is forgotten and a retry is taken.
      */
-    private void whenAcknowledged(Exchange ex, String requestId, List<CompletableFuture<Void>> acks, Runnable then) {
+    private final class Delivery {
+        final String id;
+        final long timestamp;
+        final CompletableFuture<Boolean> slot = new CompletableFuture<>();
+        private boolean settled;
+        private boolean stored;
+        private boolean answeredUnavailable;
+
+        Delivery(String id, long timestamp) {
+            this.id = id;
+            this.timestamp = timestamp;
+        }
+
+        synchronized void settle(boolean stored) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            this.stored = stored;
+            if (stored) {
+                rememberSigned(id, timestamp, answeredUnavailable);
+            } else {
+                replays.forget(id);
+            }
+            pending.remove(id, slot);
+            slot.complete(stored);
+        }
+
+        /** Before answering 503: false when the records were stored after all (then the answer is the 2xx). */
+        synchronized boolean markUnavailable() {
+            if (settled && stored) {
+                return false;
+            }
+            answeredUnavailable = true;
+            return true;
+        }
+    }
+
+    /**
+     * Answers with {@code then} once Kafka acknowledged every send, or 503 when one failed or the
+     * acknowledgements took longer than {@link Config#ackTimeout()}; no thread waits meanwhile. A signed
+     * attempt ({@code d}) is settled when every send has finished, however long after the answer that is.
+     */
+    private void whenAcknowledged(Exchange ex, String requestId, Delivery d, List<CompletableFuture<Void>> acks, Runnable then) {
         Executor executor = server.getThreadPool();
-        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
-                .orTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        CompletableFuture<Void> all = CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]));
+        if (d != null) {
+            CompletableFuture.allOf(acks.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture<?>[]::new))
+                    .whenComplete((v, e) -> d.settle(!all.isCompletedExceptionally()));
+        }
+        all.copy().orTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((ok, failure) -> {
                     if (failure == null) {
-                        rememberSigned(ex);
+                        if (d != null) {
+                            d.settle(true); // remembered before the answer: a replay right after it is refused
+                        }
                         then.run();
+                        return;
+                    }
+                    if (d != null && !d.markUnavailable()) {
+                        then.run(); // stored just now
                         return;
                     }
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                     LOG.warn("Request {}: Kafka did not acknowledge, answering 503: {}", requestId,
                             cause instanceof TimeoutException ? "no acknowledgement within " + config.ackTimeout() : cause.toString());
-                    // not stored, so not accepted: the sender's retry with the same webhook-id is not a replay
-                    String webhookId = ex.header(ID_HEADER);
-                    if (webhookId != null && ex.header(SIGNATURE_HEADER) != null) {
-                        replays.forget(webhookId);
-                    }
-                    ex.respond(503, error("not stored, retry"));
+                    ex.unavailable("not stored, retry");
                 }, executor);
     }
 
@@ -435,7 +636,7 @@ public final class HttpReceiver implements AutoCloseable {
      * What the headers allow before the body is read: a valid shared secret; or a signature whose id and
      * timestamp pass (checked against the body afterwards); or nothing.
      */
-    private Auth authenticateHeaders(Exchange ex) {
+    private Auth authenticateHeaders(Exchange ex, String client) {
         if (config.sharedSecret() != null && !config.sharedSecret().isEmpty()) {
             List<String> candidates = new ArrayList<>();
             String auth = ex.header("Authorization");
@@ -471,23 +672,45 @@ public final class HttpReceiver implements AutoCloseable {
             String ts = ex.header(TIMESTAMP_HEADER);
             String sig = ex.header(SIGNATURE_HEADER);
             if (id == null || ts == null || sig == null || id.isEmpty() || id.length() > 256 || !ts.matches("[0-9]{1,12}")) {
+                refused(ex, id == null && ts == null && sig == null ? "no credentials" : "incomplete or malformed signature headers");
                 return Auth.REFUSED;
             }
             long now = clock.instant().getEpochSecond();
             if (Math.abs(now - Long.parseLong(ts)) > config.signatureTolerance().toSeconds()) {
-                LOG.warn("Refused a signed request: webhook-timestamp {} is more than {} from now", ts, config.signatureTolerance());
+                refused(ex, "webhook-timestamp " + ts + " is more than " + config.signatureTolerance() + " from now");
                 return Auth.REFUSED;
             }
-            if (replays.seen(id, now)) {
-                LOG.warn("Refused a replayed signed request (webhook-id seen before)");
+            // an id accepted late (after a 503) or still waiting for Kafka: its retry is answered after the signature
+            if (replays.seen(id, now) && !replays.acceptedLate(id, now) && !pending.containsKey(id)) {
+                refused(ex, "replayed webhook-id");
                 return Auth.REFUSED;
             }
             return Auth.SIGNATURE_PENDING;
         }
+        refused(ex, "no valid credentials");
         return Auth.REFUSED;
     }
 
-    /** Checks a Standard Webhooks signature against the body and remembers its id (a second use is a replay). */
+    /**
+     * Logs a refused request under {@link #refusals}' budget: the client's address, the reason and the
+     * webhook-id (escaped, cut to 64 characters); never a token, a signature or the body.
+     */
+    private void refused(Exchange ex, String reason) {
+        switch (refusals.admit()) {
+            case LOG -> {
+                String id = ex.header(ID_HEADER);
+                LOG.warn("Refused a request from {}: {}{}", io.grantwatch.model.text.UnsafeText.escaped(Request.getRemoteAddr(ex.request)),
+                        io.grantwatch.model.text.UnsafeText.escaped(reason), id == null ? "" : " (webhook-id "
+                                + io.grantwatch.model.text.UnsafeText.escaped(id.length() > 64 ? id.substring(0, 64) + "..." : id) + ")");
+            }
+            case FIRST_COUNTED -> LOG.warn("More than {} refused requests this minute: the rest are counted, not logged",
+                    REFUSALS_PER_MINUTE);
+            case COUNTED -> {
+            }
+        }
+    }
+
+    /** Checks a Standard Webhooks signature against the body (whether the id was used before is {@link #claim}'s). */
     private boolean signatureValid(Exchange ex, byte[] body) {
         String id = ex.header(ID_HEADER);
         long ts = Long.parseLong(ex.header(TIMESTAMP_HEADER));
@@ -497,32 +720,24 @@ public final class HttpReceiver implements AutoCloseable {
         for (String candidate : ex.header(SIGNATURE_HEADER).trim().split(" +")) {
             ok |= MessageDigest.isEqual(candidate.getBytes(StandardCharsets.US_ASCII), expected);
         }
-        if (!ok) {
-            return false;
-        }
         // remembered once Kafka acknowledged what it carried (rememberSigned): a request cut off before that (a
         // crash, a stop, Kafka down) is not stored, and the sender's retry with the same id must be taken
-        return !replays.seen(id, clock.instant().getEpochSecond());
+        return ok;
     }
 
     /**
      * Remembers a signed request's id once its records are stored, until its own timestamp leaves the window
      * (a timestamp in the future stays replayable for less than the window otherwise).
      */
-    private void rememberSigned(Exchange ex) {
-        String id = ex.header(ID_HEADER);
-        String ts = ex.header(TIMESTAMP_HEADER);
-        if (id == null || ts == null || ex.header(SIGNATURE_HEADER) == null || config.hmacSecret() == null) {
-            return;
-        }
+    private void rememberSigned(String id, long ts, boolean late) {
         long now = clock.instant().getEpochSecond();
         try {
-            long until = Math.max(now, Long.parseLong(ts)) + config.signatureTolerance().toSeconds();
-            if (!replays.remember(id, until, now)) {
+            long until = Math.max(now, ts) + config.signatureTolerance().toSeconds();
+            if (!replays.remember(id, until, now, late)) {
                 LOG.warn("A signed request with a webhook-id seen before was stored twice (two copies at once); its events "
                         + "carry the same ids, so the detector counts them once");
             }
-        } catch (NumberFormatException | java.io.UncheckedIOException e) {
+        } catch (java.io.UncheckedIOException e) {
             LOG.warn("Cannot remember a signed request's id (a replay of it would be taken): {}", e.getMessage());
         }
     }
@@ -533,8 +748,7 @@ public final class HttpReceiver implements AutoCloseable {
      * base64 key, any other secret its UTF-8 bytes.
      */
     public static String signature(String secret, String id, long timestampSeconds, byte[] body) {
-        byte[] key = secret.startsWith("whsec_") ? java.util.Base64.getDecoder().decode(secret.substring(6))
-                : secret.getBytes(StandardCharsets.UTF_8);
+        byte[] key = hmacKey(secret);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -543,6 +757,34 @@ public final class HttpReceiver implements AutoCloseable {
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Shortest key a {@code whsec_} secret may decode to: 128 bits (Standard Webhooks' own keys are 24 to 64 bytes). */
+    public static final int MIN_WHSEC_KEY_BYTES = 16;
+
+    /**
+     * The HMAC key of a secret: {@code whsec_<base64>} is the base64 key (at least {@value #MIN_WHSEC_KEY_BYTES}
+     * bytes), anything else its UTF-8 bytes.
+     *
+     * @throws IllegalArgumentException a {@code whsec_} secret that is not valid base64 or too short; the message
+     *                                  names the setting, never the value
+     */
+    public static byte[] hmacKey(String secret) {
+        if (!secret.startsWith("whsec_")) {
+            return secret.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] key;
+        try {
+            key = java.util.Base64.getDecoder().decode(secret.substring(6).strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the HMAC secret (--http-hmac-secret / GRANTWATCH_HTTP_HMAC_SECRET) starts with "
+                    + "whsec_ but the rest is not valid base64 (" + secret.length() + " characters)");
+        }
+        if (key.length < MIN_WHSEC_KEY_BYTES) {
+            throw new IllegalArgumentException("the HMAC secret (--http-hmac-secret / GRANTWATCH_HTTP_HMAC_SECRET) decodes to "
+                    + key.length + " bytes; a whsec_ key must have at least " + MIN_WHSEC_KEY_BYTES);
+        }
+        return key;
     }
 
     /**
@@ -632,6 +874,7 @@ public final class HttpReceiver implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Stopping the HTTP receiver: {}", e.toString());
         } finally {
+            refusals.flush();
             replays.close();
         }
     }

@@ -16,11 +16,34 @@ final class RecordCount {
     }
 
     static long atMost(byte[] body, long limit) {
+        try {
+            return atMost(Json.wire().getFactory().createParser(body), limit);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The same count over what a stream yields, e.g. a gzip body as it decompresses, without keeping it.
+     *
+     * @throws io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded the stream passed its limit while read
+     */
+    static long atMost(java.io.InputStream in, long limit) throws io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded {
+        try {
+            return atMost(Json.wire().getFactory().createParser(in), limit);
+        } catch (io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded e) {
+            throw e;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static long atMost(JsonParser parser, long limit) throws io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded {
         long count = 0;
         // depth: 0 outside any value; arrays[d] = whether the container at depth d is an array
         boolean[] arrays = new boolean[3];
         int depth = 0;
-        try (JsonParser p = Json.wire().getFactory().createParser(body)) {
+        try (JsonParser p = parser) {
             JsonToken t;
             while (count < limit && (t = p.nextToken()) != null) {
                 if (t == JsonToken.FIELD_NAME) {
@@ -39,6 +62,8 @@ final class RecordCount {
                     depth--;
                 }
             }
+        } catch (io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded e) {
+            throw e;
         } catch (IOException e) {
             return count;
         }

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * but not a power cut), unexpired ids are read back at start, and the file is rewritten with the live ids
  * whenever it holds more dead lines than live ones. A lock file keeps a second receiver off the same
  * journal.
+ *
+ * <p>An id can be remembered as <em>accepted late</em>: its records were stored after the sender had been
+ * answered 503, so the sender retries it, and the retry is answered 2xx without storing them again (the journal
+ * marks such a line {@code <expiry>+ <id>}).
  */
 final class ReplayCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayCache.class);
@@ -41,6 +45,8 @@ final class ReplayCache implements AutoCloseable {
 
     private final int capacity;
     private final LinkedHashMap<String, Long> expiries = new LinkedHashMap<>();
+    /** The ids of {@link #expiries} accepted late. */
+    private final java.util.Set<String> late = new java.util.HashSet<>();
     private final Path journal;
     private FileChannel out;
     private FileChannel lockChannel;
@@ -99,15 +105,21 @@ final class ReplayCache implements AutoCloseable {
                     continue; // a line cut by a crash while it was written
                 }
                 long until;
+                String expiry = line.substring(0, space);
+                boolean accepted503 = expiry.endsWith("+");
                 try {
-                    until = Long.parseLong(line.substring(0, space));
+                    until = Long.parseLong(accepted503 ? expiry.substring(0, expiry.length() - 1) : expiry);
                 } catch (NumberFormatException e) {
                     continue;
                 }
                 String id = line.substring(space + 1);
                 expiries.remove(id);
+                late.remove(id);
                 if (until >= nowSeconds) {
                     expiries.put(id, until); // a later line for the id wins: "0 id" is a forgotten one
+                    if (accepted503) {
+                        late.add(id);
+                    }
                 }
             }
         } catch (NoSuchFileException e) {
@@ -115,7 +127,7 @@ final class ReplayCache implements AutoCloseable {
         }
         while (expiries.size() > capacity) {
             Iterator<String> oldest = expiries.keySet().iterator();
-            oldest.next();
+            late.remove(oldest.next());
             oldest.remove();
         }
     }
@@ -125,7 +137,7 @@ final class ReplayCache implements AutoCloseable {
         Path tmp = journal.resolveSibling(JOURNAL + ".tmp");
         StringBuilder text = new StringBuilder(expiries.size() * 48);
         for (Map.Entry<String, Long> e : expiries.entrySet()) {
-            text.append(e.getValue()).append(' ').append(e.getKey()).append('\n');
+            text.append(e.getValue()).append(late.contains(e.getKey()) ? "+ " : " ").append(e.getKey()).append('\n');
         }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -160,11 +172,21 @@ final class ReplayCache implements AutoCloseable {
         return until != null && until >= nowSeconds;
     }
 
+    /** Whether {@code id} is remembered and was accepted late (see the class comment). */
+    synchronized boolean acceptedLate(String id, long nowSeconds) {
+        return late.contains(id) && seen(id, nowSeconds);
+    }
+
+    synchronized boolean remember(String id, long untilSeconds, long nowSeconds) {
+        return remember(id, untilSeconds, nowSeconds, false);
+    }
+
     /**
+     * @param acceptedLate the sender was answered 503 before the records were stored: its retry gets 2xx
      * @return false if the id was already remembered and not expired (a replay)
      * @throws UncheckedIOException the journal could not be written (the id is then not remembered either)
      */
-    synchronized boolean remember(String id, long untilSeconds, long nowSeconds) {
+    synchronized boolean remember(String id, long untilSeconds, long nowSeconds, boolean acceptedLate) {
         if (seen(id, nowSeconds)) {
             return false;
         }
@@ -173,7 +195,7 @@ final class ReplayCache implements AutoCloseable {
                 if (out == null) {
                     out = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 }
-                writeFully(out, untilSeconds + " " + id + "\n");
+                writeFully(out, untilSeconds + (acceptedLate ? "+ " : " ") + id + "\n");
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + journal + ": " + e.getMessage(), e);
             }
@@ -182,6 +204,7 @@ final class ReplayCache implements AutoCloseable {
         for (Iterator<Map.Entry<String, Long>> it = expiries.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Long> e = it.next();
             if (e.getValue() < nowSeconds || expiries.size() >= capacity) {
+                late.remove(e.getKey());
                 it.remove();
             } else {
                 break;
@@ -189,6 +212,9 @@ final class ReplayCache implements AutoCloseable {
         }
         expiries.remove(id);
         expiries.put(id, untilSeconds);
+        if (acceptedLate) {
+            late.add(id);
+        }
         if (journal != null && lines > nextCompaction && lines > 2L * expiries.size()) {
             try {
                 rewrite();
@@ -206,6 +232,7 @@ final class ReplayCache implements AutoCloseable {
      * sender's retry with the same id must be taken, not refused as a replay.
      */
     synchronized void forget(String id) {
+        late.remove(id);
         if (expiries.remove(id) == null || journal == null) {
             return;
         }

@@ -33,8 +33,11 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  *   <li>{@link #maxHeaderBytes()}: a longer request line and headers get 431;</li>
  *   <li>{@link #bodyTimeout()}: a server that reads a body ({@link BodyReader}) answers 408 and closes the
  *   connection when the whole body has not arrived within this long of the headers;</li>
+ *   <li>{@link #firstByteTimeout()}: a connection that sends nothing at all within this long of opening is
+ *   closed ({@link HeaderDeadline});</li>
  *   <li>{@link #maxConnections()}: beyond this many open connections the server stops accepting until one
- *   closes (Jetty's {@link NetworkConnectionLimit});</li>
+ *   closes (Jetty's {@link NetworkConnectionLimit}); before that, from 15/16 of it on, the connections idle the
+ *   longest (no request under way) are closed to make room ({@link HeaderDeadline});</li>
  *   <li>{@link #maxConnectionsPerClient()}: a connection beyond this many open from one remote address is
  *   closed at once ({@link ClientConnectionLimit});</li>
  *   <li>{@link #maxThreads()}: threads that run handlers (and Jetty's acceptor and selector).</li>
@@ -44,7 +47,7 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * match them exactly and answer 404 to anything else.
  */
 public record ServerLimits(Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxHeaderBytes,
-                           int maxConnections, int maxConnectionsPerClient, int maxThreads) {
+                           int maxConnections, int maxConnectionsPerClient, int maxThreads, Duration firstByteTimeout) {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
@@ -52,13 +55,22 @@ public record ServerLimits(Duration idleTimeout, Duration headerTimeout, Duratio
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 32;
     public static final int DEFAULT_MAX_THREADS = 32;
+    public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofSeconds(5);
 
     public static final ServerLimits DEFAULTS = new ServerLimits(DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
             DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
-            DEFAULT_MAX_THREADS);
+            DEFAULT_MAX_THREADS, DEFAULT_FIRST_BYTE_TIMEOUT);
+
+    /** With the default {@link #firstByteTimeout()}. */
+    public ServerLimits(Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxHeaderBytes,
+                        int maxConnections, int maxConnectionsPerClient, int maxThreads) {
+        this(idleTimeout, headerTimeout, bodyTimeout, maxHeaderBytes, maxConnections, maxConnectionsPerClient, maxThreads,
+                DEFAULT_FIRST_BYTE_TIMEOUT);
+    }
 
     public ServerLimits {
         positive("idleTimeout", idleTimeout);
+        positive("firstByteTimeout", firstByteTimeout);
         positive("headerTimeout", headerTimeout);
         positive("bodyTimeout", bodyTimeout);
         if (maxHeaderBytes < 1024) {
@@ -79,11 +91,18 @@ public record ServerLimits(Duration idleTimeout, Duration headerTimeout, Duratio
     }
 
     public ServerLimits withTimeouts(Duration idle, Duration header, Duration body) {
-        return new ServerLimits(idle, header, body, maxHeaderBytes, maxConnections, maxConnectionsPerClient, maxThreads);
+        return new ServerLimits(idle, header, body, maxHeaderBytes, maxConnections, maxConnectionsPerClient, maxThreads,
+                firstByteTimeout);
+    }
+
+    public ServerLimits withFirstByteTimeout(Duration firstByte) {
+        return new ServerLimits(idleTimeout, headerTimeout, bodyTimeout, maxHeaderBytes, maxConnections,
+                maxConnectionsPerClient, maxThreads, firstByte);
     }
 
     public ServerLimits withConnections(int max, int perClient) {
-        return new ServerLimits(idleTimeout, headerTimeout, bodyTimeout, maxHeaderBytes, max, perClient, maxThreads);
+        return new ServerLimits(idleTimeout, headerTimeout, bodyTimeout, maxHeaderBytes, max, perClient, maxThreads,
+                firstByteTimeout);
     }
 
     /** How a server words the errors Jetty answers itself (a malformed request, headers over the cap). */
@@ -125,7 +144,7 @@ public record ServerLimits(Duration idleTimeout, Duration headerTimeout, Duratio
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(maxConnections, connector));
 
-        HeaderDeadline headers = new HeaderDeadline(headerTimeout, scheduler);
+        HeaderDeadline headers = new HeaderDeadline(headerTimeout, firstByteTimeout, maxConnections, scheduler);
         connector.addEventListener(headers);
         server.addBean(headers);
         server.setHandler(headers.wrap(handler));

@@ -45,9 +45,17 @@ public final class KafkaAuditSink implements AuditSink, AutoCloseable {
         this.topics = topics;
     }
 
+    /**
+     * How long a send may block when Kafka is unreachable and no metadata is cached, unless the user config sets
+     * {@code max.block.ms}: Kafka's 60 s default held each push receiver thread a minute (the sender got no
+     * answer at all); with this a push gets 503 and Retry-After within seconds.
+     */
+    public static final long DEFAULT_MAX_BLOCK_MS = 5_000;
+
     /** Producer settings ingest relies on; user settings (e.g. security) are applied first and cannot weaken these. */
     public static Map<String, Object> producerConfig(Map<String, Object> userConfig) {
         Map<String, Object> c = new HashMap<>(userConfig);
+        c.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, DEFAULT_MAX_BLOCK_MS);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);

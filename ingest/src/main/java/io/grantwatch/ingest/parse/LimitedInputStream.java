@@ -9,12 +9,12 @@ import java.io.InputStream;
  * ratio passes {@value #MAX_RATIO}:1 beyond {@value #RATIO_FLOOR} bytes (JSON audit logs compress
  * 10–100:1; a bomb of padding compresses about 1000:1): the gzip-bomb guard.
  */
-final class LimitedInputStream extends FilterInputStream {
+public final class LimitedInputStream extends FilterInputStream {
     static final long MAX_RATIO = 500;
     static final long RATIO_FLOOR = 32L * 1024 * 1024;
 
     /** Thrown when the decompressed input passes the limit. */
-    static final class LimitExceeded extends IOException {
+    public static final class LimitExceeded extends IOException {
         LimitExceeded(String why) {
             super(why);
         }
@@ -50,6 +50,15 @@ final class LimitedInputStream extends FilterInputStream {
     private final long limit;
     private final Counting compressed;
     private long count;
+
+    /**
+     * The decompressed content of a gzip stream (any number of members), failing with {@link LimitExceeded}
+     * once more than {@code limit} bytes came out of it or the expansion ratio passes the guard's.
+     */
+    public static InputStream gunzip(InputStream gzip, long limit) throws IOException {
+        Counting counting = new Counting(gzip);
+        return new LimitedInputStream(new java.util.zip.GZIPInputStream(counting, 65536), limit, counting);
+    }
 
     LimitedInputStream(InputStream in, long limit, Counting compressed) {
         super(in);

@@ -16,33 +16,24 @@ public final class RejectionLog {
     private static final Logger LOG = LoggerFactory.getLogger(RejectionLog.class);
     /** Rejections logged one by one per minute and source. */
     public static final int PER_MINUTE = 20;
-    private static final long MINUTE_MS = 60_000;
 
     private final String source;
-    private long windowStart = -1;
-    private int inWindow;
-    private long suppressed;
+    private final LogBudget budget;
 
     public RejectionLog(String source) {
         this.source = source;
+        this.budget = new LogBudget(PER_MINUTE, n -> LOG.warn("Rejected {} more records from {} (counted and dead-lettered, "
+                + "not logged one by one)", n, printable(source)));
     }
 
-    public synchronized void rejected(RejectedRecord r) {
-        long now = System.currentTimeMillis();
-        if (windowStart < 0 || now - windowStart >= MINUTE_MS) {
-            flush();
-            windowStart = now;
-        }
-        inWindow++;
-        if (inWindow <= PER_MINUTE) {
-            LOG.warn("Rejected record {} from {}: {} (sent to the dead-letter topic)", printable(r.location()),
+    public void rejected(RejectedRecord r) {
+        switch (budget.admit()) {
+            case LOG -> LOG.warn("Rejected record {} from {}: {} (sent to the dead-letter topic)", printable(r.location()),
                     printable(source), printable(r.reason()));
-        } else {
-            if (suppressed == 0) {
-                LOG.warn("More than {} rejected records from {} this minute: the rest of this minute's are counted and "
-                        + "dead-lettered, not logged", PER_MINUTE, printable(source));
+            case FIRST_COUNTED -> LOG.warn("More than {} rejected records from {} this minute: the rest of this minute's are "
+                    + "counted and dead-lettered, not logged", PER_MINUTE, printable(source));
+            case COUNTED -> {
             }
-            suppressed++;
         }
     }
 
@@ -50,21 +41,13 @@ public final class RejectionLog {
      * Once the minute is over, logs how many of its rejections were not logged one by one: called after
      * every file and poll, so the count appears when the minute ends, not with the next rejection.
      */
-    public synchronized void tick() {
-        if (windowStart >= 0 && System.currentTimeMillis() - windowStart >= MINUTE_MS) {
-            flush();
-        }
+    public void tick() {
+        budget.tick();
     }
 
     /** Logs the count of rejections not logged one by one now (a source that ends), and starts a new minute. */
-    public synchronized void flush() {
-        if (suppressed > 0) {
-            LOG.warn("Rejected {} more records from {} (counted and dead-lettered, not logged one by one)", suppressed,
-                    printable(source));
-        }
-        windowStart = -1;
-        inWindow = 0;
-        suppressed = 0;
+    public void flush() {
+        budget.flush();
     }
 
     private static String printable(String s) {

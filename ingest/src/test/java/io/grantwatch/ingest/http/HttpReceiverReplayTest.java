@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A signed request captured before a restart of the receiver is still refused after it. */
 @Timeout(60)
 class HttpReceiverReplayTest {
-    static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("replay-k3y".getBytes(StandardCharsets.UTF_8));
+    static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("replay-k3y-0123456789".getBytes(StandardCharsets.UTF_8));
 
     @TempDir
     Path data;
