@@ -100,6 +100,11 @@ public final class OfflineDetector {
         flow.accept(record, stores);
     }
 
+    /** Every account's inventory, by account key. */
+    public Map<String, Inventory> inventories() {
+        return java.util.Collections.unmodifiableMap(inventories);
+    }
+
     /** What the account's principals hold, or null. */
     public Inventory inventory(String accountKey) {
         return inventories.get(accountKey);

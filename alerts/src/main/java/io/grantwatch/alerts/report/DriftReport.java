@@ -34,7 +34,25 @@ public record DriftReport(
         List<Muted> expiredMutes,
         List<TrendPoint> trend,
         List<Item> open,
-        Map<String, String> states) {
+        Map<String, String> states,
+        List<Unused> unusedGrants,
+        String unusedNote) {
+
+    /** The same report with the unused grants of what principals hold (least privilege the other way), and how they were measured. */
+    public DriftReport withUnused(List<Unused> unused, String note) {
+        return new DriftReport(generatedAt, from, to, baseline, totals, openByCloud, openByAccount, openByScenario, openByPrincipal,
+                newSinceLast, resolvedSinceLast, regressedSinceLast, timeToGrant, predictedBreakages, noisiestDenials, unmappedDenials,
+                muted, expiredMutes, trend, open, states, List.copyOf(unused), note);
+    }
+
+    /**
+     * A policy a principal holds with Allow actions no call of it used in the window, and the smaller document that would
+     * still allow every call seen (null: nothing in it was used; detach it).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Unused(String cloud, String account, String principal, String policy, String via, List<String> unused,
+                         List<String> used, String smallerPolicy, String note) {
+    }
 
     /** Counts over the findings in scope. */
     public record Totals(long findings, long open, long resolved, long muted, Map<String, Long> openByKind) {

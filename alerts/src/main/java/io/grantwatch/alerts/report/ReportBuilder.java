@@ -138,7 +138,7 @@ public final class ReportBuilder {
                 count(open, f -> f.scenarioId() == null ? "(unmapped)" : f.scenarioId(), TOP),
                 count(open, ReportBuilder::principal, TOP),
                 newItems, resolvedItems, regressed, timeToGrant, breakages, noisiest, gaps, muted, expired,
-                trend(scope, start, end), openItems, states);
+                trend(scope, start, end), openItems, states, null, null);
     }
 
     private DriftReport.Item item(Finding f, Instant end, Instant now) {

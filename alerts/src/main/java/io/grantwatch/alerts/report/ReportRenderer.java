@@ -29,6 +29,8 @@ import java.util.Properties;
  */
 public final class ReportRenderer {
     private static final int CELL = 200;
+    /** A policy document is printed whole (RAM caps one at 6,144 characters, Huawei v5 at 6,144 too). */
+    private static final int POLICY = 20_000;
     private static final int MAX_ROWS = 500;
     private static final Mustache TEMPLATE = new DefaultMustacheFactory("io/grantwatch/alerts/report").compile("report.html.mustache");
 
@@ -94,6 +96,25 @@ public final class ReportRenderer {
         sb.append("## Unmapped denials (catalog gaps)\n\n");
         table(sb, List.of("cloud", "service", "API", "action", "error code", "findings", "events"), r.unmappedDenials().stream()
                 .map(u -> List.<Object>of(u.cloud(), u.service(), u.api(), u.action(), u.errorCode(), u.findings(), u.events())).toList());
+        if (r.unusedGrants() != null) {
+            sb.append("## Unused grants (held, not used)\n\n");
+            if (r.unusedNote() != null) {
+                sb.append(Escaper.MARKDOWN.escape(r.unusedNote(), 2_000)).append("\n\n");
+            }
+            table(sb, List.of("principal", "account", "policy", "held through", "unused actions", "used", "smaller policy"), r.unusedGrants().stream()
+                    .map(u -> List.<Object>of(u.principal(), u.account(), u.policy(), u.via(), String.join(", ", u.unused()),
+                            String.join(", ", u.used()), u.smallerPolicy() == null ? "none used: detach it" : "below")).toList());
+            // the documents as code blocks, so they can be copied as they are (a table cell would escape the JSON)
+            r.unusedGrants().stream().filter(u -> u.smallerPolicy() != null).limit(MAX_ROWS).forEach(u -> {
+                sb.append("### ").append(Escaper.MARKDOWN.escape(u.principal() + ": " + u.policy(), CELL)).append("\n\n");
+                if (u.note() != null) {
+                    sb.append(Escaper.MARKDOWN.escape(u.note(), 2_000)).append("\n\n");
+                }
+                String doc = Sanitizer.clean(u.smallerPolicy(), POLICY);
+                String fence = "`".repeat(Math.max(3, longestRun(doc, '`') + 1));
+                sb.append(fence).append("json\n").append(doc).append('\n').append(fence).append("\n\n");
+            });
+        }
         sb.append("## Muted (accepted risks)\n\n");
         table(sb, List.of("finding", "rule", "reason", "owner", "expires"), mutedRows(r.muted()));
         sb.append("## Expired mutes still matching open findings\n\n");
@@ -170,6 +191,13 @@ public final class ReportRenderer {
         v.put("unmapped", r.unmappedDenials().stream().map(u -> Map.of("cloud", s(u.cloud()), "service", s(u.service()),
                 "api", s(u.api()), "action", s(u.action()), "errorCode", s(u.errorCode()), "findings", u.findings(),
                 "events", u.events())).toList());
+        v.put("hasUnused", r.unusedGrants() != null);
+        v.put("unusedNote", s(r.unusedNote()));
+        v.put("unused", r.unusedGrants() == null ? List.of() : r.unusedGrants().stream().limit(MAX_ROWS).map(u -> Map.of(
+                "principal", s(u.principal()), "account", s(u.account()), "policy", s(u.policy()), "via", s(u.via()),
+                "unused", s(String.join(", ", u.unused())), "used", s(String.join(", ", u.used())),
+                "smaller", u.smallerPolicy() == null ? "none used: detach it" : Sanitizer.clean(u.smallerPolicy(), POLICY),
+                "note", s(u.note()))).toList());
         v.put("muted", mutedView(r.muted()));
         v.put("expired", mutedView(r.expiredMutes()));
         v.put("chartJs", chartJs());
@@ -217,6 +245,16 @@ public final class ReportRenderer {
     }
 
     /** Sanitized and capped; mustache's {{ }} then HTML-escapes it. */
+    private static int longestRun(String text, char c) {
+        int best = 0;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            run = text.charAt(i) == c ? run + 1 : 0;
+            best = Math.max(best, run);
+        }
+        return best;
+    }
+
     private static String s(String text) {
         return Sanitizer.clean(text, CELL);
     }

@@ -12,6 +12,7 @@ import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.OfflineDetector;
+import io.grantwatch.detector.UnusedGrants;
 import io.grantwatch.detector.ReorderBuffer;
 import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.model.Finding;
@@ -73,6 +74,19 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--catalog", paramLabel = "DIR", description = "Catalog folder for audit-file input (default: the bundled catalog).")
     Path catalogDir;
 
+    @Option(names = "--inventory", arity = "1..*", paramLabel = "FILE",
+            description = "Snapshots of what principals hold (as `inventory import` reads them); with audit files as --input, the "
+                    + "report lists the grants held that no call used (Unused grants).")
+    List<Path> inventory = List.of();
+
+    @Option(names = "--unused-days", defaultValue = "90", paramLabel = "N",
+            description = "Unused grants: calls within N days before the last event count as use (default: ${DEFAULT-VALUE}).")
+    int unusedDays;
+
+    /** Unused grants, when audit files and an inventory were read; else null. */
+    private DriftReport.Unused[] unused;
+    private String unusedNote;
+
     @Override
     public Integer call() {
         PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
@@ -86,6 +100,14 @@ public final class ReportCommand implements Callable<Integer> {
             fmt = ReportRenderer.Format.parse(format);
         } catch (IllegalArgumentException e) {
             err.println("grantwatch report: --format must be md, html or json");
+            return ScanCommand.USAGE;
+        }
+        if (!inventory.isEmpty() && inputs.isEmpty()) {
+            err.println("grantwatch report: --inventory needs audit files as --input (what principals used comes from the trail)");
+            return ScanCommand.USAGE;
+        }
+        if (unusedDays < 1) {
+            err.println("grantwatch report: --unused-days must be 1 or more");
             return ScanCommand.USAGE;
         }
         if (inputs.isEmpty() && bootstrapServers == null) {
@@ -106,6 +128,9 @@ public final class ReportCommand implements Callable<Integer> {
             RemediationPlanner planner = new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(catalog));
             DriftReport report = new ReportBuilder(planner, mutes).build(findings, from, to, baseline,
                     Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            if (unused != null) {
+                report = report.withUnused(List.of(unused), unusedNote);
+            }
             String text = ReportRenderer.render(report, fmt);
             if (out == null) {
                 stdout.print(text);
@@ -126,6 +151,21 @@ public final class ReportCommand implements Callable<Integer> {
             err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
         }
+    }
+
+    /** The unused grants of everyone the inventory names, and the sentence that says over which period they were measured. */
+    private void unused(UnusedGrants usage, OfflineDetector detector) {
+        Duration window = Duration.ofDays(unusedDays);
+        unused = usage.report(detector.inventories(), window).stream().map(h -> new DriftReport.Unused(h.cloud().wire(), h.account(),
+                h.principal(), h.policy(), h.via(), h.unused(), h.used(), h.smaller(), h.note())).toArray(DriftReport.Unused[]::new);
+        Instant first = usage.first();
+        Instant last = usage.last();
+        String span = first == null ? "no event" : first + " to " + last;
+        boolean shorter = first != null && Duration.between(first, last).compareTo(window) < 0;
+        unusedNote = "Allow actions of the policies the inventory says each user, role and agency holds that no successful call of it"
+                + " used in the " + unusedDays + " days before the last event (audit input: " + span + ")"
+                + (shorter ? "; the input covers less than that, so 'unused' means unused in the input" : "")
+                + ". Use is by action, not resource; session and resource policies are not read.";
     }
 
     /** Findings files are read as they are; every other path goes through offline inference. */
@@ -157,15 +197,24 @@ public final class ReportCommand implements Callable<Integer> {
         if (!audit.isEmpty()) {
             AuditFileReader.check(audit);
             Catalog catalog = catalogDir == null ? CatalogLoader.loadBundled() : CatalogLoader.load(catalogDir);
-            OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(catalog));
+            CatalogLookup lookup = CatalogLookup.of(catalog);
+            OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), lookup);
+            InventoryFiles.Read snapshots = InventoryFiles.read(inventory, null, null);
+            snapshots.problems().forEach(p -> err.println("inventory: not read " + ScanCommand.printable(p)));
+            snapshots.records().forEach(detector::accept);
+            UnusedGrants usage = new UnusedGrants(lookup);
             ReorderBuffer buffer = new ReorderBuffer(10_000);
             try (TerminalProgress progress = TerminalProgress.onStderr("report", err)) {
                 new AuditFileReader().read(audit, e -> {
                     progress.event();
                     buffer.offer(e).forEach(detector::accept);
+                    usage.observe(e);
                 }, r -> err.println("rejected " + ScanCommand.printable(r.location()) + ": " + ScanCommand.printable(r.reason())), progress);
             }
             buffer.drain().forEach(detector::accept);
+            if (!inventory.isEmpty()) {
+                unused(usage, detector);
+            }
             Map<String, Finding> byId = new LinkedHashMap<>();
             detector.findings().forEach(f -> byId.put(f.id(), f));
             findings.addAll(byId.values());

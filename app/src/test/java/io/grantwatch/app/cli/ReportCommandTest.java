@@ -70,4 +70,41 @@ class ReportCommandTest {
         assertThat(run(new ByteArrayOutputStream(), err)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--format must be md, html or json", "--input");
     }
+
+    @Test
+    void shouldListHeldGrantsNoCallUsedWithTheSmallerPolicyWhenGivenAnInventory() throws Exception {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(json, err, "--input", "src/test/resources/fixtures/report-unused-trail.json", "--inventory",
+                "src/test/resources/fixtures/report-unused-inventory.jsonl", "--format", "json");
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        com.fasterxml.jackson.databind.JsonNode report = io.grantwatch.model.json.Json.wire().readTree(json.toByteArray());
+        com.fasterxml.jackson.databind.JsonNode unused = report.get("unusedGrants");
+        assertThat(unused).hasSize(2);
+        com.fasterxml.jackson.databind.JsonNode viewer = unused.get(0).get("policy").asText().startsWith("dlc-job-viewer") ? unused.get(0) : unused.get(1);
+        com.fasterxml.jackson.databind.JsonNode reader = viewer == unused.get(0) ? unused.get(1) : unused.get(0);
+        assertThat(viewer.get("principal").asText()).isEqualTo("user li.qiang");
+        assertThat(viewer.get("unused")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("paidlc:ListJobs", "paidlc:DeleteJob");
+        assertThat(viewer.get("used")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("paidlc:GetJob");
+        com.fasterxml.jackson.databind.JsonNode smaller = io.grantwatch.model.json.Json.wire().readTree(viewer.get("smallerPolicy").asText());
+        assertThat(smaller.get("Statement").get(0).get("Action")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("paidlc:GetJob");
+        assertThat(smaller.get("Statement").get(0).get("Resource").asText()).as("the resource as written").isEqualTo("acs:paidlc:*:*:job/*");
+        assertThat(smaller.get("Statement").get(1).get("Effect").asText()).as("a Deny is kept").isEqualTo("Deny");
+        assertThat(reader.get("smallerPolicy")).as("nothing of it used: detach it").isNull();
+        assertThat(report.get("unusedNote").asText()).contains("90 days").contains("the input covers less than that");
+
+        ByteArrayOutputStream md = new ByteArrayOutputStream();
+        assertThat(run(md, new ByteArrayOutputStream(), "--input", "src/test/resources/fixtures/report-unused-trail.json", "--inventory",
+                "src/test/resources/fixtures/report-unused-inventory.jsonl")).isZero();
+        assertThat(md.toString(StandardCharsets.UTF_8)).contains("## Unused grants (held, not used)").contains("none used: detach it")
+                .contains("```json\n{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\"]");
+    }
+
+    @Test
+    void shouldRefuseAnInventoryWithoutAuditFiles() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(run(new ByteArrayOutputStream(), err, "-b", "127.0.0.1:1", "--inventory", "x.jsonl")).isEqualTo(ScanCommand.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--inventory needs audit files as --input");
+    }
 }
