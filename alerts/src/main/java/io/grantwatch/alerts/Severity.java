@@ -15,7 +15,7 @@ public enum Severity {
      * Drift before breakage and regressions of working setups are HIGH (something used to work);
      * a denial with a certain fix is MEDIUM; an explicit deny is rated by what it blocks — MEDIUM when
      * it stops a catalog feature the principal works in or keeps being hit, LOW for a lone guardrail
-     * hit; catalog gaps are LOW; resolved is INFO.
+     * hit; catalog gaps and an agency's over-reach (a review) are LOW; resolved is INFO.
      */
     public static Severity of(Finding f) {
         if (f.status() == FindingStatus.RESOLVED) {
@@ -26,6 +26,7 @@ public enum Severity {
             case MISSING_GRANT -> f.missing().stream().anyMatch(m -> m.certainty() == Certainty.CERTAIN) ? MEDIUM : LOW;
             case EXPLICIT_DENY -> f.scenarioId() != null || (f.evidence() != null && f.evidence().count() >= REPEATED) ? MEDIUM : LOW;
             case UNMAPPED_DENIAL -> LOW;
+            case OVER_REACH -> LOW; // a review of scope: nothing is broken
         };
     }
 

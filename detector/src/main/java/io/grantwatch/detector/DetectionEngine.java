@@ -1,6 +1,11 @@
 package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Principal;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.model.catalog.Requirement;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
@@ -127,6 +132,44 @@ public final class DetectionEngine {
             return new Step(w.toState(settings), emitted, List.of(), false, false);
         }
         drift.predict(w, change, record, catalog, book, emitted, context);
+        return new Step(w.toState(settings), emitted, List.of(), false, false);
+    }
+
+    /**
+     * An agency's scope checked against seed 004's minimal scope ({@link AgencyScope}): an OVER_REACH finding on the
+     * agency naming what it holds beyond the need and the minimal set, updated as the inventory changes; resolved once
+     * nothing known is beyond the need ({@code result} null).
+     */
+    Step onScope(PrincipalState prior, Principal agency, String stateKey, AuditEvent e, AgencyScope.Result result, CatalogLookup catalog,
+                 FindingBook book) {
+        PrincipalState state = prior != null ? prior : PrincipalState.empty(stateKey, agency);
+        Working w = new Working(state, state.principal());
+        List<Finding> emitted = new ArrayList<>();
+        String key = "scope:" + agency.key();
+        if (result == null) {
+            resolve(w, e.eventTime(), Set.of(key), book, emitted);
+            return new Step(w.toState(settings), emitted, List.of(), false, false);
+        }
+        String seedRule = "seed 004 (委托授权的最小化) asks that an agency hold what the ModelArts features in use need";
+        List<MissingGrant> minimal = new ArrayList<>();
+        for (Requirement r : result.minimal()) {
+            Scenario s = catalog.index().scenarioOf(r.id()).orElse(null);
+            minimal.add(new MissingGrant(new Grant(GrantType.AGENCY_ACTION, r.grant().value(), null), Certainty.LIKELY, Holder.AGENCY.name(),
+                    r.id(), (s == null ? "" : s.title() + " needs it: ") + (r.purpose() != null ? r.purpose() : r.service()) + ".", null,
+                    r.citation()));
+        }
+        List<ScenarioCandidate> ranking = result.inUse().stream()
+                .map(s -> new ScenarioCandidate(s.id(), 1.0, List.of("in use by the agency or by what named it"))).toList();
+        String label = "agency " + agency.roleName();
+        Evidence ev = new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null, label, null,
+                result.inUse().isEmpty() ? seedRule + "; no feature of this agency is known to be in use, so it was compared with the seed's"
+                        + " whole base scope" : seedRule + ": " + String.join(", ", result.inUse().stream().map(Scenario::title).toList()));
+        Scenario first = result.inUse().isEmpty() ? null : result.inUse().get(0);
+        String id = FindingIds.of(FindingKind.OVER_REACH, Cloud.HUAWEI, w.principal, null, null);
+        Finding candidate = new Finding(id, FindingKind.OVER_REACH, FindingStatus.OPEN, Cloud.HUAWEI, w.principal,
+                first == null ? null : first.id(), first == null ? null : first.title(), minimal, result.inUse().isEmpty() ? 0.3 : 0.6,
+                ranking, ev, null, catalog.version(), null, null, e.eventTime(), List.of(), result.excess());
+        upsert(w, candidate, e, List.of(key), book, emitted);
         return new Step(w.toState(settings), emitted, List.of(), false, false);
     }
 
@@ -289,9 +332,7 @@ public final class DetectionEngine {
                 continue;
             }
             Instant first = f.evidence() != null && f.evidence().firstSeen() != null ? f.evidence().firstSeen() : ref.firstSeen();
-            Finding resolved = new Finding(f.id(), f.kind(), FindingStatus.RESOLVED, f.cloud(), f.principal(), f.scenarioId(),
-                    f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(),
-                    at, Duration.between(first, at), at, f.knownDenies());
+            Finding resolved = f.resolved(at, Duration.between(first, at));
             book.put(resolved);
             emitted.add(resolved);
         }
@@ -312,9 +353,7 @@ public final class DetectionEngine {
                     ref.firstSeen(), ref.lastSeen(), ref.count()));
             Finding f = book.get(ref.id());
             if (f != null) {
-                Finding closed = new Finding(f.id(), f.kind(), FindingStatus.RESOLVED, f.cloud(), f.principal(), f.scenarioId(),
-                        f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(),
-                        e.eventTime(), null, e.eventTime(), f.knownDenies());
+                Finding closed = f.resolved(e.eventTime(), null);
                 book.put(closed);
                 emitted.add(closed);
             }
@@ -379,9 +418,10 @@ public final class DetectionEngine {
                     merged, candidate.change() != null ? candidate.change() : existing.change(),
                     newest ? candidate.catalogVersion() : existing.catalogVersion(),
                     reopen ? null : existing.resolvedAt(), reopen ? null : existing.timeToGrant(),
-                    max(existing.updatedAt(), e.eventTime()), newest ? candidate.knownDenies() : existing.knownDenies());
+                    max(existing.updatedAt(), e.eventTime()), newest ? candidate.knownDenies() : existing.knownDenies(),
+                    newest ? candidate.excess() : existing.excess());
             // what the inventory says blocks the fix changed (a snapshot arrived, a Deny was removed): the fix changes with it
-            boolean deniesChanged = !next.knownDenies().equals(existing.knownDenies());
+            boolean deniesChanged = !next.knownDenies().equals(existing.knownDenies()) || !next.excess().equals(existing.excess());
             emit = reopen || missingChanged || deniesChanged || milestone(count);
         }
         book.put(next);

@@ -101,6 +101,7 @@ public final class DetectionFlow {
         if (resolved.isPresent()) {
             // the inventory before this change is applied to it: what the removed policy granted, who is in the group
             Inventory inv = account == null ? null : states.inventory(account);
+            boolean counted = false;
             for (IamChangeEvent c : reached(resolved.get(), inv)) {
                 String target = c.targetKey();
                 PrincipalState targetPrior = states.principal(target);
@@ -109,7 +110,12 @@ public final class DetectionFlow {
                     drift = drift.withRemoval(PolicyRemoval.of(inv, e.cloud(), c.target(), c.removedPolicy(), c.viaGroup()));
                 }
                 Step s = engine.onChange(targetPrior, c, catalog, book, drift);
-                counters.recordChange(s);
+                if (counted) {
+                    counters.recordDerived(s);
+                } else {
+                    counters.recordChange(s);
+                    counted = true;
+                }
                 states.keep(target, targetPrior, s);
             }
         }
@@ -121,7 +127,71 @@ public final class DetectionFlow {
                 if (before != null && after != before) {
                     contentChanges(e, facts, before, after, catalog, book, states, known, window);
                 }
+                if (after != before) {
+                    agencyScopes(e, agenciesTouched(facts, after), after, catalog, book, states, known);
+                }
             }
+        }
+        if (account != null && e.cloud() == io.grantwatch.model.Cloud.HUAWEI && !referenced.isEmpty()) {
+            // an agency handed to ModelArts: its scope against the features that use it
+            agencyScopes(e, referenced, states.inventory(account), catalog, book, states, known);
+        }
+    }
+
+    /** The agencies whose policies the facts changed: attached, detached, listed, or a policy they hold given a new document. */
+    private static List<String> agenciesTouched(List<InventoryRecord> facts, Inventory inv) {
+        Set<String> out = new LinkedHashSet<>();
+        for (InventoryRecord r : facts) {
+            if ("agency".equals(r.holderType()) && r.holder() != null) {
+                out.add(r.holder());
+            } else if (r.policy() != null && (r.kind() == InventoryRecord.Kind.POLICY || r.kind() == InventoryRecord.Kind.POLICY_VERSION)) {
+                String key = Inventory.resolve(inv.policies(), inv.aliases(), r.policy().key());
+                holdersOf(inv, key).stream().filter(h -> h.getKey() == IamChangeEvent.TargetKind.AGENCY).forEach(h -> out.add(h.getValue()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Seed 004's minimal agency scope for each named agency the inventory knows policies of ({@link AgencyScope}): in use are
+     * the features signalled by the requests that named it and by its own calls; its own successes count as need.
+     */
+    private void agencyScopes(AuditEvent e, List<String> agencies, Inventory inv, CatalogLookup catalog, FindingBook book, States states,
+                              AccountActivity known) {
+        if (inv == null || e.cloud() != io.grantwatch.model.Cloud.HUAWEI) {
+            return;
+        }
+        long horizon = e.eventTime().minus(engine.settings().driftHorizon()).toEpochMilli();
+        for (String name : agencies) {
+            Principal agency = IamChanges.principal(e, IamChangeEvent.TargetKind.AGENCY, name);
+            String key = e.cloud().wire() + ":" + agency.key();
+            PrincipalState prior = states.principal(key);
+            Set<String> used = new LinkedHashSet<>();
+            Set<String> inUse = new LinkedHashSet<>();
+            if (prior != null) {
+                prior.succeeded().forEach((k, t) -> {
+                    if (t >= horizon) {
+                        used.add(k);
+                    }
+                });
+                prior.recent().forEach(a -> {
+                    inUse.addAll(catalog.signalled(e.cloud(), a.api()));
+                    inUse.addAll(catalog.signalled(e.cloud(), a.action()));
+                });
+            }
+            if (known != null) {
+                known.references().stream().filter(r -> r.name().equals(name) && r.time().toEpochMilli() >= horizon)
+                        .forEach(r -> inUse.addAll(catalog.signalled(e.cloud(), r.api())));
+                // what people of the account started within the window that the platform runs under an agency
+                AccountContext.before(known.signals(), e.eventTime(), engine.settings().activityWindow()).forEach(c -> inUse.add(c.scenarioId()));
+            }
+            AgencyScope.Result result = AgencyScope.check(inv, agency, catalog, used, inUse);
+            if (result == null && (prior == null || prior.findings().stream().noneMatch(f -> f.open() && f.kind() == io.grantwatch.model.FindingKind.OVER_REACH))) {
+                continue; // nothing to say, nothing to resolve
+            }
+            Step s = engine.onScope(prior, agency, key, e, result, catalog, book);
+            counters.recordDerived(s);
+            states.keep(key, prior, s);
         }
     }
 
@@ -159,7 +229,7 @@ public final class DetectionFlow {
                 DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon()).withRemoval(removal);
                 PrincipalState prior = states.principal(c.targetKey());
                 Step s = engine.onChange(prior, c, catalog, book, drift);
-                counters.recordChange(s);
+                counters.recordDerived(s);
                 states.keep(c.targetKey(), prior, s);
             }
         }

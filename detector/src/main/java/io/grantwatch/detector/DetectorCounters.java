@@ -36,6 +36,11 @@ public final class DetectorCounters {
         findingsEmitted.addAndGet(step.emitted().size());
     }
 
+    /** Findings a step derived from an event already counted (a policy's holders, a group's members, an agency's scope). */
+    public void recordDerived(Step step) {
+        findingsEmitted.addAndGet(step.emitted().size());
+    }
+
     public long events() {
         return events.get();
     }

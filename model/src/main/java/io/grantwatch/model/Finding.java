@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param updatedAt      last change of this finding (event time)
  * @param knownDenies    the Deny statements GrantWatch's inventory says the principal holds that match the finding's actions
  *                       (the one that explains an explicit deny first, {@link KnownDeny#matched}); empty when it knows none
+ * @param excess         for OVER_REACH: what the principal holds beyond the need, per policy; else empty
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Finding(
@@ -47,7 +48,17 @@ public record Finding(
         Instant resolvedAt,
         Duration timeToGrant,
         Instant updatedAt,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<KnownDeny> knownDenies) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<KnownDeny> knownDenies,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Excess> excess) {
+
+    /** A finding with no excess (every kind but OVER_REACH). */
+    public Finding(String id, FindingKind kind, FindingStatus status, Cloud cloud, Principal principal, String scenarioId,
+                   String scenarioTitle, List<MissingGrant> missing, double confidence, List<ScenarioCandidate> ranking,
+                   Evidence evidence, IamChange change, String catalogVersion, Instant resolvedAt, Duration timeToGrant,
+                   Instant updatedAt, List<KnownDeny> knownDenies) {
+        this(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
+                catalogVersion, resolvedAt, timeToGrant, updatedAt, knownDenies, List.of());
+    }
 
     /** A finding the inventory says nothing about. */
     public Finding(String id, FindingKind kind, FindingStatus status, Cloud cloud, Principal principal, String scenarioId,
@@ -65,12 +76,19 @@ public record Finding(
         missing = missing == null ? List.of() : List.copyOf(missing);
         ranking = ranking == null ? List.of() : List.copyOf(ranking);
         knownDenies = knownDenies == null ? List.of() : List.copyOf(knownDenies);
+        excess = excess == null ? List.of() : List.copyOf(excess);
     }
 
     /** The same finding with what the inventory says blocks it. */
     public Finding withKnownDenies(List<KnownDeny> denies) {
         return new Finding(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
-                catalogVersion, resolvedAt, timeToGrant, updatedAt, denies);
+                catalogVersion, resolvedAt, timeToGrant, updatedAt, denies, excess);
+    }
+
+    /** The same finding resolved at {@code at}, {@code timeToGrant} after it began (null: nothing was granted). */
+    public Finding resolved(Instant at, Duration timeToGrant) {
+        return new Finding(id, kind, FindingStatus.RESOLVED, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking,
+                evidence, change, catalogVersion, at, timeToGrant, at, knownDenies, excess);
     }
 
     public boolean open() {

@@ -11,5 +11,11 @@ public enum FindingKind {
     /** An IAM change removed a grant that an actively used scenario needs, before any denial. */
     PREDICTED_BREAKAGE,
     /** A denial no catalog entry explains: the catalog's to-do list. */
-    UNMAPPED_DENIAL
+    UNMAPPED_DENIAL,
+    /**
+     * A Huawei agency holds Allow actions beyond what the ModelArts features in use need (seed 004, 委托授权的最小化):
+     * {@link Finding#excess} names them per policy, {@link Finding#missing} is the minimal set the seed's rows give. A
+     * review: the fix adds the minimal policy; removing the broad one is left to a person.
+     */
+    OVER_REACH
 }

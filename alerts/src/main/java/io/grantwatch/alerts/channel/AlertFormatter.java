@@ -69,8 +69,12 @@ public final class AlertFormatter {
             add(out, "IAM change", join(f.change().action(), f.change().target(), f.change().removed())
                     + (f.change().actor() == null ? "" : " by " + f.change().actor()), e);
         }
+        for (io.grantwatch.model.Excess x : f.excess()) {
+            add(out, "Beyond need", x.policy() + " (" + x.via() + "): " + String.join(", ", x.actions()), e);
+        }
+        boolean overReach = f.kind() == io.grantwatch.model.FindingKind.OVER_REACH;
         for (MissingGrant m : f.missing()) {
-            add(out, "Missing", m.grant().type() + " " + m.grant().value()
+            add(out, overReach ? "Needed" : "Missing", m.grant().type() + " " + m.grant().value()
                     + (m.grant().resource() == null ? "" : " on " + m.grant().resource())
                     + (m.certainty() == null ? "" : " (" + m.certainty() + ")"), e);
         }

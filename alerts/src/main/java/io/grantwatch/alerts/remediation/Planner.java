@@ -246,11 +246,36 @@ final class Planner {
             notes.add("This restores what " + action + (f.change().time() == null ? "" : " at " + f.change().time())
                     + " removed while a feature still needs it; if the removal was intended, record an accepted-risk mute rule instead.");
         }
+        if (f.kind() == FindingKind.OVER_REACH) {
+            notes.addAll(0, overReach(f, subject, grants.isEmpty()));
+            citations.add(SeedCitations.AGENCY_MINIMAL_SCOPE);
+        }
         if (citations.isEmpty()) {
             citations.add(cloud == Cloud.ALIBABA ? SeedCitations.PAI_DEPENDENCIES : SeedCitations.MODELARTS_DEPENDENCIES);
         }
         return new Plan(f.id(), cloud, f.kind(), subject, merge(grants), dedupe(systemPolicies), trust, workspaceRoles,
                 List.copyOf(activations), null, notes, List.copyOf(citations), blocked);
+    }
+
+    /**
+     * What an over-reaching agency holds beyond the need, and the order to narrow it in: the minimal policy first (the
+     * grants, additive), the broad one removed by a person once the agency's jobs run with the minimal one. GrantWatch
+     * prints no removal: a job may use an item the seed lets an administrator add beyond the base scope.
+     */
+    private static List<String> overReach(Finding f, Entity subject, boolean noMinimal) {
+        List<String> out = new ArrayList<>();
+        for (io.grantwatch.model.Excess x : f.excess()) {
+            // text for a person (every renderer escapes it for its medium), never part of a command
+            out.add("Beyond the need: " + shown(x.policy()) + " (held by " + shown(x.via()) + ") allows "
+                    + String.join(", ", x.actions().stream().map(Planner::shown).toList()) + ".");
+        }
+        out.add(noMinimal
+                ? "No ModelArts feature of " + subject.label() + " is known to be in use, so no smaller set is proposed: keep the seed's "
+                        + "rows for the features its jobs use (委托基础授权范围) and remove the rest by hand."
+                : "Attach the policy below (only what the features in use need, by the seed's rows), check that the jobs under "
+                        + subject.label() + " still run, then detach the broader policy above in IAM (or keep an item a job needs "
+                        + "beyond the base scope, which the seed allows). GrantWatch prints no removal.");
+        return out;
     }
 
     private static void systemPolicy(Finding f, MissingGrant m, Entity to, String deniedAction, Evidence ev, List<PolicyGrant> grants,
@@ -521,6 +546,12 @@ final class Planner {
     }
 
     /** Event text for a sentence: a plain API or service name, or nothing. */
+    /** Event or inventory text shown in prose: one line, control characters escaped, at most 120 characters. */
+    private static String shown(String s) {
+        String one = io.grantwatch.model.text.UnsafeText.oneLine(s == null ? "" : s);
+        return one.length() > 120 ? one.substring(0, 120) + "…" : one;
+    }
+
     private static String safeLabel(String s) {
         return s != null && s.matches("[A-Za-z0-9._/-]{1,80}") ? s : "";
     }

@@ -92,6 +92,11 @@ final class Script {
             summary = "A known Deny blocks the fix (first step): no Allow is proposed for what it denies"
                     + (heads.isEmpty() ? "" : "; still to grant: " + heads.get(0));
         }
+        if (summary == null && plan.kind() == io.grantwatch.model.FindingKind.OVER_REACH) {
+            summary = "Over-reach: " + plan.subject().label() + " holds more than the ModelArts features in use need (seed 004, "
+                    + "委托授权的最小化): " + (plan.grants().isEmpty() ? "review what the steps list" : "attach the minimal policy, "
+                    + "then remove the broader one by hand");
+        }
         if (summary == null) {
             String head = heads.isEmpty() ? "Nothing GrantWatch can grant safely: review the denial" : heads.get(0);
             int actions = plan.grants().stream().mapToInt(g -> g.actions().size()).sum()

@@ -19,6 +19,8 @@ public final class SeedCitations {
     public static final Citation PAI_DEPENDENCIES = new Citation(PAI_SEED, "PAIモジュールと依存するAlibaba Cloudサービス");
     public static final Citation MODELARTS_DEPENDENCIES = new Citation(MODELARTS_SEED, "功能依赖");
     public static final Citation MODELARTS_AGENCY = new Citation(MODELARTS_SEED, "委托授权");
+    /** 委托授权的最小化: an agency's scope is what the features in use need. */
+    public static final Citation AGENCY_MINIMAL_SCOPE = new Citation(MODELARTS_SEED, "委托授权的最小化");
     public static final Citation RAM_POLICY_GRAMMAR = new Citation("alibaba-ram-policy-grammar",
             "Policy structure and syntax (Deny takes precedence over Allow)",
             "https://www.alibabacloud.com/help/document_detail/93739.html");

@@ -120,6 +120,38 @@ class HuaweiRendererTest {
     }
 
     @Test
+    void shouldAttachTheMinimalAgencyPolicyAndNameTheExcessWithoutPrintingARemovalWhenAnAgencyOverReaches() throws Exception {
+        io.grantwatch.model.Finding base = TestFindings.agencyObs();
+        io.grantwatch.model.Citation row = new io.grantwatch.model.Citation("004_cae65db658487c65.txt", "委托基础授权范围 > 训练作业");
+        List<io.grantwatch.model.MissingGrant> minimal = java.util.stream.Stream.of("obs:bucket:ListBucket", "obs:object:GetObject",
+                "obs:object:PutObject").map(a -> new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(
+                        io.grantwatch.model.GrantType.AGENCY_ACTION, a, null), io.grantwatch.model.Certainty.LIKELY, "AGENCY",
+                "modelarts.agency.training/" + a, "Agency: training jobs needs it.", null, row)).toList();
+        io.grantwatch.model.Finding over = new io.grantwatch.model.Finding("over-reach-1", io.grantwatch.model.FindingKind.OVER_REACH,
+                io.grantwatch.model.FindingStatus.OPEN, base.cloud(), base.principal(), "modelarts.agency.training", "Agency: training jobs",
+                minimal, 0.6, List.of(), new io.grantwatch.model.Evidence(List.of("t1"), TestFindings.T0, TestFindings.T0, 1, "IAM",
+                        "attachAgencyPolicyV5", null, null, null, null), null, "v1", null, null, TestFindings.T0, List.of(),
+                List.of(new io.grantwatch.model.Excess("ma-train-broad (Custom) version v1", "agency modelarts_agency",
+                        List.of("obs:*:*", "iam:users:*", "ecs:cloudServers:delete\u001b[2J<b>"))));
+
+        Remediation r = planner.plan(over);
+
+        RamRendererTest.assertApplicable(r);
+        assertThat(r.summary()).startsWith("Over-reach: agency modelarts_agency holds more than the ModelArts features in use need");
+        assertThat(r.policies()).singleElement().satisfies(p -> {
+            assertThat(p.attachTo()).isEqualTo("modelarts_agency");
+            assertThat(PolicyEvaluator.actionsGranted(p.document())).containsExactlyInAnyOrder("obs:bucket:ListBucket", "obs:object:GetObject",
+                    "obs:object:PutObject");
+        });
+        assertThat(String.join("\n", r.cliCommands())).as("no removal is printed").doesNotContainIgnoringCase("detach")
+                .doesNotContainIgnoringCase("Disassociate").doesNotContain("Remove");
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("Beyond the need: ma-train-broad (Custom) version v1 (held by agency "
+                + "modelarts_agency) allows obs:*:*, iam:users:*"));
+        assertThat(String.join("\n", r.steps())).doesNotContain("\u001b");
+        assertThat(r.citations()).extracting(io.grantwatch.model.Citation::section).contains("委托授权的最小化");
+    }
+
+    @Test
     void shouldGrantTheMappedGroupNotAnAgencyWhenFederatedUserDenied() throws Exception {
         Remediation r = planner.plan(TestFindings.federatedObs());
         RamRendererTest.assertApplicable(r);

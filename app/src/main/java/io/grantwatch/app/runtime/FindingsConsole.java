@@ -187,6 +187,11 @@ public final class FindingsConsole implements AutoCloseable {
         // Certain and likely grants each get a line with the reason; "may be needed" ones (a scenario's
         // optional dependent services) share one line, so a finding still reads at a glance.
         List<String> possible = new ArrayList<>();
+        boolean overReach = finding.kind() == io.grantwatch.model.FindingKind.OVER_REACH;
+        for (io.grantwatch.model.Excess x : finding.excess()) {
+            b.append("\n  beyond need: ").append(safe(x.policy())).append(" (").append(safe(x.via())).append("): ")
+                    .append(safe(String.join(", ", x.actions())));
+        }
         for (MissingGrant missing : finding.missing()) {
             String grant = safe(missing.grant().value())
                     + (missing.grant().resource() != null ? " on " + safe(missing.grant().resource()) : "");
@@ -197,7 +202,7 @@ public final class FindingsConsole implements AutoCloseable {
                 }
                 continue;
             }
-            b.append("\n  missing:  ").append(missing.grant().type()).append(' ').append(grant);
+            b.append(overReach ? "\n  needed:   " : "\n  missing:  ").append(missing.grant().type()).append(' ').append(grant);
             if (missing.reason() != null) {
                 b.append(" — ").append(safe(missing.reason()));
             }

@@ -14,6 +14,7 @@ import io.grantwatch.model.Citation;
 import io.grantwatch.model.CitationKind;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Evidence;
+import io.grantwatch.model.Excess;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.FindingStatus;
@@ -56,9 +57,10 @@ public final class StateSerdes {
      * carry their source kind (SEED, VENDOR_REFERENCE, NONE); version 1 citations get it inferred. 3: an
      * account's activity also holds the roles and agencies requests named and the agency ids it learned
      * (empty when read from versions 1 and 2). 4: a finding carries the Deny statements the inventory says its principal
-     * holds ({@code knownDenies}, empty when read from versions 1-3); the {@code account-inventory} store is new in 4.
+     * holds ({@code knownDenies}, empty when read from versions 1-3); the {@code account-inventory} store is new in 4. 5: an
+     * OVER_REACH finding carries what its principal holds beyond the need ({@code excess}, empty when read from 1-4).
      */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     private static final PrincipalType[] PRINCIPAL_TYPES = PrincipalType.values();
     private static final Outcome[] OUTCOMES = Outcome.values();
@@ -481,6 +483,12 @@ public final class StateSerdes {
             out.writeString(d.language());
             out.writeByte((d.conditional() ? 1 : 0) | (d.matched() ? 2 : 0));
         }
+        out.writeVarInt(f.excess().size());
+        for (Excess x : f.excess()) {
+            out.writeString(x.policy());
+            out.writeString(x.via());
+            writeStrings(out, x.actions());
+        }
         return out.toByteArray();
     }
 
@@ -545,9 +553,16 @@ public final class StateSerdes {
                 denies.add(new KnownDeny(policy, type, policyId, v, via, sid, index, statement, language, (flags & 1) != 0, (flags & 2) != 0));
             }
         }
+        List<Excess> excess = new ArrayList<>();
+        if (version >= 5) {
+            int x = in.readCount();
+            for (int i = 0; i < x; i++) {
+                excess.add(new Excess(in.readString(), in.readString(), readStrings(in)));
+            }
+        }
         finish(in, Finding.class);
         return new Finding(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
-                catalogVersion, resolvedAt, timeToGrant, updatedAt, denies);
+                catalogVersion, resolvedAt, timeToGrant, updatedAt, denies, excess);
     }
 
     private static void writeGrant(BinaryOut out, Grant g) {

@@ -240,7 +240,7 @@ class StateSerdesTest {
     /** The open-findings format lists every component of the model's records by hand: a new one must be added there. */
     @Test
     void shouldKnowEveryComponentOfTheRecordsItWrites() {
-        Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(Finding.class, 17), Map.entry(MissingGrant.class, 7),
+        Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(Finding.class, 18), Map.entry(MissingGrant.class, 7),
                 Map.entry(Grant.class, 3), Map.entry(Citation.class, 4), Map.entry(ScenarioCandidate.class, 3),
                 Map.entry(io.grantwatch.model.Evidence.class, 10), Map.entry(IamChange.class, 6), Map.entry(Principal.class, 8),
                 Map.entry(PrincipalState.class, 8), Map.entry(Activity.class, 4), Map.entry(io.grantwatch.model.KnownDeny.class, 11),
@@ -269,11 +269,22 @@ class StateSerdesTest {
         // JSON of a finding the inventory says nothing about is unchanged: no knownDenies field
         assertThat(Json.wire().writeValueAsString(plain)).doesNotContain("knownDenies");
 
-        // version 3 wrote no list after updatedAt: the same bytes without the empty list's count
+        // version 3 wrote no list after updatedAt, version 4 no excess: the same bytes without the empty lists' counts
         byte[] current = findingSerde.serializer().serialize("t", plain);
-        byte[] v3 = java.util.Arrays.copyOf(current, current.length - 1);
+        byte[] v4 = java.util.Arrays.copyOf(current, current.length - 1);
+        v4[0] = 4;
+        assertThat(findingSerde.deserializer().deserialize("t", v4)).isEqualTo(plain);
+        byte[] v3 = java.util.Arrays.copyOf(current, current.length - 2);
         v3[0] = 3;
         assertThat(findingSerde.deserializer().deserialize("t", v3)).isEqualTo(plain);
+    }
+
+    @Test
+    void shouldRoundTripTheExcessOfAnOverReachFinding() {
+        Finding over = new Finding("over-reach-1", FindingKind.OVER_REACH, FindingStatus.OPEN, Cloud.HUAWEI, everyField().principal(),
+                "modelarts.agency.training", "Agency: training jobs", List.of(), 0.6, List.of(), null, null, "v1", null, null, T, List.of(),
+                List.of(new io.grantwatch.model.Excess("ma-train-broad (Custom) version v1", "agency ma-train-agency", List.of("obs:*:*", "iam:users:*"))));
+        assertThat(findingSerde.deserializer().deserialize("t", findingSerde.serializer().serialize("t", over))).isEqualTo(over);
     }
 
     @Test

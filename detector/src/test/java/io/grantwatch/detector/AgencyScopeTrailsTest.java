@@ -1,0 +1,115 @@
+package io.grantwatch.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Excess;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.inventory.InventoryRecord;
+import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seed 004's minimal agency scope (委托授权的最小化) on a realistic Huawei trail: wang.lei submits a training job, the
+ * training agency reads and writes OBS, then an administrator attaches a policy to the agency. The inventory knows
+ * what each policy allows.
+ */
+class AgencyScopeTrailsTest {
+    private static final String DOMAIN = "5c0f3a1e9b7d4e2f8a6c4b1d3e5f7a90";
+    private static final Instant AT = Instant.parse("2026-03-01T00:00:00Z");
+    private static CatalogLookup catalog;
+
+    @BeforeAll
+    static void load() {
+        catalog = CatalogLookup.of(CatalogLoader.loadBundled());
+    }
+
+    private static InventoryRecord policy(PolicyRef ref, String document) {
+        return new InventoryRecord(Cloud.HUAWEI, DOMAIN, AT, "test", InventoryRecord.Kind.POLICY_VERSION, null, null, null, ref, "v1",
+                document, true, null, null);
+    }
+
+    private static InventoryRecord holds(PolicyRef... refs) {
+        return new InventoryRecord(Cloud.HUAWEI, DOMAIN, AT, "test", InventoryRecord.Kind.HOLDS, "agency", "ma-train-agency", List.of(refs),
+                null, null, null, false, null, null);
+    }
+
+    /** The trail, with its last record (a detach) turned into an attach of {@code policyId} to the same agency. */
+    private static List<Finding> run(InventoryRecord... inventory) {
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        for (InventoryRecord r : inventory) {
+            d.accept(r);
+        }
+        List<AuditEvent> trail = new ArrayList<>(Trails.load("huawei/drift-detach-custom-policy-v5.json"));
+        AuditEvent detach = trail.remove(trail.size() - 1);
+        trail.add(new AuditEvent(detach.cloud(), detach.eventId(), detach.eventTime(), detach.principal(), detach.service(),
+                "attachAgencyPolicyV5", detach.iamAction(), detach.resource(), detach.outcome(), detach.explicitDeny(), detach.errorCode(),
+                detach.errorMessage(), detach.sourceIp(), detach.region(), detach.userAgent(), detach.eventType(), detach.parameters(),
+                detach.source()));
+        List<Finding> out = new ArrayList<>();
+        trail.forEach(e -> out.addAll(d.accept(e)));
+        return out.stream().filter(f -> f.kind() == FindingKind.OVER_REACH).toList();
+    }
+
+    private static final PolicyRef BROAD = new PolicyRef("Custom", "ma-train-broad", "a5f6c0d9e8b74f1a9c2d3e4f5a6b7c8d");
+
+    @Test
+    void shouldNameWhatAnAgencyHoldsBeyondWhatTheTrainingJobsNeedWithTheSeedsMinimalSet() {
+        List<Finding> out = run(policy(BROAD, "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\","
+                + "\"obs:object:PutObject\",\"obs:bucket:ListBucket\",\"obs:*:*\",\"iam:users:*\",\"ecs:cloudServers:delete\"],\"Resource\":[\"*\"]}]}"),
+                holds(BROAD));
+
+        assertThat(out).isNotEmpty();
+        Finding f = out.get(out.size() - 1);
+        assertThat(f.status()).isEqualTo(FindingStatus.OPEN);
+        assertThat(f.principal().roleName()).isEqualTo("ma-train-agency");
+        assertThat(f.excess()).singleElement().satisfies(x -> {
+            assertThat(x.policy()).isEqualTo("ma-train-broad (Custom) version v1");
+            assertThat(x.actions()).containsExactly("obs:*:*", "iam:users:*", "ecs:cloudServers:delete");
+        });
+        assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+        assertThat(f.missing()).extracting(m -> m.grant().value())
+                .containsExactlyInAnyOrder("obs:bucket:ListBucket", "obs:object:GetObject", "obs:object:PutObject");
+        assertThat(f.missing()).allSatisfy(m -> assertThat(m.citation().seed()).isEqualTo("004_cae65db658487c65.txt"));
+    }
+
+    @Test
+    void shouldSaySilentWhenTheAgencyHoldsOnlyWhatTheSeedsRowsForItsFeaturesNameAndWhatItUsed() {
+        List<Finding> out = run(policy(BROAD, "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\","
+                + "\"obs:object:PutObject\",\"obs:bucket:ListBucket\"],\"Resource\":[\"obs:*:*:object:ml-datasets-hw/*\"]}]}"), holds(BROAD));
+
+        assertThat(out).isEmpty();
+    }
+
+    @Test
+    void shouldResolveTheOverReachOnceTheBroadPolicyIsDetached() {
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        d.accept(policy(BROAD, "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:*:*\"],\"Resource\":[\"*\"]}]}"));
+        d.accept(holds(BROAD));
+        List<AuditEvent> trail = new ArrayList<>(Trails.load("huawei/drift-detach-custom-policy-v5.json"));
+        AuditEvent detach = trail.remove(trail.size() - 1);
+        AuditEvent attach = new AuditEvent(detach.cloud(), detach.eventId() + "-a", detach.eventTime().minusSeconds(60), detach.principal(),
+                detach.service(), "attachAgencyPolicyV5", detach.iamAction(), detach.resource(), detach.outcome(), detach.explicitDeny(),
+                detach.errorCode(), detach.errorMessage(), detach.sourceIp(), detach.region(), detach.userAgent(), detach.eventType(),
+                detach.parameters(), detach.source());
+        trail.add(attach);
+        trail.add(detach);
+        List<Finding> out = new ArrayList<>();
+        trail.forEach(e -> out.addAll(d.accept(e)));
+
+        List<Finding> over = out.stream().filter(f -> f.kind() == FindingKind.OVER_REACH).toList();
+        assertThat(over).isNotEmpty();
+        assertThat(over.get(0).status()).isEqualTo(FindingStatus.OPEN);
+        assertThat(over.get(over.size() - 1).status()).as("nothing beyond the need is held any more").isEqualTo(FindingStatus.RESOLVED);
+    }
+}
