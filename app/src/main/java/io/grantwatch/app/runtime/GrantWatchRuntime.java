@@ -29,6 +29,7 @@ import io.grantwatch.ingest.source.IngestCounters;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.topic.Topics;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -253,9 +254,13 @@ public final class GrantWatchRuntime implements AutoCloseable {
         Dispatcher dispatcher = AlertsService.start(bootstrapServers, topics, "grantwatch-alerts", alerts,
                 SecretResolver.system(), overrides, deliveries, planner);
         started.push(dispatcher);
+        // one series per configured channel (channel="none" when there is none, so the counters always exist)
+        List<String> names = alerts.channels().stream().map(c -> c.name()).distinct().toList();
         for (String counter : List.of("delivered", "retried", "failed", "deferred", "digests")) {
-            metrics.counter("grantwatch.alerts." + counter, "Alert deliveries: " + counter + " (all channels)",
-                    () -> deliveries.total(counter));
+            for (String channel : names.isEmpty() ? List.of("none") : names) {
+                metrics.counter("grantwatch.alerts." + counter, "Alert deliveries: " + counter + ", by channel",
+                        Tags.of("channel", channel), () -> deliveries.get(channel, counter));
+            }
         }
         LOG.info("Alerts: {} channel(s)", alerts.channels().size());
     }

@@ -75,6 +75,12 @@ public final class Metrics implements AutoCloseable {
         FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
     }
 
+    /** {@link #counter} with tags, e.g. {@code channel=ops-slack}: every series of one name must carry the same tag keys. */
+    public void counter(String name, String description, Tags tags, Supplier<Number> value) {
+        tallies.add(value);
+        FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).tags(tags).register(registry);
+    }
+
     /**
      * {@code grantwatch_findings_open{kind,cloud}}: the open findings the detector holds now (read from its store,
      * refreshed every {@code every}), unlike {@code grantwatch_findings_total}, which counts topic records since start.
@@ -95,7 +101,7 @@ public final class Metrics implements AutoCloseable {
                     counts.merge(List.of(f.kind().name(), f.cloud().wire()), 1L, Long::sum);
                 }
                 gauge.register(counts.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
-                        io.micrometer.core.instrument.Tags.of("kind", e.getKey().get(0), "cloud", e.getKey().get(1)), e.getValue()))
+                        Tags.of("kind", e.getKey().get(0), "cloud", e.getKey().get(1)), e.getValue()))
                         .toList(), true);
             } catch (RuntimeException e) {
                 LOG.debug("Open findings gauge not refreshed: {}", e.toString()); // store not queryable yet: keep the last values

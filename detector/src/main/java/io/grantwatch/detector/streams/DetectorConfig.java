@@ -2,10 +2,15 @@ package io.grantwatch.detector.streams;
 
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.model.topic.Topics;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -79,11 +84,42 @@ public record DetectorConfig(
         // align their timestamps (the engine orders by event time itself, within the grace). Waiting can
         // stall a task on a repartition partition whose only "data" is a transaction marker.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        p.put(StreamsConfig.CLIENT_ID_CONFIG, clientId(applicationId, kafka));
         p.putAll(kafka);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDeserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcessing.class);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.detectorDlq().name());
         return p;
+    }
+
+    private static final Map<String, AtomicInteger> CLIENT_IDS = new ConcurrentHashMap<>();
+
+    /**
+     * A client id that survives a restart, so that metrics series ({@code client_id} labels) and broker quotas do not
+     * change with each start: Kafka Streams' default ends in a random process UUID. The application id and the static
+     * member id ({@code group.instance.id}), else the host name (a pod's name); a second detector in one JVM gets a suffix.
+     */
+    static String clientId(String applicationId, Map<String, String> kafka) {
+        String member = null;
+        for (String key : List.of("group.instance.id", StreamsConfig.consumerPrefix("group.instance.id"),
+                StreamsConfig.mainConsumerPrefix("group.instance.id"))) {
+            if (kafka.get(key) != null && !kafka.get(key).isBlank()) {
+                member = kafka.get(key);
+            }
+        }
+        if (member == null) {
+            member = System.getenv("HOSTNAME");
+        }
+        if (member == null || member.isBlank()) {
+            try {
+                member = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                member = "local";
+            }
+        }
+        String base = (applicationId + "-" + member).replaceAll("[^A-Za-z0-9._-]", "_");
+        int n = CLIENT_IDS.computeIfAbsent(base, k -> new AtomicInteger()).getAndIncrement();
+        return n == 0 ? base : base + "-" + (n + 1);
     }
 }
