@@ -83,7 +83,8 @@ public final class ConfigCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Print the effective configuration (defaults, file, environment, --set); secrets redacted.")
+            description = "Print the effective configuration as YAML, each value with its source (default, file and line, "
+                    + "environment variable, --set); secrets masked.")
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -94,8 +95,8 @@ public final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                GrantWatchConfig config = options.loader().load();
-                spec.commandLine().getOut().println(Redaction.describe(config));
+                spec.commandLine().getOut().print(Redaction.yaml(options.loader().settings()));
+                spec.commandLine().getOut().flush();
                 return 0;
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(e.getMessage());

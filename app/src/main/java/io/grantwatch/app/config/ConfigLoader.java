@@ -112,8 +112,24 @@ public final class ConfigLoader {
         return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(Path.of(fromEnv));
     }
 
+    /**
+     * One effective setting and where it came from: {@code default}, {@code <file> (line 12)}, {@code environment variable
+     * GRANTWATCH_…}, {@code flag --set …}. The value is as given (a string, or a JSON tree for list and raw keys).
+     */
+    public record Setting(String key, Object value, String source) {
+    }
+
+    /** Every effective setting, sorted by key, after the same checks as {@link #load()} (which throws the same way). */
+    public List<Setting> settings() {
+        load();
+        return lastValues.entrySet().stream().map(e -> new Setting(e.getKey(), e.getValue().value(), e.getValue().source())).toList();
+    }
+
+    private Map<String, Raw> lastValues = Map.of();
+
     public GrantWatchConfig load() {
         Map<String, Raw> values = new TreeMap<>();
+        lastValues = values;
         for (ConfigKey key : ConfigKeys.ALL) {
             values.put(key.name(), new Raw(key.defaultValue(), "default"));
         }
