@@ -3,7 +3,6 @@ package io.grantwatch.app.cli;
 import io.grantwatch.app.config.ConfigException;
 import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.app.config.ConfigLoader;
-import io.grantwatch.app.config.GrantWatchConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
