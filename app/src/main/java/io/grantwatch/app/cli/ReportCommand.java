@@ -47,10 +47,14 @@ public final class ReportCommand implements Callable<Integer> {
             description = "Audit files/folders, or findings JSON Lines (scan output). Without it, the findings topic is read.")
     List<Path> inputs = new ArrayList<>();
 
-    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]", description = "Kafka, to read the findings topic.")
+    @picocli.CommandLine.Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
+            description = "Kafka, to read the findings topic (key kafka.bootstrap.servers, also from --config / GRANTWATCH_* / --set).")
     String bootstrapServers;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of every GrantWatch topic (default: none).")
+    @Option(names = "--topic-prefix", description = "Prefix of every GrantWatch topic (key topics.prefix; default: none).")
     String topicPrefix;
 
     @Option(names = "--from", paramLabel = "INSTANT", description = "Period start, ISO-8601 (default: earliest finding).")
@@ -110,16 +114,21 @@ public final class ReportCommand implements Callable<Integer> {
             err.println("grantwatch report: --unused-days must be 1 or more");
             return ScanCommand.USAGE;
         }
-        if (inputs.isEmpty() && bootstrapServers == null) {
+        String configured;
+        try {
+            configured = inputs.isEmpty() && bootstrapServers == null ? kafkaFromConfig() : null;
+        } catch (io.grantwatch.app.config.ConfigException e) {
+            err.println("grantwatch report: " + e.getMessage());
+            return ScanCommand.USAGE;
+        }
+        if (inputs.isEmpty() && bootstrapServers == null && configured == null) {
             err.println("grantwatch report: give --input PATH... or --bootstrap-servers to read the findings topic");
             return ScanCommand.USAGE;
         }
         try {
             MuteRules mutes = alertsConfig == null ? MuteRules.none() : new MuteRules(AlertsConfig.load(alertsConfig).mutes());
             Map<String, String> baseline = previous == null ? null : baseline(previous);
-            List<Finding> findings = inputs.isEmpty()
-                    ? FindingsInput.readTopic(bootstrapServers, Topics.withPrefix(topicPrefix).findings(), Map.of(), Duration.ofSeconds(60))
-                    : fromInputs(err);
+            List<Finding> findings = inputs.isEmpty() ? fromTopic() : fromInputs(err);
             if (findings == null) {
                 return ScanCommand.USAGE;
             }
@@ -142,8 +151,11 @@ public final class ReportCommand implements Callable<Integer> {
             }
             return 0;
         } catch (FindingsInput.Unreachable e) {
-            err.println("grantwatch report: " + e.getMessage() + " (set by -b/--bootstrap-servers)");
+            err.println("grantwatch report: " + e.getMessage() + " (set by -b/--bootstrap-servers or kafka.bootstrap.servers)");
             return 1;
+        } catch (io.grantwatch.app.config.ConfigException e) {
+            err.println("grantwatch report: " + e.getMessage());
+            return ScanCommand.USAGE;
         } catch (IllegalArgumentException e) {
             err.println("grantwatch report: " + io.grantwatch.model.text.UnsafeText.escaped(e.getMessage()));
             return ScanCommand.USAGE;
@@ -151,6 +163,34 @@ public final class ReportCommand implements Callable<Integer> {
             err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
         }
+    }
+
+    /** The configuration (file, GRANTWATCH_*, --set) with -b and --topic-prefix on top: the Kafka client settings every command shares. */
+    private io.grantwatch.app.config.GrantWatchConfig config() {
+        io.grantwatch.app.config.ConfigLoader loader = configOptions == null ? io.grantwatch.app.config.ConfigLoader.builder()
+                : configOptions.loader();
+        loader.flag(io.grantwatch.app.config.ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers)
+                .flag(io.grantwatch.app.config.ConfigKeys.TOPICS_PREFIX.name(), topicPrefix);
+        return loader.load();
+    }
+
+    /** The bootstrap servers the configuration names beyond the default, or null (then -b is needed). */
+    private String kafkaFromConfig() {
+        if (configOptions == null || configOptions.file == null && System.getenv("GRANTWATCH_KAFKA_BOOTSTRAP_SERVERS") == null
+                && System.getenv("GRANTWATCH_BOOTSTRAP_SERVERS") == null && configOptions.sets.keySet().stream()
+                .noneMatch(k -> k.equals("kafka.bootstrap.servers"))) {
+            return null;
+        }
+        return config().kafka().bootstrapServers().orElse(null);
+    }
+
+    private List<Finding> fromTopic() {
+        io.grantwatch.app.config.GrantWatchConfig c = config();
+        Map<String, Object> client = new java.util.HashMap<>(c.kafka().client());
+        String servers = c.kafka().bootstrapServers().orElseThrow(() -> new IllegalArgumentException(
+                "no Kafka to read the findings topic from: give -b/--bootstrap-servers or kafka.bootstrap.servers"));
+        return FindingsInput.readTopic(servers, Topics.withPrefix(c.topics().prefix()).findings(), client,
+                Duration.ofSeconds(60));
     }
 
     /** The unused grants of everyone the inventory names, and the sentence that says over which period they were measured. */

@@ -107,4 +107,17 @@ class ReportCommandTest {
         assertThat(run(new ByteArrayOutputStream(), err, "-b", "127.0.0.1:1", "--inventory", "x.jsonl")).isEqualTo(ScanCommand.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--inventory needs audit files as --input");
     }
+
+    @Test
+    void shouldReadTheKafkaSettingsFromTheConfigurationLikeEveryCommand() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(new ByteArrayOutputStream(), err, "--set", "kafka.bootstrap.servers=127.0.0.1:1", "--set", "kafka.request.timeout.ms=2000",
+                "--set", "kafka.default.api.timeout.ms=3000");
+        assertThat(code).as("the configured cluster is tried, not 'give --input or -b'").isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("127.0.0.1:1").contains("kafka.bootstrap.servers");
+
+        ByteArrayOutputStream bad = new ByteArrayOutputStream();
+        assertThat(run(new ByteArrayOutputStream(), bad, "-b", "127.0.0.1:1", "--set", "kafka.no.such.setting=1")).isEqualTo(ScanCommand.USAGE);
+        assertThat(bad.toString(StandardCharsets.UTF_8)).contains("Unknown Kafka client setting 'no.such.setting'");
+    }
 }
