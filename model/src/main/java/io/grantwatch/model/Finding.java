@@ -1,6 +1,9 @@
 package io.grantwatch.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +34,8 @@ import java.util.Objects;
  * @param excess         for OVER_REACH: what the principal holds beyond the need, per policy; else empty
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(value = "schemaVersion", allowGetters = true)
+@JsonPropertyOrder({"schemaVersion"})
 public record Finding(
         String id,
         FindingKind kind,
@@ -89,6 +94,17 @@ public record Finding(
     public Finding resolved(Instant at, Duration timeToGrant) {
         return new Finding(id, kind, FindingStatus.RESOLVED, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking,
                 evidence, change, catalogVersion, at, timeToGrant, at, knownDenies, excess);
+    }
+
+    /**
+     * The version of this JSON shape, first in every finding GrantWatch writes (scan, the findings topic, the API, webhooks):
+     * 1 until a component changes meaning or is removed (adding one, like {@code excess}, keeps it).
+     */
+    public static final int SCHEMA_VERSION = 1;
+
+    @JsonProperty("schemaVersion")
+    public int schemaVersion() {
+        return SCHEMA_VERSION;
     }
 
     public boolean open() {

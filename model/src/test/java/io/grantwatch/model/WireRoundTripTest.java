@@ -61,6 +61,13 @@ class WireRoundTripTest {
     }
 
     @Test
+    void shouldWriteTheSchemaVersionFirstAndReadItBackStrictly() throws Exception {
+        String json = io.grantwatch.model.json.Json.wire().writeValueAsString(finding());
+        assertThat(json).startsWith("{\"schemaVersion\":" + Finding.SCHEMA_VERSION + ",");
+        assertThat(io.grantwatch.model.json.Json.strict().readValue(json, Finding.class)).isEqualTo(finding());
+    }
+
+    @Test
     void shouldRoundTripRemediationWithPolicyDocument() {
         var doc = JsonNodeFactory.instance.objectNode().put("Version", "1");
         var r = new Remediation("f1", Cloud.HUAWEI, "grant it", List.of(new PolicyDocument("p", "huawei-iam-policy", "bob", doc)),
