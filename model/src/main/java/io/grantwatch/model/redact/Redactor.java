@@ -131,7 +131,7 @@ public final class Redactor {
         boolean pct = decode && (scan & (PCT | FORM)) != 0;
         boolean ent = decode && (scan & AMP) != 0;
         boolean esc = decode && (s.indexOf("\\u") >= 0 || s.indexOf("\\x") >= 0);
-        String shaped = shapes(s);
+        String shaped = (scan & SHAPES) != 0 ? shapes(s, scan) : s;
         if (!(sep || bearer || akValue || tokens || bareAk || b64 || pct || ent || esc) && shaped == s) {
             return s;
         }
@@ -203,33 +203,79 @@ public final class Redactor {
     private static final Pattern WEBHOOK = Pattern.compile("webhook/send\\?(?:[^\\s\"'#<>]*&)?key=([^&\\s\"'#<>\\\\]+)"
             + "|(?:/open-apis/bot/v2/hook/|hooks\\.slack\\.com/(?:services|workflows|triggers)/|/api/webhooks/\\d+/)([^\\s\"'?#<>\\\\&]+)");
 
-    /** Masks the secrets of {@link #CHPASSWD} … {@link #WEBHOOK} and of credential CSV files; each only when a word it needs is there. */
-    private static String shapes(String r) {
-        if (r.indexOf("chpasswd") >= 0) {
+    /**
+     * Masks the secrets of {@link #CHPASSWD} … {@link #WEBHOOK} and of credential CSV files; each only when {@link #scan}
+     * saw a word it needs ({@link #shapeWord}).
+     */
+    private static String shapes(String r, int scan) {
+        if ((scan & SH_CHPASSWD) != 0) {
             r = maskGroups(CHPASSWD, r, null);
         }
-        if (r.indexOf("et user") >= 0 || r.indexOf("ET USER") >= 0 || r.indexOf("et User") >= 0) {
+        if ((scan & SH_NET) != 0) {
             r = maskGroups(NET_USER, r, null);
         }
-        if (r.indexOf("ENTIFIED") >= 0 || r.indexOf("entified") >= 0 || r.indexOf("ASSWORD ") >= 0 || r.indexOf("assword ") >= 0) {
+        if ((scan & SH_SQL) != 0) {
             r = maskGroups(SQL_PASSWORD, r, null);
         }
-        if (r.indexOf(" set ") >= 0 || r.indexOf(" SET ") >= 0 || r.indexOf("+set+") >= 0) {
+        if ((scan & SH_CONFIG) != 0) {
             r = maskGroups(CONFIG_SET, r, m -> SecretVocabulary.isSecret(m.group(1)));
         }
-        if (r.indexOf("oracle:") >= 0 || r.indexOf("qlplus") >= 0 || r.indexOf("QLPLUS") >= 0) {
+        if ((scan & SH_SLASH) != 0) {
             r = maskGroups(SLASH_LOGIN, r, null);
         }
-        if (r.indexOf("@tcp") >= 0 || r.indexOf("@unix(") >= 0 || r.indexOf("@udp(") >= 0) {
+        if ((scan & SH_DSN) != 0) {
             r = maskGroups(GO_DSN, r, null);
         }
-        if (r.indexOf("hook") >= 0) {
+        if ((scan & SH_HOOK) != 0) {
             r = maskGroups(WEBHOOK, r, null);
         }
-        if ((r.indexOf("ecret") >= 0 || r.indexOf("ECRET") >= 0) && r.indexOf(',') >= 0) {
+        if ((scan & SH_CSV) != 0 && r.indexOf(',') >= 0) {
             r = csvCredentials(r);
         }
         return r;
+    }
+
+    private static final int SH_CHPASSWD = 1 << 8;
+    private static final int SH_NET = 1 << 9;
+    private static final int SH_SQL = 1 << 10;
+    private static final int SH_CONFIG = 1 << 11;
+    private static final int SH_SLASH = 1 << 12;
+    private static final int SH_DSN = 1 << 13;
+    private static final int SH_HOOK = 1 << 14;
+    private static final int SH_CSV = 1 << 15;
+    private static final int SHAPES = SH_CHPASSWD | SH_NET | SH_SQL | SH_CONFIG | SH_SLASH | SH_DSN | SH_HOOK | SH_CSV;
+
+    /**
+     * The shape a word that starts at {@code i} (after a non-letter) may belong to, by its first letter and then its
+     * spelling, any case: {@code chpasswd}, {@code net}, {@code identified}/{@code password}, {@code config},
+     * {@code oracle}/{@code sqlplus}, {@code @tcp(}, {@code hook}/{@code webhook}, {@code secret}; 0 when none.
+     */
+    private static int shapeWord(String s, int i, char c) {
+        if (c == '@') {
+            return SH_DSN;
+        }
+        if (i + 2 >= s.length()) {
+            return 0;
+        }
+        // the first three letters, any case, decide which word to spell out: most words are done after one switch
+        int k = (c | 0x20) << 16 | (s.charAt(i + 1) | 0x20) << 8 | (s.charAt(i + 2) | 0x20);
+        return switch (k) {
+            case 'c' << 16 | 'h' << 8 | 'p' -> word(s, i, "chpasswd", SH_CHPASSWD);
+            case 'c' << 16 | 'o' << 8 | 'n' -> word(s, i, "config", SH_CONFIG);
+            case 'n' << 16 | 'e' << 8 | 't' -> SH_NET;
+            case 'i' << 16 | 'd' << 8 | 'e' -> word(s, i, "identified", SH_SQL);
+            case 'p' << 16 | 'a' << 8 | 's' -> word(s, i, "password", SH_SQL);
+            case 'o' << 16 | 'r' << 8 | 'a' -> word(s, i, "oracle", SH_SLASH);
+            case 's' << 16 | 'q' << 8 | 'l' -> word(s, i, "sqlplus", SH_SLASH);
+            case 's' << 16 | 'e' << 8 | 'c' -> word(s, i, "secret", SH_CSV);
+            case 'h' << 16 | 'o' << 8 | 'o' -> word(s, i, "hook", SH_HOOK);
+            case 'w' << 16 | 'e' << 8 | 'b' -> word(s, i, "webhook", SH_HOOK);
+            default -> 0;
+        };
+    }
+
+    private static int word(String s, int i, String w, int bit) {
+        return s.regionMatches(true, i, w, 0, w.length()) ? bit : 0;
     }
 
     /** Every non-null capture group of every match (that {@code when} accepts) becomes {@link #MASK}. */
@@ -573,7 +619,7 @@ public final class Redactor {
      */
     private static void notePair(String s, String key, int at, int from, List<Object> pairs) {
         int dot = lastDot(key);
-        if (!PAIR_NAMES.contains(key.substring(dot + 1).toLowerCase(java.util.Locale.ROOT))) {
+        if (!endsWithWord(key, dot, PAIR_NAME_LIST)) {
             return;
         }
         long span = valueSpan(s, from, SecretVocabulary.Kind.SECRET);
@@ -590,7 +636,7 @@ public final class Redactor {
      */
     private static boolean pairValue(String key, int at, List<Object> pairs) {
         int dot = lastDot(key);
-        if (!PAIR_VALUES.contains(key.substring(dot + 1).toLowerCase(java.util.Locale.ROOT))) {
+        if (!endsWithWord(key, dot, PAIR_VALUE_LIST)) {
             return false;
         }
         String prefix = key.substring(0, dot + 1).toLowerCase(java.util.Locale.ROOT);
@@ -1446,6 +1492,8 @@ public final class Redactor {
     private static final int C_PCT = 32;
     private static final int C_AMP = 64;
     private static final int C_DASH = 128;
+    /** The first letters of the words {@link #shapeWord} looks for. */
+    private static final int C_SHAPE = 256;
     private static final int[] CHAR_CLASS = new int[128];
 
     static {
@@ -1468,6 +1516,9 @@ public final class Redactor {
         CHAR_CLASS['%'] |= C_PCT;
         CHAR_CLASS['&'] |= C_AMP;
         CHAR_CLASS['-'] |= C_DASH;
+        for (char c : "cniposhwCNIPOSHW".toCharArray()) {
+            CHAR_CLASS[c] |= C_SHAPE;
+        }
     }
 
     private static final int LONG_RUN = 1;
@@ -1495,9 +1546,15 @@ public final class Redactor {
         boolean alnumRun = true;
         boolean runUp = false;
         boolean runLow = false;
+        boolean letterBefore = false;
         for (int i = 0; i <= n; i++) {
             char c = i < n ? s.charAt(i) : ' ';
             int cls = c < 128 ? CHAR_CLASS[c] : separator(c) ? C_SEP : 0;
+            boolean letter = (cls & (UPL | LOW)) != 0;
+            if ((!letterBefore && (cls & C_SHAPE) != 0) || c == '@') {
+                out |= shapeWord(s, i, c);
+            }
+            letterBefore = letter;
             out |= (cls & C_SEP) != 0 ? SEP : 0;
             if ((cls & (C_PCT | C_AMP | C_DASH)) != 0) {
                 if ((cls & C_DASH) != 0) {
@@ -1552,9 +1609,27 @@ public final class Redactor {
     /** Fields that name a setting in a name/value pair ({@code {"name":"DB_PASSWORD","value":"…"}}, ROS parameters). */
     private static final java.util.Set<String> PAIR_NAMES = java.util.Set.of("name", "key", "parameterkey", "parameter_key",
             "paramname", "param_name", "variable", "envname", "env_name", "attributename", "propertyname");
+    private static final List<String> PAIR_NAME_LIST = List.copyOf(PAIR_NAMES);
+
+    /** Whether the last word of {@code key} (after {@code dot}) is one of {@code words} (lower case), without allocating. */
+    private static boolean endsWithWord(String key, int dot, List<String> words) {
+        int len = key.length() - dot - 1;
+        if (len < 3) {
+            return false;
+        }
+        char first = (char) (key.charAt(dot + 1) | 0x20);
+        for (String w : words) {
+            if (w.length() == len && w.charAt(0) == first && key.regionMatches(true, dot + 1, w, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Fields that hold the value of such a pair. */
     private static final java.util.Set<String> PAIR_VALUES = java.util.Set.of("value", "parametervalue", "parameter_value",
             "paramvalue", "param_value", "val", "defaultvalue", "default_value", "attributevalue", "propertyvalue", "secretvalue");
+    private static final List<String> PAIR_VALUE_LIST = List.copyOf(PAIR_VALUES);
 
     /**
      * The fields of an object that hold the value of a name/value pair whose name is a secret's: the object itself is the
