@@ -396,11 +396,11 @@ public final class Redactor {
         }
         int p = start;
         int stop = Math.max(0, start - 8);
-        while (p > stop && " \t=:\"'\\,-".indexOf(s.charAt(p - 1)) >= 0) {
+        while (p > stop && !(s.charAt(p - 1) < 128 && keyChar(s.charAt(p - 1)))) { // blanks, quotes, = : , and any other letter
             p--;
         }
         int we = p;
-        while (p > 0 && we - p < 24 && (keyChar(s.charAt(p - 1)) || s.charAt(p - 1) == '/')) {
+        while (p > 0 && we - p < 24 && s.charAt(p - 1) < 128 && (keyChar(s.charAt(p - 1)) || s.charAt(p - 1) == '/')) {
             p--;
         }
         if (we == p || we == start) {
