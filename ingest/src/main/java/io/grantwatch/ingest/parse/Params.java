@@ -28,11 +28,13 @@ final class Params {
             return Map.of();
         }
         Map<String, String> out = new LinkedHashMap<>();
+        // RPC parameters flattened with indices: Container.1.EnvironmentVar.1.Key=DB_PASSWORD, ….Value=X (the value is masked)
+        java.util.Set<String> pairValues = Redactor.secretPairValues(request);
         for (Iterator<Map.Entry<String, JsonNode>> it = request.properties().iterator(); it.hasNext() && out.size() < MAX_ENTRIES; ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
             if (v.isValueNode()) {
-                put(out, e.getKey(), e.getKey(), v);
+                put(out, e.getKey(), e.getKey(), v, pairValues.contains(e.getKey()));
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = request.properties().iterator(); it.hasNext() && out.size() < MAX_ENTRIES; ) {
@@ -42,10 +44,11 @@ final class Params {
                 if (Redactor.isSecretKey(e.getKey())) {
                     continue;
                 }
+                java.util.Set<String> childPairValues = Redactor.secretPairValues(v);
                 for (Iterator<Map.Entry<String, JsonNode>> c = v.properties().iterator(); c.hasNext() && out.size() < MAX_ENTRIES; ) {
                     Map.Entry<String, JsonNode> ce = c.next();
                     if (ce.getValue().isValueNode()) {
-                        put(out, e.getKey() + "." + ce.getKey(), ce.getKey(), ce.getValue());
+                        put(out, e.getKey() + "." + ce.getKey(), ce.getKey(), ce.getValue(), childPairValues.contains(ce.getKey()));
                     } else if (isPolicy(ce.getValue()) && !Redactor.isSecretKey(ce.getKey())) {
                         String text = ce.getValue().toString();
                         if (text.length() <= MAX_DOCUMENT) {
@@ -68,9 +71,13 @@ final class Params {
         return k.endsWith("policydocument") || k.equals("trustpolicy") || k.equals("policy");
     }
 
-    private static void put(Map<String, String> out, String name, String leafKey, JsonNode v) {
+    private static void put(Map<String, String> out, String name, String leafKey, JsonNode v, boolean pairedSecret) {
         String text = Fields.text(v);
         if (text == null) {
+            return;
+        }
+        if (pairedSecret) {
+            out.putIfAbsent(Redactor.text(name), Redactor.MASK);
             return;
         }
         int max = documentKey(leafKey) ? MAX_DOCUMENT : MAX_VALUE;

@@ -72,6 +72,59 @@ class RedactionEndToEndTest {
         return out.stream();
     }
 
+    /**
+     * What reaches findings and alerts: an errorMessage and flattened RPC parameters (the detector quotes both). The
+     * outsider's forms: command lines, header lists, Go-escaped XML, hex STS tokens, CSV credentials, webhooks, YAML.
+     */
+    static final List<String> ERROR_MESSAGE_FORMS = List.of(
+            "upstream said {\"headers\":[[\"Cookie\",\"SESSION=V\"]]}",
+            "upstream said {\"headers\":[{\"name\":\"Cookie\",\"value\":\"SESSION=V\"}]}",
+            "body \\u003cPassword\\u003eV\\u003c/Password\\u003e",
+            "body \\x3cPassword\\x3eV\\x3c/Password\\x3e",
+            "SecurityToken=43414953a1b2c3d4V is invalid",
+            "x-acs-security-token: 43414953a1b2c3d4V",
+            "job command: docker login -u bob -p V registry.example.com && python train.py",
+            "job command: ossutil config -i LTAI5tQwErTyUiOpAs -k V",
+            "job command: obsutil config -i=QTWAOYTTINDUT2QXKYUC -k=V",
+            "job command: curl -u admin:V https://x.example.com",
+            "job command: echo 'root:V' | chpasswd",
+            "job command: net user bob V /add",
+            "sql: CREATE USER app IDENTIFIED BY 'V'",
+            "job command: aws configure set aws_secret_access_key V",
+            "job command: openssl enc -aes-256-cbc -pass pass:V -in a",
+            "job command: zip -P V out.zip a && 7z a -pV b.7z a && smbclient //fs/s -U alice%V",
+            "dsn app:V@tcp(db:3306)/app and jdbc:oracle:thin:scott/V@db:1521/orcl",
+            "AccessKey ID,AccessKey Secret\nLTAI5tQwErTyUiOpAs,V\n",
+            "hook https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=V failed",
+            "hook https://open.feishu.cn/open-apis/bot/v2/hook/V failed",
+            "config password: |\n  V\nnext: 1",
+            "数据库密码：V",
+            "password\uFF1DV and HUAWEICLOUD_SDK_SK=V and REDIS_AUTH=V and OPENAI_KEY=V",
+            "<Password><![CDATA[V]]></Password>");
+
+    @TestFactory
+    Stream<DynamicTest> anErrorMessageAndFlattenedRpcParametersCarryNoPlantedSecret() {
+        return ERROR_MESSAGE_FORMS.stream().map(form -> DynamicTest.dynamicTest("errorMessage " + form, () -> {
+            List<String> secrets = new ArrayList<>();
+            ObjectNode e = JsonNodeFactory.instance.objectNode();
+            e.put("eventId", "e2e-rpc-" + n).put("eventName", "CreateJob").put("serviceName", "paidlc")
+                    .put("eventTime", "2026-09-25T03:52:04Z").put("acsRegion", "cn-hangzhou");
+            e.putObject("userIdentity").put("type", "ram-user").put("accountId", "1704000000000001")
+                    .put("principalId", "208300000000001").put("userName", "bob").put("accessKeyId", "LTAI5tQwErTyUiOpAs");
+            ObjectNode req = e.putObject("requestParameters");
+            req.put("Container.1.EnvironmentVar.1.Key", "DB_PASSWORD").put("Container.1.EnvironmentVar.1.Value", planted("V", "x", secrets));
+            req.put("Parameters.1.ParameterKey", "AdminPassword").put("Parameters.1.ParameterValue", planted("V", "x", secrets));
+            req.put("Parameters.2.ParameterKey", "Region").put("Parameters.2.ParameterValue", "cn-hangzhou");
+            req.put("Command", planted(form, "K", secrets));
+            e.put("errorCode", "NoPermission");
+            e.put("errorMessage", "You are not authorized to do action: paidlc:CreateJob " + planted(form, "K", secrets));
+            check(Json.wire().writeValueAsBytes(e), secrets, true);
+            AuditEvent ev = parser.parse(Json.wire().writeValueAsBytes(e), "e2e", Hints.NONE).events().get(0);
+            assertThat(ev.parameters()).containsEntry("Parameters.2.ParameterValue", "cn-hangzhou")
+                    .containsEntry("Container.1.EnvironmentVar.1.Key", "DB_PASSWORD");
+        }));
+    }
+
     private void actionTrail(String k, String form) throws Exception {
         List<String> secrets = new ArrayList<>();
         ObjectNode e = JsonNodeFactory.instance.objectNode();

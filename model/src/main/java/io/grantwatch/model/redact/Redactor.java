@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *   {@code <name>k</name><value>v</value>}), URL
  *   query strings and user info ({@code scheme://user:****@host}); command-line options ({@code --password X},
  *   {@code -storepass X}, {@code ["--token","X"]} as text or as a JSON array, and the one-letter password options
- *   of the commands {@link SecretVocabulary#isPasswordOption} names: {@code mysql -pX}, {@code sshpass -p X});</li>
+ *   of the commands {@link SecretVocabulary#passwordOption} names: {@code mysql -pX}, {@code sshpass -p X});</li>
  *   <li>value shapes: {@code Bearer …}, access key ids and the signature after them ({@code OSS LTAI****:****}),
  *   Alibaba STS tokens ({@code CAIS…}), JWTs, PEM private key blocks (any label: RSA, EC, OPENSSH, ENCRYPTED,
  *   PGP … BLOCK; lines broken or {@code \n}-escaped), base64 runs of 100+ characters, bare Huawei AKs;</li>
@@ -130,10 +130,12 @@ public final class Redactor {
         boolean b64 = decode && (scan & MID_RUN) != 0;
         boolean pct = decode && (scan & (PCT | FORM)) != 0;
         boolean ent = decode && (scan & AMP) != 0;
-        if (!(sep || bearer || akValue || tokens || bareAk || b64 || pct || ent)) {
+        boolean esc = decode && (s.indexOf("\\u") >= 0 || s.indexOf("\\x") >= 0);
+        String shaped = (scan & SHAPES) != 0 ? shapes(s, scan) : s;
+        if (!(sep || bearer || akValue || tokens || bareAk || b64 || pct || ent || esc) && shaped == s) {
             return s;
         }
-        String r = s;
+        String r = shaped;
         if (bearer) {
             r = BEARER.matcher(r).replaceAll("$1$2" + MASK);
         }
@@ -141,7 +143,8 @@ public final class Redactor {
             r = keyValues(r);
         }
         if (akValue) {
-            r = AK_VALUE.matcher(r).replaceAll(m -> m.group(1) + MASK + (m.group(2) != null ? ":" + MASK : ""));
+            r = AK_VALUE.matcher(r).replaceAll(m -> akShape(m) ? m.group(1) + MASK + (m.group(2) != null ? ":" + MASK : "")
+                    : Matcher.quoteReplacement(m.group()));
             r = r.equals(s) ? s : r;
         }
         if (tokens) {
@@ -155,7 +158,8 @@ public final class Redactor {
                 String tok = m.group();
                 boolean digit = tok.chars().anyMatch(Character::isDigit);
                 boolean letter = tok.chars().anyMatch(Character::isLetter);
-                m.appendReplacement(sb, digit && letter ? Matcher.quoteReplacement(tok.substring(0, 4) + MASK) : tok);
+                boolean mask = digit && letter && akPosition(r, m.start(), m.end());
+                m.appendReplacement(sb, mask ? Matcher.quoteReplacement(tok.substring(0, 4) + MASK) : tok);
             }
             m.appendTail(sb);
             r = sb.toString();
@@ -171,7 +175,239 @@ public final class Redactor {
         if (ent) {
             r = decoded(r, entityDecode(r), depth - 1);
         }
+        if (esc) {
+            r = decoded(r, unescape(r), depth - 1);
+        }
         return r.equals(s) ? s : r;
+    }
+
+    // ---- secrets that stand in a command's or a format's own syntax, not after a name
+
+    /** {@code echo 'user:pass' | chpasswd} */
+    private static final Pattern CHPASSWD = Pattern.compile(
+            "(?i)\\becho\\s+(?:-[en]+\\s+)?\\\\*['\"]?[^\\s:'\"|\\\\]+:([^\\s'\"|\\\\]+)\\\\*['\"]?\\s*\\|\\s*(?:sudo\\s+)?chpasswd");
+    /** {@code net user bob P@ss /add} (not {@code net user bob /delete}, nor {@code *}, which prompts) */
+    private static final Pattern NET_USER = Pattern.compile("(?i)\\bnet\\s+user\\s+(?:\"[^\"]+\"|[^\\s/\"]+)\\s+(\"[^\"]*\"|[^\\s/*\"][^\\s\"]*)");
+    /** SQL: {@code IDENTIFIED BY 'x'}, {@code IDENTIFIED WITH plugin BY x}, PostgreSQL {@code [ENCRYPTED] PASSWORD 'x'} */
+    private static final Pattern SQL_PASSWORD = Pattern.compile("(?i)\\b(?:identified\\s+(?:with\\s+\\S+\\s+)?by(?:\\s+password)?"
+            + "|(?:encrypted\\s+)?password)\\s+('[^']*'|\"[^\"]*\"|(?<=by\\s{1,8})[^\\s;,)'\"]+)");
+    /** {@code aws configure set aws_secret_access_key X}, {@code redis-cli CONFIG SET requirepass X}: the name decides */
+    private static final Pattern CONFIG_SET = Pattern.compile(
+            "(?i)\\bconfig(?:ure)?[\\s+]+set[\\s+]+(?:--[^\\s+]+[\\s+]+)*([A-Za-z0-9_.\\-]+)[\\s+]+([^\\s\"',;&]+)");
+    /** {@code jdbc:oracle:thin:user/pass@host:1521/svc}, {@code sqlplus user/pass@db} */
+    private static final Pattern SLASH_LOGIN = Pattern.compile(
+            "(?:jdbc:oracle:(?:thin|oci):|(?i:\\bsqlplus)\\s+(?:-\\S+\\s+)*)[^/\\s@:\"']+/([^@\\s\"']+)");
+    /** Go's MySQL DSN: {@code user:pass@tcp(host:3306)/db} */
+    private static final Pattern GO_DSN = Pattern.compile("[A-Za-z0-9_.\\-]+:([^@\\s\"']+)@(?:tcp6?|unix|udp)\\(");
+    /** Chat webhooks whose URL is the credential: WeCom {@code ?key=}, Feishu/Lark, Slack, Discord paths */
+    private static final Pattern WEBHOOK = Pattern.compile("webhook/send\\?(?:[^\\s\"'#<>]*&)?key=([^&\\s\"'#<>\\\\]+)"
+            + "|(?:/open-apis/bot/v2/hook/|hooks\\.slack\\.com/(?:services|workflows|triggers)/|/api/webhooks/\\d+/)([^\\s\"'?#<>\\\\&]+)");
+
+    /**
+     * Masks the secrets of {@link #CHPASSWD} … {@link #WEBHOOK} and of credential CSV files; each only when {@link #scan}
+     * saw a word it needs ({@link #shapeWord}).
+     */
+    private static String shapes(String r, int scan) {
+        if ((scan & SH_CHPASSWD) != 0) {
+            r = maskGroups(CHPASSWD, r, null);
+        }
+        if ((scan & SH_NET) != 0) {
+            r = maskGroups(NET_USER, r, null);
+        }
+        if ((scan & SH_SQL) != 0) {
+            r = maskGroups(SQL_PASSWORD, r, null);
+        }
+        if ((scan & SH_CONFIG) != 0) {
+            r = maskGroups(CONFIG_SET, r, m -> SecretVocabulary.isSecret(m.group(1)));
+        }
+        if ((scan & SH_SLASH) != 0) {
+            r = maskGroups(SLASH_LOGIN, r, null);
+        }
+        if ((scan & SH_DSN) != 0) {
+            r = maskGroups(GO_DSN, r, null);
+        }
+        if ((scan & SH_HOOK) != 0) {
+            r = maskGroups(WEBHOOK, r, null);
+        }
+        if ((scan & SH_CSV) != 0 && r.indexOf(',') >= 0) {
+            r = csvCredentials(r);
+        }
+        return r;
+    }
+
+    private static final int SH_CHPASSWD = 1 << 8;
+    private static final int SH_NET = 1 << 9;
+    private static final int SH_SQL = 1 << 10;
+    private static final int SH_CONFIG = 1 << 11;
+    private static final int SH_SLASH = 1 << 12;
+    private static final int SH_DSN = 1 << 13;
+    private static final int SH_HOOK = 1 << 14;
+    private static final int SH_CSV = 1 << 15;
+    private static final int SHAPES = SH_CHPASSWD | SH_NET | SH_SQL | SH_CONFIG | SH_SLASH | SH_DSN | SH_HOOK | SH_CSV;
+
+    /**
+     * The shape a word that starts at {@code i} (after a non-letter) may belong to, by its first letter and then its
+     * spelling, any case: {@code chpasswd}, {@code net}, {@code identified}/{@code password}, {@code config},
+     * {@code oracle}/{@code sqlplus}, {@code @tcp(}, {@code hook}/{@code webhook}, {@code secret}; 0 when none.
+     */
+    private static int shapeWord(String s, int i, char c) {
+        if (c == '@') {
+            return SH_DSN;
+        }
+        if (i + 2 >= s.length()) {
+            return 0;
+        }
+        // the first three letters, any case, decide which word to spell out: most words are done after one switch
+        int k = (c | 0x20) << 16 | (s.charAt(i + 1) | 0x20) << 8 | (s.charAt(i + 2) | 0x20);
+        return switch (k) {
+            case 'c' << 16 | 'h' << 8 | 'p' -> word(s, i, "chpasswd", SH_CHPASSWD);
+            case 'c' << 16 | 'o' << 8 | 'n' -> word(s, i, "config", SH_CONFIG);
+            case 'n' << 16 | 'e' << 8 | 't' -> SH_NET;
+            case 'i' << 16 | 'd' << 8 | 'e' -> word(s, i, "identified", SH_SQL);
+            case 'p' << 16 | 'a' << 8 | 's' -> word(s, i, "password", SH_SQL);
+            case 'o' << 16 | 'r' << 8 | 'a' -> word(s, i, "oracle", SH_SLASH);
+            case 's' << 16 | 'q' << 8 | 'l' -> word(s, i, "sqlplus", SH_SLASH);
+            case 's' << 16 | 'e' << 8 | 'c' -> word(s, i, "secret", SH_CSV);
+            case 'h' << 16 | 'o' << 8 | 'o' -> word(s, i, "hook", SH_HOOK);
+            case 'w' << 16 | 'e' << 8 | 'b' -> word(s, i, "webhook", SH_HOOK);
+            default -> 0;
+        };
+    }
+
+    private static int word(String s, int i, String w, int bit) {
+        return s.regionMatches(true, i, w, 0, w.length()) ? bit : 0;
+    }
+
+    /** Every non-null capture group of every match (that {@code when} accepts) becomes {@link #MASK}. */
+    private static String maskGroups(Pattern p, String s, java.util.function.Predicate<Matcher> when) {
+        Matcher m = p.matcher(s);
+        StringBuilder sb = null;
+        int last = 0;
+        while (m.find()) {
+            if (when != null && !when.test(m)) {
+                continue;
+            }
+            int g = m.groupCount();
+            while (g > 0 && (m.start(g) < 0 || (when != null && g == 1))) {
+                g--;
+            }
+            if (g == 0 || m.end(g) <= m.start(g) || statusWord(s, m.start(g), m.end(g))) {
+                continue;
+            }
+            sb = sb == null ? new StringBuilder(s.length()) : sb;
+            sb.append(s, last, m.start(g)).append(MASK);
+            last = m.end(g);
+        }
+        if (sb == null) {
+            return s;
+        }
+        return sb.append(s, last, s.length()).toString();
+    }
+
+    /**
+     * A credential CSV as the consoles write it: a header line that names a secret column ({@code AccessKey ID,AccessKey
+     * Secret}; {@code User Name,Access Key Id,Secret Access Key}), then rows of as many columns: their secret columns are
+     * masked, their access key id columns keep a prefix. Lines are broken raw or by escapes.
+     */
+    static String csvCredentials(String s) {
+        int n = s.length();
+        StringBuilder sb = null;
+        int last = 0;
+        SecretVocabulary.Kind[] header = null;
+        int ls = 0;
+        while (ls < n) {
+            int le = ls;
+            while (le < n && lineBreak(s, le) == 0) {
+                le++;
+            }
+            List<int[]> cols = new ArrayList<>();
+            int cs = ls;
+            for (int p = ls; p <= le; p++) {
+                if (p == le || s.charAt(p) == ',') {
+                    cols.add(new int[] {cs, p});
+                    cs = p + 1;
+                }
+            }
+            if (cols.size() >= 2 && header != null && cols.size() == header.length) {
+                for (int c = 0; c < cols.size(); c++) {
+                    int a = cols.get(c)[0];
+                    int b = cols.get(c)[1];
+                    if (header[c] == SecretVocabulary.Kind.NONE || b <= a) {
+                        continue;
+                    }
+                    sb = sb == null ? new StringBuilder(n) : sb;
+                    sb.append(s, last, a).append(header[c] == SecretVocabulary.Kind.ACCESS_KEY_ID ? maskAccessKeyId(s.substring(a, b)) : MASK);
+                    last = b;
+                }
+            } else {
+                header = null;
+                if (cols.size() >= 2 && cols.size() <= 32) {
+                    SecretVocabulary.Kind[] kinds = new SecretVocabulary.Kind[cols.size()];
+                    boolean secret = false;
+                    for (int c = 0; c < cols.size(); c++) {
+                        String name = s.substring(cols.get(c)[0], cols.get(c)[1]).strip();
+                        name = name.length() > 64 ? "" : name.replace("\"", "");
+                        kinds[c] = SecretVocabulary.classify(name);
+                        secret |= kinds[c] == SecretVocabulary.Kind.SECRET;
+                    }
+                    header = secret ? kinds : null;
+                }
+            }
+            ls = le + Math.max(1, lineBreak(s, le));
+        }
+        if (sb == null) {
+            return s;
+        }
+        return sb.append(s, last, n).toString();
+    }
+
+    /**
+     * An {@code STS.}/{@code TMP.} match is an id when it is long (16+) and has a digit, or is very long: not
+     * {@code STS.Endpoint}, {@code STS.AssumeRoleResponse}. {@code LTAI}/{@code HSTA} ids as matched.
+     */
+    private static boolean akShape(java.util.regex.MatchResult m) {
+        String p = m.group(1);
+        if (!p.endsWith(".") || m.group(2) != null) {
+            return true;
+        }
+        int len = m.end() - m.start() - 4;
+        if (m.group().endsWith(MASK)) {
+            return true;
+        }
+        boolean digit = false;
+        for (int i = m.start() + 4; i < m.end() && !digit; i++) {
+            digit = Character.isDigit(m.group().charAt(i - m.start()));
+        }
+        return len >= 24 || (len >= 16 && digit);
+    }
+
+    /** Words after which a bare 20-character upper-case token is an access key id (Huawei AKs have no prefix). */
+    private static final java.util.Set<String> AK_WORDS = java.util.Set.of("ak", "akid", "accesskey", "accesskeyid", "credential",
+            "obs", "oss", "aws", "acs", "sdk", "access", "key", "keyid", "i");
+
+    /**
+     * True when the token at {@code [start, end)} stands where an access key id does: after such a word ({@code The ak X
+     * does not exist}, {@code Credential=X/…}, {@code OBS X:sig}, {@code access key X}, {@code -i X}), or before a
+     * signature ({@code X:sig}) or a credential scope ({@code X/20240101/…}).
+     */
+    private static boolean akPosition(String s, int start, int end) {
+        if (end < s.length() && (s.charAt(end) == ':' || s.charAt(end) == '/')) {
+            return true;
+        }
+        int p = start;
+        int stop = Math.max(0, start - 8);
+        while (p > stop && !(s.charAt(p - 1) < 128 && keyChar(s.charAt(p - 1)))) { // blanks, quotes, = : , and any other letter
+            p--;
+        }
+        int we = p;
+        while (p > 0 && we - p < 24 && s.charAt(p - 1) < 128 && (keyChar(s.charAt(p - 1)) || s.charAt(p - 1) == '/')) {
+            p--;
+        }
+        if (we == p || we == start) {
+            return false;
+        }
+        String word = SecretVocabulary.normalize(s.substring(p, we));
+        return AK_WORDS.contains(word) || word.endsWith("accesskeyid") || SecretVocabulary.isAccessKeyId(s.substring(p, we));
     }
 
     /** When the decoded form of {@code r} holds a secret, its redacted decoded form; else {@code r}. */
@@ -185,8 +421,21 @@ public final class Redactor {
 
     // ---- key/value forms: k=v, k: v, k="v", "k":"v" (any JSON escaping depth), headers, XML, URL user info
 
-    /** Masks the values of secret names in every key/value form of {@code s}; one pass over its separators. */
+    /**
+     * Masks the values of secret names in every key/value form of {@code s}; one pass over its separators, and a
+     * second one when the first saw a name/value pair whose name is a secret's (then its value sibling is masked).
+     */
     private static String keyValues(String s) {
+        List<Object> pairs = new ArrayList<>(0);
+        String r = keyValues(s, pairs, true);
+        return pairs.isEmpty() ? r : keyValues(r, pairs, false);
+    }
+
+    /**
+     * One pass. With {@code collect}, the name fields of pairs whose value names a secret are added to {@code pairs}
+     * (their prefix and position); else the value fields of those pairs are masked too.
+     */
+    private static String keyValues(String s, List<Object> pairs, boolean collect) {
         int n = s.length();
         StringBuilder sb = null;
         int last = 0;
@@ -195,7 +444,7 @@ public final class Redactor {
             int vs;
             int ve;
             SecretVocabulary.Kind kind;
-            if (c == '=' || c == ':') {
+            if (separator(c)) {
                 if (c == ':' && i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
                     long span = userInfo(s, i + 3);
                     if (span < 0) {
@@ -225,9 +474,17 @@ public final class Redactor {
                             || (i + 1 < n && s.charAt(i + 1) == ':'))) {
                         continue;
                     }
-                    kind = SecretVocabulary.classify(s.substring(keyStart, keyEnd));
+                    String key = s.substring(keyStart, keyEnd);
+                    kind = SecretVocabulary.classify(key);
                     if (kind == SecretVocabulary.Kind.NONE) {
-                        continue;
+                        if (collect) {
+                            notePair(s, key, keyStart, i + 1, pairs);
+                            continue;
+                        }
+                        if (!pairValue(key, keyStart, pairs)) {
+                            continue;
+                        }
+                        kind = SecretVocabulary.Kind.SECRET;
                     }
                     long span = valueSpan(s, i + 1, kind);
                     if (span < 0) {
@@ -248,6 +505,15 @@ public final class Redactor {
                 ve = (int) span;
                 kind = span < 0 ? SecretVocabulary.Kind.ACCESS_KEY_ID : SecretVocabulary.Kind.SECRET;
                 vs &= Integer.MAX_VALUE;
+            } else if (c == '[') {
+                // ["Cookie","SESSION=…"]: a header as a JSON pair (a list of headers)
+                long span = listPair(s, i);
+                if (span < 0) {
+                    continue;
+                }
+                vs = (int) (span >>> 32);
+                ve = (int) span;
+                kind = SecretVocabulary.Kind.SECRET;
             } else if (c == '<') {
                 int t = i + 1;
                 if (t >= n || s.charAt(t) == '/') {
@@ -295,6 +561,10 @@ public final class Redactor {
                 } else {
                     vs = gt + 1;
                     ve = vs;
+                    if (s.startsWith("<![CDATA[", vs)) {
+                        int end = s.indexOf("]]>", vs);
+                        ve = end < 0 ? n : end + 3;
+                    }
                     while (ve < n && s.charAt(ve) != '<') {
                         ve++;
                     }
@@ -302,7 +572,7 @@ public final class Redactor {
             } else {
                 continue;
             }
-            if (ve <= vs) {
+            if (ve <= vs || (kind != SecretVocabulary.Kind.ACCESS_KEY_ID && statusWord(s, vs, ve))) {
                 continue;
             }
             String keep;
@@ -328,6 +598,96 @@ public final class Redactor {
         }
         sb.append(s, last, n);
         return sb.toString();
+    }
+
+    /** Words that say what state a secret is in, not what it is: {@code token: expired}, {@code (using password: YES)}. */
+    private static final java.util.Set<String> STATUS_WORDS = java.util.Set.of("yes", "no", "true", "false", "expired", "invalid",
+            "missing", "required", "none", "null", "nil", "empty", "unset", "redacted", "hidden", "****", "undefined", "n/a");
+
+    private static boolean statusWord(String s, int vs, int ve) {
+        return ve - vs <= 9 && STATUS_WORDS.contains(s.substring(vs, ve).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@code Container.1.EnvironmentVar.1.Key}: its last word, lower case, and its prefix ({@code container.1.environmentvar.1.}). */
+    private static int lastDot(String key) {
+        return key.lastIndexOf('.');
+    }
+
+    /**
+     * When {@code key} is the name field of a name/value pair ({@code name}, {@code Key}, {@code …EnvironmentVar.1.Key},
+     * {@code Parameters.1.ParameterKey}) and its value names a secret, its prefix and position are noted.
+     */
+    private static void notePair(String s, String key, int at, int from, List<Object> pairs) {
+        int dot = lastDot(key);
+        if (!endsWithWord(key, dot, PAIR_NAME_LIST)) {
+            return;
+        }
+        long span = valueSpan(s, from, SecretVocabulary.Kind.SECRET);
+        if (span >= 0 && (int) span - (int) (span >>> 32) <= 128
+                && SecretVocabulary.isSecret(s.substring((int) (span >>> 32), (int) span))) {
+            pairs.add(key.substring(0, dot + 1).toLowerCase(java.util.Locale.ROOT));
+            pairs.add(at);
+        }
+    }
+
+    /**
+     * True when {@code key} is the value field of a noted pair: the same prefix ({@code …EnvironmentVar.1.Value}), or,
+     * for an unprefixed {@code value}, near its {@code name}.
+     */
+    private static boolean pairValue(String key, int at, List<Object> pairs) {
+        int dot = lastDot(key);
+        if (!endsWithWord(key, dot, PAIR_VALUE_LIST)) {
+            return false;
+        }
+        String prefix = key.substring(0, dot + 1).toLowerCase(java.util.Locale.ROOT);
+        for (int p = 0; p < pairs.size(); p += 2) {
+            if (pairs.get(p).equals(prefix) && (!prefix.isEmpty() || Math.abs((Integer) pairs.get(p + 1) - at) <= 512)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code ["Cookie","v"]} at {@code i}: the second element when the first names a secret; packed as in {@link #valueSpan}. */
+    private static long listPair(String s, int i) {
+        int n = s.length();
+        int q = i + 1;
+        while (q < n && isBlank(s.charAt(q))) {
+            q++;
+        }
+        if (!quoteAt(s, q)) {
+            return -1;
+        }
+        int open = skipEscapes(s, q);
+        int close = closingQuote(s, q);
+        if (close < 0 || close - open > 65) {
+            return -1;
+        }
+        int ne = close - (open - q);
+        if (ne <= open + 1 || SecretVocabulary.classify(s.substring(open + 1, ne)) == SecretVocabulary.Kind.NONE) {
+            return -1;
+        }
+        int p = close + 1;
+        while (p < n && isBlank(s.charAt(p))) {
+            p++;
+        }
+        if (p >= n || s.charAt(p) != ',') {
+            return -1;
+        }
+        p++;
+        while (p < n && isBlank(s.charAt(p))) {
+            p++;
+        }
+        if (!quoteAt(s, p)) {
+            return -1;
+        }
+        // a pair is a list of two: ["sshpass","-p","X"] is a command line (option() reads it)
+        int vclose = closingQuote(s, p);
+        int q2 = vclose + 1;
+        while (vclose >= 0 && q2 < n && isBlank(s.charAt(q2))) {
+            q2++;
+        }
+        return vclose >= 0 && q2 < n && s.charAt(q2) == ']' ? valueSpan(s, p, SecretVocabulary.Kind.SECRET) : -1;
     }
 
     /** The value after a separator at {@code from}: quoted (any escaping depth, to the matching quote) or bare. */
@@ -365,6 +725,12 @@ public final class Redactor {
         if (s.startsWith(PEM_BEGIN, v)) {
             return ((long) v << 32) | pemEnd(s, v);
         }
+        if (v < n && (s.charAt(v) == '|' || s.charAt(v) == '>' || s.startsWith("&gt;", v))) {
+            long block = yamlBlock(s, from - 1, s.charAt(v) == '&' ? v + 3 : v);
+            if (block >= 0) {
+                return block;
+            }
+        }
         int e = v;
         if (kind == SecretVocabulary.Kind.HEADER) {
             while (e < n && !headerEnd(s.charAt(e))) {
@@ -384,10 +750,86 @@ public final class Redactor {
     }
 
     /**
+     * A YAML block scalar ({@code password: |} or {@code >-}, then lines indented deeper than the key's, raw or
+     * {@code \\n}-escaped) whose indicator is at {@code v}: the span of its lines, packed as in {@link #valueSpan}; else -1.
+     */
+    private static long yamlBlock(String s, int sep, int v) {
+        int n = s.length();
+        int p = v + 1;
+        while (p < n && (s.charAt(p) == '-' || s.charAt(p) == '+' || (s.charAt(p) >= '0' && s.charAt(p) <= '9') || isBlank(s.charAt(p)))) {
+            p++;
+        }
+        int br = lineBreak(s, p);
+        if (br == 0) {
+            return -1;
+        }
+        int ls = sep;
+        while (ls > 0 && s.charAt(ls - 1) != '\n' && s.charAt(ls - 1) != '\r' && !(ls >= 2 && s.charAt(ls - 1) == 'n' && s.charAt(ls - 2) == '\\')) {
+            ls--;
+        }
+        int indent = 0;
+        while (ls + indent < sep && s.charAt(ls + indent) == ' ') {
+            indent++;
+        }
+        int start = p + br;
+        int end = -1;
+        int q = start;
+        while (q < n) {
+            int sp = 0;
+            while (q + sp < n && s.charAt(q + sp) == ' ') {
+                sp++;
+            }
+            int le = q + sp;
+            while (le < n && lineBreak(s, le) == 0) {
+                le++;
+            }
+            boolean blank = le == q + sp;
+            if (!blank && sp <= indent) {
+                break;
+            }
+            if (!blank) {
+                end = le;
+            }
+            if (le >= n) {
+                break;
+            }
+            q = le + lineBreak(s, le);
+        }
+        return end < 0 ? -1 : ((long) start << 32) | end;
+    }
+
+    /** The length of a line break at {@code p}: raw ({@code \n}, {@code \r\n}) or JSON-escaped at any depth; 0 when none. */
+    private static int lineBreak(String s, int p) {
+        int n = s.length();
+        if (p >= n) {
+            return 0;
+        }
+        char c = s.charAt(p);
+        if (c == '\n') {
+            return 1;
+        }
+        if (c == '\r') {
+            return p + 1 < n && s.charAt(p + 1) == '\n' ? 2 : 1;
+        }
+        if (c != '\\') {
+            return 0;
+        }
+        int q = skipEscapes(s, p);
+        if (q >= n || (s.charAt(q) != 'n' && s.charAt(q) != 'r')) {
+            return 0;
+        }
+        if (s.charAt(q) == 'r') {
+            int r = skipEscapes(s, q + 1);
+            return r < n && r > q + 1 && s.charAt(r) == 'n' ? r + 1 - p : q + 1 - p;
+        }
+        return q + 1 - p;
+    }
+
+    /**
      * A command-line option at {@code i} (a dash that starts a word) and the value it carries, when its name
      * says secret: {@code --password X}, {@code --access-key-secret 'X'}, {@code -storepass X}, the same as
      * elements of an argument list ({@code "--password","X"}), and the one-letter password options of
-     * {@link SecretVocabulary#isPasswordOption known commands} ({@code mysql -pX}, {@code sshpass -p X}).
+     * {@link SecretVocabulary#passwordOption known commands} ({@code mysql -pX}, {@code sshpass -p X}).
      * {@code --name=X} is left to the {@code =} rule; flags ({@code --no-password}, or a next word that is
      * an option) carry nothing. The span is packed as in {@link #valueSpan}, its sign bit set for an access
      * key id (kept as a prefix); -1 when none.
@@ -409,14 +851,26 @@ public final class Redactor {
         char open = i > 0 ? s.charAt(i - 1) : ' ';
         boolean argv = (open == '"' || open == '\'') && quoteAt(s, ne) && s.charAt(skipEscapes(s, ne)) == open;
         char letter = s.charAt(d);
-        if (d == i + 1 && SecretVocabulary.PASSWORD_OPTION_LETTERS.indexOf(letter) >= 0) {
-            boolean glued = d + 1 < n && !(argv && ne == d + 1) && (!valueEnd(s.charAt(d + 1)) || quoteAt(s, d + 1));
-            if (glued && commandBefore(s, i, letter, false)) {
-                long span = valueSpan(s, d + 1, SecretVocabulary.Kind.SECRET);
-                return span < 0 ? -1 : span;
+        boolean single = d == i + 1;
+        String whole = single ? s.substring(d, ne) : "-" + s.substring(d, ne);
+        if (ne - d >= 2 && SecretVocabulary.isPasswordOptionName(whole)) {
+            // a longer option of a known command: openssl -passin X, curl --user u:X, --user=u:X
+            String flags = commandBefore(s, i, whole);
+            if (flags != null) {
+                long span = ne < n && s.charAt(ne) == '=' ? valueSpan(s, ne + 1, SecretVocabulary.Kind.SECRET)
+                        : flags.indexOf('+') >= 0 ? optionValue(s, ne, argv, SecretVocabulary.Kind.SECRET) : -1;
+                return split(s, span, flags);
             }
-            if (ne == d + 1 && !glued && commandBefore(s, i, letter, true)) {
-                return optionValue(s, ne, argv, SecretVocabulary.Kind.SECRET);
+        }
+        if (single && SecretVocabulary.PASSWORD_OPTION_LETTERS.indexOf(letter) >= 0) {
+            boolean glued = d + 1 < n && !(argv && ne == d + 1) && (!valueEnd(s.charAt(d + 1)) || quoteAt(s, d + 1));
+            String flags = glued || ne == d + 1 ? commandBefore(s, i, String.valueOf(letter)) : null;
+            if (flags != null && glued) {
+                long span = valueSpan(s, s.charAt(d + 1) == '=' ? d + 2 : d + 1, SecretVocabulary.Kind.SECRET);
+                return split(s, span, flags);
+            }
+            if (flags != null && flags.indexOf('+') >= 0) {
+                return split(s, optionValue(s, ne, argv, SecretVocabulary.Kind.SECRET), flags);
             }
         }
         if (ne - d < 2 || ne >= n || !(isBlank(s.charAt(ne)) || argv) || s.startsWith("no-", d)) {
@@ -461,28 +915,65 @@ public final class Redactor {
     }
 
     /**
-     * True when a word before {@code i} in the same command is a command whose option {@code -letter} holds a
-     * password. Words are split by blanks, quotes, commas and brackets (a shell line or an argument list);
+     * The flags ({@link SecretVocabulary#passwordOption}) when a word, or two ({@code docker login}), before {@code i} in
+     * the same command name a command whose {@code option} holds a password; else null. Words are split by blanks, quotes, commas and brackets (a shell line or an argument list);
      * the command ends at {@code ; | & ` ( > =} or a line end, and 512 characters back at most.
      */
-    private static boolean commandBefore(String s, int i, char letter, boolean spaced) {
+    private static String commandBefore(String s, int i, String option) {
         int stop = Math.max(0, i - 512);
         int e = i;
+        String later = null;
         for (int p = i - 1; p >= stop - 1; p--) {
             char c = p >= stop ? s.charAt(p) : '\n';
+            if (c == '=') {
+                // -i=AK: an option's own '=' is no end of the command (cmd=mysql -pX is)
+                int b = p;
+                while (b > stop && !isBlank(s.charAt(b - 1))) {
+                    b--;
+                }
+                if (s.charAt(b) == '-') {
+                    e = b;
+                    p = b;
+                    continue;
+                }
+            }
             boolean split = c == ' ' || c == '\t' || c == '"' || c == '\'' || c == ',' || c == '[' || c == '\\';
             boolean end = c == '\r' || c == '\n' || c == ';' || c == '|' || c == '&' || c == '`' || c == '(' || c == '>' || c == '=';
             if (split || end) {
-                if (p + 1 < e && SecretVocabulary.isPasswordOption(s.substring(p + 1, e), letter, spaced)) {
-                    return true;
+                if (p + 1 < e) {
+                    String word = s.substring(p + 1, e);
+                    String flags = SecretVocabulary.passwordOption(word, option);
+                    if (flags == null && later != null) {
+                        flags = SecretVocabulary.passwordOption(word + " " + later, option);
+                    }
+                    if (flags != null) {
+                        return flags;
+                    }
+                    later = word;
                 }
                 if (end) {
-                    return false;
+                    return null;
                 }
                 e = p;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** A value span narrowed to what follows the option's split character ({@code user:SECRET}); -1 when it has none. */
+    private static long split(String s, long span, String flags) {
+        if (span < 0) {
+            return -1;
+        }
+        int vs = (int) (span >>> 32);
+        int ve = (int) span;
+        for (char c : new char[] {':', '%'}) {
+            if (flags.indexOf(c) >= 0) {
+                int at = s.indexOf(c, vs);
+                return at < 0 || at + 1 >= ve ? -1 : ((long) (at + 1) << 32) | ve;
+            }
+        }
+        return span;
     }
 
     /** A quote at {@code p}, after any number of JSON escapes ({@code ' " \\" \\\\\\"}). */
@@ -675,7 +1166,8 @@ public final class Redactor {
             "negotiate", "aws4-hmac-sha256", "sdk-hmac-sha256", "acs3-hmac-sha256", "hmac-sha256");
 
     private static boolean keyChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'
+                || (c > 127 && Character.isLetter(c)); // a name in any script: 数据库密码
     }
 
     private static boolean tagChar(char c) {
@@ -684,7 +1176,13 @@ public final class Redactor {
 
     private static boolean valueEnd(char c) {
         return c <= ' ' || c == '"' || c == '\'' || c == '\\' || c == ',' || c == '&' || c == ';' || c == '}' || c == '<'
-                || c == '>' || c == ')' || c == ']';
+                || c == '>' || c == ')' || c == ']'
+                || (c > 127 && (c == '\uFF0C' || c == '\u3002' || c == '\uFF1B' || c == '\uFF09' || c == '\u3001' || c == '\u3000'));
+    }
+
+    /** A key separator: {@code =}, {@code :}, and their full-width forms ({@code 密码：X}, {@code password＝X}). */
+    private static boolean separator(char c) {
+        return c == '=' || c == ':' || c == '\uFF1D' || c == '\uFF1A';
     }
 
     private static boolean headerEnd(char c) {
@@ -702,8 +1200,8 @@ public final class Redactor {
         while (i < n) {
             char c = s.charAt(i);
             int cls = c < 128 ? CHAR_CLASS[c] : 0;
-            if ((cls & (UPL | DIG | LOW | B64_OTHER)) == 0 || c == '=') {
-                i++;
+            if ((cls & (UPL | DIG | LOW | B64_OTHER)) == 0 || c == '=' || (i > 0 && s.charAt(i - 1) == '\\' && "nrtbf".indexOf(c) >= 0)) {
+                i++; // nor the letter of an escape (\\nU3Vi…: the run starts at U)
                 continue;
             }
             int start = i;
@@ -720,13 +1218,38 @@ public final class Redactor {
                 i++;
             }
             int end = i;
+            StringBuilder mime = null;
+            // MIME base64: lines of 76 (any multiple of 4 from 40) broken by a line break, raw or escaped
+            int line = start;
+            while (end - line >= 40 && i == end && (end - line) % 4 == 0) {
+                int br = lineBreak(s, end);
+                int next = end + br;
+                if (br == 0 || next >= n || !base64Char(s.charAt(next))) {
+                    break;
+                }
+                int e2 = next;
+                while (e2 < n && base64Char(s.charAt(e2))) {
+                    e2++;
+                }
+                if ((e2 - next) % 4 != 0 && (e2 >= n || s.charAt(e2) != '=')) {
+                    break; // no base64 line ("--" after the body)
+                }
+                mime = mime == null ? new StringBuilder(s.substring(start, end)) : mime;
+                mime.append(s, next, e2);
+                end = e2;
+                i = e2;
+                line = next;
+            }
             while (i < n && i - end < 2 && s.charAt(i) == '=') {
+                if (mime != null) {
+                    mime.append('=');
+                }
                 i++;
             }
             if (end - start < 16 || !up || !low) {
                 continue;
             }
-            String run = s.substring(start, end);
+            String run = mime != null ? mime.toString().replace("=", "") : s.substring(start, end);
             String text = base64Text(run);
             if (text == null) {
                 continue;
@@ -746,6 +1269,10 @@ public final class Redactor {
         }
         sb.append(s, last, n);
         return sb.toString();
+    }
+
+    private static boolean base64Char(char c) {
+        return c < 128 && (CHAR_CLASS[c] & (UPL | DIG | LOW | B64_OTHER)) != 0 && c != '=';
     }
 
     /** The text a base64 run decodes to, when it is mostly printable; else null. */
@@ -772,7 +1299,15 @@ public final class Redactor {
                 return null; // control characters: binary
             }
         }
-        return printable * 10 >= b.length * 9 ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : null;
+        if (printable * 10 >= b.length * 9) {
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        try {
+            // text in any script (密码=…) is valid UTF-8; random bytes almost never are
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     /**
@@ -830,6 +1365,49 @@ public final class Redactor {
         }
         char l = (char) (c | 0x20);
         return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+    }
+
+    /**
+     * {@code \\uXXXX} and {@code \\xHH} escapes (as Go and JavaScript write {@code < > & = :}) decoded, at any
+     * backslash depth, except those that would end or break a JSON string (quote, backslash, control characters);
+     * the same instance when there are none.
+     */
+    static String unescape(String s) {
+        int n = s.length();
+        StringBuilder sb = null;
+        int last = 0;
+        for (int i = s.indexOf('\\'); i >= 0 && i + 3 < n; i = s.indexOf('\\', i + 1)) {
+            int p = skipEscapes(s, i);
+            if (p + 2 >= n) {
+                break;
+            }
+            char t = s.charAt(p);
+            int digits = t == 'u' ? 4 : t == 'x' ? 2 : 0;
+            if (digits == 0 || p + digits >= n) {
+                i = p - 1;
+                continue;
+            }
+            int cp = 0;
+            for (int d = 1; d <= digits && cp >= 0; d++) {
+                int h = hex(s.charAt(p + d));
+                cp = h < 0 ? -1 : cp << 4 | h;
+            }
+            if (cp < 0x20 || cp == '"' || cp == '\\' || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                i = p;
+                continue;
+            }
+            if (sb == null) {
+                sb = new StringBuilder(n);
+            }
+            sb.append(s, last, i).append((char) cp);
+            last = p + digits + 1;
+            i = last - 1;
+        }
+        if (sb == null) {
+            return s;
+        }
+        sb.append(s, last, n);
+        return sb.toString();
     }
 
     /**
@@ -914,6 +1492,8 @@ public final class Redactor {
     private static final int C_PCT = 32;
     private static final int C_AMP = 64;
     private static final int C_DASH = 128;
+    /** The first letters of the words {@link #shapeWord} looks for. */
+    private static final int C_SHAPE = 256;
     private static final int[] CHAR_CLASS = new int[128];
 
     static {
@@ -932,9 +1512,13 @@ public final class Redactor {
         CHAR_CLASS['='] |= C_SEP;
         CHAR_CLASS[':'] |= C_SEP;
         CHAR_CLASS['<'] |= C_SEP;
+        CHAR_CLASS['['] |= C_SEP; // ["Cookie","v"]: a header as a JSON pair
         CHAR_CLASS['%'] |= C_PCT;
         CHAR_CLASS['&'] |= C_AMP;
         CHAR_CLASS['-'] |= C_DASH;
+        for (char c : "cniposhwCNIPOSHW".toCharArray()) {
+            CHAR_CLASS[c] |= C_SHAPE;
+        }
     }
 
     private static final int LONG_RUN = 1;
@@ -962,9 +1546,15 @@ public final class Redactor {
         boolean alnumRun = true;
         boolean runUp = false;
         boolean runLow = false;
+        boolean letterBefore = false;
         for (int i = 0; i <= n; i++) {
             char c = i < n ? s.charAt(i) : ' ';
-            int cls = c < 128 ? CHAR_CLASS[c] : 0;
+            int cls = c < 128 ? CHAR_CLASS[c] : separator(c) ? C_SEP : 0;
+            boolean letter = (cls & (UPL | LOW)) != 0;
+            if ((!letterBefore && (cls & C_SHAPE) != 0) || c == '@') {
+                out |= shapeWord(s, i, c);
+            }
+            letterBefore = letter;
             out |= (cls & C_SEP) != 0 ? SEP : 0;
             if ((cls & (C_PCT | C_AMP | C_DASH)) != 0) {
                 if ((cls & C_DASH) != 0) {
@@ -1019,22 +1609,61 @@ public final class Redactor {
     /** Fields that name a setting in a name/value pair ({@code {"name":"DB_PASSWORD","value":"…"}}, ROS parameters). */
     private static final java.util.Set<String> PAIR_NAMES = java.util.Set.of("name", "key", "parameterkey", "parameter_key",
             "paramname", "param_name", "variable", "envname", "env_name", "attributename", "propertyname");
-    /** Fields that hold the value of such a pair. */
-    private static final java.util.Set<String> PAIR_VALUES = java.util.Set.of("value", "parametervalue", "parameter_value",
-            "paramvalue", "param_value", "val", "defaultvalue", "default_value", "attributevalue", "propertyvalue", "secretvalue");
+    private static final List<String> PAIR_NAME_LIST = List.copyOf(PAIR_NAMES);
 
-    /** Whether the object is a name/value pair whose name is a secret's (then its value fields are masked). */
-    private static boolean secretPair(ObjectNode o) {
-        if (o.size() > 8) {
+    /** Whether the last word of {@code key} (after {@code dot}) is one of {@code words} (lower case), without allocating. */
+    private static boolean endsWithWord(String key, int dot, List<String> words) {
+        int len = key.length() - dot - 1;
+        if (len < 3) {
             return false;
         }
-        for (Map.Entry<String, JsonNode> e : o.properties()) {
-            if (e.getValue().isTextual() && PAIR_NAMES.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
-                    && isSecretKey(e.getValue().textValue())) {
+        char first = (char) (key.charAt(dot + 1) | 0x20);
+        for (String w : words) {
+            if (w.length() == len && w.charAt(0) == first && key.regionMatches(true, dot + 1, w, 0, len)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Fields that hold the value of such a pair. */
+    private static final java.util.Set<String> PAIR_VALUES = java.util.Set.of("value", "parametervalue", "parameter_value",
+            "paramvalue", "param_value", "val", "defaultvalue", "default_value", "attributevalue", "propertyvalue", "secretvalue");
+    private static final List<String> PAIR_VALUE_LIST = List.copyOf(PAIR_VALUES);
+
+    /**
+     * The fields of an object that hold the value of a name/value pair whose name is a secret's: the object itself is the
+     * pair ({@code {"name":"DB_PASSWORD","value":…}}, up to 8 fields), or holds it flattened with a prefix, as RPC
+     * request parameters are ({@code Container.1.EnvironmentVar.1.Key} = {@code DB_PASSWORD} and
+     * {@code Container.1.EnvironmentVar.1.Value}; {@code Parameters.1.ParameterKey} and {@code Parameters.1.ParameterValue}).
+     */
+    public static java.util.Set<String> secretPairValues(JsonNode o) {
+        if (o == null || !o.isObject()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> prefixes = null;
+        for (Map.Entry<String, JsonNode> e : o.properties()) {
+            String k = e.getKey();
+            int dot = lastDot(k);
+            if (e.getValue().isTextual() && PAIR_NAMES.contains(k.substring(dot + 1).toLowerCase(java.util.Locale.ROOT))
+                    && (dot >= 0 || o.size() <= 8) && isSecretKey(e.getValue().textValue())) {
+                prefixes = prefixes == null ? new java.util.HashSet<>() : prefixes;
+                prefixes.add(k.substring(0, dot + 1).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        if (prefixes == null) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Map.Entry<String, JsonNode> e : o.properties()) {
+            String k = e.getKey();
+            int dot = lastDot(k);
+            if (PAIR_VALUES.contains(k.substring(dot + 1).toLowerCase(java.util.Locale.ROOT))
+                    && prefixes.contains(k.substring(0, dot + 1).toLowerCase(java.util.Locale.ROOT))) {
+                out.add(k);
+            }
+        }
+        return out;
     }
 
     private static JsonNode redactInPlace(JsonNode node) {
@@ -1042,10 +1671,10 @@ public final class Redactor {
             ObjectNode o = (ObjectNode) node;
             List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
-            boolean pair = secretPair(o);
+            java.util.Set<String> pairValues = secretPairValues(o);
             for (String name : names) {
                 JsonNode v = o.get(name);
-                if (pair && v != null && !v.isNull() && PAIR_VALUES.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                if (v != null && !v.isNull() && pairValues.contains(name)) {
                     o.put(name, MASK);
                 } else if (isSecretKey(name) && v != null && !v.isNull()) {
                     o.put(name, MASK);
@@ -1064,6 +1693,10 @@ public final class Redactor {
         }
         if (node.isArray()) {
             ArrayNode a = argumentList((ArrayNode) node);
+            if (a.size() == 2 && a.get(0).isTextual() && a.get(1).isValueNode() && !a.get(1).isNull() && isSecretKey(a.get(0).textValue())) {
+                a.set(1, TextNode.valueOf(MASK)); // ["Cookie","SESSION=…"]: a header as a pair
+                return a;
+            }
             for (int i = 0; i < a.size(); i++) {
                 a.set(i, redactInPlace(a.get(i)));
             }

@@ -36,7 +36,10 @@ class RedactorMatrixTest {
             "signature", "Signature", "private_key", "PrivateKey", "api_key", "ApiKey", "apikey", "x-api-key",
             "credential", "credentials", "credential_value", "otp", "OTP", "mfacode", "MfaCode", "mfa_code",
             "user_data", "UserData", "cookie", "Set-Cookie", "authorization", "Proxy-Authorization", "jaas",
-            "passcode", "totp", "ssl.keystore.key");
+            "passcode", "totp", "ssl.keystore.key",
+            // a secret key as the last word after a separator; keys named for what they protect; Redis; Chinese labels
+            "HUAWEICLOUD_SDK_SK", "OBS_SK", "OSS_SK", "master_key", "encryption_key", "hmac_key", "signing_key", "license_key",
+            "OPENAI_KEY", "openai_api_key", "REDIS_AUTH", "masterauth", "数据库密码", "密码", "密钥", "口令");
 
     /** A PEM body line (base64 of DER), the same in every case; templates write it {@code {BODY}}. */
     static final String PEM_LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
@@ -68,7 +71,21 @@ class RedactorMatrixTest {
             new Form("K[..]&#D;K[..]=V", (k, v) -> k.substring(0, k.length() / 2) + "&#" + (int) k.charAt(k.length() / 2) + ";"
                     + k.substring(k.length() / 2 + 1) + "=" + v),
             new Form("&#D;&#D;…=V", (k, v) -> k.chars().mapToObj(c -> "&#" + c + ";").collect(java.util.stream.Collectors.joining()) + "=" + v),
-            Form.of("K&equals;V"), Form.of("&quot;K&quot;&colon;&quot;V&quot;"));
+            Form.of("K&equals;V"), Form.of("&quot;K&quot;&colon;&quot;V&quot;"),
+            // separators escaped as Go and JavaScript write them, and in full width
+            Form.of("K\\u003dV"), Form.of("K\\u003a V"), Form.of("K\uFF1DV"), Form.of("K\uFF1AV"),
+            // XML: CDATA, and Go-escaped / \\x-escaped tags
+            Form.of("<K><![CDATA[V]]></K>"), Form.of("\\u003cK\\u003eV\\u003c/K\\u003e"), Form.of("\\x3cK\\x3eV\\x3c/K\\x3e"),
+            // YAML block scalars
+            Form.of("K: |\n  V\n  tail\nnext: 1"), Form.of("  K: >-\n      V\n  next: 1"),
+            // a name/value pair: a header list, an object in text, RPC parameters flattened with indices (either order)
+            Form.of("[[\"K\",\"V\"]]"), Form.of("[{\"name\":\"K\",\"value\":\"V\"}]"),
+            new Form("Container.1.EnvironmentVar.1.Key=K&….Value=V",
+                    (k, v) -> "Container.1.EnvironmentVar.1.Key=" + k + "&Container.1.EnvironmentVar.1.Value=" + v),
+            new Form("…EnvironmentVar.2.Value=V&….Key=K",
+                    (k, v) -> "Container.1.EnvironmentVar.2.Value=" + v + "&Container.1.EnvironmentVar.2.Key=" + k),
+            new Form("{\"Parameters.1.ParameterKey\":\"K\",….ParameterValue}",
+                    (k, v) -> "{\"Parameters.1.ParameterKey\":\"" + k + "\",\"Parameters.1.ParameterValue\":\"" + v + "\"}"));
 
     /** A way to write a key and its value. */
     record Form(String name, java.util.function.BinaryOperator<String> plant) {
@@ -91,6 +108,9 @@ class RedactorMatrixTest {
         NESTED_JSON(s -> Redactor.text(jsonDoc(jsonDoc(s)))),
         NESTED_JSON_TREE(s -> Redactor.tree(tree(jsonDoc(s))).toString()),
         BASE64(s -> Redactor.text("payload=" + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)) + " end")),
+        /** MIME base64 (lines of 76, CRLF), as a mail body or an attachment carries it, raw and in a JSON string. */
+        BASE64_MIME(s -> Redactor.text("attachment:\r\n" + mime(s) + "\r\n--")),
+        BASE64_MIME_JSON(s -> Redactor.text(jsonDoc("body:\n" + mime(s)))),
         BASE64_URL(s -> Redactor.text("data " + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(("{\"note\":\"" + jsonEscape(s) + "\"}").getBytes(StandardCharsets.UTF_8)))),
         URL(s -> Redactor.text("GET https://api.example.com/v1/items?next=" + URLEncoder.encode(s, StandardCharsets.UTF_8) + "&x=1")),
@@ -104,6 +124,12 @@ class RedactorMatrixTest {
         Position(Function<String, String> run) {
             this.run = run;
         }
+    }
+
+    /** {@code s} between two lines of filler, in MIME base64 (so that it spans lines of 76). */
+    static String mime(String s) {
+        String filler = "Subject: nightly report for the data platform team, see the attached logs\n";
+        return Base64.getMimeEncoder().encodeToString((filler + s + "\n" + filler).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Forms that are not key/value: URL user info, signatures after access key ids, pairs, encoded JSON. */
@@ -154,7 +180,46 @@ class RedactorMatrixTest {
                     + "uri=\"/dir/index.html\", qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"V\", opaque=\"5ccc069c403ebaf9\"",
             "Proxy-Authorization: Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\", response=\"V\"",
             "authorization: Digest response=\"V\", username=\"u\"",
-            "Cookie: theme=\"dark\"; session=\"V\"");
+            "Cookie: theme=\"dark\"; session=\"V\"",
+            // command lines whose password options only the command says (docker's -p is a port elsewhere)
+            "docker login -u bob -p V registry.example.com",
+            "podman login -u bob -p V quay.io",
+            "docker login -u bob --password=V r.example.com",
+            "ossutil config -e oss-cn-hangzhou.aliyuncs.com -i LTAI5tQwErTyUiOpAs -k V",
+            "ossutil cp a oss://b/ --access-key-id LTAI5tQwErTyUiOpAs --access-key-secret V",
+            "obsutil config -i=QTWAOYTTINDUT2QXKYUC -k=V -e=obs.cn-north-4.myhuaweicloud.com",
+            "curl -u admin:V https://api.example.com",
+            "curl --user admin:V https://api.example.com",
+            "curl -s --user=admin:V https://x.example.com",
+            "echo 'root:V' | chpasswd",
+            "echo \"admin:V\" | sudo chpasswd",
+            "net user bob V /add",
+            "CREATE USER 'app'@'%' IDENTIFIED BY 'V';",
+            "ALTER USER app IDENTIFIED BY V;",
+            "aws configure set aws_secret_access_key V",
+            "openssl enc -aes-256-cbc -k V -in a -out b",
+            "openssl enc -aes-256-cbc -pass pass:V -in a",
+            "openssl rsa -passin pass:V -in k.pem",
+            "zip -P V secret.zip a.txt",
+            "7z a -pV backup.7z dir",
+            "smbclient //fs/share -U alice%V",
+            "jdbc:oracle:thin:scott/V@db.example.com:1521/orcl",
+            "app:V@tcp(db.example.com:3306)/app?parseTime=true",
+            // credential files as the consoles write them
+            "AccessKey ID,AccessKey Secret\r\nLTAI5tQwErTyUiOpAs,V\r\n",
+            "User Name,Access Key Id,Secret Access Key\nbob,QTWAOYTTINDUT2QXKYUC,V\n",
+            // chat webhooks whose URL is the credential
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=V",
+            "https://open.feishu.cn/open-apis/bot/v2/hook/V",
+            "https://open.larksuite.com/open-apis/bot/v2/hook/V",
+            "https://oapi.dingtalk.com/robot/send?access_token=V",
+            // headers inside an error message: a JSON header list, Go-escaped XML, a hex-encoded STS token
+            "{\"headers\":[[\"Cookie\",\"SESSION=V\"]]}",
+            "{\"headers\":[{\"name\":\"Cookie\",\"value\":\"SESSION=V\"}]}",
+            "\\u003cPassword\\u003eV\\u003c/Password\\u003e",
+            "\\x3cPassword\\x3eV\\x3c/Password\\x3e",
+            "SecurityToken=4341495300ff21V",
+            "x-acs-security-token: 43414953a1b2c3V");
 
     private static int n;
 
@@ -337,7 +402,25 @@ class RedactorMatrixTest {
                 "Tom &amp; Jerry &#38; co &lt;b&gt; AT&T R&D &#x26;&nbsp;&equals; &#112;ath=/tmp",
                 // public PEM blocks are no secret, under an ordinary name or alone
                 "certificate: -----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUW7d0\n-----END CERTIFICATE-----",
-                "{\"publicKey\":\"-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZI\\n-----END PUBLIC KEY-----\\n\"}");
+                "{\"publicKey\":\"-----BEGIN PUBLIC KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZI\\n-----END PUBLIC KEY-----\\n\"}",
+                // a secret's state, name, ARN and policy are no secret
+                "token: expired",
+                "The security token has expired",
+                "Access denied for user 'root'@'localhost' (using password: YES)",
+                "Access denied for user 'app'@'10.0.0.8' (using password: NO)",
+                "SecretName=prod-db TokenName=ci-token SecretArn=acs:kms:cn-hangzhou:123:secret/prod-db",
+                "PasswordPolicy: {MinimumPasswordLength=8, PasswordReusePrevention=3, MaxPasswordAge=90}",
+                "x-oss-signature-version: OSS4-HMAC-SHA256",
+                "STS.Endpoint is not reachable; STS.AssumeRoleResponse was empty",
+                // 20 upper-case characters that stand where no access key id does
+                "product ABCDEFGHIJKLMNOPQRST and request 8F14E45FCEEA467A9C1C failed",
+                // key names that are no key material; words that end in sk or auth
+                "ObjectKey=a/b.txt KeyName=k1 keyId=1 PolicyKey=p key=x",
+                "disk=40 task: build ask=1 SkipAuth=true OAuth=on",
+                // options that are no password for their command
+                "docker run -p 8080:80 nginx && docker ps -a",
+                "curl -u bob https://api.example.com && zip -r a.zip dir",
+                "net user bob /delete");
     }
 
     @ParameterizedTest
