@@ -9,8 +9,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,9 +49,8 @@ class IngestCommandTest {
         ingest.setDaemon(true);
         long t0 = System.nanoTime();
         ingest.start();
-        while (!err.toString().contains("Cannot reach Kafka") && System.nanoTime() - t0 < 30_000_000_000L) {
-            Thread.sleep(100);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> err.toString().contains("Cannot reach Kafka"));
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf("ingest with Kafka unreachable said after %d ms: %s%n", tookMs, err.toString().strip());
         ingest.interrupt();

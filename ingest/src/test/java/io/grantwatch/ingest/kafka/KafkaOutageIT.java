@@ -81,7 +81,10 @@ class KafkaOutageIT {
                 Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                         .until(() -> runner.counters().values().stream().mapToLong(s -> s.produced()).sum()
                                 >= (long) FILES * PER_FILE - producedBeforeOutage);
-                Thread.sleep(500); // a re-send beyond what is missing would show up now
+                // a re-send beyond what is missing would show up now: the count must hold still
+                long expected = (long) FILES * PER_FILE - producedBeforeOutage;
+                Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                        .until(() -> runner.counters().values().stream().mapToLong(s -> s.produced()).sum() == expected);
             }
 
             List<ConsumerRecord<String, AuditEvent>> all = kafka.readAll(scope.topics().auditEvents(), Duration.ofSeconds(30));
