@@ -269,17 +269,12 @@ public final class DetectionFlow {
             if (!holds) {
                 continue;
             }
-            String holder = a.getKey();
-            int slash = holder.indexOf('/');
-            String type = holder.substring(0, slash);
-            String name = holder.substring(slash + 1);
-            switch (type) {
-                case "user" -> out.add(Map.entry(IamChangeEvent.TargetKind.USER, name));
-                case "role" -> out.add(Map.entry(IamChangeEvent.TargetKind.ROLE, name));
-                case "agency" -> out.add(Map.entry(IamChangeEvent.TargetKind.AGENCY, name));
-                case "group" -> members(inv, name).forEach(u -> out.add(Map.entry(IamChangeEvent.TargetKind.USER, u)));
-                default -> {
-                }
+            IamChangeEvent.TargetKind kind = IamChangeEvent.TargetKind.ofHolder(a.getKey());
+            String name = a.getKey().substring(a.getKey().indexOf('/') + 1);
+            if (kind == IamChangeEvent.TargetKind.GROUP) {
+                members(inv, name).forEach(u -> out.add(Map.entry(IamChangeEvent.TargetKind.USER, u)));
+            } else if (kind != null && kind != IamChangeEvent.TargetKind.POLICY) {
+                out.add(Map.entry(kind, name));
             }
         }
         return List.copyOf(out);

@@ -68,7 +68,19 @@ public record IamChangeEvent(
     }
 
     public enum TargetKind {
-        USER, ROLE, AGENCY, GROUP, POLICY
+        USER, ROLE, AGENCY, GROUP, POLICY;
+
+        /** The kind of an inventory holder key's type ({@code user/alice} → USER), or null for another type. */
+        public static TargetKind ofHolder(String holderKey) {
+            int slash = holderKey.indexOf('/');
+            return switch (slash < 0 ? holderKey : holderKey.substring(0, slash)) {
+                case "user" -> USER;
+                case "role" -> ROLE;
+                case "agency" -> AGENCY;
+                case "group" -> GROUP;
+                default -> null;
+            };
+        }
     }
 
     /** The same change with its role or agency target known by another name (an agency id resolved to its name). */

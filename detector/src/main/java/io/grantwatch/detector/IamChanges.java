@@ -174,7 +174,11 @@ public final class IamChanges {
 
     /** The principal a change in the account of {@code e} affects, named {@code name}: keyed as its own events are. */
     static Principal principal(AuditEvent e, IamChangeEvent.TargetKind tk, String name) {
-        String account = e.principal().accountId();
+        return principal(e.principal().accountId(), tk, name);
+    }
+
+    /** The principal named {@code name} of kind {@code tk} in {@code account}, keyed as its own events are. */
+    static Principal principal(String account, IamChangeEvent.TargetKind tk, String name) {
         return switch (tk) {
             case USER -> Principal.user(account, null, name);
             case ROLE -> new Principal(PrincipalType.ASSUMED_ROLE, null, name, account, name, null, null, null);

@@ -9,7 +9,6 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
-import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.json.Json;
 import java.time.Instant;
@@ -222,15 +221,9 @@ public final class UnusedGrants {
 
     /** {@code user/alice} → the user; {@code role/r}, {@code agency/a} → a session of it; groups are held through users. */
     private static Principal principal(String holder, String account) {
-        int slash = holder.indexOf('/');
-        String type = holder.substring(0, slash);
-        String name = holder.substring(slash + 1);
-        return switch (type) {
-            case "user" -> Principal.user(account, null, name);
-            case "role" -> new Principal(PrincipalType.ASSUMED_ROLE, null, name, account, name, null, null, null);
-            case "agency" -> new Principal(PrincipalType.ASSUMED_AGENCY, null, name, account, name, null, null, null);
-            default -> null;
-        };
+        IamChangeEvent.TargetKind kind = IamChangeEvent.TargetKind.ofHolder(holder);
+        return kind == IamChangeEvent.TargetKind.USER || kind == IamChangeEvent.TargetKind.ROLE || kind == IamChangeEvent.TargetKind.AGENCY
+                ? IamChanges.principal(account, kind, holder.substring(holder.indexOf('/') + 1)) : null;
     }
 
     /** How calls and holdings meet: {@code user <name>}, {@code role <name>}, {@code agency <name>}. */
