@@ -39,14 +39,18 @@ final class AgencyScope {
      * @param inUse   the scenarios counted as in use
      * @param unknown the agency's policies whose content is unknown
      */
-    record Result(List<Excess> excess, List<Requirement> minimal, List<Scenario> inUse, List<String> unknown) {
+    record Result(List<Excess> excess, List<Requirement> minimal, List<Scenario> inUse, List<String> unknown, List<Requirement> heldNeeded) {
+        /** Whether the agency holds nothing beyond the need (as far as its known policies say). */
+        boolean withinNeed() {
+            return excess.isEmpty();
+        }
     }
 
     private AgencyScope() {
     }
 
     /**
-     * The agency's excess, or null when every known Allow is within the need, or the inventory knows none of its policies.
+     * The agency's scope read against the need, or null when the inventory knows none of its policies.
      *
      * @param used  the agency's own success keys within the horizon ({@code obs/getobject}, actions)
      * @param inUse ids of scenarios in use by what named the agency (a ModelArts authorization, a training job)
@@ -77,6 +81,7 @@ final class AgencyScope {
             }
         }
         List<Excess> excess = new ArrayList<>();
+        Set<String> grantedExactly = new LinkedHashSet<>();
         for (PolicyKnowledge.Held h : knowledge.held()) {
             List<String> granted;
             try {
@@ -86,6 +91,7 @@ final class AgencyScope {
             }
             List<String> beyond = new ArrayList<>();
             for (String p : granted) {
+                grantedExactly.add(p.toLowerCase(Locale.ROOT));
                 boolean needed = need.contains(p.toLowerCase(Locale.ROOT));
                 boolean usedExactly = !ActionPattern.isWildcard(p) && used.stream().anyMatch(k -> DriftPredictor.proves(k, p));
                 if (!needed && !usedExactly) {
@@ -97,7 +103,29 @@ final class AgencyScope {
                 excess.add(new Excess(h.ref().label() + (v == null || "-".equals(v) || v.startsWith("@") ? "" : " version " + v), h.via(), beyond));
             }
         }
-        return excess.isEmpty() ? null : new Result(excess, active.isEmpty() ? List.of() : minimal, active, knowledge.unknown());
+        List<Requirement> heldNeeded = minimal.stream().filter(r -> grantedExactly.contains(r.grant().value().toLowerCase(Locale.ROOT))).toList();
+        return new Result(excess, active.isEmpty() ? List.of() : minimal, active, knowledge.unknown(), heldNeeded);
+    }
+
+    /**
+     * Seed 004's other rule (请用户确保当前用户具备委托授权中包含的依赖策略项权限): the user an agency is configured for must
+     * hold what the agency is given. Of what the agency holds within the need, what the user's known policies do not allow;
+     * null when the inventory knows none of the user's policies.
+     */
+    static List<Requirement> userLacks(Inventory inv, Principal user, Result agency) {
+        PolicyKnowledge knowledge = PolicyKnowledge.of(inv, Cloud.HUAWEI, user);
+        if (knowledge.held().isEmpty() && knowledge.unknown().isEmpty()) {
+            return null;
+        }
+        List<String> granted = new ArrayList<>();
+        for (PolicyKnowledge.Held h : knowledge.held()) {
+            try {
+                granted.addAll(PolicyEvaluator.actionsGranted(h.document()));
+            } catch (IllegalArgumentException malformed) {
+                // a document the evaluator refuses grants nothing it can tell
+            }
+        }
+        return agency.heldNeeded().stream().filter(r -> granted.stream().noneMatch(p -> Patterns.matches(p, r.grant().value()))).toList();
     }
 
     /** A requirement the seed puts on the agency as an action. */

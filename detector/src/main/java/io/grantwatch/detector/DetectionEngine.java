@@ -1,6 +1,7 @@
 package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Citation;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.ScenarioCandidate;
@@ -172,6 +173,46 @@ public final class DetectionEngine {
         upsert(w, candidate, e, List.of(key), book, emitted);
         return new Step(w.toState(settings), emitted, List.of(), false, false);
     }
+
+    /**
+     * Seed 004: the user an agency is configured for must hold what the agency is given (请用户确保当前用户具备委托授权中
+     * 包含的依赖策略项权限). A MISSING_GRANT on the user listing what it lacks of the agency's (needed) grants; resolved when
+     * a later authorization of the same agency finds nothing lacking.
+     */
+    Step onDelegation(PrincipalState prior, Principal user, String stateKey, AuditEvent e, String agency, List<Requirement> lacks,
+                      CatalogLookup catalog, FindingBook book) {
+        PrincipalState state = prior != null ? prior : PrincipalState.empty(stateKey, user);
+        Working w = new Working(state, state.principal());
+        List<Finding> emitted = new ArrayList<>();
+        String key = "delegation:" + agency;
+        if (lacks.isEmpty()) {
+            resolve(w, e.eventTime(), Set.of(key), book, emitted);
+            return new Step(w.toState(settings), emitted, List.of(), false, false);
+        }
+        List<MissingGrant> missing = new ArrayList<>();
+        for (Requirement r : lacks) {
+            missing.add(new MissingGrant(Grant.action(r.grant().value()), Certainty.LIKELY, Holder.USER.name(), null,
+                    "agency " + agency + " was configured for this user (" + e.action() + " at " + e.eventTime() + ") and is given "
+                            + r.grant().value() + ", which the user's known policies do not allow; seed 004 asks that the user hold what"
+                            + " the agency is given (请用户确保当前用户具备委托授权中包含的依赖策略项权限).",
+                    null, DELEGATING_USER));
+        }
+        Scenario scenario = lacks.stream().map(r -> catalog.index().scenarioOf(r.id()).orElse(null)).filter(Objects::nonNull).findFirst()
+                .orElse(null);
+        Grant id = new Grant(GrantType.AGENCY_ACTION, "delegate:" + agency, null);
+        Finding candidate = new Finding(FindingIds.of(FindingKind.MISSING_GRANT, Cloud.HUAWEI, w.principal, null, id), FindingKind.MISSING_GRANT,
+                FindingStatus.OPEN, Cloud.HUAWEI, w.principal, scenario == null ? null : scenario.id(), scenario == null ? null : scenario.title(),
+                missing, DELEGATION_CONFIDENCE, List.of(), new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
+                        "agency " + agency, null, null), null, catalog.version(), null, null, e.eventTime());
+        upsert(w, candidate, e, List.of(key), book, emitted);
+        return new Step(w.toState(settings), emitted, List.of(), false, false);
+    }
+
+    /** The seed states the rule and the inventory states the facts: strong enough that every lacking grant is printed. */
+    private static final double DELEGATION_CONFIDENCE = 0.7;
+
+    /** Seed 004, 功能依赖: the user must hold the dependent permissions its agency is given. */
+    private static final Citation DELEGATING_USER = new Citation("004_cae65db658487c65.txt", "功能依赖");
 
     // ---------------------------------------------------------------- denials
 

@@ -186,13 +186,42 @@ public final class DetectionFlow {
                 AccountContext.before(known.signals(), e.eventTime(), engine.settings().activityWindow()).forEach(c -> inUse.add(c.scenarioId()));
             }
             AgencyScope.Result result = AgencyScope.check(inv, agency, catalog, used, inUse);
-            if (result == null && (prior == null || prior.findings().stream().noneMatch(f -> f.open() && f.kind() == io.grantwatch.model.FindingKind.OVER_REACH))) {
-                continue; // nothing to say, nothing to resolve
+            AgencyScope.Result excess = result == null || result.withinNeed() ? null : result;
+            if (excess != null || prior != null && prior.findings().stream().anyMatch(f -> f.open() && f.kind() == io.grantwatch.model.FindingKind.OVER_REACH)) {
+                Step s = engine.onScope(prior, agency, key, e, excess, catalog, book);
+                counters.recordDerived(s);
+                states.keep(key, prior, s);
             }
-            Step s = engine.onScope(prior, agency, key, e, result, catalog, book);
-            counters.recordDerived(s);
-            states.keep(key, prior, s);
+            delegation(e, name, inv, result, catalog, book, states);
         }
+    }
+
+    /**
+     * A ModelArts authorization that gives an agency to one user: that user must hold what the agency is given within
+     * the need ({@link AgencyScope#userLacks}); what the inventory says the user lacks is a finding on the user.
+     */
+    private void delegation(AuditEvent e, String agencyName, Inventory inv, AgencyScope.Result agency, CatalogLookup catalog, FindingBook book,
+                            States states) {
+        if (agency == null || e.action() == null || !e.action().equalsIgnoreCase("CreateAuthorization")
+                || !agencyName.equals(Arns.param(e.parameters(), "content"))) {
+            return;
+        }
+        String userId = Arns.param(e.parameters(), "user_id");
+        if (userId == null || userId.equalsIgnoreCase("all-users")) {
+            return; // every user of the account: not one user's policies to read
+        }
+        String canonical = inv.canonical("user/" + userId);
+        Principal user = new Principal(io.grantwatch.model.PrincipalType.USER, userId, canonical.substring("user/".length()),
+                e.principal().accountId(), null, null, null, null);
+        List<io.grantwatch.model.catalog.Requirement> lacks = AgencyScope.userLacks(inv, user, agency);
+        if (lacks == null) {
+            return;
+        }
+        String key = e.cloud().wire() + ":" + user.key();
+        PrincipalState prior = states.principal(key);
+        Step s = engine.onDelegation(prior, user, key, e, agencyName, lacks, catalog, book);
+        counters.recordDerived(s);
+        states.keep(key, prior, s);
     }
 
     /**
