@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are identified by their canonical path, file key (inode) and a hash of their first
  * {@link FileCheckpoint#HEAD_BYTES} bytes: a file replaced by another with the same name (rotation,
- * rewrite) is a new file and read from its start, unless it holds the bytes read so far unchanged (the hash of the
- * last {@link FileCheckpoint#TAIL_BYTES} bytes before where the reading stopped, {@link FileCheckpoint.Entry#tail}):
- * a file replaced by a superset of itself goes on from its checkpoint. Symlinks that resolve outside the watched folder are
+ * rewrite) is a new file and read from its start, unless it holds the bytes read so far unchanged (the SHA-256 of all
+ * bytes before where the reading stopped, {@link FileCheckpoint.Entry#prefix}; entries of earlier versions: the hash of
+ * the last {@link FileCheckpoint#TAIL_BYTES} bytes, {@link FileCheckpoint.Entry#tail}): a file replaced by a superset of
+ * itself goes on from its checkpoint. A file under a new name continues an entry only when the entry's file is gone
+ * from its name (or the name holds another file) and the prefix hash matches: an equal first KiB alone identifies nothing. Symlinks that resolve outside the watched folder are
  * not followed unless {@link Options#followLinksOutside}; each is reported once. A subfolder or file
  * that cannot be read is reported (once, then a periodic count) and the rest of the folder is read.
  * A checkpoint that cannot be written (disk full) stops the watch with an error naming the checkpoint
@@ -262,10 +264,10 @@ public final class WatchSource implements Runnable {
         }
         unreadable.cleared(f.toString());
         FileCheckpoint.Entry resumed = e != null && sameFile(e, key, head) ? e : null;
-        if (resumed != null && resumed.done() && size >= resumed.size() && Boolean.FALSE.equals(holdsWhatWasRead(resumed, f, head))) {
+        if (resumed != null && resumed.done() && size >= resumed.size() && Boolean.FALSE.equals(holdsWhatWasRead(resumed, f, key, head))) {
             resumed = null; // same start, other bytes before where the reading stopped: rewritten, read from the start
         } else if (resumed == null && e != null && e.done() && size >= e.size() && sameFile(e, null, head)
-                && Boolean.TRUE.equals(holdsWhatWasRead(e, f, head))) {
+                && Boolean.TRUE.equals(holdsWhatWasRead(e, f, key, head))) {
             // replaced (a new inode) by a superset of itself, as a writer that rewrites old content + new records into a
             // temp file and renames it over: the bytes up to where the reading stopped are the same, go on from there
             resumed = e;
@@ -274,8 +276,9 @@ public final class WatchSource implements Runnable {
         }
         if (resumed == null) {
             // rotated here from another name (rename, copytruncate), also onto a name an older file had (a.log.1
-            // in a chain): go on where that file's reading was
-            resumed = checkpoint.movedFrom(f, key, m -> sameFile(m, null, head));
+            // in a chain): go on where that file's reading was, only when that file is gone from its name and this one
+            // holds exactly the bytes read of it
+            resumed = checkpoint.movedFrom(f, key, (path, m) -> continues(path, m, f, key, head, size));
             if (resumed != null) {
                 LOG.info("{} continues a file read before under another name (rotation): reading from record {}",
                         UnsafeText.escaped(f.toString()), resumed.nextPosition());
@@ -321,11 +324,114 @@ public final class WatchSource implements Runnable {
     }
 
     /**
-     * Whether {@code f} (as big as what was read, or bigger) holds the bytes the done entry {@code e} read: by the
-     * head hash when the head covered all of it, else by the tail hash; null when the entry cannot say (written
-     * by an earlier version).
+     * Whether {@code f} (a file without an entry of its own) continues the entry {@code e} that was {@code path}'s
+     * ({@code path} null: an entry whose name another file took): the entry's file is gone from its name (or the name
+     * holds another file now), {@code f} starts the same and holds the very bytes that were read (the hash of all of
+     * them, {@link FileCheckpoint.Entry#prefix}). Entries of an earlier version (no prefix hash) and reads that were
+     * interrupted are recognised by their start, which must be a real fingerprint (not NUL bytes or blanks) unless the
+     * file key is the same (a rename).
      */
-    private static Boolean holdsWhatWasRead(FileCheckpoint.Entry e, Path f, byte[] head) {
+    private boolean continues(String path, FileCheckpoint.Entry e, Path f, String key, byte[] head, long size) {
+        if (!sameFile(e, null, head)) {
+            return false;
+        }
+        boolean sameKey = key != null && key.equals(e.fileKey());
+        if (path != null && stillThere(Path.of(path), e)) {
+            return false; // the earlier file is still there: this one only starts like it
+        }
+        if (e.done() && e.prefix() != null) {
+            return size >= e.size() && e.prefix().equals(prefixHash(f, key, e.size()));
+        }
+        return sameKey || !blank(head, e.headLength());
+    }
+
+    /** Whether {@code p} still holds the file entry {@code e} was made of (same file key, not shorter, same start). */
+    private static boolean stillThere(Path p, FileCheckpoint.Entry e) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            String k = a.fileKey() == null ? null : a.fileKey().toString();
+            if (k != null && e.fileKey() != null && !k.equals(e.fileKey())) {
+                return false;
+            }
+            if (e.done() && a.size() < e.size()) {
+                return false;
+            }
+            return sameFile(e, null, head(p, a.size()));
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
+    /** A start made only of NUL bytes and white space (copytruncate with a writer not in append mode) identifies nothing. */
+    static boolean blank(byte[] head, int n) {
+        for (int i = 0; i < Math.min(n, head.length); i++) {
+            byte b = head[i];
+            if (b != 0 && b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Running hashes of the files read, by path: a file that grows is hashed from where it was, not from its start. */
+    private final java.util.LinkedHashMap<String, Hashed> hashed = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Hashed> eldest) {
+            return size() > 4096;
+        }
+    };
+
+    private record Hashed(String fileKey, long length, MessageDigest digest) {
+    }
+
+    /**
+     * SHA-256 (hex) of {@code f}'s first {@code end} bytes, null when they cannot be read. Continues the running hash of
+     * the same file (same path and file key) when it covered fewer bytes.
+     */
+    String prefixHash(Path f, String key, long end) {
+        try {
+            Hashed h = key == null ? null : hashed.get(f.toString());
+            MessageDigest md;
+            long at;
+            if (h != null && key.equals(h.fileKey()) && h.length() <= end) {
+                md = (MessageDigest) h.digest().clone();
+                at = h.length();
+            } else {
+                md = MessageDigest.getInstance("SHA-256");
+                at = 0;
+            }
+            try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+                ch.position(at);
+                ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+                while (at < end) {
+                    b.clear().limit((int) Math.min(b.capacity(), end - at));
+                    int n = ch.read(b);
+                    if (n <= 0) {
+                        return null; // shorter than that now
+                    }
+                    md.update(b.array(), 0, n);
+                    at += n;
+                }
+            }
+            if (key != null) {
+                hashed.put(f.toString(), new Hashed(key, end, (MessageDigest) md.clone()));
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException | CloneNotSupportedException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code f} (as big as what was read, or bigger) holds the bytes the done entry {@code e} read: by the
+     * hash of all of them when the entry has it; else (an earlier version's entry) by the head hash when the head
+     * covered all of it, else by the tail hash; null when the entry cannot say.
+     */
+    private Boolean holdsWhatWasRead(FileCheckpoint.Entry e, Path f, String key, byte[] head) {
+        if (e.prefix() != null) {
+            return e.prefix().equals(prefixHash(f, key, e.size()))
+                    && (e.tail() == null || e.tail().equals(tail(f, e.size())));
+        }
         if (e.headLength() != null && e.head() != null && e.size() == e.headLength()) {
             return sameFile(e, null, head);
         }
@@ -606,7 +712,7 @@ public final class WatchSource implements Runnable {
         }
         // a file that fits in the head is known by the head alone; a bigger one also by what was read last
         checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length,
-                size == head.length ? null : tail(f, size)));
+                size == head.length ? null : tail(f, size), null, null, prefixHash(f, key, size)));
     }
 
     /** One file's read under way: what its checkpoint is made of. */
@@ -631,7 +737,7 @@ public final class WatchSource implements Runnable {
             AckedPositions.Progress p = acked.at(to);
             saved = p;
             return new FileCheckpoint.Entry(p.next(), false, 0, identity.modified(), identity.fileKey(), identity.head(),
-                    identity.headLength(), null, p.resend(), p.readTo() > p.next() ? p.readTo() : null);
+                    identity.headLength(), null, p.resend(), p.readTo() > p.next() ? p.readTo() : null, null);
         }
     }
 

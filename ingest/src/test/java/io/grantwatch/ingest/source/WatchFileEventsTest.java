@@ -263,6 +263,74 @@ class WatchFileEventsTest {
         assertThat(ids(sink)).hasSize(40 + 50).contains("w-100", "w-129");
     }
 
+    /** Records whose first 1.5 KiB are the same in every record (sorted keys, a long common field first). */
+    private static String longRecords(String prefix, int from, int to) {
+        String pad = "x".repeat(1500);
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            sb.append("{\"a\":\"").append(pad).append("\",\"eventId\":\"").append(prefix).append(i)
+                    .append("\",\"eventName\":\"ListUsers\",\"eventTime\":\"2026-01-01T00:00:00Z\",")
+                    .append("\"userIdentity\":{\"type\":\"ram-user\",\"userName\":\"u\",\"accountId\":\"1\"}}\n");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void shouldReadANewFileWhoseFirstKilobyteEqualsAnEarlierFilesThatStillExists(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("a.jsonl"), longRecords("a-", 0, 10));
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        Files.writeString(dir.resolve("b.jsonl"), longRecords("b-", 0, 12)); // same first KiB, other records
+        touchLater(dir.resolve("b.jsonl"), 5000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(22).contains("a-9", "b-0", "b-11");
+    }
+
+    @Test
+    void shouldReadANewFileThatStartsWithTheSameNulPaddingAsAnEarlierFileEvenWhenThatOneIsGone(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        Files.createDirectories(dir);
+        // copytruncate with a writer not in append mode: the file starts with thousands of NUL bytes
+        byte[] nul = new byte[4096];
+        Files.write(dir.resolve("a.jsonl"), nul);
+        Files.writeString(dir.resolve("a.jsonl"), records(0, 10), StandardOpenOption.APPEND);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        int first = sink.events.size();
+        Files.delete(dir.resolve("a.jsonl"));
+        Files.write(dir.resolve("b.jsonl"), nul);
+        Files.writeString(dir.resolve("b.jsonl"), records(100, 112), StandardOpenOption.APPEND);
+        touchLater(dir.resolve("b.jsonl"), 5000);
+
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(first).isEqualTo(10);
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(22).contains("w-100", "w-111");
+    }
+
+    @Test
+    void shouldReadFromTheStartAFileRewrittenThroughARenameWithOneRecordInTheMiddleChangedToTheSameLength(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.jsonl");
+        writeFile(f, 0, 40);
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        // record 20 becomes another one of the same length (w-20 -> w-99): first and last KiB are unchanged
+        String changed = records(0, 20) + event(99) + records(21, 40) + records(40, 42);
+        assertThat(changed.length()).isEqualTo(records(0, 42).length());
+        replaceByRename(f, changed);
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).hasSize(40 + 42).contains("w-99", "w-41");
+    }
+
     @Test
     void shouldReadTheCompletedLineAndDeadLetterNothingWhenTheWriterPausesMidLine(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("in");
