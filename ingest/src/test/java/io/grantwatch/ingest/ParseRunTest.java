@@ -22,6 +22,51 @@ class ParseRunTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("/no/such/file");
     }
 
+    /** A FIFO named on the command line ({@code <(cat f)} is /dev/fd/N, a pipe) with a writer feeding it {@code body}. */
+    private static Path fifoFed(Path dir, byte[] body) throws Exception {
+        Path fifo = dir.resolve("pipe");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "mkfifo is needed to make a FIFO");
+        Thread writer = new Thread(() -> {
+            try (java.io.OutputStream o = java.nio.file.Files.newOutputStream(fifo)) {
+                o.write(body);
+            } catch (java.io.IOException ignored) {
+                // the test fails on the count
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        return fifo;
+    }
+
+    @Test
+    void shouldReadAFifoNamedOnTheCommandLineOnceAsAStream(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        byte[] body = java.nio.file.Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
+        Path fifo = fifoFed(tmp, body);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = ParseRun.run(new AuditFileReader(), List.of(fifo), new java.io.ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("parsed 2 events, rejected 0 records");
+        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(2);
+    }
+
+    @Test
+    void shouldReadAFifoNamedToTheReaderAsIngestPathDoes(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        byte[] body = java.nio.file.Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
+        Path fifo = fifoFed(tmp, body);
+        List<Object> events = new java.util.ArrayList<>();
+        List<RejectedRecord> rejected = new java.util.ArrayList<>();
+
+        new AuditFileReader(IngestLimits.DEFAULTS, 2).read(List.of(fifo), events::add, rejected::add);
+
+        assertThat(rejected).isEmpty();
+        assertThat(events).hasSize(2);
+    }
+
     @Test
     void shouldReadStdinWhenThePathIsADash() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
