@@ -185,6 +185,12 @@ public final class AuditParser {
             sink.rejected(new RejectedRecord(location, cursor.position, -1,
                     "corrupt or truncated gzip: " + e.getMessage(), new byte[0]));
         }
+        if (cursor.gzip != null) {
+            // damaged members the reading went on after: each damaged range once, with its byte offsets
+            for (String r : cursor.gzip.resynced()) {
+                sink.rejected(new RejectedRecord(location, -1, -1, r, new byte[0]));
+            }
+        }
         if (cursor.cut()) {
             // Everything complete before the damage was delivered; the record it cut through and the rest are lost.
             sink.rejected(new RejectedRecord(location, cursor.next, -1, cursor.gzip.reason(), new byte[0]));
