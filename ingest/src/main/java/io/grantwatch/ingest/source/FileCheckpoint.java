@@ -109,6 +109,15 @@ public final class FileCheckpoint {
             this.checkpoint = checkpoint;
         }
 
+        /** Cannot be written at the start: says how much free space the checkpoint and its reserve need. */
+        WriteFailed(Path checkpoint, IOException cause, long needBytes) {
+            super("cannot write the watch checkpoint " + checkpoint + ": " + cause.getMessage() + "; nothing was read or "
+                    + "sent. The checkpoint and the reserve kept for its last write on a full disk need about "
+                    + (needBytes + 1023) / 1024 + " KiB free in " + checkpoint.getParent() + " (disk full or data dir not "
+                    + "writable?)", cause);
+            this.checkpoint = checkpoint;
+        }
+
         public Path checkpoint() {
             return checkpoint;
         }
@@ -186,14 +195,25 @@ public final class FileCheckpoint {
         return file.resolveSibling(file.getFileName() + ".reserve");
     }
 
+    /** Room a checkpoint may grow by between two writes and still fit into the reserve (it is rewritten whole). */
+    static final int RESERVE_SLACK_BYTES = 64 * 1024;
+
     /**
-     * Holds {@link #RESERVE_MIN_BYTES} (or four times the checkpoint, if bigger) unless the disk is already full.
-     * Called at load and whenever the checkpoint outgrows a quarter of it. Returns the bytes held (0: none).
+     * The reserve for a checkpoint of {@code size} bytes: enough for the temp copy an atomic save writes while the
+     * old file still exists (the checkpoint plus what it may grow by), at least {@link #RESERVE_MIN_BYTES}.
+     */
+    static long reserveFor(long size) {
+        return Math.max(RESERVE_MIN_BYTES, size + size / 4 + RESERVE_SLACK_BYTES);
+    }
+
+    /**
+     * Holds {@link #reserveFor} the checkpoint's size unless the disk is already full. Called at load and whenever
+     * the checkpoint plus {@link #RESERVE_SLACK_BYTES} outgrows it. Returns the bytes held (0: none).
      */
     private static long reserve(Path file) {
         Path reserve = reserveOf(file);
         try {
-            long want = Math.max(RESERVE_MIN_BYTES, 4 * (Files.exists(file) ? Files.size(file) : 0));
+            long want = reserveFor(Files.exists(file) ? Files.size(file) : 0);
             if (Files.exists(reserve) && Files.size(reserve) >= want) {
                 return Files.size(reserve);
             }
@@ -211,6 +231,35 @@ public final class FileCheckpoint {
                 // best effort
             }
             return 0;
+        }
+    }
+
+    /**
+     * Checks, before anything is read and sent, that progress can be recorded: the checkpoint is written once and the
+     * reserve for its last write on a full disk is held. A restart on a disk that is still full then stops here
+     * instead of sending records whose progress it could not save (sent again after the next restart).
+     *
+     * @throws WriteFailed naming the checkpoint, the cause and how much free space it needs
+     */
+    public synchronized void ensureWritable() throws WriteFailed {
+        long size = 0;
+        try {
+            size = Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException ignored) {
+            // 0
+        }
+        long need = reserveFor(size) + size + RESERVE_SLACK_BYTES;
+        try {
+            save();
+        } catch (IOException e) {
+            throw new WriteFailed(file.toAbsolutePath(), e, need);
+        }
+        if (reserved <= 0) {
+            reserved = reserve(file);
+            if (reserved <= 0) {
+                throw new WriteFailed(file.toAbsolutePath(), new IOException("cannot hold the reserve "
+                        + reserveOf(file).getFileName() + " of " + reserveFor(size) + " bytes (No space left on device?)"), need);
+            }
         }
     }
 
@@ -350,7 +399,7 @@ public final class FileCheckpoint {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        if (reserved > 0 && 4 * Files.size(file) > reserved) {
+        if (reserved > 0 && Files.size(file) + RESERVE_SLACK_BYTES > reserved) {
             reserved = reserve(file); // grown: the last write on a full disk must still fit
         }
     }
