@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>A file is read only once its modification time is {@code settle} old, so a file being written
  * is not read half-way. An incomplete last line (no newline yet) of a JSON Lines file is not read while
  * the file may still grow: it is read once it ends with a newline, or once the file is unchanged for
- * {@code tailSettle} (then it is what it is, and a broken record is dead-lettered). Other files that do
+ * {@code tailSettle} (then it is read as it is; a broken last record is logged and counted, not dead-lettered,
+ * while the file may still grow, and dead-lettered once the file is deleted, renamed away or replaced). Other files that do
  * not end with a newline (a JSON array or object being written) wait for {@code tailSettle} too.
  *
  * <p>Files are identified by their canonical path, file key (inode) and a hash of their first
@@ -117,6 +118,7 @@ public final class WatchSource implements Runnable {
     private final RejectionLog rejections;
     private final Reported unreadable;
     private final Reported links;
+    private final Reported incomplete;
     private volatile boolean stopped;
 
     /** Thrown inside a read to abandon it at once: what a crash would do (no flush, no checkpoint). */
@@ -152,6 +154,7 @@ public final class WatchSource implements Runnable {
         this.rejections = new RejectionLog(name);
         this.unreadable = new Reported(LOG, "cannot read", Duration.ofMinutes(10));
         this.links = new Reported(LOG, "not following symlinks out of the watched folder:", Duration.ofHours(1));
+        this.incomplete = new Reported(LOG, "waiting for the incomplete last record of", Duration.ofMinutes(10));
     }
 
     public String name() {
@@ -208,7 +211,8 @@ public final class WatchSource implements Runnable {
     /** One pass over the folder: every new or grown file, from its checkpoint. */
     public void scanOnce() throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("not a folder: " + dir);
+            throw new IOException(Files.exists(dir) ? "not a folder: " + dir
+                    : "the watched folder " + dir + " does not exist (any more): waiting for it");
         }
         Path root = dir.toRealPath();
         java.util.Set<Path> files = list(root);
@@ -223,6 +227,7 @@ public final class WatchSource implements Runnable {
                     throw (FileCheckpoint.WriteFailed) e.getCause();
                 }
             }
+            finalizePending(files);
             int dropped = checkpoint.prune(files, options.retention());
             if (dropped > 0) {
                 LOG.info("Dropped the checkpoint entries of {} file(s) gone from {} and last modified more than {} ago",
@@ -690,13 +695,26 @@ public final class WatchSource implements Runnable {
             saveAcknowledged(reading, held[0] != null && held[0].position() >= 0 ? Math.min(next, held[0].position()) : next);
             throw new Abandoned();
         }
+        pending.remove(f.toString()); // read again: still incomplete, it is held again below
         if (held[0] != null) {
             io.grantwatch.ingest.RejectedRecord last = held[0];
             boolean lastRecord = last.position() >= 0 && last.position() == state[0] - 1;
-            deadLetter.accept(!lastRecord || !incompleteTail ? last : new io.grantwatch.ingest.RejectedRecord(last.source(),
-                    last.position(), last.line(),
-                    "incomplete last line (no newline for " + options.tailSettle().toSeconds() + " s): " + last.reason()
-                            + "; it is read again if the writer completes it", last.bytes()));
+            boolean gzipCut = last.reason() != null && last.reason().startsWith("gzip stream truncated");
+            if (lastRecord && (incompleteTail || gzipCut)) {
+                // the file may still grow (a writer paused mid-line, a .gz still being uploaded): not a loss yet, so not
+                // dead-lettered; the checkpoint stays on it and it is read again when the file changes. Dead-lettered only
+                // once it can no longer complete (the file deleted, renamed away or replaced, see finalizePending)
+                String why = incompleteTail ? "incomplete last line (no newline for " + options.tailSettle().toSeconds() + " s)"
+                        : "gzip stream cut off (still being written?)";
+                pending.put(f.toString(), new Pending(key, new io.grantwatch.ingest.RejectedRecord(last.source(),
+                        last.position(), last.line(), why + ": " + last.reason(), last.bytes())));
+                incompleteTails++;
+                incomplete.report(f.toString(), "Not yet complete: " + f + "#" + last.position() + " (" + why + "); not "
+                        + "dead-lettered while the file may still grow: read again when it changes, dead-lettered if it is "
+                        + "deleted, renamed away or replaced first");
+            } else {
+                deadLetter.accept(last);
+            }
             if (lastRecord) {
                 next = last.position();
             }
@@ -713,6 +731,66 @@ public final class WatchSource implements Runnable {
         // a file that fits in the head is known by the head alone; a bigger one also by what was read last
         checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length,
                 size == head.length ? null : tail(f, size), null, null, prefixHash(f, key, size)));
+    }
+
+    /** An incomplete last record held back from the dead-letter topic while its file may still grow. */
+    private record Pending(String fileKey, io.grantwatch.ingest.RejectedRecord rejected) {
+    }
+
+    /** Incomplete last records by the file's canonical path (watch thread only). */
+    private final java.util.Map<String, Pending> pending = new java.util.HashMap<>();
+    private long incompleteTails;
+
+    /** How many times a file's incomplete last record was held back instead of dead-lettered (counted, logged once per file). */
+    public long incompleteTails() {
+        return incompleteTails;
+    }
+
+    /**
+     * The held-back incomplete records whose file can no longer complete them are dead-lettered now: the file is gone
+     * (and not renamed to another name in the folder, whose read holds the record again) or another file took its name.
+     */
+    private void finalizePending(java.util.Set<Path> files) throws IOException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Path p : files) {
+            try {
+                Object k = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+                if (k != null) {
+                    keys.add(k.toString());
+                }
+            } catch (IOException gone) {
+                // not there any more
+            }
+        }
+        for (java.util.Iterator<java.util.Map.Entry<String, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            java.util.Map.Entry<String, Pending> m = it.next();
+            Path p = Path.of(m.getKey());
+            String now = null;
+            try {
+                Object k = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+                now = k == null ? null : k.toString();
+            } catch (IOException gone) {
+                // deleted or renamed away
+            }
+            Pending held = m.getValue();
+            boolean there = files.contains(p) && (now == null || held.fileKey() == null || now.equals(held.fileKey()));
+            if (there) {
+                continue;
+            }
+            it.remove();
+            if (!files.contains(p) && held.fileKey() != null && keys.contains(held.fileKey())) {
+                continue; // renamed within the folder: its new name's read holds it
+            }
+            io.grantwatch.ingest.RejectedRecord r = held.rejected();
+            io.grantwatch.ingest.RejectedRecord lost = new io.grantwatch.ingest.RejectedRecord(r.source(), r.position(),
+                    r.line(), r.reason() + "; the file was " + (files.contains(p) ? "replaced by another" : "deleted or renamed away")
+                    + " before the record was completed: lost", r.bytes());
+            rejections.rejected(lost);
+            sink.deadLetter(name, lost);
+        }
     }
 
     /** One file's read under way: what its checkpoint is made of. */

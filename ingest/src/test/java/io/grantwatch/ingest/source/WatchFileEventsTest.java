@@ -516,10 +516,11 @@ class WatchFileEventsTest {
         w.scanOnce();
 
         assertThat(ids(sink)).containsExactly("w-0", "w-1");
-        assertThat(sink.dead).singleElement().satisfies(r -> {
-            assertThat(r.position()).isEqualTo(2);
-            assertThat(r.reason()).startsWith("incomplete last line (no newline for 5 s)").endsWith("read again if the writer completes it");
-        });
+        // not a loss yet (the writer may come back): logged with file and position, not dead-lettered
+        assertThat(sink.dead).isEmpty();
+        assertThat(w.incompleteTails()).isEqualTo(1);
+        assertThat(messages(ch.qos.logback.classic.Level.WARN)).anySatisfy(m -> assertThat(m)
+                .contains("Not yet complete: " + f.toRealPath() + "#2").contains("incomplete last line"));
 
         // the writer was only slow: it completes the line and goes on; the completed record is read, once
         Files.writeString(f, event(2).substring(30) + event(3), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -528,7 +529,33 @@ class WatchFileEventsTest {
         w.scanOnce();
 
         assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2", "w-3");
-        assertThat(sink.dead).hasSize(1);
+        assertThat(sink.dead).isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterAnIncompleteLastLineOnlyOnceItsFileIsDeletedBeforeTheWriterCompletedIt(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.jsonl");
+        writeFile(f, 0, 2);
+        Files.writeString(f, event(2).substring(0, 30), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() - 6000));
+        MemorySink sink = new MemorySink();
+        WatchSource w = new WatchSource(dir, FileCheckpoint.load(tmp.resolve("cp.json")), sink, new AuditFileReader(),
+                Duration.ofMillis(10), Duration.ZERO, 5, WatchSource.Options.defaults().withTailSettle(Duration.ofSeconds(5)));
+        w.scanOnce();
+        w.scanOnce();
+        assertThat(sink.dead).isEmpty();
+
+        Files.delete(f);
+        w.scanOnce();
+
+        assertThat(ids(sink)).containsExactly("w-0", "w-1");
+        assertThat(sink.dead).singleElement().satisfies(r -> {
+            assertThat(r.position()).isEqualTo(2);
+            assertThat(r.reason()).startsWith("incomplete last line (no newline for 5 s)").endsWith("deleted or renamed away before "
+                    + "the record was completed: lost");
+        });
     }
 
     @Test
@@ -743,5 +770,6 @@ class WatchFileEventsTest {
 
         assertThat(before).isBetween(1, 199);
         assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(200);
+        assertThat(sink.dead).isEmpty(); // the cut while it was written was no loss: never dead-lettered
     }
 }
