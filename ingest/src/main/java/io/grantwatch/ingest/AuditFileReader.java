@@ -316,6 +316,9 @@ public final class AuditFileReader {
                     unreadable.accept(skippedPath(f, "cannot read: dangling symbolic link (skipped)"));
                 } else if (attrs.isOther()) {
                     unreadable.accept(skippedPath(f, "cannot read: not a regular file (a FIFO, socket or device; skipped)"));
+                } else if (attrs.isSymbolicLink() && Files.isDirectory(f) && !inside(root, f)) {
+                    unreadable.accept(skippedPath(f, "not following a symbolic link to a folder outside " + root + " (it leads to "
+                            + realOr(f) + "; skipped: name that folder to read it)"));
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -341,6 +344,23 @@ public final class AuditFileReader {
         });
         out.sort(null);
         return out;
+    }
+
+    /** Whether the link {@code f} under {@code root} leads inside it (then what it holds is read there anyway). */
+    private static boolean inside(Path root, Path f) {
+        try {
+            return f.toRealPath().startsWith(root.toRealPath());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String realOr(Path f) {
+        try {
+            return f.toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return "a path that cannot be resolved";
+        }
     }
 
     /**

@@ -68,6 +68,48 @@ class ParseRunTest {
     }
 
     @Test
+    void shouldReportASymlinkedSubfolderLeadingOutsideTheFolderInsteadOfIgnoringItSilently(
+            @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path root = java.nio.file.Files.createDirectories(tmp.resolve("trails"));
+        java.nio.file.Files.copy(Fixtures.path("huawei/listtraces-v3-response.json"), root.resolve("a.json"));
+        Path outside = java.nio.file.Files.createDirectories(tmp.resolve("elsewhere"));
+        java.nio.file.Files.copy(Fixtures.path("huawei/listtraces-v3-response.json"), outside.resolve("b.json"));
+        Path link = java.nio.file.Files.createSymbolicLink(root.resolve("more"), outside);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = ParseRun.run(List.of(root), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rejected " + link
+                + ": not following a symbolic link to a folder outside").contains(outside.toRealPath().toString());
+    }
+
+    @Test
+    void shouldReadEveryElementOfAJsonArrayFollowedByNulPaddingAndRejectNothing(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < 5; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"eventId\":\"p").append(i).append("\",\"eventName\":\"ListUsers\","
+                    + "\"eventTime\":\"2026-01-01T00:00:00Z\",\"userIdentity\":{\"type\":\"ram-user\",\"userName\":\"u\","
+                    + "\"accountId\":\"1\"}}");
+        }
+        sb.append("]");
+        Path f = tmp.resolve("padded.json");
+        java.nio.file.Files.writeString(f, sb.toString());
+        java.nio.file.Files.write(f, new byte[2000], java.nio.file.StandardOpenOption.APPEND);
+        Path ws = java.nio.file.Files.writeString(tmp.resolve("blank.jsonl"), "  \n\n \t\n");
+        List<Object> events = new java.util.ArrayList<>();
+        List<RejectedRecord> rejected = new java.util.ArrayList<>();
+
+        new AuditFileReader(IngestLimits.DEFAULTS, 1).read(List.of(f, ws), events::add, rejected::add);
+
+        assertThat(events).hasSize(5);
+        assertThat(rejected).isEmpty(); // the padding is no record; white space only is an empty file, as 0 bytes is
+    }
+
+    @Test
     void shouldReadStdinWhenThePathIsADash() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
