@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@code CloudTraces/…}): every poll, new files and files that grew are read from their checkpoint.
  *
  * <p>Delivery: the checkpoint ({@link FileCheckpoint}) follows Kafka's acknowledgements ({@link AckedPositions}):
- * every {@code checkpointEvery} records, when Kafka fails a send (after the sends in flight settled) and when the
+ * every {@code checkpointEvery} records (the entry; the file is written at most every {@code ingest.checkpoint.interval},
+ * see {@link FileCheckpoint#writeInterval}), when Kafka fails a send (after the sends in flight settled) and when the
  * watch stops (again once the runner flushed the sink, {@link #saveAcknowledged()}), it records the first record
  * not acknowledged and which later ones were, so the restart sends exactly the records Kafka does not have.
  * Only a crash (kill -9, power) re-sends, at most the records acknowledged since the last checkpoint; they carry
