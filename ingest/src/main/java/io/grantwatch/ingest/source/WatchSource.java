@@ -346,7 +346,7 @@ public final class WatchSource implements Runnable {
             return false; // the earlier file is still there: this one only starts like it
         }
         if (e.done() && e.prefix() != null) {
-            return size >= e.size() && e.prefix().equals(prefixHash(f, key, e.size()));
+            return size >= e.size() && holdsPrefix(e, f, key);
         }
         return sameKey || !blank(head, e.headLength());
     }
@@ -429,14 +429,60 @@ public final class WatchSource implements Runnable {
     }
 
     /**
+     * {@link FileCheckpoint.Entry#prefix}: {@code <sha256 hex>:<length>}, the hash of the file's first {@code length}
+     * bytes: all that was read, except that for a JSON array the closing {@code ]} (and the white space around it) is
+     * left out, so the same array rewritten with more elements (temp file + rename) still starts with it.
+     */
+    private String prefixOf(Path f, String key, long size, boolean gzip) {
+        long n = gzip ? size : elementsEnd(f, size);
+        String h = prefixHash(f, key, n);
+        return h == null ? null : h + ":" + n;
+    }
+
+    /** Whether {@code f} starts with the bytes the entry's prefix hash covers. */
+    private boolean holdsPrefix(FileCheckpoint.Entry e, Path f, String key) {
+        String p = e.prefix();
+        int colon = p.indexOf(':');
+        long n = colon < 0 ? e.size() : Long.parseLong(p.substring(colon + 1));
+        String h = colon < 0 ? p : p.substring(0, colon);
+        return h.equals(prefixHash(f, key, n));
+    }
+
+    /** The end of the last element of a file that ends as a JSON array does ({@code ]}, white space, NUL), else {@code size}. */
+    static long elementsEnd(Path f, long size) {
+        int n = (int) Math.min(size, 65536);
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            ch.position(size - n);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // fill
+            }
+            byte[] a = b.array();
+            int i = b.position() - 1;
+            while (i >= 0 && (a[i] == 0 || a[i] == ' ' || a[i] == '\n' || a[i] == '\r' || a[i] == '\t')) {
+                i--;
+            }
+            if (i < 0 || a[i] != ']') {
+                return size;
+            }
+            i--;
+            while (i >= 0 && (a[i] == ' ' || a[i] == '\n' || a[i] == '\r' || a[i] == '\t')) {
+                i--;
+            }
+            return i < 0 ? size : size - n + i + 1;
+        } catch (IOException | RuntimeException e) {
+            return size;
+        }
+    }
+
+    /**
      * Whether {@code f} (as big as what was read, or bigger) holds the bytes the done entry {@code e} read: by the
      * hash of all of them when the entry has it; else (an earlier version's entry) by the head hash when the head
      * covered all of it, else by the tail hash; null when the entry cannot say.
      */
     private Boolean holdsWhatWasRead(FileCheckpoint.Entry e, Path f, String key, byte[] head) {
         if (e.prefix() != null) {
-            return e.prefix().equals(prefixHash(f, key, e.size()))
-                    && (e.tail() == null || e.tail().equals(tail(f, e.size())));
+            return holdsPrefix(e, f, key);
         }
         if (e.headLength() != null && e.head() != null && e.size() == e.headLength()) {
             return sameFile(e, null, head);
@@ -731,7 +777,8 @@ public final class WatchSource implements Runnable {
         }
         // a file that fits in the head is known by the head alone; a bigger one also by what was read last
         checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length,
-                size == head.length ? null : tail(f, size), null, null, prefixHash(f, key, size)));
+                size == head.length ? null : tail(f, size), null, null,
+                prefixOf(f, key, size, head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b)));
     }
 
     /** An incomplete last record held back from the dead-letter topic while its file may still grow. */

@@ -247,6 +247,49 @@ class WatchFileEventsTest {
         assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(50).contains("w-0", "w-39", "w-40", "w-49");
     }
 
+    private static String array(int from, int to) {
+        StringBuilder sb = new StringBuilder("[\n");
+        for (int i = from; i < to; i++) {
+            sb.append("  ").append(event(i).trim()).append(i + 1 < to ? ",\n" : "\n");
+        }
+        return sb.append("]\n").toString();
+    }
+
+    @Test
+    void shouldSendOnlyTheNewElementsWhenAJsonArrayIsReplacedByALongerOneThroughARename(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.json");
+        Files.createDirectories(dir);
+        Files.writeString(f, array(0, 40));
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        // the writer rewrites the whole array with more elements: its old closing "]" is not in the new file
+        replaceByRename(f, array(0, 45));
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+        replaceByRename(f, array(0, 50));
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).doesNotHaveDuplicates().hasSize(50).contains("w-0", "w-39", "w-40", "w-49");
+        assertThat(sink.dead).isEmpty();
+    }
+
+    @Test
+    void shouldReadFromTheStartAJsonArrayReplacedByALongerOneWithAnElementChanged(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("in");
+        Path f = dir.resolve("a.json");
+        Files.createDirectories(dir);
+        Files.writeString(f, array(0, 40));
+        MemorySink sink = new MemorySink();
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        replaceByRename(f, array(0, 40).replace("w-20", "w-99").replace("]\n", "").replaceFirst("\n$", ",\n")
+                + array(40, 42).substring(2));
+        watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
+
+        assertThat(ids(sink)).hasSize(40 + 42).contains("w-99", "w-41");
+    }
+
     @Test
     void shouldReadFromTheStartAFileReplacedByOneWithTheSameFirstKilobyteButOtherRecordsAfter(@TempDir Path tmp)
             throws IOException {
