@@ -422,4 +422,34 @@ class DamagedFilesTest {
         assertThat(rejected).anySatisfy(r -> assertThat(r.reason()).contains("corrupt gzip member at bytes " + first.length + " to ")
                 .contains("next member at byte " + (first.length + middle.length)));
     }
+
+    @Test
+    void shouldNotLoseTheNextMembersFirstRecordWhenAMiddleMembersCrcDoesNotMatch() throws IOException {
+        StringBuilder a = new StringBuilder();
+        StringBuilder m = new StringBuilder();
+        StringBuilder z = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            a.append(good(i)).append('\n');
+            m.append(good(100 + i)).append('\n');
+            z.append(good(200 + i)).append('\n');
+        }
+        m.setLength(m.length() - 1); // the member's last line has no newline: damage at its end would join it to the next
+        byte[] first = gzip(a.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] middle = gzip(m.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] last = gzip(z.toString().getBytes(StandardCharsets.UTF_8));
+        middle[middle.length - 8] ^= (byte) 0xFF; // the CRC in its trailer: inflates fine, fails the check
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(first);
+        b.write(middle);
+        b.write(last);
+        Path file = Files.write(dir.resolve("crc.jsonl.gz"), b.toByteArray());
+
+        read(file);
+
+        List<String> ids = events.stream().map(AuditEvent::eventId).toList();
+        assertThat(ids).doesNotHaveDuplicates().hasSize(60).contains("g0", "g119", "g200", "g219");
+        assertThat(rejected).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("corrupt gzip member at bytes " + first.length + " to " + (first.length + middle.length))
+                .contains("CRC or length mismatch"));
+    }
 }

@@ -244,7 +244,9 @@ final class GzipTail extends ReadThroughStream {
                 }
                 // the member inflated to its end: its records were delivered, but some may be wrong
                 resynced.add("corrupt gzip member at bytes " + memberStart + " to " + damagedAt + " of the compressed file: "
-                        + why + "; its records were read as they are, the next member is read");
+                        + why + "; its records were read as they are (a damaged one among them is rejected as bad JSON), "
+                        + "the next member is read");
+                newline = memberOut > 0; // a last line cut by the damage must not swallow the next member's first record
                 return;
             }
             while (ensure(1) && !headerAhead()) {
