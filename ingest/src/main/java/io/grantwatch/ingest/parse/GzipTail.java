@@ -54,6 +54,12 @@ final class GzipTail extends ReadThroughStream {
         private long after;
         private long afterNonZero;
         final java.util.List<String> resynced = new java.util.ArrayList<>();
+        /** A member whose output fits this is checked (CRC) before any of it is handed on. */
+        static final int VERIFY_MAX = 8 * 1024 * 1024;
+        private boolean streaming;
+        private byte[] ready;
+        private int readyPos;
+        private IOException deferred;
 
         Members(InputStream in) throws IOException {
             this.in = in;
@@ -139,6 +145,7 @@ final class GzipTail extends ReadThroughStream {
             crc.reset();
             memberOut = 0;
             inMember = true;
+            streaming = false;
             first = false;
         }
 
@@ -160,11 +167,29 @@ final class GzipTail extends ReadThroughStream {
                     b[off] = '\n';
                     return 1;
                 }
+                if (ready != null) {
+                    if (readyPos < ready.length) {
+                        int n = Math.min(len, ready.length - readyPos);
+                        System.arraycopy(ready, readyPos, b, off, n);
+                        readyPos += n;
+                        return n;
+                    }
+                    ready = null;
+                }
+                if (deferred != null) {
+                    IOException e = deferred;
+                    deferred = null;
+                    throw e;
+                }
                 if (eof) {
                     return -1;
                 }
                 if (!inMember) {
                     next();
+                    continue;
+                }
+                if (!streaming) {
+                    verified();
                     continue;
                 }
                 if (inf.needsInput()) {
@@ -200,6 +225,94 @@ final class GzipTail extends ReadThroughStream {
                     resync("a preset dictionary, which gzip does not use");
                 }
             }
+        }
+
+        /**
+         * Inflates the member (up to {@link #VERIFY_MAX} bytes of output) before any of it is handed on, so a member that
+         * fails its CRC check or breaks mid-way, with another member after it, has none of its (possibly garbage) output
+         * delivered: the range is reported instead. Without a member after it, what inflated is handed on and the damage
+         * reported as before (as zcat does). A member bigger than that is streamed (checked only at its end).
+         */
+        private void verified() throws IOException {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] tmp = new byte[65536];
+            while (true) {
+                if (inf.needsInput() && !ensure(1)) {
+                    handOn(out, new EOFException("Unexpected end of ZLIB input stream"));
+                    return;
+                }
+                inf.setInput(buf, pos, lim - pos);
+                int n;
+                try {
+                    n = inf.inflate(tmp);
+                } catch (java.util.zip.DataFormatException e) {
+                    pos = lim - inf.getRemaining();
+                    dropped(out, "corrupt deflate data (" + e.getMessage() + ") at about byte " + offset());
+                    return;
+                }
+                pos = lim - inf.getRemaining();
+                if (n > 0) {
+                    crc.update(tmp, 0, n);
+                    memberOut += n;
+                    out.write(tmp, 0, n);
+                    if (out.size() >= VERIFY_MAX) {
+                        streaming = true; // too big to hold: the rest of it is streamed
+                        handOn(out, null);
+                        return;
+                    }
+                    continue;
+                }
+                if (inf.finished()) {
+                    long c;
+                    long size;
+                    try {
+                        c = u8() | (u8() << 8) | ((long) u8() << 16) | ((long) u8() << 24);
+                        size = u8() | (u8() << 8) | ((long) u8() << 16) | ((long) u8() << 24);
+                    } catch (EOFException cut) {
+                        handOn(out, cut);
+                        return;
+                    }
+                    inMember = false;
+                    if (c != crc.getValue() || size != (memberOut & 0xffffffffL)) {
+                        dropped(out, "CRC or length mismatch at the member's end (byte " + offset() + ")");
+                    } else {
+                        handOn(out, null);
+                    }
+                    return;
+                }
+                if (inf.needsDictionary()) {
+                    dropped(out, "a preset dictionary, which gzip does not use");
+                    return;
+                }
+            }
+        }
+
+        private void handOn(java.io.ByteArrayOutputStream out, IOException then) {
+            ready = out.toByteArray();
+            readyPos = 0;
+            deferred = then;
+        }
+
+        /** The member is damaged: with a member after it, its output is dropped and the range reported; else as before. */
+        private void dropped(java.io.ByteArrayOutputStream out, String why) throws IOException {
+            long damagedAt = offset();
+            inMember = false;
+            while (ensure(1) && !headerAhead()) {
+                pos++;
+            }
+            if (!ensure(1)) {
+                handOn(out, new ZipException(why.startsWith("CRC") ? "Corrupt GZIP trailer" : why));
+                return;
+            }
+            long lines = 0;
+            for (byte x : out.toByteArray()) {
+                lines += x == '\n' ? 1 : 0;
+            }
+            resynced.add("corrupt gzip member at bytes " + memberStart + " to " + offset() + " of the compressed file: " + why
+                    + " (at byte " + damagedAt + "): its " + out.size() + " decompressed bytes (about " + Math.max(1, lines)
+                    + " records) are not delivered, as its content cannot be trusted; reading goes on with the next member at "
+                    + "byte " + offset());
+            header();
         }
 
         /** After a member: the next one, the end of the file, or bytes that are no member (skipped up to the next one). */
