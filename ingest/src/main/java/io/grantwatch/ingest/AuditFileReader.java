@@ -104,7 +104,8 @@ public final class AuditFileReader {
     public List<TimedFile> inTimeOrder(List<Path> files) {
         List<TimedFile> keyed = new ArrayList<>(files.size());
         for (Path f : files) {
-            java.time.Instant first = firstEventTime(f);
+            // a stream named on the command line (a FIFO, /dev/fd/N) can be read only once: not opened beforehand
+            java.time.Instant first = named(f) ? null : firstEventTime(f);
             if (first != null) {
                 keyed.add(new TimedFile(f, first, "first event"));
                 continue;
@@ -293,7 +294,7 @@ public final class AuditFileReader {
 
     private static List<Path> walk(Path root, Consumer<RejectedRecord> unreadable, Consumer<IOException> failed)
             throws IOException {
-        if (Files.isRegularFile(root)) {
+        if (Files.isRegularFile(root) || named(root)) {
             return List.of(root);
         }
         List<Path> out = new ArrayList<>();
@@ -315,6 +316,9 @@ public final class AuditFileReader {
                     unreadable.accept(skippedPath(f, "cannot read: dangling symbolic link (skipped)"));
                 } else if (attrs.isOther()) {
                     unreadable.accept(skippedPath(f, "cannot read: not a regular file (a FIFO, socket or device; skipped)"));
+                } else if (attrs.isSymbolicLink() && Files.isDirectory(f) && !inside(root, f)) {
+                    unreadable.accept(skippedPath(f, "not following a symbolic link to a folder outside " + root + " (it leads to "
+                            + realOr(f) + "; skipped: name that folder to read it)"));
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -340,6 +344,32 @@ public final class AuditFileReader {
         });
         out.sort(null);
         return out;
+    }
+
+    /** Whether the link {@code f} under {@code root} leads inside it (then what it holds is read there anyway). */
+    private static boolean inside(Path root, Path f) {
+        try {
+            return f.toRealPath().startsWith(root.toRealPath());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String realOr(Path f) {
+        try {
+            return f.toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return "a path that cannot be resolved";
+        }
+    }
+
+    /**
+     * Whether a path named on the command line is a FIFO or character device ({@code <(cat f)} is {@code /dev/fd/N},
+     * {@code /dev/stdin}): it is read once as a stream, as {@code -} is. Only inside a folder are such files skipped
+     * and reported (reading one there would block on a writer that may never come).
+     */
+    public static boolean named(Path p) {
+        return Files.exists(p) && !Files.isDirectory(p) && !Files.isRegularFile(p);
     }
 
     /**
@@ -434,12 +464,36 @@ public final class AuditFileReader {
             skipped.accept(CtsDigest.skippedFile(location));
             return;
         }
-        try (InputStream in = byteLimit < 0 ? Files.newInputStream(file) : limited(Files.newInputStream(file), byteLimit)) {
+        try (InputStream in = byteLimit < 0 ? open(file) : limited(open(file), byteLimit)) {
             parser.parse(in, location, Hints.fromPath(file.toString()), firstPosition, AuditParser.Sink.of(events, rejected, skipped));
         } catch (IOException e) {
             rejected.accept(new RejectedRecord(location, -1, -1, "cannot read file: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), new byte[0]));
         }
+    }
+
+    /**
+     * A file's bytes; a FIFO or device named on the command line ({@link #named}) as a plain stream, which neither
+     * seeks nor asks its size (a pipe answers both with "Illegal seek").
+     */
+    private static InputStream open(Path file) throws IOException {
+        InputStream raw = Files.newInputStream(file);
+        if (!named(file)) {
+            return raw;
+        }
+        return new java.io.FilterInputStream(raw) {
+            @Override
+            public int available() {
+                return 0;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                byte[] b = new byte[(int) Math.min(n, 8192)];
+                int r = read(b, 0, b.length);
+                return Math.max(r, 0);
+            }
+        };
     }
 
     /** The first {@code limit} bytes of a stream, then end of stream. */

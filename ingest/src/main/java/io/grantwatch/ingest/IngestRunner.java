@@ -116,15 +116,23 @@ public final class IngestRunner implements AutoCloseable {
 
     /** Files first (returns once Kafka acknowledged them), then starts the long-running sources. */
     public void start() throws IOException {
+        // every watch checkpoint must be writable (and its full-disk reserve held) before anything is sent: a restart
+        // on a disk that is still full stops here instead of sending records it cannot record (duplicates later)
+        List<FileCheckpoint> checkpoints = new ArrayList<>();
+        for (Path dir : settings.watch()) {
+            Files.createDirectories(settings.checkpointDir());
+            FileCheckpoint cp = FileCheckpoint.load(checkpoint(settings.checkpointDir(), dir)).writeInterval(settings.checkpointInterval());
+            cp.ensureWritable();
+            checkpoints.add(cp);
+        }
         if (!settings.files().isEmpty()) {
             new FileSource(new AuditFileReader(settings.limits()), sink, "files").run(settings.files());
         }
-        for (Path dir : settings.watch()) {
-            Files.createDirectories(settings.checkpointDir());
+        for (int i = 0; i < settings.watch().size(); i++) {
+            Path dir = settings.watch().get(i);
             WatchSource.Options options = new WatchSource.Options(settings.tailSettle(), settings.followLinksOutside(), this::fail,
                     settings.checkpointRetention());
-            WatchSource w = new WatchSource(dir, FileCheckpoint.load(checkpoint(settings.checkpointDir(), dir))
-                    .writeInterval(settings.checkpointInterval()), sink,
+            WatchSource w = new WatchSource(dir, checkpoints.get(i), sink,
                     new AuditFileReader(settings.limits()), settings.poll(), settings.settle(), 500, options);
             watchers.add(w);
             startThread(w, w.name());

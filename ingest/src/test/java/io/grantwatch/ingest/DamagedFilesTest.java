@@ -390,4 +390,69 @@ class DamagedFilesTest {
         assertThat(rejected.get(rejected.size() - 1).reason())
                 .containsAnyOf("corrupt gzip stream at byte", "gzip stream truncated at byte");
     }
+
+    @Test
+    void shouldDeliverTheMembersAfterACorruptMiddleMemberAndDeadLetterTheDamagedRangeWithItsByteOffsets() throws IOException {
+        StringBuilder a = new StringBuilder();
+        StringBuilder m = new StringBuilder();
+        StringBuilder z = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            a.append(good(i)).append('\n');
+            m.append(good(100 + i)).append('\n');
+            z.append(good(200 + i)).append('\n');
+        }
+        byte[] first = gzip(a.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] middle = gzip(m.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] last = gzip(z.toString().getBytes(StandardCharsets.UTF_8));
+        for (int i = middle.length / 2; i < middle.length / 2 + 16; i++) {
+            middle[i] ^= (byte) 0x5A; // bytes corrupted in the middle of the member
+        }
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(first);
+        b.write(middle);
+        b.write(last);
+        Path file = Files.write(dir.resolve("trail.jsonl.gz"), b.toByteArray());
+
+        read(file);
+
+        List<String> ids = events.stream().map(AuditEvent::eventId).toList();
+        assertThat(ids).doesNotHaveDuplicates().contains("g0", "g49", "g200", "g249");
+        assertThat(ids.stream().filter(id -> id.matches("g2\\d\\d"))).hasSize(50);
+        assertThat(ids.stream().filter(id -> id.matches("g\\d{1,2}"))).hasSize(50);
+        assertThat(ids.stream().filter(id -> id.matches("g1\\d\\d"))).isEmpty(); // nothing of the damaged member (garbage)
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected).anySatisfy(r -> assertThat(r.reason()).contains("corrupt gzip member at bytes " + first.length + " to ")
+                .contains("next member at byte " + (first.length + middle.length)));
+    }
+
+    @Test
+    void shouldNotLoseTheNextMembersFirstRecordWhenAMiddleMembersCrcDoesNotMatch() throws IOException {
+        StringBuilder a = new StringBuilder();
+        StringBuilder m = new StringBuilder();
+        StringBuilder z = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            a.append(good(i)).append('\n');
+            m.append(good(100 + i)).append('\n');
+            z.append(good(200 + i)).append('\n');
+        }
+        m.setLength(m.length() - 1); // the member's last line has no newline: damage at its end would join it to the next
+        byte[] first = gzip(a.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] middle = gzip(m.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] last = gzip(z.toString().getBytes(StandardCharsets.UTF_8));
+        middle[middle.length - 8] ^= (byte) 0xFF; // the CRC in its trailer: inflates fine, fails the check
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(first);
+        b.write(middle);
+        b.write(last);
+        Path file = Files.write(dir.resolve("crc.jsonl.gz"), b.toByteArray());
+
+        read(file);
+
+        List<String> ids = events.stream().map(AuditEvent::eventId).toList();
+        // the middle member cannot be trusted: none of it is delivered, its range is one rejection; the next one is whole
+        assertThat(ids).doesNotHaveDuplicates().hasSize(40).contains("g0", "g19", "g200", "g219").doesNotContain("g100");
+        assertThat(rejected).singleElement().satisfies(r -> assertThat(r.reason())
+                .contains("corrupt gzip member at bytes " + first.length + " to " + (first.length + middle.length))
+                .contains("CRC or length mismatch").contains("not delivered"));
+    }
 }

@@ -82,7 +82,7 @@ class ParallelReadTest {
         assertThat(sequential).anySatisfy(s -> assertThat(s).matches(
                 "rejected .*Actiontrail_cn-hangzhou_010\\.gz#300 \\(line 301\\): unparseable JSON.*"));
         assertThat(sequential).anySatisfy(s -> assertThat(s).contains("Actiontrail_cn-hangzhou_011.gz#5 (line 6): not an ActionTrail event"));
-        assertThat(sequential).anySatisfy(s -> assertThat(s).contains("Actiontrail_cn-hangzhou_501.json#0: empty input"));
+        assertThat(sequential).noneSatisfy(s -> assertThat(s).contains("empty input")); // white space only: empty, not rejected
         assertThat(sequential).anySatisfy(s -> assertThat(s).contains("Actiontrail_cn-hangzhou_502.gz#").contains("gzip stream truncated at byte"));
 
         for (int threads : new int[] {2, 3, 8}) {

@@ -165,6 +165,19 @@ public final class IngestCommand implements Callable<Integer> {
                 Duration.ofSeconds(2), Duration.ofSeconds(1), http, pollerList, config.ingest().tailSettle(),
                 config.ingest().followLinksOutside()).withLimits(config.ingest().limits())
                 .withCheckpoint(config.ingest().checkpointRetention(), config.ingest().checkpointInterval());
+        for (Path dir : settings.watch()) {
+            // a typo must not start a watch that waits for a folder that will never come (nothing in the README
+            // promises that a watched folder may be created later); one that disappears later is waited for
+            String opt = watch != null && !watch.isEmpty() ? "--watch" : "ingest.watch";
+            if (!java.nio.file.Files.exists(dir)) {
+                spec.commandLine().getErr().println("grantwatch ingest: " + opt + " " + dir + ": the folder does not exist");
+                return 2;
+            }
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                spec.commandLine().getErr().println("grantwatch ingest: " + opt + " " + dir + ": not a folder");
+                return 2;
+            }
+        }
         if (settings.files().isEmpty() && !settings.longRunning()) {
             spec.commandLine().getErr().println("grantwatch ingest: nothing to ingest: give PATHs, --watch, --http-port or a poller");
             return 2;

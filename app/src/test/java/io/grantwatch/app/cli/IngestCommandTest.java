@@ -61,6 +61,15 @@ class IngestCommandTest {
     }
 
     @Test
+    void shouldRefuseAWatchFolderThatDoesNotExistWithExit2NamingTheOption() {
+        Path typo = dir.resolve("typo");
+        int code = cli().execute("ingest", "-b", "127.0.0.1:1", "--data-dir", dir.resolve("data").toString(),
+                "--watch", typo.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--watch " + typo + ": the folder does not exist");
+    }
+
+    @Test
     void shouldRefuseAnInvalidWhsecKeyAtStartWithExit2NamingTheSetting() throws Exception {
         Path key = Files.writeString(dir.resolve("hmac"), "whsec_" + Base64.getEncoder().encodeToString(
                 "short".getBytes(StandardCharsets.UTF_8)));

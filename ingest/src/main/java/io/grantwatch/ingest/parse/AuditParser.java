@@ -185,6 +185,12 @@ public final class AuditParser {
             sink.rejected(new RejectedRecord(location, cursor.position, -1,
                     "corrupt or truncated gzip: " + e.getMessage(), new byte[0]));
         }
+        if (cursor.gzip != null) {
+            // damaged members the reading went on after: each damaged range once, with its byte offsets
+            for (String r : cursor.gzip.resynced()) {
+                sink.rejected(new RejectedRecord(location, -1, -1, r, new byte[0]));
+            }
+        }
         if (cursor.cut()) {
             // Everything complete before the damage was delivered; the record it cut through and the rest are lost.
             sink.rejected(new RejectedRecord(location, cursor.next, -1, cursor.gzip.reason(), new byte[0]));
@@ -389,7 +395,8 @@ public final class AuditParser {
             cursor.next = position;
         }
         if (position == 0 && !cursor.cut()) {
-            sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
+            // only white space: as a 0-byte file, nothing to deliver and nothing lost
+            LOG.debug("{}: empty (only white space), nothing to read", io.grantwatch.model.text.UnsafeText.escaped(location));
         }
         cursor.reportPadding();
     }
@@ -423,7 +430,26 @@ public final class AuditParser {
             boolean inArray = false;
             while (true) {
                 if (!inArray) {
-                    JsonToken t = p.nextToken();
+                    JsonToken t;
+                    try {
+                        t = p.nextToken();
+                    } catch (JsonProcessingException e) {
+                        if (roots == 0 || e.getMessage() == null || !e.getMessage().contains("code 0)")) {
+                            throw e;
+                        }
+                        // NUL bytes after a complete root value (a preallocating writer's leftovers): named at their offset
+                        long at = (rec == null ? 0 : rec.start() - prefix) + p.currentLocation().getByteOffset() - 1;
+                        long other = restNotPadding(p);
+                        if (other == 0) {
+                            LOG.info("{}: NUL padding from byte {} after the JSON (what a writer that preallocates leaves): "
+                                    + "skipped, every record before it was read", io.grantwatch.model.text.UnsafeText.escaped(location), at);
+                        } else if (position >= first) {
+                            sink.rejected(new RejectedRecord(location, position, -1, "NUL padding at byte " + at + " after "
+                                    + "the JSON, followed by " + other + " other bytes that cannot be resynchronized and are "
+                                    + "not read (every record before the padding was read)", new byte[0]));
+                        }
+                        break;
+                    }
                     if (t == null) {
                         break;
                     }
@@ -493,7 +519,8 @@ public final class AuditParser {
                 }
             }
             if (roots == 0 && !cursor.cut()) {
-                sink.rejected(new RejectedRecord(location, 0, -1, "empty input: no JSON", new byte[0]));
+                // only white space: as a 0-byte file, nothing to deliver and nothing lost
+                LOG.debug("{}: empty (only white space), nothing to read", io.grantwatch.model.text.UnsafeText.escaped(location));
             }
         } catch (JsonProcessingException | CharConversionException | Broken e) {
             if (!reportBroken) {
@@ -512,6 +539,31 @@ public final class AuditParser {
             p.close();
         }
         return true;
+    }
+
+    /** How many bytes after the parser's position (its buffer, then its source) are neither NUL nor white space. */
+    private static long restNotPadding(JsonParser p) throws IOException {
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        p.releaseBuffered(held);
+        long other = 0;
+        for (byte b : held.toByteArray()) {
+            other += padding(b) ? 0 : 1;
+        }
+        Object src = p.getInputSource();
+        if (src instanceof InputStream in) {
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    other += padding(buf[i]) ? 0 : 1;
+                }
+            }
+        }
+        return other;
+    }
+
+    private static boolean padding(byte b) {
+        return b == 0 || b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** A break that could not be resynchronized, with the line offset of the parser that met it. */

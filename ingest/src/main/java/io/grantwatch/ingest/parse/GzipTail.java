@@ -29,24 +29,361 @@ final class GzipTail extends ReadThroughStream {
     }
 
     /**
-     * The JDK's gzip reader, which can say what is left after its last member: it silently ignores bytes
-     * after a member that do not start a new one, which may be a damaged member (records lost unseen).
+     * A gzip reader (any number of members) that knows where it is in the compressed file: when a member fails to
+     * inflate (corrupt deflate data, a CRC or length mismatch) and another member header (1f 8b 08, plausible flags)
+     * follows, it goes on from there and remembers the damaged range ({@link #resynced}); the content it hands on gets
+     * a newline at the cut, so the broken record is one bad line and the next member's first record stays whole.
+     * Damage with no member after it, and a stream cut off, fail the read as the JDK's reader does.
      */
-    private static final class Members extends java.util.zip.GZIPInputStream {
+    private static final class Members extends InputStream {
+        private final InputStream in;
+        private byte[] buf = new byte[65536];
+        private int pos;
+        private int lim;
+        /** The offset in the compressed file of {@code buf[0]}. */
+        private long base;
+        private final java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        private boolean first = true;
+        private boolean inMember;
+        private boolean eof;
+        private boolean newline;
+        private long memberStart;
+        private long memberOut;
+        /** Bytes after the last member that are no member, and how many of them are not NUL (set at the end). */
+        private long after;
+        private long afterNonZero;
+        final java.util.List<String> resynced = new java.util.ArrayList<>();
+        /** A member whose output fits this is checked (CRC) before any of it is handed on. */
+        static final int VERIFY_MAX = 8 * 1024 * 1024;
+        private boolean streaming;
+        private byte[] ready;
+        private int readyPos;
+        private IOException deferred;
+
         Members(InputStream in) throws IOException {
-            super(in, 65536);
+            this.in = in;
+            header(); // not gzip at all, or cut inside the first header: fails at once
         }
 
-        /** Bytes after the last member's 8-byte trailer still in the buffer, and whether any of them is not NUL. */
-        long[] leftover() {
-            int n = Math.max(0, inf.getRemaining() - 8);
-            int nonZero = 0;
-            for (int i = len - n; i < len; i++) {
-                if (i >= 0 && buf[i] != 0) {
-                    nonZero++;
+        long offset() {
+            return base + pos;
+        }
+
+        /** Makes at least {@code n} bytes available from {@code pos}; false at the end of the file. */
+        private boolean ensure(int n) throws IOException {
+            while (lim - pos < n) {
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, lim - pos);
+                    base += pos;
+                    lim -= pos;
+                    pos = 0;
+                }
+                if (lim == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                }
+                int r = in.read(buf, lim, buf.length - lim);
+                if (r <= 0) {
+                    return false;
+                }
+                lim += r;
+            }
+            return true;
+        }
+
+        private int u8() throws IOException {
+            if (!ensure(1)) {
+                throw new EOFException("Unexpected end of gzip header or trailer");
+            }
+            return buf[pos++] & 0xff;
+        }
+
+        /** Whether a plausible member header starts at {@code pos} (only peeks). */
+        private boolean headerAhead() throws IOException {
+            if (!ensure(10)) {
+                return ensure(3) && (buf[pos] & 0xff) == 0x1f && (buf[pos + 1] & 0xff) == 0x8b && buf[pos + 2] == 8;
+            }
+            int flg = buf[pos + 3] & 0xff;
+            int xfl = buf[pos + 8] & 0xff;
+            return (buf[pos] & 0xff) == 0x1f && (buf[pos + 1] & 0xff) == 0x8b && buf[pos + 2] == 8 && (flg & 0xe0) == 0
+                    && (xfl == 0 || xfl == 2 || xfl == 4);
+        }
+
+        private void header() throws IOException {
+            memberStart = offset();
+            if (u8() != 0x1f || u8() != 0x8b) {
+                throw new ZipException("Not in GZIP format");
+            }
+            if (u8() != 8) {
+                throw new ZipException("Unsupported compression method");
+            }
+            int flg = u8();
+            for (int i = 0; i < 6; i++) {
+                u8(); // MTIME, XFL, OS
+            }
+            if ((flg & 4) != 0) {
+                int xlen = u8() | (u8() << 8);
+                for (int i = 0; i < xlen; i++) {
+                    u8();
                 }
             }
-            return new long[] {n, nonZero};
+            if ((flg & 8) != 0) {
+                while (u8() != 0) {
+                    // file name
+                }
+            }
+            if ((flg & 16) != 0) {
+                while (u8() != 0) {
+                    // comment
+                }
+            }
+            if ((flg & 2) != 0) {
+                u8();
+                u8();
+            }
+            inf.reset();
+            crc.reset();
+            memberOut = 0;
+            inMember = true;
+            streaming = false;
+            first = false;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (true) {
+                if (newline) {
+                    newline = false;
+                    b[off] = '\n';
+                    return 1;
+                }
+                if (ready != null) {
+                    if (readyPos < ready.length) {
+                        int n = Math.min(len, ready.length - readyPos);
+                        System.arraycopy(ready, readyPos, b, off, n);
+                        readyPos += n;
+                        return n;
+                    }
+                    ready = null;
+                }
+                if (deferred != null) {
+                    IOException e = deferred;
+                    deferred = null;
+                    throw e;
+                }
+                if (eof) {
+                    return -1;
+                }
+                if (!inMember) {
+                    next();
+                    continue;
+                }
+                if (!streaming) {
+                    verified();
+                    continue;
+                }
+                if (inf.needsInput()) {
+                    if (!ensure(1)) {
+                        throw new EOFException("Unexpected end of ZLIB input stream");
+                    }
+                }
+                inf.setInput(buf, pos, lim - pos);
+                int n;
+                try {
+                    n = inf.inflate(b, off, len);
+                } catch (java.util.zip.DataFormatException e) {
+                    pos = lim - inf.getRemaining();
+                    resync("corrupt deflate data (" + e.getMessage() + ") at about byte " + offset());
+                    continue;
+                }
+                pos = lim - inf.getRemaining();
+                if (n > 0) {
+                    crc.update(b, off, n);
+                    memberOut += n;
+                    return n;
+                }
+                if (inf.finished()) {
+                    long c = u8() | (u8() << 8) | ((long) u8() << 16) | ((long) u8() << 24);
+                    long size = u8() | (u8() << 8) | ((long) u8() << 16) | ((long) u8() << 24);
+                    inMember = false;
+                    if (c != crc.getValue() || size != (memberOut & 0xffffffffL)) {
+                        resync("CRC or length mismatch at the member's end (byte " + offset() + ")");
+                    }
+                    continue;
+                }
+                if (inf.needsDictionary()) {
+                    resync("a preset dictionary, which gzip does not use");
+                }
+            }
+        }
+
+        /**
+         * Inflates the member (up to {@link #VERIFY_MAX} bytes of output) before any of it is handed on, so a member that
+         * fails its CRC check or breaks mid-way, with another member after it, has none of its (possibly garbage) output
+         * delivered: the range is reported instead. Without a member after it, what inflated is handed on and the damage
+         * reported as before (as zcat does). A member bigger than that is streamed (checked only at its end).
+         */
+        private void verified() throws IOException {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] tmp = new byte[65536];
+            while (true) {
+                if (inf.needsInput() && !ensure(1)) {
+                    handOn(out, new EOFException("Unexpected end of ZLIB input stream"));
+                    return;
+                }
+                inf.setInput(buf, pos, lim - pos);
+                int n;
+                try {
+                    n = inf.inflate(tmp);
+                } catch (java.util.zip.DataFormatException e) {
+                    pos = lim - inf.getRemaining();
+                    dropped(out, "corrupt deflate data (" + e.getMessage() + ") at about byte " + offset());
+                    return;
+                }
+                pos = lim - inf.getRemaining();
+                if (n > 0) {
+                    crc.update(tmp, 0, n);
+                    memberOut += n;
+                    out.write(tmp, 0, n);
+                    if (out.size() >= VERIFY_MAX) {
+                        streaming = true; // too big to hold: the rest of it is streamed
+                        handOn(out, null);
+                        return;
+                    }
+                    continue;
+                }
+                if (inf.finished()) {
+                    long c;
+                    long size;
+                    try {
+                        c = u8() | (u8() << 8) | ((long) u8() << 16) | ((long) u8() << 24);
+                        size = u8() | (u8() << 8) | ((long) u8() << 16) | ((long) u8() << 24);
+                    } catch (EOFException cut) {
+                        handOn(out, cut);
+                        return;
+                    }
+                    inMember = false;
+                    if (c != crc.getValue() || size != (memberOut & 0xffffffffL)) {
+                        dropped(out, "CRC or length mismatch at the member's end (byte " + offset() + ")");
+                    } else {
+                        handOn(out, null);
+                    }
+                    return;
+                }
+                if (inf.needsDictionary()) {
+                    dropped(out, "a preset dictionary, which gzip does not use");
+                    return;
+                }
+            }
+        }
+
+        private void handOn(java.io.ByteArrayOutputStream out, IOException then) {
+            ready = out.toByteArray();
+            readyPos = 0;
+            deferred = then;
+        }
+
+        /** The member is damaged: with a member after it, its output is dropped and the range reported; else as before. */
+        private void dropped(java.io.ByteArrayOutputStream out, String why) throws IOException {
+            long damagedAt = offset();
+            inMember = false;
+            while (ensure(1) && !headerAhead()) {
+                pos++;
+            }
+            if (!ensure(1)) {
+                handOn(out, new ZipException(why.startsWith("CRC") ? "Corrupt GZIP trailer" : why));
+                return;
+            }
+            long lines = 0;
+            for (byte x : out.toByteArray()) {
+                lines += x == '\n' ? 1 : 0;
+            }
+            resynced.add("corrupt gzip member at bytes " + memberStart + " to " + offset() + " of the compressed file: " + why
+                    + " (at byte " + damagedAt + "): its " + out.size() + " decompressed bytes (about " + Math.max(1, lines)
+                    + " records) are not delivered, as its content cannot be trusted; reading goes on with the next member at "
+                    + "byte " + offset());
+            header();
+        }
+
+        /** After a member: the next one, the end of the file, or bytes that are no member (skipped up to the next one). */
+        private void next() throws IOException {
+            if (!ensure(1)) {
+                eof = true;
+                return;
+            }
+            if (headerAhead()) {
+                header();
+                return;
+            }
+            long from = offset();
+            long nonZero = 0;
+            while (ensure(1) && !headerAhead()) {
+                if (buf[pos] != 0) {
+                    nonZero++;
+                }
+                pos++;
+            }
+            if (!ensure(1)) {
+                after = offset() - from;
+                afterNonZero = nonZero;
+                eof = true;
+                return;
+            }
+            if (nonZero > 0) {
+                resynced.add("bytes " + from + " to " + offset() + " of the compressed file are not a gzip member (damage "
+                        + "between members): whatever records were there are lost; reading goes on with the member at byte "
+                        + offset());
+            }
+            header();
+        }
+
+        /** The member being read is damaged: on with the next member after it, if there is one; else fail as before. */
+        private void resync(String why) throws IOException {
+            long damagedAt = offset();
+            inMember = false;
+            if (why.startsWith("CRC")) {
+                if (!ensure(1)) {
+                    throw new ZipException("Corrupt GZIP trailer"); // the last member: reported as the end's damage
+                }
+                // the member inflated to its end: its records were delivered, but some may be wrong
+                resynced.add("corrupt gzip member at bytes " + memberStart + " to " + damagedAt + " of the compressed file: "
+                        + why + "; its records were read as they are (a damaged one among them is rejected as bad JSON), "
+                        + "the next member is read");
+                newline = memberOut > 0; // a last line cut by the damage must not swallow the next member's first record
+                return;
+            }
+            while (ensure(1) && !headerAhead()) {
+                pos++;
+            }
+            if (!ensure(1)) {
+                throw new ZipException(why);
+            }
+            resynced.add("corrupt gzip member at bytes " + memberStart + " to " + offset() + " of the compressed file: " + why
+                    + ": the record there and the rest of that member are lost; reading goes on with the next member at byte "
+                    + offset());
+            newline = memberOut > 0; // the cut record ends here: the next member's first line stays whole
+            header();
+        }
+
+        /** Bytes after the last member (none of them a member) and how many are not NUL. */
+        long[] leftover() {
+            return new long[] {after, afterNonZero};
+        }
+
+        @Override
+        public void close() throws IOException {
+            inf.end();
+            in.close();
         }
     }
 
@@ -102,24 +439,16 @@ final class GzipTail extends ReadThroughStream {
         }
         long[] left = members.leftover();
         long after = left[0];
-        long nonZero = left[1];
-        byte[] rest = new byte[8192];
-        int r;
-        long drained = 0;
-        while (drained < (1 << 20) && (r = compressed.read(rest, 0, rest.length)) > 0) {
-            drained += r;
-            for (int i = 0; i < r; i++) {
-                if (rest[i] != 0) {
-                    nonZero++;
-                }
-            }
-        }
-        after += drained;
-        if (nonZero > 0) {
-            reason = after + " bytes after the end of the gzip data (at byte " + (compressed.count - after)
+        if (left[1] > 0) {
+            reason = after + " bytes after the end of the gzip data (at byte " + (members.offset() - after)
                     + " of the compressed file) are not a gzip member and were not read: a damaged member's records would be"
                     + " there";
         }
+    }
+
+    /** The damaged ranges the reading went on after (a corrupt member followed by intact ones), in file order. */
+    java.util.List<String> resynced() {
+        return members == null ? java.util.List.of() : members.resynced;
     }
 
     private void damaged(IOException e) {

@@ -47,26 +47,34 @@ public final class FileCheckpoint {
      *                     did not acknowledge (sent again on resume); null when none
      * @param readTo       when not done: records from {@code nextPosition} below this that are not in
      *                     {@code resend} were acknowledged and are not sent again; null: none beyond nextPosition
+     * @param prefix       when done: SHA-256 (hex) of ALL the file's bytes before {@code size}, so a file under another
+     *                     name (rotation) or a file renamed over this one is taken to continue what was read only when it
+     *                     holds exactly those bytes; null when unknown (an entry written by an earlier version)
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
-                        Integer headLength, String tail, List<Long> resend, Long readTo) {
+                        Integer headLength, String tail, List<Long> resend, Long readTo, String prefix) {
         public Entry {
             resend = resend == null || resend.isEmpty() ? null : List.copyOf(resend);
         }
 
+        public Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
+                     Integer headLength, String tail, List<Long> resend, Long readTo) {
+            this(nextPosition, done, size, modified, fileKey, head, headLength, tail, resend, readTo, null);
+        }
+
         public Entry(long nextPosition, boolean done, long size, long modified) {
-            this(nextPosition, done, size, modified, null, null, null, null, null, null);
+            this(nextPosition, done, size, modified, null, null, null, null, null, null, null);
         }
 
         public Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
                      Integer headLength) {
-            this(nextPosition, done, size, modified, fileKey, head, headLength, null, null, null);
+            this(nextPosition, done, size, modified, fileKey, head, headLength, null, null, null, null);
         }
 
         public Entry(long nextPosition, boolean done, long size, long modified, String fileKey, String head,
                      Integer headLength, String tail) {
-            this(nextPosition, done, size, modified, fileKey, head, headLength, tail, null, null);
+            this(nextPosition, done, size, modified, fileKey, head, headLength, tail, null, null, null);
         }
     }
 
@@ -98,6 +106,15 @@ public final class FileCheckpoint {
             super("cannot go on writing the watch checkpoint " + checkpoint + ": " + cause + " (disk full?); the progress "
                     + "up to here was saved into the space GrantWatch keeps in reserve for this, so nothing is read twice "
                     + "after the restart", cause);
+            this.checkpoint = checkpoint;
+        }
+
+        /** Cannot be written at the start: says how much free space the checkpoint and its reserve need. */
+        WriteFailed(Path checkpoint, IOException cause, long needBytes) {
+            super("cannot write the watch checkpoint " + checkpoint + ": " + cause.getMessage() + "; nothing was read or "
+                    + "sent. The checkpoint and the reserve kept for its last write on a full disk need about "
+                    + (needBytes + 1023) / 1024 + " KiB free in " + checkpoint.getParent() + " (disk full or data dir not "
+                    + "writable?)", cause);
             this.checkpoint = checkpoint;
         }
 
@@ -178,14 +195,25 @@ public final class FileCheckpoint {
         return file.resolveSibling(file.getFileName() + ".reserve");
     }
 
+    /** Room a checkpoint may grow by between two writes and still fit into the reserve (it is rewritten whole). */
+    static final int RESERVE_SLACK_BYTES = 64 * 1024;
+
     /**
-     * Holds {@link #RESERVE_MIN_BYTES} (or four times the checkpoint, if bigger) unless the disk is already full.
-     * Called at load and whenever the checkpoint outgrows a quarter of it. Returns the bytes held (0: none).
+     * The reserve for a checkpoint of {@code size} bytes: enough for the temp copy an atomic save writes while the
+     * old file still exists (the checkpoint plus what it may grow by), at least {@link #RESERVE_MIN_BYTES}.
+     */
+    static long reserveFor(long size) {
+        return Math.max(RESERVE_MIN_BYTES, size + size / 4 + RESERVE_SLACK_BYTES);
+    }
+
+    /**
+     * Holds {@link #reserveFor} the checkpoint's size unless the disk is already full. Called at load and whenever
+     * the checkpoint plus {@link #RESERVE_SLACK_BYTES} outgrows it. Returns the bytes held (0: none).
      */
     private static long reserve(Path file) {
         Path reserve = reserveOf(file);
         try {
-            long want = Math.max(RESERVE_MIN_BYTES, 4 * (Files.exists(file) ? Files.size(file) : 0));
+            long want = reserveFor(Files.exists(file) ? Files.size(file) : 0);
             if (Files.exists(reserve) && Files.size(reserve) >= want) {
                 return Files.size(reserve);
             }
@@ -203,6 +231,35 @@ public final class FileCheckpoint {
                 // best effort
             }
             return 0;
+        }
+    }
+
+    /**
+     * Checks, before anything is read and sent, that progress can be recorded: the checkpoint is written once and the
+     * reserve for its last write on a full disk is held. A restart on a disk that is still full then stops here
+     * instead of sending records whose progress it could not save (sent again after the next restart).
+     *
+     * @throws WriteFailed naming the checkpoint, the cause and how much free space it needs
+     */
+    public synchronized void ensureWritable() throws WriteFailed {
+        long size = 0;
+        try {
+            size = Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException ignored) {
+            // 0
+        }
+        long need = reserveFor(size) + size + RESERVE_SLACK_BYTES;
+        try {
+            save();
+        } catch (IOException e) {
+            throw new WriteFailed(file.toAbsolutePath(), e, need);
+        }
+        if (reserved <= 0) {
+            reserved = reserve(file);
+            if (reserved <= 0) {
+                throw new WriteFailed(file.toAbsolutePath(), new IOException("cannot hold the reserve "
+                        + reserveOf(file).getFileName() + " of " + reserveFor(size) + " bytes (No space left on device?)"), need);
+            }
         }
     }
 
@@ -224,40 +281,43 @@ public final class FileCheckpoint {
     }
 
     /**
-     * The progress {@code p}'s file had under another name: an entry with the same file key and first
-     * bytes (a rename, as logrotate's {@code a.log -> a.log.1}, or a hard link), else one with the same
-     * first {@value #COPY_HEAD_MIN}+ bytes (a copy, as logrotate's copytruncate; audit records carry their
-     * ids and times, so two different audit files do not share their first kilobyte), looked up among
-     * the current entries and the ones a rotation replaced. Null when {@code p} is a new file.
+     * The progress {@code p}'s file had under another name (a rename, as logrotate's {@code a.log -> a.log.1}, a hard
+     * link, or a copy, as logrotate's copytruncate), looked up among the current entries and the ones a rotation
+     * replaced. A first-KiB match alone never identifies a file: {@code continues} decides, and must require that the
+     * entry's own file is gone (or its name now holds another file) and that {@code p} holds exactly the bytes that
+     * were read ({@link Entry#prefix}). An entry with {@code p}'s file key is preferred. Null when {@code p} is a new file.
      *
-     * @param p        the file's canonical path (which has no entry)
-     * @param fileKey  its file key, or null
-     * @param sameHead whether an entry's head hash is this file's start
+     * @param p         the file's canonical path (which has no entry)
+     * @param fileKey   its file key, or null
+     * @param continues whether {@code p} continues the entry (given the entry's path, null for a replaced entry)
      */
-    public synchronized Entry movedFrom(Path p, String fileKey, java.util.function.Predicate<Entry> sameHead) {
-        Entry copied = null;
+    public synchronized Entry movedFrom(Path p, String fileKey, java.util.function.BiPredicate<String, Entry> continues) {
+        Entry found = null;
         for (Map.Entry<String, Entry> m : entries.entrySet()) {
             Entry e = m.getValue();
-            if (m.getKey().equals(p.toString()) || e.head() == null || e.headLength() == null || !sameHead.test(e)) {
+            if (m.getKey().equals(p.toString()) || e.head() == null || e.headLength() == null
+                    || (found != null && (fileKey == null || !fileKey.equals(e.fileKey())))) {
                 continue;
             }
-            if (fileKey != null && fileKey.equals(e.fileKey())) {
-                return e;
-            }
-            if (copied == null && e.headLength() >= COPY_HEAD_MIN) {
-                copied = e;
+            if ((fileKey != null && fileKey.equals(e.fileKey())) || e.headLength() >= COPY_HEAD_MIN) {
+                if (continues.test(m.getKey(), e)) {
+                    if (fileKey != null && fileKey.equals(e.fileKey())) {
+                        return e;
+                    }
+                    found = e;
+                }
             }
         }
-        if (copied != null) {
-            return copied;
+        if (found != null) {
+            return found;
         }
         for (Entry e : retired.values()) {
-            if (e.headLength() != null && sameHead.test(e)
-                    && (e.headLength() >= COPY_HEAD_MIN || (fileKey != null && fileKey.equals(e.fileKey())))) {
-                copied = copied == null || (fileKey != null && fileKey.equals(e.fileKey())) ? e : copied;
+            if (e.headLength() != null && (e.headLength() >= COPY_HEAD_MIN || (fileKey != null && fileKey.equals(e.fileKey())))
+                    && (found == null || (fileKey != null && fileKey.equals(e.fileKey()))) && continues.test(null, e)) {
+                found = e;
             }
         }
-        return copied;
+        return found;
     }
 
     /** @param p the file's canonical path */
@@ -339,7 +399,7 @@ public final class FileCheckpoint {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        if (reserved > 0 && 4 * Files.size(file) > reserved) {
+        if (reserved > 0 && Files.size(file) + RESERVE_SLACK_BYTES > reserved) {
             reserved = reserve(file); // grown: the last write on a full disk must still fit
         }
     }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@code CloudTraces/…}): every poll, new files and files that grew are read from their checkpoint.
  *
  * <p>Delivery: the checkpoint ({@link FileCheckpoint}) follows Kafka's acknowledgements ({@link AckedPositions}):
- * every {@code checkpointEvery} records, when Kafka fails a send (after the sends in flight settled) and when the
+ * every {@code checkpointEvery} records (the entry; the file is written at most every {@code ingest.checkpoint.interval},
+ * see {@link FileCheckpoint#writeInterval}), when Kafka fails a send (after the sends in flight settled) and when the
  * watch stops (again once the runner flushed the sink, {@link #saveAcknowledged()}), it records the first record
  * not acknowledged and which later ones were, so the restart sends exactly the records Kafka does not have.
  * Only a crash (kill -9, power) re-sends, at most the records acknowledged since the last checkpoint; they carry
@@ -40,14 +41,17 @@ import org.slf4j.LoggerFactory;
  * <p>A file is read only once its modification time is {@code settle} old, so a file being written
  * is not read half-way. An incomplete last line (no newline yet) of a JSON Lines file is not read while
  * the file may still grow: it is read once it ends with a newline, or once the file is unchanged for
- * {@code tailSettle} (then it is what it is, and a broken record is dead-lettered). Other files that do
+ * {@code tailSettle} (then it is read as it is; a broken last record is logged and counted, not dead-lettered,
+ * while the file may still grow, and dead-lettered once the file is deleted, renamed away or replaced). Other files that do
  * not end with a newline (a JSON array or object being written) wait for {@code tailSettle} too.
  *
  * <p>Files are identified by their canonical path, file key (inode) and a hash of their first
  * {@link FileCheckpoint#HEAD_BYTES} bytes: a file replaced by another with the same name (rotation,
- * rewrite) is a new file and read from its start, unless it holds the bytes read so far unchanged (the hash of the
- * last {@link FileCheckpoint#TAIL_BYTES} bytes before where the reading stopped, {@link FileCheckpoint.Entry#tail}):
- * a file replaced by a superset of itself goes on from its checkpoint. Symlinks that resolve outside the watched folder are
+ * rewrite) is a new file and read from its start, unless it holds the bytes read so far unchanged (the SHA-256 of all
+ * bytes before where the reading stopped, {@link FileCheckpoint.Entry#prefix}; entries of earlier versions: the hash of
+ * the last {@link FileCheckpoint#TAIL_BYTES} bytes, {@link FileCheckpoint.Entry#tail}): a file replaced by a superset of
+ * itself goes on from its checkpoint. A file under a new name continues an entry only when the entry's file is gone
+ * from its name (or the name holds another file) and the prefix hash matches: an equal first KiB alone identifies nothing. Symlinks that resolve outside the watched folder are
  * not followed unless {@link Options#followLinksOutside}; each is reported once. A subfolder or file
  * that cannot be read is reported (once, then a periodic count) and the rest of the folder is read.
  * A checkpoint that cannot be written (disk full) stops the watch with an error naming the checkpoint
@@ -115,6 +119,7 @@ public final class WatchSource implements Runnable {
     private final RejectionLog rejections;
     private final Reported unreadable;
     private final Reported links;
+    private final Reported incomplete;
     private volatile boolean stopped;
 
     /** Thrown inside a read to abandon it at once: what a crash would do (no flush, no checkpoint). */
@@ -150,6 +155,7 @@ public final class WatchSource implements Runnable {
         this.rejections = new RejectionLog(name);
         this.unreadable = new Reported(LOG, "cannot read", Duration.ofMinutes(10));
         this.links = new Reported(LOG, "not following symlinks out of the watched folder:", Duration.ofHours(1));
+        this.incomplete = new Reported(LOG, "waiting for the incomplete last record of", Duration.ofMinutes(10));
     }
 
     public String name() {
@@ -206,7 +212,8 @@ public final class WatchSource implements Runnable {
     /** One pass over the folder: every new or grown file, from its checkpoint. */
     public void scanOnce() throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IOException("not a folder: " + dir);
+            throw new IOException(Files.exists(dir) ? "not a folder: " + dir
+                    : "the watched folder " + dir + " does not exist (any more): waiting for it");
         }
         Path root = dir.toRealPath();
         java.util.Set<Path> files = list(root);
@@ -221,6 +228,7 @@ public final class WatchSource implements Runnable {
                     throw (FileCheckpoint.WriteFailed) e.getCause();
                 }
             }
+            finalizePending(files);
             int dropped = checkpoint.prune(files, options.retention());
             if (dropped > 0) {
                 LOG.info("Dropped the checkpoint entries of {} file(s) gone from {} and last modified more than {} ago",
@@ -262,10 +270,10 @@ public final class WatchSource implements Runnable {
         }
         unreadable.cleared(f.toString());
         FileCheckpoint.Entry resumed = e != null && sameFile(e, key, head) ? e : null;
-        if (resumed != null && resumed.done() && size >= resumed.size() && Boolean.FALSE.equals(holdsWhatWasRead(resumed, f, head))) {
+        if (resumed != null && resumed.done() && size >= resumed.size() && Boolean.FALSE.equals(holdsWhatWasRead(resumed, f, key, head))) {
             resumed = null; // same start, other bytes before where the reading stopped: rewritten, read from the start
         } else if (resumed == null && e != null && e.done() && size >= e.size() && sameFile(e, null, head)
-                && Boolean.TRUE.equals(holdsWhatWasRead(e, f, head))) {
+                && Boolean.TRUE.equals(holdsWhatWasRead(e, f, key, head))) {
             // replaced (a new inode) by a superset of itself, as a writer that rewrites old content + new records into a
             // temp file and renames it over: the bytes up to where the reading stopped are the same, go on from there
             resumed = e;
@@ -274,8 +282,9 @@ public final class WatchSource implements Runnable {
         }
         if (resumed == null) {
             // rotated here from another name (rename, copytruncate), also onto a name an older file had (a.log.1
-            // in a chain): go on where that file's reading was
-            resumed = checkpoint.movedFrom(f, key, m -> sameFile(m, null, head));
+            // in a chain): go on where that file's reading was, only when that file is gone from its name and this one
+            // holds exactly the bytes read of it
+            resumed = checkpoint.movedFrom(f, key, (path, m) -> continues(path, m, f, key, head, size));
             if (resumed != null) {
                 LOG.info("{} continues a file read before under another name (rotation): reading from record {}",
                         UnsafeText.escaped(f.toString()), resumed.nextPosition());
@@ -321,11 +330,160 @@ public final class WatchSource implements Runnable {
     }
 
     /**
-     * Whether {@code f} (as big as what was read, or bigger) holds the bytes the done entry {@code e} read: by the
-     * head hash when the head covered all of it, else by the tail hash; null when the entry cannot say (written
-     * by an earlier version).
+     * Whether {@code f} (a file without an entry of its own) continues the entry {@code e} that was {@code path}'s
+     * ({@code path} null: an entry whose name another file took): the entry's file is gone from its name (or the name
+     * holds another file now), {@code f} starts the same and holds the very bytes that were read (the hash of all of
+     * them, {@link FileCheckpoint.Entry#prefix}). Entries of an earlier version (no prefix hash) and reads that were
+     * interrupted are recognised by their start, which must be a real fingerprint (not NUL bytes or blanks) unless the
+     * file key is the same (a rename).
      */
-    private static Boolean holdsWhatWasRead(FileCheckpoint.Entry e, Path f, byte[] head) {
+    private boolean continues(String path, FileCheckpoint.Entry e, Path f, String key, byte[] head, long size) {
+        if (!sameFile(e, null, head)) {
+            return false;
+        }
+        boolean sameKey = key != null && key.equals(e.fileKey());
+        if (path != null && stillThere(Path.of(path), e)) {
+            return false; // the earlier file is still there: this one only starts like it
+        }
+        if (e.done() && e.prefix() != null) {
+            return size >= e.size() && holdsPrefix(e, f, key);
+        }
+        return sameKey || !blank(head, e.headLength());
+    }
+
+    /** Whether {@code p} still holds the file entry {@code e} was made of (same file key, not shorter, same start). */
+    private static boolean stillThere(Path p, FileCheckpoint.Entry e) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            String k = a.fileKey() == null ? null : a.fileKey().toString();
+            if (k != null && e.fileKey() != null && !k.equals(e.fileKey())) {
+                return false;
+            }
+            if (e.done() && a.size() < e.size()) {
+                return false;
+            }
+            return sameFile(e, null, head(p, a.size()));
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
+    /** A start made only of NUL bytes and white space (copytruncate with a writer not in append mode) identifies nothing. */
+    static boolean blank(byte[] head, int n) {
+        for (int i = 0; i < Math.min(n, head.length); i++) {
+            byte b = head[i];
+            if (b != 0 && b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Running hashes of the files read, by path: a file that grows is hashed from where it was, not from its start. */
+    private final java.util.LinkedHashMap<String, Hashed> hashed = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Hashed> eldest) {
+            return size() > 4096;
+        }
+    };
+
+    private record Hashed(String fileKey, long length, MessageDigest digest) {
+    }
+
+    /**
+     * SHA-256 (hex) of {@code f}'s first {@code end} bytes, null when they cannot be read. Continues the running hash of
+     * the same file (same path and file key) when it covered fewer bytes.
+     */
+    String prefixHash(Path f, String key, long end) {
+        try {
+            Hashed h = key == null ? null : hashed.get(f.toString());
+            MessageDigest md;
+            long at;
+            if (h != null && key.equals(h.fileKey()) && h.length() <= end) {
+                md = (MessageDigest) h.digest().clone();
+                at = h.length();
+            } else {
+                md = MessageDigest.getInstance("SHA-256");
+                at = 0;
+            }
+            try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+                ch.position(at);
+                ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+                while (at < end) {
+                    b.clear().limit((int) Math.min(b.capacity(), end - at));
+                    int n = ch.read(b);
+                    if (n <= 0) {
+                        return null; // shorter than that now
+                    }
+                    md.update(b.array(), 0, n);
+                    at += n;
+                }
+            }
+            if (key != null) {
+                hashed.put(f.toString(), new Hashed(key, end, (MessageDigest) md.clone()));
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | NoSuchAlgorithmException | CloneNotSupportedException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@link FileCheckpoint.Entry#prefix}: {@code <sha256 hex>:<length>}, the hash of the file's first {@code length}
+     * bytes: all that was read, except that for a JSON array the closing {@code ]} (and the white space around it) is
+     * left out, so the same array rewritten with more elements (temp file + rename) still starts with it.
+     */
+    private String prefixOf(Path f, String key, long size, boolean gzip) {
+        long n = gzip ? size : elementsEnd(f, size);
+        String h = prefixHash(f, key, n);
+        return h == null ? null : h + ":" + n;
+    }
+
+    /** Whether {@code f} starts with the bytes the entry's prefix hash covers. */
+    private boolean holdsPrefix(FileCheckpoint.Entry e, Path f, String key) {
+        String p = e.prefix();
+        int colon = p.indexOf(':');
+        long n = colon < 0 ? e.size() : Long.parseLong(p.substring(colon + 1));
+        String h = colon < 0 ? p : p.substring(0, colon);
+        return h.equals(prefixHash(f, key, n));
+    }
+
+    /** The end of the last element of a file that ends as a JSON array does ({@code ]}, white space, NUL), else {@code size}. */
+    static long elementsEnd(Path f, long size) {
+        int n = (int) Math.min(size, 65536);
+        try (SeekableByteChannel ch = Files.newByteChannel(f)) {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            ch.position(size - n);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // fill
+            }
+            byte[] a = b.array();
+            int i = b.position() - 1;
+            while (i >= 0 && (a[i] == 0 || a[i] == ' ' || a[i] == '\n' || a[i] == '\r' || a[i] == '\t')) {
+                i--;
+            }
+            if (i < 0 || a[i] != ']') {
+                return size;
+            }
+            i--;
+            while (i >= 0 && (a[i] == ' ' || a[i] == '\n' || a[i] == '\r' || a[i] == '\t')) {
+                i--;
+            }
+            return i < 0 ? size : size - n + i + 1;
+        } catch (IOException | RuntimeException e) {
+            return size;
+        }
+    }
+
+    /**
+     * Whether {@code f} (as big as what was read, or bigger) holds the bytes the done entry {@code e} read: by the
+     * hash of all of them when the entry has it; else (an earlier version's entry) by the head hash when the head
+     * covered all of it, else by the tail hash; null when the entry cannot say.
+     */
+    private Boolean holdsWhatWasRead(FileCheckpoint.Entry e, Path f, String key, byte[] head) {
+        if (e.prefix() != null) {
+            return holdsPrefix(e, f, key);
+        }
         if (e.headLength() != null && e.head() != null && e.size() == e.headLength()) {
             return sameFile(e, null, head);
         }
@@ -584,13 +742,26 @@ public final class WatchSource implements Runnable {
             saveAcknowledged(reading, held[0] != null && held[0].position() >= 0 ? Math.min(next, held[0].position()) : next);
             throw new Abandoned();
         }
+        pending.remove(f.toString()); // read again: still incomplete, it is held again below
         if (held[0] != null) {
             io.grantwatch.ingest.RejectedRecord last = held[0];
             boolean lastRecord = last.position() >= 0 && last.position() == state[0] - 1;
-            deadLetter.accept(!lastRecord || !incompleteTail ? last : new io.grantwatch.ingest.RejectedRecord(last.source(),
-                    last.position(), last.line(),
-                    "incomplete last line (no newline for " + options.tailSettle().toSeconds() + " s): " + last.reason()
-                            + "; it is read again if the writer completes it", last.bytes()));
+            boolean gzipCut = last.reason() != null && last.reason().startsWith("gzip stream truncated");
+            if (lastRecord && (incompleteTail || gzipCut)) {
+                // the file may still grow (a writer paused mid-line, a .gz still being uploaded): not a loss yet, so not
+                // dead-lettered; the checkpoint stays on it and it is read again when the file changes. Dead-lettered only
+                // once it can no longer complete (the file deleted, renamed away or replaced, see finalizePending)
+                String why = incompleteTail ? "incomplete last line (no newline for " + options.tailSettle().toSeconds() + " s)"
+                        : "gzip stream cut off (still being written?)";
+                pending.put(f.toString(), new Pending(key, new io.grantwatch.ingest.RejectedRecord(last.source(),
+                        last.position(), last.line(), why + ": " + last.reason(), last.bytes())));
+                incompleteTails++;
+                incomplete.report(f.toString(), "Not yet complete: " + f + "#" + last.position() + " (" + why + "); not "
+                        + "dead-lettered while the file may still grow: read again when it changes, dead-lettered if it is "
+                        + "deleted, renamed away or replaced first");
+            } else {
+                deadLetter.accept(last);
+            }
             if (lastRecord) {
                 next = last.position();
             }
@@ -606,7 +777,68 @@ public final class WatchSource implements Runnable {
         }
         // a file that fits in the head is known by the head alone; a bigger one also by what was read last
         checkpoint.put(f, new FileCheckpoint.Entry(next, true, size, modified, key, headHash, head.length,
-                size == head.length ? null : tail(f, size)));
+                size == head.length ? null : tail(f, size), null, null,
+                prefixOf(f, key, size, head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b)));
+    }
+
+    /** An incomplete last record held back from the dead-letter topic while its file may still grow. */
+    private record Pending(String fileKey, io.grantwatch.ingest.RejectedRecord rejected) {
+    }
+
+    /** Incomplete last records by the file's canonical path (watch thread only). */
+    private final java.util.Map<String, Pending> pending = new java.util.HashMap<>();
+    private long incompleteTails;
+
+    /** How many times a file's incomplete last record was held back instead of dead-lettered (counted, logged once per file). */
+    public long incompleteTails() {
+        return incompleteTails;
+    }
+
+    /**
+     * The held-back incomplete records whose file can no longer complete them are dead-lettered now: the file is gone
+     * (and not renamed to another name in the folder, whose read holds the record again) or another file took its name.
+     */
+    private void finalizePending(java.util.Set<Path> files) throws IOException {
+        if (pending.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Path p : files) {
+            try {
+                Object k = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+                if (k != null) {
+                    keys.add(k.toString());
+                }
+            } catch (IOException gone) {
+                // not there any more
+            }
+        }
+        for (java.util.Iterator<java.util.Map.Entry<String, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            java.util.Map.Entry<String, Pending> m = it.next();
+            Path p = Path.of(m.getKey());
+            String now = null;
+            try {
+                Object k = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+                now = k == null ? null : k.toString();
+            } catch (IOException gone) {
+                // deleted or renamed away
+            }
+            Pending held = m.getValue();
+            boolean there = files.contains(p) && (now == null || held.fileKey() == null || now.equals(held.fileKey()));
+            if (there) {
+                continue;
+            }
+            it.remove();
+            if (!files.contains(p) && held.fileKey() != null && keys.contains(held.fileKey())) {
+                continue; // renamed within the folder: its new name's read holds it
+            }
+            io.grantwatch.ingest.RejectedRecord r = held.rejected();
+            io.grantwatch.ingest.RejectedRecord lost = new io.grantwatch.ingest.RejectedRecord(r.source(), r.position(),
+                    r.line(), r.reason() + "; the file was " + (files.contains(p) ? "replaced by another" : "deleted or renamed away")
+                    + " before the record was completed: lost", r.bytes());
+            rejections.rejected(lost);
+            sink.deadLetter(name, lost);
+        }
     }
 
     /** One file's read under way: what its checkpoint is made of. */
@@ -631,7 +863,7 @@ public final class WatchSource implements Runnable {
             AckedPositions.Progress p = acked.at(to);
             saved = p;
             return new FileCheckpoint.Entry(p.next(), false, 0, identity.modified(), identity.fileKey(), identity.head(),
-                    identity.headLength(), null, p.resend(), p.readTo() > p.next() ? p.readTo() : null);
+                    identity.headLength(), null, p.resend(), p.readTo() > p.next() ? p.readTo() : null, null);
         }
     }
 

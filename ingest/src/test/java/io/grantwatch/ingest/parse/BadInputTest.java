@@ -187,9 +187,10 @@ class BadInputTest {
         parse("hello world\n");
         byte[] gz = gzip((good(1) + "\n" + good(2)).getBytes(StandardCharsets.UTF_8));
         parse(Arrays.copyOf(gz, gz.length - 12), IngestLimits.DEFAULTS);
-        assertThat(rejected).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(rejected.get(0).reason()).contains("empty input");
-        assertThat(rejected.get(1).reason()).contains("unparseable JSON");
+        assertThat(rejected).hasSizeGreaterThanOrEqualTo(2);
+        // white space only is empty, as a 0-byte file: nothing to deliver, nothing lost, no rejection
+        assertThat(rejected).noneSatisfy(r -> assertThat(r.reason()).contains("empty input"));
+        assertThat(rejected.get(0).reason()).contains("unparseable JSON");
         assertThat(rejected).anySatisfy(r -> assertThat(r.reason()).contains("gzip"));
     }
 

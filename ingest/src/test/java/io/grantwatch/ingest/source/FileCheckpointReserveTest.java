@@ -51,4 +51,36 @@ class FileCheckpointReserveTest {
                 .hasMessageStartingWith("cannot write the watch checkpoint " + cp.toAbsolutePath())
                 .hasMessageContaining("Read-only file system");
     }
+
+    @Test
+    void shouldHoldAReserveThatFitsTheCheckpointsTempCopyNotFourTimesTheCheckpoint(@TempDir Path tmp) throws IOException {
+        Path cp = tmp.resolve("watch.json");
+        Path reserve = cp.resolveSibling("watch.json.reserve");
+        FileCheckpoint checkpoint = FileCheckpoint.load(cp);
+        for (int i = 0; i < 4000; i++) { // a checkpoint of about 500 KB, as the outsider's
+            checkpoint.put(tmp.resolve("f" + i + "-" + "x".repeat(60) + ".jsonl"), new FileCheckpoint.Entry(i, true, 4000, 1L));
+        }
+        checkpoint.flush();
+        long size = Files.size(cp);
+        assertThat(size).isGreaterThan(400_000);
+
+        // the temp copy of an atomic save (the checkpoint and what it may grow by) fits into the reserve, and the
+        // reserve is not several times the checkpoint (4x filled a small volume by itself)
+        assertThat(Files.size(reserve)).isGreaterThanOrEqualTo(size + 32 * 1024).isLessThan(2 * size);
+    }
+
+    @Test
+    void shouldRefuseToStartAndSayHowMuchSpaceItNeedsWhenTheCheckpointCannotBeWritten(@TempDir Path tmp) throws IOException {
+        Path cp = tmp.resolve("watch.json");
+        FileCheckpoint checkpoint = FileCheckpoint.load(cp, (f, entries) -> {
+            throw new IOException("No space left on device");
+        });
+
+        assertThatThrownBy(checkpoint::ensureWritable)
+                .isInstanceOf(FileCheckpoint.WriteFailed.class)
+                .hasMessageStartingWith("cannot write the watch checkpoint " + cp.toAbsolutePath())
+                .hasMessageContaining("No space left on device")
+                .hasMessageContaining("nothing was read or sent")
+                .hasMessageContaining("KiB free in " + tmp.toAbsolutePath());
+    }
 }

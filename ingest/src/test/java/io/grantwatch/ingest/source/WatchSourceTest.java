@@ -41,7 +41,8 @@ class WatchSourceTest {
         Path dir = tmp.resolve("in");
         writeFile(dir.resolve("a.jsonl"), 0, 10);
         writeFile(dir.resolve("sub/b.jsonl"), 10, 20);
-        Files.writeString(dir.resolve("bad.json"), "{ nope", StandardCharsets.UTF_8);
+        // a complete broken line (one without its newline may still be completed: held, not dead-lettered)
+        Files.writeString(dir.resolve("bad.json"), "{ nope\n", StandardCharsets.UTF_8);
         MemorySink sink = new MemorySink();
         WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
         w.scanOnce();
