@@ -1,6 +1,8 @@
 package io.grantwatch.bench.corpus;
 
 import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
+import io.grantwatch.systemtests.corpus.Oracle;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.model.Finding;

@@ -2,10 +2,10 @@ package io.grantwatch.bench.e2e;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
-import io.grantwatch.bench.corpus.CorpusGenerator;
-import io.grantwatch.bench.corpus.Layouts;
-import io.grantwatch.bench.corpus.Oracle;
-import io.grantwatch.bench.corpus.RawRecord;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
+import io.grantwatch.systemtests.corpus.Layouts;
+import io.grantwatch.systemtests.corpus.Oracle;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;

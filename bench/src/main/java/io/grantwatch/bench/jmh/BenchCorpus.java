@@ -1,7 +1,7 @@
 package io.grantwatch.bench.jmh;
 
-import io.grantwatch.bench.corpus.CorpusGenerator;
-import io.grantwatch.bench.corpus.RawRecord;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;

@@ -1,6 +1,6 @@
 package io.grantwatch.bench.jmh;
 
-import io.grantwatch.bench.corpus.RawRecord;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import com.fasterxml.jackson.databind.JsonNode;
