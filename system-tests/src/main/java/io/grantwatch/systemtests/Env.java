@@ -1,8 +1,6 @@
 package io.grantwatch.systemtests;
 
 import io.grantwatch.app.runtime.TopicSetup;
-import io.grantwatch.systemtests.corpus.Oracle;
-import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
@@ -14,6 +12,8 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.corpus.Oracle;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -65,12 +65,13 @@ public final class Fixture implements AutoCloseable {
 
     /**
      * The JVM's fixture for JUnit runs (failsafe): {@code -Dreliability.quick} (default true), {@code -Dreliability.events},
-     * {@code -Dreliability.keep}; closed (children stopped, work folder deleted) when the JVM exits.
+     * {@code -Dreliability.keep}; closed (children stopped, work folder deleted) when the JVM exits. Reports on
+     * {@code System.out}, which the test runner captures.
      */
     public static synchronized Fixture shared() {
         if (shared == null) {
             shared = start(Boolean.parseBoolean(System.getProperty("reliability.quick", "true")), Integer.getInteger("reliability.events", -1),
-                    Boolean.getBoolean("reliability.keep"), stdout());
+                    Boolean.getBoolean("reliability.keep"), new PrintStream(System.out, true, StandardCharsets.UTF_8));
             Fixture f = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 f.out.println(f.lastLine());

@@ -2,7 +2,6 @@ package io.grantwatch.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grantwatch.systemtests.corpus.CorpusGenerator;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.IamChanges;
@@ -11,6 +10,7 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.grantwatch.systemtests;
 
 import io.grantwatch.app.runtime.TopicSetup;
-import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.topic.DlqHeaders;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

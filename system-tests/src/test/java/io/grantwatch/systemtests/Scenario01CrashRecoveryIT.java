@@ -1,14 +1,17 @@
 package io.grantwatch.systemtests;
 
-import io.grantwatch.systemtests.corpus.Oracle;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.corpus.Oracle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Reliability scenario 1. EOS crash recovery (kill -9 ×3) (bench/README.md, "The reliability suite"). */
+/**
+ * Reliability scenario 1: EOS crash recovery: a {@code grantwatch detect} JVM (exactly_once_v2) is killed (-9) three times while events arrive; the
+ * read_committed findings must equal the oracle's, without duplicates.
+ */
 class Scenario01CrashRecoveryIT extends SystemTest {
     @Override
     Result run() throws Exception {

@@ -1,9 +1,9 @@
 package io.grantwatch.systemtests;
 
-import io.grantwatch.systemtests.corpus.Oracle;
 import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.corpus.Oracle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

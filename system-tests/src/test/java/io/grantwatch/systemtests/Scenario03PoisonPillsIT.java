@@ -1,6 +1,5 @@
 package io.grantwatch.systemtests;
 
-import io.grantwatch.systemtests.corpus.Oracle;
 import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.ingest.RejectedRecord;
 import io.grantwatch.ingest.kafka.KafkaAuditSink;
@@ -8,6 +7,7 @@ import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.corpus.Oracle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Reliability scenario 3. poison pills (bench/README.md, "The reliability suite"). */
+/**
+ * Reliability scenario 3: poison pills: unreadable raw input must reach audit-dlq through ingest, unreadable audit-events records
+ * detector-dlq, while the detector keeps RUNNING and the good events' findings equal the oracle's.
+ */
 class Scenario03PoisonPillsIT extends SystemTest {
     @Override
     Result run() throws Exception {

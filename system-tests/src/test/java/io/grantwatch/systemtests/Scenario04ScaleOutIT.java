@@ -1,14 +1,17 @@
 package io.grantwatch.systemtests;
 
-import io.grantwatch.systemtests.corpus.Oracle;
 import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.corpus.Oracle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Reliability scenario 4. scale-out (bench/README.md, "The reliability suite"). */
+/**
+ * Reliability scenario 4: scale-out: a second detector with the same application id joins mid-stream and leaves (clean close); the
+ * findings must equal the oracle's, without duplicates.
+ */
 class Scenario04ScaleOutIT extends SystemTest {
     @Override
     Result run() throws Exception {

@@ -33,7 +33,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Reliability scenario 5. catalog churn + late events (bench/README.md, "The reliability suite"). */
+/**
+ * Reliability scenario 5: catalog churn mid-stream (a) and out-of-order and too-late events (b), each phase on its own topics and
+ * in-process detector, against {@link ChurnAndLateness}'s oracle (bench/README.md, "Scenario 5").
+ */
 class Scenario05ChurnAndLatenessIT extends SystemTest {
     @Override
     Result run() throws Exception {

@@ -18,7 +18,10 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Reliability scenario 6. webhook faults (bench/README.md, "The reliability suite"). */
+/**
+ * Reliability scenario 6: webhook faults: 503, 429 with Retry-After, stalls, resets, a receiver down for a whole phase and a
+ * dispatcher halted mid-send; every alert must arrive at both channels, the Slack rate limit must hold.
+ */
 class Scenario06WebhookFaultsIT extends SystemTest {
     @Override
     Result run() throws Exception {

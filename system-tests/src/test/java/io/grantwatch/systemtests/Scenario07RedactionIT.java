@@ -12,13 +12,13 @@ import io.grantwatch.alerts.channel.Secret;
 import io.grantwatch.alerts.channel.SlackChannel;
 import io.grantwatch.alerts.channel.WebhookChannel;
 import io.grantwatch.alerts.dispatch.Dispatcher;
-import io.grantwatch.systemtests.corpus.Oracle;
-import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.ingest.kafka.KafkaAuditSink;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.corpus.Oracle;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.LoggerFactory;
 
-/** Reliability scenario 7. redaction (bench/README.md, "The reliability suite"). */
+/**
+ * Reliability scenario 7: redaction: secrets planted in every field that can carry one must not reach any sink (topics,
+ * dead letters, alert payloads, the detector JVM's log, this JVM's log).
+ */
 class Scenario07RedactionIT extends SystemTest {
     @Override
     Result run() throws Exception {

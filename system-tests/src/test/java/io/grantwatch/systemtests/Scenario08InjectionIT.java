@@ -16,8 +16,6 @@ import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.alerts.report.DriftReport;
 import io.grantwatch.alerts.report.ReportBuilder;
 import io.grantwatch.alerts.report.ReportRenderer;
-import io.grantwatch.systemtests.corpus.Oracle;
-import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
@@ -25,6 +23,8 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.corpus.Oracle;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,7 +35,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reliability scenario 8. injection (bench/README.md, "The reliability suite"). */
+/**
+ * Reliability scenario 8: injection: hostile strings (Slack/Feishu/DingTalk mentions and links, bidi, ANSI, CR/LF, 100 KB) in
+ * event text must not render as control sequences in any outbound payload or report.
+ */
 class Scenario08InjectionIT extends SystemTest {
     @Override
     Result run() throws Exception {

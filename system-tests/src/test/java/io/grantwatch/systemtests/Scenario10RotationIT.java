@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reliability scenario 10. rotation (bench/README.md, "The reliability suite"): a real {@code grantwatch ingest} JVM. */
+/** Reliability scenario 10. rotation against a real {@code grantwatch ingest} (or {@code run}) JVM; bench/README.md,
+ * "Scenarios 10–15". */
 class Scenario10RotationIT extends IngestTest {
     @Override
     Result run() throws Exception {

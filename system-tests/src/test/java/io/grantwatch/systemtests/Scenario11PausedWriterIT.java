@@ -4,7 +4,8 @@ import io.grantwatch.model.topic.Topics;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Reliability scenario 11. paused writer (bench/README.md, "The reliability suite"): a real {@code grantwatch ingest} JVM. */
+/** Reliability scenario 11. paused writer against a real {@code grantwatch ingest} (or {@code run}) JVM; bench/README.md,
+ * "Scenarios 10–15". */
 class Scenario11PausedWriterIT extends IngestTest {
     @Override
     Result run() throws Exception {

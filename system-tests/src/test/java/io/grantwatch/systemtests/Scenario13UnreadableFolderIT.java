@@ -7,7 +7,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reliability scenario 13. unreadable folder (bench/README.md, "The reliability suite"): a real {@code grantwatch ingest} JVM. */
+/** Reliability scenario 13. unreadable folder against a real {@code grantwatch ingest} (or {@code run}) JVM; bench/README.md,
+ * "Scenarios 10–15". */
 class Scenario13UnreadableFolderIT extends IngestTest {
     @Override
     Result run() throws Exception {

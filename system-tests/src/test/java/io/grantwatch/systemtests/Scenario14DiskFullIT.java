@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Reliability scenario 14. disk full (bench/README.md, "The reliability suite"): a real {@code grantwatch ingest} JVM. */
+/** Reliability scenario 14. disk full against a real {@code grantwatch ingest} (or {@code run}) JVM; bench/README.md,
+ * "Scenarios 10–15". */
 class Scenario14DiskFullIT extends IngestTest {
     @Override
     Result run() throws Exception {

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Reliability scenario 15. slow clients (bench/README.md, "The reliability suite"): a real {@code grantwatch ingest} JVM. */
+/** Reliability scenario 15. slow clients against a real {@code grantwatch ingest} (or {@code run}) JVM; bench/README.md,
+ * "Scenarios 10–15". */
 class Scenario15SlowClientsIT extends IngestTest {
     @Override
     Result run() throws Exception {

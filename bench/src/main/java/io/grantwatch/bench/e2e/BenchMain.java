@@ -1,11 +1,6 @@
 package io.grantwatch.bench.e2e;
 
-import io.grantwatch.systemtests.Clients;
 import io.grantwatch.app.runtime.EmbeddedKafka;
-import io.grantwatch.systemtests.corpus.CorpusGenerator;
-import io.grantwatch.systemtests.corpus.Layouts;
-import io.grantwatch.systemtests.corpus.Oracle;
-import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
@@ -13,6 +8,11 @@ import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.systemtests.Clients;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
+import io.grantwatch.systemtests.corpus.Layouts;
+import io.grantwatch.systemtests.corpus.Oracle;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

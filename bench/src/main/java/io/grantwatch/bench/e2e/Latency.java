@@ -1,7 +1,5 @@
 package io.grantwatch.bench.e2e;
 
-import io.grantwatch.systemtests.WebhookReceiver;
-import io.grantwatch.systemtests.Clients;
 import io.grantwatch.alerts.channel.Alert;
 import io.grantwatch.alerts.channel.Channel;
 import io.grantwatch.alerts.channel.ChannelSender;
@@ -17,7 +15,6 @@ import io.grantwatch.alerts.dispatch.MuteRules;
 import io.grantwatch.alerts.dispatch.Router;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.app.runtime.TopicSetup;
-import io.grantwatch.systemtests.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
@@ -25,6 +22,9 @@ import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.Clients;
+import io.grantwatch.systemtests.WebhookReceiver;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

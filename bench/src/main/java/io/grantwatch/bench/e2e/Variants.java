@@ -1,7 +1,6 @@
 package io.grantwatch.bench.e2e;
 
-import io.grantwatch.systemtests.Clients;
-import io.grantwatch.systemtests.corpus.Oracle;
+import io.grantwatch.app.runtime.TopicSetup;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
@@ -9,7 +8,8 @@ import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
-import io.grantwatch.app.runtime.TopicSetup;
+import io.grantwatch.systemtests.Clients;
+import io.grantwatch.systemtests.corpus.Oracle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
