@@ -1,4 +1,4 @@
-# Sourced by run.sh and reliability.sh: cd to the repo root and make sure
+# Sourced by run.sh: cd to the repo root and make sure
 # bench/target/grantwatch-bench.jar exists and is newer than every module's sources,
 # building the reactor (offline first, online when the local repository lacks a plugin).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

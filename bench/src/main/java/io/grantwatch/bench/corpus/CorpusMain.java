@@ -6,6 +6,8 @@ import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
+import io.grantwatch.systemtests.corpus.Oracle;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

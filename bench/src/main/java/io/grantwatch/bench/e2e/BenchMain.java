@@ -1,10 +1,6 @@
 package io.grantwatch.bench.e2e;
 
 import io.grantwatch.app.runtime.EmbeddedKafka;
-import io.grantwatch.bench.corpus.CorpusGenerator;
-import io.grantwatch.bench.corpus.Layouts;
-import io.grantwatch.bench.corpus.Oracle;
-import io.grantwatch.bench.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
@@ -12,6 +8,11 @@ import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.systemtests.Clients;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
+import io.grantwatch.systemtests.corpus.Layouts;
+import io.grantwatch.systemtests.corpus.Oracle;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,11 +125,11 @@ public final class BenchMain {
                     Variants.Measure m;
                     try (EmbeddedKafka kafka = BenchKafka.startBroker(brokerDir)) {
                         String bootstrap = kafka.bootstrapServers();
-                        try (Admin admin = BenchKafka.admin(bootstrap)) {
+                        try (Admin admin = Clients.admin(bootstrap)) {
                             BenchKafka.createTopic(admin, raw, 2, Map.of());
                         }
                         BenchKafka.load(bootstrap, raw, corpus.records());
-                        long warm = BenchKafka.count(bootstrap, raw);
+                        long warm = Clients.count(bootstrap, raw);
                         if (warm != n) {
                             throw new IllegalStateException("loaded " + warm + " of " + n);
                         }

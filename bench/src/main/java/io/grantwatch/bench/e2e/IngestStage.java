@@ -1,8 +1,8 @@
 package io.grantwatch.bench.e2e;
 
+import io.grantwatch.ingest.RejectedRecord;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
-import io.grantwatch.ingest.RejectedRecord;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.topic.Topics;
 import java.util.ArrayList;

@@ -15,7 +15,6 @@ import io.grantwatch.alerts.dispatch.MuteRules;
 import io.grantwatch.alerts.dispatch.Router;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.app.runtime.TopicSetup;
-import io.grantwatch.bench.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
@@ -23,6 +22,9 @@ import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
+import io.grantwatch.systemtests.Clients;
+import io.grantwatch.systemtests.WebhookReceiver;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +76,7 @@ final class Latency {
         String id = "lat-" + Long.toHexString(System.nanoTime());
         Topics topics = Topics.withPrefix(id + "-");
         String raw = id + "-raw";
-        try (Admin admin = BenchKafka.admin(bootstrap)) {
+        try (Admin admin = Clients.admin(bootstrap)) {
             TopicSetup.ensure(admin, topics, 2, (short) 1, Duration.ofSeconds(60));
             BenchKafka.createTopic(admin, raw, 2, Map.of());
         }
@@ -115,7 +117,7 @@ final class Latency {
             // first connections (the rounds exclude startup the same way); its findings are not counted
             int warmup = (int) Math.min(rate, corpus.size() - total);
             long sent;
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(BenchKafka.producerConfig(bootstrap), new ByteArraySerializer(),
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Clients.producerConfig(bootstrap), new ByteArraySerializer(),
                     new ByteArraySerializer())) {
                 openLoop(p, raw, corpus.subList(0, warmup), rate, null);
                 settle(topicArrival, hook, 20_000);
@@ -183,7 +185,7 @@ final class Latency {
     }
 
     private static void readFindings(String bootstrap, Topics topics, Map<String, Long> arrival, Map<String, String> trigger) {
-        try (KafkaConsumer<String, Finding> c = new KafkaConsumer<>(BenchKafka.consumerConfig(bootstrap, null), Topics.STRING.deserializer(),
+        try (KafkaConsumer<String, Finding> c = new KafkaConsumer<>(Clients.consumerConfig(bootstrap, null), Topics.STRING.deserializer(),
                 topics.findings().valueSerde().deserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topics.findings().name(), Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topics.findings().name(), p.partition())).toList();

@@ -1,6 +1,6 @@
 package io.grantwatch.bench.e2e;
 
-import io.grantwatch.bench.corpus.Oracle;
+import io.grantwatch.app.runtime.TopicSetup;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
@@ -8,7 +8,8 @@ import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
-import io.grantwatch.app.runtime.TopicSetup;
+import io.grantwatch.systemtests.Clients;
+import io.grantwatch.systemtests.corpus.Oracle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -95,11 +96,11 @@ final class Variants {
     Measure passthrough(int round, long n) throws Exception {
         String id = "bench-a-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
         String out = id + "-out";
-        try (Admin admin = BenchKafka.admin(bootstrap)) {
+        try (Admin admin = Clients.admin(bootstrap)) {
             BenchKafka.createTopic(admin, out, 2, Map.of());
         }
         Timer timer = new Timer();
-        Map<String, Object> cc = BenchKafka.consumerConfig(bootstrap, id);
+        Map<String, Object> cc = Clients.consumerConfig(bootstrap, id);
         Map<String, Object> pc = new HashMap<>();
         pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pc.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
@@ -138,7 +139,7 @@ final class Variants {
         copier.start();
         boolean done = timer.await(() -> timer.count() >= n, timeoutMs);
         copier.join(30_000);
-        long copied = BenchKafka.count(bootstrap, out);
+        long copied = Clients.count(bootstrap, out);
         return new Measure("a", round, n, timer.seconds(), timer.cpuSeconds(), done && copied == n, "copied=" + copied);
     }
 
@@ -147,7 +148,7 @@ final class Variants {
     Measure streamsPassthrough(int round, long n) throws Exception {
         String id = "bench-b-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
         String out = id + "-out";
-        try (Admin admin = BenchKafka.admin(bootstrap)) {
+        try (Admin admin = Clients.admin(bootstrap)) {
             BenchKafka.createTopic(admin, out, 2, Map.of());
         }
         Timer timer = new Timer();
@@ -160,7 +161,7 @@ final class Variants {
             s.start();
             boolean done = timer.await(() -> timer.count() >= n, timeoutMs);
             s.close(Duration.ofSeconds(30));
-            long copied = BenchKafka.count(bootstrap, out);
+            long copied = Clients.count(bootstrap, out);
             return new Measure("b", round, n, timer.seconds(), timer.cpuSeconds(), done && copied == n, "copied=" + copied);
         } finally {
             delete(state);
@@ -172,7 +173,7 @@ final class Variants {
     Measure parse(int round, long n) throws Exception {
         String id = "bench-c-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
         Topics topics = Topics.withPrefix(id + "-");
-        try (Admin admin = BenchKafka.admin(bootstrap)) {
+        try (Admin admin = Clients.admin(bootstrap)) {
             BenchKafka.createTopic(admin, topics.auditEvents().name(), 2, Map.of());
             BenchKafka.createTopic(admin, topics.auditDlq().name(), 1, Map.of());
         }
@@ -182,7 +183,7 @@ final class Variants {
             s.start();
             boolean done = timer.await(() -> timer.count() >= n, timeoutMs);
             s.close(Duration.ofSeconds(30));
-            long events = BenchKafka.count(bootstrap, topics.auditEvents().name());
+            long events = Clients.count(bootstrap, topics.auditEvents().name());
             return new Measure("c", round, n, timer.seconds(), timer.cpuSeconds(), done && events == n, "audit-events=" + events);
         } finally {
             delete(state);
@@ -194,7 +195,7 @@ final class Variants {
     Measure grantwatch(int round, long n, long changes, Oracle oracle, boolean measureState) throws Exception {
         String id = "bench-d-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
         Topics topics = Topics.withPrefix(id + "-");
-        try (Admin admin = BenchKafka.admin(bootstrap)) {
+        try (Admin admin = Clients.admin(bootstrap)) {
             TopicSetup.ensure(admin, topics, 2, (short) 1, Duration.ofSeconds(60));
         }
         new CatalogPublisher(Map.of("bootstrap.servers", bootstrap)).publish(catalog, topics.catalog());
@@ -229,7 +230,7 @@ final class Variants {
         long deadline = System.currentTimeMillis() + 60_000;
         Oracle.Comparison cmp;
         do {
-            List<Finding> seen = BenchKafka.findings(bootstrap, topics.findings());
+            List<Finding> seen = Clients.findings(bootstrap, topics.findings());
             cmp = oracle.compare(seen);
             if (cmp.observed() >= cmp.expected()) {
                 return cmp;

@@ -1,12 +1,12 @@
 package io.grantwatch.bench.jmh;
 
-import io.grantwatch.bench.corpus.CorpusGenerator;
-import io.grantwatch.bench.corpus.RawRecord;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.util.ArrayList;
 import java.util.List;
 

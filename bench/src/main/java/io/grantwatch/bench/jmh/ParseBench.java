@@ -1,11 +1,11 @@
 package io.grantwatch.bench.jmh;
 
-import io.grantwatch.bench.corpus.RawRecord;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.systemtests.corpus.RawRecord;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
