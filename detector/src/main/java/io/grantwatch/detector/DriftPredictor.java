@@ -1,5 +1,6 @@
 package io.grantwatch.detector;
 
+import io.grantwatch.detector.inventory.PolicyRemoval;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
@@ -14,9 +15,7 @@ import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
-import io.grantwatch.model.Principal;
 import io.grantwatch.model.ScenarioCandidate;
-import io.grantwatch.detector.inventory.PolicyRemoval;
 import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.Necessity;
@@ -25,6 +24,7 @@ import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.policy.PolicyEvaluator;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -440,7 +440,7 @@ final class DriftPredictor {
         static TrustReading of(String doc) {
             try {
                 return new TrustReading(PolicyEvaluator.trustedServices(Json.wire().readTree(doc)), null, doc);
-            } catch (IllegalArgumentException | java.io.IOException ex) {
+            } catch (IllegalArgumentException | IOException ex) {
                 String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
                 return new TrustReading(List.of(), why.length() > 120 ? why.substring(0, 120) + "…" : why, doc);
             }

@@ -2,10 +2,11 @@ package io.grantwatch.detector;
 
 import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.model.AuditEvent;
-import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.Finding;
+import io.grantwatch.model.inventory.InventoryRecord;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,7 @@ public final class OfflineDetector {
 
     /** Every account's inventory, by account key. */
     public Map<String, Inventory> inventories() {
-        return java.util.Collections.unmodifiableMap(inventories);
+        return Collections.unmodifiableMap(inventories);
     }
 
     /** What the account's principals hold, or null. */

@@ -5,16 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
-import io.grantwatch.model.Cloud;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,7 +101,7 @@ class DriftTrailsTest {
     void shouldStaySilentWhenTheNewTrustPolicyStillLetsPaiAssumeTheRole() {
         List<AuditEvent> trail = new ArrayList<>(Trails.load("alibaba/drift-updaterole-trust-after-dsw-create.json"));
         AuditEvent update = trail.remove(trail.size() - 1);
-        Map<String, String> params = new java.util.HashMap<>(update.parameters());
+        Map<String, String> params = new HashMap<>(update.parameters());
         params.put("NewAssumeRolePolicyDocument", "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
                 + "\"Principal\":{\"Service\":[\"pai.aliyuncs.com\",\"ecs.aliyuncs.com\"]}}],\"Version\":\"1\"}");
         trail.add(withParameters(update, params));

@@ -1,10 +1,10 @@
 package io.grantwatch.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.grantwatch.model.json.Json;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.json.Json;
 import io.grantwatch.model.text.UnsafeText;
 import java.io.IOException;
 import java.io.InputStream;

@@ -26,14 +26,14 @@ import io.grantwatch.model.catalog.IamScope;
 import io.grantwatch.model.catalog.Phase;
 import io.grantwatch.model.catalog.Qualifier;
 import io.grantwatch.model.catalog.Requirement;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

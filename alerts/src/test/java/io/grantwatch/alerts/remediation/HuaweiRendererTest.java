@@ -7,8 +7,12 @@ import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.policy.PolicyEvaluator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The Huawei IAM rendering: 1.1 documents, KooCLI commands and their input files, Terraform. */
@@ -24,9 +28,9 @@ class HuaweiRendererTest {
     /** Every shell variable a command uses is set by an earlier line; every command and input file is KooCLI's. */
     private static void assertInputsSetBeforeUse(Remediation r) {
         assertThat(CliGrammar.checkScript(r.cliCommands())).as(String.join("\n", r.cliCommands())).isEmpty();
-        java.util.regex.Pattern jsonInput = java.util.regex.Pattern.compile("hcloud IAM (\\w+) --cli-jsonInput=(\\S+\\.json)");
+        Pattern jsonInput = Pattern.compile("hcloud IAM (\\w+) --cli-jsonInput=(\\S+\\.json)");
         for (String c : r.cliCommands()) {
-            java.util.regex.Matcher m = jsonInput.matcher(c);
+            Matcher m = jsonInput.matcher(c);
             if (m.find()) {
                 try {
                     assertThat(CliGrammar.checkHcloudJsonInput(m.group(1), inputFile(r, m.group(2)))).as(c).isEmpty();
@@ -35,15 +39,15 @@ class HuaweiRendererTest {
                 }
             }
         }
-        java.util.Set<String> set = new java.util.HashSet<>();
-        java.util.regex.Pattern use = java.util.regex.Pattern.compile("\\$([A-Z][A-Z0-9_]*)");
-        java.util.regex.Pattern assign = java.util.regex.Pattern.compile("(?:^|\\|\\| )([A-Z][A-Z0-9_]*)=|read -r -p '[^']*' ([A-Z][A-Z0-9_]*)(?: < /dev/tty)?$");
+        Set<String> set = new HashSet<>();
+        Pattern use = Pattern.compile("\\$([A-Z][A-Z0-9_]*)");
+        Pattern assign = Pattern.compile("(?:^|\\|\\| )([A-Z][A-Z0-9_]*)=|read -r -p '[^']*' ([A-Z][A-Z0-9_]*)(?: < /dev/tty)?$");
         for (String c : r.cliCommands()) {
-            java.util.regex.Matcher u = use.matcher(c.replaceAll("(?:^|\\|\\| )[A-Z][A-Z0-9_]*=", ""));
+            Matcher u = use.matcher(c.replaceAll("(?:^|\\|\\| )[A-Z][A-Z0-9_]*=", ""));
             while (u.find()) {
                 assertThat(set).as("%s uses $%s before it is set", c, u.group(1)).contains(u.group(1));
             }
-            java.util.regex.Matcher a = assign.matcher(c);
+            Matcher a = assign.matcher(c);
             while (a.find()) {
                 set.add(a.group(1) != null ? a.group(1) : a.group(2));
             }

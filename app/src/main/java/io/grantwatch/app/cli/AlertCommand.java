@@ -10,6 +10,7 @@ import io.grantwatch.alerts.remediation.TrustPolicySource;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.topic.Topics;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class AlertCommand implements Callable<Integer> {
             io.grantwatch.app.config.ConfigLoader loader = configOptions.loader()
                     .flag(io.grantwatch.app.config.ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers)
                     .flag(io.grantwatch.app.config.ConfigKeys.TOPICS_PREFIX.name(), topicPrefix);
-            SecretFlags.checkSettings(new java.io.PrintWriter(System.err, true), "alert", "--kafka", kafka);
+            SecretFlags.checkSettings(new PrintWriter(System.err, true), "alert", "--kafka", kafka);
             kafka.forEach((k, v) -> loader.flag(io.grantwatch.app.config.ConfigKeys.KAFKA_PREFIX + k, v));
             app = loader.load();
         } catch (io.grantwatch.app.config.ConfigException e) {

@@ -2,6 +2,7 @@ package io.grantwatch.app.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,7 +43,7 @@ public final class ClusterWait {
                     }
                     try {
                         nodes.get(250, TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.TimeoutException notYet) {
+                    } catch (TimeoutException notYet) {
                         // keep waiting, checking for a stop request
                     }
                 }

@@ -1,5 +1,6 @@
 package io.grantwatch.bench.e2e;
 
+import io.grantwatch.app.runtime.TopicSetup;
 import io.grantwatch.bench.corpus.Oracle;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorSettings;
@@ -8,7 +9,6 @@ import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
-import io.grantwatch.app.runtime.TopicSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

@@ -1,9 +1,9 @@
 package io.grantwatch.bench.jmh;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.bench.corpus.RawRecord;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;

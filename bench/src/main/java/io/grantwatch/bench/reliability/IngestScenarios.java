@@ -23,6 +23,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -32,19 +33,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -272,7 +275,7 @@ final class IngestScenarios {
         json.write(']');
         byte[] gz = gzip(json.toByteArray());
         int cutAt = (int) (gz.length * 0.55);
-        byte[] cut = java.util.Arrays.copyOf(gz, cutAt);
+        byte[] cut = Arrays.copyOf(gz, cutAt);
         long decompressed = decompressibleBytes(cut);
         int complete = 0;
         while (complete < ends.length && ends[complete] <= decompressed) {
@@ -560,7 +563,7 @@ final class IngestScenarios {
     record Rec(RawRecord raw, String id) {
         byte[] line() {
             byte[] j = raw.json();
-            byte[] b = java.util.Arrays.copyOf(j, j.length + 1);
+            byte[] b = Arrays.copyOf(j, j.length + 1);
             b[j.length] = '\n';
             return b;
         }
@@ -926,9 +929,9 @@ final class IngestScenarios {
         private final byte[] key;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         final AtomicInteger attempts = new AtomicInteger();
-        final Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Set<String> accepted = ConcurrentHashMap.newKeySet();
         private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        private final Map<String, AtomicInteger> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
         private volatile double seconds;
 
         Sender(int port, String secret) {
@@ -992,7 +995,7 @@ final class IngestScenarios {
                         count(outcome);
                         return (System.nanoTime() - t0) / 1_000_000;
                     }
-                } catch (java.net.http.HttpTimeoutException e) {
+                } catch (HttpTimeoutException e) {
                     outcome = "timeout";
                 } catch (IOException e) {
                     outcome = "connection " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + clip(e.getMessage(), 40));
@@ -1024,7 +1027,7 @@ final class IngestScenarios {
                 mac.init(new SecretKeySpec(key, "HmacSHA256"));
                 mac.update((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
                 return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         }

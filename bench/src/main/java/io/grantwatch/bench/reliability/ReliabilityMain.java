@@ -8,11 +8,16 @@ import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.model.catalog.Catalog;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,7 +43,7 @@ public final class ReliabilityMain {
     }
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         boolean quick = false;
         int events = -1;
         String only = null;
@@ -82,7 +87,7 @@ public final class ReliabilityMain {
                 "broker-" + System.nanoTime()));
         s.broker = broker;
         List<Result> results = new ArrayList<>();
-        Map<String, Callable<Result>> all = new java.util.LinkedHashMap<>();
+        Map<String, Callable<Result>> all = new LinkedHashMap<>();
         all.put("3", s::poisonPills);
         all.put("7", s::redaction);
         all.put("8", s::injection);
@@ -145,8 +150,8 @@ public final class ReliabilityMain {
 
     static void deleteQuietly(Path dir) {
         try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
             // temporary folder
         }
     }

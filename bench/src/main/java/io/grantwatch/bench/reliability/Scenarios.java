@@ -58,7 +58,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,6 +68,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -630,7 +633,7 @@ final class Scenarios {
         return new Result("6 webhook faults", pass ? "PASS" : "FAIL", lost, dups, 0, 0, String.format(
                 "%d alerts × 2 channels; phase 1 webhook faults injected=%d (503, 429+Retry-After, 1.5 s stall > 0.8 s timeout, connection reset,"
                         + " 500); phase 2 receiver down (connection refused) %d s; phase 3 dispatcher halted mid-send (in process: grantwatch alert"
-                        + " has no process to kill yet) and replaced; lost=%d (per phase " + java.util.Arrays.toString(lostPerPhase) + ") duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
+                        + " has no process to kill yet) and replaced; lost=%d (per phase " + Arrays.toString(lostPerPhase) + ") duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
                         + " = %d (limit 1)%s; retries=%d deferrals=%d",
                 all.size(), faults[0], quick ? 5 : 20, lost, dups, slackMax1s, gap, counters.total("retried"), counters.get("pipeline", "deferrals")));
     }
@@ -729,7 +732,7 @@ final class Scenarios {
             cmp = env.settle(t, oracle, 300_000);
             out.println("  s2 detector " + runner.state() + " " + runner.counters().snapshot());
         }
-        Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : BenchKafka.readAll(env.bootstrap, t.auditEvents().name())) {
             ids.add(t.auditEvents().valueSerde().deserializer().deserialize(t.auditEvents().name(), r.value()).eventId());
         }
@@ -758,9 +761,9 @@ final class Scenarios {
         Run a = run("s5a-", churn, churnWant);
         ChurnAndLateness.Comparison churnCmp = ChurnAndLateness.compare(churnWant.emitted(), a.findings());
         String v2 = churn.segments().get(1).catalog().version();
-        java.util.function.Predicate<Finding> unmappedChurned = f -> f.kind() == FindingKind.UNMAPPED_DENIAL && v2.equals(f.catalogVersion())
+        Predicate<Finding> unmappedChurned = f -> f.kind() == FindingKind.UNMAPPED_DENIAL && v2.equals(f.catalogVersion())
                 && f.status() == FindingStatus.OPEN && churn.churn().names(f);
-        java.util.function.Predicate<Finding> retitled = f -> f.scenarioTitle() != null && f.scenarioTitle().endsWith(ChurnAndLateness.TITLE_SUFFIX);
+        Predicate<Finding> retitled = f -> f.scenarioTitle() != null && f.scenarioTitle().endsWith(ChurnAndLateness.TITLE_SUFFIX);
         long unmapped = a.findings().stream().filter(unmappedChurned).count();
         long unmappedWant = churnWant.emitted().stream().filter(unmappedChurned).count();
         long superseded = ChurnAndLateness.superseded(a.findings());

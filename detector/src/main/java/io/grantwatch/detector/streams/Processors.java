@@ -9,10 +9,12 @@ import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.Step;
 import io.grantwatch.detector.inventory.Inventory;
-import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.inventory.InventoryRecord;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -218,7 +220,7 @@ final class Processors {
             if (prior == null || prior.findings().isEmpty()) {
                 return;
             }
-            java.util.Set<String> kept = new java.util.HashSet<>();
+            Set<String> kept = new HashSet<>();
             for (FindingRef ref : next.findings()) {
                 kept.add(ref.id());
             }

@@ -7,8 +7,6 @@ import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.RoleReference;
 import io.grantwatch.detector.inventory.Inventory;
-import io.grantwatch.model.KnownDeny;
-import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.CitationKind;
@@ -20,19 +18,23 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
+import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -344,7 +346,7 @@ public final class StateSerdes {
             for (int k = 0; k < vs; k++) {
                 versions.put(in.readString(), readDoc(in));
             }
-            policies.put(key, new Inventory.Policy(new PolicyRef(type, name, id), def, at, java.util.Collections.unmodifiableMap(versions)));
+            policies.put(key, new Inventory.Policy(new PolicyRef(type, name, id), def, at, Collections.unmodifiableMap(versions)));
         }
         n = in.readCount();
         Map<String, Inventory.Doc> trust = new LinkedHashMap<>();
@@ -362,7 +364,7 @@ public final class StateSerdes {
     }
 
     private static <K, V> Map<K, V> frozen(Map<K, V> m) {
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     private static void writeHeld(BinaryOut out, Map<String, Map<String, Long>> held) {
@@ -387,7 +389,7 @@ public final class StateSerdes {
             for (int k = 0; k < m; k++) {
                 held.put(in.readString(), in.readSignedVarLong());
             }
-            out.put(key, java.util.Collections.unmodifiableMap(held));
+            out.put(key, Collections.unmodifiableMap(held));
         }
         return out;
     }
@@ -622,10 +624,10 @@ public final class StateSerdes {
     /** Kafka's contract: null is a tombstone both ways; bad bytes throw {@link SerializationException}. */
     private static final class BinarySerde<T> implements Serde<T> {
         private final Class<T> type;
-        private final java.util.function.Function<T, byte[]> encoder;
-        private final java.util.function.Function<byte[], T> decoder;
+        private final Function<T, byte[]> encoder;
+        private final Function<byte[], T> decoder;
 
-        BinarySerde(Class<T> type, java.util.function.Function<T, byte[]> encoder, java.util.function.Function<byte[], T> decoder) {
+        BinarySerde(Class<T> type, Function<T, byte[]> encoder, Function<byte[], T> decoder) {
             this.type = type;
             this.encoder = encoder;
             this.decoder = decoder;

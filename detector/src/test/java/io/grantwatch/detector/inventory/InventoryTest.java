@@ -2,10 +2,10 @@ package io.grantwatch.detector.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.OfflineDetector;
-import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.Kind;

@@ -18,20 +18,22 @@ import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
-import io.grantwatch.model.Grant;
-import io.grantwatch.model.GrantType;
-import io.grantwatch.model.MissingGrant;
-import io.grantwatch.model.ScenarioCandidate;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.FindingStatus;
+import io.grantwatch.model.Grant;
+import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
+import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.ScenarioCandidate;
 import io.grantwatch.model.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -155,10 +157,10 @@ class StateSerdesTest {
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", future))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("format version");
         for (int cut : new int[] {1, good.length / 2, good.length - 1}) {
-            byte[] truncated = java.util.Arrays.copyOf(good, cut);
+            byte[] truncated = Arrays.copyOf(good, cut);
             assertThatThrownBy(() -> serde.deserializer().deserialize("t", truncated)).isInstanceOf(SerializationException.class);
         }
-        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", trailing)).isInstanceOf(SerializationException.class);
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[0])).isInstanceOf(SerializationException.class);
         assertThat(serde.serializer().serialize("t", null)).isNull();
@@ -192,7 +194,7 @@ class StateSerdesTest {
         // version 2 wrote the signals only: the same bytes without the two empty lists that follow them
         AccountActivity signalsOnly = new AccountActivity(a.signals());
         byte[] current = activitySerde.serializer().serialize("t", signalsOnly);
-        byte[] v2 = java.util.Arrays.copyOf(current, current.length - 2);
+        byte[] v2 = Arrays.copyOf(current, current.length - 2);
         v2[0] = 2;
         assertThat(activitySerde.deserializer().deserialize("t", v2)).isEqualTo(signalsOnly);
     }
@@ -233,7 +235,7 @@ class StateSerdesTest {
                 List.of(new ScenarioCandidate("modelarts.agency.training", 1.7, List.of("a", "b")), new ScenarioCandidate("x", 0.05, List.of())),
                 new io.grantwatch.model.Evidence(List.of("ev-1", "ev-2"), T, T.plusNanos(3), 2, "OBS", "getObject", "obs:object:GetObject",
                         "bucket/key", "403", "Access Denied"), everyField().changes().get(0), "v1", T.plusSeconds(5),
-                java.time.Duration.ofSeconds(5, 7), T.plusSeconds(5));
+                Duration.ofSeconds(5, 7), T.plusSeconds(5));
         assertThat(findingSerde.deserializer().deserialize("t", findingSerde.serializer().serialize("t", full))).isEqualTo(full);
     }
 
@@ -271,7 +273,7 @@ class StateSerdesTest {
 
         // version 3 wrote no list after updatedAt: the same bytes without the empty list's count
         byte[] current = findingSerde.serializer().serialize("t", plain);
-        byte[] v3 = java.util.Arrays.copyOf(current, current.length - 1);
+        byte[] v3 = Arrays.copyOf(current, current.length - 1);
         v3[0] = 3;
         assertThat(findingSerde.deserializer().deserialize("t", v3)).isEqualTo(plain);
     }

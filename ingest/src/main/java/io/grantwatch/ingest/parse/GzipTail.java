@@ -3,6 +3,7 @@ package io.grantwatch.ingest.parse;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -32,7 +33,7 @@ final class GzipTail extends ReadThroughStream {
      * The JDK's gzip reader, which can say what is left after its last member: it silently ignores bytes
      * after a member that do not start a new one, which may be a damaged member (records lost unseen).
      */
-    private static final class Members extends java.util.zip.GZIPInputStream {
+    private static final class Members extends GZIPInputStream {
         Members(InputStream in) throws IOException {
             super(in, 65536);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.model.Outcome;
 import java.time.Instant;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,7 +38,7 @@ class TimesAndClassifierTest {
 
     @Test
     void shouldReadUtcTimesOnTheFastPathExactlyAsInstantParse() {
-        java.util.Random random = new java.util.Random(8);
+        Random random = new Random(8);
         for (int i = 0; i < 20_000; i++) {
             // whole seconds, millis, micros and nanos: Instant.toString prints 0, 3, 6 or 9 fraction digits
             long nanos = switch (i % 4) {

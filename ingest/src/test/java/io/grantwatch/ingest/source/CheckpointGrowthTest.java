@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,7 @@ class CheckpointGrowthTest {
     @Test
     void shouldDropTheEntriesOfFilesGoneLongerThanTheRetentionAndKeepTheRest(@TempDir Path tmp) throws IOException {
         Path root = tmp.resolve("in");
-        java.util.List<Path> files = new java.util.ArrayList<>();
+        List<Path> files = new ArrayList<>();
         for (int i = 0; i < FILES; i++) {
             files.add(deliver(root, i));
         }
