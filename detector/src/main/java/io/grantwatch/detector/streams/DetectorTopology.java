@@ -101,7 +101,7 @@ public final class DetectorTopology {
                 () -> new Processors.UpdateCatalog(CATALOG_ENTRIES, holder));
 
         // Cached: a busy principal's many updates within one commit interval reach RocksDB and the changelog once.
-        // Binary values (StateSerdes): every event writes a state; the JSON form of earlier versions still restores.
+        // Binary values (StateSerdes): every event writes a state.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRINCIPAL_STATE), keys,
                 StateSerdes.principalState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_FINDINGS), keys,

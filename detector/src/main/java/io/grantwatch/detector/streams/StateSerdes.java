@@ -47,10 +47,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * fraction of the bytes (strings are written once per record, times as varint deltas).
  *
  * <p>Format: the first byte is the format version ({@value #VERSION}); the fields follow in record
- * order (see {@link #encode(PrincipalState)}). A value that starts with {@code '{'} is the JSON form
- * written before this format existed: it is still read, so existing stores and changelogs restore;
- * the next write of that key is binary. A version this code does not know fails loudly
- * ({@link SerializationException}) rather than being misread.
+ * order (see {@link #encode(PrincipalState)}). A version this code does not know (a JSON value, whose first
+ * byte {@code '{'} reads as version 123, included) fails loudly ({@link SerializationException}) rather than
+ * being misread.
  */
 public final class StateSerdes {
     /**
@@ -144,11 +143,8 @@ public final class StateSerdes {
         return out.toByteArray();
     }
 
-    /** Reads the binary form, or the JSON form written by earlier versions. */
+    /** Reads the binary form, versions 1 to {@value #VERSION}. */
     public static PrincipalState decodePrincipalState(byte[] bytes) {
-        if (isJson(bytes)) {
-            return fromJson(bytes, PrincipalState.class);
-        }
         BinaryIn in = versioned(bytes, PrincipalState.class);
         String key = in.readString();
         Principal principal = readPrincipal(in);
@@ -264,9 +260,6 @@ public final class StateSerdes {
     }
 
     public static AccountActivity decodeAccountActivity(byte[] bytes) {
-        if (isJson(bytes)) {
-            return fromJson(bytes, AccountActivity.class);
-        }
         BinaryIn in = versioned(bytes, AccountActivity.class);
         int version = bytes[0] & 0xFF;
         int n = in.readCount();
@@ -486,11 +479,8 @@ public final class StateSerdes {
         return out.toByteArray();
     }
 
-    /** Reads the binary form, or the JSON form written by earlier versions. */
+    /** Reads the binary form, versions 1 to {@value #VERSION}. */
     public static Finding decodeFinding(byte[] bytes) {
-        if (isJson(bytes)) {
-            return fromJson(bytes, Finding.class);
-        }
         BinaryIn in = versioned(bytes, Finding.class);
         int version = bytes[0] & 0xFF;
         String id = in.readString();
@@ -582,27 +572,6 @@ public final class StateSerdes {
 
     // ---------------------------------------------------------------- framing
 
-    /** The JSON forms begin with an object (Jackson writes no leading whitespace, but a hand-made record might). */
-    private static boolean isJson(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == '{') {
-                return true;
-            }
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private static <T> T fromJson(byte[] bytes, Class<T> type) {
-        try {
-            return Json.wire().readValue(bytes, type);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not a valid JSON " + type.getSimpleName() + ": " + e.getMessage(), e);
-        }
-    }
-
     private static BinaryIn versioned(byte[] bytes, Class<?> type) {
         if (bytes.length == 0) {
             throw new IllegalArgumentException("empty " + type.getSimpleName());
@@ -610,7 +579,7 @@ public final class StateSerdes {
         int version = bytes[0] & 0xFF;
         if (version < 1 || version > VERSION) {
             throw new IllegalArgumentException("unknown " + type.getSimpleName() + " format version " + version
-                    + " (this detector reads versions 1-" + VERSION + " and JSON)");
+                    + " (this detector reads versions 1-" + VERSION + ")");
         }
         return new BinaryIn(bytes, 1);
     }
