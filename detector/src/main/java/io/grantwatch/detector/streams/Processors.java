@@ -164,17 +164,18 @@ final class Processors {
             findings.attach(context.getStateStore(findingStore));
             inventories.attach(context.getStateStore(inventoryStore));
             catalog = context.getStateStore(catalogStore);
-            // Open findings stay in the store for interactive queries; a resolved one leaves it
-            // (its final state is on the compacted findings topic).
+            // The store holds the open findings (for interactive queries) and the resolved ones that their
+            // principal's state still lists; a resolved finding leaves it only when that state evicts it
+            // ({@link #forgetDropped}). The listings (OpenFindings, /api/findings) return open ones only; every
+            // finding's latest form is on the compacted findings topic.
             book = new FindingBook() {
                 @Override
                 public Finding get(String id) {
                     return findings.get(id);
                 }
 
-                // Resolved findings stay while their principal's state lists them: a later denial
-                // continues (or reopens) the same finding, as the offline book does; they leave the
-                // store when the state drops them ({@link #forgetDropped}).
+                // A resolved finding is kept like an open one: a later denial continues (or reopens)
+                // the same finding, as the offline book does.
                 @Override
                 public void put(Finding f) {
                     findings.put(f.id(), f);
