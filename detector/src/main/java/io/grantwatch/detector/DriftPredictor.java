@@ -286,14 +286,16 @@ final class DriftPredictor {
                 String note = fetch == null ? null : "Read the policy to confirm: " + fetch;
                 used.removeIf(r -> stillGranted(removal, r));
                 if (!used.isEmpty()) {
-                    return new Broken(s, used, Certainty.POSSIBLE, UNKNOWN_CONTENT_USED, what + " is unknown to GrantWatch; the principal was using these grants of "
+                    return new Broken(s, used, Certainty.POSSIBLE, UNKNOWN_CONTENT_USED, what
+                            + " is unknown to GrantWatch; the principal was using these grants of "
                             + s.title(), usedKeys, system, note);
                 }
                 Holder holder = holderOf(change.targetKind());
                 List<Requirement> held = s.requirements().stream().filter(r -> r.holder() == holder && r.phase() == Phase.USE
                         && r.grant().type() != GrantType.DENIED_ACTION && r.grant().type() != GrantType.SERVICE_ACTIVATION
                         && !stillGranted(removal, r)).toList();
-                return held.isEmpty() ? null : new Broken(s, held, Certainty.POSSIBLE, UNKNOWN_CONTENT_HELD, what + " is unknown to GrantWatch; " + s.title()
+                return held.isEmpty() ? null : new Broken(s, held, Certainty.POSSIBLE, UNKNOWN_CONTENT_HELD, what + " is unknown to GrantWatch; "
+                        + s.title()
                         + " is in use and keeps these grants on the " + holder.name().toLowerCase(Locale.ROOT) + ", any of which it may have held",
                         usedKeys, system, note);
             }
@@ -321,7 +323,8 @@ final class DriftPredictor {
                 }
                 String service = hit.get(0).grant().value();
                 if (reading.error() != null) {
-                    return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, TRUST_UNREADABLE + activity), "GrantWatch could not read the new trust policy ("
+                    return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, TRUST_UNREADABLE + activity),
+                            "GrantWatch could not read the new trust policy ("
                             + reading.error() + ") and it does not name " + service + ", which " + s.title() + " needs", usedKeys);
                 }
                 return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, TRUST_DROPPED + activity), "the new trust policy no longer lets " + service
@@ -378,7 +381,8 @@ final class DriftPredictor {
         Map<String, Requirement> out = new LinkedHashMap<>();
         for (Activity a : w.recent) {
             if (a.at() < from || a.outcome() != Outcome.ALLOWED || a.api() == null
-                    || !catalog.signalled(e.cloud(), a.api()).contains(s.id()) && (a.action() == null || !catalog.signalled(e.cloud(), a.action()).contains(s.id()))) {
+                    || !catalog.signalled(e.cloud(), a.api()).contains(s.id()) && (a.action() == null || !catalog.signalled(e.cloud(), a.action())
+                            .contains(s.id()))) {
                 continue;
             }
             String key = a.action() != null ? a.action() : a.api();

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The detector without Kafka, for {@code scan} and tests: the same {@link DetectionFlow} as the topology,
  * its states in maps. Memory grows with the number of principals, accounts and findings, never with the
- * number of events (each state is bounded by {@link DetectorSettings}). Feed events in event-time order ({@link ReorderBuffer} helps). Not thread-safe.
+ * number of events (each state is bounded by {@link DetectorSettings}). Feed events in event-time order ({@link ReorderBuffer} helps). Not
+ * thread-safe.
  */
 public final class OfflineDetector {
     private final DetectionFlow flow;

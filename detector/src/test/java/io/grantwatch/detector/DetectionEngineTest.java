@@ -418,7 +418,8 @@ class DetectionEngineTest {
         detector.accept(Events.ok(role, T0, "Oss", "GetObject", "oss:GetObject"));
         List<Finding> out = detector.accept(Events.iamChange(admin, T0.plusSeconds(60), "Ram", "UpdateRole",
                 Map.of("RoleName", "pai-dsw-data", "NewAssumeRolePolicyDocument",
-                        "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"ecs.aliyuncs.com\"]}}],\"Version\":\"1\"}")));
+                        "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"ecs.aliyuncs.com\"]}}],"
+                                + "\"Version\":\"1\"}")));
 
         assertThat(out).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(FindingKind.PREDICTED_BREAKAGE);

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The logic of {@code grantwatch parse PATH…}: every normalized event as one JSON line on
  * {@code out}; every rejected record as {@code file#position (line n): reason} on {@code err}; a
- * summary line on {@code err} (with the CTS digest files skipped, when there were any). Exit code 0 when it ran (also with rejections), 2 when a path cannot
+ * summary line on {@code err} (with the CTS digest files skipped, when there were any). Exit code 0 when it ran (also with rejections), 2 when a
+ * path cannot
  * be used.
  */
 public final class ParseRun {

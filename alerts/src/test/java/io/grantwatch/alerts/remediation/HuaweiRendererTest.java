@@ -71,7 +71,8 @@ class HuaweiRendererTest {
                 "GROUP_ID=$(hcloud IAM KeystoneListGroups --name=GrantWatch-zhang.wei --cli-query=\"groups[0].id\" --cli-output=tsv)",
                 "hcloud IAM KeystoneAddUserToGroup --group_id=\"$GROUP_ID\" --user_id=f1e2d3c4b5a6");
         assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
-                .startsWith("hcloud IAM KeystoneAssociateGroupWithDomainPermission --domain_id=\"" + TestFindings.HW_DOMAIN + "\" --group_id=\"$GROUP_ID\""));
+                .startsWith("hcloud IAM KeystoneAssociateGroupWithDomainPermission --domain_id=\"" + TestFindings.HW_DOMAIN
+                        + "\" --group_id=\"$GROUP_ID\""));
         assertThat(r.cliCommands()).noneMatch(c -> c.contains("CreateCloudRole"));
     }
 
@@ -104,7 +105,8 @@ class HuaweiRendererTest {
                 + "--project_id=\"$PROJECT_ID\" --group_id=\"$GROUP_ID\""));
         JsonNode project = r.policies().stream().filter(p -> p.name().endsWith("-project")).findFirst().orElseThrow().document();
         assertThat(PolicyEvaluator.allows(project, "modelarts:trainJob:create", null)).isTrue();
-        assertThat(r.terraform()).contains("huaweicloud_identity_role", "type        = \"XA\"", "project_id = data.huaweicloud_identity_projects.region.projects[0].id", "resource \"huaweicloud_identity_group_membership\"");
+        assertThat(r.terraform()).contains("huaweicloud_identity_role", "type        = \"XA\"",
+                "project_id = data.huaweicloud_identity_projects.region.projects[0].id", "resource \"huaweicloud_identity_group_membership\"");
     }
 
     @Test
@@ -171,7 +173,8 @@ class HuaweiRendererTest {
                 "Zhang San", TestFindings.HW_DOMAIN, null, null, null, null);
         Remediation r = planner.plan(withPrincipal(TestFindings.obsGetObject(), spaced));
         assertInputsSetBeforeUse(r);
-        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("GROUP_ID=$(hcloud IAM KeystoneListGroups --name=GrantWatch-f1e2d3c4b5a6 "));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
+                .startsWith("GROUP_ID=$(hcloud IAM KeystoneListGroups --name=GrantWatch-f1e2d3c4b5a6 "));
         io.grantwatch.model.Principal anonymous = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.USER, null,
                 "Li Si", TestFindings.HW_DOMAIN, null, null, null, null);
         Remediation unknown = planner.plan(withPrincipal(TestFindings.obsGetObject(), anonymous));
@@ -185,7 +188,8 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding f = TestFindings.trainJobCreate();
         io.grantwatch.model.Finding mixed = new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(),
                 f.scenarioTitle(), List.of(f.missing().get(0), new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.action(
-                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, "USER", "x", "r", null, SeedCitations.MODELARTS_DEPENDENCIES)),
+                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, "USER", "x", "r", null,
+                                SeedCitations.MODELARTS_DEPENDENCIES)),
                 f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
         Remediation r = planner.plan(mixed);
         PolicyDocument global = r.policies().stream().filter(p -> p.name().endsWith("-global")).findFirst().orElseThrow();

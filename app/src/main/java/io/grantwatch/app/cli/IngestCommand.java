@@ -209,7 +209,8 @@ public final class IngestCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("grantwatch ingest: running on Kafka " + bootstrap
                         + (runner.httpPort() > 0 ? ", HTTP receiver on port " + runner.httpPort() : "") + ". Ctrl-C to stop.");
                 while (!runner.await(Duration.ofMinutes(1))) {
-                    spec.commandLine().getErr().println("grantwatch ingest: " + io.grantwatch.ingest.source.IngestCounters.sentence(runner.counters()));
+                    spec.commandLine().getErr().println("grantwatch ingest: "
+                            + io.grantwatch.ingest.source.IngestCounters.sentence(runner.counters()));
                 }
             }
             if (runner.failure() != null) {

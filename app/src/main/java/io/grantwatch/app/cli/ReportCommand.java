@@ -151,7 +151,8 @@ public final class ReportCommand implements Callable<Integer> {
             err.println("grantwatch report: " + io.grantwatch.model.text.UnsafeText.escaped(e.getMessage()));
             return ScanCommand.USAGE;
         } catch (IOException | RuntimeException e) {
-            err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
+            err.println("grantwatch report: " + e.getClass().getSimpleName() + ": "
+                    + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
         }
     }

@@ -194,8 +194,10 @@ public final class ScanCommand implements Callable<Integer> {
         var c = detector.counters();
         err.println("scanned " + c.events() + " events (" + c.denials() + " denials, " + c.unmappedDenials() + " unmapped, "
                 + c.late() + " later than the grace, " + c.iamChanges() + " IAM changes) from " + detector.principals()
-                + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed + " findings; catalog " + catalog.version()
-                + (inventory.isEmpty() ? "" : "; inventory " + snapshots.records().size() + " records read, " + snapshots.problems().size() + " not"));
+                + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed
+                        + " findings; catalog " + catalog.version()
+                + (inventory.isEmpty() ? "" : "; inventory " + snapshots.records().size() + " records read, " + snapshots.problems().size()
+                        + " not"));
         if (!late.byFile.isEmpty()) {
             err.println("grantwatch scan: " + c.late() + " events came later than the grace (" + grace + ") behind their principal's "
                     + "newest and were not used, from " + late.byFile.size() + " file" + (late.byFile.size() == 1 ? "" : "s")

@@ -68,7 +68,8 @@ public final class ClusterWait {
             }
         }
         throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " within " + CLUSTER_WAIT.toSeconds()
-                + " s (" + (last == null || last.getMessage() == null ? "no answer" : last.getMessage()) + "); check --bootstrap-servers and the kafka.* "
+                + " s (" + (last == null || last.getMessage() == null ? "no answer" : last.getMessage())
+                        + "); check --bootstrap-servers and the kafka.* "
                 + "security settings", last);
     }
 }

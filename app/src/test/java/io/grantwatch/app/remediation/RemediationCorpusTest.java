@@ -661,7 +661,8 @@ class RemediationCorpusTest {
                 .append("aliyun() { case \"$1 $2\" in\n")
                 .append("  'sts GetCallerIdentity') printf '{\"AccountId\":\"%s\"}\\n' '").append(account).append("' ;;\n")
                 .append("  'ram GetRole') cat getrole.json ;;\n")
-                .append("  'ram UpdateRole') while [ $# -gt 0 ]; do [ \"$1\" = --NewAssumeRolePolicyDocument ] && printf '%s\\n' \"$2\"; shift; done ;;\n")
+                .append("  'ram UpdateRole') while [ $# -gt 0 ]; do [ \"$1\" = --NewAssumeRolePolicyDocument ] && printf '%s\\n' \"$2\"; shift; "
+                        + "done ;;\n")
                 .append("  *) echo \"unexpected aliyun call: $*\" >&2; return 1 ;;\n")
                 .append("esac; }\n");
         for (String l : commands.subList(from, to + 1)) {

@@ -243,7 +243,8 @@ final class ChurnAndLateness {
     static Catalog without(Catalog c, List<String> scenarioIds, String version) {
         List<CatalogArea> areas = new ArrayList<>();
         for (CatalogArea a : c.areas()) {
-            areas.add(new CatalogArea(a.id(), a.cloud(), a.title(), a.seed(), a.scenarios().stream().filter(s -> !scenarioIds.contains(s.id())).toList(),
+            areas.add(new CatalogArea(a.id(), a.cloud(), a.title(), a.seed(), a.scenarios().stream().filter(s -> !scenarioIds.contains(s.id()))
+                    .toList(),
                     a.apis(), a.errorCodes(), a.hints(), a.fallbacks(), a.errata()));
         }
         return new Catalog(version, areas);
@@ -297,7 +298,8 @@ final class ChurnAndLateness {
                 continue;
             }
             AuditEvent anchor = pool.remove(random.nextInt(pool.size()));
-            AuditEvent copy = new AuditEvent(anchor.cloud(), anchor.eventId() + LATE_SUFFIX, anchor.eventTime().minus(grace).minus(Duration.ofMinutes(1)),
+            AuditEvent copy = new AuditEvent(anchor.cloud(), anchor.eventId() + LATE_SUFFIX, anchor.eventTime().minus(grace)
+                    .minus(Duration.ofMinutes(1)),
                     anchor.principal(), anchor.service(), anchor.action(), anchor.iamAction(), anchor.resource(), anchor.outcome(),
                     anchor.explicitDeny(), anchor.errorCode(), anchor.errorMessage(), anchor.sourceIp(), anchor.region(), anchor.userAgent(),
                     anchor.eventType(), anchor.parameters(), anchor.source());

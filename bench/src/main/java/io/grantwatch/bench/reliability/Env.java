@@ -202,9 +202,11 @@ final class Env {
             Map<String, org.apache.kafka.clients.admin.TopicDescription> d = admin.describeTopics(names).allTopicNames().get();
             Map<TopicPartition, OffsetSpec> req = new HashMap<>();
             d.values().forEach(td -> td.partitions().forEach(p -> req.put(new TopicPartition(td.name(), p.partition()), OffsetSpec.latest())));
-            var hw = admin.listOffsets(req, new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED))
+            var hw = admin.listOffsets(req,
+                    new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED))
                     .all().get();
-            var lso = admin.listOffsets(req, new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+            var lso = admin.listOffsets(req,
+                    new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
                     .all().get();
             for (TopicPartition tp : req.keySet()) {
                 if (lso.get(tp).offset() < hw.get(tp).offset()) {

@@ -155,7 +155,8 @@ final class Scenarios {
             eventBad.add(utf8("{\"cloud\":\"alibaba\",\"eventId\":\"t-" + r + "\",\"eventTime\":\"yesterday\",\"principal\":{\"type\":\"USER\"},"
                     + "\"outcome\":\"DENIED\"}"));
             eventBad.add(utf8("{\"cloud\":\"alibaba\"}"));
-            eventBad.add(utf8("{\"cloud\":\"aws\",\"eventId\":\"e-" + r + "\",\"eventTime\":\"2026-11-01T00:00:00Z\",\"principal\":{\"type\":\"USER\"},"
+            eventBad.add(utf8("{\"cloud\":\"aws\",\"eventId\":\"e-" + r
+                    + "\",\"eventTime\":\"2026-11-01T00:00:00Z\",\"principal\":{\"type\":\"USER\"},"
                     + "\"outcome\":\"DENIED\"}"));
             eventBad.add(new byte[] {'{', '"', 'c', 'l', 'o', 'u', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
             eventBad.add(utf8("{\"a\":" + "[".repeat(2000) + "]".repeat(2000) + "}"));
@@ -194,7 +195,8 @@ final class Scenarios {
                 && running && cmp.matches();
         return new Result("3 poison pills", pass ? "PASS" : "FAIL", cmp.missing(), cmp.duplicates(), 0, 0, String.format(
                 "good=%d; raw bad K1=%d → ingest rejected %d (accepted %d) → audit-dlq %d; audit-events bad K2=%d (truncated, wrong types, missing"
-                        + " fields, unknown enum, bad UTF-8, 2000-deep nesting, 900 KB) → detector-dlq %d; detector RUNNING=%s; findings vs oracle: %s",
+                        + " fields, unknown enum, bad UTF-8, 2000-deep nesting, 900 KB) → detector-dlq %d; detector RUNNING=%s; findings vs oracle: "
+                                + "%s",
                 good.size(), rawBad.size(), rawRejected, rawAccepted, auditDlq.size(), eventBad.size(), dlq.size(), running, cmp));
     }
 
@@ -330,7 +332,9 @@ final class Scenarios {
             }
         }
         return new Result("7 redaction", leaked == 0 && exercised ? "PASS" : "FAIL", 0, 0, leaked, 0, String.format(
-                (exercised ? "" : "NOT EXERCISED (no findings or no alerts reached the sinks); ") + "%d distinct planted secrets (AK ids of every principal, AccessKeySecret, Password, STS SecurityToken in params, params JSON,"
+                (exercised ? "" : "NOT EXERCISED (no findings or no alerts reached the sinks); ")
+                        + "%d distinct planted secrets (AK ids of every principal, AccessKeySecret, Password, STS SecurityToken in params, params "
+                        + "JSON,"
                         + " additionalEventData; Bearer JWT in userAgent; Signature/password in errorMessage; CTS adminPass/password in request,"
                         + " X-Subject-Token in response; secrets inside unreadable raw input and unreadable audit-events records) searched in"
                         + " %d sinks (findings, unmapped-denials, remediations, audit-dlq, detector-dlq incl. headers, parked alerts, webhook"
@@ -560,7 +564,8 @@ final class Scenarios {
         List<Channel> channels = List.of(
                 new WebhookChannel("hook", Secret.of("bench:hook", "http://127.0.0.1:" + hookPort + "/hook"), null, HTTP, Duration.ofMillis(800),
                         RateLimits.none(), 0),
-                new SlackChannel("slack", Secret.of("bench:slack", slack.url()), HTTP, Duration.ofSeconds(5), RateLimits.of(1, Duration.ofSeconds(1)), 0));
+                new SlackChannel("slack", Secret.of("bench:slack", slack.url()), HTTP, Duration.ofSeconds(5), RateLimits.of(1,
+                        Duration.ofSeconds(1)), 0));
         Map<String, Integer> hookAll = new HashMap<>();
         long[] haltAt = {0};
         List<WebhookReceiver> hooks = new ArrayList<>();
@@ -633,9 +638,11 @@ final class Scenarios {
         return new Result("6 webhook faults", pass ? "PASS" : "FAIL", lost, dups, 0, 0, String.format(
                 "%d alerts × 2 channels; phase 1 webhook faults injected=%d (503, 429+Retry-After, 1.5 s stall > 0.8 s timeout, connection reset,"
                         + " 500); phase 2 receiver down (connection refused) %d s; phase 3 dispatcher halted mid-send (in process: grantwatch alert"
-                        + " has no process to kill yet) and replaced; lost=%d (per phase " + Arrays.toString(lostPerPhase) + ") duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
+                        + " has no process to kill yet) and replaced; lost=%d (per phase " + Arrays.toString(lostPerPhase)
+                                + ") duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
                         + " = %d (limit 1)%s; retries=%d deferrals=%d",
-                all.size(), faults[0], quick ? 5 : 20, lost, dups, slackMax1s, gap, counters.total("retried"), counters.get("pipeline", "deferrals")));
+                all.size(), faults[0], quick ? 5 : 20, lost, dups, slackMax1s, gap, counters.total("retried"), counters.get("pipeline",
+                        "deferrals")));
     }
 
     // =================================================================== 4. scale-out
@@ -721,7 +728,8 @@ final class Scenarios {
             long b0 = System.currentTimeMillis();
             broker.term();
             broker = brokerStarter.call();
-            bounces.add(String.format("clean restart at %d produced, broker back in %.1f s", produced.get(), (System.currentTimeMillis() - b0) / 1000.0));
+            bounces.add(String.format("clean restart at %d produced, broker back in %.1f s", produced.get(),
+                    (System.currentTimeMillis() - b0) / 1000.0));
             waitProduced(produced, all.size() * 2 / 3);
             b0 = System.currentTimeMillis();
             broker.kill9();
@@ -781,7 +789,8 @@ final class Scenarios {
                         + " versions with the changed title %d (oracle %d); unmapped-denials records %d (oracle %d; deleted by the broker's"
                         + " time retention by the end: %d); findings vs oracle %s%s",
                 a.switches(), byVersion.values(), churn.churn(), unmapped, unmappedWant, superseded, supersededWant, titled, titledWant,
-                a.unmappedTopic(), churnWant.unmappedOut(), a.unmappedDeleted(), churnCmp, diagnosis(churnCmp.differing(), churn, churnWant, a.findings(), settings));
+                a.unmappedTopic(), churnWant.unmappedOut(), a.unmappedDeleted(), churnCmp, diagnosis(churnCmp.differing(), churn, churnWant,
+                        a.findings(), settings));
 
         ChurnAndLateness.Plan late = ChurnAndLateness.lateness(events, env.catalog, settings, S5_JITTER, quick ? 9 : 30, 5);
         ChurnAndLateness.Replay lateWant = ChurnAndLateness.replay(late, false, settings);
@@ -802,7 +811,8 @@ final class Scenarios {
         String lateFigures = String.format("(b) out of order within the grace + too late: late events planted %d, counted %d (Σ PrincipalState.late"
                         + " %d, oracle %d); IAM changes applied %d (oracle %d: late copies are not applied); finding lifecycles vs oracle %s"
                         + " (of which re-attributed to another scenario by arrival order: %d ids); vs the arrival-order replay %s;"
-                        + " versions with counts (not a criterion here) %s%s", planted, b.counters().late(), b.lateInStates(), lateWant.counters().late(),
+                        + " versions with counts (not a criterion here) %s%s", planted, b.counters().late(), b.lateInStates(), lateWant.counters()
+                                .late(),
                 b.counters().iamChanges(), lateWant.counters().iamChanges(), lifecycles, reattributed, vsArrival, lateCmp.counts(),
                 diagnosis(lifecycles.differing(), late, lateWant, b.findings(), settings));
         boolean pass = churnOk && lateOk;
@@ -901,7 +911,8 @@ final class Scenarios {
             }
             awaitDrained(runner, want.eventsAt()[last], want.changesAt()[last]);
             List<Finding> seen = settleFindings(t, want.emitted().size(), 120_000);
-            out.println("  " + prefix + " detector " + runner.state() + " " + runner.counters().snapshot() + "; oracle " + want.counters().snapshot());
+            out.println("  " + prefix + " detector " + runner.state() + " " + runner.counters().snapshot() + "; oracle " + want.counters()
+                    .snapshot());
             return new Run(seen, runner.counters(), lateInStates(runner), unmapped.count(), logStart(t.unmappedDenials().name()), switches);
         }
     }

@@ -356,7 +356,8 @@ class DetectorTopologyTest {
         try (InputStream in = DetectorTopologyTest.class.getResourceAsStream("/fixtures/" + snapshot)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        var inventory = driver.createInputTopic(topics.inventory().name(), Serdes.String().serializer(), topics.inventory().valueSerde().serializer());
+        var inventory = driver.createInputTopic(topics.inventory().name(), Serdes.String().serializer(), topics.inventory().valueSerde()
+                .serializer());
         for (io.grantwatch.model.inventory.InventoryRecord r : io.grantwatch.detector.inventory.Snapshots.read(snapshot, text,
                 Instant.parse("2026-03-11T00:30:00Z"), null).records()) {
             inventory.pipeInput(r.key(), r, r.asOf());

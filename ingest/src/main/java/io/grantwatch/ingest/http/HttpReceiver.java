@@ -835,7 +835,8 @@ public final class HttpReceiver implements AutoCloseable {
             return;
         }
         if (uri.getHost() == null || !hostAllowed(uri.getHost()) || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-            ex.respond(400, error("SMN subscribe_url host is not allowed: " + io.grantwatch.model.redact.Redactor.text(String.valueOf(uri.getHost()))));
+            ex.respond(400, error("SMN subscribe_url host is not allowed: "
+                    + io.grantwatch.model.redact.Redactor.text(String.valueOf(uri.getHost()))));
             return;
         }
         client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.discarding())

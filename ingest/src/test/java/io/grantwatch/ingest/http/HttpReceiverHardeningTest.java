@@ -125,7 +125,8 @@ class HttpReceiverHardeningTest {
 
     @Test
     void shouldRefuseAReplayedOrStaleSignedRequest() throws Exception {
-        start(HttpReceiver.Config.of(0, null, "whsec_" + Base64.getEncoder().encodeToString("k3y-bytes-0123456789".getBytes(StandardCharsets.UTF_8))));
+        start(HttpReceiver.Config.of(0, null, "whsec_" + Base64.getEncoder()
+                .encodeToString("k3y-bytes-0123456789".getBytes(StandardCharsets.UTF_8))));
         String secret = "whsec_" + Base64.getEncoder().encodeToString("k3y-bytes-0123456789".getBytes(StandardCharsets.UTF_8));
         byte[] body = Files.readAllBytes(Fixtures.path("alibaba/eventbridge-cloudevent.json"));
         long now = Instant.now().getEpochSecond();

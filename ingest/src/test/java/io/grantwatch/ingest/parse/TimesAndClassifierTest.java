@@ -99,13 +99,15 @@ class TimesAndClassifierTest {
     void shouldExtractEveryDocumentedMessageForm() {
         assertThat(Classifier.extract("You are not authorized to do this action. Resource: acs:ram:*:1:role/* Action: ram:CreateRole"))
                 .isEqualTo(new Classifier.Denial("ram:CreateRole", "acs:ram:*:1:role/*", false));
-        assertThat(Classifier.extract("<Error><AccessDeniedDetail><AuthAction>oss:PutBucketReferer</AuthAction></AccessDeniedDetail></Error>").iamAction())
+        assertThat(Classifier.extract("<Error><AccessDeniedDetail><AuthAction>oss:PutBucketReferer</AuthAction></AccessDeniedDetail></Error>")
+                .iamAction())
                 .isEqualTo("oss:PutBucketReferer");
         assertThat(Classifier.extract("{\"authAction\":\"agentrun:CreateAgent\",\"noPermissionType\":\"ExplicitDeny\"}"))
                 .isEqualTo(new Classifier.Denial("agentrun:CreateAgent", null, true));
         assertThat(Classifier.extract("No permission ListInstances for resource: acs:paidsw:cn-hangzhou:1:workspace/6").iamAction())
                 .isEqualTo("paidsw:ListInstances");
-        assertThat(Classifier.extract("User: a is not authorized to perform action ecs:cloudServers:get on resource ecs:cn-north-5:1:instance:2 because no identity-based policy allows the ecs:cloudServers:get action."))
+        assertThat(Classifier.extract("User: a is not authorized to perform action ecs:cloudServers:get on resource ecs:cn-north-5:1:instance:2 "
+                + "because no identity-based policy allows the ecs:cloudServers:get action."))
                 .isEqualTo(new Classifier.Denial("ecs:cloudServers:get", "ecs:cn-north-5:1:instance:2", false));
         assertThat(Classifier.extract("policy doesn't allow ecs:cloudServers:list").iamAction()).isEqualTo("ecs:cloudServers:list");
         assertThat(Classifier.extract("user access denied.checkCustomerPermission,correct permission code is billing:order:view").iamAction())

@@ -37,7 +37,8 @@ class CheckpointGrowthTest {
     private static Path deliver(Path root, int i) throws IOException {
         Path dir = root.resolve("AliyunLogs/Actiontrail/cn-hangzhou/2026/09/" + (10 + i % 20));
         Files.createDirectories(dir);
-        Path f = dir.resolve(String.format("1704123456789012_Actiontrail_cn-hangzhou_202609%02d%06d_%08x.json", 10 + i % 20, i, i * 2654435761L & 0xffffffffL));
+        Path f = dir.resolve(String.format("1704123456789012_Actiontrail_cn-hangzhou_202609%02d%06d_%08x.json", 10 + i % 20, i,
+                i * 2654435761L & 0xffffffffL));
         Files.writeString(f, event(i), StandardCharsets.UTF_8);
         return f;
     }
