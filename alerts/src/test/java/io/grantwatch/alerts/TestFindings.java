@@ -16,6 +16,7 @@ import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Realistic findings as the detector emits them, one per seed area, plus a hostile one. */
@@ -239,7 +240,7 @@ public final class TestFindings {
     /** {@code n} distinct findings across seed areas and principals (user-0 .. user-n-1). */
     public static List<Finding> many(int n) {
         List<Finding> base = all();
-        List<Finding> out = new java.util.ArrayList<>();
+        List<Finding> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Finding b = base.get(i % base.size());
             Principal p = b.principal();

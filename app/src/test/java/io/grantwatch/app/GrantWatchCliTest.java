@@ -2,8 +2,12 @@ package io.grantwatch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -42,20 +46,20 @@ class GrantWatchCliTest {
     }
 
     @Test
-    void shouldLintTheShippedCatalogAndFailOnAnUncitedClaim(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    void shouldLintTheShippedCatalogAndFailOnAnUncitedClaim(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         CommandLine cli = GrantWatch.commandLine();
         cli.setErr(new PrintWriter(new StringWriter()));
         // Without seed texts the citation text check is skipped with a notice; the structural audit still runs.
-        java.nio.file.Path noSeeds = tmp.resolve("no-seeds");
+        Path noSeeds = tmp.resolve("no-seeds");
         assertThat(cli.execute("catalog", "lint", "--seeds", noSeeds.toString())).isZero();
-        java.nio.file.Path dir = java.nio.file.Files.createDirectories(tmp.resolve("catalog"));
+        Path dir = Files.createDirectories(tmp.resolve("catalog"));
         for (String f : new String[] {"pai.yaml", "pai-dsw-role.yaml", "modelarts.yaml", "modelarts-agency.yaml"}) {
-            try (java.io.InputStream in = getClass().getClassLoader().getResourceAsStream("catalog/" + f)) {
-                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream("catalog/" + f)) {
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 if (f.equals("pai.yaml")) {
                     text = text.replaceFirst("kind: VENDOR_REFERENCE", "kind: NONE");
                 }
-                java.nio.file.Files.writeString(dir.resolve(f), text, java.nio.charset.StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve(f), text, StandardCharsets.UTF_8);
             }
         }
         assertThat(cli.execute("catalog", "lint", dir.toString(), "--seeds", noSeeds.toString())).isEqualTo(1);

@@ -11,6 +11,7 @@ import io.grantwatch.model.catalog.ParameterHint;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
 import io.grantwatch.model.catalog.ServiceFallback;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -129,10 +130,10 @@ public final class CatalogDocs {
             }
             String necessity = r.necessity() == null ? "" : r.necessity().name();
             for (io.grantwatch.model.catalog.Qualifier q : r.qualifiers()) {
-                necessity += ", *" + q.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "*";
+                necessity += ", *" + q.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "*";
             }
             if (r.scope() != null) {
-                necessity += ", *IAM " + r.scope().name().toLowerCase(java.util.Locale.ROOT) + "*";
+                necessity += ", *IAM " + r.scope().name().toLowerCase(Locale.ROOT) + "*";
             }
             String source = cite(r.citation());
             if (r.nameSource() != null) {

@@ -14,10 +14,12 @@ import io.grantwatch.model.catalog.CatalogArea;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -293,7 +295,7 @@ public final class CatalogLoader {
                 for (Path f : s.filter(CatalogLoader::isDataFile).toList()) {
                     newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
                 }
-                return java.time.Instant.ofEpochMilli(newest).atZone(ZoneOffset.UTC).toLocalDate();
+                return Instant.ofEpochMilli(newest).atZone(ZoneOffset.UTC).toLocalDate();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read catalog folder " + dir, e);
@@ -303,7 +305,7 @@ public final class CatalogLoader {
     private static Properties bundledProperties() {
         Properties p = new Properties();
         try (InputStream in = resource(BUNDLED_DIR + PROPERTIES)) {
-            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read bundled " + PROPERTIES, e);
         }

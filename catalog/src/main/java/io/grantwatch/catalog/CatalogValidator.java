@@ -135,7 +135,8 @@ public final class CatalogValidator {
         if (s.cloud() == null) {
             add(src, src.lineOfField(line, "cloud"), entry, "cloud", "missing");
         } else if (a.cloud() != null && s.cloud() != a.cloud()) {
-            add(src, src.lineOfField(line, "cloud"), entry, "cloud", "\"" + s.cloud().wire() + "\" differs from the area's cloud \"" + a.cloud().wire() + "\"");
+            add(src, src.lineOfField(line, "cloud"), entry, "cloud", "\"" + s.cloud().wire() + "\" differs from the area's cloud \"" + a.cloud()
+                    .wire() + "\"");
         }
         if (a.id() != null && !a.id().equals(s.area())) {
             add(src, src.lineOfField(line, "area"), entry, "area", "\"" + s.area() + "\" differs from the area id \"" + a.id() + "\"");
@@ -216,7 +217,8 @@ public final class CatalogValidator {
         if (!r.covers().isEmpty()) {
             if (r.coversCitation() == null || r.coversCitation().kind() != CitationKind.VENDOR_REFERENCE) {
                 add(src, src.lineOfField(line, "covers"), entry, "covers",
-                        "what a policy covers is not in the seeds: name the vendor page that lists it (coversCitation, VENDOR_REFERENCE) or drop covers");
+                        "what a policy covers is not in the seeds: name the vendor page that lists it (coversCitation, VENDOR_REFERENCE) or drop "
+                                + "covers");
             } else {
                 checkCitation(src, line, entry, "coversCitation", r.coversCitation());
             }
@@ -364,7 +366,8 @@ public final class CatalogValidator {
         if (cloud == null) {
             add(src, src.lineOfField(line, "cloud"), entry, "cloud", "missing");
         } else if (areaCloud != null && cloud != areaCloud) {
-            add(src, src.lineOfField(line, "cloud"), entry, "cloud", "\"" + cloud.wire() + "\" differs from the area's cloud \"" + areaCloud.wire() + "\"");
+            add(src, src.lineOfField(line, "cloud"), entry, "cloud", "\"" + cloud.wire() + "\" differs from the area's cloud \"" + areaCloud.wire()
+                    + "\"");
         }
     }
 

@@ -132,7 +132,8 @@ class CatalogLintTest {
     @Test
     void shouldReportMissingCitation() throws IOException {
         String text = edit("pai-dsw-role.yaml",
-                "    citation:\n      seed: 003_cd0dd68eccf6a02e.txt\n      section: 'シナリオ 1: PAI のデフォルトロール'\n      kind: SEED\n    answers:\n    - oss:*\n"
+                "    citation:\n      seed: 003_cd0dd68eccf6a02e.txt\n      section: 'シナリオ 1: PAI のデフォルトロール'\n      kind: SEED\n    answers:\n    - "
+                        + "oss:*\n"
                         + "  - id: pai.dsw-role.default/odps:owner",
                 "    answers:\n    - oss:*\n  - id: pai.dsw-role.default/odps:owner");
         assertThat(lint()).containsExactly("pai-dsw-role.yaml:" + nthLine(text, "- id: pai.dsw-role.default/oss:default-bucket", 1)

@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,7 +45,7 @@ class SeedCoverageTest {
 
     /** The seed documents beside the clone ({@code ../shared/seeds} from the repo root); the test is skipped without them. */
     static Path seeds() {
-        java.util.Optional<Path> p = CitationAudit.locateSeeds();
+        Optional<Path> p = CitationAudit.locateSeeds();
         org.junit.jupiter.api.Assumptions.assumeTrue(p.isPresent(), "seed documents (../shared/seeds) are not beside this clone");
         return p.get();
     }
@@ -174,7 +176,7 @@ class SeedCoverageTest {
             Map<String, String> labels = MODELARTS_TABLES.get(table);
             if (labels.containsKey(cell)) {
                 current = labels.get(cell);
-                labelsSeen.computeIfAbsent(table, k -> new java.util.HashSet<>()).add(cell);
+                labelsSeen.computeIfAbsent(table, k -> new HashSet<>()).add(cell);
                 continue;
             }
             Matcher m = HUAWEI_ACTION.matcher(cell);
@@ -277,7 +279,7 @@ class SeedCoverageTest {
      * seed's trust policy prints that action), a DENIED_ACTION row adds the patterns it answers.
      */
     private Set<String> grantValues(String scenarioId) {
-        Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         for (Scenario s : family(scenarioId)) {
             for (Requirement r : s.requirements()) {
                 out.add(r.grant().value().toLowerCase(Locale.ROOT));

@@ -3,6 +3,7 @@ package io.grantwatch.detector;
 import io.grantwatch.model.AuditEvent;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -101,6 +102,6 @@ public final class Arns {
     }
 
     private static String normalize(String key) {
-        return key.replace("_", "").replace("-", "").toLowerCase(java.util.Locale.ROOT);
+        return key.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
     }
 }

@@ -5,6 +5,7 @@ import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class CatalogLookup {
     private static final CatalogLookup EMPTY = new CatalogLookup(new CatalogIndex(new Catalog(null, List.of())));
 
     private final CatalogIndex index;
-    private final Map<Cloud, Map<String, List<String>>> signalCache = new java.util.EnumMap<>(Map.of(
+    private final Map<Cloud, Map<String, List<String>>> signalCache = new EnumMap<>(Map.of(
             Cloud.ALIBABA, new ConcurrentHashMap<>(), Cloud.HUAWEI, new ConcurrentHashMap<>()));
     private final Map<String, List<String>> apiCache = new ConcurrentHashMap<>();
     private final Map<String, List<Requirement>> actionCache = new ConcurrentHashMap<>();

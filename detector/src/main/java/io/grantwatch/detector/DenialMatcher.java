@@ -66,7 +66,8 @@ public final class DenialMatcher {
         return out;
     }
 
-    private static void add(Map<String, Match> found, CatalogLookup catalog, boolean deleting, Requirement r, Match.How how, double strength, String detail) {
+    private static void add(Map<String, Match> found, CatalogLookup catalog, boolean deleting, Requirement r, Match.How how, double strength,
+            String detail) {
         if (r.qualified(Qualifier.ONLY_WHEN_DELETING) && !deleting) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.grantwatch.detector;
 
+import io.grantwatch.detector.inventory.PolicyKnowledge;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.Principal;
@@ -19,8 +20,6 @@ import io.grantwatch.model.IamChange;
 import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
-import io.grantwatch.detector.inventory.PolicyKnowledge;
-import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.catalog.Scenario;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,6 +10,7 @@ import io.grantwatch.model.Principal;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -281,7 +282,7 @@ public final class DetectionFlow {
     /** The users the inventory says are in a group (by the group's name or id). */
     private static List<String> members(Inventory inv, String group) {
         String key = inv.canonical("group/" + group);
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         inv.groups().forEach((user, groups) -> {
             if (user.startsWith("user/") && groups.keySet().stream().anyMatch(g -> inv.canonical("group/" + g).equals(key))) {
                 out.add(user.substring("user/".length()));

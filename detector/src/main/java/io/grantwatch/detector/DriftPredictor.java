@@ -1,5 +1,6 @@
 package io.grantwatch.detector;
 
+import io.grantwatch.detector.inventory.PolicyRemoval;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
@@ -14,9 +15,7 @@ import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
-import io.grantwatch.model.Principal;
 import io.grantwatch.model.ScenarioCandidate;
-import io.grantwatch.detector.inventory.PolicyRemoval;
 import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.Necessity;
@@ -25,6 +24,7 @@ import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.policy.PolicyEvaluator;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -286,14 +286,16 @@ final class DriftPredictor {
                 String note = fetch == null ? null : "Read the policy to confirm: " + fetch;
                 used.removeIf(r -> stillGranted(removal, r));
                 if (!used.isEmpty()) {
-                    return new Broken(s, used, Certainty.POSSIBLE, UNKNOWN_CONTENT_USED, what + " is unknown to GrantWatch; the principal was using these grants of "
+                    return new Broken(s, used, Certainty.POSSIBLE, UNKNOWN_CONTENT_USED, what
+                            + " is unknown to GrantWatch; the principal was using these grants of "
                             + s.title(), usedKeys, system, note);
                 }
                 Holder holder = holderOf(change.targetKind());
                 List<Requirement> held = s.requirements().stream().filter(r -> r.holder() == holder && r.phase() == Phase.USE
                         && r.grant().type() != GrantType.DENIED_ACTION && r.grant().type() != GrantType.SERVICE_ACTIVATION
                         && !stillGranted(removal, r)).toList();
-                return held.isEmpty() ? null : new Broken(s, held, Certainty.POSSIBLE, UNKNOWN_CONTENT_HELD, what + " is unknown to GrantWatch; " + s.title()
+                return held.isEmpty() ? null : new Broken(s, held, Certainty.POSSIBLE, UNKNOWN_CONTENT_HELD, what + " is unknown to GrantWatch; "
+                        + s.title()
                         + " is in use and keeps these grants on the " + holder.name().toLowerCase(Locale.ROOT) + ", any of which it may have held",
                         usedKeys, system, note);
             }
@@ -321,7 +323,8 @@ final class DriftPredictor {
                 }
                 String service = hit.get(0).grant().value();
                 if (reading.error() != null) {
-                    return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, TRUST_UNREADABLE + activity), "GrantWatch could not read the new trust policy ("
+                    return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, TRUST_UNREADABLE + activity),
+                            "GrantWatch could not read the new trust policy ("
                             + reading.error() + ") and it does not name " + service + ", which " + s.title() + " needs", usedKeys);
                 }
                 return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, TRUST_DROPPED + activity), "the new trust policy no longer lets " + service
@@ -378,7 +381,8 @@ final class DriftPredictor {
         Map<String, Requirement> out = new LinkedHashMap<>();
         for (Activity a : w.recent) {
             if (a.at() < from || a.outcome() != Outcome.ALLOWED || a.api() == null
-                    || !catalog.signalled(e.cloud(), a.api()).contains(s.id()) && (a.action() == null || !catalog.signalled(e.cloud(), a.action()).contains(s.id()))) {
+                    || !catalog.signalled(e.cloud(), a.api()).contains(s.id()) && (a.action() == null || !catalog.signalled(e.cloud(), a.action())
+                            .contains(s.id()))) {
                 continue;
             }
             String key = a.action() != null ? a.action() : a.api();
@@ -440,7 +444,7 @@ final class DriftPredictor {
         static TrustReading of(String doc) {
             try {
                 return new TrustReading(PolicyEvaluator.trustedServices(Json.wire().readTree(doc)), null, doc);
-            } catch (IllegalArgumentException | java.io.IOException ex) {
+            } catch (IllegalArgumentException | IOException ex) {
                 String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
                 return new TrustReading(List.of(), why.length() > 120 ? why.substring(0, 120) + "…" : why, doc);
             }

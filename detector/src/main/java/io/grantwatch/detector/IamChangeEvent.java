@@ -3,6 +3,7 @@ package io.grantwatch.detector;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
+import java.util.Locale;
 
 /**
  * An audit event read as an IAM change: what it did and to whom. The event's own principal is the
@@ -99,11 +100,11 @@ public record IamChangeEvent(
     /** A short human label of the target: {@code user bob}, {@code role pai-dsw-data}, {@code agency ma-agency}. */
     public String targetLabel() {
         String name = target.roleName() != null ? target.roleName() : target.name();
-        String prefix = targetKind.name().toLowerCase(java.util.Locale.ROOT) + "/";
+        String prefix = targetKind.name().toLowerCase(Locale.ROOT) + "/";
         if (name != null && name.startsWith(prefix)) {
             name = name.substring(prefix.length()); // a group or policy target is keyed group/<name>
         }
-        return targetKind.name().toLowerCase(java.util.Locale.ROOT) + " " + name;
+        return targetKind.name().toLowerCase(Locale.ROOT) + " " + name;
     }
 
     /** The policy attached or removed as the inventory keys it; null when the change names none. */

@@ -48,7 +48,8 @@ public final class IamChanges {
                 return target(e, IamChangeEvent.Kind.ATTACH_POLICY, IamChangeEvent.TargetKind.ROLE, first(p, "RoleName"), policy, policyType, null);
             case "detachpolicy":
             case "attachpolicy":
-                return resourceManager(e, a.startsWith("detach") ? IamChangeEvent.Kind.DETACH_POLICY : IamChangeEvent.Kind.ATTACH_POLICY, policy, policyType);
+                return resourceManager(e, a.startsWith("detach") ? IamChangeEvent.Kind.DETACH_POLICY : IamChangeEvent.Kind.ATTACH_POLICY, policy,
+                        policyType);
             case "deletepolicy":
             case "deletepolicyversion":
                 return target(e, IamChangeEvent.Kind.DELETE_POLICY, IamChangeEvent.TargetKind.POLICY, policy, policy, policyType, null);
@@ -119,7 +120,8 @@ public final class IamChanges {
         // request names, or anything but the principal's id when no policy is named, is the policy.
         String r = e.resource();
         boolean v5 = a.endsWith("v5");
-        boolean resourceIsPolicy = v5 && r != null && !r.isBlank() && (r.equals(what) || isPolicyUrn(r) || what == null && byId != null && !r.equals(byId));
+        boolean resourceIsPolicy = v5 && r != null && !r.isBlank() && (r.equals(what) || isPolicyUrn(r) || what == null && byId != null
+                && !r.equals(byId));
         String who = named != null ? named : tk != IamChangeEvent.TargetKind.AGENCY ? byId
                 : r != null && !r.isBlank() && !resourceIsPolicy ? r : byId;
         if (what == null && resourceIsPolicy) {

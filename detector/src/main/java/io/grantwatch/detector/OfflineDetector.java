@@ -2,10 +2,11 @@ package io.grantwatch.detector;
 
 import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.model.AuditEvent;
-import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.Finding;
+import io.grantwatch.model.inventory.InventoryRecord;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * The detector without Kafka, for {@code scan} and tests: the same {@link DetectionFlow} as the topology,
  * its states in maps. Memory grows with the number of principals, accounts and findings, never with the
- * number of events (each state is bounded by {@link DetectorSettings}). Feed events in event-time order ({@link ReorderBuffer} helps). Not thread-safe.
+ * number of events (each state is bounded by {@link DetectorSettings}). Feed events in event-time order ({@link ReorderBuffer} helps). Not
+ * thread-safe.
  */
 public final class OfflineDetector {
     private final DetectionFlow flow;
@@ -102,7 +104,7 @@ public final class OfflineDetector {
 
     /** Every account's inventory, by account key. */
     public Map<String, Inventory> inventories() {
-        return java.util.Collections.unmodifiableMap(inventories);
+        return Collections.unmodifiableMap(inventories);
     }
 
     /** What the account's principals hold, or null. */

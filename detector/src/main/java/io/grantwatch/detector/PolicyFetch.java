@@ -35,7 +35,8 @@ final class PolicyFetch {
         String id = change.policyId();
         if (cloud == Cloud.ALIBABA) {
             return name != null && NAME.matcher(name).matches()
-                    ? "aliyun ram GetPolicy --PolicyName " + name + " --PolicyType " + ("system".equalsIgnoreCase(change.policyType()) ? "System" : "Custom")
+                    ? "aliyun ram GetPolicy --PolicyName " + name + " --PolicyType " + ("system".equalsIgnoreCase(change.policyType()) ? "System"
+                            : "Custom")
                     : null;
         }
         boolean v5 = change.event().action() != null && change.event().action().toLowerCase(Locale.ROOT).endsWith("v5");

@@ -1,6 +1,7 @@
 package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class ReorderBuffer {
     }
 
     /** Releases the events older than {@code time}, oldest first (no input before it is to come). */
-    public List<AuditEvent> releaseBefore(java.time.Instant time) {
+    public List<AuditEvent> releaseBefore(Instant time) {
         List<AuditEvent> out = new ArrayList<>();
         while (!queue.isEmpty() && queue.peek().eventTime().isBefore(time)) {
             out.add(queue.poll());

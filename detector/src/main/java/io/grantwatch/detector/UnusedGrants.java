@@ -11,6 +11,7 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.json.Json;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,7 +91,7 @@ public final class UnusedGrants {
      * Every held policy with something unused within {@code window} before the last event, for each principal the
      * inventory names directly (user, role, agency).
      */
-    public List<Held> report(Map<String, Inventory> inventories, java.time.Duration window) {
+    public List<Held> report(Map<String, Inventory> inventories, Duration window) {
         long since = last == null ? Long.MIN_VALUE : last.minus(window).toEpochMilli();
         List<Held> out = new ArrayList<>();
         for (Map.Entry<String, Inventory> account : inventories.entrySet()) {

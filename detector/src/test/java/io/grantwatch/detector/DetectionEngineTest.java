@@ -14,6 +14,7 @@ import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -291,7 +292,7 @@ class DetectionEngineTest {
         AuditEvent denial = Events.dswPassRoleDenied(bob, T0);
         AuditEvent success = Events.ok(bob, T0.plusSeconds(600), "PaiDsw", "CreateInstance", null);
         OfflineDetector inOrder = new OfflineDetector(DetectorSettings.defaults(), TestCatalog.lookup());
-        List<Finding> ordered = new java.util.ArrayList<>(inOrder.accept(denial));
+        List<Finding> ordered = new ArrayList<>(inOrder.accept(denial));
         ordered.addAll(inOrder.accept(success));
 
         assertThat(detector.accept(success)).isEmpty();
@@ -417,7 +418,8 @@ class DetectionEngineTest {
         detector.accept(Events.ok(role, T0, "Oss", "GetObject", "oss:GetObject"));
         List<Finding> out = detector.accept(Events.iamChange(admin, T0.plusSeconds(60), "Ram", "UpdateRole",
                 Map.of("RoleName", "pai-dsw-data", "NewAssumeRolePolicyDocument",
-                        "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"ecs.aliyuncs.com\"]}}],\"Version\":\"1\"}")));
+                        "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"ecs.aliyuncs.com\"]}}],"
+                                + "\"Version\":\"1\"}")));
 
         assertThat(out).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(FindingKind.PREDICTED_BREAKAGE);

@@ -5,16 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
+import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
-import io.grantwatch.model.Cloud;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,7 +101,7 @@ class DriftTrailsTest {
     void shouldStaySilentWhenTheNewTrustPolicyStillLetsPaiAssumeTheRole() {
         List<AuditEvent> trail = new ArrayList<>(Trails.load("alibaba/drift-updaterole-trust-after-dsw-create.json"));
         AuditEvent update = trail.remove(trail.size() - 1);
-        Map<String, String> params = new java.util.HashMap<>(update.parameters());
+        Map<String, String> params = new HashMap<>(update.parameters());
         params.put("NewAssumeRolePolicyDocument", "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
                 + "\"Principal\":{\"Service\":[\"pai.aliyuncs.com\",\"ecs.aliyuncs.com\"]}}],\"Version\":\"1\"}");
         trail.add(withParameters(update, params));
@@ -124,7 +125,8 @@ class DriftTrailsTest {
             assertThat(f.missing().get(0).reason()).contains("deleted agency ma-train-agency")
                     .contains("wang.lei called ModelArts/CreateJobV2 at 2026-03-10T01:00:00Z");
             assertThat(f.missing()).extracting(MissingGrant::grant).contains(
-                    new Grant(GrantType.AGENCY_ACTION, "obs:object:GetObject", null), new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject", null));
+                    new Grant(GrantType.AGENCY_ACTION, "obs:object:GetObject", null), new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject",
+                            null));
             assertThat(f.missing().subList(1, f.missing().size())).allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.LIKELY));
             assertThat(f.confidence()).isGreaterThanOrEqualTo(0.7);
         });
@@ -291,7 +293,9 @@ class DriftTrailsTest {
     @Test
     void shouldNameTheExactGrantsLostWhenTheInventoryKnowsTheDetachedPolicysDocument() {
         List<Finding> out = detachWithInventory(
-                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer",
+                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],"
+                        + "\"Resource\":\"*\"}]}"),
                 holds("user", "li.qiang", VIEWER));
 
         assertThat(out).isNotEmpty().allSatisfy(f -> {
@@ -310,7 +314,8 @@ class DriftTrailsTest {
     @Test
     void shouldStaySilentWhenTheDetachedPolicysKnownDocumentGrantsNothingAScenarioInUseNeeds() {
         List<Finding> out = detachWithInventory(
-                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:Describe*\",\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer",
+                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:Describe*\",\"Resource\":\"*\"}]}"),
                 holds("user", "li.qiang", VIEWER));
 
         assertThat(out).as("the policy's content is known and no scenario in use needs any of it").isEmpty();
@@ -320,7 +325,8 @@ class DriftTrailsTest {
     void shouldStaySilentWhenAGroupOfTheUserStillGrantsWhatTheDetachedPolicyAllowed() {
         PolicyRef teamPolicy = new PolicyRef("Custom", "dlc-team", null);
         List<Finding> out = detachWithInventory(
-                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:GetJob\",\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer",
+                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:GetJob\",\"Resource\":\"*\"}]}"),
                 ramPolicy("dlc-team", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:*\",\"Resource\":\"*\"}]}"),
                 holds("user", "li.qiang", VIEWER), groups("li.qiang", "dlc-team-members"), holds("group", "dlc-team-members", teamPolicy));
 
@@ -352,7 +358,8 @@ class DriftTrailsTest {
         assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
             assertThat(f.missing().get(0).reason()).contains("what ma-obs-rw (Custom) version v1 allowed").doesNotContain("unknown to GrantWatch");
             assertThat(f.missing().subList(1, f.missing().size())).extracting(MissingGrant::grant).containsExactlyInAnyOrder(
-                    new Grant(GrantType.AGENCY_ACTION, "obs:object:GetObject", null), new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject", null));
+                    new Grant(GrantType.AGENCY_ACTION, "obs:object:GetObject", null), new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject",
+                            null));
             assertThat(f.missing().subList(1, f.missing().size())).allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.CERTAIN));
         });
     }
@@ -376,8 +383,11 @@ class DriftTrailsTest {
     @Test
     void shouldPredictBreakageForAHolderWhenANewDefaultVersionNoLongerAllowsWhatItUsed() {
         List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
-                        "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:ListJobs\",\"Resource\":\"*\"}]}"),
-                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}"),
+                        "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:ListJobs\","
+                                + "\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer",
+                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],"
+                        + "\"Resource\":\"*\"}]}"),
                 groups("li.qiang", "dlc-users"), holds("group", "dlc-users", VIEWER));
 
         assertThat(out).as("one per DLC scenario his GetJob signals").isNotEmpty().allSatisfy(f -> {
@@ -393,7 +403,9 @@ class DriftTrailsTest {
     void shouldStaySilentWhenANewDefaultVersionStillAllowsWhatTheHoldersUse() {
         List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
                         "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:Get*\",\"Resource\":\"*\"}]}"),
-                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer",
+                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],"
+                        + "\"Resource\":\"*\"}]}"),
                 holds("user", "li.qiang", VIEWER));
 
         assertThat(out).isEmpty();
@@ -403,7 +415,9 @@ class DriftTrailsTest {
     void shouldStaySilentWhenTheNewVersionIsNotMadeTheDefault() {
         List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "false",
                         "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:*\",\"Resource\":\"*\"}]}"),
-                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer",
+                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],"
+                        + "\"Resource\":\"*\"}]}"),
                 holds("user", "li.qiang", VIEWER));
 
         assertThat(out).isEmpty();
@@ -413,7 +427,8 @@ class DriftTrailsTest {
     void shouldPredictBreakageForTheMembersTheInventoryKnowsWhenAPolicyIsDetachedFromTheirGroup() {
         List<Finding> out = afterPolicyCall("DetachPolicyFromGroup", Map.of("PolicyType", "Custom", "PolicyName", "dlc-job-viewer",
                         "GroupName", "dlc-users"),
-                ramPolicy("dlc-job-viewer", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:GetJob\",\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer",
+                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:GetJob\",\"Resource\":\"*\"}]}"),
                 groups("li.qiang", "dlc-users"), groups("zhao.min", "dlc-users"), holds("group", "dlc-users", VIEWER));
 
         assertThat(out).as("li.qiang used it; zhao.min, also a member, made no call").isNotEmpty().allSatisfy(f -> {

@@ -55,7 +55,8 @@ final class Events {
     static AuditEvent explicitDeny(Principal p, Instant t, String service, String api, String iamAction) {
         AuditEvent e = denied(p, t, service, api, iamAction, "NoPermission");
         return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
-                e.outcome(), true, e.errorCode(), "explicit deny", e.sourceIp(), e.region(), e.userAgent(), e.eventType(), e.parameters(), e.source());
+                e.outcome(), true, e.errorCode(), "explicit deny", e.sourceIp(), e.region(), e.userAgent(), e.eventType(), e.parameters(),
+                        e.source());
     }
 
     /** The realistic DSW denial of formats.md §1.6 (d): CreateInstance with a custom role, PassRole denied. */

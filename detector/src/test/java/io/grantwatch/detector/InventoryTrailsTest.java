@@ -79,7 +79,8 @@ class InventoryTrailsTest {
         assertThat(i.groups().get("user/zhao.min")).containsOnlyKeys("ml-researchers");
         // UpdateRole's NewAssumeRolePolicyDocument replaced CreateRole's
         assertThat(i.trust().get("role/dsw-nb-oss-rw").document()).isEqualTo(json(
-                "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"pai.aliyuncs.com\",\"ecs.aliyuncs.com\"]}}],\"Version\":\"1\"}"));
+                "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"pai.aliyuncs.com\","
+                        + "\"ecs.aliyuncs.com\"]}}],\"Version\":\"1\"}"));
 
         Inventory end = feed("alibaba/inventory-ram-changes.json", -1).detector().inventory(ALIBABA);
         assertThat(end.attachments()).as("DetachPolicyFromUser, DeleteRole").doesNotContainKeys("user/zhao.min", "role/dsw-nb-oss-rw");

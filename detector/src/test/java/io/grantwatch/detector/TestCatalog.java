@@ -110,7 +110,8 @@ final class TestCatalog {
         return new CatalogArea("pai-dsw-role", Cloud.ALIBABA, "DSW role", DSW_SEED, List.of(custom, update),
                 List.of(new ApiMapping(Cloud.ALIBABA, "PaiDsw", "CreateInstance", List.of("paidsw:CreateInstance"), null)),
                 List.of(new ErrorCodeRule(Cloud.ALIBABA, "PassRoleFailedError", List.of("pai.dsw-role.custom/passrole"), "pass role", null),
-                        new ErrorCodeRule(Cloud.ALIBABA, "AssumeRoleFailedError", List.of("pai.dsw-role.custom/trust:pai.aliyuncs.com"), "trust", null)),
+                        new ErrorCodeRule(Cloud.ALIBABA, "AssumeRoleFailedError", List.of("pai.dsw-role.custom/trust:pai.aliyuncs.com"), "trust",
+                                null)),
                 List.of(new ParameterHint(Cloud.ALIBABA, "PaiDsw", "CreateInstance", "CredentialConfig", "*RoleArn*",
                         List.of("pai.dsw-role.custom/passrole"), null)),
                 List.of(), List.of());
@@ -170,6 +171,7 @@ final class TestCatalog {
             }
             s.add(scenario(sc[0], Cloud.HUAWEI, "modelarts-agency", sc[1], reqs, List.of(sc[2], sc[3]), MA_SEED));
         }
-        return new CatalogArea("modelarts-agency", Cloud.HUAWEI, "ModelArts agency", MA_SEED, s, List.of(), List.of(), List.of(), List.of(), List.of());
+        return new CatalogArea("modelarts-agency", Cloud.HUAWEI, "ModelArts agency", MA_SEED, s, List.of(), List.of(), List.of(), List.of(),
+                List.of());
     }
 }

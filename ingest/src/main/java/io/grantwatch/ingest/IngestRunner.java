@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,8 +170,8 @@ public final class IngestRunner implements AutoCloseable {
         String id = HexFormat.of().formatHex(name);
         if (id.length() > 64) {
             try {
-                id = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(name));
-            } catch (java.security.NoSuchAlgorithmException e) {
+                id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(name));
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -227,7 +230,7 @@ public final class IngestRunner implements AutoCloseable {
         return sink.counters().snapshot();
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Stops the sources, waits for Kafka's answer to what was sent, and writes each watch checkpoint at what Kafka

@@ -1,10 +1,10 @@
 package io.grantwatch.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.grantwatch.model.json.Json;
 import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.json.Json;
 import io.grantwatch.model.text.UnsafeText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The logic of {@code grantwatch parse PATH…}: every normalized event as one JSON line on
  * {@code out}; every rejected record as {@code file#position (line n): reason} on {@code err}; a
- * summary line on {@code err} (with the CTS digest files skipped, when there were any). Exit code 0 when it ran (also with rejections), 2 when a path cannot
+ * summary line on {@code err} (with the CTS digest files skipped, when there were any). Exit code 0 when it ran (also with rejections), 2 when a
+ * path cannot
  * be used.
  */
 public final class ParseRun {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +26,8 @@ class AuditFileReaderFilesTest {
     void shouldTellProgressAfterEachFileWithBytesSoFar(@TempDir Path dir) throws Exception {
         Path a = Files.writeString(dir.resolve("a.json"), "[]");
         Path b = Files.writeString(dir.resolve("b.json"), "[ ]");
-        java.util.List<String> told = new java.util.ArrayList<>();
-        new AuditFileReader().read(java.util.List.of(dir), e -> { }, r -> { },
+        List<String> told = new ArrayList<>();
+        new AuditFileReader().read(List.of(dir), e -> { }, r -> { },
                 (file, filesDone, filesTotal, bytesDone, bytesTotal) ->
                         told.add(file.getFileName() + " " + filesDone + "/" + filesTotal + " " + bytesDone + "/" + bytesTotal));
         assertThat(told).containsExactly("a.json 1/2 2/5", "b.json 2/2 5/5");

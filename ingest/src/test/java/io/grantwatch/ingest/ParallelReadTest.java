@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class ParallelReadTest {
         Files.writeString(trail.resolve("Actiontrail_cn-hangzhou_500.json"), "[" + event(500, 1) + "," + event(500, 2) + "]");
         Files.writeString(trail.resolve("Actiontrail_cn-hangzhou_501.json"), "");
         byte[] whole = Files.readAllBytes(trail.resolve("Actiontrail_cn-hangzhou_002.gz"));
-        Files.write(trail.resolve("Actiontrail_cn-hangzhou_502.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.write(trail.resolve("Actiontrail_cn-hangzhou_502.gz"), Arrays.copyOf(whole, whole.length / 2));
     }
 
     /** Everything the caller is told, in order: events, rejections and progress. */

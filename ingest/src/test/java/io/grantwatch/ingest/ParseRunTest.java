@@ -2,9 +2,11 @@ package io.grantwatch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -113,8 +115,8 @@ class ParseRunTest {
     void shouldReadStdinWhenThePathIsADash() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        byte[] body = java.nio.file.Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
-        int code = ParseRun.run(new AuditFileReader(), List.of(Path.of("-")), new java.io.ByteArrayInputStream(body),
+        byte[] body = Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
+        int code = ParseRun.run(new AuditFileReader(), List.of(Path.of("-")), new ByteArrayInputStream(body),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(2);

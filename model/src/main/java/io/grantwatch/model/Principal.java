@@ -2,6 +2,7 @@ package io.grantwatch.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -45,7 +46,7 @@ public record Principal(
             case ASSUMED_ROLE, ASSUMED_AGENCY -> "role/" + (roleName != null ? roleName : name);
             default -> (name != null && !name.isBlank()) ? name : String.valueOf(id);
         };
-        return (accountId == null ? "-" : accountId) + "/" + type.name().toLowerCase(java.util.Locale.ROOT) + "/" + who;
+        return (accountId == null ? "-" : accountId) + "/" + type.name().toLowerCase(Locale.ROOT) + "/" + who;
     }
 
     /** A short human label such as {@code ram-user alice} or {@code role AliyunPAIDefaultRole (session s1)}. */

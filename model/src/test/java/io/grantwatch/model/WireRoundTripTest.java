@@ -39,7 +39,8 @@ class WireRoundTripTest {
         return new Finding(FindingIds.of(FindingKind.MISSING_GRANT, Cloud.ALIBABA, ALICE, "pai.dsw", g), FindingKind.MISSING_GRANT,
                 FindingStatus.RESOLVED, Cloud.ALIBABA, ALICE, "pai.dsw", "DSW", List.of(mg), 0.9,
                 List.of(new ScenarioCandidate("pai.dsw", 0.9, List.of("service PaiDsw"))),
-                new Evidence(List.of("ev-1"), T0, T0.plusSeconds(60), 300, "PaiDsw", "CreateInstance", "paidsw:CreateInstance", null, "NoPermission", "x"),
+                new Evidence(List.of("ev-1"), T0, T0.plusSeconds(60), 300, "PaiDsw", "CreateInstance", "paidsw:CreateInstance", null, "NoPermission",
+                        "x"),
                 new IamChange("ev-0", T0, "DetachPolicyFromUser", "admin", "alice", "AliyunPAIFullAccess"),
                 "2026-11-01-abc", T0.plusSeconds(600), Duration.ofMinutes(10), T0.plusSeconds(600));
     }

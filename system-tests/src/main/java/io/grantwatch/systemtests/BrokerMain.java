@@ -1,6 +1,8 @@
 package io.grantwatch.systemtests;
 
 import io.grantwatch.app.runtime.EmbeddedKafka;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ public final class BrokerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         Path dir = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         int controller = Integer.parseInt(args[2]);

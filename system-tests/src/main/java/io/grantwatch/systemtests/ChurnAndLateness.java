@@ -19,6 +19,7 @@ import io.grantwatch.model.catalog.CatalogArea;
 import io.grantwatch.model.catalog.Scenario;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -241,7 +243,8 @@ final class ChurnAndLateness {
     static Catalog without(Catalog c, List<String> scenarioIds, String version) {
         List<CatalogArea> areas = new ArrayList<>();
         for (CatalogArea a : c.areas()) {
-            areas.add(new CatalogArea(a.id(), a.cloud(), a.title(), a.seed(), a.scenarios().stream().filter(s -> !scenarioIds.contains(s.id())).toList(),
+            areas.add(new CatalogArea(a.id(), a.cloud(), a.title(), a.seed(), a.scenarios().stream().filter(s -> !scenarioIds.contains(s.id()))
+                    .toList(),
                     a.apis(), a.errorCodes(), a.hints(), a.fallbacks(), a.errata()));
         }
         return new Catalog(version, areas);
@@ -295,7 +298,8 @@ final class ChurnAndLateness {
                 continue;
             }
             AuditEvent anchor = pool.remove(random.nextInt(pool.size()));
-            AuditEvent copy = new AuditEvent(anchor.cloud(), anchor.eventId() + LATE_SUFFIX, anchor.eventTime().minus(grace).minus(Duration.ofMinutes(1)),
+            AuditEvent copy = new AuditEvent(anchor.cloud(), anchor.eventId() + LATE_SUFFIX, anchor.eventTime().minus(grace)
+                    .minus(Duration.ofMinutes(1)),
                     anchor.principal(), anchor.service(), anchor.action(), anchor.iamAction(), anchor.resource(), anchor.outcome(),
                     anchor.explicitDeny(), anchor.errorCode(), anchor.errorMessage(), anchor.sourceIp(), anchor.region(), anchor.userAgent(),
                     anchor.eventType(), anchor.parameters(), anchor.source());
@@ -431,7 +435,7 @@ final class ChurnAndLateness {
         Map<String, Version> lastGot = last(observed);
         long finalMismatch = 0;
         for (String id : union(lastWant.keySet(), lastGot.keySet())) {
-            if (!java.util.Objects.equals(lastWant.get(id), lastGot.get(id))) {
+            if (!Objects.equals(lastWant.get(id), lastGot.get(id))) {
                 finalMismatch++;
                 differing.add(id);
             }
@@ -552,13 +556,13 @@ final class ChurnAndLateness {
         return want.kind() == io.grantwatch.model.FindingKind.REGRESSION && got.kind() == io.grantwatch.model.FindingKind.MISSING_GRANT
                 && want.cloud() == got.cloud() && want.principal().key().equals(got.principal().key())
                 && !want.missing().isEmpty() && !got.missing().isEmpty()
-                && java.util.Objects.equals(want.missing().get(0).grant().value(), got.missing().get(0).grant().value());
+                && Objects.equals(want.missing().get(0).grant().value(), got.missing().get(0).grant().value());
     }
 
     private static boolean sameDenial(Finding a, Finding b) {
         return a.kind() == b.kind() && a.cloud() == b.cloud() && a.principal().key().equals(b.principal().key())
                 && !a.missing().isEmpty() && !b.missing().isEmpty()
-                && java.util.Objects.equals(a.missing().get(0).grant().value(), b.missing().get(0).grant().value());
+                && Objects.equals(a.missing().get(0).grant().value(), b.missing().get(0).grant().value());
     }
 
     static LifecycleComparison compareLifecycles(List<Finding> expected, List<Finding> observed) {
@@ -572,7 +576,7 @@ final class ChurnAndLateness {
         for (String id : union(want.keySet(), got.keySet())) {
             List<String> w = want.get(id);
             List<String> g = got.get(id);
-            if (java.util.Objects.equals(w, g)) {
+            if (Objects.equals(w, g)) {
                 continue;
             }
             differing.add(id);
@@ -643,7 +647,7 @@ final class ChurnAndLateness {
                 if (b.eventId().endsWith(LATE_SUFFIX) || !b.eventTime().isBefore(a.eventTime())) {
                     continue;
                 }
-                if (a.outcome() == Outcome.ALLOWED && b.denied() && !java.util.Collections.disjoint(callKeys(a), callKeys(b))) {
+                if (a.outcome() == Outcome.ALLOWED && b.denied() && !Collections.disjoint(callKeys(a), callKeys(b))) {
                     return "success-before-earlier-denial";
                 }
                 kind = a.denied() || kind.equals("denial-before-earlier-event") ? "denial-before-earlier-event" : "other-inversion";

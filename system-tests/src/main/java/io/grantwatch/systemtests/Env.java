@@ -19,9 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -37,7 +40,7 @@ final class Env {
     static final Map<String, String> DETECTOR_KAFKA = detectorKafka();
 
     private static Map<String, String> detectorKafka() {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>();
         for (String kv : System.getProperty("bench.detector.kafka", "").split(",")) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
@@ -124,7 +127,7 @@ final class Env {
         try (Admin admin = Clients.admin(bootstrap)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
-            Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> req = new HashMap<>();
             parts.forEach(p -> req.put(p, OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(req).all().get();
             long lag = 0;
@@ -136,7 +139,7 @@ final class Env {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return -1;
         }
     }
@@ -155,7 +158,7 @@ final class Env {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return 0;
         }
     }
@@ -201,11 +204,13 @@ final class Env {
         try (Admin admin = Clients.admin(bootstrap)) {
             List<String> names = admin.listTopics().names().get().stream().filter(n -> n.startsWith(prefix)).sorted().toList();
             Map<String, org.apache.kafka.clients.admin.TopicDescription> d = admin.describeTopics(names).allTopicNames().get();
-            Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> req = new HashMap<>();
             d.values().forEach(td -> td.partitions().forEach(p -> req.put(new TopicPartition(td.name(), p.partition()), OffsetSpec.latest())));
-            var hw = admin.listOffsets(req, new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED))
+            var hw = admin.listOffsets(req,
+                    new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED))
                     .all().get();
-            var lso = admin.listOffsets(req, new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+            var lso = admin.listOffsets(req,
+                    new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
                     .all().get();
             for (TopicPartition tp : req.keySet()) {
                 if (lso.get(tp).offset() < hw.get(tp).offset()) {
@@ -214,7 +219,7 @@ final class Env {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             sb.append("unknown: ").append(e.getCause());
         }
         return sb.length() == 0 ? "none" : sb.toString();

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,7 +22,7 @@ final class Proc implements AutoCloseable {
     private final Path log;
     private final String name;
 
-    private static final List<Process> STARTED = java.util.Collections.synchronizedList(new ArrayList<>());
+    private static final List<Process> STARTED = Collections.synchronizedList(new ArrayList<>());
 
     private Proc(String name, Process process, Path log) {
         this.name = name;
@@ -41,14 +43,14 @@ final class Proc implements AutoCloseable {
     }
 
     static Proc java(String name, Path log, List<String> jvmArgs, String mainClass, List<String> args) throws IOException {
-        return java(name, log, jvmArgs, mainClass, args, java.util.Map.of(), List.of());
+        return java(name, log, jvmArgs, mainClass, args, Map.of(), List.of());
     }
 
     /**
      * As {@link #java(String, Path, List, String, List)}, with extra environment variables and a command prefix the JVM
      * is started through (e.g. {@code setpriv ...} to drop capabilities); the handle is the prefix's process, which execs.
      */
-    static Proc java(String name, Path log, List<String> jvmArgs, String mainClass, List<String> args, java.util.Map<String, String> env,
+    static Proc java(String name, Path log, List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> env,
                      List<String> prefix) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A loopback webhook receiver (JDK HTTP server) that records, per alert idempotency key, every
@@ -83,7 +86,7 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         Reply reply = behaviour.apply(n.incrementAndGet());
         List<String> keys = new ArrayList<>();
-        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(body, StandardCharsets.UTF_8);
         try {
             JsonNode tree = Json.wire().readTree(body);
             if (tree.has("alerts")) {
@@ -117,7 +120,7 @@ public final class WebhookReceiver implements AutoCloseable {
         if (reply.retryAfter() >= 0) {
             ex.getResponseHeaders().add("Retry-After", Integer.toString(reply.retryAfter()));
         }
-        byte[] resp = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] resp = "{}".getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(reply.status(), resp.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(resp);
@@ -125,7 +128,7 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     // Chat payloads (Slack, DingTalk, Feishu) carry the key as "ref: <id>@<status>-<version>" in their text.
-    private static final java.util.regex.Pattern REF = java.util.regex.Pattern.compile("ref: ([A-Za-z0-9._-]+[@\uFF20][a-z]+-[0-9n]+)");
+    private static final Pattern REF = Pattern.compile("ref: ([A-Za-z0-9._-]+[@\uFF20][a-z]+-[0-9n]+)");
 
     private static void collect(JsonNode n, List<String> out) {
         if (n.isTextual()) {
@@ -135,7 +138,7 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     private static void scan(String text, List<String> out) {
-        java.util.regex.Matcher m = REF.matcher(text);
+        Matcher m = REF.matcher(text);
         while (m.find()) {
             out.add(m.group(1).replace('\uFF20', '@'));
         }

@@ -12,6 +12,7 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.systemtests.corpus.CorpusGenerator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +55,7 @@ class ChurnAndLatenessTest {
         List<AuditEvent> arrival = onTime(late.arrival());
         assertThat(arrival).containsExactlyInAnyOrderElementsOf(events);
         assertThat(late.inverted()).as("events overtaken within the grace").isPositive();
-        java.time.Instant newest = arrival.get(0).eventTime();
+        Instant newest = arrival.get(0).eventTime();
         for (AuditEvent e : arrival) {
             assertThat(e.eventTime()).isAfterOrEqualTo(newest.minus(Duration.ofMinutes(5)));
             newest = e.eventTime().isAfter(newest) ? e.eventTime() : newest;

@@ -124,7 +124,8 @@ public final class AlertFormatter {
             sb.append(d == Dialect.PLAIN ? "* " : "- ").append(e.escape(s, 600)).append('\n');
         }
         if (!r.systemPolicies().isEmpty()) {
-            sb.append("Coarse alternative (system policy, broader than needed): ").append(e.escape(String.join(", ", r.systemPolicies()), 300)).append('\n');
+            sb.append("Coarse alternative (system policy, broader than needed): ").append(e.escape(String.join(", ", r.systemPolicies()), 300))
+                    .append('\n');
         }
         if (detail != Detail.FULL && (!r.policies().isEmpty() || !r.cliCommands().isEmpty())) {
             sb.append("Policy documents and commands: see the remediations topic or the drift report.\n");

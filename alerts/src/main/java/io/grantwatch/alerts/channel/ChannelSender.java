@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,7 +151,7 @@ public final class ChannelSender {
         return out;
     }
 
-    private void send(List<String> keys, java.util.function.Function<Instant, Outbound> prepare, long started,
+    private void send(List<String> keys, Function<Instant, Outbound> prepare, long started,
             Consumer<List<String>> onDelivered, BiConsumer<List<String>, String> onParked) throws DeliveryDeferred, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             long[] grant = limiter.acquire();

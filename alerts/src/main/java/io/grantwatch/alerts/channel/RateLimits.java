@@ -1,6 +1,7 @@
 package io.grantwatch.alerts.channel;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public record RateLimits(List<Window> windows) {
     }
 
     public RateLimits and(int permits, Duration per) {
-        List<Window> w = new java.util.ArrayList<>(windows);
+        List<Window> w = new ArrayList<>(windows);
         w.add(new Window(permits, per));
         return new RateLimits(w);
     }

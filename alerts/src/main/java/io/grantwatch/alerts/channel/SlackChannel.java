@@ -30,7 +30,13 @@ public final class SlackChannel extends HttpChannel {
     public Outbound prepare(List<Alert> alerts, AlertFormatter.Detail detail, Instant now) {
         String title = alerts.size() == 1 ? AlertFormatter.title(alerts.get(0), Escaper.SLACK)
                 : "GrantWatch digest: " + alerts.size() + " findings";
-        String text = AlertFormatter.render(alerts, AlertFormatter.Dialect.SLACK, detail);
+        ObjectNode body = blocks(title, AlertFormatter.render(alerts, AlertFormatter.Dialect.SLACK, detail), 48);
+        List<String> keys = alerts.stream().map(Alert::idempotencyKey).toList();
+        return new Outbound(baseUri(), noHeaders(), Payloads.bytes(body), null, null, keys);
+    }
+
+    /** The payload: {@code title} as the fallback text and the header, then {@code text} in sections, until {@code maxBlocks} blocks. */
+    private static ObjectNode blocks(String title, String text, int maxBlocks) {
         ObjectNode body = Payloads.mapper().createObjectNode();
         body.put("text", title);
         ArrayNode blocks = body.putArray("blocks");
@@ -41,12 +47,11 @@ public final class SlackChannel extends HttpChannel {
             ObjectNode s = blocks.addObject();
             s.put("type", "section");
             s.putObject("text").put("type", "mrkdwn").put("text", chunk);
-            if (blocks.size() >= 48) {
+            if (blocks.size() >= maxBlocks) {
                 break;
             }
         }
-        List<String> keys = alerts.stream().map(Alert::idempotencyKey).toList();
-        return new Outbound(baseUri(), noHeaders(), Payloads.bytes(body), null, null, keys);
+        return body;
     }
 
     @Override
@@ -79,17 +84,7 @@ public final class SlackChannel extends HttpChannel {
     @Override
     public Outbound prepareSummary(Summary summary, Instant now) {
         String title = Escaper.SLACK.escape(summary.title(), 140);
-        ObjectNode body = Payloads.mapper().createObjectNode();
-        body.put("text", title);
-        ArrayNode blocks = body.putArray("blocks");
-        ObjectNode header = blocks.addObject();
-        header.put("type", "header");
-        header.putObject("text").put("type", "plain_text").put("text", cut(title, 150));
-        for (String chunk : chunks(AlertFormatter.summary(summary, AlertFormatter.Dialect.SLACK), SECTION_MAX)) {
-            ObjectNode s = blocks.addObject();
-            s.put("type", "section");
-            s.putObject("text").put("type", "mrkdwn").put("text", chunk);
-        }
+        ObjectNode body = blocks(title, AlertFormatter.summary(summary, AlertFormatter.Dialect.SLACK), Integer.MAX_VALUE);
         return new Outbound(baseUri(), noHeaders(), Payloads.bytes(body), null, null, List.of(summary.key()));
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,7 @@ public final class AlertPipeline implements AutoCloseable {
         return counters;
     }
 
-    public void process(List<Finding> batch, java.util.function.Consumer<Remediation> remediations, ParkSink park)
+    public void process(List<Finding> batch, Consumer<Remediation> remediations, ParkSink park)
             throws DeliveryDeferred, InterruptedException {
         Map<String, List<Alert>> perChannel = new LinkedHashMap<>();
         Map<String, Finding> byKey = new LinkedHashMap<>();

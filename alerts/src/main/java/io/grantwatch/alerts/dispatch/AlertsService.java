@@ -14,8 +14,11 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The alerts runnable assembled from configuration, for {@code grantwatch alert} and {@code run}:
@@ -41,8 +44,8 @@ public final class AlertsService {
      * resolve. The channels are built the way {@code run} builds them, so what passes here starts there.
      */
     public static List<String> problems(JsonNode channels, SecretResolver secrets) {
-        List<String> out = new java.util.ArrayList<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        List<String> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
         int i = 0;
         for (JsonNode node : channels) {

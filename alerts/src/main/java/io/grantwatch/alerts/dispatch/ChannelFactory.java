@@ -13,7 +13,10 @@ import io.grantwatch.alerts.channel.WeComChannel;
 import io.grantwatch.alerts.channel.WebhookChannel;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** Builds channels from configuration, resolving secret references; errors name the channel and key. */
 public final class ChannelFactory {
@@ -33,8 +36,8 @@ public final class ChannelFactory {
             type = ChannelType.parse(c.type());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("channels." + c.name() + ".type: unknown type " + c.type() + " (one of "
-                    + java.util.Arrays.stream(ChannelType.values()).map(t -> t.name().toLowerCase(java.util.Locale.ROOT))
-                    .collect(java.util.stream.Collectors.joining(", ")) + ")", e);
+                    + Arrays.stream(ChannelType.values()).map(t -> t.name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.joining(", ")) + ")", e);
         }
         RateLimits limits = c.limits() == null || c.limits().isEmpty() ? null : new RateLimits(c.limits());
         int max = c.maxPayloadBytes() == null ? 0 : c.maxPayloadBytes();

@@ -734,7 +734,8 @@ public final class CliGrammar {
 
     private static String bodyHint(String kind) {
         return switch (kind) {
-            case "role" -> "{\"role\":{\"display_name\",\"type\":\"AX\"|\"XA\",\"description\",\"policy\":{\"Version\":\"1.1\",\"Statement\":[...]}}}";
+            case "role" -> "{\"role\":{\"display_name\",\"type\":\"AX\"|\"XA\",\"description\",\"policy\":{\"Version\":\"1.1\","
+                    + "\"Statement\":[...]}}}";
             case "mapping" -> "{\"mapping\":{\"rules\":[{\"local\":[...],\"remote\":[...]}]}}";
             case "group" -> "{\"group\":{\"name\",\"description\"}}";
             case "policy_v5" -> "{\"policy_name\",\"policy_document\":\"<JSON string>\"}";

@@ -14,6 +14,7 @@ import io.grantwatch.model.policy.Decision;
 import io.grantwatch.model.policy.Evaluation;
 import io.grantwatch.model.policy.PolicyEvaluator;
 import io.grantwatch.model.policy.Request;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -137,7 +138,7 @@ final class FixCheck {
             doc.putArray("Statement").add(st);
             PolicyEvaluator.evaluate(doc, new Request("a:b", null)); // validates it
             return doc;
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return null;
         }
     }

@@ -2,6 +2,7 @@ package io.grantwatch.alerts.remediation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -110,7 +111,7 @@ final class Hcl {
 
     /** A resource label: letters, digits and underscores, starting with a letter. */
     static String label(String name) {
-        String l = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        String l = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         return Character.isLetter(l.isEmpty() ? '0' : l.charAt(0)) ? l : "gw_" + l;
     }
 }

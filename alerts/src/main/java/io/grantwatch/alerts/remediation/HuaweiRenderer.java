@@ -233,7 +233,8 @@ final class HuaweiRenderer {
         if (to.kind() == EntityKind.IDP_MAPPING) {
             String idp = to.known() ? to.name() : "the identity provider";
             s.inputs.chosen("MAPPED_GROUP_NAME", "IAM user group that the mapping of " + idp + " assigns to this federated user "
-                    + "(everyone the mapping puts in it gains the grant)", "hcloud IAM KeystoneListMappings --cli-query=\"mappings[].rules[].local[].group.name\" --cli-output=json");
+                    + "(everyone the mapping puts in it gains the grant)",
+                            "hcloud IAM KeystoneListMappings --cli-query=\"mappings[].rules[].local[].group.name\" --cli-output=json");
             s.inputs.lookedUp("GROUP_ID", "id of that group",
                     "hcloud IAM KeystoneListGroups --name=\"$MAPPED_GROUP_NAME\" --cli-query=\"groups[0].id\" --cli-output=tsv");
             s.inputs.terraformAs("GROUP_ID", "data.huaweicloud_identity_group.mapped.id");
@@ -258,11 +259,13 @@ final class HuaweiRenderer {
         if (!s.groupReady) {
             s.groupReady = true;
             s.command("printf '%s\\n' " + Identifiers.shellQuote("{\"body\":{\"group\":{\"name\":\"" + groupName
-                    + "\",\"description\":\"GrantWatch: grants of " + (to.known() ? to.name() : "one user") + " only\"}}}") + " > " + groupName + ".json");
+                    + "\",\"description\":\"GrantWatch: grants of " + (to.known() ? to.name() : "one user") + " only\"}}}") + " > " + groupName
+                            + ".json");
             s.command("GROUP_ID=$(hcloud IAM KeystoneListGroups --name=" + groupName + " --cli-query=\"groups[0].id\" --cli-output=tsv)");
             s.command("[ -n \"$GROUP_ID\" ] || GROUP_ID=$(hcloud IAM KeystoneCreateGroup --cli-jsonInput=" + groupName
                     + ".json --cli-query=\"group.id\" --cli-output=tsv)");
-            s.command("hcloud IAM KeystoneAddUserToGroup --group_id=\"$GROUP_ID\" --user_id=" + (userId.startsWith("$") ? "\"" + userId + "\"" : userId));
+            s.command("hcloud IAM KeystoneAddUserToGroup --group_id=\"$GROUP_ID\" --user_id=" + (userId.startsWith("$") ? "\"" + userId + "\""
+                    : userId));
             s.step("IAM grants policies to user groups: the commands use group " + groupName + ", which holds only " + to.label()
                     + " (created if missing), so nobody else gains the grant. To grant a team instead, set GROUP_ID to its group's id.");
         }
@@ -281,11 +284,13 @@ final class HuaweiRenderer {
         if (to.account() != null) {
             return to.account();
         }
-        return s.inputs.lookedUp("DOMAIN_ID", "account (domain) id", "hcloud IAM KeystoneListAuthDomains --cli-query=\"domains[0].id\" --cli-output=tsv");
+        return s.inputs.lookedUp("DOMAIN_ID", "account (domain) id",
+                "hcloud IAM KeystoneListAuthDomains --cli-query=\"domains[0].id\" --cli-output=tsv");
     }
 
     private String project(Script s) {
-        s.inputs.chosen("REGION", "region where ModelArts runs, e.g. cn-north-4", "hcloud IAM KeystoneListProjects --cli-query=\"projects[].name\" --cli-output=json");
+        s.inputs.chosen("REGION", "region where ModelArts runs, e.g. cn-north-4",
+                "hcloud IAM KeystoneListProjects --cli-query=\"projects[].name\" --cli-output=json");
         String id = s.inputs.lookedUp("PROJECT_ID", "project id of that region",
                 "hcloud IAM KeystoneListProjects --name=\"$REGION\" --cli-query=\"projects[0].id\" --cli-output=tsv");
         s.inputs.terraformAs("PROJECT_ID", "data.huaweicloud_identity_projects.region.projects[0].id");

@@ -3,6 +3,7 @@ package io.grantwatch.alerts.remediation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -106,6 +107,6 @@ final class Inputs {
     }
 
     static String tfName(String shellName) {
-        return shellName.toLowerCase(java.util.Locale.ROOT);
+        return shellName.toLowerCase(Locale.ROOT);
     }
 }

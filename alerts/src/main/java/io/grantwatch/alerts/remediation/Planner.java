@@ -26,14 +26,14 @@ import io.grantwatch.model.catalog.IamScope;
 import io.grantwatch.model.catalog.Phase;
 import io.grantwatch.model.catalog.Qualifier;
 import io.grantwatch.model.catalog.Requirement;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -125,7 +125,8 @@ final class Planner {
                     && !primary) {
                 // the feature is a guess: its other seed grants are named, not granted
                 notes.add(mayAlsoNeed(cloud, m, requirements.apply(String.valueOf(m.requirementId())).orElse(null))
-                        .replace("(the seed", "(the feature is a guess at confidence " + String.format(Locale.ROOT, "%.2f", f.confidence()) + "; the seed"));
+                        .replace("(the seed", "(the feature is a guess at confidence " + String.format(Locale.ROOT, "%.2f", f.confidence())
+                                + "; the seed"));
                 continue;
             }
             if (subject.kind() == EntityKind.ACCOUNT && g.type() != GrantType.TRUST_PRINCIPAL) {
@@ -476,7 +477,8 @@ final class Planner {
             case AGENCY_ACTION -> "agency action ";
             default -> "";
         };
-        String sp = Identifiers.policyName(m.systemPolicy()) && !m.systemPolicy().equals(g.value()) ? " (system policy " + m.systemPolicy() + ")" : "";
+        String sp = Identifiers.policyName(m.systemPolicy()) && !m.systemPolicy().equals(g.value()) ? " (system policy " + m.systemPolicy() + ")"
+                : "";
         String why = r == null || r.qualifiers().isEmpty() ? "the seed qualifies it"
                 : "the seed says: " + String.join(", ", r.qualifiers().stream().map(Planner::qualifierText).toList());
         return "May also be needed (" + why + "; not included above): " + kind + what + sp

@@ -19,7 +19,9 @@ import io.grantwatch.model.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A {@link Plan} as Alibaba Cloud RAM: custom policies ({@code "Version": "1"}), {@code aliyun ram}
@@ -30,7 +32,7 @@ import java.util.Map;
  */
 final class RamRenderer {
     /** A RAM policy name as the API allows it (letters, digits, hyphens; dots and underscores in system policies). */
-    private static final java.util.regex.Pattern RAM_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern RAM_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     /**
      * jq: add $svc to Principal.Service of the first unconditional Allow sts:AssumeRole statement, or as a
@@ -139,10 +141,10 @@ final class RamRenderer {
                 + "  policy_name     = " + Hcl.string(name) + "\n"
                 + "  description     = " + Hcl.string("GrantWatch finding " + Script.safeId(plan.findingId())) + "\n"
                 + "  policy_document = " + Hcl.jsonencode(doc, s.inputs::expression) + "\n}\n\n"
-                + "resource \"alicloud_ram_" + kind.toLowerCase(java.util.Locale.ROOT) + "_policy_attachment\" \"" + label + "\" {\n"
+                + "resource \"alicloud_ram_" + kind.toLowerCase(Locale.ROOT) + "_policy_attachment\" \"" + label + "\" {\n"
                 + "  policy_name = alicloud_ram_policy." + label + ".policy_name\n"
                 + "  policy_type = alicloud_ram_policy." + label + ".type\n"
-                + "  " + kind.toLowerCase(java.util.Locale.ROOT) + "_name   = " + s.inputs.hcl(to.known() ? to.name() : who.replace("\"", ""))
+                + "  " + kind.toLowerCase(Locale.ROOT) + "_name   = " + s.inputs.hcl(to.known() ? to.name() : who.replace("\"", ""))
                 + "\n}\n");
     }
 

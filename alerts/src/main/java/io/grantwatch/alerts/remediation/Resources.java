@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The narrowest resource the evidence names for an action, in the cloud's ARN/URN form: an OSS/OBS
@@ -21,7 +23,7 @@ final class Resources {
             "appendobject", "getobjecttagging", "putobjecttagging", "deleteobjecttagging", "getobjectversion", "deleteobjectversion",
             "initiatemultipartupload", "uploadpart", "completemultipartupload", "headobject", "getsymlink", "putsymlink");
 
-    private static final java.util.regex.Pattern RAM_ACCOUNT = java.util.regex.Pattern.compile("^acs:ram:[a-z0-9*-]*:([0-9]{1,32}):");
+    private static final Pattern RAM_ACCOUNT = Pattern.compile("^acs:ram:[a-z0-9*-]*:([0-9]{1,32}):");
 
     /** The record named a resource that cannot be used safely: the administrator is asked for it, never given {@code *}. */
     static final String ASK = "$RESOURCE";
@@ -124,7 +126,7 @@ final class Resources {
             }
         }
         // a catalog placeholder is not a resource; an event's text is one even when it holds "${" (prefix() cuts there)
-        return java.util.stream.Stream.of(grantResource != null && grantResource.contains("${") ? null : grantResource, evResource)
+        return Stream.of(grantResource != null && grantResource.contains("${") ? null : grantResource, evResource)
                 .filter(r -> r != null && !r.isBlank()).toList();
     }
 

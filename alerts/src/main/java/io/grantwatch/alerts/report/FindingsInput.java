@@ -6,6 +6,7 @@ import io.grantwatch.model.json.Json;
 import io.grantwatch.model.topic.TopicSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,14 +50,14 @@ public final class FindingsInput {
                     return false;
                 }
             }
-        } catch (java.nio.charset.MalformedInputException binary) {
+        } catch (MalformedInputException binary) {
             return false;
         }
         return false;
     }
 
     /** Reads findings JSON Lines; a bad line is reported through {@code onBad} (line number and reason) and skipped. */
-    public static List<Finding> readJsonLines(Path file, java.util.function.BiConsumer<Long, String> onBad) throws IOException {
+    public static List<Finding> readJsonLines(Path file, BiConsumer<Long, String> onBad) throws IOException {
         List<Finding> out = new ArrayList<>();
         long n = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -89,7 +90,7 @@ public final class ReportScheduler implements AutoCloseable {
         List<Path> written = new ArrayList<>();
         String base = "drift-" + STAMP.format(now);
         for (ReportRenderer.Format f : formats) {
-            Path p = dir.resolve(base + "." + f.name().toLowerCase(java.util.Locale.ROOT));
+            Path p = dir.resolve(base + "." + f.name().toLowerCase(Locale.ROOT));
             Files.writeString(p, ReportRenderer.render(r, f), StandardCharsets.UTF_8);
             written.add(p);
         }

@@ -13,8 +13,12 @@ import io.grantwatch.model.json.Json;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -214,11 +218,11 @@ class ChannelReceiverTest {
 
     @Test
     void shouldReadRetryAfterAsSecondsOrHttpDate() {
-        assertThat(HttpChannel.retryAfter(java.util.Optional.of("7"))).isEqualTo(Duration.ofSeconds(7));
-        String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
-        assertThat(HttpChannel.retryAfter(java.util.Optional.of(inTenSeconds))).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
-        assertThat(HttpChannel.retryAfter(java.util.Optional.of("soon"))).isNull();
-        assertThat(HttpChannel.retryAfter(java.util.Optional.empty())).isNull();
+        assertThat(HttpChannel.retryAfter(Optional.of("7"))).isEqualTo(Duration.ofSeconds(7));
+        String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(10));
+        assertThat(HttpChannel.retryAfter(Optional.of(inTenSeconds))).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
+        assertThat(HttpChannel.retryAfter(Optional.of("soon"))).isNull();
+        assertThat(HttpChannel.retryAfter(Optional.empty())).isNull();
     }
 }

@@ -2,6 +2,7 @@ package io.grantwatch.alerts.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class SignaturesTest {
         String secret = "s3cr3t";
         long ts = 1700000000L;
         String feishu = Signatures.feishu(secret, ts);
-        String dingAsIfSeconds = java.net.URLDecoder.decode(Signatures.dingTalk(secret, ts), StandardCharsets.UTF_8);
+        String dingAsIfSeconds = URLDecoder.decode(Signatures.dingTalk(secret, ts), StandardCharsets.UTF_8);
         assertThat(feishu).isNotEqualTo(dingAsIfSeconds);
     }
 }

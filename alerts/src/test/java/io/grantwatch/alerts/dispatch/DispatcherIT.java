@@ -21,6 +21,8 @@ import io.grantwatch.model.topic.TopicSpec;
 import io.grantwatch.testkit.KafkaBroker;
 import io.grantwatch.testkit.KafkaTestScope;
 import io.grantwatch.testkit.WithKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,7 +60,7 @@ class DispatcherIT {
         receivers.forEach(Receiver::close);
     }
 
-    private Receiver receiver(java.util.function.Function<Receiver.Request, Response> b) throws Exception {
+    private Receiver receiver(Function<Receiver.Request, Response> b) throws Exception {
         Receiver r = new Receiver(b);
         receivers.add(r);
         return r;
@@ -206,12 +209,12 @@ class DispatcherIT {
 
     @Test
     void shouldHoldSlackAndFeishuWindowsOverRepeatedBurstsWhenStartedFromConfig(KafkaBroker kafka, KafkaTestScope scope,
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         kafka.createTopics(3, scope.topics().findings(), scope.topics().remediations());
         Receiver slack = receiver(r -> Response.ok("ok"));
         Receiver feishu = receiver(r -> Response.ok("{\"code\":0}"));
-        java.nio.file.Path yaml = dir.resolve("alerts.yaml");
-        java.nio.file.Files.writeString(yaml, """
+        Path yaml = dir.resolve("alerts.yaml");
+        Files.writeString(yaml, """
                 channels:
                   - {name: slack, type: slack, url: env:SLACK}
                   - {name: feishu, type: feishu, url: env:FEISHU, secret: env:FEISHU_SECRET}

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,7 +56,7 @@ class DispatcherRestartRateIT {
         receivers.forEach(Receiver::close);
     }
 
-    private Receiver receiver(java.util.function.Function<Receiver.Request, Response> b) throws Exception {
+    private Receiver receiver(Function<Receiver.Request, Response> b) throws Exception {
         Receiver r = new Receiver(b);
         receivers.add(r);
         return r;

@@ -53,7 +53,8 @@ class CliGrammarTest {
     @Test
     void shouldRejectPlaceholderWhenInsideSingleQuotedJson() {
         assertThat(CliGrammar.check("aliyun ram CreatePolicy --PolicyName p --PolicyDocument "
-                + "'{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"oss:GetObject\",\"Resource\":\"acs:oss:*:*:${Bucket}/*\"}]}'"))
+                + "'{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"oss:GetObject\","
+                        + "\"Resource\":\"acs:oss:*:*:${Bucket}/*\"}]}'"))
                 .anySatisfy(s -> assertThat(s).contains("${Bucket}"));
     }
 
@@ -65,7 +66,8 @@ class CliGrammarTest {
                 parse("{\"body\":{\"role\":" + ROLE_BODY + "}}"))).isEmpty();
         assertThat(CliGrammar.checkHcloudJsonInput("CreateAgencyCustomPolicy", parse("""
                 {"body":{"role":{"display_name":"gw-assume","type":"AX","description":"d","policy":{"Version":"1.1",
-                 "Statement":[{"Effect":"Allow","Action":["iam:agencies:assume"],"Resource":{"uri":["/iam/agencies/07805acaba80"]}}]}}}}"""))).isEmpty();
+                 "Statement":[{"Effect":"Allow","Action":["iam:agencies:assume"],
+                 "Resource":{"uri":["/iam/agencies/07805acaba80"]}}]}}}}"""))).isEmpty();
     }
 
     @Test
@@ -127,7 +129,8 @@ class CliGrammarTest {
                 "GROUP_ID=$(hcloud IAM KeystoneListGroups --cli-region=\"cn-north-4\" --name=\"devs\" --cli-query=\"groups[0].id\" --cli-output=tsv)",
                 "AGENCY_ID=$(hcloud IAM ListAgencies --cli-region=\"cn-north-4\" --domain_id=\"$DOMAIN_ID\" --name=\"modelarts_agency\""
                         + " --cli-query=\"agencies[0].id\" --cli-output=tsv)",
-                "PROJECT_ID=$(hcloud IAM KeystoneListProjects --cli-region=\"cn-north-4\" --name=\"cn-north-4\" --cli-query=\"projects[0].id\" --cli-output=tsv)",
+                "PROJECT_ID=$(hcloud IAM KeystoneListProjects --cli-region=\"cn-north-4\" --name=\"cn-north-4\" --cli-query=\"projects[0].id\" "
+                        + "--cli-output=tsv)",
                 "ROLE_ID=$(hcloud IAM KeystoneListPermissions --cli-region=\"cn-north-4\" --display_name=\"OBS ReadOnlyAccess\""
                         + " --cli-query=\"roles[0].id\" --cli-output=tsv)",
                 "hcloud IAM KeystoneListGroupsForUser --cli-region=\"cn-north-4\" --user_id=\"$USER_ID\"",

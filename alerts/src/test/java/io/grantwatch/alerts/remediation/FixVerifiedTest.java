@@ -43,14 +43,16 @@ class FixVerifiedTest {
     @Test
     void shouldKeepTheAllowWithTheWarningFirstWhenTheKnownDenyHasACondition() {
         Finding f = TestFindings.ossGetObject().withKnownDenies(List.of(ramDeny(
-                "{\"Effect\":\"Deny\",\"Action\":\"oss:Get*\",\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":{\"acs:SourceIp\":[\"10.0.0.0/8\"]}}}",
+                "{\"Effect\":\"Deny\",\"Action\":\"oss:Get*\",\"Resource\":\"*\","
+                        + "\"Condition\":{\"NotIpAddress\":{\"acs:SourceIp\":[\"10.0.0.0/8\"]}}}",
                 true, false)));
 
         Remediation r = planner.plan(f);
 
         assertThat(r.policies()).anySatisfy(p -> assertThat(p.document().toString()).contains("oss:GetObject"));
         assertThat(r.summary()).endsWith("; a known Deny may still block it (first step)");
-        assertThat(r.steps().get(0)).startsWith("A known Deny may still block this fix: statement \"NoRawDataReads\" (#1) of policy deny-raw-data-writes")
+        assertThat(r.steps().get(0))
+                .startsWith("A known Deny may still block this fix: statement \"NoRawDataReads\" (#1) of policy deny-raw-data-writes")
                 .contains("under a Condition GrantWatch does not evaluate");
     }
 
@@ -67,7 +69,8 @@ class FixVerifiedTest {
     void shouldCheckAHuaweiV5DenyAgainstTheIamAllowItWouldPrint() {
         Finding f = TestFindings.obsGetObject().withKnownDenies(List.of(new KnownDeny("ma-deny-dataset-read", "Custom", "7a1c3e5f", "v2",
                 "user zhang.wei", "NoFlowers", 0,
-                "{\"Sid\":\"NoFlowers\",\"Effect\":\"Deny\",\"Action\":[\"obs:object:get*\"],\"Resource\":[\"obs:*:*:object:ma-datasets/flowers/*\"]}",
+                "{\"Sid\":\"NoFlowers\",\"Effect\":\"Deny\",\"Action\":[\"obs:object:get*\"],"
+                        + "\"Resource\":[\"obs:*:*:object:ma-datasets/flowers/*\"]}",
                 "5.0", false, true)));
 
         Remediation r = planner.plan(f);
@@ -80,7 +83,8 @@ class FixVerifiedTest {
     @Test
     void shouldNameTheKnownDenyStatementInTheReviewOfAnExplicitDenyWithTheCommandThatShowsIt() {
         Finding ram = TestFindings.alibabaExplicitDeny().withKnownDenies(List.of(new KnownDeny("deny-prod-bucket-deletes", "Custom", null, "v3",
-                "user alice", "KeepProd", 1, "{\"Sid\":\"KeepProd\",\"Effect\":\"Deny\",\"Action\":\"oss:DeleteBucket\",\"Resource\":\"acs:oss:*:*:prod-*\"}",
+                "user alice", "KeepProd", 1,
+                        "{\"Sid\":\"KeepProd\",\"Effect\":\"Deny\",\"Action\":\"oss:DeleteBucket\",\"Resource\":\"acs:oss:*:*:prod-*\"}",
                 "1", false, true)));
         Remediation r = planner.plan(ram);
 

@@ -7,8 +7,12 @@ import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.policy.PolicyEvaluator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The Huawei IAM rendering: 1.1 documents, KooCLI commands and their input files, Terraform. */
@@ -24,9 +28,9 @@ class HuaweiRendererTest {
     /** Every shell variable a command uses is set by an earlier line; every command and input file is KooCLI's. */
     private static void assertInputsSetBeforeUse(Remediation r) {
         assertThat(CliGrammar.checkScript(r.cliCommands())).as(String.join("\n", r.cliCommands())).isEmpty();
-        java.util.regex.Pattern jsonInput = java.util.regex.Pattern.compile("hcloud IAM (\\w+) --cli-jsonInput=(\\S+\\.json)");
+        Pattern jsonInput = Pattern.compile("hcloud IAM (\\w+) --cli-jsonInput=(\\S+\\.json)");
         for (String c : r.cliCommands()) {
-            java.util.regex.Matcher m = jsonInput.matcher(c);
+            Matcher m = jsonInput.matcher(c);
             if (m.find()) {
                 try {
                     assertThat(CliGrammar.checkHcloudJsonInput(m.group(1), inputFile(r, m.group(2)))).as(c).isEmpty();
@@ -35,15 +39,15 @@ class HuaweiRendererTest {
                 }
             }
         }
-        java.util.Set<String> set = new java.util.HashSet<>();
-        java.util.regex.Pattern use = java.util.regex.Pattern.compile("\\$([A-Z][A-Z0-9_]*)");
-        java.util.regex.Pattern assign = java.util.regex.Pattern.compile("(?:^|\\|\\| )([A-Z][A-Z0-9_]*)=|read -r -p '[^']*' ([A-Z][A-Z0-9_]*)(?: < /dev/tty)?$");
+        Set<String> set = new HashSet<>();
+        Pattern use = Pattern.compile("\\$([A-Z][A-Z0-9_]*)");
+        Pattern assign = Pattern.compile("(?:^|\\|\\| )([A-Z][A-Z0-9_]*)=|read -r -p '[^']*' ([A-Z][A-Z0-9_]*)(?: < /dev/tty)?$");
         for (String c : r.cliCommands()) {
-            java.util.regex.Matcher u = use.matcher(c.replaceAll("(?:^|\\|\\| )[A-Z][A-Z0-9_]*=", ""));
+            Matcher u = use.matcher(c.replaceAll("(?:^|\\|\\| )[A-Z][A-Z0-9_]*=", ""));
             while (u.find()) {
                 assertThat(set).as("%s uses $%s before it is set", c, u.group(1)).contains(u.group(1));
             }
-            java.util.regex.Matcher a = assign.matcher(c);
+            Matcher a = assign.matcher(c);
             while (a.find()) {
                 set.add(a.group(1) != null ? a.group(1) : a.group(2));
             }
@@ -67,7 +71,8 @@ class HuaweiRendererTest {
                 "GROUP_ID=$(hcloud IAM KeystoneListGroups --name=GrantWatch-zhang.wei --cli-query=\"groups[0].id\" --cli-output=tsv)",
                 "hcloud IAM KeystoneAddUserToGroup --group_id=\"$GROUP_ID\" --user_id=f1e2d3c4b5a6");
         assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
-                .startsWith("hcloud IAM KeystoneAssociateGroupWithDomainPermission --domain_id=\"" + TestFindings.HW_DOMAIN + "\" --group_id=\"$GROUP_ID\""));
+                .startsWith("hcloud IAM KeystoneAssociateGroupWithDomainPermission --domain_id=\"" + TestFindings.HW_DOMAIN
+                        + "\" --group_id=\"$GROUP_ID\""));
         assertThat(r.cliCommands()).noneMatch(c -> c.contains("CreateCloudRole"));
     }
 
@@ -100,7 +105,8 @@ class HuaweiRendererTest {
                 + "--project_id=\"$PROJECT_ID\" --group_id=\"$GROUP_ID\""));
         JsonNode project = r.policies().stream().filter(p -> p.name().endsWith("-project")).findFirst().orElseThrow().document();
         assertThat(PolicyEvaluator.allows(project, "modelarts:trainJob:create", null)).isTrue();
-        assertThat(r.terraform()).contains("huaweicloud_identity_role", "type        = \"XA\"", "project_id = data.huaweicloud_identity_projects.region.projects[0].id", "resource \"huaweicloud_identity_group_membership\"");
+        assertThat(r.terraform()).contains("huaweicloud_identity_role", "type        = \"XA\"",
+                "project_id = data.huaweicloud_identity_projects.region.projects[0].id", "resource \"huaweicloud_identity_group_membership\"");
     }
 
     @Test
@@ -199,7 +205,8 @@ class HuaweiRendererTest {
                 "Zhang San", TestFindings.HW_DOMAIN, null, null, null, null);
         Remediation r = planner.plan(withPrincipal(TestFindings.obsGetObject(), spaced));
         assertInputsSetBeforeUse(r);
-        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("GROUP_ID=$(hcloud IAM KeystoneListGroups --name=GrantWatch-f1e2d3c4b5a6 "));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
+                .startsWith("GROUP_ID=$(hcloud IAM KeystoneListGroups --name=GrantWatch-f1e2d3c4b5a6 "));
         io.grantwatch.model.Principal anonymous = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.USER, null,
                 "Li Si", TestFindings.HW_DOMAIN, null, null, null, null);
         Remediation unknown = planner.plan(withPrincipal(TestFindings.obsGetObject(), anonymous));
@@ -213,7 +220,8 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding f = TestFindings.trainJobCreate();
         io.grantwatch.model.Finding mixed = new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(),
                 f.scenarioTitle(), List.of(f.missing().get(0), new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.action(
-                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, "USER", "x", "r", null, SeedCitations.MODELARTS_DEPENDENCIES)),
+                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, "USER", "x", "r", null,
+                                SeedCitations.MODELARTS_DEPENDENCIES)),
                 f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
         Remediation r = planner.plan(mixed);
         PolicyDocument global = r.policies().stream().filter(p -> p.name().endsWith("-global")).findFirst().orElseThrow();

@@ -127,7 +127,8 @@ class RamRendererTest {
         assertThat(r.policies()).isEmpty();
         // fetched in the role's own account (checked), merged, written for review; an empty file updates nothing
         assertThat(r.cliCommands().get(0)).startsWith("rm -f DswOssRole-trust-policy.json; [ \"$(aliyun sts GetCallerIdentity | jq -r "
-                + "'.AccountId')\" = " + TestFindings.UID + " ] && aliyun ram GetRole --RoleName DswOssRole | jq -r '.Role.AssumeRolePolicyDocument' | jq -c");
+                + "'.AccountId')\" = " + TestFindings.UID
+                        + " ] && aliyun ram GetRole --RoleName DswOssRole | jq -r '.Role.AssumeRolePolicyDocument' | jq -c");
         assertThat(r.cliCommands()).contains("[ -s DswOssRole-trust-policy.json ] && aliyun ram UpdateRole --RoleName DswOssRole "
                 + "--NewAssumeRolePolicyDocument \"$(cat DswOssRole-trust-policy.json)\"");
     }
@@ -137,7 +138,8 @@ class RamRendererTest {
     void shouldKeepEveryPrincipalWhenThePrintedJqFilterRuns() throws Exception {
         Assumptions.assumeTrue(jqAvailable(), "jq is not installed");
         JsonNode seedAfter = jq("""
-                {"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::aaa:root"],"Service":["xxx.aliyuncs.com"]}}],"Version":"1"}""");
+                {"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow",
+                  "Principal":{"RAM":["acs:ram::aaa:root"],"Service":["xxx.aliyuncs.com"]}}],"Version":"1"}""");
         assertThat(seedAfter).isEqualTo(parse("""
                 {"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow",
                   "Principal":{"RAM":["acs:ram::aaa:root"],"Service":["xxx.aliyuncs.com","pai.aliyuncs.com"]}}],"Version":"1"}"""));
@@ -221,7 +223,8 @@ class RamRendererTest {
     @Test
     void shouldReattachRemovedSystemPolicyWhenPredictedBreakage() {
         Remediation r = planner.plan(TestFindings.predictedBreakage());
-        assertThat(r.cliCommands()).contains("aliyun ram AttachPolicyToUser --PolicyType System --PolicyName 'AliyunPAIEASFullAccess' --UserName alice");
+        assertThat(r.cliCommands())
+                .contains("aliyun ram AttachPolicyToUser --PolicyType System --PolicyName 'AliyunPAIEASFullAccess' --UserName alice");
         assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("restores what DetachPolicyFromUser"));
         assertThat(r.summary()).startsWith("Attach system policy AliyunPAIEASFullAccess to user alice");
         // systemPolicies lists the coarse alternatives only; a restore is the fix itself
@@ -248,7 +251,8 @@ class RamRendererTest {
     @Test
     void shouldAddWorkspaceMemberThroughTheRestApiWhenWorkspaceRoleMissing() {
         Remediation r = planner.plan(TestFindings.maxComputeDeveloper());
-        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("aliyun aiworkspace POST /api/v1/workspaces/640957/members --region cn-hangzhou --body '"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
+                .startsWith("aliyun aiworkspace POST /api/v1/workspaces/640957/members --region cn-hangzhou --body '"));
         assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("PAI console > Workspaces > 640957 > Members"));
     }
 

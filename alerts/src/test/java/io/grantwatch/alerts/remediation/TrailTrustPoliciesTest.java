@@ -42,10 +42,12 @@ class TrailTrustPoliciesTest {
         Instant t = TestFindings.T0;
         trust.accept(event("UpdateRole", Outcome.ALLOWED, t, Map.of("RoleName", "R", "NewAssumeRolePolicyDocument", ECS_AND_ROOT)));
         trust.accept(event("CreateRole", Outcome.ALLOWED, t.minusSeconds(60), Map.of("RoleName", "R", "AssumeRolePolicyDocument",
-                "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"x.aliyuncs.com\"]}}]}")));
+                "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
+                        + "\"Principal\":{\"Service\":[\"x.aliyuncs.com\"]}}]}")));
         trust.accept(event("UpdateRole", Outcome.DENIED, t.plusSeconds(60), Map.of("RoleName", "R", "NewAssumeRolePolicyDocument",
                 "{\"Version\":\"1\",\"Statement\":[]}")));
-        assertThat(trust.current(TestFindings.UID, "R")).hasValueSatisfying(d -> assertThat(PolicyEvaluator.trustAllowsService(d, "ecs.aliyuncs.com")).isTrue());
+        assertThat(trust.current(TestFindings.UID, "R")).hasValueSatisfying(d -> assertThat(PolicyEvaluator.trustAllowsService(d,
+                "ecs.aliyuncs.com")).isTrue());
         // a newer change GrantWatch cannot read makes what it knew out of date: it forgets rather than show a stale document
         trust.accept(event("UpdateRole", Outcome.ALLOWED, t.plusSeconds(120), Map.of("RoleName", "R", "NewAssumeRolePolicyDocument",
                 "{\"Version\":\"1\",\"Statement\":[{\"Action\":\"sts:Ass…")));

@@ -10,6 +10,7 @@ import io.grantwatch.alerts.remediation.TrustPolicySource;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.topic.Topics;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,13 +34,15 @@ public final class AlertCommand implements Callable<Integer> {
             description = "Kafka cluster (key kafka.bootstrap.servers, also from --config / GRANTWATCH_* like every command).")
     String bootstrapServers;
 
-    @Option(names = "--channels", paramLabel = "FILE", description = "Alerts YAML (channels, routes, mutes, retry). Without it only the remediations topic is written.")
+    @Option(names = "--channels", paramLabel = "FILE",
+            description = "Alerts YAML (channels, routes, mutes, retry). Without it only the remediations topic is written.")
     Path channels;
 
     @Option(names = "--topic-prefix", description = "Prefix of every GrantWatch topic (key topics.prefix; default: none).")
     String topicPrefix;
 
-    @Option(names = "--group-id", defaultValue = "grantwatch-alerts", description = "Consumer group holding delivery progress (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--group-id", defaultValue = "grantwatch-alerts",
+            description = "Consumer group holding delivery progress (default: ${DEFAULT-VALUE}).")
     String groupId;
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE", hidden = true,
@@ -53,7 +56,7 @@ public final class AlertCommand implements Callable<Integer> {
             io.grantwatch.app.config.ConfigLoader loader = configOptions.loader()
                     .flag(io.grantwatch.app.config.ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers)
                     .flag(io.grantwatch.app.config.ConfigKeys.TOPICS_PREFIX.name(), topicPrefix);
-            SecretFlags.checkSettings(new java.io.PrintWriter(System.err, true), "alert", "--kafka", kafka);
+            SecretFlags.checkSettings(new PrintWriter(System.err, true), "alert", "--kafka", kafka);
             kafka.forEach((k, v) -> loader.flag(io.grantwatch.app.config.ConfigKeys.KAFKA_PREFIX + k, v));
             app = loader.load();
         } catch (io.grantwatch.app.config.ConfigException e) {
@@ -69,7 +72,8 @@ public final class AlertCommand implements Callable<Integer> {
         try {
             config = channels == null ? AlertsConfig.empty() : AlertsConfig.load(channels);
         } catch (Exception e) {
-            System.err.println("grantwatch alert: cannot use " + channels + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
+            System.err.println("grantwatch alert: cannot use " + channels + ": "
+                    + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
         }
         DeliveryCounters counters = new DeliveryCounters();

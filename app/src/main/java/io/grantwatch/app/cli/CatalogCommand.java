@@ -6,6 +6,8 @@ import io.grantwatch.catalog.CatalogDocs;
 import io.grantwatch.catalog.CatalogException;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -47,11 +49,11 @@ public final class CatalogCommand implements Callable<Integer> {
     }
 
     static PrintStream stdout() {
-        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        return new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     }
 
     static PrintStream stderr() {
-        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        return new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     }
 
     /** Loads a catalog reference, turning a bad one into a usage error (exit 2) with the reasons. */

@@ -11,8 +11,9 @@ import io.grantwatch.ingest.http.HttpReceiver;
 import io.grantwatch.ingest.kafka.KafkaAuditSink;
 import io.grantwatch.ingest.poll.ApiPoller;
 import io.grantwatch.ingest.poll.PollerConfig;
-import java.net.URI;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +25,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code grantwatch ingest}: runs ingest sources ({@link IngestRunner} in the ingest module) against a
@@ -132,7 +133,7 @@ public final class IngestCommand implements Callable<Integer> {
         HttpReceiver.Config http = null;
         if (httpPort != null) {
             try {
-                java.io.PrintWriter err = spec.commandLine().getErr();
+                PrintWriter err = spec.commandLine().getErr();
                 String secret = SecretFlags.option(err, "ingest", "--http-secret", httpSecret, "GRANTWATCH_HTTP_SECRET", System::getenv);
                 String hmac = SecretFlags.option(err, "ingest", "--http-hmac-secret", httpHmacSecret, "GRANTWATCH_HTTP_HMAC_SECRET",
                         System::getenv);
@@ -221,7 +222,8 @@ public final class IngestCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("grantwatch ingest: running on Kafka " + bootstrap
                         + (runner.httpPort() > 0 ? ", HTTP receiver on port " + runner.httpPort() : "") + ". Ctrl-C to stop.");
                 while (!runner.await(Duration.ofMinutes(1))) {
-                    spec.commandLine().getErr().println("grantwatch ingest: " + io.grantwatch.ingest.source.IngestCounters.sentence(runner.counters()));
+                    spec.commandLine().getErr().println("grantwatch ingest: "
+                            + io.grantwatch.ingest.source.IngestCounters.sentence(runner.counters()));
                 }
             }
             if (runner.failure() != null) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -181,12 +183,12 @@ public final class InventoryCommand implements Callable<Integer> {
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             try (KafkaProducer<String, InventoryRecord> producer = new KafkaProducer<>(p, new StringSerializer(),
                     topic.valueSerde().serializer())) {
-                List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+                List<Future<?>> sent = new ArrayList<>();
                 for (InventoryRecord r : records) {
                     sent.add(producer.send(new ProducerRecord<>(topic.name(), r.partition(partitions), r.asOf().toEpochMilli(), r.key(), r)));
                 }
                 producer.flush();
-                for (java.util.concurrent.Future<?> f : sent) {
+                for (Future<?> f : sent) {
                     f.get();
                 }
             }

@@ -12,14 +12,16 @@ import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.OfflineDetector;
-import io.grantwatch.detector.UnusedGrants;
 import io.grantwatch.detector.ReorderBuffer;
+import io.grantwatch.detector.UnusedGrants;
 import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.topic.Topics;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,8 +96,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
-        PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         return run(stdout, err);
     }
 
@@ -136,7 +139,7 @@ public final class ReportCommand implements Callable<Integer> {
             Catalog catalog = catalogDir == null ? CatalogLoader.loadBundled() : CatalogLoader.load(catalogDir);
             RemediationPlanner planner = new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(catalog));
             DriftReport report = new ReportBuilder(planner, mutes).build(findings, from, to, baseline,
-                    Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS));
             if (unused != null) {
                 report = report.withUnused(List.of(unused), unusedNote);
             }
@@ -160,7 +163,8 @@ public final class ReportCommand implements Callable<Integer> {
             err.println("grantwatch report: " + io.grantwatch.model.text.UnsafeText.escaped(e.getMessage()));
             return ScanCommand.USAGE;
         } catch (IOException | RuntimeException e) {
-            err.println("grantwatch report: " + e.getClass().getSimpleName() + ": " + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
+            err.println("grantwatch report: " + e.getClass().getSimpleName() + ": "
+                    + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
         }
     }

@@ -24,8 +24,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -109,7 +115,7 @@ public final class ScanCommand implements Callable<Integer> {
             err.println("grantwatch scan: --threads must be at least 1");
             return USAGE;
         }
-        java.util.function.Predicate<Finding> failing;
+        Predicate<Finding> failing;
         try {
             failing = failOn(failOn);
         } catch (IllegalArgumentException e) {
@@ -188,14 +194,16 @@ public final class ScanCommand implements Callable<Integer> {
         var c = detector.counters();
         err.println("scanned " + c.events() + " events (" + c.denials() + " denials, " + c.unmappedDenials() + " unmapped, "
                 + c.late() + " later than the grace, " + c.iamChanges() + " IAM changes) from " + detector.principals()
-                + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed + " findings; catalog " + catalog.version()
-                + (inventory.isEmpty() ? "" : "; inventory " + snapshots.records().size() + " records read, " + snapshots.problems().size() + " not"));
+                + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed
+                        + " findings; catalog " + catalog.version()
+                + (inventory.isEmpty() ? "" : "; inventory " + snapshots.records().size() + " records read, " + snapshots.problems().size()
+                        + " not"));
         if (!late.byFile.isEmpty()) {
             err.println("grantwatch scan: " + c.late() + " events came later than the grace (" + grace + ") behind their principal's "
                     + "newest and were not used, from " + late.byFile.size() + " file" + (late.byFile.size() == 1 ? "" : "s")
                     + " (a file out of time order, or more input at once than --reorder-buffer " + reorderBuffer + " holds):");
             late.byFile.entrySet().stream()
-                    .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                     .limit(20)
                     .forEach(f -> err.println("  " + f.getValue() + " from " + printable(f.getKey())));
             if (late.byFile.size() > 20) {
@@ -213,7 +221,7 @@ public final class ScanCommand implements Callable<Integer> {
     /** Feeds the detector and counts, per source file, the events it found later than the grace. */
     static final class LateInput {
         private final OfflineDetector detector;
-        final java.util.Map<String, Long> byFile = new java.util.HashMap<>();
+        final Map<String, Long> byFile = new HashMap<>();
 
         LateInput(OfflineDetector detector) {
             this.detector = detector;
@@ -230,16 +238,16 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     /** Severities mean "at or above"; kinds match exactly; anything else is a usage error naming the allowed values. */
-    static java.util.function.Predicate<Finding> failOn(List<String> values) {
-        java.util.function.Predicate<Finding> p = f -> false;
+    static Predicate<Finding> failOn(List<String> values) {
+        Predicate<Finding> p = f -> false;
         for (String raw : values) {
-            String v = raw.trim().toUpperCase(java.util.Locale.ROOT);
+            String v = raw.trim().toUpperCase(Locale.ROOT);
             if (v.isEmpty()) {
                 continue;
             }
-            java.util.Optional<io.grantwatch.alerts.Severity> severity = java.util.Arrays.stream(io.grantwatch.alerts.Severity.values())
+            Optional<io.grantwatch.alerts.Severity> severity = Arrays.stream(io.grantwatch.alerts.Severity.values())
                     .filter(s -> s.name().equals(v)).findFirst();
-            java.util.Optional<io.grantwatch.model.FindingKind> kind = java.util.Arrays.stream(io.grantwatch.model.FindingKind.values())
+            Optional<io.grantwatch.model.FindingKind> kind = Arrays.stream(io.grantwatch.model.FindingKind.values())
                     .filter(k -> k.name().equals(v)).findFirst();
             if (severity.isPresent()) {
                 io.grantwatch.alerts.Severity min = severity.get();
@@ -249,8 +257,8 @@ public final class ScanCommand implements Callable<Integer> {
                 p = p.or(f -> f.kind() == k);
             } else {
                 throw new IllegalArgumentException("'" + printable(raw) + "' is neither a severity "
-                        + java.util.Arrays.toString(io.grantwatch.alerts.Severity.values()) + " nor a finding kind "
-                        + java.util.Arrays.toString(io.grantwatch.model.FindingKind.values()));
+                        + Arrays.toString(io.grantwatch.alerts.Severity.values()) + " nor a finding kind "
+                        + Arrays.toString(io.grantwatch.model.FindingKind.values()));
             }
         }
         return p;

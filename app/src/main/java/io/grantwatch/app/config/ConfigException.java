@@ -1,5 +1,7 @@
 package io.grantwatch.app.config;
 
+import java.util.List;
+
 /** A configuration problem; the message names the key (or variable) and where the value came from. */
 public final class ConfigException extends RuntimeException {
     private final String key;
@@ -10,7 +12,7 @@ public final class ConfigException extends RuntimeException {
     }
 
     /** Several problems as one: the message lists each on its own line. */
-    public static ConfigException all(java.util.List<ConfigException> problems) {
+    public static ConfigException all(List<ConfigException> problems) {
         if (problems.size() == 1) {
             return problems.get(0);
         }

@@ -10,7 +10,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -201,9 +206,9 @@ public final class ConfigLoader {
 
     /** The line of every dotted key of a YAML mapping (nested mappings joined with dots). */
     private static Map<String, Integer> keyLines(String yaml) {
-        Map<String, Integer> out = new java.util.HashMap<>();
+        Map<String, Integer> out = new HashMap<>();
         try (com.fasterxml.jackson.core.JsonParser p = Json.strictYaml().getFactory().createParser(yaml)) {
-            java.util.Deque<String> path = new java.util.ArrayDeque<>();
+            Deque<String> path = new ArrayDeque<>();
             com.fasterxml.jackson.core.JsonToken t;
             String pending = null;
             while ((t = p.nextToken()) != null) {
@@ -237,9 +242,9 @@ public final class ConfigLoader {
         return out;
     }
 
-    private static List<String> reversed(java.util.Deque<String> path) {
+    private static List<String> reversed(Deque<String> path) {
         List<String> l = new ArrayList<>(path);
-        java.util.Collections.reverse(l);
+        Collections.reverse(l);
         return l;
     }
 
@@ -303,7 +308,7 @@ public final class ConfigLoader {
     }
 
     /** {@code "; did you mean 'http.port'?"} for the nearest known name within a few edits, else empty. */
-    static String didYouMean(String name, java.util.Collection<String> known, String prefix) {
+    static String didYouMean(String name, Collection<String> known, String prefix) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {

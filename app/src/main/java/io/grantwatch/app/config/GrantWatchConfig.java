@@ -6,6 +6,7 @@ import io.grantwatch.ingest.http.ServerLimits;
 import io.grantwatch.model.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,8 +108,8 @@ public record GrantWatchConfig(
         }
 
         /** Settings of ingest's producer: the Kafka client settings, with {@link #kafkaMaxBlock()} unless they set max.block.ms. */
-        public java.util.Map<String, Object> producerSettings(java.util.Map<String, Object> client) {
-            java.util.Map<String, Object> c = new java.util.HashMap<>(client);
+        public Map<String, Object> producerSettings(Map<String, Object> client) {
+            Map<String, Object> c = new HashMap<>(client);
             c.putIfAbsent(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, kafkaMaxBlock.toMillis());
             return c;
         }

@@ -2,6 +2,7 @@ package io.grantwatch.app.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,7 +43,7 @@ public final class ClusterWait {
                     }
                     try {
                         nodes.get(250, TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.TimeoutException notYet) {
+                    } catch (TimeoutException notYet) {
                         // keep waiting, checking for a stop request
                     }
                 }
@@ -67,7 +68,8 @@ public final class ClusterWait {
             }
         }
         throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " within " + CLUSTER_WAIT.toSeconds()
-                + " s (" + (last == null || last.getMessage() == null ? "no answer" : last.getMessage()) + "); check --bootstrap-servers and the kafka.* "
+                + " s (" + (last == null || last.getMessage() == null ? "no answer" : last.getMessage())
+                        + "); check --bootstrap-servers and the kafka.* "
                 + "security settings", last);
     }
 }

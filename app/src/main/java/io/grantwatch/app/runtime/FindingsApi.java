@@ -14,6 +14,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,12 +115,12 @@ public final class FindingsApi {
             }
         }
         String cloud = query.get("cloud");
-        if (cloud != null && java.util.Arrays.stream(io.grantwatch.model.Cloud.values()).noneMatch(c -> c.wire().equalsIgnoreCase(cloud))) {
-            return "cloud must be one of " + java.util.Arrays.stream(io.grantwatch.model.Cloud.values()).map(io.grantwatch.model.Cloud::wire).toList();
+        if (cloud != null && Arrays.stream(io.grantwatch.model.Cloud.values()).noneMatch(c -> c.wire().equalsIgnoreCase(cloud))) {
+            return "cloud must be one of " + Arrays.stream(io.grantwatch.model.Cloud.values()).map(io.grantwatch.model.Cloud::wire).toList();
         }
         String kind = query.get("kind");
-        if (kind != null && java.util.Arrays.stream(io.grantwatch.model.FindingKind.values()).noneMatch(k -> k.name().equalsIgnoreCase(kind))) {
-            return "kind must be one of " + java.util.Arrays.stream(io.grantwatch.model.FindingKind.values()).map(Enum::name).toList();
+        if (kind != null && Arrays.stream(io.grantwatch.model.FindingKind.values()).noneMatch(k -> k.name().equalsIgnoreCase(kind))) {
+            return "kind must be one of " + Arrays.stream(io.grantwatch.model.FindingKind.values()).map(Enum::name).toList();
         }
         return null;
     }

@@ -3,14 +3,14 @@ package io.grantwatch.app.runtime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.topic.TopicSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,7 +151,7 @@ public final class FindingsConsole implements AutoCloseable {
     }
 
     /** 3 s, 4 min, 2 h 5 min, 3 d 4 h. */
-    static String humanDuration(java.time.Duration d) {
+    static String humanDuration(Duration d) {
         long s = Math.max(0, d.getSeconds());
         if (s < 60) {
             return s + " s";

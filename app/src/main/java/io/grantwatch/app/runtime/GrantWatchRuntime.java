@@ -1,10 +1,8 @@
 package io.grantwatch.app.runtime;
 
-import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.alerts.channel.ChannelSender;
 import io.grantwatch.alerts.channel.DeliveryCounters;
 import io.grantwatch.alerts.channel.SecretResolver;
-import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.alerts.dispatch.AlertsConfig;
 import io.grantwatch.alerts.dispatch.AlertsService;
 import io.grantwatch.alerts.dispatch.Dispatcher;
@@ -14,6 +12,8 @@ import io.grantwatch.alerts.remediation.TrustPolicySource;
 import io.grantwatch.alerts.report.ReportBuilder;
 import io.grantwatch.alerts.report.ReportRenderer;
 import io.grantwatch.alerts.report.ReportScheduler;
+import io.grantwatch.app.config.ConfigKeys;
+import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorCounters;
@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -85,7 +86,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
     private FindingsConsole console;
     private KafkaAuditSink sink;
     private volatile boolean closed;
-    private java.util.function.BooleanSupplier stopRequested = () -> false;
+    private BooleanSupplier stopRequested = () -> false;
 
     /** A stop was asked for (a signal) while start-up waited for Kafka. */
     public static final class StartAborted extends RuntimeException {
@@ -105,7 +106,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
     }
 
     /** As {@link #start(GrantWatchConfig, Options)}; {@code stopRequested} ends a wait for Kafka with {@link StartAborted}. */
-    public static GrantWatchRuntime start(GrantWatchConfig config, Options options, java.util.function.BooleanSupplier stopRequested) {
+    public static GrantWatchRuntime start(GrantWatchConfig config, Options options, BooleanSupplier stopRequested) {
         GrantWatchRuntime runtime = new GrantWatchRuntime(config);
         runtime.stopRequested = stopRequested;
         try {

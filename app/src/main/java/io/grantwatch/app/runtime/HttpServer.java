@@ -8,8 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -229,7 +231,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Encoded slashes, dots and backslashes could make a segment a path again after decoding. */
     private static boolean unsafe(String rawSegment) {
-        String s = rawSegment.toLowerCase(java.util.Locale.ROOT);
+        String s = rawSegment.toLowerCase(Locale.ROOT);
         return s.contains("%2f") || s.contains("%2e") || s.contains("%5c") || s.contains("\\");
     }
 
@@ -276,7 +278,7 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         try {
             server.stop();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             LOG.info("HTTP server stopped with requests still under way");
         } catch (Exception e) {
             LOG.warn("Stopping the HTTP server: {}", e.toString());

@@ -2,6 +2,7 @@ package io.grantwatch.app.runtime;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Applies {@code log.level} to GrantWatch's own loggers (Kafka's stay as logback.xml quiets them). */
@@ -10,7 +11,7 @@ public final class Logging {
     }
 
     /** Loggers of Kafka and its libraries that logback.xml keeps at ERROR unless asked. */
-    private static final java.util.List<String> KAFKA = java.util.List.of("org.apache.kafka", "kafka", "state.change.logger",
+    private static final List<String> KAFKA = List.of("org.apache.kafka", "kafka", "state.change.logger",
             "io.micrometer");
 
     /** {@code --verbose}: Kafka's own WARN lines come back. */

@@ -12,9 +12,16 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -86,17 +93,17 @@ public final class Metrics implements AutoCloseable {
      * refreshed every {@code every}), unlike {@code grantwatch_findings_total}, which counts topic records since start.
      * While the store is not queryable the last values stay.
      */
-    public void openFindingsGauge(Supplier<List<io.grantwatch.model.Finding>> open, java.time.Duration every) {
+    public void openFindingsGauge(Supplier<List<io.grantwatch.model.Finding>> open, Duration every) {
         io.micrometer.core.instrument.MultiGauge gauge = io.micrometer.core.instrument.MultiGauge.builder("grantwatch.findings.open")
                 .description("Open findings the detector holds, by kind and cloud").register(registry);
-        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grantwatch-open-findings-gauge");
             t.setDaemon(true);
             return t;
         });
         timer.scheduleWithFixedDelay(() -> {
             try {
-                java.util.Map<List<String>, Long> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+                Map<List<String>, Long> counts = new TreeMap<>(Comparator.comparing(Object::toString));
                 for (io.grantwatch.model.Finding f : open.get()) {
                     counts.merge(List.of(f.kind().name(), f.cloud().wire()), 1L, Long::sum);
                 }
@@ -106,7 +113,7 @@ public final class Metrics implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("Open findings gauge not refreshed: {}", e.toString()); // store not queryable yet: keep the last values
             }
-        }, 0, every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         binders.add(timer::shutdownNow);
     }
 

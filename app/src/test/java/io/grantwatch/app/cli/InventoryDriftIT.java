@@ -91,7 +91,8 @@ class InventoryDriftIT {
         kafka.readAtLeast(topics.inventory(), 3, WAIT);
 
         // the trail, moved after the snapshot's time so that stream time orders the snapshot first
-        List<AuditEvent> parsed = new AuditParser().parse(Files.readAllBytes(resource("/fixtures/inventory/alibaba-dlc-detach-known-policy-trail.json")),
+        List<AuditEvent> parsed = new AuditParser()
+                .parse(Files.readAllBytes(resource("/fixtures/inventory/alibaba-dlc-detach-known-policy-trail.json")),
                 "trail.json", Hints.NONE).events();
         Instant base = Instant.now().plusSeconds(60);
         Instant first = parsed.get(0).eventTime();

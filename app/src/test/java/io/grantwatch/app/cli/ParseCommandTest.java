@@ -9,6 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -65,7 +68,7 @@ class ParseCommandTest {
 
     /** True when the folder could be made unreadable (never as root, which reads whatever the mode says). */
     static boolean lockedOut(Path folder) throws IOException {
-        Files.setPosixFilePermissions(folder, java.util.Set.of());
+        Files.setPosixFilePermissions(folder, Set.of());
         return !Files.isReadable(folder);
     }
 
@@ -88,7 +91,7 @@ class ParseCommandTest {
                     .contains("rejected " + locked + ": cannot read folder: permission denied")
                     .doesNotContain("Exception\n\tat ");
         } finally {
-            Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
         }
     }
 
@@ -129,7 +132,7 @@ class ParseCommandTest {
         Files.createDirectories(day.resolve("ModelArts"));
         Files.copy(demoTraces, day.resolve("ModelArts/trail_CloudTrace_cn-north-4_2026-01-01T00-00-00Z_0faa86bc40071242.json"));
         Files.createDirectories(day.resolve("Digest/ModelArts"));
-        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(
+        try (GZIPOutputStream gz = new GZIPOutputStream(
                 Files.newOutputStream(day.resolve("Digest/ModelArts/trail_CloudTrace-Digest_cn-north-4_2026-01-01T01-00-00Z.json.gz")))) {
             gz.write(CTS_DIGEST.getBytes(StandardCharsets.UTF_8));
         }

@@ -82,13 +82,16 @@ class ReportCommandTest {
         com.fasterxml.jackson.databind.JsonNode report = io.grantwatch.model.json.Json.wire().readTree(json.toByteArray());
         com.fasterxml.jackson.databind.JsonNode unused = report.get("unusedGrants");
         assertThat(unused).hasSize(2);
-        com.fasterxml.jackson.databind.JsonNode viewer = unused.get(0).get("policy").asText().startsWith("dlc-job-viewer") ? unused.get(0) : unused.get(1);
+        com.fasterxml.jackson.databind.JsonNode viewer = unused.get(0).get("policy").asText().startsWith("dlc-job-viewer") ? unused.get(0)
+                : unused.get(1);
         com.fasterxml.jackson.databind.JsonNode reader = viewer == unused.get(0) ? unused.get(1) : unused.get(0);
         assertThat(viewer.get("principal").asText()).isEqualTo("user li.qiang");
-        assertThat(viewer.get("unused")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("paidlc:ListJobs", "paidlc:DeleteJob");
+        assertThat(viewer.get("unused")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("paidlc:ListJobs",
+                "paidlc:DeleteJob");
         assertThat(viewer.get("used")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("paidlc:GetJob");
         com.fasterxml.jackson.databind.JsonNode smaller = io.grantwatch.model.json.Json.wire().readTree(viewer.get("smallerPolicy").asText());
-        assertThat(smaller.get("Statement").get(0).get("Action")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("paidlc:GetJob");
+        assertThat(smaller.get("Statement").get(0).get("Action")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                .containsExactly("paidlc:GetJob");
         assertThat(smaller.get("Statement").get(0).get("Resource").asText()).as("the resource as written").isEqualTo("acs:paidlc:*:*:job/*");
         assertThat(smaller.get("Statement").get(1).get("Effect").asText()).as("a Deny is kept").isEqualTo("Deny");
         assertThat(reader.get("smallerPolicy")).as("nothing of it used: detach it").isNull();

@@ -15,6 +15,7 @@ import io.grantwatch.model.topic.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -102,7 +103,7 @@ class RunCommandIT {
             // filters take names, as a user types them; a value or parameter the API does not know is a 400 saying why
             com.fasterxml.jackson.databind.JsonNode first = io.grantwatch.model.json.Json.wire().readTree(alibaba).get(0);
             String name = first.path("principal").path("roleName").asText(first.path("principal").path("name").asText());
-            assertThat(get(httpPort, "/api/findings?principal=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+            assertThat(get(httpPort, "/api/findings?principal=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
                     + "&account=" + first.path("principal").path("accountId").asText()).body()).contains("\"id\":\"" + id + "\"");
             HttpResponse<String> bogus = get(httpPort, "/api/findings?kind=BOGUS");
             assertThat(bogus.statusCode()).isEqualTo(400);

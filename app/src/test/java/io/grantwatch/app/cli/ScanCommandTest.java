@@ -10,9 +10,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,7 +142,7 @@ class ScanCommandTest {
         for (String demo : new String[] {"alibaba-actiontrail.json", "huawei-cts.json"}) {
             Json.wire().readTree(DEMO.resolve(demo).toFile()).forEach(all::add);
         }
-        all.sort(java.util.Comparator.comparing(e -> e.has("eventTime") ? e.get("eventTime").asText() : timeOfTrace(e)));
+        all.sort(Comparator.comparing(e -> e.has("eventTime") ? e.get("eventTime").asText() : timeOfTrace(e)));
         assertThat(all).hasSize(21);
         Path dir = Files.createDirectories(tmp.resolve("corpus"));
         for (int file = 0; file < 7; file++) {
@@ -148,8 +155,8 @@ class ScanCommandTest {
             }
             byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
             if (file % 2 == 0) {
-                java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
-                try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gz)) {
+                ByteArrayOutputStream gz = new ByteArrayOutputStream();
+                try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
                     g.write(bytes);
                 }
                 Files.write(dir.resolve("trail-" + file + ".jsonl.gz"), gz.toByteArray());
@@ -162,7 +169,7 @@ class ScanCommandTest {
 
     /** CTS traces carry epoch milliseconds; as an ISO string they sort with ActionTrail's times. */
     private static String timeOfTrace(JsonNode trace) {
-        return java.time.Instant.ofEpochMilli(trace.get("time").asLong()).toString();
+        return Instant.ofEpochMilli(trace.get("time").asLong()).toString();
     }
 
     /**
@@ -177,17 +184,17 @@ class ScanCommandTest {
                 Json.wire().readTree(DEMO.resolve("alibaba-actiontrail.json").toFile());
         com.fasterxml.jackson.databind.node.ArrayNode hw = (com.fasterxml.jackson.databind.node.ArrayNode)
                 Json.wire().readTree(DEMO.resolve("huawei-cts.json").toFile());
-        java.time.format.DateTimeFormatter aliName = java.time.format.DateTimeFormatter.ofPattern("uuuuMMddHHmmss")
-                .withZone(java.time.ZoneOffset.UTC);
-        java.time.format.DateTimeFormatter ctsName = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss'Z'")
-                .withZone(java.time.ZoneOffset.UTC);
+        DateTimeFormatter aliName = DateTimeFormatter.ofPattern("uuuuMMddHHmmss")
+                .withZone(ZoneOffset.UTC);
+        DateTimeFormatter ctsName = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss'Z'")
+                .withZone(ZoneOffset.UTC);
         for (int copy = 0; copy < 4; copy++) {
             Duration shift = Duration.ofHours(4L * copy);
             com.fasterxml.jackson.databind.node.ArrayNode a = Json.wire().createArrayNode();
-            java.time.Instant last = java.time.Instant.EPOCH;
+            Instant last = Instant.EPOCH;
             for (JsonNode e : ali) {
                 com.fasterxml.jackson.databind.node.ObjectNode c = e.deepCopy();
-                java.time.Instant t = java.time.Instant.parse(e.get("eventTime").asText()).plus(shift);
+                Instant t = Instant.parse(e.get("eventTime").asText()).plus(shift);
                 c.put("eventTime", t.toString());
                 c.put("eventId", e.get("eventId").asText() + "-" + copy);
                 a.add(c);
@@ -197,11 +204,11 @@ class ScanCommandTest {
             Path af = root.resolve("AliyunLogs/Actiontrail/" + region + "/2026/11/22/Actiontrail_" + region + "_"
                     + aliName.format(last) + "_1002_" + a.size() + "_1_abc.gz");
             Files.createDirectories(af.getParent());
-            try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(Files.newOutputStream(af))) {
+            try (GZIPOutputStream g = new GZIPOutputStream(Files.newOutputStream(af))) {
                 g.write(a.toString().getBytes(StandardCharsets.UTF_8));
             }
             com.fasterxml.jackson.databind.node.ArrayNode h = Json.wire().createArrayNode();
-            last = java.time.Instant.EPOCH;
+            last = Instant.EPOCH;
             for (JsonNode e : hw) {
                 com.fasterxml.jackson.databind.node.ObjectNode c = e.deepCopy();
                 long t = e.get("time").asLong() + shift.toMillis();
@@ -209,13 +216,13 @@ class ScanCommandTest {
                 c.put("record_time", t);
                 c.put("trace_id", e.get("trace_id").asText() + "-" + copy);
                 h.add(c);
-                last = java.time.Instant.ofEpochMilli(Math.max(last.toEpochMilli(), t));
+                last = Instant.ofEpochMilli(Math.max(last.toEpochMilli(), t));
             }
             String service = copy % 2 == 1 ? "IAM" : "OBS";
             Path hf = root.resolve("CloudTraces/cn-north-4/2026/11/22/system/" + service + "/gw_CloudTrace_cn-north-4_"
                     + ctsName.format(last) + "_" + copy + "f3a.json.gz");
             Files.createDirectories(hf.getParent());
-            try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(Files.newOutputStream(hf))) {
+            try (GZIPOutputStream g = new GZIPOutputStream(Files.newOutputStream(hf))) {
                 g.write(h.toString().getBytes(StandardCharsets.UTF_8));
             }
         }
@@ -235,7 +242,7 @@ class ScanCommandTest {
             throw new AssertionError(r);
         });
         assertThat(events).hasSize(84);
-        events.sort(java.util.Comparator.comparing(io.grantwatch.model.AuditEvent::eventTime)
+        events.sort(Comparator.comparing(io.grantwatch.model.AuditEvent::eventTime)
                 .thenComparing(io.grantwatch.model.AuditEvent::eventId));
         io.grantwatch.detector.OfflineDetector oracle = new io.grantwatch.detector.OfflineDetector(
                 io.grantwatch.detector.DetectorSettings.defaults().withGrace(Duration.ofMinutes(30)).withActivityWindow(Duration.ofHours(1)),
@@ -271,13 +278,13 @@ class ScanCommandTest {
     @Test
     void shouldTellTheTimeInActionTrailAndCtsDeliveryFileNames() {
         assertThat(AuditFileReader.nameTime(Path.of("Actiontrail_ap-southeast-6_20260925070451_1002_4_1146_d41d8.gz")))
-                .contains(java.time.Instant.parse("2026-09-25T07:04:51Z"));
+                .contains(Instant.parse("2026-09-25T07:04:51Z"));
         assertThat(AuditFileReader.nameTime(Path.of("1234567_Actiontrail_cn-hangzhou_20261101053316_1002_12_25665_fe3c.gz")))
-                .contains(java.time.Instant.parse("2026-11-01T05:33:16Z"));
+                .contains(Instant.parse("2026-11-01T05:33:16Z"));
         assertThat(AuditFileReader.nameTime(Path.of("gw_CloudTrace_cn-north-4_2026-11-01T00-33-35Z_48c32eb3.json.gz")))
-                .contains(java.time.Instant.parse("2026-11-01T00:33:35Z"));
+                .contains(Instant.parse("2026-11-01T00:33:35Z"));
         assertThat(AuditFileReader.nameTime(Path.of("x_CloudTrace_cn-north-4-proj_2026-11-01T00-33-35Z_48c.json.gz")))
-                .contains(java.time.Instant.parse("2026-11-01T00:33:35Z"));
+                .contains(Instant.parse("2026-11-01T00:33:35Z"));
         assertThat(AuditFileReader.nameTime(Path.of("trail-3.jsonl"))).isEmpty();
         assertThat(AuditFileReader.nameTime(Path.of("Actiontrail_cn_20261399000000_1.gz"))).isEmpty();
     }
@@ -293,7 +300,7 @@ class ScanCommandTest {
         assertThat(sequentialErr).contains("rejected " + corpus.resolve("trail-3.jsonl") + "#1 (line 2): unparseable JSON")
                 .contains("scanned 21 events").containsPattern("[1-9]\\d* later than the grace").contains("rejected 1 records")
                 .containsPattern("events came later than the grace \\(PT30M\\).* from [1-9] files?")
-                .containsPattern("\\n  [1-9]\\d* from " + java.util.regex.Pattern.quote(corpus.toString()) + "/trail-\\d");
+                .containsPattern("\\n  [1-9]\\d* from " + Pattern.quote(corpus.toString()) + "/trail-\\d");
         assertThat(findings()).isNotEmpty();
 
         for (int threads : new int[] {2, 4}) {
@@ -321,7 +328,7 @@ class ScanCommandTest {
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("rejected " + locked + ": cannot read folder: permission denied");
             assertThat(findings()).isNotEmpty();
         } finally {
-            Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
         }
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class RemediationCorpusChecksTest {
     private static final String PASS_ROLE_DOC =
-            "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"ram:PassRole\"],\"Resource\":[\"acs:ram::*:role/pai-dsw-data\"]}]}";
+            "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"ram:PassRole\"],"
+                    + "\"Resource\":[\"acs:ram::*:role/pai-dsw-data\"]}]}";
     private static final Case PASS_ROLE = new Case("alibaba/dsw-passrole-denied-ram-user.json", "pai.dsw-role.custom", "ram-user",
             "ram:PassRole", "acs:ram::1617072244338905:role/pai-dsw-data", "user:li.na", false, false);
     private static final Case TRUST_UNKNOWN = new Case("alibaba/dsw-assumerolefailed-trust-unknown.json", "pai.dsw-role.custom",
@@ -40,7 +41,8 @@ class RemediationCorpusChecksTest {
 
     @Test
     void shouldFlagAWildcardAnUnfilledPlaceholderAndAWrongEntityWhenThePlannerSlips() throws Exception {
-        String doc = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"ram:*\"],\"Resource\":[\"acs:ram::*:role/${RoleName}\"]}]}";
+        String doc = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"ram:*\"],"
+                + "\"Resource\":[\"acs:ram::*:role/${RoleName}\"]}]}";
         Map<Check, List<String>> p = evaluate(PASS_ROLE, finding("pai.dsw-role.custom",
                 policy("ram-custom-policy", "PAI-Developer", doc),
                 List.of("aliyun ram AttachPolicyToRole --PolicyType Custom --PolicyName gw --RoleName PAI-Developer",
@@ -81,7 +83,8 @@ class RemediationCorpusChecksTest {
         Map<Check, List<String>> p = evaluate(TRUST_UNKNOWN, finding("pai.dsw-role.custom",
                 policy("ram-trust-policy", "dsw-odps-reader", trust("\"pai.aliyuncs.com\"", null)),
                 List.of("CURRENT=$(aliyun ram GetRole --RoleName dsw-odps-reader | jq -r .Role.AssumeRolePolicyDocument)",
-                        "MERGED=$(printf '%s' \"$CURRENT\" | jq -c '.Statement[0].Principal.Service |= ((. // []) + [\"pai.aliyuncs.com\"] | unique)')",
+                        "MERGED=$(printf '%s' \"$CURRENT\" | jq -c '.Statement[0].Principal.Service |= ((. // []) + [\"pai.aliyuncs.com\"] | "
+                                + "unique)')",
                         "aliyun ram UpdateRole --RoleName dsw-odps-reader --NewAssumeRolePolicyDocument \"$MERGED\"")));
         assertThat(p).isEmpty();
     }
@@ -130,7 +133,8 @@ class RemediationCorpusChecksTest {
         String star = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"oss:ListObjects\"],\"Resource\":[\"*\"]}]}";
         assertThat(evaluate(c, finding("pai.dsw-role.access", policy("ram-custom-policy", "pai-dsw-data", star), List.of())))
                 .containsOnlyKeys(Check.ALLOWED);
-        String narrow = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"oss:ListObjects\"],\"Resource\":[\"acs:oss:*:*:ml-corpus-hz\"]}]}";
+        String narrow = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"oss:ListObjects\"],"
+                + "\"Resource\":[\"acs:oss:*:*:ml-corpus-hz\"]}]}";
         assertThat(evaluate(c, finding("pai.dsw-role.access", policy("ram-custom-policy", "pai-dsw-data", narrow), List.of())))
                 .isEmpty();
     }

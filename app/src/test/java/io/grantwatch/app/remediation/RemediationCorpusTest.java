@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -611,7 +612,7 @@ class RemediationCorpusTest {
         try {
             Process p = new ProcessBuilder("bash", "-c", "command -v jq").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
-            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -660,7 +661,8 @@ class RemediationCorpusTest {
                 .append("aliyun() { case \"$1 $2\" in\n")
                 .append("  'sts GetCallerIdentity') printf '{\"AccountId\":\"%s\"}\\n' '").append(account).append("' ;;\n")
                 .append("  'ram GetRole') cat getrole.json ;;\n")
-                .append("  'ram UpdateRole') while [ $# -gt 0 ]; do [ \"$1\" = --NewAssumeRolePolicyDocument ] && printf '%s\\n' \"$2\"; shift; done ;;\n")
+                .append("  'ram UpdateRole') while [ $# -gt 0 ]; do [ \"$1\" = --NewAssumeRolePolicyDocument ] && printf '%s\\n' \"$2\"; shift; "
+                        + "done ;;\n")
                 .append("  *) echo \"unexpected aliyun call: $*\" >&2; return 1 ;;\n")
                 .append("esac; }\n");
         for (String l : commands.subList(from, to + 1)) {
@@ -673,7 +675,7 @@ class RemediationCorpusTest {
             Process p = new ProcessBuilder("bash", "-c", script.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 add(problems, Check.ALLOWED, "the printed trust merge fails when run: " + abbreviate(out.strip()));
                 return Optional.empty();
             }

@@ -12,6 +12,7 @@ import io.grantwatch.model.Grant;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.json.Json;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class FindingsConsoleTest {
         Finding resolved = new Finding("f-4", FindingKind.MISSING_GRANT, FindingStatus.RESOLVED, Cloud.ALIBABA,
                 Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain), 0.9, List.of(),
                 new io.grantwatch.model.Evidence(List.of("e1"), opened, opened, 1, "eas", "CreateService", null, null, null, null),
-                null, "v1", opened.plusSeconds(7500), java.time.Duration.ofSeconds(7500), opened.plusSeconds(7500));
+                null, "v1", opened.plusSeconds(7500), Duration.ofSeconds(7500), opened.plusSeconds(7500));
 
         String text = FindingsConsole.text(resolved, null);
 

@@ -2,7 +2,6 @@ package io.grantwatch.app.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import io.grantwatch.testkit.SlowClients;
 import java.net.InetAddress;
 import java.time.Duration;

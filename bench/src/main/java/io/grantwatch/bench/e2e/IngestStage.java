@@ -5,6 +5,7 @@ import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -61,7 +62,7 @@ public final class IngestStage {
                         .to(topics.auditEvents().name(), Produced.with(Topics.STRING, topics.auditEvents().valueSerde())
                                 .withName("write-audit-events")), "events"))
                 .defaultBranch(Branched.withConsumer(s -> s
-                        .map((k, v) -> KeyValue.pair(k.getBytes(java.nio.charset.StandardCharsets.UTF_8), v.rejected().bytes()),
+                        .map((k, v) -> KeyValue.pair(k.getBytes(StandardCharsets.UTF_8), v.rejected().bytes()),
                                 Named.as("take-rejected"))
                         .to(topics.auditDlq().name(), Produced.with(Topics.BYTES, Topics.BYTES).withName("write-audit-dlq")), "rejected"));
         return b.build();

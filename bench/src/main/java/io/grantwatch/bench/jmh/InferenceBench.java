@@ -14,6 +14,7 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class InferenceBench {
     /** A benchmark command: the figures it prints are its result. */
-    private static final java.io.PrintStream FIGURES = System.out;
+    private static final PrintStream FIGURES = System.out;
 
     private static final CatalogLookup LOOKUP = CatalogLookup.of(BenchCorpus.CATALOG);
     private static final PrincipalState AT_CAPS = atCaps();

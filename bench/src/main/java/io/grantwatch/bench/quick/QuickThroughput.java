@@ -8,6 +8,9 @@ import io.grantwatch.model.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +59,7 @@ public final class QuickThroughput {
         }
         long bytes = 0;
         count[0] = 0;
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long cpuStart = mx.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
@@ -92,7 +95,7 @@ public final class QuickThroughput {
         double cpu = (mx.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         String line = String.format("events=%d avgEventBytes=%d wall: %.1f MB/s; per core (CPU time): %.1f MB/s, %.0f events/s%n",
                 n, sizeSum / n, bytes / secs / 1e6, bytes / cpu / 1e6, count[0] / cpu);
-        java.io.PrintStream figures = System.out; // a benchmark command: its figures are its result
+        PrintStream figures = System.out; // a benchmark command: its figures are its result
         figures.print(line);
         Files.writeString(Path.of(System.getProperty("java.io.tmpdir"), "gw-ingest-throughput.txt"), line, StandardCharsets.UTF_8);
     }

@@ -2,11 +2,12 @@ package io.grantwatch.detector.inventory;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grantwatch.model.json.Json;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
+import io.grantwatch.model.json.Json;
 import io.grantwatch.model.redact.Redactor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -283,7 +284,7 @@ public record Inventory(
     }
 
     static <K, V> Map<K, V> frozen(Map<K, V> m) {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     /** The newest {@code max} entries. */

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -208,7 +209,7 @@ public final class PolicyKnowledge {
     }
 
     private static boolean same(KnownDeny d, Held h, int index) {
-        return d.index() == index && d.policy().equals(name(h.ref())) && java.util.Objects.equals(d.via(), h.via());
+        return d.index() == index && d.policy().equals(name(h.ref())) && Objects.equals(d.via(), h.via());
     }
 
     /** Whether a Deny statement's Action (or NotAction) covers the action on any resource, by the evaluator's own matching. */

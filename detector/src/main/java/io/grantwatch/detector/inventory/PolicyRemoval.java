@@ -48,7 +48,8 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         Inventory.Policy policy = inv.policy(removed.key());
         Map.Entry<String, Inventory.Doc> current = policy == null ? null : policy.current();
         JsonNode doc = current != null ? current.getValue().document()
-                : "System".equals(removed.type()) ? SystemPolicyDocuments.of(cloud, removed.name()).map(SystemPolicyDocuments.Entry::document).orElse(null)
+                : "System".equals(removed.type()) ? SystemPolicyDocuments.of(cloud, removed.name()).map(SystemPolicyDocuments.Entry::document)
+                        .orElse(null)
                 : null;
         List<String> granted = doc == null ? null : actions(doc);
         PolicyKnowledge knowledge = PolicyKnowledge.of(inv, cloud, target);

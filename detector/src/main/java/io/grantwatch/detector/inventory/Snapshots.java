@@ -8,6 +8,7 @@ import io.grantwatch.model.inventory.InventoryRecord.Kind;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.json.Json;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +130,7 @@ public final class Snapshots {
                 if (n.hasNonNull("asOf")) {
                     try {
                         at = Instant.parse(n.get("asOf").asText());
-                    } catch (java.time.format.DateTimeParseException e) {
+                    } catch (DateTimeParseException e) {
                         problems.add(name + "#" + (i + 1) + ": asOf is not an ISO-8601 instant; the file's time is used");
                     }
                 }

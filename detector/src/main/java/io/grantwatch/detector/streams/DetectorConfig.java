@@ -80,9 +80,10 @@ public record DetectorConfig(
         }
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-        // A task reads audit-events and the two repartition topics it feeds itself; it must not wait to
-        // align their timestamps (the engine orders by event time itself, within the grace). Waiting can
-        // stall a task on a repartition partition whose only "data" is a transaction marker.
+        // A task reads audit-events, inventory and the one repartition topic it feeds itself (by-account:
+        // the few records keyed otherwise than by their account); it must not wait to align their timestamps
+        // (the engine orders by event time itself, within the grace). Waiting can stall a task on a by-account
+        // partition whose only "data" is a transaction marker.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         p.put(StreamsConfig.CLIENT_ID_CONFIG, clientId(applicationId, kafka));
         p.putAll(kafka);

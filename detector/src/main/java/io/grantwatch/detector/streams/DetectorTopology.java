@@ -1,16 +1,13 @@
 package io.grantwatch.detector.streams;
 
-import io.grantwatch.detector.AccountActivity;
 import io.grantwatch.detector.DetectionEngine;
 import io.grantwatch.detector.DetectorCounters;
-import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.model.AuditEvent;
-import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.topic.Topics;
-import org.apache.kafka.common.serialization.Serde;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -104,7 +101,7 @@ public final class DetectorTopology {
                 () -> new Processors.UpdateCatalog(CATALOG_ENTRIES, holder));
 
         // Cached: a busy principal's many updates within one commit interval reach RocksDB and the changelog once.
-        // Binary values (StateSerdes): every event writes a state; the JSON form of earlier versions still restores.
+        // Binary values (StateSerdes): every event writes a state.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRINCIPAL_STATE), keys,
                 StateSerdes.principalState()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_FINDINGS), keys,

@@ -9,10 +9,12 @@ import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.Step;
 import io.grantwatch.detector.inventory.Inventory;
-import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.inventory.InventoryRecord;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -162,17 +164,18 @@ final class Processors {
             findings.attach(context.getStateStore(findingStore));
             inventories.attach(context.getStateStore(inventoryStore));
             catalog = context.getStateStore(catalogStore);
-            // Open findings stay in the store for interactive queries; a resolved one leaves it
-            // (its final state is on the compacted findings topic).
+            // The store holds the open findings (for interactive queries) and the resolved ones that their
+            // principal's state still lists; a resolved finding leaves it only when that state evicts it
+            // ({@link #forgetDropped}). The listings (OpenFindings, /api/findings) return open ones only; every
+            // finding's latest form is on the compacted findings topic.
             book = new FindingBook() {
                 @Override
                 public Finding get(String id) {
                     return findings.get(id);
                 }
 
-                // Resolved findings stay while their principal's state lists them: a later denial
-                // continues (or reopens) the same finding, as the offline book does; they leave the
-                // store when the state drops them ({@link #forgetDropped}).
+                // A resolved finding is kept like an open one: a later denial continues (or reopens)
+                // the same finding, as the offline book does.
                 @Override
                 public void put(Finding f) {
                     findings.put(f.id(), f);
@@ -218,7 +221,7 @@ final class Processors {
             if (prior == null || prior.findings().isEmpty()) {
                 return;
             }
-            java.util.Set<String> kept = new java.util.HashSet<>();
+            Set<String> kept = new HashSet<>();
             for (FindingRef ref : next.findings()) {
                 kept.add(ref.id());
             }

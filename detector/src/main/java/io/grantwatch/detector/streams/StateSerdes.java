@@ -7,8 +7,6 @@ import io.grantwatch.detector.FindingRef;
 import io.grantwatch.detector.PrincipalState;
 import io.grantwatch.detector.RoleReference;
 import io.grantwatch.detector.inventory.Inventory;
-import io.grantwatch.model.KnownDeny;
-import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Citation;
 import io.grantwatch.model.CitationKind;
@@ -21,19 +19,23 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
+import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -46,10 +48,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * fraction of the bytes (strings are written once per record, times as varint deltas).
  *
  * <p>Format: the first byte is the format version ({@value #VERSION}); the fields follow in record
- * order (see {@link #encode(PrincipalState)}). A value that starts with {@code '{'} is the JSON form
- * written before this format existed: it is still read, so existing stores and changelogs restore;
- * the next write of that key is binary. A version this code does not know fails loudly
- * ({@link SerializationException}) rather than being misread.
+ * order (see {@link #encode(PrincipalState)}). A version this code does not know (a JSON value, whose first
+ * byte {@code '{'} reads as version 123, included) fails loudly ({@link SerializationException}) rather than
+ * being misread.
  */
 public final class StateSerdes {
     /**
@@ -144,11 +145,8 @@ public final class StateSerdes {
         return out.toByteArray();
     }
 
-    /** Reads the binary form, or the JSON form written by earlier versions. */
+    /** Reads the binary form, versions 1 to {@value #VERSION}. */
     public static PrincipalState decodePrincipalState(byte[] bytes) {
-        if (isJson(bytes)) {
-            return fromJson(bytes, PrincipalState.class);
-        }
         BinaryIn in = versioned(bytes, PrincipalState.class);
         String key = in.readString();
         Principal principal = readPrincipal(in);
@@ -264,9 +262,6 @@ public final class StateSerdes {
     }
 
     public static AccountActivity decodeAccountActivity(byte[] bytes) {
-        if (isJson(bytes)) {
-            return fromJson(bytes, AccountActivity.class);
-        }
         BinaryIn in = versioned(bytes, AccountActivity.class);
         int version = bytes[0] & 0xFF;
         int n = in.readCount();
@@ -346,7 +341,7 @@ public final class StateSerdes {
             for (int k = 0; k < vs; k++) {
                 versions.put(in.readString(), readDoc(in));
             }
-            policies.put(key, new Inventory.Policy(new PolicyRef(type, name, id), def, at, java.util.Collections.unmodifiableMap(versions)));
+            policies.put(key, new Inventory.Policy(new PolicyRef(type, name, id), def, at, Collections.unmodifiableMap(versions)));
         }
         n = in.readCount();
         Map<String, Inventory.Doc> trust = new LinkedHashMap<>();
@@ -364,7 +359,7 @@ public final class StateSerdes {
     }
 
     private static <K, V> Map<K, V> frozen(Map<K, V> m) {
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     private static void writeHeld(BinaryOut out, Map<String, Map<String, Long>> held) {
@@ -389,7 +384,7 @@ public final class StateSerdes {
             for (int k = 0; k < m; k++) {
                 held.put(in.readString(), in.readSignedVarLong());
             }
-            out.put(key, java.util.Collections.unmodifiableMap(held));
+            out.put(key, Collections.unmodifiableMap(held));
         }
         return out;
     }
@@ -492,11 +487,8 @@ public final class StateSerdes {
         return out.toByteArray();
     }
 
-    /** Reads the binary form, or the JSON form written by earlier versions. */
+    /** Reads the binary form, versions 1 to {@value #VERSION}. */
     public static Finding decodeFinding(byte[] bytes) {
-        if (isJson(bytes)) {
-            return fromJson(bytes, Finding.class);
-        }
         BinaryIn in = versioned(bytes, Finding.class);
         int version = bytes[0] & 0xFF;
         String id = in.readString();
@@ -595,27 +587,6 @@ public final class StateSerdes {
 
     // ---------------------------------------------------------------- framing
 
-    /** The JSON forms begin with an object (Jackson writes no leading whitespace, but a hand-made record might). */
-    private static boolean isJson(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == '{') {
-                return true;
-            }
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private static <T> T fromJson(byte[] bytes, Class<T> type) {
-        try {
-            return Json.wire().readValue(bytes, type);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not a valid JSON " + type.getSimpleName() + ": " + e.getMessage(), e);
-        }
-    }
-
     private static BinaryIn versioned(byte[] bytes, Class<?> type) {
         if (bytes.length == 0) {
             throw new IllegalArgumentException("empty " + type.getSimpleName());
@@ -623,7 +594,7 @@ public final class StateSerdes {
         int version = bytes[0] & 0xFF;
         if (version < 1 || version > VERSION) {
             throw new IllegalArgumentException("unknown " + type.getSimpleName() + " format version " + version
-                    + " (this detector reads versions 1-" + VERSION + " and JSON)");
+                    + " (this detector reads versions 1-" + VERSION + ")");
         }
         return new BinaryIn(bytes, 1);
     }
@@ -637,10 +608,10 @@ public final class StateSerdes {
     /** Kafka's contract: null is a tombstone both ways; bad bytes throw {@link SerializationException}. */
     private static final class BinarySerde<T> implements Serde<T> {
         private final Class<T> type;
-        private final java.util.function.Function<T, byte[]> encoder;
-        private final java.util.function.Function<byte[], T> decoder;
+        private final Function<T, byte[]> encoder;
+        private final Function<byte[], T> decoder;
 
-        BinarySerde(Class<T> type, java.util.function.Function<T, byte[]> encoder, java.util.function.Function<byte[], T> decoder) {
+        BinarySerde(Class<T> type, Function<T, byte[]> encoder, Function<byte[], T> decoder) {
             this.type = type;
             this.encoder = encoder;
             this.decoder = decoder;

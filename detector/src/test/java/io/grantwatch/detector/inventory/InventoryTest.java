@@ -2,10 +2,10 @@ package io.grantwatch.detector.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.OfflineDetector;
-import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.Kind;
@@ -20,7 +20,8 @@ class InventoryTest {
     private static final PolicyRef DENY = new PolicyRef("Custom", "deny-raw-data-writes", null);
 
     private static InventoryRecord rec(Kind kind, Instant at, List<PolicyRef> policies) {
-        return new InventoryRecord(Cloud.ALIBABA, "1358024679135790", at, "t", kind, "user", "zhao.min", policies, null, null, null, false, null, null);
+        return new InventoryRecord(Cloud.ALIBABA, "1358024679135790", at, "t", kind, "user", "zhao.min", policies, null, null, null, false, null,
+                null);
     }
 
     @Test
@@ -30,7 +31,8 @@ class InventoryTest {
         assertThat(i.apply(rec(Kind.DETACH, SNAPSHOT.minusSeconds(60), List.of(DENY)))).as("the snapshot already says it is held").isSameAs(i);
         assertThat(i.apply(rec(Kind.DETACH, SNAPSHOT.plusSeconds(60), List.of(DENY))).attachments()).isEmpty();
         // a complete listing replaces what older facts said, keeps what newer ones did
-        Inventory attachedLater = i.apply(rec(Kind.ATTACH, SNAPSHOT.plusSeconds(5), List.of(new PolicyRef("System", "AliyunOSSReadOnlyAccess", null))));
+        Inventory attachedLater = i.apply(rec(Kind.ATTACH, SNAPSHOT.plusSeconds(5), List.of(new PolicyRef("System", "AliyunOSSReadOnlyAccess",
+                null))));
         assertThat(attachedLater.apply(rec(Kind.HOLDS, SNAPSHOT.plusSeconds(1), List.of())).attachments().get("user/zhao.min"))
                 .containsOnlyKeys("System/AliyunOSSReadOnlyAccess");
     }

@@ -54,7 +54,8 @@ class PolicyKnowledgeTest {
         // p0 (the user's) allows everything on the job; p1 (its group's) denies DeleteJob: explicit deny overrides allow
         PolicyKnowledge k = PolicyKnowledge.of(ram(
                 "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:*\",\"Resource\":\"*\"}]}",
-                "{\"Version\":\"1\",\"Statement\":[{\"Sid\":\"NoDeletes\",\"Effect\":\"Deny\",\"Action\":\"paidlc:Delete*\",\"Resource\":\"acs:paidlc:*:*:job/*\"}]}"),
+                "{\"Version\":\"1\",\"Statement\":[{\"Sid\":\"NoDeletes\",\"Effect\":\"Deny\",\"Action\":\"paidlc:Delete*\","
+                        + "\"Resource\":\"acs:paidlc:*:*:job/*\"}]}"),
                 Cloud.ALIBABA, ZHAO);
 
         assertThat(k.explain("paidlc:DeleteJob", "acs:paidlc:cn-shanghai:" + ACCT + ":job/dlc1")).hasValueSatisfying(d -> {
@@ -72,7 +73,8 @@ class PolicyKnowledgeTest {
     @Test
     void shouldReadANotActionDenyAsDenyingEverythingElse() {
         PolicyKnowledge k = PolicyKnowledge.of(ram(
-                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":[\"oss:Get*\",\"oss:List*\"],\"Resource\":\"acs:oss:*:*:ml-raw-data/*\"}]}"),
+                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":[\"oss:Get*\",\"oss:List*\"],"
+                        + "\"Resource\":\"acs:oss:*:*:ml-raw-data/*\"}]}"),
                 Cloud.ALIBABA, ZHAO);
 
         assertThat(k.explain("oss:PutObject", "acs:oss:*:" + ACCT + ":ml-raw-data/a.parquet")).isPresent();
@@ -102,8 +104,10 @@ class PolicyKnowledgeTest {
         Inventory i = Inventory.empty()
                 .apply(rec(Cloud.HUAWEI, Kind.POLICY_VERSION, null, null, null, new PolicyRef("Custom", "ma-no-bucket-delete", "r1"), "-", v3, null))
                 .apply(rec(Cloud.HUAWEI, Kind.POLICY_VERSION, null, null, null, new PolicyRef(null, null, "p5"), "v2", v5, null))
-                .apply(new InventoryRecord(Cloud.HUAWEI, ACCT, T, "t", Kind.ALIAS, "agency", "ma-train-agency", null, null, null, null, false, null, agencyId))
-                .apply(rec(Cloud.HUAWEI, Kind.HOLDS, "agency", agencyId, List.of(new PolicyRef(null, null, "r1"), new PolicyRef("custom", "ma-deny", "p5")),
+                .apply(new InventoryRecord(Cloud.HUAWEI, ACCT, T, "t", Kind.ALIAS, "agency", "ma-train-agency", null, null, null, null, false, null,
+                        agencyId))
+                .apply(rec(Cloud.HUAWEI, Kind.HOLDS, "agency", agencyId, List.of(new PolicyRef(null, null, "r1"), new PolicyRef("custom", "ma-deny",
+                        "p5")),
                         null, null, null, null));
         Principal session = new Principal(PrincipalType.ASSUMED_AGENCY, agencyId + ":job-7", "hw-ml-lab/ma-train-agency", ACCT, "ma-train-agency",
                 "job-7", null, null);

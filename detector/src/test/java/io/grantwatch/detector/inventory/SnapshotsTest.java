@@ -61,7 +61,8 @@ class SnapshotsTest {
         Inventory i = fold(r.records());
         // the agency's attachments are listed by id; GetAgencyV5 told its name
         assertThat(i.attachments().get("agency/ma-train-agency")).containsOnlyKeys("Custom/ma-deny-dataset-delete");
-        assertThat(i.attachments().get("user/8d2f0c6a4b1e4f3a9c7e5d3b1a2c4e6f")).containsOnlyKeys("Custom/ma-deny-dataset-delete", "System/OBSReadOnlyPolicy");
+        assertThat(i.attachments().get("user/8d2f0c6a4b1e4f3a9c7e5d3b1a2c4e6f")).containsOnlyKeys("Custom/ma-deny-dataset-delete",
+                "System/OBSReadOnlyPolicy");
         assertThat(i.policies().get("Custom/ma-deny-dataset-delete")).satisfies(p -> {
             assertThat(p.ref().id()).isEqualTo("7a1c3e5f9b2d4f6a8c0e2a4c6e8a0c2e");
             assertThat(p.current().getKey()).isEqualTo("v2");
@@ -72,11 +73,13 @@ class SnapshotsTest {
     @Test
     void shouldSayWhatItCannotPlaceAndReadTheRest() {
         String text = """
-                {"command":"aliyun ram ListPoliciesForUser --UserName zhao.min","output":{"Policies":{"Policy":[{"PolicyName":"AdministratorAccess","PolicyType":"System"}]}}}
+                {"command":"aliyun ram ListPoliciesForUser --UserName zhao.min",\
+                "output":{"Policies":{"Policy":[{"PolicyName":"AdministratorAccess","PolicyType":"System"}]}}}
                 {"Policies":{"Policy":[{"PolicyName":"AliyunOSSFullAccess","PolicyType":"System"}]}}
                 {"command":"aliyun ecs DescribeInstances","output":{}}
                 not json
-                {"command":"aliyun ram GetRole --RoleName r","output":{"Role":{"RoleName":"r","Arn":"acs:ram::1704123456789012:role/r","AssumeRolePolicyDocument":"{}"}}}
+                {"command":"aliyun ram GetRole --RoleName r",\
+                "output":{"Role":{"RoleName":"r","Arn":"acs:ram::1704123456789012:role/r","AssumeRolePolicyDocument":"{}"}}}
                 """;
         Snapshots.Result r = Snapshots.read("mixed.jsonl", text, T, null);
 
@@ -109,14 +112,20 @@ class SnapshotsTest {
         String agency = "4f3c9a0e7b2d4c1e9a8b6d5f3e2c1b0a";
         String text = String.join("\n",
                 // ShowAgency (v3) alone names itself: id, name, domain_id
-                "{\"agency\":{\"id\":\"" + agency + "\",\"name\":\"ma-train-agency\",\"domain_id\":\"" + dom + "\",\"trust_domain_name\":\"op_svc_modelarts\","
+                "{\"agency\":{\"id\":\"" + agency + "\",\"name\":\"ma-train-agency\",\"domain_id\":\"" + dom
+                        + "\",\"trust_domain_name\":\"op_svc_modelarts\","
                         + "\"duration\":\"FOREVER\",\"create_time\":\"2026-01-15T02:00:00.000000\"}}",
-                "{\"command\":\"hcloud IAM ListDomainPermissionsForAgency --domain_id=" + dom + " --agency_id=" + agency + "\",\"output\":{\"roles\":["
-                        + "{\"id\":\"obs-adm-role-id\",\"name\":\"obs_adm\",\"display_name\":\"OBS Administrator\",\"type\":\"AA\",\"catalog\":\"OBS\","
-                        + "\"flag\":\"fine_grained\",\"policy\":{\"Version\":\"1.1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:*:*\"]}]}},"
-                        + "{\"id\":\"c1d2e3\",\"name\":\"custom_c1d2e3\",\"display_name\":\"ma-no-bucket-delete\",\"type\":\"AX\",\"domain_id\":\"" + dom + "\","
+                "{\"command\":\"hcloud IAM ListDomainPermissionsForAgency --domain_id=" + dom + " --agency_id=" + agency
+                        + "\",\"output\":{\"roles\":["
+                        + "{\"id\":\"obs-adm-role-id\",\"name\":\"obs_adm\",\"display_name\":\"OBS Administrator\",\"type\":\"AA\","
+                                + "\"catalog\":\"OBS\","
+                        + "\"flag\":\"fine_grained\",\"policy\":{\"Version\":\"1.1\",\"Statement\":[{\"Effect\":\"Allow\","
+                                + "\"Action\":[\"obs:*:*\"]}]}},"
+                        + "{\"id\":\"c1d2e3\",\"name\":\"custom_c1d2e3\",\"display_name\":\"ma-no-bucket-delete\",\"type\":\"AX\",\"domain_id\":\""
+                                + dom + "\","
                         + "\"policy\":{\"Version\":\"1.1\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"obs:bucket:DeleteBucket\"]}]}}]}}",
-                "{\"command\":\"hcloud IAM KeystoneListGroupsForUser --user_id=8d2f0c6a\",\"output\":{\"groups\":[{\"id\":\"07609e7eb200250a3f7dc003cb7a4e2d\","
+                "{\"command\":\"hcloud IAM KeystoneListGroupsForUser --user_id=8d2f0c6a\","
+                        + "\"output\":{\"groups\":[{\"id\":\"07609e7eb200250a3f7dc003cb7a4e2d\","
                         + "\"name\":\"ml-engineers\",\"domain_id\":\"" + dom + "\"}]}}");
         Snapshots.Result r = Snapshots.read("v3.jsonl", text, T, null);
 

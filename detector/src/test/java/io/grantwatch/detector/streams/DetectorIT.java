@@ -18,8 +18,11 @@ import io.grantwatch.testkit.WithKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,7 +76,7 @@ class DetectorIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new AssertionError("the broker did not take an event", e.getCause());
         }
     }
@@ -152,9 +155,9 @@ class DetectorIT {
         // Every send is checked (and a failed one sent again): a silently lost batch would look like a stalled detector.
         List<AuditEvent> pending = events;
         for (int attempt = 0; attempt < 3 && !pending.isEmpty(); attempt++) {
-            List<AuditEvent> failed = new java.util.ArrayList<>();
+            List<AuditEvent> failed = new ArrayList<>();
             try (KafkaProducer<String, AuditEvent> p = kafka.producer(topics.auditEvents())) {
-                List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new java.util.ArrayList<>();
+                List<Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
                 for (AuditEvent e : pending) {
                     sent.add(p.send(new ProducerRecord<>(topics.auditEvents().name(), null, e.eventTime().toEpochMilli(), e.routingKey(), e)));
                 }

@@ -15,9 +15,12 @@ import io.grantwatch.model.Principal;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogEntry;
 import io.grantwatch.model.topic.Topics;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -39,7 +42,7 @@ class DetectorTopologyTest {
     private static final Instant T0 = StreamsFixtures.T0;
 
     @TempDir
-    java.nio.file.Path stateDir;
+    Path stateDir;
 
     private final Topics topics = Topics.withPrefix("t-");
     private final DetectorCounters counters = new DetectorCounters();
@@ -350,23 +353,24 @@ class DetectorTopologyTest {
         io.grantwatch.detector.OfflineDetector offline = new io.grantwatch.detector.OfflineDetector(
                 DetectorSettings.defaults().withGrace(Duration.ofMinutes(10)), io.grantwatch.detector.CatalogLookup.of(bundled));
         String text;
-        try (java.io.InputStream in = DetectorTopologyTest.class.getResourceAsStream("/fixtures/" + snapshot)) {
-            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try (InputStream in = DetectorTopologyTest.class.getResourceAsStream("/fixtures/" + snapshot)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        var inventory = driver.createInputTopic(topics.inventory().name(), Serdes.String().serializer(), topics.inventory().valueSerde().serializer());
+        var inventory = driver.createInputTopic(topics.inventory().name(), Serdes.String().serializer(), topics.inventory().valueSerde()
+                .serializer());
         for (io.grantwatch.model.inventory.InventoryRecord r : io.grantwatch.detector.inventory.Snapshots.read(snapshot, text,
                 Instant.parse("2026-03-11T00:30:00Z"), null).records()) {
             inventory.pipeInput(r.key(), r, r.asOf());
             offline.accept(r);
         }
-        List<String> expected = new java.util.ArrayList<>();
+        List<String> expected = new ArrayList<>();
         for (AuditEvent e : io.grantwatch.detector.Trails.load(trail)) {
             send(e);
             for (Finding f : offline.accept(e)) {
                 expected.add(io.grantwatch.model.json.Json.wire().writeValueAsString(f));
             }
         }
-        List<String> written = new java.util.ArrayList<>();
+        List<String> written = new ArrayList<>();
         for (Finding f : findings.readValuesToList()) {
             written.add(io.grantwatch.model.json.Json.wire().writeValueAsString(f));
         }
@@ -390,14 +394,14 @@ class DetectorTopologyTest {
         publish(bundled, T0);
         io.grantwatch.detector.OfflineDetector offline = new io.grantwatch.detector.OfflineDetector(
                 DetectorSettings.defaults().withGrace(Duration.ofMinutes(10)), io.grantwatch.detector.CatalogLookup.of(bundled));
-        List<String> expected = new java.util.ArrayList<>();
+        List<String> expected = new ArrayList<>();
         for (AuditEvent e : io.grantwatch.detector.Trails.load(trail)) {
             send(e);
             for (Finding f : offline.accept(e)) {
                 expected.add(io.grantwatch.model.json.Json.wire().writeValueAsString(f));
             }
         }
-        List<String> written = new java.util.ArrayList<>();
+        List<String> written = new ArrayList<>();
         for (Finding f : findings.readValuesToList()) {
             written.add(io.grantwatch.model.json.Json.wire().writeValueAsString(f));
         }

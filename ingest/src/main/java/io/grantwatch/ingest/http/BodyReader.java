@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -59,7 +60,7 @@ final class BodyReader implements Runnable {
     private void expire() {
         if (future.completeExceptionally(new TimedOut(timeout))) {
             // Wakes a pending demand and makes Jetty discard the rest instead of waiting for it.
-            request.fail(new java.util.concurrent.TimeoutException("request body deadline"));
+            request.fail(new TimeoutException("request body deadline"));
         }
     }
 

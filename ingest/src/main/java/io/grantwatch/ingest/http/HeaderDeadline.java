@@ -1,6 +1,9 @@
 package io.grantwatch.ingest.http;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -161,7 +164,7 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
     private void sweep() {
         try {
             long now = System.nanoTime();
-            java.util.List<Map.Entry<Connection, Watch>> idle = new java.util.ArrayList<>();
+            List<Map.Entry<Connection, Watch>> idle = new ArrayList<>();
             watches.forEach((connection, w) -> {
                 boolean late;
                 synchronized (w) {
@@ -199,7 +202,7 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
             int open = watches.size();
             if (open >= shedAbove && !idle.isEmpty()) {
                 // Near the limit the server would stop accepting: the connections idle the longest go first.
-                idle.sort(java.util.Comparator.comparingLong(e -> idleSince(e.getValue())));
+                idle.sort(Comparator.comparingLong(e -> idleSince(e.getValue())));
                 for (int i = 0; i < idle.size() && open > shedTo; i++) {
                     Connection connection = idle.get(i).getKey();
                     Watch w = idle.get(i).getValue();

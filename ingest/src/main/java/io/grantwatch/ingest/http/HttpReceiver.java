@@ -7,7 +7,9 @@ import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.ingest.source.AuditSink;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.json.Json;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -19,10 +21,13 @@ import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +37,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.http.HttpHeader;
@@ -202,8 +208,8 @@ public final class HttpReceiver implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ReplayCache replays;
     private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong bodyTimeouts = new java.util.concurrent.atomic.AtomicLong();
-    private final java.time.Clock clock;
+    private final AtomicLong bodyTimeouts = new AtomicLong();
+    private final Clock clock;
     /**
      * Signed requests whose records were handed to Kafka and not yet all acknowledged (or failed), by webhook-id;
      * each future completes true once all were stored, false once one definitively failed. A retry of such an id
@@ -219,10 +225,10 @@ public final class HttpReceiver implements AutoCloseable {
     static final int RETRY_AFTER_SECONDS = 5;
 
     public HttpReceiver(Config config, AuditParser parser, AuditSink sink) throws IOException {
-        this(config, parser, sink, java.time.Clock.systemUTC());
+        this(config, parser, sink, Clock.systemUTC());
     }
 
-    HttpReceiver(Config config, AuditParser parser, AuditSink sink, java.time.Clock clock) throws IOException {
+    HttpReceiver(Config config, AuditParser parser, AuditSink sink, Clock clock) throws IOException {
         this.config = config;
         this.parser = parser;
         this.sink = sink;
@@ -463,7 +469,7 @@ public final class HttpReceiver implements AutoCloseable {
             // a gzip body is counted as it decompresses (8.8 KB of gzip can hold 3 million records), and its
             // decompressed size is capped on the way
             records = gzip ? RecordCount.atMost(io.grantwatch.ingest.parse.LimitedInputStream.gunzip(
-                    new java.io.ByteArrayInputStream(body), config.maxExpandedBytes()), config.maxRecords() + 1L)
+                    new ByteArrayInputStream(body), config.maxExpandedBytes()), config.maxRecords() + 1L)
                     : RecordCount.atMost(body, config.maxRecords() + 1L);
         } catch (io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded e) {
             refuseWhole(ex, d, location, body, "gzip body decompresses to more than " + config.maxExpandedBytes()
@@ -737,7 +743,7 @@ public final class HttpReceiver implements AutoCloseable {
                 LOG.warn("A signed request with a webhook-id seen before was stored twice (two copies at once); its events "
                         + "carry the same ids, so the detector counts them once");
             }
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             LOG.warn("Cannot remember a signed request's id (a replay of it would be taken): {}", e.getMessage());
         }
     }
@@ -753,7 +759,7 @@ public final class HttpReceiver implements AutoCloseable {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
-            return "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
+            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
@@ -775,7 +781,7 @@ public final class HttpReceiver implements AutoCloseable {
         }
         byte[] key;
         try {
-            key = java.util.Base64.getDecoder().decode(secret.substring(6).strip());
+            key = Base64.getDecoder().decode(secret.substring(6).strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the HMAC secret (--http-hmac-secret / GRANTWATCH_HTTP_HMAC_SECRET) starts with "
                     + "whsec_ but the rest is not valid base64 (" + secret.length() + " characters)");
@@ -829,7 +835,8 @@ public final class HttpReceiver implements AutoCloseable {
             return;
         }
         if (uri.getHost() == null || !hostAllowed(uri.getHost()) || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-            ex.respond(400, error("SMN subscribe_url host is not allowed: " + io.grantwatch.model.redact.Redactor.text(String.valueOf(uri.getHost()))));
+            ex.respond(400, error("SMN subscribe_url host is not allowed: "
+                    + io.grantwatch.model.redact.Redactor.text(String.valueOf(uri.getHost()))));
             return;
         }
         client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.discarding())
@@ -859,7 +866,7 @@ public final class HttpReceiver implements AutoCloseable {
 
     private static String error(String reason) {
         try {
-            return Json.wire().writeValueAsString(java.util.Map.of("error", reason));
+            return Json.wire().writeValueAsString(Map.of("error", reason));
         } catch (IOException e) {
             return "{\"error\":\"error\"}";
         }
@@ -869,7 +876,7 @@ public final class HttpReceiver implements AutoCloseable {
     public void close() {
         try {
             server.stop();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             LOG.info("HTTP receiver stopped with requests still under way");
         } catch (Exception e) {
             LOG.warn("Stopping the HTTP receiver: {}", e.toString());

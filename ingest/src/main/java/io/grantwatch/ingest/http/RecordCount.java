@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Counts, without building a tree, the records a push body can hold: top-level values (JSON Lines),
@@ -28,7 +29,7 @@ final class RecordCount {
      *
      * @throws io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded the stream passed its limit while read
      */
-    static long atMost(java.io.InputStream in, long limit) throws io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded {
+    static long atMost(InputStream in, long limit) throws io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded {
         try {
             return atMost(Json.wire().getFactory().createParser(in), limit);
         } catch (io.grantwatch.ingest.parse.LimitedInputStream.LimitExceeded e) {

@@ -14,9 +14,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,7 @@ final class ReplayCache implements AutoCloseable {
     private final int capacity;
     private final LinkedHashMap<String, Long> expiries = new LinkedHashMap<>();
     /** The ids of {@link #expiries} accepted late. */
-    private final java.util.Set<String> late = new java.util.HashSet<>();
+    private final Set<String> late = new HashSet<>();
     private final Path journal;
     private FileChannel out;
     private FileChannel lockChannel;

@@ -1,6 +1,5 @@
 package io.grantwatch.ingest.parse;
 
-import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
@@ -8,9 +7,11 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.SourceRef;
+import io.grantwatch.model.redact.Redactor;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Alibaba Cloud ActionTrail event → {@link AuditEvent} (formats.md §1). Keys are read case-insensitively. */
 final class ActionTrail {
@@ -97,7 +98,7 @@ final class ActionTrail {
         return t.equals("success") || t.equals("ok") || t.equals("successful") || t.equals("null") || t.equals("none");
     }
 
-    private static final java.util.regex.Pattern REGION_LABEL = java.util.regex.Pattern.compile("^[a-z]{2,3}-[a-z]+(?:-\\d+)?$");
+    private static final Pattern REGION_LABEL = Pattern.compile("^[a-z]{2,3}-[a-z]+(?:-\\d+)?$");
 
     /** {@code actiontrail.cn-hangzhou.aliyuncs.com} → {@code cn-hangzhou}; null when the host names no region. */
     static String regionFromHost(String host) {

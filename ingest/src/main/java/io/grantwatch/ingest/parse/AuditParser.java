@@ -1,6 +1,5 @@
 package io.grantwatch.ingest.parse;
 
-import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,18 +12,22 @@ import io.grantwatch.ingest.RejectedRecord;
 import io.grantwatch.ingest.SkippedRecord;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.model.redact.Redactor;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.zip.ZipException;
 
 /**
@@ -325,7 +328,7 @@ public final class AuditParser {
 
     /** Reads up to and excluding the next '\n'; null at end of input. Stops (returning max+1 bytes) past max. */
     private static byte[] readLine(InputStream in, int max) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         int c;
         boolean any = false;
         while ((c = in.read()) >= 0) {
@@ -506,7 +509,7 @@ public final class AuditParser {
                         rec = new Resync.Recorder(next.in(), next.offset(), limits.maxRecordBytes() + 65536);
                         lineBase = fromLine + next.newlines() - 1;
                         if (next.inArray()) {
-                            p = factory.createParser(new java.io.SequenceInputStream(
+                            p = factory.createParser(new SequenceInputStream(
                                     new ByteArrayInputStream(new byte[] {'['}), rec));
                             prefix = 1;
                             p.nextToken();
@@ -659,7 +662,7 @@ public final class AuditParser {
     }
 
     /** Jackson's quote of a token in its messages: {@code token 'abc'}, {@code character ('x' (code 120))} stays. */
-    private static final java.util.regex.Pattern QUOTED_TOKEN = java.util.regex.Pattern.compile("token '([^']*)'");
+    private static final Pattern QUOTED_TOKEN = Pattern.compile("token '([^']*)'");
 
     private static String describe(IOException e) {
         return describe(e, 0);

@@ -1,6 +1,5 @@
 package io.grantwatch.ingest.parse;
 
-import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
@@ -8,12 +7,15 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.SourceRef;
+import io.grantwatch.model.redact.Redactor;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Huawei Cloud CTS trace → {@link AuditEvent} (formats.md §2). snake_case keys, read leniently. */
 final class Cts {
-    private static final java.util.regex.Pattern XML_CODE = java.util.regex.Pattern.compile("<Code>\\s*([^<\\s]{1,100})\\s*</Code>");
+    private static final Pattern XML_CODE = Pattern.compile("<Code>\\s*([^<\\s]{1,100})\\s*</Code>");
 
     private Cts() {
     }
@@ -59,7 +61,7 @@ final class Cts {
         }
         if (errCode == null && respText != null && respText.contains("<Code>")) {
             // OBS answers S3-style XML: <Error><Code>AccessDenied</Code><Message>…</Message></Error>
-            java.util.regex.Matcher m = XML_CODE.matcher(respText);
+            Matcher m = XML_CODE.matcher(respText);
             if (m.find()) {
                 errCode = m.group(1);
             }
@@ -106,7 +108,7 @@ final class Cts {
                 Params.of(tr.obj("request").node()), ref);
     }
 
-    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("^[a-z]{2}-[a-z]+-\\d{1,3}$");
+    private static final Pattern REGION = Pattern.compile("^[a-z]{2}-[a-z]+-\\d{1,3}$");
 
     static String regionIn(String... texts) {
         for (String t : texts) {

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The one encoding rule: a source's encoding is decided once, from its first bytes: a UTF-16 byte
@@ -74,7 +75,7 @@ final class Encoding {
             s++;
         }
         if (s < end && ((b[s] & 0xff) == 0xFE || (b[s] & 0xff) == 0xFF)) {
-            return "invalid UTF-8: byte 0x" + Integer.toHexString(b[s] & 0xff).toUpperCase(java.util.Locale.ROOT)
+            return "invalid UTF-8: byte 0x" + Integer.toHexString(b[s] & 0xff).toUpperCase(Locale.ROOT)
                     + " at column " + (s + 1) + " (a byte order mark inside the source?)";
         }
         return null;

@@ -1,11 +1,13 @@
 package io.grantwatch.ingest.parse;
 
-import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.model.redact.Redactor;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A lenient view of one JSON object, because the clouds are inconsistent: keys match whatever their
@@ -59,7 +61,7 @@ final class Fields {
 
     // Jackson canonicalizes field names, so the same few hundred keys recur: remember their normal form.
     // Bounded, because keys are attacker-controlled.
-    private static final java.util.concurrent.ConcurrentHashMap<String, String> NORM_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, String> NORM_CACHE = new ConcurrentHashMap<>();
     private static final int NORM_CACHE_MAX = 4096;
 
     /** lower case, without {@code _ - space .}: the form every lookup key is written in. */
@@ -171,6 +173,6 @@ final class Fields {
     }
 
     Iterable<Map.Entry<String, JsonNode>> entries() {
-        return node == null ? java.util.List.of() : node.properties();
+        return node == null ? List.of() : node.properties();
     }
 }

@@ -3,6 +3,7 @@ package io.grantwatch.ingest.parse;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Counts decompressed bytes and fails once more than {@code limit} were read, or once the expansion
@@ -57,7 +58,7 @@ public final class LimitedInputStream extends FilterInputStream {
      */
     public static InputStream gunzip(InputStream gzip, long limit) throws IOException {
         Counting counting = new Counting(gzip);
-        return new LimitedInputStream(new java.util.zip.GZIPInputStream(counting, 65536), limit, counting);
+        return new LimitedInputStream(new GZIPInputStream(counting, 65536), limit, counting);
     }
 
     LimitedInputStream(InputStream in, long limit, Counting compressed) {

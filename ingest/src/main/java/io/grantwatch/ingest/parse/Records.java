@@ -1,6 +1,5 @@
 package io.grantwatch.ingest.parse;
 
-import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.ingest.RejectedRecord;
 import io.grantwatch.ingest.SkippedRecord;
@@ -9,6 +8,7 @@ import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.SourceRef;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.model.redact.Redactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +19,9 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * From one parsed JSON value to audit events: peels the delivery envelopes (FunctionGraph
@@ -149,7 +151,7 @@ final class Records {
         }
         // A wrapper of one value ({"data":{…}}, {"body":"{…}"}, {"result":[…]}): look inside it.
         if (node.size() == 1) {
-            java.util.Map.Entry<String, JsonNode> only = node.properties().iterator().next();
+            Map.Entry<String, JsonNode> only = node.properties().iterator().next();
             JsonNode v = only.getValue();
             if (v.isContainerNode() || (v.isTextual() && parseEmbedded(v.textValue()) != null)) {
                 walk(v, hints, ctx, depth + 1, sub(path, only.getKey()));
@@ -160,7 +162,7 @@ final class Records {
     }
 
     /** A record shape nobody foresaw must not stop the file: it becomes a rejection, the file goes on. */
-    private static Object safely(java.util.function.Supplier<Object> normalize) {
+    private static Object safely(Supplier<Object> normalize) {
         try {
             return normalize.get();
         } catch (RuntimeException e) {

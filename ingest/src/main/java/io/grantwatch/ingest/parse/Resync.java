@@ -2,9 +2,11 @@ package io.grantwatch.ingest.parse;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.util.Arrays;
 
 /**
  * Finding the next element of a JSON array after a malformed one, so that the rest of the array flows
@@ -100,7 +102,7 @@ final class Resync {
                 return null;
             }
             int skip = (int) (from - bufStart);
-            return new SequenceInputStream(new ByteArrayInputStream(java.util.Arrays.copyOfRange(buf, skip, len)), in);
+            return new SequenceInputStream(new ByteArrayInputStream(Arrays.copyOfRange(buf, skip, len)), in);
         }
     }
 
@@ -115,7 +117,7 @@ final class Resync {
             return null;
         }
         BufferedInputStream in = new BufferedInputStream(raw, 65536);
-        java.io.ByteArrayOutputStream element = new java.io.ByteArrayOutputStream(256);
+        ByteArrayOutputStream element = new ByteArrayOutputStream(256);
         long offset = from;
         long newlines = 0;
         int c;

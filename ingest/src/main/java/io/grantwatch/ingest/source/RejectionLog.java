@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * Logs rejected records of a source (file and position, reason) so that a rejection under
  * {@code grantwatch run} is seen, not only counted and dead-lettered: the first {@link #PER_MINUTE}
  * of each minute, then one line saying the rest are only counted, and their number when the minute
- * is over ({@link #tick()}) or the source ends ({@link #flush()}). File names and reasons may carry attacker-controlled text: control characters are escaped
+ * is over ({@link #tick()}) or the source ends ({@link #flush()}). File names and reasons may carry attacker-controlled text: control characters are
+ * escaped
  * ({@link UnsafeText}).
  */
 public final class RejectionLog {

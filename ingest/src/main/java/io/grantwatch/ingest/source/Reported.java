@@ -1,6 +1,7 @@
 package io.grantwatch.ingest.source;
 
 import io.grantwatch.model.text.UnsafeText;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -16,7 +17,7 @@ final class Reported {
     private final Set<String> seen = new HashSet<>();
     private long lastSummary;
 
-    Reported(Logger log, String what, java.time.Duration every) {
+    Reported(Logger log, String what, Duration every) {
         this.log = log;
         this.what = what;
         this.everyMs = every.toMillis();

@@ -5,23 +5,27 @@ import io.grantwatch.model.json.Json;
 import io.grantwatch.model.text.UnsafeText;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,7 +220,7 @@ public final class WatchSource implements Runnable {
                     : "the watched folder " + dir + " does not exist (any more): waiting for it");
         }
         Path root = dir.toRealPath();
-        java.util.Set<Path> files = list(root);
+        Set<Path> files = list(root);
         try {
             for (Path f : files) {
                 if (stopped) {
@@ -243,7 +247,7 @@ public final class WatchSource implements Runnable {
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(f, BasicFileAttributes.class);
-        } catch (java.nio.file.NoSuchFileException gone) {
+        } catch (NoSuchFileException gone) {
             return;
         }
         long size = a.size();
@@ -570,7 +574,7 @@ public final class WatchSource implements Runnable {
             if (nl == buf.length) {
                 return 0;
             }
-            first = java.util.Arrays.copyOf(buf, nl);
+            first = Arrays.copyOf(buf, nl);
         }
         try {
             return Json.wire().readTree(first) instanceof com.fasterxml.jackson.databind.node.ObjectNode ? lastNewline + 1 : 0;
@@ -690,7 +694,7 @@ public final class WatchSource implements Runnable {
         FileCheckpoint.Entry partial = new FileCheckpoint.Entry(0, false, 0, modified, key, headHash, head.length);
         // with an incomplete tail, a rejection is held until the next record shows it was not the last one
         io.grantwatch.ingest.RejectedRecord[] held = {null};
-        java.util.function.Consumer<io.grantwatch.ingest.RejectedRecord> deadLetter = rej -> {
+        Consumer<io.grantwatch.ingest.RejectedRecord> deadLetter = rej -> {
             rejections.rejected(rej);
             track(rej.position(), sink.deadLetter(name, rej), acked, failure);
         };
@@ -915,7 +919,7 @@ public final class WatchSource implements Runnable {
     }
 
     /** Counts a send to its position, and the acknowledgement when it comes. */
-    private static void track(long position, java.util.concurrent.CompletableFuture<Void> send, AckedPositions acked,
+    private static void track(long position, CompletableFuture<Void> send, AckedPositions acked,
                               AtomicReference<Throwable> failure) {
         acked.sent(position);
         send.whenComplete((v, e) -> {

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -124,8 +125,9 @@ class HttpReceiverHardeningTest {
 
     @Test
     void shouldRefuseAReplayedOrStaleSignedRequest() throws Exception {
-        start(HttpReceiver.Config.of(0, null, "whsec_" + java.util.Base64.getEncoder().encodeToString("k3y-bytes-0123456789".getBytes(StandardCharsets.UTF_8))));
-        String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString("k3y-bytes-0123456789".getBytes(StandardCharsets.UTF_8));
+        start(HttpReceiver.Config.of(0, null, "whsec_" + Base64.getEncoder()
+                .encodeToString("k3y-bytes-0123456789".getBytes(StandardCharsets.UTF_8))));
+        String secret = "whsec_" + Base64.getEncoder().encodeToString("k3y-bytes-0123456789".getBytes(StandardCharsets.UTF_8));
         byte[] body = Files.readAllBytes(Fixtures.path("alibaba/eventbridge-cloudevent.json"));
         long now = Instant.now().getEpochSecond();
         String[] captured = signed(secret, "msg_1", now, body);

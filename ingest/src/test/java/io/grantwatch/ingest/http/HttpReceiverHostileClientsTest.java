@@ -12,6 +12,7 @@ import io.grantwatch.ingest.source.MemorySink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -142,7 +143,7 @@ class HttpReceiverHostileClientsTest {
                         + (i % 3 != 2 ? "Authorization: Bearer wr0ng-t0ken-" + i + "\r\n" + HttpReceiver.ID_HEADER + ": id\u009b31m-" + i
                         + "\r\n" + HttpReceiver.TIMESTAMP_HEADER + ": " + stamp + "\r\n" + HttpReceiver.SIGNATURE_HEADER
                         + ": v1,AAAAsecretlookingsignature" + i + "\r\n" : "") + "\r\n";
-                assertThat(io.grantwatch.testkit.SlowClients.exchange(java.net.InetAddress.getLoopbackAddress(), receiver.port(), head,
+                assertThat(io.grantwatch.testkit.SlowClients.exchange(InetAddress.getLoopbackAddress(), receiver.port(), head,
                         body, Duration.ofSeconds(5)).status()).isEqualTo(401);
             }
             List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();

@@ -16,6 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +74,7 @@ class HttpReceiverTest {
     void shouldAcceptHmacSignedBodyAndRejectTamperedOne() throws Exception {
         start(HttpReceiver.Config.of(0, null, "hmac-key"));
         byte[] body = Files.readAllBytes(Fixtures.path("huawei/fg-trigger-denied.json"));
-        long ts = java.time.Instant.now().getEpochSecond();
+        long ts = Instant.now().getEpochSecond();
         String sig = HttpReceiver.signature("hmac-key", "msg-1", ts, body);
         assertThat(post("/events", body, HttpReceiver.ID_HEADER, "msg-1", HttpReceiver.TIMESTAMP_HEADER, Long.toString(ts),
                 HttpReceiver.SIGNATURE_HEADER, sig).statusCode()).isEqualTo(200);
@@ -99,7 +102,7 @@ class HttpReceiverTest {
     void shouldAnswer413WhenOversizeAnd400WithReasonWhenMalformed() throws Exception {
         start(new HttpReceiver.Config("127.0.0.1", 0, "/events", "s", null, 1024, Duration.ofSeconds(5), null));
         byte[] big = new byte[4096];
-        java.util.Arrays.fill(big, (byte) ' ');
+        Arrays.fill(big, (byte) ' ');
         assertThat(post("/events", big, "Authorization", "Bearer s").statusCode()).isEqualTo(413);
         HttpResponse<String> bad = post("/events", "{\"hello\":".getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer s");
         assertThat(bad.statusCode()).isEqualTo(400);
@@ -157,7 +160,7 @@ class HttpReceiverTest {
         byte[] note = Files.readAllBytes(Fixtures.path("huawei/smn-notification.json"));
 
         // not one of SMN's message types: the query token counts for nothing
-        for (String type : java.util.List.of("x", "", "subscriptionconfirmation", "SubscriptionConfirmationX", "HttpSubscriptionUserConfirm")) {
+        for (String type : List.of("x", "", "subscriptionconfirmation", "SubscriptionConfirmationX", "HttpSubscriptionUserConfirm")) {
             assertThat(post("/events?token=s", confirm, "X-SMN-MESSAGE-TYPE", type).statusCode()).as(type).isEqualTo(401);
             assertThat(post("/events?token=s", note, "X-SMN-MESSAGE-TYPE", type).statusCode()).as(type).isEqualTo(401);
         }
@@ -181,8 +184,8 @@ class HttpReceiverTest {
         start(HttpReceiver.Config.of(0, "s", null));
         String[] lines = Files.readString(Fixtures.path("alibaba/jsonl-with-bad-line.jsonl")).split("\n");
         String first = lines[0];
-        String second = java.util.Arrays.stream(lines).filter(l -> l.contains("\"at-jsonl-2\"")).findFirst().orElseThrow();
-        for (String bad : java.util.List.of("# exported by a log shipper", "garbage", "\u0001\u0002 stray bytes", "]", "}{", "123",
+        String second = Arrays.stream(lines).filter(l -> l.contains("\"at-jsonl-2\"")).findFirst().orElseThrow();
+        for (String bad : List.of("# exported by a log shipper", "garbage", "\u0001\u0002 stray bytes", "]", "}{", "123",
                 "\"a header\"", "{}")) {
             sink.events.clear();
             sink.dead.clear();

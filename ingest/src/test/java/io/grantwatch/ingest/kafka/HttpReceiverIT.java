@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +36,7 @@ class HttpReceiverIT {
             URI uri = URI.create("http://127.0.0.1:" + receiver.port() + "/events");
             byte[] traces = Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
             byte[] cloudEvent = Files.readAllBytes(Fixtures.path("alibaba/eventbridge-cloudevent.json"));
-            long ts = java.time.Instant.now().getEpochSecond();
+            long ts = Instant.now().getEpochSecond();
             HttpResponse<String> signed = client.send(HttpRequest.newBuilder(uri)
                     .header(HttpReceiver.ID_HEADER, "it-1")
                     .header(HttpReceiver.TIMESTAMP_HEADER, Long.toString(ts))

@@ -57,7 +57,8 @@ class KafkaAuditSinkTest {
 
     @Test
     void shouldForceIdempotenceAndAcksAllWhateverTheUserSets() {
-        Map<String, Object> c = KafkaAuditSink.producerConfig(Map.of(ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false));
+        Map<String, Object> c = KafkaAuditSink.producerConfig(Map.of(ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                false));
         assertThat(c).containsEntry(ProducerConfig.ACKS_CONFIG, "all").containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     }
 }

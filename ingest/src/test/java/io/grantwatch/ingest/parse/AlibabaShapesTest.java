@@ -9,9 +9,11 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.PrincipalType;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -86,17 +88,17 @@ class AlibabaShapesTest {
 
     @Test
     void shouldReadEveryGoodLineWhenAJsonLinesFileStartsWithAHeaderLine() throws Exception {
-        byte[] good = java.nio.file.Files.readAllBytes(Fixtures.path("alibaba/jsonl-with-bad-line.jsonl"));
-        String[] lines = new String(good, java.nio.charset.StandardCharsets.UTF_8).split("\n");
-        java.nio.file.Path f = java.nio.file.Files.createTempFile("gw-header", ".jsonl");
+        byte[] good = Files.readAllBytes(Fixtures.path("alibaba/jsonl-with-bad-line.jsonl"));
+        String[] lines = new String(good, StandardCharsets.UTF_8).split("\n");
+        Path f = Files.createTempFile("gw-header", ".jsonl");
         try {
-            String second = java.util.Arrays.stream(lines).filter(l -> l.contains("\"at-jsonl-2\"")).findFirst().orElseThrow();
-            java.nio.file.Files.writeString(f, "# exported by a log shipper\n" + lines[0] + "\n" + second + "\n");
+            String second = Arrays.stream(lines).filter(l -> l.contains("\"at-jsonl-2\"")).findFirst().orElseThrow();
+            Files.writeString(f, "# exported by a log shipper\n" + lines[0] + "\n" + second + "\n");
             Fixtures.Read r = Fixtures.read(f);
             assertThat(r.events()).extracting(AuditEvent::eventId).containsExactly("at-jsonl-1", "at-jsonl-2");
             assertThat(r.rejected()).singleElement().satisfies(rej -> assertThat(rej.line()).isEqualTo(1));
         } finally {
-            java.nio.file.Files.deleteIfExists(f);
+            Files.deleteIfExists(f);
         }
     }
 
@@ -197,7 +199,7 @@ class AlibabaShapesTest {
                 + "{\"eventId\":\"gz-2\",\"eventName\":\"GetBucketLocation\",\"eventTime\":\"2026-09-25T07:04:52Z\",\"acsRegion\":\"cn-hangzhou\","
                 + "\"userIdentity\":{\"type\":\"assumed-role\",\"userName\":\"aliyunserviceroleforactiontrail:actiontrail\"}}]";
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
-            out.write(noRegion.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(noRegion.getBytes(StandardCharsets.UTF_8));
         }
         Fixtures.Read r = Fixtures.read(dir);
         assertThat(r.rejected()).isEmpty();

@@ -9,6 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -121,13 +123,13 @@ class BadInputTest {
 
     @Test
     void shouldDeliverTheWholeElementsOfATruncatedTopLevelArrayFileAndRejectTheCutOneWithItsPosition(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws IOException {
+            @org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         // a file, not a byte array: the file's buffered stream is what Jackson closed at the end of input
         String whole = "[" + good(1) + ",\n " + good(2) + ",\n " + good(3) + "]";
         for (String cut : List.of(whole.substring(0, whole.indexOf(good(3)) + 20), whole.replace("\n", "").substring(0,
                 whole.replace("\n", "").indexOf(good(3)) + 20))) {
-            java.nio.file.Path f = tmp.resolve("cut-" + cut.length() + ".json");
-            java.nio.file.Files.writeString(f, cut);
+            Path f = tmp.resolve("cut-" + cut.length() + ".json");
+            Files.writeString(f, cut);
             events.clear();
             rejected.clear();
 

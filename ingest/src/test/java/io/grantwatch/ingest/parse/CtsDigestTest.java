@@ -2,9 +2,10 @@ package io.grantwatch.ingest.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.ingest.AuditFileReader;
-import io.grantwatch.ingest.Fixtures;
 import io.grantwatch.ingest.FileProgress;
+import io.grantwatch.ingest.Fixtures;
 import io.grantwatch.ingest.IngestLimits;
 import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.ingest.RejectedRecord;
@@ -12,7 +13,6 @@ import io.grantwatch.ingest.SkippedRecord;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.json.Json;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

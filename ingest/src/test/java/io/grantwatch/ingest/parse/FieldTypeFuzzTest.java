@@ -26,7 +26,8 @@ class FieldTypeFuzzTest {
             Json.wire().readTree(Fixtures.path(f).toFile()).forEach(seeds::add);
         }
         for (String f : List.of("huawei/denied-agency-obs-getobject.json", "huawei/denied-explicit-perform-colon.json",
-                "real/huawei/otcswiss-trace-ecs-createserver-v3-user.json", "real/huawei/otc-trace-ecs-createsingleserver-stringified-request.json")) {
+                "real/huawei/otcswiss-trace-ecs-createserver-v3-user.json",
+                        "real/huawei/otc-trace-ecs-createsingleserver-stringified-request.json")) {
             seeds.add(Json.wire().readTree(Fixtures.path(f).toFile()));
         }
         return seeds;

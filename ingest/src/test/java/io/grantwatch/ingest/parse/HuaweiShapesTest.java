@@ -143,8 +143,10 @@ class HuaweiShapesTest {
     void shouldReadGzipAndRegionFromPathWhenObsTransferLayout(@TempDir Path dir) throws IOException {
         Path folder = Files.createDirectories(dir.resolve("bucket/CloudTraces/cn-north-4/2026/9/5/system/ECS"));
         Path gz = folder.resolve("trail_CloudTrace_cn-north-4_2026-09-05T10-00-00Z_21d36ced8c8af71e.json.gz");
-        String ndjson = "{\"trace_id\":\"obs-1\",\"trace_name\":\"createServer\",\"service_type\":\"ECS\",\"trace_rating\":\"normal\",\"time\":1757066400000,\"user\":{\"name\":\"dave\",\"domain\":{\"id\":\"d1\"}}}\n"
-                + "{\"trace_id\":\"obs-2\",\"trace_name\":\"deleteServer\",\"service_type\":\"ECS\",\"trace_rating\":\"warning\",\"code\":\"403\",\"time\":1757066400001,\"user\":{\"name\":\"dave\",\"domain\":{\"id\":\"d1\"}}}\n";
+        String ndjson = "{\"trace_id\":\"obs-1\",\"trace_name\":\"createServer\",\"service_type\":\"ECS\",\"trace_rating\":\"normal\","
+                + "\"time\":1757066400000,\"user\":{\"name\":\"dave\",\"domain\":{\"id\":\"d1\"}}}\n"
+                + "{\"trace_id\":\"obs-2\",\"trace_name\":\"deleteServer\",\"service_type\":\"ECS\",\"trace_rating\":\"warning\",\"code\":\"403\","
+                        + "\"time\":1757066400001,\"user\":{\"name\":\"dave\",\"domain\":{\"id\":\"d1\"}}}\n";
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
             out.write(ndjson.getBytes(StandardCharsets.UTF_8));
         }

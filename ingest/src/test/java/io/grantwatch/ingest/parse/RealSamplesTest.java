@@ -1,6 +1,5 @@
 package io.grantwatch.ingest.parse;
 
-import io.grantwatch.model.redact.Redactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.ingest.Fixtures;
@@ -8,6 +7,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.redact.Redactor;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

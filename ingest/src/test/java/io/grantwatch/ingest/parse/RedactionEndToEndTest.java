@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -135,7 +136,7 @@ class RedactionEndToEndTest {
                 .put("principalId", "208300000000001").put("userName", "bob").put("accessKeyId", "LTAI5tQwErTyUiOpAs");
         ObjectNode req = e.putObject("requestParameters");
         req.put("Detail", "x " + planted(form, k, secrets) + " y");
-        req.put("Body", Json.wire().writeValueAsString(java.util.Map.of("inner", planted(form, k, secrets))));
+        req.put("Body", Json.wire().writeValueAsString(Map.of("inner", planted(form, k, secrets))));
         req.put(k, planted("V", k, secrets));
         ObjectNode resp = e.putObject("responseElements");
         resp.put("Message", planted(form, k, secrets));

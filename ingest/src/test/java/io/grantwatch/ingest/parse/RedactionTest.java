@@ -1,14 +1,15 @@
 package io.grantwatch.ingest.parse;
 
-import io.grantwatch.model.redact.Redactor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.ingest.Fixtures;
 import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.redact.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class RedactionTest {
     private static String runParse(String... fixtures) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ParseRun.run(java.util.Arrays.stream(fixtures).map(Fixtures::path).toList(),
+        int code = ParseRun.run(Arrays.stream(fixtures).map(Fixtures::path).toList(),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isZero();
         return out.toString(StandardCharsets.UTF_8) + "\n" + err.toString(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.model.Outcome;
 import java.time.Instant;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,7 +38,7 @@ class TimesAndClassifierTest {
 
     @Test
     void shouldReadUtcTimesOnTheFastPathExactlyAsInstantParse() {
-        java.util.Random random = new java.util.Random(8);
+        Random random = new Random(8);
         for (int i = 0; i < 20_000; i++) {
             // whole seconds, millis, micros and nanos: Instant.toString prints 0, 3, 6 or 9 fraction digits
             long nanos = switch (i % 4) {
@@ -98,13 +99,15 @@ class TimesAndClassifierTest {
     void shouldExtractEveryDocumentedMessageForm() {
         assertThat(Classifier.extract("You are not authorized to do this action. Resource: acs:ram:*:1:role/* Action: ram:CreateRole"))
                 .isEqualTo(new Classifier.Denial("ram:CreateRole", "acs:ram:*:1:role/*", false));
-        assertThat(Classifier.extract("<Error><AccessDeniedDetail><AuthAction>oss:PutBucketReferer</AuthAction></AccessDeniedDetail></Error>").iamAction())
+        assertThat(Classifier.extract("<Error><AccessDeniedDetail><AuthAction>oss:PutBucketReferer</AuthAction></AccessDeniedDetail></Error>")
+                .iamAction())
                 .isEqualTo("oss:PutBucketReferer");
         assertThat(Classifier.extract("{\"authAction\":\"agentrun:CreateAgent\",\"noPermissionType\":\"ExplicitDeny\"}"))
                 .isEqualTo(new Classifier.Denial("agentrun:CreateAgent", null, true));
         assertThat(Classifier.extract("No permission ListInstances for resource: acs:paidsw:cn-hangzhou:1:workspace/6").iamAction())
                 .isEqualTo("paidsw:ListInstances");
-        assertThat(Classifier.extract("User: a is not authorized to perform action ecs:cloudServers:get on resource ecs:cn-north-5:1:instance:2 because no identity-based policy allows the ecs:cloudServers:get action."))
+        assertThat(Classifier.extract("User: a is not authorized to perform action ecs:cloudServers:get on resource ecs:cn-north-5:1:instance:2 "
+                + "because no identity-based policy allows the ecs:cloudServers:get action."))
                 .isEqualTo(new Classifier.Denial("ecs:cloudServers:get", "ecs:cn-north-5:1:instance:2", false));
         assertThat(Classifier.extract("policy doesn't allow ecs:cloudServers:list").iamAction()).isEqualTo("ecs:cloudServers:list");
         assertThat(Classifier.extract("user access denied.checkCustomerPermission,correct permission code is billing:order:view").iamAction())

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,8 @@ class CheckpointGrowthTest {
     private static Path deliver(Path root, int i) throws IOException {
         Path dir = root.resolve("AliyunLogs/Actiontrail/cn-hangzhou/2026/09/" + (10 + i % 20));
         Files.createDirectories(dir);
-        Path f = dir.resolve(String.format("1704123456789012_Actiontrail_cn-hangzhou_202609%02d%06d_%08x.json", 10 + i % 20, i, i * 2654435761L & 0xffffffffL));
+        Path f = dir.resolve(String.format("1704123456789012_Actiontrail_cn-hangzhou_202609%02d%06d_%08x.json", 10 + i % 20, i,
+                i * 2654435761L & 0xffffffffL));
         Files.writeString(f, event(i), StandardCharsets.UTF_8);
         return f;
     }
@@ -64,7 +67,7 @@ class CheckpointGrowthTest {
     @Test
     void shouldDropTheEntriesOfFilesGoneLongerThanTheRetentionAndKeepTheRest(@TempDir Path tmp) throws IOException {
         Path root = tmp.resolve("in");
-        java.util.List<Path> files = new java.util.ArrayList<>();
+        List<Path> files = new ArrayList<>();
         for (int i = 0; i < FILES; i++) {
             files.add(deliver(root, i));
         }

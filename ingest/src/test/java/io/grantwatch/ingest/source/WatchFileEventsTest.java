@@ -11,15 +11,20 @@ import ch.qos.logback.core.read.ListAppender;
 import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.ingest.IngestRunner;
 import io.grantwatch.model.AuditEvent;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -220,10 +225,10 @@ class WatchFileEventsTest {
         assertThat(Files.size(f)).isLessThan(1024);
         MemorySink sink = new MemorySink();
         watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
-        Object inode = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Object inode = Files.readAttributes(f, BasicFileAttributes.class).fileKey();
 
         replaceByRename(f, records(0, 3) + records(3, 5));
-        assertThat(Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isNotEqualTo(inode);
+        assertThat(Files.readAttributes(f, BasicFileAttributes.class).fileKey()).isNotEqualTo(inode);
         watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
 
         assertThat(ids(sink)).containsExactly("w-0", "w-1", "w-2", "w-3", "w-4");
@@ -457,7 +462,7 @@ class WatchFileEventsTest {
         writeFile(dir.resolve("a.jsonl"), 0, 5);
         writeFile(dir.resolve("locked/b.jsonl"), 5, 10);
         writeFile(dir.resolve("z.jsonl"), 10, 15);
-        Files.setPosixFilePermissions(dir.resolve("locked"), java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(dir.resolve("locked"), PosixFilePermissions.fromString("---------"));
         try {
             MemorySink sink = new MemorySink();
             WatchSource w = watcher(dir, tmp.resolve("cp.json"), sink);
@@ -466,7 +471,7 @@ class WatchFileEventsTest {
             assertThat(sink.events).hasSize(10);
             assertThat(messages(ch.qos.logback.classic.Level.WARN)).filteredOn(m -> m.contains("locked")).hasSize(1);
         } finally {
-            Files.setPosixFilePermissions(dir.resolve("locked"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(dir.resolve("locked"), PosixFilePermissions.fromString("rwx------"));
         }
     }
 
@@ -796,17 +801,17 @@ class WatchFileEventsTest {
         for (int i = 0; i < 200; i++) {
             sb.append(event(i));
         }
-        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
         byte[] all = gz.toByteArray();
         Path f = dir.resolve("slow.json.gz");
-        Files.write(f, java.util.Arrays.copyOf(all, all.length / 2)); // the uploader paused half-way
+        Files.write(f, Arrays.copyOf(all, all.length / 2)); // the uploader paused half-way
         MemorySink sink = new MemorySink();
         watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
         int before = sink.events.size();
-        Files.write(f, java.util.Arrays.copyOfRange(all, all.length / 2, all.length), StandardOpenOption.APPEND);
+        Files.write(f, Arrays.copyOfRange(all, all.length / 2, all.length), StandardOpenOption.APPEND);
         touchLater(f, 1000);
 
         watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();

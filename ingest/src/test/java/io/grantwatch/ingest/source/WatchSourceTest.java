@@ -9,9 +9,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +55,8 @@ class WatchSourceTest {
         w.scanOnce();
         assertThat(sink.events).hasSize(20);
         assertThat(sink.dead).singleElement().satisfies(r -> assertThat(r.reason()).contains("unparseable"));
-        Files.writeString(dir.resolve("a.jsonl"), event(100), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-        Files.setLastModifiedTime(dir.resolve("a.jsonl"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        Files.writeString(dir.resolve("a.jsonl"), event(100), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(dir.resolve("a.jsonl"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
         watcher(dir, tmp.resolve("cp.json"), sink).scanOnce();
         assertThat(sink.events).extracting(AuditEvent::eventId).filteredOn("w-100"::equals).hasSize(1);
         assertThat(sink.events).hasSize(21);
@@ -89,7 +95,7 @@ class WatchSourceTest {
         MemorySink first = new MemorySink();
         WatchSource w = watcher(dir, tmp.resolve("cp.json"), new AuditSink() {
             @Override
-            public java.util.concurrent.CompletableFuture<Void> send(String source, AuditEvent event) {
+            public CompletableFuture<Void> send(String source, AuditEvent event) {
                 if (first.events.size() == 63) {
                     w1Stop.run();
                 }
@@ -97,7 +103,7 @@ class WatchSourceTest {
             }
 
             @Override
-            public java.util.concurrent.CompletableFuture<Void> deadLetter(String source, io.grantwatch.ingest.RejectedRecord r) {
+            public CompletableFuture<Void> deadLetter(String source, io.grantwatch.ingest.RejectedRecord r) {
                 return first.deadLetter(source, r);
             }
 
@@ -143,7 +149,7 @@ class WatchSourceTest {
     /** Kafka as the producer sees it: acknowledgements out of order (per partition), and then every send failing. */
     private static final class FlakyKafka implements AuditSink {
         final MemorySink stored = new MemorySink();
-        final java.util.List<Runnable> inFlight = new java.util.ArrayList<>();
+        final List<Runnable> inFlight = new ArrayList<>();
         final int failFrom;
         int sent;
 
@@ -152,8 +158,8 @@ class WatchSourceTest {
         }
 
         @Override
-        public synchronized java.util.concurrent.CompletableFuture<Void> send(String source, AuditEvent event) {
-            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        public synchronized CompletableFuture<Void> send(String source, AuditEvent event) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
             int n = sent++;
             inFlight.add(() -> {
                 if (n >= failFrom) {
@@ -164,20 +170,20 @@ class WatchSourceTest {
                 }
             });
             if (inFlight.size() == 7) { // a batch answered, in another order than sent
-                java.util.Collections.reverse(inFlight);
+                Collections.reverse(inFlight);
                 answer();
             }
             return f;
         }
 
         synchronized void answer() {
-            java.util.List<Runnable> now = new java.util.ArrayList<>(inFlight);
+            List<Runnable> now = new ArrayList<>(inFlight);
             inFlight.clear();
             now.forEach(Runnable::run);
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Void> deadLetter(String source, io.grantwatch.ingest.RejectedRecord r) {
+        public CompletableFuture<Void> deadLetter(String source, io.grantwatch.ingest.RejectedRecord r) {
             return stored.deadLetter(source, r);
         }
 
@@ -205,7 +211,7 @@ class WatchSourceTest {
         MemorySink second = new MemorySink();
         watcher(dir, tmp.resolve("cp.json"), second).scanOnce();
 
-        java.util.List<String> all = new java.util.ArrayList<>();
+        List<String> all = new ArrayList<>();
         kafka.stored.events.forEach(e -> all.add(e.eventId()));
         second.events.forEach(e -> all.add(e.eventId()));
         assertThat(before).isEqualTo(123);

@@ -3,12 +3,11 @@ package io.grantwatch.model.inventory;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.grantwatch.model.Cloud;
-import java.nio.charset.StandardCharsets;
+import io.grantwatch.model.topic.Partitions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * One fact about what the principals of an account hold, as of a time: read from a snapshot of the official CLIs'
@@ -119,7 +118,7 @@ public record InventoryRecord(
      * key, so that an account's inventory and its {@code audit-events} (keyed by {@link #accountKey()}) meet in one task.
      */
     public int partition(int partitions) {
-        return Utils.toPositive(Utils.murmur2(accountKey().getBytes(StandardCharsets.UTF_8))) % partitions;
+        return Partitions.of(accountKey(), partitions);
     }
 
     private static PolicyRef first(List<PolicyRef> refs) {

@@ -2,6 +2,7 @@ package io.grantwatch.model.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -173,7 +174,7 @@ public final class PolicyEvaluator {
         List<Stmt> statements = parse(trustPolicy, "trust policy", true);
         String assume = PolicyLanguage.detect(trustPolicy) == PolicyLanguage.RAM ? ASSUME_ROLE : ASSUME_AGENCY;
         Set<String> allowed = new LinkedHashSet<>();
-        Set<String> denied = new java.util.HashSet<>();
+        Set<String> denied = new HashSet<>();
         boolean denyAll = false;
         for (Stmt s : statements) {
             if (!s.matchesAction(assume)) {

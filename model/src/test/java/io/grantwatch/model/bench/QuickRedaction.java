@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.redact.Redactor;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +52,7 @@ public final class QuickRedaction {
                 leaves.stream().mapToInt(List::size).average().orElse(0), seeds.size());
         long sink = 0;
         // wall and thread CPU time: on a shared machine the CPU time is the steadier figure
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double[] wall = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
         double[] cpu = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
         for (int r = 0; r < 2 * rounds; r++) {

@@ -66,7 +66,8 @@ class RamPolicyEvaluatorTest {
 
     @Test
     void shouldNotMatchConcreteAccountWhenRequestAccountIsUnknownStar() {
-        JsonNode account = json("{'Version': '1', 'Statement': [{'Effect': 'Allow', 'Action': 'oss:GetObject', 'Resource': 'acs:oss:*:123:bucket/*'}]}");
+        JsonNode account = json("{'Version': '1', 'Statement': [{'Effect': 'Allow', 'Action': 'oss:GetObject', 'Resource': "
+                + "'acs:oss:*:123:bucket/*'}]}");
         assertThat(PolicyEvaluator.allows(account, "oss:GetObject", "acs:oss:*:123:bucket/a")).isTrue();
         assertThat(PolicyEvaluator.allows(account, "oss:GetObject", "acs:oss:*:*:bucket/a")).isFalse();
     }
@@ -76,7 +77,8 @@ class RamPolicyEvaluatorTest {
         assertThat(PolicyEvaluator.allows(OSS_READ, "oss:GetObject", null)).isFalse();
         JsonNode star = json("{'Version': '1', 'Statement': [{'Effect': 'Allow', 'Action': 'oss:GetObject', 'Resource': ['acs:oss:*:*:b/*', '*']}]}");
         assertThat(PolicyEvaluator.allows(star, "oss:GetObject", null)).isTrue();
-        JsonNode notResource = json("{'Version': '1', 'Statement': [{'Effect': 'Allow', 'Action': 'oss:GetObject', 'NotResource': 'acs:oss:*:*:secret/*'}]}");
+        JsonNode notResource = json("{'Version': '1', 'Statement': [{'Effect': 'Allow', 'Action': 'oss:GetObject', 'NotResource': "
+                + "'acs:oss:*:*:secret/*'}]}");
         assertThat(PolicyEvaluator.allows(notResource, "oss:GetObject", null)).isFalse();
     }
 
@@ -212,7 +214,8 @@ class RamPolicyEvaluatorTest {
                 {'Version': '1', 'Statement': [
                   {'Effect': 'Allow', 'Action': ['oss:GetObject', 'oss:ListObjects'], 'Resource': '*'},
                   {'Effect': 'Deny', 'Action': 'oss:DeleteObject', 'Resource': '*'},
-                  {'Effect': 'Allow', 'Action': 'oss:GetObject', 'Resource': 'acs:oss:*:*:b/*', 'Condition': {'Bool': {'acs:SecureTransport': 'true'}}},
+                  {'Effect': 'Allow', 'Action': 'oss:GetObject', 'Resource': 'acs:oss:*:*:b/*',
+                   'Condition': {'Bool': {'acs:SecureTransport': 'true'}}},
                   {'Effect': 'Allow', 'Action': 'ecs:Describe*', 'Resource': '*'}
                 ]}""");
         assertThat(PolicyEvaluator.actionsGranted(p)).containsExactly("oss:GetObject", "oss:ListObjects", "ecs:Describe*");

@@ -442,7 +442,8 @@ public final class CorpusGenerator {
                 "The specified InstanceType is not supported in this zone.", Map.of("InstanceType", "ecs.gn7i-c8g1.2xlarge"));
     }
 
-    /** The scenario's signal call, the denial storm, and maybe a success that resolves it. Returns the ground truth (key = actor index until keyed). */
+    /** The scenario's signal call, the denial storm, and maybe a success that resolves it. Returns the ground truth (key = actor index until keyed).
+    * */
     private Episode plantEpisode(Actor a, int size, boolean mayResolve) {
         if (signalled(a)) {
             String signal = a.scenario.signals().get(0).replace("*", "Create");
@@ -535,7 +536,8 @@ public final class CorpusGenerator {
                 if (a.cloud == Cloud.HUAWEI) {
                     String resource = d.service() + ":" + a.region + ":" + a.account + ":" + d.api().toLowerCase(Locale.ROOT) + ":*";
                     denial = s -> cts(a, s, d.service(), d.api(), "warning", 403, "AccessDenied",
-                            "{\"error_code\":\"AccessDenied\",\"error_msg\":\"User: " + a.account + "/" + a.name + " is not authorized to perform action "
+                            "{\"error_code\":\"AccessDenied\",\"error_msg\":\"User: " + a.account + "/" + a.name
+                                    + " is not authorized to perform action "
                                     + d.action() + " on resource " + resource + " because no identity-based policy allows the " + d.action()
                                     + " action.\"}");
                     success = s -> cts(a, s, d.service(), d.api(), "normal", 200, null, null);

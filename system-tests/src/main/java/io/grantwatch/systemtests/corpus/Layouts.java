@@ -24,9 +24,11 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Writes a corpus as the clouds deliver it to object storage, gzip files of JSON arrays:
  * <ul>
- *   <li>ActionTrail → OSS: {@code AliyunLogs/Actiontrail/<region>/<YYYY>/<MM>/<DD>/Actiontrail_<region>_<YYYYMMDDHHMMSS>_1002_<count>_<size>_<md5>.gz}
+ *   <li>ActionTrail → OSS: {@code
+ * AliyunLogs/Actiontrail/<region>/<YYYY>/<MM>/<DD>/Actiontrail_<region>_<YYYYMMDDHHMMSS>_1002_<count>_<size>_<md5>.gz}
  *   (formats.md §1.5);</li>
- *   <li>CTS → OBS: {@code CloudTraces/<region>/<YYYY>/<M>/<D>/<tracker>/<service>/<prefix>_CloudTrace_<region>_<YYYY-MM-DDTHH-MM-SSZ>_<random>.json.gz}
+ *   <li>CTS → OBS: {@code
+ * CloudTraces/<region>/<YYYY>/<M>/<D>/<tracker>/<service>/<prefix>_CloudTrace_<region>_<YYYY-MM-DDTHH-MM-SSZ>_<random>.json.gz}
  *   (formats.md §2.4, no zero padding).</li>
  * </ul>
  * One file per cloud, region (and CTS tracker/service) and delivery cycle of {@code perFile} events.

@@ -7,6 +7,7 @@ import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +63,7 @@ class CorpusGeneratorTest {
     void shouldReportMissingAndDuplicateVersionsWhenATopicDiffersFromTheOracle() {
         List<Finding> emitted = oracle.emitted();
         assertThat(oracle.compare(emitted).matches()).isTrue();
-        List<Finding> withDuplicate = new java.util.ArrayList<>(emitted);
+        List<Finding> withDuplicate = new ArrayList<>(emitted);
         withDuplicate.add(emitted.get(0));
         assertThat(oracle.compare(withDuplicate).duplicates()).isEqualTo(1);
         List<Finding> withLoss = emitted.subList(1, emitted.size());
