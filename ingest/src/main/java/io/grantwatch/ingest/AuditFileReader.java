@@ -4,18 +4,27 @@ import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.CtsDigest;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.nio.file.FileVisitResult;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -45,10 +54,10 @@ public final class AuditFileReader {
     private static final Pattern ACTIONTRAIL_NAME = Pattern.compile("(?i)(?:.*_)?Actiontrail_[^_]+_(\\d{14})(?:[_.]|$).*");
     /** CTS OBS delivery: {@code <prefix>_CloudTrace_<region>[-<project>]_<yyyy-MM-ddTHH-mm-ssZ>_…}. */
     private static final Pattern CTS_NAME = Pattern.compile("(?i).*_CloudTrace_.*?_(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z)(?:[_.]|$).*");
-    private static final java.time.format.DateTimeFormatter ACTIONTRAIL_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withZone(java.time.ZoneOffset.UTC);
-    private static final java.time.format.DateTimeFormatter CTS_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter ACTIONTRAIL_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CTS_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC);
     private final AuditParser parser;
     private final int threads;
 
@@ -73,25 +82,25 @@ public final class AuditFileReader {
      * The time a delivery file's name carries: ActionTrail's {@code …Actiontrail_<region>_<yyyyMMddHHmmss>_…}
      * and CTS's {@code …_CloudTrace_<region>_<yyyy-MM-ddTHH-mm-ssZ>_…}, both UTC; empty for any other name.
      */
-    public static java.util.Optional<java.time.Instant> nameTime(Path file) {
+    public static Optional<Instant> nameTime(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         try {
-            java.util.regex.Matcher m = ACTIONTRAIL_NAME.matcher(name);
+            Matcher m = ACTIONTRAIL_NAME.matcher(name);
             if (m.matches()) {
-                return java.util.Optional.of(java.time.Instant.from(ACTIONTRAIL_TIME.parse(m.group(1))));
+                return Optional.of(Instant.from(ACTIONTRAIL_TIME.parse(m.group(1))));
             }
             m = CTS_NAME.matcher(name);
             if (m.matches()) {
-                return java.util.Optional.of(java.time.Instant.from(CTS_TIME.parse(m.group(1).toUpperCase(java.util.Locale.ROOT))));
+                return Optional.of(Instant.from(CTS_TIME.parse(m.group(1).toUpperCase(Locale.ROOT))));
             }
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             // digits that are no date (month 13): not a delivery name
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** A file and the time it is read at in {@link #readInTimeOrder}, and where that time came from. */
-    public record TimedFile(Path path, java.time.Instant time, String from) {
+    public record TimedFile(Path path, Instant time, String from) {
     }
 
     /**
@@ -105,41 +114,41 @@ public final class AuditFileReader {
         List<TimedFile> keyed = new ArrayList<>(files.size());
         for (Path f : files) {
             // a stream named on the command line (a FIFO, /dev/fd/N) can be read only once: not opened beforehand
-            java.time.Instant first = named(f) ? null : firstEventTime(f);
+            Instant first = named(f) ? null : firstEventTime(f);
             if (first != null) {
                 keyed.add(new TimedFile(f, first, "first event"));
                 continue;
             }
-            java.util.Optional<java.time.Instant> named = nameTime(f);
+            Optional<Instant> named = nameTime(f);
             if (named.isPresent()) {
                 keyed.add(new TimedFile(f, named.get(), "name"));
                 continue;
             }
-            java.time.Instant modified;
+            Instant modified;
             try {
                 modified = Files.getLastModifiedTime(f).toInstant();
             } catch (IOException e) {
-                modified = java.time.Instant.EPOCH;
+                modified = Instant.EPOCH;
             }
             keyed.add(new TimedFile(f, modified, "modified"));
         }
-        keyed.sort(java.util.Comparator.comparing(TimedFile::time).thenComparing(TimedFile::path));
+        keyed.sort(Comparator.comparing(TimedFile::time).thenComparing(TimedFile::path));
         return keyed;
     }
 
     /** Stops a parse at the first event. */
     private static final class FirstEvent extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final transient java.time.Instant time;
+        final transient Instant time;
 
-        FirstEvent(java.time.Instant time) {
+        FirstEvent(Instant time) {
             super(null, null, false, false);
             this.time = time;
         }
     }
 
     /** The time of a file's first event, null when it has none (or cannot be read: the real read reports that). */
-    java.time.Instant firstEventTime(Path file) {
+    Instant firstEventTime(Path file) {
         try {
             readFile(file, 0, -1, e -> {
                 throw new FirstEvent(e.eventTime());
@@ -199,7 +208,7 @@ public final class AuditFileReader {
      */
     public void readInTimeOrder(List<Path> paths, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected,
                                 Consumer<SkippedRecord> skipped, FileProgress progress,
-                                Consumer<java.time.Instant> nothingBefore) throws IOException {
+                                Consumer<Instant> nothingBefore) throws IOException {
         List<Path> found = new ArrayList<>();
         for (Path p : check(paths)) {
             found.addAll(files(p, rejected));
@@ -210,7 +219,7 @@ public final class AuditFileReader {
             all.add(t.path());
         }
         readFiles(all, events, rejected, skipped, progress,
-                i -> nothingBefore.accept(i + 1 < timed.size() ? timed.get(i + 1).time() : java.time.Instant.MAX));
+                i -> nothingBefore.accept(i + 1 < timed.size() ? timed.get(i + 1).time() : Instant.MAX));
     }
 
     private void readFiles(List<Path> all, Consumer<AuditEvent> events, Consumer<RejectedRecord> rejected,
@@ -388,7 +397,7 @@ public final class AuditFileReader {
         return namesRedacted(p.toString());
     }
 
-    private static final java.util.regex.Pattern QUERY_IN_NAME = java.util.regex.Pattern.compile("\\?[^\\s/]+");
+    private static final Pattern QUERY_IN_NAME = Pattern.compile("\\?[^\\s/]+");
 
     /**
      * Text that names files, with the query part of each name ({@code ?OSSAccessKeyId=…&Signature=…}) redacted; the
@@ -398,7 +407,7 @@ public final class AuditFileReader {
         if (text == null || text.indexOf('?') < 0) {
             return text;
         }
-        return QUERY_IN_NAME.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+        return QUERY_IN_NAME.matcher(text).replaceAll(m -> Matcher.quoteReplacement(
                 io.grantwatch.model.redact.Redactor.text(m.group())));
     }
 
@@ -481,7 +490,7 @@ public final class AuditFileReader {
         if (!named(file)) {
             return raw;
         }
-        return new java.io.FilterInputStream(raw) {
+        return new FilterInputStream(raw) {
             @Override
             public int available() {
                 return 0;
@@ -498,7 +507,7 @@ public final class AuditFileReader {
 
     /** The first {@code limit} bytes of a stream, then end of stream. */
     private static InputStream limited(InputStream in, long limit) {
-        return new java.io.FilterInputStream(in) {
+        return new FilterInputStream(in) {
             private long left = limit;
 
             @Override

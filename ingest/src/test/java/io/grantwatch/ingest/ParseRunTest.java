@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +34,9 @@ class ParseRunTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
                 "mkfifo is needed to make a FIFO");
         Thread writer = new Thread(() -> {
-            try (java.io.OutputStream o = java.nio.file.Files.newOutputStream(fifo)) {
+            try (OutputStream o = Files.newOutputStream(fifo)) {
                 o.write(body);
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the test fails on the count
             }
         });
@@ -43,12 +47,12 @@ class ParseRunTest {
 
     @Test
     void shouldReadAFifoNamedOnTheCommandLineOnceAsAStream(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        byte[] body = java.nio.file.Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
+        byte[] body = Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
         Path fifo = fifoFed(tmp, body);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int code = ParseRun.run(new AuditFileReader(), List.of(fifo), new java.io.ByteArrayInputStream(new byte[0]),
+        int code = ParseRun.run(new AuditFileReader(), List.of(fifo), new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(code).isZero();
@@ -58,10 +62,10 @@ class ParseRunTest {
 
     @Test
     void shouldReadAFifoNamedToTheReaderAsIngestPathDoes(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        byte[] body = java.nio.file.Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
+        byte[] body = Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
         Path fifo = fifoFed(tmp, body);
-        List<Object> events = new java.util.ArrayList<>();
-        List<RejectedRecord> rejected = new java.util.ArrayList<>();
+        List<Object> events = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
 
         new AuditFileReader(IngestLimits.DEFAULTS, 2).read(List.of(fifo), events::add, rejected::add);
 
@@ -72,11 +76,11 @@ class ParseRunTest {
     @Test
     void shouldReportASymlinkedSubfolderLeadingOutsideTheFolderInsteadOfIgnoringItSilently(
             @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        Path root = java.nio.file.Files.createDirectories(tmp.resolve("trails"));
-        java.nio.file.Files.copy(Fixtures.path("huawei/listtraces-v3-response.json"), root.resolve("a.json"));
-        Path outside = java.nio.file.Files.createDirectories(tmp.resolve("elsewhere"));
-        java.nio.file.Files.copy(Fixtures.path("huawei/listtraces-v3-response.json"), outside.resolve("b.json"));
-        Path link = java.nio.file.Files.createSymbolicLink(root.resolve("more"), outside);
+        Path root = Files.createDirectories(tmp.resolve("trails"));
+        Files.copy(Fixtures.path("huawei/listtraces-v3-response.json"), root.resolve("a.json"));
+        Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.copy(Fixtures.path("huawei/listtraces-v3-response.json"), outside.resolve("b.json"));
+        Path link = Files.createSymbolicLink(root.resolve("more"), outside);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -99,11 +103,11 @@ class ParseRunTest {
         }
         sb.append("]");
         Path f = tmp.resolve("padded.json");
-        java.nio.file.Files.writeString(f, sb.toString());
-        java.nio.file.Files.write(f, new byte[2000], java.nio.file.StandardOpenOption.APPEND);
-        Path ws = java.nio.file.Files.writeString(tmp.resolve("blank.jsonl"), "  \n\n \t\n");
-        List<Object> events = new java.util.ArrayList<>();
-        List<RejectedRecord> rejected = new java.util.ArrayList<>();
+        Files.writeString(f, sb.toString());
+        Files.write(f, new byte[2000], StandardOpenOption.APPEND);
+        Path ws = Files.writeString(tmp.resolve("blank.jsonl"), "  \n\n \t\n");
+        List<Object> events = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
 
         new AuditFileReader(IngestLimits.DEFAULTS, 1).read(List.of(f, ws), events::add, rejected::add);
 

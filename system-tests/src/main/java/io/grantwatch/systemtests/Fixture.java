@@ -8,6 +8,8 @@ import io.grantwatch.systemtests.corpus.CorpusGenerator;
 import io.grantwatch.systemtests.corpus.Oracle;
 import io.grantwatch.testkit.KafkaBroker;
 import io.grantwatch.testkit.KafkaBrokers;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -60,7 +63,7 @@ public final class Fixture implements AutoCloseable {
 
     /** stdout, UTF-8, flushed per line (the suite's report). */
     public static PrintStream stdout() {
-        return new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        return new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     }
 
     /**
@@ -203,7 +206,7 @@ public final class Fixture implements AutoCloseable {
 
     static void deleteQuietly(Path dir) {
         try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // temporary folder
         }

@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -90,7 +91,7 @@ abstract class IngestTest extends SystemTest {
     record Rec(RawRecord raw, String id) {
         byte[] line() {
             byte[] j = raw.json();
-            byte[] b = java.util.Arrays.copyOf(j, j.length + 1);
+            byte[] b = Arrays.copyOf(j, j.length + 1);
             b[j.length] = '\n';
             return b;
         }

@@ -6,6 +6,7 @@ import io.grantwatch.model.topic.Topics;
 import io.grantwatch.systemtests.corpus.Oracle;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -80,7 +81,7 @@ class Scenario02BrokerBounceIT extends SystemTest {
             cmp = env.settle(t, oracle, 300_000);
             out.println("  s2 detector " + runner.state() + " " + runner.counters().snapshot());
         }
-        Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : Clients.readAll(env.bootstrap, t.auditEvents().name())) {
             ids.add(t.auditEvents().valueSerde().deserializer().deserialize(t.auditEvents().name(), r.value()).eventId());
         }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -53,9 +54,9 @@ class Scenario05ChurnAndLatenessIT extends SystemTest {
         Run a = run("s5a-", churn, churnWant);
         ChurnAndLateness.Comparison churnCmp = ChurnAndLateness.compare(churnWant.emitted(), a.findings());
         String v2 = churn.segments().get(1).catalog().version();
-        java.util.function.Predicate<Finding> unmappedChurned = f -> f.kind() == FindingKind.UNMAPPED_DENIAL && v2.equals(f.catalogVersion())
+        Predicate<Finding> unmappedChurned = f -> f.kind() == FindingKind.UNMAPPED_DENIAL && v2.equals(f.catalogVersion())
                 && f.status() == FindingStatus.OPEN && churn.churn().names(f);
-        java.util.function.Predicate<Finding> retitled = f -> f.scenarioTitle() != null && f.scenarioTitle().endsWith(ChurnAndLateness.TITLE_SUFFIX);
+        Predicate<Finding> retitled = f -> f.scenarioTitle() != null && f.scenarioTitle().endsWith(ChurnAndLateness.TITLE_SUFFIX);
         long unmapped = a.findings().stream().filter(unmappedChurned).count();
         long unmappedWant = churnWant.emitted().stream().filter(unmappedChurned).count();
         long superseded = ChurnAndLateness.superseded(a.findings());

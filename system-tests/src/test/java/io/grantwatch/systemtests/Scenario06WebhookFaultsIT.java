@@ -12,6 +12,7 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +129,7 @@ class Scenario06WebhookFaultsIT extends SystemTest {
         return new Result("6 webhook faults", pass ? "PASS" : "FAIL", lost, dups, 0, 0, String.format(
                 "%d alerts × 2 channels; phase 1 webhook faults injected=%d (503, 429+Retry-After, 1.5 s stall > 0.8 s timeout, connection reset,"
                         + " 500); phase 2 receiver down (connection refused) %d s; phase 3 dispatcher halted mid-send (in process: grantwatch alert"
-                        + " has no process to kill yet) and replaced; lost=%d (per phase " + java.util.Arrays.toString(lostPerPhase) + ") duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
+                        + " has no process to kill yet) and replaced; lost=%d (per phase " + Arrays.toString(lostPerPhase) + ") duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
                         + " = %d (limit 1)%s; retries=%d deferrals=%d",
                 all.size(), faults[0], quick ? 5 : 20, lost, dups, slackMax1s, gap, counters.total("retried"), counters.get("pipeline", "deferrals")));
     }

@@ -4,6 +4,7 @@ import io.grantwatch.model.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -35,7 +36,7 @@ class Scenario12TruncatedGzipIT extends IngestTest {
         json.write(']');
         byte[] gz = gzip(json.toByteArray());
         int cutAt = (int) (gz.length * 0.55);
-        byte[] cut = java.util.Arrays.copyOf(gz, cutAt);
+        byte[] cut = Arrays.copyOf(gz, cutAt);
         long decompressed = decompressibleBytes(cut);
         int complete = 0;
         while (complete < ends.length && ends[complete] <= decompressed) {

@@ -8,10 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,9 +121,9 @@ class Scenario15SlowClientsIT extends IngestTest {
         private final byte[] key;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         final AtomicInteger attempts = new AtomicInteger();
-        final Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Set<String> accepted = ConcurrentHashMap.newKeySet();
         private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        private final Map<String, AtomicInteger> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
         private volatile double seconds;
 
         Sender(int port, String secret) {
@@ -184,7 +187,7 @@ class Scenario15SlowClientsIT extends IngestTest {
                         count(outcome);
                         return (System.nanoTime() - t0) / 1_000_000;
                     }
-                } catch (java.net.http.HttpTimeoutException e) {
+                } catch (HttpTimeoutException e) {
                     outcome = "timeout";
                 } catch (IOException e) {
                     outcome = "connection " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + clip(e.getMessage(), 40));
@@ -216,7 +219,7 @@ class Scenario15SlowClientsIT extends IngestTest {
                 mac.init(new SecretKeySpec(key, "HmacSHA256"));
                 mac.update((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
                 return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The Huawei IAM rendering: 1.1 documents, KooCLI commands and their input files, Terraform. */
@@ -129,7 +130,7 @@ class HuaweiRendererTest {
     void shouldAttachTheMinimalAgencyPolicyAndNameTheExcessWithoutPrintingARemovalWhenAnAgencyOverReaches() throws Exception {
         io.grantwatch.model.Finding base = TestFindings.agencyObs();
         io.grantwatch.model.Citation row = new io.grantwatch.model.Citation("004_cae65db658487c65.txt", "委托基础授权范围 > 训练作业");
-        List<io.grantwatch.model.MissingGrant> minimal = java.util.stream.Stream.of("obs:bucket:ListBucket", "obs:object:GetObject",
+        List<io.grantwatch.model.MissingGrant> minimal = Stream.of("obs:bucket:ListBucket", "obs:object:GetObject",
                 "obs:object:PutObject").map(a -> new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(
                         io.grantwatch.model.GrantType.AGENCY_ACTION, a, null), io.grantwatch.model.Certainty.LIKELY, "AGENCY",
                 "modelarts.agency.training/" + a, "Agency: training jobs needs it.", null, row)).toList();

@@ -14,6 +14,7 @@ import io.grantwatch.ingest.poll.PollerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,11 +171,11 @@ public final class IngestCommand implements Callable<Integer> {
             // a typo must not start a watch that waits for a folder that will never come (nothing in the README
             // promises that a watched folder may be created later); one that disappears later is waited for
             String opt = watch != null && !watch.isEmpty() ? "--watch" : "ingest.watch";
-            if (!java.nio.file.Files.exists(dir)) {
+            if (!Files.exists(dir)) {
                 spec.commandLine().getErr().println("grantwatch ingest: " + opt + " " + dir + ": the folder does not exist");
                 return 2;
             }
-            if (!java.nio.file.Files.isDirectory(dir)) {
+            if (!Files.isDirectory(dir)) {
                 spec.commandLine().getErr().println("grantwatch ingest: " + opt + " " + dir + ": not a folder");
                 return 2;
             }

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +191,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     private List<Finding> fromTopic() {
         io.grantwatch.app.config.GrantWatchConfig c = config();
-        Map<String, Object> client = new java.util.HashMap<>(c.kafka().client());
+        Map<String, Object> client = new HashMap<>(c.kafka().client());
         String servers = c.kafka().bootstrapServers().orElseThrow(() -> new IllegalArgumentException(
                 "no Kafka to read the findings topic from: give -b/--bootstrap-servers or kafka.bootstrap.servers"));
         return FindingsInput.readTopic(servers, Topics.withPrefix(c.topics().prefix()).findings(), client,

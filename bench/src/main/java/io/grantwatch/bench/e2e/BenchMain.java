@@ -13,15 +13,19 @@ import io.grantwatch.systemtests.corpus.CorpusGenerator;
 import io.grantwatch.systemtests.corpus.Layouts;
 import io.grantwatch.systemtests.corpus.Oracle;
 import io.grantwatch.systemtests.corpus.RawRecord;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -49,7 +53,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         boolean quick = false;
         int events = -1;
         int rounds = -1;
@@ -226,7 +230,7 @@ public final class BenchMain {
                     failed = true;
                 }
             }
-            scans.sort(java.util.Comparator.comparingDouble(ScanBench.Result::mbPerSecond));
+            scans.sort(Comparator.comparingDouble(ScanBench.Result::mbPerSecond));
             ScanBench.Result scan = scans.get(scans.size() / 2);
             out.println("median of " + scans.size() + " " + scan + " (as grantwatch scan runs: files parsed on the cores, delivered in start-time order; best "
                     + String.format("%.1f", scans.get(scans.size() - 1).mbPerSecond()) + " MB/s; goal ≥ 100 MB/s)");
@@ -266,7 +270,7 @@ public final class BenchMain {
         }
     }
 
-    private static double median(List<Variants.Measure> ms, String variant, java.util.function.ToDoubleFunction<Variants.Measure> f) {
+    private static double median(List<Variants.Measure> ms, String variant, ToDoubleFunction<Variants.Measure> f) {
         double[] v = ms.stream().filter(m -> m.variant().equals(variant)).mapToDouble(f).sorted().toArray();
         if (v.length == 0) {
             return Double.NaN;

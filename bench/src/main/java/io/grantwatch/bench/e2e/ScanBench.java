@@ -16,6 +16,9 @@ import io.grantwatch.systemtests.corpus.CorpusGenerator;
 import io.grantwatch.systemtests.corpus.Layouts;
 import io.grantwatch.systemtests.corpus.Oracle;
 import io.grantwatch.systemtests.corpus.RawRecord;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +75,7 @@ final class ScanBench {
      * {@code grantwatch scan DIR/actiontrail DIR/cts}); otherwise they go to a temporary folder that is deleted.
      */
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         int events = 20_000;
         long seed = 42;
         int runs = 3;
@@ -148,7 +151,7 @@ final class ScanBench {
     record Written(List<Path> roots, long uncompressedBytes, String description) {
     }
 
-    static Written writeFolders(Path folders, List<RawRecord> records) throws java.io.IOException {
+    static Written writeFolders(Path folders, List<RawRecord> records) throws IOException {
         List<RawRecord> ali = records.stream().filter(r -> r.cloud() == Cloud.ALIBABA).toList();
         List<RawRecord> hw = records.stream().filter(r -> r.cloud() == Cloud.HUAWEI).toList();
         Layouts.Written wa = Layouts.write(folders.resolve("actiontrail"), ali, 500);

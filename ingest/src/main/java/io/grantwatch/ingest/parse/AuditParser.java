@@ -546,7 +546,7 @@ public final class AuditParser {
 
     /** How many bytes after the parser's position (its buffer, then its source) are neither NUL nor white space. */
     private static long restNotPadding(JsonParser p) throws IOException {
-        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream held = new ByteArrayOutputStream();
         p.releaseBuffered(held);
         long other = 0;
         for (byte b : held.toByteArray()) {

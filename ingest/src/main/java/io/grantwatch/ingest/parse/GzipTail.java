@@ -1,8 +1,15 @@
 package io.grantwatch.ingest.parse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import java.util.zip.ZipException;
 
 /**
@@ -42,8 +49,8 @@ final class GzipTail extends ReadThroughStream {
         private int lim;
         /** The offset in the compressed file of {@code buf[0]}. */
         private long base;
-        private final java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
-        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        private final Inflater inf = new Inflater(true);
+        private final CRC32 crc = new CRC32();
         private boolean first = true;
         private boolean inMember;
         private boolean eof;
@@ -53,7 +60,7 @@ final class GzipTail extends ReadThroughStream {
         /** Bytes after the last member that are no member, and how many of them are not NUL (set at the end). */
         private long after;
         private long afterNonZero;
-        final java.util.List<String> resynced = new java.util.ArrayList<>();
+        final List<String> resynced = new ArrayList<>();
         /** A member whose output fits this is checked (CRC) before any of it is handed on. */
         static final int VERIFY_MAX = 8 * 1024 * 1024;
         private boolean streaming;
@@ -80,7 +87,7 @@ final class GzipTail extends ReadThroughStream {
                     pos = 0;
                 }
                 if (lim == buf.length) {
-                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                    buf = Arrays.copyOf(buf, buf.length * 2);
                 }
                 int r = in.read(buf, lim, buf.length - lim);
                 if (r <= 0) {
@@ -201,7 +208,7 @@ final class GzipTail extends ReadThroughStream {
                 int n;
                 try {
                     n = inf.inflate(b, off, len);
-                } catch (java.util.zip.DataFormatException e) {
+                } catch (DataFormatException e) {
                     pos = lim - inf.getRemaining();
                     resync("corrupt deflate data (" + e.getMessage() + ") at about byte " + offset());
                     continue;
@@ -234,7 +241,7 @@ final class GzipTail extends ReadThroughStream {
          * reported as before (as zcat does). A member bigger than that is streamed (checked only at its end).
          */
         private void verified() throws IOException {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] tmp = new byte[65536];
             while (true) {
                 if (inf.needsInput() && !ensure(1)) {
@@ -245,7 +252,7 @@ final class GzipTail extends ReadThroughStream {
                 int n;
                 try {
                     n = inf.inflate(tmp);
-                } catch (java.util.zip.DataFormatException e) {
+                } catch (DataFormatException e) {
                     pos = lim - inf.getRemaining();
                     dropped(out, "corrupt deflate data (" + e.getMessage() + ") at about byte " + offset());
                     return;
@@ -287,14 +294,14 @@ final class GzipTail extends ReadThroughStream {
             }
         }
 
-        private void handOn(java.io.ByteArrayOutputStream out, IOException then) {
+        private void handOn(ByteArrayOutputStream out, IOException then) {
             ready = out.toByteArray();
             readyPos = 0;
             deferred = then;
         }
 
         /** The member is damaged: with a member after it, its output is dropped and the range reported; else as before. */
-        private void dropped(java.io.ByteArrayOutputStream out, String why) throws IOException {
+        private void dropped(ByteArrayOutputStream out, String why) throws IOException {
             long damagedAt = offset();
             inMember = false;
             while (ensure(1) && !headerAhead()) {
@@ -447,8 +454,8 @@ final class GzipTail extends ReadThroughStream {
     }
 
     /** The damaged ranges the reading went on after (a corrupt member followed by intact ones), in file order. */
-    java.util.List<String> resynced() {
-        return members == null ? java.util.List.of() : members.resynced;
+    List<String> resynced() {
+        return members == null ? List.of() : members.resynced;
     }
 
     private void damaged(IOException e) {

@@ -7,9 +7,15 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 
 /**
  * The watch source's durable progress: per file the next record position to read and, once a file is
@@ -135,7 +141,7 @@ public final class FileCheckpoint {
     private final Path file;
     private final Map<String, Entry> entries;
     private final Writer writer;
-    private final java.util.LinkedHashMap<String, Entry> retired = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    private final LinkedHashMap<String, Entry> retired = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
             return size() > RETIRED_MAX;
@@ -159,7 +165,7 @@ public final class FileCheckpoint {
      * Writes the file at most this often ({@code ingest.checkpoint.interval}); 0: on every {@link #put}. A crash
      * between two writes re-sends at most what was acknowledged in between (same event ids).
      */
-    public synchronized FileCheckpoint writeInterval(java.time.Duration every) {
+    public synchronized FileCheckpoint writeInterval(Duration every) {
         this.writeIntervalMs = every == null ? DEFAULT_WRITE_INTERVAL_MS : Math.max(0, every.toMillis());
         return this;
     }
@@ -291,7 +297,7 @@ public final class FileCheckpoint {
      * @param fileKey   its file key, or null
      * @param continues whether {@code p} continues the entry (given the entry's path, null for a replaced entry)
      */
-    public synchronized Entry movedFrom(Path p, String fileKey, java.util.function.BiPredicate<String, Entry> continues) {
+    public synchronized Entry movedFrom(Path p, String fileKey, BiPredicate<String, Entry> continues) {
         Entry found = null;
         for (Map.Entry<String, Entry> m : entries.entrySet()) {
             Entry e = m.getValue();
@@ -324,7 +330,7 @@ public final class FileCheckpoint {
     public synchronized void put(Path p, Entry e) throws WriteFailed {
         Entry before = entries.get(p.toString());
         entries.put(p.toString(), e);
-        if (before != null && before.head() != null && !java.util.Objects.equals(before.head(), e.head())) {
+        if (before != null && before.head() != null && !Objects.equals(before.head(), e.head())) {
             retired.put(before.head() + "@" + before.fileKey(), before);
         }
         dirty = true;
@@ -341,10 +347,10 @@ public final class FileCheckpoint {
      * @param present the canonical paths of the files there now
      * @return how many entries were dropped
      */
-    public synchronized int prune(java.util.Set<Path> present, java.time.Duration retention) {
+    public synchronized int prune(Set<Path> present, Duration retention) {
         long before = System.currentTimeMillis() - retention.toMillis();
         int dropped = 0;
-        for (java.util.Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Entry> m = it.next();
             Path p = Path.of(m.getKey());
             if (m.getValue().modified() < before && !present.contains(p) && Files.notExists(p)) {

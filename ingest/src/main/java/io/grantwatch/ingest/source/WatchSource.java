@@ -20,7 +20,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -384,9 +389,9 @@ public final class WatchSource implements Runnable {
     }
 
     /** Running hashes of the files read, by path: a file that grows is hashed from where it was, not from its start. */
-    private final java.util.LinkedHashMap<String, Hashed> hashed = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private final LinkedHashMap<String, Hashed> hashed = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Hashed> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Hashed> eldest) {
             return size() > 4096;
         }
     };
@@ -790,7 +795,7 @@ public final class WatchSource implements Runnable {
     }
 
     /** Incomplete last records by the file's canonical path (watch thread only). */
-    private final java.util.Map<String, Pending> pending = new java.util.HashMap<>();
+    private final Map<String, Pending> pending = new HashMap<>();
     private long incompleteTails;
 
     /** How many times a file's incomplete last record was held back instead of dead-lettered (counted, logged once per file). */
@@ -802,11 +807,11 @@ public final class WatchSource implements Runnable {
      * The held-back incomplete records whose file can no longer complete them are dead-lettered now: the file is gone
      * (and not renamed to another name in the folder, whose read holds the record again) or another file took its name.
      */
-    private void finalizePending(java.util.Set<Path> files) throws IOException {
+    private void finalizePending(Set<Path> files) throws IOException {
         if (pending.isEmpty()) {
             return;
         }
-        java.util.Set<String> keys = new java.util.HashSet<>();
+        Set<String> keys = new HashSet<>();
         for (Path p : files) {
             try {
                 Object k = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
@@ -817,8 +822,8 @@ public final class WatchSource implements Runnable {
                 // not there any more
             }
         }
-        for (java.util.Iterator<java.util.Map.Entry<String, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            java.util.Map.Entry<String, Pending> m = it.next();
+        for (Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Pending> m = it.next();
             Path p = Path.of(m.getKey());
             String now = null;
             try {
