@@ -201,7 +201,8 @@ public final class DetectionEngine {
         Grant id = new Grant(GrantType.AGENCY_ACTION, "delegate:" + agency, null);
         Finding candidate = new Finding(FindingIds.of(FindingKind.MISSING_GRANT, Cloud.HUAWEI, w.principal, null, id), FindingKind.MISSING_GRANT,
                 FindingStatus.OPEN, Cloud.HUAWEI, w.principal, scenario == null ? null : scenario.id(), scenario == null ? null : scenario.title(),
-                missing, DELEGATION_CONFIDENCE, List.of(), new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
+                missing, DELEGATION_CONFIDENCE, List.of(),
+                new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
                         "agency " + agency, null, null), null, catalog.version(), null, null, e.eventTime());
         upsert(w, candidate, e, List.of(key), book, emitted);
         return new Step(w.toState(settings), emitted, List.of(), false, false);

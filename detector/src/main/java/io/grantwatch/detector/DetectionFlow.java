@@ -5,6 +5,7 @@ import io.grantwatch.detector.inventory.InventoryChanges;
 import io.grantwatch.detector.inventory.PolicyKnowledge;
 import io.grantwatch.detector.inventory.PolicyRemoval;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.inventory.InventoryRecord;
@@ -188,7 +189,8 @@ public final class DetectionFlow {
             }
             AgencyScope.Result result = AgencyScope.check(inv, agency, catalog, used, inUse);
             AgencyScope.Result excess = result == null || result.withinNeed() ? null : result;
-            if (excess != null || prior != null && prior.findings().stream().anyMatch(f -> f.open() && f.kind() == io.grantwatch.model.FindingKind.OVER_REACH)) {
+            boolean wasOver = prior != null && prior.findings().stream().anyMatch(f -> f.open() && f.kind() == FindingKind.OVER_REACH);
+            if (excess != null || wasOver) {
                 Step s = engine.onScope(prior, agency, key, e, excess, catalog, book);
                 counters.recordDerived(s);
                 states.keep(key, prior, s);

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
-import io.grantwatch.model.Excess;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.FindingStatus;
-import io.grantwatch.model.MissingGrant;
-import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.inventory.InventoryRecord;
+import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +64,8 @@ class AgencyScopeTrailsTest {
     @Test
     void shouldNameWhatAnAgencyHoldsBeyondWhatTheTrainingJobsNeedWithTheSeedsMinimalSet() {
         List<Finding> out = run(policy(BROAD, "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\","
-                + "\"obs:object:PutObject\",\"obs:bucket:ListBucket\",\"obs:*:*\",\"iam:users:*\",\"ecs:cloudServers:delete\"],\"Resource\":[\"*\"]}]}"),
+                + "\"obs:object:PutObject\",\"obs:bucket:ListBucket\",\"obs:*:*\",\"iam:users:*\",\"ecs:cloudServers:delete\"],"
+                + "\"Resource\":[\"*\"]}]}"),
                 holds(BROAD));
 
         assertThat(out).isNotEmpty();

@@ -43,7 +43,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The ingest scenarios (10–15): ingest's own sources under file-system and network faults, each against a real
- * {@code grantwatch ingest} (or {@code grantwatch run}) JVM on the suite's broker; their shared harness (processes, files, records, counting by event id). Records are the corpus's
+ * {@code grantwatch ingest} (or {@code grantwatch run}) JVM on the suite's broker; their shared harness (processes, files, records,
+ * counting by event id). Records are the corpus's
  * ActionTrail records (real format); every check is by event id on the prefix's {@code audit-events} topic
  * (lost = never arrived, duplicates = arrived more than once) and on its {@code audit-dlq} (headers
  * {@code grantwatch.source} / {@code grantwatch.reason}).

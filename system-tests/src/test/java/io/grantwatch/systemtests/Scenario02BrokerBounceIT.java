@@ -70,7 +70,8 @@ class Scenario02BrokerBounceIT extends SystemTest {
             long b0 = System.currentTimeMillis();
             broker.term();
             broker = brokerStarter.call();
-            bounces.add(String.format("clean restart at %d produced, broker back in %.1f s", produced.get(), (System.currentTimeMillis() - b0) / 1000.0));
+            bounces.add(String.format("clean restart at %d produced, broker back in %.1f s", produced.get(),
+                    (System.currentTimeMillis() - b0) / 1000.0));
             waitProduced(produced, all.size() * 2 / 3);
             b0 = System.currentTimeMillis();
             broker.kill9();

@@ -56,8 +56,8 @@ class Scenario03PoisonPillsIT extends SystemTest {
             eventBad.add(utf8("{\"cloud\":\"alibaba\",\"eventId\":\"t-" + r + "\",\"eventTime\":\"yesterday\",\"principal\":{\"type\":\"USER\"},"
                     + "\"outcome\":\"DENIED\"}"));
             eventBad.add(utf8("{\"cloud\":\"alibaba\"}"));
-            eventBad.add(utf8("{\"cloud\":\"aws\",\"eventId\":\"e-" + r + "\",\"eventTime\":\"2026-11-01T00:00:00Z\",\"principal\":{\"type\":\"USER\"},"
-                    + "\"outcome\":\"DENIED\"}"));
+            eventBad.add(utf8("{\"cloud\":\"aws\",\"eventId\":\"e-" + r + "\",\"eventTime\":\"2026-11-01T00:00:00Z\","
+                    + "\"principal\":{\"type\":\"USER\"},\"outcome\":\"DENIED\"}"));
             eventBad.add(new byte[] {'{', '"', 'c', 'l', 'o', 'u', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
             eventBad.add(utf8("{\"a\":" + "[".repeat(2000) + "]".repeat(2000) + "}"));
             eventBad.add(utf8("{\"cloud\":\"huawei\",\"eventId\":\"big-" + r + "\",\"errorMessage\":\"" + "x".repeat(900_000)));
@@ -95,7 +95,8 @@ class Scenario03PoisonPillsIT extends SystemTest {
                 && running && cmp.matches();
         return new Result("3 poison pills", pass ? "PASS" : "FAIL", cmp.missing(), cmp.duplicates(), 0, 0, String.format(
                 "good=%d; raw bad K1=%d → ingest rejected %d (accepted %d) → audit-dlq %d; audit-events bad K2=%d (truncated, wrong types, missing"
-                        + " fields, unknown enum, bad UTF-8, 2000-deep nesting, 900 KB) → detector-dlq %d; detector RUNNING=%s; findings vs oracle: %s",
+                        + " fields, unknown enum, bad UTF-8, 2000-deep nesting, 900 KB) → detector-dlq %d; detector RUNNING=%s; findings "
+                                + "vs oracle: %s",
                 good.size(), rawBad.size(), rawRejected, rawAccepted, auditDlq.size(), eventBad.size(), dlq.size(), running, cmp));
     }
 }

@@ -74,7 +74,8 @@ class Scenario05ChurnAndLatenessIT extends SystemTest {
                         + " versions with the changed title %d (oracle %d); unmapped-denials records %d (oracle %d; deleted by the broker's"
                         + " time retention by the end: %d); findings vs oracle %s%s",
                 a.switches(), byVersion.values(), churn.churn(), unmapped, unmappedWant, superseded, supersededWant, titled, titledWant,
-                a.unmappedTopic(), churnWant.unmappedOut(), a.unmappedDeleted(), churnCmp, diagnosis(churnCmp.differing(), churn, churnWant, a.findings(), settings));
+                a.unmappedTopic(), churnWant.unmappedOut(), a.unmappedDeleted(), churnCmp, diagnosis(churnCmp.differing(), churn,
+                        churnWant, a.findings(), settings));
 
         ChurnAndLateness.Plan late = ChurnAndLateness.lateness(events, env.catalog, settings, S5_JITTER, quick ? 9 : 30, 5);
         ChurnAndLateness.Replay lateWant = ChurnAndLateness.replay(late, false, settings);
@@ -95,7 +96,8 @@ class Scenario05ChurnAndLatenessIT extends SystemTest {
         String lateFigures = String.format("(b) out of order within the grace + too late: late events planted %d, counted %d (Σ PrincipalState.late"
                         + " %d, oracle %d); IAM changes applied %d (oracle %d: late copies are not applied); finding lifecycles vs oracle %s"
                         + " (of which re-attributed to another scenario by arrival order: %d ids); vs the arrival-order replay %s;"
-                        + " versions with counts (not a criterion here) %s%s", planted, b.counters().late(), b.lateInStates(), lateWant.counters().late(),
+                        + " versions with counts (not a criterion here) %s%s", planted, b.counters().late(), b.lateInStates(),
+                                lateWant.counters().late(),
                 b.counters().iamChanges(), lateWant.counters().iamChanges(), lifecycles, reattributed, vsArrival, lateCmp.counts(),
                 diagnosis(lifecycles.differing(), late, lateWant, b.findings(), settings));
         boolean pass = churnOk && lateOk;
@@ -194,7 +196,8 @@ class Scenario05ChurnAndLatenessIT extends SystemTest {
             }
             awaitDrained(runner, want.eventsAt()[last], want.changesAt()[last]);
             List<Finding> seen = settleFindings(t, want.emitted().size(), 120_000);
-            out.println("  " + prefix + " detector " + runner.state() + " " + runner.counters().snapshot() + "; oracle " + want.counters().snapshot());
+            out.println("  " + prefix + " detector " + runner.state() + " " + runner.counters().snapshot() + "; oracle "
+                    + "" + want.counters().snapshot());
             return new Run(seen, runner.counters(), lateInStates(runner), unmapped.count(), logStart(t.unmappedDenials().name()), switches);
         }
     }

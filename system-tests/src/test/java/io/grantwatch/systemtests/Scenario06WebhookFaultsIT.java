@@ -56,7 +56,8 @@ class Scenario06WebhookFaultsIT extends SystemTest {
         List<Channel> channels = List.of(
                 new WebhookChannel("hook", Secret.of("bench:hook", "http://127.0.0.1:" + hookPort + "/hook"), null, HTTP, Duration.ofMillis(800),
                         RateLimits.none(), 0),
-                new SlackChannel("slack", Secret.of("bench:slack", slack.url()), HTTP, Duration.ofSeconds(5), RateLimits.of(1, Duration.ofSeconds(1)), 0));
+                new SlackChannel("slack", Secret.of("bench:slack", slack.url()), HTTP, Duration.ofSeconds(5), RateLimits.of(1,
+                        Duration.ofSeconds(1)), 0));
         Map<String, Integer> hookAll = new HashMap<>();
         long[] haltAt = {0};
         List<WebhookReceiver> hooks = new ArrayList<>();
@@ -129,9 +130,11 @@ class Scenario06WebhookFaultsIT extends SystemTest {
         return new Result("6 webhook faults", pass ? "PASS" : "FAIL", lost, dups, 0, 0, String.format(
                 "%d alerts × 2 channels; phase 1 webhook faults injected=%d (503, 429+Retry-After, 1.5 s stall > 0.8 s timeout, connection reset,"
                         + " 500); phase 2 receiver down (connection refused) %d s; phase 3 dispatcher halted mid-send (in process: grantwatch alert"
-                        + " has no process to kill yet) and replaced; lost=%d (per phase " + Arrays.toString(lostPerPhase) + ") duplicates at receivers=%d (same idempotency key); Slack max in any 1 s"
+                        + " has no process to kill yet) and replaced; lost=%d (per phase " + Arrays.toString(lostPerPhase) + ") duplicates "
+                                + "at receivers=%d (same idempotency key); Slack max in any 1 s"
                         + " = %d (limit 1)%s; retries=%d deferrals=%d",
-                all.size(), faults[0], quick ? 5 : 20, lost, dups, slackMax1s, gap, counters.total("retried"), counters.get("pipeline", "deferrals")));
+                all.size(), faults[0], quick ? 5 : 20, lost, dups, slackMax1s, gap, counters.total("retried"), counters.get("pipeline",
+                        "deferrals")));
     }
 
 

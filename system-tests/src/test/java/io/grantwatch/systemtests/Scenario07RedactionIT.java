@@ -172,7 +172,8 @@ class Scenario07RedactionIT extends SystemTest {
             }
         }
         return new Result("7 redaction", leaked == 0 && exercised ? "PASS" : "FAIL", 0, 0, leaked, 0, String.format(
-                (exercised ? "" : "NOT EXERCISED (no findings or no alerts reached the sinks); ") + "%d distinct planted secrets (AK ids of every principal, AccessKeySecret, Password, STS SecurityToken in params, params JSON,"
+                (exercised ? "" : "NOT EXERCISED (no findings or no alerts reached the sinks); ") + "%d distinct planted secrets (AK ids "
+                        + "of every principal, AccessKeySecret, Password, STS SecurityToken in params, params JSON,"
                         + " additionalEventData; Bearer JWT in userAgent; Signature/password in errorMessage; CTS adminPass/password in request,"
                         + " X-Subject-Token in response; secrets inside unreadable raw input and unreadable audit-events records) searched in"
                         + " %d sinks (findings, unmapped-denials, remediations, audit-dlq, detector-dlq incl. headers, parked alerts, webhook"

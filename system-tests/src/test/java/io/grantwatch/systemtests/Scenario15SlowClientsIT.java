@@ -93,7 +93,8 @@ class Scenario15SlowClientsIT extends IngestTest {
             // lost counts what never reached audit-events; a record refused under attack was never acknowledged (the sender still
             // holds it) and fails the scenario as unavailability, not as loss
             return new Result("15 slow clients", pass ? "PASS" : "FAIL", total.lost(), total.duplicates(), 0, 0, String.format(
-                    "grantwatch run: push receiver :%d (Standard Webhooks HMAC), status server :%d; baseline: %s; under attack from 127.0.0.2 (%d slow-header"
+                    "grantwatch run: push receiver :%d (Standard Webhooks HMAC), status server :%d; baseline: %s; under attack from "
+                            + "127.0.0.2 (%d slow-header"
                             + " sockets sending a header byte every 2 s and %d idle sockets, each reopened when the server closed it: slow %d"
                             + " times, idle %d) for %d s: %s; not accepted under attack %d; after the attack: %s; in audit-events:"
                             + " %s; status /healthz under attack: %s (criterion: every probe 200 within 2 s); receiver /healthz under attack: %s",

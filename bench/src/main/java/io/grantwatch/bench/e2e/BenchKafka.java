@@ -48,7 +48,8 @@ public final class BenchKafka {
 
     /** Loads raw records (key = principal, value = raw JSON, timestamp = event time), acknowledged by the broker. */
     public static void load(String bootstrap, String topic, List<RawRecord> records) {
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Clients.producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Clients.producerConfig(bootstrap), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             for (RawRecord r : records) {
                 p.send(new ProducerRecord<>(topic, null, r.timeMillis(), r.key().getBytes(StandardCharsets.UTF_8), r.json()));
             }

@@ -175,7 +175,8 @@ public final class BenchMain {
             ratios.sort(null);
             double ratio = ratios.isEmpty() ? Double.NaN : ratios.size() % 2 == 1 ? ratios.get(ratios.size() / 2)
                     : (ratios.get(ratios.size() / 2 - 1) + ratios.get(ratios.size() / 2)) / 2;
-            out.println("throughput (median of " + rounds + " rounds; exactly-once everywhere, 1 processing thread, 2 partitions, in-process broker):");
+            out.println("throughput (median of " + rounds + " rounds; exactly-once everywhere, 1 processing thread, 2 partitions, "
+                    + "in-process broker):");
             out.printf("  (a) consumer→transactional producer passthrough: %.0f events/s, %.1f µs CPU/event%n", a,
                     median(measures, "a", Variants.Measure::cpuMicrosPerEvent));
             out.printf("  (b) Kafka Streams passthrough (EOS v2):           %.0f events/s, %.1f µs CPU/event%n", b,
@@ -232,7 +233,8 @@ public final class BenchMain {
             }
             scans.sort(Comparator.comparingDouble(ScanBench.Result::mbPerSecond));
             ScanBench.Result scan = scans.get(scans.size() / 2);
-            out.println("median of " + scans.size() + " " + scan + " (as grantwatch scan runs: files parsed on the cores, delivered in start-time order; best "
+            out.println("median of " + scans.size() + " " + scan
+                    + " (as grantwatch scan runs: files parsed on the cores, delivered in start-time order; best "
                     + String.format("%.1f", scans.get(scans.size() - 1).mbPerSecond()) + " MB/s; goal ≥ 100 MB/s)");
 
             // 5. JMH

@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * bytes before where the reading stopped, {@link FileCheckpoint.Entry#prefix}; entries of earlier versions: the hash of
  * the last {@link FileCheckpoint#TAIL_BYTES} bytes, {@link FileCheckpoint.Entry#tail}): a file replaced by a superset of
  * itself goes on from its checkpoint. A file under a new name continues an entry only when the entry's file is gone
- * from its name (or the name holds another file) and the prefix hash matches: an equal first KiB alone identifies nothing. Symlinks that resolve outside the watched folder are
+ * from its name (or the name holds another file) and the prefix hash matches: an equal first KiB alone identifies nothing.
+ * Symlinks that resolve outside the watched folder are
  * not followed unless {@link Options#followLinksOutside}; each is reported once. A subfolder or file
  * that cannot be read is reported (once, then a periodic count) and the rest of the folder is read.
  * A checkpoint that cannot be written (disk full) stops the watch with an error naming the checkpoint
