@@ -432,7 +432,7 @@ public final class HttpReceiver implements AutoCloseable {
         // claimed; an attempt that ended between the header check and here left its verdict in the cache
         long now = clock.instant().getEpochSecond();
         if (replays.seen(d.id, now)) {
-            boolean late = replays.acceptedLate(d.id, now);
+            boolean late = replays.acceptedLate(d.id, now) || retried(d.id, d.timestamp, now);
             pending.remove(d.id, d.slot);
             d.slot.complete(true);
             if (late) {
@@ -444,6 +444,17 @@ public final class HttpReceiver implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Whether a request for an accepted id is the sender's retry rather than a replay: Standard Webhooks senders sign
+     * each attempt with its own time, so a retry carries a timestamp after the accepted attempt was stored (its answer
+     * was lost: a crash, a cut connection), while a captured request carries the old one. The retry gets 200 "already
+     * accepted" and nothing is stored again.
+     */
+    private boolean retried(String id, long timestamp, long now) {
+        Long until = replays.until(id, now);
+        return until != null && timestamp > until - config.signatureTolerance().toSeconds();
     }
 
     private static void alreadyAccepted(Exchange ex) {
@@ -686,8 +697,10 @@ public final class HttpReceiver implements AutoCloseable {
                 refused(ex, "webhook-timestamp " + ts + " is more than " + config.signatureTolerance() + " from now");
                 return Auth.REFUSED;
             }
-            // an id accepted late (after a 503) or still waiting for Kafka: its retry is answered after the signature
-            if (replays.seen(id, now) && !replays.acceptedLate(id, now) && !pending.containsKey(id)) {
+            // an id accepted late (after a 503), still waiting for Kafka, or retried with a newer timestamp (the
+            // sender's answer was lost): answered after the signature; the same id and timestamp again is a replay
+            boolean replay = replays.seen(id, now) && !replays.acceptedLate(id, now) && !pending.containsKey(id);
+            if (replay && !retried(id, Long.parseLong(ts), now)) {
                 refused(ex, "replayed webhook-id");
                 return Auth.REFUSED;
             }

@@ -51,7 +51,8 @@ final class RecordCount {
                     continue;
                 }
                 boolean valueStart = t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY;
-                if (valueStart && (depth == 0 || (depth <= 2 && arrays[depth]))) {
+                // a top-level array holds records and is none itself; its elements (and a wrapper's) are
+                if (valueStart && (depth == 0 && t != JsonToken.START_ARRAY || depth >= 1 && depth <= 2 && arrays[depth])) {
                     count++;
                 }
                 if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {

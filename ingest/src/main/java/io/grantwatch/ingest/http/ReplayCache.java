@@ -174,6 +174,12 @@ final class ReplayCache implements AutoCloseable {
         return until != null && until >= nowSeconds;
     }
 
+    /** Until when {@code id} is remembered (epoch seconds), or null when it is not. */
+    synchronized Long until(String id, long nowSeconds) {
+        Long until = expiries.get(id);
+        return until != null && until >= nowSeconds ? until : null;
+    }
+
     /** Whether {@code id} is remembered and was accepted late (see the class comment). */
     synchronized boolean acceptedLate(String id, long nowSeconds) {
         return late.contains(id) && seen(id, nowSeconds);

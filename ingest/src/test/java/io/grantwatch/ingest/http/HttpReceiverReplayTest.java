@@ -69,6 +69,22 @@ class HttpReceiverReplayTest {
     }
 
     @Test
+    void shouldAnswerTheSendersReSignedRetryOfAStoredPushAlreadyAcceptedWithoutStoringItAgain() throws Exception {
+        byte[] body = Files.readAllBytes(Fixtures.path("alibaba/eventbridge-cloudevent.json"));
+        long ts = Instant.now().getEpochSecond();
+        try (HttpReceiver first = receiver(data)) {
+            assertThat(post(first.port(), body, "msg_lost_answer", ts)).isEqualTo(200); // stored; the sender never saw the 200
+        }
+        try (HttpReceiver second = receiver(data)) {
+            // Standard Webhooks senders sign each attempt with its own time: the retry is not the captured request
+            assertThat(post(second.port(), body, "msg_lost_answer", ts + 3)).isEqualTo(200);
+            // the captured request itself (same id, same timestamp) is still a replay
+            assertThat(post(second.port(), body, "msg_lost_answer", ts)).isEqualTo(401);
+        }
+        assertThat(sink.events).as("stored once").hasSize(1);
+    }
+
+    @Test
     void shouldTakeTheSendersRetryWithTheSameIdWhenKafkaDidNotAcknowledgeTheFirstAttemptAlsoAfterARestart() throws Exception {
         byte[] body = Files.readAllBytes(Fixtures.path("alibaba/eventbridge-cloudevent.json"));
         long ts = Instant.now().getEpochSecond();
