@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.http.HttpHeader;
@@ -548,10 +549,22 @@ public final class HttpReceiver implements AutoCloseable {
     /** A request refused whole (413): one dead letter says why, with the start of the body, redacted. */
     private void refuseWhole(Exchange ex, Delivery d, String location, byte[] body, String reason, String answer) {
         RejectedRecord summary = new RejectedRecord(location, -1, -1, "request refused: " + reason,
-                io.grantwatch.model.redact.Redactor.text(new String(body, 0, Math.min(body.length, 4096),
-                        StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+                io.grantwatch.model.redact.Redactor.text(head(body)).getBytes(StandardCharsets.UTF_8));
         ex.close();
         whenAcknowledged(ex, location, d, List.of(sink.deadLetter(name(), summary)), () -> ex.respond(413, error(answer)));
+    }
+
+    /** The first 4 KiB of what a refused body says, as text: a gzip body's decompressed start (its bytes read as text are noise). */
+    private static String head(byte[] body) {
+        boolean gzip = body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
+        if (!gzip) {
+            return new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(a gzip body that does not decompress: " + e.getMessage() + ")";
+        }
     }
 
     private void release(String client) {

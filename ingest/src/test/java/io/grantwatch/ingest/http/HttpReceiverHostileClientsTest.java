@@ -100,7 +100,11 @@ class HttpReceiverHostileClientsTest {
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.body()).contains("more than 10000 records");
         assertThat(sink.events).isEmpty();
-        assertThat(sink.dead).singleElement().satisfies(d -> assertThat(d.reason()).contains("more than 10000 records"));
+        assertThat(sink.dead).singleElement().satisfies(d -> {
+            assertThat(d.reason()).contains("more than 10000 records");
+            // what the body said, decompressed: readable, not gzip bytes read as text
+            assertThat(new String(d.bytes(), StandardCharsets.UTF_8)).startsWith("[{},{},{},");
+        });
         assertThat(used).as("bytes allocated while answering").isLessThan(256L * 1024 * 1024);
     }
 
