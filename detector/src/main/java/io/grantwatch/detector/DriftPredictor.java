@@ -1,5 +1,6 @@
 package io.grantwatch.detector;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.detector.inventory.PolicyRemoval;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
@@ -149,7 +150,8 @@ final class DriftPredictor {
                     ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
             // a trust principal comes from the scenario's trust requirement: cite it, and list it once
             Requirement trust = shown.type() == GrantType.TRUST_PRINCIPAL ? b.requirements.get(0) : null;
-            missing.add(new MissingGrant(shown, Certainty.CERTAIN, holder, trust == null ? null : trust.id(),
+            // what was removed is certain; a trust principal "removed" is as sure as the reading of the new document
+            missing.add(new MissingGrant(shown, trust == null ? Certainty.CERTAIN : b.certainty, holder, trust == null ? null : trust.id(),
                     change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why + "."
                             + unknown + (b.note == null ? "" : " " + b.note),
                     b.systemPolicy, trust == null ? null : trust.citation()));
@@ -322,6 +324,12 @@ final class DriftPredictor {
                     return null;
                 }
                 String service = hit.get(0).grant().value();
+                if (reading.conditional().stream().anyMatch(x -> x.equalsIgnoreCase(service))) {
+                    // named under a Condition GrantWatch does not evaluate: it may still hold; never a merge that drops it
+                    return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, TRUST_UNREADABLE + activity), "the new trust policy lets "
+                            + service + " assume " + change.targetLabel() + " only under a Condition GrantWatch does not evaluate; if the"
+                            + " Condition does not hold for it, " + s.title() + " breaks", usedKeys);
+                }
                 if (reading.error() != null) {
                     return new Broken(s, hit, Certainty.POSSIBLE, Math.min(1.0, TRUST_UNREADABLE + activity),
                             "GrantWatch could not read the new trust policy ("
@@ -440,13 +448,14 @@ final class DriftPredictor {
      * trust agency's). A document it cannot read is kept as text: then only a service it does not even name counts
      * as dropped, and the finding says the document was not read.
      */
-    private record TrustReading(List<String> services, String error, String text) {
+    private record TrustReading(List<String> services, List<String> conditional, String error, String text) {
         static TrustReading of(String doc) {
             try {
-                return new TrustReading(PolicyEvaluator.trustedServices(Json.wire().readTree(doc)), null, doc);
+                JsonNode node = Json.wire().readTree(doc);
+                return new TrustReading(PolicyEvaluator.trustedServices(node), PolicyEvaluator.conditionallyTrustedServices(node), null, doc);
             } catch (IllegalArgumentException | IOException ex) {
                 String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-                return new TrustReading(List.of(), why.length() > 120 ? why.substring(0, 120) + "…" : why, doc);
+                return new TrustReading(List.of(), List.of(), why.length() > 120 ? why.substring(0, 120) + "…" : why, doc);
             }
         }
 

@@ -111,6 +111,30 @@ class DriftTrailsTest {
         assertThat(d.findings()).isEmpty();
     }
 
+    @Test
+    void shouldCallItPossibleNotCertainWhenTheNewTrustPolicyNamesPaiUnderAConditionAndWhenItCannotBeRead() {
+        for (String doc : List.of("{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                + "[\"pai.aliyuncs.com\"]},\"Condition\":{\"StringEquals\":{\"acs:SourceAccount\":\"999999\"}}}],\"Version\":\"1\"}",
+                "{not json")) {
+            List<AuditEvent> trail = new ArrayList<>(Trails.load("alibaba/drift-updaterole-trust-after-dsw-create.json"));
+            AuditEvent update = trail.remove(trail.size() - 1);
+            Map<String, String> params = new HashMap<>(update.parameters());
+            params.put("NewAssumeRolePolicyDocument", doc);
+            trail.add(withParameters(update, params));
+            OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+            trail.forEach(d::accept);
+
+            assertThat(d.findings()).as(doc).isNotEmpty().allSatisfy(f -> {
+                // a trust principal the reading cannot rule out is never CERTAIN: the planner then prints no trust merge
+                assertThat(f.missing()).filteredOn(m -> m.grant().type() == GrantType.TRUST_PRINCIPAL)
+                        .allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.POSSIBLE));
+                if (doc.startsWith("{\"")) {
+                    assertThat(f.missing().get(0).reason()).contains("only under a Condition GrantWatch does not evaluate");
+                }
+            });
+        }
+    }
+
     // ------------------------------------------------------------ (a) a Huawei agency deleted minutes after training ran under it
 
     @Test

@@ -235,7 +235,9 @@ final class Planner {
         }
         holdBackSensitive(cloud, f, subject, grants, notes);
         List<String> blocked = FixCheck.verify(cloud, f, subject, ev, grants);
-        if (!actionKnown && grants.isEmpty() && trust.isEmpty() && workspaceRoles.isEmpty() && systemPolicies.isEmpty() && ev != null) {
+        // only a refusal's own call can be looked up and granted: an IAM change behind a drift finding is the admin's call
+        boolean refusal = ev != null && ev.errorCode() != null && f.kind() != FindingKind.PREDICTED_BREAKAGE && f.kind() != FindingKind.OVER_REACH;
+        if (!actionKnown && grants.isEmpty() && trust.isEmpty() && workspaceRoles.isEmpty() && systemPolicies.isEmpty() && refusal) {
             String call = safeLabel(ev.service()) + " " + safeLabel(ev.api());
             notes.add("The record names no " + (cloud == Cloud.ALIBABA ? "RAM" : "IAM") + " action for " + call.trim() + ": look it up in that "
                     + "API's authorization table (the API reference lists the action and its resource), then grant it to "

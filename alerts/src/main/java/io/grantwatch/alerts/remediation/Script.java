@@ -98,7 +98,8 @@ final class Script {
                     + "then remove the broader one by hand");
         }
         if (summary == null) {
-            String head = heads.isEmpty() ? "Nothing GrantWatch can grant safely: review the denial" : heads.get(0);
+            boolean change = plan.kind() == io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE;
+            String head = heads.isEmpty() ? "Nothing GrantWatch can grant safely: review the " + (change ? "change" : "denial") : heads.get(0);
             int actions = plan.grants().stream().mapToInt(g -> g.actions().size()).sum()
                     - (plan.grants().isEmpty() ? 0 : plan.grants().get(0).actions().size());
             int others = heads.size() - plan.grants().size();

@@ -159,6 +159,22 @@ class HuaweiRendererTest {
     }
 
     @Test
+    void shouldNeverTellToGrantTheAdminsOwnIamCallWhenADriftFindingHasNothingToRestore() {
+        io.grantwatch.model.Finding base = TestFindings.agencyObs();
+        io.grantwatch.model.Finding drift = new io.grantwatch.model.Finding("predicted-breakage-1",
+                io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                io.grantwatch.model.FindingStatus.OPEN, base.cloud(), base.principal(), "modelarts.agency.training", "Agency: training jobs",
+                List.of(), 0.5, List.of(), new io.grantwatch.model.Evidence(List.of("t1"), TestFindings.T0, TestFindings.T0, 1, "IAM",
+                        "keystoneRemoveDomainPermissionFromAgency", null, "agency modelarts_agency", null, null), null, "v1", null, null,
+                TestFindings.T0);
+
+        Remediation r = planner.plan(drift);
+
+        assertThat(r.steps()).noneSatisfy(s -> assertThat(s).contains("grant it to"));
+        assertThat(r.summary()).doesNotContain("review the denial");
+    }
+
+    @Test
     void shouldGrantTheMappedGroupNotAnAgencyWhenFederatedUserDenied() throws Exception {
         Remediation r = planner.plan(TestFindings.federatedObs());
         RamRendererTest.assertApplicable(r);

@@ -195,6 +195,33 @@ public final class PolicyEvaluator {
     }
 
     /**
+     * The service principals a trust policy names only in Allow statements with a Condition (which this evaluator does
+     * not evaluate) and in no Deny of the assume action: they may or may not be able to assume the role or agency.
+     *
+     * @throws IllegalArgumentException if the document is malformed or in another language
+     */
+    public static List<String> conditionallyTrustedServices(JsonNode trustPolicy) {
+        List<Stmt> statements = parse(trustPolicy, "trust policy", true);
+        String assume = PolicyLanguage.detect(trustPolicy) == PolicyLanguage.RAM ? ASSUME_ROLE : ASSUME_AGENCY;
+        Set<String> unconditional = new HashSet<>();
+        trustedServices(trustPolicy).forEach(n -> unconditional.add(n.toLowerCase(Locale.ROOT)));
+        Set<String> out = new LinkedHashSet<>();
+        Set<String> denied = new HashSet<>();
+        for (Stmt s : statements) {
+            if (!s.matchesAction(assume)) {
+                continue;
+            }
+            List<String> named = principals(s, "Service");
+            if (!s.allow()) {
+                named.forEach(n -> denied.add(n.toLowerCase(Locale.ROOT)));
+            } else if (s.conditional()) {
+                named.stream().filter(n -> !n.equals("*") && !unconditional.contains(n.toLowerCase(Locale.ROOT))).forEach(out::add);
+            }
+        }
+        return out.stream().filter(n -> !denied.contains(n.toLowerCase(Locale.ROOT)) && !denied.contains("*")).toList();
+    }
+
+    /**
      * {@link #trustAllowsService} for {@code Principal.RAM}, e.g. {@code acs:ram::123:root}. The ARN is compared
      * exactly: trusting {@code acs:ram::123:root} is not reported as trusting {@code acs:ram::123:role/x}.
      */
