@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -102,27 +103,49 @@ public final class UnusedGrants {
             String accountId = accountKey.substring(colon + 1);
             Set<String> holders = new LinkedHashSet<>(inv.attachments().keySet());
             inv.groups().keySet().forEach(holders::add);
+            // a policy held through a group is one row for the group, used by what any member called (several
+            // members share it: judged for one member, it would be "unused" for another and detached under both)
+            Map<String, Set<String>> groupKeys = new LinkedHashMap<>();
+            Map<String, PolicyKnowledge.Held> groupHeld = new LinkedHashMap<>();
             for (String holder : holders) {
                 Principal p = principal(holder, accountId);
                 if (p == null) {
                     continue;
                 }
                 String label = label(p);
-                Set<String> keys = new LinkedHashSet<>();
-                calls.getOrDefault(accountKey, Map.of()).getOrDefault(label, Map.of()).forEach((k, t) -> {
-                    if (t >= since) {
-                        keys.add(k);
-                    }
-                });
+                Set<String> keys = keysOf(accountKey, label, since);
                 for (PolicyKnowledge.Held h : PolicyKnowledge.of(inv, cloud, p).held()) {
+                    if (h.via().startsWith("group ")) {
+                        String g = h.via() + "|" + h.ref().key();
+                        groupHeld.putIfAbsent(g, h);
+                        groupKeys.computeIfAbsent(g, k -> new LinkedHashSet<>()).addAll(keys);
+                        continue;
+                    }
                     Held unused = unused(cloud, accountId, label, h, keys);
                     if (unused != null) {
                         out.add(unused);
                     }
                 }
             }
+            for (Map.Entry<String, PolicyKnowledge.Held> g : groupHeld.entrySet()) {
+                Held unused = unused(cloud, accountId, g.getValue().via() + " (its members)", g.getValue(), groupKeys.get(g.getKey()));
+                if (unused != null) {
+                    out.add(unused);
+                }
+            }
         }
         return out;
+    }
+
+    /** The success keys of one principal at or after {@code since}. */
+    private Set<String> keysOf(String accountKey, String label, long since) {
+        Set<String> keys = new LinkedHashSet<>();
+        calls.getOrDefault(accountKey, Map.of()).getOrDefault(label, Map.of()).forEach((k, t) -> {
+            if (t >= since) {
+                keys.add(k);
+            }
+        });
+        return keys;
     }
 
     private Held unused(Cloud cloud, String account, String principal, PolicyKnowledge.Held h, Set<String> keys) {
@@ -193,7 +216,8 @@ public final class UnusedGrants {
                     keep.add(pattern);
                     vague.add(pattern);
                 } else {
-                    keep.addAll(named);
+                    // the catalog's name and the trail's lower-cased one are one action: keep the first spelling
+                    named.stream().filter(n -> keep.stream().noneMatch(x -> x.equalsIgnoreCase(n))).forEach(keep::add);
                 }
             }
             if (!keep.isEmpty()) {
