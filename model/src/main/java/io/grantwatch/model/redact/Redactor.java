@@ -264,7 +264,7 @@ public final class Redactor {
      * {@code login bob password X}. The value is masked when quoted or shaped like a credential ({@link #credentialShape}),
      * never when it is an ordinary word ({@code token has expired}, {@code password is too short}).
      */
-    private static final Pattern PROSE = Pattern.compile("(?i)(?<![A-Za-z0-9_])(?:token|password|passwd|passphrase|secret"
+    private static final Pattern PROSE = Pattern.compile("(?i)(?:token|password|passwd|passphrase|secret"
             + "|api[ _+-]?key|access[ _+-]?key[ _+-]?secret)[ \\t+]+(?:(?:is|was)[ \\t+]+)?");
     /** A Chinese label directly followed by a value: {@code 密码X错误}, {@code 令牌是X}. */
     private static final Pattern CJK_LABEL = Pattern.compile("(?:密码|口令|密钥|令牌)(?:[ \\t]*[是为])?[ \\t]*");
@@ -275,7 +275,20 @@ public final class Redactor {
         StringBuilder sb = null;
         int last = 0;
         int n = s.length();
-        while (m.find()) {
+        // candidates only where a label can start (a CJK label's first character; a secret word's first letter at a word
+        // start): no regex search over the whole text
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (cjk ? c != '密' && c != '口' && c != '令'
+                    : "tTpPsSaA".indexOf(c) < 0 || (i > 0 && s.charAt(i - 1) < 128 && (keyChar(s.charAt(i - 1)) && s.charAt(i - 1) != '-'))) {
+                continue;
+            }
+            if ((!cjk && !(s.regionMatches(true, i, "tok", 0, 3) || s.regionMatches(true, i, "pas", 0, 3)
+                    || s.regionMatches(true, i, "sec", 0, 3) || s.regionMatches(true, i, "api", 0, 3)
+                    || s.regionMatches(true, i, "acc", 0, 3))) || !m.region(i, n).lookingAt()) {
+                continue;
+            }
+            i = m.end() - 1;
             int v = m.end();
             int vs;
             int ve;
@@ -417,13 +430,13 @@ public final class Redactor {
             case 'c' << 16 | 'o' << 8 | 'n' -> word(s, i, "config", SH_CONFIG);
             case 'n' << 16 | 'e' << 8 | 't' -> SH_NET;
             case 'i' << 16 | 'd' << 8 | 'e' -> word(s, i, "identified", SH_SQL);
-            case 'p' << 16 | 'a' << 8 | 's' -> word(s, i, "password", SH_SQL | SH_PROSE) | word(s, i, "passwd", SH_PROSE)
-                    | word(s, i, "passphrase", SH_PROSE);
+            case 'p' << 16 | 'a' << 8 | 's' -> word(s, i, "password", SH_SQL) | proseWord(s, i, "password")
+                    | proseWord(s, i, "passwd") | proseWord(s, i, "passphrase");
             case 'o' << 16 | 'r' << 8 | 'a' -> word(s, i, "oracle", SH_SLASH);
             case 's' << 16 | 'q' << 8 | 'l' -> word(s, i, "sqlplus", SH_SLASH);
-            case 's' << 16 | 'e' << 8 | 'c' -> word(s, i, "secret", SH_CSV | SH_PROSE);
-            case 't' << 16 | 'o' << 8 | 'k' -> word(s, i, "token", SH_PROSE);
-            case 'a' << 16 | 'p' << 8 | 'i' -> SH_PROSE;
+            case 's' << 16 | 'e' << 8 | 'c' -> word(s, i, "secret", SH_CSV) | proseWord(s, i, "secret");
+            case 't' << 16 | 'o' << 8 | 'k' -> proseWord(s, i, "token");
+            case 'a' << 16 | 'p' << 8 | 'i' -> i + 3 < s.length() && " \t+_-".indexOf(s.charAt(i + 3)) >= 0 ? SH_PROSE : 0;
             case 'g' << 16 | 'h' << 8 | 'p', 'g' << 16 | 'h' << 8 | 'o', 'g' << 16 | 'h' << 8 | 'u', 'g' << 16 | 'h' << 8 | 's',
                     'g' << 16 | 'h' << 8 | 'r' -> i + 3 < s.length() && s.charAt(i + 3) == '_' ? SH_VENDOR : 0;
             case 'g' << 16 | 'i' << 8 | 't' -> word(s, i, "github_pat_", SH_VENDOR);
@@ -434,6 +447,12 @@ public final class Redactor {
             case 'w' << 16 | 'e' << 8 | 'b' -> word(s, i, "webhook", SH_HOOK);
             default -> 0;
         };
+    }
+
+    /** {@link #SH_PROSE} when the secret word {@code w} is at {@code i} and a blank (or a form-encoded one) follows it. */
+    private static int proseWord(String s, int i, String w) {
+        int e = i + w.length();
+        return e < s.length() && (s.charAt(e) == ' ' || s.charAt(e) == '\t' || s.charAt(e) == '+') ? word(s, i, w, SH_PROSE) : 0;
     }
 
     private static int word(String s, int i, String w, int bit) {
@@ -641,9 +660,9 @@ public final class Redactor {
                     }
                     String key = s.substring(keyStart, keyEnd);
                     kind = SecretVocabulary.classify(key);
-                    long span = -1;
-                    if (kind == SecretVocabulary.Kind.NONE && (c == ':' ? (span = bareUserInfo(s, i + 1)) >= 0
-                            : false) || (kind == SecretVocabulary.Kind.NONE && noEchoDefault(s, key, keyStart))) {
+                    // user:password@host (no scheme); a template parameter's Default that is a secret's
+                    long span = kind == SecretVocabulary.Kind.NONE && c == ':' ? bareUserInfo(s, i + 1) : -1;
+                    if (span >= 0 || (kind == SecretVocabulary.Kind.NONE && noEchoDefault(s, key, keyStart))) {
                         kind = SecretVocabulary.Kind.SECRET;
                     }
                     if (kind == SecretVocabulary.Kind.NONE) {
