@@ -2,14 +2,20 @@ package io.grantwatch.ingest.parse;
 
 import io.grantwatch.model.redact.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Request parameters for {@link io.grantwatch.model.AuditEvent#parameters()}: the top-level scalars,
  * plus the scalars one object level down as {@code parent.child} (CTS wraps requests as
- * {@code {"agency":{…}}}), redacted by key and by value. Bounded: at most {@value #MAX_ENTRIES}
+ * {@code {"agency":{…}}}), and arrays at either level flattened with 1-based indices as RPC parameters are
+ * ({@code Tags.1.Key}, ROS {@code Parameters.1.ParameterValue}, {@code Envs.1.value}), redacted by key, by value and by
+ * name/value pair. Bounded: at most {@value #MAX_ENTRIES}
  * entries of at most {@value #MAX_VALUE} characters; a policy document (a key naming one, such as
  * {@code PolicyDocument}, {@code NewAssumeRolePolicyDocument}, {@code policy_document}, {@code trust_policy}) keeps up to
  * {@value #MAX_DOCUMENT} characters, so the detector's inventory gets it whole (RAM allows 6,144), and an object one level
@@ -40,7 +46,9 @@ final class Params {
         for (Iterator<Map.Entry<String, JsonNode>> it = request.properties().iterator(); it.hasNext() && out.size() < MAX_ENTRIES; ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            if (v.isObject()) {
+            if (v.isArray() && !Redactor.isSecretKey(e.getKey())) {
+                putArray(out, e.getKey(), e.getKey(), v);
+            } else if (v.isObject()) {
                 if (Redactor.isSecretKey(e.getKey())) {
                     continue;
                 }
@@ -49,6 +57,8 @@ final class Params {
                     Map.Entry<String, JsonNode> ce = c.next();
                     if (ce.getValue().isValueNode()) {
                         put(out, e.getKey() + "." + ce.getKey(), ce.getKey(), ce.getValue(), childPairValues.contains(ce.getKey()));
+                    } else if (ce.getValue().isArray() && !Redactor.isSecretKey(ce.getKey())) {
+                        putArray(out, e.getKey() + "." + ce.getKey(), ce.getKey(), ce.getValue());
                     } else if (isPolicy(ce.getValue()) && !Redactor.isSecretKey(ce.getKey())) {
                         String text = ce.getValue().toString();
                         if (text.length() <= MAX_DOCUMENT) {
@@ -59,6 +69,39 @@ final class Params {
             }
         }
         return out;
+    }
+
+    /**
+     * An array flattened as RPC parameters are ({@code Tags.1.Key}, {@code Tags.1.Value}, {@code Envs.2}): its scalars, and the
+     * scalars of its objects; the value of a name/value element whose name is a secret's ({@code Tags.1.Key=DB_PASSWORD},
+     * ROS {@code Parameters.1.ParameterKey=AdminPassword}) is masked ({@link Redactor#secretPairValues}).
+     */
+    private static void putArray(Map<String, String> out, String name, String leafKey, JsonNode array) {
+        ObjectNode flat = JsonNodeFactory.instance.objectNode();
+        Map<String, String> leaves = new HashMap<>();
+        int i = 0;
+        for (JsonNode el : array) {
+            i++;
+            if (flat.size() >= MAX_ENTRIES) {
+                break;
+            }
+            if (el.isValueNode()) {
+                flat.set(name + "." + i, el);
+                leaves.put(name + "." + i, leafKey);
+            } else if (el.isObject()) {
+                for (Map.Entry<String, JsonNode> f : el.properties()) {
+                    if (f.getValue().isValueNode() && flat.size() < MAX_ENTRIES) {
+                        flat.set(name + "." + i + "." + f.getKey(), f.getValue());
+                        leaves.put(name + "." + i + "." + f.getKey(), f.getKey());
+                    }
+                }
+            }
+        }
+        Set<String> pairValues = Redactor.secretPairValues(flat);
+        for (Iterator<Map.Entry<String, JsonNode>> it = flat.properties().iterator(); it.hasNext() && out.size() < MAX_ENTRIES; ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            put(out, e.getKey(), leaves.get(e.getKey()), e.getValue(), pairValues.contains(e.getKey()));
+        }
     }
 
     private static boolean isPolicy(JsonNode v) {

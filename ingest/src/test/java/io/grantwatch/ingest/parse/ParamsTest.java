@@ -40,4 +40,22 @@ class ParamsTest {
         assertThat(p).containsEntry("role.display_name", "ma-deny-obs-delete");
         assertThat(Json.wire().readTree(p.get("role.policy"))).isEqualTo(request.path("role").path("policy"));
     }
+
+    @Test
+    void shouldFlattenArraysAndMaskTheValueOfASecretPair() throws Exception {
+        JsonNode request = Json.wire().readTree("""
+                {"StackName":"s1","Tags":[{"Key":"env","Value":"prod"},{"Key":"DB_PASSWORD","Value":"Qz9arr1"}],
+                 "Parameters":[{"ParameterKey":"InstanceType","ParameterValue":"ecs.g6.large"},
+                               {"ParameterKey":"AdminPassword","ParameterValue":"Qz9arr2"}],
+                 "Passwords":["Qz9arr3"],
+                 "job":{"Envs":[{"name":"HF_TOKEN","value":"Qz9arr4"},{"name":"EPOCHS","value":"3"}],"Args":["--lr","0.1"]}}""");
+
+        Map<String, String> p = Params.of(request);
+
+        assertThat(p).containsEntry("Tags.1.Key", "env").containsEntry("Tags.1.Value", "prod")
+                .containsEntry("Tags.2.Key", "DB_PASSWORD").containsEntry("Tags.2.Value", "****")
+                .containsEntry("Parameters.1.ParameterValue", "ecs.g6.large").containsEntry("Parameters.2.ParameterValue", "****")
+                .containsEntry("job.Envs.1.value", "****").containsEntry("job.Envs.2.value", "3").containsEntry("job.Args.2", "0.1");
+        assertThat(p.toString()).doesNotContain("Qz9arr");
+    }
 }

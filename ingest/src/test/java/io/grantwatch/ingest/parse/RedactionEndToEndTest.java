@@ -101,7 +101,15 @@ class RedactionEndToEndTest {
             "config password: |\n  V\nnext: 1",
             "数据库密码：V",
             "password\uFF1DV and HUAWEICLOUD_SDK_SK=V and REDIS_AUTH=V and OPENAI_KEY=V",
-            "<Password><![CDATA[V]]></Password>");
+            "<Password><![CDATA[V]]></Password>",
+            // a secret word and its value without a separator; full width; a Chinese label glued; token formats
+            "token 'V' has expired", "token V is invalid", "the password V is wrong", "token is V", "The api key V is invalid",
+            "\uFF50\uFF41\uFF53\uFF53\uFF57\uFF4F\uFF52\uFF44\uFF1AV", "\uFF50\uFF41\uFF53\uFF53\uFF57\uFF4F\uFF52\uFF44\uFF1DV",
+            "密码V错误", "leaked ghp_Vabcd0123456789abcd and sk-proj-Vabcdef0123456789abcd and hf_Vabcdefghij0123456789",
+            "xoxb-123456789012-Vabcdefghij glpat-Vabcdefghij0123456 github_pat_11ABCDEFG0_Vabcdef0123456789",
+            "machine h login bob password V", "os.environ['HF_TOKEN']='V'", "htpasswd -b /etc/.htpasswd bob V",
+            "https://a.blob.core.windows.net/c?sv=2022-11-02&sig=V", "admin:V@pai-dsw.cn-hangzhou.aliyuncs.com",
+            "client-key-data: V", "{\\u0022password\\u0022:\\u0022V\\u0022}", "pass\u200bword=V");
 
     @TestFactory
     Stream<DynamicTest> anErrorMessageAndFlattenedRpcParametersCarryNoPlantedSecret() {

@@ -121,6 +121,13 @@ public final class Redactor {
         // rules below run only on strings that can hold what they look for. Value patterns are
         // case-sensitive prefixes (indexOf is an intrinsic).
         int scan = scan(s);
+        if ((scan & FOLD) != 0) {
+            // full-width letters (ｐａｓｓｗｏｒｄ＝X) and zero-width characters inside a name (pass\u200bword=X): matched
+            // as the ASCII they stand for; the output shows the folded text only where something was masked
+            String f = fold(s);
+            String r = redact(f, depth);
+            return r == f ? s : r;
+        }
         boolean sep = (scan & (SEP | OPT)) != 0;
         boolean akValue = s.indexOf("LTAI") >= 0 || s.indexOf("STS.") >= 0 || s.indexOf("HSTA") >= 0 || s.indexOf("TMP.") >= 0;
         boolean tokens = s.indexOf("CAIS") >= 0 || s.indexOf("eyJ") >= 0 || s.indexOf("-----BEGIN") >= 0 || (scan & LONG_RUN) != 0;
@@ -131,8 +138,9 @@ public final class Redactor {
         boolean pct = decode && (scan & (PCT | FORM)) != 0;
         boolean ent = decode && (scan & AMP) != 0;
         boolean esc = decode && (s.indexOf("\\u") >= 0 || s.indexOf("\\x") >= 0);
+        boolean hexes = decode && (scan & HEX_RUN) != 0;
         String shaped = (scan & SHAPES) != 0 ? shapes(s, scan) : s;
-        if (!(sep || bearer || akValue || tokens || bareAk || b64 || pct || ent || esc) && shaped == s) {
+        if (!(sep || bearer || akValue || tokens || bareAk || b64 || pct || ent || esc || hexes) && shaped == s) {
             return s;
         }
         String r = shaped;
@@ -166,6 +174,9 @@ public final class Redactor {
         }
         if (b64) {
             r = base64Payloads(r, depth - 1);
+        }
+        if (hexes) {
+            r = hexPayloads(r, depth - 1);
         }
         if (pct) {
             // form encoding writes a space as '+' (and a '+' as %2B); raw base64 keeps '+': decode both ways
@@ -232,8 +243,155 @@ public final class Redactor {
         if ((scan & SH_CSV) != 0 && r.indexOf(',') >= 0) {
             r = csvCredentials(r);
         }
+        if ((scan & SH_PROSE) != 0) {
+            r = prose(r, PROSE, false);
+        }
+        if ((scan & SH_CJK) != 0) {
+            r = prose(r, CJK_LABEL, true);
+        }
+        if ((scan & SH_VENDOR) != 0) {
+            r = vendorTokens(r);
+        }
+        if ((scan & SH_HTPASSWD) != 0) {
+            r = maskGroups(HTPASSWD, r, null);
+        }
         return r;
     }
+
+    /**
+     * A secret word and its value without a separator, as error messages and {@code .netrc} write them: {@code token 'X' has
+     * expired}, {@code the password X is wrong}, {@code token is X}, {@code The api key X is invalid},
+     * {@code login bob password X}. The value is masked when quoted or shaped like a credential ({@link #credentialShape}),
+     * never when it is an ordinary word ({@code token has expired}, {@code password is too short}).
+     */
+    private static final Pattern PROSE = Pattern.compile("(?i)(?:token|password|passwd|passphrase|secret"
+            + "|api[ _+-]?key|access[ _+-]?key[ _+-]?secret)[ \\t+]+(?:(?:is|was)[ \\t+]+)?");
+    /** A Chinese label directly followed by a value: {@code 密码X错误}, {@code 令牌是X}. */
+    private static final Pattern CJK_LABEL = Pattern.compile("(?:密码|口令|密钥|令牌)(?:[ \\t]*[是为])?[ \\t]*");
+
+    /** Masks the value after each match of {@code label} (quoted, or a run of value characters that looks like a secret). */
+    private static String prose(String s, Pattern label, boolean cjk) {
+        Matcher m = label.matcher(s);
+        StringBuilder sb = null;
+        int last = 0;
+        int n = s.length();
+        // candidates only where a label can start (a CJK label's first character; a secret word's first letter at a word
+        // start): no regex search over the whole text
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (cjk ? c != '密' && c != '口' && c != '令'
+                    : "tTpPsSaA".indexOf(c) < 0 || (i > 0 && s.charAt(i - 1) < 128 && (keyChar(s.charAt(i - 1)) && s.charAt(i - 1) != '-'))) {
+                continue;
+            }
+            if ((!cjk && !(s.regionMatches(true, i, "tok", 0, 3) || s.regionMatches(true, i, "pas", 0, 3)
+                    || s.regionMatches(true, i, "sec", 0, 3) || s.regionMatches(true, i, "api", 0, 3)
+                    || s.regionMatches(true, i, "acc", 0, 3))) || !m.region(i, n).lookingAt()) {
+                continue;
+            }
+            i = m.end() - 1;
+            int v = m.end();
+            int vs;
+            int ve;
+            if (quoteAt(s, v)) {
+                if (cjk) {
+                    continue; // "密码":"X" is the key rule's
+                }
+                int close = closingQuote(s, v);
+                int open = skipEscapes(s, v);
+                if (close < 0 || close - open > 257) {
+                    continue;
+                }
+                vs = open + 1;
+                ve = close - (open - v);
+                if (ve <= vs || statusWord(s, vs, ve)) {
+                    continue;
+                }
+            } else {
+                vs = v;
+                ve = v;
+                // form-encoded text (token+X+is+invalid): a '+' after the word is a space, so it ends the value too
+                boolean form = s.charAt(v - 1) == '+';
+                while (ve < n && ve - vs <= 256 && proseValueChar(s.charAt(ve), cjk) && !(form && s.charAt(ve) == '+')) {
+                    ve++;
+                }
+                while (ve > vs && ".,;:!?".indexOf(s.charAt(ve - 1)) >= 0) {
+                    ve--;
+                }
+                if (!credentialShape(s, vs, ve, cjk)) {
+                    continue;
+                }
+            }
+            sb = sb == null ? new StringBuilder(n) : sb;
+            sb.append(s, last, vs).append(MASK);
+            last = ve;
+        }
+        return sb == null ? s : sb.append(s, last, n).toString();
+    }
+
+    private static boolean proseValueChar(char c, boolean cjk) {
+        if (c < 128) {
+            return c > ' ' && "'\"\\,;<>()[]{}`".indexOf(c) < 0;
+        }
+        return cjk ? c < 0x2E80 && !Character.isWhitespace(c) : Character.isLetterOrDigit(c);
+    }
+
+    /**
+     * A bare value that is a credential: letters and digits mixed, or 16+ characters of a token alphabet; not an option
+     * ({@code -h}), not a {@code k=v} pair ({@code token SecretArn=…}). After a Chinese label also any 8+ characters.
+     */
+    private static boolean credentialShape(String s, int vs, int ve, boolean cjk) {
+        if (ve - vs < (cjk ? 4 : 6) || s.charAt(vs) == '-') {
+            return false;
+        }
+        boolean letter = false;
+        boolean digit = false;
+        boolean alphabet = true;
+        for (int p = vs; p < ve; p++) {
+            char c = s.charAt(p);
+            if ((c == '=' && p + 2 < ve && s.charAt(p + 1) != '=') || c == ':') {
+                return false;
+            }
+            letter |= Character.isLetter(c);
+            digit |= c >= '0' && c <= '9';
+            alphabet &= (c < 128 && (CHAR_CLASS[c] & (UPL | DIG | LOW | B64_OTHER)) != 0);
+        }
+        return (letter && digit) || (alphabet && ve - vs >= 16) || (cjk && ve - vs >= 8);
+    }
+
+    /**
+     * Token formats that say what they are without a name: GitHub ({@code ghp_ gho_ ghu_ ghs_ ghr_ github_pat_}), OpenAI
+     * ({@code sk-}, {@code sk-proj-}), Hugging Face ({@code hf_}), Slack ({@code xoxb-} …), GitLab ({@code glpat-}): the
+     * prefix is kept ({@code ghp_****}), the rest masked.
+     */
+    private static final Pattern VENDOR_TOKEN = Pattern.compile("(?<![A-Za-z0-9_])(gh[pousr]_|github_pat_|sk-proj-|sk-|hf_"
+            + "|xox[abprs]-|glpat-)([A-Za-z0-9_\\-]{16,})");
+
+    private static String vendorTokens(String s) {
+        Matcher m = VENDOR_TOKEN.matcher(s);
+        StringBuilder sb = null;
+        int last = 0;
+        while (m.find()) {
+            String body = m.group(2);
+            boolean digit = false;
+            boolean letter = false;
+            for (int p = 0; p < body.length(); p++) {
+                char c = body.charAt(p);
+                digit |= c >= '0' && c <= '9';
+                letter |= Character.isLetter(c);
+            }
+            if (!digit || !letter || (m.group(1).startsWith("sk-") && body.length() < 20)) {
+                continue;
+            }
+            sb = sb == null ? new StringBuilder(s.length()) : sb;
+            sb.append(s, last, m.start(2)).append(MASK);
+            last = m.end(2);
+        }
+        return sb == null ? s : sb.append(s, last, s.length()).toString();
+    }
+
+    /** {@code htpasswd -b[c…] FILE USER PASSWORD}: the password is the third word after the options. */
+    private static final Pattern HTPASSWD = Pattern.compile(
+            "\\bhtpasswd\\s+(?:-[A-Za-z]*b[A-Za-z]*\\s+)(?:-[A-Za-z]+\\s+)*[^\\s'\"-][^\\s'\"]*\\s+[^\\s'\"]+\\s+('[^']*'|\"[^\"]*\"|[^\\s'\";|&]+)");
 
     private static final int SH_CHPASSWD = 1 << 8;
     private static final int SH_NET = 1 << 9;
@@ -243,7 +401,15 @@ public final class Redactor {
     private static final int SH_DSN = 1 << 13;
     private static final int SH_HOOK = 1 << 14;
     private static final int SH_CSV = 1 << 15;
-    private static final int SHAPES = SH_CHPASSWD | SH_NET | SH_SQL | SH_CONFIG | SH_SLASH | SH_DSN | SH_HOOK | SH_CSV;
+    private static final int SH_PROSE = 1 << 16;
+    private static final int SH_CJK = 1 << 17;
+    private static final int SH_VENDOR = 1 << 18;
+    private static final int SH_HTPASSWD = 1 << 19;
+    private static final int SHAPES = SH_CHPASSWD | SH_NET | SH_SQL | SH_CONFIG | SH_SLASH | SH_DSN | SH_HOOK | SH_CSV | SH_PROSE
+            | SH_CJK | SH_VENDOR | SH_HTPASSWD;
+    /** Scan flags beyond the shapes: a hex run of 20+ digits, a full-width letter or zero-width character. */
+    private static final int HEX_RUN = 1 << 20;
+    private static final int FOLD = 1 << 21;
 
     /**
      * The shape a word that starts at {@code i} (after a non-letter) may belong to, by its first letter and then its
@@ -264,14 +430,29 @@ public final class Redactor {
             case 'c' << 16 | 'o' << 8 | 'n' -> word(s, i, "config", SH_CONFIG);
             case 'n' << 16 | 'e' << 8 | 't' -> SH_NET;
             case 'i' << 16 | 'd' << 8 | 'e' -> word(s, i, "identified", SH_SQL);
-            case 'p' << 16 | 'a' << 8 | 's' -> word(s, i, "password", SH_SQL);
+            case 'p' << 16 | 'a' << 8 | 's' -> word(s, i, "password", SH_SQL) | proseWord(s, i, "password")
+                    | proseWord(s, i, "passwd") | proseWord(s, i, "passphrase");
             case 'o' << 16 | 'r' << 8 | 'a' -> word(s, i, "oracle", SH_SLASH);
             case 's' << 16 | 'q' << 8 | 'l' -> word(s, i, "sqlplus", SH_SLASH);
-            case 's' << 16 | 'e' << 8 | 'c' -> word(s, i, "secret", SH_CSV);
+            case 's' << 16 | 'e' << 8 | 'c' -> word(s, i, "secret", SH_CSV) | proseWord(s, i, "secret");
+            case 't' << 16 | 'o' << 8 | 'k' -> proseWord(s, i, "token");
+            case 'a' << 16 | 'p' << 8 | 'i' -> i + 3 < s.length() && " \t+_-".indexOf(s.charAt(i + 3)) >= 0 ? SH_PROSE : 0;
+            case 'g' << 16 | 'h' << 8 | 'p', 'g' << 16 | 'h' << 8 | 'o', 'g' << 16 | 'h' << 8 | 'u', 'g' << 16 | 'h' << 8 | 's',
+                    'g' << 16 | 'h' << 8 | 'r' -> i + 3 < s.length() && s.charAt(i + 3) == '_' ? SH_VENDOR : 0;
+            case 'g' << 16 | 'i' << 8 | 't' -> word(s, i, "github_pat_", SH_VENDOR);
+            case 'g' << 16 | 'l' << 8 | 'p' -> word(s, i, "glpat-", SH_VENDOR);
+            case 's' << 16 | 'k' << 8 | '-', 'h' << 16 | 'f' << 8 | 0x7f, 'x' << 16 | 'o' << 8 | 'x' -> SH_VENDOR;
+            case 'h' << 16 | 't' << 8 | 'p' -> word(s, i, "htpasswd", SH_HTPASSWD);
             case 'h' << 16 | 'o' << 8 | 'o' -> word(s, i, "hook", SH_HOOK);
             case 'w' << 16 | 'e' << 8 | 'b' -> word(s, i, "webhook", SH_HOOK);
             default -> 0;
         };
+    }
+
+    /** {@link #SH_PROSE} when the secret word {@code w} is at {@code i} and a blank (or a form-encoded one) follows it. */
+    private static int proseWord(String s, int i, String w) {
+        int e = i + w.length();
+        return e < s.length() && (s.charAt(e) == ' ' || s.charAt(e) == '\t' || s.charAt(e) == '+') ? word(s, i, w, SH_PROSE) : 0;
     }
 
     private static int word(String s, int i, String w, int bit) {
@@ -458,6 +639,9 @@ public final class Redactor {
                     while (j >= 0 && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
                         j--;
                     }
+                    if (j >= 0 && s.charAt(j) == ']') {
+                        j--; // os.environ['HF_TOKEN']='X', ENV["K"] = "X", a[password]=X
+                    }
                     while (j >= 0 && (s.charAt(j) == '"' || s.charAt(j) == '\'' || s.charAt(j) == '\\')) {
                         j--;
                     }
@@ -476,6 +660,11 @@ public final class Redactor {
                     }
                     String key = s.substring(keyStart, keyEnd);
                     kind = SecretVocabulary.classify(key);
+                    // user:password@host (no scheme); a template parameter's Default that is a secret's
+                    long span = kind == SecretVocabulary.Kind.NONE && c == ':' ? bareUserInfo(s, i + 1) : -1;
+                    if (span >= 0 || (kind == SecretVocabulary.Kind.NONE && noEchoDefault(s, key, keyStart))) {
+                        kind = SecretVocabulary.Kind.SECRET;
+                    }
                     if (kind == SecretVocabulary.Kind.NONE) {
                         if (collect) {
                             notePair(s, key, keyStart, i + 1, pairs);
@@ -486,7 +675,7 @@ public final class Redactor {
                         }
                         kind = SecretVocabulary.Kind.SECRET;
                     }
-                    long span = valueSpan(s, i + 1, kind);
+                    span = span >= 0 ? span : valueSpan(s, i + 1, kind);
                     if (span < 0) {
                         continue;
                     }
@@ -1118,6 +1307,141 @@ public final class Redactor {
         return ve > vs ? ((long) vs << 32) | ve : -1;
     }
 
+    /**
+     * {@code user:password@host.example.com} without a scheme, after the {@code :} at {@code u}: the password, when a host
+     * name of three labels or more follows the {@code @} (not {@code mailto:bob@example.com}) and it looks like a credential
+     * ({@link #credentialShape}); packed as in {@link #valueSpan}.
+     */
+    private static long bareUserInfo(String s, int u) {
+        int n = s.length();
+        int e = u;
+        while (e < n && e - u < 256) {
+            char ch = s.charAt(e);
+            if (ch == '@') {
+                break;
+            }
+            if (ch <= ' ' || "/?#\"'\\<>:,;=&".indexOf(ch) >= 0) {
+                return -1;
+            }
+            e++;
+        }
+        if (e >= n || e == u || s.charAt(e) != '@') {
+            return -1;
+        }
+        int dots = 0;
+        int h = e + 1;
+        while (h < n && (Character.isLetterOrDigit(s.charAt(h)) && s.charAt(h) < 128 || s.charAt(h) == '-' || s.charAt(h) == '.')) {
+            dots += s.charAt(h) == '.' ? 1 : 0;
+            h++;
+        }
+        // a credential's shape: contact:alice@corp.example.com is an address
+        return dots >= 2 && h > e + 5 && credentialShape(s, u, e, false) ? ((long) u << 32) | e : -1;
+    }
+
+    private static final Pattern NO_ECHO = Pattern.compile("(?i)noecho[\"'\\\\]*\\s*[:=]\\s*[\"'\\\\]*true");
+
+    /**
+     * A template parameter's {@code Default} whose parameter is a secret's ({@code DBPassword: … Default: X}, JSON or YAML)
+     * or says {@code NoEcho: true} (ROS, CloudFormation): the parameter is the object around the key (JSON), or the
+     * line above indented less (YAML).
+     */
+    private static boolean noEchoDefault(String s, String key, int at) {
+        if (!key.equalsIgnoreCase("default") && !key.equalsIgnoreCase("defaultvalue")) {
+            return false;
+        }
+        int stop = Math.max(0, at - 2048);
+        int depth = 0;
+        int open = -1;
+        int ls = at; // the start of the key's line (raw or \n-escaped)
+        for (int p = at - 1; p >= stop && open < 0; p--) {
+            char c = s.charAt(p);
+            if (ls == at && (c == '\n' || (c == 'n' && p > 0 && s.charAt(p - 1) == '\\'))) {
+                ls = p + 1;
+            }
+            if (c == '}') {
+                depth++;
+            } else if (c == '{' && depth-- == 0) {
+                open = p;
+            }
+        }
+        int from;
+        int to;
+        String parent;
+        int indent = 0;
+        while (ls + indent < at && s.charAt(ls + indent) == ' ') {
+            indent++;
+        }
+        if (ls + indent == at && indent > 0) {
+            // YAML: the parent is the nearest line above indented less; the block runs to the next such line
+            int p = ls - 1;
+            int pl = -1;
+            while (p > stop) {
+                int e = p;
+                while (p > stop && s.charAt(p - 1) != '\n' && !(s.charAt(p - 1) == 'n' && p > 1 && s.charAt(p - 2) == '\\')) {
+                    p--;
+                }
+                int sp = 0;
+                while (p + sp < e && s.charAt(p + sp) == ' ') {
+                    sp++;
+                }
+                if (p + sp < e && sp < indent) {
+                    pl = p;
+                    break;
+                }
+                p -= 2;
+            }
+            if (pl < 0) {
+                return false;
+            }
+            int colon = s.indexOf(':', pl);
+            if (colon < 0 || colon > at) {
+                return false;
+            }
+            parent = s.substring(pl, colon).strip();
+            from = pl;
+            to = Math.min(s.length(), at + 512);
+            for (int q = at; q < to; q++) {
+                int br = lineBreak(s, q);
+                if (br > 0) {
+                    int sp = 0;
+                    while (q + br + sp < to && s.charAt(q + br + sp) == ' ') {
+                        sp++;
+                    }
+                    if (sp < indent) {
+                        to = q;
+                        break;
+                    }
+                }
+            }
+        } else if (open >= 0) {
+            int q = open - 1;
+            while (q >= 0 && (isBlank(s.charAt(q)) || s.charAt(q) == ':')) {
+                q--;
+            }
+            while (q >= 0 && (s.charAt(q) == '"' || s.charAt(q) == '\'' || s.charAt(q) == '\\')) {
+                q--;
+            }
+            int ke = q + 1;
+            while (q >= 0 && keyChar(s.charAt(q)) && ke - q <= 64) {
+                q--;
+            }
+            parent = s.substring(q + 1, ke);
+            from = open;
+            int close = open;
+            for (int d = 0; close < s.length() && close - open < 4096; close++) {
+                char c = s.charAt(close);
+                d += c == '{' ? 1 : c == '}' ? -1 : 0;
+                if (d == 0) {
+                    break;
+                }
+            }
+            to = Math.min(close, s.length());
+        } else {
+            return false;
+        }
+        return SecretVocabulary.isSecret(parent) || NO_ECHO.matcher(s).region(from, to).find();
+    }
+
     /** {@code scheme://user:password@host}: the password (or a long user-only credential). */
     private static long userInfo(String s, int u) {
         int n = s.length();
@@ -1190,6 +1514,71 @@ public final class Redactor {
     }
 
     // ---- decoding layers
+
+    /** Full-width ASCII letters and digits (to be matched as ASCII), and zero-width characters (to be ignored). */
+    private static boolean foldable(char c) {
+        return (c >= '\uFF10' && c <= '\uFF19') || (c >= '\uFF21' && c <= '\uFF3A') || (c >= '\uFF41' && c <= '\uFF5A')
+                || (c >= '\u200B' && c <= '\u200D') || c == '\u2060' || c == '\uFEFF';
+    }
+
+    /** {@code s} with full-width ASCII (U+FF01–FF5E) as ASCII and without zero-width characters. */
+    private static String fold(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '\uFF01' && c <= '\uFF5E') {
+                sb.append((char) (c - 0xFEE0));
+            } else if (!((c >= '\u200B' && c <= '\u200D') || c == '\u2060' || c == '\uFEFF')) {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Even runs of 20+ hex digits that decode to text holding a secret ({@code 70617373776f72643d…}) become {@link #MASK}. */
+    private static String hexPayloads(String s, int depth) {
+        int n = s.length();
+        StringBuilder sb = null;
+        int last = 0;
+        int i = 0;
+        while (i < n) {
+            if (hex(s.charAt(i)) < 0 || (i > 0 && Character.isLetterOrDigit(s.charAt(i - 1)))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && hex(s.charAt(i)) >= 0) {
+                i++;
+            }
+            int len = i - start;
+            if (len < 20 || len % 2 != 0 || (i < n && Character.isLetterOrDigit(s.charAt(i)))) {
+                continue;
+            }
+            byte[] b = new byte[len / 2];
+            boolean text = true;
+            for (int k = 0; k < b.length && text; k++) {
+                int x = hex(s.charAt(start + 2 * k)) << 4 | hex(s.charAt(start + 2 * k + 1));
+                b[k] = (byte) x;
+                text = x >= 0x80 || (x >= 0x20 && x < 0x7f) || x == '\n' || x == '\r' || x == '\t';
+            }
+            if (!text) {
+                continue;
+            }
+            String t;
+            try {
+                t = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                continue;
+            }
+            if (redact(t, depth) == t) {
+                continue;
+            }
+            sb = sb == null ? new StringBuilder(n) : sb;
+            sb.append(s, last, start).append(MASK);
+            last = i;
+        }
+        return sb == null ? s : sb.append(s, last, n).toString();
+    }
 
     /** Base64 runs of 16–99 characters that decode to text holding a secret become {@link #MASK}. */
     private static String base64Payloads(String s, int depth) {
@@ -1392,6 +1781,16 @@ public final class Redactor {
                 int h = hex(s.charAt(p + d));
                 cp = h < 0 ? -1 : cp << 4 | h;
             }
+            if (cp == '"') {
+                // {\u0022password\u0022:…} as text: an escaped quote, so that the key rules read it and a JSON string stays one
+                if (sb == null) {
+                    sb = new StringBuilder(n);
+                }
+                sb.append(s, last, i).append("\\".repeat(2 * (p - i) - 1)).append('"');
+                last = p + digits + 1;
+                i = last - 1;
+                continue;
+            }
             if (cp < 0x20 || cp == '"' || cp == '\\' || (cp >= 0xD800 && cp <= 0xDFFF)) {
                 i = p;
                 continue;
@@ -1494,6 +1893,7 @@ public final class Redactor {
     private static final int C_DASH = 128;
     /** The first letters of the words {@link #shapeWord} looks for. */
     private static final int C_SHAPE = 256;
+    private static final int C_HEX = 512;
     private static final int[] CHAR_CLASS = new int[128];
 
     static {
@@ -1501,10 +1901,13 @@ public final class Redactor {
             CHAR_CLASS[c] = UPL;
         }
         for (char c = '0'; c <= '9'; c++) {
-            CHAR_CLASS[c] = DIG;
+            CHAR_CLASS[c] = DIG | C_HEX;
+        }
+        for (char c : "abcdefABCDEF".toCharArray()) {
+            CHAR_CLASS[c] |= C_HEX;
         }
         for (char c = 'a'; c <= 'z'; c++) {
-            CHAR_CLASS[c] = LOW;
+            CHAR_CLASS[c] |= LOW;
         }
         for (char c : "+/_=-".toCharArray()) {
             CHAR_CLASS[c] = B64_OTHER;
@@ -1516,7 +1919,7 @@ public final class Redactor {
         CHAR_CLASS['%'] |= C_PCT;
         CHAR_CLASS['&'] |= C_AMP;
         CHAR_CLASS['-'] |= C_DASH;
-        for (char c : "cniposhwCNIPOSHW".toCharArray()) {
+        for (char c : "cniposhwtagxCNIPOSHWTA".toCharArray()) {
             CHAR_CLASS[c] |= C_SHAPE;
         }
     }
@@ -1542,6 +1945,7 @@ public final class Redactor {
         int n = s.length();
         int out = 0;
         int b64 = 0;
+        int hex = 0;
         int upper = 0;
         boolean alnumRun = true;
         boolean runUp = false;
@@ -1549,7 +1953,15 @@ public final class Redactor {
         boolean letterBefore = false;
         for (int i = 0; i <= n; i++) {
             char c = i < n ? s.charAt(i) : ' ';
-            int cls = c < 128 ? CHAR_CLASS[c] : separator(c) ? C_SEP : 0;
+            int cls;
+            if (c < 128) {
+                cls = CHAR_CLASS[c];
+            } else {
+                cls = separator(c) ? C_SEP : 0;
+                out |= foldable(c) ? FOLD : c == '密' || c == '口' || c == '令' ? SH_CJK : 0;
+            }
+            hex = (cls & C_HEX) != 0 ? hex + 1 : 0;
+            out |= hex >= 20 ? HEX_RUN : 0;
             boolean letter = (cls & (UPL | LOW)) != 0;
             if ((!letterBefore && (cls & C_SHAPE) != 0) || c == '@') {
                 out |= shapeWord(s, i, c);
@@ -1676,6 +2088,17 @@ public final class Redactor {
                 JsonNode v = o.get(name);
                 if (v != null && !v.isNull() && pairValues.contains(name)) {
                     o.put(name, MASK);
+                } else if (v != null && v.isObject() && (isSecretKey(name) || noEcho(v)) && v.has("Type")) {
+                    // a template parameter ({"AdminPassword":{"Type":"String","NoEcho":true,"Default":"x"}}): its
+                    // describing fields stay, every other value is masked
+                    ObjectNode param = (ObjectNode) v;
+                    List<String> fields = new ArrayList<>();
+                    param.fieldNames().forEachRemaining(fields::add);
+                    for (String f : fields) {
+                        if (!PARAMETER_FIELDS.contains(f.toLowerCase(java.util.Locale.ROOT)) && !param.get(f).isNull()) {
+                            param.put(f, MASK);
+                        }
+                    }
                 } else if (isSecretKey(name) && v != null && !v.isNull()) {
                     o.put(name, MASK);
                 } else if (isAccessKeyIdKey(name) && v != null && v.isValueNode() && !v.isNull()) {
@@ -1712,6 +2135,15 @@ public final class Redactor {
             return r == t ? node : TextNode.valueOf(r);
         }
         return node;
+    }
+
+    /** The fields of a template parameter that describe it (ROS, CloudFormation, Terraform variables). */
+    private static final java.util.Set<String> PARAMETER_FIELDS = java.util.Set.of("type", "noecho", "description", "label",
+            "constraintdescription", "minlength", "maxlength", "allowedpattern", "sensitive", "associationproperty");
+
+    private static boolean noEcho(JsonNode v) {
+        JsonNode e = v.get("NoEcho");
+        return e != null && (e.asBoolean(false) || "true".equalsIgnoreCase(e.asText()));
     }
 
     /**

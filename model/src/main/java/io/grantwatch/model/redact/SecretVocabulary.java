@@ -104,8 +104,19 @@ public final class SecretVocabulary {
             new Rule("密码", Match.CONTAINS, Kind.SECRET),
             new Rule("密钥", Match.CONTAINS, Kind.SECRET),
             new Rule("口令", Match.CONTAINS, Kind.SECRET),
+            new Rule("令牌", Match.CONTAINS, Kind.SECRET), // token
             new Rule("otp", Match.EQUALS, Kind.SECRET),
             new Rule("totp", Match.EQUALS, Kind.SECRET),
+            new Rule("hotp", Match.EQUALS, Kind.SECRET),
+            new Rule("otpcode", Match.ENDS_WITH, Kind.SECRET), // OtpCode, TotpCode
+            new Rule("verificationcode", Match.ENDS_WITH, Kind.SECRET),
+            new Rule("smscode", Match.ENDS_WITH, Kind.SECRET),
+            // KMS / DEW Encrypt and Decrypt: the plaintext itself
+            new Rule("plaintext", Match.ENDS_WITH, Kind.SECRET),
+            // kubeconfig client-key-data (not client-certificate-data): a private key in base64
+            new Rule("keydata", Match.ENDS_WITH, Kind.SECRET),
+            // Azure SAS ?sv=…&sig=…: the signature
+            new Rule("sig", Match.EQUALS, Kind.SECRET),
             new Rule("userdata", Match.EQUALS, Kind.SECRET));
 
     /** Names that hold a fragment above but no secret (page tokens, policy settings, ordinary words). */
@@ -120,10 +131,14 @@ public final class SecretVocabulary {
 
     /**
      * Endings of names that describe a secret rather than hold one ({@code x-oss-signature-version},
-     * {@code SecretName}, {@code PasswordPolicy}, {@code TokenType}): a name that ends so is no secret, whatever it contains.
+     * {@code SecretName}, {@code PasswordPolicy}, {@code TokenType}, {@code TokenExpireTime}, {@code PasswordCount}),
+     * or make another word of it ({@code tokenizer}): a name that ends so is no secret, whatever it contains.
      */
     private static final List<String> DESCRIBES = List.of("version", "method", "type", "algorithm", "name", "arn", "policy",
-            "length", "prevention", "nonce", "expiration", "expired", "expires", "ttl", "format", "id", "ids");
+            "length", "prevention", "nonce", "expiration", "expired", "expires", "expire", "expiry", "ttl", "format", "id", "ids", "time",
+            "count", "enabled",
+            // another word that starts with the fragment: --tokenizer bert-base, tokenized
+            "izer", "ize", "ized", "ization");
 
     /**
      * Commands whose options hold a password that their name alone does not say: {@code mysql -pSECRET} (glued only: in

@@ -39,7 +39,9 @@ class RedactorMatrixTest {
             "passcode", "totp", "ssl.keystore.key",
             // a secret key as the last word after a separator; keys named for what they protect; Redis; Chinese labels
             "HUAWEICLOUD_SDK_SK", "OBS_SK", "OSS_SK", "master_key", "encryption_key", "hmac_key", "signing_key", "license_key",
-            "OPENAI_KEY", "openai_api_key", "REDIS_AUTH", "masterauth", "数据库密码", "密码", "密钥", "口令");
+            "OPENAI_KEY", "openai_api_key", "REDIS_AUTH", "masterauth", "数据库密码", "密码", "密钥", "口令", "令牌",
+            // KMS plaintext, one-time codes, kubeconfig key data, Azure SAS signatures
+            "Plaintext", "plain_text", "OtpCode", "hotp", "verification_code", "sms_code", "client-key-data", "sig");
 
     /** A PEM body line (base64 of DER), the same in every case; templates write it {@code {BODY}}. */
     static final String PEM_LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
@@ -85,7 +87,29 @@ class RedactorMatrixTest {
             new Form("…EnvironmentVar.2.Value=V&….Key=K",
                     (k, v) -> "Container.1.EnvironmentVar.2.Value=" + v + "&Container.1.EnvironmentVar.2.Key=" + k),
             new Form("{\"Parameters.1.ParameterKey\":\"K\",….ParameterValue}",
-                    (k, v) -> "{\"Parameters.1.ParameterKey\":\"" + k + "\",\"Parameters.1.ParameterValue\":\"" + v + "\"}"));
+                    (k, v) -> "{\"Parameters.1.ParameterKey\":\"" + k + "\",\"Parameters.1.ParameterValue\":\"" + v + "\"}"),
+            // a quoted key in brackets (Python, Ruby, PHP), JSON-escaped JSON as text
+            Form.of("os.environ['K']='V'"), Form.of("settings[\"K\"] = \"V\""), Form.of("{\\u0022K\\u0022:\\u0022V\\u0022}"),
+            // the key in full-width letters; a zero-width character inside the key
+            new Form("ｆｕｌｌｗｉｄｔｈ(K)：V", (k, v) -> fullWidth(k) + "\uFF1A" + v),
+            new Form("K[..]\\u200bK[..]=V", (k, v) -> k.substring(0, k.length() / 2) + "\u200b" + k.substring(k.length() / 2) + "=" + v),
+            new Form("\\uFEFFK: V", (k, v) -> "\uFEFF" + k + ": " + v),
+            // hex of the whole pair
+            new Form("hex(K=V)", (k, v) -> "dump " + hex(k + "=" + v) + " end"));
+
+    static String fullWidth(String s) {
+        StringBuilder sb = new StringBuilder();
+        s.chars().forEach(c -> sb.append(c > 0x20 && c < 0x7f ? (char) (c + 0xFEE0) : (char) c));
+        return sb.toString();
+    }
+
+    static String hex(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            sb.append(String.format("%02x", b & 0xff));
+        }
+        return sb.toString();
+    }
 
     /** A way to write a key and its value. */
     record Form(String name, java.util.function.BinaryOperator<String> plant) {
@@ -219,7 +243,34 @@ class RedactorMatrixTest {
             "\\u003cPassword\\u003eV\\u003c/Password\\u003e",
             "\\x3cPassword\\x3eV\\x3c/Password\\x3e",
             "SecurityToken=4341495300ff21V",
-            "x-acs-security-token: 43414953a1b2c3V");
+            "x-acs-security-token: 43414953a1b2c3V",
+            // a secret word and its value without a separator (error messages, .netrc)
+            "token 'V' has expired", "token V is invalid", "the password V is wrong", "token is V", "The api key V is invalid",
+            "access key secret V was rotated", "passwd \"V\" rejected", "machine h.example.com login bob password V",
+            // a Chinese label glued to the value
+            "密码V错误", "令牌是V", "口令 V 已过期",
+            // a quoted key in brackets, an exported variable
+            "os.environ['HF_TOKEN']='V'", "export HF_TOKEN=V", "env['DB_PASSWORD'] = 'V'",
+            // commands whose password is a positional word
+            "htpasswd -b /etc/nginx/.htpasswd bob V", "htpasswd -cbB users.txt alice V && nginx -s reload",
+            // Azure SAS, kubeconfig
+            "https://acc.blob.core.windows.net/c/b.txt?sv=2022-11-02&se=2026-01-01&sr=b&sp=r&sig=V",
+            "users:\n- name: admin\n  user:\n    client-certificate-data: LS0tLS1CRUdJTg==\n    client-key-data: V\n",
+            // template parameters: a secret's name, or NoEcho, makes the Default a secret
+            "{\"AdminPassword\":{\"Type\":\"String\",\"NoEcho\":true,\"Default\":\"V\"}}",
+            "{\"DbUser\":{\"Type\":\"String\",\"NoEcho\":true,\"Default\":\"V\"}}",
+            "DBPassword:\n  Type: String\n  NoEcho: true\n  Default: V\n",
+            "Parameters:\n  DbLogin:\n    Type: String\n    Default: V\n    NoEcho: true\nOutputs: {}");
+
+    /**
+     * Forms whose value has a format of its own (token prefixes, a host after user info): planted with the plain secret only,
+     * as an encodable one (with {@code + / é}) is no such value.
+     */
+    static final List<String> SPECIAL_SHAPED = List.of(
+            "ghp_Vabcd0123456789abcd", "found gho_Vabcd0123456789 in log", "ghu_Vabcd0123456789x", "ghs_Vabcd0123456789x",
+            "ghr_Vabcd0123456789x", "github_pat_11ABCDEFG0_Vabcdef0123456789", "OPENAI sk-proj-Vabcdef0123456789abcd",
+            "key sk-Vabcdefghij0123456789", "hf_Vabcdefghij0123456789", "xoxb-123456789012-Vabcdefghij", "xoxp-1-Vabcdefghij0123",
+            "glpat-Vabcdefghij0123456", "admin:V@pai-dsw.cn-hangzhou.aliyuncs.com", "ssh deploy:V@git.cn-hangzhou.example.com");
 
     private static int n;
 
@@ -275,7 +326,37 @@ class RedactorMatrixTest {
 
     @TestFactory
     Stream<DynamicTest> everySpecialFormEveryPosition() {
-        return specialCases(SPECIAL, RedactorMatrixTest::secret, "");
+        return Stream.concat(specialCases(SPECIAL, RedactorMatrixTest::secret, ""),
+                specialCases(SPECIAL_SHAPED, RedactorMatrixTest::secret, "shaped | "));
+    }
+
+    /** The key and the value in full width ({@code ｐａｓｓｗｏｒｄ＝ＣＡＮＡＲＹ－１２５}): gone also read as ASCII (NFKC). */
+    @TestFactory
+    Stream<DynamicTest> fullWidthKeysAndValues() {
+        List<DynamicTest> out = new ArrayList<>();
+        for (String k : KEYWORDS) {
+            for (String form : List.of("K=V", "K: V", "\"K\":\"V\"")) {
+                for (Position p : Position.values()) {
+                    String v = secret().toUpperCase(java.util.Locale.ROOT) + "-125";
+                    String planted = fullWidth(form.replace("K", k).replace("V", v));
+                    out.add(DynamicTest.dynamicTest("full width " + p + " | " + planted, () -> {
+                        String r = p.run.apply(planted);
+                        assertNoLeak(java.text.Normalizer.normalize(r, java.text.Normalizer.Form.NFKC), v, planted);
+                    }));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** A secret template parameter keeps what describes it: only its Default is masked (JSON tree and text). */
+    @org.junit.jupiter.api.Test
+    void templateParametersKeepTheirDescription() {
+        String doc = "{\"Parameters\":{\"AdminPassword\":{\"Type\":\"String\",\"NoEcho\":true,\"Default\":\"Qz9tpl1\"},"
+                + "\"Size\":{\"Type\":\"Number\",\"Default\":40}}}";
+        for (String out : List.of(Redactor.tree(tree(doc)).toString(), Redactor.text(doc), Redactor.value("TemplateBody", doc))) {
+            assertThat(out).as(out).doesNotContain("Qz9tpl1").contains("String").contains("NoEcho").contains("40");
+        }
     }
 
     /**
@@ -420,7 +501,21 @@ class RedactorMatrixTest {
                 // options that are no password for their command
                 "docker run -p 8080:80 nginx && docker ps -a",
                 "curl -u bob https://api.example.com && zip -r a.zip dir",
-                "net user bob /delete");
+                "net user bob /delete",
+                // a secret word before an ordinary word: a state, not a value
+                "token expired", "token has expired", "the security token is expired", "invalid password format",
+                "password is too short", "token is invalid", "password: YES", "api key not found", "the token for user alice was revoked",
+                "secret scanning found 0 issues", "machine h login bob password",
+                // names that only start with a secret word, or describe one
+                "python train.py --tokenizer bert-base --epochs 3", "TokenExpireTime: \"2026-11-23T00:00:00Z\"",
+                "PasswordExpiry=90 TokenCount: 3 SecretEnabled=true ApiKeyFormat: v2",
+                "client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t",
+                // template parameters that are no secret; e-mail addresses; hex ids; tool names
+                "Parameters:\n  InstanceType:\n    Type: String\n    Default: ecs.g6.large\n",
+                "{\"InstanceType\":{\"Type\":\"String\",\"Default\":\"ecs.g6.large\"}}",
+                "mailto:ops@example.com contact:alice@corp.example.com",
+                "request 0a1b2c3d4e5f60718293a4b5c6d7e8f9 sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "pip install sk-learn hf_transfer; task-1234567890abcdefghij");
     }
 
     @ParameterizedTest
@@ -540,7 +635,7 @@ class RedactorMatrixTest {
             hex.append("&#x").append(Integer.toHexString(c)).append(';');
         });
         List<String> out = new ArrayList<>(List.of(secret, pct.toString(), URLEncoder.encode(secret, StandardCharsets.UTF_8),
-                jsonEscape(secret), uesc.toString(), dec.toString(), hex.toString()));
+                jsonEscape(secret), uesc.toString(), dec.toString(), hex.toString(), hex(secret)));
         for (int o = 0; o < 3; o++) {
             byte[] padded = new byte[o + b.length];
             java.util.Arrays.fill(padded, 0, o, (byte) 'x');
