@@ -314,12 +314,14 @@ class DriftTrailsTest {
 
     private static final PolicyRef VIEWER = new PolicyRef("Custom", "dlc-job-viewer", null);
 
+    /** dlc-job-viewer's first version: what li.qiang's DLC job reads need, and one list call. */
+    private static final String VIEWER_V1 = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],\"Resource\":\"*\"}]}";
+
     @Test
     void shouldNameTheExactGrantsLostWhenTheInventoryKnowsTheDetachedPolicysDocument() {
         List<Finding> out = detachWithInventory(
-                ramPolicy("dlc-job-viewer",
-                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],"
-                        + "\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1),
                 holds("user", "li.qiang", VIEWER));
 
         assertThat(out).isNotEmpty().allSatisfy(f -> {
@@ -409,9 +411,7 @@ class DriftTrailsTest {
         List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
                         "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:ListJobs\","
                                 + "\"Resource\":\"*\"}]}"),
-                ramPolicy("dlc-job-viewer",
-                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],"
-                        + "\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1),
                 groups("li.qiang", "dlc-users"), holds("group", "dlc-users", VIEWER));
 
         assertThat(out).as("one per DLC scenario his GetJob signals").isNotEmpty().allSatisfy(f -> {
@@ -427,9 +427,7 @@ class DriftTrailsTest {
     void shouldStaySilentWhenANewDefaultVersionStillAllowsWhatTheHoldersUse() {
         List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
                         "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:Get*\",\"Resource\":\"*\"}]}"),
-                ramPolicy("dlc-job-viewer",
-                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],"
-                        + "\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1),
                 holds("user", "li.qiang", VIEWER));
 
         assertThat(out).isEmpty();
@@ -439,9 +437,7 @@ class DriftTrailsTest {
     void shouldStaySilentWhenTheNewVersionIsNotMadeTheDefault() {
         List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "false",
                         "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"ecs:*\",\"Resource\":\"*\"}]}"),
-                ramPolicy("dlc-job-viewer",
-                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"paidlc:GetJob\",\"paidlc:ListJobs\"],"
-                        + "\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1),
                 holds("user", "li.qiang", VIEWER));
 
         assertThat(out).isEmpty();
