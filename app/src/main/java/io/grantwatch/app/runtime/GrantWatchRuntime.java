@@ -46,7 +46,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClient;
@@ -146,7 +145,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         metrics.bindAdmin(admin, "runtime");
         awaitCluster(admin);
         TopicSetup.ensure(admin, topics, config.topics().partitions(), replication, Duration.ofSeconds(60));
-        health.register("kafka", () -> clusterReachable(admin));
+        health.register("kafka", () -> ClusterWait.reachable(admin));
 
         publishCatalog(client, topics);
 
@@ -212,17 +211,6 @@ public final class GrantWatchRuntime implements AutoCloseable {
     /** Waits for Kafka by {@link ClusterWait}'s rule (one warning after 8 s, then up to 2 minutes). */
     private void awaitCluster(Admin admin) {
         ClusterWait.await(admin, bootstrapServers, LOG::warn, stopRequested);
-    }
-
-    private static boolean clusterReachable(Admin admin) {
-        try {
-            return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     /** Set when the catalog is loaded (before the detector, console and alerts start). */
