@@ -50,6 +50,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,7 +167,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         health.register("detector", detector::running);
         if (http != null) {
             DetectorRunner runner = detector;
-            new FindingsApi(runner::openFindings, planner).register(http);
+            new FindingsApi(ClusterFindings.of(runner, advertised(), apiToken(config.http())), planner).register(http);
         }
 
         startAlerts(client, topics);
@@ -289,8 +291,19 @@ public final class GrantWatchRuntime implements AutoCloseable {
     private DetectorConfig detectorConfig() {
         GrantWatchConfig.Detector d = config.detector();
         Map<String, String> kafka = new HashMap<>(config.kafka().client());
+        if (http != null) {
+            // where other instances reach this one's findings API (kafka.application.server overrides it)
+            kafka.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised().host() + ":" + advertised().port());
+        }
         return new DetectorConfig(d.applicationId(), bootstrapServers, d.stateDir(), d.exactlyOnce(), d.threads(),
                 DetectorSettings.defaults(), kafka);
+    }
+
+    /** This instance's HTTP address as other instances reach it: {@code application.server} when set, else the bound one. */
+    private HostInfo advertised() {
+        Object configured = config.kafka().client().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        return configured != null ? HostInfo.buildFromEndpoint(configured.toString())
+                : new HostInfo(ClusterFindings.advertisedHost(config.http().host()), http.port());
     }
 
     /** The resolved {@code http.auth.token}, or null when none is configured. */
