@@ -110,6 +110,8 @@ public final class DetectionFlow {
                 DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
                 if (c.kind() == IamChangeEvent.Kind.DETACH_POLICY || c.kind() == IamChangeEvent.Kind.DELETE_POLICY) {
                     drift = drift.withRemoval(PolicyRemoval.of(inv, e.cloud(), c.target(), c.removedPolicy(), c.viaGroup()));
+                } else if (c.kind() == IamChangeEvent.Kind.ATTACH_POLICY && c.targetKind() != IamChangeEvent.TargetKind.GROUP) {
+                    drift = drift.withRemoval(PolicyRemoval.ofAttach(inv, e.cloud(), c.target(), c.removedPolicy()));
                 }
                 Step s = engine.onChange(targetPrior, c, catalog, book, drift);
                 if (counted) {
