@@ -543,6 +543,20 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldPredictTheBreakageForTheMembersTheInventoryKnowsWhenAPolicyWithADenyIsAttachedToTheirGroup() {
+        List<Finding> out = afterPolicyCall("AttachPolicyToGroup", Map.of("PolicyType", "Custom", "PolicyName", "dlc-deny-jobs",
+                        "GroupName", "dlc-users"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), ramPolicy("dlc-deny-jobs", DENY_JOBS_V1), holds("user", "li.qiang", VIEWER),
+                groups("li.qiang", "dlc-users"));
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("li.qiang");
+            assertThat(f.missing().get(0).reason()).contains("attached dlc-deny-jobs to group dlc-users (user li.qiang is in it)")
+                    .contains("attached to group dlc-users denies paidlc:GetJob");
+        });
+    }
+
+    @Test
     void shouldCallADenialExplicitAndNameTheStatementWhenTheInventoryHoldsAnUnconditionalDenyThatMatchesIt() {
         OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
         for (InventoryRecord r : List.of(ramPolicy("dlc-job-viewer", VIEWER_V1), ramPolicy("dlc-deny-jobs", DENY_JOBS_V1),

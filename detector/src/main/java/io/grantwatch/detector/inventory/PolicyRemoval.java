@@ -166,10 +166,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         String removedKey = Inventory.resolve(inv.policies(), inv.aliases(), removed.key());
         Inventory.Policy policy = inv.policy(removed.key());
         Map.Entry<String, Inventory.Doc> current = policy == null ? null : policy.current();
-        JsonNode doc = current != null ? current.getValue().document()
-                : "System".equals(removed.type()) ? SystemPolicyDocuments.of(cloud, removed.name()).map(SystemPolicyDocuments.Entry::document)
-                        .orElse(null)
-                : null;
+        JsonNode doc = document(inv, cloud, removed);
         List<String> granted = doc == null ? null : actions(doc);
         PolicyKnowledge knowledge = PolicyKnowledge.of(inv, cloud, target);
         String direct = group != null ? inv.canonical("group/" + group).replaceFirst("/", " ")
@@ -246,25 +243,18 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
     }
 
     /**
-     * A policy attached to {@code target} whose document holds Deny statements: what those statements may take away
-     * ({@link #granted} are their Action patterns). Null when the inventory does not know the document, or it denies nothing.
+     * A policy attached to {@code target} (or to {@code group}, a group it is in; null: to the target itself) whose
+     * document holds Deny statements: what those statements may take away ({@link #granted} are their Action patterns).
+     * Null when the inventory does not know the document, or it denies nothing.
      */
-    public static PolicyRemoval ofAttach(Inventory inv, Cloud cloud, Principal target, PolicyRef attached) {
+    public static PolicyRemoval ofAttach(Inventory inv, Cloud cloud, Principal target, PolicyRef attached, String group) {
         if (inv == null || inv.isEmpty() || target == null || attached == null) {
             return null;
         }
         Inventory.Policy policy = inv.policy(attached.key());
         Map.Entry<String, Inventory.Doc> current = policy == null ? null : policy.current();
-        JsonNode doc = current != null ? current.getValue().document()
-                : "System".equals(attached.type()) ? SystemPolicyDocuments.of(cloud, attached.name())
-                        .map(SystemPolicyDocuments.Entry::document).orElse(null)
-                : null;
-        List<String> denied;
-        try {
-            denied = doc == null ? List.of() : PolicyEvaluator.actionsDenied(doc);
-        } catch (IllegalArgumentException malformed) {
-            denied = List.of();
-        }
+        JsonNode doc = document(inv, cloud, attached);
+        List<String> denied = denied(doc);
         if (denied.isEmpty()) {
             return null;
         }
@@ -276,12 +266,35 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
                 still.addAll(a);
             }
         }
-        String via = PolicyKnowledge.holders(inv, target).values().stream().findFirst().orElse("the principal");
+        String via = group != null ? inv.canonical("group/" + group).replaceFirst("/", " ")
+                : PolicyKnowledge.holders(inv, target).values().stream().findFirst().orElse("the principal");
         PolicyRef ref = policy != null ? policy.ref() : attached;
         List<PolicyKnowledge.Held> now = new ArrayList<>(knowledge.held());
         now.add(new PolicyKnowledge.Held(ref, current == null ? null : current.getKey(), via, doc));
         return new PolicyRemoval(ref.label() + versionLabel(current == null ? null : current.getKey()), denied, still, knowledge.unknown(),
                 knowledge.held(), now);
+    }
+
+    /** Whether the inventory knows the policy's document and it holds a Deny statement. */
+    public static boolean denies(Inventory inv, Cloud cloud, PolicyRef ref) {
+        return ref != null && !denied(document(inv, cloud, ref)).isEmpty();
+    }
+
+    /** The document in force the inventory knows for a policy, or a system policy's cited one; null when neither. */
+    private static JsonNode document(Inventory inv, Cloud cloud, PolicyRef ref) {
+        Inventory.Policy policy = inv.policy(ref.key());
+        Map.Entry<String, Inventory.Doc> current = policy == null ? null : policy.current();
+        return current != null ? current.getValue().document()
+                : "System".equals(ref.type()) ? SystemPolicyDocuments.of(cloud, ref.name()).map(SystemPolicyDocuments.Entry::document).orElse(null)
+                : null;
+    }
+
+    private static List<String> denied(JsonNode doc) {
+        try {
+            return doc == null ? List.of() : PolicyEvaluator.actionsDenied(doc);
+        } catch (IllegalArgumentException malformed) {
+            return List.of();
+        }
     }
 
     static String versionLabel(String v) {
