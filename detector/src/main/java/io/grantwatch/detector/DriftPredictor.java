@@ -57,6 +57,8 @@ final class DriftPredictor {
     static final String MODELARTS_TRUST = "service.ModelArts";
     private static final Citation MODELARTS_TRUST_CITATION = new Citation("004_cae65db658487c65.txt", "委托授权");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z]+)}");
+    /** Where the actions go in a sentence shared by several lost actions. */
+    private static final String ACTIONS = "<actions>";
 
     /** How sure a prediction starts, before the principal's activity adds to it (each capped at 1.0). */
     static final double CATALOG_POLICY = 0.5;
@@ -426,7 +428,19 @@ final class DriftPredictor {
         if (!gone.isEmpty()) {
             why.add("no other policy the principal holds allows " + (gone.size() == lost.size() ? "it" : String.join(", ", gone)));
         }
-        lost.stream().map(l -> l.residual().text()).filter(t -> t != null).forEach(why::add);
+        // one sentence per policy and kind: "p allows a, b only under a Condition …", not one per action
+        Map<String, List<String>> sentences = new LinkedHashMap<>();
+        for (Lost l : lost) {
+            String text = l.residual().text();
+            String action = l.requirement().grant().value();
+            if (text != null && text.contains(action)) {
+                List<String> actions = sentences.computeIfAbsent(text.replaceFirst(Pattern.quote(action), ACTIONS), k -> new ArrayList<>());
+                if (!actions.contains(action)) {
+                    actions.add(action);
+                }
+            }
+        }
+        sentences.forEach((template, actions) -> why.add(template.replace(ACTIONS, String.join(", ", actions))));
         List<KnownDeny> denies = lost.stream().map(l -> l.residual().deny()).filter(d -> d != null).distinct().toList();
         String what = change.kind() == IamChangeEvent.Kind.ATTACH_POLICY
                 ? s.title() + " is in use and what it needs is now denied: "
