@@ -294,7 +294,9 @@ public final class ReportRenderer {
         if (c == null) {
             return "";
         }
-        return nz(c.action()) + " " + nz(c.target()) + (c.removed() == null ? "" : " removed " + c.removed());
+        // an attach (of a policy whose Deny blocks a feature) names what it attached, not a removal
+        boolean attach = c.action() != null && c.action().toLowerCase(Locale.ROOT).startsWith("attach");
+        return nz(c.action()) + " " + nz(c.target()) + (c.removed() == null ? "" : (attach ? " attached " : " removed ") + c.removed());
     }
 
     public static String human(long seconds) {
