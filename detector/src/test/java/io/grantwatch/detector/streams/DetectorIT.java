@@ -12,7 +12,6 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogEntry;
-
 import io.grantwatch.model.topic.DlqHeaders;
 import io.grantwatch.model.topic.TopicSpec;
 import io.grantwatch.model.topic.Topics;
