@@ -77,7 +77,9 @@ public final class DetectionFlow {
         List<String> signals = AccountContext.signalled(e, catalog);
         List<String> referenced = AccountContext.referenced(e, catalog);
         boolean reads = AccountContext.reads(e);
-        AccountActivity known = account == null || !reads && signals.isEmpty() && !AccountContext.touches(e, referenced, change.isPresent())
+        // a new policy version is no IAM change of its own, but its drift reads the account as a detach's does
+        boolean iam = change.isPresent() || InventoryChanges.mayChange(e);
+        AccountActivity known = account == null || !reads && signals.isEmpty() && !AccountContext.touches(e, referenced, iam)
                 ? null : states.account(account);
         List<ContextSignal> context = reads
                 ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
@@ -99,10 +101,10 @@ public final class DetectionFlow {
             }
         }
         AccountActivity knownNow = known;
-        Optional<IamChangeEvent> resolved = change.map(c -> AccountContext.resolve(c, knownNow));
+        // the inventory before this change is applied to it: who an id is, what the removed policy granted, who is in the group
+        Inventory inv = change.isPresent() && account != null ? states.inventory(account) : null;
+        Optional<IamChangeEvent> resolved = change.map(c -> AccountContext.resolve(c, knownNow, inv));
         if (resolved.isPresent()) {
-            // the inventory before this change is applied to it: what the removed policy granted, who is in the group
-            Inventory inv = account == null ? null : states.inventory(account);
             boolean counted = false;
             for (IamChangeEvent c : reached(resolved.get(), inv)) {
                 String target = c.targetKey();

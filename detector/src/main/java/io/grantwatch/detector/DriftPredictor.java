@@ -68,6 +68,8 @@ final class DriftPredictor {
     static final double TRUST_UNREADABLE = 0.3;
     /** Group- or policy-wide changes whose holders are not known: what needs it, not who is active. */
     static final double GROUP_WIDE = 0.3;
+    /** A user or agency a change names by an id that neither the trail nor the inventory maps to a name. */
+    static final double UNRESOLVED_ID = 0.25;
 
     /** How much each sign of use adds to a scenario's weight ("in use"), and the cap of signalled use. */
     static final double SIGNAL_STEP = 0.1;
@@ -123,7 +125,12 @@ final class DriftPredictor {
                 continue;
             }
             Broken b = broken(change, s, w, catalog, c.getValue().weight(), context);
-            if (b != null && groupWide) {
+            if (b != null && change.namedByIdOnly()) {
+                b = b.with(Certainty.POSSIBLE, Math.min(b.confidence, UNRESOLVED_ID), b.why + "; the request names the "
+                        + holderOf(change.targetKind()).name().toLowerCase(Locale.ROOT) + " by the id " + change.target().id()
+                        + " only, and neither the trail nor the inventory says which one that is, so this is what the account has in use"
+                        + (c.getValue().why() == null ? "" : " (" + c.getValue().why() + ")") + ", not what it is known to use");
+            } else if (b != null && groupWide) {
                 b = b.with(Certainty.POSSIBLE, GROUP_WIDE, b.why + "; GrantWatch does not see who belongs to "
                         + change.targetLabel() + " or uses it, so this says what needs it, not who is active");
             } else if (b != null && c.getValue().why() != null) {
@@ -352,9 +359,13 @@ final class DriftPredictor {
      */
     private static Broken brokenByContent(IamChangeEvent change, Scenario s, PolicyRemoval removal, List<Requirement> used,
                                           List<String> usedKeys, double activity, List<Requirement> lostCalls) {
+        Holder holder = holderOf(change.targetKind());
+        if (s.requirements().stream().noneMatch(r -> r.holder() == holder)) {
+            return null; // its grants sit on another kind of principal (an agency's, for a user): not this principal's to lose
+        }
         List<Requirement> hit = new ArrayList<>();
         for (Requirement r : s.requirements()) {
-            if (grantsAction(r) && removal.granted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()))
+            if (grantsAction(r) && r.holder() == holder && removal.granted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()))
                     && !stillGranted(removal, r)) {
                 hit.add(r);
             }
@@ -591,9 +602,19 @@ final class DriftPredictor {
                 }
             }
         }
+        if (change.namedByIdOnly() && (change.targetKind() == IamChangeEvent.TargetKind.USER || !acted(w, e, settings))
+                && context.references().isEmpty()) {
+            // named by an id nobody maps to a name: its own state is empty, so what people of the account just started is
+            // the only sign of use (said so, at lower confidence, rather than silence)
+            for (ContextSignal c : context.signals()) {
+                if (holds(catalog, c.scenarioId(), holder)) {
+                    out.putIfAbsent(c.scenarioId(), new Usage(UNRESOLVED_ID, c.who() + " called " + c.api() + " at " + c.time()));
+                }
+            }
+        }
         // A role or agency that acted within the window, or that a request named, in an account where a person just
         // started what the platform runs under such an identity (a training job under the agency ModelArts was given).
-        boolean acted = w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()));
+        boolean acted = acted(w, e, settings);
         if (delegate && (acted || !context.references().isEmpty())) {
             RoleReference named = context.references().isEmpty() ? null : context.references().get(context.references().size() - 1);
             String because = acted ? "it acted at " + w.watermark : named.api() + " by " + named.who() + " at " + named.time() + " named it";
@@ -605,6 +626,10 @@ final class DriftPredictor {
             }
         }
         return out;
+    }
+
+    private static boolean acted(Working w, AuditEvent e, DetectorSettings settings) {
+        return w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()));
     }
 
     /** Whether a scenario keeps any of its grants on this kind of holder (an agency, a role). */

@@ -84,12 +84,29 @@ public record IamChangeEvent(
         }
     }
 
-    /** The same change with its role or agency target known by another name (an agency id resolved to its name). */
+    /**
+     * The same change with its user, role or agency target known by another name (an id resolved to its name); the id it
+     * was named by stays the principal's id, so the inventory's keys by id still find what it holds.
+     */
     public IamChangeEvent withTargetName(String name) {
-        String id = target.id() != null ? target.id() : target.roleName(); // the agency id it was named by
-        Principal t = new Principal(target.type(), id, name, target.accountId(), name, target.sessionName(), target.issuer(),
+        String id = target.id() != null ? target.id() : target.roleName() != null ? target.roleName() : target.name();
+        Principal p = IamChanges.principal(target.accountId(), targetKind, name);
+        Principal t = new Principal(p.type(), id, p.name(), p.accountId(), p.roleName(), target.sessionName(), target.issuer(),
                 target.accessKeyId());
         return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId, viaGroup);
+    }
+
+    /** The same change with the id its request named the target by (Huawei v5 {@code user_id}, {@code agency_id}). */
+    public IamChangeEvent withTargetId(String id) {
+        Principal t = new Principal(target.type(), id, target.name(), target.accountId(), target.roleName(), target.sessionName(),
+                target.issuer(), target.accessKeyId());
+        return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId, viaGroup);
+    }
+
+    /** Whether the change names its user or agency by an id only (no name was learned for it). */
+    public boolean namedByIdOnly() {
+        String name = target.roleName() != null ? target.roleName() : target.name();
+        return target.id() != null && target.id().equals(name);
     }
 
     /** The state key of the affected principal: the same form as {@link AuditEvent#partitionKey()}. */
