@@ -103,6 +103,18 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldCountARoleNamedInACredentialConfigObjectAsInUseWhenItIsDeletedOrLosesPaiFromItsTrust() {
+        // CreateInstance's CredentialConfig as a JSON object (not its text): Configs[].Roles[].RoleArn names dsw-role
+        for (String fixture : List.of("alibaba/drift-deleterole-after-dsw-create-credentialconfig-object.json",
+                "alibaba/drift-updaterole-after-dsw-create-credentialconfig-object.json")) {
+            assertThat(ofKind(run(fixture), FindingKind.PREDICTED_BREAKAGE)).as(fixture).isNotEmpty().allSatisfy(f -> {
+                assertThat(f.principal().roleName()).isEqualTo("dsw-role");
+                assertThat(f.missing().get(0).reason()).contains("PaiDsw/CreateInstance by alice at 2026-12-05T01:00:00Z named it");
+            });
+        }
+    }
+
+    @Test
     void shouldStaySilentWhenTheNewTrustPolicyStillLetsPaiAssumeTheRole() {
         List<AuditEvent> trail = new ArrayList<>(Trails.load("alibaba/drift-updaterole-trust-after-dsw-create.json"));
         AuditEvent update = trail.remove(trail.size() - 1);
