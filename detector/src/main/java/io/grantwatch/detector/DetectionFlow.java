@@ -106,7 +106,7 @@ public final class DetectionFlow {
         Optional<IamChangeEvent> resolved = change.map(c -> AccountContext.resolve(c, knownNow, inv));
         if (resolved.isPresent()) {
             boolean counted = false;
-            for (IamChangeEvent c : reached(resolved.get(), inv)) {
+            for (IamChangeEvent c : reached(resolved.get().withKnownPolicyType(inv), inv)) {
                 String target = c.targetKey();
                 PrincipalState targetPrior = states.principal(target);
                 DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
@@ -260,7 +260,8 @@ public final class DetectionFlow {
                 if (removal == null) {
                     continue;
                 }
-                DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon()).withRemoval(removal);
+                DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon()).withRemoval(removal)
+                        .withReplacedVersion(oldDoc.getKey());
                 PrincipalState prior = states.principal(c.targetKey());
                 Step s = engine.onChange(prior, c, catalog, book, drift);
                 counters.recordDerived(s);

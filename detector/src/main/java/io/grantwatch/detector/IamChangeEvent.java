@@ -1,5 +1,6 @@
 package io.grantwatch.detector;
 
+import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
@@ -101,6 +102,14 @@ public record IamChangeEvent(
         Principal t = new Principal(target.type(), id, target.name(), target.accountId(), target.roleName(), target.sessionName(),
                 target.issuer(), target.accessKeyId());
         return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId, viaGroup);
+    }
+
+    /** The same change with the removed policy's type as the inventory knows it, when the record did not say (Huawei v5). */
+    public IamChangeEvent withKnownPolicyType(Inventory inv) {
+        PolicyRef removed = removedPolicy();
+        Inventory.Policy p = policyType != null || inv == null || removed == null ? null : inv.policy(removed.key());
+        String type = p == null ? null : p.ref().type();
+        return type == null ? this : new IamChangeEvent(event, kind, target, targetKind, policyName, type, trustDocument, policyId, viaGroup);
     }
 
     /** Whether the change names its user or agency by an id only (no name was learned for it). */

@@ -558,6 +558,45 @@ class DriftTrailsTest {
         });
     }
 
+    @Test
+    void shouldShowANewDefaultVersionAsTheCustomPolicyAndTheVersionThatWasInForce() {
+        List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
+                        "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:ListJobs\","
+                                + "\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), holds("user", "li.qiang", VIEWER));
+
+        // the policy is still attached: the fix restores version v1, never a re-attach of a "system policy"
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing().get(0).grant())
+                .isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "dlc-job-viewer", "version/v1")));
+    }
+
+    @Test
+    void shouldShowAPolicyDetachedFromAGroupAsHeldThroughThatGroup() {
+        List<Finding> out = afterPolicyCall("DetachPolicyFromGroup", Map.of("PolicyType", "Custom", "PolicyName", "dlc-job-viewer",
+                        "GroupName", "dlc-users"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), groups("li.qiang", "dlc-users"), holds("group", "dlc-users", VIEWER));
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing().get(0).grant())
+                .isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "dlc-job-viewer", "group/dlc-users")));
+    }
+
+    @Test
+    void shouldPredictGroupWideFromWhoRecentlyUsedTheLostGrantsWhenACustomPolicyLeavesAGroupWithUnknownMembers() {
+        // the inventory knows the group's policy and its document, not who is in the group
+        List<Finding> out = afterPolicyCall("DetachPolicyFromGroup", Map.of("PolicyType", "Custom", "PolicyName", "dlc-job-viewer",
+                        "GroupName", "dlc-users"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), holds("group", "dlc-users", VIEWER));
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("group/dlc-users");
+            assertThat(f.confidence()).isLessThanOrEqualTo(DriftPredictor.GROUP_WIDE);
+            assertThat(f.missing().get(0).reason()).contains("does not see who belongs to group dlc-users")
+                    .contains("li.qiang").contains("may be members");
+            assertThat(f.missing().subList(1, f.missing().size())).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.POSSIBLE));
+        });
+    }
+
     private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
         return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
                 e.outcome(), e.explicitDeny(), e.errorCode(), e.errorMessage(), e.sourceIp(), e.region(), e.userAgent(), e.eventType(),
