@@ -197,7 +197,7 @@ public final class DetectionFlow {
                 counters.recordDerived(s);
                 states.keep(key, prior, s);
             }
-            delegation(e, name, inv, result, catalog, book, states);
+            delegation(e, name, inv, result, catalog, book, states, known);
         }
     }
 
@@ -206,7 +206,7 @@ public final class DetectionFlow {
      * the need ({@link AgencyScope#userLacks}); what the inventory says the user lacks is a finding on the user.
      */
     private void delegation(AuditEvent e, String agencyName, Inventory inv, AgencyScope.Result agency, CatalogLookup catalog, FindingBook book,
-                            States states) {
+                            States states, AccountActivity known) {
         if (agency == null || e.action() == null || !e.action().equalsIgnoreCase("CreateAuthorization")
                 || !agencyName.equals(Arns.param(e.parameters(), "content"))) {
             return;
@@ -215,9 +215,12 @@ public final class DetectionFlow {
         if (userId == null || userId.equalsIgnoreCase("all-users")) {
             return; // every user of the account: not one user's policies to read
         }
-        String canonical = inv.canonical("user/" + userId);
-        Principal user = new Principal(io.grantwatch.model.PrincipalType.USER, userId, canonical.substring("user/".length()),
-                e.principal().accountId(), null, null, null, null);
+        // the user by name when anything knows it (the inventory, the trail, the caller itself): the finding is theirs
+        String canonical = inv.canonical("user/" + userId).substring("user/".length());
+        String learned = known == null ? null : known.agencyIds().get("user/" + userId);
+        String name = !canonical.equals(userId) ? canonical : learned != null ? learned
+                : userId.equals(e.principal().id()) && e.principal().name() != null ? e.principal().name() : userId;
+        Principal user = new Principal(io.grantwatch.model.PrincipalType.USER, userId, name, e.principal().accountId(), null, null, null, null);
         List<io.grantwatch.model.catalog.Requirement> lacks = AgencyScope.userLacks(inv, user, agency);
         if (lacks == null) {
             return;

@@ -489,6 +489,10 @@ class DriftTrailsTest {
 
     /** The trail after a snapshot of the official CLI's outputs ({@code inventory import}), as {@code scan --inventory} feeds them. */
     private static List<Finding> runAfterSnapshot(String fixture, String snapshot) {
+        return ofKind(allAfterSnapshot(fixture, snapshot), FindingKind.PREDICTED_BREAKAGE);
+    }
+
+    private static List<Finding> allAfterSnapshot(String fixture, String snapshot) {
         OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
         try (InputStream in = DriftTrailsTest.class.getResourceAsStream("/fixtures/" + snapshot)) {
             Snapshots.Result r = Snapshots.read(snapshot, new String(in.readAllBytes(), StandardCharsets.UTF_8),
@@ -500,7 +504,20 @@ class DriftTrailsTest {
         }
         List<Finding> out = new ArrayList<>();
         Trails.load(fixture).forEach(e -> out.addAll(d.accept(e)));
-        return ofKind(out, FindingKind.PREDICTED_BREAKAGE);
+        return out;
+    }
+
+    @Test
+    void shouldNameTheUserAModelArtsAgencyWasConfiguredForByNameWithTheIdInBrackets() {
+        // CreateAuthorization {"user_id":"u-dave"} by dave himself; the snapshot knows u-dave's policies by id only
+        List<Finding> out = ofKind(allAfterSnapshot("huawei/agency-configured-for-user-by-id.json", "huawei/agency-configured-snapshot.jsonl"),
+                FindingKind.MISSING_GRANT);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("dave");
+            assertThat(f.principal().id()).isEqualTo("u-dave");
+            assertThat(f.missing().get(0).reason()).contains("configured for user dave (u-dave)");
+        });
     }
 
     @Test

@@ -331,9 +331,10 @@ final class HuaweiRenderer {
     private String agency(Entity to, Script s) {
         String name = to.known() ? to.name()
                 : s.inputs.chosen("AGENCY_NAME", "the ModelArts agency that needs the grant", "hcloud IAM ListAgencies --domain_id=" + domain(to, s));
+        // an agency name may hold spaces: quoted then
+        String arg = !to.known() ? "\"" + name + "\"" : Identifiers.name(name) ? name : Identifiers.shellQuote(name);
         return s.inputs.lookedUp("AGENCY_ID", "id of agency " + (to.known() ? to.name() : "$AGENCY_NAME"),
-                "hcloud IAM ListAgencies --domain_id=\"" + domain(to, s) + "\" --name=" + (to.known() ? name : "\"" + name + "\"")
-                        + " --cli-query=\"agencies[0].id\" --cli-output=tsv");
+                "hcloud IAM ListAgencies --domain_id=\"" + domain(to, s) + "\" --name=" + arg + " --cli-query=\"agencies[0].id\" --cli-output=tsv");
     }
 
     private String domain(Entity to, Script s) {

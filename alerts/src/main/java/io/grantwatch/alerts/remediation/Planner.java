@@ -361,7 +361,7 @@ final class Planner {
         return switch (p.type()) {
             case USER -> new Entity(EntityKind.USER, Identifiers.name(p.name()) ? p.name() : null, id, account);
             case ASSUMED_ROLE -> new Entity(EntityKind.ROLE, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
-            case ASSUMED_AGENCY -> new Entity(EntityKind.AGENCY, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
+            case ASSUMED_AGENCY -> new Entity(EntityKind.AGENCY, Identifiers.agencyName(p.roleName()) ? p.roleName() : null, null, account);
             // Huawei: the identity provider's mapping assigns groups; Alibaba: SAML SSO lands in a RAM role
             case FEDERATED -> cloud == Cloud.HUAWEI
                     ? new Entity(EntityKind.IDP_MAPPING, Identifiers.name(p.issuer()) ? p.issuer() : null, null, account)
@@ -390,7 +390,7 @@ final class Planner {
             if (subject.kind() == EntityKind.AGENCY) {
                 return subject;
             }
-            String agency = Identifiers.name(m.grant().resource()) ? m.grant().resource() : null;
+            String agency = Identifiers.agencyName(m.grant().resource()) ? m.grant().resource() : null;
             return new Entity(EntityKind.AGENCY, agency, null, subject.account());
         }
         return subject.kind() == EntityKind.NONE ? new Entity(cloud == Cloud.HUAWEI ? EntityKind.USER : EntityKind.USER, null, null,
