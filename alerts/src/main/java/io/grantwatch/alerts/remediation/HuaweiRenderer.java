@@ -59,7 +59,9 @@ final class HuaweiRenderer {
         }
         if (restored && !plan.grants().isEmpty()) {
             s.step("Alternative to the restore above: the policy below grants " + plan.grants().get(0).to().label()
-                    + " only the actions the change took away that its features use (least privilege for this principal alone).");
+                    + " only the actions the change took away that its features use (least privilege for this principal alone); "
+                    + "its commands are commented out, and the Terraform holds it instead of the restore.");
+            s.alternative = true;
         }
         Map<Entity, List<PolicyGrant>> byEntity = new LinkedHashMap<>();
         for (PolicyGrant g : plan.grants()) {
@@ -95,6 +97,7 @@ final class HuaweiRenderer {
                 s.cite(SeedCitations.MODELARTS_AGENCY);
             }
         }
+        s.alternative = false;
         for (SystemPolicyGrant sp : plan.systemPolicies()) {
             if (restoresAsHeld(sp)) {
                 continue;

@@ -65,7 +65,9 @@ final class RamRenderer {
         }
         if (!restores.isEmpty() && !plan.grants().isEmpty()) {
             s.step("Alternative to the restore above: the custom policy below grants " + plan.grants().get(0).to().label()
-                    + " only the actions the change took away that its features use (least privilege for this principal alone).");
+                    + " only the actions the change took away that its features use (least privilege for this principal alone); "
+                    + "its commands are commented out, and the Terraform holds it instead of the restore.");
+            s.alternative = true;
         }
         Map<Entity, List<PolicyGrant>> byEntity = new LinkedHashMap<>();
         for (PolicyGrant g : plan.grants()) {
@@ -78,6 +80,7 @@ final class RamRenderer {
         for (Map.Entry<Entity, List<PolicyGrant>> e : byEntity.entrySet()) {
             customPolicy(plan, e.getKey(), e.getValue(), s, byEntity.size() == 1 ? "" : "-" + (++n));
         }
+        s.alternative = false;
         if (plan.grants().stream().anyMatch(g -> g.resources().equals(List.of("*")))) {
             s.step("Resource is \"*\" where the audit record named no resource (list calls need it); narrow it if you know more.");
         }

@@ -58,8 +58,11 @@ final class Script {
         }
     }
 
+    /** Set while an alternative to a restore is printed: its commands are shown commented out, not run with the restore. */
+    boolean alternative;
+
     void command(String cmd) {
-        commands.add(cmd);
+        commands.add(alternative && !cmd.startsWith("#") ? "# alternative to the restore above: " + cmd : cmd);
     }
 
     void terraform(String block) {
