@@ -5,6 +5,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * An audit event read as an IAM change: what it did and to whom. The event's own principal is the
@@ -104,12 +105,21 @@ public record IamChangeEvent(
         return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId, viaGroup);
     }
 
-    /** The same change with the removed policy's type as the inventory knows it, when the record did not say (Huawei v5). */
+    /**
+     * The same change with the removed policy as the inventory knows it: its type when the record did not say, and its id
+     * when the record's one name for it (a v5 trace's resource) was taken for an id but is the policy's name (Huawei v5).
+     */
     public IamChangeEvent withKnownPolicyType(Inventory inv) {
         PolicyRef removed = removedPolicy();
-        Inventory.Policy p = policyType != null || inv == null || removed == null ? null : inv.policy(removed.key());
-        String type = p == null ? null : p.ref().type();
-        return type == null ? this : new IamChangeEvent(event, kind, target, targetKind, policyName, type, trustDocument, policyId, viaGroup);
+        Inventory.Policy p = inv == null || removed == null ? null : inv.policy(removed.key());
+        if (p == null) {
+            return this;
+        }
+        String type = policyType != null ? policyType : p.ref().type();
+        boolean nameTakenForId = policyName != null && policyName.equals(policyId) && policyName.equals(p.ref().name()) && p.ref().id() != null;
+        String id = nameTakenForId ? p.ref().id() : policyId;
+        return Objects.equals(type, policyType) && Objects.equals(id, policyId) ? this
+                : new IamChangeEvent(event, kind, target, targetKind, policyName, type, trustDocument, id, viaGroup);
     }
 
     /** Whether the change names its user or agency by an id only (no name was learned for it). */

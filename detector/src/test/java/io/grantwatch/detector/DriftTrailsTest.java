@@ -529,7 +529,9 @@ class DriftTrailsTest {
         assertThat(out).singleElement().satisfies(f -> {
             assertThat(f.principal().roleName()).isEqualTo("ma_agency");
             assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
-            assertThat(f.missing().get(0).reason()).contains("what obs-all (Custom) version v1 allowed");
+            assertThat(f.missing().get(0).reason()).contains("what obs-all (Custom) version v1 allowed")
+                    .as("the trace's resource is the policy's name, its id p-1").doesNotContain("the policy with id obs-all");
+            assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "obs-all", null));
             assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().type()).containsOnly(GrantType.AGENCY_ACTION);
             assertThat(f.missing()).extracting(m -> m.grant().value()).contains("obs:object:GetObject");
         });
