@@ -157,7 +157,9 @@ public final class AccountContext {
             next.remove(alias[0]);
             next.put(alias[0], alias[1]);
             while (next.size() > CAP) {
-                next.remove(next.keySet().iterator().next());
+                // users are many and each learned again from their next call: an agency's id goes last
+                String victim = next.keySet().stream().filter(k -> k.startsWith("user/")).findFirst().orElse(next.keySet().iterator().next());
+                next.remove(victim);
             }
             ids = next;
         }
