@@ -13,7 +13,8 @@ import java.util.Map;
  * @param references roles and agencies named by create/update requests of ML platform resources, newest last
  *                   (read when an IAM change hits one: it is in use)
  * @param agencyIds  Huawei agency id → agency name, learned from agency sessions ({@code principal_id} is
- *                   {@code <agency-id>:<session>}): IAM v5 changes name an agency by id only
+ *                   {@code <agency-id>:<session>}): IAM v5 changes name an agency by id only; and {@code user/<id>} →
+ *                   user name, learned from the calls of users that signal a scenario (v5 bodies name a user by id only)
  */
 public record AccountActivity(List<ContextSignal> signals, List<RoleReference> references, Map<String, String> agencyIds) {
     private static final AccountActivity EMPTY = new AccountActivity(List.of(), List.of(), Map.of());

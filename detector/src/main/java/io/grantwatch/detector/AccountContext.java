@@ -1,5 +1,6 @@
 package io.grantwatch.detector;
 
+import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Outcome;
@@ -148,12 +149,17 @@ public final class AccountContext {
         List<RoleReference> r = referenced.isEmpty() ? a.references() : reference(a.references(), e, referenced);
         Map<String, String> ids = a.agencyIds();
         String[] alias = agencyIdOf(e);
+        if (alias == null && !signals.isEmpty()) {
+            alias = userIdOf(e); // a person whose calls put a scenario in use: a v5 body may name them by id only
+        }
         if (alias != null && !alias[1].equals(ids.get(alias[0]))) {
             Map<String, String> next = new LinkedHashMap<>(ids);
             next.remove(alias[0]);
             next.put(alias[0], alias[1]);
             while (next.size() > CAP) {
-                next.remove(next.keySet().iterator().next());
+                // users are many and each learned again from their next call: an agency's id goes last
+                String victim = next.keySet().stream().filter(k -> k.startsWith("user/")).findFirst().orElse(next.keySet().iterator().next());
+                next.remove(victim);
             }
             ids = next;
         }
@@ -176,20 +182,45 @@ public final class AccountContext {
         return out;
     }
 
+    /** {@code user/<id>} and the name of a Huawei IAM user's call (CTS gives both), or null. */
+    static String[] userIdOf(AuditEvent e) {
+        io.grantwatch.model.Principal p = e.principal();
+        if (e.cloud() != Cloud.HUAWEI || p.type() != PrincipalType.USER || p.id() == null || p.name() == null || p.id().equals(p.name())) {
+            return null;
+        }
+        return new String[] {"user/" + p.id(), p.name()};
+    }
+
     /** Whether an event reads or writes its account's activity beyond the signals: references, an agency id, an IAM change. */
     public static boolean touches(AuditEvent e, List<String> referenced, boolean change) {
         return e.accountKey() != null && (change || !referenced.isEmpty() || agencyIdOf(e) != null);
     }
 
     /**
-     * An IAM change as the account knows its target: an agency named by id (IAM v5 requests carry {@code agency_id}
-     * only) becomes the agency by name, the key its sessions' state is kept under.
+     * An IAM change as the account knows its target: an agency or user named by id (IAM v5 request bodies carry
+     * {@code agency_id}, {@code user_id} only) becomes the agency or user by name, the key its calls' state is kept under,
+     * from what the trail taught ({@link AccountActivity#agencyIds}) or else the inventory's aliases (a snapshot's
+     * {@code GetAgencyV5}). A target neither knows stays named by its id ({@link IamChangeEvent#namedByIdOnly}).
      */
-    public static IamChangeEvent resolve(IamChangeEvent change, AccountActivity known) {
-        if (known == null || change.targetKind() != IamChangeEvent.TargetKind.AGENCY) {
+    public static IamChangeEvent resolve(IamChangeEvent change, AccountActivity known, Inventory inv) {
+        String type = switch (change.targetKind()) {
+            case AGENCY -> "agency";
+            case USER -> "user";
+            default -> null;
+        };
+        if (type == null) {
             return change;
         }
-        String name = known.agencyIds().get(change.target().roleName());
+        String named = change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? change.target().roleName() : change.target().name();
+        String id = change.target().id() != null ? change.target().id() : named;
+        if (id == null || !id.equals(named)) {
+            return change; // named by its name already
+        }
+        String name = known == null ? null : known.agencyIds().get(type.equals("agency") ? id : "user/" + id);
+        if (name == null && inv != null) {
+            String canonical = inv.canonical(type + "/" + id);
+            name = canonical.equals(type + "/" + id) ? null : canonical.substring(type.length() + 1);
+        }
         return name == null ? change : change.withTargetName(name);
     }
 

@@ -194,7 +194,8 @@ public final class DetectionEngine {
         List<MissingGrant> missing = new ArrayList<>();
         for (Requirement r : lacks) {
             missing.add(new MissingGrant(Grant.action(r.grant().value()), Certainty.LIKELY, Holder.USER.name(), null,
-                    "agency " + agency + " was configured for this user (" + e.action() + " at " + e.eventTime() + ") and is given "
+                    "agency " + agency + " was configured for user " + user.name() + (user.id() != null && !user.id().equals(user.name())
+                            ? " (" + user.id() + ")" : "") + " (" + e.action() + " at " + e.eventTime() + ") and is given "
                             + r.grant().value() + ", which the user's known policies do not allow; seed 004 asks that the user hold what"
                             + " the agency is given (请用户确保当前用户具备委托授权中包含的依赖策略项权限).",
                     null, DELEGATING_USER));

@@ -77,7 +77,9 @@ public final class DetectionFlow {
         List<String> signals = AccountContext.signalled(e, catalog);
         List<String> referenced = AccountContext.referenced(e, catalog);
         boolean reads = AccountContext.reads(e);
-        AccountActivity known = account == null || !reads && signals.isEmpty() && !AccountContext.touches(e, referenced, change.isPresent())
+        // a new policy version is no IAM change of its own, but its drift reads the account as a detach's does
+        boolean iam = change.isPresent() || InventoryChanges.mayChange(e);
+        AccountActivity known = account == null || !reads && signals.isEmpty() && !AccountContext.touches(e, referenced, iam)
                 ? null : states.account(account);
         List<ContextSignal> context = reads
                 ? AccountContext.before(known == null ? List.of() : known.signals(), e.eventTime(), window) : List.of();
@@ -99,12 +101,12 @@ public final class DetectionFlow {
             }
         }
         AccountActivity knownNow = known;
-        Optional<IamChangeEvent> resolved = change.map(c -> AccountContext.resolve(c, knownNow));
+        // the inventory before this change is applied to it: who an id is, what the removed policy granted, who is in the group
+        Inventory inv = change.isPresent() && account != null ? states.inventory(account) : null;
+        Optional<IamChangeEvent> resolved = change.map(c -> AccountContext.resolve(c, knownNow, inv));
         if (resolved.isPresent()) {
-            // the inventory before this change is applied to it: what the removed policy granted, who is in the group
-            Inventory inv = account == null ? null : states.inventory(account);
             boolean counted = false;
-            for (IamChangeEvent c : reached(resolved.get(), inv)) {
+            for (IamChangeEvent c : reached(resolved.get().withKnownPolicyType(inv), inv)) {
                 String target = c.targetKey();
                 PrincipalState targetPrior = states.principal(target);
                 DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
@@ -197,7 +199,7 @@ public final class DetectionFlow {
                 counters.recordDerived(s);
                 states.keep(key, prior, s);
             }
-            delegation(e, name, inv, result, catalog, book, states);
+            delegation(e, name, inv, result, catalog, book, states, known);
         }
     }
 
@@ -206,7 +208,7 @@ public final class DetectionFlow {
      * the need ({@link AgencyScope#userLacks}); what the inventory says the user lacks is a finding on the user.
      */
     private void delegation(AuditEvent e, String agencyName, Inventory inv, AgencyScope.Result agency, CatalogLookup catalog, FindingBook book,
-                            States states) {
+                            States states, AccountActivity known) {
         if (agency == null || e.action() == null || !e.action().equalsIgnoreCase("CreateAuthorization")
                 || !agencyName.equals(Arns.param(e.parameters(), "content"))) {
             return;
@@ -215,9 +217,12 @@ public final class DetectionFlow {
         if (userId == null || userId.equalsIgnoreCase("all-users")) {
             return; // every user of the account: not one user's policies to read
         }
-        String canonical = inv.canonical("user/" + userId);
-        Principal user = new Principal(io.grantwatch.model.PrincipalType.USER, userId, canonical.substring("user/".length()),
-                e.principal().accountId(), null, null, null, null);
+        // the user by name when anything knows it (the inventory, the trail, the caller itself): the finding is theirs
+        String canonical = inv.canonical("user/" + userId).substring("user/".length());
+        String learned = known == null ? null : known.agencyIds().get("user/" + userId);
+        String name = !canonical.equals(userId) ? canonical : learned != null ? learned
+                : userId.equals(e.principal().id()) && e.principal().name() != null ? e.principal().name() : userId;
+        Principal user = new Principal(io.grantwatch.model.PrincipalType.USER, userId, name, e.principal().accountId(), null, null, null, null);
         List<io.grantwatch.model.catalog.Requirement> lacks = AgencyScope.userLacks(inv, user, agency);
         if (lacks == null) {
             return;
@@ -260,7 +265,8 @@ public final class DetectionFlow {
                 if (removal == null) {
                     continue;
                 }
-                DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon()).withRemoval(removal);
+                DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon()).withRemoval(removal)
+                        .withReplacedVersion(oldDoc.getKey());
                 PrincipalState prior = states.principal(c.targetKey());
                 Step s = engine.onChange(prior, c, catalog, book, drift);
                 counters.recordDerived(s);

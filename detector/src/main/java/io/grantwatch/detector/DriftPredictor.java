@@ -73,6 +73,8 @@ final class DriftPredictor {
     static final double TRUST_UNREADABLE = 0.3;
     /** Group- or policy-wide changes whose holders are not known: what needs it, not who is active. */
     static final double GROUP_WIDE = 0.3;
+    /** A user or agency a change names by an id that neither the trail nor the inventory maps to a name. */
+    static final double UNRESOLVED_ID = 0.25;
 
     /** How much each sign of use adds to a scenario's weight ("in use"), and the cap of signalled use. */
     static final double SIGNAL_STEP = 0.1;
@@ -113,6 +115,15 @@ final class DriftPredictor {
                 catalog.index().scenarioOf(r.id()).ifPresent(s -> candidates.putIfAbsent(s.id(), new Usage(GROUP_WIDE, null)));
             }
         }
+        if (change.targetKind() == IamChangeEvent.TargetKind.GROUP && change.kind() == IamChangeEvent.Kind.DETACH_POLICY) {
+            // members unknown: the people of the account who just used a feature may be among them (named in the reason)
+            Map<String, Set<String>> who = new LinkedHashMap<>();
+            for (ContextSignal c : context.signals()) {
+                who.computeIfAbsent(c.scenarioId(), k -> new LinkedHashSet<>()).add(c.who() + " (" + c.api() + " at " + c.time() + ")");
+            }
+            who.forEach((id, names) -> candidates.putIfAbsent(id, new Usage(GROUP_WIDE, "recently used by " + String.join(", ", names)
+                    + ", who may be members")));
+        }
         if (change.targetKind() == IamChangeEvent.TargetKind.ROLE && change.kind() == IamChangeEvent.Kind.UPDATE_TRUST && !w.recent.isEmpty()) {
             for (Scenario s : catalog.index().scenarios()) {
                 if (s.cloud() == e.cloud() && s.requirements().stream().anyMatch(r -> r.grant().type() == GrantType.TRUST_PRINCIPAL)) {
@@ -128,7 +139,15 @@ final class DriftPredictor {
                 continue;
             }
             Broken b = broken(change, s, w, catalog, c.getValue().weight(), context);
-            if (b != null && groupWide) {
+            if (b != null && groupWide && c.getValue().why() != null) {
+                b = b.with(Certainty.POSSIBLE, GROUP_WIDE, b.why + "; GrantWatch does not see who belongs to " + change.targetLabel()
+                        + ": the feature was " + c.getValue().why());
+            } else if (b != null && change.namedByIdOnly()) {
+                b = b.with(Certainty.POSSIBLE, Math.min(b.confidence, UNRESOLVED_ID), b.why + "; the request names the "
+                        + holderOf(change.targetKind()).name().toLowerCase(Locale.ROOT) + " by the id " + change.target().id()
+                        + " only, and neither the trail nor the inventory says which one that is, so this is what the account has in use"
+                        + (c.getValue().why() == null ? "" : " (" + c.getValue().why() + ")") + ", not what it is known to use");
+            } else if (b != null && groupWide) {
                 b = b.with(Certainty.POSSIBLE, GROUP_WIDE, b.why + "; GrantWatch does not see who belongs to "
                         + change.targetLabel() + " or uses it, so this says what needs it, not who is active");
             } else if (b != null && c.getValue().why() != null) {
@@ -157,7 +176,7 @@ final class DriftPredictor {
         for (List<Broken> group : byRemoved.values()) {
             Broken b = group.get(0);
             Grant removed = removedGrant(change, b);
-            Grant shown = shownRemoved(change, removed);
+            Grant shown = shownRemoved(change, removed, context);
             List<MissingGrant> missing = new ArrayList<>();
             String holder = holderOf(change.targetKind()).name();
             String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
@@ -278,13 +297,13 @@ final class DriftPredictor {
                 // only an attached document with Deny statements the inventory knows can take anything
                 PolicyRemoval removal = context.removal();
                 return removal == null || removal.granted() == null ? null
-                        : brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog));
+                        : brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog, context));
             }
             case DETACH_POLICY, DELETE_POLICY, CHANGE_POLICY -> {
                 String policy = change.policyName();
                 PolicyRemoval removal = context.removal();
                 if (removal != null && removal.granted() != null) {
-                    return brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog));
+                    return brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog, context));
                 }
                 if (change.kind() == IamChangeEvent.Kind.CHANGE_POLICY) {
                     return null; // derived only where both documents are known
@@ -398,9 +417,13 @@ final class DriftPredictor {
      */
     private static Broken brokenByContent(IamChangeEvent change, Scenario s, PolicyRemoval removal, List<Requirement> used,
                                           List<String> usedKeys, double activity, List<Lost> lostCalls) {
+        Holder holder = holderOf(change.targetKind());
+        if (s.requirements().stream().noneMatch(r -> r.holder() == holder)) {
+            return null; // its grants sit on another kind of principal (an agency's, for a user): not this principal's to lose
+        }
         List<Lost> lost = new ArrayList<>();
         for (Requirement r : s.requirements()) {
-            if (grantsAction(r) && removal.granted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()))) {
+            if (grantsAction(r) && r.holder() == holder && removal.granted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()))) {
                 PolicyRemoval.Residual x = removal.residual(r.grant().value());
                 if (x.lost()) {
                     lost.add(new Lost(r, x));
@@ -456,13 +479,26 @@ final class DriftPredictor {
      * document's own (non-wildcard) Action that matched the call, else the catalog's action for the API; a call matched
      * only by a wildcard the catalog cannot narrow is left out, never granted as the wildcard.
      */
-    private List<Lost> lostCalls(Working w, IamChangeEvent change, Scenario s, PolicyRemoval removal, CatalogLookup catalog) {
+    private List<Lost> lostCalls(Working w, IamChangeEvent change, Scenario s, PolicyRemoval removal, CatalogLookup catalog,
+                                 DriftContext context) {
         AuditEvent e = change.event();
         long from = e.eventTime().minus(settings.driftHorizon()).toEpochMilli();
         Holder holder = holderOf(change.targetKind());
         boolean attach = change.kind() == IamChangeEvent.Kind.ATTACH_POLICY;
         Map<String, Lost> out = new LinkedHashMap<>();
-        for (Activity a : w.recent) {
+        List<Activity> calls = new ArrayList<>(w.recent);
+        Map<Activity, String> by = new LinkedHashMap<>();
+        if (change.targetKind() == IamChangeEvent.TargetKind.GROUP) {
+            // a group has no calls of its own: the account's people who signalled this scenario may be its members
+            for (ContextSignal c : context.signals()) {
+                if (c.scenarioId().equals(s.id()) && c.api() != null) {
+                    Activity a = new Activity(c.time().toEpochMilli(), null, c.api().toLowerCase(Locale.ROOT), Outcome.ALLOWED);
+                    calls.add(a);
+                    by.put(a, c.who());
+                }
+            }
+        }
+        for (Activity a : calls) {
             if (a.at() < from || a.outcome() != Outcome.ALLOWED || a.api() == null
                     || !catalog.signalled(e.cloud(), a.api()).contains(s.id()) && (a.action() == null || !catalog.signalled(e.cloud(), a.action())
                             .contains(s.id()))) {
@@ -483,8 +519,8 @@ final class DriftPredictor {
             }
             String service = a.api().substring(0, Math.max(0, a.api().indexOf('/')));
             out.put(action.toLowerCase(Locale.ROOT), new Lost(new Requirement(null, service, Grant.action(action), List.of(), Phase.USE,
-                    Necessity.REQUIRED, holder, "its call " + a.api() + " at " + a.time() + " succeeded with it"
-                            + (attach ? "" : ", and " + removal.label() + " allowed it"), null), x));
+                    Necessity.REQUIRED, holder, (by.containsKey(a) ? by.get(a) + "'s" : "its") + " call " + a.api() + " at " + a.time()
+                            + " succeeded with it" + (attach ? "" : ", and " + removal.label() + " allowed it"), null), x));
         }
         return List.copyOf(out.values());
     }
@@ -567,13 +603,38 @@ final class DriftPredictor {
      * stay), but a RAM role's trust principal is shown on the role's ARN ({@code acs:ram::<account>:role/<name>}), or on
      * no resource when the record names no account (the reason says so), never on a label or a template.
      */
-    private static Grant shownRemoved(IamChangeEvent change, Grant removed) {
+    private static Grant shownRemoved(IamChangeEvent change, Grant removed, DriftContext context) {
+        if (removed.type() == GrantType.SYSTEM_POLICY) {
+            return shownPolicy(change, removed, context);
+        }
         if (removed.type() != GrantType.TRUST_PRINCIPAL || change.targetKind() != IamChangeEvent.TargetKind.ROLE
                 || change.event().cloud() != Cloud.ALIBABA) {
             return removed;
         }
         String account = change.target().accountId();
         return removed.onResource(account == null || account.isBlank() ? null : "acs:ram::" + account + ":role/" + change.target().roleName());
+    }
+
+    /**
+     * A removed policy as what it is ({@link GrantType#CUSTOM_POLICY} when the change or the inventory says Custom, when it is
+     * known by id only, and for a new version: system policies have none a customer sets) and how it was held, so the fix
+     * restores it that way: {@code version/<id>} for a new default version ({@code ?} when the trail gave no id),
+     * {@code group/<name>} for a detach from a group.
+     */
+    private static Grant shownPolicy(IamChangeEvent change, Grant removed, DriftContext context) {
+        boolean changed = change.kind() == IamChangeEvent.Kind.CHANGE_POLICY;
+        // a policy known by id only is no system policy name (the fetch command reads it by id)
+        boolean custom = changed || "custom".equalsIgnoreCase(change.policyType()) || removed.value().equals(change.policyId());
+        String group = change.viaGroup() != null ? change.viaGroup()
+                : change.targetKind() == IamChangeEvent.TargetKind.GROUP ? change.targetLabel().substring("group ".length()) : null;
+        String how = null;
+        if (changed && context.replacedVersion() != null) {
+            String v = context.replacedVersion();
+            how = "version/" + (v.startsWith("@") ? "?" : v);
+        } else if (group != null && change.kind() == IamChangeEvent.Kind.DETACH_POLICY) {
+            how = "group/" + group;
+        }
+        return new Grant(custom ? GrantType.CUSTOM_POLICY : GrantType.SYSTEM_POLICY, removed.value(), how);
     }
 
     /** {@code acs:ram::${AccountId}:role/${RoleName}} → {@code account id and role name}: what a template still needed. */
@@ -674,9 +735,19 @@ final class DriftPredictor {
                 }
             }
         }
+        if (change.namedByIdOnly() && (change.targetKind() == IamChangeEvent.TargetKind.USER || !acted(w, e, settings))
+                && context.references().isEmpty()) {
+            // named by an id nobody maps to a name: its own state is empty, so what people of the account just started is
+            // the only sign of use (said so, at lower confidence, rather than silence)
+            for (ContextSignal c : context.signals()) {
+                if (holds(catalog, c.scenarioId(), holder)) {
+                    out.putIfAbsent(c.scenarioId(), new Usage(UNRESOLVED_ID, c.who() + " called " + c.api() + " at " + c.time()));
+                }
+            }
+        }
         // A role or agency that acted within the window, or that a request named, in an account where a person just
         // started what the platform runs under such an identity (a training job under the agency ModelArts was given).
-        boolean acted = w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()));
+        boolean acted = acted(w, e, settings);
         if (delegate && (acted || !context.references().isEmpty())) {
             RoleReference named = context.references().isEmpty() ? null : context.references().get(context.references().size() - 1);
             String because = acted ? "it acted at " + w.watermark : named.api() + " by " + named.who() + " at " + named.time() + " named it";
@@ -688,6 +759,10 @@ final class DriftPredictor {
             }
         }
         return out;
+    }
+
+    private static boolean acted(Working w, AuditEvent e, DetectorSettings settings) {
+        return w.watermark != null && !w.watermark.isBefore(e.eventTime().minus(settings.activityWindow()));
     }
 
     /** Whether a scenario keeps any of its grants on this kind of holder (an agency, a role). */

@@ -1,9 +1,11 @@
 package io.grantwatch.detector;
 
+import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * An audit event read as an IAM change: what it did and to whom. The event's own principal is the
@@ -84,12 +86,46 @@ public record IamChangeEvent(
         }
     }
 
-    /** The same change with its role or agency target known by another name (an agency id resolved to its name). */
+    /**
+     * The same change with its user, role or agency target known by another name (an id resolved to its name); the id it
+     * was named by stays the principal's id, so the inventory's keys by id still find what it holds.
+     */
     public IamChangeEvent withTargetName(String name) {
-        String id = target.id() != null ? target.id() : target.roleName(); // the agency id it was named by
-        Principal t = new Principal(target.type(), id, name, target.accountId(), name, target.sessionName(), target.issuer(),
+        String id = target.id() != null ? target.id() : target.roleName() != null ? target.roleName() : target.name();
+        Principal p = IamChanges.principal(target.accountId(), targetKind, name);
+        Principal t = new Principal(p.type(), id, p.name(), p.accountId(), p.roleName(), target.sessionName(), target.issuer(),
                 target.accessKeyId());
         return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId, viaGroup);
+    }
+
+    /** The same change with the id its request named the target by (Huawei v5 {@code user_id}, {@code agency_id}). */
+    public IamChangeEvent withTargetId(String id) {
+        Principal t = new Principal(target.type(), id, target.name(), target.accountId(), target.roleName(), target.sessionName(),
+                target.issuer(), target.accessKeyId());
+        return new IamChangeEvent(event, kind, t, targetKind, policyName, policyType, trustDocument, policyId, viaGroup);
+    }
+
+    /**
+     * The same change with the removed policy as the inventory knows it: its type when the record did not say, and its id
+     * when the record's one name for it (a v5 trace's resource) was taken for an id but is the policy's name (Huawei v5).
+     */
+    public IamChangeEvent withKnownPolicyType(Inventory inv) {
+        PolicyRef removed = removedPolicy();
+        Inventory.Policy p = inv == null || removed == null ? null : inv.policy(removed.key());
+        if (p == null) {
+            return this;
+        }
+        String type = policyType != null ? policyType : p.ref().type();
+        boolean nameTakenForId = policyName != null && policyName.equals(policyId) && policyName.equals(p.ref().name()) && p.ref().id() != null;
+        String id = nameTakenForId ? p.ref().id() : policyId;
+        return Objects.equals(type, policyType) && Objects.equals(id, policyId) ? this
+                : new IamChangeEvent(event, kind, target, targetKind, policyName, type, trustDocument, id, viaGroup);
+    }
+
+    /** Whether the change names its user or agency by an id only (no name was learned for it). */
+    public boolean namedByIdOnly() {
+        String name = target.roleName() != null ? target.roleName() : target.name();
+        return target.id() != null && target.id().equals(name);
     }
 
     /** The state key of the affected principal: the same form as {@link AuditEvent#partitionKey()}. */

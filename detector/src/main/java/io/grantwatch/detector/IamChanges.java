@@ -130,7 +130,9 @@ public final class IamChanges {
             policyType = urn ? (r.contains(":system:policy:") ? "System" : "Custom") : policyType;
             id = urn ? id : r;
         }
-        return target(e, kind, tk, who, what, policyType, null, id);
+        // the body's id stays with the target: the inventory may know the principal's policies by id, its calls by name
+        return target(e, kind, tk, who, what, policyType, null, id)
+                .map(c -> byId != null && tk != IamChangeEvent.TargetKind.GROUP && (who.equals(byId) || named != null) ? c.withTargetId(byId) : c);
     }
 
     /** {@code iam::<account>:policy:<name>}, {@code iam::system:policy:<name>}: an IAM v5 identity policy's URN. */

@@ -144,7 +144,7 @@ class AgencyScopeTrailsTest {
             assertThat(f.principal().id()).isEqualTo(WANG);
             assertThat(f.missing()).extracting(m -> m.grant().value()).containsExactlyInAnyOrder("obs:object:PutObject", "obs:bucket:ListBucket");
             assertThat(f.missing()).allSatisfy(m -> {
-                assertThat(m.reason()).contains("agency ma-train-agency was configured for this user").contains("请用户确保");
+                assertThat(m.reason()).contains("agency ma-train-agency was configured for user " + WANG).contains("请用户确保");
                 assertThat(m.citation().seed()).isEqualTo("004_cae65db658487c65.txt");
             });
         });

@@ -3,6 +3,7 @@ package io.grantwatch.detector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.detector.inventory.Snapshots;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Cloud;
@@ -13,6 +14,10 @@ import io.grantwatch.model.GrantType;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,6 +100,18 @@ class DriftTrailsTest {
             assertThat(f.confidence()).isGreaterThanOrEqualTo(0.6);
             assertThat(f.missing()).allSatisfy(m -> assertThat(String.valueOf(m.grant().resource())).doesNotContain("${"));
         });
+    }
+
+    @Test
+    void shouldCountARoleNamedInACredentialConfigObjectAsInUseWhenItIsDeletedOrLosesPaiFromItsTrust() {
+        // CreateInstance's CredentialConfig as a JSON object (not its text): Configs[].Roles[].RoleArn names dsw-role
+        for (String fixture : List.of("alibaba/drift-deleterole-after-dsw-create-credentialconfig-object.json",
+                "alibaba/drift-updaterole-after-dsw-create-credentialconfig-object.json")) {
+            assertThat(ofKind(run(fixture), FindingKind.PREDICTED_BREAKAGE)).as(fixture).isNotEmpty().allSatisfy(f -> {
+                assertThat(f.principal().roleName()).isEqualTo("dsw-role");
+                assertThat(f.missing().get(0).reason()).contains("PaiDsw/CreateInstance by alice at 2026-12-05T01:00:00Z named it");
+            });
+        }
     }
 
     @Test
@@ -582,6 +599,137 @@ class DriftTrailsTest {
             assertThat(f.scenarioId()).isEqualTo(f.ranking().get(0).scenarioId());
             assertThat(f.missing()).extracting(m -> m.grant().key()).doesNotHaveDuplicates();
             assertThat(f.missing().get(0).reason()).contains("The same change also breaks");
+        });
+    }
+
+    // ------------------------------------------------------------ Huawei IAM v5 bodies that name the principal by id only
+
+    /** The trail after a snapshot of the official CLI's outputs ({@code inventory import}), as {@code scan --inventory} feeds them. */
+    private static List<Finding> runAfterSnapshot(String fixture, String snapshot) {
+        return ofKind(allAfterSnapshot(fixture, snapshot), FindingKind.PREDICTED_BREAKAGE);
+    }
+
+    private static List<Finding> allAfterSnapshot(String fixture, String snapshot) {
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        try (InputStream in = DriftTrailsTest.class.getResourceAsStream("/fixtures/" + snapshot)) {
+            Snapshots.Result r = Snapshots.read(snapshot, new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    Instant.parse("2026-12-01T00:00:00Z"), null);
+            assertThat(r.problems()).isEmpty();
+            r.records().forEach(d::accept);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Finding> out = new ArrayList<>();
+        Trails.load(fixture).forEach(e -> out.addAll(d.accept(e)));
+        return out;
+    }
+
+    @Test
+    void shouldNameTheUserAModelArtsAgencyWasConfiguredForByNameWithTheIdInBrackets() {
+        // CreateAuthorization {"user_id":"u-dave"} by dave himself; the snapshot knows u-dave's policies by id only
+        List<Finding> out = ofKind(allAfterSnapshot("huawei/agency-configured-for-user-by-id.json", "huawei/agency-configured-snapshot.jsonl"),
+                FindingKind.MISSING_GRANT);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("dave");
+            assertThat(f.principal().id()).isEqualTo("u-dave");
+            assertThat(f.missing().get(0).reason()).contains("configured for user dave (u-dave)");
+        });
+    }
+
+    @Test
+    void shouldResolveTheAgencyIdOfAV5DetachBodyThroughTheSnapshotAndNameTheObsActionsTheTrainingAgencyLoses() {
+        // detachAgencyPolicyV5 body {"agency_id":"ag-111"}; the snapshot's GetAgencyV5 says ag-111 is ma_agency, whose session read OBS
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-agency-policy-by-agency-id.json",
+                "huawei/drift-v5-snapshot-agency-and-user.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma_agency");
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.missing().get(0).reason()).contains("what obs-all (Custom) version v1 allowed")
+                    .as("the trace's resource is the policy's name, its id p-1").doesNotContain("the policy with id obs-all");
+            assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "obs-all", null));
+            assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().type()).containsOnly(GrantType.AGENCY_ACTION);
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("obs:object:GetObject");
+        });
+    }
+
+    @Test
+    void shouldSayTheAgencyIdIsUnknownInAPossibleFindingWhenNothingMapsItToANameWhileATrainingJobJustStarted() {
+        // the same trail without the snapshot: ag-111 is too short for the trail to learn it from the session's principal_id
+        List<Finding> out = ofKind(run("huawei/drift-v5-detach-agency-policy-by-agency-id.json"), FindingKind.PREDICTED_BREAKAGE);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.confidence()).isLessThanOrEqualTo(DriftPredictor.UNRESOLVED_ID);
+            assertThat(f.missing().get(0).reason()).contains("names the agency by the id ag-111 only").contains("dave called");
+            assertThat(f.missing().subList(1, f.missing().size())).allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.POSSIBLE));
+        });
+    }
+
+    @Test
+    void shouldResolveTheUserIdOfAV5DetachBodyToTheUserWhoseCallsUsedThePolicyAndListOnlyUserGrants() {
+        // detachUserPolicyV5 body {"user_id":"u-dave"}; dave's own calls carry both his id and his name
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-user-policy-by-user-id.json",
+                "huawei/drift-v5-snapshot-agency-and-user.jsonl");
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("dave");
+            assertThat(f.missing().get(0).reason()).contains("what dave-obs (Custom) version v1 allowed");
+            assertThat(f.missing()).as("a user holds actions, never an agency's").extracting(m -> m.grant().type())
+                    .doesNotContain(GrantType.AGENCY_ACTION);
+            assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo("USER"));
+        });
+    }
+
+    @Test
+    void shouldPredictBreakageForTheAgencyHoldingAV5PolicyWhoseNewDefaultVersionDropsTheObsReadItsSessionsMade() {
+        // the snapshot knows p-1 as attached to agency ag-111 (= ma_agency); createPolicyVersionV5 drops obs:object:GetObject
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-new-version-of-agency-policy.json", "huawei/drift-v5-snapshot-agency-policy.jsonl");
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma_agency");
+            assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().value()).contains("obs:object:GetObject")
+                    .doesNotContain("obs:object:PutObject", "obs:bucket:ListBucket");
+        });
+    }
+
+    @Test
+    void shouldShowANewDefaultVersionAsTheCustomPolicyAndTheVersionThatWasInForce() {
+        List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
+                        "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:ListJobs\","
+                                + "\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), holds("user", "li.qiang", VIEWER));
+
+        // the policy is still attached: the fix restores version v1, never a re-attach of a "system policy"
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing().get(0).grant())
+                .isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "dlc-job-viewer", "version/v1")));
+    }
+
+    @Test
+    void shouldShowAPolicyDetachedFromAGroupAsHeldThroughThatGroup() {
+        List<Finding> out = afterPolicyCall("DetachPolicyFromGroup", Map.of("PolicyType", "Custom", "PolicyName", "dlc-job-viewer",
+                        "GroupName", "dlc-users"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), groups("li.qiang", "dlc-users"), holds("group", "dlc-users", VIEWER));
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing().get(0).grant())
+                .isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "dlc-job-viewer", "group/dlc-users")));
+    }
+
+    @Test
+    void shouldPredictGroupWideFromWhoRecentlyUsedTheLostGrantsWhenACustomPolicyLeavesAGroupWithUnknownMembers() {
+        // the inventory knows the group's policy and its document, not who is in the group
+        List<Finding> out = afterPolicyCall("DetachPolicyFromGroup", Map.of("PolicyType", "Custom", "PolicyName", "dlc-job-viewer",
+                        "GroupName", "dlc-users"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), holds("group", "dlc-users", VIEWER));
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("group/dlc-users");
+            assertThat(f.confidence()).isLessThanOrEqualTo(DriftPredictor.GROUP_WIDE);
+            assertThat(f.missing().get(0).reason()).contains("does not see who belongs to group dlc-users")
+                    .contains("li.qiang").contains("may be members");
+            assertThat(f.missing().subList(1, f.missing().size())).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.POSSIBLE));
         });
     }
 

@@ -4,7 +4,10 @@ package io.grantwatch.model;
 public enum GrantType {
     /** An IAM action on a resource: {@code oss:GetObject}, {@code modelarts:trainJob:create}. */
     ACTION,
-    /** A documented system policy: {@code AliyunPAIFullAccess}, {@code ModelArts FullAccess}. */
+    /**
+     * A documented system policy: {@code AliyunPAIFullAccess}, {@code ModelArts FullAccess}. Removed by a change, its
+     * resource is {@code group/<name>} when it was detached from a group ({@link #CUSTOM_POLICY}).
+     */
     SYSTEM_POLICY,
     /** {@code ram:PassRole} on a role the user hands to a service (DSW instance RAM role). */
     PASS_ROLE,
@@ -22,5 +25,13 @@ public enum GrantType {
      * ({@code oss}); the requirement's {@code answers} patterns say which denials it answers. It is
      * never printed as a grant of its own: a denial turns it into the concrete denied action.
      */
-    DENIED_ACTION
+    DENIED_ACTION,
+    /**
+     * A customer-managed policy (RAM {@code Custom}, a Huawei custom or IAM v5 identity policy) that an IAM change took
+     * away, by name: drift shows what was removed as the kind of policy it is. Its resource says how it was held when not
+     * directly: {@code group/<name>} for a policy detached from (or changed for) a group, {@code version/<id>} for a
+     * policy whose document in force a new default version replaced ({@code <id>} the version that was in force, or
+     * {@code ?} when the trail did not give its id).
+     */
+    CUSTOM_POLICY
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A {@link Plan} as Huawei Cloud IAM: custom policies ({@code "Version": "1.1"}) split by scope (global
@@ -34,6 +35,9 @@ import java.util.Set;
  * commands; the region, when a project-level policy needs it, is asked for.
  */
 final class HuaweiRenderer {
+    /** An identity policy name GrantWatch prints inside a command and a JMESPath string literal. */
+    private static final Pattern HUAWEI_POLICY_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
     /** Services whose policies are granted on the account (global), not per project. */
     private static final Set<String> GLOBAL_SERVICES = Set.of("obs", "iam", "bss", "cbc", "cdn", "dns", "sts");
 
@@ -43,6 +47,21 @@ final class HuaweiRenderer {
         if (plan.denyReview() != null) {
             denyReview(plan.denyReview(), s);
             return s.build(Cloud.HUAWEI, heads);
+        }
+        // a removed policy put back the way it was held comes first; the lost actions alone are its alternative
+        boolean restored = false;
+        for (SystemPolicyGrant sp : plan.systemPolicies()) {
+            if (restoresAsHeld(sp) && restore(sp, s)) {
+                restored = true;
+                heads.add(sp.role() == SystemPolicyRole.RESTORE_VERSION ? "Restore the previous version of policy " + sp.policy()
+                        : "Re-attach policy " + sp.policy() + " to group " + sp.group());
+            }
+        }
+        if (restored && !plan.grants().isEmpty()) {
+            s.step("Alternative to the restore above: the policy below grants " + plan.grants().get(0).to().label()
+                    + " only the actions the change took away that its features use (least privilege for this principal alone); "
+                    + "its commands are commented out, and the Terraform holds it instead of the restore.");
+            s.alternative = true;
         }
         Map<Entity, List<PolicyGrant>> byEntity = new LinkedHashMap<>();
         for (PolicyGrant g : plan.grants()) {
@@ -78,7 +97,11 @@ final class HuaweiRenderer {
                 s.cite(SeedCitations.MODELARTS_AGENCY);
             }
         }
+        s.alternative = false;
         for (SystemPolicyGrant sp : plan.systemPolicies()) {
+            if (restoresAsHeld(sp)) {
+                continue;
+            }
             systemPolicy(sp, s);
             if (sp.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
                 heads.add("Grant system policy " + sp.policy() + " to " + sp.to().label());
@@ -199,6 +222,41 @@ final class HuaweiRenderer {
         }
     }
 
+    private static boolean restoresAsHeld(SystemPolicyGrant sp) {
+        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.group() != null;
+    }
+
+    /**
+     * An IAM v5 identity policy's previous default version restored (SetDefaultPolicyVersionV5, POST
+     * /v5/policies/{policy_id}/versions/{version_id}/set-default), or a policy re-attached to the group it was detached from;
+     * false when the name cannot be printed.
+     */
+    private static boolean restore(SystemPolicyGrant sp, Script s) {
+        if (!HUAWEI_POLICY_NAME.matcher(sp.policy()).matches()) {
+            return false;
+        }
+        String policy = sp.policy();
+        if (sp.role() == SystemPolicyRole.RESTORE_VERSION) {
+            String id = s.inputs.lookedUp("POLICY_ID", "id of identity policy " + policy, "hcloud IAM ListPoliciesV5 --policy_type=custom "
+                    + "--cli-query=\"policies[?policy_name=='" + policy + "'].policy_id | [0]\" --cli-output=tsv");
+            String version = sp.version() != null ? sp.version()
+                    : s.inputs.chosen("VERSION_ID", "the version of policy " + policy + " that was the default before the change (the trail "
+                            + "did not give its id)", "hcloud IAM ListPolicyVersionsV5 --policy_id=\"" + id + "\"");
+            String arg = sp.version() != null ? version : "\"" + version + "\"";
+            s.step("Restore the previous version: policy " + policy + " is still attached, but a new default version took away what "
+                    + sp.to().label() + " uses. Making " + (sp.version() != null ? "version " + version : "the version that was in force")
+                    + " the default again restores it for every holder; review it first.");
+            s.command("hcloud IAM GetPolicyVersionV5 --policy_id=\"" + id + "\" --version_id=" + arg);
+            s.command("hcloud IAM SetDefaultPolicyVersionV5 --policy_id=\"" + id + "\" --version_id=" + arg);
+            return true;
+        }
+        s.step("Re-attach policy " + policy + " to user group " + sp.group() + ", from which the change detached it (" + sp.to().label()
+                + " is a member; the whole policy never goes to one member): an IAM v5 identity policy with hcloud IAM AttachGroupPolicyV5"
+                + " (body group_id), an IAM v3 permission with hcloud IAM KeystoneAssociateGroupWithDomainPermission or "
+                + "KeystoneAssociateGroupWithProjectPermission. If the group no longer exists, use the policy below instead.");
+        return true;
+    }
+
     private void systemPolicy(SystemPolicyGrant sp, Script s) {
         boolean global = sp.policy().matches("(?i)(OBS|IAM|BSS|Tenant|Security Administrator).*");
         String var = "SYSTEM_POLICY_ID_" + sp.policy().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
@@ -208,7 +266,8 @@ final class HuaweiRenderer {
             s.step("Re-attach the custom policy " + sp.policy() + " that the change removed from " + sp.to().label()
                     + ": an IAM v5 identity policy with hcloud IAM Attach" + (sp.to().kind() == EntityKind.AGENCY ? "Agency"
                     : "User") + "PolicyV5, an IAM v3 custom policy as a permission of the " + (sp.to().kind() == EntityKind.AGENCY
-                    ? "agency" : "user's group") + " (hcloud IAM ListCustomPolicies lists them); GrantWatch does not know its content.");
+                    ? "agency" : "user's group") + " (hcloud IAM ListCustomPolicies lists them); it may have changed since, so review its "
+                    + "current document first.");
             return;
         }
         if (sp.role() == SystemPolicyRole.COARSE_ALTERNATIVE) {
@@ -275,9 +334,10 @@ final class HuaweiRenderer {
     private String agency(Entity to, Script s) {
         String name = to.known() ? to.name()
                 : s.inputs.chosen("AGENCY_NAME", "the ModelArts agency that needs the grant", "hcloud IAM ListAgencies --domain_id=" + domain(to, s));
+        // an agency name may hold spaces: quoted then
+        String arg = !to.known() ? "\"" + name + "\"" : Identifiers.name(name) ? name : Identifiers.shellQuote(name);
         return s.inputs.lookedUp("AGENCY_ID", "id of agency " + (to.known() ? to.name() : "$AGENCY_NAME"),
-                "hcloud IAM ListAgencies --domain_id=\"" + domain(to, s) + "\" --name=" + (to.known() ? name : "\"" + name + "\"")
-                        + " --cli-query=\"agencies[0].id\" --cli-output=tsv");
+                "hcloud IAM ListAgencies --domain_id=\"" + domain(to, s) + "\" --name=" + arg + " --cli-query=\"agencies[0].id\" --cli-output=tsv");
     }
 
     private String domain(Entity to, Script s) {

@@ -15,6 +15,7 @@ public final class Identifiers {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
     /** RAM role, user and group names; Huawei agency and user names (a common safe subset). */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern AGENCY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}[A-Za-z0-9._-]");
     private static final Pattern ACCOUNT = Pattern.compile("[0-9]{1,32}|[0-9a-f]{32}");
     private static final Pattern WORKSPACE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern ALIBABA_ARN =
@@ -33,6 +34,11 @@ public final class Identifiers {
 
     public static boolean name(String s) {
         return s != null && NAME.matcher(s).matches();
+    }
+
+    /** A Huawei agency name: a {@link #name} that may also hold inner spaces (quoted wherever it is printed in a command). */
+    public static boolean agencyName(String s) {
+        return name(s) || s != null && AGENCY_NAME.matcher(s).matches();
     }
 
     public static boolean account(String s) {

@@ -135,11 +135,27 @@ public record Plan(
         RESTORE,
         /** A custom policy (or one known only by id) removed by an IAM change: re-attached as custom, not as a system policy. */
         RESTORE_CUSTOM,
+        /**
+         * A custom policy still attached whose new default version took grants away: the version that was in force is made
+         * the default again ({@link SystemPolicyGrant#version}, null when the trail did not give its id).
+         */
+        RESTORE_VERSION,
         /** Broader than needed: printed as the labelled alternative to the custom policy, commented out. */
         COARSE_ALTERNATIVE
     }
 
-    public record SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source) {
+    /**
+     * A policy to attach (or, {@link SystemPolicyRole#RESTORE_VERSION}, whose default version to restore).
+     *
+     * @param group   a restore: the group the change detached it from (re-attached to the group, never to {@code to}, its
+     *                member); else null
+     * @param version {@link SystemPolicyRole#RESTORE_VERSION}: the version to make the default again ({@code v1}), null when
+     *                unknown
+     */
+    public record SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version) {
+        public SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source) {
+            this(to, policy, role, source, null, null);
+        }
     }
 
     /**

@@ -169,8 +169,15 @@ final class Planner {
                     }
                 }
                 // the seed's policy is the fix for an activation; for use, the refused call is, and the policy its coarse alternative
-                case SYSTEM_POLICY -> systemPolicy(f, m, to, actionKnown && (evidenced || (primary && !activation(m))) ? denied : null, ev,
-                        grants, systemPolicies);
+                case SYSTEM_POLICY -> {
+                    if (removedHow(g) != null) {
+                        removedPolicy(m, to, systemPolicies, notes);
+                    } else {
+                        systemPolicy(f, m, to, actionKnown && (evidenced || (primary && !activation(m))) ? denied : null, ev,
+                                grants, systemPolicies);
+                    }
+                }
+                case CUSTOM_POLICY -> removedPolicy(m, to, systemPolicies, notes);
                 case PASS_ROLE -> {
                     String passed = Identifiers.roleName(g.resource()).filter(r -> g.resource().contains("role/"))
                             .or(() -> Optional.ofNullable(role)).orElse(null);
@@ -309,6 +316,43 @@ final class Planner {
         }
     }
 
+    /** {@code group} or {@code version}: how a removed policy was held ({@link GrantType#CUSTOM_POLICY}'s resource); else null. */
+    private static String removedHow(Grant g) {
+        String r = g.resource();
+        return r == null ? null : r.startsWith("group/") ? "group" : r.startsWith("version/") ? "version" : null;
+    }
+
+    /**
+     * A policy an IAM change took away, restored the way it was held: a new default version is undone by making the version
+     * that was in force the default again; a policy detached from a group goes back to the group, never to the member (that
+     * would hand the whole policy to one user); a policy detached from the principal itself is re-attached to it. The lost
+     * actions, as the finding lists them, are the minimal alternative ({@code grants}).
+     */
+    private static void removedPolicy(MissingGrant m, Entity to, List<SystemPolicyGrant> systemPolicies, List<String> notes) {
+        Grant g = m.grant();
+        if (!Identifiers.policyName(g.value())) {
+            return;
+        }
+        String how = removedHow(g);
+        String rest = how == null ? null : g.resource().substring(how.length() + 1);
+        SystemPolicyRole restore = g.type() == GrantType.CUSTOM_POLICY || m.systemPolicy() == null
+                ? SystemPolicyRole.RESTORE_CUSTOM : SystemPolicyRole.RESTORE;
+        if ("version".equals(how)) {
+            if ("-".equals(rest)) {
+                // an IAM v3 custom policy has no versions: its old document is not GrantWatch's to put back
+                notes.add("Policy " + g.value() + " has no versions to go back to: put its previous document back by hand, or grant "
+                        + "only the lost actions as below.");
+                return;
+            }
+            systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_VERSION, m.citation(), null,
+                    rest != null && rest.matches("v[0-9]{1,4}") ? rest : null));
+        } else if ("group".equals(how) && Identifiers.name(rest)) {
+            systemPolicies.add(new SystemPolicyGrant(to, g.value(), restore, m.citation(), rest, null));
+        } else if (how == null) {
+            systemPolicies.add(new SystemPolicyGrant(to, g.value(), restore, m.citation()));
+        }
+    }
+
     private static boolean isActionGrant(Grant g) {
         return g.type() == GrantType.ACTION || g.type() == GrantType.AGENCY_ACTION || g.type() == GrantType.PASS_ROLE;
     }
@@ -323,7 +367,7 @@ final class Planner {
         return switch (p.type()) {
             case USER -> new Entity(EntityKind.USER, Identifiers.name(p.name()) ? p.name() : null, id, account);
             case ASSUMED_ROLE -> new Entity(EntityKind.ROLE, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
-            case ASSUMED_AGENCY -> new Entity(EntityKind.AGENCY, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
+            case ASSUMED_AGENCY -> new Entity(EntityKind.AGENCY, Identifiers.agencyName(p.roleName()) ? p.roleName() : null, null, account);
             // Huawei: the identity provider's mapping assigns groups; Alibaba: SAML SSO lands in a RAM role
             case FEDERATED -> cloud == Cloud.HUAWEI
                     ? new Entity(EntityKind.IDP_MAPPING, Identifiers.name(p.issuer()) ? p.issuer() : null, null, account)
@@ -352,7 +396,7 @@ final class Planner {
             if (subject.kind() == EntityKind.AGENCY) {
                 return subject;
             }
-            String agency = Identifiers.name(m.grant().resource()) ? m.grant().resource() : null;
+            String agency = Identifiers.agencyName(m.grant().resource()) ? m.grant().resource() : null;
             return new Entity(EntityKind.AGENCY, agency, null, subject.account());
         }
         return subject.kind() == EntityKind.NONE ? new Entity(cloud == Cloud.HUAWEI ? EntityKind.USER : EntityKind.USER, null, null,

@@ -54,6 +54,21 @@ final class RamRenderer {
             denyReview(plan.denyReview(), s);
             return s.build(Cloud.ALIBABA, heads);
         }
+        // a removed policy put back the way it was held comes first; the lost actions alone are its alternative
+        List<SystemPolicyGrant> restores = plan.systemPolicies().stream().filter(RamRenderer::restoresAsHeld).toList();
+        for (SystemPolicyGrant sp : restores) {
+            if (restore(sp, s)) {
+                heads.add(sp.role() == SystemPolicyRole.RESTORE_VERSION
+                        ? "Restore the previous version of policy " + sp.policy() + (sp.version() == null ? "" : " (" + sp.version() + ")")
+                        : "Re-attach policy " + sp.policy() + " to group " + sp.group());
+            }
+        }
+        if (!restores.isEmpty() && !plan.grants().isEmpty()) {
+            s.step("Alternative to the restore above: the custom policy below grants " + plan.grants().get(0).to().label()
+                    + " only the actions the change took away that its features use (least privilege for this principal alone); "
+                    + "its commands are commented out, and the Terraform holds it instead of the restore.");
+            s.alternative = true;
+        }
         Map<Entity, List<PolicyGrant>> byEntity = new LinkedHashMap<>();
         for (PolicyGrant g : plan.grants()) {
             if (g.to().kind() == EntityKind.USER || g.to().kind() == EntityKind.ROLE) {
@@ -65,6 +80,7 @@ final class RamRenderer {
         for (Map.Entry<Entity, List<PolicyGrant>> e : byEntity.entrySet()) {
             customPolicy(plan, e.getKey(), e.getValue(), s, byEntity.size() == 1 ? "" : "-" + (++n));
         }
+        s.alternative = false;
         if (plan.grants().stream().anyMatch(g -> g.resources().equals(List.of("*")))) {
             s.step("Resource is \"*\" where the audit record named no resource (list calls need it); narrow it if you know more.");
         }
@@ -74,6 +90,9 @@ final class RamRenderer {
                     + " (merged: every principal it trusts is kept)");
         }
         for (SystemPolicyGrant sp : plan.systemPolicies()) {
+            if (restoresAsHeld(sp)) {
+                continue;
+            }
             systemPolicy(plan, sp, s);
             if (sp.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
                 heads.add("Attach system policy " + sp.policy() + " to " + sp.to().label());
@@ -184,6 +203,38 @@ final class RamRenderer {
         s.cite(t.source());
     }
 
+    private static boolean restoresAsHeld(SystemPolicyGrant sp) {
+        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.group() != null;
+    }
+
+    /** A new default version undone, or a policy re-attached to the group it was detached from; false when nothing printable. */
+    private static boolean restore(SystemPolicyGrant sp, Script s) {
+        if (!RAM_NAME.matcher(sp.policy()).matches()) {
+            return false;
+        }
+        String policy = sp.policy();
+        if (sp.role() == SystemPolicyRole.RESTORE_VERSION) {
+            String version = sp.version() != null ? sp.version()
+                    : s.inputs.chosen("VERSION_ID", "the version of policy " + policy + " that was the default before the change "
+                            + "(the trail did not give its id)", "aliyun ram ListPolicyVersions --PolicyType Custom --PolicyName " + policy);
+            String arg = sp.version() != null ? version : "\"" + version + "\"";
+            s.step("Restore the previous version: policy " + policy + " is still attached, but a new default version took away what "
+                    + sp.to().label() + " uses. Making " + (sp.version() != null ? "version " + version : "the version that was in force")
+                    + " the default again restores it for every holder; review it first.");
+            s.command("aliyun ram GetPolicyVersion --PolicyType Custom --PolicyName " + policy + " --VersionId " + arg);
+            s.command("aliyun ram SetDefaultPolicyVersion --PolicyName " + policy + " --VersionId " + arg);
+            return true;
+        }
+        String type = sp.role() == SystemPolicyRole.RESTORE ? "System" : "Custom";
+        String group = Identifiers.shellQuote(sp.group());
+        s.step("Re-attach policy " + policy + " to group " + sp.group() + ", from which the change detached it (" + sp.to().label()
+                + " is a member; the whole policy never goes to one member). The command does it only if the group still exists; "
+                + "if it does not, use the policy below instead.");
+        s.command("aliyun ram GetGroup --GroupName " + group + " && aliyun ram AttachPolicyToGroup --PolicyType " + type
+                + " --PolicyName " + Identifiers.shellQuote(policy) + " --GroupName " + group);
+        return true;
+    }
+
     private void systemPolicy(Plan plan, SystemPolicyGrant sp, Script s) {
         if (sp.to().kind() != EntityKind.USER && sp.to().kind() != EntityKind.ROLE) {
             return;
@@ -200,7 +251,8 @@ final class RamRenderer {
             case RESTORE -> s.command(cmd);
             case RESTORE_CUSTOM -> {
                 s.step("Re-attach the custom policy " + sp.policy() + " that the change removed from " + sp.to().label()
-                        + " (its content is not known to GrantWatch: read it with aliyun ram GetPolicy --PolicyType Custom first).");
+                        + "; it may have changed since, so review its current document first.");
+                s.command("aliyun ram GetPolicy --PolicyType Custom --PolicyName " + Identifiers.shellQuote(sp.policy()));
                 s.command(cmd.replace("--PolicyType System", "--PolicyType Custom"));
             }
             case COARSE_ALTERNATIVE -> {

@@ -9,6 +9,7 @@ import io.grantwatch.model.Cloud;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.json.Json;
+import io.grantwatch.model.text.UnsafeText;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,8 +58,11 @@ final class Script {
         }
     }
 
+    /** Set while an alternative to a restore is printed: its commands are shown commented out, not run with the restore. */
+    boolean alternative;
+
     void command(String cmd) {
-        commands.add(cmd);
+        commands.add(alternative && !cmd.startsWith("#") ? "# alternative to the restore above: " + cmd : cmd);
     }
 
     void terraform(String block) {
@@ -128,6 +132,9 @@ final class Script {
         List<String> allSteps = new ArrayList<>(plan.blocked()); // what a known Deny says comes before anything to apply
         allSteps.addAll(inputs.steps());
         allSteps.addAll(steps);
+        // steps and summary carry event and inventory text (a Sid, a policy name): the one rule for unsafe characters, here
+        allSteps.replaceAll(UnsafeText::oneLine);
+        summary = UnsafeText.oneLine(summary);
         List<String> allCommands = new ArrayList<>(inputs.shellLines());
         allCommands.addAll(commands);
         String blocks = String.join("\n", terraform);

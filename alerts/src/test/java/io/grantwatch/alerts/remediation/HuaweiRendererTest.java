@@ -246,4 +246,20 @@ class HuaweiRendererTest {
         assertThat(PolicyEvaluator.actionsGranted(global.document())).containsExactly("iam:agencies:listAgencies");
         assertThat(PolicyEvaluator.actionsGranted(project.document())).containsExactly("modelarts:trainJob:create");
     }
+
+    @Test
+    void shouldKeepAnAgencyNameWithASpaceAndQuoteItInTheCommandThatLooksUpItsId() {
+        io.grantwatch.model.Finding f = io.grantwatch.alerts.TestFindings.agencyObs();
+        io.grantwatch.model.Principal spaced = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.ASSUMED_AGENCY, "a9b8c7",
+                "ma train agency/s1", f.principal().accountId(), "ma train agency", "s1", null, null);
+        io.grantwatch.model.Finding g = new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), spaced, f.scenarioId(),
+                f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), null, null,
+                f.updatedAt());
+
+        io.grantwatch.model.Remediation r = new RemediationPlanner().plan(g);
+
+        assertThat(r.cliCommands()).anyMatch(c -> c.contains("--name='ma train agency'"));
+        assertThat(String.join("\n", r.steps()) + r.summary()).contains("agency ma train agency").doesNotContain("(to be looked up)");
+        assertThat(CliGrammar.checkScript(r.cliCommands())).isEmpty();
+    }
 }

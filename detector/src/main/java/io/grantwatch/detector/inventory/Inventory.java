@@ -381,8 +381,10 @@ public record Inventory(
         }
 
         private static PolicyRef merge(PolicyRef old, PolicyRef now) {
+            // a v5 trace's resource (the policy's name) arrives as an id-only reference: it is no new id
+            boolean nameAsId = now.name() == null && now.id() != null && now.id().equals(old.name());
             return new PolicyRef(now.type() != null ? now.type() : old.type(), now.name() != null ? now.name() : old.name(),
-                    now.id() != null ? now.id() : old.id());
+                    now.id() != null && !nameAsId ? now.id() : old.id());
         }
 
         void alias(String from, String to) {

@@ -55,4 +55,18 @@ class InventoryTest {
                 null, null, false, List.of("ml-researchers"), null));
         assertThat(e.inventory("alibaba:1704123456789012").isEmpty()).as("not the stale one").isTrue();
     }
+
+    @Test
+    void shouldKeepAPolicysIdWhenANewVersionNamesItByItsNameWhereAnIdWasExpected() {
+        // snapshot: GetPolicyV5 gives name obs-train and id p-1; the trail's createPolicyVersionV5 resource is the name
+        PolicyRef known = new PolicyRef("Custom", "obs-train", "p-1");
+        InventoryRecord policy = new InventoryRecord(Cloud.HUAWEI, "d1", SNAPSHOT, "t", Kind.POLICY, null, null, null, known, "v1", null, false,
+                null, null);
+        InventoryRecord version = new InventoryRecord(Cloud.HUAWEI, "d1", SNAPSHOT.plusSeconds(60), "t", Kind.POLICY_VERSION, null, null, null,
+                new PolicyRef(null, null, "obs-train"), null, "{\"Version\":\"5.0\",\"Statement\":[]}", true, null, null);
+
+        Inventory i = Inventory.empty().apply(policy).apply(version);
+
+        assertThat(i.policy("Custom/obs-train").ref()).isEqualTo(known);
+    }
 }

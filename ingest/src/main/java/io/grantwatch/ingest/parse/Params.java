@@ -13,9 +13,10 @@ import java.util.Set;
 /**
  * Request parameters for {@link io.grantwatch.model.AuditEvent#parameters()}: the top-level scalars,
  * plus the scalars one object level down as {@code parent.child} (CTS wraps requests as
- * {@code {"agency":{…}}}), and arrays at either level flattened with 1-based indices as RPC parameters are
- * ({@code Tags.1.Key}, ROS {@code Parameters.1.ParameterValue}, {@code Envs.1.value}), redacted by key, by value and by
- * name/value pair. Bounded: at most {@value #MAX_ENTRIES}
+ * {@code {"agency":{…}}}), and arrays and objects below that flattened with 1-based indices as RPC parameters are
+ * ({@code Tags.1.Key}, ROS {@code Parameters.1.ParameterValue}, {@code Envs.1.value}, a PAI {@code CredentialConfig}
+ * given as an object: {@code CredentialConfig.Configs.1.Roles.1.RoleArn}) down to {@value #MAX_DEPTH} levels, redacted by
+ * key, by value and by name/value pair. Bounded: at most {@value #MAX_ENTRIES}
  * entries of at most {@value #MAX_VALUE} characters; a policy document (a key naming one, such as
  * {@code PolicyDocument}, {@code NewAssumeRolePolicyDocument}, {@code policy_document}, {@code trust_policy}) keeps up to
  * {@value #MAX_DOCUMENT} characters, so the detector's inventory gets it whole (RAM allows 6,144), and an object one level
@@ -25,6 +26,8 @@ final class Params {
     static final int MAX_ENTRIES = 64;
     static final int MAX_VALUE = 2048;
     static final int MAX_DOCUMENT = 16_384;
+    /** How deep below a top-level field nested arrays and objects are read (a DSW CredentialConfig's RoleArn is 5 down). */
+    static final int MAX_DEPTH = 6;
 
     private Params() {
     }
@@ -47,7 +50,7 @@ final class Params {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
             if (v.isArray() && !Redactor.isSecretKey(e.getKey())) {
-                putArray(out, e.getKey(), e.getKey(), v);
+                putNested(out, e.getKey(), e.getKey(), v);
             } else if (v.isObject()) {
                 if (Redactor.isSecretKey(e.getKey())) {
                     continue;
@@ -57,13 +60,15 @@ final class Params {
                     Map.Entry<String, JsonNode> ce = c.next();
                     if (ce.getValue().isValueNode()) {
                         put(out, e.getKey() + "." + ce.getKey(), ce.getKey(), ce.getValue(), childPairValues.contains(ce.getKey()));
-                    } else if (ce.getValue().isArray() && !Redactor.isSecretKey(ce.getKey())) {
-                        putArray(out, e.getKey() + "." + ce.getKey(), ce.getKey(), ce.getValue());
-                    } else if (isPolicy(ce.getValue()) && !Redactor.isSecretKey(ce.getKey())) {
+                    } else if (Redactor.isSecretKey(ce.getKey())) {
+                        continue;
+                    } else if (isPolicy(ce.getValue())) {
                         String text = ce.getValue().toString();
                         if (text.length() <= MAX_DOCUMENT) {
                             out.putIfAbsent(e.getKey() + "." + ce.getKey(), Redactor.value(ce.getKey(), text));
                         }
+                    } else {
+                        putNested(out, e.getKey() + "." + ce.getKey(), ce.getKey(), ce.getValue());
                     }
                 }
             }
@@ -72,35 +77,46 @@ final class Params {
     }
 
     /**
-     * An array flattened as RPC parameters are ({@code Tags.1.Key}, {@code Tags.1.Value}, {@code Envs.2}): its scalars, and the
-     * scalars of its objects; the value of a name/value element whose name is a secret's ({@code Tags.1.Key=DB_PASSWORD},
+     * An array or object flattened as RPC parameters are ({@code Tags.1.Key}, {@code Tags.1.Value}, {@code Envs.2},
+     * {@code CredentialConfig.Configs.1.Roles.1.RoleArn}): its scalars at any depth up to {@value #MAX_DEPTH}, without the
+     * subtrees of secret keys; the value of a name/value element whose name is a secret's ({@code Tags.1.Key=DB_PASSWORD},
      * ROS {@code Parameters.1.ParameterKey=AdminPassword}) is masked ({@link Redactor#secretPairValues}).
      */
-    private static void putArray(Map<String, String> out, String name, String leafKey, JsonNode array) {
+    private static void putNested(Map<String, String> out, String name, String leafKey, JsonNode node) {
         ObjectNode flat = JsonNodeFactory.instance.objectNode();
         Map<String, String> leaves = new HashMap<>();
-        int i = 0;
-        for (JsonNode el : array) {
-            i++;
-            if (flat.size() >= MAX_ENTRIES) {
-                break;
-            }
-            if (el.isValueNode()) {
-                flat.set(name + "." + i, el);
-                leaves.put(name + "." + i, leafKey);
-            } else if (el.isObject()) {
-                for (Map.Entry<String, JsonNode> f : el.properties()) {
-                    if (f.getValue().isValueNode() && flat.size() < MAX_ENTRIES) {
-                        flat.set(name + "." + i + "." + f.getKey(), f.getValue());
-                        leaves.put(name + "." + i + "." + f.getKey(), f.getKey());
-                    }
-                }
-            }
-        }
+        collect(flat, leaves, name, leafKey, node, 0);
         Set<String> pairValues = Redactor.secretPairValues(flat);
         for (Iterator<Map.Entry<String, JsonNode>> it = flat.properties().iterator(); it.hasNext() && out.size() < MAX_ENTRIES; ) {
             Map.Entry<String, JsonNode> e = it.next();
             put(out, e.getKey(), leaves.get(e.getKey()), e.getValue(), pairValues.contains(e.getKey()));
+        }
+    }
+
+    private static void collect(ObjectNode flat, Map<String, String> leaves, String name, String leafKey, JsonNode node, int depth) {
+        if (flat.size() >= MAX_ENTRIES) {
+            return;
+        }
+        if (node.isValueNode()) {
+            flat.set(name, node);
+            leaves.put(name, leafKey);
+            return;
+        }
+        if (depth >= MAX_DEPTH) {
+            return;
+        }
+        if (node.isArray()) {
+            int i = 0;
+            for (JsonNode el : node) {
+                collect(flat, leaves, name + "." + ++i, leafKey, el, depth + 1);
+            }
+            return;
+        }
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
+            // a secret's scalar is masked by put; a secret's array or object is not read at all
+            if (f.getValue().isValueNode() || !Redactor.isSecretKey(f.getKey())) {
+                collect(flat, leaves, name + "." + f.getKey(), f.getKey(), f.getValue(), depth + 1);
+            }
         }
     }
 

@@ -58,4 +58,19 @@ class ParamsTest {
                 .containsEntry("job.Envs.1.value", "****").containsEntry("job.Envs.2.value", "3").containsEntry("job.Args.2", "0.1");
         assertThat(p.toString()).doesNotContain("Qz9arr");
     }
+    @Test
+    void shouldReadTheRoleArnOfACredentialConfigGivenAsAnObjectButNeverItsSecurityToken() throws Exception {
+        // PAI DSW CreateInstance: CredentialConfig {Enable, Configs[{Key, Type, Roles[{RoleArn, RoleType, AssumeRoleFor, UserInfo}]}]}
+        // (API reference, struct CredentialConfig); ActionTrail keeps it as an object or as its JSON text
+        JsonNode request = Json.wire().readTree("""
+                {"WorkspaceId":"123","CredentialConfig":{"Enable":true,"Configs":[{"Key":"default","Type":"Role",
+                 "Roles":[{"RoleArn":"acs:ram::1234567890123456:role/dsw-role","RoleType":"service","AssumeRoleFor":"1234567890123456",
+                           "UserInfo":{"Id":"456","SecurityToken":"Qz9tok1","AccessKeyId":"LTAI5tQz9abcdefghijk"}}]}]}}""");
+
+        Map<String, String> p = Params.of(request);
+
+        assertThat(p).containsEntry("CredentialConfig.Configs.1.Roles.1.RoleArn", "acs:ram::1234567890123456:role/dsw-role")
+                .containsEntry("CredentialConfig.Configs.1.Type", "Role");
+        assertThat(p.toString()).doesNotContain("Qz9tok1").doesNotContain("Qz9abcdefghijk");
+    }
 }
