@@ -14,6 +14,9 @@ import io.grantwatch.alerts.report.ReportRenderer;
 import io.grantwatch.alerts.report.ReportScheduler;
 import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.app.console.ActionLog;
+import io.grantwatch.app.console.ConsoleRoutes;
+import io.grantwatch.app.console.FindingsView;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorCounters;
@@ -167,6 +170,12 @@ public final class GrantWatchRuntime implements AutoCloseable {
         if (http != null) {
             DetectorRunner runner = detector;
             new FindingsApi(runner::openFindings, planner).register(http);
+            // the console: decisions go to the finding-actions topic and come back through this view
+            FindingsView view = new FindingsView();
+            ActionLog actions = new ActionLog(client, topics.findingActions(), view);
+            started.push(actions);
+            actions.start();
+            new ConsoleRoutes(runner::openFindings, view, actions, planner, Instant::now).register(http);
         }
 
         startAlerts(client, topics);
