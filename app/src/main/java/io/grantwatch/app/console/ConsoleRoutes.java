@@ -176,7 +176,8 @@ public final class ConsoleRoutes {
     private static void page(HttpServer.Exchange exchange, int status, String html) {
         exchange.setHeader("Content-Security-Policy", CSP);
         exchange.setHeader("X-Frame-Options", "DENY");
-        exchange.setHeader("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer Chromium posts forms with "Origin: null", which the POST rule refuses
+        exchange.setHeader("Referrer-Policy", "same-origin");
         HttpServer.respond(exchange, status, HTML, html);
     }
 

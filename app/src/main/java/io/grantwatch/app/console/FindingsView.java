@@ -172,8 +172,8 @@ public final class FindingsView {
             put(out, "account", account);
             put(out, "principal", principal);
             put(out, "scenario", scenario);
-            put(out, "kind", kind == null ? null : kind.name());
-            put(out, "severity", severity == null ? null : severity.name());
+            put(out, "kind", kind == null ? null : kind.name().toLowerCase(Locale.ROOT));
+            put(out, "severity", severity == null ? null : severity.name().toLowerCase(Locale.ROOT));
             put(out, "status", status == StatusFilter.ACTIVE ? null : status.name().toLowerCase(Locale.ROOT));
             put(out, "sort", sort == Sort.SEVERITY ? null : sort.name().toLowerCase(Locale.ROOT));
             put(out, "dir", ascending ? "asc" : null);
