@@ -1,6 +1,7 @@
 package io.grantwatch.app.console;
 
 import io.grantwatch.alerts.Severity;
+import io.grantwatch.alerts.dispatch.MuteRule;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
@@ -50,9 +51,15 @@ public final class FindingsView {
         return Optional.ofNullable(actions.get(findingId));
     }
 
-    /** Console mutes in force at {@code now}: what the alert dispatcher must not notify. */
+    /** Console mutes in force at {@code now}. */
     public List<FindingAction> mutes(Instant now) {
         return actions.values().stream().filter(a -> a.mutes(now)).toList();
+    }
+
+    /** The console's mutes in force as mute rules of one finding each: what the alert dispatcher does not notify. */
+    public List<MuteRule> muteRules(Instant now) {
+        return mutes(now).stream().map(a -> new MuteRule("console:" + a.findingId(), null, null, null, null, null, a.reason(), a.owner(),
+                a.expires(), List.of(a.findingId()))).toList();
     }
 
     public Status status(Finding f, Instant now) {

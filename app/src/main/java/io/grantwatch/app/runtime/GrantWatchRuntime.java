@@ -167,18 +167,18 @@ public final class GrantWatchRuntime implements AutoCloseable {
         DetectorRunner gaugeSource = detector;
         metrics.openFindingsGauge(() -> gaugeSource.openFindings().all(100_000), Duration.ofSeconds(15));
         health.register("detector", detector::running);
+        // the console's decisions: written to finding-actions, read back into this view by the console and the dispatcher
+        FindingsView view = new FindingsView();
+        ActionLog actions = new ActionLog(client, topics.findingActions(), view);
+        started.push(actions);
+        actions.start();
         if (http != null) {
             DetectorRunner runner = detector;
             new FindingsApi(runner::openFindings, planner).register(http);
-            // the console: decisions go to the finding-actions topic and come back through this view
-            FindingsView view = new FindingsView();
-            ActionLog actions = new ActionLog(client, topics.findingActions(), view);
-            started.push(actions);
-            actions.start();
             new ConsoleRoutes(runner::openFindings, view, actions, planner, Instant::now).register(http);
         }
 
-        startAlerts(client, topics);
+        startAlerts(client, topics, view);
         startReports();
 
         console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo(),
@@ -249,9 +249,10 @@ public final class GrantWatchRuntime implements AutoCloseable {
 
     /**
      * The alert dispatcher: findings become remediations (topic {@code remediations}) and, when
-     * {@code alerts.channels} lists any, deliveries with retries; progress in group grantwatch-alerts.
+     * {@code alerts.channels} lists any, deliveries with retries; progress in group grantwatch-alerts. Findings muted
+     * in the console are not notified, like those the configured mute rules match.
      */
-    private void startAlerts(Map<String, Object> client, Topics topics) {
+    private void startAlerts(Map<String, Object> client, Topics topics, FindingsView console) {
         AlertsConfig alerts;
         try {
             alerts = AlertsService.fromChannelsNode(config.alerts().channels());
@@ -262,7 +263,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         Map<String, Object> overrides = new HashMap<>(client);
         overrides.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         Dispatcher dispatcher = AlertsService.start(bootstrapServers, topics, "grantwatch-alerts", alerts,
-                SecretResolver.system(), overrides, deliveries, planner);
+                SecretResolver.system(), overrides, deliveries, planner, () -> console.muteRules(Instant.now()));
         started.push(dispatcher);
         // one series per configured channel (channel="none" when there is none, so the counters always exist)
         List<String> names = alerts.channels().stream().map(c -> c.name()).distinct().toList();

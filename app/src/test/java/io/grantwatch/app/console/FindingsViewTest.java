@@ -82,6 +82,13 @@ class FindingsViewTest {
         assertThat(ids(view, Map.of("status", "open"))).containsExactly("r-1");
         assertThat(ids(view, Map.of("status", "all"))).hasSize(3);
         assertThat(view.mutes(NOW)).extracting(FindingAction::findingId).containsExactly("m-1");
+        // what the alert dispatcher is given: a mute rule of that one finding, with its reason, owner and expiry
+        assertThat(view.muteRules(NOW)).singleElement().satisfies(rule -> {
+            assertThat(rule.matches(missing)).isTrue();
+            assertThat(rule.matches(unmapped)).isFalse();
+            assertThat(rule.owner()).isEqualTo("sec-team");
+            assertThat(rule.activeAt(NOW.plus(Duration.ofDays(8)))).isFalse();
+        });
         // expired: the finding needs a new decision, so it is back
         assertThat(view.status(missing, NOW.plus(Duration.ofDays(8)))).isEqualTo(FindingsView.Status.OPEN);
         assertThat(view.mutes(NOW.plus(Duration.ofDays(8)))).isEmpty();
