@@ -81,7 +81,8 @@ public final class ConsoleRoutes {
             problems = List.of(e.getMessage() + "; showing the default list");
         }
         try {
-            List<Finding> all = store.get().all(MAX_FINDINGS);
+            // resolved ones too, for status=resolved and all (the default list shows the active ones)
+            List<Finding> all = store.get().held(MAX_FINDINGS);
             page(exchange, problems.isEmpty() ? 200 : 400, ConsolePages.list(view.select(all, query, clock.get()), problems));
         } catch (InvalidStateStoreException e) {
             notReady(exchange);

@@ -93,6 +93,12 @@ class FindingsViewTest {
         assertThat(view.status(missing, NOW.plus(Duration.ofDays(8)))).isEqualTo(FindingsView.Status.OPEN);
         assertThat(view.mutes(NOW.plus(Duration.ofDays(8)))).isEmpty();
 
+        // a resolved finding is listed only when asked for, whatever was decided about it
+        Finding resolved = regression.resolved(NOW, Duration.ofMinutes(5));
+        assertThat(view.select(List.of(resolved, missing), FindingsView.Query.parse(Map.of("status", "resolved")), NOW).rows())
+                .extracting(r -> r.finding().id()).containsExactly("r-1");
+        assertThat(view.select(List.of(resolved), FindingsView.Query.defaults(), NOW).rows()).isEmpty();
+
         view.apply("m-1", new FindingAction("m-1", FindingAction.Kind.REOPEN, null, null, null, NOW));
         assertThat(ids(view, Map.of())).contains("m-1");
         view.apply("u-1", null);
