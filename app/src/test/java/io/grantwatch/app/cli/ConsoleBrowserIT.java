@@ -163,6 +163,14 @@ class ConsoleBrowserIT {
             assertThat(recorded.action()).isEqualTo(FindingAction.Kind.MUTE);
             assertThat(recorded.reason()).isEqualTo("accepted in the sandbox account");
             assertThat(recorded.expires()).isAfter(recorded.at());
+            // re-open brings it back; acknowledged, it stays in the active list
+            driver.get(findingUrl);
+            driver.findElement(By.id("reopen")).click();
+            wait.until(d -> d.findElement(By.id("status")).getText().equals("OPEN"));
+            driver.findElement(By.id("acknowledge")).click();
+            wait.until(d -> d.findElement(By.id("status")).getText().equals("ACKNOWLEDGED"));
+            driver.get(base + "/findings?cloud=alibaba");
+            assertThat(rowIds(driver)).contains(id);
 
             // hostile event text: shown as text, nothing injected, nothing run
             driver.get(base + "/findings?q=" + URLEncoder.encode("onerror", StandardCharsets.UTF_8));
