@@ -135,8 +135,8 @@ public final class ConsoleRoutes {
     /** The decision a form asks for; an IllegalArgumentException says what is missing. */
     static FindingAction action(String id, Map<String, String> form, Instant now) {
         String kind = form.getOrDefault("action", "");
-        String reason = blankToNull(form.get("reason"));
-        String owner = blankToNull(form.get("owner"));
+        String reason = capped("reason", form.get("reason"), 500);
+        String owner = capped("owner", form.get("owner"), 200);
         return switch (kind) {
             case "mute" -> new FindingAction(id, FindingAction.Kind.MUTE, reason, owner, expires(form, now), now);
             case "acknowledge" -> new FindingAction(id, FindingAction.Kind.ACKNOWLEDGE, reason, owner, null, now);
@@ -168,6 +168,15 @@ public final class ConsoleRoutes {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** The field, blank as null; longer than the form allows is refused (the form's maxlength is only the browser's). */
+    private static String capped(String name, String value, int max) {
+        String v = blankToNull(value);
+        if (v != null && v.codePointCount(0, v.length()) > max) {
+            throw new IllegalArgumentException(name + " is longer than " + max + " characters");
+        }
+        return v;
     }
 
     private static String blankToNull(String s) {

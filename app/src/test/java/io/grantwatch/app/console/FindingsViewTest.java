@@ -118,5 +118,7 @@ class FindingsViewTest {
         assertThat(ConsoleRoutes.action("m-1", Map.of("action", "mute", "reason", "r", "owner", "o", "days", "30"), NOW).expires())
                 .isEqualTo(NOW.plus(Duration.ofDays(30)));
         assertThatThrownBy(() -> ConsoleRoutes.action("m-1", Map.of("action", "delete"), NOW)).hasMessageContaining("mute, acknowledge");
+        assertThatThrownBy(() -> ConsoleRoutes.action("m-1", Map.of("action", "acknowledge", "owner", "o".repeat(201)), NOW))
+                .hasMessageContaining("owner is longer than 200");
     }
 }
