@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A POST needs the API token (when one is set) like the authenticated routes, and must come from this server's own
  * pages: a cross-site request ({@code Sec-Fetch-Site} other than same-origin, or an {@code Origin} whose host is not
- * the {@code Host}) is 403, and the form must carry {@link #csrfToken()} as field {@value #CSRF_FIELD} unless the
+ * the {@code Host}, or {@code Origin: null}) is 403, and the form must carry {@link #csrfToken()} as field {@value #CSRF_FIELD} unless the
  * request presents the token as a Bearer header (which a browser never adds on its own, unlike Basic credentials).
  * Slow, idle and greedy clients: {@link ServerLimits} (Jetty reads headers
  * without a thread per connection; header deadline, idle timeout, connection caps in total and per
@@ -84,6 +84,7 @@ public final class HttpServer implements AutoCloseable {
         private final Response response;
         private final Callback callback;
         private boolean responded;
+        private Map<String, String> form;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -128,8 +129,6 @@ public final class HttpServer implements AutoCloseable {
             }
             return form;
         }
-
-        private Map<String, String> form;
     }
 
     private record Entry(RouteHandler handler, boolean authenticated, boolean subtree) {

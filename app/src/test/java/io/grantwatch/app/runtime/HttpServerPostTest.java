@@ -43,6 +43,10 @@ class HttpServerPostTest {
             assertThat(post(http, form, Map.of("Sec-Fetch-Site", "cross-site", "Origin", origin)).statusCode()).isEqualTo(403);
             assertThat(post(http, "action=mute", Map.of("Origin", origin)).statusCode()).isEqualTo(403);
             assertThat(post(http, "action=mute&csrf=stale", Map.of()).statusCode()).isEqualTo(403);
+            // a body that is not a form carries no token
+            HttpRequest json = HttpRequest.newBuilder(URI.create(origin + "/things/t-1")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"csrf\":\"" + http.csrfToken() + "\"}")).build();
+            assertThat(client.send(json, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
             assertThat(handled).isEmpty();
 
             HttpResponse<String> ok = post(http, form, Map.of("Origin", origin, "Sec-Fetch-Site", "same-origin"));
