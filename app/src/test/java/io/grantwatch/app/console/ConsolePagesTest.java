@@ -6,6 +6,8 @@ import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.IamChange;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,5 +31,25 @@ class ConsolePagesTest {
         }
         assertThat(page).contains("id=\"policy-0\"", "data-copy=\"policy-0\"", "name=\"csrf\" value=\"tok\"", "Denied: pai:ListInstances",
                 "<code>ev-x-1</code>", "HIGH: an action that used to succeed");
+    }
+
+    @Test
+    void shouldRenderEveryKindOnBothCloudsWithItsTimelineInTimeOrder() {
+        for (Cloud cloud : Cloud.values()) {
+            for (FindingKind kind : FindingKind.values()) {
+                Finding f = FindingsViewTest.finding("k-1", kind, cloud, "111", "dev", "oss:GetObject", 4, NOW);
+                Finding withChange = new Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(),
+                        f.missing(), f.confidence(), f.ranking(), f.evidence(), new IamChange("ev-change", NOW.minusSeconds(3600),
+                        "DetachPolicyFromUser", "admin", "dev", "AliyunOSSReadOnlyAccess"), f.catalogVersion(), null, null, f.updatedAt())
+                        .resolved(NOW.plusSeconds(90), Duration.ofSeconds(90));
+
+                String page = ConsolePages.finding(withChange, FindingsView.Status.RESOLVED, null, new RemediationPlanner().plan(withChange),
+                        "tok", NOW);
+
+                assertThat(page).as("%s %s", cloud, kind).contains(">" + kind.name() + "<", "id=\"status\">RESOLVED<");
+                assertThat(page.indexOf("IAM change DetachPolicyFromUser")).isPositive()
+                        .isLessThan(page.indexOf("Denied: oss:GetObject")).isLessThan(page.indexOf("Resolved 1m30s after"));
+            }
+        }
     }
 }
