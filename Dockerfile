@@ -10,6 +10,7 @@ COPY detector/pom.xml detector/
 COPY alerts/pom.xml alerts/
 COPY testkit/pom.xml testkit/
 COPY app/pom.xml app/
+COPY system-tests/pom.xml system-tests/
 COPY bench/pom.xml bench/
 RUN mvn -B -ntp -q -pl app -am dependency:go-offline -DexcludeReactor=true || true
 COPY . .

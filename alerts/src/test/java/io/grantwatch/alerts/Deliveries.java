@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,11 @@ public final class Deliveries {
             }
         }
         return counts;
+    }
+
+    /** Expected keys no delivery carried: what a FIGURES line reports as lost (measured, never written as a literal). */
+    public static long lost(Map<String, Integer> counts, Collection<String> expected) {
+        return expected.stream().filter(k -> !counts.containsKey(k)).count();
     }
 
     public static int duplicates(Map<String, Integer> counts) {

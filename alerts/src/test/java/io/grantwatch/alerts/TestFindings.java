@@ -12,6 +12,7 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
+import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
@@ -181,6 +182,20 @@ public final class TestFindings {
         return finding(FindingKind.PREDICTED_BREAKAGE, Cloud.ALIBABA, alice(), "pai.eas", "EAS model service",
                 List.of(new MissingGrant(Grant.systemPolicy("AliyunPAIEASFullAccess"), Certainty.LIKELY, "USER", "pai.eas.manage",
                         "Manage EAS services.", "AliyunPAIEASFullAccess", EAS)), null, change);
+    }
+
+    /**
+     * The drift finding for a policy attached to alice whose Deny blocks the EAS call she used: the blocked action, the
+     * Deny statement carried as a known Deny, no policy to give back.
+     */
+    public static Finding predictedBreakageByAttachedDeny() {
+        IamChange change = new IamChange("evt-attach-1", T0.minusSeconds(600), "AttachPolicyToUser", "admin", "user alice", "p-deny");
+        Finding f = finding(FindingKind.PREDICTED_BREAKAGE, Cloud.ALIBABA, alice(), "pai.eas", "EAS model service",
+                List.of(new MissingGrant(Grant.action("eas:CreateService"), Certainty.CERTAIN, "USER", null,
+                        "AttachPolicyToUser by admin attached p-deny to user alice; statement \"NoCreate\" (#1) denies eas:CreateService.",
+                        null, EAS)), null, change);
+        return f.withKnownDenies(List.of(new KnownDeny("p-deny", "Custom", null, "v1", "user alice", "NoCreate", 0,
+                "{\"Sid\":\"NoCreate\",\"Effect\":\"Deny\",\"Action\":[\"eas:CreateService\"],\"Resource\":\"*\"}", "1", false, true)));
     }
 
     /** A denial the catalog does not know. */

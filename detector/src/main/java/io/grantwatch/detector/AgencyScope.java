@@ -1,5 +1,6 @@
 package io.grantwatch.detector;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.detector.inventory.Inventory;
 import io.grantwatch.detector.inventory.PolicyKnowledge;
 import io.grantwatch.model.Cloud;
@@ -10,7 +11,9 @@ import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
+import io.grantwatch.model.policy.Decision;
 import io.grantwatch.model.policy.PolicyEvaluator;
+import io.grantwatch.model.policy.Request;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -103,7 +106,10 @@ final class AgencyScope {
                 excess.add(new Excess(h.ref().label() + (v == null || "-".equals(v) || v.startsWith("@") ? "" : " version " + v), h.via(), beyond));
             }
         }
-        List<Requirement> heldNeeded = minimal.stream().filter(r -> grantedExactly.contains(r.grant().value().toLowerCase(Locale.ROOT))).toList();
+        // what the agency is given within the need, by evaluation: obs:*:* gives the OBS actions the seed lists
+        List<JsonNode> agencyDocs = documents(knowledge);
+        List<Requirement> heldNeeded = minimal.stream().filter(r -> grantedExactly.contains(r.grant().value().toLowerCase(Locale.ROOT))
+                || allows(agencyDocs, r.grant().value())).toList();
         return new Result(excess, active.isEmpty() ? List.of() : minimal, active, knowledge.unknown(), heldNeeded);
     }
 
@@ -117,15 +123,36 @@ final class AgencyScope {
         if (knowledge.held().isEmpty() && knowledge.unknown().isEmpty()) {
             return null;
         }
-        List<String> granted = new ArrayList<>();
+        List<JsonNode> docs = documents(knowledge);
+        return agency.heldNeeded().stream().filter(r -> !allows(docs, r.grant().value())).toList();
+    }
+
+    /** The known documents the evaluator accepts (a document it refuses grants nothing it can tell). */
+    private static List<JsonNode> documents(PolicyKnowledge knowledge) {
+        List<JsonNode> out = new ArrayList<>();
         for (PolicyKnowledge.Held h : knowledge.held()) {
             try {
-                granted.addAll(PolicyEvaluator.actionsGranted(h.document()));
+                PolicyEvaluator.actionsGranted(h.document());
+                out.add(h.document());
             } catch (IllegalArgumentException malformed) {
-                // a document the evaluator refuses grants nothing it can tell
+                // left out
             }
         }
-        return agency.heldNeeded().stream().filter(r -> granted.stream().noneMatch(p -> Patterns.matches(p, r.grant().value()))).toList();
+        return out;
+    }
+
+    /**
+     * Whether the documents allow the action on some resource unconditionally, with no Deny of it on every resource: the
+     * evaluator's reading (wildcards, NotAction, explicit Deny wins), not a comparison of Action strings.
+     */
+    private static boolean allows(List<JsonNode> docs, String action) {
+        if (docs.isEmpty() || action == null) {
+            return false;
+        }
+        if (PolicyEvaluator.evaluate(docs, new Request(action, null)).decision() == Decision.EXPLICIT_DENY) {
+            return false;
+        }
+        return docs.stream().anyMatch(d -> !PolicyEvaluator.allowedResources(d, action).isEmpty());
     }
 
     /** A requirement the seed puts on the agency as an action. */

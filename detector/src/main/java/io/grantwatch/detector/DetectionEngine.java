@@ -129,7 +129,10 @@ public final class DetectionEngine {
             if (change.policyName() != null) {
                 resolve(w, e.eventTime(), Set.of(DriftPredictor.attachKey(change.policyName())), book, emitted);
             }
-            return new Step(w.toState(settings), emitted, List.of(), false, false);
+            if (context.removal() == null) {
+                return new Step(w.toState(settings), emitted, List.of(), false, false);
+            }
+            // an attached policy whose known document holds Deny statements can take what a feature in use needs
         }
         drift.predict(w, change, record, catalog, book, emitted, context);
         return new Step(w.toState(settings), emitted, List.of(), false, false);
@@ -222,15 +225,16 @@ public final class DetectionEngine {
         String trigger = triggerKey(e);
         List<String> resolveKeys = resolveKeys(e);
         if (matches.isEmpty()) {
-            FindingKind kind = e.explicitDeny() ? FindingKind.EXPLICIT_DENY : FindingKind.UNMAPPED_DENIAL;
             Grant grant = Grant.action(e.iamAction() != null ? e.iamAction() : DenialMatcher.apiLabel(e));
             List<KnownDeny> denies = knowledge.denies(actionsOf(List.of(), e), e.iamAction(), e.resource());
+            boolean explicit = e.explicitDeny() || knownExplicit(denies);
+            FindingKind kind = explicit ? FindingKind.EXPLICIT_DENY : FindingKind.UNMAPPED_DENIAL;
             List<MissingGrant> missing = List.of(new MissingGrant(grant, Certainty.CERTAIN, GrantInference.holderOf(e), null,
-                    e.explicitDeny() ? explicitReason(e, denies) : "No catalog entry explains this denial of " + grant.value()
+                    explicit ? explicitReason(e, denies) : "No catalog entry explains this denial of " + grant.value()
                             + "; the catalog's to-do list has it.", null, null));
             String id = FindingIds.of(kind, e.cloud(), w.principal, null, grant);
             Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, null, null, missing, 0.0,
-                    List.of(), evidenceOf(e), null, catalog.version(), null, null, e.eventTime(), denies);
+                    List.of(), evidenceOf(e), explicit ? denyingChange(w, e, denies) : null, catalog.version(), null, null, e.eventTime(), denies);
             boolean out = upsert(w, candidate, e, resolveKeys, book, emitted);
             if (out && kind == FindingKind.UNMAPPED_DENIAL) {
                 unmapped.add(e);
@@ -246,11 +250,12 @@ public final class DetectionEngine {
         List<MissingGrant> missing;
         IamChange cause = null;
         List<KnownDeny> denies = knowledge.denies(actionsOf(inferred.missing(), e), e.iamAction(), e.resource());
-        if (e.explicitDeny()) {
+        if (e.explicitDeny() || knownExplicit(denies)) {
             kind = FindingKind.EXPLICIT_DENY;
             MissingGrant d = inferred.missing().get(0);
             missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e, denies),
                     null, d.citation()));
+            cause = denyingChange(w, e, denies);
         } else {
             Instant before = succeededBefore(w, resolveKeys, e.eventTime());
             kind = before != null ? FindingKind.REGRESSION : FindingKind.MISSING_GRANT;
@@ -259,9 +264,12 @@ public final class DetectionEngine {
                 cause = w.latestChangeBefore(e.eventTime());
                 MissingGrant d = missing.get(0);
                 List<MissingGrant> adjusted = new ArrayList<>(missing);
+                boolean attached = cause != null && cause.action() != null && cause.action().toLowerCase(Locale.ROOT).startsWith("attach");
                 adjusted.set(0, new MissingGrant(d.grant(), d.certainty(), d.holder(), d.requirementId(),
-                        d.reason() + " It succeeded for this principal at " + before + " — a grant was removed"
-                                + (cause == null ? "." : " (" + cause.action() + " by " + cause.actor() + " at " + cause.time() + ")."),
+                        d.reason() + " It succeeded for this principal at " + before + (cause == null ? " — a grant was removed."
+                                : attached ? " — since then " + cause.action() + " by " + cause.actor() + " at " + cause.time() + " attached "
+                                        + cause.removed() + ", which may hold a Deny that blocks it (its document is not known)."
+                                : " — a grant was removed (" + cause.action() + " by " + cause.actor() + " at " + cause.time() + ")."),
                         d.systemPolicy(), d.citation()));
                 missing = adjusted;
             }
@@ -297,12 +305,30 @@ public final class DetectionEngine {
         return g.type() == GrantType.PASS_ROLE || g.type() == GrantType.TRUST_PRINCIPAL ? g : new Grant(g.type(), g.value(), null);
     }
 
+    /**
+     * Whether the inventory holds an unconditional Deny that matches the denied call: then the refusal is an explicit deny
+     * even where the record does not say so (ActionTrail's NoPermission reads the same for both), since an explicit Deny
+     * wins over any Allow (RAM and Huawei IAM alike) and an Allow would not fix it — the planner's fix check agrees.
+     */
+    private static boolean knownExplicit(List<KnownDeny> denies) {
+        return !denies.isEmpty() && denies.get(0).matched() && !denies.get(0).conditional();
+    }
+
+    /** The principal's latest change before the denial when it attached (or changed) the policy that holds the Deny named. */
+    private static IamChange denyingChange(Working w, AuditEvent e, List<KnownDeny> denies) {
+        IamChange latest = w.latestChangeBefore(e.eventTime());
+        KnownDeny named = denies.isEmpty() || !denies.get(0).matched() ? null : denies.get(0);
+        return latest != null && named != null && latest.removed() != null && latest.removed().equals(named.policy()) ? latest : null;
+    }
+
     private static String explicitReason(AuditEvent e, List<KnownDeny> denies) {
         String what = e.iamAction() != null ? e.iamAction() : DenialMatcher.apiLabel(e);
         KnownDeny named = denies.isEmpty() || !denies.get(0).matched() ? null : denies.get(0);
         if (named != null) {
             return "An explicit Deny blocks " + what + " for " + e.principal().display() + ": " + named.label()
-                    + (named.conditional() ? " denies it under a Condition GrantWatch does not evaluate (the likely cause)" : " denies it")
+                    + (named.conditional() ? " denies it under a Condition GrantWatch does not evaluate (the likely cause)"
+                            : " denies it" + (e.explicitDeny() ? "" : " (the record does not say which kind of refusal; GrantWatch's "
+                            + "inventory holds this unconditional Deny, and a Deny wins over any Allow)"))
                     + ". Adding an Allow will not help: change or remove that statement, or record an accepted-risk mute rule if it is intended.";
         }
         return "An explicit Deny blocks " + what + " for " + e.principal().display()

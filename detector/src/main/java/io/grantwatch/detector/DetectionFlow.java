@@ -110,6 +110,8 @@ public final class DetectionFlow {
                 DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
                 if (c.kind() == IamChangeEvent.Kind.DETACH_POLICY || c.kind() == IamChangeEvent.Kind.DELETE_POLICY) {
                     drift = drift.withRemoval(PolicyRemoval.of(inv, e.cloud(), c.target(), c.removedPolicy(), c.viaGroup()));
+                } else if (c.kind() == IamChangeEvent.Kind.ATTACH_POLICY && c.targetKind() != IamChangeEvent.TargetKind.GROUP) {
+                    drift = drift.withRemoval(PolicyRemoval.ofAttach(inv, e.cloud(), c.target(), c.removedPolicy(), c.viaGroup()));
                 }
                 Step s = engine.onChange(targetPrior, c, catalog, book, drift);
                 if (counted) {
@@ -272,7 +274,11 @@ public final class DetectionFlow {
      * knows, each member instead (the group-wide guess is for groups nobody knows the members of).
      */
     private static List<IamChangeEvent> reached(IamChangeEvent c, Inventory inv) {
-        if (c.targetKind() != IamChangeEvent.TargetKind.GROUP || c.kind() != IamChangeEvent.Kind.DETACH_POLICY || inv == null) {
+        // an attach reaches the members only when the attached document holds a Deny: else it can only resolve, on the group
+        boolean denyingAttach = c.kind() == IamChangeEvent.Kind.ATTACH_POLICY && inv != null
+                && PolicyRemoval.denies(inv, c.event().cloud(), c.removedPolicy());
+        if (c.targetKind() != IamChangeEvent.TargetKind.GROUP || c.kind() != IamChangeEvent.Kind.DETACH_POLICY && !denyingAttach
+                || inv == null) {
             return List.of(c);
         }
         String group = c.target().name().substring("group/".length());

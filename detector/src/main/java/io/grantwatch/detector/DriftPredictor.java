@@ -14,6 +14,7 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
+import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.ScenarioCandidate;
@@ -56,11 +57,15 @@ final class DriftPredictor {
     static final String MODELARTS_TRUST = "service.ModelArts";
     private static final Citation MODELARTS_TRUST_CITATION = new Citation("004_cae65db658487c65.txt", "委托授权");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z]+)}");
+    /** Where the actions go in a sentence shared by several lost actions. */
+    private static final String ACTIONS = "<actions>";
 
     /** How sure a prediction starts, before the principal's activity adds to it (each capped at 1.0). */
     static final double CATALOG_POLICY = 0.5;
     static final double POLICY_BY_NAME = 0.3;
     static final double KNOWN_DOCUMENT = 0.5;
+    /** A known document whose loss the evaluator cannot decide: a Condition, or resources narrowed to ones not known. */
+    static final double UNDECIDED_RESIDUAL = 0.3;
     static final double UNKNOWN_CONTENT_USED = 0.3;
     static final double UNKNOWN_CONTENT_HELD = 0.2;
     static final double DELETED = 0.6;
@@ -141,49 +146,71 @@ final class DriftPredictor {
         String account = change.target().accountId();
         String roleName = change.target().roleName();
         String fillRole = change.targetKind() == IamChangeEvent.TargetKind.ROLE ? roleName : null;
-        for (Broken b : all) {
+        // One change on one principal is one finding per grant it removes, listing what every affected scenario loses: the
+        // same detach seen by six EAS scenarios is one fix, not six. The best-ranked scenario names it (and its id).
+        Map<String, List<Broken>> byRemoved = new LinkedHashMap<>();
+        for (ScenarioCandidate rank : ranking) {
+            all.stream().filter(b -> b.scenario.id().equals(rank.scenarioId())).findFirst()
+                    .ifPresent(b -> byRemoved.computeIfAbsent(removedGrant(change, b).key(), k -> new ArrayList<>()).add(b));
+        }
+        boolean attach = change.kind() == IamChangeEvent.Kind.ATTACH_POLICY;
+        for (List<Broken> group : byRemoved.values()) {
+            Broken b = group.get(0);
             Grant removed = removedGrant(change, b);
             Grant shown = shownRemoved(change, removed);
             List<MissingGrant> missing = new ArrayList<>();
             String holder = holderOf(change.targetKind()).name();
             String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
                     ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
+            String also = group.size() == 1 ? "" : " The same change also breaks " + String.join(", ", group.subList(1, group.size()).stream()
+                    .map(x -> x.scenario.title()).toList()) + ", also in use; every grant they lose is listed once below.";
+            String because = change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why
+                    + "." + also + unknown + (b.note == null ? "" : " " + b.note);
             // a trust principal comes from the scenario's trust requirement: cite it, and list it once
             Requirement trust = shown.type() == GrantType.TRUST_PRINCIPAL ? b.requirements.get(0) : null;
-            // what was removed is certain; a trust principal "removed" is as sure as the reading of the new document
-            missing.add(new MissingGrant(shown, trust == null ? Certainty.CERTAIN : b.certainty, holder, trust == null ? null : trust.id(),
-                    change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why + "."
-                            + unknown + (b.note == null ? "" : " " + b.note),
-                    b.systemPolicy, trust == null ? null : trust.citation()));
             Set<String> seen = new LinkedHashSet<>();
-            seen.add(shown.key());
+            if (!attach) {
+                // what was removed is certain; a trust principal "removed" is as sure as the reading of the new document.
+                // An attach removed no grant: its Deny blocks the actions below, and the first of them carries the reason.
+                missing.add(new MissingGrant(shown, trust == null ? Certainty.CERTAIN : b.certainty, holder, trust == null ? null : trust.id(),
+                        because, b.systemPolicy, trust == null ? null : trust.citation()));
+                seen.add(shown.key());
+            }
             if (trust != null) {
                 seen.add(GrantInference.concrete(trust.grant(), account, fillRole).key());
             }
-            for (Requirement r : b.requirements) {
-                Grant g = GrantInference.concrete(r.grant(), account, fillRole);
-                if (g.type() == GrantType.ACTION && change.targetKind() == IamChangeEvent.TargetKind.AGENCY) {
-                    g = new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
+            Set<KnownDeny> denies = new LinkedHashSet<>();
+            List<String> keys = new ArrayList<>();
+            if (change.policyName() != null) {
+                keys.add(attachKey(change.policyName()));
+            }
+            for (Broken x : group) {
+                denies.addAll(x.denies);
+                x.usedKeys.stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+                for (Requirement r : x.requirements) {
+                    Grant g = GrantInference.concrete(r.grant(), account, fillRole);
+                    if (g.type() == GrantType.ACTION && change.targetKind() == IamChangeEvent.TargetKind.AGENCY) {
+                        g = new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
+                    }
+                    if (seen.add(g.key())) {
+                        String gap = g.resource() == null && r.grant().resource() != null
+                                ? " (" + r.grant().resource() + ": the record does not say which " + unfilledLabel(r.grant().resource()) + ")" : "";
+                        String needs = x.scenario.title() + " needs it: " + (r.purpose() != null ? r.purpose() : r.service()) + gap
+                                + ". It will break.";
+                        missing.add(new MissingGrant(g, x.certainty, holder, r.id(), missing.isEmpty() ? because + " " + needs : needs,
+                                g.type() == GrantType.SYSTEM_POLICY ? g.value() : null, r.citation()));
+                    }
                 }
-                if (seen.add(g.key())) {
-                    String gap = g.resource() == null && r.grant().resource() != null
-                            ? " (" + r.grant().resource() + ": the record does not say which " + unfilledLabel(r.grant().resource()) + ")" : "";
-                    missing.add(new MissingGrant(g, b.certainty, holder, r.id(), b.scenario.title() + " needs it: "
-                            + (r.purpose() != null ? r.purpose() : r.service()) + gap + ". It will break.",
-                            g.type() == GrantType.SYSTEM_POLICY ? g.value() : null, r.citation()));
-                }
+            }
+            if (missing.isEmpty()) {
+                continue;
             }
             String id = FindingIds.of(FindingKind.PREDICTED_BREAKAGE, e.cloud(), w.principal, b.scenario.id(), removed);
             Evidence ev = new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
                     change.targetLabel(), null, null);
             Finding candidate = new Finding(id, FindingKind.PREDICTED_BREAKAGE, FindingStatus.OPEN, e.cloud(), w.principal,
                     b.scenario.id(), b.scenario.title(), missing, ScenarioRanker.round(b.confidence), ranking, ev, record,
-                    catalog.version(), null, null, e.eventTime());
-            List<String> keys = new ArrayList<>();
-            if (change.policyName() != null) {
-                keys.add(attachKey(change.policyName()));
-            }
-            keys.addAll(b.usedKeys);
+                    catalog.version(), null, null, e.eventTime(), List.copyOf(denies));
             findings.upsert(w, candidate, e, keys, book, emitted);
         }
     }
@@ -195,6 +222,7 @@ final class DriftPredictor {
             case DELETE_ROLE -> "deleted " + change.targetLabel();
             case UPDATE_AGENCY -> "changed the settings of " + change.targetLabel();
             case DELETE_POLICY -> "deleted " + change.removedLabel();
+            case ATTACH_POLICY -> "attached " + change.removedLabel() + " to " + change.holderLabel();
             case CHANGE_POLICY -> "changed the document in force of " + change.removedLabel() + ", which " + change.targetLabel() + " holds"
                     + (change.viaGroup() == null ? "" : " through group " + change.viaGroup());
             default -> "removed " + (change.policyName() != null && change.policyName().equals(change.policyId())
@@ -207,15 +235,22 @@ final class DriftPredictor {
      *
      * @param systemPolicy the removed policy when it is a system policy (the finding offers it back), else null
      * @param note         a sentence for the removed grant only (how to read a policy whose content is unknown), or null
+     * @param denies       the known Deny statements that now block the lost grants (the finding carries them, so that no fix
+     *                     proposes an Allow they would still block)
      */
     private record Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence,
-                          String why, List<String> usedKeys, String systemPolicy, String note) {
+                          String why, List<String> usedKeys, String systemPolicy, String note, List<KnownDeny> denies) {
         Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence, String why, List<String> usedKeys) {
-            this(scenario, requirements, certainty, confidence, why, usedKeys, null, null);
+            this(scenario, requirements, certainty, confidence, why, usedKeys, null, null, List.of());
+        }
+
+        Broken(Scenario scenario, List<Requirement> requirements, Certainty certainty, double confidence, String why, List<String> usedKeys,
+               String systemPolicy, String note) {
+            this(scenario, requirements, certainty, confidence, why, usedKeys, systemPolicy, note, List.of());
         }
 
         Broken with(Certainty c, double conf, String newWhy) {
-            return new Broken(scenario, requirements, c, conf, newWhy, usedKeys, systemPolicy, note);
+            return new Broken(scenario, requirements, c, conf, newWhy, usedKeys, systemPolicy, note, denies);
         }
     }
 
@@ -239,6 +274,12 @@ final class DriftPredictor {
             }
         }
         switch (change.kind()) {
+            case ATTACH_POLICY -> {
+                // only an attached document with Deny statements the inventory knows can take anything
+                PolicyRemoval removal = context.removal();
+                return removal == null || removal.granted() == null ? null
+                        : brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog));
+            }
             case DETACH_POLICY, DELETE_POLICY, CHANGE_POLICY -> {
                 String policy = change.policyName();
                 PolicyRemoval removal = context.removal();
@@ -345,48 +386,82 @@ final class DriftPredictor {
         }
     }
 
-    /**
-     * A detach or deletion whose document the inventory knows: the scenario's grants that the document allowed and that
-     * no other policy the principal holds (with a known document) still allows. Nothing is predicted when the document
-     * grants none of them.
-     */
-    private static Broken brokenByContent(IamChangeEvent change, Scenario s, PolicyRemoval removal, List<Requirement> used,
-                                          List<String> usedKeys, double activity, List<Requirement> lostCalls) {
-        List<Requirement> hit = new ArrayList<>();
-        for (Requirement r : s.requirements()) {
-            if (grantsAction(r) && removal.granted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()))
-                    && !stillGranted(removal, r)) {
-                hit.add(r);
-            }
-        }
-        hit.addAll(lostCalls);
-        if (hit.isEmpty()) {
-            return null;
-        }
-        boolean inUse = !lostCalls.isEmpty() || hit.stream().anyMatch(used::contains);
-        String others = removal.unknownElsewhere().isEmpty() ? ""
-                : " (unless one of the principal's policies whose content GrantWatch does not know grants it: "
-                        + String.join(", ", removal.unknownElsewhere()) + ")";
-        // the document is known, so the grants are; whether the scenario still runs depends on policies not known
-        Certainty c = inUse && removal.unknownElsewhere().isEmpty() ? Certainty.CERTAIN : Certainty.LIKELY;
-        String system = "custom".equalsIgnoreCase(change.policyType()) || change.policyName() == null
-                || change.policyName().equals(change.policyId()) ? null : change.policyName();
-        return new Broken(s, hit, c, Math.min(1.0, KNOWN_DOCUMENT + activity), s.title() + " is in use and needs what " + removal.label()
-                + " allowed (its document is in the inventory), and no other policy the principal holds allows it" + others,
-                usedKeys, system, null);
+    /** A grant a change takes, with what the principal's documents still say of it. */
+    private record Lost(Requirement requirement, PolicyRemoval.Residual residual) {
     }
 
     /**
-     * The principal's own successful calls within the drift horizon that signal the scenario, that the removed document
-     * allowed and that nothing else it holds (with a known document) allows: each as the one action to grant back. The
-     * action is the document's own (non-wildcard) Action that allowed the call, else the catalog's action for the API;
-     * a call allowed only by a wildcard the catalog cannot narrow is named in the reason, never granted as the wildcard.
+     * A change whose documents the inventory knows (a detach or deletion, a new document in force, an attached Deny): the
+     * scenario's grants the change may take ({@link PolicyRemoval#granted}) that the principal's documents, evaluated after
+     * it, no longer allow ({@link PolicyRemoval#residual}). Nothing is predicted when it takes none of them. A grant left
+     * to a Condition or to resources GrantWatch does not know is still predicted, at lower certainty, and says so.
      */
-    private List<Requirement> lostCalls(Working w, IamChangeEvent change, Scenario s, PolicyRemoval removal, CatalogLookup catalog) {
+    private static Broken brokenByContent(IamChangeEvent change, Scenario s, PolicyRemoval removal, List<Requirement> used,
+                                          List<String> usedKeys, double activity, List<Lost> lostCalls) {
+        List<Lost> lost = new ArrayList<>();
+        for (Requirement r : s.requirements()) {
+            if (grantsAction(r) && removal.granted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()))) {
+                PolicyRemoval.Residual x = removal.residual(r.grant().value());
+                if (x.lost()) {
+                    lost.add(new Lost(r, x));
+                }
+            }
+        }
+        lost.addAll(lostCalls);
+        if (lost.isEmpty()) {
+            return null;
+        }
+        List<Requirement> hit = lost.stream().map(Lost::requirement).toList();
+        boolean inUse = !lostCalls.isEmpty() || hit.stream().anyMatch(used::contains);
+        boolean decided = lost.stream().allMatch(l -> l.residual().certain());
+        String others = removal.unknownElsewhere().isEmpty() ? ""
+                : " (unless one of the principal's policies whose content GrantWatch does not know grants it: "
+                        + String.join(", ", removal.unknownElsewhere()) + ")";
+        // the documents are known, so the grants are; whether the scenario still runs depends on policies not known, and on
+        // Conditions and resources the documents leave open
+        Certainty c = !decided ? Certainty.LIKELY : inUse && removal.unknownElsewhere().isEmpty() ? Certainty.CERTAIN : Certainty.LIKELY;
+        String system = "custom".equalsIgnoreCase(change.policyType()) || change.policyName() == null
+                || change.policyName().equals(change.policyId()) ? null : change.policyName();
+        Set<String> why = new LinkedHashSet<>();
+        List<String> gone = lost.stream().filter(l -> l.residual().kind() == PolicyRemoval.Residual.Kind.LOST)
+                .map(l -> l.requirement().grant().value()).distinct().toList();
+        if (!gone.isEmpty()) {
+            why.add("no other policy the principal holds allows " + (gone.size() == lost.size() ? "it" : String.join(", ", gone)));
+        }
+        // one sentence per policy and kind: "p allows a, b only under a Condition …", not one per action
+        Map<String, List<String>> sentences = new LinkedHashMap<>();
+        for (Lost l : lost) {
+            String text = l.residual().text();
+            String action = l.requirement().grant().value();
+            if (text != null && text.contains(action)) {
+                List<String> actions = sentences.computeIfAbsent(text.replaceFirst(Pattern.quote(action), ACTIONS), k -> new ArrayList<>());
+                if (!actions.contains(action)) {
+                    actions.add(action);
+                }
+            }
+        }
+        sentences.forEach((template, actions) -> why.add(template.replace(ACTIONS, String.join(", ", actions))));
+        List<KnownDeny> denies = lost.stream().map(l -> l.residual().deny()).filter(d -> d != null).distinct().toList();
+        String what = change.kind() == IamChangeEvent.Kind.ATTACH_POLICY
+                ? s.title() + " is in use and what it needs is now denied: "
+                : s.title() + " is in use and needs what " + removal.label() + " allowed (its document is in the inventory), and ";
+        double base = decided ? KNOWN_DOCUMENT : UNDECIDED_RESIDUAL;
+        return new Broken(s, hit, c, Math.min(1.0, base + activity), what + String.join("; ", why) + others,
+                usedKeys, system, null, denies);
+    }
+
+    /**
+     * The principal's own successful calls within the drift horizon that signal the scenario, whose action the change may
+     * take and that its documents no longer allow after it: each as the one action to grant back. The action is the
+     * document's own (non-wildcard) Action that matched the call, else the catalog's action for the API; a call matched
+     * only by a wildcard the catalog cannot narrow is left out, never granted as the wildcard.
+     */
+    private List<Lost> lostCalls(Working w, IamChangeEvent change, Scenario s, PolicyRemoval removal, CatalogLookup catalog) {
         AuditEvent e = change.event();
         long from = e.eventTime().minus(settings.driftHorizon()).toEpochMilli();
         Holder holder = holderOf(change.targetKind());
-        Map<String, Requirement> out = new LinkedHashMap<>();
+        boolean attach = change.kind() == IamChangeEvent.Kind.ATTACH_POLICY;
+        Map<String, Lost> out = new LinkedHashMap<>();
         for (Activity a : w.recent) {
             if (a.at() < from || a.outcome() != Outcome.ALLOWED || a.api() == null
                     || !catalog.signalled(e.cloud(), a.api()).contains(s.id()) && (a.action() == null || !catalog.signalled(e.cloud(), a.action())
@@ -394,7 +469,7 @@ final class DriftPredictor {
                 continue;
             }
             String key = a.action() != null ? a.action() : a.api();
-            if (removal.granted().stream().noneMatch(p -> proves(key, p)) || removal.stillGranted().stream().anyMatch(p -> proves(key, p))) {
+            if (removal.granted().stream().noneMatch(p -> proves(key, p))) {
                 continue;
             }
             String action = removal.granted().stream().filter(p -> !ActionPattern.isWildcard(p) && proves(key, p)).findFirst()
@@ -402,9 +477,14 @@ final class DriftPredictor {
             if (action == null || out.containsKey(action.toLowerCase(Locale.ROOT))) {
                 continue;
             }
+            PolicyRemoval.Residual x = removal.residual(action);
+            if (!x.lost()) {
+                continue;
+            }
             String service = a.api().substring(0, Math.max(0, a.api().indexOf('/')));
-            out.put(action.toLowerCase(Locale.ROOT), new Requirement(null, service, Grant.action(action), List.of(), Phase.USE, Necessity.REQUIRED,
-                    holder, "its call " + a.api() + " at " + a.time() + " succeeded with it, and " + removal.label() + " allowed it", null));
+            out.put(action.toLowerCase(Locale.ROOT), new Lost(new Requirement(null, service, Grant.action(action), List.of(), Phase.USE,
+                    Necessity.REQUIRED, holder, "its call " + a.api() + " at " + a.time() + " succeeded with it"
+                            + (attach ? "" : ", and " + removal.label() + " allowed it"), null), x));
         }
         return List.copyOf(out.values());
     }
@@ -422,9 +502,12 @@ final class DriftPredictor {
         return r.grant().type() == GrantType.ACTION || r.grant().type() == GrantType.AGENCY_ACTION;
     }
 
-    /** Whether another policy the principal holds, whose document the inventory knows, still allows the requirement. */
+    /**
+     * Whether the policies the principal keeps, whose documents the inventory knows, still allow the requirement: evaluated,
+     * so a Deny or a Condition among them counts ({@link PolicyRemoval#residual}).
+     */
     private static boolean stillGranted(PolicyRemoval removal, Requirement r) {
-        return removal != null && grantsAction(r) && removal.stillGranted().stream().anyMatch(p -> Patterns.matches(p, r.grant().value()));
+        return removal != null && grantsAction(r) && !removal.residual(r.grant().value()).lost();
     }
 
     /**

@@ -112,34 +112,62 @@ class AgencyScopeTrailsTest {
         assertThat(over.get(over.size() - 1).status()).as("nothing beyond the need is held any more").isEqualTo(FindingStatus.RESOLVED);
     }
 
-    @Test
-    void shouldAskTheUserAnAgencyIsConfiguredForToHoldWhatTheAgencyIsGiven() {
-        String userId = "8d2f0c6a4b1e4f3a9c7e5d3b1a2c4e6f";
-        PolicyRef needed = new PolicyRef("Custom", "ma-train-min", "b1c2d3e4f5a64b7c8d9e0f1a2b3c4d5e");
+    private static final String WANG = "8d2f0c6a4b1e4f3a9c7e5d3b1a2c4e6f";
+
+    /** ma-train-agency given {@code agencyDoc}, wang holding {@code userDoc}; then ModelArts configured the agency for wang. */
+    private static List<Finding> delegatedToWang(String agencyDoc, String userDoc) {
+        PolicyRef given = new PolicyRef("Custom", "ma-train-min", "b1c2d3e4f5a64b7c8d9e0f1a2b3c4d5e");
         PolicyRef userOwn = new PolicyRef("Custom", "wang-obs-read", "c1c2d3e4f5a64b7c8d9e0f1a2b3c4d5e");
         OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
-        d.accept(policy(needed, "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\","
-                + "\"obs:object:PutObject\",\"obs:bucket:ListBucket\"],\"Resource\":[\"*\"]}]}"));
-        d.accept(holds(needed));
-        d.accept(policy(userOwn, "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\"],"
-                + "\"Resource\":[\"*\"]}]}"));
-        d.accept(new InventoryRecord(Cloud.HUAWEI, DOMAIN, AT, "test", InventoryRecord.Kind.HOLDS, "user", userId, List.of(userOwn),
+        d.accept(policy(given, agencyDoc));
+        d.accept(holds(given));
+        d.accept(policy(userOwn, userDoc));
+        d.accept(new InventoryRecord(Cloud.HUAWEI, DOMAIN, AT, "test", InventoryRecord.Kind.HOLDS, "user", WANG, List.of(userOwn),
                 null, null, null, false, null, null));
         AuditEvent auth = Trails.load("huawei/drift-delete-agency-configured-for-modelarts.json").get(0);
         AuditEvent forWang = new AuditEvent(auth.cloud(), auth.eventId(), auth.eventTime(), auth.principal(), auth.service(), auth.action(),
                 auth.iamAction(), auth.resource(), auth.outcome(), auth.explicitDeny(), auth.errorCode(), auth.errorMessage(), auth.sourceIp(),
-                auth.region(), auth.userAgent(), auth.eventType(), Map.of("user_id", userId, "type", "agency", "content", "ma-train-agency"),
+                auth.region(), auth.userAgent(), auth.eventType(), Map.of("user_id", WANG, "type", "agency", "content", "ma-train-agency"),
                 auth.source());
+        return d.accept(forWang).stream().filter(f -> f.kind() == FindingKind.MISSING_GRANT).toList();
+    }
 
-        List<Finding> out = d.accept(forWang);
+    private static final String WANG_READS = "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\"],"
+            + "\"Resource\":[\"*\"]}]}";
 
-        assertThat(out).filteredOn(f -> f.kind() == FindingKind.MISSING_GRANT).singleElement().satisfies(f -> {
-            assertThat(f.principal().id()).isEqualTo(userId);
+    @Test
+    void shouldAskTheUserAnAgencyIsConfiguredForToHoldWhatTheAgencyIsGiven() {
+        List<Finding> out = delegatedToWang("{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\","
+                + "\"obs:object:PutObject\",\"obs:bucket:ListBucket\"],\"Resource\":[\"*\"]}]}", WANG_READS);
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().id()).isEqualTo(WANG);
             assertThat(f.missing()).extracting(m -> m.grant().value()).containsExactlyInAnyOrder("obs:object:PutObject", "obs:bucket:ListBucket");
             assertThat(f.missing()).allSatisfy(m -> {
                 assertThat(m.reason()).contains("agency ma-train-agency was configured for this user").contains("请用户确保");
                 assertThat(m.citation().seed()).isEqualTo("004_cae65db658487c65.txt");
             });
         });
+    }
+
+    @Test
+    void shouldAskTheUserToHoldWhatAWildcardGivesTheAgencyWithinTheNeed() {
+        // Huawei IAM v5: "*" in an Action matches any run of characters, so obs:*:* allows every OBS action the seed lists
+        List<Finding> out = delegatedToWang("{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:*:*\"],"
+                + "\"Resource\":[\"*\"]}]}", WANG_READS);
+
+        // no feature is known in use here, so the need is every seed row for an agency; the user holds GetObject
+        assertThat(out).singleElement().satisfies(f -> assertThat(f.missing()).extracting(m -> m.grant().value())
+                .as("the seed's rows the wildcard covers, never the wildcard itself").contains("obs:object:PutObject", "obs:bucket:ListBucket")
+                .doesNotContain("obs:object:GetObject", "obs:*:*").allMatch(a -> a.startsWith("obs:")));
+    }
+
+    @Test
+    void shouldSayNothingToAUserWhoseOwnWildcardCoversWhatTheAgencyIsGiven() {
+        List<Finding> out = delegatedToWang("{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\","
+                + "\"obs:object:PutObject\",\"obs:bucket:ListBucket\"],\"Resource\":[\"*\"]}]}",
+                "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:*:*\"],\"Resource\":[\"*\"]}]}");
+
+        assertThat(out).isEmpty();
     }
 }

@@ -468,6 +468,123 @@ class DriftTrailsTest {
         assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing().get(0).reason()).contains("does not see who belongs to group dlc-users"));
     }
 
+    // ------------------------------------------------------------ drift read by evaluating what the principal still holds
+
+    private static Map<String, String> newDefaultVersion(String document) {
+        return Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true", "PolicyDocument", document);
+    }
+
+    @Test
+    void shouldPredictBreakageWhenANewDefaultVersionAddsADenyOfWhatTheHolderUsed() {
+        // RAM: an explicit Deny wins over any Allow, so paidlc:* no longer lets him call GetJob
+        List<Finding> out = afterPolicyCall("CreatePolicyVersion", newDefaultVersion("{\"Version\":\"1\",\"Statement\":["
+                        + "{\"Effect\":\"Allow\",\"Action\":\"paidlc:*\",\"Resource\":\"*\"},"
+                        + "{\"Sid\":\"NoJobReads\",\"Effect\":\"Deny\",\"Action\":\"paidlc:GetJob\",\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), holds("user", "li.qiang", VIEWER));
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.missing().get(0).reason()).contains("statement \"NoJobReads\" (#2) of policy dlc-job-viewer")
+                    .contains("an explicit Deny wins over any Allow");
+            assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().value()).containsExactly("paidlc:GetJob");
+            assertThat(f.missing().get(1).certainty()).isEqualTo(Certainty.CERTAIN);
+            assertThat(f.knownDenies()).as("carried, so that no fix proposes an Allow the Deny still blocks").singleElement()
+                    .satisfies(d -> assertThat(d.sid()).isEqualTo("NoJobReads"));
+        });
+    }
+
+    @Test
+    void shouldPredictBreakageWhenANewDefaultVersionSwitchesToANotActionThatLeavesOutWhatTheHolderUsed() {
+        // RAM: an Allow with NotAction allows every action except those it lists
+        List<Finding> out = afterPolicyCall("CreatePolicyVersion", newDefaultVersion("{\"Version\":\"1\",\"Statement\":["
+                        + "{\"Effect\":\"Allow\",\"NotAction\":[\"paidlc:GetJob\",\"ram:*\"],\"Resource\":\"*\"}]}"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), holds("user", "li.qiang", VIEWER));
+
+        assertThat(out).singleElement().satisfies(f ->
+                assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().value()).containsExactly("paidlc:GetJob"));
+    }
+
+    @Test
+    void shouldPredictALikelyBreakageWhenAnotherPolicyAllowsTheLostActionOnlyUnderACondition() {
+        PolicyRef fromOffice = new PolicyRef("Custom", "dlc-from-office", null);
+        List<Finding> out = detachWithInventory(
+                ramPolicy("dlc-job-viewer", VIEWER_V1),
+                ramPolicy("dlc-from-office", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:*\","
+                        + "\"Resource\":\"*\",\"Condition\":{\"IpAddress\":{\"acs:SourceIp\":\"192.168.0.0/16\"}}}]}"),
+                holds("user", "li.qiang", VIEWER, fromOffice));
+
+        assertThat(out).as("a conditional Allow is not evaluated: the grant may be lost").singleElement().satisfies(f -> {
+            assertThat(f.missing().get(0).reason()).contains("dlc-from-office (Custom) version v1 (user li.qiang) allows paidlc:GetJob only under "
+                    + "a Condition GrantWatch does not evaluate");
+            assertThat(f.missing().subList(1, f.missing().size())).isNotEmpty()
+                    .allSatisfy(m -> assertThat(m.certainty()).isEqualTo(Certainty.LIKELY));
+            assertThat(f.confidence()).isLessThan(detachWithInventory(ramPolicy("dlc-job-viewer", VIEWER_V1), holds("user", "li.qiang", VIEWER))
+                    .get(0).confidence());
+        });
+    }
+
+    private static final PolicyRef DENY_JOBS = new PolicyRef("Custom", "dlc-deny-jobs", null);
+    private static final String DENY_JOBS_V1 = "{\"Version\":\"1\",\"Statement\":[{\"Sid\":\"NoJobReads\",\"Effect\":\"Deny\","
+            + "\"Action\":[\"paidlc:GetJob\"],\"Resource\":\"*\"}]}";
+
+    @Test
+    void shouldPredictTheBreakageAnAttachedDenyCausesAndNameItsStatementNotARemovedGrant() {
+        List<Finding> out = afterPolicyCall("AttachPolicyToUser", Map.of("PolicyType", "Custom", "PolicyName", "dlc-deny-jobs",
+                        "UserName", "li.qiang"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), ramPolicy("dlc-deny-jobs", DENY_JOBS_V1), holds("user", "li.qiang", VIEWER));
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.missing()).extracting(m -> m.grant().type()).as("no policy to give back: the attach removed none")
+                    .doesNotContain(GrantType.SYSTEM_POLICY);
+            assertThat(f.missing().get(0).grant().value()).isEqualTo("paidlc:GetJob");
+            assertThat(f.missing().get(0).reason()).contains("attached dlc-deny-jobs to user li.qiang")
+                    .contains("statement \"NoJobReads\" (#1) of policy dlc-deny-jobs (Custom) version v1").doesNotContain("removed");
+            assertThat(f.knownDenies()).singleElement().satisfies(d -> assertThat(d.matched()).isTrue());
+        });
+    }
+
+    @Test
+    void shouldPredictTheBreakageForTheMembersTheInventoryKnowsWhenAPolicyWithADenyIsAttachedToTheirGroup() {
+        List<Finding> out = afterPolicyCall("AttachPolicyToGroup", Map.of("PolicyType", "Custom", "PolicyName", "dlc-deny-jobs",
+                        "GroupName", "dlc-users"),
+                ramPolicy("dlc-job-viewer", VIEWER_V1), ramPolicy("dlc-deny-jobs", DENY_JOBS_V1), holds("user", "li.qiang", VIEWER),
+                groups("li.qiang", "dlc-users"));
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("li.qiang");
+            assertThat(f.missing().get(0).reason()).contains("attached dlc-deny-jobs to group dlc-users (user li.qiang is in it)")
+                    .contains("attached to group dlc-users denies paidlc:GetJob");
+        });
+    }
+
+    @Test
+    void shouldCallADenialExplicitAndNameTheStatementWhenTheInventoryHoldsAnUnconditionalDenyThatMatchesIt() {
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        for (InventoryRecord r : List.of(ramPolicy("dlc-job-viewer", VIEWER_V1), ramPolicy("dlc-deny-jobs", DENY_JOBS_V1),
+                holds("user", "li.qiang", VIEWER, DENY_JOBS))) {
+            d.accept(r);
+        }
+        List<Finding> out = new ArrayList<>();
+        Trails.load("alibaba/regression-dlc-getjob-denied-after-success.json").forEach(e -> out.addAll(d.accept(e)));
+
+        assertThat(ofKind(out, FindingKind.REGRESSION)).isEmpty();
+        assertThat(ofKind(out, FindingKind.MISSING_GRANT)).isEmpty();
+        assertThat(ofKind(out, FindingKind.EXPLICIT_DENY)).singleElement().satisfies(f ->
+                assertThat(f.missing().get(0).reason()).contains("statement \"NoJobReads\" (#1) of policy dlc-deny-jobs (Custom) version v1")
+                        .contains("Adding an Allow will not help"));
+    }
+
+    @Test
+    void shouldGiveOneFindingListingEveryLostGrantOnceWhenOneDetachBreaksSeveralScenariosInUse() {
+        List<Finding> out = detachWithInventory(ramPolicy("dlc-job-viewer", VIEWER_V1), holds("user", "li.qiang", VIEWER));
+
+        assertThat(out.get(0).ranking()).as("his GetJob signals more than one DLC scenario").hasSizeGreaterThan(1);
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.scenarioId()).isEqualTo(f.ranking().get(0).scenarioId());
+            assertThat(f.missing()).extracting(m -> m.grant().key()).doesNotHaveDuplicates();
+            assertThat(f.missing().get(0).reason()).contains("The same change also breaks");
+        });
+    }
+
     private static AuditEvent withParameters(AuditEvent e, Map<String, String> params) {
         return new AuditEvent(e.cloud(), e.eventId(), e.eventTime(), e.principal(), e.service(), e.action(), e.iamAction(), e.resource(),
                 e.outcome(), e.explicitDeny(), e.errorCode(), e.errorMessage(), e.sourceIp(), e.region(), e.userAgent(), e.eventType(),

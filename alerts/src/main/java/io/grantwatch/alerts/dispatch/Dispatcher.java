@@ -106,6 +106,11 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         return committedRecords;
     }
 
+    /** Ready: the consumer is open and reading findings, and nothing stopped it (a split role's /readyz). */
+    public boolean consuming() {
+        return consumer != null && failure == null && running;
+    }
+
     @Override
     public void run() {
         thread = Thread.currentThread();

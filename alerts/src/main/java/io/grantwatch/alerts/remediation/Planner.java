@@ -246,8 +246,14 @@ final class Planner {
         if ((f.kind() == FindingKind.PREDICTED_BREAKAGE || f.kind() == FindingKind.REGRESSION) && f.change() != null) {
             String action = f.change().action() != null && f.change().action().matches("[A-Za-z0-9_./:-]{1,80}") ? f.change().action()
                     : "an IAM change";
-            notes.add("This restores what " + action + (f.change().time() == null ? "" : " at " + f.change().time())
-                    + " removed while a feature still needs it; if the removal was intended, record an accepted-risk mute rule instead.");
+            String when = f.change().time() == null ? "" : " at " + f.change().time();
+            // an attach removes nothing: what it added is a Deny, and no Allow can beat an explicit Deny
+            notes.add(action.toLowerCase(Locale.ROOT).startsWith("attach")
+                    ? action + when + " attached a policy whose Deny blocks what a feature still needs: change or remove that Deny statement"
+                            + " (named in the finding); an Allow cannot override an explicit Deny. If the Deny is intended, record an"
+                            + " accepted-risk mute rule instead."
+                    : "This restores what " + action + when
+                            + " removed while a feature still needs it; if the removal was intended, record an accepted-risk mute rule instead.");
         }
         if (f.kind() == FindingKind.OVER_REACH) {
             notes.addAll(0, overReach(f, subject, grants.isEmpty()));

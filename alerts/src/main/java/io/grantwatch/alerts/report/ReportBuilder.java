@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  */
 public final class ReportBuilder {
     static final int TREND_MAX_DAYS = 366;
+    /** Every list of findings in a report reads worst first, newest first within a severity. */
+    private static final Comparator<Finding> WORST_FIRST = Comparator.comparing((Finding f) -> Severity.of(f)).reversed()
+            .thenComparing(ReportBuilder::time, Comparator.reverseOrder()).thenComparing(Finding::id);
     static final int TOP = 20;
 
     private final RemediationPlanner planner;
@@ -74,16 +77,16 @@ public final class ReportBuilder {
         List<DriftReport.Item> resolvedItems;
         List<DriftReport.Item> regressed;
         if (baseline != null) {
-            newItems = open.stream().filter(f -> !baseline.containsKey(f.id())).map(item).toList();
+            newItems = open.stream().filter(f -> !baseline.containsKey(f.id())).sorted(WORST_FIRST).map(item).toList();
             resolvedItems = scope.stream().filter(f -> "OPEN".equals(baseline.get(f.id())) && statusAt(f, end) == FindingStatus.RESOLVED)
-                    .map(item).toList();
+                    .sorted(WORST_FIRST).map(item).toList();
             regressed = open.stream().filter(f -> "RESOLVED".equals(baseline.get(f.id())) || (f.kind() == FindingKind.REGRESSION
-                    && !baseline.containsKey(f.id()))).map(item).toList();
+                    && !baseline.containsKey(f.id()))).sorted(WORST_FIRST).map(item).toList();
         } else {
-            newItems = open.stream().filter(f -> !first(f).isBefore(start)).map(item).toList();
+            newItems = open.stream().filter(f -> !first(f).isBefore(start)).sorted(WORST_FIRST).map(item).toList();
             resolvedItems = scope.stream().filter(f -> f.resolvedAt() != null && !f.resolvedAt().isBefore(start)
-                    && !f.resolvedAt().isAfter(end)).map(item).toList();
-            regressed = open.stream().filter(f -> f.kind() == FindingKind.REGRESSION).map(item).toList();
+                    && !f.resolvedAt().isAfter(end)).sorted(WORST_FIRST).map(item).toList();
+            regressed = open.stream().filter(f -> f.kind() == FindingKind.REGRESSION).sorted(WORST_FIRST).map(item).toList();
         }
 
         Map<String, List<Long>> ttg = new TreeMap<>();
@@ -126,9 +129,7 @@ public final class ReportBuilder {
 
         Map<String, Long> byKind = new TreeMap<>(open.stream().collect(Collectors.groupingBy(f -> f.kind().name(), Collectors.counting())));
         DriftReport.Totals totals = new DriftReport.Totals(scope.size(), open.size(), scope.size() - open.size(), muted.size(), byKind);
-        List<DriftReport.Item> openItems = open.stream()
-                .sorted(Comparator.comparing((Finding f) -> Severity.of(f)).reversed().thenComparing(ReportBuilder::time, Comparator.reverseOrder()))
-                .map(item).toList();
+        List<DriftReport.Item> openItems = open.stream().sorted(WORST_FIRST).map(item).toList();
         Map<String, String> states = new TreeMap<>();
         scope.forEach(f -> states.put(f.id(), statusAt(f, end).name()));
 

@@ -70,7 +70,7 @@ public final class ReportRenderer {
         StringBuilder sb = new StringBuilder();
         sb.append("# GrantWatch drift report\n\n");
         sb.append("Period ").append(r.from()).append(" – ").append(r.to()).append(" · generated ").append(r.generatedAt())
-                .append(" · compared with ").append(r.baseline()).append("\n\n");
+                .append(" · ").append(comparison(r)).append("\n\n");
         DriftReport.Totals t = r.totals();
         table(sb, List.of("open", "resolved", "muted", "new since last", "regressed", "predicted breakages"),
                 List.of(List.of(t.open(), t.resolved(), t.muted(), r.newSinceLast().size(), r.regressedSinceLast().size(),
@@ -133,9 +133,15 @@ public final class ReportRenderer {
 
     private static void items(StringBuilder sb, String title, List<DriftReport.Item> items) {
         sb.append("## ").append(title).append("\n\n");
-        table(sb, List.of("severity", "kind", "principal", "account", "scenario", "events", "fix"), items.stream()
+        table(sb, List.of("severity", "kind", "principal", "account", "scenario", "events", "fix", "finding"), items.stream()
                 .map(i -> List.<Object>of(i.severity(), i.kind(), i.principal(), nz(i.account()), nz(i.scenario()), i.events(),
-                        i.fix() + (i.mutedBy() == null ? "" : " (muted: " + i.mutedBy() + ")"))).toList());
+                        i.fix() + (i.mutedBy() == null ? "" : " (muted: " + i.mutedBy() + ")"), i.id())).toList());
+    }
+
+    /** What "new since last" is measured against: a previous report (--previous, the scheduler's last) or the period alone. */
+    static String comparison(DriftReport r) {
+        return "previous report".equals(r.baseline()) ? "compared with the previous report"
+                : "no previous report to compare with: \"new\" counts the findings opened in the period";
     }
 
     private static List<List<Object>> mutedRows(List<DriftReport.Muted> m) {
@@ -169,7 +175,7 @@ public final class ReportRenderer {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("period", r.from() + " – " + r.to());
         v.put("generatedAt", String.valueOf(r.generatedAt()));
-        v.put("baseline", r.baseline());
+        v.put("comparison", comparison(r));
         v.put("totals", r.totals());
         v.put("newCount", r.newSinceLast().size());
         v.put("regressedCount", r.regressedSinceLast().size());
@@ -235,6 +241,7 @@ public final class ReportRenderer {
             m.put("events", i.events());
             m.put("fix", s(i.fix()));
             m.put("mutedBy", i.mutedBy() == null ? null : s(i.mutedBy()));
+            m.put("id", s(i.id()));
             return m;
         }).toList());
     }
@@ -287,7 +294,9 @@ public final class ReportRenderer {
         if (c == null) {
             return "";
         }
-        return nz(c.action()) + " " + nz(c.target()) + (c.removed() == null ? "" : " removed " + c.removed());
+        // an attach (of a policy whose Deny blocks a feature) names what it attached, not a removal
+        boolean attach = c.action() != null && c.action().toLowerCase(Locale.ROOT).startsWith("attach");
+        return nz(c.action()) + " " + nz(c.target()) + (c.removed() == null ? "" : (attach ? " attached " : " removed ") + c.removed());
     }
 
     public static String human(long seconds) {

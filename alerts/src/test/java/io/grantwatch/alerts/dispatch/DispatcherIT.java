@@ -127,9 +127,10 @@ class DispatcherIT {
         assertThat(rems.stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
                 .isEqualTo(findings.stream().map(Finding::id).collect(Collectors.toSet()));
         int hookDups = Deliveries.duplicates(Deliveries.acceptedCounts(hook));
-        LOG.info("FIGURES R9 faults: findings={} lost=0 elapsedMs={} hook: requests={} retried={} duplicates={} | slack: messages={} "
+        LOG.info("FIGURES R9 faults: findings={} lost={} elapsedMs={} hook: requests={} retried={} duplicates={} | slack: messages={} "
                         + "max1s={} | dingtalk: messages={} max60s={} | feishu: messages={} max1s={} max60s={} | digests={} deferrals={}",
-                findings.size(), elapsed, hook.requests().size(), counters.get("hook", "retried"), hookDups, slack.accepted().size(),
+                findings.size(), Deliveries.lost(Deliveries.acceptedCounts(hook), expected), elapsed, hook.requests().size(),
+                counters.get("hook", "retried"), hookDups, slack.accepted().size(),
                 Deliveries.maxInWindow(slack, 1000), ding.accepted().size(), Deliveries.maxInWindow(ding, 60_000), feishu.accepted().size(),
                 Deliveries.maxInWindow(feishu, 1000), Deliveries.maxInWindow(feishu, 60_000), counters.total("digests"),
                 counters.get("pipeline", "deferrals"));
@@ -154,9 +155,9 @@ class DispatcherIT {
         assertThat(counts.keySet()).containsAll(keysOf(findings));
         assertThat(counters.get("pipeline", "deferrals")).isPositive();
         assertThat(Deliveries.duplicates(counts)).isZero();
-        LOG.info("FIGURES R10 outage: findings={} outageMs=5000 lost=0 duplicates=0 deferrals={} failedAttempts={} drainAfterRecoveryMs={}",
-                findings.size(), counters.get("pipeline", "deferrals"), hook.requests().size() - hook.accepted().size(),
-                drainedAt - downUntil);
+        LOG.info("FIGURES R10 outage: findings={} outageMs=5000 lost={} duplicates={} deferrals={} failedAttempts={} "
+                + "drainAfterRecoveryMs={}", findings.size(), Deliveries.lost(counts, keysOf(findings)), Deliveries.duplicates(counts),
+                counters.get("pipeline", "deferrals"), hook.requests().size() - hook.accepted().size(), drainedAt - downUntil);
     }
 
     @Test
@@ -180,9 +181,9 @@ class DispatcherIT {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> committedBefore + d2.committedRecords() >= findings.size());
         Map<String, Integer> counts = Deliveries.acceptedCounts(hook);
         int dups = Deliveries.duplicates(counts);
-        LOG.info("FIGURES R9 crash: findings={} deliveredBeforeHalt={} committedBeforeHalt={} lost=0 duplicates={} "
+        LOG.info("FIGURES R9 crash: findings={} deliveredBeforeHalt={} committedBeforeHalt={} lost={} duplicates={} "
                 + "(same idempotency key; only the message in flight at the halt and the one before it can repeat)", findings.size(), beforeRestart,
-                committedBefore, dups);
+                committedBefore, Deliveries.lost(counts, keysOf(findings)), dups);
         assertThat(counts.keySet()).containsAll(keysOf(findings));
         // the sent-ledger bounds duplicates to the message in flight and the one before it, whose ledger write may not have landed
         assertThat(dups).isLessThanOrEqualTo(2);
@@ -239,8 +240,9 @@ class DispatcherIT {
         int feishu1s = Deliveries.maxInWindow(feishu, 1000);
         int feishu60s = Deliveries.maxInWindow(feishu, 60_000);
         LOG.info("FIGURES rate windows: findings={} in 6 bursts | slack messages={} max/1s={} | feishu messages={} max/1s={} max/60s={} "
-                + "| digests={} digested={} lost=0", all.size(), slack.requests().size(), slack1s, feishu.requests().size(), feishu1s,
-                feishu60s, counters.total("digests"), counters.total("digested"));
+                + "| digests={} digested={} lost: slack={} feishu={}", all.size(), slack.requests().size(), slack1s, feishu.requests().size(),
+                feishu1s, feishu60s, counters.total("digests"), counters.total("digested"),
+                Deliveries.lost(Deliveries.acceptedCounts(slack), expected), Deliveries.lost(Deliveries.acceptedCounts(feishu), expected));
         assertThat(slack1s).isLessThanOrEqualTo(1);
         assertThat(feishu1s).isLessThanOrEqualTo(5);
         assertThat(feishu60s).isLessThanOrEqualTo(100);

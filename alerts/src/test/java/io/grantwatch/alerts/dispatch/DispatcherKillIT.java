@@ -81,9 +81,9 @@ class DispatcherKillIT {
             long recoveredMs = System.currentTimeMillis() - killedAt;
             Map<String, Integer> counts = Deliveries.acceptedCounts(hook);
             int dups = Deliveries.duplicates(counts);
-            LOG.info("FIGURES R9 kill -9: findings={} deliveredBeforeKill={} lost=0 duplicates={} killToAllDeliveredMs={} "
+            LOG.info("FIGURES R9 kill -9: findings={} deliveredBeforeKill={} lost={} duplicates={} killToAllDeliveredMs={} "
                     + "(session.timeout.ms=6000; exit code {}; duplicates carry the same idempotency key)",
-                    findings.size(), beforeKill, dups, recoveredMs, first.exitValue());
+                    findings.size(), beforeKill, Deliveries.lost(counts, expected), dups, recoveredMs, first.exitValue());
             assertThat(counts.keySet()).containsAll(expected);
             // only the message in flight and the one before it (its sent-ledger write may not have landed) can repeat
             assertThat(dups).isLessThanOrEqualTo(2);

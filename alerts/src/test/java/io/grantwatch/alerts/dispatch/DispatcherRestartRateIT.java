@@ -127,8 +127,10 @@ class DispatcherRestartRateIT {
         int slackMax = Deliveries.maxInWindow(slack, 1000);
         int hookMax = Deliveries.maxInWindow(hook, 6000);
         LOG.info("FIGURES rate limits across restarts: findings={} dispatchers={} (halted and stopped in turn) | slack requests={} max/1s={} "
-                        + "(limit 1) | webhook requests={} max/6s={} (limit 3) | lost=0 duplicates: slack={} webhook={} digests={}",
+                        + "(limit 1) | webhook requests={} max/6s={} (limit 3) | lost: slack={} webhook={} | duplicates: slack={} webhook={} "
+                        + "digests={}",
                 findings.size(), replacements + 1, slack.requests().size(), slackMax, hook.requests().size(), hookMax,
+                Deliveries.lost(Deliveries.acceptedCounts(slack), expected), Deliveries.lost(Deliveries.acceptedCounts(hook), expected),
                 Deliveries.duplicates(Deliveries.acceptedCounts(slack)), Deliveries.duplicates(Deliveries.acceptedCounts(hook)),
                 counters.total("digests"));
         assertThat(slackMax).isLessThanOrEqualTo(1);

@@ -41,6 +41,17 @@ class FixVerifiedTest {
     }
 
     @Test
+    void shouldAskToReviewTheDenyAnAttachAddedAndNeverToAddAnAllowOrRestoreAnything() {
+        Remediation r = planner.plan(TestFindings.predictedBreakageByAttachedDeny());
+
+        assertThat(r.policies()).as("an Allow cannot override an explicit Deny").isEmpty();
+        assertThat(r.cliCommands()).noneMatch(c -> c.contains("eas:CreateService") || c.contains("AttachPolicyToUser"));
+        assertThat(r.steps().get(0)).startsWith("A known Deny still blocks this fix: statement \"NoCreate\" (#1) of policy p-deny");
+        assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("attached a policy whose Deny blocks what a feature still needs"))
+                .noneSatisfy(s -> assertThat(s).contains("restores what"));
+    }
+
+    @Test
     void shouldKeepTheAllowWithTheWarningFirstWhenTheKnownDenyHasACondition() {
         Finding f = TestFindings.ossGetObject().withKnownDenies(List.of(ramDeny(
                 "{\"Effect\":\"Deny\",\"Action\":\"oss:Get*\",\"Resource\":\"*\","

@@ -2,6 +2,7 @@ package io.grantwatch.alerts.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grantwatch.alerts.Severity;
 import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.alerts.dispatch.MuteRule;
 import io.grantwatch.alerts.dispatch.MuteRules;
@@ -10,6 +11,7 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,5 +97,20 @@ class ReportBuilderTest {
         assertThat(r.trend().get(r.trend().size() - 1).openAtEnd()).isEqualTo(r.totals().open());
         long opened = r.trend().stream().mapToLong(DriftReport.TrendPoint::opened).sum();
         assertThat(opened).isEqualTo(r.totals().findings());
+    }
+
+    @Test
+    void shouldListEverySectionWorstFirstAndSayWhatNewIsMeasuredAgainst() {
+        DriftReport first = builder.build(ReportFixtures.week(), ReportFixtures.FROM, ReportFixtures.TO, null, NOW);
+        for (List<DriftReport.Item> section : List.of(first.newSinceLast(), first.resolvedSinceLast(), first.open())) {
+            assertThat(section).extracting(i -> Severity.valueOf(i.severity())).isSortedAccordingTo(Comparator.reverseOrder());
+        }
+        // the fixture mixes severities, so the order is really tested
+        assertThat(first.newSinceLast().stream().map(DriftReport.Item::severity).distinct().count()).isGreaterThan(1);
+        assertThat(ReportRenderer.markdown(first)).contains("no previous report to compare with")
+                .doesNotContain("compared with period");
+        DriftReport next = builder.build(ReportFixtures.week(), ReportFixtures.FROM, ReportFixtures.TO, first.states(), NOW);
+        assertThat(ReportRenderer.html(next)).contains("compared with the previous report");
+        assertThat(ReportRenderer.markdown(first)).contains(first.newSinceLast().get(0).id());
     }
 }

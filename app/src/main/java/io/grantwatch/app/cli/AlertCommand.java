@@ -7,15 +7,23 @@ import io.grantwatch.alerts.dispatch.AlertsService;
 import io.grantwatch.alerts.dispatch.Dispatcher;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.alerts.remediation.TrustPolicySource;
+import io.grantwatch.app.config.ConfigException;
+import io.grantwatch.app.config.ConfigKeys;
+import io.grantwatch.app.config.ConfigLoader;
+import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.app.runtime.RoleEndpoints;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.catalog.CatalogIndex;
+import io.grantwatch.model.text.UnsafeText;
 import io.grantwatch.model.topic.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "alert", mixinStandardHelpOptions = true,
         description = "Turn findings into remediations and deliver them to the configured channels.")
 public final class AlertCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
+    @Mixin
     ConfigOptions configOptions;
 
     @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
@@ -45,21 +53,26 @@ public final class AlertCommand implements Callable<Integer> {
             description = "Consumer group holding delivery progress (default: ${DEFAULT-VALUE}).")
     String groupId;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "HTTP port for /healthz, /readyz, /metrics; 0 any, -1 off (key http.port, default 18080).")
+    Integer httpPort;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE", hidden = true,
             description = "Older spelling of --set kafka.KEY=VALUE (every command takes --set).")
     Map<String, String> kafka = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
-        io.grantwatch.app.config.GrantWatchConfig app;
+        GrantWatchConfig app;
         try {
-            io.grantwatch.app.config.ConfigLoader loader = configOptions.loader()
-                    .flag(io.grantwatch.app.config.ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers)
-                    .flag(io.grantwatch.app.config.ConfigKeys.TOPICS_PREFIX.name(), topicPrefix);
+            ConfigLoader loader = configOptions.loader()
+                    .flag(ConfigKeys.BOOTSTRAP_SERVERS.name(), bootstrapServers)
+                    .flag(ConfigKeys.TOPICS_PREFIX.name(), topicPrefix)
+                    .flag(ConfigKeys.HTTP_PORT.name(), httpPort);
             SecretFlags.checkSettings(new PrintWriter(System.err, true), "alert", "--kafka", kafka);
-            kafka.forEach((k, v) -> loader.flag(io.grantwatch.app.config.ConfigKeys.KAFKA_PREFIX + k, v));
+            kafka.forEach((k, v) -> loader.flag(ConfigKeys.KAFKA_PREFIX + k, v));
             app = loader.load();
-        } catch (io.grantwatch.app.config.ConfigException e) {
+        } catch (ConfigException e) {
             System.err.println("grantwatch alert: " + e.getMessage());
             return ScanCommand.USAGE;
         }
@@ -73,7 +86,7 @@ public final class AlertCommand implements Callable<Integer> {
             config = channels == null ? AlertsConfig.empty() : AlertsConfig.load(channels);
         } catch (Exception e) {
             System.err.println("grantwatch alert: cannot use " + channels + ": "
-                    + io.grantwatch.model.text.UnsafeText.escaped(String.valueOf(e.getMessage())));
+                    + UnsafeText.escaped(String.valueOf(e.getMessage())));
             return ScanCommand.USAGE;
         }
         DeliveryCounters counters = new DeliveryCounters();
@@ -86,10 +99,23 @@ public final class AlertCommand implements Callable<Integer> {
             System.err.println("grantwatch alert: " + e.getMessage());
             return ScanCommand.USAGE;
         }
+        Optional<RoleEndpoints> endpoints;
+        try {
+            endpoints = RoleEndpoints.start(app, "alert", app.kafka().bootstrapServers().get());
+        } catch (IllegalStateException e) {
+            System.err.println("grantwatch alert: " + e.getMessage());
+            dispatcher.close();
+            return ScanCommand.USAGE;
+        }
+        endpoints.ifPresent(e -> e.ready("dispatcher", dispatcher::consuming));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dispatcher.close();
             System.err.println("grantwatch alert: stopped; " + counters);
         }, "grantwatch-alert-shutdown"));
-        return dispatcher.awaitStop().isPresent() ? 1 : 0;
+        try {
+            return dispatcher.awaitStop().isPresent() ? 1 : 0;
+        } finally {
+            endpoints.ifPresent(RoleEndpoints::close);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.grantwatch.app.cli;
 import io.grantwatch.app.config.ConfigException;
 import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.app.runtime.RoleEndpoints;
 import io.grantwatch.app.runtime.TopicSetup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
@@ -11,6 +12,7 @@ import io.grantwatch.model.topic.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -50,6 +52,10 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Events older than a principal's newest minus this are counted, not used (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "HTTP port for /healthz, /readyz, /metrics; 0 any, -1 off (key http.port, default 18080).")
+    Integer httpPort;
+
     @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Create missing GrantWatch topics first (default: ${DEFAULT-VALUE}).")
     boolean createTopics;
@@ -63,6 +69,7 @@ public final class DetectCommand implements Callable<Integer> {
                     .flag(ConfigKeys.DETECTOR_APPLICATION_ID.name(), applicationId)
                     .flag(ConfigKeys.DETECTOR_THREADS.name(), threads)
                     .flag(ConfigKeys.DETECTOR_EXACTLY_ONCE.name(), atLeastOnce ? Boolean.FALSE : null)
+                    .flag(ConfigKeys.HTTP_PORT.name(), httpPort)
                     .load();
         } catch (ConfigException e) {
             System.err.println("grantwatch detect: " + e.getMessage());
@@ -92,8 +99,24 @@ public final class DetectCommand implements Callable<Integer> {
         DetectorRunner runner = new DetectorRunner(topics, detector);
         Runtime.getRuntime().addShutdownHook(new Thread(runner::close, "grantwatch-detect-shutdown"));
         runner.start();
-        while (!runner.awaitStop(Duration.ofSeconds(60))) {
-            System.err.println("grantwatch detect: " + runner.state() + " " + runner.counters().snapshot());
+        Optional<RoleEndpoints> endpoints;
+        try {
+            endpoints = RoleEndpoints.start(config, "detect", bootstrap);
+        } catch (IllegalStateException e) {
+            System.err.println("grantwatch detect: " + e.getMessage());
+            runner.close();
+            return 2;
+        }
+        endpoints.ifPresent(e -> {
+            e.ready("detector", runner::running);
+            e.metrics().bindStreams(runner.streams(), "detector");
+        });
+        try {
+            while (!runner.awaitStop(Duration.ofSeconds(60))) {
+                System.err.println("grantwatch detect: " + runner.state() + " " + runner.counters().snapshot());
+            }
+        } finally {
+            endpoints.ifPresent(RoleEndpoints::close);
         }
         return runner.state() == KafkaStreams.State.ERROR ? 1 : 0;
     }

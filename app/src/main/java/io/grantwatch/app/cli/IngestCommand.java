@@ -4,6 +4,7 @@ import io.grantwatch.app.config.ConfigException;
 import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.app.runtime.EmbeddedKafka;
+import io.grantwatch.app.runtime.RoleEndpoints;
 import io.grantwatch.app.runtime.TopicSetup;
 import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.ingest.IngestRunner;
@@ -220,6 +221,14 @@ public final class IngestCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             runner.start();
             if (settings.longRunning()) {
+                // /healthz, /readyz, /metrics on http.port (--http-port is the receiver's here: --set http.port=N moves these)
+                try {
+                    RoleEndpoints.start(config, "ingest", bootstrap).ifPresent(e -> {
+                        started.add(0, e.ready("ingest", () -> runner.failure() == null));
+                    });
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException(e.getMessage().replace("with --http-port", "with --set http.port=PORT"), e);
+                }
                 spec.commandLine().getErr().println("grantwatch ingest: running on Kafka " + bootstrap
                         + (runner.httpPort() > 0 ? ", HTTP receiver on port " + runner.httpPort() : "") + ". Ctrl-C to stop.");
                 while (!runner.await(Duration.ofMinutes(1))) {

@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,7 +65,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "INSTANT", description = "Period start, ISO-8601 (default: earliest finding).")
     Instant from;
 
-    @Option(names = "--to", paramLabel = "INSTANT", description = "Period end, ISO-8601 (default: now).")
+    @Option(names = "--to", paramLabel = "INSTANT", description = "Period end, ISO-8601 (default: now; with --input, the trail's last event).")
     Instant to;
 
     @Option(names = "--format", defaultValue = "md", description = "md, html or json (default: ${DEFAULT-VALUE}).")
@@ -139,7 +140,10 @@ public final class ReportCommand implements Callable<Integer> {
             // the same planner as scan and run: the catalog's qualifiers, scopes and errata
             Catalog catalog = catalogDir == null ? CatalogLoader.loadBundled() : CatalogLoader.load(catalogDir);
             RemediationPlanner planner = new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(catalog));
-            DriftReport report = new ReportBuilder(planner, mutes).build(findings, from, to, baseline,
+            // audit files end where their last event is: a period up to today would pad the trend with empty days
+            Instant end = to != null || inputs.isEmpty() ? to
+                    : findings.stream().map(Finding::updatedAt).filter(Objects::nonNull).max(Instant::compareTo).orElse(null);
+            DriftReport report = new ReportBuilder(planner, mutes).build(findings, from, end, baseline,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS));
             if (unused != null) {
                 report = report.withUnused(List.of(unused), unusedNote);

@@ -1,9 +1,9 @@
 package io.grantwatch.app.console;
 
 import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.app.runtime.ClusterFindings;
 import io.grantwatch.app.runtime.FindingsApi;
 import io.grantwatch.app.runtime.HttpServer;
-import io.grantwatch.detector.streams.OpenFindings;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingAction;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,22 +34,26 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  *   <li>{@code GET /console/console.css}, {@code /console/console.js} — the only assets (no CDN)</li>
  * </ul>
  *
- * Pages carry a Content-Security-Policy that allows only this server's script and style: an injected tag or
+ * With several {@code run} instances, any one shows all findings ({@link ClusterFindings}: the others are asked for
+ * their open ones; a resolved finding is listed by the instance that holds it) and decisions apply everywhere (each
+ * instance reads the whole actions topic). Pages carry a Content-Security-Policy that allows only this server's script and style: an injected tag or
  * attribute could not run even if escaping failed.
  */
 public final class ConsoleRoutes {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final int MAX_FINDINGS = 10_000;
+    /** The most /api/findings gives in one answer: what the other instances are asked for. */
+    private static final int MAX_REMOTE = 5000;
     private static final String HTML = "text/html; charset=utf-8";
 
-    private final Supplier<OpenFindings> store;
+    private final ClusterFindings store;
     private final FindingsView view;
     private final ActionLog actions;
     private final RemediationPlanner planner;
     private final Supplier<Instant> clock;
 
-    public ConsoleRoutes(Supplier<OpenFindings> store, FindingsView view, ActionLog actions, RemediationPlanner planner,
+    public ConsoleRoutes(ClusterFindings store, FindingsView view, ActionLog actions, RemediationPlanner planner,
             Supplier<Instant> clock) {
         this.store = store;
         this.view = view;
@@ -73,17 +78,22 @@ public final class ConsoleRoutes {
 
     private void list(HttpServer.Exchange exchange) throws IOException {
         FindingsView.Query query;
-        List<String> problems = List.of();
+        List<String> problems = new ArrayList<>();
+        boolean valid = true;
         try {
             query = FindingsView.Query.parse(FindingsApi.query(exchange.rawQuery()));
         } catch (IllegalArgumentException e) {
             query = FindingsView.Query.defaults();
-            problems = List.of(e.getMessage() + "; showing the default list");
+            problems.add(e.getMessage() + "; showing the default list");
+            valid = false;
         }
         try {
-            // resolved ones too, for status=resolved and all (the default list shows the active ones)
-            List<Finding> all = store.get().held(MAX_FINDINGS);
-            page(exchange, problems.isEmpty() ? 200 : 400, ConsolePages.list(view.select(all, query, clock.get()), problems));
+            // here resolved ones too, for status=resolved and all (the default list shows the active ones); the others' open ones
+            ClusterFindings.Answer all = store.query(local -> local.held(MAX_FINDINGS), "limit=" + MAX_REMOTE, false);
+            if (!all.unavailable().isEmpty()) {
+                problems.add("Not shown: the findings of " + all.unavailable() + ", which did not answer");
+            }
+            page(exchange, valid ? 200 : 400, ConsolePages.list(view.select(all.findings(), query, clock.get()), problems));
         } catch (InvalidStateStoreException e) {
             notReady(exchange);
         }
@@ -92,10 +102,10 @@ public final class ConsoleRoutes {
     private void finding(HttpServer.Exchange exchange, String csrf) throws IOException {
         String id = exchange.path().substring("/findings/".length());
         try {
-            Optional<Finding> found = store.get().get(id);
+            Optional<Finding> found = store.get(id, false);
             if (found.isEmpty()) {
                 page(exchange, 404, ConsolePages.message("No such finding",
-                        "No finding " + id + " on this instance (resolved findings are kept only while their principal is tracked)."));
+                        "No finding " + id + " (resolved findings are kept only while their principal is tracked)."));
                 return;
             }
             Finding f = found.get();
@@ -111,8 +121,8 @@ public final class ConsoleRoutes {
         Map<String, String> form = exchange.form();
         FindingAction action;
         try {
-            if (store.get().get(id).isEmpty()) {
-                page(exchange, 404, ConsolePages.message("No such finding", "No finding " + id + " on this instance."));
+            if (store.get(id, false).isEmpty()) {
+                page(exchange, 404, ConsolePages.message("No such finding", "No finding " + id + "."));
                 return;
             }
             action = action(id, form, clock.get());

@@ -72,4 +72,16 @@ public final class ClusterWait {
                         + "); check --bootstrap-servers and the kafka.* "
                 + "security settings", last);
     }
+
+    /** Whether the cluster answers now (a readiness check): its nodes within 2 s. */
+    public static boolean reachable(Admin admin) {
+        try {
+            return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
 }

@@ -38,22 +38,26 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * </ul>
  *
  * While the store is not queryable (starting, rebalancing) the answer is 503 with Retry-After.
- * With several detectors, each serves the findings of the partitions it owns.
+ * With several detectors, each holds the findings of the partitions it owns and asks the others
+ * ({@link ClusterFindings}), so any instance answers for all; {@code scope=local} keeps a query on one.
  */
 public final class FindingsApi {
     private static final int DEFAULT_LIMIT = 500;
     private static final int MAX_LIMIT = 5000;
 
-    private final Supplier<OpenFindings> store;
+    private final ClusterFindings findings;
     private final ReportBuilder reports;
 
     public FindingsApi(Supplier<OpenFindings> store) {
-        this(store, new RemediationPlanner());
+        this(ClusterFindings.localOnly(store), new RemediationPlanner());
     }
 
-    /** @param planner the planner every other output uses, so the dashboard shows the same remediation */
-    public FindingsApi(Supplier<OpenFindings> store, RemediationPlanner planner) {
-        this.store = store;
+    /**
+     * @param findings this instance's store and the other instances' (each answers for its partitions)
+     * @param planner  the planner every other output uses, so the dashboard shows the same remediation
+     */
+    public FindingsApi(ClusterFindings findings, RemediationPlanner planner) {
+        this.findings = findings;
         this.reports = new ReportBuilder(planner, new MuteRules(List.of()));
     }
 
@@ -66,13 +70,13 @@ public final class FindingsApi {
     private void findings(HttpServer.Exchange exchange) throws IOException {
         String path = exchange.path();
         Map<String, String> query = query(exchange.rawQuery());
+        boolean localOnly = "local".equals(query.get(ClusterFindings.SCOPE));
         try {
-            OpenFindings open = store.get();
             if (path.startsWith("/api/findings/") && path.length() > "/api/findings/".length()) {
                 String id = path.substring("/api/findings/".length());
-                Optional<Finding> finding = open.get(id);
+                Optional<Finding> finding = findings.get(id, localOnly);
                 if (finding.isEmpty()) {
-                    HttpServer.respond(exchange, 404, "application/json", "{\"error\":\"no finding with this id on this instance\"}\n");
+                    HttpServer.respond(exchange, 404, "application/json", "{\"error\":\"no open finding with this id\"}\n");
                 } else {
                     HttpServer.respond(exchange, 200, "application/json", json(finding.get()));
                 }
@@ -96,16 +100,22 @@ public final class FindingsApi {
             }
             Predicate<Finding> filter = filter(query);
             String principal = query.get("principal");
-            List<Finding> all = principal != null && principal.contains("/")
-                    ? open.ofPrincipal(principal, MAX_LIMIT) : open.all(MAX_LIMIT);
-            List<Finding> selected = all.stream().filter(filter).limit(limit).toList();
+            ClusterFindings.Answer answer = findings.query(open -> (principal != null && principal.contains("/")
+                    ? open.ofPrincipal(principal, MAX_LIMIT) : open.all(MAX_LIMIT)).stream().filter(filter).limit(limit).toList(),
+                    exchange.rawQuery(), localOnly);
+            List<Finding> selected = answer.findings().stream().filter(filter).limit(limit).toList();
+            if (!answer.unavailable().isEmpty()) {
+                // a partial list says so: the instances that hold the rest did not answer
+                exchange.setHeader("X-GrantWatch-Unavailable", String.join(",", answer.unavailable()));
+            }
             HttpServer.respond(exchange, 200, "application/json", json(selected));
         } catch (InvalidStateStoreException e) {
             notReady(exchange);
         }
     }
 
-    private static final List<String> PARAMETERS = List.of("principal", "account", "scenario", "cloud", "kind", "limit");
+    private static final List<String> PARAMETERS = List.of("principal", "account", "scenario", "cloud", "kind", "limit",
+            ClusterFindings.SCOPE);
 
     /** What is wrong with the query (an unknown parameter or value), or null. */
     private static String invalid(Map<String, String> query) {
@@ -113,6 +123,10 @@ public final class FindingsApi {
             if (!PARAMETERS.contains(name)) {
                 return "unknown parameter '" + io.grantwatch.model.text.UnsafeText.oneLine(name) + "'; the filters are " + PARAMETERS;
             }
+        }
+        String scope = query.get(ClusterFindings.SCOPE);
+        if (scope != null && !scope.equals("local")) {
+            return "scope must be local (this instance's partitions only; without it every instance answers)";
         }
         String cloud = query.get("cloud");
         if (cloud != null && Arrays.stream(io.grantwatch.model.Cloud.values()).noneMatch(c -> c.wire().equalsIgnoreCase(cloud))) {
@@ -159,7 +173,8 @@ public final class FindingsApi {
         }
         try {
             Instant now = Instant.now();
-            DriftReport report = reports.build(store.get().all(MAX_LIMIT), now.minus(Duration.ofDays(7)), now, Map.of(), now);
+            List<Finding> open = findings.query(store -> store.all(MAX_LIMIT), "limit=" + MAX_LIMIT, false).findings();
+            DriftReport report = reports.build(open, now.minus(Duration.ofDays(7)), now, Map.of(), now);
             exchange.setHeader("X-Frame-Options", "DENY");
             exchange.setHeader("Refresh", "30");
             HttpServer.respond(exchange, 200, "text/html; charset=utf-8", ReportRenderer.html(report));

@@ -187,6 +187,7 @@ public final class FindingsConsole implements AutoCloseable {
         // Certain and likely grants each get a line with the reason; "may be needed" ones (a scenario's
         // optional dependent services) share one line, so a finding still reads at a glance.
         List<String> possible = new ArrayList<>();
+        List<String> activate = new ArrayList<>();
         boolean overReach = finding.kind() == io.grantwatch.model.FindingKind.OVER_REACH;
         for (io.grantwatch.model.Excess x : finding.excess()) {
             b.append("\n  beyond need: ").append(safe(x.policy())).append(" (").append(safe(x.via())).append("): ")
@@ -196,9 +197,12 @@ public final class FindingsConsole implements AutoCloseable {
             String grant = safe(missing.grant().value())
                     + (missing.grant().resource() != null ? " on " + safe(missing.grant().resource()) : "");
             if (missing.certainty() == Certainty.POSSIBLE) {
-                // a dependent service "as the work needs" (DENIED_ACTION: oss, log) is no grant to list
-                if (missing.grant().type() != io.grantwatch.model.GrantType.DENIED_ACTION) {
-                    possible.add(grant);
+                // a dependent service "as the work needs" (DENIED_ACTION: oss, log) is no grant to list, and a
+                // service to activate is not a grant either: it gets a line of its own
+                switch (missing.grant().type()) {
+                    case DENIED_ACTION -> { }
+                    case SERVICE_ACTIVATION -> activate.add(grant);
+                    default -> possible.add(grant);
                 }
                 continue;
             }
@@ -209,6 +213,9 @@ public final class FindingsConsole implements AutoCloseable {
         }
         if (!possible.isEmpty()) {
             b.append("\n  may also need: ").append(String.join(", ", possible));
+        }
+        if (!activate.isEmpty()) {
+            b.append("\n  if not yet activated, activate: ").append(String.join(", ", activate));
         }
         if (remediation != null) {
             if (remediation.summary() != null) {

@@ -49,11 +49,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,7 +150,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         metrics.bindAdmin(admin, "runtime");
         awaitCluster(admin);
         TopicSetup.ensure(admin, topics, config.topics().partitions(), replication, Duration.ofSeconds(60));
-        health.register("kafka", () -> clusterReachable(admin));
+        health.register("kafka", () -> ClusterWait.reachable(admin));
 
         publishCatalog(client, topics);
 
@@ -174,8 +175,9 @@ public final class GrantWatchRuntime implements AutoCloseable {
         actions.start();
         if (http != null) {
             DetectorRunner runner = detector;
-            new FindingsApi(runner::openFindings, planner).register(http);
-            new ConsoleRoutes(runner::openFindings, view, actions, planner, Instant::now).register(http);
+            ClusterFindings cluster = ClusterFindings.of(runner, advertised(), apiToken(config.http()));
+            new FindingsApi(cluster, planner).register(http);
+            new ConsoleRoutes(cluster, view, actions, planner, Instant::now).register(http);
         }
 
         startAlerts(client, topics, view);
@@ -221,17 +223,6 @@ public final class GrantWatchRuntime implements AutoCloseable {
     /** Waits for Kafka by {@link ClusterWait}'s rule (one warning after 8 s, then up to 2 minutes). */
     private void awaitCluster(Admin admin) {
         ClusterWait.await(admin, bootstrapServers, LOG::warn, stopRequested);
-    }
-
-    private static boolean clusterReachable(Admin admin) {
-        try {
-            return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     /** Set when the catalog is loaded (before the detector, console and alerts start). */
@@ -311,8 +302,19 @@ public final class GrantWatchRuntime implements AutoCloseable {
     private DetectorConfig detectorConfig() {
         GrantWatchConfig.Detector d = config.detector();
         Map<String, String> kafka = new HashMap<>(config.kafka().client());
+        if (http != null) {
+            // where other instances reach this one's findings API (kafka.application.server overrides it)
+            kafka.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised().host() + ":" + advertised().port());
+        }
         return new DetectorConfig(d.applicationId(), bootstrapServers, d.stateDir(), d.exactlyOnce(), d.threads(),
                 DetectorSettings.defaults(), kafka);
+    }
+
+    /** This instance's HTTP address as other instances reach it: {@code application.server} when set, else the bound one. */
+    private HostInfo advertised() {
+        Object configured = config.kafka().client().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        return configured != null ? HostInfo.buildFromEndpoint(configured.toString())
+                : new HostInfo(ClusterFindings.advertisedHost(config.http().host()), http.port());
     }
 
     /** The resolved {@code http.auth.token}, or null when none is configured. */

@@ -181,24 +181,48 @@ public final class HttpServer implements AutoCloseable {
                     + "and /metrics are open to anyone who can reach the port", host, TOKEN_KEY);
         }
         HttpServer http = new HttpServer(host, port, limits, apiToken == null || apiToken.isBlank() ? null : apiToken);
-        http.route("/healthz", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
-        http.route("/readyz", exchange -> {
+        http.operationsRoutes(health, metrics);
+        // what the start-up banner points at: where everything is (no event text on this page)
+        http.route("/", exchange -> respond(exchange, 200, "text/html; charset=utf-8", INDEX));
+        return http.listen(host, port);
+    }
+
+    /**
+     * The HTTP server of a split role ({@code ingest}, {@code detect}, {@code alert}): {@code /healthz},
+     * {@code /readyz} and {@code /metrics} only, the same as {@code run} serves. It serves no findings,
+     * so it needs no API token on a non-loopback address (like {@code run}'s own health endpoints).
+     */
+    public static HttpServer startOperations(String host, int port, Health health, Metrics metrics, String role) {
+        HttpServer http = new HttpServer(host, port, ServerLimits.DEFAULTS, null);
+        http.operationsRoutes(health, metrics);
+        String index = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>GrantWatch " + role
+                + "</title></head><body><h1>GrantWatch " + role + "</h1><ul><li><a href=\"/healthz\">/healthz</a>, "
+                + "<a href=\"/readyz\">/readyz</a>: liveness and readiness</li><li><a href=\"/metrics\">/metrics</a>: "
+                + "Prometheus metrics</li></ul></body></html>\n";
+        http.route("/", exchange -> respond(exchange, 200, "text/html; charset=utf-8", index));
+        return http.listen(host, port);
+    }
+
+    private void operationsRoutes(Health health, Metrics metrics) {
+        route("/healthz", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
+        route("/readyz", exchange -> {
             Map<String, Boolean> checks = health.check();
             boolean ready = !checks.isEmpty() && checks.values().stream().allMatch(Boolean::booleanValue);
             respond(exchange, ready ? 200 : 503, "application/json", Health.toJson(ready, checks));
         });
-        http.route("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TYPE, metrics.scrape()));
-        // what the start-up banner points at: where everything is (no event text on this page)
-        http.route("/", exchange -> respond(exchange, 200, "text/html; charset=utf-8", INDEX));
+        route("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TYPE, metrics.scrape()));
+    }
+
+    private HttpServer listen(String host, int port) {
         try {
-            http.server.start();
+            server.start();
         } catch (Exception e) {
-            http.close();
+            close();
             throw new IllegalStateException("Cannot listen on " + host + ":" + port + " for HTTP (" + e.getMessage()
                     + "); choose another port with --http-port, or -1 to turn HTTP off", e);
         }
-        LOG.info("HTTP on http://{}:{}/ (healthz, readyz, metrics)", host, http.port());
-        return http;
+        LOG.info("HTTP on http://{}:{}/ (healthz, readyz, metrics)", host, port());
+        return this;
     }
 
     static boolean isLoopback(String host) {

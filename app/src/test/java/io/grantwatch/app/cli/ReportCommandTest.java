@@ -43,7 +43,7 @@ class ReportCommandTest {
         // findings JSON Lines built from the report's own open items are not needed: reuse the audit input against the baseline
         ByteArrayOutputStream md = new ByteArrayOutputStream();
         assertThat(run(md, new ByteArrayOutputStream(), "--input", DEMO.toString(), "--previous", previous.toString())).isZero();
-        assertThat(md.toString(StandardCharsets.UTF_8)).contains("compared with previous report", "## New since the last report\n\n_none_");
+        assertThat(md.toString(StandardCharsets.UTF_8)).contains("compared with the previous report", "## New since the last report\n\n_none_");
     }
 
     @Test

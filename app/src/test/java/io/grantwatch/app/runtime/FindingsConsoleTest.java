@@ -69,14 +69,18 @@ class FindingsConsoleTest {
                 Certainty.POSSIBLE, "USER", "r3", "may be needed", null, null);
         var asTheWorkNeeds = new MissingGrant(new Grant(io.grantwatch.model.GrantType.DENIED_ACTION, "oss", null),
                 Certainty.POSSIBLE, "USER", "r4", "as the work needs", null, null);
+        var activation = new MissingGrant(new Grant(io.grantwatch.model.GrantType.SERVICE_ACTIVATION, "apigateway", null),
+                Certainty.POSSIBLE, "USER", "r5", "activate it first", null, null);
         Finding finding = new Finding("f-3", FindingKind.MISSING_GRANT, FindingStatus.OPEN, Cloud.ALIBABA,
-                Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain, possible1, possible2, asTheWorkNeeds), 0.9, List.of(),
+                Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain, possible1, possible2, asTheWorkNeeds, activation),
+                0.9, List.of(),
                 null, null, "v1", null, null, Instant.parse("2026-03-02T08:15:30Z"));
 
         String text = FindingsConsole.text(finding, null);
 
         assertThat(text).contains("missing:  ACTION eas:CreateService — denied")
-                .contains("may also need: AliyunLogFullAccess, vpc:*")
+                .contains("may also need: AliyunLogFullAccess, vpc:*\n")
+                .contains("if not yet activated, activate: apigateway")
                 .doesNotContain("missing:  SYSTEM_POLICY AliyunLogFullAccess");
     }
 

@@ -177,14 +177,14 @@ public final class BenchMain {
                     : (ratios.get(ratios.size() / 2 - 1) + ratios.get(ratios.size() / 2)) / 2;
             out.println("throughput (median of " + rounds + " rounds; exactly-once everywhere, 1 processing thread, 2 partitions, "
                     + "in-process broker):");
-            out.printf("  (a) consumer→transactional producer passthrough: %.0f events/s, %.1f µs CPU/event%n", a,
-                    median(measures, "a", Variants.Measure::cpuMicrosPerEvent));
-            out.printf("  (b) Kafka Streams passthrough (EOS v2):           %.0f events/s, %.1f µs CPU/event%n", b,
-                    median(measures, "b", Variants.Measure::cpuMicrosPerEvent));
-            out.printf("  (c) Streams + ingest parse/classify/redact:       %.0f events/s, %.1f µs CPU/event%n", c,
-                    median(measures, "c", Variants.Measure::cpuMicrosPerEvent));
-            out.printf("  (d) GrantWatch: (c) → audit-events → detector:    %.0f events/s, %.1f µs CPU/event%n", d,
-                    median(measures, "d", Variants.Measure::cpuMicrosPerEvent));
+            out.printf("  (a) consumer→transactional producer passthrough: %.0f events/s %s, %.1f µs CPU/event%n", a,
+                    spread(measures, "a"), median(measures, "a", Variants.Measure::cpuMicrosPerEvent));
+            out.printf("  (b) Kafka Streams passthrough (EOS v2):           %.0f events/s %s, %.1f µs CPU/event%n", b,
+                    spread(measures, "b"), median(measures, "b", Variants.Measure::cpuMicrosPerEvent));
+            out.printf("  (c) Streams + ingest parse/classify/redact:       %.0f events/s %s, %.1f µs CPU/event%n", c,
+                    spread(measures, "c"), median(measures, "c", Variants.Measure::cpuMicrosPerEvent));
+            out.printf("  (d) GrantWatch: (c) → audit-events → detector:    %.0f events/s %s, %.1f µs CPU/event%n", d,
+                    spread(measures, "d"), median(measures, "d", Variants.Measure::cpuMicrosPerEvent));
             out.printf("  ratios: (d)/(a) per round %s → median %.3f (goal ≥ 0.8); (b)/(a)=%.3f (c)/(b)=%.3f (d)/(c)=%.3f%n",
                     fmt(ratios), ratio, b / a, c / b, d / c);
             out.println("  CPU µs/event is process CPU (broker + clients + app in this JVM) over the timed interval / N.");
@@ -256,20 +256,34 @@ public final class BenchMain {
         OptionsBuilder o = new OptionsBuilder();
         o.include("io\\.grantwatch\\.bench\\.jmh\\..*")
                 .forks(1)
-                .warmupIterations(quick ? 1 : 3)
+                .warmupIterations(quick ? 2 : 3)
                 .warmupTime(TimeValue.seconds(quick ? 1 : 3))
-                .measurementIterations(quick ? 2 : 5)
+                // five iterations at least: with two, the 99.9% confidence interval JMH prints is ± NaN
+                .measurementIterations(quick ? 5 : 8)
                 .measurementTime(TimeValue.seconds(quick ? 1 : 3))
                 .threads(1)
                 .jvmArgs("-Xms1g", "-Xmx1g", "-XX:+UseG1GC")
                 .verbosity(VerboseMode.SILENT);
         Collection<RunResult> results = new Runner(o.build()).run();
-        out.println("JMH (1 thread, " + (quick ? "brief: 1×1s warm-up, 2×1s" : "3×3s warm-up, 5×3s") + "; avg time per op):");
+        out.println("JMH (1 thread, " + (quick ? "brief: 2×1s warm-up, 5×1s" : "3×3s warm-up, 8×3s")
+                + "; avg time per op ± the 99.9% confidence interval, [min, max] of the iterations):");
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
-            out.printf("  %-70s %10.3f %s ± %.3f%n", name.substring(name.indexOf("jmh.") + 4), r.getPrimaryResult().getScore(),
-                    r.getPrimaryResult().getScoreUnit(), r.getPrimaryResult().getScoreError());
+            var stats = r.getPrimaryResult().getStatistics();
+            out.printf("  %-70s %10.3f %s ± %.3f [%.3f, %.3f]%n", name.substring(name.indexOf("jmh.") + 4), r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreUnit(), r.getPrimaryResult().getScoreError(), stats.getMin(), stats.getMax());
         }
+    }
+
+    /** The spread of a variant's measured rounds, {@code [min–max, ±x%]} of the median, so a shaky figure shows itself. */
+    private static String spread(List<Variants.Measure> ms, String variant) {
+        double[] v = ms.stream().filter(m -> m.variant().equals(variant) && m.round() > 0).mapToDouble(Variants.Measure::eps).sorted()
+                .toArray();
+        if (v.length == 0) {
+            return "[no rounds]";
+        }
+        double med = median(ms, variant, Variants.Measure::eps);
+        return String.format("[%.0f–%.0f, ±%.0f%%]", v[0], v[v.length - 1], 100 * Math.max(med - v[0], v[v.length - 1] - med) / med);
     }
 
     private static double median(List<Variants.Measure> ms, String variant, ToDoubleFunction<Variants.Measure> f) {

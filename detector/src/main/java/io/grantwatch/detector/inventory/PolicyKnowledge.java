@@ -234,7 +234,7 @@ public final class PolicyKnowledge {
         }
     }
 
-    private static boolean isDeny(JsonNode doc, int index) {
+    static boolean isDeny(JsonNode doc, int index) {
         List<JsonNode> s = statements(doc);
         return index >= 0 && index < s.size() && "Deny".equals(s.get(index).path("Effect").asText());
     }
@@ -250,7 +250,7 @@ public final class PolicyKnowledge {
         return out;
     }
 
-    private static KnownDeny deny(Held h, int index, boolean matched) {
+    static KnownDeny deny(Held h, int index, boolean matched) {
         JsonNode s = statements(h.document()).get(index);
         JsonNode sid = s.get("Sid");
         JsonNode condition = s.get("Condition");

@@ -3,6 +3,9 @@ package io.grantwatch.detector.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grantwatch.detector.CatalogLookup;
+import io.grantwatch.detector.DetectorSettings;
+import io.grantwatch.detector.OfflineDetector;
 import io.grantwatch.detector.StreamsFixtures;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -146,11 +150,12 @@ class DetectorIT {
         assertThat(runner.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
 
-    /** A first broker figure: a pre-loaded mix of 6,000 events (10% denied), exactly-once, 3 partitions, one stream thread. */
+    /** 6,000 pre-loaded events (10% denied), exactly-once, 3 partitions, one thread: scan's findings, and a first broker figure. */
     @Test
-    void shouldReportThroughputOnARealBroker(KafkaBroker kafka, KafkaTestScope scope) {
+    void shouldWriteTheFindingsTheOfflineInferenceFindsInTheSameEvents(KafkaBroker kafka, KafkaTestScope scope) {
         Topics topics = scope.topics();
-        publish(kafka, topics, io.grantwatch.catalog.CatalogLoader.loadBundled());
+        Catalog catalog = io.grantwatch.catalog.CatalogLoader.loadBundled();
+        publish(kafka, topics, catalog);
         List<AuditEvent> events = TestCorpus.corpus(6_000);
         // Every send is checked (and a failed one sent again): a silently lost batch would look like a stalled detector.
         List<AuditEvent> pending = events;
@@ -177,7 +182,7 @@ class DetectorIT {
         await("first event").atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> runner.counters().events() > 0);
         long t0 = System.nanoTime();
         long c0 = runner.counters().events();
-        await("all events").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+        await("all events").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50))
                 .conditionEvaluationListener(c -> {
                     if (c.getElapsedTimeInMS() % 5000 < 50) {
                         org.slf4j.LoggerFactory.getLogger(DetectorIT.class).info("processed {} {}", runner.counters().snapshot(), runner.state());
@@ -189,6 +194,17 @@ class DetectorIT {
         org.slf4j.LoggerFactory.getLogger(DetectorIT.class).info(
                 "Broker throughput: {} events in {} s = {} events/s (exactly_once_v2, 3 partitions, 1 thread, in-process broker on this box)",
                 events.size() - c0, String.format("%.1f", seconds), Math.round(rate));
-        assertThat(kafka.readAtLeast(topics.findings(), 1, WAIT)).isNotEmpty();
+        // what the topology wrote is what the offline inference (scan) finds in the same events: every id, kind and status
+        OfflineDetector offline = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(catalog));
+        events.forEach(offline::accept);
+        Map<String, String> expected = new TreeMap<>();
+        offline.findings().forEach(f -> expected.put(f.id(), f.kind() + " " + f.status()));
+        assertThat(expected).hasSizeGreaterThan(50);
+        await("the topology's findings equal the offline inference's").atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            Map<String, String> written = new TreeMap<>();
+            kafka.readAll(topics.findings(), Duration.ofSeconds(5)).forEach(r -> written.put(r.key(), r.value().kind() + " "
+                    + r.value().status()));
+            return written.equals(expected);
+        });
     }
 }

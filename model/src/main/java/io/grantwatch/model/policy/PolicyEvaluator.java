@@ -121,6 +121,31 @@ public final class PolicyEvaluator {
                 "no statement in " + docs.size() + " document(s) matches " + call);
     }
 
+    /**
+     * Where a document's unconditional Allow statements allow {@code action}: the Resource patterns of every such statement
+     * whose Action (or NotAction) matches it, in document order; {@code "*"} for a statement with no Resource element, and
+     * a NotResource statement's patterns prefixed {@code "not "} (all resources but those). Empty when no unconditional
+     * Allow matches. Deny statements and Conditions are left to {@link #evaluate}: this says how far an Allow reaches,
+     * not whether it wins.
+     *
+     * @throws IllegalArgumentException if the document is malformed
+     */
+    public static List<String> allowedResources(JsonNode policy, String action) {
+        Objects.requireNonNull(action, "action");
+        List<String> out = new ArrayList<>();
+        for (Stmt s : parse(policy, "policy document", false)) {
+            if (!s.allow() || s.conditional() || !s.matchesAction(action)) {
+                continue;
+            }
+            if (s.resources() == null) {
+                out.add("*");
+            } else {
+                s.resources().forEach(r -> out.add(s.notResource() ? "not " + r : r));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** {@link #evaluate(List, Request)} for one document. */
     public static Evaluation evaluate(JsonNode policy, Request request) {
         List<JsonNode> one = new ArrayList<>(1);
@@ -253,6 +278,28 @@ public final class PolicyEvaluator {
         Set<String> out = new LinkedHashSet<>();
         for (Stmt s : parse(policy, "policy document", false)) {
             if (!s.allow()) {
+                continue;
+            }
+            if (s.notAction()) {
+                out.add("*");
+            } else {
+                out.addAll(s.actions());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Every Action string of the Deny statements (conditional ones too), as written, first occurrence first, without
+     * duplicates; a Deny with NotAction denies all but a few actions and contributes {@code "*"}. What attaching the
+     * document may take away from its holder.
+     *
+     * @throws IllegalArgumentException if the document is malformed
+     */
+    public static List<String> actionsDenied(JsonNode policy) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Stmt s : parse(policy, "policy document", false)) {
+            if (s.allow()) {
                 continue;
             }
             if (s.notAction()) {

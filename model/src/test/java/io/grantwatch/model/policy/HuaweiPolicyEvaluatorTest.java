@@ -127,4 +127,22 @@ class HuaweiPolicyEvaluatorTest {
     void shouldListHuaweiActionsWhenAskedForActionsGranted() {
         assertThat(PolicyEvaluator.actionsGranted(MODELARTS)).containsExactly("modelarts:trainJob:*", "obs:*:get*");
     }
+
+    // Huawei IAM (身份策略语法): a statement without Resource applies to all resources; v5 defines NotAction; a Deny is
+    // read by evaluate, allowedResources says only how far the Allows reach.
+    @Test
+    void shouldSayAHuaweiAllowWithoutResourceReachesEveryResourceAndAV5NotActionLeavesItsActionsOut() {
+        JsonNode v5 = json("""
+                {'Version': '5.0', 'Statement': [
+                  {'Effect': 'Allow', 'NotAction': ['obs:object:DeleteObject']},
+                  {'Effect': 'Allow', 'Action': ['obs:object:*'], 'Resource': ['obs:*:*:object:ml-datasets/*']}
+                ]}""");
+
+        assertThat(PolicyEvaluator.allowedResources(MODELARTS, "modelarts:trainJob:create")).containsExactly("*");
+        assertThat(PolicyEvaluator.allowedResources(MODELARTS, "modelarts:trainJob:delete")).as("the Deny is evaluate's to read")
+                .containsExactly("*");
+        assertThat(PolicyEvaluator.allowedResources(v5, "obs:object:GetObject")).containsExactly("*", "obs:*:*:object:ml-datasets/*");
+        assertThat(PolicyEvaluator.allowedResources(v5, "obs:object:DeleteObject")).containsExactly("obs:*:*:object:ml-datasets/*");
+        assertThat(PolicyEvaluator.actionsDenied(MODELARTS)).containsExactly("modelarts:*:*delete*");
+    }
 }

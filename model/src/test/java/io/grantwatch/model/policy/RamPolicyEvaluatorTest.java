@@ -230,4 +230,38 @@ class RamPolicyEvaluatorTest {
                 ]}""");
         assertThat(PolicyEvaluator.actionsGranted(p)).containsExactly("oss:GetObject", "*");
     }
+
+    // RAM policy language (help.aliyun.com, 权限策略基本元素): NotAction matches every action except those listed; an
+    // Allow reaches only the resources its Resource (or all but its NotResource) names; a Condition is not evaluated here.
+    @Test
+    void shouldSayWhereUnconditionalAllowsReachAnAction() {
+        JsonNode doc = json("""
+                {'Version': '1', 'Statement': [
+                  {'Effect': 'Allow', 'Action': 'eas:*', 'Resource': 'acs:eas:*:*:services/dev-*'},
+                  {'Effect': 'Allow', 'NotAction': ['eas:DeleteService', 'ram:*'], 'NotResource': 'acs:eas:*:*:services/prod-*'},
+                  {'Effect': 'Allow', 'Action': 'eas:DeleteService', 'Resource': '*', 'Condition': {'Bool': {'acs:MFAPresent': 'true'}}},
+                  {'Effect': 'Deny', 'Action': 'eas:CreateService', 'Resource': '*'}
+                ]}""");
+
+        assertThat(PolicyEvaluator.allowedResources(doc, "eas:CreateService")).as("the Deny is left to evaluate; both Allows reach it")
+                .containsExactly("acs:eas:*:*:services/dev-*", "not acs:eas:*:*:services/prod-*");
+        assertThat(PolicyEvaluator.allowedResources(doc, "eas:DeleteService")).as("NotAction leaves it out; the other Allow is conditional")
+                .containsExactly("acs:eas:*:*:services/dev-*");
+        assertThat(PolicyEvaluator.allowedResources(doc, "ram:CreateUser")).isEmpty();
+    }
+
+    @Test
+    void shouldListTheActionsDenyStatementsNameAndReadANotActionDenyAsEverything() {
+        JsonNode doc = json("""
+                {'Version': '1', 'Statement': [
+                  {'Effect': 'Allow', 'Action': 'eas:*', 'Resource': '*'},
+                  {'Sid': 'NoCreate', 'Effect': 'Deny', 'Action': ['eas:CreateService', 'eas:UpdateService'], 'Resource': '*'},
+                  {'Effect': 'Deny', 'Action': 'eas:CreateService', 'Resource': '*', 'Condition': {'IpAddress': {'acs:SourceIp': '10.0.0.0/8'}}}
+                ]}""");
+        JsonNode allBut = json("{'Version': '1', 'Statement': [{'Effect': 'Deny', 'NotAction': 'oss:Get*', 'Resource': '*'}]}");
+
+        assertThat(PolicyEvaluator.actionsDenied(doc)).containsExactly("eas:CreateService", "eas:UpdateService");
+        assertThat(PolicyEvaluator.actionsDenied(allBut)).containsExactly("*");
+        assertThat(PolicyEvaluator.actionsDenied(OSS_READ)).isEmpty();
+    }
 }

@@ -249,7 +249,9 @@ public final class CorpusGenerator {
                 a.items.add(backgroundCall(a));
             }
         }
-        // IAM changes: detach a policy from a principal after its last call.
+        Map<String, Long> stats = new LinkedHashMap<>();
+        // IAM changes after the target's last call: a detached system policy; a custom policy's new default version
+        // (its document created and attached before the target's calls); a DSW role's trust policy no longer naming PAI.
         List<Actor> targets = new ArrayList<>();
         for (Actor a : actors) {
             if ((a.type.equals("ram-user") || a.type.equals("AssumedAgency")) && !a.hasChange) {
@@ -260,15 +262,41 @@ public final class CorpusGenerator {
             Actor t = targets.remove(random.nextInt(targets.size()));
             t.hasChange = true;
             Actor admin = admins.computeIfAbsent(t.cloud + t.account, x -> newAdmin(t));
-            t.items.add(changeOf(admin, t));
+            double variant = random.nextDouble();
+            if (t.cloud == Cloud.ALIBABA && variant < 0.3) {
+                // content: a custom policy created and attached before the user's calls, then a new default version without eas
+                String policy = "ml-" + t.name;
+                t.items.add(0, admin(s -> actiontrail(admin, s, "Ram", "ram.aliyuncs.com", "AttachPolicyToUser", "Write", null, null,
+                        Map.of("PolicyType", "Custom", "PolicyName", policy, "UserName", t.name))));
+                t.items.add(0, admin(s -> actiontrail(admin, s, "Ram", "ram.aliyuncs.com", "CreatePolicy", "Write", null, null,
+                        Map.of("PolicyName", policy, "Description", "ML team", "PolicyDocument", POLICY_V1))));
+                t.items.add(1 + 2, easCall(t));
+                t.items.add(admin(s -> actiontrail(admin, s, "Ram", "ram.aliyuncs.com", "CreatePolicyVersion", "Write", null, null,
+                        Map.of("PolicyName", policy, "SetAsDefault", "true", "PolicyDocument", POLICY_V2))));
+            } else if (t.cloud == Cloud.ALIBABA && variant < 0.6) {
+                // a role the user names in a DSW instance it creates (the role makes no call), later untrusted by PAI
+                String role = "dsw-" + t.name;
+                t.items.add(0, admin(s -> actiontrail(admin, s, "Ram", "ram.aliyuncs.com", "CreateRole", "Write", null, null,
+                        Map.of("RoleName", role, "AssumeRolePolicyDocument", trust("pai.aliyuncs.com")))));
+                t.items.add(t.items.size() / 2 + 1, s -> actiontrail(t, s, "PaiDsw", "pai-dsw." + t.region + ".aliyuncs.com",
+                        "CreateInstance", "Write", null, null, Map.of("InstanceName", "nb-" + t.name, "CredentialConfig",
+                                "{\"AliyunEnvRoleKey\":\"0\",\"CredentialConfigItems\":[{\"Type\":\"Role\",\"Roles\":[{\"RoleArn\":\"acs:ram::"
+                                        + t.account + ":role/" + role + "\",\"AssumeRoleFor\":\"0\"}]}]}")));
+                t.items.add(admin(s -> actiontrail(admin, s, "Ram", "ram.aliyuncs.com", "UpdateRole", "Write", null, null,
+                        Map.of("RoleName", role, "NewAssumeRolePolicyDocument", trust("ecs.aliyuncs.com")))));
+            } else {
+                t.items.add(changeOf(admin, t));
+            }
         }
         List<RawRecord> records = layOut(actors, n);
-        Map<String, Long> stats = new LinkedHashMap<>();
         stats.put("records", (long) records.size());
         stats.put("principals", (long) actors.size());
         stats.put("plannedDenials", denied);
         stats.put("episodes", (long) episodes.size());
         stats.put("changes", changes - droppedChanges);
+        // what landed (a change the corpus ends before is dropped)
+        stats.put("policyVersionChanges", records.stream().filter(r -> names(r, "CreatePolicyVersion")).count());
+        stats.put("trustChanges", records.stream().filter(r -> names(r, "UpdateRole")).count());
         long min = Long.MAX_VALUE;
         long max = 0;
         long sum = 0;
@@ -596,6 +624,43 @@ public final class CorpusGenerator {
                 return true;
             }
         };
+    }
+
+    private static boolean names(RawRecord r, String eventName) {
+        return new String(r.json(), StandardCharsets.UTF_8).contains("\"eventName\":\"" + eventName + "\"");
+    }
+
+    /** A custom policy's first version (what the trail's CreatePolicy carries) and its second, without EAS. */
+    static final String POLICY_V1 = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"eas:DescribeService\","
+            + "\"eas:CreateService\",\"eas:UpdateService\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"oss:GetObject\","
+            + "\"oss:PutObject\"],\"Resource\":\"acs:oss:*:*:ml-data/*\"}]}";
+    static final String POLICY_V2 = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"oss:GetObject\","
+            + "\"oss:PutObject\"],\"Resource\":\"acs:oss:*:*:ml-data/*\"}]}";
+
+    private static String trust(String service) {
+        return "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\""
+                + service + "\"]}}],\"Version\":\"1\"}";
+    }
+
+    /** An administrator's IAM call planned in the target's items: it does not name the target's partition key. */
+    private static Item admin(Item call) {
+        return new Item() {
+            @Override
+            public ObjectNode render(Stamp s) {
+                return call.render(s);
+            }
+
+            @Override
+            public boolean change() {
+                return true;
+            }
+        };
+    }
+
+    /** A successful EAS call of the target: what the policy's first version allows and the second no longer does. */
+    private Item easCall(Actor t) {
+        return s -> actiontrail(t, s, "eas", "pai-eas." + t.region + ".aliyuncs.com", "DescribeService", "Read", null, null,
+                Map.of("ServiceName", "svc-" + t.index));
     }
 
     private static String systemPolicy(Scenario s) {

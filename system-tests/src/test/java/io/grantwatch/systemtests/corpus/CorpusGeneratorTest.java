@@ -6,6 +6,7 @@ import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.CatalogLookup;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,5 +69,18 @@ class CorpusGeneratorTest {
         assertThat(oracle.compare(withDuplicate).duplicates()).isEqualTo(1);
         List<Finding> withLoss = emitted.subList(1, emitted.size());
         assertThat(oracle.compare(withLoss).missing()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldPlantPolicyVersionAndTrustChangesThatTheOraclePredictsBreakagesFrom() {
+        // few calls per principal, so that most changes land within the corpus (each waits CHANGE_GAP after its target)
+        CorpusGenerator.Corpus spread = CorpusGenerator.generate(CorpusGenerator.Options.of(5, 12_000).withPrincipals(3000), catalog);
+        Oracle drift = Oracle.of(spread.records(), spread.episodes(), CatalogLookup.of(catalog), DetectorSettings.defaults());
+        assertThat(spread.stats().get("policyVersionChanges")).isPositive();
+        assertThat(spread.stats().get("trustChanges")).isPositive();
+        List<String> changes = drift.emitted().stream().filter(f -> f.kind() == FindingKind.PREDICTED_BREAKAGE && f.change() != null)
+                .map(f -> f.change().action()).distinct().toList();
+        // a new default version without the eas actions the user called; a DSW role's trust policy without pai.aliyuncs.com
+        assertThat(changes).contains("CreatePolicyVersion", "UpdateRole");
     }
 }
