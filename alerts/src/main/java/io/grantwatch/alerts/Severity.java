@@ -30,6 +30,27 @@ public enum Severity {
         };
     }
 
+    /** Why {@link #of} rates the finding as it does, in one sentence (the console shows it beside the severity). */
+    public static String why(Finding f) {
+        if (f.status() == FindingStatus.RESOLVED) {
+            return "Resolved: nothing is waiting on a change.";
+        }
+        return switch (f.kind()) {
+            case PREDICTED_BREAKAGE -> "HIGH: an IAM change removed a grant a scenario in use needs, before anything failed.";
+            case REGRESSION -> "HIGH: an action that used to succeed for this principal is now denied.";
+            case MISSING_GRANT -> f.missing().stream().anyMatch(m -> m.certainty() == Certainty.CERTAIN)
+                    ? "MEDIUM: a call was denied and the grant that fixes it is certain."
+                    : "LOW: the missing grants are likely or possible, none was denied outright.";
+            case EXPLICIT_DENY -> f.scenarioId() != null
+                    ? "MEDIUM: an explicit deny blocks a catalog feature the principal works in."
+                    : f.evidence() != null && f.evidence().count() >= REPEATED
+                    ? "MEDIUM: an explicit deny was hit " + f.evidence().count() + " times."
+                    : "LOW: a single hit of an explicit deny (a guardrail doing its job).";
+            case UNMAPPED_DENIAL -> "LOW: a denial the catalog does not explain yet (a catalog gap).";
+            case OVER_REACH -> "LOW: a review of an agency's scope; nothing is broken.";
+        };
+    }
+
     public boolean atLeast(Severity other) {
         return compareTo(other) >= 0;
     }

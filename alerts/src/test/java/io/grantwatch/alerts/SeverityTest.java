@@ -23,4 +23,15 @@ class SeverityTest {
         assertThat(Severity.of(withScenarioAndCount(deny, "pai.dlc", 1))).isEqualTo(Severity.MEDIUM);
         assertThat(Severity.of(withScenarioAndCount(deny, null, 5))).isEqualTo(Severity.MEDIUM);
     }
+
+    @Test
+    void shouldExplainEachRatingWithTheLevelItGives() {
+        Finding deny = TestFindings.alibabaExplicitDeny();
+        for (Finding f : List.of(withScenarioAndCount(deny, null, 1), withScenarioAndCount(deny, "pai.dlc", 1),
+                withScenarioAndCount(deny, null, 5), TestFindings.ossGetObject(), TestFindings.predictedBreakage(),
+                TestFindings.unmapped(), TestFindings.agencyObs(), TestFindings.ossGetObject().resolved(deny.updatedAt(), null))) {
+            String why = Severity.why(f);
+            assertThat(why).as(f.kind() + " " + f.status()).startsWith(f.open() ? Severity.of(f).name() + ":" : "Resolved");
+        }
+    }
 }

@@ -45,7 +45,7 @@ public final class AlertPipeline implements AutoCloseable {
 
     private final RemediationPlanner planner;
     private final Router router;
-    private final MuteRules mutes;
+    private final Supplier<MuteRules> mutes;
     private final Map<String, ChannelSender> senders = new LinkedHashMap<>();
     private final DeliveryCounters counters;
     private final Supplier<Instant> now;
@@ -59,6 +59,12 @@ public final class AlertPipeline implements AutoCloseable {
     }
 
     public AlertPipeline(RemediationPlanner planner, Router router, MuteRules mutes, List<ChannelSender> senders,
+            DeliveryCounters counters, Supplier<Instant> now, SentLedger ledger) {
+        this(planner, router, () -> mutes, senders, counters, now, ledger);
+    }
+
+    /** @param mutes the mute rules in force, asked per batch (the console's mutes change while the dispatcher runs) */
+    public AlertPipeline(RemediationPlanner planner, Router router, Supplier<MuteRules> mutes, List<ChannelSender> senders,
             DeliveryCounters counters, Supplier<Instant> now, SentLedger ledger) {
         this.delivered = ledger;
         this.planner = planner;
@@ -86,6 +92,7 @@ public final class AlertPipeline implements AutoCloseable {
             throws DeliveryDeferred, InterruptedException {
         Map<String, List<Alert>> perChannel = new LinkedHashMap<>();
         Map<String, Finding> byKey = new LinkedHashMap<>();
+        MuteRules mutes = this.mutes.get();
         for (Finding f : batch) {
             Remediation r;
             try {

@@ -24,6 +24,7 @@ import java.util.List;
  *   - {name: prod-high, accounts: ["1234*"], minSeverity: MEDIUM, channels: [ops-slack, ding]}
  * mutes:
  *   - {id: sandbox, accounts: ["999*"], reason: sandbox account, owner: alice, expires: 2027-01-01T00:00:00Z}
+ *   - {id: one-finding, findings: [missing-grant-0a1b2c*], reason: known, owner: bob, expires: 2027-01-01T00:00:00Z}
  * retry: {base: PT1S, cap: PT5M, maxAttempts: 6, budget: PT90S}
  * </pre>
  */

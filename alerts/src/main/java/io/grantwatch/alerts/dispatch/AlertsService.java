@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The alerts runnable assembled from configuration, for {@code grantwatch alert} and {@code run}:
@@ -104,12 +105,18 @@ public final class AlertsService {
     /** @param planner the planner every other output uses (built on the catalog in force), so channels show the same remediation */
     public static Dispatcher start(String bootstrapServers, Topics topics, String groupId, AlertsConfig config, SecretResolver secrets,
             Map<String, Object> kafkaOverrides, DeliveryCounters counters, RemediationPlanner planner) {
+        return start(bootstrapServers, topics, groupId, config, secrets, kafkaOverrides, counters, planner, List::of);
+    }
+
+    /** @param moreMutes mute rules beside the configured ones, asked per batch (the findings console's mutes in force) */
+    public static Dispatcher start(String bootstrapServers, Topics topics, String groupId, AlertsConfig config, SecretResolver secrets,
+            Map<String, Object> kafkaOverrides, DeliveryCounters counters, RemediationPlanner planner, Supplier<List<MuteRule>> moreMutes) {
         List<Channel> channels = channels(config, secrets);
         List<ChannelSender> senders = senders(config, channels, counters);
         Router router = new Router(config.routes(), channels.stream().map(Channel::name).toList());
         MuteRules mutes = new MuteRules(config.mutes());
         Dispatcher.Settings settings = new Dispatcher.Settings(bootstrapServers, groupId, topics, null, null, config.retry(), kafkaOverrides);
-        return new Dispatcher(settings, ledger -> new AlertPipeline(planner, router, mutes, senders, counters,
+        return new Dispatcher(settings, ledger -> new AlertPipeline(planner, router, () -> mutes.with(moreMutes.get()), senders, counters,
                 Instant::now, ledger)).start();
     }
 }

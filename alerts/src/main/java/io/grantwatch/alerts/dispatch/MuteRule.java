@@ -20,9 +20,17 @@ import java.util.Objects;
  * @param reason     why the risk is accepted
  * @param owner      who decided
  * @param expires    when the mute stops (required)
+ * @param findings   finding id globs (a mute made in the findings console names its one finding)
  */
 public record MuteRule(String id, List<String> accounts, List<String> principals, List<String> scenarios, List<String> grants,
-        List<String> kinds, String reason, String owner, Instant expires) {
+        List<String> kinds, String reason, String owner, Instant expires, List<String> findings) {
+
+    /** A rule on accounts, principals, scenarios, grants and kinds (no finding ids). */
+    public MuteRule(String id, List<String> accounts, List<String> principals, List<String> scenarios, List<String> grants,
+            List<String> kinds, String reason, String owner, Instant expires) {
+        this(id, accounts, principals, scenarios, grants, kinds, reason, owner, expires, null);
+    }
+
     public MuteRule {
         Objects.requireNonNull(id, "mute rule id");
         if (reason == null || reason.isBlank()) {
@@ -37,7 +45,8 @@ public record MuteRule(String id, List<String> accounts, List<String> principals
         scenarios = scenarios == null ? List.of() : List.copyOf(scenarios);
         grants = grants == null ? List.of() : List.copyOf(grants);
         kinds = kinds == null ? List.of() : List.copyOf(kinds);
-        if (accounts.isEmpty() && principals.isEmpty() && scenarios.isEmpty() && grants.isEmpty() && kinds.isEmpty()) {
+        findings = findings == null ? List.of() : List.copyOf(findings);
+        if (accounts.isEmpty() && principals.isEmpty() && scenarios.isEmpty() && grants.isEmpty() && kinds.isEmpty() && findings.isEmpty()) {
             throw new IllegalArgumentException("mute rule " + id + " matches everything; name at least one criterion");
         }
     }
@@ -54,6 +63,7 @@ public record MuteRule(String id, List<String> accounts, List<String> principals
                 && Globs.any(principals, p == null ? null : p.key(), p == null ? null : p.display(), p == null ? null : p.name())
                 && Globs.any(scenarios, f.scenarioId())
                 && grantOk
-                && Globs.any(kinds, f.kind().name());
+                && Globs.any(kinds, f.kind().name())
+                && Globs.any(findings, f.id());
     }
 }

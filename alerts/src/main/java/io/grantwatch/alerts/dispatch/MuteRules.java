@@ -4,6 +4,7 @@ import io.grantwatch.model.Finding;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The configured mute rules. Expired rules no longer mute; reports list them as expired. */
 public record MuteRules(List<MuteRule> rules) {
@@ -13,6 +14,11 @@ public record MuteRules(List<MuteRule> rules) {
 
     public static MuteRules none() {
         return new MuteRules(List.of());
+    }
+
+    /** These rules and {@code more} (the console's mutes beside the configured ones). */
+    public MuteRules with(List<MuteRule> more) {
+        return more.isEmpty() ? this : new MuteRules(Stream.concat(rules.stream(), more.stream()).toList());
     }
 
     /** The first active rule that mutes this finding. */

@@ -67,6 +67,25 @@ class AlertPipelineTest {
     }
 
     @Test
+    void shouldHonourAMuteOfOneFindingAddedWhileThePipelineRuns() throws Exception {
+        hook = Receiver.ok("");
+        slack = Receiver.ok("ok");
+        List<MuteRule> console = new ArrayList<>();
+        DeliveryCounters counters = new DeliveryCounters();
+        Finding muted = TestFindings.easFullAccess();
+        try (AlertPipeline p = new AlertPipeline(new RemediationPlanner(), new Router(List.of(), List.of("hook")),
+                () -> MuteRules.none().with(List.copyOf(console)), List.of(new ChannelSender(TestChannels.webhook(hook.url(""), null), FAST,
+                counters, Clock.SYSTEM, 0)), counters, () -> NOW, new SentLedger())) {
+            console.add(new MuteRule("console:" + muted.id(), null, null, null, null, null, "accepted", "bob", NOW.plusSeconds(60),
+                    List.of(muted.id())));
+            p.process(List.of(muted, TestFindings.passRole()), r -> { }, (c, r, f, k) -> { });
+        }
+        assertThat(counters.get("pipeline", "muted")).isEqualTo(1);
+        assertThat(hook.accepted()).hasSize(1);
+        assertThat(Deliveries.keys(hook.accepted().get(0)).get(0)).startsWith(TestFindings.passRole().id());
+    }
+
+    @Test
     void shouldNotifyAgainWhenMuteExpired() throws Exception {
         hook = Receiver.ok("");
         slack = Receiver.ok("ok");

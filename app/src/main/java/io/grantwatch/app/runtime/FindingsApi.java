@@ -196,7 +196,7 @@ public final class FindingsApi {
         }
     }
 
-    static Map<String, String> query(String raw) {
+    public static Map<String, String> query(String raw) {
         Map<String, String> out = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;

@@ -14,6 +14,9 @@ import io.grantwatch.alerts.report.ReportRenderer;
 import io.grantwatch.alerts.report.ReportScheduler;
 import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.app.console.ActionLog;
+import io.grantwatch.app.console.ConsoleRoutes;
+import io.grantwatch.app.console.FindingsView;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorCounters;
@@ -165,12 +168,19 @@ public final class GrantWatchRuntime implements AutoCloseable {
         DetectorRunner gaugeSource = detector;
         metrics.openFindingsGauge(() -> gaugeSource.openFindings().all(100_000), Duration.ofSeconds(15));
         health.register("detector", detector::running);
+        // the console's decisions: written to finding-actions, read back into this view by the console and the dispatcher
+        FindingsView view = new FindingsView();
+        ActionLog actions = new ActionLog(client, topics.findingActions(), view);
+        started.push(actions);
+        actions.start();
         if (http != null) {
             DetectorRunner runner = detector;
-            new FindingsApi(ClusterFindings.of(runner, advertised(), apiToken(config.http())), planner).register(http);
+            ClusterFindings cluster = ClusterFindings.of(runner, advertised(), apiToken(config.http()));
+            new FindingsApi(cluster, planner).register(http);
+            new ConsoleRoutes(cluster, view, actions, planner, Instant::now).register(http);
         }
 
-        startAlerts(client, topics);
+        startAlerts(client, topics, view);
         startReports();
 
         console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo(),
@@ -230,9 +240,10 @@ public final class GrantWatchRuntime implements AutoCloseable {
 
     /**
      * The alert dispatcher: findings become remediations (topic {@code remediations}) and, when
-     * {@code alerts.channels} lists any, deliveries with retries; progress in group grantwatch-alerts.
+     * {@code alerts.channels} lists any, deliveries with retries; progress in group grantwatch-alerts. Findings muted
+     * in the console are not notified, like those the configured mute rules match.
      */
-    private void startAlerts(Map<String, Object> client, Topics topics) {
+    private void startAlerts(Map<String, Object> client, Topics topics, FindingsView console) {
         AlertsConfig alerts;
         try {
             alerts = AlertsService.fromChannelsNode(config.alerts().channels());
@@ -243,7 +254,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         Map<String, Object> overrides = new HashMap<>(client);
         overrides.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         Dispatcher dispatcher = AlertsService.start(bootstrapServers, topics, "grantwatch-alerts", alerts,
-                SecretResolver.system(), overrides, deliveries, planner);
+                SecretResolver.system(), overrides, deliveries, planner, () -> console.muteRules(Instant.now()));
         started.push(dispatcher);
         // one series per configured channel (channel="none" when there is none, so the counters always exist)
         List<String> names = alerts.channels().stream().map(c -> c.name()).distinct().toList();

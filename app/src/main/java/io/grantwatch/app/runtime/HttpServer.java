@@ -3,16 +3,20 @@ package io.grantwatch.app.runtime;
 import io.grantwatch.ingest.http.ServerLimits;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -23,14 +27,21 @@ import org.slf4j.LoggerFactory;
 /**
  * GrantWatch's HTTP server (Jetty 12 core): {@code /healthz} (the process is alive), {@code /readyz}
  * (every component is ready; 503 with the ones that are not), {@code /metrics} (Prometheus). Components
- * add their own routes (findings API, dashboard) with {@link #route} and {@link #routeAuthenticated}.
- * Read-only: anything but GET and HEAD is 405.
+ * add their own routes (findings API, dashboard, console) with {@link #route} and {@link #routeAuthenticated}.
+ * GET and HEAD, and POST on the routes added with {@link #routeAction} (the console's mute, acknowledge, re-open);
+ * any other method is 405.
  *
  * <p>Paths match exactly (a subtree route takes one more path segment, never {@code .} or {@code ..});
  * anything else is 404. Authenticated routes need the API token ({@code http.auth.token}) as
  * {@code Authorization: Bearer <token>} or as the password of HTTP Basic authentication (any user name,
  * so a browser can open the dashboard). Bound beyond loopback, the server refuses to start without a
- * token and warns with one. Slow, idle and greedy clients: {@link ServerLimits} (Jetty reads headers
+ * token and warns with one.
+ *
+ * <p>A POST needs the API token (when one is set) like the authenticated routes, and must come from this server's own
+ * pages: a cross-site request ({@code Sec-Fetch-Site} other than same-origin, or an {@code Origin} whose host is not
+ * the {@code Host}, or {@code Origin: null}) is 403, and the form must carry {@link #csrfToken()} as field {@value #CSRF_FIELD} unless the
+ * request presents the token as a Bearer header (which a browser never adds on its own, unlike Basic credentials).
+ * Slow, idle and greedy clients: {@link ServerLimits} (Jetty reads headers
  * without a thread per connection; header deadline, idle timeout, connection caps in total and per
  * client address).
  */
@@ -39,6 +50,10 @@ public final class HttpServer implements AutoCloseable {
 
     public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     public static final String TOKEN_KEY = "http.auth.token";
+    /** The form field of a POST that carries {@link #csrfToken()}. */
+    public static final String CSRF_FIELD = "csrf";
+    private static final int MAX_FORM_FIELDS = 16;
+    private static final int MAX_FORM_BYTES = 16 * 1024;
 
     private static final String INDEX = """
             <!doctype html>
@@ -69,6 +84,7 @@ public final class HttpServer implements AutoCloseable {
         private final Response response;
         private final Callback callback;
         private boolean responded;
+        private Map<String, String> form;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -103,6 +119,16 @@ public final class HttpServer implements AutoCloseable {
         public void setHeader(String name, String value) {
             response.getHeaders().put(name, value);
         }
+
+        /** The fields of a url-encoded form body (first value of each), read once; empty for other bodies. */
+        public Map<String, String> form() {
+            if (form == null) {
+                Map<String, String> fields = new HashMap<>();
+                FormFields.getFields(request, MAX_FORM_FIELDS, MAX_FORM_BYTES).forEach(f -> fields.putIfAbsent(f.getName(), f.getValue()));
+                form = fields;
+            }
+            return form;
+        }
     }
 
     private record Entry(RouteHandler handler, boolean authenticated, boolean subtree) {
@@ -111,9 +137,14 @@ public final class HttpServer implements AutoCloseable {
     private final Server server;
     private final byte[] token;
     private final Map<String, Entry> routes = new ConcurrentHashMap<>();
+    private final Map<String, Entry> actions = new ConcurrentHashMap<>();
+    private final String csrfToken;
 
     private HttpServer(String host, int port, ServerLimits limits, String token) {
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        byte[] csrf = new byte[32];
+        new SecureRandom().nextBytes(csrf);
+        this.csrfToken = Base64.getUrlEncoder().withoutPadding().encodeToString(csrf);
         this.server = limits.server("grantwatch-http", host, port, new org.eclipse.jetty.server.Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -215,26 +246,47 @@ public final class HttpServer implements AutoCloseable {
         routes.put(path, new Entry(handler, true, subtree));
     }
 
+    /**
+     * Adds a POST route (a state change) at exactly {@code path} and, with {@code subtree}, at {@code path/<one segment>}:
+     * it needs the API token when one is configured and passes the same-origin and CSRF rule of this class.
+     */
+    public void routeAction(String path, boolean subtree, RouteHandler handler) {
+        actions.put(path, new Entry(handler, true, subtree));
+    }
+
+    /** This process's CSRF token: the console's forms carry it as field {@value #CSRF_FIELD}. */
+    public String csrfToken() {
+        return csrfToken;
+    }
+
+    private static Entry find(Map<String, Entry> table, String raw) {
+        Entry route = raw == null ? null : table.get(raw);
+        if (route == null && raw != null) {
+            int slash = raw.lastIndexOf('/');
+            Entry parent = slash > 0 ? table.get(raw.substring(0, slash)) : null;
+            String segment = raw.substring(slash + 1);
+            if (parent != null && parent.subtree() && !segment.isEmpty() && !segment.equals(".") && !segment.equals("..")
+                    && !unsafe(segment)) {
+                route = parent;
+            }
+        }
+        return route;
+    }
+
     private void dispatch(Exchange exchange) {
         String raw = exchange.rawPath();
         try {
-            Entry route = raw == null ? null : routes.get(raw);
-            if (route == null && raw != null) {
-                int slash = raw.lastIndexOf('/');
-                Entry parent = slash > 0 ? routes.get(raw.substring(0, slash)) : null;
-                String segment = raw.substring(slash + 1);
-                if (parent != null && parent.subtree() && !segment.isEmpty() && !segment.equals(".") && !segment.equals("..")
-                        && !unsafe(segment)) {
-                    route = parent;
-                }
-            }
-            if (route == null) {
+            Entry read = find(routes, raw);
+            Entry write = find(actions, raw);
+            if (read == null && write == null) {
                 respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
                 return;
             }
             String method = exchange.method();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.setHeader("Allow", "GET, HEAD");
+            boolean post = method.equals("POST");
+            Entry route = method.equals("GET") || method.equals("HEAD") ? read : post ? write : null;
+            if (route == null) {
+                exchange.setHeader("Allow", read == null ? "POST" : write == null ? "GET, HEAD" : "GET, HEAD, POST");
                 respond(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
                 return;
             }
@@ -242,6 +294,13 @@ public final class HttpServer implements AutoCloseable {
                 exchange.setHeader("WWW-Authenticate", "Basic realm=\"GrantWatch\", charset=\"UTF-8\"");
                 respond(exchange, 401, "text/plain; charset=utf-8", "authentication required\n");
                 return;
+            }
+            if (post) {
+                String refused = crossSite(exchange);
+                if (refused != null) {
+                    respond(exchange, 403, "text/plain; charset=utf-8", refused + "\n");
+                    return;
+                }
             }
             route.handler().handle(exchange);
         } catch (IOException | RuntimeException e) {
@@ -251,6 +310,43 @@ public final class HttpServer implements AutoCloseable {
                 respond(exchange, 500, "text/plain; charset=utf-8", "internal error\n");
             }
         }
+    }
+
+    /** Why a POST is refused as cross-site or unverified, or null when it may proceed. */
+    private String crossSite(Exchange exchange) {
+        String site = exchange.header("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin")) {
+            return "cross-site request refused";
+        }
+        String origin = exchange.header("Origin");
+        if (origin != null && !origin.equals("null")) {
+            String host = exchange.header("Host");
+            String originHost;
+            try {
+                originHost = URI.create(origin).getRawAuthority();
+            } catch (IllegalArgumentException e) {
+                originHost = null;
+            }
+            if (host == null || !host.equalsIgnoreCase(originHost)) {
+                return "cross-origin request refused";
+            }
+        } else if (origin != null) {
+            return "opaque origin refused";
+        }
+        String header = exchange.header("Authorization");
+        boolean bearer = token != null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && authorized(header);
+        String presented = exchange.form().get(CSRF_FIELD);
+        if (!bearer && (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
+                csrfToken.getBytes(StandardCharsets.UTF_8)))) {
+            return "missing or stale form token: reload the page and try again";
+        }
+        return null;
+    }
+
+    /** Answers 303 See Other: after a POST the browser loads {@code location} with GET. */
+    public static void redirect(Exchange exchange, String location) {
+        exchange.setHeader("Location", location);
+        respond(exchange, 303, "text/plain; charset=utf-8", "see " + location + "\n");
     }
 
     /** Encoded slashes, dots and backslashes could make a segment a path again after decoding. */

@@ -91,6 +91,12 @@ class FindingsForwardingIT {
         JsonNode huawei = Json.strict().readTree(get(portB, "/api/findings?cloud=huawei").body());
         assertThat(huawei).isNotEmpty().allSatisfy(f -> assertThat(f.path("cloud").asText()).isEqualTo("huawei"));
         assertThat(get(portA, "/api/findings?scope=everywhere").statusCode()).isEqualTo(400);
+        // the console too: each lists every finding and opens one the other holds
+        for (int port : new int[] {portA, portB}) {
+            String list = get(port, "/findings?size=200").body();
+            assertThat(all).allSatisfy(id -> assertThat(list).contains("data-finding-id=\"" + id + "\""));
+        }
+        assertThat(get(other, "/findings/" + held).body()).contains("id=\"finding-id\">" + held + "<");
     }
 
     private GrantWatchConfig config(KafkaBroker kafka, KafkaTestScope scope, String name, int port) {

@@ -49,6 +49,20 @@ public final class OpenFindings {
         return out;
     }
 
+    /** Every finding this instance holds, open or (while its principal remembers it) resolved, up to {@code limit}. */
+    public List<Finding> held(int limit) {
+        List<Finding> out = new ArrayList<>();
+        try (KeyValueIterator<String, Finding> it = store.all()) {
+            while (it.hasNext() && out.size() < limit) {
+                Finding f = it.next().value;
+                if (f != null) {
+                    out.add(f);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Open findings of one principal ({@code Principal.key()}), up to {@code limit}. */
     public List<Finding> ofPrincipal(String principalKey, int limit) {
         List<Finding> out = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.grantwatch.model.topic;
 
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingAction;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.catalog.CatalogEntry;
 import io.grantwatch.model.inventory.InventoryRecord;
@@ -23,7 +24,8 @@ public record Topics(
         TopicSpec<String, AuditEvent> unmappedDenials,
         TopicSpec<String, Remediation> remediations,
         TopicSpec<byte[], byte[]> detectorDlq,
-        TopicSpec<String, InventoryRecord> inventory) {
+        TopicSpec<String, InventoryRecord> inventory,
+        TopicSpec<String, FindingAction> findingActions) {
 
     private static final Map<String, String> COMPACT = Map.of("cleanup.policy", "compact");
     /**
@@ -36,7 +38,7 @@ public record Topics(
     public static final Serde<String> STRING = Serdes.String();
     public static final Serde<byte[]> BYTES = Serdes.ByteArray();
 
-    /** The default names: {@code audit-events}, {@code audit-dlq}, {@code catalog}, {@code findings}, ..., {@code inventory}. */
+    /** The default names: {@code audit-events}, {@code audit-dlq}, {@code catalog}, {@code findings}, ..., {@code finding-actions}. */
     public static Topics defaults() {
         return withPrefix("");
     }
@@ -52,10 +54,12 @@ public record Topics(
                 new TopicSpec<>(prefix + "detector-dlq", BYTES, BYTES, APPEND_TIME),
                 // keyed by fact (InventoryRecord.key), partitioned by account (InventoryRecord.partition): compaction keeps the
                 // newest of each fact, and an account's facts meet its audit-events in one detector task
-                new TopicSpec<>(prefix + "inventory", STRING, JsonSerde.of(InventoryRecord.class), COMPACT));
+                new TopicSpec<>(prefix + "inventory", STRING, JsonSerde.of(InventoryRecord.class), COMPACT),
+                // the console's mute / acknowledge / re-open decisions, keyed by finding id: the newest per finding is in force
+                new TopicSpec<>(prefix + "finding-actions", STRING, JsonSerde.of(FindingAction.class), COMPACT));
     }
 
     public List<TopicSpec<?, ?>> all() {
-        return List.of(auditEvents, auditDlq, catalog, findings, unmappedDenials, remediations, detectorDlq, inventory);
+        return List.of(auditEvents, auditDlq, catalog, findings, unmappedDenials, remediations, detectorDlq, inventory, findingActions);
     }
 }

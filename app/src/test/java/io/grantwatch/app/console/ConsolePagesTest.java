@@ -1,0 +1,55 @@
+package io.grantwatch.app.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Finding;
+import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.IamChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConsolePagesTest {
+    private static final Instant NOW = Instant.parse("2026-12-05T10:00:00.123456789Z");
+    private static final String HOSTILE = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>\u202Egnp.exe\u0007";
+
+    @Test
+    void shouldEscapeEventTextAndPrintTimesToTheSecond() {
+        Finding f = FindingsViewTest.finding("x-1", FindingKind.REGRESSION, Cloud.ALIBABA, "111", HOSTILE, "pai:ListInstances", 2, NOW);
+        FindingsView view = new FindingsView();
+
+        String list = ConsolePages.list(view.select(List.of(f), FindingsView.Query.parse(Map.of()), NOW), List.of());
+        String page = ConsolePages.finding(f, FindingsView.Status.OPEN, null, new RemediationPlanner().plan(f), "tok", NOW);
+
+        for (String html : List.of(list, page)) {
+            assertThat(html).doesNotContain("<script>alert", "<img src=x", "\u202E", "\u0007", ".123")
+                    .contains("&lt;script&gt;alert(1)&lt;/script&gt;", "2026-12-05T10:00:00Z", "class=\"badge sev-high\">HIGH<");
+        }
+        assertThat(page).contains("id=\"policy-0\"", "data-copy=\"policy-0\"", "name=\"csrf\" value=\"tok\"", "Denied: pai:ListInstances",
+                "<code>ev-x-1</code>", "HIGH: an action that used to succeed");
+    }
+
+    @Test
+    void shouldRenderEveryKindOnBothCloudsWithItsTimelineInTimeOrder() {
+        for (Cloud cloud : Cloud.values()) {
+            for (FindingKind kind : FindingKind.values()) {
+                Finding f = FindingsViewTest.finding("k-1", kind, cloud, "111", "dev", "oss:GetObject", 4, NOW);
+                Finding withChange = new Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(),
+                        f.missing(), f.confidence(), f.ranking(), f.evidence(), new IamChange("ev-change", NOW.minusSeconds(3600),
+                        "DetachPolicyFromUser", "admin", "dev", "AliyunOSSReadOnlyAccess"), f.catalogVersion(), null, null, f.updatedAt())
+                        .resolved(NOW.plusSeconds(90), Duration.ofSeconds(90));
+
+                String page = ConsolePages.finding(withChange, FindingsView.Status.RESOLVED, null, new RemediationPlanner().plan(withChange),
+                        "tok", NOW);
+
+                assertThat(page).as("%s %s", cloud, kind).contains(">" + kind.name() + "<", "id=\"status\">RESOLVED<");
+                assertThat(page.indexOf("IAM change DetachPolicyFromUser")).isPositive()
+                        .isLessThan(page.indexOf("Denied: oss:GetObject")).isLessThan(page.indexOf("Resolved 1m30s after"));
+            }
+        }
+    }
+}
