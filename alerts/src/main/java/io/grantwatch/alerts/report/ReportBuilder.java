@@ -39,11 +39,18 @@ public final class ReportBuilder {
     static final int TOP = 20;
 
     private final RemediationPlanner planner;
-    private final MuteRules mutes;
+    private final MuteRules configured;
+    private final Function<Instant, List<MuteRule>> decided;
 
     public ReportBuilder(RemediationPlanner planner, MuteRules mutes) {
+        this(planner, mutes, now -> List.of());
+    }
+
+    /** @param decided the mutes decided elsewhere (the console's), asked for at each report's time beside the configured ones */
+    public ReportBuilder(RemediationPlanner planner, MuteRules mutes, Function<Instant, List<MuteRule>> decided) {
         this.planner = Objects.requireNonNull(planner);
-        this.mutes = mutes == null ? MuteRules.none() : mutes;
+        this.configured = mutes == null ? MuteRules.none() : mutes;
+        this.decided = Objects.requireNonNull(decided);
     }
 
     /**
@@ -54,6 +61,7 @@ public final class ReportBuilder {
      * @param now      report time (mute expiry is judged at it)
      */
     public DriftReport build(Collection<Finding> findings, Instant from, Instant to, Map<String, String> baseline, Instant now) {
+        MuteRules mutes = configured.with(decided.apply(now));
         Map<String, Finding> latest = new LinkedHashMap<>();
         for (Finding f : findings) {
             latest.merge(f.id(), f, (a, b) -> time(b).isBefore(time(a)) ? a : b);
@@ -64,7 +72,7 @@ public final class ReportBuilder {
 
         List<Finding> open = scope.stream().filter(f -> statusAt(f, end) == FindingStatus.OPEN).toList();
         Map<String, DriftReport.Item> items = new LinkedHashMap<>();
-        Function<Finding, DriftReport.Item> item = f -> items.computeIfAbsent(f.id(), k -> item(f, end, now));
+        Function<Finding, DriftReport.Item> item = f -> items.computeIfAbsent(f.id(), k -> item(f, end, now, mutes));
 
         List<DriftReport.Muted> muted = new ArrayList<>();
         List<DriftReport.Muted> expired = new ArrayList<>();
@@ -142,7 +150,7 @@ public final class ReportBuilder {
                 trend(scope, start, end), openItems, states, null, null);
     }
 
-    private DriftReport.Item item(Finding f, Instant end, Instant now) {
+    private DriftReport.Item item(Finding f, Instant end, Instant now, MuteRules mutes) {
         Evidence ev = f.evidence();
         String fix;
         try {

@@ -113,4 +113,20 @@ class ReportBuilderTest {
         assertThat(ReportRenderer.html(next)).contains("compared with the previous report");
         assertThat(ReportRenderer.markdown(first)).contains(first.newSinceLast().get(0).id());
     }
+
+    @Test
+    void shouldMarkAFindingMutedInTheConsoleAsMutedAtTheReportsTime() {
+        Finding pass = TestFindings.passRole();
+        MuteRule console = new MuteRule("console:" + pass.id(), null, null, null, null, null, "known, fixed next sprint", "ops",
+                NOW.plusSeconds(3600), List.of(pass.id()));
+        ReportBuilder withConsole = new ReportBuilder(new RemediationPlanner(), mutes, at -> at.isBefore(console.expires())
+                ? List.of(console) : List.of());
+
+        DriftReport r = withConsole.build(List.of(pass), null, NOW, null, NOW);
+        assertThat(r.muted()).extracting(DriftReport.Muted::rule).containsExactly(console.id());
+        assertThat(r.open()).singleElement().satisfies(i -> assertThat(i.mutedBy()).isEqualTo(console.id()));
+        // an hour later the console's mute has expired: the finding is open and unmuted again
+        DriftReport later = withConsole.build(List.of(pass), null, NOW.plusSeconds(7200), null, NOW.plusSeconds(7200));
+        assertThat(later.muted()).isEmpty();
+    }
 }

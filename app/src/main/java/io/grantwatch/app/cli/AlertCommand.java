@@ -11,17 +11,25 @@ import io.grantwatch.app.config.ConfigException;
 import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.app.config.ConfigLoader;
 import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.app.console.ActionLog;
+import io.grantwatch.app.console.FindingsView;
 import io.grantwatch.app.runtime.RoleEndpoints;
+import io.grantwatch.app.runtime.TopicSetup;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.text.UnsafeText;
 import io.grantwatch.model.topic.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,13 +98,26 @@ public final class AlertCommand implements Callable<Integer> {
             return ScanCommand.USAGE;
         }
         DeliveryCounters counters = new DeliveryCounters();
+        Topics topics = Topics.withPrefix(app.topics().prefix());
+        String bootstrap = app.kafka().bootstrapServers().get();
+        // the mutes decided in the findings console (run's), read from finding-actions, count like the configured ones
+        FindingsView console = new FindingsView();
+        Map<String, Object> client = new LinkedHashMap<>(app.kafka().client());
+        client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        ActionLog decisions = new ActionLog(client, topics.findingActions(), console);
         Dispatcher dispatcher;
         try {
-            dispatcher = AlertsService.start(app.kafka().bootstrapServers().get(), Topics.withPrefix(app.topics().prefix()), groupId,
-                    config, SecretResolver.system(), new LinkedHashMap<>(app.kafka().client()), counters,
-                    new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(CatalogLoader.loadBundled())));
-        } catch (IllegalArgumentException e) {
+            try (Admin admin = Admin.create(client)) {
+                // finding-actions among them, when run has not created it yet
+                TopicSetup.ensure(admin, topics, app.topics().partitions(), app.topics().replication(), Duration.ofSeconds(60));
+            }
+            decisions.start();
+            dispatcher = AlertsService.start(bootstrap, topics, groupId, config, SecretResolver.system(), new LinkedHashMap<>(app.kafka().client()),
+                    counters, new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(CatalogLoader.loadBundled())),
+                    () -> console.muteRules(Instant.now()));
+        } catch (IllegalArgumentException | KafkaException e) {
             System.err.println("grantwatch alert: " + e.getMessage());
+            decisions.close();
             return ScanCommand.USAGE;
         }
         Optional<RoleEndpoints> endpoints;
@@ -110,6 +131,7 @@ public final class AlertCommand implements Callable<Integer> {
         endpoints.ifPresent(e -> e.ready("dispatcher", dispatcher::consuming));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dispatcher.close();
+            decisions.close();
             System.err.println("grantwatch alert: stopped; " + counters);
         }, "grantwatch-alert-shutdown"));
         try {

@@ -1,6 +1,7 @@
 package io.grantwatch.app.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.grantwatch.alerts.dispatch.MuteRule;
 import io.grantwatch.alerts.dispatch.MuteRules;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.alerts.report.DriftReport;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -57,8 +59,13 @@ public final class FindingsApi {
      * @param planner  the planner every other output uses, so the dashboard shows the same remediation
      */
     public FindingsApi(ClusterFindings findings, RemediationPlanner planner) {
+        this(findings, planner, MuteRules.none(), now -> List.of());
+    }
+
+    /** With the mutes the dashboard marks: the configured ones and those decided in the console. */
+    public FindingsApi(ClusterFindings findings, RemediationPlanner planner, MuteRules configured, Function<Instant, List<MuteRule>> decided) {
         this.findings = findings;
-        this.reports = new ReportBuilder(planner, new MuteRules(List.of()));
+        this.reports = new ReportBuilder(planner, configured, decided);
     }
 
     /** Adds the routes to the server. */

@@ -176,12 +176,12 @@ public final class GrantWatchRuntime implements AutoCloseable {
         if (http != null) {
             DetectorRunner runner = detector;
             ClusterFindings cluster = ClusterFindings.of(runner, advertised(), apiToken(config.http()));
-            new FindingsApi(cluster, planner).register(http);
+            new FindingsApi(cluster, planner, new MuteRules(alertsConfig().mutes()), view::muteRules).register(http);
             new ConsoleRoutes(cluster, view, actions, planner, Instant::now).register(http);
         }
 
         startAlerts(client, topics, view);
-        startReports();
+        startReports(view);
 
         console = new FindingsConsole(client, topics.findings(), options.console(), options.consoleFormat(), options.demo(),
                 metrics.registry(), planner);
@@ -243,13 +243,17 @@ public final class GrantWatchRuntime implements AutoCloseable {
      * {@code alerts.channels} lists any, deliveries with retries; progress in group grantwatch-alerts. Findings muted
      * in the console are not notified, like those the configured mute rules match.
      */
-    private void startAlerts(Map<String, Object> client, Topics topics, FindingsView console) {
-        AlertsConfig alerts;
+    /** {@code alerts.channels} (channels, routes, mutes, retry) as the alerts module reads it. */
+    private AlertsConfig alertsConfig() {
         try {
-            alerts = AlertsService.fromChannelsNode(config.alerts().channels());
+            return AlertsService.fromChannelsNode(config.alerts().channels());
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("alerts.channels: " + e.getMessage(), e);
         }
+    }
+
+    private void startAlerts(Map<String, Object> client, Topics topics, FindingsView console) {
+        AlertsConfig alerts = alertsConfig();
         DeliveryCounters deliveries = new DeliveryCounters();
         Map<String, Object> overrides = new HashMap<>(client);
         overrides.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
@@ -271,18 +275,13 @@ public final class GrantWatchRuntime implements AutoCloseable {
      * Drift reports every {@code report.interval} into {@code report.dir} (Markdown, HTML, JSON), from
      * the detector's open findings; each compares with the previous one in the folder.
      */
-    private void startReports() {
+    private void startReports(FindingsView console) {
         Duration interval = config.report().interval();
         if (interval.isZero() || interval.isNegative()) {
             return;
         }
         DetectorRunner runner = detector;
-        AlertsConfig alerts;
-        try {
-            alerts = AlertsService.fromChannelsNode(config.alerts().channels());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("alerts.channels: " + e.getMessage(), e);
-        }
+        AlertsConfig alerts = alertsConfig();
         // Each report's summary also goes to the alert channels (their own senders: one message per interval).
         List<ChannelSender> senders = AlertsService.senders(alerts, SecretResolver.system(), new DeliveryCounters());
         ReportScheduler reports = new ReportScheduler(interval, config.report().dir(),
@@ -293,7 +292,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
                         throw new ReportScheduler.NotReady("the detector's store is not queryable yet (" + e.getMessage() + ")");
                     }
                 },
-                new ReportBuilder(planner, new MuteRules(alerts.mutes())), senders, Instant::now);
+                new ReportBuilder(planner, new MuteRules(alerts.mutes()), console::muteRules), senders, Instant::now);
         started.push(reports);
         reports.start();
         LOG.info("Drift reports every {} into {}, summaries to {} channel(s)", interval, config.report().dir(), senders.size());
