@@ -80,8 +80,14 @@ class ComposeRolesIT {
             assertThat(get(role.getValue(), "/metrics").body()).as(role.getKey() + " metrics").contains("kafka_admin_client");
         }
         assertThat(get(ports.get("detect-1"), "/metrics").body()).contains("kafka_stream");
-        // a split role serves no findings: nothing beyond the operations endpoints
-        assertThat(status(ports.get("detect-1"), "/api/findings")).isEqualTo(404);
+        // detect serves the findings API and console as run does (here on loopback; beyond it only with http.auth.token);
+        // ingest and alert serve nothing beyond the operations endpoints
+        Awaitility.await("detect's findings API").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> status(ports.get("detect-1"), "/api/findings") == 200);
+        assertThat(Json.strict().readTree(get(ports.get("detect-1"), "/api/findings").body()).isArray()).isTrue();
+        assertThat(get(ports.get("detect-1"), "/").body()).contains("<form");
+        assertThat(status(ports.get("alert"), "/api/findings")).isEqualTo(404);
+        assertThat(status(ports.get("ingest"), "/api/findings")).isEqualTo(404);
     }
 
     private Process start(String service, JsonNode definition, String bootstrap, KafkaTestScope scope, int port) throws Exception {

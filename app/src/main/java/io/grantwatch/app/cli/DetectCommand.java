@@ -1,13 +1,21 @@
 package io.grantwatch.app.cli;
 
+import io.grantwatch.alerts.dispatch.MuteRules;
+import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.alerts.remediation.TrustPolicySource;
 import io.grantwatch.app.config.ConfigException;
 import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.app.config.GrantWatchConfig;
+import io.grantwatch.app.console.FindingsService;
+import io.grantwatch.app.runtime.ClusterFindings;
+import io.grantwatch.app.runtime.GrantWatchRuntime;
 import io.grantwatch.app.runtime.RoleEndpoints;
 import io.grantwatch.app.runtime.TopicSetup;
+import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
 import io.grantwatch.detector.streams.DetectorRunner;
+import io.grantwatch.model.catalog.CatalogIndex;
 import io.grantwatch.model.topic.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,6 +25,8 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,19 +103,31 @@ public final class DetectCommand implements Callable<Integer> {
                 TopicSetup.ensure(client, topics, config.topics().partitions(), config.topics().replication(), Duration.ofSeconds(60));
             }
         }
+        // HTTP first: the findings API's address is the detector's application.server, which the other instances ask
+        Optional<RoleEndpoints> endpoints;
+        try {
+            endpoints = RoleEndpoints.startServingFindings(config, "detect", bootstrap);
+        } catch (IllegalStateException e) {
+            System.err.println("grantwatch detect: " + e.getMessage());
+            return 2;
+        }
         GrantWatchConfig.Detector d = config.detector();
+        Map<String, String> streams = new LinkedHashMap<>(config.kafka().client());
+        Optional<HostInfo> self = endpoints.filter(RoleEndpoints::servesFindings).map(e -> ClusterFindings.advertised(config, e.port()));
+        self.ifPresent(h -> streams.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, h.host() + ":" + h.port()));
         DetectorConfig detector = new DetectorConfig(d.applicationId(), bootstrap, d.stateDir(), d.exactlyOnce(), d.threads(),
-                DetectorSettings.defaults().withGrace(grace), config.kafka().client());
+                DetectorSettings.defaults().withGrace(grace), streams);
         DetectorRunner runner = new DetectorRunner(topics, detector);
         Runtime.getRuntime().addShutdownHook(new Thread(runner::close, "grantwatch-detect-shutdown"));
         runner.start();
-        Optional<RoleEndpoints> endpoints;
-        try {
-            endpoints = RoleEndpoints.start(config, "detect", bootstrap);
-        } catch (IllegalStateException e) {
-            System.err.println("grantwatch detect: " + e.getMessage());
-            runner.close();
-            return 2;
+        FindingsService findings = null;
+        if (self.isPresent()) {
+            // the console and /api/findings, as run serves them; its decisions go to finding-actions for the alert role
+            Map<String, Object> client = new LinkedHashMap<>(config.kafka().client());
+            client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            findings = new FindingsService(client, topics).start();
+            findings.serve(endpoints.get().http(), runner, self.get(), GrantWatchRuntime.apiToken(config.http()),
+                    new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(CatalogLoader.loadBundled())), MuteRules.none());
         }
         endpoints.ifPresent(e -> {
             e.ready("detector", runner::running);
@@ -116,6 +138,9 @@ public final class DetectCommand implements Callable<Integer> {
                 System.err.println("grantwatch detect: " + runner.state() + " " + runner.counters().snapshot());
             }
         } finally {
+            if (findings != null) {
+                findings.close();
+            }
             endpoints.ifPresent(RoleEndpoints::close);
         }
         return runner.state() == KafkaStreams.State.ERROR ? 1 : 0;

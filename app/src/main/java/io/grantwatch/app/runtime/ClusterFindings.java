@@ -1,5 +1,6 @@
 package io.grantwatch.app.runtime;
 
+import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.detector.streams.DetectorTopology;
 import io.grantwatch.detector.streams.OpenFindings;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -131,6 +133,16 @@ public final class ClusterFindings {
             LOG.warn("Findings instance {}:{} did not answer {}: {}", instance.host(), instance.port(), path, e.toString());
         }
         return Optional.empty();
+    }
+
+    /**
+     * This instance's findings address as the others reach it: {@code kafka.application.server} when configured (a name
+     * the peers resolve, such as a StatefulSet pod's), else the HTTP bind address (the host name when it binds every
+     * interface) and the port it got.
+     */
+    public static HostInfo advertised(GrantWatchConfig config, int boundPort) {
+        Object configured = config.kafka().client().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        return configured != null ? HostInfo.buildFromEndpoint(configured.toString()) : new HostInfo(advertisedHost(config.http().host()), boundPort);
     }
 
     /** The address other instances reach this one's HTTP server at: the bind address, or the host name when it binds every interface. */

@@ -14,8 +14,7 @@ import io.grantwatch.alerts.report.ReportRenderer;
 import io.grantwatch.alerts.report.ReportScheduler;
 import io.grantwatch.app.config.ConfigKeys;
 import io.grantwatch.app.config.GrantWatchConfig;
-import io.grantwatch.app.console.ActionLog;
-import io.grantwatch.app.console.ConsoleRoutes;
+import io.grantwatch.app.console.FindingsService;
 import io.grantwatch.app.console.FindingsView;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.catalog.CatalogPublisher;
@@ -169,15 +168,12 @@ public final class GrantWatchRuntime implements AutoCloseable {
         metrics.openFindingsGauge(() -> gaugeSource.openFindings().all(100_000), Duration.ofSeconds(15));
         health.register("detector", detector::running);
         // the console's decisions: written to finding-actions, read back into this view by the console and the dispatcher
-        FindingsView view = new FindingsView();
-        ActionLog actions = new ActionLog(client, topics.findingActions(), view);
-        started.push(actions);
-        actions.start();
+        FindingsService findings = new FindingsService(client, topics);
+        started.push(findings);
+        findings.start();
+        FindingsView view = findings.view();
         if (http != null) {
-            DetectorRunner runner = detector;
-            ClusterFindings cluster = ClusterFindings.of(runner, advertised(), apiToken(config.http()));
-            new FindingsApi(cluster, planner, new MuteRules(alertsConfig().mutes()), view::muteRules).register(http);
-            new ConsoleRoutes(cluster, view, actions, planner, Instant::now).register(http);
+            findings.serve(http, detector, advertised(), apiToken(config.http()), planner, new MuteRules(alertsConfig().mutes()));
         }
 
         startAlerts(client, topics, view);
@@ -311,13 +307,11 @@ public final class GrantWatchRuntime implements AutoCloseable {
 
     /** This instance's HTTP address as other instances reach it: {@code application.server} when set, else the bound one. */
     private HostInfo advertised() {
-        Object configured = config.kafka().client().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
-        return configured != null ? HostInfo.buildFromEndpoint(configured.toString())
-                : new HostInfo(ClusterFindings.advertisedHost(config.http().host()), http.port());
+        return ClusterFindings.advertised(config, http.port());
     }
 
     /** The resolved {@code http.auth.token}, or null when none is configured. */
-    static String apiToken(GrantWatchConfig.Http http) {
+    public static String apiToken(GrantWatchConfig.Http http) {
         if (http.authToken().isBlank()) {
             return null;
         }
