@@ -87,6 +87,11 @@ public final class DetectionEngine {
                     state.succeeded(), state.findings(), state.changes(), state.late() + 1);
             return new Step(counted, List.of(), List.of(), true, false);
         }
+        if (e.outcome() == Outcome.DENIED && alreadyCounted(state, e, book)) {
+            // a re-send (ingest after a crash, a replayed folder, overlapping pollers): event-id idempotence across every
+            // finding of the principal, so the replay can neither count the denial again nor rank it into another scenario
+            return new Step(state, List.of(), List.of(), false, false);
+        }
         Working w = new Working(state, e.principal());
         w.observe(e);
         List<Finding> emitted = new ArrayList<>();
@@ -381,6 +386,20 @@ public final class DetectionEngine {
         if (key != null && newest > e.eventTime().toEpochMilli()) {
             resolve(w, Instant.ofEpochMilli(newest), Set.of(key), book, emitted);
         }
+    }
+
+    /** Whether a finding of the principal already holds this event (only findings whose evidence spans its time are read). */
+    private static boolean alreadyCounted(PrincipalState state, AuditEvent e, FindingBook book) {
+        for (FindingRef ref : state.findings()) {
+            if (ref.firstSeen() != null && ref.lastSeen() != null && !e.eventTime().isBefore(ref.firstSeen())
+                    && !e.eventTime().isAfter(ref.lastSeen())) {
+                Finding f = book.get(ref.id());
+                if (f != null && f.evidence() != null && f.evidence().eventIds().contains(e.eventId())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void resolve(Working w, Instant at, Set<String> keys, FindingBook book, List<Finding> emitted) {

@@ -42,6 +42,12 @@ final class Working {
         while (i > 0 && recent.get(i - 1).at() > a.at()) {
             i--;
         }
+        // the same call at the same instant is a re-send (replayed files, overlapping pollers): counted once
+        for (int j = i - 1; j >= 0 && recent.get(j).at() == a.at(); j--) {
+            if (recent.get(j).equals(a)) {
+                return;
+            }
+        }
         recent.add(i, a);
     }
 

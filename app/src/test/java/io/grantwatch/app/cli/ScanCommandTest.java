@@ -3,7 +3,15 @@ package io.grantwatch.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.detector.CatalogLookup;
+import io.grantwatch.detector.DetectorSettings;
+import io.grantwatch.detector.OfflineDetector;
 import io.grantwatch.ingest.AuditFileReader;
+import io.grantwatch.ingest.parse.AuditParser;
+import io.grantwatch.ingest.parse.Hints;
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Finding;
 import io.grantwatch.model.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -347,6 +355,30 @@ class ScanCommandTest {
                 .contains("rejected " + dangling + ": cannot read: dangling symbolic link")
                 .contains("rejected " + fifo + ": cannot read: not a regular file");
         assertThat(findings()).isNotEmpty();
+    }
+
+    @Test
+    void shouldFindNothingNewWhenTheDemoIsReplayedAfterItsLastEventAgainAndAgain() throws Exception {
+        // run --demo restarted on its data folder replays the demo files: the events within the grace of each principal's
+        // newest are processed again; their ids are in the findings already, so nothing is counted, ranked or found twice
+        AuditParser parser = new AuditParser();
+        List<AuditEvent> events = new ArrayList<>();
+        for (String f : List.of("alibaba-actiontrail.json", "huawei-cts.json")) {
+            events.addAll(parser.parse(Files.readAllBytes(DEMO.resolve(f)), f, Hints.NONE).events());
+        }
+        events.sort(Comparator.comparing(AuditEvent::eventTime));
+        OfflineDetector detector = new OfflineDetector(DetectorSettings.defaults(), CatalogLookup.of(CatalogLoader.loadBundled()));
+        events.forEach(detector::accept);
+        List<String> before = detector.findings().stream().map(f -> f.id() + " " + f.status() + " " + f.evidence().count()).sorted().toList();
+
+        List<Finding> replayed = new ArrayList<>();
+        for (int restart = 0; restart < 3; restart++) {
+            events.forEach(e -> replayed.addAll(detector.accept(e)));
+        }
+
+        assertThat(replayed).isEmpty();
+        assertThat(detector.findings().stream().map(f -> f.id() + " " + f.status() + " " + f.evidence().count()).sorted().toList())
+                .isEqualTo(before);
     }
 
     @Test
