@@ -1,5 +1,6 @@
 package io.grantwatch.model.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,11 +11,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The two configured mappers. {@link #wire()} reads what other versions of GrantWatch wrote:
- * unknown fields are ignored. {@link #strict()} and {@link #strictYaml()} read data files that we
+ * unknown fields are ignored; it writes invisible characters (bidi, zero-width, C1) as JSON escapes. {@link #strict()} and {@link #strictYaml()} read data files that we
  * ship (catalog, config): an unknown or misspelt field is an error. Both are thread-safe.
  */
 public final class Json {
-    private static final JsonMapper WIRE = JsonMapper.builder()
+    private static final JsonMapper WIRE = JsonMapper.builder(escaping())
             .addModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -38,6 +39,12 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    private static JsonFactory escaping() {
+        JsonFactory factory = new JsonFactory();
+        factory.setCharacterEscapes(new InvisibleCharacterEscapes());
+        return factory;
     }
 
     /** For records on Kafka topics and HTTP: tolerant of unknown fields, ISO-8601 times. */
