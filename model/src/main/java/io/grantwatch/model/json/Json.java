@@ -11,8 +11,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The two configured mappers. {@link #wire()} reads what other versions of GrantWatch wrote:
- * unknown fields are ignored; it writes invisible characters (bidi, zero-width, C1) as JSON escapes. {@link #strict()} and {@link #strictYaml()} read data files that we
- * ship (catalog, config): an unknown or misspelt field is an error. Both are thread-safe.
+ * unknown fields are ignored; it writes invisible characters (bidi, zero-width, C1) as JSON escapes.
+ * {@link #strict()} and {@link #strictYaml()} read data files that we ship (catalog, config): an
+ * unknown or misspelt field is an error. All are thread-safe.
  */
 public final class Json {
     private static final JsonMapper WIRE = JsonMapper.builder(escaping())
