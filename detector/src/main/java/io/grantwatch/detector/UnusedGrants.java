@@ -160,11 +160,18 @@ public final class UnusedGrants {
         for (String pattern : granted) {
             (keys.stream().anyMatch(k -> DriftPredictor.proves(k, pattern)) ? used : unused).add(pattern);
         }
+        List<String> vague = new ArrayList<>();
+        String smaller = used.isEmpty() ? null : smaller(cloud, h.document(), keys, vague).toString();
+        // a wildcard some calls used still grants every other action of its service: where the calls name theirs, the
+        // smaller document narrows it, and what it grants beyond them is unused too
+        for (String pattern : used) {
+            if (ActionPattern.isWildcard(pattern) && !vague.contains(pattern)) {
+                unused.add(pattern + " (beyond the actions used)");
+            }
+        }
         if (unused.isEmpty()) {
             return null;
         }
-        List<String> vague = new ArrayList<>();
-        String smaller = used.isEmpty() ? null : smaller(cloud, h.document(), keys, vague).toString();
         String version = h.version() == null || "-".equals(h.version()) || h.version().startsWith("@") ? "" : " " + h.version();
         String note = vague.isEmpty() ? null : "kept as written, the calls that used them name no action GrantWatch can narrow to: "
                 + String.join(", ", vague);

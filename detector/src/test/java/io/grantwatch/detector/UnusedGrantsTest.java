@@ -42,4 +42,24 @@ class UnusedGrantsTest {
                     .doesNotContain("DeleteInstance");
         });
     }
+
+    @Test
+    void shouldReportAWildcardSomeCallsUsedAsGrantingMoreAndNarrowItToTheirActions() {
+        CatalogLookup catalog = CatalogLookup.of(CatalogLoader.loadBundled());
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        PolicyRef wild = new PolicyRef("Custom", "p-wild", null);
+        d.accept(record(InventoryRecord.Kind.POLICY_VERSION, null, null, null, wild, "{\"Version\":\"1\",\"Statement\":[{\"Effect\":"
+                + "\"Allow\",\"Action\":[\"eas:*\"],\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"eas:Delete*\",\"Resource\":\"*\"}]}",
+                null));
+        d.accept(record(InventoryRecord.Kind.HOLDS, "user", "bob", List.of(wild), null, null, null));
+        UnusedGrants usage = new UnusedGrants(catalog);
+        usage.observe(Events.ok(Events.ramUser("bob"), Events.T0, "eas", "CreateService", null));
+
+        List<UnusedGrants.Held> out = usage.report(d.inventories(), Duration.ofDays(90));
+
+        assertThat(out).singleElement().satisfies(h -> {
+            assertThat(h.unused()).containsExactly("eas:* (beyond the actions used)");
+            assertThat(h.smaller()).containsIgnoringCase("eas:CreateService").contains("eas:Delete*").doesNotContain("\"eas:*\"");
+        });
+    }
 }
