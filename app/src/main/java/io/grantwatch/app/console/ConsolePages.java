@@ -66,6 +66,9 @@ public final class ConsolePages {
                 Arrays.stream(FindingKind.values()).map(Enum::name).toList()));
         m.put("severities", options(q.severity() == null ? "" : q.severity().name(), "any severity",
                 Arrays.stream(Severity.values()).sorted(Comparator.reverseOrder()).map(Enum::name).toList()));
+        // the filter form keeps the order and page size (a new filter starts at page 1)
+        m.put("keep", q.parameters().entrySet().stream().filter(e -> List.of("sort", "dir", "size").contains(e.getKey()))
+                .map(e -> Map.of("name", e.getKey(), "value", text(e.getValue()))).toList());
         m.put("statuses", options(q.status() == FindingsView.StatusFilter.ACTIVE ? "" : lower(q.status()), "active (open, acknowledged)",
                 Arrays.stream(FindingsView.StatusFilter.values()).filter(s -> s != FindingsView.StatusFilter.ACTIVE)
                         .map(ConsolePages::lower).toList()));

@@ -82,6 +82,10 @@ public final class ConsoleRoutes {
         List<String> problems = new ArrayList<>();
         boolean valid = true;
         try {
+            String twice = FindingsApi.repeated(exchange.rawQuery());
+            if (twice != null) {
+                throw new IllegalArgumentException("parameter " + twice + " is given more than once");
+            }
             query = FindingsView.Query.parse(FindingsApi.query(exchange.rawQuery()));
         } catch (IllegalArgumentException e) {
             query = FindingsView.Query.defaults();

@@ -3,6 +3,7 @@ package io.grantwatch.app.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.app.runtime.FindingsApi;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
@@ -34,6 +35,30 @@ class ConsolePagesTest {
         }
         assertThat(page).contains("id=\"policy-0\"", "data-copy=\"policy-0\"", "name=\"csrf\" value=\"tok\"", "Denied: pai:ListInstances",
                 "<code>ev-x-1</code>", "HIGH: an action that used to succeed");
+    }
+
+    @Test
+    void shouldKeepSortDirAndSizeInTheFilterFormAndWrapLongNames() {
+        Finding f = FindingsViewTest.finding("x-1", FindingKind.MISSING_GRANT, Cloud.ALIBABA, "111", "u".repeat(300), "oss:GetObject", 1, NOW);
+        FindingsView.Query q = FindingsView.Query.parse(Map.of("size", "5", "sort", "updated", "dir", "asc", "page", "2", "cloud", "alibaba"));
+
+        String list = ConsolePages.list(new FindingsView().select(List.of(f), q, NOW), List.of());
+        String form = list.substring(list.indexOf("<form class=\"filters\""), list.indexOf("</form>"));
+
+        assertThat(form).contains("<input type=\"hidden\" name=\"sort\" value=\"updated\">",
+                "<input type=\"hidden\" name=\"dir\" value=\"asc\">", "<input type=\"hidden\" name=\"size\" value=\"5\">")
+                .doesNotContain("name=\"page\"", "type=\"hidden\" name=\"cloud\"");
+        assertThat(ConsolePages.list(new FindingsView().select(List.of(f), FindingsView.Query.defaults(), NOW), List.of()))
+                .doesNotContain("type=\"hidden\" name=\"sort\"");
+        assertThat(list).contains("<div class=\"table-scroll\">\n<table class=\"findings\"");
+    }
+
+    @Test
+    void shouldRefuseARepeatedParameterByName() {
+        assertThat(FindingsApi.repeated("cloud=alibaba&cloud=huawei")).isEqualTo("cloud");
+        assertThat(FindingsApi.repeated("cloud=alibaba&c%6Coud=huawei")).isEqualTo("cloud");
+        assertThat(FindingsApi.repeated("cloud=alibaba&kind=regression")).isNull();
+        assertThat(FindingsApi.repeated(null)).isNull();
     }
 
     @Test
