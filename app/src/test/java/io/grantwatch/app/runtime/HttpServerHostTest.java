@@ -2,11 +2,14 @@ package io.grantwatch.app.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grantwatch.ingest.http.ServerLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,6 +99,46 @@ class HttpServerHostTest {
             assertThat(post(http, "/things/t-1%3bx=1", host, null, "action=ack", "Bearer t0ken")).isEqualTo(404);
             assertThat(post(http, "/things", host, null, "action=ack&csrf=" + http.csrfToken(), "Bearer t0ken")).isEqualTo(405);
             assertThat(handled).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionWhoseHeadersNeverFinishWithoutA500() throws Exception {
+        ServerLimits limits = ServerLimits.DEFAULTS.withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5));
+        try (HttpServer http = HttpServer.start("127.0.0.1", 0, new Health(), new Metrics(), null, limits);
+                Socket s = new Socket("127.0.0.1", http.port())) {
+            s.setSoTimeout(500);
+            OutputStream out = s.getOutputStream();
+            out.write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a".getBytes(StandardCharsets.UTF_8));
+            StringBuilder answer = new StringBuilder();
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            boolean closed = false;
+            while (!closed && System.nanoTime() < deadline) {
+                try {
+                    out.write('a');
+                    out.flush();
+                } catch (IOException e) {
+                    closed = true;
+                    break;
+                }
+                try {
+                    int c = s.getInputStream().read();
+                    while (c >= 0) {
+                        answer.append((char) c);
+                        c = s.getInputStream().available() > 0 ? s.getInputStream().read() : -2;
+                    }
+                    closed = c == -1 || answer.length() > 0;
+                } catch (SocketTimeoutException e) {
+                    // still open: trickle on
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("closed within 15 s").isTrue();
+            assertThat(answer.toString()).doesNotContain(" 500 ");
+            if (!answer.isEmpty()) {
+                assertThat(answer.toString()).startsWith("HTTP/1.1 408 ");
+            }
         }
     }
 
