@@ -66,6 +66,9 @@ public final class ConsolePages {
                 Arrays.stream(FindingKind.values()).map(Enum::name).toList()));
         m.put("severities", options(q.severity() == null ? "" : q.severity().name(), "any severity",
                 Arrays.stream(Severity.values()).sorted(Comparator.reverseOrder()).map(Enum::name).toList()));
+        // the filter form keeps the order and page size (a new filter starts at page 1)
+        m.put("keep", q.parameters().entrySet().stream().filter(e -> List.of("sort", "dir", "size").contains(e.getKey()))
+                .map(e -> Map.of("name", e.getKey(), "value", text(e.getValue()))).toList());
         m.put("statuses", options(q.status() == FindingsView.StatusFilter.ACTIVE ? "" : lower(q.status()), "active (open, acknowledged)",
                 Arrays.stream(FindingsView.StatusFilter.values()).filter(s -> s != FindingsView.StatusFilter.ACTIVE)
                         .map(ConsolePages::lower).toList()));
@@ -75,7 +78,7 @@ public final class ConsolePages {
         column(columns, q, "Principal", FindingsView.Sort.PRINCIPAL);
         column(columns, q, "Scenario", FindingsView.Sort.SCENARIO);
         column(columns, q, "Cloud", FindingsView.Sort.CLOUD);
-        column(columns, q, "Denied", null);
+        column(columns, q, "Denied / change", null);
         column(columns, q, "Events", FindingsView.Sort.EVENTS);
         column(columns, q, "Updated", FindingsView.Sort.UPDATED);
         column(columns, q, "Status", null);
@@ -95,7 +98,7 @@ public final class ConsolePages {
             row.put("account", text(p.accountId()));
             row.put("scenario", text(f.scenarioId() == null ? "(unmapped)" : f.scenarioId()));
             row.put("cloud", f.cloud() == null ? "" : f.cloud().wire());
-            row.put("denied", text(e == null ? "" : e.deniedAction() != null ? e.deniedAction() : e.api()));
+            row.put("denied", text(e == null ? "" : (denial(f) ? "" : evidenceLabel(f) + ": ") + call(e)));
             row.put("count", e == null ? 0 : e.count());
             row.put("updated", time(f.updatedAt()));
             row.put("status", r.status().name());
@@ -243,8 +246,17 @@ public final class ConsolePages {
                     + (c.removed() == null ? "" : ", removed " + c.removed()), c.eventId() == null ? List.of() : List.of(c.eventId())));
         }
         Evidence e = f.evidence();
-        if (e != null) {
-            String call = e.deniedAction() != null ? e.deniedAction() : e.api();
+        if (e != null && !denial(f)) {
+            // the evidence of a drift or scope finding is the event that caused it, not a denial (nothing was denied yet)
+            boolean sameAsChange = c != null && c.eventId() != null && e.eventIds().equals(List.of(c.eventId()));
+            if (!sameAsChange) {
+                entries.add(new Entry(e.firstSeen(), evidenceLabel(f) + ": " + call(e), e.eventIds()));
+            }
+            if (f.kind() == FindingKind.PREDICTED_BREAKAGE) {
+                entries.add(new Entry(e.firstSeen(), "Predicted breakage: nothing has been denied yet", List.of()));
+            }
+        } else if (e != null) {
+            String call = call(e);
             boolean one = e.count() <= 1 || e.firstSeen() == null || e.firstSeen().equals(e.lastSeen());
             entries.add(new Entry(e.firstSeen(), (one ? "Denied: " : "First denial: ") + call
                     + (e.errorCode() == null ? "" : " (" + e.errorCode() + ")"), one ? e.eventIds() : List.of()));
@@ -263,6 +275,20 @@ public final class ConsolePages {
                 .map(x -> Map.<String, Object>of("at", time(x.at()), "what", text(x.what()),
                         "events", x.events().stream().map(ConsolePages::text).toList(), "hasEvents", !x.events().isEmpty()))
                 .toList();
+    }
+
+    /** Whether a finding's evidence is denied calls; a PREDICTED_BREAKAGE's is the IAM change, an OVER_REACH's the agency's event. */
+    static boolean denial(Finding f) {
+        return f.kind() != FindingKind.PREDICTED_BREAKAGE && f.kind() != FindingKind.OVER_REACH;
+    }
+
+    /** What the evidence event is, for a finding whose evidence is not a denial. */
+    private static String evidenceLabel(Finding f) {
+        return f.kind() == FindingKind.PREDICTED_BREAKAGE ? "IAM change" : "Agency event";
+    }
+
+    private static String call(Evidence e) {
+        return e.deniedAction() != null ? e.deniedAction() : e.api();
     }
 
     private static Map<String, Object> missing(MissingGrant g) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,10 @@ public final class ConsoleRoutes {
         List<String> problems = new ArrayList<>();
         boolean valid = true;
         try {
+            String twice = FindingsApi.repeated(exchange.rawQuery());
+            if (twice != null) {
+                throw new IllegalArgumentException("parameter " + twice + " is given more than once");
+            }
             query = FindingsView.Query.parse(FindingsApi.query(exchange.rawQuery()));
         } catch (IllegalArgumentException e) {
             query = FindingsView.Query.defaults();
@@ -155,21 +160,37 @@ public final class ConsoleRoutes {
         };
     }
 
-    /** {@code expires} as a date (the mute ends as that day begins, UTC) or an instant, else {@code days} from now. */
+    /** The longest a mute may last: the form's longest choice (a mute is a decision to look again, never forever). */
+    static final Duration MAX_MUTE = Duration.ofDays(365);
+
+    /**
+     * {@code expires} as a date (the mute ends as that day begins, UTC) or an instant, else {@code days} from now; to the
+     * second, at most {@link #MAX_MUTE} ahead; both given at once is refused (one would be silently ignored).
+     */
     private static Instant expires(Map<String, String> form, Instant now) {
         String expires = blankToNull(form.get("expires"));
+        String days = blankToNull(form.get("days"));
+        if (expires != null && days != null) {
+            throw new IllegalArgumentException("give days or expires, not both (expires=" + expires + ", days=" + days + ")");
+        }
+        Instant end;
         if (expires != null) {
             try {
-                return expires.length() == 10 ? LocalDate.parse(expires).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(expires);
+                end = expires.length() == 10 ? LocalDate.parse(expires).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(expires);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("expires must be a date (2027-01-31) or an ISO instant");
             }
+            if (end.isAfter(now.plus(MAX_MUTE))) {
+                throw new IllegalArgumentException("expires must be within " + MAX_MUTE.toDays() + " days (by "
+                        + ConsolePages.time(now.plus(MAX_MUTE)) + "): a mute is never permanent");
+            }
+        } else {
+            if (days == null || !ConsolePages.MUTE_DAYS.contains(parse(days))) {
+                throw new IllegalArgumentException("a mute needs an expiry: days (one of " + ConsolePages.MUTE_DAYS + ") or expires");
+            }
+            end = now.plus(Duration.ofDays(parse(days)));
         }
-        String days = blankToNull(form.get("days"));
-        if (days == null || !ConsolePages.MUTE_DAYS.contains(parse(days))) {
-            throw new IllegalArgumentException("a mute needs an expiry: days (one of " + ConsolePages.MUTE_DAYS + ") or expires");
-        }
-        return now.plus(Duration.ofDays(parse(days)));
+        return end.truncatedTo(ChronoUnit.SECONDS);
     }
 
     private static Integer parse(String n) {

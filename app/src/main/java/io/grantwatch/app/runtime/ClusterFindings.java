@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
@@ -113,7 +115,10 @@ public final class ClusterFindings {
     }
 
     private <T> Optional<T> ask(HostInfo instance, String path, String rawQuery, Class<T> type) {
-        String query = (rawQuery == null || rawQuery.isEmpty() ? "" : rawQuery + "&") + SCOPE + "=local";
+        // a scope the caller gave is replaced (a repeated parameter is a 400)
+        String filters = rawQuery == null ? "" : Arrays.stream(rawQuery.split("&"))
+                .filter(p -> !p.equals(SCOPE) && !p.startsWith(SCOPE + "=")).collect(Collectors.joining("&"));
+        String query = (filters.isEmpty() ? "" : filters + "&") + SCOPE + "=local";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + instance.host() + ":" + instance.port() + path
                 + "?" + query)).timeout(TIMEOUT).GET();
         if (token != null) {

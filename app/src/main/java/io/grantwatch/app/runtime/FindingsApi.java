@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -76,7 +78,19 @@ public final class FindingsApi {
 
     private void findings(HttpServer.Exchange exchange) throws IOException {
         String path = exchange.path();
-        Map<String, String> query = query(exchange.rawQuery());
+        Map<String, String> query;
+        String twice;
+        try {
+            query = query(exchange.rawQuery());
+            twice = repeated(exchange.rawQuery());
+        } catch (IllegalArgumentException e) {
+            HttpServer.respond(exchange, 400, "application/json", "{\"error\":\"malformed query string\"}\n");
+            return;
+        }
+        if (twice != null) {
+            HttpServer.respond(exchange, 400, "application/json", json(Map.of("error", "parameter " + twice + " is given more than once")));
+            return;
+        }
         boolean localOnly = "local".equals(query.get(ClusterFindings.SCOPE));
         try {
             if (path.startsWith("/api/findings/") && path.length() > "/api/findings/".length()) {
@@ -201,6 +215,22 @@ public final class FindingsApi {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write findings as JSON", e);
         }
+    }
+
+    /** The first parameter a query string gives more than once (decoded), or null: taking one of them silently would mislead. */
+    public static String repeated(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        Set<String> seen = new HashSet<>();
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (!key.isEmpty() && !seen.add(key)) {
+                return key;
+            }
+        }
+        return null;
     }
 
     public static Map<String, String> query(String raw) {

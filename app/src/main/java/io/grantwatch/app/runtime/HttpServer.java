@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Request;
@@ -36,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer <token>} or as the password of HTTP Basic authentication (any user name,
  * so a browser can open the dashboard). Bound beyond loopback, the server refuses to start without a
  * token and warns with one.
+ *
+ * <p>DNS rebinding: without an API token, a request whose {@code Host} is not a loopback name or literal or the configured
+ * host is 421 ({@link #hostAllowed}), except on {@code /healthz}, {@code /readyz} and {@code /metrics}. A form body over
+ * 16 KiB is 413.
  *
  * <p>A POST needs the API token (when one is set) like the authenticated routes, and must come from this server's own
  * pages: a cross-site request ({@code Sec-Fetch-Site} other than same-origin, or an {@code Origin} whose host is not
@@ -131,7 +136,11 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private record Entry(RouteHandler handler, boolean authenticated, boolean subtree) {
+    /**
+     * A route: {@code exact} = it answers at its own path, {@code subtree} = at {@code path/<one segment>};
+     * {@code anyHost} = it answers whatever the Host header names (the operations endpoints probes reach by pod IP).
+     */
+    private record Entry(RouteHandler handler, boolean authenticated, boolean exact, boolean subtree, boolean anyHost) {
     }
 
     private final Server server;
@@ -139,8 +148,11 @@ public final class HttpServer implements AutoCloseable {
     private final Map<String, Entry> routes = new ConcurrentHashMap<>();
     private final Map<String, Entry> actions = new ConcurrentHashMap<>();
     private final String csrfToken;
+    /** Without an API token (loopback only): the configured http.host, the one non-loopback name a Host header may carry. */
+    private final String boundHost;
 
     private HttpServer(String host, int port, ServerLimits limits, String token) {
+        this.boundHost = host;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         byte[] csrf = new byte[32];
         new SecureRandom().nextBytes(csrf);
@@ -199,18 +211,19 @@ public final class HttpServer implements AutoCloseable {
                 + "</title></head><body><h1>GrantWatch " + role + "</h1><ul><li><a href=\"/healthz\">/healthz</a>, "
                 + "<a href=\"/readyz\">/readyz</a>: liveness and readiness</li><li><a href=\"/metrics\">/metrics</a>: "
                 + "Prometheus metrics</li></ul></body></html>\n";
-        http.route("/", exchange -> respond(exchange, 200, "text/html; charset=utf-8", index));
+        http.routes.put("/", new Entry(exchange -> respond(exchange, 200, "text/html; charset=utf-8", index), false, true, false, true));
         return http.listen(host, port);
     }
 
+    /** {@code /healthz}, {@code /readyz}, {@code /metrics}: open to any Host name (probes and scrapers use pod IPs and names). */
     private void operationsRoutes(Health health, Metrics metrics) {
-        route("/healthz", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "ok\n"));
-        route("/readyz", exchange -> {
+        routes.put("/healthz", new Entry(exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "ok\n"), false, true, false, true));
+        routes.put("/readyz", new Entry(exchange -> {
             Map<String, Boolean> checks = health.check();
             boolean ready = !checks.isEmpty() && checks.values().stream().allMatch(Boolean::booleanValue);
             respond(exchange, ready ? 200 : 503, "application/json", Health.toJson(ready, checks));
-        });
-        route("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TYPE, metrics.scrape()));
+        }, false, true, false, true));
+        routes.put("/metrics", new Entry(exchange -> respond(exchange, 200, PROMETHEUS_TYPE, metrics.scrape()), false, true, false, true));
     }
 
     private HttpServer listen(String host, int port) {
@@ -235,7 +248,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Adds an unauthenticated GET/HEAD route at exactly {@code path}; the handler writes the response. */
     public void route(String path, RouteHandler handler) {
-        routes.put(path, new Entry(handler, false, false));
+        routes.put(path, new Entry(handler, false, true, false, false));
     }
 
     /**
@@ -243,15 +256,16 @@ public final class HttpServer implements AutoCloseable {
      * with {@code subtree}, at {@code path/<one segment>}.
      */
     public void routeAuthenticated(String path, boolean subtree, RouteHandler handler) {
-        routes.put(path, new Entry(handler, true, subtree));
+        routes.put(path, new Entry(handler, true, true, subtree, false));
     }
 
     /**
-     * Adds a POST route (a state change) at exactly {@code path} and, with {@code subtree}, at {@code path/<one segment>}:
-     * it needs the API token when one is configured and passes the same-origin and CSRF rule of this class.
+     * Adds a POST route (a state change) at exactly {@code path} or, with {@code subtree}, only at {@code path/<one segment>}
+     * (a POST to {@code path} itself is then 405): it needs the API token when one is configured and passes the same-origin
+     * and CSRF rule of this class.
      */
     public void routeAction(String path, boolean subtree, RouteHandler handler) {
-        actions.put(path, new Entry(handler, true, subtree));
+        actions.put(path, new Entry(handler, true, !subtree, subtree, false));
     }
 
     /** This process's CSRF token: the console's forms carry it as field {@value #CSRF_FIELD}. */
@@ -261,6 +275,9 @@ public final class HttpServer implements AutoCloseable {
 
     private static Entry find(Map<String, Entry> table, String raw) {
         Entry route = raw == null ? null : table.get(raw);
+        if (route != null && !route.exact()) {
+            route = null;
+        }
         if (route == null && raw != null) {
             int slash = raw.lastIndexOf('/');
             Entry parent = slash > 0 ? table.get(raw.substring(0, slash)) : null;
@@ -278,6 +295,11 @@ public final class HttpServer implements AutoCloseable {
         try {
             Entry read = find(routes, raw);
             Entry write = find(actions, raw);
+            if ((read == null || !read.anyHost()) && !hostAllowed(exchange.header("Host"))) {
+                respond(exchange, 421, "text/plain; charset=utf-8", "misdirected request: without an API token this server answers only to "
+                        + "localhost, 127.x.x.x, [::1] and its http.host\n");
+                return;
+            }
             if (read == null && write == null) {
                 respond(exchange, 404, "text/plain; charset=utf-8", "not found\n");
                 return;
@@ -303,13 +325,67 @@ public final class HttpServer implements AutoCloseable {
                 }
             }
             route.handler().handle(exchange);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            if (e instanceof HttpException refused && refused.getCode() >= 400 && refused.getCode() < 500) {
+                // a body Jetty refuses (a form over the size limit): the client's doing, one quiet line, no stack trace
+                LOG.debug("HTTP {} {} refused: {}", exchange.method(), raw, e.getMessage());
+                respond(exchange, refused.getCode(), "text/plain; charset=utf-8", refused.getCode() == 413
+                        ? "form too large (at most " + MAX_FORM_BYTES + " bytes)\n" : "bad request\n");
+            } else {
+                LOG.warn("HTTP {} failed", raw, e);
+            }
+        } catch (IOException e) {
             LOG.warn("HTTP {} failed", raw, e);
         } finally {
             if (!exchange.responded) {
                 respond(exchange, 500, "text/plain; charset=utf-8", "internal error\n");
             }
         }
+    }
+
+    /**
+     * Whether a request naming {@code hostHeader} may be answered (DNS rebinding: a page of another site whose name now
+     * resolves to this address sends its own name as Host). Without an API token (loopback only), only a loopback name or
+     * literal (localhost, 127.x.x.x, [::1]) or the configured http.host; with a token every request needs the token anyway,
+     * which a rebinding page cannot send. No Host header (HTTP/1.0 tools) is not a browser and is allowed.
+     */
+    boolean hostAllowed(String hostHeader) {
+        if (token != null || hostHeader == null) {
+            return true;
+        }
+        String name = hostName(hostHeader);
+        if (name == null) {
+            return false;
+        }
+        return name.equals("localhost") || name.equals("[::1]") || name.equalsIgnoreCase(boundHost)
+                || name.equalsIgnoreCase("[" + boundHost + "]") || ipv4Loopback(name);
+    }
+
+    /** The name of a Host header without its port, lower case; null when it is malformed. */
+    private static String hostName(String hostHeader) {
+        String h = hostHeader.strip().toLowerCase(Locale.ROOT);
+        int colon = h.startsWith("[") ? h.indexOf("]:") + 1 : h.indexOf(':');
+        if (colon > 0) {
+            String port = h.substring(colon + 1);
+            if (port.isEmpty() || !port.chars().allMatch(Character::isDigit)) {
+                return null;
+            }
+            h = h.substring(0, colon);
+        }
+        return h.isEmpty() ? null : h;
+    }
+
+    private static boolean ipv4Loopback(String name) {
+        String[] parts = name.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit) || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Why a POST is refused as cross-site or unverified, or null when it may proceed. */
@@ -352,7 +428,7 @@ public final class HttpServer implements AutoCloseable {
     /** Encoded slashes, dots and backslashes could make a segment a path again after decoding. */
     private static boolean unsafe(String rawSegment) {
         String s = rawSegment.toLowerCase(Locale.ROOT);
-        return s.contains("%2f") || s.contains("%2e") || s.contains("%5c") || s.contains("\\");
+        return s.contains("%2f") || s.contains("%2e") || s.contains("%5c") || s.contains("\\") || s.contains(";") || s.contains("%3b");
     }
 
     private boolean authorized(String header) {

@@ -39,6 +39,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -101,6 +102,8 @@ class ConsoleBrowserIT {
             driver = chrome(driverPath, chromium);
             WebDriver browser = driver;
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            // a page replaced between finding an element and reading it (after a POST's redirect) is read again
+            wait.ignoring(StaleElementReferenceException.class);
 
             // the banner's address is the list
             driver.get(base + "/");
@@ -117,7 +120,21 @@ class ConsoleBrowserIT {
             wait.until(d -> d.getCurrentUrl().endsWith("/findings?cloud=alibaba&kind=missing_grant"));
             assertThat(texts(driver, "#findings tbody td:nth-child(2) .badge")).isNotEmpty().containsOnly("MISSING_GRANT");
 
+            // a filter keeps the order and the page size
+            driver.get(base + "/findings?size=5&sort=updated&dir=asc");
+            new Select(driver.findElement(By.id("cloud"))).selectByValue("huawei");
+            wait.until(d -> d.getCurrentUrl().endsWith("/findings?cloud=huawei&sort=updated&dir=asc&size=5"));
+            // the whole list, long names and all, fits a 1280 px window
+            driver.manage().window().setSize(new Dimension(1280, 900));
+            driver.get(base + "/findings?status=all&size=200");
+            Object widths = ((ChromeDriver) driver).executeScript(
+                    "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];");
+            assertThat((List<?>) widths).satisfies(w -> assertThat(((Number) w.get(0)).longValue())
+                    .as("page width at 1280 px").isLessThanOrEqualTo(((Number) w.get(1)).longValue()));
+            driver.manage().window().setSize(new Dimension(1440, 1000));
+
             // open the first finding that has a policy to copy
+            driver.get(base + "/findings?cloud=alibaba&kind=missing_grant");
             List<String> links = driver.findElements(By.cssSelector("#findings a.finding-link")).stream()
                     .map(a -> a.getAttribute("href")).toList();
             String findingUrl = null;

@@ -118,6 +118,21 @@ class FindingsViewTest {
         assertThat(ConsoleRoutes.action("m-1", Map.of("action", "mute", "reason", "r", "owner", "o", "days", "30"), NOW).expires())
                 .isEqualTo(NOW.plus(Duration.ofDays(30)));
         assertThatThrownBy(() -> ConsoleRoutes.action("m-1", Map.of("action", "delete"), NOW)).hasMessageContaining("mute, acknowledge");
+    }
+
+    @Test
+    void shouldCapAMuteAtAYearAndRefuseDaysTogetherWithExpires() {
+        Map<String, String> forever = Map.of("action", "mute", "reason", "r", "owner", "o", "expires", "+99999-01-01T00:00:00Z");
+        assertThatThrownBy(() -> ConsoleRoutes.action("m-1", forever, NOW)).hasMessageContaining("expires must be within 365 days");
+        assertThatThrownBy(() -> ConsoleRoutes.action("m-1", Map.of("action", "mute", "reason", "r", "owner", "o",
+                "expires", "2036-12-31T00:00:00Z"), NOW)).hasMessageContaining("expires");
+        assertThatThrownBy(() -> ConsoleRoutes.action("m-1", Map.of("action", "mute", "reason", "r", "owner", "o",
+                "days", "7", "expires", "2027-01-01"), NOW)).hasMessageContaining("days or expires, not both");
+        assertThat(ConsoleRoutes.action("m-1", Map.of("action", "mute", "reason", "r", "owner", "o",
+                "expires", "2027-12-05T10:00:00Z"), NOW).expires()).isEqualTo(Instant.parse("2027-12-05T10:00:00Z"));
+        // to the second, as the page shows it
+        assertThat(ConsoleRoutes.action("m-1", Map.of("action", "mute", "reason", "r", "owner", "o", "days", "7"),
+                NOW.plusMillis(1234)).expires()).isEqualTo(Instant.parse("2026-12-12T10:00:01Z"));
         assertThatThrownBy(() -> ConsoleRoutes.action("m-1", Map.of("action", "acknowledge", "owner", "o".repeat(201)), NOW))
                 .hasMessageContaining("owner is longer than 200");
     }

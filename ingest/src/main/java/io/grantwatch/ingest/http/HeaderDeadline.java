@@ -196,7 +196,8 @@ final class HeaderDeadline extends AbstractLifeCycle implements Connection.Liste
                 if (late) {
                     watches.remove(connection);
                     count(cut, "its request headers did not arrive within", connection, timeoutNanos / 1_000_000 + " ms");
-                    connection.close();
+                    // the socket itself: closing the HTTP connection mid-parse makes Jetty answer "500 Server Error"
+                    connection.getEndPoint().close();
                 }
             });
             int open = watches.size();
