@@ -591,6 +591,18 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldKeepTheUnconditionalDenyOfAUserWhoseSnapshotCommandNamesThemWithShellMetacharactersUnquoted() {
+        // ListPoliciesForUser --UserName eve$(touch …)`id`: the whole name holds guard (Deny eas:DeleteService), not "eve$(touch"
+        List<Finding> out = allAfterSnapshot("alibaba/hostile-user-name-explicit-deny.json", "alibaba/hostile-user-name-snapshot.jsonl");
+
+        assertThat(ofKind(out, FindingKind.MISSING_GRANT)).isEmpty();
+        assertThat(ofKind(out, FindingKind.EXPLICIT_DENY)).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("eve$(touch /tmp/gw-fixture/PWNED_u)`id`");
+            assertThat(f.missing().get(0).reason()).contains("\"NoDel\"").contains("guard");
+        });
+    }
+
+    @Test
     void shouldGiveOneFindingListingEveryLostGrantOnceWhenOneDetachBreaksSeveralScenariosInUse() {
         List<Finding> out = detachWithInventory(ramPolicy("dlc-job-viewer", VIEWER_V1), holds("user", "li.qiang", VIEWER));
 
@@ -650,6 +662,19 @@ class DriftTrailsTest {
                     .as("the trace's resource is the policy's name, its id p-1").doesNotContain("the policy with id obs-all");
             assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "obs-all", null));
             assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().type()).containsOnly(GrantType.AGENCY_ACTION);
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("obs:object:GetObject");
+        });
+    }
+
+    @Test
+    void shouldPredictBreakageForAnAgencyWhoseNameHoldsShellMetacharactersAndSlashes() {
+        // agency "ma;$(touch /tmp/…) `id`": its session's URN is assumed-agency:<that name>/sess1, cut at the last '/'
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-hostile-agency-name.json",
+                "huawei/drift-v5-snapshot-hostile-agency-name.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma;$(touch /tmp/gw-fixture/PWNED_h) `id`");
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
             assertThat(f.missing()).extracting(m -> m.grant().value()).contains("obs:object:GetObject");
         });
     }
