@@ -680,6 +680,48 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldPredictWhatAUserLosesWhenRemovedFromTheGroupWhosePolicyGaveTheCallsTheyMade() {
+        // alice holds nothing herself; group mlteam holds eas-dev (CreateService, DescribeService, DeleteService), then RemoveUserFromGroup
+        List<Finding> out = runAfterSnapshot("alibaba/drift-remove-user-from-group.json", "alibaba/drift-remove-user-from-group-snapshot.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("alice");
+            assertThat(f.change().action()).isEqualTo("RemoveUserFromGroup");
+            assertThat(f.missing().get(0).grant()).as("still the group's: the member is what to restore")
+                    .isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "eas-dev", "member/mlteam"));
+            assertThat(f.missing().get(0).reason()).contains("removed user alice from group mlteam, which holds eas-dev");
+            assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().value())
+                    .contains("eas:CreateService", "eas:DescribeService");
+        });
+    }
+
+    @Test
+    void shouldPredictWhatAV5UserNamedByIdLosesWhenRemovedFromItsGroup() {
+        // removeUserFromGroupV5 body {"user_id":"u-dave"}, the group (mlteam, g-ml) from the path; dave's CreateJobV2 carries his id
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-remove-user-from-group.json", "huawei/drift-v5-snapshot-group-member-by-id.jsonl");
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("dave");
+            assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "dave-obs", "member/mlteam"));
+            assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo("USER"));
+        });
+    }
+
+    @Test
+    void shouldPredictBreakageForAGroupMemberTheSnapshotKnowsByIdWhenAV5PolicyIsDetachedFromTheGroup() {
+        // detachGroupPolicyV5 body {"group_id":"g-ml"}; KeystoneListGroupsForUser --user_id=u-dave lists g-ml; dave's calls are by name
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-group-policy-member-by-id.json",
+                "huawei/drift-v5-snapshot-group-member-by-id.jsonl");
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("dave");
+            assertThat(f.missing().get(0).grant().type()).isEqualTo(GrantType.CUSTOM_POLICY);
+            assertThat(f.missing().get(0).grant().resource()).startsWith("group/");
+            assertThat(f.missing().get(0).reason()).contains("dave");
+        });
+    }
+
+    @Test
     void shouldSayTheAgencyIdIsUnknownInAPossibleFindingWhenNothingMapsItToANameWhileATrainingJobJustStarted() {
         // the same trail without the snapshot: ag-111 is too short for the trail to learn it from the session's principal_id
         List<Finding> out = ofKind(run("huawei/drift-v5-detach-agency-policy-by-agency-id.json"), FindingKind.PREDICTED_BREAKAGE);
