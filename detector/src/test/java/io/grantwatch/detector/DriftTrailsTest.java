@@ -722,9 +722,25 @@ class DriftTrailsTest {
     }
 
     @Test
-    void shouldSayTheAgencyIdIsUnknownInAPossibleFindingWhenNothingMapsItToANameWhileATrainingJobJustStarted() {
-        // the same trail without the snapshot: ag-111 is too short for the trail to learn it from the session's principal_id
+    void shouldLearnAShortAgencyIdFromItsSessionsPrincipalIdWhenAV5DetachNamesItByIdOnly() {
+        // no snapshot: ma_agency's session (principal_id ag-111:sess1) read OBS before detachAgencyPolicyV5 {"agency_id":"ag-111"}
         List<Finding> out = ofKind(run("huawei/drift-v5-detach-agency-policy-by-agency-id.json"), FindingKind.PREDICTED_BREAKAGE);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma_agency");
+            assertThat(f.confidence()).isGreaterThan(DriftPredictor.UNRESOLVED_ID);
+            assertThat(f.missing().get(0).reason()).doesNotContain("names the agency by the id ag-111 only");
+        });
+    }
+
+    @Test
+    void shouldSayTheAgencyIdIsUnknownInAPossibleFindingWhenNothingMapsItToANameWhileATrainingJobJustStarted() {
+        // the same trail without the snapshot and without the agency's session (whose principal_id ag-111:sess1 would name it)
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        List<Finding> all = new ArrayList<>();
+        Trails.load("huawei/drift-v5-detach-agency-policy-by-agency-id.json").stream()
+                .filter(e -> e.principal().type() != io.grantwatch.model.PrincipalType.ASSUMED_AGENCY).forEach(e -> all.addAll(d.accept(e)));
+        List<Finding> out = ofKind(all, FindingKind.PREDICTED_BREAKAGE);
 
         assertThat(out).isNotEmpty().allSatisfy(f -> {
             assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
