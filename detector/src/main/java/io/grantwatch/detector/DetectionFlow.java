@@ -96,8 +96,13 @@ public final class DetectionFlow {
         if (account != null) {
             AccountActivity learned = AccountContext.learn(known, e, signals, referenced, window);
             if (learned != known) {
+                String[] alias = AccountContext.agencyIdOf(e);
+                boolean newAlias = alias != null && !alias[1].equals((known == null ? AccountActivity.empty() : known).agencyIds().get(alias[0]));
                 states.account(account, learned);
                 known = learned;
+                if (newAlias) {
+                    agencyLearned(e, account, alias, catalog, book, states, known);
+                }
             }
         }
         AccountActivity knownNow = known;
@@ -145,6 +150,24 @@ public final class DetectionFlow {
         if (account != null && e.cloud() == io.grantwatch.model.Cloud.HUAWEI && !referenced.isEmpty()) {
             // an agency handed to ModelArts: its scope against the features that use it
             agencyScopes(e, referenced, states.inventory(account), catalog, book, states, known);
+        }
+    }
+
+    /**
+     * An agency's id the trail just taught (its session's {@code <agency-id>:<session>}): the inventory, which may know the
+     * agency by id only (a snapshot without {@code GetAgencyV5}), learns its name too, and its scope is checked by name.
+     */
+    private void agencyLearned(AuditEvent e, String account, String[] alias, CatalogLookup catalog, FindingBook book, States states,
+                               AccountActivity known) {
+        Inventory before = states.inventory(account);
+        if (before == null || before.canonical("agency/" + alias[0]).equals("agency/" + alias[1])) {
+            return;
+        }
+        InventoryRecord r = new InventoryRecord(e.cloud(), e.principal().accountId(), e.eventTime(), "event " + e.eventId() + " (agency session "
+                + e.principal().id() + ")", InventoryRecord.Kind.ALIAS, "agency", alias[1], null, null, null, null, false, null, alias[0]);
+        Inventory after = apply(account, List.of(r), states);
+        if (after != before) {
+            agencyScopes(e, List.of(alias[1]), after, catalog, book, states, known);
         }
     }
 
