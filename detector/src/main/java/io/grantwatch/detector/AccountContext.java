@@ -74,6 +74,8 @@ public final class AccountContext {
     /** Services whose requests name roles as what they change (IAM itself), not as what a resource runs under. */
     private static final Set<String> IAM_SERVICES = Set.of("ram", "sts", "iam", "resourcemanager", "sts5", "iam5");
     private static final Pattern AGENCY_ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
+    /** The part of an agency session's {@code <agency-id>:<session>} principal id before the colon: the agency's id, any length. */
+    private static final Pattern SESSION_AGENCY_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /**
      * The roles and agencies a successful create or update request of an ML platform resource names, so that they
@@ -135,7 +137,9 @@ public final class AccountContext {
         }
         int colon = p.id().indexOf(':');
         String id = colon > 0 ? p.id().substring(0, colon) : p.id();
-        return AGENCY_ID.matcher(id).matches() && !id.equals(p.roleName()) ? new String[] {id, p.roleName()} : null;
+        // <id>:<session> says which part is the id; a bare id must look like one (not a name repeated)
+        boolean looksLikeId = colon > 0 ? SESSION_AGENCY_ID.matcher(id).matches() : AGENCY_ID.matcher(id).matches();
+        return looksLikeId && !id.equals(p.roleName()) ? new String[] {id, p.roleName()} : null;
     }
 
     /**

@@ -96,8 +96,13 @@ public final class DetectionFlow {
         if (account != null) {
             AccountActivity learned = AccountContext.learn(known, e, signals, referenced, window);
             if (learned != known) {
+                String[] alias = AccountContext.agencyIdOf(e);
+                boolean newAlias = alias != null && !alias[1].equals((known == null ? AccountActivity.empty() : known).agencyIds().get(alias[0]));
                 states.account(account, learned);
                 known = learned;
+                if (newAlias) {
+                    agencyLearned(e, account, alias, catalog, book, states, known);
+                }
             }
         }
         AccountActivity knownNow = known;
@@ -106,12 +111,16 @@ public final class DetectionFlow {
         Optional<IamChangeEvent> resolved = change.map(c -> AccountContext.resolve(c, knownNow, inv));
         if (resolved.isPresent()) {
             boolean counted = false;
-            for (IamChangeEvent c : reached(resolved.get().withKnownPolicyType(inv), inv)) {
+            for (IamChangeEvent reachedOne : reached(resolved.get().withKnownPolicyType(inv), inv)) {
+                // a member the inventory knows by id (Huawei groups list user ids) as its calls are kept: by name
+                IamChangeEvent c = reachedOne == resolved.get() ? reachedOne : AccountContext.resolve(reachedOne, knownNow, inv);
                 String target = c.targetKey();
                 PrincipalState targetPrior = states.principal(target);
                 DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
-                if (c.kind() == IamChangeEvent.Kind.DETACH_POLICY || c.kind() == IamChangeEvent.Kind.DELETE_POLICY) {
-                    drift = drift.withRemoval(PolicyRemoval.of(inv, e.cloud(), c.target(), c.removedPolicy(), c.viaGroup()));
+                if (c.kind() == IamChangeEvent.Kind.DETACH_POLICY || c.kind() == IamChangeEvent.Kind.DELETE_POLICY
+                        || c.kind() == IamChangeEvent.Kind.LEAVE_GROUP) {
+                    drift = drift.withRemoval(PolicyRemoval.of(inv, e.cloud(), c.target(), c.removedPolicy(), c.viaGroup(),
+                            c.kind() == IamChangeEvent.Kind.LEAVE_GROUP));
                 } else if (c.kind() == IamChangeEvent.Kind.ATTACH_POLICY && c.targetKind() != IamChangeEvent.TargetKind.GROUP) {
                     drift = drift.withRemoval(PolicyRemoval.ofAttach(inv, e.cloud(), c.target(), c.removedPolicy(), c.viaGroup()));
                 }
@@ -141,6 +150,24 @@ public final class DetectionFlow {
         if (account != null && e.cloud() == io.grantwatch.model.Cloud.HUAWEI && !referenced.isEmpty()) {
             // an agency handed to ModelArts: its scope against the features that use it
             agencyScopes(e, referenced, states.inventory(account), catalog, book, states, known);
+        }
+    }
+
+    /**
+     * An agency's id the trail just taught (its session's {@code <agency-id>:<session>}): the inventory, which may know the
+     * agency by id only (a snapshot without {@code GetAgencyV5}), learns its name too, and its scope is checked by name.
+     */
+    private void agencyLearned(AuditEvent e, String account, String[] alias, CatalogLookup catalog, FindingBook book, States states,
+                               AccountActivity known) {
+        Inventory before = states.inventory(account);
+        if (before == null || before.canonical("agency/" + alias[0]).equals("agency/" + alias[1])) {
+            return;
+        }
+        InventoryRecord r = new InventoryRecord(e.cloud(), e.principal().accountId(), e.eventTime(), "event " + e.eventId() + " (agency session "
+                + e.principal().id() + ")", InventoryRecord.Kind.ALIAS, "agency", alias[1], null, null, null, null, false, null, alias[0]);
+        Inventory after = apply(account, List.of(r), states);
+        if (after != before) {
+            agencyScopes(e, List.of(alias[1]), after, catalog, book, states, known);
         }
     }
 
@@ -277,9 +304,14 @@ public final class DetectionFlow {
 
     /**
      * The principals a change reaches: its target; for a policy detached from a group whose members the inventory
-     * knows, each member instead (the group-wide guess is for groups nobody knows the members of).
+     * knows, each member instead (the group-wide guess is for groups nobody knows the members of); for a user removed
+     * from a group, the user once per policy the inventory says the group holds.
      */
     private static List<IamChangeEvent> reached(IamChangeEvent c, Inventory inv) {
+        if (c.kind() == IamChangeEvent.Kind.LEAVE_GROUP) {
+            // the member loses each policy the group holds; a group whose policies nobody knows takes nothing known
+            return PolicyRemoval.groupPolicies(inv, c.viaGroup()).stream().map(c::forGroupPolicy).toList();
+        }
         // an attach reaches the members only when the attached document holds a Deny: else it can only resolve, on the group
         boolean denyingAttach = c.kind() == IamChangeEvent.Kind.ATTACH_POLICY && inv != null
                 && PolicyRemoval.denies(inv, c.event().cloud(), c.removedPolicy());

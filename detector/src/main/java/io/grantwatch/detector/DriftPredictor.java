@@ -240,6 +240,7 @@ final class DriftPredictor {
             case UPDATE_TRUST -> "replaced the trust policy of " + change.targetLabel();
             case DELETE_ROLE -> "deleted " + change.targetLabel();
             case UPDATE_AGENCY -> "changed the settings of " + change.targetLabel();
+            case LEAVE_GROUP -> "removed " + change.targetLabel() + " from group " + change.viaGroup() + ", which holds " + change.removedLabel();
             case DELETE_POLICY -> "deleted " + change.removedLabel();
             case ATTACH_POLICY -> "attached " + change.removedLabel() + " to " + change.holderLabel();
             case CHANGE_POLICY -> "changed the document in force of " + change.removedLabel() + ", which " + change.targetLabel() + " holds"
@@ -299,7 +300,7 @@ final class DriftPredictor {
                 return removal == null || removal.granted() == null ? null
                         : brokenByContent(change, s, removal, used, usedKeys, activity, lostCalls(w, change, s, removal, catalog, context));
             }
-            case DETACH_POLICY, DELETE_POLICY, CHANGE_POLICY -> {
+            case DETACH_POLICY, DELETE_POLICY, CHANGE_POLICY, LEAVE_GROUP -> {
                 String policy = change.policyName();
                 PolicyRemoval removal = context.removal();
                 if (removal != null && removal.granted() != null) {
@@ -633,6 +634,8 @@ final class DriftPredictor {
             how = "version/" + (v.startsWith("@") ? "?" : v);
         } else if (group != null && change.kind() == IamChangeEvent.Kind.DETACH_POLICY) {
             how = "group/" + group;
+        } else if (group != null && change.kind() == IamChangeEvent.Kind.LEAVE_GROUP) {
+            how = "member/" + group; // still attached to the group: the member is what to restore
         }
         return new Grant(custom ? GrantType.CUSTOM_POLICY : GrantType.SYSTEM_POLICY, removed.value(), how);
     }

@@ -44,6 +44,12 @@ public record IamChangeEvent(
         return new IamChangeEvent(event, kind, user, TargetKind.USER, policyName, policyType, trustDocument, policyId, group);
     }
 
+    /** The same member's removal from its group as it takes one policy the group holds. */
+    public IamChangeEvent forGroupPolicy(PolicyRef policy) {
+        String name = policy.name() != null ? policy.name() : policy.id();
+        return new IamChangeEvent(event, kind, target, targetKind, name, policy.type(), trustDocument, policy.id(), viaGroup);
+    }
+
     /** Who the change was made to, as a person reads it: the target, or the group and the member it reaches. */
     public String holderLabel() {
         return viaGroup == null ? targetLabel() : "group " + viaGroup + " (" + targetLabel() + " is in it)";
@@ -63,7 +69,12 @@ public record IamChangeEvent(
         /** A role or agency deleted. */
         DELETE_ROLE,
         /** An agency edited (trust domain, duration, roles): may weaken it. */
-        UPDATE_AGENCY;
+        UPDATE_AGENCY,
+        /**
+         * A user removed from a group ({@link #viaGroup}): loses what the group's policies gave it. Read per policy the
+         * inventory says the group holds ({@link #policyName} then names it), as a detach from the group for that member.
+         */
+        LEAVE_GROUP;
 
         public boolean removes() {
             return this != ATTACH_POLICY;
@@ -156,6 +167,7 @@ public record IamChangeEvent(
     public String removedLabel() {
         return switch (kind) {
             case DETACH_POLICY, ATTACH_POLICY, DELETE_POLICY, CHANGE_POLICY -> policyName == null ? "a policy" : policyName;
+            case LEAVE_GROUP -> policyName == null ? "membership of group " + viaGroup : policyName;
             case UPDATE_TRUST -> "trust policy of " + targetLabel();
             case DELETE_ROLE -> targetLabel();
             case UPDATE_AGENCY -> "settings of " + targetLabel();

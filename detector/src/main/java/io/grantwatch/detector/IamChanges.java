@@ -14,7 +14,8 @@ import java.util.Optional;
  * {@code DeletePolicyVersion}, {@code UpdateRole} (trust policy), {@code DeleteRole}, and ResourceManager
  * {@code DetachPolicy}/{@code AttachPolicy}. Huawei IAM: {@code deleteAgency[V5]}, {@code updateAgency[V5]},
  * {@code updateTrustPolicyV5}, {@code detach{User,Group,Agency}PolicyV5}, {@code attach…PolicyV5} and
- * other {@code remove/detach/revoke…} names on users, groups and agencies. Only changes that
+ * other {@code remove/detach/revoke…} names on users, groups and agencies. A user removed from a group (RAM
+ * {@code RemoveUserFromGroup}, Huawei {@code removeUserFromGroupV5}, {@code keystoneRemoveUserFromGroup}). Only changes that
  * happened (outcome ALLOWED) count.
  */
 public final class IamChanges {
@@ -66,6 +67,10 @@ public final class IamChanges {
             case "updateagencyv5":
                 return target(e, IamChangeEvent.Kind.UPDATE_AGENCY, IamChangeEvent.TargetKind.AGENCY, agencyName(e), null, null,
                         first(p, "trust_policy", "TrustPolicy"));
+            case "removeuserfromgroup":
+            case "removeuserfromgroupv5":
+            case "keystoneremoveuserfromgroup":
+                return leave(e, p);
             case "updatetrustpolicyv5":
                 return target(e, IamChangeEvent.Kind.UPDATE_TRUST, IamChangeEvent.TargetKind.AGENCY, agencyName(e), null, null,
                         first(p, "trust_policy", "TrustPolicy", "policy_document"));
@@ -76,7 +81,7 @@ public final class IamChanges {
 
     /** A cheap superset of the actions {@link #classify} recognizes: every one names a policy, role, agency or permission. */
     private static boolean mayChangeIam(String a) {
-        return a.contains("polic") || a.contains("role") || a.contains("agency") || a.contains("permission");
+        return a.contains("polic") || a.contains("role") || a.contains("agency") || a.contains("permission") || a.contains("fromgroup");
     }
 
     /** {@code detachAgencyPolicyV5}, {@code attachUserPolicyV5}, {@code removeRoleFromAgency}, ... */
@@ -133,6 +138,28 @@ public final class IamChanges {
         // the body's id stays with the target: the inventory may know the principal's policies by id, its calls by name
         return target(e, kind, tk, who, what, policyType, null, id)
                 .map(c -> byId != null && tk != IamChangeEvent.TargetKind.GROUP && (who.equals(byId) || named != null) ? c.withTargetId(byId) : c);
+    }
+
+    /**
+     * A user removed from a group: RAM {@code RemoveUserFromGroup} (UserName, GroupName); Huawei {@code removeUserFromGroupV5}
+     * (body {@code user_id}, the group from the path: the trace's resource) and v3 {@code keystoneRemoveUserFromGroup}
+     * ({@code group_id}, {@code user_id}). The user by its name, or by its id (resolved as a v5 detach's is).
+     */
+    private static Optional<IamChangeEvent> leave(AuditEvent e, Map<String, String> p) {
+        String user = first(p, "UserName", "user_name");
+        String userId = user == null ? first(p, "user_id") : null;
+        String group = first(p, "GroupName", "group_name", "group_id");
+        if (group == null && e.cloud() == io.grantwatch.model.Cloud.HUAWEI && e.resource() != null && !e.resource().isBlank()
+                && !e.resource().equals(userId)) {
+            group = e.resource();
+        }
+        String who = user != null ? user : userId;
+        if (who == null || who.isBlank() || group == null) {
+            return Optional.empty();
+        }
+        IamChangeEvent c = new IamChangeEvent(e, IamChangeEvent.Kind.LEAVE_GROUP, principal(e, IamChangeEvent.TargetKind.USER, who),
+                IamChangeEvent.TargetKind.USER, null, null, null, null, group);
+        return Optional.of(userId != null ? c.withTargetId(userId) : c);
     }
 
     /** {@code iam::<account>:policy:<name>}, {@code iam::system:policy:<name>}: an IAM v5 identity policy's URN. */

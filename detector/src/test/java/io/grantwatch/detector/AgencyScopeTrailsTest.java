@@ -3,6 +3,7 @@ package io.grantwatch.detector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.detector.inventory.Snapshots;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
@@ -10,6 +11,10 @@ import io.grantwatch.model.FindingKind;
 import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +65,25 @@ class AgencyScopeTrailsTest {
     }
 
     private static final PolicyRef BROAD = new PolicyRef("Custom", "ma-train-broad", "a5f6c0d9e8b74f1a9c2d3e4f5a6b7c8d");
+
+    @Test
+    void shouldCheckTheScopeOfAnAgencyTheSnapshotKnowsByIdOnlyOnceItsSessionNamesIt() {
+        // the snapshot lists ag-111's policies (obs:*:*) without GetAgencyV5; ma_agency's session ag-111:sess1 then reads OBS
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        try (InputStream in = AgencyScopeTrailsTest.class.getResourceAsStream("/fixtures/huawei/agency-by-id-only-snapshot.jsonl")) {
+            Snapshots.read("snap.jsonl", new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    Instant.parse("2026-12-01T00:00:00Z"), null).records().forEach(d::accept);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Finding> out = new ArrayList<>();
+        Trails.load("huawei/agency-session-teaches-id-after-authorization.json").forEach(e -> out.addAll(d.accept(e)));
+
+        assertThat(out).filteredOn(f -> f.kind() == FindingKind.OVER_REACH).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma_agency");
+            assertThat(f.excess()).anySatisfy(x -> assertThat(x.actions()).contains("obs:*:*"));
+        });
+    }
 
     @Test
     void shouldNameWhatAnAgencyHoldsBeyondWhatTheTrainingJobsNeedWithTheSeedsMinimalSet() {

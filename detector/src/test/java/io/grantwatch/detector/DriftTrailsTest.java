@@ -591,6 +591,18 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldKeepTheUnconditionalDenyOfAUserWhoseSnapshotCommandNamesThemWithShellMetacharactersUnquoted() {
+        // ListPoliciesForUser --UserName eve$(touch …)`id`: the whole name holds guard (Deny eas:DeleteService), not "eve$(touch"
+        List<Finding> out = allAfterSnapshot("alibaba/hostile-user-name-explicit-deny.json", "alibaba/hostile-user-name-snapshot.jsonl");
+
+        assertThat(ofKind(out, FindingKind.MISSING_GRANT)).isEmpty();
+        assertThat(ofKind(out, FindingKind.EXPLICIT_DENY)).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("eve$(touch /tmp/gw-fixture/PWNED_u)`id`");
+            assertThat(f.missing().get(0).reason()).contains("\"NoDel\"").contains("guard");
+        });
+    }
+
+    @Test
     void shouldGiveOneFindingListingEveryLostGrantOnceWhenOneDetachBreaksSeveralScenariosInUse() {
         List<Finding> out = detachWithInventory(ramPolicy("dlc-job-viewer", VIEWER_V1), holds("user", "li.qiang", VIEWER));
 
@@ -655,9 +667,80 @@ class DriftTrailsTest {
     }
 
     @Test
-    void shouldSayTheAgencyIdIsUnknownInAPossibleFindingWhenNothingMapsItToANameWhileATrainingJobJustStarted() {
-        // the same trail without the snapshot: ag-111 is too short for the trail to learn it from the session's principal_id
+    void shouldPredictBreakageForAnAgencyWhoseNameHoldsShellMetacharactersAndSlashes() {
+        // agency "ma;$(touch /tmp/…) `id`": its session's URN is assumed-agency:<that name>/sess1, cut at the last '/'
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-hostile-agency-name.json",
+                "huawei/drift-v5-snapshot-hostile-agency-name.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma;$(touch /tmp/gw-fixture/PWNED_h) `id`");
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("obs:object:GetObject");
+        });
+    }
+
+    @Test
+    void shouldPredictWhatAUserLosesWhenRemovedFromTheGroupWhosePolicyGaveTheCallsTheyMade() {
+        // alice holds nothing herself; group mlteam holds eas-dev (CreateService, DescribeService, DeleteService), then RemoveUserFromGroup
+        List<Finding> out = runAfterSnapshot("alibaba/drift-remove-user-from-group.json", "alibaba/drift-remove-user-from-group-snapshot.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("alice");
+            assertThat(f.change().action()).isEqualTo("RemoveUserFromGroup");
+            assertThat(f.missing().get(0).grant()).as("still the group's: the member is what to restore")
+                    .isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "eas-dev", "member/mlteam"));
+            assertThat(f.missing().get(0).reason()).contains("removed user alice from group mlteam, which holds eas-dev");
+            assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().value())
+                    .contains("eas:CreateService", "eas:DescribeService");
+        });
+    }
+
+    @Test
+    void shouldPredictWhatAV5UserNamedByIdLosesWhenRemovedFromItsGroup() {
+        // removeUserFromGroupV5 body {"user_id":"u-dave"}, the group (mlteam, g-ml) from the path; dave's CreateJobV2 carries his id
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-remove-user-from-group.json", "huawei/drift-v5-snapshot-group-member-by-id.jsonl");
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("dave");
+            assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "dave-obs", "member/mlteam"));
+            assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo("USER"));
+        });
+    }
+
+    @Test
+    void shouldPredictBreakageForAGroupMemberTheSnapshotKnowsByIdWhenAV5PolicyIsDetachedFromTheGroup() {
+        // detachGroupPolicyV5 body {"group_id":"g-ml"}; KeystoneListGroupsForUser --user_id=u-dave lists g-ml; dave's calls are by name
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-group-policy-member-by-id.json",
+                "huawei/drift-v5-snapshot-group-member-by-id.jsonl");
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("dave");
+            assertThat(f.missing().get(0).grant().type()).isEqualTo(GrantType.CUSTOM_POLICY);
+            assertThat(f.missing().get(0).grant().resource()).startsWith("group/");
+            assertThat(f.missing().get(0).reason()).contains("dave");
+        });
+    }
+
+    @Test
+    void shouldLearnAShortAgencyIdFromItsSessionsPrincipalIdWhenAV5DetachNamesItByIdOnly() {
+        // no snapshot: ma_agency's session (principal_id ag-111:sess1) read OBS before detachAgencyPolicyV5 {"agency_id":"ag-111"}
         List<Finding> out = ofKind(run("huawei/drift-v5-detach-agency-policy-by-agency-id.json"), FindingKind.PREDICTED_BREAKAGE);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("ma_agency");
+            assertThat(f.confidence()).isGreaterThan(DriftPredictor.UNRESOLVED_ID);
+            assertThat(f.missing().get(0).reason()).doesNotContain("names the agency by the id ag-111 only");
+        });
+    }
+
+    @Test
+    void shouldSayTheAgencyIdIsUnknownInAPossibleFindingWhenNothingMapsItToANameWhileATrainingJobJustStarted() {
+        // the same trail without the snapshot and without the agency's session (whose principal_id ag-111:sess1 would name it)
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        List<Finding> all = new ArrayList<>();
+        Trails.load("huawei/drift-v5-detach-agency-policy-by-agency-id.json").stream()
+                .filter(e -> e.principal().type() != io.grantwatch.model.PrincipalType.ASSUMED_AGENCY).forEach(e -> all.addAll(d.accept(e)));
+        List<Finding> out = ofKind(all, FindingKind.PREDICTED_BREAKAGE);
 
         assertThat(out).isNotEmpty().allSatisfy(f -> {
             assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");

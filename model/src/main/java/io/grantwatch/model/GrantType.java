@@ -29,7 +29,8 @@ public enum GrantType {
     /**
      * A customer-managed policy (RAM {@code Custom}, a Huawei custom or IAM v5 identity policy) that an IAM change took
      * away, by name: drift shows what was removed as the kind of policy it is. Its resource says how it was held when not
-     * directly: {@code group/<name>} for a policy detached from (or changed for) a group, {@code version/<id>} for a
+     * directly: {@code group/<name>} for a policy detached from (or changed for) a group, {@code member/<group>} for a
+     * policy a user lost by being removed from a group that still holds it, {@code version/<id>} for a
      * policy whose document in force a new default version replaced ({@code <id>} the version that was in force, or
      * {@code ?} when the trail did not give its id).
      */

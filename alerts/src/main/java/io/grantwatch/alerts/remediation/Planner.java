@@ -319,7 +319,8 @@ final class Planner {
     /** {@code group} or {@code version}: how a removed policy was held ({@link GrantType#CUSTOM_POLICY}'s resource); else null. */
     private static String removedHow(Grant g) {
         String r = g.resource();
-        return r == null ? null : r.startsWith("group/") ? "group" : r.startsWith("version/") ? "version" : null;
+        return r == null ? null : r.startsWith("group/") ? "group" : r.startsWith("version/") ? "version" : r.startsWith("member/") ? "member"
+                : null;
     }
 
     /**
@@ -337,6 +338,13 @@ final class Planner {
         String rest = how == null ? null : g.resource().substring(how.length() + 1);
         SystemPolicyRole restore = g.type() == GrantType.CUSTOM_POLICY || m.systemPolicy() == null
                 ? SystemPolicyRole.RESTORE_CUSTOM : SystemPolicyRole.RESTORE;
+        if ("member".equals(how)) {
+            // the policy is still the group's: the member left the group, so re-attaching (to the group or the member) is wrong
+            notes.add("The change removed " + to.label() + " from group " + rest + ", which still holds policy " + g.value() + ": if "
+                    + to.label() + " should keep it, add them back to the group (RAM AddUserToGroup; IAM addUserToGroupV5 or "
+                    + "KeystoneAddUserToGroup); else grant only the lost actions as below.");
+            return;
+        }
         if ("version".equals(how)) {
             if ("-".equals(rest)) {
                 // an IAM v3 custom policy has no versions: its old document is not GrantWatch's to put back

@@ -160,6 +160,14 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
      * The same, for a policy removed from {@code group} (a group {@code target} is in); null group: from the target itself.
      */
     public static PolicyRemoval of(Inventory inv, Cloud cloud, Principal target, PolicyRef removed, String group) {
+        return of(inv, cloud, target, removed, group, false);
+    }
+
+    /**
+     * The same; {@code leaving}: the target leaves {@code group}, so every policy it held through the group goes with
+     * {@code removed} (what the principal keeps is what it holds otherwise).
+     */
+    public static PolicyRemoval of(Inventory inv, Cloud cloud, Principal target, PolicyRef removed, String group, boolean leaving) {
         if (inv == null || inv.isEmpty() || target == null || removed == null) {
             return null;
         }
@@ -175,7 +183,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         List<PolicyKnowledge.Held> kept = new ArrayList<>();
         for (PolicyKnowledge.Held h : knowledge.held()) {
             boolean theRemovedOne = h.via().equals(direct)
-                    && Inventory.resolve(inv.policies(), inv.aliases(), h.ref().key()).equals(removedKey);
+                    && (leaving && group != null || Inventory.resolve(inv.policies(), inv.aliases(), h.ref().key()).equals(removedKey));
             if (!theRemovedOne) {
                 kept.add(h);
                 List<String> a = actions(h.document());
@@ -190,7 +198,8 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
                     direct == null ? "the principal" : direct, doc));
         }
         List<String> unknown = knowledge.unknown().stream()
-                .filter(u -> !(direct != null && u.endsWith("(" + direct + ")") && u.startsWith(removed.label()))).toList();
+                .filter(u -> !(direct != null && u.endsWith("(" + direct + ")") && (leaving && group != null || u.startsWith(removed.label()))))
+                .toList();
         if (granted == null && still.isEmpty() && unknown.isEmpty()) {
             return null;
         }
@@ -273,6 +282,21 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         now.add(new PolicyKnowledge.Held(ref, current == null ? null : current.getKey(), via, doc));
         return new PolicyRemoval(ref.label() + versionLabel(current == null ? null : current.getKey()), denied, still, knowledge.unknown(),
                 knowledge.held(), now);
+    }
+
+    /** The policies the inventory says a group (by name or id) holds; empty when it knows none. */
+    public static List<PolicyRef> groupPolicies(Inventory inv, String group) {
+        if (inv == null || group == null) {
+            return List.of();
+        }
+        List<PolicyRef> out = new ArrayList<>();
+        for (String key : inv.attachments().getOrDefault(inv.canonical("group/" + group), Map.of()).keySet()) {
+            Inventory.Policy p = inv.policy(key);
+            int slash = key.indexOf('/');
+            out.add(p != null ? p.ref() : key.startsWith("id/") ? new PolicyRef(null, null, key.substring(3))
+                    : new PolicyRef(key.substring(0, slash), key.substring(slash + 1), null));
+        }
+        return out;
     }
 
     /** Whether the inventory knows the policy's document and it holds a Deny statement. */

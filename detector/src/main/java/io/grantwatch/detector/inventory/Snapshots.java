@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,7 +68,13 @@ public final class Snapshots {
         List<InventoryRecord> out = new ArrayList<>();
         for (Output o : outputs) {
             String where = name + "#" + o.n();
-            Command c = o.command() == null ? null : Command.parse(o.command());
+            Command c;
+            try {
+                c = o.command() == null ? null : Command.parse(o.command());
+            } catch (IllegalArgumentException e) {
+                problems.add(where + ": " + e.getMessage() + ": " + o.command());
+                continue;
+            }
             if (o.command() != null && c == null) {
                 problems.add(where + ": not an aliyun or hcloud command: " + o.command());
                 continue;
@@ -173,32 +180,62 @@ public final class Snapshots {
         return null;
     }
 
-    /** {@code aliyun ram ListPoliciesForUser --UserName alice}, {@code hcloud IAM GetPolicyV5 --policy_id=abc}. */
+    /**
+     * {@code aliyun ram ListPoliciesForUser --UserName alice}, {@code hcloud IAM GetPolicyV5 --policy_id=abc}. An option's value
+     * is everything up to the next {@code --option} word, as written: {@code --UserName eve x} names {@code eve x}, never
+     * {@code eve} (quotes and backslashes are the shell's, nothing is expanded). A lone {@code |}, {@code >}, {@code ;} ...
+     * word ends the command (what follows is the shell's plumbing). A command naming an option twice, or with an
+     * unterminated quote, is not read ({@link IllegalArgumentException}, the problem).
+     */
     record Command(Cloud cloud, String product, String operation, Map<String, String> params) {
+        private static final Set<String> ENDS = Set.of("|", "||", ";", "&", "&&", ">", ">>", "<", "2>", "2>>",
+                "2>&1", "&>", "|&");
+
+        /** The command, or null when it is not an aliyun or hcloud command; a problem as {@link IllegalArgumentException}. */
         static Command parse(String line) {
-            List<String> t = tokens(line);
+            List<Word> t = words(line);
             if (t.size() < 3) {
                 return null;
             }
-            String cli = t.get(0).substring(t.get(0).lastIndexOf('/') + 1);
+            String cli = t.get(0).text().substring(t.get(0).text().lastIndexOf('/') + 1);
             Cloud cloud = cli.equals("aliyun") ? Cloud.ALIBABA : cli.equals("hcloud") ? Cloud.HUAWEI : null;
             if (cloud == null) {
                 return null;
             }
             Map<String, String> params = new LinkedHashMap<>();
             for (int i = 3; i < t.size(); i++) {
-                String tok = t.get(i);
-                if (!tok.startsWith("--")) {
+                Word w = t.get(i);
+                if (!w.option()) {
                     continue;
                 }
+                String tok = w.text();
                 int eq = tok.indexOf('=');
+                String name;
+                String value;
                 if (eq > 0) {
-                    params.put(tok.substring(2, eq).toLowerCase(Locale.ROOT), tok.substring(eq + 1));
-                } else if (i + 1 < t.size() && !t.get(i + 1).startsWith("--")) {
-                    params.put(tok.substring(2).toLowerCase(Locale.ROOT), t.get(++i));
+                    name = tok.substring(2, eq);
+                    value = tok.substring(eq + 1);
+                } else {
+                    name = tok.substring(2);
+                    StringBuilder v = new StringBuilder();
+                    while (i + 1 < t.size() && !t.get(i + 1).option()) {
+                        Word next = t.get(++i);
+                        if (v.length() > 0) {
+                            v.append(line, t.get(i - 1).end(), next.start()); // the separator as written
+                        }
+                        v.append(next.text());
+                    }
+                    if (v.length() == 0) {
+                        continue; // a flag without a value
+                    }
+                    value = v.toString();
+                }
+                if (params.put(name.toLowerCase(Locale.ROOT), value) != null) {
+                    throw new IllegalArgumentException("the command names --" + name + " twice, so whose output this is is unclear: "
+                            + "not read");
                 }
             }
-            return new Command(cloud, t.get(1).toLowerCase(Locale.ROOT), t.get(2).toLowerCase(Locale.ROOT), params);
+            return new Command(cloud, t.get(1).text().toLowerCase(Locale.ROOT), t.get(2).text().toLowerCase(Locale.ROOT), params);
         }
 
         String param(String name) {
@@ -206,34 +243,64 @@ public final class Snapshots {
             return v == null || v.isBlank() ? null : v;
         }
 
-        /** Shell words: whitespace-separated, single and double quotes grouping. */
-        private static List<String> tokens(String line) {
-            List<String> out = new ArrayList<>();
+        /** A shell word: its text without the quoting, where it starts and ends in the line, whether it is an unquoted --option. */
+        private record Word(String text, int start, int end, boolean option) {
+        }
+
+        /** Shell words: whitespace-separated, single and double quotes grouping, backslash escaping; up to a lone operator word. */
+        private static List<Word> words(String line) {
+            List<Word> out = new ArrayList<>();
             StringBuilder cur = new StringBuilder();
             char quote = 0;
             boolean any = false;
-            for (char ch : line.toCharArray()) {
-                if (quote != 0) {
+            boolean quoted = false;
+            int start = -1;
+            for (int i = 0; i <= line.length(); i++) {
+                char ch = i < line.length() ? line.charAt(i) : ' ';
+                if (i < line.length() && quote == '\'') {
                     if (ch == quote) {
                         quote = 0;
                     } else {
                         cur.append(ch);
                     }
-                } else if (ch == '\'' || ch == '"') {
+                } else if (i < line.length() && quote == '"') {
+                    if (ch == '\\' && i + 1 < line.length() && "\"\\$`".indexOf(line.charAt(i + 1)) >= 0) {
+                        cur.append(line.charAt(++i));
+                    } else if (ch == quote) {
+                        quote = 0;
+                    } else {
+                        cur.append(ch);
+                    }
+                } else if (i < line.length() && ch == '\\' && i + 1 < line.length()) {
+                    start = start < 0 ? i : start;
+                    cur.append(line.charAt(++i));
+                    any = true;
+                    quoted = true;
+                } else if (i < line.length() && (ch == '\'' || ch == '"')) {
+                    start = start < 0 ? i : start;
                     quote = ch;
                     any = true;
+                    quoted = true;
                 } else if (Character.isWhitespace(ch)) {
                     if (any || cur.length() > 0) {
-                        out.add(cur.toString());
+                        String text = cur.toString();
+                        if (!quoted && ENDS.contains(text)) {
+                            return out;
+                        }
+                        out.add(new Word(text, start, i, !quoted && text.startsWith("--")));
                         cur.setLength(0);
                         any = false;
+                        quoted = false;
+                        start = -1;
                     }
                 } else {
+                    start = start < 0 ? i : start;
                     cur.append(ch);
                 }
             }
-            if (any || cur.length() > 0) {
-                out.add(cur.toString());
+            if (quote != 0) {
+                throw new IllegalArgumentException("the command has an unterminated " + (quote == '"' ? "double" : "single")
+                        + " quote: not read");
             }
             return out;
         }

@@ -107,6 +107,24 @@ class SnapshotsTest {
     }
 
     @Test
+    void shouldKeepAHolderNameWhoseUnquotedWordsAShellWouldSplitWholeAndRejectACommandNamingItsHolderTwice() {
+        String text = """
+                {"command":"aliyun ram ListGroupsForUser --UserName eve$(touch /tmp/x)`id` --profile prod","output":{"Groups":{"Group":[]}}}
+                {"command":"aliyun ram ListGroupsForUser --UserName \\"ma;$(id) x\\" > groups.json","output":{"Groups":{"Group":[]}}}
+                {"command":"hcloud IAM ListAttachedAgencyPoliciesV5 --agency_id=ag-1 | jq .","output":{"attached_policies":[]}}
+                {"command":"aliyun ram ListGroupsForUser --UserName eve --UserName mallory","output":{"Groups":{"Group":[]}}}
+                {"command":"aliyun ram ListGroupsForUser --UserName 'eve","output":{"Groups":{"Group":[]}}}
+                """;
+        Snapshots.Result r = Snapshots.read("hostile.jsonl", text, T, "1704123456789012");
+
+        assertThat(r.records()).extracting(InventoryRecord::holder).as("never cut at the first space")
+                .containsExactly("eve$(touch /tmp/x)`id`", "ma;$(id) x", "ag-1");
+        assertThat(r.problems()).hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("hostile.jsonl#4: the command names --UserName twice").contains("not read"))
+                .anySatisfy(p -> assertThat(p).startsWith("hostile.jsonl#5: the command has an unterminated single quote"));
+    }
+
+    @Test
     void shouldReadTheV3AgencyPermissionsGroupsCustomPolicyAndABareShowAgency() {
         String dom = "5c0f3a1e9b7d4e2f8a6c4b1d3e5f7a90";
         String agency = "4f3c9a0e7b2d4c1e9a8b6d5f3e2c1b0a";

@@ -212,13 +212,15 @@ final class Cts {
             String agencyName = null;
             String session = null;
             if (urn != null && urn.contains("assumed-agency:")) {
+                // <agency>/<session>: a session name has no '/', an agency name may (any characters: never cut at its first '/')
                 String rest = urn.substring(urn.indexOf("assumed-agency:") + "assumed-agency:".length());
-                int slash = rest.indexOf('/');
+                int slash = rest.lastIndexOf('/');
                 agencyName = slash > 0 ? rest.substring(0, slash) : rest;
                 session = slash > 0 ? rest.substring(slash + 1) : null;
             }
             if (agencyName == null && name != null) {
-                agencyName = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
+                // <domain>/<agency>: a domain name has no '/'
+                agencyName = name.contains("/") ? name.substring(name.indexOf('/') + 1) : name;
             }
             if (session == null && principalId != null && principalId.contains(":")) {
                 session = principalId.substring(principalId.indexOf(':') + 1);

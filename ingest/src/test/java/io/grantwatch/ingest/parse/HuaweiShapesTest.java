@@ -51,6 +51,15 @@ class HuaweiShapesTest {
     }
 
     @Test
+    void shouldKeepAnAgencyNameWithSlashesAndShellMetacharactersWholeAndTakeTheSessionAfterTheLastSlash() {
+        // principal_urn sts::…:assumed-agency:ma;$(touch /tmp/gw-fixture/PWNED_h) `id`/sess1
+        AuditEvent e = Fixtures.read("huawei/agency-session-name-with-slash.json").only();
+        assertThat(e.principal().type()).isEqualTo(PrincipalType.ASSUMED_AGENCY);
+        assertThat(e.principal().roleName()).isEqualTo("ma;$(touch /tmp/gw-fixture/PWNED_h) `id`");
+        assertThat(e.principal().sessionName()).isEqualTo("sess1");
+    }
+
+    @Test
     void shouldMarkExplicitDenyWhenPerformColonFormAndWarningWithoutCode() {
         AuditEvent e = Fixtures.read("huawei/denied-explicit-perform-colon.json").only();
         assertThat(e.outcome()).isEqualTo(Outcome.DENIED);
