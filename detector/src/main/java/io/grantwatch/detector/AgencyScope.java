@@ -108,8 +108,11 @@ final class AgencyScope {
         }
         // what the agency is given within the need, by evaluation: obs:*:* gives the OBS actions the seed lists
         List<JsonNode> agencyDocs = documents(knowledge);
+        // what a wildcard gives counts only within the features known to be in use: read against the seed's whole base scope
+        // it would ask the user for every OBS action (PutBucketPolicy, PutBucketAcl, ...) when the work needs three
+        boolean featuresKnown = !active.isEmpty();
         List<Requirement> heldNeeded = minimal.stream().filter(r -> grantedExactly.contains(r.grant().value().toLowerCase(Locale.ROOT))
-                || allows(agencyDocs, r.grant().value())).toList();
+                || featuresKnown && allows(agencyDocs, r.grant().value())).toList();
         return new Result(excess, active.isEmpty() ? List.of() : minimal, active, knowledge.unknown(), heldNeeded);
     }
 
