@@ -633,8 +633,24 @@ final class DriftPredictor {
             how = "version/" + (v.startsWith("@") ? "?" : v);
         } else if (group != null && change.kind() == IamChangeEvent.Kind.DETACH_POLICY) {
             how = "group/" + group;
+        } else if (change.kind() == IamChangeEvent.Kind.DETACH_POLICY && v5Detach(change)) {
+            // the exact undo in the same API family: Attach{Agency,User}PolicyV5 with the ids the record carries
+            how = "v5/" + (change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? "agency/" : "user/") + change.target().id() + "/"
+                    + change.policyId();
         }
         return new Grant(custom ? GrantType.CUSTOM_POLICY : GrantType.SYSTEM_POLICY, removed.value(), how);
+    }
+
+    /** A Huawei IAM v5 detach from an agency or a user whose record carries both ids (policy_id, agency_id / user_id). */
+    private static boolean v5Detach(IamChangeEvent change) {
+        String api = change.event().action();
+        return change.event().cloud() == Cloud.HUAWEI && api != null && api.matches("detach(Agency|User)PolicyV5")
+                && (change.targetKind() == IamChangeEvent.TargetKind.AGENCY || change.targetKind() == IamChangeEvent.TargetKind.USER)
+                && ids(change.target().id()) && ids(change.policyId());
+    }
+
+    private static boolean ids(String id) {
+        return id != null && id.matches("[A-Za-z0-9_-]{1,64}");
     }
 
     /** {@code acs:ram::${AccountId}:role/${RoleName}} → {@code account id and role name}: what a template still needed. */

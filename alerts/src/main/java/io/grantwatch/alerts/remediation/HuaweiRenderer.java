@@ -54,6 +54,8 @@ final class HuaweiRenderer {
             if (restoresAsHeld(sp) && restore(sp, s)) {
                 restored = true;
                 heads.add(sp.role() == SystemPolicyRole.RESTORE_VERSION ? "Restore the previous version of policy " + sp.policy()
+                        : sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5 ? "Re-attach identity policy " + sp.policy() + " to "
+                                + sp.to().label() + " (IAM v5, as the detach removed it)"
                         : "Re-attach policy " + sp.policy() + " to group " + sp.group());
             }
         }
@@ -223,7 +225,7 @@ final class HuaweiRenderer {
     }
 
     private static boolean restoresAsHeld(SystemPolicyGrant sp) {
-        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.group() != null;
+        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5 || sp.group() != null;
     }
 
     /**
@@ -236,6 +238,19 @@ final class HuaweiRenderer {
             return false;
         }
         String policy = sp.policy();
+        if (sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5) {
+            // the exact undo of detach{Agency,User}PolicyV5, in the same API family, with the ids the record carried
+            String[] at = sp.attachV5().split("/");
+            boolean agency = "agency".equals(at[0]);
+            String file = "attach-" + at[2] + "-" + at[1] + ".json";
+            s.step("Re-attach identity policy " + policy + (policy.equals(at[2]) ? "" : " (id " + at[2] + ")") + " to " + sp.to().label()
+                    + " (id " + at[1] + "): the exact undo of the IAM v5 detach, in the same API family. It may have changed since: "
+                    + "review its current document (hcloud IAM GetPolicyV5 --policy_id=" + at[2] + ") first.");
+            s.command("printf '%s\\n' " + Identifiers.shellQuote("{\"body\":{\"" + (agency ? "agency_id" : "user_id") + "\":\"" + at[1]
+                    + "\"}}") + " > " + file);
+            s.command("hcloud IAM Attach" + (agency ? "Agency" : "User") + "PolicyV5 --policy_id=" + at[2] + " --cli-jsonInput=" + file);
+            return true;
+        }
         if (sp.role() == SystemPolicyRole.RESTORE_VERSION) {
             String id = s.inputs.lookedUp("POLICY_ID", "id of identity policy " + policy, "hcloud IAM ListPoliciesV5 --policy_type=custom "
                     + "--cli-query=\"policies[?policy_name=='" + policy + "'].policy_id | [0]\" --cli-output=tsv");

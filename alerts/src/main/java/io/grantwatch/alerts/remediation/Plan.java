@@ -140,6 +140,12 @@ public record Plan(
          * the default again ({@link SystemPolicyGrant#version}, null when the trail did not give its id).
          */
         RESTORE_VERSION,
+        /**
+         * A Huawei IAM v5 identity policy detached from an agency or a user: the exact undo, Attach{Agency,User}PolicyV5 with
+         * the ids the record carried ({@link SystemPolicyGrant#attachV5}: {@code agency/<id>/<policy id>} or
+         * {@code user/<id>/<policy id>}).
+         */
+        RESTORE_ATTACH_V5,
         /** Broader than needed: printed as the labelled alternative to the custom policy, commented out. */
         COARSE_ALTERNATIVE
     }
@@ -152,9 +158,14 @@ public record Plan(
      * @param version {@link SystemPolicyRole#RESTORE_VERSION}: the version to make the default again ({@code v1}), null when
      *                unknown
      */
-    public record SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version) {
+    public record SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version,
+                                    String attachV5) {
+        public SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version) {
+            this(to, policy, role, source, group, version, null);
+        }
+
         public SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source) {
-            this(to, policy, role, source, null, null);
+            this(to, policy, role, source, null, null, null);
         }
     }
 

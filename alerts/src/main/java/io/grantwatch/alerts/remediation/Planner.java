@@ -319,7 +319,7 @@ final class Planner {
     /** {@code group} or {@code version}: how a removed policy was held ({@link GrantType#CUSTOM_POLICY}'s resource); else null. */
     private static String removedHow(Grant g) {
         String r = g.resource();
-        return r == null ? null : r.startsWith("group/") ? "group" : r.startsWith("version/") ? "version" : null;
+        return r == null ? null : r.startsWith("group/") ? "group" : r.startsWith("version/") ? "version" : r.startsWith("v5/") ? "v5" : null;
     }
 
     /**
@@ -346,6 +346,8 @@ final class Planner {
             }
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_VERSION, m.citation(), null,
                     rest != null && rest.matches("v[0-9]{1,4}") ? rest : null));
+        } else if ("v5".equals(how) && rest.matches("(agency|user)/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,64}")) {
+            systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_ATTACH_V5, m.citation(), null, null, rest));
         } else if ("group".equals(how) && Identifiers.name(rest)) {
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), restore, m.citation(), rest, null));
         } else if (how == null) {
