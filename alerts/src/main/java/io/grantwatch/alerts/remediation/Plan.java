@@ -28,6 +28,8 @@ import java.util.List;
  * @param citations    where the plan's knowledge comes from
  * @param blocked      what a Deny the inventory knows says about the fix, first thing a person reads: a grant it blocks is
  *                     not in {@code grants}; one it may block under a Condition is, with the warning
+ * @param headline     the summary when no grant is the answer: the change deleted the role or agency itself (what to do
+ *                     instead; the steps say how), or the change was undone since (resolved); else null
  */
 public record Plan(
         String findingId,
@@ -42,12 +44,20 @@ public record Plan(
         DenyReview denyReview,
         List<String> notes,
         List<Citation> citations,
-        List<String> blocked) {
+        List<String> blocked,
+        String headline) {
 
     Plan(String findingId, Cloud cloud, FindingKind kind, Entity subject, List<PolicyGrant> grants, List<SystemPolicyGrant> systemPolicies,
          List<TrustChange> trust, List<WorkspaceRole> workspaceRoles, List<String> activations, DenyReview denyReview, List<String> notes,
          List<Citation> citations) {
         this(findingId, cloud, kind, subject, grants, systemPolicies, trust, workspaceRoles, activations, denyReview, notes, citations, List.of());
+    }
+
+    Plan(String findingId, Cloud cloud, FindingKind kind, Entity subject, List<PolicyGrant> grants, List<SystemPolicyGrant> systemPolicies,
+         List<TrustChange> trust, List<WorkspaceRole> workspaceRoles, List<String> activations, DenyReview denyReview, List<String> notes,
+         List<Citation> citations, List<String> blocked) {
+        this(findingId, cloud, kind, subject, grants, systemPolicies, trust, workspaceRoles, activations, denyReview, notes, citations, blocked,
+                null);
     }
 
     public Plan {

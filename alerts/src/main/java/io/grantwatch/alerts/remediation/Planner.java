@@ -100,6 +100,17 @@ final class Planner {
             return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(),
                     denyReview(cloud, subject, ev, f), List.of(), List.copyOf(citations));
         }
+        if (f.kind() == FindingKind.PREDICTED_BREAKAGE && f.status() == io.grantwatch.model.FindingStatus.RESOLVED) {
+            // undone since (a re-attach, a rollback to the version in force before): printing the restore again would re-apply it
+            return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(), null,
+                    List.of("Resolved" + (f.resolvedAt() == null ? "" : " at " + f.resolvedAt()) + ": what the change took away was "
+                            + "given back (the policy re-attached, or the version in force before made the default again). Nothing to "
+                            + "apply; if the feature still fails, a new finding will say why."),
+                    List.copyOf(citations), List.of(), "Resolved: the change was undone; nothing to apply");
+        }
+        if (deletedPrincipal(f)) {
+            return recreate(f, subject, citations);
+        }
         List<PolicyGrant> grants = new ArrayList<>();
         List<SystemPolicyGrant> systemPolicies = new ArrayList<>();
         List<TrustChange> trust = new ArrayList<>();
@@ -271,6 +282,74 @@ final class Planner {
         }
         return new Plan(f.id(), cloud, f.kind(), subject, merge(grants), dedupe(systemPolicies), trust, workspaceRoles,
                 List.copyOf(activations), null, notes, List.copyOf(citations), blocked);
+    }
+
+    private static final Pattern DELETED_PRINCIPAL = Pattern.compile("(?i)delete(Role|Agency|AgencyV5)");
+
+    /** A drift finding whose change deleted the role or agency itself: every grant to it would go to nothing (an empty id). */
+    static boolean deletedPrincipal(Finding f) {
+        return (f.kind() == FindingKind.PREDICTED_BREAKAGE || f.kind() == FindingKind.REGRESSION) && f.change() != null
+                && f.change().action() != null && DELETED_PRINCIPAL.matcher(f.change().action()).matches();
+    }
+
+    /**
+     * The role or agency was deleted: nothing is granted to it (its id is gone, a lookup returns nothing, and a grant to an empty
+     * id fails after leaving an orphan policy). The plan says to recreate it with the trust its feature needs and to give it
+     * back what it held, as review steps: the identity is re-made by a person who knows what else used it.
+     */
+    private Plan recreate(Finding f, Entity subject, Set<Citation> citations) {
+        Cloud cloud = f.cloud();
+        boolean agency = cloud == Cloud.HUAWEI;
+        String what = (agency ? "agency " : "role ") + (subject.known() ? subject.name() : "(the deleted one)");
+        List<String> actions = new ArrayList<>();
+        List<String> policies = new ArrayList<>();
+        Set<String> services = new LinkedHashSet<>();
+        for (MissingGrant m : f.missing()) {
+            Grant g = m.grant();
+            if (isActionGrant(g) && validAction(cloud, g.value()) && !actions.contains(g.value())) {
+                actions.add(corrected.apply(g.value()));
+            } else if ((g.type() == GrantType.SYSTEM_POLICY || g.type() == GrantType.CUSTOM_POLICY) && Identifiers.policyName(g.value())) {
+                policies.add(g.value());
+            } else if (g.type() == GrantType.TRUST_PRINCIPAL) {
+                services.add(safeService(g.value()));
+            }
+        }
+        if (!agency && services.isEmpty()) {
+            services.add(PAI_SERVICE);
+        }
+        String when = f.change().time() == null ? "" : " at " + f.change().time();
+        List<String> notes = new ArrayList<>();
+        notes.add(shown(f.change().action()) + when + " deleted " + what + " while a feature still runs under it: nothing can be granted "
+                + "to a deleted " + (agency ? "agency" : "role") + " (its id is gone; a grant to it fails after creating an orphan policy), "
+                + "so GrantWatch prints no grant. If the deletion was intended, point the feature at another "
+                + (agency ? "agency" : "role") + " or record an accepted-risk mute rule.");
+        if (agency) {
+            notes.add("To restore it: recreate " + what + " as an agency that ModelArts can assume (IAM v5: a trust agency whose trust "
+                    + "policy allows service.ModelArts to sts:agencies:assume; IAM v3: a cloud-service agency delegated to ModelArts, "
+                    + "which ModelArts > Global Configuration > Authorization creates), then select it again in ModelArts. "
+                    + "The new agency has a new id: set it wherever the old id was configured.");
+            citations.add(SeedCitations.MODELARTS_AGENCY);
+        } else {
+            notes.add("To restore it: recreate " + what + " (aliyun ram CreateRole) with a trust policy whose Principal.Service is "
+                    + String.join(", ", services) + " (and only what else the deleted role trusted), then re-create the resources "
+                    + "that ran under it or point them at the new role.");
+            citations.add(SeedCitations.ASSUME_ROLE);
+            JsonNode trusted = subject.known() ? trustPolicies.current(subject.account(), subject.name()).orElse(null) : null;
+            if (trusted != null) {
+                String doc = io.grantwatch.model.text.UnsafeText.oneLine(Script.compact(trusted));
+                notes.add("Its trust policy as GrantWatch last knew it (review before reuse): "
+                        + (doc.length() > 600 ? doc.substring(0, 600) + "…" : doc));
+            }
+        }
+        if (!policies.isEmpty() || !actions.isEmpty()) {
+            notes.add("Then give it back what the feature needs from what it held"
+                    + (policies.isEmpty() ? "" : ": polic" + (policies.size() == 1 ? "y " : "ies ") + String.join(", ", policies))
+                    + (actions.isEmpty() ? "" : (policies.isEmpty() ? ": " : "; ") + "the actions " + String.join(", ", actions))
+                    + " — review each against what the deleted " + (agency ? "agency" : "role") + " was used for.");
+        }
+        return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(), null, notes,
+                List.copyOf(citations), List.of(), "Recreate " + what + " (deleted" + when + " while in use) and give it back what it "
+                        + "held: review steps, no grant to the deleted " + (agency ? "agency" : "role"));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.policy.PolicyEvaluator;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -245,6 +246,31 @@ class HuaweiRendererTest {
             // the v3 family only as the commented alternative: no live custom role, group or association
             assertThat(r.cliCommands()).filteredOn(x -> !x.startsWith("#")).noneSatisfy(x -> assertThat(x)
                     .containsAnyOf("CreateCloudServiceCustomPolicy", "KeystoneCreateGroup", "AssociateAgencyWith", "KeystoneAssociateGroupWith"));
+        }
+    }
+
+    @Test
+    void shouldPrintNoGrantToADeletedAgencyButHowToRecreateItAndWhatItHeld() {
+        io.grantwatch.model.Finding f = TestFindings.agencyObs();
+        io.grantwatch.model.Certainty certain = io.grantwatch.model.Certainty.CERTAIN;
+        List<io.grantwatch.model.MissingGrant> lost = new ArrayList<>();
+        lost.add(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION,
+                "agency modelarts_agency", null), certain, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY));
+        for (String a : List.of("obs:object:GetObject", "obs:object:PutObject", "obs:bucket:ListBucket")) {
+            lost.add(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION, a, null),
+                    io.grantwatch.model.Certainty.LIKELY, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY));
+        }
+        for (String api : List.of("deleteAgency", "deleteAgencyV5")) {
+            io.grantwatch.model.Finding deleted = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                    f.status(), f.cloud(), TestFindings.hwAgency(), f.scenarioId(), f.scenarioTitle(), lost, 0.8, List.of(), null,
+                    new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", "agency modelarts_agency", "agency modelarts_agency"),
+                    "v", null, null, TestFindings.T0);
+            Remediation r = planner.plan(deleted);
+            assertThat(r.cliCommands()).as("nothing can be granted to a deleted agency: no lookup returning an empty id").isEmpty();
+            assertThat(r.policies()).isEmpty();
+            assertThat(r.summary()).startsWith("Recreate agency modelarts_agency");
+            assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("service.ModelArts"));
+            assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("obs:object:GetObject, obs:object:PutObject, obs:bucket:ListBucket"));
         }
     }
 

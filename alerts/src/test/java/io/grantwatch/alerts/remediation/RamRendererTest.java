@@ -288,4 +288,34 @@ class RamRendererTest {
         assertThat(Identifiers.roleName("acs:ram::123:role/DswOssRole")).contains("DswOssRole");
         assertThat(Identifiers.roleName("acs:ram:*:*:role/x'y")).isEmpty();
     }
+
+    @Test
+    void shouldPrintNoGrantToADeletedRoleButHowToRecreateItWithItsTrust() {
+        io.grantwatch.model.Finding f = TestFindings.passRole();
+        io.grantwatch.model.Finding deleted = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                f.status(), f.cloud(), TestFindings.dswRole(), f.scenarioId(), f.scenarioTitle(), List.of(
+                        new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.PASS_ROLE,
+                                "role DswOssRole", null), io.grantwatch.model.Certainty.CERTAIN, "ROLE", "a", "r", null, null),
+                        new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.systemPolicy("AliyunOSSFullAccess"),
+                                io.grantwatch.model.Certainty.LIKELY, "ROLE", "a", "r", "AliyunOSSFullAccess", null)),
+                0.9, List.of(), null, new io.grantwatch.model.IamChange("c1", TestFindings.T0, "DeleteRole", "admin", "role DswOssRole",
+                        "role DswOssRole"), "v", null, null, TestFindings.T0);
+        Remediation r = new RemediationPlanner().plan(deleted);
+        assertThat(r.cliCommands()).as("no AttachPolicyToRole to a role that no longer exists").isEmpty();
+        assertThat(r.summary()).startsWith("Recreate role DswOssRole");
+        assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("pai.aliyuncs.com"));
+        assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("AliyunOSSFullAccess"));
+    }
+
+    @Test
+    void shouldPrintNothingToApplyOnceAPredictedBreakageIsResolvedByTheRollback() {
+        io.grantwatch.model.Finding f = TestFindings.predictedBreakage();
+        io.grantwatch.model.Finding resolved = new io.grantwatch.model.Finding(f.id(), f.kind(), io.grantwatch.model.FindingStatus.RESOLVED,
+                f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(),
+                f.catalogVersion(), TestFindings.T0, null, TestFindings.T0);
+        assertThat(new RemediationPlanner().plan(f).cliCommands()).isNotEmpty();
+        Remediation r = new RemediationPlanner().plan(resolved);
+        assertThat(r.cliCommands()).as("the restore was applied already").isEmpty();
+        assertThat(r.summary()).startsWith("Resolved");
+    }
 }
