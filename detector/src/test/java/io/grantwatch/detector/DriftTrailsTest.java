@@ -469,6 +469,14 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldCarryTheActionTheCatalogMapsTheApiToWhenARegressionsRecordNamesNone() {
+        // CTS: dave's CreateJobV2 succeeded, then was refused 15 minutes later; the record names the API, not the action
+        List<Finding> out = ofKind(run("huawei/regression-createjobv2-names-no-action.json"), FindingKind.REGRESSION);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.evidence().deniedAction()).isEqualTo("modelarts:trainJob:create"));
+    }
+
+    @Test
     void shouldStaySilentWhenANewDefaultVersionStillAllowsWhatTheHoldersUse() {
         List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
                         "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:Get*\",\"Resource\":\"*\"}]}"),

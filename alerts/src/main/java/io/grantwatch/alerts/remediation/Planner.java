@@ -123,11 +123,28 @@ final class Planner {
         boolean weakScenario = f.kind() == FindingKind.MISSING_GRANT && f.confidence() < WEAK_SCENARIO;
         boolean agencyDenied = subject.kind() == EntityKind.AGENCY || f.missing().stream().anyMatch(m -> m.certainty() == Certainty.CERTAIN
                 && m.grant().type() == GrantType.AGENCY_ACTION);
+        // a regression: the call worked before and was refused later, so the refused call is what was lost; the feature's
+        // other rows are the seed's, not seen lost, and are named, not granted
+        boolean regression = f.kind() == FindingKind.REGRESSION && actionKnown;
+        List<String> notSeenLost = new ArrayList<>();
         for (MissingGrant m : f.missing()) {
             Grant g = m.grant();
             boolean evidenced = m.certainty() == Certainty.CERTAIN;
             boolean primary = m == f.missing().get(0);
             boolean primaryDenial = g.type() == GrantType.DENIED_ACTION && primary;
+            if (regression && (g.type() == GrantType.ACTION || g.type() == GrantType.AGENCY_ACTION || g.type() == GrantType.SYSTEM_POLICY)) {
+                if (!primary && !evidenced) {
+                    if (validAction(cloud, g.value()) || Identifiers.policyName(g.value())) {
+                        notSeenLost.add(validAction(cloud, g.value()) ? corrected.apply(g.value()) : g.value());
+                    }
+                    continue;
+                }
+                if (g.type() != GrantType.SYSTEM_POLICY && isWildcard(g.value()) && globCovers(g.value(), denied)) {
+                    notes.add("Coarse alternative, not granted: " + g.value() + " is the seed's grant for the whole feature; the refused "
+                            + "call " + denied + " is granted alone.");
+                    continue;
+                }
+            }
             if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION && !primaryDenial) {
                 notes.add(mayAlsoNeed(cloud, m, requirements.apply(String.valueOf(m.requirementId())).orElse(null)));
                 continue;
@@ -232,6 +249,11 @@ final class Planner {
                 }
                 default -> notes.add("Review grant type " + g.type() + " by hand; GrantWatch prints no change for it.");
             }
+        }
+        if (!notSeenLost.isEmpty()) {
+            notes.add("Not granted: the refused call worked for " + subject.label() + " before, so it alone is evidenced lost; the "
+                    + "feature's other rows (" + String.join(", ", notSeenLost) + ") are the seed's, not seen lost — grant one only "
+                    + "when a refusal names it.");
         }
         boolean workspaceRefusal = ev != null && "NoPermissionError".equalsIgnoreCase(ev.errorCode())
                 && f.missing().stream().anyMatch(m -> m.grant().type() == GrantType.WORKSPACE_ROLE);
@@ -630,6 +652,18 @@ final class Planner {
 
     static boolean validAction(Cloud cloud, String action) {
         return cloud == Cloud.ALIBABA ? Identifiers.alibabaAction(action) : Identifiers.huaweiAction(action);
+    }
+
+    /** Whether an action pattern ({@code *}, {@code ?}) matches the action, case-insensitively. */
+    static boolean globCovers(String pattern, String action) {
+        if (action == null) {
+            return false;
+        }
+        StringBuilder re = new StringBuilder("(?i)");
+        for (char c : pattern.toCharArray()) {
+            re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return action.matches(re.toString());
     }
 
     static boolean isWildcard(String action) {
