@@ -282,7 +282,9 @@ final class HuaweiRenderer {
                     + ": an IAM v5 identity policy with hcloud IAM Attach" + (sp.to().kind() == EntityKind.AGENCY ? "Agency"
                     : "User") + "PolicyV5, an IAM v3 custom policy as a permission of the " + (sp.to().kind() == EntityKind.AGENCY
                     ? "agency" : "user's group") + " (hcloud IAM ListCustomPolicies lists them); it may have changed since, so review its "
-                    + "current document first.");
+                    + "current document first. A policy deleted since (deletePolicyV5) cannot be re-attached: the policy above grants "
+                    + "what its features used; to restore the whole of it, recreate it from its last known document (CreatePolicyV5) "
+                    + "and attach that.");
             return;
         }
         if (sp.role() == SystemPolicyRole.COARSE_ALTERNATIVE) {

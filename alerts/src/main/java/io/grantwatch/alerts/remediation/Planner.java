@@ -205,7 +205,16 @@ final class Planner {
                                 grants, systemPolicies);
                     }
                 }
-                case CUSTOM_POLICY -> removedPolicy(m, to, systemPolicies, notes);
+                case CUSTOM_POLICY -> {
+                    if (policyDeleted(f)) {
+                        // a deleted policy cannot be re-attached: the lost actions below are the live fix
+                        notes.add("Policy " + g.value() + " was deleted by " + shown(f.change().action()) + ": it cannot be re-attached. The "
+                                + "policy below grants the actions its holder's features used; to restore the whole of it, recreate it "
+                                + "from its last known document (CreatePolicy / CreatePolicyV5) and attach that instead.");
+                    } else {
+                        removedPolicy(m, to, systemPolicies, notes);
+                    }
+                }
                 case PASS_ROLE -> {
                     String passed = Identifiers.roleName(g.resource()).filter(r -> g.resource().contains("role/"))
                             .or(() -> Optional.ofNullable(role)).orElse(null);
@@ -304,6 +313,12 @@ final class Planner {
         }
         return new Plan(f.id(), cloud, f.kind(), subject, merge(grants), dedupe(systemPolicies), trust, workspaceRoles,
                 List.copyOf(activations), null, notes, List.copyOf(citations), blocked);
+    }
+
+    /** A drift finding whose own change deleted the policy (DeletePolicy, deletePolicyV5, a v3 custom policy deleted). */
+    static boolean policyDeleted(Finding f) {
+        return f.change() != null && f.change().action() != null
+                && f.change().action().matches("(?i)delete(Policy|PolicyV5|CustomPolicy|CloudServiceCustomPolicy|AgencyCustomPolicy)");
     }
 
     private static final Pattern DELETED_PRINCIPAL = Pattern.compile("(?i)delete(Role|Agency|AgencyV5)");

@@ -243,7 +243,8 @@ class RamRendererTest {
 
         Remediation r = planner.plan(custom);
 
-        assertThat(r.cliCommands()).contains("aliyun ram AttachPolicyToUser --PolicyType Custom --PolicyName 'dlc-job-viewer' --UserName alice")
+        assertThat(r.cliCommands()).contains("aliyun ram GetPolicy --PolicyType Custom --PolicyName 'dlc-job-viewer' && aliyun ram "
+                + "AttachPolicyToUser --PolicyType Custom --PolicyName 'dlc-job-viewer' --UserName alice")
                 .noneMatch(c -> c.contains("--PolicyType System"));
         assertThat(r.steps()).anySatisfy(st -> assertThat(st).contains("Re-attach the custom policy dlc-job-viewer"));
     }
@@ -317,5 +318,35 @@ class RamRendererTest {
         Remediation r = new RemediationPlanner().plan(resolved);
         assertThat(r.cliCommands()).as("the restore was applied already").isEmpty();
         assertThat(r.summary()).startsWith("Resolved");
+    }
+
+    private static io.grantwatch.model.Finding customPolicyRemoved(String api) {
+        io.grantwatch.model.Finding f = TestFindings.predictedBreakage();
+        return new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(),
+                List.of(new MissingGrant(new Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "eas-dev", null),
+                                io.grantwatch.model.Certainty.CERTAIN, "USER", "pai.eas.manage", "r", null, null),
+                        new MissingGrant(Grant.action("eas:DescribeService"), io.grantwatch.model.Certainty.CERTAIN, "USER", "pai.eas.manage",
+                                "r", null, null)), f.confidence(), f.ranking(), f.evidence(),
+                new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", "user alice", "eas-dev"), f.catalogVersion(), null,
+                null, TestFindings.T0);
+    }
+
+    @Test
+    void shouldReattachADetachedCustomPolicyOnlyIfItStillExistsWithTheLostActionsAsTheCommentedAlternative() {
+        Remediation r = new RemediationPlanner().plan(customPolicyRemoved("DetachPolicyFromUser"));
+        assertThat(CliGrammar.checkScript(r.cliCommands())).isEmpty();
+        assertThat(r.cliCommands()).contains("aliyun ram GetPolicy --PolicyType Custom --PolicyName 'eas-dev' && aliyun ram AttachPolicyToUser "
+                + "--PolicyType Custom --PolicyName 'eas-dev' --UserName alice");
+        assertThat(r.cliCommands()).filteredOn(c -> c.contains("CreatePolicy ") || c.contains("--PolicyName GrantWatch-"))
+                .isNotEmpty().allSatisfy(c -> assertThat(c).startsWith("# alternative to the restore above: "));
+    }
+
+    @Test
+    void shouldNeverReattachAPolicyTheChangeDeletedButGrantTheLostActions() {
+        Remediation r = new RemediationPlanner().plan(customPolicyRemoved("DeletePolicy"));
+        assertThat(CliGrammar.checkScript(r.cliCommands())).isEmpty();
+        assertThat(r.cliCommands()).noneMatch(c -> c.contains("PolicyName 'eas-dev'") || c.contains("PolicyName eas-dev"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("aliyun ram CreatePolicy ").contains("eas:DescribeService"));
+        assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("cannot be re-attached"));
     }
 }
