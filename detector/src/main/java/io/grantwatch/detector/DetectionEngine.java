@@ -254,7 +254,11 @@ public final class DetectionEngine {
         if (e.explicitDeny() || knownExplicit(denies)) {
             kind = FindingKind.EXPLICIT_DENY;
             MissingGrant d = inferred.missing().get(0);
-            missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e, denies),
+            // what was denied, never a grant to add: a policy the catalog would grant is no answer to an explicit Deny
+            Grant denied = d.grant().type() != GrantType.SYSTEM_POLICY && d.grant().type() != GrantType.CUSTOM_POLICY ? d.grant()
+                    : Grant.action(evidenceOf(e, catalog).deniedAction() != null ? evidenceOf(e, catalog).deniedAction()
+                            : DenialMatcher.apiLabel(e));
+            missing = List.of(new MissingGrant(denied, Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e, denies),
                     null, d.citation()));
             cause = denyingChange(w, e, denies);
         } else {

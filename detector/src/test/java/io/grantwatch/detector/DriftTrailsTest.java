@@ -477,6 +477,16 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldListTheDeniedActionNotTheSystemPolicyTheCatalogWouldGrantWhenAnExplicitDenyBlocksIt() {
+        // alice's DescribeService refused; the snapshot's guard policy denies eas:Describe* unconditionally
+        List<Finding> out = ofKind(allAfterSnapshot("alibaba/explicit-deny-eas-describe-by-snapshot-deny.json",
+                "alibaba/explicit-deny-eas-guard-snapshot.jsonl"), FindingKind.EXPLICIT_DENY);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing()).singleElement()
+                .satisfies(m -> assertThat(m.grant()).isEqualTo(Grant.action("eas:DescribeService"))));
+    }
+
+    @Test
     void shouldStaySilentWhenANewDefaultVersionStillAllowsWhatTheHoldersUse() {
         List<Finding> out = afterPolicyCall("CreatePolicyVersion", Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault", "true",
                         "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:Get*\",\"Resource\":\"*\"}]}"),
