@@ -106,7 +106,8 @@ final class HuaweiRenderer {
             }
             systemPolicy(sp, s);
             if (sp.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
-                heads.add("Grant system policy " + sp.policy() + " to " + sp.to().label());
+                heads.add((sp.role() == SystemPolicyRole.RESTORE_CUSTOM ? "Re-attach custom policy " : "Grant system policy ") + sp.policy()
+                        + " to " + sp.to().label());
             }
         }
         for (WorkspaceRole w : plan.workspaceRoles()) {

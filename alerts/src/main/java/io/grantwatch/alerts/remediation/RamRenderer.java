@@ -96,7 +96,8 @@ final class RamRenderer {
             }
             systemPolicy(plan, sp, s);
             if (sp.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
-                heads.add("Attach system policy " + sp.policy() + " to " + sp.to().label());
+                heads.add((sp.role() == SystemPolicyRole.RESTORE_CUSTOM ? "Re-attach custom policy " : "Attach system policy ") + sp.policy()
+                        + " to " + sp.to().label());
             }
         }
         for (WorkspaceRole w : plan.workspaceRoles()) {

@@ -274,6 +274,19 @@ class HuaweiRendererTest {
         }
     }
 
+    @Test
+    void shouldNeverCallARemovedCustomPolicyASystemPolicy() {
+        io.grantwatch.model.Finding f = TestFindings.agencyObs();
+        io.grantwatch.model.Finding lost = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                f.status(), f.cloud(), TestFindings.hwAgency(), f.scenarioId(), f.scenarioTitle(), List.of(new io.grantwatch.model.MissingGrant(
+                        new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "p-1", null),
+                        io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY)), 0.2, List.of(), null,
+                new io.grantwatch.model.IamChange("c1", TestFindings.T0, "detachAgencyPolicyV5", "admin", "agency modelarts_agency", "p-1"),
+                "v", null, null, TestFindings.T0);
+        Remediation r = planner.plan(lost);
+        assertThat(r.summary()).doesNotContain("system policy").startsWith("Re-attach custom policy p-1");
+    }
+
     private static io.grantwatch.model.Finding withPrincipal(io.grantwatch.model.Finding f, io.grantwatch.model.Principal p) {
         return new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), p, f.scenarioId(), f.scenarioTitle(), f.missing(),
                 f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
