@@ -294,7 +294,9 @@ class DriftTrailsTest {
         trail.forEach(d::accept);
 
         assertThat(d.findings()).singleElement().satisfies(f -> assertThat(f.missing().get(0).reason())
-                .contains("no longer lets service.ModelArts assume").contains("(it trusts no service principal)"));
+                .contains("no longer lets service.ModelArts assume")
+                .contains("(a Deny statement names service.ModelArts, and a Deny wins over its Allow)")
+                .as("it names ModelArts in an Allow too").doesNotContain("trusts no service principal"));
     }
 
     // ------------------------------------------------------------ drift from the inventory's content of the removed policy
