@@ -259,7 +259,11 @@ public final class DetectionEngine {
         if (e.explicitDeny() || knownExplicit(denies)) {
             kind = FindingKind.EXPLICIT_DENY;
             MissingGrant d = inferred.missing().get(0);
-            missing = List.of(new MissingGrant(d.grant(), Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e, denies),
+            // what was denied, never a grant to add: a policy the catalog would grant is no answer to an explicit Deny
+            Grant denied = d.grant().type() != GrantType.SYSTEM_POLICY && d.grant().type() != GrantType.CUSTOM_POLICY ? d.grant()
+                    : Grant.action(evidenceOf(e, catalog).deniedAction() != null ? evidenceOf(e, catalog).deniedAction()
+                            : DenialMatcher.apiLabel(e));
+            missing = List.of(new MissingGrant(denied, Certainty.CERTAIN, d.holder(), d.requirementId(), explicitReason(e, denies),
                     null, d.citation()));
             cause = denyingChange(w, e, denies);
         } else {
@@ -282,8 +286,8 @@ public final class DetectionEngine {
         }
         String id = FindingIds.of(kind, e.cloud(), w.principal, scenario.id(), idGrant(inferred.denied()));
         Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, scenario.id(), scenario.title(),
-                missing, ranking.confidence(), ranking.candidates(), evidenceOf(e), cause, catalog.version(), null, null, e.eventTime(),
-                denies);
+                missing, ranking.confidence(), ranking.candidates(), kind == FindingKind.REGRESSION ? evidenceOf(e, catalog) : evidenceOf(e),
+                cause, catalog.version(), null, null, e.eventTime(), denies);
         upsert(w, candidate, e, resolveKeys, book, emitted);
         resolveByLaterSuccess(w, e, kind, resolveKeys, book, emitted);
         return false;
@@ -547,6 +551,16 @@ public final class DetectionEngine {
             }
         }
         return true;
+    }
+
+    /**
+     * A regression's evidence: a record that names no IAM action (CTS names the API only) carries the one action the
+     * catalog maps its API to, so the fix grants the refused call itself rather than the feature's rows around it.
+     */
+    private static Evidence evidenceOf(AuditEvent e, CatalogLookup catalog) {
+        List<String> mapped = e.iamAction() != null ? List.of() : catalog.actionsForApi(e.cloud(), e.service(), e.action());
+        return mapped.size() != 1 ? evidenceOf(e) : new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(),
+                e.action(), mapped.get(0), e.resource(), e.errorCode(), e.errorMessage());
     }
 
     private static Evidence evidenceOf(AuditEvent e) {

@@ -289,6 +289,16 @@ public final class DetectionFlow {
                         ref.name() != null ? ref.name() : ref.id(), ref.type(), null, ref.id());
                 PolicyRemoval removal = PolicyRemoval.ofChange(after, e.cloud(), target, ref, key, oldDoc.getValue().document(),
                         oldDoc.getKey(), newDoc.getValue().document(), newDoc.getKey());
+                if (was.versions().containsKey(newDoc.getKey())) {
+                    // a rollback to a version that was there before undoes the change a predicted breakage on this policy was
+                    // about, as a re-attach does: resolved first; whatever the old version still lacks is predicted below
+                    IamChangeEvent restored = new IamChangeEvent(e, IamChangeEvent.Kind.ATTACH_POLICY, target, holder.getKey(),
+                            c.policyName(), ref.type(), null, ref.id());
+                    PrincipalState rolledBack = states.principal(restored.targetKey());
+                    Step back = engine.onChange(rolledBack, restored, catalog, book, DriftContext.NONE);
+                    counters.recordDerived(back);
+                    states.keep(restored.targetKey(), rolledBack, back);
+                }
                 if (removal == null) {
                     continue;
                 }

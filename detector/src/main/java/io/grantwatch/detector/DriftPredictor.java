@@ -396,9 +396,10 @@ final class DriftPredictor {
                             "GrantWatch could not read the new trust policy ("
                             + reading.error() + ") and it does not name " + service + ", which " + s.title() + " needs", usedKeys);
                 }
+                String trusts = denyNames(reading.text(), service) ? "a Deny statement names " + service + ", and a Deny wins over its Allow"
+                        : "it trusts " + (reading.services().isEmpty() ? "no service principal" : String.join(", ", reading.services()));
                 return new Broken(s, hit, Certainty.CERTAIN, Math.min(1.0, TRUST_DROPPED + activity), "the new trust policy no longer lets " + service
-                        + " assume " + change.targetLabel() + " (it trusts " + (reading.services().isEmpty() ? "no service principal"
-                        : String.join(", ", reading.services())) + "), which " + s.title() + " needs", usedKeys);
+                        + " assume " + change.targetLabel() + " (" + trusts + "), which " + s.title() + " needs", usedKeys);
             }
             default -> {
                 return null;
@@ -636,8 +637,44 @@ final class DriftPredictor {
             how = "group/" + group;
         } else if (group != null && change.kind() == IamChangeEvent.Kind.LEAVE_GROUP) {
             how = "member/" + group; // still attached to the group: the member is what to restore
+        } else if (change.kind() == IamChangeEvent.Kind.DETACH_POLICY && v5Detach(change)) {
+            // the exact undo in the same API family: Attach{Agency,User}PolicyV5 with the ids the record carries
+            how = "v5/" + (change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? "agency/" : "user/") + change.target().id() + "/"
+                    + change.policyId();
         }
         return new Grant(custom ? GrantType.CUSTOM_POLICY : GrantType.SYSTEM_POLICY, removed.value(), how);
+    }
+
+    /** Whether a trust document has a Deny statement whose Principal.Service names the service. */
+    private static boolean denyNames(String doc, String service) {
+        try {
+            JsonNode statements = Json.wire().readTree(doc).path("Statement");
+            for (JsonNode st : statements.isArray() ? statements : Json.wire().createArrayNode().add(statements)) {
+                JsonNode named = st.path("Principal").path("Service");
+                if ("Deny".equalsIgnoreCase(st.path("Effect").asText())) {
+                    for (JsonNode n : named.isArray() ? named : Json.wire().createArrayNode().add(named)) {
+                        if (n.asText().equalsIgnoreCase(service)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException ex) {
+            return false;
+        }
+    }
+
+    /** A Huawei IAM v5 detach from an agency or a user whose record carries both ids (policy_id, agency_id / user_id). */
+    private static boolean v5Detach(IamChangeEvent change) {
+        String api = change.event().action();
+        return change.event().cloud() == Cloud.HUAWEI && api != null && api.matches("detach(Agency|User)PolicyV5")
+                && (change.targetKind() == IamChangeEvent.TargetKind.AGENCY || change.targetKind() == IamChangeEvent.TargetKind.USER)
+                && ids(change.target().id()) && ids(change.policyId());
+    }
+
+    private static boolean ids(String id) {
+        return id != null && id.matches("[A-Za-z0-9_-]{1,64}");
     }
 
     /** {@code acs:ram::${AccountId}:role/${RoleName}} → {@code account id and role name}: what a template still needed. */

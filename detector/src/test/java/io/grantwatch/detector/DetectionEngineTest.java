@@ -218,6 +218,7 @@ class DetectionEngineTest {
         Finding f = only(FindingKind.EXPLICIT_DENY);
         assertThat(f.missing()).hasSize(1);
         assertThat(f.missing().get(0).reason()).contains("explicit Deny").contains("Adding an Allow will not help");
+        assertThat(f.missing().get(0).grant()).as("what was denied, not a system policy to add").isEqualTo(Grant.action("eas:DeleteService"));
         assertThat(f.scenarioId()).isEqualTo("pai.eas");
         assertThat(detector.findings()).noneMatch(x -> x.kind() == FindingKind.MISSING_GRANT);
     }

@@ -9,6 +9,7 @@ import io.grantwatch.model.Certainty;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingKind;
+import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.MissingGrant;
@@ -293,7 +294,9 @@ class DriftTrailsTest {
         trail.forEach(d::accept);
 
         assertThat(d.findings()).singleElement().satisfies(f -> assertThat(f.missing().get(0).reason())
-                .contains("no longer lets service.ModelArts assume").contains("(it trusts no service principal)"));
+                .contains("no longer lets service.ModelArts assume")
+                .contains("(a Deny statement names service.ModelArts, and a Deny wins over its Allow)")
+                .as("it names ModelArts in an Allow too").doesNotContain("trusts no service principal"));
     }
 
     // ------------------------------------------------------------ drift from the inventory's content of the removed policy
@@ -438,6 +441,51 @@ class DriftTrailsTest {
                     .contains("dlc-job-viewer (Custom) version v1 (replaced by the version created at 2026-03-12T06:08:27Z) allowed");
             assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().value()).containsExactly("paidlc:GetJob");
         });
+    }
+
+    @Test
+    void shouldResolveThePredictedBreakageWhenTheVersionInForceBeforeIsMadeTheDefaultAgain() {
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        d.accept(ramPolicy("dlc-job-viewer", VIEWER_V1));
+        d.accept(holds("user", "li.qiang", VIEWER));
+        List<AuditEvent> trail = Trails.load("alibaba/regression-dlc-getjob-denied-after-detach.json");
+        AuditEvent detach = trail.get(1);
+        List<Finding> out = new ArrayList<>(d.accept(trail.get(0)));
+        out.addAll(d.accept(call(detach, "CreatePolicyVersion", detach.eventTime(), Map.of("PolicyName", "dlc-job-viewer", "SetAsDefault",
+                "true", "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"paidlc:ListJobs\","
+                        + "\"Resource\":\"*\"}]}"))));
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).as("the new version breaks his GetJob").isNotEmpty()
+                .allSatisfy(f -> assertThat(f.status()).isEqualTo(FindingStatus.OPEN));
+        out.addAll(d.accept(call(detach, "SetDefaultPolicyVersion", detach.eventTime().plusSeconds(300),
+                Map.of("PolicyName", "dlc-job-viewer", "VersionId", "v1"))));
+
+        List<Finding> breakages = ofKind(out, FindingKind.PREDICTED_BREAKAGE);
+        Finding last = breakages.get(breakages.size() - 1);
+        assertThat(last.status()).as("the rollback undid the change: nothing is left to restore").isEqualTo(FindingStatus.RESOLVED);
+    }
+
+    private static AuditEvent call(AuditEvent like, String action, Instant at, Map<String, String> params) {
+        return new AuditEvent(like.cloud(), like.eventId() + "-" + action, at, like.principal(), like.service(), action,
+                like.iamAction(), like.resource(), like.outcome(), like.explicitDeny(), like.errorCode(), like.errorMessage(),
+                like.sourceIp(), like.region(), like.userAgent(), like.eventType(), params, like.source());
+    }
+
+    @Test
+    void shouldCarryTheActionTheCatalogMapsTheApiToWhenARegressionsRecordNamesNone() {
+        // CTS: dave's CreateJobV2 succeeded, then was refused 15 minutes later; the record names the API, not the action
+        List<Finding> out = ofKind(run("huawei/regression-createjobv2-names-no-action.json"), FindingKind.REGRESSION);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.evidence().deniedAction()).isEqualTo("modelarts:trainJob:create"));
+    }
+
+    @Test
+    void shouldListTheDeniedActionNotTheSystemPolicyTheCatalogWouldGrantWhenAnExplicitDenyBlocksIt() {
+        // alice's DescribeService refused; the snapshot's guard policy denies eas:Describe* unconditionally
+        List<Finding> out = ofKind(allAfterSnapshot("alibaba/explicit-deny-eas-describe-by-snapshot-deny.json",
+                "alibaba/explicit-deny-eas-guard-snapshot.jsonl"), FindingKind.EXPLICIT_DENY);
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> assertThat(f.missing()).singleElement()
+                .satisfies(m -> assertThat(m.grant()).isEqualTo(Grant.action("eas:DescribeService"))));
     }
 
     @Test
@@ -660,7 +708,8 @@ class DriftTrailsTest {
             assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
             assertThat(f.missing().get(0).reason()).contains("what obs-all (Custom) version v1 allowed")
                     .as("the trace's resource is the policy's name, its id p-1").doesNotContain("the policy with id obs-all");
-            assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "obs-all", null));
+            assertThat(f.missing().get(0).grant()).as("restored as detached: AttachAgencyPolicyV5 with the record's ids")
+                    .isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "obs-all", "v5/agency/ag-111/p-1"));
             assertThat(f.missing().subList(1, f.missing().size())).extracting(m -> m.grant().type()).containsOnly(GrantType.AGENCY_ACTION);
             assertThat(f.missing()).extracting(m -> m.grant().value()).contains("obs:object:GetObject");
         });

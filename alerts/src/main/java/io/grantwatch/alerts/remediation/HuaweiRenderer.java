@@ -54,6 +54,8 @@ final class HuaweiRenderer {
             if (restoresAsHeld(sp) && restore(sp, s)) {
                 restored = true;
                 heads.add(sp.role() == SystemPolicyRole.RESTORE_VERSION ? "Restore the previous version of policy " + sp.policy()
+                        : sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5 ? "Re-attach identity policy " + sp.policy() + " to "
+                                + sp.to().label() + " (IAM v5, as the detach removed it)"
                         : "Re-attach policy " + sp.policy() + " to group " + sp.group());
             }
         }
@@ -104,7 +106,8 @@ final class HuaweiRenderer {
             }
             systemPolicy(sp, s);
             if (sp.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
-                heads.add("Grant system policy " + sp.policy() + " to " + sp.to().label());
+                heads.add((sp.role() == SystemPolicyRole.RESTORE_CUSTOM ? "Re-attach custom policy " : "Grant system policy ") + sp.policy()
+                        + " to " + sp.to().label());
             }
         }
         for (WorkspaceRole w : plan.workspaceRoles()) {
@@ -223,7 +226,7 @@ final class HuaweiRenderer {
     }
 
     private static boolean restoresAsHeld(SystemPolicyGrant sp) {
-        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.group() != null;
+        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5 || sp.group() != null;
     }
 
     /**
@@ -236,6 +239,19 @@ final class HuaweiRenderer {
             return false;
         }
         String policy = sp.policy();
+        if (sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5) {
+            // the exact undo of detach{Agency,User}PolicyV5, in the same API family, with the ids the record carried
+            String[] at = sp.attachV5().split("/");
+            boolean agency = "agency".equals(at[0]);
+            String file = "attach-" + at[2] + "-" + at[1] + ".json";
+            s.step("Re-attach identity policy " + policy + (policy.equals(at[2]) ? "" : " (id " + at[2] + ")") + " to " + sp.to().label()
+                    + " (id " + at[1] + "): the exact undo of the IAM v5 detach, in the same API family. It may have changed since: "
+                    + "review its current document (hcloud IAM GetPolicyV5 --policy_id=" + at[2] + ") first.");
+            s.command("printf '%s\\n' " + Identifiers.shellQuote("{\"body\":{\"" + (agency ? "agency_id" : "user_id") + "\":\"" + at[1]
+                    + "\"}}") + " > " + file);
+            s.command("hcloud IAM Attach" + (agency ? "Agency" : "User") + "PolicyV5 --policy_id=" + at[2] + " --cli-jsonInput=" + file);
+            return true;
+        }
         if (sp.role() == SystemPolicyRole.RESTORE_VERSION) {
             String id = s.inputs.lookedUp("POLICY_ID", "id of identity policy " + policy, "hcloud IAM ListPoliciesV5 --policy_type=custom "
                     + "--cli-query=\"policies[?policy_name=='" + policy + "'].policy_id | [0]\" --cli-output=tsv");
@@ -267,7 +283,9 @@ final class HuaweiRenderer {
                     + ": an IAM v5 identity policy with hcloud IAM Attach" + (sp.to().kind() == EntityKind.AGENCY ? "Agency"
                     : "User") + "PolicyV5, an IAM v3 custom policy as a permission of the " + (sp.to().kind() == EntityKind.AGENCY
                     ? "agency" : "user's group") + " (hcloud IAM ListCustomPolicies lists them); it may have changed since, so review its "
-                    + "current document first.");
+                    + "current document first. A policy deleted since (deletePolicyV5) cannot be re-attached: the policy above grants "
+                    + "what its features used; to restore the whole of it, recreate it from its last known document (CreatePolicyV5) "
+                    + "and attach that.");
             return;
         }
         if (sp.role() == SystemPolicyRole.COARSE_ALTERNATIVE) {

@@ -28,6 +28,8 @@ import java.util.List;
  * @param citations    where the plan's knowledge comes from
  * @param blocked      what a Deny the inventory knows says about the fix, first thing a person reads: a grant it blocks is
  *                     not in {@code grants}; one it may block under a Condition is, with the warning
+ * @param headline     the summary when no grant is the answer: the change deleted the role or agency itself (what to do
+ *                     instead; the steps say how), or the change was undone since (resolved); else null
  */
 public record Plan(
         String findingId,
@@ -42,12 +44,20 @@ public record Plan(
         DenyReview denyReview,
         List<String> notes,
         List<Citation> citations,
-        List<String> blocked) {
+        List<String> blocked,
+        String headline) {
 
     Plan(String findingId, Cloud cloud, FindingKind kind, Entity subject, List<PolicyGrant> grants, List<SystemPolicyGrant> systemPolicies,
          List<TrustChange> trust, List<WorkspaceRole> workspaceRoles, List<String> activations, DenyReview denyReview, List<String> notes,
          List<Citation> citations) {
         this(findingId, cloud, kind, subject, grants, systemPolicies, trust, workspaceRoles, activations, denyReview, notes, citations, List.of());
+    }
+
+    Plan(String findingId, Cloud cloud, FindingKind kind, Entity subject, List<PolicyGrant> grants, List<SystemPolicyGrant> systemPolicies,
+         List<TrustChange> trust, List<WorkspaceRole> workspaceRoles, List<String> activations, DenyReview denyReview, List<String> notes,
+         List<Citation> citations, List<String> blocked) {
+        this(findingId, cloud, kind, subject, grants, systemPolicies, trust, workspaceRoles, activations, denyReview, notes, citations, blocked,
+                null);
     }
 
     public Plan {
@@ -140,6 +150,12 @@ public record Plan(
          * the default again ({@link SystemPolicyGrant#version}, null when the trail did not give its id).
          */
         RESTORE_VERSION,
+        /**
+         * A Huawei IAM v5 identity policy detached from an agency or a user: the exact undo, Attach{Agency,User}PolicyV5 with
+         * the ids the record carried ({@link SystemPolicyGrant#attachV5}: {@code agency/<id>/<policy id>} or
+         * {@code user/<id>/<policy id>}).
+         */
+        RESTORE_ATTACH_V5,
         /** Broader than needed: printed as the labelled alternative to the custom policy, commented out. */
         COARSE_ALTERNATIVE
     }
@@ -152,9 +168,14 @@ public record Plan(
      * @param version {@link SystemPolicyRole#RESTORE_VERSION}: the version to make the default again ({@code v1}), null when
      *                unknown
      */
-    public record SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version) {
+    public record SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version,
+                                    String attachV5) {
+        public SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version) {
+            this(to, policy, role, source, group, version, null);
+        }
+
         public SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source) {
-            this(to, policy, role, source, null, null);
+            this(to, policy, role, source, null, null, null);
         }
     }
 

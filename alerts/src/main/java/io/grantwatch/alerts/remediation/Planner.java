@@ -100,6 +100,17 @@ final class Planner {
             return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(),
                     denyReview(cloud, subject, ev, f), List.of(), List.copyOf(citations));
         }
+        if (f.kind() == FindingKind.PREDICTED_BREAKAGE && f.status() == io.grantwatch.model.FindingStatus.RESOLVED) {
+            // undone since (a re-attach, a rollback to the version in force before): printing the restore again would re-apply it
+            return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(), null,
+                    List.of("Resolved" + (f.resolvedAt() == null ? "" : " at " + f.resolvedAt()) + ": what the change took away was "
+                            + "given back (the policy re-attached, or the version in force before made the default again). Nothing to "
+                            + "apply; if the feature still fails, a new finding will say why."),
+                    List.copyOf(citations), List.of(), "Resolved: the change was undone; nothing to apply");
+        }
+        if (deletedPrincipal(f)) {
+            return recreate(f, subject, citations);
+        }
         List<PolicyGrant> grants = new ArrayList<>();
         List<SystemPolicyGrant> systemPolicies = new ArrayList<>();
         List<TrustChange> trust = new ArrayList<>();
@@ -112,11 +123,28 @@ final class Planner {
         boolean weakScenario = f.kind() == FindingKind.MISSING_GRANT && f.confidence() < WEAK_SCENARIO;
         boolean agencyDenied = subject.kind() == EntityKind.AGENCY || f.missing().stream().anyMatch(m -> m.certainty() == Certainty.CERTAIN
                 && m.grant().type() == GrantType.AGENCY_ACTION);
+        // a regression: the call worked before and was refused later, so the refused call is what was lost; the feature's
+        // other rows are the seed's, not seen lost, and are named, not granted
+        boolean regression = f.kind() == FindingKind.REGRESSION && actionKnown;
+        List<String> notSeenLost = new ArrayList<>();
         for (MissingGrant m : f.missing()) {
             Grant g = m.grant();
             boolean evidenced = m.certainty() == Certainty.CERTAIN;
             boolean primary = m == f.missing().get(0);
             boolean primaryDenial = g.type() == GrantType.DENIED_ACTION && primary;
+            if (regression && (g.type() == GrantType.ACTION || g.type() == GrantType.AGENCY_ACTION || g.type() == GrantType.SYSTEM_POLICY)) {
+                if (!primary && !evidenced) {
+                    if (validAction(cloud, g.value()) || Identifiers.policyName(g.value())) {
+                        notSeenLost.add(validAction(cloud, g.value()) ? corrected.apply(g.value()) : g.value());
+                    }
+                    continue;
+                }
+                if (g.type() != GrantType.SYSTEM_POLICY && isWildcard(g.value()) && globCovers(g.value(), denied)) {
+                    notes.add("Coarse alternative, not granted: " + g.value() + " is the seed's grant for the whole feature; the refused "
+                            + "call " + denied + " is granted alone.");
+                    continue;
+                }
+            }
             if (m.certainty() == Certainty.POSSIBLE && g.type() != GrantType.SERVICE_ACTIVATION && !primaryDenial) {
                 notes.add(mayAlsoNeed(cloud, m, requirements.apply(String.valueOf(m.requirementId())).orElse(null)));
                 continue;
@@ -177,7 +205,16 @@ final class Planner {
                                 grants, systemPolicies);
                     }
                 }
-                case CUSTOM_POLICY -> removedPolicy(m, to, systemPolicies, notes);
+                case CUSTOM_POLICY -> {
+                    if (policyDeleted(f)) {
+                        // a deleted policy cannot be re-attached: the lost actions below are the live fix
+                        notes.add("Policy " + g.value() + " was deleted by " + shown(f.change().action()) + ": it cannot be re-attached. The "
+                                + "policy below grants the actions its holder's features used; to restore the whole of it, recreate it "
+                                + "from its last known document (CreatePolicy / CreatePolicyV5) and attach that instead.");
+                    } else {
+                        removedPolicy(m, to, systemPolicies, notes);
+                    }
+                }
                 case PASS_ROLE -> {
                     String passed = Identifiers.roleName(g.resource()).filter(r -> g.resource().contains("role/"))
                             .or(() -> Optional.ofNullable(role)).orElse(null);
@@ -221,6 +258,11 @@ final class Planner {
                 }
                 default -> notes.add("Review grant type " + g.type() + " by hand; GrantWatch prints no change for it.");
             }
+        }
+        if (!notSeenLost.isEmpty()) {
+            notes.add("Not granted: the refused call worked for " + subject.label() + " before, so it alone is evidenced lost; the "
+                    + "feature's other rows (" + String.join(", ", notSeenLost) + ") are the seed's, not seen lost — grant one only "
+                    + "when a refusal names it.");
         }
         boolean workspaceRefusal = ev != null && "NoPermissionError".equalsIgnoreCase(ev.errorCode())
                 && f.missing().stream().anyMatch(m -> m.grant().type() == GrantType.WORKSPACE_ROLE);
@@ -273,6 +315,80 @@ final class Planner {
                 List.copyOf(activations), null, notes, List.copyOf(citations), blocked);
     }
 
+    /** A drift finding whose own change deleted the policy (DeletePolicy, deletePolicyV5, a v3 custom policy deleted). */
+    static boolean policyDeleted(Finding f) {
+        return f.change() != null && f.change().action() != null
+                && f.change().action().matches("(?i)delete(Policy|PolicyV5|CustomPolicy|CloudServiceCustomPolicy|AgencyCustomPolicy)");
+    }
+
+    private static final Pattern DELETED_PRINCIPAL = Pattern.compile("(?i)delete(Role|Agency|AgencyV5)");
+
+    /** A drift finding whose change deleted the role or agency itself: every grant to it would go to nothing (an empty id). */
+    static boolean deletedPrincipal(Finding f) {
+        return (f.kind() == FindingKind.PREDICTED_BREAKAGE || f.kind() == FindingKind.REGRESSION) && f.change() != null
+                && f.change().action() != null && DELETED_PRINCIPAL.matcher(f.change().action()).matches();
+    }
+
+    /**
+     * The role or agency was deleted: nothing is granted to it (its id is gone, a lookup returns nothing, and a grant to an empty
+     * id fails after leaving an orphan policy). The plan says to recreate it with the trust its feature needs and to give it
+     * back what it held, as review steps: the identity is re-made by a person who knows what else used it.
+     */
+    private Plan recreate(Finding f, Entity subject, Set<Citation> citations) {
+        Cloud cloud = f.cloud();
+        boolean agency = cloud == Cloud.HUAWEI;
+        String what = (agency ? "agency " : "role ") + (subject.known() ? subject.name() : "(the deleted one)");
+        List<String> actions = new ArrayList<>();
+        List<String> policies = new ArrayList<>();
+        Set<String> services = new LinkedHashSet<>();
+        for (MissingGrant m : f.missing()) {
+            Grant g = m.grant();
+            if (isActionGrant(g) && validAction(cloud, g.value()) && !actions.contains(g.value())) {
+                actions.add(corrected.apply(g.value()));
+            } else if ((g.type() == GrantType.SYSTEM_POLICY || g.type() == GrantType.CUSTOM_POLICY) && Identifiers.policyName(g.value())) {
+                policies.add(g.value());
+            } else if (g.type() == GrantType.TRUST_PRINCIPAL) {
+                services.add(safeService(g.value()));
+            }
+        }
+        if (!agency && services.isEmpty()) {
+            services.add(PAI_SERVICE);
+        }
+        String when = f.change().time() == null ? "" : " at " + f.change().time();
+        List<String> notes = new ArrayList<>();
+        notes.add(shown(f.change().action()) + when + " deleted " + what + " while a feature still runs under it: nothing can be granted "
+                + "to a deleted " + (agency ? "agency" : "role") + " (its id is gone; a grant to it fails after creating an orphan policy), "
+                + "so GrantWatch prints no grant. If the deletion was intended, point the feature at another "
+                + (agency ? "agency" : "role") + " or record an accepted-risk mute rule.");
+        if (agency) {
+            notes.add("To restore it: recreate " + what + " as an agency that ModelArts can assume (IAM v5: a trust agency whose trust "
+                    + "policy allows service.ModelArts to sts:agencies:assume; IAM v3: a cloud-service agency delegated to ModelArts, "
+                    + "which ModelArts > Global Configuration > Authorization creates), then select it again in ModelArts. "
+                    + "The new agency has a new id: set it wherever the old id was configured.");
+            citations.add(SeedCitations.MODELARTS_AGENCY);
+        } else {
+            notes.add("To restore it: recreate " + what + " (aliyun ram CreateRole) with a trust policy whose Principal.Service is "
+                    + String.join(", ", services) + " (and only what else the deleted role trusted), then re-create the resources "
+                    + "that ran under it or point them at the new role.");
+            citations.add(SeedCitations.ASSUME_ROLE);
+            JsonNode trusted = subject.known() ? trustPolicies.current(subject.account(), subject.name()).orElse(null) : null;
+            if (trusted != null) {
+                String doc = io.grantwatch.model.text.UnsafeText.oneLine(Script.compact(trusted));
+                notes.add("Its trust policy as GrantWatch last knew it (review before reuse): "
+                        + (doc.length() > 600 ? doc.substring(0, 600) + "…" : doc));
+            }
+        }
+        if (!policies.isEmpty() || !actions.isEmpty()) {
+            notes.add("Then give it back what the feature needs from what it held"
+                    + (policies.isEmpty() ? "" : ": polic" + (policies.size() == 1 ? "y " : "ies ") + String.join(", ", policies))
+                    + (actions.isEmpty() ? "" : (policies.isEmpty() ? ": " : "; ") + "the actions " + String.join(", ", actions))
+                    + " — review each against what the deleted " + (agency ? "agency" : "role") + " was used for.");
+        }
+        return new Plan(f.id(), cloud, f.kind(), subject, List.of(), List.of(), List.of(), List.of(), List.of(), null, notes,
+                List.copyOf(citations), List.of(), "Recreate " + what + " (deleted" + when + " while in use) and give it back what it "
+                        + "held: review steps, no grant to the deleted " + (agency ? "agency" : "role"));
+    }
+
     /**
      * What an over-reaching agency holds beyond the need, and the order to narrow it in: the minimal policy first (the
      * grants, additive), the broad one removed by a person once the agency's jobs run with the minimal one. GrantWatch
@@ -320,7 +436,7 @@ final class Planner {
     private static String removedHow(Grant g) {
         String r = g.resource();
         return r == null ? null : r.startsWith("group/") ? "group" : r.startsWith("version/") ? "version" : r.startsWith("member/") ? "member"
-                : null;
+                : r.startsWith("v5/") ? "v5" : null;
     }
 
     /**
@@ -354,6 +470,8 @@ final class Planner {
             }
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_VERSION, m.citation(), null,
                     rest != null && rest.matches("v[0-9]{1,4}") ? rest : null));
+        } else if ("v5".equals(how) && rest.matches("(agency|user)/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,64}")) {
+            systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_ATTACH_V5, m.citation(), null, null, rest));
         } else if ("group".equals(how) && Identifiers.name(rest)) {
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), restore, m.citation(), rest, null));
         } else if (how == null) {
@@ -557,6 +675,18 @@ final class Planner {
 
     static boolean validAction(Cloud cloud, String action) {
         return cloud == Cloud.ALIBABA ? Identifiers.alibabaAction(action) : Identifiers.huaweiAction(action);
+    }
+
+    /** Whether an action pattern ({@code *}, {@code ?}) matches the action, case-insensitively. */
+    static boolean globCovers(String pattern, String action) {
+        if (action == null) {
+            return false;
+        }
+        StringBuilder re = new StringBuilder("(?i)");
+        for (char c : pattern.toCharArray()) {
+            re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return action.matches(re.toString());
     }
 
     static boolean isWildcard(String action) {

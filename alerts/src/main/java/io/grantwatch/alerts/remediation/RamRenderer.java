@@ -60,6 +60,7 @@ final class RamRenderer {
             if (restore(sp, s)) {
                 heads.add(sp.role() == SystemPolicyRole.RESTORE_VERSION
                         ? "Restore the previous version of policy " + sp.policy() + (sp.version() == null ? "" : " (" + sp.version() + ")")
+                        : sp.group() == null ? "Re-attach custom policy " + sp.policy() + " to " + sp.to().label()
                         : "Re-attach policy " + sp.policy() + " to group " + sp.group());
             }
         }
@@ -95,7 +96,8 @@ final class RamRenderer {
             }
             systemPolicy(plan, sp, s);
             if (sp.role() != SystemPolicyRole.COARSE_ALTERNATIVE) {
-                heads.add("Attach system policy " + sp.policy() + " to " + sp.to().label());
+                heads.add((sp.role() == SystemPolicyRole.RESTORE_CUSTOM ? "Re-attach custom policy " : "Attach system policy ") + sp.policy()
+                        + " to " + sp.to().label());
             }
         }
         for (WorkspaceRole w : plan.workspaceRoles()) {
@@ -204,7 +206,8 @@ final class RamRenderer {
     }
 
     private static boolean restoresAsHeld(SystemPolicyGrant sp) {
-        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.group() != null;
+        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.group() != null
+                || sp.role() == SystemPolicyRole.RESTORE_CUSTOM && (sp.to().kind() == EntityKind.USER || sp.to().kind() == EntityKind.ROLE);
     }
 
     /** A new default version undone, or a policy re-attached to the group it was detached from; false when nothing printable. */
@@ -223,6 +226,17 @@ final class RamRenderer {
                     + " the default again restores it for every holder; review it first.");
             s.command("aliyun ram GetPolicyVersion --PolicyType Custom --PolicyName " + policy + " --VersionId " + arg);
             s.command("aliyun ram SetDefaultPolicyVersion --PolicyName " + policy + " --VersionId " + arg);
+            return true;
+        }
+        if (sp.role() == SystemPolicyRole.RESTORE_CUSTOM && sp.group() == null) {
+            // chained on GetPolicy: a policy deleted since cannot be re-attached, and the lost actions must not be granted twice
+            String kind = sp.to().kind() == EntityKind.ROLE ? "Role" : "User";
+            s.step("Re-attach the custom policy " + policy + " that the change removed from " + sp.to().label() + "; it may have "
+                    + "changed since, so review its current document first. The command attaches it only if it still exists: a policy "
+                    + "deleted since (DeletePolicy) cannot be re-attached — then apply the policy below instead (uncomment it), or "
+                    + "recreate " + policy + " with aliyun ram CreatePolicy from its last known document and attach that.");
+            s.command("aliyun ram GetPolicy --PolicyType Custom --PolicyName " + Identifiers.shellQuote(policy) + " && aliyun ram AttachPolicyTo"
+                    + kind + " --PolicyType Custom --PolicyName " + Identifiers.shellQuote(policy) + " --" + kind + "Name " + entityArg(sp.to(), s));
             return true;
         }
         String type = sp.role() == SystemPolicyRole.RESTORE ? "System" : "Custom";

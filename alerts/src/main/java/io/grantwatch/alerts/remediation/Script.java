@@ -92,6 +92,9 @@ final class Script {
      */
     Remediation build(Cloud cloud, List<String> heads) {
         boolean blocked = plan.blocked().stream().anyMatch(b -> b.startsWith(FixCheck.BLOCKS));
+        if (summary == null && plan.headline() != null) {
+            summary = plan.headline();
+        }
         if (summary == null && blocked) {
             summary = "A known Deny blocks the fix (first step): no Allow is proposed for what it denies"
                     + (heads.isEmpty() ? "" : "; still to grant: " + heads.get(0));

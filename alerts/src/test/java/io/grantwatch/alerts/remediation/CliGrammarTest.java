@@ -25,6 +25,15 @@ class CliGrammarTest {
     // ------------------------------------------------------------ the reviewer's broken examples
 
     @Test
+    void shouldRefuseAnEmptyIdWhetherAParameterOrAJsonInputCarriesIt() throws Exception {
+        assertThat(CliGrammar.check("hcloud IAM AttachAgencyPolicyV5 --policy_id=\"\" --cli-jsonInput=a.json"))
+                .anySatisfy(x -> assertThat(x).contains("--policy_id has an empty value"));
+        assertThat(CliGrammar.check("aliyun ram AttachPolicyToRole --PolicyType Custom --PolicyName p --RoleName ''"))
+                .anySatisfy(x -> assertThat(x).contains("--RoleName has an empty value"));
+        assertThat(CliGrammar.checkHcloudJsonInput("AttachAgencyPolicyV5", parse("{\"body\":{\"agency_id\":\"\"}}"))).isNotEmpty();
+    }
+
+    @Test
     void shouldRejectCreateCloudRoleWhenOperationIsNotAnIamOperation() {
         List<String> v = CliGrammar.check(
                 "hcloud IAM CreateCloudRole --cli-region=\"cn-north-4\" --cli-jsonInput=IAM_CreateCloudRole.json");

@@ -7,6 +7,7 @@ import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.policy.PolicyEvaluator;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -209,6 +210,81 @@ class HuaweiRendererTest {
         assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("hcloud IAM AssociateAgencyWithDomainPermission")
                 .endsWith("--role_id=\"$SYSTEM_POLICY_ID_OBS_OPERATEACCESS\""));
         assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("restores what updateAgency"));
+    }
+
+    /** A predicted breakage after an IAM v5 detach from {@code holder} ({@code agency/ag-111}, {@code user/u-dave}) of policy p-1. */
+    private static io.grantwatch.model.Finding v5Detach(String api, String holder, io.grantwatch.model.Principal p) {
+        io.grantwatch.model.Finding f = TestFindings.agencyObs();
+        return new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE, f.status(), f.cloud(), p,
+                f.scenarioId(), f.scenarioTitle(), List.of(
+                        new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "p-1",
+                                "v5/" + holder + "/p-1"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null,
+                                SeedCitations.MODELARTS_AGENCY),
+                        new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION,
+                                "obs:object:GetObject", null), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null,
+                                SeedCitations.MODELARTS_AGENCY)), 0.7, List.of(), null,
+                new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", holder.replace('/', ' '), "p-1"),
+                "v", null, null, TestFindings.T0);
+    }
+
+    @Test
+    void shouldRestoreAV5DetachWithTheV5AttachAndTheRecordsIdsNotAV3CustomRole() throws Exception {
+        io.grantwatch.model.Principal agencyById = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.ASSUMED_AGENCY,
+                "ag-111", "ag-111", TestFindings.HW_DOMAIN, "ag-111", null, null, null);
+        io.grantwatch.model.Principal dave = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.USER, "u-dave", "dave",
+                TestFindings.HW_DOMAIN, null, null, null, null);
+        for (var c : List.of(List.of(v5Detach("detachAgencyPolicyV5", "agency/ag-111", agencyById), "AttachAgencyPolicyV5", "agency_id", "ag-111"),
+                List.of(v5Detach("detachUserPolicyV5", "user/u-dave", dave), "AttachUserPolicyV5", "user_id", "u-dave"))) {
+            Remediation r = planner.plan((io.grantwatch.model.Finding) c.get(0));
+            assertThat(CliGrammar.checkScript(r.cliCommands())).as(String.join("\n", r.cliCommands())).isEmpty();
+            String attach = r.cliCommands().stream().filter(x -> x.startsWith("hcloud IAM " + c.get(1))).findFirst().orElseThrow();
+            assertThat(attach).startsWith("hcloud IAM " + c.get(1) + " --policy_id=p-1 --cli-jsonInput=");
+            String file = attach.substring(attach.indexOf("--cli-jsonInput=") + "--cli-jsonInput=".length());
+            assertThat(inputFile(r, file).path("body").path((String) c.get(2)).asText()).isEqualTo(c.get(3));
+            assertThat(CliGrammar.checkHcloudJsonInput((String) c.get(1), inputFile(r, file))).isEmpty();
+            assertThat(r.summary()).startsWith("Re-attach identity policy p-1");
+            // the v3 family only as the commented alternative: no live custom role, group or association
+            assertThat(r.cliCommands()).filteredOn(x -> !x.startsWith("#")).noneSatisfy(x -> assertThat(x)
+                    .containsAnyOf("CreateCloudServiceCustomPolicy", "KeystoneCreateGroup", "AssociateAgencyWith", "KeystoneAssociateGroupWith"));
+        }
+    }
+
+    @Test
+    void shouldPrintNoGrantToADeletedAgencyButHowToRecreateItAndWhatItHeld() {
+        io.grantwatch.model.Finding f = TestFindings.agencyObs();
+        io.grantwatch.model.Certainty certain = io.grantwatch.model.Certainty.CERTAIN;
+        List<io.grantwatch.model.MissingGrant> lost = new ArrayList<>();
+        lost.add(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION,
+                "agency modelarts_agency", null), certain, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY));
+        for (String a : List.of("obs:object:GetObject", "obs:object:PutObject", "obs:bucket:ListBucket")) {
+            lost.add(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION, a, null),
+                    io.grantwatch.model.Certainty.LIKELY, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY));
+        }
+        for (String api : List.of("deleteAgency", "deleteAgencyV5")) {
+            io.grantwatch.model.Finding deleted = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                    f.status(), f.cloud(), TestFindings.hwAgency(), f.scenarioId(), f.scenarioTitle(), lost, 0.8, List.of(), null,
+                    new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", "agency modelarts_agency", "agency modelarts_agency"),
+                    "v", null, null, TestFindings.T0);
+            Remediation r = planner.plan(deleted);
+            assertThat(r.cliCommands()).as("nothing can be granted to a deleted agency: no lookup returning an empty id").isEmpty();
+            assertThat(r.policies()).isEmpty();
+            assertThat(r.summary()).startsWith("Recreate agency modelarts_agency");
+            assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("service.ModelArts"));
+            assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("obs:object:GetObject, obs:object:PutObject, obs:bucket:ListBucket"));
+        }
+    }
+
+    @Test
+    void shouldNeverCallARemovedCustomPolicyASystemPolicy() {
+        io.grantwatch.model.Finding f = TestFindings.agencyObs();
+        io.grantwatch.model.Finding lost = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                f.status(), f.cloud(), TestFindings.hwAgency(), f.scenarioId(), f.scenarioTitle(), List.of(new io.grantwatch.model.MissingGrant(
+                        new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "p-1", null),
+                        io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY)), 0.2, List.of(), null,
+                new io.grantwatch.model.IamChange("c1", TestFindings.T0, "detachAgencyPolicyV5", "admin", "agency modelarts_agency", "p-1"),
+                "v", null, null, TestFindings.T0);
+        Remediation r = planner.plan(lost);
+        assertThat(r.summary()).doesNotContain("system policy").startsWith("Re-attach custom policy p-1");
     }
 
     private static io.grantwatch.model.Finding withPrincipal(io.grantwatch.model.Finding f, io.grantwatch.model.Principal p) {

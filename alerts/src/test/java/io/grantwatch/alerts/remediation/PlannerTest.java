@@ -309,4 +309,24 @@ class PlannerTest {
         assertThat(merged.path("Statement")).hasSize(2);
         assertThat(merged.path("Statement").get(0)).isEqualTo(saml.path("Statement").get(0));
     }
+
+    @Test
+    void shouldGrantARegressionOnlyTheRefusedCallNotTheFeaturesWildcardOrItsOtherRows() {
+        Finding f = TestFindings.trainJobCreate();
+        Citation c = f.missing().get(0).citation();
+        List<MissingGrant> missing = List.of(
+                new MissingGrant(Grant.action("modelarts:trainJob:*"), Certainty.CERTAIN, "USER", "modelarts.training", "r", null, c),
+                new MissingGrant(Grant.action("obs:bucket:PutBucketAcl"), Certainty.LIKELY, "USER", "modelarts.training", "r", null, c),
+                new MissingGrant(Grant.action("smn:topic:publish"), Certainty.LIKELY, "USER", "modelarts.training", "r", null, c));
+        io.grantwatch.model.Evidence e = f.evidence();
+        Finding regression = new Finding(f.id(), io.grantwatch.model.FindingKind.REGRESSION, f.status(), f.cloud(), f.principal(),
+                f.scenarioId(), f.scenarioTitle(), missing, 0.67, List.of(), new io.grantwatch.model.Evidence(e.eventIds(), e.firstSeen(),
+                        e.lastSeen(), 1, "ModelArts", "CreateJobV2", "modelarts:trainJob:create", null, "ModelArts.0203", "denied"),
+                null, "v", null, null, TestFindings.T0);
+
+        Plan p = new RemediationPlanner().decide(regression);
+
+        assertThat(p.grants()).flatExtracting(Plan.PolicyGrant::actions).containsExactly("modelarts:trainJob:create");
+        assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("obs:bucket:PutBucketAcl, smn:topic:publish"));
+    }
 }

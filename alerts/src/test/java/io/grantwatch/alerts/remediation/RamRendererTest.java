@@ -243,7 +243,8 @@ class RamRendererTest {
 
         Remediation r = planner.plan(custom);
 
-        assertThat(r.cliCommands()).contains("aliyun ram AttachPolicyToUser --PolicyType Custom --PolicyName 'dlc-job-viewer' --UserName alice")
+        assertThat(r.cliCommands()).contains("aliyun ram GetPolicy --PolicyType Custom --PolicyName 'dlc-job-viewer' && aliyun ram "
+                + "AttachPolicyToUser --PolicyType Custom --PolicyName 'dlc-job-viewer' --UserName alice")
                 .noneMatch(c -> c.contains("--PolicyType System"));
         assertThat(r.steps()).anySatisfy(st -> assertThat(st).contains("Re-attach the custom policy dlc-job-viewer"));
     }
@@ -287,5 +288,65 @@ class RamRendererTest {
         assertThat(Identifiers.roleName("acs:ram:*:123:role/pai-dsw-data.")).contains("pai-dsw-data");
         assertThat(Identifiers.roleName("acs:ram::123:role/DswOssRole")).contains("DswOssRole");
         assertThat(Identifiers.roleName("acs:ram:*:*:role/x'y")).isEmpty();
+    }
+
+    @Test
+    void shouldPrintNoGrantToADeletedRoleButHowToRecreateItWithItsTrust() {
+        io.grantwatch.model.Finding f = TestFindings.passRole();
+        io.grantwatch.model.Finding deleted = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                f.status(), f.cloud(), TestFindings.dswRole(), f.scenarioId(), f.scenarioTitle(), List.of(
+                        new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.PASS_ROLE,
+                                "role DswOssRole", null), io.grantwatch.model.Certainty.CERTAIN, "ROLE", "a", "r", null, null),
+                        new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.systemPolicy("AliyunOSSFullAccess"),
+                                io.grantwatch.model.Certainty.LIKELY, "ROLE", "a", "r", "AliyunOSSFullAccess", null)),
+                0.9, List.of(), null, new io.grantwatch.model.IamChange("c1", TestFindings.T0, "DeleteRole", "admin", "role DswOssRole",
+                        "role DswOssRole"), "v", null, null, TestFindings.T0);
+        Remediation r = new RemediationPlanner().plan(deleted);
+        assertThat(r.cliCommands()).as("no AttachPolicyToRole to a role that no longer exists").isEmpty();
+        assertThat(r.summary()).startsWith("Recreate role DswOssRole");
+        assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("pai.aliyuncs.com"));
+        assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("AliyunOSSFullAccess"));
+    }
+
+    @Test
+    void shouldPrintNothingToApplyOnceAPredictedBreakageIsResolvedByTheRollback() {
+        io.grantwatch.model.Finding f = TestFindings.predictedBreakage();
+        io.grantwatch.model.Finding resolved = new io.grantwatch.model.Finding(f.id(), f.kind(), io.grantwatch.model.FindingStatus.RESOLVED,
+                f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(), f.missing(), f.confidence(), f.ranking(), f.evidence(), f.change(),
+                f.catalogVersion(), TestFindings.T0, null, TestFindings.T0);
+        assertThat(new RemediationPlanner().plan(f).cliCommands()).isNotEmpty();
+        Remediation r = new RemediationPlanner().plan(resolved);
+        assertThat(r.cliCommands()).as("the restore was applied already").isEmpty();
+        assertThat(r.summary()).startsWith("Resolved");
+    }
+
+    private static io.grantwatch.model.Finding customPolicyRemoved(String api) {
+        io.grantwatch.model.Finding f = TestFindings.predictedBreakage();
+        return new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(),
+                List.of(new MissingGrant(new Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "eas-dev", null),
+                                io.grantwatch.model.Certainty.CERTAIN, "USER", "pai.eas.manage", "r", null, null),
+                        new MissingGrant(Grant.action("eas:DescribeService"), io.grantwatch.model.Certainty.CERTAIN, "USER", "pai.eas.manage",
+                                "r", null, null)), f.confidence(), f.ranking(), f.evidence(),
+                new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", "user alice", "eas-dev"), f.catalogVersion(), null,
+                null, TestFindings.T0);
+    }
+
+    @Test
+    void shouldReattachADetachedCustomPolicyOnlyIfItStillExistsWithTheLostActionsAsTheCommentedAlternative() {
+        Remediation r = new RemediationPlanner().plan(customPolicyRemoved("DetachPolicyFromUser"));
+        assertThat(CliGrammar.checkScript(r.cliCommands())).isEmpty();
+        assertThat(r.cliCommands()).contains("aliyun ram GetPolicy --PolicyType Custom --PolicyName 'eas-dev' && aliyun ram AttachPolicyToUser "
+                + "--PolicyType Custom --PolicyName 'eas-dev' --UserName alice");
+        assertThat(r.cliCommands()).filteredOn(c -> c.contains("CreatePolicy ") || c.contains("--PolicyName GrantWatch-"))
+                .isNotEmpty().allSatisfy(c -> assertThat(c).startsWith("# alternative to the restore above: "));
+    }
+
+    @Test
+    void shouldNeverReattachAPolicyTheChangeDeletedButGrantTheLostActions() {
+        Remediation r = new RemediationPlanner().plan(customPolicyRemoved("DeletePolicy"));
+        assertThat(CliGrammar.checkScript(r.cliCommands())).isEmpty();
+        assertThat(r.cliCommands()).noneMatch(c -> c.contains("PolicyName 'eas-dev'") || c.contains("PolicyName eas-dev"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("aliyun ram CreatePolicy ").contains("eas:DescribeService"));
+        assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("cannot be re-attached"));
     }
 }

@@ -92,4 +92,33 @@ class DriftRemediationTest {
             assertThat(r.cliCommands()).noneMatch(c -> c.contains("AttachAgencyPolicyV5"));
         }
     }
+
+    @Test
+    void shouldUndoAV5DetachWithAttachAgencyPolicyV5AndTheRecordsIdsNotAV3CustomRole() throws Exception {
+        // CTS: detachAgencyPolicyV5 {policy_id p-1, agency_id ag-111}; ma_agency's session read OBS under it
+        for (Remediation r : scan("huawei-v5-detach-agency-policy.json", "huawei-v5-agency-and-policy-snapshot.jsonl")) {
+            assertThat(r.cliCommands()).contains("printf '%s\\n' '{\"body\":{\"agency_id\":\"ag-111\"}}' > attach-p-1-ag-111.json",
+                    "hcloud IAM AttachAgencyPolicyV5 --policy_id=p-1 --cli-jsonInput=attach-p-1-ag-111.json");
+            assertThat(r.cliCommands()).filteredOn(c -> !c.startsWith("#"))
+                    .noneMatch(c -> c.contains("CreateCloudServiceCustomPolicy") || c.contains("AssociateAgencyWith"));
+        }
+    }
+
+    @Test
+    void shouldPrintNoGrantToADeletedAgencyOnlyHowToRecreateIt() throws Exception {
+        for (Remediation r : scan("huawei-delete-agency.json", "huawei-v5-agency-and-policy-snapshot.jsonl")) {
+            assertThat(r.cliCommands()).isEmpty();
+            assertThat(r.summary()).startsWith("Recreate agency ma_agency");
+            assertThat(r.steps()).anyMatch(s -> s.contains("service.ModelArts"));
+        }
+    }
+
+    @Test
+    void shouldResolveTheBreakageAndPrintNothingToApplyOnceTheVersionInForceBeforeIsTheDefaultAgain() throws Exception {
+        // CreatePolicyVersion drops DescribeService, SetDefaultPolicyVersion v1 five minutes later puts it back
+        for (Remediation r : scan("ram-new-version-rolled-back.json", "ram-eas-dev-snapshot.jsonl")) {
+            assertThat(r.summary()).startsWith("Resolved");
+            assertThat(r.cliCommands()).isEmpty();
+        }
+    }
 }
