@@ -263,7 +263,10 @@ public final class CorpusGenerator {
             t.hasChange = true;
             Actor admin = admins.computeIfAbsent(t.cloud + t.account, x -> newAdmin(t));
             double variant = random.nextDouble();
-            if (t.cloud == Cloud.ALIBABA && variant < 0.3) {
+            // content and trust changes only for principals without a planted denial: their extra calls (an EAS read, a DSW
+            // instance) signal scenarios, and arriving out of order they would re-attribute a denial in the lateness checks
+            boolean quiet = !t.hasEpisode;
+            if (quiet && t.cloud == Cloud.ALIBABA && variant < 0.3) {
                 // content: a custom policy created and attached before the user's calls, then a new default version without eas
                 String policy = "ml-" + t.name;
                 t.items.add(0, admin(s -> actiontrail(admin, s, "Ram", "ram.aliyuncs.com", "AttachPolicyToUser", "Write", null, null,
@@ -273,7 +276,7 @@ public final class CorpusGenerator {
                 t.items.add(1 + 2, easCall(t));
                 t.items.add(admin(s -> actiontrail(admin, s, "Ram", "ram.aliyuncs.com", "CreatePolicyVersion", "Write", null, null,
                         Map.of("PolicyName", policy, "SetAsDefault", "true", "PolicyDocument", POLICY_V2))));
-            } else if (t.cloud == Cloud.ALIBABA && variant < 0.6) {
+            } else if (quiet && t.cloud == Cloud.ALIBABA && variant < 0.6) {
                 // a role the user names in a DSW instance it creates (the role makes no call), later untrusted by PAI
                 String role = "dsw-" + t.name;
                 t.items.add(0, admin(s -> actiontrail(admin, s, "Ram", "ram.aliyuncs.com", "CreateRole", "Write", null, null,
