@@ -2,8 +2,8 @@ package io.grantwatch.systemtests;
 
 import io.grantwatch.alerts.channel.Channel;
 import io.grantwatch.alerts.channel.ChannelSender;
-import io.grantwatch.alerts.channel.Clock;
 import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.Pacer;
 import io.grantwatch.alerts.channel.RetryPolicy;
 import io.grantwatch.alerts.dispatch.AlertPipeline;
 import io.grantwatch.alerts.dispatch.Dispatcher;
@@ -109,7 +109,7 @@ abstract class SystemTest {
     }
 
     Dispatcher dispatcher(Topics t, String group, List<Channel> channels, DeliveryCounters counters, RetryPolicy retry) {
-        List<ChannelSender> senders = channels.stream().map(c -> new ChannelSender(c, retry, counters, Clock.SYSTEM, 50)).toList();
+        List<ChannelSender> senders = channels.stream().map(c -> new ChannelSender(c, retry, counters, Pacer.SYSTEM, 50)).toList();
         return new Dispatcher(new Dispatcher.Settings(env.bootstrap, group, t, null, null, retry, Map.of()),
                 ledger -> new AlertPipeline(new RemediationPlanner(), new Router(List.of(), channels.stream().map(Channel::name).toList()),
                         MuteRules.none(), senders, counters, Instant::now, ledger)).start();

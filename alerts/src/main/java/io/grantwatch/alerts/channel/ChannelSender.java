@@ -27,11 +27,11 @@ public final class ChannelSender {
     private final RateLimiter limiter;
     private final RetryPolicy retry;
     private final DeliveryCounters counters;
-    private final Clock clock;
+    private final Pacer clock;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile RateHistory history = RateHistory.NONE;
 
-    public ChannelSender(Channel channel, RetryPolicy retry, DeliveryCounters counters, Clock clock, long rateMarginMillis) {
+    public ChannelSender(Channel channel, RetryPolicy retry, DeliveryCounters counters, Pacer clock, long rateMarginMillis) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.retry = retry;
         this.counters = counters;

@@ -17,11 +17,11 @@ import java.util.List;
 public final class RateLimiter {
     private final RateLimits limits;
     private final long marginMillis;
-    private final Clock clock;
+    private final Pacer clock;
     private final ArrayDeque<long[]> grants = new ArrayDeque<>();
     private final long horizon;
 
-    public RateLimiter(RateLimits limits, long marginMillis, Clock clock) {
+    public RateLimiter(RateLimits limits, long marginMillis, Pacer clock) {
         this.limits = limits;
         this.marginMillis = marginMillis;
         this.clock = clock;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.alerts.channel.Channel;
 import io.grantwatch.alerts.channel.ChannelSender;
-import io.grantwatch.alerts.channel.Clock;
 import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.Pacer;
 import io.grantwatch.alerts.channel.SecretResolver;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.model.json.Json;
@@ -94,7 +94,7 @@ public final class AlertsService {
 
     private static List<ChannelSender> senders(AlertsConfig config, List<Channel> channels, DeliveryCounters counters) {
         return channels.stream()
-                .map(c -> new ChannelSender(c, config.retry(), counters, Clock.SYSTEM, config.rateMarginMillis())).toList();
+                .map(c -> new ChannelSender(c, config.retry(), counters, Pacer.SYSTEM, config.rateMarginMillis())).toList();
     }
 
     public static Dispatcher start(String bootstrapServers, Topics topics, String groupId, AlertsConfig config, SecretResolver secrets,

@@ -43,7 +43,7 @@ class ChannelReceiverTest {
 
     private List<String> deliver(Channel ch, List<Alert> alerts) throws Exception {
         List<String> delivered = new ArrayList<>();
-        new ChannelSender(ch, FAST, counters, Clock.SYSTEM, 30).deliver(alerts, delivered::addAll, (k, r) -> { });
+        new ChannelSender(ch, FAST, counters, Pacer.SYSTEM, 30).deliver(alerts, delivered::addAll, (k, r) -> { });
         return delivered;
     }
 
@@ -170,7 +170,7 @@ class ChannelReceiverTest {
         receiver = new Receiver(r -> Response.status(503));
         Channel ch = TestChannels.webhook(receiver.url(""), null);
         ChannelSender sender = new ChannelSender(ch, new RetryPolicy(Duration.ofMillis(5), Duration.ofMillis(20), 3, Duration.ofSeconds(5)),
-                counters, Clock.SYSTEM, 0);
+                counters, Pacer.SYSTEM, 0);
         List<String> delivered = new ArrayList<>();
         assertThatThrownBy(() -> sender.deliver(List.of(alert(TestFindings.passRole())), delivered::addAll, (k, r) -> { }))
                 .isInstanceOf(DeliveryDeferred.class);
@@ -182,7 +182,7 @@ class ChannelReceiverTest {
     void shouldParkWhenReceiverRefusesPermanently() throws Exception {
         receiver = new Receiver(r -> Response.ok("{\"errcode\":310000,\"errmsg\":\"sign not match\"}"));
         List<String> parked = new ArrayList<>();
-        new ChannelSender(TestChannels.dingtalk(receiver.url(""), null), FAST, counters, Clock.SYSTEM, 0)
+        new ChannelSender(TestChannels.dingtalk(receiver.url(""), null), FAST, counters, Pacer.SYSTEM, 0)
                 .deliver(List.of(alert(TestFindings.passRole())), k -> { }, (k, reason) -> parked.add(reason));
         assertThat(parked).singleElement().asString().contains("310000");
         assertThat(counters.get("ding", "failed")).isEqualTo(1);

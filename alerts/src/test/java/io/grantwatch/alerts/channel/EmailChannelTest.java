@@ -35,7 +35,7 @@ class EmailChannelTest {
         Finding f = TestFindings.passRole();
         Alert a = Alert.of(f, planner.plan(f));
         List<String> delivered = new ArrayList<>();
-        new ChannelSender(channel("s3cret-pass"), RetryPolicy.defaults(), new DeliveryCounters(), Clock.SYSTEM, 0)
+        new ChannelSender(channel("s3cret-pass"), RetryPolicy.defaults(), new DeliveryCounters(), Pacer.SYSTEM, 0)
                 .deliver(List.of(a), delivered::addAll, (k, r) -> { });
         assertThat(delivered).containsExactly(a.idempotencyKey());
         MimeMessage[] got = MAIL.getReceivedMessages();
@@ -51,7 +51,7 @@ class EmailChannelTest {
     void shouldKeepSubjectSingleLineAndBodyInertWhenFindingIsHostile() throws Exception {
         Finding f = TestFindings.hostile(Cloud.HUAWEI);
         Alert a = Alert.of(f, planner.plan(f));
-        new ChannelSender(channel("s3cret-pass"), RetryPolicy.defaults(), new DeliveryCounters(), Clock.SYSTEM, 0)
+        new ChannelSender(channel("s3cret-pass"), RetryPolicy.defaults(), new DeliveryCounters(), Pacer.SYSTEM, 0)
                 .deliver(List.of(a), k -> { }, (k, r) -> { });
         MimeMessage m = MAIL.getReceivedMessages()[0];
         assertThat(m.getHeader("Injected-Header")).isNull();
@@ -63,7 +63,7 @@ class EmailChannelTest {
     void shouldParkAndNotLeakPasswordWhenAuthenticationFails() throws Exception {
         Finding f = TestFindings.passRole();
         List<String> reasons = new ArrayList<>();
-        new ChannelSender(channel("wrong-pass"), RetryPolicy.defaults(), new DeliveryCounters(), Clock.SYSTEM, 0)
+        new ChannelSender(channel("wrong-pass"), RetryPolicy.defaults(), new DeliveryCounters(), Pacer.SYSTEM, 0)
                 .deliver(List.of(Alert.of(f, planner.plan(f))), k -> { }, (k, r) -> reasons.add(r));
         assertThat(reasons).singleElement().asString().contains("authentication").doesNotContain("wrong-pass");
     }

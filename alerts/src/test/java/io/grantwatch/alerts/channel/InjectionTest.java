@@ -65,7 +65,7 @@ class InjectionTest {
     void shouldFitEveryTargetLimitWhenFindingCarries100KbStrings() throws Exception {
         List<Alert> alerts = hostileAlerts();
         for (Channel ch : TestChannels.allHttp("http://127.0.0.1:9")) {
-            ChannelSender sender = new ChannelSender(ch, RetryPolicy.defaults(), new DeliveryCounters(), Clock.SYSTEM, 0);
+            ChannelSender sender = new ChannelSender(ch, RetryPolicy.defaults(), new DeliveryCounters(), Pacer.SYSTEM, 0);
             for (ChannelSender.Fitted f : sender.fit(alerts)) {
                 Outbound o = ch.prepare(f.alerts(), f.detail(), Instant.now());
                 assertThat(o.body().length).as(ch.name()).isLessThanOrEqualTo(ch.maxPayloadBytes());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
     /** Virtual time: sleeping advances the clock. */
-    static final class FakeClock implements Clock {
+    static final class FakeClock implements Pacer {
         long now = 1_000_000;
 
         @Override

@@ -52,13 +52,13 @@ class SecretsNotLoggedTest {
         DingTalkChannel ding = new DingTalkChannel("ding", Secret.of("env:DING_URL", base + "/robot/send?access_token=" + TOKEN),
                 Secret.of("env:DING_SECRET", "SEC" + TOKEN), TestChannels.HTTP, Duration.ofMillis(500), RateLimits.none(), 0);
         ChannelSender sender = new ChannelSender(ding, new RetryPolicy(Duration.ofMillis(5), Duration.ofMillis(10), 2, Duration.ofSeconds(2)),
-                new DeliveryCounters(), Clock.SYSTEM, 0);
+                new DeliveryCounters(), Pacer.SYSTEM, 0);
         assertThatThrownBy(() -> sender.deliver(List.of(a), k -> { }, (k, r) -> { }))
                 .isInstanceOf(DeliveryDeferred.class).satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
         try (Receiver refusing = new Receiver(r -> Receiver.Response.ok("{\"errcode\":300001,\"errmsg\":\"token is not exist\"}"))) {
             DingTalkChannel wrong = new DingTalkChannel("ding", Secret.of("env:DING_URL", refusing.url("/robot/send?access_token=" + TOKEN)),
                     Secret.of("env:DING_SECRET", "SEC" + TOKEN), TestChannels.HTTP, Duration.ofMillis(500), RateLimits.none(), 0);
-            new ChannelSender(wrong, RetryPolicy.defaults(), new DeliveryCounters(), Clock.SYSTEM, 0).deliver(List.of(a), k -> { }, (k, r) ->
+            new ChannelSender(wrong, RetryPolicy.defaults(), new DeliveryCounters(), Pacer.SYSTEM, 0).deliver(List.of(a), k -> { }, (k, r) ->
                     assertThat(r).doesNotContain(TOKEN));
             assertThat(wrong.toString()).doesNotContain(TOKEN);
             assertThat(wrong.prepare(List.of(a), AlertFormatter.Detail.FULL, Instant.now()).toString()).doesNotContain(TOKEN);

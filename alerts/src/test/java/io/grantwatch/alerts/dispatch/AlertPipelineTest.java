@@ -9,9 +9,9 @@ import io.grantwatch.alerts.Receiver.Response;
 import io.grantwatch.alerts.Severity;
 import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.alerts.channel.ChannelSender;
-import io.grantwatch.alerts.channel.Clock;
 import io.grantwatch.alerts.channel.DeliveryCounters;
 import io.grantwatch.alerts.channel.DeliveryDeferred;
+import io.grantwatch.alerts.channel.Pacer;
 import io.grantwatch.alerts.channel.RateLimits;
 import io.grantwatch.alerts.channel.RetryPolicy;
 import io.grantwatch.alerts.channel.TestChannels;
@@ -44,8 +44,8 @@ class AlertPipelineTest {
 
     private AlertPipeline pipeline(Router router, MuteRules mutes, DeliveryCounters counters) {
         return new AlertPipeline(new RemediationPlanner(), router, mutes, List.of(
-                new ChannelSender(TestChannels.webhook(hook.url(""), null), FAST, counters, Clock.SYSTEM, 0),
-                new ChannelSender(TestChannels.slack(slack.url(""), RateLimits.none()), FAST, counters, Clock.SYSTEM, 0)),
+                new ChannelSender(TestChannels.webhook(hook.url(""), null), FAST, counters, Pacer.SYSTEM, 0),
+                new ChannelSender(TestChannels.slack(slack.url(""), RateLimits.none()), FAST, counters, Pacer.SYSTEM, 0)),
                 counters, () -> NOW);
     }
 
@@ -75,7 +75,7 @@ class AlertPipelineTest {
         Finding muted = TestFindings.easFullAccess();
         try (AlertPipeline p = new AlertPipeline(new RemediationPlanner(), new Router(List.of(), List.of("hook")),
                 () -> MuteRules.none().with(List.copyOf(console)), List.of(new ChannelSender(TestChannels.webhook(hook.url(""), null), FAST,
-                counters, Clock.SYSTEM, 0)), counters, () -> NOW, new SentLedger())) {
+                counters, Pacer.SYSTEM, 0)), counters, () -> NOW, new SentLedger())) {
             console.add(new MuteRule("console:" + muted.id(), null, null, null, null, null, "accepted", "bob", NOW.plusSeconds(60),
                     List.of(muted.id())));
             p.process(List.of(muted, TestFindings.passRole()), r -> { }, (c, r, f, k) -> { });

@@ -9,8 +9,8 @@ import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.alerts.channel.Alert;
 import io.grantwatch.alerts.channel.Channel;
 import io.grantwatch.alerts.channel.ChannelSender;
-import io.grantwatch.alerts.channel.Clock;
 import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.Pacer;
 import io.grantwatch.alerts.channel.RateLimits;
 import io.grantwatch.alerts.channel.RetryPolicy;
 import io.grantwatch.alerts.channel.TestChannels;
@@ -78,7 +78,7 @@ class DispatcherIT {
     private Dispatcher start(KafkaBroker kafka, KafkaTestScope scope, List<Channel> channels, DeliveryCounters counters, RetryPolicy retry) {
         Dispatcher.Settings s = new Dispatcher.Settings(kafka.bootstrapServers(), scope.name("alerts"), scope.topics(), null, null, retry,
                 Map.of());
-        List<ChannelSender> senders = channels.stream().map(c -> new ChannelSender(c, retry, counters, Clock.SYSTEM, 50)).toList();
+        List<ChannelSender> senders = channels.stream().map(c -> new ChannelSender(c, retry, counters, Pacer.SYSTEM, 50)).toList();
         Dispatcher d = new Dispatcher(s, ledger -> new AlertPipeline(new RemediationPlanner(),
                 new Router(List.of(), channels.stream().map(Channel::name).toList()), MuteRules.none(), senders, counters, Instant::now,
                 ledger)).start();

@@ -9,8 +9,8 @@ import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.alerts.channel.Alert;
 import io.grantwatch.alerts.channel.Channel;
 import io.grantwatch.alerts.channel.ChannelSender;
-import io.grantwatch.alerts.channel.Clock;
 import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.Pacer;
 import io.grantwatch.alerts.channel.RateLimits;
 import io.grantwatch.alerts.channel.RetryPolicy;
 import io.grantwatch.alerts.channel.TestChannels;
@@ -66,7 +66,7 @@ class DispatcherRestartRateIT {
         // a halted member leaves no goodbye: the broker's minimum session timeout hands its partitions on sooner
         Dispatcher.Settings s = new Dispatcher.Settings(kafka.bootstrapServers(), scope.name("alerts"), scope.topics(), null, null, FAST,
                 Map.of("session.timeout.ms", 6000, "heartbeat.interval.ms", 1000));
-        List<ChannelSender> senders = channels.stream().map(c -> new ChannelSender(c, FAST, counters, Clock.SYSTEM, 50)).toList();
+        List<ChannelSender> senders = channels.stream().map(c -> new ChannelSender(c, FAST, counters, Pacer.SYSTEM, 50)).toList();
         Dispatcher d = new Dispatcher(s, ledger -> new AlertPipeline(new RemediationPlanner(),
                 new Router(List.of(), channels.stream().map(Channel::name).toList()), MuteRules.none(), senders, counters, Instant::now,
                 ledger)).start();

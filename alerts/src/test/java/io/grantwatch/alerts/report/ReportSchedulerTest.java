@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.alerts.Receiver;
 import io.grantwatch.alerts.channel.ChannelSender;
-import io.grantwatch.alerts.channel.Clock;
 import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.Pacer;
 import io.grantwatch.alerts.channel.RetryPolicy;
 import io.grantwatch.alerts.channel.TestChannels;
 import io.grantwatch.alerts.dispatch.MuteRules;
@@ -28,8 +28,8 @@ class ReportSchedulerTest {
         try (Receiver slack = Receiver.ok("ok"); Receiver hook = Receiver.ok("")) {
             DeliveryCounters counters = new DeliveryCounters();
             List<ChannelSender> senders = List.of(
-                    new ChannelSender(TestChannels.slack(slack.url(""), null), RetryPolicy.defaults(), counters, Clock.SYSTEM, 0),
-                    new ChannelSender(TestChannels.webhook(hook.url(""), null), RetryPolicy.defaults(), counters, Clock.SYSTEM, 0));
+                    new ChannelSender(TestChannels.slack(slack.url(""), null), RetryPolicy.defaults(), counters, Pacer.SYSTEM, 0),
+                    new ChannelSender(TestChannels.webhook(hook.url(""), null), RetryPolicy.defaults(), counters, Pacer.SYSTEM, 0));
             ReportScheduler scheduler = new ReportScheduler(Duration.ofDays(7), dir,
                     Set.of(ReportRenderer.Format.MD, ReportRenderer.Format.HTML), ReportFixtures::week,
                     new ReportBuilder(new RemediationPlanner(), MuteRules.none()), senders, now::get);

@@ -3,8 +3,8 @@ package io.grantwatch.bench.e2e;
 import io.grantwatch.alerts.channel.Alert;
 import io.grantwatch.alerts.channel.Channel;
 import io.grantwatch.alerts.channel.ChannelSender;
-import io.grantwatch.alerts.channel.Clock;
 import io.grantwatch.alerts.channel.DeliveryCounters;
+import io.grantwatch.alerts.channel.Pacer;
 import io.grantwatch.alerts.channel.RateLimits;
 import io.grantwatch.alerts.channel.RetryPolicy;
 import io.grantwatch.alerts.channel.Secret;
@@ -99,7 +99,7 @@ final class Latency {
                     RateLimits.none(), 0);
             Dispatcher dispatcher = new Dispatcher(new Dispatcher.Settings(bootstrap, id + "-alerts", topics, null, null, retry, Map.of()),
                     ledger -> new AlertPipeline(new RemediationPlanner(), new Router(List.of(), List.of("hook")), MuteRules.none(),
-                            List.of(new ChannelSender(channel, retry, counters, Clock.SYSTEM, 50)), counters, Instant::now, ledger));
+                            List.of(new ChannelSender(channel, retry, counters, Pacer.SYSTEM, 50)), counters, Instant::now, ledger));
             detector.start();
             ingest.start();
             dispatcher.start();

@@ -1,8 +1,8 @@
 package io.grantwatch.alerts.channel;
 
-/** Time for rate limits and backoff; tests substitute a fake one. */
-public interface Clock {
-    Clock SYSTEM = new Clock() {
+/** The time rate limits and backoff read and wait on (named apart from java.time.Clock: it also sleeps); tests substitute a fake one. */
+public interface Pacer {
+    Pacer SYSTEM = new Pacer() {
         @Override
         public long millis() {
             return System.currentTimeMillis();
