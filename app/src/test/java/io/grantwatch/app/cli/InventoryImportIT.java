@@ -65,6 +65,20 @@ class InventoryImportIT {
         }
     }
 
+    /** The bundled catalog on the catalog topic, then a detector on this test's topics, RUNNING. */
+    private void startDetector(KafkaBroker kafka, KafkaTestScope scope) {
+        Topics topics = scope.topics();
+        try (KafkaProducer<String, CatalogEntry> p = kafka.producer(topics.catalog())) {
+            for (Map.Entry<String, CatalogEntry> e : CatalogLoader.loadBundled().toEntries().entrySet()) {
+                p.send(new ProducerRecord<>(topics.catalog().name(), e.getKey(), e.getValue()));
+            }
+        }
+        runner = new DetectorRunner(topics, DetectorConfig.defaults(kafka.bootstrapServers()).withApplicationId(scope.name("detector"))
+                .withStateDir(dir.resolve("state")).withKafka(Map.of("consumer.session.timeout.ms", "10000")));
+        runner.start();
+        await("detector RUNNING").atMost(WAIT).until(runner::running);
+    }
+
     private Path resource(String name) throws Exception {
         Path p = dir.resolve(name.substring(name.lastIndexOf('/') + 1));
         try (InputStream in = InventoryImportIT.class.getResourceAsStream(name)) {
@@ -76,15 +90,7 @@ class InventoryImportIT {
     @Test
     void shouldNameTheDenyStatementOfAnExplicitDenyAfterASnapshotImport(KafkaBroker kafka, KafkaTestScope scope) throws Exception {
         Topics topics = scope.topics();
-        try (KafkaProducer<String, CatalogEntry> p = kafka.producer(topics.catalog())) {
-            for (Map.Entry<String, CatalogEntry> e : CatalogLoader.loadBundled().toEntries().entrySet()) {
-                p.send(new ProducerRecord<>(topics.catalog().name(), e.getKey(), e.getValue()));
-            }
-        }
-        runner = new DetectorRunner(topics, DetectorConfig.defaults(kafka.bootstrapServers()).withApplicationId(scope.name("detector"))
-                .withStateDir(dir.resolve("state")).withKafka(Map.of("consumer.session.timeout.ms", "10000")));
-        runner.start();
-        await("detector RUNNING").atMost(WAIT).until(runner::running);
+        startDetector(kafka, scope);
 
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -127,15 +133,7 @@ class InventoryImportIT {
     void shouldPredictTheGrantTheDetachedPolicysKnownDocumentGaveAndAgreeWithScan(KafkaBroker kafka, KafkaTestScope scope) throws Exception {
         Topics topics = scope.topics();
         CatalogLookup catalog = CatalogLookup.of(CatalogLoader.loadBundled());
-        try (KafkaProducer<String, CatalogEntry> p = kafka.producer(topics.catalog())) {
-            for (Map.Entry<String, CatalogEntry> e : CatalogLoader.loadBundled().toEntries().entrySet()) {
-                p.send(new ProducerRecord<>(topics.catalog().name(), e.getKey(), e.getValue()));
-            }
-        }
-        runner = new DetectorRunner(topics, DetectorConfig.defaults(kafka.bootstrapServers()).withApplicationId(scope.name("detector"))
-                .withStateDir(dir.resolve("state")).withKafka(Map.of("consumer.session.timeout.ms", "10000")));
-        runner.start();
-        await("detector RUNNING").atMost(WAIT).until(runner::running);
+        startDetector(kafka, scope);
 
         Path snapshot = resource("/fixtures/report-unused-inventory.jsonl");
         StringWriter err = new StringWriter();
