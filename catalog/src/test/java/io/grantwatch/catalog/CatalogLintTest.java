@@ -67,7 +67,7 @@ class CatalogLintTest {
     @Test
     void shouldReportBadAlibabaActionSyntaxInAnswersAndApis() throws IOException {
         String text = edit("pai.yaml", "    answers:\n    - eventbridge:*\n", "    answers:\n    - eventbridge:rule:*\n");
-        text = edit("pai.yaml", "  - eas:CreateService\n", "  - eas CreateService\n");
+        text = edit("pai.yaml", "  actions:\n  - eas:CreateService\n", "  actions:\n  - eas CreateService\n");
         assertThat(lint()).containsExactly(
                 "pai.yaml:" + nthLine(text, "    - eventbridge:rule:*", 1) + ": requirement pai.workspace.eventbridge/use:eventbridge: "
                         + "answers[0]: bad action syntax \"eventbridge:rule:*\" for alibaba (expected service:Action)",

@@ -214,8 +214,8 @@ final class DriftPredictor {
                     if (seen.add(g.key())) {
                         String gap = g.resource() == null && r.grant().resource() != null
                                 ? " (" + r.grant().resource() + ": the record does not say which " + unfilledLabel(r.grant().resource()) + ")" : "";
-                        String needs = x.scenario.title() + " needs it: " + (r.purpose() != null ? r.purpose() : r.service()) + gap
-                                + ". It will break.";
+                        String purpose = r.purpose() != null ? r.purpose().replaceAll("\\.\\s*$", "") : r.service();
+                        String needs = x.scenario.title() + " needs it: " + purpose + gap + ". It will break.";
                         missing.add(new MissingGrant(g, x.certainty, holder, r.id(), missing.isEmpty() ? because + " " + needs : needs,
                                 g.type() == GrantType.SYSTEM_POLICY ? g.value() : null, r.citation()));
                     }
@@ -363,9 +363,11 @@ final class DriftPredictor {
                         usedKeys, system, note);
             }
             case DELETE_ROLE -> {
-                // a row that names no grant (DENIED_ACTION) only answers denials: never listed as a grant
+                // a row that names no grant (DENIED_ACTION) only answers denials: never listed as a grant; what the scenario
+                // keeps on another holder (the user's ram:PassRole on the role) is not lost with the role
+                Holder deleted = holderOf(change.targetKind());
                 List<Requirement> hit = used.isEmpty()
-                        ? s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION).toList() : used;
+                        ? s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION && r.holder() == deleted).toList() : used;
                 return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, DELETED + activity),
                         change.targetLabel() + " is deleted while " + s.title() + " uses it", usedKeys);
             }

@@ -116,6 +116,38 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldCountARoleNamedByADlcCreateJobAsInUseWhenUpdateRoleDropsPaiFromItsTrust() {
+        // CreateJob's CredentialConfig.CredentialConfigItems[].Roles[].RoleArn, as JSON text and as an object; the role never called
+        for (String fixture : List.of("alibaba/drift-updaterole-after-dlc-createjob-credentialconfig-text.json",
+                "alibaba/drift-updaterole-after-dlc-createjob-credentialconfig-object.json")) {
+            assertThat(ofKind(run(fixture), FindingKind.PREDICTED_BREAKAGE)).as(fixture).singleElement().satisfies(f -> {
+                assertThat(f.principal().roleName()).isEqualTo("dlc-role");
+                assertThat(f.scenarioId()).isEqualTo("pai.dlc-role.custom");
+                assertThat(f.scenarioTitle()).contains("DLC job");
+                MissingGrant removed = f.missing().get(0);
+                assertThat(removed.grant()).isEqualTo(new Grant(GrantType.TRUST_PRINCIPAL, "pai.aliyuncs.com",
+                        "acs:ram::1234567890123456:role/dlc-role"));
+                assertThat(removed.citation().url()).contains("configure-the-dlc-ram-role");
+                assertThat(removed.reason()).contains("PaiDlc/CreateJob by alice at 2026-12-05T01:00:00Z named it");
+            });
+        }
+    }
+
+    @Test
+    void shouldCountARoleNamedByAnEasServiceConfigAsInUseAndNeverAskTheDeletedRoleForTheUsersPassRole() {
+        List<Finding> out = run("alibaba/drift-deleterole-after-eas-createservice.json");
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
+            assertThat(f.principal().roleName()).isEqualTo("eas-role");
+            assertThat(f.scenarioId()).isEqualTo("pai.eas-role.custom");
+            assertThat(f.missing().get(0).reason()).contains("eas/CreateService by alice at 2026-12-05T01:00:00Z named it");
+            // the user's ram:PassRole is the user's grant, not something the deleted role held
+            assertThat(f.missing()).noneMatch(m -> "ram:PassRole".equals(m.grant().value()));
+            assertThat(f.missing()).allSatisfy(m -> assertThat(m.reason()).doesNotContain(".."));
+        });
+    }
+
+    @Test
     void shouldStaySilentWhenTheNewTrustPolicyStillLetsPaiAssumeTheRole() {
         List<AuditEvent> trail = new ArrayList<>(Trails.load("alibaba/drift-updaterole-trust-after-dsw-create.json"));
         AuditEvent update = trail.remove(trail.size() - 1);
