@@ -503,8 +503,10 @@ public final class DetectionEngine {
             List<MissingGrant> missing = newest ? candidate.missing() : existing.missing();
             boolean missingChanged = !sameGrants(existing.missing(), missing);
             FindingStatus status = reopen ? FindingStatus.OPEN : existing.status();
+            // a finding raised before any feature was known in use (an agency's scope at its authorization) names one once it is
+            boolean named = existing.scenarioId() == null && newest && candidate.scenarioId() != null;
             next = new Finding(existing.id(), existing.kind(), status, existing.cloud(), newest ? candidate.principal() : existing.principal(),
-                    existing.scenarioId(), existing.scenarioTitle(), missing,
+                    named ? candidate.scenarioId() : existing.scenarioId(), named ? candidate.scenarioTitle() : existing.scenarioTitle(), missing,
                     newest ? candidate.confidence() : existing.confidence(), newest ? candidate.ranking() : existing.ranking(),
                     merged, candidate.change() != null ? candidate.change() : existing.change(),
                     newest ? candidate.catalogVersion() : existing.catalogVersion(),
@@ -513,7 +515,7 @@ public final class DetectionEngine {
                     newest ? candidate.excess() : existing.excess());
             // what the inventory says blocks the fix changed (a snapshot arrived, a Deny was removed): the fix changes with it
             boolean deniesChanged = !next.knownDenies().equals(existing.knownDenies()) || !next.excess().equals(existing.excess());
-            emit = reopen || missingChanged || deniesChanged || milestone(count);
+            emit = reopen || named || missingChanged || deniesChanged || milestone(count);
         }
         book.put(next);
         FindingRef ref = new FindingRef(next.id(), next.kind(), next.status(), next.scenarioId(), resolveKeys,

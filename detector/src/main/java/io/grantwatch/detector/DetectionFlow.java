@@ -151,6 +151,44 @@ public final class DetectionFlow {
             // an agency handed to ModelArts: its scope against the features that use it
             agencyScopes(e, referenced, states.inventory(account), catalog, book, states, known);
         }
+        if (account != null && e.cloud() == io.grantwatch.model.Cloud.HUAWEI && e.outcome() == Outcome.ALLOWED) {
+            rescope(e, signals, referenced, catalog, book, states, known);
+        }
+    }
+
+    /**
+     * An agency whose scope was checked before any feature of it was seen in use (at CreateAuthorization, at an import)
+     * is checked again once one is: a person starts what the platform runs under an agency (a training job), or the
+     * agency's own call signals a feature. Only an open OVER_REACH finding that names no feature in use asks for it, so a
+     * busy agency is not re-checked on every call.
+     */
+    private void rescope(AuditEvent e, List<String> signals, List<String> checked, CatalogLookup catalog, FindingBook book, States states,
+                         AccountActivity known) {
+        Set<String> agencies = new LinkedHashSet<>(checked); // checked by this event already
+        int already = agencies.size();
+        if (!signals.isEmpty() && known != null) {
+            known.references().forEach(r -> {
+                if (!agencies.contains(r.name()) && overReachWithoutUse(e, r.name(), states)) {
+                    agencies.add(r.name());
+                }
+            });
+        }
+        Principal p = e.principal();
+        if (p.type() == io.grantwatch.model.PrincipalType.ASSUMED_AGENCY && p.roleName() != null && !agencies.contains(p.roleName())
+                && (!catalog.signalled(e.cloud(), e.iamAction()).isEmpty() || !catalog.signalled(e.cloud(), DenialMatcher.apiLabel(e)).isEmpty())
+                && overReachWithoutUse(e, p.roleName(), states)) {
+            agencies.add(p.roleName());
+        }
+        if (agencies.size() > already) {
+            agencyScopes(e, List.copyOf(agencies).subList(already, agencies.size()), states.inventory(e.accountKey()), catalog, book, states,
+                    known != null ? known : states.account(e.accountKey()));
+        }
+    }
+
+    private static boolean overReachWithoutUse(AuditEvent e, String agencyName, States states) {
+        Principal agency = IamChanges.principal(e, IamChangeEvent.TargetKind.AGENCY, agencyName);
+        PrincipalState s = states.principal(e.cloud().wire() + ":" + agency.key());
+        return s != null && s.findings().stream().anyMatch(f -> f.open() && f.kind() == FindingKind.OVER_REACH && f.scenarioId() == null);
     }
 
     /**

@@ -86,6 +86,31 @@ class AgencyScopeTrailsTest {
     }
 
     @Test
+    void shouldCheckTheScopeAgainWhenATrainingJobStartsAfterTheAuthorizationThatHandedOverTheAgency() {
+        // CreateAuthorization hands ma_agency (modelarts:*:*, obs:*:*, iam:*:*) to dave before anything runs under it: no feature
+        // is in use yet. dave's CreateJobV2 and the agency's own getObject follow: the finding must then name training and its rows.
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        try (InputStream in = AgencyScopeTrailsTest.class.getResourceAsStream("/fixtures/huawei/over-reach-wildcard-agency-snapshot.jsonl")) {
+            Snapshots.read("snap.jsonl", new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    Instant.parse("2026-12-01T00:00:00Z"), null).records().forEach(d::accept);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Finding> out = new ArrayList<>();
+        Trails.load("huawei/over-reach-authorization-before-training-job.json").forEach(e -> out.addAll(d.accept(e)));
+
+        List<Finding> overReach = out.stream().filter(f -> f.kind() == FindingKind.OVER_REACH).toList();
+        assertThat(overReach).isNotEmpty();
+        assertThat(overReach.get(0).scenarioId()).isNull();
+        assertThat(overReach.get(overReach.size() - 1)).satisfies(f -> {
+            assertThat(f.status()).isEqualTo(FindingStatus.OPEN);
+            assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
+            assertThat(f.evidence().errorMessage()).doesNotContain("no feature of this agency is known to be in use");
+            assertThat(f.missing()).isNotEmpty().allSatisfy(m -> assertThat(m.grant().value()).doesNotContain("*"));
+        });
+    }
+
+    @Test
     void shouldNameWhatAnAgencyHoldsBeyondWhatTheTrainingJobsNeedWithTheSeedsMinimalSet() {
         List<Finding> out = run(policy(BROAD, "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"obs:object:GetObject\","
                 + "\"obs:object:PutObject\",\"obs:bucket:ListBucket\",\"obs:*:*\",\"iam:users:*\",\"ecs:cloudServers:delete\"],"
