@@ -8,6 +8,7 @@ import io.grantwatch.alerts.remediation.Plan.EntityKind;
 import io.grantwatch.alerts.remediation.Plan.PolicyGrant;
 import io.grantwatch.alerts.remediation.Plan.SystemPolicyGrant;
 import io.grantwatch.alerts.remediation.Plan.SystemPolicyRole;
+import io.grantwatch.alerts.remediation.Plan.TrustChange;
 import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.KnownDeny;
@@ -110,6 +111,10 @@ final class HuaweiRenderer {
                         + " to " + sp.to().label());
             }
         }
+        for (TrustChange t : plan.trust()) {
+            trust(plan.subject(), t, s);
+            heads.add("Add " + t.service() + " to the trust policy of agency " + t.role() + " (merged: every principal it trusts is kept)");
+        }
         for (WorkspaceRole w : plan.workspaceRoles()) {
             s.step("Console: ModelArts > Workspaces > " + (w.workspace() == null ? "the workspace" : w.workspace())
                     + " > Authorization: add " + w.member().label() + (w.role() == null ? "" : " with " + w.role()) + ".");
@@ -123,6 +128,31 @@ final class HuaweiRenderer {
             }
         }
         return s.build(Cloud.HUAWEI, heads);
+    }
+
+    /**
+     * A service put back into an agency's trust policy (IAM v5, GetAgencyV5 then UpdateTrustPolicyV5 {@code {"trust_policy": "..."}}):
+     * merged into the live document with jq like a RAM role's, every principal, statement and condition kept, never replaced.
+     */
+    private void trust(Entity subject, TrustChange t, Script s) {
+        String id = subject.kind() == EntityKind.AGENCY && t.role().equals(subject.name()) && subject.id() != null ? subject.id()
+                : agency(new Entity(EntityKind.AGENCY, t.role(), null, t.account()), s);
+        String arg = id.startsWith("$") ? "\"" + id + "\"" : id;
+        String file = t.role() + "-trust-policy.json";
+        String input = "trust-policy-" + (id.startsWith("$") ? "agency" : id) + ".json";
+        s.step("Trust policy of agency " + t.role() + ": the commands fetch its current trust policy (IAM v5), add " + t.service()
+                + " to Principal.Service of its unconditional Allow sts:agencies:assume statement (or as a statement of its own) with jq, "
+                + "keeping every principal, statement and condition, write it to " + file + " for review, then update the agency. "
+                + "Needs jq.");
+        s.step("GrantWatch never deletes a statement: if the trust policy has a Deny naming " + t.service() + ", remove it by hand, "
+                + "or the merge cannot help.");
+        s.command("rm -f " + file + " " + input + "; hcloud IAM GetAgencyV5 --agency_id=" + arg + " | jq -r '.agency.trust_policy' "
+                + "| jq -c --arg svc " + Identifiers.shellQuote(t.service()) + " "
+                + Identifiers.shellQuote(TrustPolicies.mergeJq(TrustPolicies.V5_ASSUME, true)) + " > " + file);
+        s.command("cat " + file + "   # review: the agency's principals plus " + t.service());
+        s.command("[ -s " + file + " ] && jq -c '{body: {trust_policy: tojson}}' " + file + " > " + input
+                + " && hcloud IAM UpdateTrustPolicyV5 --agency_id=" + arg + " --cli-jsonInput=" + input);
+        s.cite(t.source());
     }
 
     private boolean isGlobal(String action) {

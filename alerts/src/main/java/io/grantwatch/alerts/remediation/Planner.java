@@ -224,6 +224,10 @@ final class Planner {
                     citations.add(SeedCitations.PASS_ROLE);
                 }
                 case TRUST_PRINCIPAL -> {
+                    if (cloud == Cloud.HUAWEI) {
+                        agencyTrust(m, subject, evidenced, trust, notes, citations);
+                        continue;
+                    }
                     String service = safeService(g.value());
                     String r = Identifiers.roleName(g.resource()).or(() -> Optional.ofNullable(role)).orElse(null);
                     if (evidenced) {
@@ -484,6 +488,14 @@ final class Planner {
     }
 
     /** The denied principal as an entity that can receive grants. */
+    private static String agencyId(String principalId) {
+        if (principalId == null) {
+            return null;
+        }
+        String id = principalId.contains(":") ? principalId.substring(0, principalId.indexOf(':')) : principalId;
+        return id.matches("[A-Za-z0-9-]{1,64}") ? id : null;
+    }
+
     static Entity subject(Cloud cloud, Principal p) {
         if (p == null) {
             return new Entity(EntityKind.NONE, null, null, null);
@@ -493,7 +505,9 @@ final class Planner {
         return switch (p.type()) {
             case USER -> new Entity(EntityKind.USER, Identifiers.name(p.name()) ? p.name() : null, id, account);
             case ASSUMED_ROLE -> new Entity(EntityKind.ROLE, Identifiers.name(p.roleName()) ? p.roleName() : null, null, account);
-            case ASSUMED_AGENCY -> new Entity(EntityKind.AGENCY, Identifiers.agencyName(p.roleName()) ? p.roleName() : null, null, account);
+            // an agency session's principal id is <agency-id>:<session>: the id before the colon is the agency's
+            case ASSUMED_AGENCY -> new Entity(EntityKind.AGENCY, Identifiers.agencyName(p.roleName()) ? p.roleName() : null,
+                    agencyId(p.id()), account);
             // Huawei: the identity provider's mapping assigns groups; Alibaba: SAML SSO lands in a RAM role
             case FEDERATED -> cloud == Cloud.HUAWEI
                     ? new Entity(EntityKind.IDP_MAPPING, Identifiers.name(p.issuer()) ? p.issuer() : null, null, account)
@@ -714,6 +728,27 @@ final class Planner {
             }
         }
         return null;
+    }
+
+    /** A Huawei service principal as a trust policy names it ({@code service.ModelArts}). */
+    private static final Pattern HUAWEI_SERVICE = Pattern.compile("service\\.[A-Za-z0-9_-]{1,64}");
+
+    /**
+     * A service a Huawei agency's trust policy lost: merged back into the live trust policy (IAM v5) when the change is
+     * evidenced and the agency known; otherwise a check to make, not a change.
+     */
+    private static void agencyTrust(MissingGrant m, Entity subject, boolean evidenced, List<TrustChange> trust, List<String> notes,
+                                    Set<Citation> citations) {
+        String service = m.grant().value();
+        boolean known = subject.kind() == EntityKind.AGENCY && subject.known() && Identifiers.name(subject.name());
+        if (evidenced && known && service != null && HUAWEI_SERVICE.matcher(service).matches()) {
+            Citation source = m.citation() != null ? m.citation() : SeedCitations.MODELARTS_AGENCY;
+            trust.add(new TrustChange(subject.name(), subject.account(), service, null, source));
+            citations.add(source);
+        } else {
+            notes.add("Check, do not change yet: agency " + (known ? subject.name() : "(the agency)") + " must let "
+                    + (service != null && HUAWEI_SERVICE.matcher(service).matches() ? service : "ModelArts") + " assume it.");
+        }
     }
 
     static String safeService(String s) {

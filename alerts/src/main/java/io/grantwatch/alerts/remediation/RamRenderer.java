@@ -39,12 +39,7 @@ final class RamRenderer {
      * statement of its own when every such statement has a Condition PAI cannot meet; everything else is
      * kept (same rule as {@link TrustPolicies#mergeService}; tests run it on the seed's FAQ example).
      */
-    static final String TRUST_MERGE_JQ = "def arr: if . == null then [] elif type == \"array\" then . else [.] end; "
-            + "def plain: .Effect == \"Allow\" and ((.Action | arr) | any(. == \"sts:AssumeRole\")) and ((.Condition // {}) == {}) "
-            + "and ((.Principal // {}) | type == \"object\") and ((.Principal.Federated // null) == null); "
-            + ".Statement |= arr | ([.Statement | to_entries[] | select(.value | plain) | .key] | first) as $i "
-            + "| if $i == null then .Statement += [{\"Action\": \"sts:AssumeRole\", \"Effect\": \"Allow\", \"Principal\": {\"Service\": [$svc]}}] "
-            + "else .Statement[$i].Principal.Service = ((.Statement[$i].Principal.Service | arr) | if any(. == $svc) then . else . + [$svc] end) end";
+    static final String TRUST_MERGE_JQ = TrustPolicies.mergeJq(TrustPolicies.RAM_ASSUME, false);
 
     Remediation render(Plan plan) {
         Script s = new Script(plan);

@@ -18,6 +18,18 @@ public final class TrustPolicies {
      * as {@link RamRenderer#TRUST_MERGE_JQ}.
      */
     public static ObjectNode mergeService(JsonNode current, String service) {
+        return mergeService(current, service, RAM_ASSUME, false, "1");
+    }
+
+    /** RAM's action for assuming a role; Huawei IAM v5's for assuming a trust agency (its grammar takes a list of actions). */
+    static final String RAM_ASSUME = "sts:AssumeRole";
+    static final String V5_ASSUME = "sts:agencies:assume";
+
+    /**
+     * {@link #mergeService(JsonNode, String)} for a trust policy whose assume action is {@code assumeAction}, written as a list
+     * when {@code actionList} (IAM v5), in a document of {@code version} when there is none.
+     */
+    public static ObjectNode mergeService(JsonNode current, String service, String assumeAction, boolean actionList, String version) {
         ObjectNode doc;
         if (current instanceof ObjectNode obj) {
             doc = obj.deepCopy();
@@ -25,7 +37,7 @@ public final class TrustPolicies {
             doc = Json.wire().createObjectNode();
         }
         if (!doc.has("Version")) {
-            doc.put("Version", "1");
+            doc.put("Version", version);
         }
         JsonNode st = doc.get("Statement");
         ArrayNode statements;
@@ -41,7 +53,7 @@ public final class TrustPolicies {
         for (JsonNode s : statements) {
             // a statement with a Condition (ExternalId, MFA, SAML) is one PAI cannot meet: leave it as it is
             if (s instanceof ObjectNode stmt && "Allow".equals(stmt.path("Effect").asText())
-                    && actionIncludes(stmt.get("Action"), "sts:AssumeRole") && isUnconditional(stmt)
+                    && actionIncludes(stmt.get("Action"), assumeAction) && isUnconditional(stmt) && !stmt.has("NotPrincipal")
                     && (stmt.get("Principal") == null || (stmt.get("Principal").isObject() && !stmt.get("Principal").has("Federated")))) {
                 ObjectNode principal = stmt.get("Principal") instanceof ObjectNode p ? p : stmt.putObject("Principal");
                 JsonNode svc = principal.get("Service");
@@ -63,10 +75,32 @@ public final class TrustPolicies {
             }
         }
         ObjectNode stmt = statements.addObject();
-        stmt.put("Action", "sts:AssumeRole");
+        if (actionList) {
+            stmt.putArray("Action").add(assumeAction);
+        } else {
+            stmt.put("Action", assumeAction);
+        }
         stmt.put("Effect", "Allow");
         stmt.putObject("Principal").putArray("Service").add(service);
         return doc;
+    }
+
+    /**
+     * The jq program that merges {@code $svc} into the trust policy on its input by the rule of {@link #mergeService}: the
+     * printed commands apply it to the live document, so a change made since the trail's copy is kept.
+     */
+    static String mergeJq(String assumeAction, boolean actionList) {
+        String action = "\"" + assumeAction + "\"";
+        return "def arr: if . == null then [] elif type == \"array\" then . else [.] end; "
+                + "def plain: .Effect == \"Allow\" and ((.Action | arr) | any(. == " + action + ")) and ((.Condition // {}) == {}) "
+                + "and ((.Principal // {}) | type == \"object\") and ((.Principal.Federated // null) == null) and (.NotPrincipal == null); "
+                // no document (a v3 agency has none; an error printed instead of JSON): fail, so nothing is written
+                + "(if type == \"object\" then . else error(\"no trust policy document to merge into\") end) "
+                + "| .Statement |= arr | ([.Statement | to_entries[] | select(.value | plain) | .key] | first) as $i "
+                + "| if $i == null then .Statement += [{\"Action\": " + (actionList ? "[" + action + "]" : action)
+                + ", \"Effect\": \"Allow\", \"Principal\": {\"Service\": [$svc]}}] "
+                + "else .Statement[$i].Principal.Service = ((.Statement[$i].Principal.Service | arr) "
+                + "| if any(. == $svc) then . else . + [$svc] end) end";
     }
 
     private static boolean isUnconditional(JsonNode stmt) {

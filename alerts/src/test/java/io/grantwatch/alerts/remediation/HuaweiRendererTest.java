@@ -7,14 +7,17 @@ import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.policy.PolicyEvaluator;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The Huawei IAM rendering: 1.1 documents, KooCLI commands and their input files, Terraform. */
@@ -247,6 +250,69 @@ class HuaweiRendererTest {
             assertThat(r.cliCommands()).filteredOn(x -> !x.startsWith("#")).noneSatisfy(x -> assertThat(x)
                     .containsAnyOf("CreateCloudServiceCustomPolicy", "KeystoneCreateGroup", "AssociateAgencyWith", "KeystoneAssociateGroupWith"));
         }
+    }
+
+    @Test
+    void shouldMergeTheLostServiceIntoTheAgencysLiveTrustPolicyWithTheV5CallsNeverReplacingIt() throws Exception {
+        io.grantwatch.model.Finding f = TestFindings.agencyObs();
+        io.grantwatch.model.Principal session = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.ASSUMED_AGENCY,
+                "ag-111:sess1", "corp/ma_agency", TestFindings.HW_DOMAIN, "ma_agency", "sess1", null, null);
+        io.grantwatch.model.Finding dropped = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
+                f.status(), f.cloud(), session, "modelarts.agency.training", "Agency: training jobs", List.of(
+                        new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.TRUST_PRINCIPAL,
+                                "service.ModelArts", "agency ma_agency"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null,
+                                SeedCitations.MODELARTS_AGENCY)), 0.6, List.of(), null,
+                new io.grantwatch.model.IamChange("c1", TestFindings.T0, "updateTrustPolicyV5", "admin", "agency ma_agency",
+                        "trust policy of agency ma_agency"), "v", null, null, TestFindings.T0);
+
+        Remediation r = planner.plan(dropped);
+
+        assertThat(r.summary()).contains("service.ModelArts", "agency ma_agency", "merged");
+        assertThat(CliGrammar.checkScript(r.cliCommands())).as(String.join("\n", r.cliCommands())).isEmpty();
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
+                .contains("hcloud IAM GetAgencyV5 --agency_id=ag-111 | jq -r '.agency.trust_policy'"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c)
+                .endsWith("hcloud IAM UpdateTrustPolicyV5 --agency_id=ag-111 --cli-jsonInput=trust-policy-ag-111.json"));
+        // no v3 grant, no replaced document: the only write is the merged trust policy
+        assertThat(r.cliCommands()).noneSatisfy(c -> assertThat(c).containsAnyOf("CreateCloudServiceCustomPolicy", "AssociateAgencyWith"));
+        Assumptions.assumeTrue(RamRendererTest.jqAvailable(), "jq is not installed");
+        // the jq program on a live v5 trust policy: an IAM principal, a conditional statement and a NotPrincipal one all kept
+        String live = "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"sts:agencies:assume\"],"
+                + "\"Principal\":{\"IAM\":[\"iam::123:root\"]},\"Condition\":{\"StringEquals\":{\"g:SourceAccount\":[\"123\"]}}},"
+                + "{\"Effect\":\"Allow\",\"Action\":[\"sts:agencies:assume\"],\"Principal\":{\"Service\":[\"service.DLI\"]}}]}";
+        JsonNode merged = runJq(TrustPolicies.mergeJq(TrustPolicies.V5_ASSUME, true), live);
+        assertThat(merged.path("Statement")).hasSize(2);
+        assertThat(merged.path("Statement").get(0).path("Condition").path("StringEquals").has("g:SourceAccount")).isTrue();
+        assertThat(merged.path("Statement").get(1).path("Principal").path("Service").toString()).isEqualTo("[\"service.DLI\",\"service.ModelArts\"]");
+        assertThat(merged).isEqualTo(TrustPolicies.mergeService(RamRendererTest.parse(live), "service.ModelArts", TrustPolicies.V5_ASSUME,
+                true, "5.0"));
+        JsonNode notPrincipal = runJq(TrustPolicies.mergeJq(TrustPolicies.V5_ASSUME, true), "{\"Version\":\"5.0\",\"Statement\":[{\"Effect\":"
+                + "\"Allow\",\"Action\":[\"sts:agencies:assume\"],\"NotPrincipal\":{\"IAM\":[\"iam::999:root\"]}}]}");
+        assertThat(notPrincipal.path("Statement")).hasSize(2);
+        assertThat(notPrincipal.path("Statement").get(1).toString())
+                .isEqualTo("{\"Action\":[\"sts:agencies:assume\"],\"Effect\":\"Allow\",\"Principal\":{\"Service\":[\"service.ModelArts\"]}}");
+        // an agency with no trust policy (IAM v3) or an error instead of JSON: jq fails, the file stays empty, nothing is written
+        Process none = new ProcessBuilder("jq", "-c", "--arg", "svc", "service.ModelArts", TrustPolicies.mergeJq(TrustPolicies.V5_ASSUME, true))
+                .start();
+        none.getOutputStream().write("null".getBytes(StandardCharsets.UTF_8));
+        none.getOutputStream().close();
+        assertThat(none.getInputStream().readAllBytes()).isEmpty();
+        assertThat(none.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(none.exitValue()).isNotZero();
+        // and the file UpdateTrustPolicyV5 reads, as the printed jq builds it
+        JsonNode input = runJq("{body: {trust_policy: tojson}}", merged.toString());
+        assertThat(CliGrammar.checkHcloudJsonInput("UpdateTrustPolicyV5", input)).isEmpty();
+        assertThat(RamRendererTest.parse(input.path("body").path("trust_policy").asText())).isEqualTo(merged);
+    }
+
+    private static JsonNode runJq(String program, String in) throws Exception {
+        Process p = new ProcessBuilder("jq", "-c", "--arg", "svc", "service.ModelArts", program).start();
+        p.getOutputStream().write(in.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        return RamRendererTest.parse(out);
     }
 
     @Test

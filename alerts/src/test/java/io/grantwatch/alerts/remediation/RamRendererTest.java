@@ -166,7 +166,7 @@ class RamRendererTest {
         assertThat(already.path("Statement").get(0).path("Principal").path("Service")).hasSize(1);
     }
 
-    private static boolean jqAvailable() {
+    static boolean jqAvailable() {
         try {
             return new ProcessBuilder("jq", "--version").start().waitFor(10, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException e) {
