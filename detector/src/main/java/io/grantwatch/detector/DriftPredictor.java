@@ -183,7 +183,8 @@ final class DriftPredictor {
                     ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
             String also = group.size() == 1 ? "" : " The same change also breaks " + String.join(", ", group.subList(1, group.size()).stream()
                     .map(x -> x.scenario.title()).toList()) + ", also in use; every grant they lose is listed once below.";
-            String because = change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change) + "; " + b.why
+            String because = change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change, shown) + "; "
+                    + b.why
                     + "." + also + unknown + (b.note == null ? "" : " " + b.note);
             // a trust principal comes from the scenario's trust requirement: cite it, and list it once
             Requirement trust = shown.type() == GrantType.TRUST_PRINCIPAL ? b.requirements.get(0) : null;
@@ -235,7 +236,7 @@ final class DriftPredictor {
     }
 
     /** The change in a few words: {@code removed X from user u}, {@code replaced the trust policy of role r}, ... */
-    private static String whatItDid(IamChangeEvent change) {
+    private static String whatItDid(IamChangeEvent change, Grant shown) {
         return switch (change.kind()) {
             case UPDATE_TRUST -> "replaced the trust policy of " + change.targetLabel();
             case DELETE_ROLE -> "deleted " + change.targetLabel();
@@ -246,7 +247,8 @@ final class DriftPredictor {
             case CHANGE_POLICY -> "changed the document in force of " + change.removedLabel() + ", which " + change.targetLabel() + " holds"
                     + (change.viaGroup() == null ? "" : " through group " + change.viaGroup());
             default -> "removed " + (change.policyName() != null && change.policyName().equals(change.policyId())
-                    ? "the policy with id " + change.policyName() : change.removedLabel()) + " from " + change.holderLabel();
+                    ? (shown.value().equals(change.policyId()) ? "" : shown.value() + ", ") + "the policy with id " + change.policyName()
+                    : change.removedLabel()) + " from " + change.holderLabel();
         };
     }
 
@@ -644,7 +646,10 @@ final class DriftPredictor {
             how = "v5/" + (change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? "agency/" : "user/") + change.target().id() + "/"
                     + change.policyId();
         }
-        return new Grant(custom ? GrantType.CUSTOM_POLICY : GrantType.SYSTEM_POLICY, removed.value(), how);
+        // a change naming the policy by id only: its name, where the inventory knows it, is what a person recognises
+        String name = removed.value().equals(change.policyId()) && context.removal() != null && context.removal().name() != null
+                && !context.removal().name().isBlank() ? context.removal().name() : removed.value();
+        return new Grant(custom ? GrantType.CUSTOM_POLICY : GrantType.SYSTEM_POLICY, name, how);
     }
 
     /** Whether a trust document has a Deny statement whose Principal.Service names the service. */

@@ -730,6 +730,17 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
+        // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> {
+            assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "obs-train", "v5/agency/ag-111/p-1"));
+            assertThat(f.missing().get(0).reason()).contains("removed obs-train, the policy with id p-1 from agency ma_agency");
+        });
+    }
+
+    @Test
     void shouldResolveTheAgencyIdOfAV5DetachBodyThroughTheSnapshotAndNameTheObsActionsTheTrainingAgencyLoses() {
         // detachAgencyPolicyV5 body {"agency_id":"ag-111"}; the snapshot's GetAgencyV5 says ag-111 is ma_agency, whose session read OBS
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-agency-policy-by-agency-id.json",

@@ -31,9 +31,10 @@ import java.util.Set;
  * @param unknownElsewhere the other policies the principal holds whose content is unknown
  * @param before          the policies with a known document the principal held before the change
  * @param after           the same after the change
+ * @param name            the policy's name as the inventory knows it (a change may name it by id only), or null
  */
 public record PolicyRemoval(String label, List<String> granted, List<String> stillGranted, List<String> unknownElsewhere,
-                            List<PolicyKnowledge.Held> before, List<PolicyKnowledge.Held> after) {
+                            List<PolicyKnowledge.Held> before, List<PolicyKnowledge.Held> after, String name) {
 
     public PolicyRemoval {
         granted = granted == null ? null : List.copyOf(granted);
@@ -205,7 +206,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         }
         String version = current == null ? "" : versionLabel(current.getKey());
         PolicyRef known = policy != null ? policy.ref() : removed;
-        return new PolicyRemoval(known.label() + version, granted, still, unknown, held, kept);
+        return new PolicyRemoval(known.label() + version, granted, still, unknown, held, kept, known.name());
     }
 
     /**
@@ -248,7 +249,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         String replacement = newVersion == null || "-".equals(newVersion) ? "a new document"
                 : newVersion.startsWith("@") ? "the version created at " + newVersion.substring(1) : "version " + newVersion;
         return new PolicyRemoval(ref.label() + versionLabel(oldVersion) + " (replaced by " + replacement + ")", List.copyOf(granted), still,
-                knowledge.unknown(), was, is);
+                knowledge.unknown(), was, is, ref.name());
     }
 
     /**
@@ -281,7 +282,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         List<PolicyKnowledge.Held> now = new ArrayList<>(knowledge.held());
         now.add(new PolicyKnowledge.Held(ref, current == null ? null : current.getKey(), via, doc));
         return new PolicyRemoval(ref.label() + versionLabel(current == null ? null : current.getKey()), denied, still, knowledge.unknown(),
-                knowledge.held(), now);
+                knowledge.held(), now, ref.name());
     }
 
     /** The policies the inventory says a group (by name or id) holds; empty when it knows none. */
