@@ -139,6 +139,10 @@ public final class DetectionEngine {
             }
             // an attached policy whose known document holds Deny statements can take what a feature in use needs
         }
+        if (change.kind() == IamChangeEvent.Kind.DELETE_ROLE) {
+            // a deleted agency holds nothing any more: nothing left to be beyond the need
+            resolve(w, e.eventTime(), new LinkedHashSet<>(List.of("scope:" + change.target().key(), "scope:" + w.principal.key())), book, emitted);
+        }
         drift.predict(w, change, record, catalog, book, emitted, context);
         return new Step(w.toState(settings), emitted, List.of(), false, false);
     }

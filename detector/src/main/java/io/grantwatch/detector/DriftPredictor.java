@@ -367,9 +367,11 @@ final class DriftPredictor {
             case DELETE_ROLE -> {
                 // a row that names no grant (DENIED_ACTION) only answers denials: never listed as a grant; what the scenario
                 // keeps on another holder (the user's ram:PassRole on the role) is not lost with the role
+                // what it used first, then the rest the scenario keeps on it: what a recreated role or agency needs back
                 Holder deleted = holderOf(change.targetKind());
-                List<Requirement> hit = used.isEmpty()
-                        ? s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION && r.holder() == deleted).toList() : used;
+                List<Requirement> hit = new ArrayList<>(used);
+                s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION && r.holder() == deleted && !hit.contains(r))
+                        .forEach(hit::add);
                 return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, DELETED + activity),
                         change.targetLabel() + " is deleted while " + s.title() + " uses it", usedKeys);
             }

@@ -730,6 +730,18 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldListWhatTheScenarioKeepsOnADeletedAgencyAndResolveItsOverReach() {
+        // ma_agency (obs:*:*, over the training rows) runs training; deleteAgencyV5 removes it
+        List<Finding> out = allAfterSnapshot("huawei/drift-v5-delete-agency-over-reaching.json", "huawei/drift-v5-snapshot-wildcard-agency.jsonl");
+
+        assertThat(ofKind(out, FindingKind.PREDICTED_BREAKAGE)).singleElement().satisfies(f -> assertThat(f.missing())
+                .extracting(m -> m.grant().value()).contains("obs:object:GetObject", "obs:object:PutObject", "obs:bucket:ListBucket"));
+        List<Finding> overReach = ofKind(out, FindingKind.OVER_REACH);
+        assertThat(overReach).isNotEmpty();
+        assertThat(overReach.get(overReach.size() - 1).status()).as("nothing is held by a deleted agency").isEqualTo(FindingStatus.RESOLVED);
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");
