@@ -120,15 +120,25 @@ public final class CatalogCommand implements Callable<Integer> {
         abstract int run(PrintStream out, PrintStream err);
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, description = "Print the whole catalog as JSON on stdout.")
-    static final class Export extends Sub {
+    /** A subcommand that works on one catalog, chosen with {@code --catalog}. */
+    abstract static class OnCatalog extends Sub {
         @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogLoader.BUNDLED,
                 description = "'bundled' (default), a folder of YAML data files, or a JSON export.")
         String catalog;
 
         @Override
-        int run(PrintStream out, PrintStream err) {
-            out.println(prettyJson(load(catalog, err)));
+        final int run(PrintStream out, PrintStream err) {
+            return run(load(catalog, err), out, err);
+        }
+
+        abstract int run(Catalog c, PrintStream out, PrintStream err);
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Print the whole catalog as JSON on stdout.")
+    static final class Export extends OnCatalog {
+        @Override
+        int run(Catalog c, PrintStream out, PrintStream err) {
+            out.println(prettyJson(c));
             return 0;
         }
     }
@@ -180,7 +190,7 @@ public final class CatalogCommand implements Callable<Integer> {
     @Command(name = "explain", mixinStandardHelpOptions = true,
             description = "What needs an IAM action, error code, system policy, Service/Api name or scenario id, "
                     + "with the seed sections that say so. Exit 1 when nothing does.")
-    static final class Explain extends Sub {
+    static final class Explain extends OnCatalog {
         @Parameters(paramLabel = "QUERY", description = "e.g. obs:object:GetObject, PassRoleFailedError, AliyunOSSFullAccess, "
                 + "ModelArts/CreateJobV2, pai.dsw")
         String query;
@@ -188,13 +198,8 @@ public final class CatalogCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print the answer as JSON.")
         boolean json;
 
-        @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogLoader.BUNDLED,
-                description = "'bundled' (default), a folder of YAML data files, or a JSON export.")
-        String catalog;
-
         @Override
-        int run(PrintStream out, PrintStream err) {
-            Catalog c = load(catalog, err);
+        int run(Catalog c, PrintStream out, PrintStream err) {
             CatalogExplainer.Explanation e = new CatalogExplainer(new CatalogIndex(c)).explain(query);
             if (json) {
                 out.println(prettyJson(e));
@@ -224,7 +229,7 @@ public final class CatalogCommand implements Callable<Integer> {
 
     @Command(name = "publish", mixinStandardHelpOptions = true,
             description = "Write the catalog to the compacted catalog topic (tombstones for removed entries, manifest last).")
-    static final class Publish extends Sub {
+    static final class Publish extends OnCatalog {
         @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
                 description = "Kafka bootstrap servers.")
         String bootstrapServers;
@@ -238,13 +243,8 @@ public final class CatalogCommand implements Callable<Integer> {
                         + "(sasl.jaas.config, ssl.key.password...) as a reference, -X sasl.jaas.config=env:NAME or =file:/path.")
         Map<String, String> kafka = new LinkedHashMap<>();
 
-        @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogLoader.BUNDLED,
-                description = "'bundled' (default), a folder of YAML data files, or a JSON export.")
-        String catalog;
-
         @Override
-        int run(PrintStream out, PrintStream err) {
-            Catalog c = load(catalog, err);
+        int run(Catalog c, PrintStream out, PrintStream err) {
             Map<String, Object> cfg = new HashMap<>();
             cfg.put("bootstrap.servers", bootstrapServers);
             try {
@@ -270,7 +270,7 @@ public final class CatalogCommand implements Callable<Integer> {
 
     @Command(name = "docs", mixinStandardHelpOptions = true,
             description = "Regenerate the human-readable catalog document (default docs/CATALOG.md).")
-    static final class Docs extends Sub {
+    static final class Docs extends OnCatalog {
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = CatalogDocs.DEFAULT_PATH,
                 description = "Where to write (default: ${DEFAULT-VALUE}).")
         Path output;
@@ -278,13 +278,8 @@ public final class CatalogCommand implements Callable<Integer> {
         @Option(names = "--check", description = "Do not write; exit 1 when the file is stale.")
         boolean check;
 
-        @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogLoader.BUNDLED,
-                description = "'bundled' (default) or a folder of YAML data files.")
-        String catalog;
-
         @Override
-        int run(PrintStream out, PrintStream err) {
-            Catalog c = load(catalog, err);
+        int run(Catalog c, PrintStream out, PrintStream err) {
             if (check) {
                 if (!CatalogDocs.isCurrent(c, output)) {
                     err.println(output + " is stale: run `grantwatch catalog docs`");
