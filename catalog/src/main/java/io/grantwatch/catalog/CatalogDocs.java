@@ -11,6 +11,11 @@ import io.grantwatch.model.catalog.ParameterHint;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
 import io.grantwatch.model.catalog.ServiceFallback;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,6 +28,28 @@ public final class CatalogDocs {
     public static final String DEFAULT_PATH = "docs/CATALOG.md";
 
     private CatalogDocs() {
+    }
+
+    /** Whether {@code target} holds exactly what {@link #render(Catalog)} gives (false when it is missing). */
+    public static boolean isCurrent(Catalog catalog, Path target) {
+        try {
+            return Files.isRegularFile(target) && Files.readString(target, StandardCharsets.UTF_8).equals(render(catalog));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + target, e);
+        }
+    }
+
+    /** Writes the document to {@code target}, creating its folder. */
+    public static void write(Catalog catalog, Path target) {
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(target, render(catalog), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + target, e);
+        }
     }
 
     public static String render(Catalog catalog) {

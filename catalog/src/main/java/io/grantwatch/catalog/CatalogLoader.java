@@ -41,6 +41,8 @@ import java.util.stream.Stream;
  * properties file for its date; without it the date is the newest file's modification day (UTC).
  */
 public final class CatalogLoader {
+    /** The reference {@link #resolve(String)} reads as the shipped catalog. */
+    public static final String BUNDLED = "bundled";
     static final String BUNDLED_DIR = "catalog/";
     static final String PROPERTIES = "catalog.properties";
     /** The strict YAML mapper, plus duplicate-key detection: a repeated key would silently overwrite the first. */
@@ -83,6 +85,28 @@ public final class CatalogLoader {
             }
         }
         return build(files, LocalDate.parse(props.getProperty("date").trim()));
+    }
+
+    /**
+     * A catalog by reference: {@link #BUNDLED} (or null), a data folder, or a JSON file written by
+     * {@code catalog export}. Throws IllegalArgumentException when nothing is there.
+     */
+    public static Catalog resolve(String ref) {
+        if (ref == null || ref.equals(BUNDLED)) {
+            return loadBundled();
+        }
+        Path p = Path.of(ref);
+        if (Files.isDirectory(p)) {
+            return load(p);
+        }
+        if (Files.isRegularFile(p)) {
+            try {
+                return Json.wire().readValue(Files.readString(p, StandardCharsets.UTF_8), Catalog.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Not a catalog export: " + p + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalArgumentException("No catalog at " + ref + " (expected 'bundled', a folder of YAML files or an exported JSON file)");
     }
 
     /** Loads every {@code *.yaml}/{@code *.yml} file of a folder. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** docs/CATALOG.md is generated; this fails when it no longer matches the data (run `grantwatch catalog docs`). */
 class CatalogDocsTest {
@@ -26,6 +27,20 @@ class CatalogDocsTest {
                 .as("docs/CATALOG.md is stale: regenerate with `grantwatch catalog docs` "
                         + "or mvn -pl catalog test -Dtest=CatalogDocsTest -Dgrantwatch.docs.update=true")
                 .isEqualTo(rendered);
+    }
+
+    @Test
+    void shouldTellAStaleDocumentUntilItIsWritten(@TempDir Path tmp) throws IOException {
+        Path doc = tmp.resolve("sub/CATALOG.md");
+        Catalog c = CatalogLoader.loadBundled();
+        assertThat(CatalogDocs.isCurrent(c, doc)).isFalse();
+        Files.createDirectories(doc.getParent());
+        Files.writeString(doc, "old\n");
+        assertThat(CatalogDocs.isCurrent(c, doc)).isFalse();
+        CatalogDocs.write(c, doc);
+        assertThat(CatalogDocs.isCurrent(c, doc)).isTrue();
+        CatalogDocs.write(c, tmp.resolve("new/folder/CATALOG.md"));
+        assertThat(CatalogDocs.isCurrent(c, tmp.resolve("new/folder/CATALOG.md"))).isTrue();
     }
 
     @Test

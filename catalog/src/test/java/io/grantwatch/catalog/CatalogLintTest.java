@@ -35,6 +35,24 @@ class CatalogLintTest {
     }
 
     @Test
+    void shouldPassWithTheCatalogWhenTheShippedCatalogIsLinted() {
+        CatalogLint lint = CatalogLint.of(null, CitationAudit.locateSeeds().orElse(null));
+        assertThat(lint.passed()).as("%s %s", lint.problems(), lint.misCited()).isTrue();
+        assertThat(lint.catalog()).hasValue(CatalogLoader.loadBundled());
+    }
+
+    @Test
+    void shouldFailWithTheProblemsAndNoAuditWhenAFolderIsBroken() throws IOException {
+        edit("pai.yaml", "holder: USER", "holder: NOBODY");
+        CatalogLint lint = CatalogLint.of(dir, null);
+        assertThat(lint.passed()).isFalse();
+        assertThat(lint.problems()).singleElement().satisfies(p -> assertThat(p.toString()).contains("pai.yaml:")
+                .contains("holder: invalid value \"NOBODY\""));
+        assertThat(lint.catalog()).isEmpty();
+        assertThat(lint.audit()).isEmpty();
+    }
+
+    @Test
     void shouldReportDuplicateRequirementIdWhenTwoEntriesShareIt() throws IOException {
         String text = edit("pai.yaml", "- id: pai.eas/policy:AliyunPAIEASReadOnlyAccess\n", "- id: pai.eas/policy:AliyunPAIEASFullAccess\n");
         int second = nthLine(text, "- id: pai.eas/policy:AliyunPAIEASFullAccess", 2);

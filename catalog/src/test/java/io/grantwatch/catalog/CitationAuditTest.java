@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grantwatch.model.CitationKind;
 import io.grantwatch.model.catalog.Catalog;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,12 +51,12 @@ class CitationAuditTest {
     }
 
     @Test
-    void shouldPrintClaimsBySourceAndPassWhenTheShippedCatalogIsLinted() {
+    void shouldSummarizeClaimsBySourceAndPassWhenTheShippedCatalogIsLinted() {
         Path seeds = seedsOrSkip();
-        Run run = lint(null, seeds);
-        System.out.print(run.out);
-        assertThat(run.code).as(run.err).isZero();
-        assertThat(run.out).contains("claims by source: seed ").contains(", vendor reference ").contains(", none 0");
+        CatalogLint lint = CatalogLint.of(null, seeds);
+        assertThat(lint.passed()).as("%s", lint.misCited()).isTrue();
+        assertThat(lint.audit()).hasValueSatisfying(a -> assertThat(a.summary())
+                .contains("claims by source: seed ").contains(", vendor reference ").contains(", none 0"));
     }
 
     @Test
@@ -66,9 +64,9 @@ class CitationAuditTest {
         Path seeds = seedsOrSkip();
         // iam:credentials:listCredentials is printed under 训练管理 only; cite it to 全局配置 instead.
         edit("modelarts.yaml", "section: 功能依赖策略项 > 训练管理\n", "section: 功能依赖策略项 > 全局配置\n");
-        Run run = lint(dir, seeds);
-        assertThat(run.code).isEqualTo(1);
-        assertThat(run.err).contains("mis-cited").contains("功能依赖策略项 > 全局配置");
+        CatalogLint lint = CatalogLint.of(dir, seeds);
+        assertThat(lint.passed()).isFalse();
+        assertThat(lint.misCited()).anySatisfy(p -> assertThat(p.toString()).contains("mis-cited").contains("功能依赖策略项 > 全局配置"));
     }
 
     @Test
@@ -82,16 +80,16 @@ class CitationAuditTest {
     @Test
     void shouldRefuseAnUncitedClaimEvenWithoutSeeds() throws IOException {
         edit("pai.yaml", "    kind: VENDOR_REFERENCE\n", "    kind: NONE\n");
-        Run run = lint(dir, null);
-        assertThat(run.code).isEqualTo(1);
-        assertThat(run.err).contains("uncited claim");
+        CatalogLint lint = CatalogLint.of(dir, null);
+        assertThat(lint.passed()).isFalse();
+        assertThat(lint.problems()).anySatisfy(p -> assertThat(p.toString()).contains("uncited claim"));
     }
 
     @Test
-    void shouldSkipTheSeedTextCheckWithANoticeWhenTheSeedsAreAbsent() {
-        Run run = lint(null, dir.resolve("no-such-seeds"));
-        assertThat(run.code).isZero();
-        assertThat(run.out).contains("notice: seed texts not found").contains("claims by source");
+    void shouldSkipTheSeedTextCheckWhenTheSeedsAreAbsent() {
+        CatalogLint lint = CatalogLint.of(null, dir.resolve("no-such-seeds"));
+        assertThat(lint.passed()).isTrue();
+        assertThat(lint.audit()).hasValueSatisfying(a -> assertThat(a.seedsFound()).isFalse());
         Catalog c = CatalogLoader.loadBundled();
         assertThat(CitationAudit.audit(c, null).seedsFound()).isFalse();
     }
@@ -107,17 +105,6 @@ class CitationAuditTest {
         edit("pai.yaml", "    kind: VENDOR_REFERENCE\n", "    kind: VENDOR_REFERENCE\n");
         String text = Files.readString(dir.resolve("pai.yaml"), StandardCharsets.UTF_8);
         assertThat(text).doesNotContain("value: oss:*").doesNotContain("value: nas:*").doesNotContain("value: eventbridge:*");
-    }
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run lint(Path folder, Path seeds) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = CatalogCli.lint(folder, seeds, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private void edit(String file, String from, String to) throws IOException {

@@ -1,13 +1,14 @@
 package io.grantwatch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Cloud;
+import io.grantwatch.model.Outcome;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,15 +18,27 @@ import org.junit.jupiter.api.Test;
 
 class ParseRunTest {
 
+    /** One run's events and rejections as the reader handed them over. */
+    private record Run(ParseRun.Result result, List<AuditEvent> events, List<RejectedRecord> rejected) {
+    }
+
+    private static Run run(List<Path> paths, byte[] stdin) throws IOException {
+        List<AuditEvent> events = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
+        ParseRun.Result r = ParseRun.run(new AuditFileReader(), paths, new ByteArrayInputStream(stdin), events::add, rejected::add);
+        assertThat(r.events()).isEqualTo(events.size());
+        assertThat(r.rejected()).isEqualTo(rejected.size());
+        return new Run(r, events, rejected);
+    }
+
     @Test
-    void shouldExitTwoWhenAPathDoesNotExist() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ParseRun.run(List.of(Fixtures.path("alibaba/classification.json"), Path.of("/no/such/file")),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).isEqualTo(2);
-        assertThat(out.size()).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("/no/such/file");
+    void shouldThrowBeforeReadingAnythingWhenAPathDoesNotExist() {
+        List<AuditEvent> events = new ArrayList<>();
+        assertThatThrownBy(() -> ParseRun.run(new AuditFileReader(),
+                List.of(Fixtures.path("alibaba/classification.json"), Path.of("/no/such/file")),
+                new ByteArrayInputStream(new byte[0]), events::add, r -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("/no/such/file");
+        assertThat(events).isEmpty();
     }
 
     /** A FIFO named on the command line ({@code <(cat f)} is /dev/fd/N, a pipe) with a writer feeding it {@code body}. */
@@ -49,15 +62,10 @@ class ParseRunTest {
     void shouldReadAFifoNamedOnTheCommandLineOnceAsAStream(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         byte[] body = Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
         Path fifo = fifoFed(tmp, body);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int code = ParseRun.run(new AuditFileReader(), List.of(fifo), new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        Run run = run(List.of(fifo), new byte[0]);
 
-        assertThat(code).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("parsed 2 events, rejected 0 records");
-        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(2);
+        assertThat(run.result()).isEqualTo(new ParseRun.Result(2, 0, 0));
     }
 
     @Test
@@ -81,15 +89,14 @@ class ParseRunTest {
         Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
         Files.copy(Fixtures.path("huawei/listtraces-v3-response.json"), outside.resolve("b.json"));
         Path link = Files.createSymbolicLink(root.resolve("more"), outside);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int code = ParseRun.run(List.of(root), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        Run run = run(List.of(root), new byte[0]);
 
-        assertThat(code).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rejected " + link
-                + ": not following a symbolic link to a folder outside").contains(outside.toRealPath().toString());
+        assertThat(run.events()).hasSize(2); // a.json only: the link is reported, not followed
+        assertThat(run.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.location()).isEqualTo(link.toString());
+            assertThat(r.reason()).contains("not following a symbolic link to a folder outside").contains(outside.toRealPath().toString());
+        });
     }
 
     @Test
@@ -117,27 +124,21 @@ class ParseRunTest {
 
     @Test
     void shouldReadStdinWhenThePathIsADash() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         byte[] body = Files.readAllBytes(Fixtures.path("huawei/listtraces-v3-response.json"));
-        int code = ParseRun.run(new AuditFileReader(), List.of(Path.of("-")), new ByteArrayInputStream(body),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(2);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"location\":\"stdin\"");
+        Run run = run(List.of(Path.of("-")), body);
+        assertThat(run.events()).hasSize(2).allSatisfy(e -> assertThat(e.source().location()).isEqualTo("stdin"));
     }
 
     @Test
-    void shouldPrintJsonLinesAndRejectionsWithFileAndPosition() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ParseRun.run(List.of(Fixtures.path("alibaba/jsonl-with-bad-line.jsonl")),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).isZero();
-        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
-        assertThat(lines).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("{\"cloud\":\"alibaba\""));
-        assertThat(lines[1]).contains("\"outcome\":\"DENIED\"").contains("\"iamAction\":\"ram:ListUsers\"");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("jsonl-with-bad-line.jsonl#1 (line 2): unparseable JSON")
-                .contains("parsed 2 events, rejected 1 records");
+    void shouldHandOverEventsAndRejectionsWithFileAndPosition() throws IOException {
+        Run run = run(List.of(Fixtures.path("alibaba/jsonl-with-bad-line.jsonl")), new byte[0]);
+        assertThat(run.result()).isEqualTo(new ParseRun.Result(2, 1, 0));
+        assertThat(run.events()).allSatisfy(e -> assertThat(e.cloud()).isEqualTo(Cloud.ALIBABA));
+        assertThat(run.events().get(1).outcome()).isEqualTo(Outcome.DENIED);
+        assertThat(run.events().get(1).iamAction()).isEqualTo("ram:ListUsers");
+        assertThat(run.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.location()).endsWith("jsonl-with-bad-line.jsonl#1 (line 2)");
+            assertThat(r.reason()).contains("unparseable JSON");
+        });
     }
 }

@@ -106,7 +106,7 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         if (reply.stallMillis() > 0) {
             try {
-                Thread.sleep(reply.stallMillis());
+                Thread.sleep(reply.stallMillis()); // the scripted fault: a receiver that stalls before answering
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

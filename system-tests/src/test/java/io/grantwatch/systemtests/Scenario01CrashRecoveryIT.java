@@ -35,7 +35,7 @@ class Scenario01CrashRecoveryIT extends SystemTest {
                 env.produce(t, partA.subList(i, Math.min(partA.size(), i + step)));
                 produced.addAndGet(Math.min(step, partA.size() - i));
                 try {
-                    Thread.sleep(quick ? 150 : 50);
+                    Thread.sleep(quick ? 150 : 50); // paces load: the producer's rate
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -47,10 +47,7 @@ class Scenario01CrashRecoveryIT extends SystemTest {
         List<Long> killedAt = new ArrayList<>();
         for (double frac : at) {
             long target = (long) (partA.size() * frac);
-            long until = System.currentTimeMillis() + 240_000;
-            while (env.committed(s1App, t.auditEvents().name()) < target && System.currentTimeMillis() < until) {
-                Thread.sleep(50);
-            }
+            waitCommitted(s1App, t, target);
             killedAt.add(env.committed(s1App, t.auditEvents().name()));
             s1Detector.kill9();
             restarts++;

@@ -58,7 +58,7 @@ class Scenario02BrokerBounceIT extends SystemTest {
                     }
                     produced.addAndGet(chunk.size());
                     try {
-                        Thread.sleep(quick ? 60 : 20);
+                        Thread.sleep(quick ? 60 : 20); // paces load: the producer's rate
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;

@@ -9,6 +9,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.topic.Topics;
 import io.grantwatch.systemtests.corpus.Oracle;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,11 +83,10 @@ class Scenario03PoisonPillsIT extends SystemTest {
             }
             cmp = env.settle(t, oracle, 180_000);
             out.println("  s3 lag " + env.lag("s3-detector", t.auditEvents().name()) + "; partitions with LSO < HW: " + env.openTransactions("s3-"));
-            long waitDlq = System.currentTimeMillis() + 30_000;
-            do {
-                dlq = Clients.readAll(env.bootstrap, t.detectorDlq().name());
-                Thread.sleep(500);
-            } while (dlq.size() < eventBad.size() && System.currentTimeMillis() < waitDlq);
+            // every bad record on detector-dlq, or 30 s: the report compares the counts
+            pollUntil(Duration.ofSeconds(30), Duration.ofMillis(500),
+                    () -> Clients.readAll(env.bootstrap, t.detectorDlq().name()).size() >= eventBad.size());
+            dlq = Clients.readAll(env.bootstrap, t.detectorDlq().name());
             running = runner.running();
             out.println("  s3 detector counters " + runner.counters().snapshot() + " state " + runner.state());
         }

@@ -31,7 +31,7 @@ class Scenario04ScaleOutIT extends SystemTest {
                     env.produce(t, all.subList(i, Math.min(all.size(), i + step)));
                     produced.addAndGet(step);
                     try {
-                        Thread.sleep(quick ? 120 : 40);
+                        Thread.sleep(quick ? 120 : 40); // paces load: the producer's rate
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;

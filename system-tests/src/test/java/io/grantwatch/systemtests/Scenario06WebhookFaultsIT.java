@@ -65,26 +65,24 @@ class Scenario06WebhookFaultsIT extends SystemTest {
         try {
             produceFindings(t, phase1);
             Dispatcher d = dispatcher(t, "s6-alerts", channels, counters, FAST);
-            awaitKeys(List.of(hook, slack), phase1, 120_000);
+            awaitKeys(List.of(hook, slack), phase1, Duration.ofMinutes(2));
             // phase 2: the receiver is down (connection refused) for the whole phase, then comes back on the same port
             hook.close();
             produceFindings(t, phase2);
-            Thread.sleep(quick ? 5_000 : 20_000);
+            Thread.sleep(quick ? 5_000 : 20_000); // paces the fault: the outage's length, not a wait for a condition
             hook = new WebhookReceiver(hookPort, i -> mode[0] != null ? mode[0] : WebhookReceiver.Reply.ok());
             hooks.add(hook);
-            awaitKeys(List.of(hook, slack), phase2, quick ? 90_000 : 180_000);
+            awaitKeys(List.of(hook, slack), phase2, Duration.ofSeconds(quick ? 90 : 180));
             // phase 3: the dispatcher halts mid-send (no commit, as a killed process would) and a new one takes over
             mode[0] = new WebhookReceiver.Reply(200, -1, 100, false);
             produceFindings(t, phase3);
             WebhookReceiver h3 = hook;
-            long until = System.currentTimeMillis() + 60_000;
-            while (h3.accepted().size() < 5 && System.currentTimeMillis() < until) {
-                Thread.sleep(20);
-            }
+            // a few alerts in, so the halt falls mid-send; after a minute it halts anyway and the report counts the loss
+            pollUntil(Duration.ofSeconds(60), Duration.ofMillis(20), () -> h3.accepted().size() >= 5);
             haltAt[0] = System.currentTimeMillis();
             d.halt();
             Dispatcher d2 = dispatcher(t, "s6-alerts", channels, counters, FAST);
-            awaitKeys(List.of(hook, slack), phase3, quick ? 90_000 : 180_000);
+            awaitKeys(List.of(hook, slack), phase3, Duration.ofSeconds(quick ? 90 : 180));
             d2.close();
         } finally {
             hook.close();
@@ -156,22 +154,9 @@ class Scenario06WebhookFaultsIT extends SystemTest {
         return out;
     }
 
-    private static void awaitKeys(List<WebhookReceiver> receivers, List<Finding> findings, long timeoutMillis) throws InterruptedException {
-        long until = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < until) {
-            boolean all = true;
-            for (WebhookReceiver r : receivers) {
-                for (Finding f : findings) {
-                    if (!r.accepted().containsKey(Alert.keyOf(f))) {
-                        all = false;
-                        break;
-                    }
-                }
-            }
-            if (all) {
-                return;
-            }
-            Thread.sleep(200);
-        }
+    /** Until every receiver has every finding's alert, or the timeout: the report counts what is missing. */
+    private static void awaitKeys(List<WebhookReceiver> receivers, List<Finding> findings, Duration timeout) {
+        pollUntil(timeout, Duration.ofMillis(200), () -> receivers.stream()
+                .allMatch(r -> findings.stream().allMatch(f -> r.accepted().containsKey(Alert.keyOf(f)))));
     }
 }

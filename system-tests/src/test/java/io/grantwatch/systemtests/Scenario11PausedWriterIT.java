@@ -30,12 +30,12 @@ class Scenario11PausedWriterIT extends IngestTest {
             p.awaitLine(READY, 90_000);
             append(f, head);
             writeHalf(f, shortPaused, true);
-            Thread.sleep(shortPause);
+            Thread.sleep(shortPause); // paces the writer: the pause under test
             writeHalf(f, shortPaused, false);
             append(f, middle);
             c.awaitIds(ids(concat(head, List.of(shortPaused), middle)), 30_000);
             writeHalf(f, longPaused, true);
-            Thread.sleep(longPause);
+            Thread.sleep(longPause); // paces the writer: the pause under test
             deadDuringPause = c.dead().size();
             writeHalf(f, longPaused, false);
             append(f, tail);

@@ -69,7 +69,7 @@ class Scenario15SlowClientsIT extends IngestTest {
             statusProbe.mark();
             receiverProbe.mark();
             attack = new Attack(receiver, 100, 100);
-            Thread.sleep(1_000);
+            Thread.sleep(1_000); // paces the attack: it is in full swing before the loaded phase starts
             Sender loaded = new Sender(receiver, secret);
             List<Rec> underAttack = recs.subList(baselineN, recs.size());
             loaded.send(underAttack, 4, System.currentTimeMillis() + underAttackMillis);
@@ -198,7 +198,7 @@ class Scenario15SlowClientsIT extends IngestTest {
                 }
                 count(outcome);
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(backoff); // paces load: the sender's backoff between attempts
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return -1;
@@ -276,7 +276,7 @@ class Scenario15SlowClientsIT extends IngestTest {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 samples.add(new Sample(System.currentTimeMillis(), ms, ok && ms < 2000));
                 try {
-                    Thread.sleep(250);
+                    Thread.sleep(250); // paces the probe: one sample every 250 ms
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -415,7 +415,7 @@ class Scenario15SlowClientsIT extends IngestTest {
                     }
                 }
                 try {
-                    Thread.sleep(500);
+                    Thread.sleep(500); // paces the attack: idle connections are topped up twice a second
                 } catch (InterruptedException e) {
                     return;
                 }

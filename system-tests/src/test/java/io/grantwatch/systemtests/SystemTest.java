@@ -26,7 +26,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -94,17 +97,24 @@ abstract class SystemTest {
         return (System.currentTimeMillis() - since) / 1000.0;
     }
 
-    void waitCommitted(String group, Topics t, long target) throws InterruptedException {
-        long until = System.currentTimeMillis() + 240_000;
-        while (env.committed(group, t.auditEvents().name()) < target && System.currentTimeMillis() < until) {
-            Thread.sleep(50);
-        }
+    void waitCommitted(String group, Topics t, long target) {
+        pollUntil(Duration.ofMinutes(4), Duration.ofMillis(50), () -> env.committed(group, t.auditEvents().name()) >= target);
     }
 
-    static void waitProduced(AtomicLong produced, long target) throws InterruptedException {
-        long until = System.currentTimeMillis() + 240_000;
-        while (produced.get() < target && System.currentTimeMillis() < until) {
-            Thread.sleep(20);
+    static void waitProduced(AtomicLong produced, long target) {
+        pollUntil(Duration.ofMinutes(4), Duration.ofMillis(20), () -> produced.get() >= target);
+    }
+
+    /**
+     * Polls {@code condition} (on this thread, first at once) until it holds; false when {@code timeout} passes first. A
+     * scenario goes on either way: its result is its report, which counts what did not arrive, not an exception here.
+     */
+    static boolean pollUntil(Duration timeout, Duration interval, Callable<Boolean> condition) {
+        try {
+            Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(interval).pollInSameThread().until(condition);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
     }
 

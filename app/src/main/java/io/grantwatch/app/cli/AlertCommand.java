@@ -21,13 +21,11 @@ import io.grantwatch.model.text.UnsafeText;
 import io.grantwatch.model.topic.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
@@ -107,10 +105,7 @@ public final class AlertCommand implements Callable<Integer> {
         ActionLog decisions = new ActionLog(client, topics.findingActions(), console);
         Dispatcher dispatcher;
         try {
-            try (Admin admin = Admin.create(client)) {
-                // finding-actions among them, when run has not created it yet
-                TopicSetup.ensure(admin, topics, app.topics().partitions(), app.topics().replication(), Duration.ofSeconds(60));
-            }
+            TopicSetup.ensure(client, app); // finding-actions among them, when run has not created it yet
             decisions.start();
             dispatcher = AlertsService.start(bootstrap, topics, groupId, config, SecretResolver.system(), new LinkedHashMap<>(app.kafka().client()),
                     counters, new RemediationPlanner(TrustPolicySource.NONE, new CatalogIndex(CatalogLoader.loadBundled())),

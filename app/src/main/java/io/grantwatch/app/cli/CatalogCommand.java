@@ -1,10 +1,23 @@
 package io.grantwatch.app.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.grantwatch.app.GrantWatch;
-import io.grantwatch.catalog.CatalogCli;
+import io.grantwatch.app.config.ConfigKeys;
+import io.grantwatch.catalog.CatalogDiff;
 import io.grantwatch.catalog.CatalogDocs;
 import io.grantwatch.catalog.CatalogException;
+import io.grantwatch.catalog.CatalogExplainer;
+import io.grantwatch.catalog.CatalogLint;
+import io.grantwatch.catalog.CatalogLoader;
+import io.grantwatch.catalog.CatalogPublisher;
+import io.grantwatch.catalog.CatalogStats;
+import io.grantwatch.catalog.CitationAudit;
+import io.grantwatch.model.Cloud;
 import io.grantwatch.model.catalog.Catalog;
+import io.grantwatch.model.catalog.CatalogEntry;
+import io.grantwatch.model.catalog.CatalogIndex;
+import io.grantwatch.model.json.Json;
+import io.grantwatch.model.topic.TopicSpec;
 import io.grantwatch.model.topic.Topics;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -24,8 +37,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code grantwatch catalog}: the dependency catalog. Subcommands {@code export}, {@code lint},
- * {@code explain}, {@code diff}, {@code publish}, {@code docs}; the logic is
- * {@link CatalogCli} in the catalog module. Exit codes: 0 ok, 1 lint errors / nothing found /
+ * {@code explain}, {@code diff}, {@code publish}, {@code docs}. The catalog module computes the
+ * results; this prints them and picks the exit code: 0 ok, 1 lint errors / nothing found /
  * stale docs / publish failed, 2 a catalog or argument that cannot be used.
  */
 @Command(name = "catalog", mixinStandardHelpOptions = true,
@@ -41,6 +54,10 @@ import picocli.CommandLine.Parameters;
 public final class CatalogCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Where the subcommands print; tests set these, the CLI uses UTF-8 stdout and stderr. */
+    PrintStream out;
+    PrintStream err;
 
     @Override
     public Integer call() {
@@ -59,12 +76,20 @@ public final class CatalogCommand implements Callable<Integer> {
     /** Loads a catalog reference, turning a bad one into a usage error (exit 2) with the reasons. */
     static Catalog load(String ref, PrintStream err) {
         try {
-            return CatalogCli.resolve(ref);
+            return CatalogLoader.resolve(ref);
         } catch (CatalogException e) {
             e.problems().forEach(err::println);
             throw new CatalogUnusable(e.problems().size() + " problem(s) in catalog " + ref);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new CatalogUnusable(e.getMessage());
+        }
+    }
+
+    static String prettyJson(Object value) {
+        try {
+            return Json.wire().writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
     }
 
@@ -78,11 +103,14 @@ public final class CatalogCommand implements Callable<Integer> {
     }
 
     abstract static class Sub implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        CatalogCommand parent;
+
         @Override
         public final Integer call() {
-            PrintStream err = stderr();
+            PrintStream err = parent.err != null ? parent.err : stderr();
             try {
-                return run(stdout(), err);
+                return run(parent.out != null ? parent.out : stdout(), err);
             } catch (CatalogUnusable e) {
                 err.println("grantwatch catalog: " + e.getMessage());
                 return GrantWatch.EXIT_USAGE;
@@ -92,15 +120,26 @@ public final class CatalogCommand implements Callable<Integer> {
         abstract int run(PrintStream out, PrintStream err);
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true, description = "Print the whole catalog as JSON on stdout.")
-    static final class Export extends Sub {
-        @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogCli.BUNDLED,
+    /** A subcommand that works on one catalog, chosen with {@code --catalog}. */
+    abstract static class OnCatalog extends Sub {
+        @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogLoader.BUNDLED,
                 description = "'bundled' (default), a folder of YAML data files, or a JSON export.")
         String catalog;
 
         @Override
-        int run(PrintStream out, PrintStream err) {
-            return CatalogCli.export(load(catalog, err), out);
+        final int run(PrintStream out, PrintStream err) {
+            return run(load(catalog, err), out, err);
+        }
+
+        abstract int run(Catalog c, PrintStream out, PrintStream err);
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Print the whole catalog as JSON on stdout.")
+    static final class Export extends OnCatalog {
+        @Override
+        int run(Catalog c, PrintStream out, PrintStream err) {
+            out.println(prettyJson(c));
+            return 0;
         }
     }
 
@@ -122,14 +161,36 @@ public final class CatalogCommand implements Callable<Integer> {
             if (dir != null && !dir.toFile().isDirectory()) {
                 throw new CatalogUnusable("not a directory: " + dir);
             }
-            return seeds != null ? CatalogCli.lint(dir, seeds, out, err) : CatalogCli.lint(dir, out, err);
+            CatalogLint lint = CatalogLint.of(dir, seeds != null ? seeds : CitationAudit.locateSeeds().orElse(null));
+            if (!lint.problems().isEmpty()) {
+                lint.problems().forEach(err::println);
+                err.println(lint.problems().size() + " problem(s)");
+                return 1;
+            }
+            CitationAudit.Result audit = lint.audit().orElseThrow();
+            if (!audit.seedsFound()) {
+                out.println("notice: seed texts not found (looked for -D" + CitationAudit.SEEDS_PROPERTY
+                        + ", $GRANTWATCH_SEEDS, shared/seeds in this or a parent folder): the seed-text citation check is skipped");
+            }
+            out.println(audit.summary());
+            if (!lint.passed()) {
+                lint.misCited().forEach(err::println);
+                err.println(lint.misCited().size() + " mis-cited claim(s), " + lint.uncited() + " uncited claim(s)");
+                return 1;
+            }
+            Catalog c = lint.catalog().orElseThrow();
+            out.println("catalog " + c.version() + " is valid: " + CatalogStats.total(c).summary());
+            for (Map.Entry<Cloud, CatalogStats> e : CatalogStats.perCloud(c).entrySet()) {
+                out.println("  " + e.getKey().wire() + ": " + e.getValue().summary());
+            }
+            return 0;
         }
     }
 
     @Command(name = "explain", mixinStandardHelpOptions = true,
             description = "What needs an IAM action, error code, system policy, Service/Api name or scenario id, "
                     + "with the seed sections that say so. Exit 1 when nothing does.")
-    static final class Explain extends Sub {
+    static final class Explain extends OnCatalog {
         @Parameters(paramLabel = "QUERY", description = "e.g. obs:object:GetObject, PassRoleFailedError, AliyunOSSFullAccess, "
                 + "ModelArts/CreateJobV2, pai.dsw")
         String query;
@@ -137,13 +198,15 @@ public final class CatalogCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print the answer as JSON.")
         boolean json;
 
-        @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogCli.BUNDLED,
-                description = "'bundled' (default), a folder of YAML data files, or a JSON export.")
-        String catalog;
-
         @Override
-        int run(PrintStream out, PrintStream err) {
-            return CatalogCli.explain(load(catalog, err), query, json, out);
+        int run(Catalog c, PrintStream out, PrintStream err) {
+            CatalogExplainer.Explanation e = new CatalogExplainer(new CatalogIndex(c)).explain(query);
+            if (json) {
+                out.println(prettyJson(e));
+            } else {
+                out.print(CatalogExplainer.render(e));
+            }
+            return e.found() ? 0 : 1;
         }
     }
 
@@ -159,13 +222,14 @@ public final class CatalogCommand implements Callable<Integer> {
 
         @Override
         int run(PrintStream out, PrintStream err) {
-            return CatalogCli.diff(load(before, err), load(after, err), out);
+            out.print(CatalogDiff.between(load(before, err), load(after, err)).render());
+            return 0;
         }
     }
 
     @Command(name = "publish", mixinStandardHelpOptions = true,
             description = "Write the catalog to the compacted catalog topic (tombstones for removed entries, manifest last).")
-    static final class Publish extends Sub {
+    static final class Publish extends OnCatalog {
         @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
                 description = "Kafka bootstrap servers.")
         String bootstrapServers;
@@ -179,20 +243,24 @@ public final class CatalogCommand implements Callable<Integer> {
                         + "(sasl.jaas.config, ssl.key.password...) as a reference, -X sasl.jaas.config=env:NAME or =file:/path.")
         Map<String, String> kafka = new LinkedHashMap<>();
 
-        @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogCli.BUNDLED,
-                description = "'bundled' (default), a folder of YAML data files, or a JSON export.")
-        String catalog;
-
         @Override
-        int run(PrintStream out, PrintStream err) {
-            Catalog c = load(catalog, err);
+        int run(Catalog c, PrintStream out, PrintStream err) {
             Map<String, Object> cfg = new HashMap<>();
             cfg.put("bootstrap.servers", bootstrapServers);
             try {
                 PrintWriter warnings = new PrintWriter(err, true);
-                kafka.forEach((k, v) -> cfg.put(k, io.grantwatch.app.config.ConfigKeys.isSecret("kafka." + k)
+                kafka.forEach((k, v) -> cfg.put(k, ConfigKeys.isSecret("kafka." + k)
                         ? SecretFlags.option(warnings, "catalog publish", "-X " + k, v, "", System::getenv) : v));
-                return CatalogCli.publish(c, cfg, Topics.withPrefix(prefix).catalog(), out);
+                TopicSpec<String, CatalogEntry> topic = Topics.withPrefix(prefix).catalog();
+                CatalogPublisher.Result r = new CatalogPublisher(cfg).publish(c, topic);
+                if (r.upToDate()) {
+                    out.println("catalog " + r.version() + " is already on " + topic.name());
+                } else {
+                    out.println("published catalog " + r.version() + " to " + topic.name() + ": " + r.written() + " records, "
+                            + r.tombstoned().size() + " tombstones" + r.previousVersion().map(v -> " (was " + v + ")").orElse(""));
+                    r.tombstoned().forEach(k -> out.println("  removed " + k));
+                }
+                return 0;
             } catch (IllegalArgumentException | IllegalStateException | org.apache.kafka.common.KafkaException e) {
                 err.println("grantwatch catalog publish: " + e.getMessage());
                 return 1;
@@ -202,7 +270,7 @@ public final class CatalogCommand implements Callable<Integer> {
 
     @Command(name = "docs", mixinStandardHelpOptions = true,
             description = "Regenerate the human-readable catalog document (default docs/CATALOG.md).")
-    static final class Docs extends Sub {
+    static final class Docs extends OnCatalog {
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = CatalogDocs.DEFAULT_PATH,
                 description = "Where to write (default: ${DEFAULT-VALUE}).")
         Path output;
@@ -210,13 +278,19 @@ public final class CatalogCommand implements Callable<Integer> {
         @Option(names = "--check", description = "Do not write; exit 1 when the file is stale.")
         boolean check;
 
-        @Option(names = "--catalog", paramLabel = "REF", defaultValue = CatalogCli.BUNDLED,
-                description = "'bundled' (default) or a folder of YAML data files.")
-        String catalog;
-
         @Override
-        int run(PrintStream out, PrintStream err) {
-            return CatalogCli.docs(load(catalog, err), output, check, out, err);
+        int run(Catalog c, PrintStream out, PrintStream err) {
+            if (check) {
+                if (!CatalogDocs.isCurrent(c, output)) {
+                    err.println(output + " is stale: run `grantwatch catalog docs`");
+                    return 1;
+                }
+                out.println(output + " is current (" + c.version() + ")");
+                return 0;
+            }
+            CatalogDocs.write(c, output);
+            out.println("wrote " + output + " (" + c.version() + ")");
+            return 0;
         }
     }
 }

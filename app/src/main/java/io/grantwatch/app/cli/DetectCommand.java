@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -99,9 +98,7 @@ public final class DetectCommand implements Callable<Integer> {
         if (createTopics) {
             Map<String, Object> admin = new LinkedHashMap<>(config.kafka().client());
             admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            try (Admin client = Admin.create(admin)) {
-                TopicSetup.ensure(client, topics, config.topics().partitions(), config.topics().replication(), Duration.ofSeconds(60));
-            }
+            TopicSetup.ensure(admin, config);
         }
         // HTTP first: the findings API's address is the detector's application.server, which the other instances ask
         Optional<RoleEndpoints> endpoints;

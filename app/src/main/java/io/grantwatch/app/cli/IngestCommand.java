@@ -207,7 +207,7 @@ public final class IngestCommand implements Callable<Integer> {
                     spec.commandLine().getErr().println("grantwatch ingest: " + line);
                     spec.commandLine().getErr().flush();
                 }, () -> false);
-                TopicSetup.ensure(admin, config.topics().registry(), config.topics().partitions(), replication, Duration.ofSeconds(60));
+                TopicSetup.ensure(admin, config, replication);
             } finally {
                 admin.close(Duration.ofSeconds(2)); // close() alone waits for calls pending on a Kafka that is not there
             }

@@ -11,7 +11,6 @@ import io.grantwatch.model.topic.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -162,7 +161,7 @@ public final class InventoryCommand implements Callable<Integer> {
         private static int partitions(Map<String, Object> client, Topics topics, GrantWatchConfig config)
                 throws ExecutionException, InterruptedException, TimeoutException {
             try (Admin admin = Admin.create(client)) {
-                TopicSetup.ensure(admin, topics, config.topics().partitions(), config.topics().replication(), Duration.ofSeconds(60));
+                TopicSetup.ensure(admin, config, config.topics().replication());
                 Map<String, TopicDescription> d = admin.describeTopics(List.of(topics.inventory().name(), topics.auditEvents().name()))
                         .allTopicNames().get(60, TimeUnit.SECONDS);
                 int inventory = d.get(topics.inventory().name()).partitions().size();

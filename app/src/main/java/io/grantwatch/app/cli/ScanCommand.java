@@ -10,7 +10,6 @@ import io.grantwatch.detector.OfflineDetector;
 import io.grantwatch.detector.ReorderBuffer;
 import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.ingest.IngestLimits;
-import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogIndex;
@@ -194,7 +193,7 @@ public final class ScanCommand implements Callable<Integer> {
         var c = detector.counters();
         err.println("scanned " + c.events() + " events (" + c.denials() + " denials, " + c.unmappedDenials() + " unmapped, "
                 + c.late() + " later than the grace, " + c.iamChanges() + " IAM changes) from " + detector.principals()
-                + " principals, rejected " + rejected[0] + " records" + ParseRun.skippedDigests(skippedDigests[0]) + "; " + printed
+                + " principals, rejected " + rejected[0] + " records" + ParseCommand.skippedDigests(skippedDigests[0]) + "; " + printed
                         + " findings; catalog " + catalog.version()
                 + (inventory.isEmpty() ? "" : "; inventory " + snapshots.records().size() + " records read, " + snapshots.problems().size()
                         + " not"));

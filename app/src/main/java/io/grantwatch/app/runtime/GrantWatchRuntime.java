@@ -148,7 +148,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         started.push(() -> admin.close(Duration.ofSeconds(2)));
         metrics.bindAdmin(admin, "runtime");
         awaitCluster(admin);
-        TopicSetup.ensure(admin, topics, config.topics().partitions(), replication, Duration.ofSeconds(60));
+        TopicSetup.ensure(admin, config, replication);
         health.register("kafka", () -> ClusterWait.reachable(admin));
 
         publishCatalog(client, topics);

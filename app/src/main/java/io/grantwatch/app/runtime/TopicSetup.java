@@ -1,5 +1,6 @@
 package io.grantwatch.app.runtime;
 
+import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.model.topic.TopicSpec;
 import io.grantwatch.model.topic.Topics;
 import java.time.Duration;
@@ -31,7 +32,28 @@ import org.slf4j.LoggerFactory;
 public final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
+    /** How long a command waits for its topics and their leaders. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
     private TopicSetup() {
+    }
+
+    /**
+     * The configured topics (prefix, partitions, replication) through an Admin opened on {@code client}
+     * for this call alone: what a role command (detect, alert) does before it starts.
+     */
+    public static List<String> ensure(Map<String, Object> client, GrantWatchConfig config) {
+        try (Admin admin = Admin.create(client)) {
+            return ensure(admin, config, config.topics().replication());
+        }
+    }
+
+    /**
+     * The configured topics and partitions with {@code replication} (an embedded broker has one node,
+     * whatever the configuration says).
+     */
+    public static List<String> ensure(Admin admin, GrantWatchConfig config, short replication) {
+        return ensure(admin, config.topics().registry(), config.topics().partitions(), replication, TIMEOUT);
     }
 
     /**

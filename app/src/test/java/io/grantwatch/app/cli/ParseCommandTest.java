@@ -3,6 +3,7 @@ package io.grantwatch.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.app.GrantWatch;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,13 +18,63 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ParseCommandTest {
+    /** The ingest module's parser fixtures. */
+    private static final Path FIXTURES = Path.of("../ingest/src/test/resources/fixtures");
 
     private static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
+        return run(new byte[0], out, err, args);
+    }
+
+    private static int run(byte[] stdin, ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
         CommandLine cli = GrantWatch.commandLine();
         ParseCommand parse = cli.getSubcommands().get("parse").getCommand();
         parse.out = new PrintStream(out, true, StandardCharsets.UTF_8);
         parse.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        parse.in = new ByteArrayInputStream(stdin);
         return cli.execute(args);
+    }
+
+    private static String fixture(String name) {
+        return FIXTURES.resolve(name).toString();
+    }
+
+    @Test
+    void shouldPrintJsonLinesAndRejectionsWithFileAndPositionAndASummary() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(run(out, err, "parse", fixture("alibaba/jsonl-with-bad-line.jsonl"))).isZero();
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("{\"cloud\":\"alibaba\""));
+        assertThat(lines[1]).contains("\"outcome\":\"DENIED\"").contains("\"iamAction\":\"ram:ListUsers\"");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("rejected " + fixture("alibaba/jsonl-with-bad-line.jsonl")
+                + "#1 (line 2): unparseable JSON").contains("parsed 2 events, rejected 1 records");
+    }
+
+    @Test
+    void shouldNeverPrintAPlantedSecret() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(run(out, err, "parse", fixture("alibaba/secrets-planted.json"), fixture("huawei/secrets-planted.json"),
+                fixture("alibaba/secrets-in-bad-records.jsonl"))).isZero();
+        String all = out.toString(StandardCharsets.UTF_8) + "\n" + err.toString(StandardCharsets.UTF_8);
+        assertThat(all).doesNotContain("SEKRET").doesNotContain("CAIS").doesNotContain("MII");
+        assertThat(all).contains("LTAI****").contains("HSTA****").contains("ram:PassRole").contains("ecs:cloudServers:create")
+                .contains("rejected 2 records");
+    }
+
+    @Test
+    void shouldReadStdinWhenThePathIsADashAndSummarizeASkippedDigest() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(run(Files.readAllBytes(FIXTURES.resolve("huawei/listtraces-v3-response.json")), out, err, "parse", "-")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("\"location\":\"stdin\""));
+
+        out.reset();
+        err.reset();
+        assertThat(run(Files.readAllBytes(FIXTURES.resolve("huawei/cts-digest.json")), out, err, "parse", "-")).isZero();
+        assertThat(out.size()).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("parsed 0 events, rejected 0 records, skipped 1 CTS digest file");
     }
 
     @Test
@@ -144,7 +195,8 @@ class ParseCommandTest {
     void shouldExitTwoWhenAPathIsMissing() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertThat(run(out, err, "parse", "/no/such/path")).isEqualTo(2);
+        assertThat(run(out, err, "parse", fixture("alibaba/jsonl-with-bad-line.jsonl"), "/no/such/path")).isEqualTo(2);
+        assertThat(out.size()).as("nothing is read when a path cannot be used").isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("/no/such/path");
     }
 }

@@ -158,9 +158,7 @@ final class GzipTail extends ReadThroughStream {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n <= 0 ? -1 : one[0] & 0xff;
+            return readOne(this);
         }
 
         @Override

@@ -21,7 +21,7 @@ public final class LimitedInputStream extends FilterInputStream {
         }
     }
 
-    /** Counts the compressed bytes read from the source. */
+    /** Counts the bytes read (or skipped) from its source: the compressed ones, and below the guard the decompressed ones. */
     static final class Counting extends FilterInputStream {
         long count;
 
@@ -46,11 +46,19 @@ public final class LimitedInputStream extends FilterInputStream {
             }
             return n;
         }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = super.skip(n);
+            count += s;
+            return s;
+        }
     }
 
     private final long limit;
     private final Counting compressed;
-    private long count;
+    /** The decompressed bytes: {@code in}, counted. */
+    private final Counting decompressed;
 
     /**
      * The decompressed content of a gzip stream (any number of members), failing with {@link LimitExceeded}
@@ -62,12 +70,18 @@ public final class LimitedInputStream extends FilterInputStream {
     }
 
     LimitedInputStream(InputStream in, long limit, Counting compressed) {
-        super(in);
+        this(new Counting(in), limit, compressed);
+    }
+
+    private LimitedInputStream(Counting decompressed, long limit, Counting compressed) {
+        super(decompressed);
+        this.decompressed = decompressed;
         this.limit = limit;
         this.compressed = compressed;
     }
 
     private void check() throws LimitExceeded {
+        long count = decompressed.count;
         if (count > limit) {
             throw new LimitExceeded("gzip expands past the limit of " + limit + " bytes (possible gzip bomb)");
         }
@@ -80,27 +94,20 @@ public final class LimitedInputStream extends FilterInputStream {
     @Override
     public int read() throws IOException {
         int b = super.read();
-        if (b >= 0) {
-            count++;
-            check();
-        }
+        check();
         return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
-        if (n > 0) {
-            count += n;
-            check();
-        }
+        check();
         return n;
     }
 
     @Override
     public long skip(long n) throws IOException {
         long s = super.skip(n);
-        count += s;
         check();
         return s;
     }

@@ -16,8 +16,13 @@ abstract class ReadThroughStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
+        return readOne(this);
+    }
+
+    /** The single-byte read of a stream whose work is all in {@code read(byte[], int, int)}. */
+    static int readOne(InputStream s) throws IOException {
         byte[] one = new byte[1];
-        int n = read(one, 0, 1);
+        int n = s.read(one, 0, 1);
         return n <= 0 ? -1 : one[0] & 0xff;
     }
 

@@ -14,9 +14,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.json.Json;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,31 +139,27 @@ class CtsDigestTest {
     }
 
     @Test
-    void shouldReportSkippedDigestsInTheParseSummaryAndNoRejectionLines() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+    void shouldCountSkippedDigestsAndRejectNothingWhenParsingADelivery() throws IOException {
+        List<AuditEvent> events = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
 
-        int code = ParseRun.run(new AuditFileReader(), List.of(Fixtures.path(DELIVERY)), new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        ParseRun.Result r = ParseRun.run(new AuditFileReader(), List.of(Fixtures.path(DELIVERY)), new ByteArrayInputStream(new byte[0]),
+                events::add, rejected::add);
 
-        assertThat(code).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(3);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip())
-                .isEqualTo("parsed 3 events, rejected 0 records, skipped 2 CTS digest files");
+        assertThat(r).isEqualTo(new ParseRun.Result(3, 0, 2));
+        assertThat(events).hasSize(3);
+        assertThat(rejected).isEmpty();
     }
 
     @Test
     void shouldSkipADigestReadFromStdin() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<AuditEvent> events = new ArrayList<>();
         byte[] body = Files.readAllBytes(Fixtures.path("huawei/cts-digest.json"));
 
-        int code = ParseRun.run(new AuditFileReader(), List.of(Path.of("-")), new ByteArrayInputStream(body),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        ParseRun.Result r = ParseRun.run(new AuditFileReader(), List.of(Path.of("-")), new ByteArrayInputStream(body),
+                events::add, x -> { });
 
-        assertThat(code).isZero();
-        assertThat(out.size()).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8).strip())
-                .isEqualTo("parsed 0 events, rejected 0 records, skipped 1 CTS digest file");
+        assertThat(r).isEqualTo(new ParseRun.Result(0, 0, 1));
+        assertThat(events).isEmpty();
     }
 }

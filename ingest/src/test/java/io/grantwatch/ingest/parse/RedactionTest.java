@@ -2,12 +2,15 @@ package io.grantwatch.ingest.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grantwatch.ingest.AuditFileReader;
 import io.grantwatch.ingest.Fixtures;
 import io.grantwatch.ingest.ParseRun;
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.json.Json;
 import io.grantwatch.model.redact.Redactor;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -16,17 +19,17 @@ import org.junit.jupiter.api.Test;
 /** Secrets planted in every field never reach any output: stdout, stderr, rejected bytes. */
 class RedactionTest {
 
-    private static String runParse(String... fixtures) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ParseRun.run(Arrays.stream(fixtures).map(Fixtures::path).toList(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).isZero();
-        return out.toString(StandardCharsets.UTF_8) + "\n" + err.toString(StandardCharsets.UTF_8);
+    /** Everything parse could print: each event as JSON, each rejection's location and reason. */
+    private static String runParse(String... fixtures) throws IOException {
+        StringBuilder all = new StringBuilder();
+        ParseRun.run(new AuditFileReader(), Arrays.stream(fixtures).map(Fixtures::path).toList(), new ByteArrayInputStream(new byte[0]),
+                e -> all.append(Json.wire().<JsonNode>valueToTree(e).toString()).append('\n'),
+                r -> all.append(r.location()).append(": ").append(r.reason()).append('\n'));
+        return all.toString();
     }
 
     @Test
-    void shouldNeverPrintAPlantedSecretWhenParsing() {
+    void shouldNeverPrintAPlantedSecretWhenParsing() throws IOException {
         String all = runParse("alibaba/secrets-planted.json", "huawei/secrets-planted.json", "alibaba/secrets-in-bad-records.jsonl");
         assertThat(all).doesNotContain("SEKRET").doesNotContain("CAIS").doesNotContain("MII");
         assertThat(all).contains("LTAI****").contains("HSTA****").contains("ram:PassRole").contains("ecs:cloudServers:create");
