@@ -1,5 +1,6 @@
 package io.grantwatch.app.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.alerts.remediation.TrailTrustPolicies;
@@ -20,6 +21,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -186,7 +188,13 @@ public final class ScanCommand implements Callable<Integer> {
                     node.put("remediationError", e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
             }
-            out.println(node.toString());
+            // through the wire mapper: its escapes turn bidi, zero-width and C1 characters from event text into \\u escapes
+            // (JsonNode.toString() writes them raw)
+            try {
+                out.println(Json.wire().writeValueAsString(node));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
             printed++;
         }
         out.flush();

@@ -395,6 +395,32 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldPrintBidiOverridesAndLineBreaksFromEventTextAsEscapesInTheFindingsJson() throws Exception {
+        // a policy name with U+202E, an ANSI escape and a newline, detached from a user who used it
+        Path snapshot = tmp.resolve("hostile-snapshot.jsonl");
+        Path trail = tmp.resolve("hostile.json");
+        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/hostile-policy-name-snapshot.jsonl")) {
+            Files.copy(in, snapshot);
+        }
+        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/hostile-policy-name-detach.json")) {
+            Files.copy(in, trail);
+        }
+        ScanCommand c = new ScanCommand();
+        c.paths = List.of(trail);
+        c.inventory = List.of(snapshot);
+        c.threads = 1;
+        c.reorderBuffer = 100;
+        c.grace = Duration.ofMinutes(30);
+        c.window = Duration.ofHours(1);
+
+        assertThat(c.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(findings()).isNotEmpty();
+        assertThat(printed).doesNotContain("\u202E", "\u001B").contains("\\u202E");
+    }
+
+    @Test
     void shouldNameTheKnownDenyStatementWhenASnapshotIsGivenWithInventory() throws Exception {
         Path snapshot = tmp.resolve("ram-snapshot.jsonl");
         Path trail = tmp.resolve("deny.json");
