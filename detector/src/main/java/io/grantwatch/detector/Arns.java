@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 
 /** Pulls the role a call delegates to out of an event: resource, error message or request parameters. */
 public final class Arns {
-    private static final Pattern ROLE_ARN = Pattern.compile("acs:ram:[^:\\s\"]*:[^:\\s\"]*:role/[A-Za-z0-9_.@-]+");
+    // the name must end where the ARN ends (text's end, a space, a quote, a delimiter, a full stop): a name running on into
+    // other characters ("role/r$(touch x)") is not role "r" but a name GrantWatch cannot read, so no role is taken from it
+    private static final Pattern ROLE_ARN = Pattern.compile("acs:ram:[^:\\s\"]*:[^:\\s\"]*:role/[A-Za-z0-9_.@-]+"
+            + "(?=$|[\\s\"',\\]};\\\\]|\\.(?:$|[\\s\"'])|\\)(?:$|[\\s.,;\"']))");
 
     private Arns() {
     }
