@@ -643,6 +643,11 @@ final class DriftPredictor {
             how = "group/" + group;
         } else if (group != null && change.kind() == IamChangeEvent.Kind.LEAVE_GROUP) {
             how = "member/" + group; // still attached to the group: the member is what to restore
+        } else if (change.kind() == IamChangeEvent.Kind.DETACH_POLICY && resourceGroup(change) != null) {
+            // held within one resource group (ResourceManager DetachPolicy): restored there, never account-wide
+            Map<String, String> p = change.event().parameters();
+            how = "rg/" + resourceGroup(change) + "/" + (custom ? "Custom" : "System") + "/" + Arns.param(p, "PrincipalType") + "/"
+                    + Arns.param(p, "PrincipalName");
         } else if (change.kind() == IamChangeEvent.Kind.DETACH_POLICY && v5Detach(change)) {
             // the exact undo in the same API family: Attach{Agency,User}PolicyV5 with the ids the record carries
             how = "v5/" + (change.targetKind() == IamChangeEvent.TargetKind.AGENCY ? "agency/" : "user/") + change.target().id() + "/"
@@ -672,6 +677,13 @@ final class DriftPredictor {
         } catch (IOException | RuntimeException ex) {
             return false;
         }
+    }
+
+    /** The resource group a RAM ResourceManager detach names ({@code ResourceGroupId}), or null. */
+    private static String resourceGroup(IamChangeEvent change) {
+        AuditEvent e = change.event();
+        return e.cloud() == Cloud.ALIBABA && e.service() != null && e.service().equalsIgnoreCase("ResourceManager")
+                ? Arns.param(e.parameters(), "ResourceGroupId") : null;
     }
 
     /** A Huawei IAM v5 detach from an agency or a user whose record carries both ids (policy_id, agency_id / user_id). */

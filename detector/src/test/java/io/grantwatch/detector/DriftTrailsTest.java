@@ -742,6 +742,18 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldSayAResourceManagerDetachTookThePolicyWithinItsResourceGroupSoItIsRestoredThere() {
+        List<Finding> out = runAfterSnapshot("alibaba/drift-resourcemanager-detach-in-resource-group.json",
+                "alibaba/drift-resourcemanager-snapshot.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("alice");
+            assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "eas-dev",
+                    "rg/rg-acfmz7hqgtk4abc/Custom/IMSUser/alice@1234567890123456.onaliyun.com"));
+        });
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");

@@ -271,7 +271,7 @@ final class HuaweiRenderer {
         String policy = sp.policy();
         if (sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5) {
             // the exact undo of detach{Agency,User}PolicyV5, in the same API family, with the ids the record carried
-            String[] at = sp.attachV5().split("/");
+            String[] at = sp.heldAt().split("/");
             boolean agency = "agency".equals(at[0]);
             String file = "attach-" + at[2] + "-" + at[1] + ".json";
             s.step("Re-attach identity policy " + policy + (policy.equals(at[2]) ? "" : " (id " + at[2] + ")") + " to " + sp.to().label()

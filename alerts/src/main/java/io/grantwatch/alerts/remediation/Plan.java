@@ -152,10 +152,15 @@ public record Plan(
         RESTORE_VERSION,
         /**
          * A Huawei IAM v5 identity policy detached from an agency or a user: the exact undo, Attach{Agency,User}PolicyV5 with
-         * the ids the record carried ({@link SystemPolicyGrant#attachV5}: {@code agency/<id>/<policy id>} or
+         * the ids the record carried ({@link SystemPolicyGrant#heldAt}: {@code agency/<id>/<policy id>} or
          * {@code user/<id>/<policy id>}).
          */
         RESTORE_ATTACH_V5,
+        /**
+         * A RAM policy detached from a principal within one resource group (ResourceManager DetachPolicy): re-attached in that
+         * group, never account-wide ({@link SystemPolicyGrant#heldAt}: {@code <group id>/<policy type>/<principal type>/<name>}).
+         */
+        RESTORE_RESOURCE_GROUP,
         /** Broader than needed: printed as the labelled alternative to the custom policy, commented out. */
         COARSE_ALTERNATIVE
     }
@@ -167,9 +172,10 @@ public record Plan(
      *                member); else null
      * @param version {@link SystemPolicyRole#RESTORE_VERSION}: the version to make the default again ({@code v1}), null when
      *                unknown
+     * @param heldAt  where the restore puts it back: the v5 ids or the resource group (see the roles), else null
      */
     public record SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version,
-                                    String attachV5) {
+                                    String heldAt) {
         public SystemPolicyGrant(Entity to, String policy, SystemPolicyRole role, Citation source, String group, String version) {
             this(to, policy, role, source, group, version, null);
         }

@@ -308,6 +308,13 @@ final class Planner {
                     : "This restores what " + action + when
                             + " removed while a feature still needs it; if the removal was intended, record an accepted-risk mute rule instead.");
         }
+        if (f.missing().stream().anyMatch(m -> m.grant().resource() != null && m.grant().resource().startsWith("rg/")
+                && (m.grant().type() == GrantType.CUSTOM_POLICY || m.grant().type() == GrantType.SYSTEM_POLICY)) && !grants.isEmpty()) {
+            // held within one resource group: the lost actions alone would be attached account-wide, wider than what was taken
+            grants.clear();
+            notes.add("The lost actions alone are not offered as a policy of their own: GrantWatch attaches such a policy account-wide, "
+                    + "and the change took them away within one resource group only.");
+        }
         if (f.kind() == FindingKind.OVER_REACH) {
             notes.addAll(0, overReach(f, subject, grants.isEmpty()));
             citations.add(SeedCitations.AGENCY_MINIMAL_SCOPE);
@@ -440,7 +447,7 @@ final class Planner {
     private static String removedHow(Grant g) {
         String r = g.resource();
         return r == null ? null : r.startsWith("group/") ? "group" : r.startsWith("version/") ? "version" : r.startsWith("member/") ? "member"
-                : r.startsWith("v5/") ? "v5" : null;
+                : r.startsWith("v5/") ? "v5" : r.startsWith("rg/") ? "rg" : null;
     }
 
     /**
@@ -476,6 +483,15 @@ final class Planner {
                     rest != null && rest.matches("v[0-9]{1,4}") ? rest : null));
         } else if ("v5".equals(how) && rest.matches("(agency|user)/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,64}")) {
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_ATTACH_V5, m.citation(), null, null, rest));
+        } else if ("rg".equals(how)) {
+            // held in one resource group: put back there or not at all (an account-wide attach would widen it)
+            if (rest.matches("rg-[A-Za-z0-9]{1,60}/(Custom|System)/(IMSUser|IMSGroup|ServiceRole)/[A-Za-z0-9_.@-]{1,128}")) {
+                systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_RESOURCE_GROUP, m.citation(), null, null,
+                        rest));
+            } else {
+                notes.add("Policy " + g.value() + " was detached within a resource group whose id GrantWatch cannot print: re-attach it "
+                        + "in that resource group (aliyun resourcemanager AttachPolicy --ResourceGroupId …), never account-wide.");
+            }
         } else if ("group".equals(how) && Identifiers.name(rest)) {
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), restore, m.citation(), rest, null));
         } else if (how == null) {

@@ -55,6 +55,8 @@ final class RamRenderer {
             if (restore(sp, s)) {
                 heads.add(sp.role() == SystemPolicyRole.RESTORE_VERSION
                         ? "Restore the previous version of policy " + sp.policy() + (sp.version() == null ? "" : " (" + sp.version() + ")")
+                        : sp.role() == SystemPolicyRole.RESTORE_RESOURCE_GROUP ? "Re-attach policy " + sp.policy() + " to " + sp.to().label()
+                                + " in resource group " + sp.heldAt().substring(0, sp.heldAt().indexOf('/'))
                         : sp.group() == null ? "Re-attach custom policy " + sp.policy() + " to " + sp.to().label()
                         : "Re-attach policy " + sp.policy() + " to group " + sp.group());
             }
@@ -201,7 +203,7 @@ final class RamRenderer {
     }
 
     private static boolean restoresAsHeld(SystemPolicyGrant sp) {
-        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.group() != null
+        return sp.role() == SystemPolicyRole.RESTORE_VERSION || sp.role() == SystemPolicyRole.RESTORE_RESOURCE_GROUP || sp.group() != null
                 || sp.role() == SystemPolicyRole.RESTORE_CUSTOM && (sp.to().kind() == EntityKind.USER || sp.to().kind() == EntityKind.ROLE);
     }
 
@@ -211,6 +213,18 @@ final class RamRenderer {
             return false;
         }
         String policy = sp.policy();
+        if (sp.role() == SystemPolicyRole.RESTORE_RESOURCE_GROUP) {
+            // <group id>/<policy type>/<principal type>/<principal name>, as the ResourceManager DetachPolicy named them
+            String[] at = sp.heldAt().split("/");
+            s.step("Re-attach policy " + policy + " to " + sp.to().label() + " in resource group " + at[0] + ", where the change "
+                    + "(ResourceManager DetachPolicy) removed it: the exact undo, with the record's principal name. It is not attached "
+                    + "account-wide: that would give " + sp.to().label() + " the policy on every resource group. The command does it only "
+                    + "if the policy still exists.");
+            s.command("aliyun ram GetPolicy --PolicyType " + at[1] + " --PolicyName " + Identifiers.shellQuote(policy)
+                    + " && aliyun resourcemanager AttachPolicy --ResourceGroupId " + at[0] + " --PolicyType " + at[1] + " --PolicyName "
+                    + Identifiers.shellQuote(policy) + " --PrincipalType " + at[2] + " --PrincipalName " + Identifiers.shellQuote(at[3]));
+            return true;
+        }
         if (sp.role() == SystemPolicyRole.RESTORE_VERSION) {
             String version = sp.version() != null ? sp.version()
                     : s.inputs.chosen("VERSION_ID", "the version of policy " + policy + " that was the default before the change "

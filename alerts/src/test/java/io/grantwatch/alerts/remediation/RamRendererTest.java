@@ -321,14 +321,35 @@ class RamRendererTest {
     }
 
     private static io.grantwatch.model.Finding customPolicyRemoved(String api) {
+        return customPolicyRemoved(api, null);
+    }
+
+    private static io.grantwatch.model.Finding customPolicyRemoved(String api, String heldAt) {
         io.grantwatch.model.Finding f = TestFindings.predictedBreakage();
         return new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(),
-                List.of(new MissingGrant(new Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "eas-dev", null),
+                List.of(new MissingGrant(new Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "eas-dev", heldAt),
                                 io.grantwatch.model.Certainty.CERTAIN, "USER", "pai.eas.manage", "r", null, null),
                         new MissingGrant(Grant.action("eas:DescribeService"), io.grantwatch.model.Certainty.CERTAIN, "USER", "pai.eas.manage",
                                 "r", null, null)), f.confidence(), f.ranking(), f.evidence(),
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", "user alice", "eas-dev"), f.catalogVersion(), null,
                 null, TestFindings.T0);
+    }
+
+    @Test
+    void shouldReattachAPolicyDetachedWithinAResourceGroupInThatGroupAndNeverAccountWide() {
+        Remediation r = new RemediationPlanner().plan(customPolicyRemoved("DetachPolicy",
+                "rg/rg-acfmz7hqgtk4abc/Custom/IMSUser/alice@1234567890123456.onaliyun.com"));
+        assertThat(CliGrammar.checkScript(r.cliCommands())).as(String.join("\n", r.cliCommands())).isEmpty();
+        assertThat(r.cliCommands()).contains("aliyun ram GetPolicy --PolicyType Custom --PolicyName 'eas-dev' && aliyun resourcemanager "
+                + "AttachPolicy --ResourceGroupId rg-acfmz7hqgtk4abc --PolicyType Custom --PolicyName 'eas-dev' --PrincipalType IMSUser "
+                + "--PrincipalName 'alice@1234567890123456.onaliyun.com'");
+        assertThat(r.summary()).startsWith("Re-attach policy eas-dev to user alice in resource group rg-acfmz7hqgtk4abc");
+        assertThat(r.cliCommands()).filteredOn(c -> !c.startsWith("#")).noneMatch(c -> c.contains("AttachPolicyToUser"));
+        // a group id GrantWatch cannot print (masked, hostile): no re-attach at all, certainly not account-wide
+        Remediation masked = new RemediationPlanner().plan(customPolicyRemoved("DetachPolicy",
+                "rg/rg-acfm****/Custom/IMSUser/alice@1234567890123456.onaliyun.com"));
+        assertThat(masked.cliCommands()).filteredOn(c -> !c.startsWith("#")).noneMatch(c -> c.contains("AttachPolicy"));
+        assertThat(masked.steps()).anySatisfy(x -> assertThat(x).contains("never account-wide"));
     }
 
     @Test
