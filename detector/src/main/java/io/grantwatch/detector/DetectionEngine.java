@@ -174,9 +174,10 @@ public final class DetectionEngine {
                         + " whole base scope" : seedRule + ": " + String.join(", ", result.inUse().stream().map(Scenario::title).toList()));
         Scenario first = result.inUse().isEmpty() ? null : result.inUse().get(0);
         String id = FindingIds.of(FindingKind.OVER_REACH, Cloud.HUAWEI, w.principal, null, null);
-        Finding candidate = new Finding(id, FindingKind.OVER_REACH, FindingStatus.OPEN, Cloud.HUAWEI, w.principal,
-                first == null ? null : first.id(), first == null ? null : first.title(), minimal, result.inUse().isEmpty() ? 0.3 : 0.6,
-                ranking, ev, null, catalog.version(), null, null, e.eventTime(), List.of(), result.excess());
+        Finding candidate = Finding.newOpen(id, FindingKind.OVER_REACH, Cloud.HUAWEI, w.principal, e.eventTime())
+                .scenario(first == null ? null : first.id(), first == null ? null : first.title()).missing(minimal)
+                .confidence(result.inUse().isEmpty() ? 0.3 : 0.6).ranking(ranking).evidence(ev).catalogVersion(catalog.version())
+                .excess(result.excess()).build();
         upsert(w, candidate, e, List.of(key), book, emitted);
         return new Step(w.toState(settings), emitted, List.of(), false, false);
     }
@@ -208,11 +209,12 @@ public final class DetectionEngine {
         Scenario scenario = lacks.stream().map(r -> catalog.index().scenarioOf(r.id()).orElse(null)).filter(Objects::nonNull).findFirst()
                 .orElse(null);
         Grant id = new Grant(GrantType.AGENCY_ACTION, "delegate:" + agency, null);
-        Finding candidate = new Finding(FindingIds.of(FindingKind.MISSING_GRANT, Cloud.HUAWEI, w.principal, null, id), FindingKind.MISSING_GRANT,
-                FindingStatus.OPEN, Cloud.HUAWEI, w.principal, scenario == null ? null : scenario.id(), scenario == null ? null : scenario.title(),
-                missing, DELEGATION_CONFIDENCE, List.of(),
-                new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
-                        "agency " + agency, null, null), null, catalog.version(), null, null, e.eventTime());
+        Evidence ev = new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
+                "agency " + agency, null, null);
+        Finding candidate = Finding.newOpen(FindingIds.of(FindingKind.MISSING_GRANT, Cloud.HUAWEI, w.principal, null, id),
+                        FindingKind.MISSING_GRANT, Cloud.HUAWEI, w.principal, e.eventTime())
+                .scenario(scenario == null ? null : scenario.id(), scenario == null ? null : scenario.title()).missing(missing)
+                .confidence(DELEGATION_CONFIDENCE).evidence(ev).catalogVersion(catalog.version()).build();
         upsert(w, candidate, e, List.of(key), book, emitted);
         return new Step(w.toState(settings), emitted, List.of(), false, false);
     }
@@ -239,8 +241,8 @@ public final class DetectionEngine {
                     explicit ? explicitReason(e, denies) : "No catalog entry explains this denial of " + grant.value()
                             + "; the catalog's to-do list has it.", null, null));
             String id = FindingIds.of(kind, e.cloud(), w.principal, null, grant);
-            Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, null, null, missing, 0.0,
-                    List.of(), evidenceOf(e), explicit ? denyingChange(w, e, denies) : null, catalog.version(), null, null, e.eventTime(), denies);
+            Finding candidate = Finding.newOpen(id, kind, e.cloud(), w.principal, e.eventTime()).missing(missing).evidence(evidenceOf(e))
+                    .change(explicit ? denyingChange(w, e, denies) : null).catalogVersion(catalog.version()).knownDenies(denies).build();
             boolean out = upsert(w, candidate, e, resolveKeys, book, emitted);
             if (out && kind == FindingKind.UNMAPPED_DENIAL) {
                 unmapped.add(e);
@@ -285,9 +287,10 @@ public final class DetectionEngine {
             }
         }
         String id = FindingIds.of(kind, e.cloud(), w.principal, scenario.id(), idGrant(inferred.denied()));
-        Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, scenario.id(), scenario.title(),
-                missing, ranking.confidence(), ranking.candidates(), kind == FindingKind.REGRESSION ? evidenceOf(e, catalog) : evidenceOf(e),
-                cause, catalog.version(), null, null, e.eventTime(), denies);
+        Finding candidate = Finding.newOpen(id, kind, e.cloud(), w.principal, e.eventTime()).scenario(scenario.id(), scenario.title())
+                .missing(missing).confidence(ranking.confidence()).ranking(ranking.candidates())
+                .evidence(kind == FindingKind.REGRESSION ? evidenceOf(e, catalog) : evidenceOf(e)).change(cause)
+                .catalogVersion(catalog.version()).knownDenies(denies).build();
         upsert(w, candidate, e, resolveKeys, book, emitted);
         resolveByLaterSuccess(w, e, kind, resolveKeys, book, emitted);
         return false;
@@ -502,15 +505,19 @@ public final class DetectionEngine {
                     && e.eventTime().isAfter(existing.resolvedAt());
             List<MissingGrant> missing = newest ? candidate.missing() : existing.missing();
             boolean missingChanged = !sameGrants(existing.missing(), missing);
-            FindingStatus status = reopen ? FindingStatus.OPEN : existing.status();
-            next = new Finding(existing.id(), existing.kind(), status, existing.cloud(), newest ? candidate.principal() : existing.principal(),
-                    existing.scenarioId(), existing.scenarioTitle(), missing,
-                    newest ? candidate.confidence() : existing.confidence(), newest ? candidate.ranking() : existing.ranking(),
-                    merged, candidate.change() != null ? candidate.change() : existing.change(),
-                    newest ? candidate.catalogVersion() : existing.catalogVersion(),
-                    reopen ? null : existing.resolvedAt(), reopen ? null : existing.timeToGrant(),
-                    max(existing.updatedAt(), e.eventTime()), newest ? candidate.knownDenies() : existing.knownDenies(),
-                    newest ? candidate.excess() : existing.excess());
+            Finding.Builder merging = existing.toBuilder().evidence(merged).updatedAt(max(existing.updatedAt(), e.eventTime()));
+            if (newest) {
+                // the newest event's inference wins; id, kind, cloud and scenario stay the stored finding's
+                merging.principal(candidate.principal()).missing(missing).confidence(candidate.confidence()).ranking(candidate.ranking())
+                        .catalogVersion(candidate.catalogVersion()).knownDenies(candidate.knownDenies()).excess(candidate.excess());
+            }
+            if (candidate.change() != null) {
+                merging.change(candidate.change());
+            }
+            if (reopen) {
+                merging.status(FindingStatus.OPEN).resolvedAt(null).timeToGrant(null);
+            }
+            next = merging.build();
             // what the inventory says blocks the fix changed (a snapshot arrived, a Deny was removed): the fix changes with it
             boolean deniesChanged = !next.knownDenies().equals(existing.knownDenies()) || !next.excess().equals(existing.excess());
             emit = reopen || missingChanged || deniesChanged || milestone(count);
