@@ -162,7 +162,7 @@ public final class DetectionEngine {
         List<MissingGrant> minimal = new ArrayList<>();
         for (Requirement r : result.minimal()) {
             Scenario s = catalog.index().scenarioOf(r.id()).orElse(null);
-            minimal.add(new MissingGrant(new Grant(GrantType.AGENCY_ACTION, r.grant().value(), null), Certainty.LIKELY, Holder.AGENCY.name(),
+            minimal.add(new MissingGrant(new Grant(GrantType.AGENCY_ACTION, r.grant().value(), null), Certainty.LIKELY, Holder.AGENCY,
                     r.id(), (s == null ? "" : s.title() + " needs it: ") + (r.purpose() != null ? r.purpose() : r.service()) + ".", null,
                     r.citation()));
         }
@@ -199,7 +199,7 @@ public final class DetectionEngine {
         }
         List<MissingGrant> missing = new ArrayList<>();
         for (Requirement r : lacks) {
-            missing.add(new MissingGrant(Grant.action(r.grant().value()), Certainty.LIKELY, Holder.USER.name(), null,
+            missing.add(new MissingGrant(Grant.action(r.grant().value()), Certainty.LIKELY, Holder.USER, null,
                     "agency " + agency + " was configured for user " + user.name() + (user.id() != null && !user.id().equals(user.name())
                             ? " (" + user.id() + ")" : "") + " (" + e.action() + " at " + e.eventTime() + ") and is given "
                             + r.grant().value() + ", which the user's known policies do not allow; seed 004 asks that the user hold what"

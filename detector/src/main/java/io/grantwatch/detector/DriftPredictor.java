@@ -177,7 +177,7 @@ final class DriftPredictor {
             Grant removed = removedGrant(change, b);
             Grant shown = shownRemoved(change, removed, context);
             List<MissingGrant> missing = new ArrayList<>();
-            String holder = holderOf(change.targetKind()).name();
+            Holder holder = holderOf(change.targetKind());
             String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
                     ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
             String also = group.size() == 1 ? "" : " The same change also breaks " + String.join(", ", group.subList(1, group.size()).stream()

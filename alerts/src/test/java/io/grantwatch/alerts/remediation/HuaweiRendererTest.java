@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.PolicyDocument;
 import io.grantwatch.model.Remediation;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.policy.PolicyEvaluator;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -133,7 +134,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Citation row = new io.grantwatch.model.Citation("004_cae65db658487c65.txt", "委托基础授权范围 > 训练作业");
         List<io.grantwatch.model.MissingGrant> minimal = Stream.of("obs:bucket:ListBucket", "obs:object:GetObject",
                 "obs:object:PutObject").map(a -> new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(
-                        io.grantwatch.model.GrantType.AGENCY_ACTION, a, null), io.grantwatch.model.Certainty.LIKELY, "AGENCY",
+                        io.grantwatch.model.GrantType.AGENCY_ACTION, a, null), io.grantwatch.model.Certainty.LIKELY, Holder.AGENCY,
                 "modelarts.agency.training/" + a, "Agency: training jobs needs it.", null, row)).toList();
         io.grantwatch.model.Finding over = new io.grantwatch.model.Finding("over-reach-1", io.grantwatch.model.FindingKind.OVER_REACH,
                 io.grantwatch.model.FindingStatus.OPEN, base.cloud(), base.principal(), "modelarts.agency.training", "Agency: training jobs",
@@ -198,7 +199,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding f = TestFindings.agencyObs();
         io.grantwatch.model.Finding lost = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
                 f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(), List.of(new io.grantwatch.model.MissingGrant(
-                        io.grantwatch.model.Grant.systemPolicy("OBS OperateAccess"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r",
+                        io.grantwatch.model.Grant.systemPolicy("OBS OperateAccess"), io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r",
                         "OBS OperateAccess", SeedCitations.MODELARTS_AGENCY)), 1, List.of(), null,
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, "updateAgency", "admin", "modelarts_agency", "OBS OperateAccess"),
                 "v", null, null, TestFindings.T0);
@@ -218,10 +219,10 @@ class HuaweiRendererTest {
         return new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE, f.status(), f.cloud(), p,
                 f.scenarioId(), f.scenarioTitle(), List.of(
                         new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "p-1",
-                                "v5/" + holder + "/p-1"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null,
+                                "v5/" + holder + "/p-1"), io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r", null,
                                 SeedCitations.MODELARTS_AGENCY),
                         new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION,
-                                "obs:object:GetObject", null), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null,
+                                "obs:object:GetObject", null), io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r", null,
                                 SeedCitations.MODELARTS_AGENCY)), 0.7, List.of(), null,
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", holder.replace('/', ' '), "p-1"),
                 "v", null, null, TestFindings.T0);
@@ -255,10 +256,10 @@ class HuaweiRendererTest {
         io.grantwatch.model.Certainty certain = io.grantwatch.model.Certainty.CERTAIN;
         List<io.grantwatch.model.MissingGrant> lost = new ArrayList<>();
         lost.add(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION,
-                "agency modelarts_agency", null), certain, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY));
+                "agency modelarts_agency", null), certain, Holder.AGENCY, "a", "r", null, SeedCitations.MODELARTS_AGENCY));
         for (String a : List.of("obs:object:GetObject", "obs:object:PutObject", "obs:bucket:ListBucket")) {
             lost.add(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION, a, null),
-                    io.grantwatch.model.Certainty.LIKELY, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY));
+                    io.grantwatch.model.Certainty.LIKELY, Holder.AGENCY, "a", "r", null, SeedCitations.MODELARTS_AGENCY));
         }
         for (String api : List.of("deleteAgency", "deleteAgencyV5")) {
             io.grantwatch.model.Finding deleted = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
@@ -280,7 +281,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding lost = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
                 f.status(), f.cloud(), TestFindings.hwAgency(), f.scenarioId(), f.scenarioTitle(), List.of(new io.grantwatch.model.MissingGrant(
                         new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "p-1", null),
-                        io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY)), 0.2, List.of(), null,
+                        io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r", null, SeedCitations.MODELARTS_AGENCY)), 0.2, List.of(), null,
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, "detachAgencyPolicyV5", "admin", "agency modelarts_agency", "p-1"),
                 "v", null, null, TestFindings.T0);
         Remediation r = planner.plan(lost);
@@ -313,7 +314,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding f = TestFindings.trainJobCreate();
         io.grantwatch.model.Finding mixed = new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(),
                 f.scenarioTitle(), List.of(f.missing().get(0), new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.action(
-                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, "USER", "x", "r", null,
+                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, Holder.USER, "x", "r", null,
                                 SeedCitations.MODELARTS_DEPENDENCIES)),
                 f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
         Remediation r = planner.plan(mixed);

@@ -25,6 +25,7 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
@@ -421,7 +423,7 @@ public final class StateSerdes {
             if (out.writePresence(m)) {
                 writeGrant(out, m.grant());
                 out.writeEnum(m.certainty());
-                out.writeString(m.holder());
+                out.writeString(m.holder() == null ? null : m.holder().name());
                 out.writeString(m.requirementId());
                 out.writeString(m.reason());
                 out.writeString(m.systemPolicy());
@@ -507,7 +509,9 @@ public final class StateSerdes {
             }
             Grant grant = readGrant(in);
             Certainty certainty = in.readEnum(CERTAINTIES);
-            String holder = in.readString();
+            String holderName = in.readString();
+            // written as the holder's name in every version (a String field before the enum): read old states the same way
+            Holder holder = holderName == null ? null : Holder.valueOf(holderName.toUpperCase(Locale.ROOT));
             String requirementId = in.readString();
             String reason = in.readString();
             String systemPolicy = in.readString();
