@@ -85,12 +85,12 @@ public final class DetectionEngine {
         if (state.watermark() != null && e.eventTime().isBefore(state.watermark().minus(settings.grace()))) {
             PrincipalState counted = new PrincipalState(state.key(), state.principal(), state.watermark(), state.recent(),
                     state.succeeded(), state.findings(), state.changes(), state.late() + 1);
-            return new Step(counted, List.of(), List.of(), true, false);
+            return Step.lateEvent(counted);
         }
         if (e.outcome() == Outcome.DENIED && alreadyCounted(state, e, book)) {
             // a re-send (ingest after a crash, a replayed folder, overlapping pollers): event-id idempotence across every
             // finding of the principal, so the replay can neither count the denial again nor rank it into another scenario
-            return new Step(state, List.of(), List.of(), false, false);
+            return Step.of(state, List.of());
         }
         Working w = new Working(state, e.principal());
         w.observe(e);
@@ -107,7 +107,7 @@ public final class DetectionEngine {
         } else if (e.outcome() == Outcome.DENIED) {
             unmappedDenial = deny(w, e, catalog, book, emitted, unmapped, context, knowledge);
         }
-        return new Step(w.toState(settings), emitted, unmapped, false, unmappedDenial);
+        return Step.inTime(w.toState(settings), emitted, unmapped, unmappedDenial);
     }
 
     /** Applies an IAM change to the state of the principal it affects ({@link IamChangeEvent#targetKey()}). */
@@ -135,12 +135,12 @@ public final class DetectionEngine {
                 resolve(w, e.eventTime(), Set.of(DriftPredictor.attachKey(change.policyName())), book, emitted);
             }
             if (context.removal() == null) {
-                return new Step(w.toState(settings), emitted, List.of(), false, false);
+                return Step.of(w.toState(settings), emitted);
             }
             // an attached policy whose known document holds Deny statements can take what a feature in use needs
         }
         drift.predict(w, change, record, catalog, book, emitted, context);
-        return new Step(w.toState(settings), emitted, List.of(), false, false);
+        return Step.of(w.toState(settings), emitted);
     }
 
     /**
@@ -156,7 +156,7 @@ public final class DetectionEngine {
         String key = "scope:" + agency.key();
         if (result == null) {
             resolve(w, e.eventTime(), Set.of(key), book, emitted);
-            return new Step(w.toState(settings), emitted, List.of(), false, false);
+            return Step.of(w.toState(settings), emitted);
         }
         String seedRule = "seed 004 (委托授权的最小化) asks that an agency hold what the ModelArts features in use need";
         List<MissingGrant> minimal = new ArrayList<>();
@@ -179,7 +179,7 @@ public final class DetectionEngine {
                 .confidence(result.inUse().isEmpty() ? 0.3 : 0.6).ranking(ranking).evidence(ev).catalogVersion(catalog.version())
                 .excess(result.excess()).build();
         upsert(w, candidate, e, List.of(key), book, emitted);
-        return new Step(w.toState(settings), emitted, List.of(), false, false);
+        return Step.of(w.toState(settings), emitted);
     }
 
     /**
@@ -195,7 +195,7 @@ public final class DetectionEngine {
         String key = "delegation:" + agency;
         if (lacks.isEmpty()) {
             resolve(w, e.eventTime(), Set.of(key), book, emitted);
-            return new Step(w.toState(settings), emitted, List.of(), false, false);
+            return Step.of(w.toState(settings), emitted);
         }
         List<MissingGrant> missing = new ArrayList<>();
         for (Requirement r : lacks) {
@@ -216,7 +216,7 @@ public final class DetectionEngine {
                 .scenario(scenario == null ? null : scenario.id(), scenario == null ? null : scenario.title()).missing(missing)
                 .confidence(DELEGATION_CONFIDENCE).evidence(ev).catalogVersion(catalog.version()).build();
         upsert(w, candidate, e, List.of(key), book, emitted);
-        return new Step(w.toState(settings), emitted, List.of(), false, false);
+        return Step.of(w.toState(settings), emitted);
     }
 
     /** The seed states the rule and the inventory states the facts: strong enough that every lacking grant is printed. */
