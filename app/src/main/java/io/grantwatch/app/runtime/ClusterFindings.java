@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open findings of every detector instance of one application id. Each instance's {@code open-findings}
+ * The open findings of every detector instance of one application id. Each instance's {@code principal-findings}
  * store holds the findings of the partitions it owns; Kafka Streams' metadata ({@code application.server},
  * which {@code run} sets to its HTTP address) says which other instances host a part of it, and each is
  * asked the same query with {@code scope=local}. So any instance answers for all. An instance that does not
@@ -64,10 +64,10 @@ public final class ClusterFindings {
         return new ClusterFindings(local, List::of, null);
     }
 
-    /** Every instance that hosts {@code open-findings}, {@code self} answered from the local store. */
+    /** Every instance that hosts {@code principal-findings}, {@code self} answered from the local store. */
     public static ClusterFindings of(DetectorRunner runner, HostInfo self, String token) {
         return new ClusterFindings(runner::openFindings, () -> runner.streams()
-                .streamsMetadataForStore(DetectorTopology.OPEN_FINDINGS).stream().map(StreamsMetadata::hostInfo)
+                .streamsMetadataForStore(DetectorTopology.PRINCIPAL_FINDINGS).stream().map(StreamsMetadata::hostInfo)
                 .filter(h -> h.port() > 0 && !h.equals(self)).distinct().toList(), token);
     }
 

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
- * The read-only findings API and the live dashboard, served from the detector's {@code open-findings}
+ * The read-only findings API and the live dashboard, served from the detector's {@code principal-findings}
  * state store of this process:
  *
  * <ul>

@@ -12,7 +12,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Interactive queries over the {@code open-findings} store of this instance (each instance holds
+ * Interactive queries over the {@code principal-findings} store of this instance (each instance holds
  * the findings of its own partitions; the HTTP API asks every instance or routes by key). The store
  * also keeps the resolved findings their principal still remembers, so that a later denial reopens
  * the same finding; the listings return open ones only.
@@ -26,7 +26,7 @@ public final class OpenFindings {
 
     /** The local store of a running instance; throws Kafka's InvalidStateStoreException while it is not queryable. */
     public static OpenFindings of(KafkaStreams streams) {
-        return new OpenFindings(streams.store(StoreQueryParameters.fromNameAndType(DetectorTopology.OPEN_FINDINGS,
+        return new OpenFindings(streams.store(StoreQueryParameters.fromNameAndType(DetectorTopology.PRINCIPAL_FINDINGS,
                 QueryableStoreTypes.<String, Finding>keyValueStore())));
     }
 

@@ -45,7 +45,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Binary serdes of the detector's own state stores ({@code principal-state}, {@code account-activity},
- * {@code open-findings}) and their changelogs. Every event reads and writes a principal's state (a few hundred recent calls
+ * {@code principal-findings}) and their changelogs. Every event reads and writes a principal's state (a few hundred recent calls
  * and successes): Jackson spent about 17 µs per round trip on it, this format a fraction, in a
  * fraction of the bytes (strings are written once per record, times as varint deltas).
  *
@@ -90,7 +90,7 @@ public final class StateSerdes {
     }
 
     /**
-     * The {@code open-findings} store: every denial writes its finding (its reasons and ranking make
+     * The {@code principal-findings} store: every denial writes its finding (its reasons and ranking make
      * it several KB of JSON). The {@code findings} topic keeps the model's JSON; this is the store's
      * own format. A new component of {@link Finding} or of the records in it must be added here
      * ({@code StateSerdesTest} fails until it is).

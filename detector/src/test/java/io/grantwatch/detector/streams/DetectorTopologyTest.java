@@ -85,7 +85,7 @@ class DetectorTopologyTest {
     }
 
     private KeyValueStore<String, Finding> openFindings() {
-        return driver.getKeyValueStore(DetectorTopology.OPEN_FINDINGS);
+        return driver.getKeyValueStore(DetectorTopology.PRINCIPAL_FINDINGS);
     }
 
     @Test
@@ -95,7 +95,7 @@ class DetectorTopologyTest {
         assertThat(text).contains("read-audit-events", "keep-account-keyed-events", "route-to-account", "by-account",
                 "merge-by-account", "read-inventory", "merge-inventory", DetectorTopology.ACCOUNT_INVENTORY,
                 "detect-missing-grants", DetectorTopology.ACCOUNT_ACTIVITY, "write-findings", "write-unmapped-denials", "read-catalog",
-                DetectorTopology.PRINCIPAL_STATE, DetectorTopology.OPEN_FINDINGS, DetectorTopology.CATALOG_ENTRIES);
+                DetectorTopology.PRINCIPAL_STATE, DetectorTopology.PRINCIPAL_FINDINGS, DetectorTopology.CATALOG_ENTRIES);
         assertThat(text).doesNotContain("KSTREAM-", "KTABLE-");
     }
 

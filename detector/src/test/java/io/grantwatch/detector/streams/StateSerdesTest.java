@@ -218,7 +218,7 @@ class StateSerdesTest {
         assertThat(findingSerde.deserializer().deserialize("t", findingSerde.serializer().serialize("t", full))).isEqualTo(full);
     }
 
-    /** The open-findings format lists every component of the model's records by hand: a new one must be added there. */
+    /** The principal-findings format lists every component of the model's records by hand: a new one must be added there. */
     @Test
     void shouldKnowEveryComponentOfTheRecordsItWrites() {
         Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(Finding.class, 18), Map.entry(MissingGrant.class, 7),
