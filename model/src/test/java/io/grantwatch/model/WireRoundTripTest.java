@@ -71,7 +71,7 @@ class WireRoundTripTest {
     @Test
     void shouldRoundTripRemediationWithPolicyDocument() {
         var doc = JsonNodeFactory.instance.objectNode().put("Version", "1");
-        var r = new Remediation("f1", Cloud.HUAWEI, "grant it", List.of(new PolicyDocument("p", "huawei-iam-policy", "bob", doc)),
+        var r = new Remediation("f1", Cloud.HUAWEI, "grant it", List.of(new PolicyDocument("p", PolicyKind.HUAWEI_IAM_POLICY, "bob", doc)),
                 List.of("ModelArts FullAccess"), List.of("hcloud IAM ..."), "resource {}", List.of("step"),
                 List.of(new Citation("004", "训练管理")));
         var serde = JsonSerde.of(Remediation.class);

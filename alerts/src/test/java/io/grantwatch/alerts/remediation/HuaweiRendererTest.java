@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.PolicyKind;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.policy.PolicyEvaluator;
@@ -63,7 +64,7 @@ class HuaweiRendererTest {
         RamRendererTest.assertApplicable(r);
         assertInputsSetBeforeUse(r);
         PolicyDocument d = r.policies().get(0);
-        assertThat(d.kind()).isEqualTo("huawei-iam-policy");
+        assertThat(d.kind()).isEqualTo(PolicyKind.HUAWEI_IAM_POLICY);
         assertThat(PolicyEvaluator.allows(d.document(), "obs:object:GetObject",
                 "obs:cn-north-4:" + TestFindings.HW_DOMAIN + ":object:ma-datasets/flowers/a.jpg")).isTrue();
         assertThat(PolicyEvaluator.allows(d.document(), "obs:object:GetObject",
@@ -118,7 +119,7 @@ class HuaweiRendererTest {
         RamRendererTest.assertApplicable(r);
         assertInputsSetBeforeUse(r);
         assertThat(r.policies()).allSatisfy(p -> {
-            assertThat(p.kind()).isEqualTo("huawei-agency-policy");
+            assertThat(p.kind()).isEqualTo(PolicyKind.HUAWEI_AGENCY_POLICY);
             assertThat(p.attachTo()).isEqualTo("modelarts_agency");
         });
         assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("AGENCY_ID=$(hcloud IAM ListAgencies --domain_id=\""
@@ -182,7 +183,7 @@ class HuaweiRendererTest {
         RamRendererTest.assertApplicable(r);
         assertInputsSetBeforeUse(r);
         assertThat(String.join("\n", r.cliCommands())).doesNotContain("Agency").contains("KeystoneListMappings", "MAPPED_GROUP_NAME");
-        assertThat(r.policies()).allSatisfy(p -> assertThat(p.kind()).isEqualTo("huawei-iam-policy"));
+        assertThat(r.policies()).allSatisfy(p -> assertThat(p.kind()).isEqualTo(PolicyKind.HUAWEI_IAM_POLICY));
         assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("identity provider's mapping", "not to an agency"));
     }
 

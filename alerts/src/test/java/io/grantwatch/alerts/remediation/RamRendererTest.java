@@ -9,6 +9,7 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.PolicyKind;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.json.Json;
@@ -110,7 +111,7 @@ class RamRendererTest {
                 ? Optional.of(before) : Optional.empty());
         Remediation r = withTrust.plan(TestFindings.assumeRole());
         PolicyDocument trust = r.policies().get(0);
-        assertThat(trust.kind()).isEqualTo("ram-trust-policy");
+        assertThat(trust.kind()).isEqualTo(PolicyKind.RAM_TRUST_POLICY);
         assertThat(trust.document()).isEqualTo(after);
         assertThat(PolicyEvaluator.trustAllowsService(trust.document(), "pai.aliyuncs.com")).isTrue();
         assertThat(PolicyEvaluator.trustAllowsService(trust.document(), "xxx.aliyuncs.com")).isTrue();
