@@ -17,16 +17,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * also keeps the resolved findings their principal still remembers, so that a later denial reopens
  * the same finding; the listings return open ones only.
  */
-public final class OpenFindings {
+public final class StoredFindings {
     private final ReadOnlyKeyValueStore<String, Finding> store;
 
-    public OpenFindings(ReadOnlyKeyValueStore<String, Finding> store) {
+    public StoredFindings(ReadOnlyKeyValueStore<String, Finding> store) {
         this.store = store;
     }
 
     /** The local store of a running instance; throws Kafka's InvalidStateStoreException while it is not queryable. */
-    public static OpenFindings of(KafkaStreams streams) {
-        return new OpenFindings(streams.store(StoreQueryParameters.fromNameAndType(DetectorTopology.PRINCIPAL_FINDINGS,
+    public static StoredFindings of(KafkaStreams streams) {
+        return new StoredFindings(streams.store(StoreQueryParameters.fromNameAndType(DetectorTopology.PRINCIPAL_FINDINGS,
                 QueryableStoreTypes.<String, Finding>keyValueStore())));
     }
 
@@ -36,7 +36,7 @@ public final class OpenFindings {
     }
 
     /** Every open finding of this instance, up to {@code limit}. */
-    public List<Finding> all(int limit) {
+    public List<Finding> open(int limit) {
         List<Finding> out = new ArrayList<>();
         try (KeyValueIterator<String, Finding> it = store.all()) {
             while (it.hasNext() && out.size() < limit) {
