@@ -16,6 +16,7 @@ import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.catalog.Holder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class TestFindings {
     public static Finding passRole() {
         return finding(FindingKind.MISSING_GRANT, Cloud.ALIBABA, alice(), "pai.dsw.instance-role", "DSW instance RAM role",
                 List.of(new MissingGrant(new Grant(GrantType.PASS_ROLE, "ram:PassRole", "acs:ram::" + UID + ":role/DswOssRole"),
-                        Certainty.CERTAIN, "USER", "pai.dsw.passrole", "The user must be allowed to pass the instance role.", null,
+                        Certainty.CERTAIN, Holder.USER, "pai.dsw.passrole", "The user must be allowed to pass the instance role.", null,
                         SeedCitations.PASS_ROLE)),
                 evidence("PaiDsw", "CreateInstance", "ram:PassRole", "acs:ram::" + UID + ":role/DswOssRole", "PassRoleFailedError",
                         "PassRoleFailedError: You are not authorized to do this action. Resource: acs:ram:*:" + UID
@@ -77,7 +78,7 @@ public final class TestFindings {
     public static Finding assumeRole() {
         return finding(FindingKind.MISSING_GRANT, Cloud.ALIBABA, alice(), "pai.dsw.instance-role", "DSW instance RAM role",
                 List.of(new MissingGrant(new Grant(GrantType.TRUST_PRINCIPAL, "pai.aliyuncs.com", "acs:ram::" + UID + ":role/DswOssRole"),
-                        Certainty.CERTAIN, "ROLE", "pai.dsw.trust", "The role must trust PAI.", null, SeedCitations.ASSUME_ROLE)),
+                        Certainty.CERTAIN, Holder.ROLE, "pai.dsw.trust", "The role must trust PAI.", null, SeedCitations.ASSUME_ROLE)),
                 evidence("PaiDsw", "CreateInstance", null, "acs:ram::" + UID + ":role/DswOssRole", "AssumeRoleFailedError",
                         "AssumeRoleFailedError"), null);
     }
@@ -85,9 +86,9 @@ public final class TestFindings {
     /** A training job reading its dataset from OSS: oss:GetObject denied on one bucket. */
     public static Finding ossGetObject() {
         return finding(FindingKind.MISSING_GRANT, Cloud.ALIBABA, alice(), "pai.dlc.training", "DLC training",
-                List.of(new MissingGrant(Grant.action("oss:GetObject"), Certainty.CERTAIN, "USER", "pai.dlc.oss-read",
+                List.of(new MissingGrant(Grant.action("oss:GetObject"), Certainty.CERTAIN, Holder.USER, "pai.dlc.oss-read",
                                 "Read the training data.", "AliyunOSSReadOnlyAccess", PAI_OSS),
-                        new MissingGrant(Grant.action("oss:ListObjects"), Certainty.LIKELY, "USER", "pai.dlc.oss-list",
+                        new MissingGrant(Grant.action("oss:ListObjects"), Certainty.LIKELY, Holder.USER, "pai.dlc.oss-list",
                                 "List the dataset folder.", "AliyunOSSReadOnlyAccess", PAI_OSS)),
                 evidence("Oss", "GetObject", "oss:GetObject", "acs:oss:*:" + UID + ":training-data/datasets/iris.csv", "AccessDenied",
                         "You have no right to access this object because of bucket acl."), null);
@@ -96,7 +97,7 @@ public final class TestFindings {
     /** The DSW instance role (an assumed role session) writes to OSS. */
     public static Finding roleOssPut() {
         return finding(FindingKind.MISSING_GRANT, Cloud.ALIBABA, dswRole(), "pai.dsw.instance-role", "DSW instance RAM role",
-                List.of(new MissingGrant(Grant.action("oss:PutObject"), Certainty.CERTAIN, "ROLE", "pai.dsw.oss-write",
+                List.of(new MissingGrant(Grant.action("oss:PutObject"), Certainty.CERTAIN, Holder.ROLE, "pai.dsw.oss-write",
                         "Write checkpoints.", "AliyunOSSFullAccess", PAI_OSS)),
                 evidence("Oss", "PutObject", "oss:PutObject", "acs:oss:*:" + UID + ":ckpt-bucket/run1/model.pt", "AccessDenied",
                         "AccessDenied"), null);
@@ -105,7 +106,7 @@ public final class TestFindings {
     /** EAS CreateService denied; the seed names AliyunPAIEASFullAccess. */
     public static Finding easFullAccess() {
         return finding(FindingKind.MISSING_GRANT, Cloud.ALIBABA, alice(), "pai.eas", "EAS model service",
-                List.of(new MissingGrant(Grant.systemPolicy("AliyunPAIEASFullAccess"), Certainty.CERTAIN, "USER", "pai.eas.manage",
+                List.of(new MissingGrant(Grant.systemPolicy("AliyunPAIEASFullAccess"), Certainty.CERTAIN, Holder.USER, "pai.eas.manage",
                         "Manage EAS services.", "AliyunPAIEASFullAccess", EAS)),
                 evidence("eas", "CreateService", "eas:CreateService", null, "NoPermission",
                         "You are not authorized to do this action. Action: eas:CreateService"), null);
@@ -115,7 +116,7 @@ public final class TestFindings {
     public static Finding maxComputeDeveloper() {
         return finding(FindingKind.MISSING_GRANT, Cloud.ALIBABA, alice(), "pai.designer.maxcompute", "Designer on MaxCompute",
                 List.of(new MissingGrant(new Grant(GrantType.WORKSPACE_ROLE, "MaxCompute Developer",
-                                "acs:paidsw:cn-hangzhou:" + UID + ":workspace/640957"), Certainty.LIKELY, "USER",
+                                "acs:paidsw:cn-hangzhou:" + UID + ":workspace/640957"), Certainty.LIKELY, Holder.USER,
                         "pai.designer.mc-dev", "Run MaxCompute algorithms.", null, SeedCitations.MAXCOMPUTE_USE)),
                 evidence("PAI", "CreateJob", null, "acs:paidsw:cn-hangzhou:" + UID + ":workspace/640957", "NoPermission", "denied"),
                 null);
@@ -124,7 +125,7 @@ public final class TestFindings {
     /** A guardrail: a control policy denies oss:DeleteBucket. */
     public static Finding alibabaExplicitDeny() {
         return finding(FindingKind.EXPLICIT_DENY, Cloud.ALIBABA, alice(), null, null,
-                List.of(new MissingGrant(Grant.action("oss:DeleteBucket"), Certainty.CERTAIN, "USER", null, "Denied explicitly.", null,
+                List.of(new MissingGrant(Grant.action("oss:DeleteBucket"), Certainty.CERTAIN, Holder.USER, null, "Denied explicitly.", null,
                         null)),
                 evidence("Oss", "DeleteBucket", "oss:DeleteBucket", "acs:oss:*:" + UID + ":prod-models", "AccessDenied",
                         "{\"PolicyType\":\"ControlPolicy\",\"NoPermissionType\":\"ExplicitDeny\",\"AuthAction\":\"oss:DeleteBucket\","
@@ -134,9 +135,9 @@ public final class TestFindings {
     /** ModelArts training reads its dataset from OBS as the user. */
     public static Finding obsGetObject() {
         return finding(FindingKind.MISSING_GRANT, Cloud.HUAWEI, hwUser(), "modelarts.training", "ModelArts training",
-                List.of(new MissingGrant(Grant.action("obs:object:GetObject"), Certainty.CERTAIN, "USER", "ma.train.obs-get",
+                List.of(new MissingGrant(Grant.action("obs:object:GetObject"), Certainty.CERTAIN, Holder.USER, "ma.train.obs-get",
                                 "Read the dataset.", "OBS ReadOnlyAccess", SeedCitations.MODELARTS_DEPENDENCIES),
-                        new MissingGrant(Grant.action("obs:bucket:ListBucket"), Certainty.LIKELY, "USER", "ma.train.obs-list",
+                        new MissingGrant(Grant.action("obs:bucket:ListBucket"), Certainty.LIKELY, Holder.USER, "ma.train.obs-list",
                                 "List the dataset.", "OBS ReadOnlyAccess", SeedCitations.MODELARTS_DEPENDENCIES)),
                 evidence("OBS", "GetObject", "obs:object:GetObject", "obs:cn-north-4:" + HW_DOMAIN + ":object:ma-datasets/flowers/a.jpg",
                         "403", "User: zhang.wei is not authorized to perform: obs:object:GetObject on resource: obs:cn-north-4:"
@@ -147,9 +148,9 @@ public final class TestFindings {
     /** ModelArts training job creation plus its OBS dependency. */
     public static Finding trainJobCreate() {
         return finding(FindingKind.MISSING_GRANT, Cloud.HUAWEI, hwUser(), "modelarts.training", "ModelArts training",
-                List.of(new MissingGrant(Grant.action("modelarts:trainJob:create"), Certainty.CERTAIN, "USER", "ma.train.create",
+                List.of(new MissingGrant(Grant.action("modelarts:trainJob:create"), Certainty.CERTAIN, Holder.USER, "ma.train.create",
                                 "Create training jobs.", "ModelArts CommonOperations", SeedCitations.MODELARTS_DEPENDENCIES),
-                        new MissingGrant(Grant.action("obs:object:GetObject"), Certainty.LIKELY, "USER", "ma.train.obs-get",
+                        new MissingGrant(Grant.action("obs:object:GetObject"), Certainty.LIKELY, Holder.USER, "ma.train.obs-get",
                                 "Read the dataset.", null, SeedCitations.MODELARTS_DEPENDENCIES)),
                 evidence("ModelArts", "CreateJobV2", "modelarts:trainJob:create", null, "ModelArts.0203", "Forbidden"), null);
     }
@@ -157,10 +158,10 @@ public final class TestFindings {
     /** The ModelArts agency writes training output to OBS. */
     public static Finding agencyObs() {
         return finding(FindingKind.MISSING_GRANT, Cloud.HUAWEI, hwAgency(), "modelarts.agency.training", "ModelArts agency (training)",
-                List.of(new MissingGrant(new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject", null), Certainty.CERTAIN, "AGENCY",
+                List.of(new MissingGrant(new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject", null), Certainty.CERTAIN, Holder.AGENCY,
                                 "ma.agency.obs-put", "Write training output.", null, SeedCitations.MODELARTS_AGENCY),
                         new MissingGrant(new Grant(GrantType.AGENCY_ACTION, "swr:repository:getRepository", null), Certainty.LIKELY,
-                                "AGENCY", "ma.agency.swr", "Pull the image.", "SWR Admin", SeedCitations.MODELARTS_AGENCY)),
+                                Holder.AGENCY, "ma.agency.swr", "Pull the image.", "SWR Admin", SeedCitations.MODELARTS_AGENCY)),
                 evidence("OBS", "PutObject", "obs:object:PutObject", "obs:cn-north-4:" + HW_DOMAIN + ":object:ma-output/job1/model.bin",
                         "403", "not authorized"), null);
     }
@@ -168,7 +169,7 @@ public final class TestFindings {
     /** Huawei explicit deny from an identity policy. */
     public static Finding huaweiExplicitDeny() {
         return finding(FindingKind.EXPLICIT_DENY, Cloud.HUAWEI, hwUser(), null, null,
-                List.of(new MissingGrant(Grant.action("modelarts:trainJob:delete"), Certainty.CERTAIN, "USER", null, "Denied.", null,
+                List.of(new MissingGrant(Grant.action("modelarts:trainJob:delete"), Certainty.CERTAIN, Holder.USER, null, "Denied.", null,
                         null)),
                 evidence("ModelArts", "DeleteTrainingJob", "modelarts:trainJob:delete", null, "403",
                         "User: zhang.wei is not authorized to perform: modelarts:trainJob:delete on resource: * with an explicit deny "
@@ -180,7 +181,7 @@ public final class TestFindings {
         IamChange change = new IamChange("evt-detach-1", T0.minusSeconds(600), "DetachPolicyFromUser", "admin", "alice",
                 "AliyunPAIEASFullAccess");
         return finding(FindingKind.PREDICTED_BREAKAGE, Cloud.ALIBABA, alice(), "pai.eas", "EAS model service",
-                List.of(new MissingGrant(Grant.systemPolicy("AliyunPAIEASFullAccess"), Certainty.LIKELY, "USER", "pai.eas.manage",
+                List.of(new MissingGrant(Grant.systemPolicy("AliyunPAIEASFullAccess"), Certainty.LIKELY, Holder.USER, "pai.eas.manage",
                         "Manage EAS services.", "AliyunPAIEASFullAccess", EAS)), null, change);
     }
 
@@ -191,7 +192,7 @@ public final class TestFindings {
     public static Finding predictedBreakageByAttachedDeny() {
         IamChange change = new IamChange("evt-attach-1", T0.minusSeconds(600), "AttachPolicyToUser", "admin", "user alice", "p-deny");
         Finding f = finding(FindingKind.PREDICTED_BREAKAGE, Cloud.ALIBABA, alice(), "pai.eas", "EAS model service",
-                List.of(new MissingGrant(Grant.action("eas:CreateService"), Certainty.CERTAIN, "USER", null,
+                List.of(new MissingGrant(Grant.action("eas:CreateService"), Certainty.CERTAIN, Holder.USER, null,
                         "AttachPolicyToUser by admin attached p-deny to user alice; statement \"NoCreate\" (#1) denies eas:CreateService.",
                         null, EAS)), null, change);
         return f.withKnownDenies(List.of(new KnownDeny("p-deny", "Custom", null, "v1", "user alice", "NoCreate", 0,
@@ -208,7 +209,7 @@ public final class TestFindings {
     public static Finding federatedObs() {
         Principal p = new Principal(PrincipalType.FEDERATED, "fd1e2", "corp-idp/li.na", HW_DOMAIN, null, null, "corp-idp", null);
         return finding(FindingKind.MISSING_GRANT, Cloud.HUAWEI, p, "modelarts.training", "Training management",
-                List.of(new MissingGrant(Grant.action("obs:object:GetObject"), Certainty.CERTAIN, "AGENCY", "ma.train.obs-get",
+                List.of(new MissingGrant(Grant.action("obs:object:GetObject"), Certainty.CERTAIN, Holder.AGENCY, "ma.train.obs-get",
                         "Read datasets.", null, new Citation(SEED_004, "功能依赖"))),
                 evidence("OBS", "GetObject", "obs:object:GetObject", "obs:cn-north-4:" + HW_DOMAIN + ":object:ma-datasets/flowers/a.jpg",
                         "AccessDenied", "Access Denied"), null);
@@ -218,7 +219,7 @@ public final class TestFindings {
     public static Finding rootDenied() {
         Principal p = new Principal(PrincipalType.ROOT_ACCOUNT, UID, "root", UID, null, null, null, null);
         return finding(FindingKind.MISSING_GRANT, Cloud.ALIBABA, p, "pai.dlc", "DLC",
-                List.of(new MissingGrant(Grant.action("oss:GetObject"), Certainty.CERTAIN, "USER", "pai.dlc.oss-read",
+                List.of(new MissingGrant(Grant.action("oss:GetObject"), Certainty.CERTAIN, Holder.USER, "pai.dlc.oss-read",
                         "Read training data.", null, PAI_OSS)),
                 evidence("Oss", "GetObject", "oss:GetObject", "acs:oss:*:" + UID + ":training-data/a.csv", "AccessDenied",
                         "Access denied by bucket policy."), null);
@@ -246,9 +247,9 @@ public final class TestFindings {
         return new Finding(FindingIds.of(FindingKind.MISSING_GRANT, cloud, p, "x", Grant.action("oss:GetObject")),
                 FindingKind.MISSING_GRANT, FindingStatus.OPEN, cloud, p, "scenario " + all, "title " + all,
                 List.of(new MissingGrant(new Grant(GrantType.ACTION, cloud == Cloud.ALIBABA ? "oss:GetObject" : "obs:object:GetObject",
-                                all), Certainty.CERTAIN, "USER", all, "reason " + all, "Policy " + all, new Citation("seed " + all, all)),
+                                all), Certainty.CERTAIN, Holder.USER, all, "reason " + all, "Policy " + all, new Citation("seed " + all, all)),
                         new MissingGrant(new Grant(GrantType.PASS_ROLE, "ram:PassRole", "acs:ram::*:role/" + all), Certainty.LIKELY,
-                                "USER", all, all, null, SeedCitations.PASS_ROLE)),
+                                Holder.USER, all, all, null, SeedCitations.PASS_ROLE)),
                 0.5, List.of(), ev, new IamChange(all, T0, all, all, all, all), "v1", null, null, T0);
     }
 

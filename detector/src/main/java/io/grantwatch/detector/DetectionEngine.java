@@ -85,12 +85,12 @@ public final class DetectionEngine {
         if (state.watermark() != null && e.eventTime().isBefore(state.watermark().minus(settings.grace()))) {
             PrincipalState counted = new PrincipalState(state.key(), state.principal(), state.watermark(), state.recent(),
                     state.succeeded(), state.findings(), state.changes(), state.late() + 1);
-            return new Step(counted, List.of(), List.of(), true, false);
+            return Step.lateEvent(counted);
         }
         if (e.outcome() == Outcome.DENIED && alreadyCounted(state, e, book)) {
             // a re-send (ingest after a crash, a replayed folder, overlapping pollers): event-id idempotence across every
             // finding of the principal, so the replay can neither count the denial again nor rank it into another scenario
-            return new Step(state, List.of(), List.of(), false, false);
+            return Step.of(state, List.of());
         }
         Working w = new Working(state, e.principal());
         w.observe(e);
@@ -107,7 +107,7 @@ public final class DetectionEngine {
         } else if (e.outcome() == Outcome.DENIED) {
             unmappedDenial = deny(w, e, catalog, book, emitted, unmapped, context, knowledge);
         }
-        return new Step(w.toState(settings), emitted, unmapped, false, unmappedDenial);
+        return Step.inTime(w.toState(settings), emitted, unmapped, unmappedDenial);
     }
 
     /** Applies an IAM change to the state of the principal it affects ({@link IamChangeEvent#targetKey()}). */
@@ -135,16 +135,17 @@ public final class DetectionEngine {
                 resolve(w, e.eventTime(), Set.of(DriftPredictor.attachKey(change.policyName())), book, emitted);
             }
             if (context.removal() == null) {
-                return new Step(w.toState(settings), emitted, List.of(), false, false);
+                return Step.of(w.toState(settings), emitted);
             }
             // an attached policy whose known document holds Deny statements can take what a feature in use needs
         }
         if (change.kind() == IamChangeEvent.Kind.DELETE_ROLE) {
             // a deleted agency holds nothing any more: nothing left to be beyond the need
-            resolve(w, e.eventTime(), new LinkedHashSet<>(List.of("scope:" + change.target().key(), "scope:" + w.principal.key())), book, emitted);
+            resolve(w, e.eventTime(), new LinkedHashSet<>(List.of("scope:" + change.target().key(), "scope:" + w.principal.key())), book,
+                    emitted);
         }
         drift.predict(w, change, record, catalog, book, emitted, context);
-        return new Step(w.toState(settings), emitted, List.of(), false, false);
+        return Step.of(w.toState(settings), emitted);
     }
 
     /**
@@ -160,13 +161,13 @@ public final class DetectionEngine {
         String key = "scope:" + agency.key();
         if (result == null) {
             resolve(w, e.eventTime(), Set.of(key), book, emitted);
-            return new Step(w.toState(settings), emitted, List.of(), false, false);
+            return Step.of(w.toState(settings), emitted);
         }
         String seedRule = "seed 004 (委托授权的最小化) asks that an agency hold what the ModelArts features in use need";
         List<MissingGrant> minimal = new ArrayList<>();
         for (Requirement r : result.minimal()) {
             Scenario s = catalog.index().scenarioOf(r.id()).orElse(null);
-            minimal.add(new MissingGrant(new Grant(GrantType.AGENCY_ACTION, r.grant().value(), null), Certainty.LIKELY, Holder.AGENCY.name(),
+            minimal.add(new MissingGrant(new Grant(GrantType.AGENCY_ACTION, r.grant().value(), null), Certainty.LIKELY, Holder.AGENCY,
                     r.id(), (s == null ? "" : s.title() + " needs it: ") + (r.purpose() != null ? r.purpose() : r.service()) + ".", null,
                     r.citation()));
         }
@@ -178,11 +179,12 @@ public final class DetectionEngine {
                         + " whole base scope" : seedRule + ": " + String.join(", ", result.inUse().stream().map(Scenario::title).toList()));
         Scenario first = result.inUse().isEmpty() ? null : result.inUse().get(0);
         String id = FindingIds.of(FindingKind.OVER_REACH, Cloud.HUAWEI, w.principal, null, null);
-        Finding candidate = new Finding(id, FindingKind.OVER_REACH, FindingStatus.OPEN, Cloud.HUAWEI, w.principal,
-                first == null ? null : first.id(), first == null ? null : first.title(), minimal, result.inUse().isEmpty() ? 0.3 : 0.6,
-                ranking, ev, null, catalog.version(), null, null, e.eventTime(), List.of(), result.excess());
+        Finding candidate = Finding.newOpen(id, FindingKind.OVER_REACH, Cloud.HUAWEI, w.principal, e.eventTime())
+                .scenario(first == null ? null : first.id(), first == null ? null : first.title()).missing(minimal)
+                .confidence(result.inUse().isEmpty() ? 0.3 : 0.6).ranking(ranking).evidence(ev).catalogVersion(catalog.version())
+                .excess(result.excess()).build();
         upsert(w, candidate, e, List.of(key), book, emitted);
-        return new Step(w.toState(settings), emitted, List.of(), false, false);
+        return Step.of(w.toState(settings), emitted);
     }
 
     /**
@@ -198,11 +200,11 @@ public final class DetectionEngine {
         String key = "delegation:" + agency;
         if (lacks.isEmpty()) {
             resolve(w, e.eventTime(), Set.of(key), book, emitted);
-            return new Step(w.toState(settings), emitted, List.of(), false, false);
+            return Step.of(w.toState(settings), emitted);
         }
         List<MissingGrant> missing = new ArrayList<>();
         for (Requirement r : lacks) {
-            missing.add(new MissingGrant(Grant.action(r.grant().value()), Certainty.LIKELY, Holder.USER.name(), null,
+            missing.add(new MissingGrant(Grant.action(r.grant().value()), Certainty.LIKELY, Holder.USER, null,
                     "agency " + agency + " was configured for user " + user.name() + (user.id() != null && !user.id().equals(user.name())
                             ? " (" + user.id() + ")" : "") + " (" + e.action() + " at " + e.eventTime() + ") and is given "
                             + r.grant().value() + ", which the user's known policies do not allow; seed 004 asks that the user hold what"
@@ -212,13 +214,14 @@ public final class DetectionEngine {
         Scenario scenario = lacks.stream().map(r -> catalog.index().scenarioOf(r.id()).orElse(null)).filter(Objects::nonNull).findFirst()
                 .orElse(null);
         Grant id = new Grant(GrantType.AGENCY_ACTION, "delegate:" + agency, null);
-        Finding candidate = new Finding(FindingIds.of(FindingKind.MISSING_GRANT, Cloud.HUAWEI, w.principal, null, id), FindingKind.MISSING_GRANT,
-                FindingStatus.OPEN, Cloud.HUAWEI, w.principal, scenario == null ? null : scenario.id(), scenario == null ? null : scenario.title(),
-                missing, DELEGATION_CONFIDENCE, List.of(),
-                new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
-                        "agency " + agency, null, null), null, catalog.version(), null, null, e.eventTime());
+        Evidence ev = new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
+                "agency " + agency, null, null);
+        Finding candidate = Finding.newOpen(FindingIds.of(FindingKind.MISSING_GRANT, Cloud.HUAWEI, w.principal, null, id),
+                        FindingKind.MISSING_GRANT, Cloud.HUAWEI, w.principal, e.eventTime())
+                .scenario(scenario == null ? null : scenario.id(), scenario == null ? null : scenario.title()).missing(missing)
+                .confidence(DELEGATION_CONFIDENCE).evidence(ev).catalogVersion(catalog.version()).build();
         upsert(w, candidate, e, List.of(key), book, emitted);
-        return new Step(w.toState(settings), emitted, List.of(), false, false);
+        return Step.of(w.toState(settings), emitted);
     }
 
     /** The seed states the rule and the inventory states the facts: strong enough that every lacking grant is printed. */
@@ -243,8 +246,8 @@ public final class DetectionEngine {
                     explicit ? explicitReason(e, denies) : "No catalog entry explains this denial of " + grant.value()
                             + "; the catalog's to-do list has it.", null, null));
             String id = FindingIds.of(kind, e.cloud(), w.principal, null, grant);
-            Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, null, null, missing, 0.0,
-                    List.of(), evidenceOf(e), explicit ? denyingChange(w, e, denies) : null, catalog.version(), null, null, e.eventTime(), denies);
+            Finding candidate = Finding.newOpen(id, kind, e.cloud(), w.principal, e.eventTime()).missing(missing).evidence(evidenceOf(e))
+                    .change(explicit ? denyingChange(w, e, denies) : null).catalogVersion(catalog.version()).knownDenies(denies).build();
             boolean out = upsert(w, candidate, e, resolveKeys, book, emitted);
             if (out && kind == FindingKind.UNMAPPED_DENIAL) {
                 unmapped.add(e);
@@ -289,9 +292,10 @@ public final class DetectionEngine {
             }
         }
         String id = FindingIds.of(kind, e.cloud(), w.principal, scenario.id(), idGrant(inferred.denied()));
-        Finding candidate = new Finding(id, kind, FindingStatus.OPEN, e.cloud(), w.principal, scenario.id(), scenario.title(),
-                missing, ranking.confidence(), ranking.candidates(), kind == FindingKind.REGRESSION ? evidenceOf(e, catalog) : evidenceOf(e),
-                cause, catalog.version(), null, null, e.eventTime(), denies);
+        Finding candidate = Finding.newOpen(id, kind, e.cloud(), w.principal, e.eventTime()).scenario(scenario.id(), scenario.title())
+                .missing(missing).confidence(ranking.confidence()).ranking(ranking.candidates())
+                .evidence(kind == FindingKind.REGRESSION ? evidenceOf(e, catalog) : evidenceOf(e)).change(cause)
+                .catalogVersion(catalog.version()).knownDenies(denies).build();
         upsert(w, candidate, e, resolveKeys, book, emitted);
         resolveByLaterSuccess(w, e, kind, resolveKeys, book, emitted);
         return false;
@@ -506,17 +510,24 @@ public final class DetectionEngine {
                     && e.eventTime().isAfter(existing.resolvedAt());
             List<MissingGrant> missing = newest ? candidate.missing() : existing.missing();
             boolean missingChanged = !sameGrants(existing.missing(), missing);
-            FindingStatus status = reopen ? FindingStatus.OPEN : existing.status();
+            Finding.Builder merging = existing.toBuilder().evidence(merged).updatedAt(max(existing.updatedAt(), e.eventTime()));
+            if (newest) {
+                // the newest event's inference wins; id, kind, cloud and (once named) scenario stay the stored finding's
+                merging.principal(candidate.principal()).missing(missing).confidence(candidate.confidence()).ranking(candidate.ranking())
+                        .catalogVersion(candidate.catalogVersion()).knownDenies(candidate.knownDenies()).excess(candidate.excess());
+            }
+            if (candidate.change() != null) {
+                merging.change(candidate.change());
+            }
             // a finding raised before any feature was known in use (an agency's scope at its authorization) names one once it is
             boolean named = existing.scenarioId() == null && newest && candidate.scenarioId() != null;
-            next = new Finding(existing.id(), existing.kind(), status, existing.cloud(), newest ? candidate.principal() : existing.principal(),
-                    named ? candidate.scenarioId() : existing.scenarioId(), named ? candidate.scenarioTitle() : existing.scenarioTitle(), missing,
-                    newest ? candidate.confidence() : existing.confidence(), newest ? candidate.ranking() : existing.ranking(),
-                    merged, candidate.change() != null ? candidate.change() : existing.change(),
-                    newest ? candidate.catalogVersion() : existing.catalogVersion(),
-                    reopen ? null : existing.resolvedAt(), reopen ? null : existing.timeToGrant(),
-                    max(existing.updatedAt(), e.eventTime()), newest ? candidate.knownDenies() : existing.knownDenies(),
-                    newest ? candidate.excess() : existing.excess());
+            if (named) {
+                merging.scenario(candidate.scenarioId(), candidate.scenarioTitle());
+            }
+            if (reopen) {
+                merging.status(FindingStatus.OPEN).resolvedAt(null).timeToGrant(null);
+            }
+            next = merging.build();
             // what the inventory says blocks the fix changed (a snapshot arrived, a Deny was removed): the fix changes with it
             boolean deniesChanged = !next.knownDenies().equals(existing.knownDenies()) || !next.excess().equals(existing.excess());
             emit = reopen || named || missingChanged || deniesChanged || milestone(count);

@@ -10,7 +10,6 @@ import io.grantwatch.model.Evidence;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.FindingIds;
 import io.grantwatch.model.FindingKind;
-import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.IamChange;
@@ -178,7 +177,7 @@ final class DriftPredictor {
             Grant removed = removedGrant(change, b);
             Grant shown = shownRemoved(change, removed, context);
             List<MissingGrant> missing = new ArrayList<>();
-            String holder = holderOf(change.targetKind()).name();
+            Holder holder = holderOf(change.targetKind());
             String unknown = shown.resource() == null && removed.resource() != null && change.targetKind() == IamChangeEvent.TargetKind.ROLE
                     ? " The record names no account id, so the role's ARN is not known: the role is " + roleName + "." : "";
             String also = group.size() == 1 ? "" : " The same change also breaks " + String.join(", ", group.subList(1, group.size()).stream()
@@ -228,9 +227,9 @@ final class DriftPredictor {
             String id = FindingIds.of(FindingKind.PREDICTED_BREAKAGE, e.cloud(), w.principal, b.scenario.id(), removed);
             Evidence ev = new Evidence(List.of(e.eventId()), e.eventTime(), e.eventTime(), 1, e.service(), e.action(), null,
                     change.targetLabel(), null, null);
-            Finding candidate = new Finding(id, FindingKind.PREDICTED_BREAKAGE, FindingStatus.OPEN, e.cloud(), w.principal,
-                    b.scenario.id(), b.scenario.title(), missing, ScenarioRanker.round(b.confidence), ranking, ev, record,
-                    catalog.version(), null, null, e.eventTime(), List.copyOf(denies));
+            Finding candidate = Finding.newOpen(id, FindingKind.PREDICTED_BREAKAGE, e.cloud(), w.principal, e.eventTime())
+                    .scenario(b.scenario.id(), b.scenario.title()).missing(missing).confidence(ScenarioRanker.round(b.confidence))
+                    .ranking(ranking).evidence(ev).change(record).catalogVersion(catalog.version()).knownDenies(List.copyOf(denies)).build();
             findings.upsert(w, candidate, e, keys, book, emitted);
         }
     }

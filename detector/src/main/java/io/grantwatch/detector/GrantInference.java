@@ -193,22 +193,22 @@ public final class GrantInference {
     }
 
     /** Who holds a grant the catalog says nothing about: the caller itself (the agency for an agency session). */
-    static String holderOf(AuditEvent event) {
+    static Holder holderOf(AuditEvent event) {
         return switch (event.principal().type()) {
-            case ASSUMED_AGENCY -> Holder.AGENCY.name();
-            case ASSUMED_ROLE -> Holder.ROLE.name();
-            default -> Holder.USER.name();
+            case ASSUMED_AGENCY -> Holder.AGENCY;
+            case ASSUMED_ROLE -> Holder.ROLE;
+            default -> Holder.USER;
         };
     }
 
-    static String holder(AuditEvent event, Requirement r) {
+    static Holder holder(AuditEvent event, Requirement r) {
         if (event.principal().type() == PrincipalType.ASSUMED_AGENCY) {
-            return Holder.AGENCY.name();
+            return Holder.AGENCY;
         }
         if (r.grant().type() == GrantType.TRUST_PRINCIPAL) {
-            return Holder.ROLE.name();
+            return Holder.ROLE;
         }
-        return r.holder() == null ? Holder.USER.name() : r.holder().name();
+        return r.holder() == null ? Holder.USER : r.holder();
     }
 
     /**

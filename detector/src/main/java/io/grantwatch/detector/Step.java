@@ -18,4 +18,19 @@ public record Step(PrincipalState state, List<Finding> emitted, List<AuditEvent>
         emitted = List.copyOf(emitted);
         unmapped = List.copyOf(unmapped);
     }
+
+    /** A step that may have emitted findings and saw no denial the catalog cannot explain. */
+    public static Step of(PrincipalState state, List<Finding> emitted) {
+        return new Step(state, emitted, List.of(), false, false);
+    }
+
+    /** A step for an event later than the grace: only counted in {@code counted}, nothing emitted. */
+    public static Step lateEvent(PrincipalState counted) {
+        return new Step(counted, List.of(), List.of(), true, false);
+    }
+
+    /** A step for an event in time, saying whether it was a denial no catalog entry explains ({@code unmapped}: if emitted). */
+    public static Step inTime(PrincipalState state, List<Finding> emitted, List<AuditEvent> unmapped, boolean unmappedDenial) {
+        return new Step(state, emitted, unmapped, false, unmappedDenial);
+    }
 }

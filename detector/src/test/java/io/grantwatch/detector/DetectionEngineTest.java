@@ -13,6 +13,7 @@ import io.grantwatch.model.GrantType;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
+import io.grantwatch.model.catalog.Holder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +45,12 @@ class DetectionEngineTest {
         MissingGrant denied = f.missing().get(0);
         assertThat(denied.grant()).isEqualTo(new Grant(GrantType.PASS_ROLE, "ram:PassRole", "acs:ram:*:" + Events.ACCOUNT + ":role/pai-dsw-data"));
         assertThat(denied.certainty()).isEqualTo(Certainty.CERTAIN);
-        assertThat(denied.holder()).isEqualTo("USER");
+        assertThat(denied.holder()).isEqualTo(Holder.USER);
         assertThat(f.missing()).anySatisfy(m -> {
             assertThat(m.grant().type()).isEqualTo(GrantType.TRUST_PRINCIPAL);
             assertThat(m.grant().value()).isEqualTo("pai.aliyuncs.com");
             assertThat(m.grant().resource()).endsWith("role/pai-dsw-data");
-            assertThat(m.holder()).isEqualTo("ROLE");
+            assertThat(m.holder()).isEqualTo(Holder.ROLE);
             assertThat(m.certainty()).isEqualTo(Certainty.LIKELY);
         });
         assertThat(f.missing()).anySatisfy(m -> {
@@ -74,7 +75,7 @@ class DetectionEngineTest {
         assertThat(first.grant()).isEqualTo(new Grant(GrantType.TRUST_PRINCIPAL, "pai.aliyuncs.com",
                 "acs:ram::" + Events.ACCOUNT + ":role/pai-dsw-data"));
         assertThat(first.certainty()).isEqualTo(Certainty.CERTAIN);
-        assertThat(first.holder()).isEqualTo("ROLE");
+        assertThat(first.holder()).isEqualTo(Holder.ROLE);
     }
 
     @Test
@@ -184,7 +185,7 @@ class DetectionEngineTest {
         Finding f = only(FindingKind.MISSING_GRANT);
         assertThat(f.scenarioId()).isEqualTo("modelarts.agency.training");
         assertThat(f.missing()).allSatisfy(m -> {
-            assertThat(m.holder()).isEqualTo("AGENCY");
+            assertThat(m.holder()).isEqualTo(Holder.AGENCY);
             assertThat(m.grant().type()).isEqualTo(GrantType.AGENCY_ACTION);
         });
         assertThat(f.missing().get(0).reason()).contains("the user who delegates must hold it too");

@@ -13,6 +13,7 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.inventory.InventoryRecord;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import java.io.IOException;
@@ -819,7 +820,7 @@ class DriftTrailsTest {
         assertThat(out).isNotEmpty().allSatisfy(f -> {
             assertThat(f.principal().name()).isEqualTo("dave");
             assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "dave-obs", "member/mlteam"));
-            assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo("USER"));
+            assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo(Holder.USER));
         });
     }
 
@@ -877,7 +878,7 @@ class DriftTrailsTest {
             assertThat(f.missing().get(0).reason()).contains("what dave-obs (Custom) version v1 allowed");
             assertThat(f.missing()).as("a user holds actions, never an agency's").extracting(m -> m.grant().type())
                     .doesNotContain(GrantType.AGENCY_ACTION);
-            assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo("USER"));
+            assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo(Holder.USER));
         });
     }
 

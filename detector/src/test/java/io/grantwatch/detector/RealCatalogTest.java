@@ -96,7 +96,7 @@ class RealCatalogTest {
         d.accept(Events.denied(agency, T0.plusSeconds(30), "OBS", "getObject", "obs:object:GetObject", "403"));
         Finding f = single(d, FindingKind.MISSING_GRANT);
         assertThat(f.scenarioId()).startsWith("modelarts.agency.");
-        assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo("AGENCY"));
+        assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo(Holder.AGENCY));
     }
 
     @Test

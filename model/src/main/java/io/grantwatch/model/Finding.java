@@ -84,16 +84,136 @@ public record Finding(
         excess = excess == null ? List.of() : List.copyOf(excess);
     }
 
+    /**
+     * A new OPEN finding, last changed {@code at}: the rest is set by name on the builder, so the eighteen components are
+     * never lined up by position.
+     */
+    public static Builder newOpen(String id, FindingKind kind, Cloud cloud, Principal principal, Instant at) {
+        return new Builder(id, kind, FindingStatus.OPEN, cloud, principal).updatedAt(at);
+    }
+
+    /** A builder holding this finding, to change some components and keep the others. */
+    public Builder toBuilder() {
+        return new Builder(id, kind, status, cloud, principal).scenario(scenarioId, scenarioTitle).missing(missing).confidence(confidence)
+                .ranking(ranking).evidence(evidence).change(change).catalogVersion(catalogVersion).resolvedAt(resolvedAt)
+                .timeToGrant(timeToGrant).updatedAt(updatedAt).knownDenies(knownDenies).excess(excess);
+    }
+
     /** The same finding with what the inventory says blocks it. */
     public Finding withKnownDenies(List<KnownDeny> denies) {
-        return new Finding(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
-                catalogVersion, resolvedAt, timeToGrant, updatedAt, denies, excess);
+        return toBuilder().knownDenies(denies).build();
     }
 
     /** The same finding resolved at {@code at}, {@code timeToGrant} after it began (null: nothing was granted). */
     public Finding resolved(Instant at, Duration timeToGrant) {
-        return new Finding(id, kind, FindingStatus.RESOLVED, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking,
-                evidence, change, catalogVersion, at, timeToGrant, at, knownDenies, excess);
+        return toBuilder().status(FindingStatus.RESOLVED).resolvedAt(at).timeToGrant(timeToGrant).updatedAt(at).build();
+    }
+
+    /** Sets {@link Finding}'s components by name; id and kind are fixed, the rest default to absent (lists empty). */
+    public static final class Builder {
+        private final String id;
+        private final FindingKind kind;
+        private FindingStatus status;
+        private Cloud cloud;
+        private Principal principal;
+        private String scenarioId;
+        private String scenarioTitle;
+        private List<MissingGrant> missing;
+        private double confidence;
+        private List<ScenarioCandidate> ranking;
+        private Evidence evidence;
+        private IamChange change;
+        private String catalogVersion;
+        private Instant resolvedAt;
+        private Duration timeToGrant;
+        private Instant updatedAt;
+        private List<KnownDeny> knownDenies;
+        private List<Excess> excess;
+
+        private Builder(String id, FindingKind kind, FindingStatus status, Cloud cloud, Principal principal) {
+            this.id = id;
+            this.kind = kind;
+            this.status = status;
+            this.cloud = cloud;
+            this.principal = principal;
+        }
+
+        public Builder status(FindingStatus value) {
+            this.status = value;
+            return this;
+        }
+
+        public Builder principal(Principal value) {
+            this.principal = value;
+            return this;
+        }
+
+        /** The catalog scenario, id and title together (both null when none is known). */
+        public Builder scenario(String scenarioIdValue, String scenarioTitleValue) {
+            this.scenarioId = scenarioIdValue;
+            this.scenarioTitle = scenarioTitleValue;
+            return this;
+        }
+
+        public Builder missing(List<MissingGrant> value) {
+            this.missing = value;
+            return this;
+        }
+
+        public Builder confidence(double value) {
+            this.confidence = value;
+            return this;
+        }
+
+        public Builder ranking(List<ScenarioCandidate> value) {
+            this.ranking = value;
+            return this;
+        }
+
+        public Builder evidence(Evidence value) {
+            this.evidence = value;
+            return this;
+        }
+
+        public Builder change(IamChange value) {
+            this.change = value;
+            return this;
+        }
+
+        public Builder catalogVersion(String value) {
+            this.catalogVersion = value;
+            return this;
+        }
+
+        public Builder resolvedAt(Instant value) {
+            this.resolvedAt = value;
+            return this;
+        }
+
+        public Builder timeToGrant(Duration value) {
+            this.timeToGrant = value;
+            return this;
+        }
+
+        public Builder updatedAt(Instant value) {
+            this.updatedAt = value;
+            return this;
+        }
+
+        public Builder knownDenies(List<KnownDeny> value) {
+            this.knownDenies = value;
+            return this;
+        }
+
+        public Builder excess(List<Excess> value) {
+            this.excess = value;
+            return this;
+        }
+
+        public Finding build() {
+            return new Finding(id, kind, status, cloud, principal, scenarioId, scenarioTitle, missing, confidence, ranking, evidence, change,
+                    catalogVersion, resolvedAt, timeToGrant, updatedAt, knownDenies, excess);
+        }
     }
 
     /**

@@ -34,7 +34,7 @@ class WireRoundTripTest {
 
     static Finding finding() {
         Grant g = Grant.action("paidsw:CreateInstance");
-        MissingGrant mg = new MissingGrant(g, Certainty.CERTAIN, "USER", "pai.dsw.create", "denied", "AliyunPAIFullAccess",
+        MissingGrant mg = new MissingGrant(g, Certainty.CERTAIN, Holder.USER, "pai.dsw.create", "denied", "AliyunPAIFullAccess",
                 new Citation("000_35429cded2947c8d.txt", "AI開発: DSW"));
         return new Finding(FindingIds.of(FindingKind.MISSING_GRANT, Cloud.ALIBABA, ALICE, "pai.dsw", g), FindingKind.MISSING_GRANT,
                 FindingStatus.RESOLVED, Cloud.ALIBABA, ALICE, "pai.dsw", "DSW", List.of(mg), 0.9,
@@ -71,7 +71,7 @@ class WireRoundTripTest {
     @Test
     void shouldRoundTripRemediationWithPolicyDocument() {
         var doc = JsonNodeFactory.instance.objectNode().put("Version", "1");
-        var r = new Remediation("f1", Cloud.HUAWEI, "grant it", List.of(new PolicyDocument("p", "huawei-iam-policy", "bob", doc)),
+        var r = new Remediation("f1", Cloud.HUAWEI, "grant it", List.of(new PolicyDocument("p", PolicyKind.HUAWEI_IAM_POLICY, "bob", doc)),
                 List.of("ModelArts FullAccess"), List.of("hcloud IAM ..."), "resource {}", List.of("step"),
                 List.of(new Citation("004", "训练管理")));
         var serde = JsonSerde.of(Remediation.class);

@@ -107,7 +107,7 @@ public final class AlertFormatter {
         sb.append(d.bold).append("Fix:").append(d.bold).append(' ').append(e.escape(r.summary(), 400)).append('\n');
         if (detail == Detail.FULL) {
             for (PolicyDocument p : r.policies()) {
-                sb.append(d.bold).append(e.escape(p.kind(), 40)).append(d.bold).append(' ').append(e.escape(p.name(), 100))
+                sb.append(d.bold).append(e.escape(p.kind().wire(), 40)).append(d.bold).append(' ').append(e.escape(p.name(), 100))
                         .append(p.attachTo() == null ? "" : " → " + e.escape(p.attachTo(), 100)).append('\n');
                 sb.append(d.fence).append(d.fence.isEmpty() ? "" : "\n").append(e.escape(compact(p), 4000)).append('\n')
                         .append(d.fence).append(d.fence.isEmpty() ? "" : "\n");

@@ -110,7 +110,7 @@ public final class EmailChannel implements Channel {
                 sb.append("<p><b>Fix:</b> ").append(e.escape(r.summary(), 400)).append("</p>");
                 if (detail == AlertFormatter.Detail.FULL && alerts.size() == 1) {
                     for (PolicyDocument p : r.policies()) {
-                        sb.append("<p>").append(e.escape(p.kind(), 40)).append(" ").append(e.escape(p.name(), 100)).append("</p><pre>")
+                        sb.append("<p>").append(e.escape(p.kind().wire(), 40)).append(" ").append(e.escape(p.name(), 100)).append("</p><pre>")
                                 .append(e.escape(AlertFormatter.compact(p), 4000)).append("</pre>");
                     }
                     if (!r.cliCommands().isEmpty()) {

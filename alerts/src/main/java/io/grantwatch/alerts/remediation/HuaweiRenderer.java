@@ -13,6 +13,7 @@ import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.PolicyKind;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.json.Json;
 import java.util.ArrayList;
@@ -181,7 +182,7 @@ final class HuaweiRenderer {
         }
         String name = Script.policyName(plan.findingId()) + suffix;
         String type = global ? "AX" : "XA";
-        String kind = to.kind() == EntityKind.AGENCY ? "huawei-agency-policy" : "huawei-iam-policy";
+        PolicyKind kind = to.kind() == EntityKind.AGENCY ? PolicyKind.HUAWEI_AGENCY_POLICY : PolicyKind.HUAWEI_IAM_POLICY;
         if (!incomplete) {
             s.policy(new PolicyDocument(name, kind, to.known() ? to.name() : null, doc));
         }

@@ -22,6 +22,7 @@ import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.IamScope;
 import io.grantwatch.model.catalog.Phase;
 import io.grantwatch.model.catalog.Qualifier;
@@ -165,7 +166,7 @@ final class Planner {
                 // instance role's own session does not hand roles over
                 continue;
             }
-            if (!evidenced && !agencyDenied && (g.type() == GrantType.AGENCY_ACTION || "AGENCY".equalsIgnoreCase(m.holder()))) {
+            if (!evidenced && !agencyDenied && (g.type() == GrantType.AGENCY_ACTION || m.holder() == Holder.AGENCY)) {
                 // the principal's own denial says nothing about the agency's scope: point at it, do not grant it
                 notes.add("The ModelArts agency may also need " + (validAction(cloud, g.value()) ? g.value() : "what the seed lists")
                         + " when jobs run with it (the seed's agency scope; not granted here: this denial was the caller's own)"
@@ -541,14 +542,14 @@ final class Planner {
         if (m.certainty() == Certainty.CERTAIN && subject.kind() != EntityKind.NONE) {
             return subject;
         }
-        String holder = m.holder() == null ? "" : m.holder().toUpperCase(Locale.ROOT);
-        if (holder.equals("ROLE") || holder.equals("SERVICE_LINKED_ROLE")) {
+        Holder holder = m.holder();
+        if (holder == Holder.ROLE || holder == Holder.SERVICE_LINKED_ROLE) {
             if (subject.kind() == EntityKind.ROLE) {
                 return subject;
             }
             return new Entity(EntityKind.ROLE, role, null, subject.account());
         }
-        if (holder.equals("AGENCY") || m.grant().type() == GrantType.AGENCY_ACTION) {
+        if (holder == Holder.AGENCY || m.grant().type() == GrantType.AGENCY_ACTION) {
             if (subject.kind() == EntityKind.AGENCY) {
                 return subject;
             }

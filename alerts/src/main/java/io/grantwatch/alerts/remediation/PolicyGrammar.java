@@ -30,10 +30,9 @@ public final class PolicyGrammar {
     /** Validates by the document's kind. */
     public static List<String> check(PolicyDocument doc) {
         return switch (doc.kind()) {
-            case "ram-custom-policy" -> ram(doc.document(), false);
-            case "ram-trust-policy" -> ram(doc.document(), true);
-            case "huawei-iam-policy", "huawei-agency-policy" -> huawei(doc.document());
-            default -> List.of("unknown policy kind " + doc.kind());
+            case RAM_CUSTOM_POLICY -> ram(doc.document(), false);
+            case RAM_TRUST_POLICY -> ram(doc.document(), true);
+            case HUAWEI_IAM_POLICY, HUAWEI_AGENCY_POLICY -> huawei(doc.document());
         };
     }
 

@@ -14,6 +14,7 @@ import io.grantwatch.alerts.remediation.Plan.WorkspaceRole;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.KnownDeny;
 import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.PolicyKind;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.json.Json;
 import java.util.ArrayList;
@@ -144,7 +145,7 @@ final class RamRenderer {
         String who = entityArg(to, s);
         String kind = to.kind() == EntityKind.ROLE ? "Role" : "User";
         if (!incomplete) {
-            s.policy(new PolicyDocument(name, "ram-custom-policy", to.known() ? to.name() : null, doc));
+            s.policy(new PolicyDocument(name, PolicyKind.RAM_CUSTOM_POLICY, to.known() ? to.name() : null, doc));
         }
         s.command("aliyun ram CreatePolicy --PolicyName " + name + " --Description " + Identifiers.shellQuote("GrantWatch finding "
                 + Script.safeId(plan.findingId())) + " --PolicyDocument " + s.quoted(Script.compact(doc)));
@@ -178,7 +179,7 @@ final class RamRenderer {
         String file = (t.role() != null ? t.role() : "role") + "-trust-policy.json";
         if (t.current() != null) {
             JsonNode merged = TrustPolicies.mergeService(t.current(), t.service());
-            s.policy(new PolicyDocument(t.role() + "-trust-policy", "ram-trust-policy", t.role(), merged));
+            s.policy(new PolicyDocument(t.role() + "-trust-policy", PolicyKind.RAM_TRUST_POLICY, t.role(), merged));
             s.step("Trust policy of role " + t.role() + ": the document below is its trust policy as the audit trail last recorded it, "
                     + "with " + t.service() + " added to Principal.Service — for review. The commands merge into the role's live "
                     + "document the same way, so a change made since is kept.");

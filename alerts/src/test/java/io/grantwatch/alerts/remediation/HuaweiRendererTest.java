@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.alerts.TestFindings;
 import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.PolicyKind;
 import io.grantwatch.model.Remediation;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.policy.PolicyEvaluator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ class HuaweiRendererTest {
         RamRendererTest.assertApplicable(r);
         assertInputsSetBeforeUse(r);
         PolicyDocument d = r.policies().get(0);
-        assertThat(d.kind()).isEqualTo("huawei-iam-policy");
+        assertThat(d.kind()).isEqualTo(PolicyKind.HUAWEI_IAM_POLICY);
         assertThat(PolicyEvaluator.allows(d.document(), "obs:object:GetObject",
                 "obs:cn-north-4:" + TestFindings.HW_DOMAIN + ":object:ma-datasets/flowers/a.jpg")).isTrue();
         assertThat(PolicyEvaluator.allows(d.document(), "obs:object:GetObject",
@@ -120,7 +122,7 @@ class HuaweiRendererTest {
         RamRendererTest.assertApplicable(r);
         assertInputsSetBeforeUse(r);
         assertThat(r.policies()).allSatisfy(p -> {
-            assertThat(p.kind()).isEqualTo("huawei-agency-policy");
+            assertThat(p.kind()).isEqualTo(PolicyKind.HUAWEI_AGENCY_POLICY);
             assertThat(p.attachTo()).isEqualTo("modelarts_agency");
         });
         assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("AGENCY_ID=$(hcloud IAM ListAgencies --domain_id=\""
@@ -136,7 +138,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Citation row = new io.grantwatch.model.Citation("004_cae65db658487c65.txt", "委托基础授权范围 > 训练作业");
         List<io.grantwatch.model.MissingGrant> minimal = Stream.of("obs:bucket:ListBucket", "obs:object:GetObject",
                 "obs:object:PutObject").map(a -> new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(
-                        io.grantwatch.model.GrantType.AGENCY_ACTION, a, null), io.grantwatch.model.Certainty.LIKELY, "AGENCY",
+                        io.grantwatch.model.GrantType.AGENCY_ACTION, a, null), io.grantwatch.model.Certainty.LIKELY, Holder.AGENCY,
                 "modelarts.agency.training/" + a, "Agency: training jobs needs it.", null, row)).toList();
         io.grantwatch.model.Finding over = new io.grantwatch.model.Finding("over-reach-1", io.grantwatch.model.FindingKind.OVER_REACH,
                 io.grantwatch.model.FindingStatus.OPEN, base.cloud(), base.principal(), "modelarts.agency.training", "Agency: training jobs",
@@ -184,7 +186,7 @@ class HuaweiRendererTest {
         RamRendererTest.assertApplicable(r);
         assertInputsSetBeforeUse(r);
         assertThat(String.join("\n", r.cliCommands())).doesNotContain("Agency").contains("KeystoneListMappings", "MAPPED_GROUP_NAME");
-        assertThat(r.policies()).allSatisfy(p -> assertThat(p.kind()).isEqualTo("huawei-iam-policy"));
+        assertThat(r.policies()).allSatisfy(p -> assertThat(p.kind()).isEqualTo(PolicyKind.HUAWEI_IAM_POLICY));
         assertThat(r.steps()).anySatisfy(s -> assertThat(s).contains("identity provider's mapping", "not to an agency"));
     }
 
@@ -201,7 +203,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding f = TestFindings.agencyObs();
         io.grantwatch.model.Finding lost = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
                 f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(), List.of(new io.grantwatch.model.MissingGrant(
-                        io.grantwatch.model.Grant.systemPolicy("OBS OperateAccess"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r",
+                        io.grantwatch.model.Grant.systemPolicy("OBS OperateAccess"), io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r",
                         "OBS OperateAccess", SeedCitations.MODELARTS_AGENCY)), 1, List.of(), null,
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, "updateAgency", "admin", "modelarts_agency", "OBS OperateAccess"),
                 "v", null, null, TestFindings.T0);
@@ -221,10 +223,10 @@ class HuaweiRendererTest {
         return new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE, f.status(), f.cloud(), p,
                 f.scenarioId(), f.scenarioTitle(), List.of(
                         new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "p-1",
-                                "v5/" + holder + "/p-1"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null,
+                                "v5/" + holder + "/p-1"), io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r", null,
                                 SeedCitations.MODELARTS_AGENCY),
                         new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION,
-                                "obs:object:GetObject", null), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null,
+                                "obs:object:GetObject", null), io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r", null,
                                 SeedCitations.MODELARTS_AGENCY)), 0.7, List.of(), null,
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", holder.replace('/', ' '), "p-1"),
                 "v", null, null, TestFindings.T0);
@@ -260,7 +262,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding dropped = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
                 f.status(), f.cloud(), session, "modelarts.agency.training", "Agency: training jobs", List.of(
                         new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.TRUST_PRINCIPAL,
-                                "service.ModelArts", "agency ma_agency"), io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null,
+                                "service.ModelArts", "agency ma_agency"), io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r", null,
                                 SeedCitations.MODELARTS_AGENCY)), 0.6, List.of(), null,
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, "updateTrustPolicyV5", "admin", "agency ma_agency",
                         "trust policy of agency ma_agency"), "v", null, null, TestFindings.T0);
@@ -321,10 +323,10 @@ class HuaweiRendererTest {
         io.grantwatch.model.Certainty certain = io.grantwatch.model.Certainty.CERTAIN;
         List<io.grantwatch.model.MissingGrant> lost = new ArrayList<>();
         lost.add(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION,
-                "agency modelarts_agency", null), certain, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY));
+                "agency modelarts_agency", null), certain, Holder.AGENCY, "a", "r", null, SeedCitations.MODELARTS_AGENCY));
         for (String a : List.of("obs:object:GetObject", "obs:object:PutObject", "obs:bucket:ListBucket")) {
             lost.add(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.AGENCY_ACTION, a, null),
-                    io.grantwatch.model.Certainty.LIKELY, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY));
+                    io.grantwatch.model.Certainty.LIKELY, Holder.AGENCY, "a", "r", null, SeedCitations.MODELARTS_AGENCY));
         }
         for (String api : List.of("deleteAgency", "deleteAgencyV5")) {
             io.grantwatch.model.Finding deleted = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
@@ -346,7 +348,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding lost = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
                 f.status(), f.cloud(), TestFindings.hwAgency(), f.scenarioId(), f.scenarioTitle(), List.of(new io.grantwatch.model.MissingGrant(
                         new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "p-1", null),
-                        io.grantwatch.model.Certainty.CERTAIN, "AGENCY", "a", "r", null, SeedCitations.MODELARTS_AGENCY)), 0.2, List.of(), null,
+                        io.grantwatch.model.Certainty.CERTAIN, Holder.AGENCY, "a", "r", null, SeedCitations.MODELARTS_AGENCY)), 0.2, List.of(), null,
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, "detachAgencyPolicyV5", "admin", "agency modelarts_agency", "p-1"),
                 "v", null, null, TestFindings.T0);
         Remediation r = planner.plan(lost);
@@ -379,7 +381,7 @@ class HuaweiRendererTest {
         io.grantwatch.model.Finding f = TestFindings.trainJobCreate();
         io.grantwatch.model.Finding mixed = new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(),
                 f.scenarioTitle(), List.of(f.missing().get(0), new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.action(
-                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, "USER", "x", "r", null,
+                        "iam:agencies:listAgencies"), io.grantwatch.model.Certainty.CERTAIN, Holder.USER, "x", "r", null,
                                 SeedCitations.MODELARTS_DEPENDENCIES)),
                 f.confidence(), f.ranking(), f.evidence(), f.change(), f.catalogVersion(), f.resolvedAt(), f.timeToGrant(), f.updatedAt());
         Remediation r = planner.plan(mixed);

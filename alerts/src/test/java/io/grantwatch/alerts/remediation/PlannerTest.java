@@ -11,6 +11,7 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.MissingGrant;
+import io.grantwatch.model.catalog.Holder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class PlannerTest {
     @Test
     void shouldLeaveTrustAloneWhenOnlyPassRoleWasDenied() {
         Finding f = withMissing(TestFindings.passRole(), new MissingGrant(new Grant(GrantType.TRUST_PRINCIPAL, "pai.aliyuncs.com",
-                "acs:ram::" + TestFindings.UID + ":role/DswOssRole"), Certainty.LIKELY, "ROLE", "t", "trust", null, SeedCitations.ASSUME_ROLE));
+                "acs:ram::" + TestFindings.UID + ":role/DswOssRole"), Certainty.LIKELY, Holder.ROLE, "t", "trust", null, SeedCitations.ASSUME_ROLE));
         Plan p = planner.decide(f);
         assertThat(p.trust()).isEmpty();
         assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("Check, do not change yet").contains("AssumeRoleFailedError"));
@@ -93,8 +94,8 @@ class PlannerTest {
         Citation mc = new Citation(SeedCitations.PAI_SEED, "MaxCompute の有効化");
         Finding f = new Finding(base.id(), io.grantwatch.model.FindingKind.MISSING_GRANT, base.status(), base.cloud(), base.principal(),
                 "pai.designer.maxcompute-activation", "Activate MaxCompute", List.of(
-                        new MissingGrant(Grant.systemPolicy("AliyunBSSOrderAccess"), Certainty.CERTAIN, "USER", "a", "r", null, mc),
-                        new MissingGrant(Grant.systemPolicy("AliyunDataWorksFullAccess"), Certainty.LIKELY, "USER", "b", "r", null, mc)),
+                        new MissingGrant(Grant.systemPolicy("AliyunBSSOrderAccess"), Certainty.CERTAIN, Holder.USER, "a", "r", null, mc),
+                        new MissingGrant(Grant.systemPolicy("AliyunDataWorksFullAccess"), Certainty.LIKELY, Holder.USER, "b", "r", null, mc)),
                 1, List.of(), null, null, "v", null, null, base.updatedAt());
         Plan p = planner.decide(f);
         assertThat(p.grants()).isEmpty();
@@ -105,7 +106,7 @@ class PlannerTest {
 
     @Test
     void shouldNotGrantWildcardWhenNoSeedPrintsIt() {
-        Finding f = withMissing(TestFindings.ossGetObject(), new MissingGrant(Grant.action("nas:*"), Certainty.LIKELY, "USER", "n", "r",
+        Finding f = withMissing(TestFindings.ossGetObject(), new MissingGrant(Grant.action("nas:*"), Certainty.LIKELY, Holder.USER, "n", "r",
                 null, new Citation("alibaba-ram-reference", "NAS", "https://www.alibabacloud.com/help/en/nas")));
         Plan p = planner.decide(f);
         assertThat(p.grants()).flatExtracting(Plan.PolicyGrant::actions).doesNotContain("nas:*");
@@ -115,7 +116,7 @@ class PlannerTest {
     @Test
     void shouldKeepWildcardWhenTheSeedPrintsIt() {
         Finding f = withMissing(TestFindings.trainJobCreate(), new MissingGrant(Grant.action("modelarts:trainJob:*"), Certainty.LIKELY,
-                "USER", "w", "r", null, new Citation(SeedCitations.MODELARTS_SEED, "功能依赖")));
+                Holder.USER, "w", "r", null, new Citation(SeedCitations.MODELARTS_SEED, "功能依赖")));
         assertThat(planner.decide(f).grants()).flatExtracting(Plan.PolicyGrant::actions).contains("modelarts:trainJob:*");
     }
 
@@ -129,7 +130,7 @@ class PlannerTest {
     @Test
     void shouldKeepPossibleGrantsOutOfThePlanWhenTheSeedQualifiesThem() {
         Finding f = withMissing(TestFindings.ossGetObject(), new MissingGrant(Grant.systemPolicy("AliyunOSSFullAccess"), Certainty.POSSIBLE,
-                "USER", "p", "r", "AliyunOSSFullAccess", SeedCitations.PAI_DEPENDENCIES));
+                Holder.USER, "p", "r", "AliyunOSSFullAccess", SeedCitations.PAI_DEPENDENCIES));
         Plan p = planner.decide(f);
         assertThat(p.systemPolicies()).extracting(Plan.SystemPolicyGrant::policy).doesNotContain("AliyunOSSFullAccess");
         assertThat(p.notes()).anySatisfy(n -> assertThat(n).startsWith("May also be needed").contains("AliyunOSSFullAccess"));
@@ -147,7 +148,7 @@ class PlannerTest {
     void shouldGrantTheDeniedCallFirstWhenTheCatalogOnlyOffersAnExamplePolicy() {
         // seed 000 gives AliyunPAIEASFullAccess as 例: a qualified, POSSIBLE match — the refusal itself is still evidence
         Finding f = withEvidenceCode(TestFindings.easFullAccess(), "NoPermission", List.of(new MissingGrant(
-                Grant.systemPolicy("AliyunPAIEASFullAccess"), Certainty.POSSIBLE, "USER", "pai.eas/policy", "r", "AliyunPAIEASFullAccess",
+                Grant.systemPolicy("AliyunPAIEASFullAccess"), Certainty.POSSIBLE, Holder.USER, "pai.eas/policy", "r", "AliyunPAIEASFullAccess",
                 SeedCitations.PAI_DEPENDENCIES)));
         Plan p = planner.decide(f);
         assertThat(p.grants().get(0).actions()).containsExactly("eas:CreateService");
@@ -159,9 +160,9 @@ class PlannerTest {
     @Test
     void shouldAnswerWithWorkspaceMembershipNotRamWhenPaiRefusesWithNoPermissionError() {
         Finding f = withEvidenceCode(TestFindings.maxComputeDeveloper(), "NoPermissionError", List.of(
-                new MissingGrant(new Grant(GrantType.WORKSPACE_ROLE, "PAI.AlgoDeveloper", null), Certainty.POSSIBLE, "USER", "w1", "r",
+                new MissingGrant(new Grant(GrantType.WORKSPACE_ROLE, "PAI.AlgoDeveloper", null), Certainty.POSSIBLE, Holder.USER, "w1", "r",
                         null, SeedCitations.PAI_DEPENDENCIES),
-                new MissingGrant(new Grant(GrantType.WORKSPACE_ROLE, "PAI.WorkspaceGuest", null), Certainty.POSSIBLE, "USER", "w2", "r",
+                new MissingGrant(new Grant(GrantType.WORKSPACE_ROLE, "PAI.WorkspaceGuest", null), Certainty.POSSIBLE, Holder.USER, "w2", "r",
                         null, SeedCitations.PAI_DEPENDENCIES)));
         Plan p = planner.decide(f);
         assertThat(p.grants()).isEmpty();
@@ -179,7 +180,7 @@ class PlannerTest {
                 "ListRepository", null, null, "Forbidden.RAM", "User not authorized to operate on the specified resource.");
         Finding f = new Finding(base.id(), io.grantwatch.model.FindingKind.MISSING_GRANT, base.status(), base.cloud(), base.principal(),
                 "pai.asset-management.container-registry", "CR", List.of(new MissingGrant(new Grant(GrantType.DENIED_ACTION, "cr", null),
-                Certainty.POSSIBLE, "USER", "cr", "r", null, SeedCitations.PAI_DEPENDENCIES)), 1, List.of(), e, null, "v", null, null,
+                Certainty.POSSIBLE, Holder.USER, "cr", "r", null, SeedCitations.PAI_DEPENDENCIES)), 1, List.of(), e, null, "v", null, null,
                 base.updatedAt());
         Plan p = planner.decide(f);
         assertThat(p.grants()).singleElement().satisfies(g -> {
@@ -204,7 +205,7 @@ class PlannerTest {
     @Test
     void shouldPointAtTheAgencyScopeWithoutGrantingItWhenTheUsersOwnCallWasDenied() {
         Finding f = withMissing(TestFindings.obsGetObject(), new MissingGrant(new Grant(GrantType.AGENCY_ACTION, "obs:object:PutObject", null),
-                Certainty.LIKELY, "AGENCY", "ag", "r", null, new Citation(SeedCitations.MODELARTS_SEED, "委托授权")));
+                Certainty.LIKELY, Holder.AGENCY, "ag", "r", null, new Citation(SeedCitations.MODELARTS_SEED, "委托授权")));
         Plan p = planner.decide(f);
         assertThat(p.grants()).allSatisfy(g -> assertThat(g.to().kind()).isEqualTo(EntityKind.USER));
         assertThat(p.notes()).anySatisfy(n -> assertThat(n).contains("ModelArts agency may also need obs:object:PutObject"));
@@ -258,7 +259,7 @@ class PlannerTest {
     @Test
     void shouldNameButNotGrantAnIdentityWriteWhenNoSeedListsIt() {
         Finding f = denial(TestFindings.ossGetObject(), "ram:UpdateRole", "acs:ram::" + TestFindings.UID + ":role/pai-dsw-data",
-                new MissingGrant(Grant.action("ram:UpdateRole"), Certainty.CERTAIN, "USER", "x", "r", null,
+                new MissingGrant(Grant.action("ram:UpdateRole"), Certainty.CERTAIN, Holder.USER, "x", "r", null,
                         Citation.vendor("alibaba-ram-reference", "UpdateRole", "https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-updaterole")));
         Plan p = planner.decide(f);
         assertThat(p.grants()).isEmpty();
@@ -269,7 +270,7 @@ class PlannerTest {
     void shouldGrantAnIdentityWriteWhenTheSeedListsItForTheFeature() {
         Finding base = TestFindings.obsGetObject();
         Finding f = new Finding(base.id(), base.kind(), base.status(), base.cloud(), base.principal(), "modelarts.data.team-labeling", "T",
-                List.of(new MissingGrant(Grant.action("iam:agencies:createAgency"), Certainty.CERTAIN, "USER", "t", "r", null,
+                List.of(new MissingGrant(Grant.action("iam:agencies:createAgency"), Certainty.CERTAIN, Holder.USER, "t", "r", null,
                         new Citation(SeedCitations.MODELARTS_SEED, "功能依赖"))), 1, List.of(), new io.grantwatch.model.Evidence(List.of("e"),
                 base.updatedAt(), base.updatedAt(), 1, "IAM", "createAgency", "iam:agencies:createAgency", null, "403", "denied"), null, "v",
                 null, null, base.updatedAt());
@@ -279,7 +280,7 @@ class PlannerTest {
     @Test
     void shouldAskForTheResourceNeverWidenToEverythingWhenTheRecordsBucketIsUnusable() {
         Finding f = denial(TestFindings.ossGetObject(), "oss:GetObject", "acs:oss:*:" + TestFindings.UID + ":Bad_Bucket!/x",
-                new MissingGrant(Grant.action("oss:GetObject"), Certainty.CERTAIN, "USER", "x", "r", null, SeedCitations.PAI_DEPENDENCIES));
+                new MissingGrant(Grant.action("oss:GetObject"), Certainty.CERTAIN, Holder.USER, "x", "r", null, SeedCitations.PAI_DEPENDENCIES));
         Plan p = planner.decide(f);
         assertThat(p.grants().get(0).resources()).containsExactly(Resources.ASK);
         io.grantwatch.model.Remediation r = planner.plan(f);
@@ -291,7 +292,7 @@ class PlannerTest {
     void shouldLeaveTheSeedsWildcardAsACoarseNoteWhenTheRecordNamesNoAction() {
         Finding base = TestFindings.trainJobCreate();
         Finding f = new Finding(base.id(), base.kind(), base.status(), base.cloud(), base.principal(), base.scenarioId(), base.scenarioTitle(),
-                List.of(new MissingGrant(Grant.action("modelarts:trainJob:*"), Certainty.CERTAIN, "USER", "w", "r", null,
+                List.of(new MissingGrant(Grant.action("modelarts:trainJob:*"), Certainty.CERTAIN, Holder.USER, "w", "r", null,
                         new Citation(SeedCitations.MODELARTS_SEED, "功能依赖"))), 1, List.of(), new io.grantwatch.model.Evidence(List.of("e"),
                 base.updatedAt(), base.updatedAt(), 1, "ModelArts", "CreateJobV2", null, "job-a", "403", "Forbidden operation"), null, "v",
                 null, null, base.updatedAt());
@@ -315,9 +316,9 @@ class PlannerTest {
         Finding f = TestFindings.trainJobCreate();
         Citation c = f.missing().get(0).citation();
         List<MissingGrant> missing = List.of(
-                new MissingGrant(Grant.action("modelarts:trainJob:*"), Certainty.CERTAIN, "USER", "modelarts.training", "r", null, c),
-                new MissingGrant(Grant.action("obs:bucket:PutBucketAcl"), Certainty.LIKELY, "USER", "modelarts.training", "r", null, c),
-                new MissingGrant(Grant.action("smn:topic:publish"), Certainty.LIKELY, "USER", "modelarts.training", "r", null, c));
+                new MissingGrant(Grant.action("modelarts:trainJob:*"), Certainty.CERTAIN, Holder.USER, "modelarts.training", "r", null, c),
+                new MissingGrant(Grant.action("obs:bucket:PutBucketAcl"), Certainty.LIKELY, Holder.USER, "modelarts.training", "r", null, c),
+                new MissingGrant(Grant.action("smn:topic:publish"), Certainty.LIKELY, Holder.USER, "modelarts.training", "r", null, c));
         io.grantwatch.model.Evidence e = f.evidence();
         Finding regression = new Finding(f.id(), io.grantwatch.model.FindingKind.REGRESSION, f.status(), f.cloud(), f.principal(),
                 f.scenarioId(), f.scenarioTitle(), missing, 0.67, List.of(), new io.grantwatch.model.Evidence(e.eventIds(), e.firstSeen(),

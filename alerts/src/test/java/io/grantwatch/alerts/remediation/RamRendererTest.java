@@ -9,7 +9,9 @@ import io.grantwatch.model.Finding;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.PolicyKind;
 import io.grantwatch.model.Remediation;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.policy.PolicyEvaluator;
 import java.io.IOException;
@@ -109,7 +111,7 @@ class RamRendererTest {
                 ? Optional.of(before) : Optional.empty());
         Remediation r = withTrust.plan(TestFindings.assumeRole());
         PolicyDocument trust = r.policies().get(0);
-        assertThat(trust.kind()).isEqualTo("ram-trust-policy");
+        assertThat(trust.kind()).isEqualTo(PolicyKind.RAM_TRUST_POLICY);
         assertThat(trust.document()).isEqualTo(after);
         assertThat(PolicyEvaluator.trustAllowsService(trust.document(), "pai.aliyuncs.com")).isTrue();
         assertThat(PolicyEvaluator.trustAllowsService(trust.document(), "xxx.aliyuncs.com")).isTrue();
@@ -189,7 +191,7 @@ class RamRendererTest {
         Finding f = TestFindings.passRole();
         Finding noRole = new Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(),
                 List.of(new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.PASS_ROLE,
-                        "ram:PassRole", null), io.grantwatch.model.Certainty.CERTAIN, "USER", "p", "r", null, SeedCitations.PASS_ROLE)),
+                        "ram:PassRole", null), io.grantwatch.model.Certainty.CERTAIN, Holder.USER, "p", "r", null, SeedCitations.PASS_ROLE)),
                 f.confidence(), f.ranking(), new io.grantwatch.model.Evidence(List.of("e"), TestFindings.T0, TestFindings.T0, 1, "PaiDsw",
                         "CreateInstance", "ram:PassRole", null, "PassRoleFailedError", "denied"), null, "v", null, null, TestFindings.T0);
         Remediation r = planner.plan(noRole);
@@ -296,9 +298,9 @@ class RamRendererTest {
         io.grantwatch.model.Finding deleted = new io.grantwatch.model.Finding(f.id(), io.grantwatch.model.FindingKind.PREDICTED_BREAKAGE,
                 f.status(), f.cloud(), TestFindings.dswRole(), f.scenarioId(), f.scenarioTitle(), List.of(
                         new io.grantwatch.model.MissingGrant(new io.grantwatch.model.Grant(io.grantwatch.model.GrantType.PASS_ROLE,
-                                "role DswOssRole", null), io.grantwatch.model.Certainty.CERTAIN, "ROLE", "a", "r", null, null),
+                                "role DswOssRole", null), io.grantwatch.model.Certainty.CERTAIN, Holder.ROLE, "a", "r", null, null),
                         new io.grantwatch.model.MissingGrant(io.grantwatch.model.Grant.systemPolicy("AliyunOSSFullAccess"),
-                                io.grantwatch.model.Certainty.LIKELY, "ROLE", "a", "r", "AliyunOSSFullAccess", null)),
+                                io.grantwatch.model.Certainty.LIKELY, Holder.ROLE, "a", "r", "AliyunOSSFullAccess", null)),
                 0.9, List.of(), null, new io.grantwatch.model.IamChange("c1", TestFindings.T0, "DeleteRole", "admin", "role DswOssRole",
                         "role DswOssRole"), "v", null, null, TestFindings.T0);
         Remediation r = new RemediationPlanner().plan(deleted);
@@ -328,8 +330,8 @@ class RamRendererTest {
         io.grantwatch.model.Finding f = TestFindings.predictedBreakage();
         return new io.grantwatch.model.Finding(f.id(), f.kind(), f.status(), f.cloud(), f.principal(), f.scenarioId(), f.scenarioTitle(),
                 List.of(new MissingGrant(new Grant(io.grantwatch.model.GrantType.CUSTOM_POLICY, "eas-dev", heldAt),
-                                io.grantwatch.model.Certainty.CERTAIN, "USER", "pai.eas.manage", "r", null, null),
-                        new MissingGrant(Grant.action("eas:DescribeService"), io.grantwatch.model.Certainty.CERTAIN, "USER", "pai.eas.manage",
+                                io.grantwatch.model.Certainty.CERTAIN, Holder.USER, "pai.eas.manage", "r", null, null),
+                        new MissingGrant(Grant.action("eas:DescribeService"), io.grantwatch.model.Certainty.CERTAIN, Holder.USER, "pai.eas.manage",
                                 "r", null, null)), f.confidence(), f.ranking(), f.evidence(),
                 new io.grantwatch.model.IamChange("c1", TestFindings.T0, api, "admin", "user alice", "eas-dev"), f.catalogVersion(), null,
                 null, TestFindings.T0);

@@ -298,7 +298,7 @@ public final class ConsolePages {
         m.put("resource", text(g.grant().resource()));
         m.put("certainty", g.certainty() == null ? "" : g.certainty().name());
         m.put("certaintyClass", g.certainty() == null ? "" : lower(g.certainty()));
-        m.put("holder", text(g.holder()));
+        m.put("holder", g.holder() == null ? "" : g.holder().name());
         m.put("reason", text(g.reason()));
         m.put("systemPolicy", text(g.systemPolicy()));
         m.put("source", g.citation() == null ? null : citation(g.citation()));

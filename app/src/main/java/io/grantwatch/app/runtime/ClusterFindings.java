@@ -3,7 +3,7 @@ package io.grantwatch.app.runtime;
 import io.grantwatch.app.config.GrantWatchConfig;
 import io.grantwatch.detector.streams.DetectorRunner;
 import io.grantwatch.detector.streams.DetectorTopology;
-import io.grantwatch.detector.streams.OpenFindings;
+import io.grantwatch.detector.streams.StoredFindings;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.json.Json;
 import java.net.InetAddress;
@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open findings of every detector instance of one application id. Each instance's {@code open-findings}
+ * The open findings of every detector instance of one application id. Each instance's {@code principal-findings}
  * store holds the findings of the partitions it owns; Kafka Streams' metadata ({@code application.server},
  * which {@code run} sets to its HTTP address) says which other instances host a part of it, and each is
  * asked the same query with {@code scope=local}. So any instance answers for all. An instance that does not
@@ -48,31 +48,31 @@ public final class ClusterFindings {
     public record Answer(List<Finding> findings, List<String> unavailable) {
     }
 
-    private final Supplier<OpenFindings> local;
+    private final Supplier<StoredFindings> local;
     private final Supplier<Collection<HostInfo>> others;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    ClusterFindings(Supplier<OpenFindings> local, Supplier<Collection<HostInfo>> others, String token) {
+    ClusterFindings(Supplier<StoredFindings> local, Supplier<Collection<HostInfo>> others, String token) {
         this.local = local;
         this.others = others;
         this.token = token;
     }
 
     /** This instance's store only (one instance, or a test). */
-    public static ClusterFindings localOnly(Supplier<OpenFindings> local) {
+    public static ClusterFindings localOnly(Supplier<StoredFindings> local) {
         return new ClusterFindings(local, List::of, null);
     }
 
-    /** Every instance that hosts {@code open-findings}, {@code self} answered from the local store. */
+    /** Every instance that hosts {@code principal-findings}, {@code self} answered from the local store. */
     public static ClusterFindings of(DetectorRunner runner, HostInfo self, String token) {
-        return new ClusterFindings(runner::openFindings, () -> runner.streams()
-                .streamsMetadataForStore(DetectorTopology.OPEN_FINDINGS).stream().map(StreamsMetadata::hostInfo)
+        return new ClusterFindings(runner::storedFindings, () -> runner.streams()
+                .streamsMetadataForStore(DetectorTopology.PRINCIPAL_FINDINGS).stream().map(StreamsMetadata::hostInfo)
                 .filter(h -> h.port() > 0 && !h.equals(self)).distinct().toList(), token);
     }
 
     /** The local store (throws Kafka's InvalidStateStoreException while it is not queryable). */
-    public OpenFindings local() {
+    public StoredFindings local() {
         return local.get();
     }
 
@@ -80,7 +80,7 @@ public final class ClusterFindings {
      * The local findings {@code localQuery} selects, then every other instance's answer to
      * {@code /api/findings?<rawQuery>&scope=local} (the same filters, applied there).
      */
-    public Answer query(Function<OpenFindings, List<Finding>> localQuery, String rawQuery, boolean localOnly) {
+    public Answer query(Function<StoredFindings, List<Finding>> localQuery, String rawQuery, boolean localOnly) {
         Map<String, Finding> merged = new LinkedHashMap<>();
         localQuery.apply(local.get()).forEach(f -> merged.putIfAbsent(f.id(), f));
         List<String> unavailable = new ArrayList<>();

@@ -7,7 +7,7 @@ import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.alerts.report.DriftReport;
 import io.grantwatch.alerts.report.ReportBuilder;
 import io.grantwatch.alerts.report.ReportRenderer;
-import io.grantwatch.detector.streams.OpenFindings;
+import io.grantwatch.detector.streams.StoredFindings;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
- * The read-only findings API and the live dashboard, served from the detector's {@code open-findings}
+ * The read-only findings API and the live dashboard, served from the detector's {@code principal-findings}
  * state store of this process:
  *
  * <ul>
@@ -52,7 +52,7 @@ public final class FindingsApi {
     private final ClusterFindings findings;
     private final ReportBuilder reports;
 
-    public FindingsApi(Supplier<OpenFindings> store) {
+    public FindingsApi(Supplier<StoredFindings> store) {
         this(ClusterFindings.localOnly(store), new RemediationPlanner());
     }
 
@@ -121,8 +121,8 @@ public final class FindingsApi {
             }
             Predicate<Finding> filter = filter(query);
             String principal = query.get("principal");
-            ClusterFindings.Answer answer = findings.query(open -> (principal != null && principal.contains("/")
-                    ? open.ofPrincipal(principal, MAX_LIMIT) : open.all(MAX_LIMIT)).stream().filter(filter).limit(limit).toList(),
+            ClusterFindings.Answer answer = findings.query(store -> (principal != null && principal.contains("/")
+                    ? store.ofPrincipal(principal, MAX_LIMIT) : store.open(MAX_LIMIT)).stream().filter(filter).limit(limit).toList(),
                     exchange.rawQuery(), localOnly);
             List<Finding> selected = answer.findings().stream().filter(filter).limit(limit).toList();
             if (!answer.unavailable().isEmpty()) {
@@ -194,7 +194,7 @@ public final class FindingsApi {
         }
         try {
             Instant now = Instant.now();
-            List<Finding> open = findings.query(store -> store.all(MAX_LIMIT), "limit=" + MAX_LIMIT, false).findings();
+            List<Finding> open = findings.query(store -> store.open(MAX_LIMIT), "limit=" + MAX_LIMIT, false).findings();
             DriftReport report = reports.build(open, now.minus(Duration.ofDays(7)), now, Map.of(), now);
             exchange.setHeader("X-Frame-Options", "DENY");
             exchange.setHeader("Refresh", "30");

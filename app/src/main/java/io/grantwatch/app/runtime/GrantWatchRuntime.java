@@ -165,7 +165,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         metrics.counter("grantwatch.iam.changes", "IAM changes seen", counts::iamChanges);
         metrics.counter("grantwatch.findings.emitted", "Findings the detector wrote", counts::findingsEmitted);
         DetectorRunner gaugeSource = detector;
-        metrics.openFindingsGauge(() -> gaugeSource.openFindings().all(100_000), Duration.ofSeconds(15));
+        metrics.openFindingsGauge(() -> gaugeSource.storedFindings().open(100_000), Duration.ofSeconds(15));
         health.register("detector", detector::running);
         // the console's decisions: written to finding-actions, read back into this view by the console and the dispatcher
         FindingsService findings = new FindingsService(client, topics);
@@ -283,7 +283,7 @@ public final class GrantWatchRuntime implements AutoCloseable {
         ReportScheduler reports = new ReportScheduler(interval, config.report().dir(),
                 EnumSet.allOf(ReportRenderer.Format.class), () -> {
                     try {
-                        return runner.openFindings().all(10_000);
+                        return runner.storedFindings().open(10_000);
                     } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
                         throw new ReportScheduler.NotReady("the detector's store is not queryable yet (" + e.getMessage() + ")");
                     }

@@ -13,6 +13,7 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
+import io.grantwatch.model.catalog.Holder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +26,7 @@ class FindingsViewTest {
     static Finding finding(String id, FindingKind kind, Cloud cloud, String account, String user, String action, long count,
             Instant updated) {
         return new Finding(id, kind, FindingStatus.OPEN, cloud, Principal.user(account, "id-" + user, user), "pai.dsw", "DSW",
-                List.of(new MissingGrant(Grant.action(action), Certainty.CERTAIN, "USER", "r1", "denied", null, null)), 0.9,
+                List.of(new MissingGrant(Grant.action(action), Certainty.CERTAIN, Holder.USER, "r1", "denied", null, null)), 0.9,
                 List.of(), new Evidence(List.of("ev-" + id), updated, updated, count, "pai", "ListInstances", action, null,
                 "NoPermission", null), null, "v1", null, null, updated);
     }

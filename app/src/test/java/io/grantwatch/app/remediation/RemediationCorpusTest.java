@@ -10,6 +10,7 @@ import io.grantwatch.app.cli.ScanCommand;
 import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.model.GrantType;
 import io.grantwatch.model.PolicyDocument;
+import io.grantwatch.model.PolicyKind;
 import io.grantwatch.model.Remediation;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.Requirement;
@@ -357,7 +358,7 @@ class RemediationCorpusTest {
 
     private static void wildcards(List<PolicyDocument> policies, Map<Check, List<String>> problems) {
         for (PolicyDocument p : policies) {
-            if (p.kind().equals("ram-trust-policy")) {
+            if (p.kind() == PolicyKind.RAM_TRUST_POLICY) {
                 continue;
             }
             for (String a : granted(p)) {
@@ -375,7 +376,7 @@ class RemediationCorpusTest {
         List<String> updates = commands.stream().filter(l -> l.contains("UpdateRole") && l.contains("--NewAssumeRolePolicyDocument")).toList();
         if (!c.trustChange()) {
             updates.forEach(u -> add(problems, Check.DESTRUCTIVE, "trust change for a denial that needs none: " + abbreviate(u)));
-            policies.stream().filter(p -> p.kind().equals("ram-trust-policy"))
+            policies.stream().filter(p -> p.kind() == PolicyKind.RAM_TRUST_POLICY)
                     .forEach(p -> add(problems, Check.DESTRUCTIVE, "trust policy " + p.name() + " for a denial that needs none"));
             return;
         }
@@ -437,7 +438,7 @@ class RemediationCorpusTest {
     private static void entity(Case c, List<Remediation> remediations, List<PolicyDocument> policies, List<String> commands,
                                Set<String> seedFix, Map<Check, List<String>> problems) {
         String name = c.entityName();
-        List<PolicyDocument> grants = policies.stream().filter(p -> !p.kind().equals("ram-trust-policy")).toList();
+        List<PolicyDocument> grants = policies.stream().filter(p -> p.kind() != PolicyKind.RAM_TRUST_POLICY).toList();
         switch (c.entityKind()) {
             case "workspace-member" -> {
                 // PAI answers NoPermissionError from its workspace roles: the fix is membership, not a RAM policy
@@ -466,7 +467,7 @@ class RemediationCorpusTest {
             case "user", "role" -> {
                 String kind = c.entityKind().equals("user") ? "User" : "Role";
                 for (PolicyDocument p : policies) {
-                    if (p.kind().equals("ram-trust-policy") && !c.trustChange()) {
+                    if (p.kind() == PolicyKind.RAM_TRUST_POLICY && !c.trustChange()) {
                         continue; // reported by d
                     }
                     if (!name.equals(p.attachTo())) {
@@ -483,7 +484,7 @@ class RemediationCorpusTest {
                         add(problems, Check.ENTITY, "UpdateRole on " + u.group(1) + ", not " + c.entity());
                     }
                 }
-                if (c.trustChange() && policies.stream().noneMatch(p -> p.kind().equals("ram-trust-policy") && name.equals(p.attachTo()))
+                if (c.trustChange() && policies.stream().noneMatch(p -> p.kind() == PolicyKind.RAM_TRUST_POLICY && name.equals(p.attachTo()))
                         && commands.stream().noneMatch(l -> l.contains("UpdateRole") && l.contains(name))) {
                     add(problems, Check.ENTITY, "no trust policy change for role " + name);
                 }
@@ -494,18 +495,18 @@ class RemediationCorpusTest {
             }
             case "agency" -> {
                 for (PolicyDocument p : grants) {
-                    if (p.kind().equals("huawei-agency-policy") && !name.equals(p.attachTo())) {
+                    if (p.kind() == PolicyKind.HUAWEI_AGENCY_POLICY && !name.equals(p.attachTo())) {
                         add(problems, Check.ENTITY, p.name() + " attached to agency " + p.attachTo() + ", not " + name);
                     }
                 }
-                if (grants.stream().noneMatch(p -> p.kind().equals("huawei-agency-policy") && name.equals(p.attachTo()))) {
+                if (grants.stream().noneMatch(p -> p.kind() == PolicyKind.HUAWEI_AGENCY_POLICY && name.equals(p.attachTo()))) {
                     add(problems, Check.ENTITY, "no agency policy for " + name + " (got "
                             + grants.stream().map(p -> p.kind() + "→" + p.attachTo()).toList() + ")");
                 }
             }
             case "group-of" -> {
                 for (PolicyDocument p : grants) {
-                    if (p.kind().equals("huawei-agency-policy")) {
+                    if (p.kind() == PolicyKind.HUAWEI_AGENCY_POLICY) {
                         add(problems, Check.ENTITY, "user denial sent to agency " + p.attachTo());
                     } else if (!name.equals(p.attachTo()) && !String.valueOf(p.attachTo()).toLowerCase(Locale.ROOT).contains("group")) {
                         add(problems, Check.ENTITY, p.name() + " attached to " + p.attachTo() + ", not a group of " + name);
@@ -513,13 +514,13 @@ class RemediationCorpusTest {
                 }
                 commands.stream().filter(l -> l.contains("agency_id")).findFirst()
                         .ifPresent(l -> add(problems, Check.ENTITY, "user denial attached to an agency: " + abbreviate(l)));
-                if (grants.stream().noneMatch(p -> p.kind().equals("huawei-iam-policy"))) {
+                if (grants.stream().noneMatch(p -> p.kind() == PolicyKind.HUAWEI_IAM_POLICY)) {
                     add(problems, Check.ENTITY, "no IAM policy for the groups of " + name);
                 }
             }
             case "idp-mapping" -> {
                 for (PolicyDocument p : grants) {
-                    if (p.kind().equals("huawei-agency-policy")) {
+                    if (p.kind() == PolicyKind.HUAWEI_AGENCY_POLICY) {
                         add(problems, Check.ENTITY, "federated user's denial sent to agency " + p.attachTo());
                     } else if (String.valueOf(p.attachTo()).contains("/") || String.valueOf(p.attachTo()).contains("@")) {
                         add(problems, Check.ENTITY, p.name() + " attached to the federated session " + p.attachTo());
@@ -546,7 +547,7 @@ class RemediationCorpusTest {
         }
         if (c.trustChange()) {
             Set<JsonNode> trusts = new LinkedHashSet<>(); // the document and its UpdateRole rendering count once
-            policies.stream().filter(p -> p.kind().equals("ram-trust-policy") && c.entityName().equals(p.attachTo()))
+            policies.stream().filter(p -> p.kind() == PolicyKind.RAM_TRUST_POLICY && c.entityName().equals(p.attachTo()))
                     .forEach(p -> trusts.add(p.document()));
             commands.stream().filter(l -> l.contains("--NewAssumeRolePolicyDocument"))
                     .map(l -> literalArgument(l, "--NewAssumeRolePolicyDocument")).flatMap(Optional::stream)
@@ -583,7 +584,7 @@ class RemediationCorpusTest {
             return;
         }
         String target = c.entityName();
-        List<PolicyDocument> attached = policies.stream().filter(p -> !p.kind().equals("ram-trust-policy"))
+        List<PolicyDocument> attached = policies.stream().filter(p -> p.kind() != PolicyKind.RAM_TRUST_POLICY)
                 .filter(p -> c.entityKind().equals("group-of") || c.entityKind().equals("idp-mapping") || target.equals(p.attachTo()))
                 .toList();
         String resource = c.resource().equals("-") ? null : c.resource();
@@ -723,7 +724,7 @@ class RemediationCorpusTest {
             }
         }
         for (PolicyDocument p : policies) {
-            if (p.kind().equals("ram-trust-policy")) {
+            if (p.kind() == PolicyKind.RAM_TRUST_POLICY) {
                 continue;
             }
             for (String a : granted(p)) {

@@ -11,6 +11,7 @@ import io.grantwatch.model.FindingStatus;
 import io.grantwatch.model.Grant;
 import io.grantwatch.model.MissingGrant;
 import io.grantwatch.model.Principal;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.json.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,15 +63,15 @@ class FindingsConsoleTest {
     @Test
     void shouldCollapseMayBeNeededGrantsIntoOneLineWhenPrintingForPeople() {
         var certain = new MissingGrant(Grant.action("eas:CreateService"),
-                Certainty.CERTAIN, "USER", "r1", "denied", null, null);
+                Certainty.CERTAIN, Holder.USER, "r1", "denied", null, null);
         var possible1 = new MissingGrant(Grant.systemPolicy("AliyunLogFullAccess"),
-                Certainty.POSSIBLE, "USER", "r2", "may be needed", null, null);
+                Certainty.POSSIBLE, Holder.USER, "r2", "may be needed", null, null);
         var possible2 = new MissingGrant(Grant.action("vpc:*"),
-                Certainty.POSSIBLE, "USER", "r3", "may be needed", null, null);
+                Certainty.POSSIBLE, Holder.USER, "r3", "may be needed", null, null);
         var asTheWorkNeeds = new MissingGrant(new Grant(io.grantwatch.model.GrantType.DENIED_ACTION, "oss", null),
-                Certainty.POSSIBLE, "USER", "r4", "as the work needs", null, null);
+                Certainty.POSSIBLE, Holder.USER, "r4", "as the work needs", null, null);
         var activation = new MissingGrant(new Grant(io.grantwatch.model.GrantType.SERVICE_ACTIVATION, "apigateway", null),
-                Certainty.POSSIBLE, "USER", "r5", "activate it first", null, null);
+                Certainty.POSSIBLE, Holder.USER, "r5", "activate it first", null, null);
         Finding finding = new Finding("f-3", FindingKind.MISSING_GRANT, FindingStatus.OPEN, Cloud.ALIBABA,
                 Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain, possible1, possible2, asTheWorkNeeds, activation),
                 0.9, List.of(),
@@ -86,7 +87,7 @@ class FindingsConsoleTest {
 
     @Test
     void shouldPrintOneResolutionLineNotTheFixAgainWhenAFindingIsResolved() {
-        var certain = new MissingGrant(Grant.action("eas:CreateService"), Certainty.CERTAIN, "USER", "r1", "denied", null, null);
+        var certain = new MissingGrant(Grant.action("eas:CreateService"), Certainty.CERTAIN, Holder.USER, "r1", "denied", null, null);
         Instant opened = Instant.parse("2026-03-02T08:15:30Z");
         Finding resolved = new Finding("f-4", FindingKind.MISSING_GRANT, FindingStatus.RESOLVED, Cloud.ALIBABA,
                 Principal.user("1704", "3", "bob"), "pai.eas", "EAS", List.of(certain), 0.9, List.of(),

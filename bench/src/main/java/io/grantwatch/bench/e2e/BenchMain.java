@@ -193,7 +193,8 @@ public final class BenchMain {
             if (st != null) {
                 double per = 100_000.0 / st.principals();
                 out.printf("state & memory (last (d) run, %d principals, extrapolated linearly to 100k%s): heap retained %.1f MB → %.0f MB per 100k"
-                                + " principals; detector state dir (RocksDB principal-state + open-findings) %.1f MB → %.0f MB per 100k principals%n",
+                                + " principals; detector state dir (RocksDB principal-state + principal-findings) %.1f MB → %.0f MB"
+                                + " per 100k principals%n",
                         st.principals(), quick ? " from this small run" : "", st.heapBytes() / 1e6, st.heapBytes() / 1e6 * per,
                         st.stateBytes() / 1e6, st.stateBytes() / 1e6 * per);
             }

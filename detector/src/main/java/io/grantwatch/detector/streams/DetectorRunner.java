@@ -102,8 +102,8 @@ public final class DetectorRunner implements AutoCloseable {
     }
 
     /** Interactive queries over this instance's open findings (once RUNNING). */
-    public OpenFindings openFindings() {
-        return OpenFindings.of(streams);
+    public StoredFindings storedFindings() {
+        return StoredFindings.of(streams);
     }
 
     public KafkaStreams streams() {

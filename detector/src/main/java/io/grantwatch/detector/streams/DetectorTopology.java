@@ -36,7 +36,7 @@ import org.apache.kafka.streams.state.Stores;
  * audit-events ─► read-audit-events ─┬─► keep-account-keyed-events ──────────────────────┐
  *                                    └─► route-to-account ─► by-account (repartition) ───┴─► merge-by-account ─┐
  * inventory ─► read-inventory ─────────────────────────────────────────────────────────────────────────────────┴─► merge-inventory
- *   ─► detect-missing-grants [principal-state, open-findings, account-activity, account-inventory, catalog-entries(global)]
+ *   ─► detect-missing-grants [principal-state, principal-findings, account-activity, account-inventory, catalog-entries(global)]
  *   ─► split-output-
  *        ├─► take-finding ─► write-findings ─► findings
  *        └─► take-unmapped ─► write-unmapped-denials ─► unmapped-denials
@@ -71,7 +71,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class DetectorTopology {
     public static final String PRINCIPAL_STATE = "principal-state";
-    public static final String OPEN_FINDINGS = "open-findings";
+    /** Every finding a principal's state still references, open or resolved (a later denial reopens the same one); by finding id. */
+    public static final String PRINCIPAL_FINDINGS = "principal-findings";
     public static final String CATALOG_ENTRIES = "catalog-entries";
     public static final String ACCOUNT_ACTIVITY = "account-activity";
     public static final String BY_ACCOUNT = "by-account";
@@ -104,7 +105,7 @@ public final class DetectorTopology {
         // Binary values (StateSerdes): every event writes a state.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRINCIPAL_STATE), keys,
                 StateSerdes.principalState()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_FINDINGS), keys,
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRINCIPAL_FINDINGS), keys,
                 StateSerdes.openFinding()));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNT_ACTIVITY), keys,
@@ -128,8 +129,8 @@ public final class DetectorTopology {
         @SuppressWarnings("unchecked")
         KStream<String, Object> inventoryFacts = (KStream<String, Object>) (KStream<String, ?>) facts;
         KStream<String, DetectorOutput> out = accountEvents.merge(inventoryFacts, Named.as("merge-inventory"))
-                .process(() -> new Processors.Detect(engine, holder, counters, PRINCIPAL_STATE, OPEN_FINDINGS, CATALOG_ENTRIES,
-                        ACCOUNT_ACTIVITY, ACCOUNT_INVENTORY), Named.as("detect-missing-grants"), PRINCIPAL_STATE, OPEN_FINDINGS,
+                .process(() -> new Processors.Detect(engine, holder, counters, PRINCIPAL_STATE, PRINCIPAL_FINDINGS, CATALOG_ENTRIES,
+                        ACCOUNT_ACTIVITY, ACCOUNT_INVENTORY), Named.as("detect-missing-grants"), PRINCIPAL_STATE, PRINCIPAL_FINDINGS,
                         ACCOUNT_ACTIVITY, ACCOUNT_INVENTORY);
 
         out.split(Named.as("split-output-"))

@@ -166,7 +166,7 @@ final class Processors {
             catalog = context.getStateStore(catalogStore);
             // The store holds the open findings (for interactive queries) and the resolved ones that their
             // principal's state still lists; a resolved finding leaves it only when that state evicts it
-            // ({@link #forgetDropped}). The listings (OpenFindings, /api/findings) return open ones only; every
+            // ({@link #forgetDropped}). The listings (StoredFindings, /api/findings) return open ones only; every
             // finding's latest form is on the compacted findings topic.
             book = new FindingBook() {
                 @Override

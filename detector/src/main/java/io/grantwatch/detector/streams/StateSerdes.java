@@ -25,6 +25,7 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.inventory.InventoryRecord.PolicyRef;
 import io.grantwatch.model.json.Json;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
@@ -43,7 +45,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Binary serdes of the detector's own state stores ({@code principal-state}, {@code account-activity},
- * {@code open-findings}) and their changelogs. Every event reads and writes a principal's state (a few hundred recent calls
+ * {@code principal-findings}) and their changelogs. Every event reads and writes a principal's state (a few hundred recent calls
  * and successes): Jackson spent about 17 µs per round trip on it, this format a fraction, in a
  * fraction of the bytes (strings are written once per record, times as varint deltas).
  *
@@ -88,7 +90,7 @@ public final class StateSerdes {
     }
 
     /**
-     * The {@code open-findings} store: every denial writes its finding (its reasons and ranking make
+     * The {@code principal-findings} store: every denial writes its finding (its reasons and ranking make
      * it several KB of JSON). The {@code findings} topic keeps the model's JSON; this is the store's
      * own format. A new component of {@link Finding} or of the records in it must be added here
      * ({@code StateSerdesTest} fails until it is).
@@ -421,7 +423,7 @@ public final class StateSerdes {
             if (out.writePresence(m)) {
                 writeGrant(out, m.grant());
                 out.writeEnum(m.certainty());
-                out.writeString(m.holder());
+                out.writeString(m.holder() == null ? null : m.holder().name());
                 out.writeString(m.requirementId());
                 out.writeString(m.reason());
                 out.writeString(m.systemPolicy());
@@ -507,7 +509,9 @@ public final class StateSerdes {
             }
             Grant grant = readGrant(in);
             Certainty certainty = in.readEnum(CERTAINTIES);
-            String holder = in.readString();
+            String holderName = in.readString();
+            // written as the holder's name in every version (a String field before the enum): read old states the same way
+            Holder holder = holderName == null ? null : Holder.valueOf(holderName.toUpperCase(Locale.ROOT));
             String requirementId = in.readString();
             String reason = in.readString();
             String systemPolicy = in.readString();

@@ -107,7 +107,7 @@ class DetectorIT {
                 assertThat(r.timestampType()).isEqualTo(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME))
                 .extracting(r -> r.value().action()).contains("RunInstances");
         await("open findings queryable").atMost(WAIT).ignoreExceptions()
-                .until(() -> runner.openFindings().all(100).size() >= 2);
+                .until(() -> runner.storedFindings().open(100).size() >= 2);
     }
 
     @Test

@@ -84,8 +84,8 @@ class DetectorTopologyTest {
         audit.pipeInput(e.routingKey(), e, e.eventTime());
     }
 
-    private KeyValueStore<String, Finding> openFindings() {
-        return driver.getKeyValueStore(DetectorTopology.OPEN_FINDINGS);
+    private KeyValueStore<String, Finding> findingsStore() {
+        return driver.getKeyValueStore(DetectorTopology.PRINCIPAL_FINDINGS);
     }
 
     @Test
@@ -95,7 +95,7 @@ class DetectorTopologyTest {
         assertThat(text).contains("read-audit-events", "keep-account-keyed-events", "route-to-account", "by-account",
                 "merge-by-account", "read-inventory", "merge-inventory", DetectorTopology.ACCOUNT_INVENTORY,
                 "detect-missing-grants", DetectorTopology.ACCOUNT_ACTIVITY, "write-findings", "write-unmapped-denials", "read-catalog",
-                DetectorTopology.PRINCIPAL_STATE, DetectorTopology.OPEN_FINDINGS, DetectorTopology.CATALOG_ENTRIES);
+                DetectorTopology.PRINCIPAL_STATE, DetectorTopology.PRINCIPAL_FINDINGS, DetectorTopology.CATALOG_ENTRIES);
         assertThat(text).doesNotContain("KSTREAM-", "KTABLE-");
     }
 
@@ -112,8 +112,8 @@ class DetectorTopologyTest {
         assertThat(f.scenarioId()).isEqualTo("pai.dsw-role.custom");
         assertThat(f.catalogVersion()).isEqualTo("v1");
         assertThat(f.missing().get(0).grant().type()).isEqualTo(GrantType.PASS_ROLE);
-        assertThat(openFindings().get(f.id())).isNotNull();
-        assertThat(new OpenFindings(openFindings()).ofPrincipal(f.principal().key(), 10)).hasSize(1);
+        assertThat(findingsStore().get(f.id())).isNotNull();
+        assertThat(new StoredFindings(findingsStore()).ofPrincipal(f.principal().key(), 10)).hasSize(1);
     }
 
     @Test
@@ -125,7 +125,7 @@ class DetectorTopologyTest {
         List<Finding> out = findings.readValuesToList();
         assertThat(out).extracting(f -> f.evidence().count()).containsExactly(1L, 10L, 100L);
         assertThat(out).extracting(Finding::id).containsOnly(out.get(0).id());
-        assertThat(openFindings().get(out.get(0).id()).evidence().count()).isEqualTo(300);
+        assertThat(findingsStore().get(out.get(0).id()).evidence().count()).isEqualTo(300);
     }
 
     @Test
@@ -139,8 +139,8 @@ class DetectorTopologyTest {
         Finding resolved = out.get(1);
         assertThat(resolved.status()).isEqualTo(FindingStatus.RESOLVED);
         assertThat(resolved.timeToGrant()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(new OpenFindings(openFindings()).all(100)).isEmpty();
-        assertThat(new OpenFindings(openFindings()).get(resolved.id())).hasValueSatisfying(f ->
+        assertThat(new StoredFindings(findingsStore()).open(100)).isEmpty();
+        assertThat(new StoredFindings(findingsStore()).get(resolved.id())).hasValueSatisfying(f ->
                 assertThat(f.status()).isEqualTo(FindingStatus.RESOLVED));
     }
 
@@ -226,7 +226,7 @@ class DetectorTopologyTest {
         List<Finding> out = findings.readValuesToList();
         assertThat(out).hasSize(1);
         assertThat(counters.late()).isEqualTo(1);
-        assertThat(openFindings().get(out.get(0).id()).evidence().count()).isEqualTo(1);
+        assertThat(findingsStore().get(out.get(0).id()).evidence().count()).isEqualTo(1);
     }
 
     @Test
@@ -250,11 +250,11 @@ class DetectorTopologyTest {
         // The regression is a finding of its own; the missing-grant finding is the same one, reopened.
         List<Finding> same = out.stream().filter(f -> f.id().equals(first.id())).toList();
         assertThat(same).extracting(Finding::status).containsExactly(FindingStatus.OPEN, FindingStatus.RESOLVED);
-        assertThat(openFindings().get(first.id())).satisfies(f -> {
+        assertThat(findingsStore().get(first.id())).satisfies(f -> {
             assertThat(f.status()).isEqualTo(FindingStatus.RESOLVED);
             assertThat(f.evidence().firstSeen()).isEqualTo(T0);
         });
-        assertThat(new OpenFindings(openFindings()).all(100)).allSatisfy(f -> assertThat(f.open()).isTrue())
+        assertThat(new StoredFindings(findingsStore()).open(100)).allSatisfy(f -> assertThat(f.open()).isTrue())
                 .extracting(Finding::kind).containsExactly(FindingKind.REGRESSION);
     }
 
@@ -267,7 +267,7 @@ class DetectorTopologyTest {
 
         List<Finding> out = findings.readValuesToList();
         assertThat(out).extracting(Finding::status).containsExactly(FindingStatus.OPEN, FindingStatus.RESOLVED);
-        assertThat(openFindings().get(out.get(0).id())).satisfies(f -> {
+        assertThat(findingsStore().get(out.get(0).id())).satisfies(f -> {
             assertThat(f.status()).isEqualTo(FindingStatus.RESOLVED);
             assertThat(f.evidence().count()).isEqualTo(2);
             assertThat(f.evidence().firstSeen()).isEqualTo(T0);

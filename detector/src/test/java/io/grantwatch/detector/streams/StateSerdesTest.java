@@ -29,6 +29,7 @@ import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
 import io.grantwatch.model.ScenarioCandidate;
+import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -208,7 +209,7 @@ class StateSerdesTest {
         assertThat(findingSerde.deserializer().deserialize("t", findingSerde.serializer().serialize("t", bare))).isEqualTo(bare);
         Finding full = new Finding("missing-grant-2", FindingKind.REGRESSION, FindingStatus.RESOLVED, Cloud.HUAWEI, everyField().principal(),
                 "modelarts.agency.training", "训练作业", List.of(new MissingGrant(new Grant(GrantType.AGENCY_ACTION, "obs:object:GetObject",
-                        "obs:*:*:object:bucket/*"), Certainty.CERTAIN, "AGENCY", "req-1", "why", "ModelArts CommonOperations",
+                        "obs:*:*:object:bucket/*"), Certainty.CERTAIN, Holder.AGENCY, "req-1", "why", "ModelArts CommonOperations",
                         new Citation("seed.md", "§2", "https://example.test/doc"))), 0.87,
                 List.of(new ScenarioCandidate("modelarts.agency.training", 1.7, List.of("a", "b")), new ScenarioCandidate("x", 0.05, List.of())),
                 new io.grantwatch.model.Evidence(List.of("ev-1", "ev-2"), T, T.plusNanos(3), 2, "OBS", "getObject", "obs:object:GetObject",
@@ -217,7 +218,7 @@ class StateSerdesTest {
         assertThat(findingSerde.deserializer().deserialize("t", findingSerde.serializer().serialize("t", full))).isEqualTo(full);
     }
 
-    /** The open-findings format lists every component of the model's records by hand: a new one must be added there. */
+    /** The principal-findings format lists every component of the model's records by hand: a new one must be added there. */
     @Test
     void shouldKnowEveryComponentOfTheRecordsItWrites() {
         Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(Finding.class, 18), Map.entry(MissingGrant.class, 7),

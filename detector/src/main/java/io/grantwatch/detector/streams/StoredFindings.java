@@ -12,21 +12,21 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Interactive queries over the {@code open-findings} store of this instance (each instance holds
+ * Interactive queries over the {@code principal-findings} store of this instance (each instance holds
  * the findings of its own partitions; the HTTP API asks every instance or routes by key). The store
  * also keeps the resolved findings their principal still remembers, so that a later denial reopens
  * the same finding; the listings return open ones only.
  */
-public final class OpenFindings {
+public final class StoredFindings {
     private final ReadOnlyKeyValueStore<String, Finding> store;
 
-    public OpenFindings(ReadOnlyKeyValueStore<String, Finding> store) {
+    public StoredFindings(ReadOnlyKeyValueStore<String, Finding> store) {
         this.store = store;
     }
 
     /** The local store of a running instance; throws Kafka's InvalidStateStoreException while it is not queryable. */
-    public static OpenFindings of(KafkaStreams streams) {
-        return new OpenFindings(streams.store(StoreQueryParameters.fromNameAndType(DetectorTopology.OPEN_FINDINGS,
+    public static StoredFindings of(KafkaStreams streams) {
+        return new StoredFindings(streams.store(StoreQueryParameters.fromNameAndType(DetectorTopology.PRINCIPAL_FINDINGS,
                 QueryableStoreTypes.<String, Finding>keyValueStore())));
     }
 
@@ -36,7 +36,7 @@ public final class OpenFindings {
     }
 
     /** Every open finding of this instance, up to {@code limit}. */
-    public List<Finding> all(int limit) {
+    public List<Finding> open(int limit) {
         List<Finding> out = new ArrayList<>();
         try (KeyValueIterator<String, Finding> it = store.all()) {
             while (it.hasNext() && out.size() < limit) {
