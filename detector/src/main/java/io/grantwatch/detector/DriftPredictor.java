@@ -184,7 +184,7 @@ final class DriftPredictor {
                     .map(x -> x.scenario.title()).toList()) + ", also in use; every grant they lose is listed once below.";
             String because = change.event().action() + " by " + record.actor() + " at " + record.time() + " " + whatItDid(change, shown) + "; "
                     + b.why
-                    + "." + also + unknown + (b.note == null ? "" : " " + b.note);
+                    + "." + also + unknown + (b.note == null ? "" : " " + b.note) + rollbackWarning(shown, context);
             // a trust principal comes from the scenario's trust requirement: cite it, and list it once
             Requirement trust = shown.type() == GrantType.TRUST_PRINCIPAL ? b.requirements.get(0) : null;
             Set<String> seen = new LinkedHashSet<>();
@@ -232,6 +232,19 @@ final class DriftPredictor {
                     .ranking(ranking).evidence(ev).change(record).catalogVersion(catalog.version()).knownDenies(List.copyOf(denies)).build();
             findings.upsert(w, candidate, e, keys, book, emitted);
         }
+    }
+
+    /** For a new version that also added grants or Deny statements: why the fix is not a rollback. */
+    private static String rollbackWarning(Grant shown, DriftContext context) {
+        if (shown.resource() == null || !shown.resource().startsWith("changed/") || context.removal() == null) {
+            return "";
+        }
+        List<String> added = context.removal().added();
+        String v = shown.resource().substring("changed/".length());
+        return " The new version also added " + String.join(", ", added.subList(0, Math.min(8, added.size())))
+                + (added.size() > 8 ? " and " + (added.size() - 8) + " more" : "") + ": making " + ("?".equals(v) ? "the previous version"
+                : "version " + v) + " the default again would take " + (added.size() == 1 ? "it" : "them") + " from every holder of "
+                + shown.value() + ", so the fix grants only what this principal lost.";
     }
 
     /** The change in a few words: {@code removed X from user u}, {@code replaced the trust policy of role r}, ... */
@@ -637,7 +650,9 @@ final class DriftPredictor {
         String how = null;
         if (changed && context.replacedVersion() != null) {
             String v = context.replacedVersion();
-            how = "version/" + (v.startsWith("@") ? "?" : v);
+            // a new version that also added grants or Deny statements: rolling back would take those from every holder
+            boolean addedToo = context.removal() != null && !context.removal().added().isEmpty();
+            how = (addedToo ? "changed/" : "version/") + (v.startsWith("@") ? "?" : v);
         } else if (group != null && change.kind() == IamChangeEvent.Kind.DETACH_POLICY) {
             how = "group/" + group;
         } else if (group != null && change.kind() == IamChangeEvent.Kind.LEAVE_GROUP) {

@@ -755,6 +755,21 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldNotOfferARollbackAsTheFixWhenTheNewVersionAlsoAddedWhatOthersUseAndADeny() {
+        // v2 of eas-dev drops eas:DescribeService (alice uses it) but adds eas:DeleteService (bob uses it) and an MFA Deny
+        List<Finding> out = runAfterSnapshot("alibaba/drift-new-version-adds-and-removes.json",
+                "alibaba/drift-new-version-adds-and-removes-snapshot.jsonl");
+
+        assertThat(out).filteredOn(f -> "alice".equals(f.principal().name())).singleElement().satisfies(f -> {
+            MissingGrant policy = f.missing().get(0);
+            assertThat(policy.grant().type()).isEqualTo(GrantType.CUSTOM_POLICY);
+            assertThat(policy.grant().resource()).as("not a plain rollback").isEqualTo("changed/v1");
+            assertThat(policy.reason()).contains("also added", "eas:DeleteService", "Deny", "from every holder of eas-dev");
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("eas:DescribeService");
+        });
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");

@@ -448,7 +448,7 @@ final class Planner {
     private static String removedHow(Grant g) {
         String r = g.resource();
         return r == null ? null : r.startsWith("group/") ? "group" : r.startsWith("version/") ? "version" : r.startsWith("member/") ? "member"
-                : r.startsWith("v5/") ? "v5" : r.startsWith("rg/") ? "rg" : null;
+                : r.startsWith("v5/") ? "v5" : r.startsWith("rg/") ? "rg" : r.startsWith("changed/") ? "changed" : null;
     }
 
     /**
@@ -484,6 +484,12 @@ final class Planner {
                     rest != null && rest.matches("v[0-9]{1,4}") ? rest : null));
         } else if ("v5".equals(how) && rest.matches("(agency|user)/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,64}")) {
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_ATTACH_V5, m.citation(), null, null, rest));
+        } else if ("changed".equals(how)) {
+            // the new version also added grants or Deny statements (the reason names them): a rollback would undo those for every
+            // holder, so the lost actions below are the live fix and the rollback a reviewed option only
+            notes.add("Policy " + g.value() + "'s new version did more than take these away (the finding says what it added): the "
+                    + "policy below gives " + to.label() + " only what it lost. To roll the whole policy back instead, for every holder, "
+                    + "review both versions first" + (rest.matches("v[0-9]{1,4}") ? " (SetDefaultPolicyVersion to " + rest + ")" : "") + ".");
         } else if ("rg".equals(how)) {
             // held in one resource group: put back there or not at all (an account-wide attach would widen it)
             if (rest.matches("rg-[A-Za-z0-9]{1,60}/(Custom|System)/(IMSUser|IMSGroup|ServiceRole)/[A-Za-z0-9_.@-]{1,128}")) {

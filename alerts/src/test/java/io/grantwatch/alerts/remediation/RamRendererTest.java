@@ -338,6 +338,16 @@ class RamRendererTest {
     }
 
     @Test
+    void shouldGrantOnlyTheLostActionsLiveWhenTheNewVersionAlsoAddedSomethingARollbackWouldUndo() {
+        Remediation r = new RemediationPlanner().plan(customPolicyRemoved("CreatePolicyVersion", "changed/v1"));
+        assertThat(CliGrammar.checkScript(r.cliCommands())).isEmpty();
+        assertThat(r.cliCommands()).noneMatch(c -> c.contains("SetDefaultPolicyVersion") && !c.startsWith("#"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("aliyun ram CreatePolicy ").contains("eas:DescribeService"));
+        assertThat(r.cliCommands()).anySatisfy(c -> assertThat(c).startsWith("aliyun ram AttachPolicyToUser"));
+        assertThat(r.steps()).anySatisfy(x -> assertThat(x).contains("did more than take these away", "SetDefaultPolicyVersion to v1"));
+    }
+
+    @Test
     void shouldReattachAPolicyDetachedWithinAResourceGroupInThatGroupAndNeverAccountWide() {
         Remediation r = new RemediationPlanner().plan(customPolicyRemoved("DetachPolicy",
                 "rg/rg-acfmz7hqgtk4abc/Custom/IMSUser/alice@1234567890123456.onaliyun.com"));

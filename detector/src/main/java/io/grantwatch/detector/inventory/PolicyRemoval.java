@@ -13,6 +13,7 @@ import io.grantwatch.model.policy.SystemPolicyDocuments;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,9 +33,11 @@ import java.util.Set;
  * @param before          the policies with a known document the principal held before the change
  * @param after           the same after the change
  * @param name            the policy's name as the inventory knows it (a change may name it by id only), or null
+ * @param added           for a new document in force: what it allows that the old one did not, and the actions its new Deny
+ *                        statements name ({@code Deny x:Y}): what rolling back to the old document would take from every holder
  */
 public record PolicyRemoval(String label, List<String> granted, List<String> stillGranted, List<String> unknownElsewhere,
-                            List<PolicyKnowledge.Held> before, List<PolicyKnowledge.Held> after, String name) {
+                            List<PolicyKnowledge.Held> before, List<PolicyKnowledge.Held> after, String name, List<String> added) {
 
     public PolicyRemoval {
         granted = granted == null ? null : List.copyOf(granted);
@@ -42,6 +45,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         unknownElsewhere = List.copyOf(unknownElsewhere);
         before = List.copyOf(before);
         after = List.copyOf(after);
+        added = added == null ? List.of() : List.copyOf(added);
     }
 
     /**
@@ -206,7 +210,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         }
         String version = current == null ? "" : versionLabel(current.getKey());
         PolicyRef known = policy != null ? policy.ref() : removed;
-        return new PolicyRemoval(known.label() + version, granted, still, unknown, held, kept, known.name());
+        return new PolicyRemoval(known.label() + version, granted, still, unknown, held, kept, known.name(), List.of());
     }
 
     /**
@@ -249,7 +253,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         String replacement = newVersion == null || "-".equals(newVersion) ? "a new document"
                 : newVersion.startsWith("@") ? "the version created at " + newVersion.substring(1) : "version " + newVersion;
         return new PolicyRemoval(ref.label() + versionLabel(oldVersion) + " (replaced by " + replacement + ")", List.copyOf(granted), still,
-                knowledge.unknown(), was, is, ref.name());
+                knowledge.unknown(), was, is, ref.name(), added(oldDoc, newDoc, allowedBefore, now));
     }
 
     /**
@@ -282,7 +286,7 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         List<PolicyKnowledge.Held> now = new ArrayList<>(knowledge.held());
         now.add(new PolicyKnowledge.Held(ref, current == null ? null : current.getKey(), via, doc));
         return new PolicyRemoval(ref.label() + versionLabel(current == null ? null : current.getKey()), denied, still, knowledge.unknown(),
-                knowledge.held(), now, ref.name());
+                knowledge.held(), now, ref.name(), List.of());
     }
 
     /** The policies the inventory says a group (by name or id) holds; empty when it knows none. */
@@ -320,6 +324,18 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         } catch (IllegalArgumentException malformed) {
             return List.of();
         }
+    }
+
+    /** What the new document adds: Allow actions the old one did not name, and Deny actions (hardening) it did not have. */
+    private static List<String> added(JsonNode oldDoc, JsonNode newDoc, List<String> allowedBefore, List<String> allowedNow) {
+        Set<String> before = new LinkedHashSet<>();
+        allowedBefore.forEach(a -> before.add(a.toLowerCase(Locale.ROOT)));
+        List<String> out = new ArrayList<>();
+        allowedNow.stream().filter(a -> !before.contains(a.toLowerCase(Locale.ROOT))).distinct().forEach(out::add);
+        Set<String> deniedBefore = new LinkedHashSet<>();
+        denied(oldDoc).forEach(a -> deniedBefore.add(a.toLowerCase(Locale.ROOT)));
+        denied(newDoc).stream().filter(a -> !deniedBefore.contains(a.toLowerCase(Locale.ROOT))).distinct().forEach(a -> out.add("Deny " + a));
+        return out;
     }
 
     static String versionLabel(String v) {
