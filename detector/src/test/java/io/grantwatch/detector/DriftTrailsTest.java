@@ -770,6 +770,18 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldNotCallALossCertainWhenTheNewVersionAllowsTheActionOnItsResourceUnderACondition() {
+        // v2 adds IpAddress acs:SourceIp 10.0.0.0/8 to the statement on services/svc1: the loss depends on the Condition
+        List<Finding> out = runAfterSnapshot("alibaba/drift-new-version-adds-condition-on-resource.json",
+                "alibaba/drift-resource-scoped-snapshot.jsonl");
+
+        assertThat(out).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.missing()).noneMatch(m -> m.grant().type() == GrantType.ACTION && m.certainty() == Certainty.CERTAIN);
+            assertThat(f.missing()).anySatisfy(m -> assertThat(m.reason()).contains("only under a Condition GrantWatch does not evaluate"));
+        });
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");

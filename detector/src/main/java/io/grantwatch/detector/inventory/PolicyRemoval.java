@@ -114,6 +114,15 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
             default -> {
                 List<String> on = resources(now, action);
                 if (on.isEmpty()) {
+                    // allowed on named resources under a Condition (neither is known for the calls): it may still hold
+                    for (PolicyKnowledge.Held h : now) {
+                        List<String> c = PolicyEvaluator.conditionallyAllowedResources(h.document(), action);
+                        if (!c.isEmpty()) {
+                            return new Residual(Residual.Kind.CONDITIONAL, h.ref().label() + versionLabel(h.version()) + " (" + h.via()
+                                    + ") allows " + action + " only under a Condition GrantWatch does not evaluate"
+                                    + (c.equals(List.of("*")) ? "" : ", on " + String.join(", ", c)), null);
+                        }
+                    }
                     return new Residual(Residual.Kind.LOST, null, null);
                 }
                 List<String> had = resources(valid(before), action);

@@ -146,6 +146,25 @@ public final class PolicyEvaluator {
         return List.copyOf(out);
     }
 
+    /**
+     * The resources of the Allow statements for {@code action} that carry a Condition (not evaluated): where the action may
+     * still be allowed, if the Condition holds. {@code *} for a statement without Resource.
+     */
+    public static List<String> conditionallyAllowedResources(JsonNode policy, String action) {
+        Objects.requireNonNull(action, "action");
+        List<String> out = new ArrayList<>();
+        for (Stmt s : parse(policy, "policy document", false)) {
+            if (s.allow() && s.conditional() && s.matchesAction(action)) {
+                if (s.resources() == null) {
+                    out.add("*");
+                } else {
+                    s.resources().forEach(r -> out.add(s.notResource() ? "not " + r : r));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** {@link #evaluate(List, Request)} for one document. */
     public static Evaluation evaluate(JsonNode policy, Request request) {
         List<JsonNode> one = new ArrayList<>(1);
