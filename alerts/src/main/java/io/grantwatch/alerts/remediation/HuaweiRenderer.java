@@ -292,9 +292,11 @@ final class HuaweiRenderer {
             String arg = sp.version() != null ? version : "\"" + version + "\"";
             s.step("Restore the previous version: policy " + policy + " is still attached, but a new default version took away what "
                     + sp.to().label() + " uses. Making " + (sp.version() != null ? "version " + version : "the version that was in force")
-                    + " the default again restores it for every holder; review it first.");
+                    + " the default again restores it for every holder; review it first. If that version was deleted since "
+                    + "(deletePolicyVersionV5), the second command does nothing: apply the policy below instead (uncomment it).");
             s.command("hcloud IAM GetPolicyVersionV5 --policy_id=\"" + id + "\" --version_id=" + arg);
-            s.command("hcloud IAM SetDefaultPolicyVersionV5 --policy_id=\"" + id + "\" --version_id=" + arg);
+            s.command("hcloud IAM GetPolicyVersionV5 --policy_id=\"" + id + "\" --version_id=" + arg
+                    + " > /dev/null && hcloud IAM SetDefaultPolicyVersionV5 --policy_id=\"" + id + "\" --version_id=" + arg);
             return true;
         }
         s.step("Re-attach policy " + policy + " to user group " + sp.group() + ", from which the change detached it (" + sp.to().label()

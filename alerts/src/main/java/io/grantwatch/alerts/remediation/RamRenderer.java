@@ -233,9 +233,11 @@ final class RamRenderer {
             String arg = sp.version() != null ? version : "\"" + version + "\"";
             s.step("Restore the previous version: policy " + policy + " is still attached, but a new default version took away what "
                     + sp.to().label() + " uses. Making " + (sp.version() != null ? "version " + version : "the version that was in force")
-                    + " the default again restores it for every holder; review it first.");
+                    + " the default again restores it for every holder; review it first. If that version was deleted since "
+                    + "(DeletePolicyVersion), the second command does nothing: apply the policy below instead (uncomment it).");
             s.command("aliyun ram GetPolicyVersion --PolicyType Custom --PolicyName " + policy + " --VersionId " + arg);
-            s.command("aliyun ram SetDefaultPolicyVersion --PolicyName " + policy + " --VersionId " + arg);
+            s.command("aliyun ram GetPolicyVersion --PolicyType Custom --PolicyName " + policy + " --VersionId " + arg
+                    + " > /dev/null && aliyun ram SetDefaultPolicyVersion --PolicyName " + policy + " --VersionId " + arg);
             return true;
         }
         if (sp.role() == SystemPolicyRole.RESTORE_CUSTOM && sp.group() == null) {

@@ -55,7 +55,8 @@ class DriftRemediationTest {
     void shouldRestoreThePreviousVersionNotReattachAStillAttachedPolicyWhenANewDefaultVersionDropsACallInUse() throws Exception {
         // eas-dev v1 allowed DescribeService, which alice used; CreatePolicyVersion (SetAsDefault) drops it
         for (Remediation r : scan("ram-new-default-version.json", "ram-eas-dev-snapshot.jsonl")) {
-            assertThat(r.cliCommands()).contains("aliyun ram SetDefaultPolicyVersion --PolicyName eas-dev --VersionId v1")
+            assertThat(r.cliCommands()).contains("aliyun ram GetPolicyVersion --PolicyType Custom --PolicyName eas-dev --VersionId v1 > /dev/null && "
+                    + "aliyun ram SetDefaultPolicyVersion --PolicyName eas-dev --VersionId v1")
                     .noneMatch(c -> c.contains("--PolicyName eas-dev --UserName") || c.contains("PolicyName 'eas-dev' --UserName"));
             assertThat(r.steps()).anyMatch(s -> s.startsWith("Restore the previous version")).anyMatch(s -> s.startsWith("Alternative"));
             // the lost action alone is the alternative, shown but not run with the restore
@@ -69,7 +70,8 @@ class DriftRemediationTest {
     void shouldAskForThePreviousVersionWhenTheTrailDidNotGiveItsId() throws Exception {
         // the version that was in force was created in the trail (CreatePolicyVersion names no id); SetDefaultPolicyVersion v1 drops UpdateService
         for (Remediation r : scan("ram-set-default-version-back.json", "ram-eas-dev-snapshot.jsonl")) {
-            assertThat(r.cliCommands()).contains("aliyun ram SetDefaultPolicyVersion --PolicyName eas-dev --VersionId \"$VERSION_ID\"")
+            assertThat(r.cliCommands()).contains("aliyun ram GetPolicyVersion --PolicyType Custom --PolicyName eas-dev --VersionId \"$VERSION_ID\" > /dev/null && "
+                    + "aliyun ram SetDefaultPolicyVersion --PolicyName eas-dev --VersionId \"$VERSION_ID\"")
                     .anyMatch(c -> c.startsWith("read ") && c.contains("ListPolicyVersions --PolicyType Custom --PolicyName eas-dev"));
         }
     }
@@ -87,7 +89,8 @@ class DriftRemediationTest {
     void shouldRestoreThePreviousV5VersionWithSetDefaultPolicyVersionV5WhenANewVersionDropsWhatTheAgencyRead() throws Exception {
         // CTS: createPolicyVersionV5 (set_as_default) on obs-train, held by agency ma_agency, drops obs:object:GetObject
         for (Remediation r : scan("huawei-v5-new-default-version.json", "huawei-v5-agency-policy-snapshot.jsonl")) {
-            assertThat(r.cliCommands()).contains("hcloud IAM SetDefaultPolicyVersionV5 --policy_id=\"$POLICY_ID\" --version_id=v1")
+            assertThat(r.cliCommands()).contains("hcloud IAM GetPolicyVersionV5 --policy_id=\"$POLICY_ID\" --version_id=v1 > /dev/null && "
+                    + "hcloud IAM SetDefaultPolicyVersionV5 --policy_id=\"$POLICY_ID\" --version_id=v1")
                     .anyMatch(c -> c.startsWith("POLICY_ID=$(hcloud IAM ListPoliciesV5"));
             assertThat(r.cliCommands()).noneMatch(c -> c.contains("AttachAgencyPolicyV5"));
         }
