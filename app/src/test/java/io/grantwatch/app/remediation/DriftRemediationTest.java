@@ -71,7 +71,8 @@ class DriftRemediationTest {
         // the version that was in force was created in the trail (CreatePolicyVersion names no id); SetDefaultPolicyVersion v1 drops UpdateService
         for (Remediation r : scan("ram-set-default-version-back.json", "ram-eas-dev-snapshot.jsonl")) {
             assertThat(r.cliCommands()).contains("aliyun ram GetPolicyVersion --PolicyType Custom --PolicyName eas-dev "
-                    + "--VersionId \"$VERSION_ID\" > /dev/null && aliyun ram SetDefaultPolicyVersion --PolicyName eas-dev --VersionId \"$VERSION_ID\"")
+                    + "--VersionId \"$VERSION_ID\" > /dev/null && aliyun ram SetDefaultPolicyVersion --PolicyName eas-dev "
+                    + "--VersionId \"$VERSION_ID\"")
                     .anyMatch(c -> c.startsWith("read ") && c.contains("ListPolicyVersions --PolicyType Custom --PolicyName eas-dev"));
         }
     }
