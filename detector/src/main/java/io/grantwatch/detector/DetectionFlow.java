@@ -136,6 +136,9 @@ public final class DetectionFlow {
         }
         if (account != null && InventoryChanges.mayChange(e)) {
             List<InventoryRecord> facts = InventoryChanges.of(e, resolved);
+            if (!facts.isEmpty() && resolved.isEmpty()) {
+                counters.recordInventoryChange(); // a new policy version or document: an IAM change, though no detach or delete
+            }
             if (!facts.isEmpty()) {
                 Inventory before = states.inventory(account);
                 Inventory after = apply(account, facts, states);

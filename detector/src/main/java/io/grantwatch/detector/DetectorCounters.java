@@ -36,6 +36,11 @@ public final class DetectorCounters {
         findingsEmitted.addAndGet(step.emitted().size());
     }
 
+    /** An IAM change that only changes what the inventory knows (a new policy version or document); its findings come derived. */
+    public void recordInventoryChange() {
+        iamChanges.incrementAndGet();
+    }
+
     /** Findings a step derived from an event already counted (a policy's holders, a group's members, an agency's scope). */
     public void recordDerived(Step step) {
         findingsEmitted.addAndGet(step.emitted().size());

@@ -31,6 +31,7 @@ final class SystemPolicies {
         if (service.isBlank() || service.equals("tenant") || service.equals("security")) {
             return null;
         }
-        return service + ":*";
+        // a policy named after the product, not its RAM code: AliyunPAIEASFullAccess covers eas:* (PAI's RAM reference)
+        return (service.equals("paieas") ? "eas" : service) + ":*";
     }
 }

@@ -551,6 +551,7 @@ class DetectionEngineTest {
     void shouldGuessTheCoveredServiceFromSystemPolicyNames() {
         assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.ALIBABA, "AliyunOSSFullAccess")).isEqualTo("oss:*");
         assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.HUAWEI, "OBS OperateAccess")).isEqualTo("obs:*");
+        assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.ALIBABA, "AliyunPAIEASFullAccess")).as("EAS RAM code").isEqualTo("eas:*");
         assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.HUAWEI, "Tenant Administrator")).isNull();
         assertThat(SystemPolicies.guessCover(io.grantwatch.model.Cloud.ALIBABA, "my-custom")).isNull();
     }

@@ -782,6 +782,18 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldCountANewPolicyVersionAsAnIamChange() throws IOException {
+        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
+        try (InputStream in = DriftTrailsTest.class.getResourceAsStream("/fixtures/alibaba/drift-new-version-adds-and-removes-snapshot.jsonl")) {
+            Snapshots.read("s.jsonl", new String(in.readAllBytes(), StandardCharsets.UTF_8), Instant.parse("2026-12-01T00:00:00Z"), null)
+                    .records().forEach(d::accept);
+        }
+        Trails.load("alibaba/drift-new-version-adds-and-removes.json").forEach(d::accept);
+
+        assertThat(d.counters().iamChanges()).as("CreatePolicyVersion changes no holder but is an IAM change").isEqualTo(1);
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");
