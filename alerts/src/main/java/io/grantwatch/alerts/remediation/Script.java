@@ -11,9 +11,11 @@ import io.grantwatch.model.Remediation;
 import io.grantwatch.model.json.Json;
 import io.grantwatch.model.text.UnsafeText;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One rendering in progress: documents, commands (inputs first), Terraform (variables first), steps
@@ -58,11 +60,13 @@ final class Script {
         }
     }
 
+    private static final String ALTERNATIVE = "# alternative to the restore above: ";
+
     /** Set while an alternative to a restore is printed: its commands are shown commented out, not run with the restore. */
     boolean alternative;
 
     void command(String cmd) {
-        commands.add(alternative && !cmd.startsWith("#") ? "# alternative to the restore above: " + cmd : cmd);
+        commands.add(alternative && !cmd.startsWith("#") ? ALTERNATIVE + cmd : cmd);
     }
 
     void terraform(String block) {
@@ -138,7 +142,7 @@ final class Script {
         // steps and summary carry event and inventory text (a Sid, a policy name): the one rule for unsafe characters, here
         allSteps.replaceAll(UnsafeText::oneLine);
         summary = UnsafeText.oneLine(summary);
-        List<String> allCommands = new ArrayList<>(inputs.shellLines());
+        List<String> allCommands = new ArrayList<>(liveOrCommented(inputs.names(), inputs.shellLines()));
         allCommands.addAll(commands);
         String blocks = String.join("\n", terraform);
         String tf = terraform.isEmpty() ? null : inputs.terraformVariables(blocks) + blocks;
@@ -182,5 +186,39 @@ final class Script {
 
     static String safeId(String findingId) {
         return findingId.replaceAll("[^A-Za-z0-9-]", "-");
+    }
+
+    /**
+     * The input lines, each commented out like the alternative when only commented lines use it (directly or through another
+     * input's lookup): an administrator running the restore is not asked for a region only the alternative needs.
+     */
+    private List<String> liveOrCommented(List<String> names, List<String> lines) {
+        Set<String> live = new HashSet<>();
+        for (String c : commands) {
+            if (!c.startsWith("#")) {
+                names.stream().filter(n -> uses(c, n)).forEach(live::add);
+            }
+        }
+        for (boolean grew = true; grew;) {
+            grew = false;
+            for (int i = 0; i < names.size(); i++) {
+                if (live.contains(names.get(i))) {
+                    for (String n : names) {
+                        if (!live.contains(n) && uses(lines.get(i), n)) {
+                            grew |= live.add(n);
+                        }
+                    }
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.add(live.contains(names.get(i)) ? lines.get(i) : ALTERNATIVE + lines.get(i));
+        }
+        return out;
+    }
+
+    private static boolean uses(String line, String name) {
+        return Pattern.compile("\\$" + name + "(?![A-Za-z0-9_])").matcher(line).find();
     }
 }

@@ -251,6 +251,9 @@ class HuaweiRendererTest {
             // the v3 family only as the commented alternative: no live custom role, group or association
             assertThat(r.cliCommands()).filteredOn(x -> !x.startsWith("#")).noneSatisfy(x -> assertThat(x)
                     .containsAnyOf("CreateCloudServiceCustomPolicy", "KeystoneCreateGroup", "AssociateAgencyWith", "KeystoneAssociateGroupWith"));
+            // and nothing asked or looked up for it alone: its inputs are commented out with it
+            assertThat(r.cliCommands()).filteredOn(x -> !x.startsWith("#"))
+                    .noneMatch(x -> x.startsWith("read ") || x.matches("[A-Z][A-Z0-9_]*=\\$\\(.*"));
         }
     }
 
