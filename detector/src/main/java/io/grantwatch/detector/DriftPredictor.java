@@ -654,7 +654,10 @@ final class DriftPredictor {
             boolean addedToo = context.removal() != null && !context.removal().added().isEmpty();
             how = (addedToo ? "changed/" : "version/") + (v.startsWith("@") ? "?" : v);
         } else if (group != null && change.kind() == IamChangeEvent.Kind.DETACH_POLICY) {
-            how = "group/" + group;
+            // IAM v5 names the group and the policy by id: the exact undo is AttachGroupPolicyV5 with them
+            boolean v5 = change.event().cloud() == Cloud.HUAWEI && "detachGroupPolicyV5".equals(change.event().action()) && ids(group)
+                    && ids(change.policyId());
+            how = v5 ? "v5/group/" + group + "/" + change.policyId() : "group/" + group;
         } else if (group != null && change.kind() == IamChangeEvent.Kind.LEAVE_GROUP) {
             how = "member/" + group; // still attached to the group: the member is what to restore
         } else if (change.kind() == IamChangeEvent.Kind.DETACH_POLICY && resourceGroup(change) != null) {

@@ -872,7 +872,8 @@ class DriftTrailsTest {
         assertThat(out).isNotEmpty().allSatisfy(f -> {
             assertThat(f.principal().name()).isEqualTo("dave");
             assertThat(f.missing().get(0).grant().type()).isEqualTo(GrantType.CUSTOM_POLICY);
-            assertThat(f.missing().get(0).grant().resource()).startsWith("group/");
+            assertThat(f.missing().get(0).grant().resource()).as("restored to the group, with the v5 ids the record carries")
+                    .isEqualTo("v5/group/g-ml/p-2");
             assertThat(f.missing().get(0).reason()).contains("dave");
         });
     }

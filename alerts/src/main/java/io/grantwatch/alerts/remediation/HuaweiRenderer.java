@@ -57,7 +57,8 @@ final class HuaweiRenderer {
                 restored = true;
                 heads.add(sp.role() == SystemPolicyRole.RESTORE_VERSION ? "Restore the previous version of policy " + sp.policy()
                         : sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5 ? "Re-attach identity policy " + sp.policy() + " to "
-                                + sp.to().label() + " (IAM v5, as the detach removed it)"
+                                + (sp.heldAt().startsWith("group/") ? "group " + sp.heldAt().split("/")[1] : sp.to().label())
+                                + " (IAM v5, as the detach removed it)"
                         : "Re-attach policy " + sp.policy() + " to group " + sp.group());
             }
         }
@@ -271,16 +272,17 @@ final class HuaweiRenderer {
         }
         String policy = sp.policy();
         if (sp.role() == SystemPolicyRole.RESTORE_ATTACH_V5) {
-            // the exact undo of detach{Agency,User}PolicyV5, in the same API family, with the ids the record carried
+            // the exact undo of detach{Agency,User,Group}PolicyV5, in the same API family, with the ids the record carried
             String[] at = sp.heldAt().split("/");
-            boolean agency = "agency".equals(at[0]);
+            String kind = at[0].substring(0, 1).toUpperCase(Locale.ROOT) + at[0].substring(1);
             String file = "attach-" + at[2] + "-" + at[1] + ".json";
-            s.step("Re-attach identity policy " + policy + (policy.equals(at[2]) ? "" : " (id " + at[2] + ")") + " to " + sp.to().label()
-                    + " (id " + at[1] + "): the exact undo of the IAM v5 detach, in the same API family. It may have changed since: "
+            String holder = "group".equals(at[0]) ? "group " + at[1] + " (" + sp.to().label() + " is a member; the whole policy never goes "
+                    + "to one member)" : sp.to().label() + " (id " + at[1] + ")";
+            s.step("Re-attach identity policy " + policy + (policy.equals(at[2]) ? "" : " (id " + at[2] + ")") + " to " + holder
+                    + ": the exact undo of the IAM v5 detach, in the same API family. It may have changed since: "
                     + "review its current document (hcloud IAM GetPolicyV5 --policy_id=" + at[2] + ") first.");
-            s.command("printf '%s\\n' " + Identifiers.shellQuote("{\"body\":{\"" + (agency ? "agency_id" : "user_id") + "\":\"" + at[1]
-                    + "\"}}") + " > " + file);
-            s.command("hcloud IAM Attach" + (agency ? "Agency" : "User") + "PolicyV5 --policy_id=" + at[2] + " --cli-jsonInput=" + file);
+            s.command("printf '%s\\n' " + Identifiers.shellQuote("{\"body\":{\"" + at[0] + "_id\":\"" + at[1] + "\"}}") + " > " + file);
+            s.command("hcloud IAM Attach" + kind + "PolicyV5 --policy_id=" + at[2] + " --cli-jsonInput=" + file);
             return true;
         }
         if (sp.role() == SystemPolicyRole.RESTORE_VERSION) {

@@ -482,7 +482,7 @@ final class Planner {
             }
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_VERSION, m.citation(), null,
                     rest != null && rest.matches("v[0-9]{1,4}") ? rest : null));
-        } else if ("v5".equals(how) && rest.matches("(agency|user)/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,64}")) {
+        } else if ("v5".equals(how) && rest.matches("(agency|user|group)/[A-Za-z0-9_-]{1,64}/[A-Za-z0-9_-]{1,64}")) {
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_ATTACH_V5, m.citation(), null, null, rest));
         } else if ("changed".equals(how)) {
             // the new version also added grants or Deny statements (the reason names them): a rollback would undo those for every

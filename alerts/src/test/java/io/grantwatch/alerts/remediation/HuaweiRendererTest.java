@@ -239,7 +239,8 @@ class HuaweiRendererTest {
         io.grantwatch.model.Principal dave = new io.grantwatch.model.Principal(io.grantwatch.model.PrincipalType.USER, "u-dave", "dave",
                 TestFindings.HW_DOMAIN, null, null, null, null);
         for (var c : List.of(List.of(v5Detach("detachAgencyPolicyV5", "agency/ag-111", agencyById), "AttachAgencyPolicyV5", "agency_id", "ag-111"),
-                List.of(v5Detach("detachUserPolicyV5", "user/u-dave", dave), "AttachUserPolicyV5", "user_id", "u-dave"))) {
+                List.of(v5Detach("detachUserPolicyV5", "user/u-dave", dave), "AttachUserPolicyV5", "user_id", "u-dave"),
+                List.of(v5Detach("detachGroupPolicyV5", "group/g-ml", dave), "AttachGroupPolicyV5", "group_id", "g-ml"))) {
             Remediation r = planner.plan((io.grantwatch.model.Finding) c.get(0));
             assertThat(CliGrammar.checkScript(r.cliCommands())).as(String.join("\n", r.cliCommands())).isEmpty();
             String attach = r.cliCommands().stream().filter(x -> x.startsWith("hcloud IAM " + c.get(1))).findFirst().orElseThrow();
