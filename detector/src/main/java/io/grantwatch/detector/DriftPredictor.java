@@ -211,6 +211,11 @@ final class DriftPredictor {
                     if (g.type() == GrantType.ACTION && change.targetKind() == IamChangeEvent.TargetKind.AGENCY) {
                         g = new Grant(GrantType.AGENCY_ACTION, g.value(), g.resource());
                     }
+                    // what the lost document allowed it on, when that is one named resource: the fix gives back no more
+                    String lostOn = g.resource() == null && context.removal() != null ? context.removal().lostOn(g.value()) : null;
+                    if (lostOn != null) {
+                        g = g.onResource(lostOn);
+                    }
                     if (seen.add(g.key())) {
                         String gap = g.resource() == null && r.grant().resource() != null
                                 ? " (" + r.grant().resource() + ": the record does not say which " + unfilledLabel(r.grant().resource()) + ")" : "";

@@ -794,6 +794,17 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldGiveBackALostActionOnTheResourceTheLostStatementNamedNotOnEverything() {
+        // eas-dev allowed eas:DescribeService / UpdateService on services/svc1 only; a detach, and a version moving it to svc2
+        for (String trail : List.of("alibaba/drift-detach-resource-scoped-policy.json", "alibaba/drift-new-version-moves-resource.json")) {
+            List<Finding> out = runAfterSnapshot(trail, "alibaba/drift-resource-scoped-snapshot.jsonl");
+            assertThat(out).as(trail).isNotEmpty().allSatisfy(f -> assertThat(f.missing())
+                    .filteredOn(m -> m.grant().type() == GrantType.ACTION && m.grant().value().startsWith("eas:"))
+                    .isNotEmpty().allSatisfy(m -> assertThat(m.grant().resource()).isEqualTo("acs:eas:cn-hangzhou:1234567890123456:services/svc1")));
+        }
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");

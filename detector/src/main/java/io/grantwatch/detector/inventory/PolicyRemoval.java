@@ -136,6 +136,20 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
         }
     }
 
+    /**
+     * The one resource the documents the change took (held before, not after) allowed {@code action} on, when they name exactly
+     * one and it is not {@code *}; else null (the fix then says what it does not know).
+     */
+    public String lostOn(String action) {
+        if (action == null || action.isBlank()) {
+            return null;
+        }
+        List<PolicyKnowledge.Held> gone = new ArrayList<>(valid(before));
+        gone.removeAll(after);
+        List<String> on = resources(gone, action);
+        return on.size() == 1 && !on.get(0).contains("*") && !on.get(0).startsWith("not ") ? on.get(0) : null;
+    }
+
     /** The documents the evaluator accepts (a malformed one tells nothing and must not hide the others). */
     private static List<PolicyKnowledge.Held> valid(List<PolicyKnowledge.Held> held) {
         List<PolicyKnowledge.Held> out = new ArrayList<>();
