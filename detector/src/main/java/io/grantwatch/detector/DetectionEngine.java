@@ -121,7 +121,8 @@ public final class DetectionEngine {
      */
     public Step onChange(PrincipalState prior, IamChangeEvent change, CatalogLookup catalog, FindingBook book, DriftContext context) {
         PrincipalState state = prior != null ? prior : PrincipalState.empty(change.targetKey(), change.target());
-        Working w = new Working(state, state.principal());
+        // the change hits the role, not the session last seen acting as it: its findings name the role
+        Working w = new Working(state, state.principal() == null ? change.target() : state.principal().withoutSession());
         AuditEvent e = change.event();
         IamChange record = new IamChange(e.eventId(), e.eventTime(), e.action(), e.principal().display(),
                 change.targetLabel(), change.removedLabel());

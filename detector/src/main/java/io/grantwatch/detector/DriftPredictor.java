@@ -98,8 +98,14 @@ final class DriftPredictor {
         this.findings = findings;
     }
 
-    /** Why a scenario counts as in use by the changed principal ({@code why}, for the finding) and how strongly. */
-    private record Usage(double weight, String why) {
+    /**
+     * Why a scenario counts as in use by the changed principal ({@code why}, for the finding), how strongly, and whether
+     * its own calls show it ({@code own}) rather than what the account suggests.
+     */
+    private record Usage(double weight, String why, boolean own) {
+        Usage(double weight, String why) {
+            this(weight, why, false);
+        }
     }
 
     void predict(Working w, IamChangeEvent change, IamChange record, CatalogLookup catalog, FindingBook book,
@@ -160,7 +166,10 @@ final class DriftPredictor {
         if (all.isEmpty()) {
             return;
         }
-        ranking.sort(Comparator.comparingDouble(ScenarioCandidate::score).reversed().thenComparing(ScenarioCandidate::scenarioId));
+        // on equal scores the principal's own calls name the feature before what the account suggests (a person's
+        // AssumeRole read as a service running under the role): a role's sessions that served EAS broke EAS
+        ranking.sort(Comparator.comparingDouble(ScenarioCandidate::score).reversed()
+                .thenComparing(c -> !candidates.get(c.scenarioId()).own()).thenComparing(ScenarioCandidate::scenarioId));
         String account = change.target().accountId();
         String roleName = change.target().roleName();
         String fillRole = change.targetKind() == IamChangeEvent.TargetKind.ROLE ? roleName : null;
@@ -443,8 +452,10 @@ final class DriftPredictor {
     private static Broken brokenByContent(IamChangeEvent change, Scenario s, PolicyRemoval removal, List<Requirement> used,
                                           List<String> usedKeys, double activity, List<Lost> lostCalls) {
         Holder holder = holderOf(change.targetKind());
-        if (s.requirements().stream().noneMatch(r -> r.holder() == holder)) {
-            return null; // its grants sit on another kind of principal (an agency's, for a user): not this principal's to lose
+        if (lostCalls.isEmpty() && s.requirements().stream().noneMatch(r -> r.holder() == holder)) {
+            // its grants sit on another kind of principal (an agency's, for a user): not this principal's to lose, unless its
+            // own calls used them (a person working through a role's sessions holds the caller's grants on the role)
+            return null;
         }
         List<Lost> lost = new ArrayList<>();
         for (Requirement r : s.requirements()) {
@@ -785,10 +796,10 @@ final class DriftPredictor {
             }
             String why = "its call " + a.api() + " at " + a.time();
             for (String id : catalog.signalled(e.cloud(), a.action())) {
-                use(out, id, SIGNAL_STEP, SIGNAL_CAP, why);
+                use(out, id, SIGNAL_STEP, SIGNAL_CAP, why, true);
             }
             for (String id : catalog.signalled(e.cloud(), a.api())) {
-                use(out, id, SIGNAL_STEP, SIGNAL_CAP, why);
+                use(out, id, SIGNAL_STEP, SIGNAL_CAP, why, true);
             }
         }
         // Longer-lived use: calls that succeeded within the drift horizon (the success map keeps one time per call).
@@ -796,7 +807,8 @@ final class DriftPredictor {
         for (Map.Entry<String, Long> used : w.succeeded.entrySet()) {
             if (used.getValue() >= horizon.toEpochMilli() && used.getValue() <= e.eventTime().toEpochMilli()) {
                 for (String id : catalog.signalled(e.cloud(), used.getKey())) {
-                    out.putIfAbsent(id, new Usage(SUCCEEDED, "it succeeded at " + used.getKey() + " at " + Instant.ofEpochMilli(used.getValue())));
+                    out.putIfAbsent(id, new Usage(SUCCEEDED, "it succeeded at " + used.getKey() + " at " + Instant.ofEpochMilli(used.getValue()),
+                            true));
                 }
             }
         }
@@ -814,7 +826,7 @@ final class DriftPredictor {
             String why = r.api() + " by " + r.who() + " at " + r.time() + " named it as the " + kind + " the resource runs under";
             for (String id : catalog.signalled(e.cloud(), r.api())) {
                 if (delegate && holds(catalog, id, holder)) {
-                    use(out, id, REFERENCED_STEP, SIGNAL_CAP, why);
+                    use(out, id, REFERENCED_STEP, SIGNAL_CAP, why, false);
                 }
             }
         }
@@ -854,9 +866,10 @@ final class DriftPredictor {
     }
 
     /** Adds weight to a scenario's usage up to a cap; the first reason found stays the one the finding gives. */
-    private static void use(Map<String, Usage> out, String id, double add, double cap, String why) {
+    private static void use(Map<String, Usage> out, String id, double add, double cap, String why, boolean own) {
         Usage u = out.get(id);
-        out.put(id, u == null ? new Usage(Math.min(cap, add), why) : new Usage(Math.min(cap, u.weight() + add), u.why() != null ? u.why() : why));
+        out.put(id, u == null ? new Usage(Math.min(cap, add), why, own)
+                : new Usage(Math.min(cap, u.weight() + add), u.why() != null ? u.why() : why, own || u.own()));
     }
 
     private static String hours(Duration d) {

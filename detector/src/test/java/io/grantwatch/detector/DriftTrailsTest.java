@@ -149,6 +149,61 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldPredictOnTheRoleWhenADetachTakesWhatItsAssumedRoleSessionsUsedForEas() {
+        // alice assumes pai-role; the session (assumed-role/pai-role/alice-sess) creates and reads an EAS service; eas-dev,
+        // which the snapshot says grants both, is detached from the role
+        List<Finding> out = runAfterSnapshot("alibaba/drift-detach-from-role-used-by-sessions.json", "alibaba/drift-role-sessions-snapshot.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).as("the role the change hit, not the session last seen").isEqualTo("pai-role");
+            assertThat(f.principal().sessionName()).isNull();
+            assertThat(f.principal().id()).as("the role id of the session's <role-id>:<session>").isEqualTo("39484351102463");
+            assertThat(f.scenarioId()).as("what the sessions' calls served").isEqualTo("pai.eas");
+            assertThat(f.missing().get(0).grant()).isEqualTo(new Grant(GrantType.CUSTOM_POLICY, "eas-dev", null));
+            assertThat(f.missing()).allSatisfy(m -> assertThat(m.holder()).isEqualTo(Holder.ROLE));
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("eas:CreateService", "eas:DescribeService");
+        });
+    }
+
+    @Test
+    void shouldPredictOnTheRoleWhenANewPolicyVersionDropsWhatOnlyItsSessionsUsed() {
+        // eas-dev, held by pai-role and by alice, loses eas:DescribeService; only the role's sessions called it
+        List<Finding> out = runAfterSnapshot("alibaba/drift-policy-version-drops-what-role-sessions-used.json",
+                "alibaba/drift-role-sessions-snapshot.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("pai-role");
+            assertThat(f.scenarioId()).isEqualTo("pai.eas");
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("eas:DescribeService").doesNotContain("eas:CreateService");
+        });
+    }
+
+    @Test
+    void shouldPredictOnTheRoleWhenADetachTakesWhatItsSessionsUsedForDlc() {
+        // a ci-role session creates and reads DLC jobs; dlc-ops, which grants both, is detached from ci-role
+        List<Finding> out = runAfterSnapshot("alibaba/drift-detach-from-role-dlc-sessions.json", "alibaba/drift-role-sessions-dlc-snapshot.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("ci-role");
+            assertThat(f.principal().sessionName()).isNull();
+            assertThat(f.scenarioId()).isEqualTo("pai.dlc");
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("dlc-ops", "paidlc:CreateJob", "paidlc:GetJob");
+        });
+    }
+
+    @Test
+    void shouldNameTheDeletedRoleAndTheScenarioItsSessionsUsedRatherThanOneItsAssumeRoleSuggests() {
+        // alice's sts AssumeRole signals DSW under a custom role (equal score); the role's own sessions served EAS
+        List<Finding> out = ofKind(run("alibaba/drift-deleterole-used-by-sessions-for-eas.json"), FindingKind.PREDICTED_BREAKAGE);
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("pai-role");
+            assertThat(f.principal().sessionName()).isNull();
+            assertThat(f.scenarioId()).isEqualTo("pai.eas");
+        });
+    }
+
+    @Test
     void shouldStaySilentWhenTheNewTrustPolicyStillLetsPaiAssumeTheRole() {
         List<AuditEvent> trail = new ArrayList<>(Trails.load("alibaba/drift-updaterole-trust-after-dsw-create.json"));
         AuditEvent update = trail.remove(trail.size() - 1);

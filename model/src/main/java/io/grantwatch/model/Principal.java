@@ -49,6 +49,19 @@ public record Principal(
         return (accountId == null ? "-" : accountId) + "/" + type.name().toLowerCase(Locale.ROOT) + "/" + who;
     }
 
+    /**
+     * The role or agency a session acts as, without the session: what an IAM change on the role hits and what a finding
+     * about it names. The session's {@code <role-or-agency-id>:<session>} id keeps its id part; users are returned as they are.
+     */
+    @JsonIgnore
+    public Principal withoutSession() {
+        if (type != PrincipalType.ASSUMED_ROLE && type != PrincipalType.ASSUMED_AGENCY || roleName == null || sessionName == null) {
+            return this;
+        }
+        int colon = id == null ? -1 : id.indexOf(':');
+        return new Principal(type, colon > 0 ? id.substring(0, colon) : null, roleName, accountId, roleName, null, null, null);
+    }
+
     /** A short human label such as {@code ram-user alice} or {@code role AliyunPAIDefaultRole (session s1)}. */
     @JsonIgnore
     public String display() {
