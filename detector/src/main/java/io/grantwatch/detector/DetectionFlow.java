@@ -325,10 +325,13 @@ public final class DetectionFlow {
             }
             for (Map.Entry<IamChangeEvent.TargetKind, String> holder : holdersOf(after, key)) {
                 PolicyRef ref = is.ref();
-                Principal target = IamChanges.principal(e, holder.getKey(), holder.getValue());
-                IamChangeEvent c = new IamChangeEvent(e, IamChangeEvent.Kind.CHANGE_POLICY, target, holder.getKey(),
-                        ref.name() != null ? ref.name() : ref.id(), ref.type(), null, ref.id());
-                PolicyRemoval removal = PolicyRemoval.ofChange(after, e.cloud(), target, ref, key, oldDoc.getValue().document(),
+                // a holder the inventory knows by id only (IAM v5 lists attachments by user or agency id): by the name the
+                // trail taught, as its calls are kept
+                Principal held = IamChanges.principal(e, holder.getKey(), holder.getValue());
+                IamChangeEvent c = AccountContext.resolve(new IamChangeEvent(e, IamChangeEvent.Kind.CHANGE_POLICY, held, holder.getKey(),
+                        ref.name() != null ? ref.name() : ref.id(), ref.type(), null, ref.id()), known, after);
+                Principal target = c.target();
+                PolicyRemoval removal = PolicyRemoval.ofChange(after, e.cloud(), held, ref, key, oldDoc.getValue().document(),
                         oldDoc.getKey(), newDoc.getValue().document(), newDoc.getKey());
                 if (was.versions().containsKey(newDoc.getKey())) {
                     // a rollback to a version that was there before undoes the change a predicted breakage on this policy was

@@ -540,7 +540,8 @@ final class DriftPredictor {
                             .contains(s.id()))) {
                 continue;
             }
-            String key = a.action() != null ? a.action() : a.api();
+            // a success names only its API (CreateJobV2): the catalog's action for it is what the document must allow
+            String key = a.action() != null ? a.action() : actionOfApi(catalog, e.cloud(), a.api()).orElse(a.api());
             if (removal.granted().stream().noneMatch(p -> proves(key, p))) {
                 continue;
             }

@@ -860,6 +860,20 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldPredictForAUserTheSnapshotListsByIdWhenANewV5VersionDropsWhatTheyUsed() {
+        // ListAttachedUserPoliciesV5 --user_id=u-dave lists p-3; dave (u-dave) ran CreateJobV2; createPolicyVersionV5 drops trainJob:create
+        List<Finding> out = runAfterSnapshot("huawei/drift-v5-new-version-user-known-by-id.json",
+                "huawei/drift-v5-snapshot-user-attachments-by-id.jsonl");
+
+        assertThat(out).anySatisfy(f -> {
+            assertThat(f.principal().name()).isEqualTo("dave");
+            assertThat(f.missing().get(0).grant().resource()).isEqualTo("version/v1");
+            // the one action his call is evidence of (CreateJobV2 names no action; the catalog maps it)
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("modelarts:trainJob:create");
+        });
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");
