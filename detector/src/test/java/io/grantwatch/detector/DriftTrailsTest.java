@@ -874,6 +874,18 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldPredictWhenAVersionCreatedWithoutSetAsDefaultIsMadeTheDefaultLater() {
+        // the console's two steps: CreatePolicyVersion (SetAsDefault false, dropping DescribeService), then SetDefaultPolicyVersion v2
+        List<Finding> out = runAfterSnapshot("alibaba/drift-version-created-then-made-default.json", "alibaba/drift-eas-dev-v1-snapshot.jsonl");
+
+        assertThat(out).singleElement().satisfies(f -> {
+            assertThat(f.principal().name()).isEqualTo("alice");
+            assertThat(f.change().action()).isEqualTo("SetDefaultPolicyVersion");
+            assertThat(f.missing()).extracting(m -> m.grant().value()).contains("eas:DescribeService");
+        });
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");

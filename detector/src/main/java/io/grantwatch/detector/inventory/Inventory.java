@@ -148,7 +148,8 @@ public record Inventory(
             case POLICY -> {
                 Policy p = b.learnPolicy(r.policy(), t, true);
                 if (r.version() != null && t >= p.at()) {
-                    b.policies.put(b.policyKey(r.policy()), new Policy(p.ref(), r.version(), t, p.versions()));
+                    b.policies.put(b.policyKey(r.policy()), new Policy(p.ref(), r.version(), t,
+                            named(p.versions(), p.defaultVersion(), r.version(), t)));
                 }
             }
             case POLICY_VERSION -> {
@@ -302,6 +303,27 @@ public record Inventory(
     }
 
     /** At most {@link #MAX_VERSIONS}: the oldest version that is not the default goes first. */
+    /**
+     * The console's two steps: CreatePolicyVersion without SetAsDefault (the record carries no version id, so it is kept as
+     * {@code @<time>}), then SetDefaultPolicyVersion naming it. A default the versions do not know is taken to be the one
+     * version created without an id before it (and not the default already), when there is exactly one; otherwise nothing is
+     * guessed.
+     */
+    private static Map<String, Doc> named(Map<String, Doc> versions, String current, String version, long at) {
+        if (versions.containsKey(version)) {
+            return versions;
+        }
+        List<String> unnamed = versions.entrySet().stream().filter(v -> v.getKey().startsWith("@") && !v.getKey().equals(current)
+                        && v.getValue().at() <= at)
+                .map(Map.Entry::getKey).toList();
+        if (unnamed.size() != 1) {
+            return versions;
+        }
+        Map<String, Doc> out = new LinkedHashMap<>(versions);
+        out.put(version, out.remove(unnamed.get(0)));
+        return out;
+    }
+
     private static Map<String, Doc> capVersions(Map<String, Doc> versions, String def) {
         while (versions.size() > MAX_VERSIONS) {
             String victim = versions.entrySet().stream().filter(e -> !e.getKey().equals(def))
