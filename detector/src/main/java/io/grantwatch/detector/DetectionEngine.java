@@ -510,6 +510,12 @@ public final class DetectionEngine {
             boolean reopen = existing.status() == FindingStatus.RESOLVED && existing.resolvedAt() != null
                     && e.eventTime().isAfter(existing.resolvedAt());
             List<MissingGrant> missing = newest ? candidate.missing() : existing.missing();
+            if (newest && !reopen && existing.open() && existing.kind() == FindingKind.PREDICTED_BREAKAGE && existing.change() != null
+                    && candidate.change() != null && !existing.change().eventId().equals(candidate.change().eventId())) {
+                // a second change on the same policy (two new versions in a row): what the first took is still lost, and the
+                // version to go back to is still the one before the first
+                missing = accumulated(existing.missing(), candidate.missing());
+            }
             boolean missingChanged = !sameGrants(existing.missing(), missing);
             Finding.Builder merging = existing.toBuilder().evidence(merged).updatedAt(max(existing.updatedAt(), e.eventTime()));
             if (newest) {
@@ -557,6 +563,20 @@ public final class DetectionEngine {
             c /= 10;
         }
         return c == 1;
+    }
+
+    /** The open prediction's grants, its first row (the removed policy, how it was held) kept and told what came after. */
+    private static List<MissingGrant> accumulated(List<MissingGrant> was, List<MissingGrant> now) {
+        List<MissingGrant> out = new ArrayList<>(was);
+        if (!out.isEmpty() && !now.isEmpty()) {
+            MissingGrant first = out.get(0);
+            out.set(0, new MissingGrant(first.grant(), first.certainty(), first.holder(), first.requirementId(),
+                    first.reason() + " Then: " + now.get(0).reason(), first.systemPolicy(), first.citation()));
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        was.forEach(m -> seen.add(m.grant().type() + " " + m.grant().value()));
+        now.stream().skip(was.isEmpty() ? 0 : 1).filter(m -> seen.add(m.grant().type() + " " + m.grant().value())).forEach(out::add);
+        return out;
     }
 
     private static boolean sameGrants(List<MissingGrant> a, List<MissingGrant> b) {

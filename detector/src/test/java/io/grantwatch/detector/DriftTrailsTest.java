@@ -886,6 +886,16 @@ class DriftTrailsTest {
     }
 
     @Test
+    void shouldKeepWhatTheFirstOfTwoNewVersionsTookAndGoBackToTheVersionBeforeIt() {
+        // v2 drops eas:DescribeService, v3 then drops eas:CreateService; alice used both
+        List<Finding> out = runAfterSnapshot("alibaba/drift-two-new-versions-in-a-row.json", "alibaba/drift-eas-dev-shared-snapshot.jsonl");
+
+        Finding last = out.stream().filter(f -> "alice".equals(f.principal().name())).reduce((a, b) -> b).orElseThrow();
+        assertThat(last.missing()).extracting(m -> m.grant().value()).contains("eas:DescribeService", "eas:CreateService");
+        assertThat(last.missing().get(0).grant().resource()).as("back to the version before the first change").isEqualTo("version/v1");
+    }
+
+    @Test
     void shouldNameAPolicyTheV5DetachGaveByIdOnlyByTheNameTheSnapshotKnows() {
         // detachAgencyPolicyV5 names policy p-1 and agency ag-111 by id only; the snapshot's GetPolicyV5 says p-1 is obs-train
         List<Finding> out = runAfterSnapshot("huawei/drift-v5-detach-policy-by-id-only.json", "huawei/drift-v5-snapshot-policy-named.jsonl");
