@@ -115,6 +115,10 @@ public final class DetectionFlow {
                 // a member the inventory knows by id (Huawei groups list user ids) as its calls are kept: by name
                 IamChangeEvent c = reachedOne == resolved.get() ? reachedOne : AccountContext.resolve(reachedOne, knownNow, inv);
                 String target = c.targetKey();
+                if (c.kind() == IamChangeEvent.Kind.DETACH_POLICY && IamChanges.resourceGroup(e) != null && inv != null
+                        && heldAccountWide(inv, c)) {
+                    continue; // detached within one resource group while the account-wide attachment stays: nothing is lost
+                }
                 PrincipalState targetPrior = states.principal(target);
                 DriftContext drift = AccountContext.forChange(c, known, window, engine.settings().driftHorizon());
                 if (c.kind() == IamChangeEvent.Kind.DETACH_POLICY || c.kind() == IamChangeEvent.Kind.DELETE_POLICY
@@ -192,6 +196,18 @@ public final class DetectionFlow {
         Principal agency = IamChanges.principal(e, IamChangeEvent.TargetKind.AGENCY, agencyName);
         PrincipalState s = states.principal(e.cloud().wire() + ":" + agency.key());
         return s != null && s.findings().stream().anyMatch(f -> f.open() && f.kind() == FindingKind.OVER_REACH && f.scenarioId() == null);
+    }
+
+    private static boolean heldAccountWide(Inventory inv, IamChangeEvent c) {
+        String type = switch (c.targetKind()) {
+            case USER -> "user";
+            case GROUP -> "group";
+            case ROLE -> "role";
+            default -> null;
+        };
+        String name = c.targetKind() == IamChangeEvent.TargetKind.ROLE ? c.target().roleName()
+                : c.targetKind() == IamChangeEvent.TargetKind.GROUP ? c.target().name().substring("group/".length()) : c.target().name();
+        return type != null && name != null && inv.holds(type, name, c.removedPolicy());
     }
 
     /**

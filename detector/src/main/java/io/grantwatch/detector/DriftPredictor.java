@@ -21,6 +21,7 @@ import io.grantwatch.model.catalog.ActionPattern;
 import io.grantwatch.model.catalog.Holder;
 import io.grantwatch.model.catalog.Necessity;
 import io.grantwatch.model.catalog.Phase;
+import io.grantwatch.model.catalog.Qualifier;
 import io.grantwatch.model.catalog.Requirement;
 import io.grantwatch.model.catalog.Scenario;
 import io.grantwatch.model.json.Json;
@@ -396,7 +397,9 @@ final class DriftPredictor {
                 // what it used first, then the rest the scenario keeps on it: what a recreated role or agency needs back
                 Holder deleted = holderOf(change.targetKind());
                 List<Requirement> hit = new ArrayList<>(used);
-                s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION && r.holder() == deleted && !hit.contains(r))
+                // (a row the seed gives as an example, "AliyunOSSFullAccess 等", says nothing of what this one held)
+                s.requirements().stream().filter(r -> r.grant().type() != GrantType.DENIED_ACTION && r.holder() == deleted && !hit.contains(r)
+                                && !r.qualifiers().contains(Qualifier.EXAMPLE))
                         .forEach(hit::add);
                 return new Broken(s, hit, Certainty.LIKELY, Math.min(1.0, DELETED + activity),
                         change.targetLabel() + " is deleted while " + s.title() + " uses it", usedKeys);
@@ -713,11 +716,8 @@ final class DriftPredictor {
         }
     }
 
-    /** The resource group a RAM ResourceManager detach names ({@code ResourceGroupId}), or null. */
     private static String resourceGroup(IamChangeEvent change) {
-        AuditEvent e = change.event();
-        return e.cloud() == Cloud.ALIBABA && e.service() != null && e.service().equalsIgnoreCase("ResourceManager")
-                ? Arns.param(e.parameters(), "ResourceGroupId") : null;
+        return IamChanges.resourceGroup(change.event());
     }
 
     /** A Huawei IAM v5 detach from an agency or a user whose record carries both ids (policy_id, agency_id / user_id). */

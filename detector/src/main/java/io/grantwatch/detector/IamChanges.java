@@ -1,6 +1,7 @@
 package io.grantwatch.detector;
 
 import io.grantwatch.model.AuditEvent;
+import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Outcome;
 import io.grantwatch.model.Principal;
 import io.grantwatch.model.PrincipalType;
@@ -165,6 +166,18 @@ public final class IamChanges {
     /** {@code iam::<account>:policy:<name>}, {@code iam::system:policy:<name>}: an IAM v5 identity policy's URN. */
     private static boolean isPolicyUrn(String r) {
         return r.startsWith("iam:") && r.contains(":policy:");
+    }
+
+    /**
+     * The resource group a RAM ResourceManager attach or detach is scoped to ({@code ResourceGroupId}), or null when it is
+     * account-wide: no group, or the account's own id (which the API takes for the account scope).
+     */
+    public static String resourceGroup(AuditEvent e) {
+        if (e.cloud() != Cloud.ALIBABA || e.service() == null || !e.service().equalsIgnoreCase("ResourceManager")) {
+            return null;
+        }
+        String rg = first(e.parameters(), "ResourceGroupId");
+        return rg == null || rg.isBlank() || rg.equals(e.principal().accountId()) ? null : rg;
     }
 
     /** ResourceManager {@code DetachPolicy}: {@code PrincipalType} IMSUser/IMSGroup/ServiceRole, {@code PrincipalName} name@account. */

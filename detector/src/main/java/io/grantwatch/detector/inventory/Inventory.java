@@ -93,6 +93,12 @@ public record Inventory(
     }
 
     /** The policy an attachment's key names, or null: by name, by id (its alias), or an id that is in fact a name. */
+    /** Whether the inventory lists {@code ref} on the holder ({@code user}, {@code group}, {@code role}, {@code agency} + name). */
+    public boolean holds(String holderType, String holder, PolicyRef ref) {
+        Map<String, Long> held = attachments.get(canonical(holderKey(holderType, holder)));
+        return held != null && ref != null && held.containsKey(ref.name() != null ? ref.key() : resolve(policies, aliases, ref.key()));
+    }
+
     public Policy policy(String key) {
         return policies.get(resolve(policies, aliases, key));
     }

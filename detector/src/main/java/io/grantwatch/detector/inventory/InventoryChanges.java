@@ -2,6 +2,7 @@ package io.grantwatch.detector.inventory;
 
 import io.grantwatch.detector.Arns;
 import io.grantwatch.detector.IamChangeEvent;
+import io.grantwatch.detector.IamChanges;
 import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Cloud;
 import io.grantwatch.model.Outcome;
@@ -221,7 +222,8 @@ public final class InventoryChanges {
         switch (c.kind()) {
             case ATTACH_POLICY, DETACH_POLICY -> {
                 PolicyRef ref = policyOf(c);
-                if (ref != null) {
+                // the inventory holds account-scope attachments (ListPoliciesFor*): one within a resource group is another
+                if (ref != null && IamChanges.resourceGroup(c.event()) == null) {
                     f.add(c.kind() == IamChangeEvent.Kind.ATTACH_POLICY ? Kind.ATTACH : Kind.DETACH, holderType, holder, List.of(ref),
                             null, null, null, false, null, null);
                 }
