@@ -201,7 +201,9 @@ final class DriftPredictor {
             if (!attach) {
                 // what was removed is certain; a trust principal "removed" is as sure as the reading of the new document.
                 // An attach removed no grant: its Deny blocks the actions below, and the first of them carries the reason.
-                missing.add(new MissingGrant(shown, trust == null ? Certainty.CERTAIN : b.certainty, holder, trust == null ? null : trust.id(),
+                // a new document whose losses are all left to a Condition (or unknown resources) is no certain removal either
+                Certainty removedCertainty = trust != null || change.kind() == IamChangeEvent.Kind.CHANGE_POLICY ? b.certainty : Certainty.CERTAIN;
+                missing.add(new MissingGrant(shown, removedCertainty, holder, trust == null ? null : trust.id(),
                         because, b.systemPolicy, trust == null ? null : trust.citation()));
                 seen.add(shown.key());
             }

@@ -107,9 +107,10 @@ public record PolicyRemoval(String label, List<String> granted, List<String> sti
             case CONDITION_NOT_EVALUATED -> {
                 PolicyKnowledge.Held h = now.get(is.document());
                 boolean deny = PolicyKnowledge.isDeny(h.document(), is.statement());
+                // a conditional Deny is carried too: an Allow given back cannot override it when its Condition holds
                 return new Residual(Residual.Kind.CONDITIONAL, h.ref().label() + versionLabel(h.version()) + " (" + h.via() + ") "
                         + (deny ? "denies " + action + " under" : "allows " + action + " only under")
-                        + " a Condition GrantWatch does not evaluate", null);
+                        + " a Condition GrantWatch does not evaluate", deny ? PolicyKnowledge.deny(h, is.statement(), true) : null);
             }
             default -> {
                 List<String> on = resources(now, action);
