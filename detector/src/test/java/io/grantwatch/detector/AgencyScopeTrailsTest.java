@@ -66,18 +66,25 @@ class AgencyScopeTrailsTest {
 
     private static final PolicyRef BROAD = new PolicyRef("Custom", "ma-train-broad", "a5f6c0d9e8b74f1a9c2d3e4f5a6b7c8d");
 
-    @Test
-    void shouldCheckTheScopeOfAnAgencyTheSnapshotKnowsByIdOnlyOnceItsSessionNamesIt() {
-        // the snapshot lists ag-111's policies (obs:*:*) without GetAgencyV5; ma_agency's session ag-111:sess1 then reads OBS
+    /** Every finding version while a snapshot (test resource under {@code /fixtures/}) and then a trail are fed. */
+    private static List<Finding> afterSnapshot(String snapshot, String trail) {
         OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
-        try (InputStream in = AgencyScopeTrailsTest.class.getResourceAsStream("/fixtures/huawei/agency-by-id-only-snapshot.jsonl")) {
+        try (InputStream in = AgencyScopeTrailsTest.class.getResourceAsStream("/fixtures/" + snapshot)) {
             Snapshots.read("snap.jsonl", new String(in.readAllBytes(), StandardCharsets.UTF_8),
                     Instant.parse("2026-12-01T00:00:00Z"), null).records().forEach(d::accept);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         List<Finding> out = new ArrayList<>();
-        Trails.load("huawei/agency-session-teaches-id-after-authorization.json").forEach(e -> out.addAll(d.accept(e)));
+        Trails.load(trail).forEach(e -> out.addAll(d.accept(e)));
+        return out;
+    }
+
+    @Test
+    void shouldCheckTheScopeOfAnAgencyTheSnapshotKnowsByIdOnlyOnceItsSessionNamesIt() {
+        // the snapshot lists ag-111's policies (obs:*:*) without GetAgencyV5; ma_agency's session ag-111:sess1 then reads OBS
+        List<Finding> out = afterSnapshot("huawei/agency-by-id-only-snapshot.jsonl",
+                "huawei/agency-session-teaches-id-after-authorization.json");
 
         assertThat(out).filteredOn(f -> f.kind() == FindingKind.OVER_REACH).isNotEmpty().allSatisfy(f -> {
             assertThat(f.principal().roleName()).isEqualTo("ma_agency");
@@ -89,15 +96,8 @@ class AgencyScopeTrailsTest {
     void shouldCheckTheScopeAgainWhenATrainingJobStartsAfterTheAuthorizationThatHandedOverTheAgency() {
         // CreateAuthorization hands ma_agency (modelarts:*:*, obs:*:*, iam:*:*) to dave before anything runs under it: no feature
         // is in use yet. dave's CreateJobV2 and the agency's own getObject follow: the finding must then name training and its rows.
-        OfflineDetector d = new OfflineDetector(DetectorSettings.defaults(), catalog);
-        try (InputStream in = AgencyScopeTrailsTest.class.getResourceAsStream("/fixtures/huawei/over-reach-wildcard-agency-snapshot.jsonl")) {
-            Snapshots.read("snap.jsonl", new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    Instant.parse("2026-12-01T00:00:00Z"), null).records().forEach(d::accept);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<Finding> out = new ArrayList<>();
-        Trails.load("huawei/over-reach-authorization-before-training-job.json").forEach(e -> out.addAll(d.accept(e)));
+        List<Finding> out = afterSnapshot("huawei/over-reach-wildcard-agency-snapshot.jsonl",
+                "huawei/over-reach-authorization-before-training-job.json");
 
         List<Finding> overReach = out.stream().filter(f -> f.kind() == FindingKind.OVER_REACH).toList();
         assertThat(overReach).isNotEmpty();

@@ -496,8 +496,9 @@ final class Planner {
                 systemPolicies.add(new SystemPolicyGrant(to, g.value(), SystemPolicyRole.RESTORE_RESOURCE_GROUP, m.citation(), null, null,
                         rest));
             } else {
-                notes.add("Policy " + g.value() + " was detached within a resource group whose id GrantWatch cannot print: re-attach it "
-                        + "in that resource group (aliyun resourcemanager AttachPolicy --ResourceGroupId …), never account-wide.");
+                notes.add("Policy " + g.value() + " was detached within a resource group, and the record's group id or principal name "
+                        + "cannot be printed safely: re-attach it in that resource group (aliyun resourcemanager AttachPolicy "
+                        + "--ResourceGroupId …), never account-wide.");
             }
         } else if ("group".equals(how) && Identifiers.name(rest)) {
             systemPolicies.add(new SystemPolicyGrant(to, g.value(), restore, m.citation(), rest, null));

@@ -124,8 +124,10 @@ final class Script {
                 more.add((heads.size() - 1) + " more");
             }
             summary = head + (more.isEmpty() ? "" : " (+" + String.join(", ", more) + ")");
-            if (!inputs.asked().isEmpty()) {
-                summary += "; the commands ask for " + String.join(", ", inputs.asked());
+            // only what the live commands ask for: an input the commented alternative alone needs is commented with it
+            List<String> asked = inputs.asked().stream().filter(liveInputs(inputs.names(), inputs.shellLines())::contains).toList();
+            if (!asked.isEmpty()) {
+                summary += "; the commands ask for " + String.join(", ", asked);
             }
             if (!plan.blocked().isEmpty()) {
                 summary += "; a known Deny may still block it (first step)";
@@ -193,6 +195,16 @@ final class Script {
      * input's lookup): an administrator running the restore is not asked for a region only the alternative needs.
      */
     private List<String> liveOrCommented(List<String> names, List<String> lines) {
+        Set<String> live = liveInputs(names, lines);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.add(live.contains(names.get(i)) ? lines.get(i) : ALTERNATIVE + lines.get(i));
+        }
+        return out;
+    }
+
+    /** The inputs a live (uncommented) command uses, directly or through another live input's lookup. */
+    private Set<String> liveInputs(List<String> names, List<String> lines) {
         Set<String> live = new HashSet<>();
         for (String c : commands) {
             if (!c.startsWith("#")) {
@@ -211,11 +223,7 @@ final class Script {
                 }
             }
         }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            out.add(live.contains(names.get(i)) ? lines.get(i) : ALTERNATIVE + lines.get(i));
-        }
-        return out;
+        return live;
     }
 
     private static boolean uses(String line, String name) {

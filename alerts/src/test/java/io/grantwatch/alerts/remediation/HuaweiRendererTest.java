@@ -255,6 +255,7 @@ class HuaweiRendererTest {
             // and nothing asked or looked up for it alone: its inputs are commented out with it
             assertThat(r.cliCommands()).filteredOn(x -> !x.startsWith("#"))
                     .noneMatch(x -> x.startsWith("read ") || x.matches("[A-Z][A-Z0-9_]*=\\$\\(.*"));
+            assertThat(r.summary()).doesNotContain("ask for");
         }
     }
 

@@ -14,6 +14,7 @@ import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.json.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +50,26 @@ class ScanCommandTest {
         c.paths = List.of(paths);
         c.threads = threads;
         c.reorderBuffer = reorderBuffer;
+        c.grace = Duration.ofMinutes(30);
+        c.window = Duration.ofHours(1);
+        return c.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** {@code scan} of one trail with one snapshot, both test resources under {@code /fixtures/inventory/}. */
+    private int scanWithInventory(String trailResource, String snapshotResource) throws IOException {
+        Path snapshot = tmp.resolve(snapshotResource);
+        Path trail = tmp.resolve(trailResource);
+        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/" + snapshotResource)) {
+            Files.copy(in, snapshot);
+        }
+        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/" + trailResource)) {
+            Files.copy(in, trail);
+        }
+        ScanCommand c = new ScanCommand();
+        c.paths = List.of(trail);
+        c.inventory = List.of(snapshot);
+        c.threads = 1;
+        c.reorderBuffer = 100;
         c.grace = Duration.ofMinutes(30);
         c.window = Duration.ofHours(1);
         return c.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -397,23 +418,7 @@ class ScanCommandTest {
     @Test
     void shouldPrintBidiOverridesAndLineBreaksFromEventTextAsEscapesInTheFindingsJson() throws Exception {
         // a policy name with U+202E, an ANSI escape and a newline, detached from a user who used it
-        Path snapshot = tmp.resolve("hostile-snapshot.jsonl");
-        Path trail = tmp.resolve("hostile.json");
-        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/hostile-policy-name-snapshot.jsonl")) {
-            Files.copy(in, snapshot);
-        }
-        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/hostile-policy-name-detach.json")) {
-            Files.copy(in, trail);
-        }
-        ScanCommand c = new ScanCommand();
-        c.paths = List.of(trail);
-        c.inventory = List.of(snapshot);
-        c.threads = 1;
-        c.reorderBuffer = 100;
-        c.grace = Duration.ofMinutes(30);
-        c.window = Duration.ofHours(1);
-
-        assertThat(c.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
+        assertThat(scanWithInventory("hostile-policy-name-detach.json", "hostile-policy-name-snapshot.jsonl")).isZero();
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(findings()).isNotEmpty();
@@ -422,23 +427,7 @@ class ScanCommandTest {
 
     @Test
     void shouldNameTheKnownDenyStatementWhenASnapshotIsGivenWithInventory() throws Exception {
-        Path snapshot = tmp.resolve("ram-snapshot.jsonl");
-        Path trail = tmp.resolve("deny.json");
-        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/alibaba-snapshot.jsonl")) {
-            Files.copy(in, snapshot);
-        }
-        try (var in = ScanCommandTest.class.getResourceAsStream("/fixtures/inventory/alibaba-dlc-deletejob-explicit-deny.json")) {
-            Files.copy(in, trail);
-        }
-        ScanCommand c = new ScanCommand();
-        c.paths = List.of(trail);
-        c.inventory = List.of(snapshot);
-        c.threads = 1;
-        c.reorderBuffer = 100;
-        c.grace = Duration.ofMinutes(30);
-        c.window = Duration.ofHours(1);
-
-        assertThat(c.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))).isZero();
+        assertThat(scanWithInventory("alibaba-dlc-deletejob-explicit-deny.json", "alibaba-snapshot.jsonl")).isZero();
 
         JsonNode f = findings().stream().filter(n -> n.path("kind").asText().equals("EXPLICIT_DENY")).findFirst().orElseThrow();
         assertThat(f.path("knownDenies").get(0).path("sid").asText()).isEqualTo("NoProdJobDeletes");
