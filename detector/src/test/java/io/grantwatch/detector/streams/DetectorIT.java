@@ -102,6 +102,8 @@ class DetectorIT {
         assertThat(out).extracting(r -> r.value().kind())
                 .contains(FindingKind.MISSING_GRANT, FindingKind.PREDICTED_BREAKAGE, FindingKind.UNMAPPED_DENIAL);
         assertThat(out).allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().id()));
+        // compacted on the broker's clock: old event times neither roll a segment per append nor let the cleaner eat versions
+        assertThat(out).allSatisfy(r -> assertThat(r.timestampType()).isEqualTo(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME));
         assertThat(kafka.readAtLeast(topics.unmappedDenials(), 1, WAIT)).allSatisfy(r ->
                 // Stamped by the broker: a denial from an old trail must not fall to retention on arrival.
                 assertThat(r.timestampType()).isEqualTo(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME))

@@ -34,6 +34,14 @@ public record Topics(
      * retention count from when the record was written; the event time stays in the value.
      */
     private static final Map<String, String> APPEND_TIME = Map.of("message.timestamp.type", "LogAppendTime");
+    /**
+     * The findings topic is compacted and written with the event's time: with a backfill's old times every append would roll a
+     * segment (its age counts from the first record's timestamp), and the cleaner would compact a finding's versions away
+     * minutes after they were written (an OPEN seen by no reader, only the RESOLVED after it). Append time keeps segments and
+     * compaction on the broker's clock.
+     */
+    private static final Map<String, String> COMPACT_APPEND_TIME = Map.of("cleanup.policy", "compact", "message.timestamp.type",
+            "LogAppendTime");
 
     public static final Serde<String> STRING = Serdes.String();
     public static final Serde<byte[]> BYTES = Serdes.ByteArray();
@@ -48,7 +56,7 @@ public record Topics(
                 new TopicSpec<>(prefix + "audit-events", STRING, JsonSerde.of(AuditEvent.class), Map.of()),
                 new TopicSpec<>(prefix + "audit-dlq", BYTES, BYTES, Map.of()),
                 new TopicSpec<>(prefix + "catalog", STRING, JsonSerde.of(CatalogEntry.class), COMPACT),
-                new TopicSpec<>(prefix + "findings", STRING, JsonSerde.of(Finding.class), COMPACT),
+                new TopicSpec<>(prefix + "findings", STRING, JsonSerde.of(Finding.class), COMPACT_APPEND_TIME),
                 new TopicSpec<>(prefix + "unmapped-denials", STRING, JsonSerde.of(AuditEvent.class), APPEND_TIME),
                 new TopicSpec<>(prefix + "remediations", STRING, JsonSerde.of(Remediation.class), Map.of()),
                 new TopicSpec<>(prefix + "detector-dlq", BYTES, BYTES, APPEND_TIME),
