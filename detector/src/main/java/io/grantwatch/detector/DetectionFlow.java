@@ -199,15 +199,7 @@ public final class DetectionFlow {
     }
 
     private static boolean heldAccountWide(Inventory inv, IamChangeEvent c) {
-        String type = switch (c.targetKind()) {
-            case USER -> "user";
-            case GROUP -> "group";
-            case ROLE -> "role";
-            default -> null;
-        };
-        String name = c.targetKind() == IamChangeEvent.TargetKind.ROLE ? c.target().roleName()
-                : c.targetKind() == IamChangeEvent.TargetKind.GROUP ? c.target().name().substring("group/".length()) : c.target().name();
-        return type != null && name != null && inv.holds(type, name, c.removedPolicy());
+        return c.holderType() != null && c.holderName() != null && inv.holds(c.holderType(), c.holderName(), c.removedPolicy());
     }
 
     /**

@@ -682,10 +682,10 @@ final class DriftPredictor {
             how = v5 ? "v5/group/" + group + "/" + change.policyId() : "group/" + group;
         } else if (group != null && change.kind() == IamChangeEvent.Kind.LEAVE_GROUP) {
             how = "member/" + group; // still attached to the group: the member is what to restore
-        } else if (change.kind() == IamChangeEvent.Kind.DETACH_POLICY && resourceGroup(change) != null) {
+        } else if (change.kind() == IamChangeEvent.Kind.DETACH_POLICY && IamChanges.resourceGroup(change.event()) != null) {
             // held within one resource group (ResourceManager DetachPolicy): restored there, never account-wide
             Map<String, String> p = change.event().parameters();
-            how = "rg/" + resourceGroup(change) + "/" + (custom ? "Custom" : "System") + "/" + Arns.param(p, "PrincipalType") + "/"
+            how = "rg/" + IamChanges.resourceGroup(change.event()) + "/" + (custom ? "Custom" : "System") + "/" + Arns.param(p, "PrincipalType") + "/"
                     + Arns.param(p, "PrincipalName");
         } else if (change.kind() == IamChangeEvent.Kind.DETACH_POLICY && v5Detach(change)) {
             // the exact undo in the same API family: Attach{Agency,User}PolicyV5 with the ids the record carries
@@ -718,9 +718,6 @@ final class DriftPredictor {
         }
     }
 
-    private static String resourceGroup(IamChangeEvent change) {
-        return IamChanges.resourceGroup(change.event());
-    }
 
     /** A Huawei IAM v5 detach from an agency or a user whose record carries both ids (policy_id, agency_id / user_id). */
     private static boolean v5Detach(IamChangeEvent change) {

@@ -144,6 +144,20 @@ public record IamChangeEvent(
         return event.cloud().wire() + ":" + target.key();
     }
 
+    /** The target as the inventory names its holders: {@code user}, {@code group}, {@code role}, {@code agency}; null for a policy. */
+    public String holderType() {
+        return targetKind == TargetKind.POLICY ? null : targetKind.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The target's name as the inventory keys it (a group without its {@code group/} prefix, a role or agency by its name). */
+    public String holderName() {
+        return switch (targetKind) {
+            case GROUP -> target.name() == null ? null : target.name().substring("group/".length());
+            case ROLE, AGENCY -> target.roleName();
+            default -> target.name();
+        };
+    }
+
     /** A short human label of the target: {@code user bob}, {@code role pai-dsw-data}, {@code agency ma-agency}. */
     public String targetLabel() {
         String name = target.roleName() != null ? target.roleName() : target.name();

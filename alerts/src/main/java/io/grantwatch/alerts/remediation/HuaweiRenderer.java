@@ -40,6 +40,9 @@ final class HuaweiRenderer {
     /** An identity policy name GrantWatch prints inside a command and a JMESPath string literal. */
     private static final Pattern HUAWEI_POLICY_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
+    /** jq: the agency trust merge (IAM v5: {@code sts:agencies:assume}, actions as a list), the rule of {@link TrustPolicies#mergeService}. */
+    static final String TRUST_MERGE_JQ = TrustPolicies.mergeJq(TrustPolicies.V5_ASSUME, true);
+
     /** Services whose policies are granted on the account (global), not per project. */
     private static final Set<String> GLOBAL_SERVICES = Set.of("obs", "iam", "bss", "cbc", "cdn", "dns", "sts");
 
@@ -150,7 +153,7 @@ final class HuaweiRenderer {
                 + "or the merge cannot help.");
         s.command("rm -f " + file + " " + input + "; hcloud IAM GetAgencyV5 --agency_id=" + arg + " | jq -r '.agency.trust_policy' "
                 + "| jq -c --arg svc " + Identifiers.shellQuote(t.service()) + " "
-                + Identifiers.shellQuote(TrustPolicies.mergeJq(TrustPolicies.V5_ASSUME, true)) + " > " + file);
+                + Identifiers.shellQuote(TRUST_MERGE_JQ) + " > " + file);
         s.command("cat " + file + "   # review: the agency's principals plus " + t.service());
         s.command("[ -s " + file + " ] && jq -c '{body: {trust_policy: tojson}}' " + file + " > " + input
                 + " && hcloud IAM UpdateTrustPolicyV5 --agency_id=" + arg + " --cli-jsonInput=" + input);

@@ -95,6 +95,7 @@ final class Script {
      * inputs lead the commands; the plan's notes and the coarse alternative close the steps.
      */
     Remediation build(Cloud cloud, List<String> heads) {
+        Set<String> live = liveInputs(inputs.names(), inputs.shellLines());
         boolean blocked = plan.blocked().stream().anyMatch(b -> b.startsWith(FixCheck.BLOCKS));
         if (summary == null && plan.headline() != null) {
             summary = plan.headline();
@@ -125,7 +126,7 @@ final class Script {
             }
             summary = head + (more.isEmpty() ? "" : " (+" + String.join(", ", more) + ")");
             // only what the live commands ask for: an input the commented alternative alone needs is commented with it
-            List<String> asked = inputs.asked().stream().filter(liveInputs(inputs.names(), inputs.shellLines())::contains).toList();
+            List<String> asked = inputs.asked().stream().filter(live::contains).toList();
             if (!asked.isEmpty()) {
                 summary += "; the commands ask for " + String.join(", ", asked);
             }
@@ -144,7 +145,7 @@ final class Script {
         // steps and summary carry event and inventory text (a Sid, a policy name): the one rule for unsafe characters, here
         allSteps.replaceAll(UnsafeText::oneLine);
         summary = UnsafeText.oneLine(summary);
-        List<String> allCommands = new ArrayList<>(liveOrCommented(inputs.names(), inputs.shellLines()));
+        List<String> allCommands = new ArrayList<>(liveOrCommented(inputs.names(), inputs.shellLines(), live));
         allCommands.addAll(commands);
         String blocks = String.join("\n", terraform);
         String tf = terraform.isEmpty() ? null : inputs.terraformVariables(blocks) + blocks;
@@ -194,8 +195,7 @@ final class Script {
      * The input lines, each commented out like the alternative when only commented lines use it (directly or through another
      * input's lookup): an administrator running the restore is not asked for a region only the alternative needs.
      */
-    private List<String> liveOrCommented(List<String> names, List<String> lines) {
-        Set<String> live = liveInputs(names, lines);
+    private static List<String> liveOrCommented(List<String> names, List<String> lines, Set<String> live) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             out.add(live.contains(names.get(i)) ? lines.get(i) : ALTERNATIVE + lines.get(i));

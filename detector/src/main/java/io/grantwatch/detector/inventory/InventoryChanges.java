@@ -198,21 +198,11 @@ public final class InventoryChanges {
     }
 
     private static void fromChange(Facts f, IamChangeEvent c, String a) {
-        String holderType = switch (c.targetKind()) {
-            case USER -> "user";
-            case GROUP -> "group";
-            case ROLE -> "role";
-            case AGENCY -> "agency";
-            case POLICY -> null;
-        };
+        String holderType = c.holderType();
         if (holderType == null) {
             return;
         }
-        String holder = switch (c.targetKind()) {
-            case GROUP -> c.target().name().substring("group/".length());
-            case ROLE, AGENCY -> c.target().roleName();
-            default -> c.target().name();
-        };
+        String holder = c.holderName();
         if (holder == null || holder.isBlank()) {
             return;
         }
