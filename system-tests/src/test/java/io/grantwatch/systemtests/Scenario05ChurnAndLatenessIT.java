@@ -20,7 +20,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -232,55 +234,49 @@ class Scenario05ChurnAndLatenessIT extends SystemTest {
      * Until the detector has processed every event produced so far and the IAM changes the oracle applies
      * (they travel through the by-principal repartition topic), then 1.5 s without any counter moving.
      */
-    private static void awaitDrained(DetectorRunner runner, long events, long changes) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 180_000;
+    private static void awaitDrained(DetectorRunner runner, long events, long changes) {
         DetectorCounters c = runner.counters();
-        while (c.events() < events || c.iamChanges() < changes) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("detector did not process the segment: " + c.snapshot() + ", want events=" + events
-                        + " iam-changes=" + changes);
-            }
-            Thread.sleep(50);
+        if (!pollUntil(Duration.ofSeconds(180), Duration.ofMillis(50), () -> c.events() >= events && c.iamChanges() >= changes)) {
+            throw new IllegalStateException("detector did not process the segment: " + c.snapshot() + ", want events=" + events
+                    + " iam-changes=" + changes);
         }
-        Map<String, Long> before = c.snapshot();
-        long quietSince = System.currentTimeMillis();
-        while (System.currentTimeMillis() - quietSince < 1500) {
-            Thread.sleep(100);
-            if (!c.snapshot().equals(before)) {
-                before = c.snapshot();
-                quietSince = System.currentTimeMillis();
+        // then quiet: no counter moves for 1.5 s (what the segment derived has been emitted)
+        AtomicReference<Map<String, Long>> before = new AtomicReference<>(c.snapshot());
+        AtomicLong quietSince = new AtomicLong(System.currentTimeMillis());
+        pollUntil(Duration.ofSeconds(180), Duration.ofMillis(100), () -> {
+            Map<String, Long> now = c.snapshot();
+            if (!now.equals(before.get())) {
+                before.set(now);
+                quietSince.set(System.currentTimeMillis());
             }
-        }
+            return System.currentTimeMillis() - quietSince.get() >= 1500;
+        });
     }
 
     /** Until the detector's global catalog store holds the version complete (CatalogHolder's adoption rule) and nothing removed. */
-    private static void awaitInGlobalStore(DetectorRunner runner, io.grantwatch.model.catalog.Catalog catalog) throws InterruptedException {
+    private static void awaitInGlobalStore(DetectorRunner runner, io.grantwatch.model.catalog.Catalog catalog) {
         Map<String, CatalogEntry> want = catalog.toEntries();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (true) {
+        boolean complete = pollUntil(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
             try {
                 ReadOnlyKeyValueStore<String, CatalogEntry> store = runner.streams().store(StoreQueryParameters.fromNameAndType(
                         DetectorTopology.CATALOG_ENTRIES, QueryableStoreTypes.<String, CatalogEntry>keyValueStore()));
-                boolean complete = true;
+                boolean all = true;
                 for (String key : want.keySet()) {
                     CatalogEntry e = store.get(key);
-                    complete &= e != null && catalog.version().equals(e.version());
+                    all &= e != null && catalog.version().equals(e.version());
                 }
                 try (KeyValueIterator<String, CatalogEntry> it = store.all()) {
                     while (it.hasNext()) {
-                        complete &= want.containsKey(it.next().key);
+                        all &= want.containsKey(it.next().key);
                     }
                 }
-                if (complete) {
-                    return;
-                }
+                return all;
             } catch (InvalidStateStoreException e) {
-                // rebalancing or starting: ask again
+                return false; // rebalancing or starting: ask again
             }
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("catalog " + catalog.version() + " not in the detector's global store after 60 s");
-            }
-            Thread.sleep(50);
+        });
+        if (!complete) {
+            throw new IllegalStateException("catalog " + catalog.version() + " not in the detector's global store after 60 s");
         }
     }
 
@@ -297,22 +293,20 @@ class Scenario05ChurnAndLatenessIT extends SystemTest {
     }
 
     /** Findings on the topic once it carries at least the expected versions and stays unchanged for 3 s, or at the timeout. */
-    private List<Finding> settleFindings(Topics t, long expected, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        int last = -1;
-        long stableSince = System.currentTimeMillis();
-        while (true) {
-            List<Finding> seen = Clients.findings(env.bootstrap, t.findings());
-            if (seen.size() != last) {
-                last = seen.size();
-                stableSince = System.currentTimeMillis();
+    private List<Finding> settleFindings(Topics t, long expected, long timeoutMillis) {
+        AtomicReference<List<Finding>> seen = new AtomicReference<>(List.of());
+        AtomicLong stableSince = new AtomicLong(System.currentTimeMillis());
+        AtomicInteger last = new AtomicInteger(-1);
+        pollUntil(Duration.ofMillis(timeoutMillis), Duration.ofMillis(500), () -> {
+            seen.set(Clients.findings(env.bootstrap, t.findings()));
+            if (seen.get().size() != last.get()) {
+                last.set(seen.get().size());
+                stableSince.set(System.currentTimeMillis());
             }
-            long stable = System.currentTimeMillis() - stableSince;
-            if (seen.size() >= expected && stable >= 3000 || stable >= 30_000 || System.currentTimeMillis() > deadline) {
-                return seen;
-            }
-            Thread.sleep(500);
-        }
+            long stable = System.currentTimeMillis() - stableSince.get();
+            return seen.get().size() >= expected && stable >= 3000 || stable >= 30_000;
+        });
+        return seen.get();
     }
 
     private static String examples(Map<String, List<String>> byKind) {
