@@ -83,7 +83,7 @@ public final class BenchMain {
             Variants.timeoutMs = 120_000;
         }
         int latencyRate = 2000;
-        int latencySeconds = quick ? 5 : 30;
+        int latencySeconds = quick ? 15 : 60;
         Path work = Files.createTempDirectory("grantwatch-bench-");
         out.printf("GrantWatch bench (%s): %d events, %d measured rounds + 1 warm-up, %d cores, JDK %s, max heap %d MB, work %s%n",
                 quick ? "quick" : "full", events, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
@@ -206,7 +206,8 @@ public final class BenchMain {
             // 3. latency
             Latency.Result lat;
             try (EmbeddedKafka kafka = BenchKafka.startBroker(work.resolve("broker-latency"))) {
-                lat = Latency.run(kafka.bootstrapServers(), catalog, corpus.records(), latencyRate, latencySeconds, work);
+                CorpusGenerator.Corpus latencyCorpus = Latency.corpus(seed, latencyRate * (latencySeconds + 1), catalog);
+                lat = Latency.run(kafka.bootstrapServers(), catalog, latencyCorpus.records(), latencyRate, latencySeconds, work);
             }
             out.println("latency (open loop, EOS, default commit intervals): " + lat);
 

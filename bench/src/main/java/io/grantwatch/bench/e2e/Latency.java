@@ -14,19 +14,25 @@ import io.grantwatch.alerts.dispatch.Dispatcher;
 import io.grantwatch.alerts.dispatch.MuteRules;
 import io.grantwatch.alerts.dispatch.Router;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
+import io.grantwatch.app.runtime.EmbeddedKafka;
 import io.grantwatch.app.runtime.TopicSetup;
+import io.grantwatch.catalog.CatalogLoader;
 import io.grantwatch.catalog.CatalogPublisher;
 import io.grantwatch.detector.DetectorSettings;
 import io.grantwatch.detector.streams.DetectorConfig;
 import io.grantwatch.detector.streams.DetectorRunner;
+import io.grantwatch.ingest.kafka.KafkaAuditSink;
+import io.grantwatch.ingest.parse.AuditParser;
+import io.grantwatch.ingest.parse.Hints;
+import io.grantwatch.model.AuditEvent;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.topic.Topics;
 import io.grantwatch.systemtests.Clients;
 import io.grantwatch.systemtests.WebhookReceiver;
+import io.grantwatch.systemtests.corpus.CorpusGenerator;
 import io.grantwatch.systemtests.corpus.RawRecord;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,65 +41,95 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Open-loop latency: raw records are produced at a fixed rate, each stamped with its <em>intended</em>
- * send time (no coordinated omission: a stalled sender does not delay the stamps), through the whole
- * product path (ingest parse stage → audit-events → detector → findings → alerts dispatcher → webhook
- * channel → loopback receiver), all exactly-once with default commit intervals. A finding version's
- * latency is measured from the intended send time of the event that triggered it (the newest event
- * id in its evidence) to (1) its arrival at a read_committed consumer of {@code findings} and (2)
- * its delivery at the receiver. One second of the corpus at the same rate goes first, and the pipeline
- * drains, before the measured records (the ones after it, so event time still rises): its findings
- * are not counted, as the throughput rounds exclude startup.
+ * Open-loop latency through the product path as it runs in production: each raw record is taken by ingest at its
+ * <em>intended</em> time (a fixed rate; no coordinated omission: a stalled sender does not delay the stamps),
+ * parsed by ingest's {@link AuditParser} and produced by ingest's own {@link KafkaAuditSink} (idempotent producer,
+ * its production settings) to {@code audit-events}; then the detector ({@link DetectorRunner}, exactly-once v2,
+ * default commit interval) → {@code findings} → the alerts dispatcher → webhook channel → loopback receiver.
+ * Measured, from the intended time of the event that triggered it (by its event time, {@link #triggerTime}):
+ * (1) every event's arrival on {@code audit-events} (read_committed), (2) every finding version's arrival at a
+ * read_committed consumer of {@code findings}, (3) its delivery at the receiver. The corpus is a denial-heavy one
+ * ({@link #corpus}), so that thousands of finding versions are timed, not a few hundred. One second of the corpus at
+ * the same rate goes first, and the pipeline drains, before the measured records: its findings are not counted,
+ * as the throughput rounds exclude startup.
  */
 final class Latency {
 
-    record Result(int rate, double seconds, long sent, long findingSamples, long webhookSamples, double topicP50, double topicP99,
-                  double topicMax, double hookP50, double hookP99, double hookMax, long warmup) {
+    /** A latency distribution in milliseconds. */
+    record Dist(long samples, double p50, double p99, double p999, double max) {
+        static Dist of(List<Double> values) {
+            List<Double> sorted = new ArrayList<>(values);
+            Collections.sort(sorted);
+            return new Dist(sorted.size(), pct(sorted, 50), pct(sorted, 99), pct(sorted, 99.9), pct(sorted, 100));
+        }
+
         @Override
         public String toString() {
-            return String.format("rate=%d/s for %.0fs sent=%d (after %d warm-up events, not counted) | ingest→findings topic: samples=%d"
-                            + " p50=%.1fms p99=%.1fms max=%.1fms | ingest→webhook delivery: samples=%d p50=%.1fms p99=%.1fms max=%.1fms",
-                    rate, seconds, sent, warmup, findingSamples, topicP50, topicP99, topicMax, webhookSamples, hookP50, hookP99, hookMax);
+            return String.format("samples=%d p50=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms", samples, p50, p99, p999, max);
+        }
+    }
+
+    record Result(int rate, double seconds, long sent, long warmup, Dist ingest, Dist topic, Dist hook) {
+        double hookP99() {
+            return hook.p99();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("rate=%d/s for %.0fs sent=%d (after %d warm-up events, not counted)%n  ingest→audit-events (every event): %s"
+                    + "%n  ingest→findings topic (every finding version): %s%n  ingest→webhook delivery: %s", rate, seconds, sent, warmup,
+                    ingest, topic, hook);
         }
     }
 
     private Latency() {
     }
 
+    /**
+     * The latency corpus: the bench corpus's shapes with a quarter of the records denials over three times as many
+     * principals, so that about one event in eight starts or changes a finding (the throughput corpus has 3% denials).
+     */
+    static CorpusGenerator.Corpus corpus(long seed, int events, Catalog catalog) {
+        CorpusGenerator.Options o = CorpusGenerator.Options.of(seed, events);
+        return CorpusGenerator.generate(new CorpusGenerator.Options(seed, events, Math.max(1000, events / 3), 0.25, o.changeRate(),
+                o.spacingMillis(), o.delegated()), catalog);
+    }
+
     static Result run(String bootstrap, Catalog catalog, List<RawRecord> corpus, int rate, int seconds, Path work) throws Exception {
+        return run(bootstrap, catalog, corpus, rate, seconds, work, Map.of());
+    }
+
+    /** As above, with Kafka Streams settings for the detector ({@code grantwatch detect}'s {@code kafka.*} pass-through). */
+    static Result run(String bootstrap, Catalog catalog, List<RawRecord> corpus, int rate, int seconds, Path work,
+                      Map<String, String> detectorKafka) throws Exception {
         String id = "lat-" + Long.toHexString(System.nanoTime());
         Topics topics = Topics.withPrefix(id + "-");
-        String raw = id + "-raw";
         try (Admin admin = Clients.admin(bootstrap)) {
             TopicSetup.ensure(admin, topics, 2, (short) 1, Duration.ofSeconds(60));
-            BenchKafka.createTopic(admin, raw, 2, Map.of());
         }
         new CatalogPublisher(Map.of("bootstrap.servers", bootstrap)).publish(catalog, topics.catalog());
-        Map<String, Long> intended = new ConcurrentHashMap<>();
+        Map<Long, Long> intended = new ConcurrentHashMap<>();
+        Map<Long, Long> eventArrival = new ConcurrentHashMap<>();
         Map<String, Long> topicArrival = new ConcurrentHashMap<>();
-        Map<String, String> trigger = new ConcurrentHashMap<>();
-        Path ingestState = Files.createDirectories(work.resolve(id + "-ingest"));
+        Map<String, Finding> trigger = new ConcurrentHashMap<>();
         Path detectState = Files.createDirectories(work.resolve(id + "-detect"));
-        Timer ignored = new Timer();
-        Variants v = new Variants(bootstrap, raw, work, catalog);
-        DetectorConfig config = new DetectorConfig(id + "-detector", bootstrap, detectState, true, 1, DetectorSettings.defaults(), Map.of());
+        DetectorConfig config = new DetectorConfig(id + "-detector", bootstrap, detectState, true, 1, DetectorSettings.defaults(), detectorKafka);
         RetryPolicy retry = RetryPolicy.defaults();
         DeliveryCounters counters = new DeliveryCounters();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try (WebhookReceiver hook = new WebhookReceiver(n -> WebhookReceiver.Reply.ok());
-             KafkaStreams ingest = new KafkaStreams(IngestStage.build(raw, topics, ignored::tick), v.streamsProps(id + "-ingest", ingestState));
+             KafkaAuditSink ingest = KafkaAuditSink.create(Map.of("bootstrap.servers", bootstrap), topics);
              DetectorRunner detector = new DetectorRunner(topics, config)) {
             Channel channel = new WebhookChannel("hook", Secret.of("bench:hook-url", hook.url()), null, http, Duration.ofSeconds(5),
                     RateLimits.none(), 0);
@@ -101,58 +137,71 @@ final class Latency {
                     ledger -> new AlertPipeline(new RemediationPlanner(), new Router(List.of(), List.of("hook")), MuteRules.none(),
                             List.of(new ChannelSender(channel, retry, counters, Pacer.SYSTEM, 50)), counters, Instant::now, ledger));
             detector.start();
-            ingest.start();
             dispatcher.start();
             long wait = System.currentTimeMillis() + 60_000;
-            while ((!detector.running() || ingest.state() != KafkaStreams.State.RUNNING) && System.currentTimeMillis() < wait) {
+            while (!detector.running() && System.currentTimeMillis() < wait) {
                 Thread.sleep(50);
             }
             Thread.sleep(2000);
-            Thread reader = new Thread(() -> readFindings(bootstrap, topics, topicArrival, trigger), "bench-latency-findings");
-            reader.setDaemon(true);
-            reader.start();
+            Thread events = new Thread(() -> readArrivals(bootstrap, topics.auditEvents().name(), topics.auditEvents().valueSerde().deserializer(),
+                    (e, now) -> eventArrival.putIfAbsent(e.eventTime().toEpochMilli(), now)), "bench-latency-events");
+            Thread findings = new Thread(() -> readArrivals(bootstrap, topics.findings().name(), topics.findings().valueSerde().deserializer(),
+                    (f, now) -> {
+                        String key = Alert.keyOf(f);
+                        topicArrival.putIfAbsent(key, now);
+                        trigger.putIfAbsent(key, f);
+                    }), "bench-latency-findings");
+            for (Thread t : List.of(events, findings)) {
+                t.setDaemon(true);
+                t.start();
+            }
             Thread.sleep(1000);
             long total = Math.min((long) rate * seconds, corpus.size());
             // one second at the same rate first, so that the first alerts do not pay the alerts path's class loading and
             // first connections (the rounds exclude startup the same way); its findings are not counted
             int warmup = (int) Math.min(rate, corpus.size() - total);
-            long sent;
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Clients.producerConfig(bootstrap), new ByteArraySerializer(),
-                    new ByteArraySerializer())) {
-                openLoop(p, raw, corpus.subList(0, warmup), rate, null);
-                settle(topicArrival, hook, 20_000);
-                sent = openLoop(p, raw, corpus.subList(warmup, (int) (warmup + total)), rate, intended);
-            }
+            AuditParser parser = new AuditParser();
+            openLoop(parser, ingest, corpus.subList(0, warmup), rate, null);
+            settle(topicArrival, hook, 20_000);
+            long sent = openLoop(parser, ingest, corpus.subList(warmup, (int) (warmup + total)), rate, intended);
             // settle: findings and deliveries of the last events
             settle(topicArrival, hook, 20_000);
-            reader.interrupt();
+            events.interrupt();
+            findings.interrupt();
             dispatcher.close();
+            List<Double> ingestLat = new ArrayList<>();
+            for (Map.Entry<Long, Long> e : eventArrival.entrySet()) {
+                Long due = intended.get(e.getKey());
+                if (due != null) {
+                    ingestLat.add((e.getValue() - due) / 1e6);
+                }
+            }
             List<Double> topicLat = new ArrayList<>();
-            List<Double> hookLat = new ArrayList<>();
             for (Map.Entry<String, Long> e : topicArrival.entrySet()) {
-                Long due = intended.get(trigger.get(e.getKey()));
+                Long due = intended.get(triggerTime(trigger.get(e.getKey())));
                 if (due != null) {
                     topicLat.add((e.getValue() - due) / 1e6);
                 }
             }
+            List<Double> hookLat = new ArrayList<>();
             for (Map.Entry<String, List<Long>> e : hook.accepted().entrySet()) {
-                Long due = intended.get(trigger.get(e.getKey()));
+                Finding f = trigger.get(e.getKey());
+                Long due = f == null ? null : intended.get(triggerTime(f));
                 if (due != null && !e.getValue().isEmpty()) {
                     hookLat.add((e.getValue().get(0) - due) / 1e6);
                 }
             }
-            Collections.sort(topicLat);
-            Collections.sort(hookLat);
-            return new Result(rate, seconds, sent, topicLat.size(), hookLat.size(), pct(topicLat, 50), pct(topicLat, 99), pct(topicLat, 100),
-                    pct(hookLat, 50), pct(hookLat, 99), pct(hookLat, 100), warmup);
+            return new Result(rate, seconds, sent, warmup, Dist.of(ingestLat), Dist.of(topicLat), Dist.of(hookLat));
         } finally {
-            Variants.delete(ingestState);
             Variants.delete(detectState);
         }
     }
 
-    /** Produces at a fixed rate; each record's intended send time goes to {@code intended} (null: not measured). */
-    private static long openLoop(KafkaProducer<byte[], byte[]> p, String raw, List<RawRecord> records, int rate, Map<String, Long> intended) {
+    /**
+     * Takes records at a fixed rate as ingest does (parse, then its sink); each record's intended time goes to
+     * {@code intended} (null: not measured).
+     */
+    private static long openLoop(AuditParser parser, KafkaAuditSink ingest, List<RawRecord> records, int rate, Map<Long, Long> intended) {
         long start = System.nanoTime();
         long interval = 1_000_000_000L / rate;
         for (int i = 0; i < records.size(); i++) {
@@ -163,11 +212,13 @@ final class Latency {
             }
             RawRecord r = records.get(i);
             if (intended != null) {
-                intended.put(r.eventId(), due);
+                intended.put(r.timeMillis(), due);
             }
-            p.send(new ProducerRecord<>(raw, null, r.timeMillis(), r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+            for (AuditEvent e : parser.parse(r.json(), "latency#" + r.seq(), Hints.NONE).events()) {
+                ingest.send("latency", e);
+            }
         }
-        p.flush();
+        ingest.flush();
         return records.size();
     }
 
@@ -184,29 +235,70 @@ final class Latency {
         }
     }
 
-    private static void readFindings(String bootstrap, Topics topics, Map<String, Long> arrival, Map<String, String> trigger) {
-        try (KafkaConsumer<String, Finding> c = new KafkaConsumer<>(Clients.consumerConfig(bootstrap, null), Topics.STRING.deserializer(),
-                topics.findings().valueSerde().deserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topics.findings().name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topics.findings().name(), p.partition())).toList();
+    /**
+     * The event time of what triggered a finding version: its {@code updatedAt} (the time of the event that opened,
+     * counted, reopened or resolved it; a resolution's success is not in the evidence's event ids). The corpus's event
+     * times are unique (200 ms apart), so the time names the record and its intended send time.
+     */
+    private static long triggerTime(Finding f) {
+        return f.updatedAt() != null ? f.updatedAt().toEpochMilli() : f.evidence().lastSeen().toEpochMilli();
+    }
+
+    /** Reads a topic from the beginning (read_committed) and hands every value to {@code onArrival} with its arrival time. */
+    private static <V> void readArrivals(String bootstrap, String topic, Deserializer<V> values, BiConsumer<V, Long> onArrival) {
+        try (KafkaConsumer<String, V> c = new KafkaConsumer<>(Clients.consumerConfig(bootstrap, null), Topics.STRING.deserializer(), values)) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<String, Finding> r : c.poll(Duration.ofMillis(20))) {
+                for (ConsumerRecord<String, V> r : c.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();
-                    Finding f = r.value();
-                    if (f == null || f.evidence() == null || f.evidence().eventIds().isEmpty()) {
-                        continue;
+                    if (r.value() != null) {
+                        onArrival.accept(r.value(), now);
                     }
-                    String key = Alert.keyOf(f);
-                    arrival.putIfAbsent(key, now);
-                    List<String> ids = f.evidence().eventIds();
-                    trigger.putIfAbsent(key, ids.get(ids.size() - 1));
                 }
             }
         } catch (org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The latency phase alone, on its own in-process broker:
+     * {@code java -cp bench/target/grantwatch-bench.jar io.grantwatch.bench.e2e.Latency [--rate 2000] [--seconds 15] [--seed 42]
+     * [--detector-config key=value,...]} (the last: Kafka Streams settings for the detector, to compare, e.g.
+     * {@code commit.interval.ms=50,producer.linger.ms=5}).
+     */
+    public static void main(String[] args) throws Exception {
+        int rate = 2000;
+        int seconds = 15;
+        long seed = 42;
+        Map<String, String> detectorKafka = new TreeMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--detector-config" -> {
+                    for (String kv : args[++i].split(",")) {
+                        String[] p = kv.split("=", 2);
+                        detectorKafka.put(p[0], p[1]);
+                    }
+                }
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Catalog catalog = CatalogLoader.loadBundled();
+        CorpusGenerator.Corpus corpus = corpus(seed, rate * (seconds + 1), catalog);
+        Path work = Files.createTempDirectory("grantwatch-latency-");
+        try (EmbeddedKafka kafka = BenchKafka.startBroker(work.resolve("broker"))) {
+            System.out.println("latency (open loop, EOS, detector settings " + (detectorKafka.isEmpty() ? "default" : detectorKafka) + "; "
+                    + corpus.stats() + "): " + run(kafka.bootstrapServers(), catalog, corpus.records(), rate, seconds, work, detectorKafka));
+        } finally {
+            Variants.delete(work);
+        }
+        System.exit(0);
     }
 
     static double pct(List<Double> sorted, double p) {
