@@ -48,10 +48,20 @@ public final class BenchKafka {
 
     /** Loads raw records (key = principal, value = raw JSON, timestamp = event time), acknowledged by the broker. */
     public static void load(String bootstrap, String topic, List<RawRecord> records) {
+        load(bootstrap, topic, records, 1);
+    }
+
+    /**
+     * Loads the records {@code repeats} times over, one copy after the other (the same bytes: a copier or parser does the
+     * same work on a repeat, so a round can be made as long as it must be to hold still).
+     */
+    public static void load(String bootstrap, String topic, List<RawRecord> records, int repeats) {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Clients.producerConfig(bootstrap), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (RawRecord r : records) {
-                p.send(new ProducerRecord<>(topic, null, r.timeMillis(), r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+            for (int i = 0; i < repeats; i++) {
+                for (RawRecord r : records) {
+                    p.send(new ProducerRecord<>(topic, null, r.timeMillis(), r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+                }
             }
             p.flush();
         }
