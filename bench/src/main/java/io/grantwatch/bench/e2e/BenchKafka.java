@@ -33,7 +33,10 @@ public final class BenchKafka {
         int[] ports = Clients.freePorts(2);
         int port = ports[0];
         int controller = ports[1];
-        return EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, port, controller, Map.of("group.initial.rebalance.delay.ms", "0")));
+        // no time retention: the corpus's records carry their event times, weeks old, and a round long enough to meet the broker's
+        // first retention check (log.initial.task.delay.ms, 30 s) lost its input under the default 7 days
+        return EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, port, controller, Map.of("group.initial.rebalance.delay.ms", "0",
+                "log.retention.ms", "-1")));
     }
 
     public static void createTopic(Admin admin, String name, int partitions, Map<String, String> configs) throws InterruptedException {

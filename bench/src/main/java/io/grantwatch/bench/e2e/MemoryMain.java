@@ -130,6 +130,9 @@ public final class MemoryMain {
         try (ChildBroker broker = ChildBroker.start(work.resolve("broker"))) {
             String bootstrap = broker.bootstrap();
             try (Admin admin = Clients.admin(bootstrap)) {
+                // the corpus's events are weeks old and keep their event time as record time: with the default 7-day retention
+                // the broker deleted them under the detector's feet (found at 100k principals)
+                BenchKafka.createTopic(admin, topics.auditEvents().name(), TOPIC_PARTITIONS, Map.of("retention.ms", "-1"));
                 TopicSetup.ensure(admin, topics, TOPIC_PARTITIONS, (short) 1, Duration.ofSeconds(60));
             }
             new CatalogPublisher(Map.of("bootstrap.servers", bootstrap)).publish(catalog, topics.catalog());
