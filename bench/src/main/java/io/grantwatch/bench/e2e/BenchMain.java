@@ -142,7 +142,7 @@ public final class BenchMain {
                     String variant = order[(k + round) % order.length];
                     for (int attempt = 0; ; attempt++) {
                         List<RawRecord> records = round == 0 ? corpus.records() : dInput.records();
-                        int repeats = round == 0 || variant.equals("d") ? 1
+                        int repeats = variant.equals("d") ? 1 : round == 0 ? WARM_UP_REPEATS
                                 : (int) Math.max(1, Math.ceil(bestEps.get(variant) * minSeconds * MARGIN / records.size()));
                         long total = (long) records.size() * repeats;
                         Path brokerDir = work.resolve("broker-" + round + variant + attempt);
@@ -293,7 +293,9 @@ public final class BenchMain {
     /** (d)'s round is sized by the warm-up's rate, which a cold JIT lowers: this margin keeps it above the minimum. */
     private static final double D_MARGIN = 2;
     /** A measured round (warm JIT) sizes the next: (a)(b)(c) every round from the best rate so far, (d) when it came out short. */
-    private static final double MARGIN = 1.25;
+    private static final double MARGIN = 1.3;
+    /** (a)(b)(c) warm up over the corpus three times: their rate after one pass is a cold JIT's, a third of the settled one. */
+    private static final int WARM_UP_REPEATS = 3;
     /** How often a round that came out shorter than the minimum is re-sized and run again. */
     private static final int MAX_RESIZES = 2;
 
