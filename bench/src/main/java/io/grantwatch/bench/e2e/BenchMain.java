@@ -128,8 +128,8 @@ public final class BenchMain {
                     + " (2 partitions) and read once untimed before the clock starts (on one long-lived broker, Streams apps started after"
                     + " the detector's first run never processed a record: see the report)");
             Variants.StateFigures lastState = null;
-            // 2. rounds: round 0 (the warm-up) runs every variant over the corpus once and measures its rate; every measured round
-            // is then sized from the best rate seen so far to last at least minSeconds, so that the JIT and the broker settle
+            // 2. rounds: round 0 (the warm-up) runs every variant over the corpus and measures its rate; every measured round is
+            // then sized from the best rate seen so far to last at least minSeconds, so that the JIT and the broker settle
             Map<String, Double> bestEps = new HashMap<>();
             RoundInput dInput = new RoundInput(corpus.records(), oracle, changes);
             String[] order = variants.split("");
