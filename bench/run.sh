@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GrantWatch benchmark: bench/run.sh [--quick] [--events N] [--rounds R] [--seed S] [--no-jmh]
+# GrantWatch benchmark: bench/run.sh [--quick | --full] [--min-seconds S] [--events N] [--rounds R] [--seed S] [--no-jmh]
 # Builds the bench jar if needed (build-jar.sh), then runs io.grantwatch.bench.e2e.BenchMain on one
 # in-process KRaft broker. The last line printed is:
 #   ratio=<d/a> eps=<d> passthrough_eps=<a> p99_ms=<...> scan_mb_s=<...>

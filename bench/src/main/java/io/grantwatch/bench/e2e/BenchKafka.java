@@ -33,7 +33,10 @@ public final class BenchKafka {
         int[] ports = Clients.freePorts(2);
         int port = ports[0];
         int controller = ports[1];
-        return EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, port, controller, Map.of("group.initial.rebalance.delay.ms", "0")));
+        // no time retention: the corpus's records carry their event times, weeks old, and a round long enough to meet the broker's
+        // first retention check (log.initial.task.delay.ms, 30 s) lost its input under the default 7 days
+        return EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, port, controller, Map.of("group.initial.rebalance.delay.ms", "0",
+                "log.retention.ms", "-1")));
     }
 
     public static void createTopic(Admin admin, String name, int partitions, Map<String, String> configs) throws InterruptedException {
@@ -48,10 +51,20 @@ public final class BenchKafka {
 
     /** Loads raw records (key = principal, value = raw JSON, timestamp = event time), acknowledged by the broker. */
     public static void load(String bootstrap, String topic, List<RawRecord> records) {
+        load(bootstrap, topic, records, 1);
+    }
+
+    /**
+     * Loads the records {@code repeats} times over, one copy after the other (the same bytes: a copier or parser does the
+     * same work on a repeat, so a round can be made as long as it must be to hold still).
+     */
+    public static void load(String bootstrap, String topic, List<RawRecord> records, int repeats) {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Clients.producerConfig(bootstrap), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (RawRecord r : records) {
-                p.send(new ProducerRecord<>(topic, null, r.timeMillis(), r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+            for (int i = 0; i < repeats; i++) {
+                for (RawRecord r : records) {
+                    p.send(new ProducerRecord<>(topic, null, r.timeMillis(), r.key().getBytes(StandardCharsets.UTF_8), r.json()));
+                }
             }
             p.flush();
         }

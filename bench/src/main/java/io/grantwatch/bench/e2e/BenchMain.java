@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,13 +35,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * {@code bench/run.sh [--quick]}: the benchmark, one run, ratios measured within it.
+ * {@code bench/run.sh [--quick | --full]}: the benchmark, one run, ratios measured within it.
  * <ol>
  *   <li>corpus + oracle (printed: sizes, denial share, principals, oracle findings, ground-truth coverage);</li>
  *   <li>one in-process KRaft broker (the product's EmbeddedKafka), the corpus loaded into a 2-partition raw
  *   topic before any timing, one untimed full read pass;</li>
  *   <li>rounds of (a) (b) (c) (d) ({@link Variants}), the order rotated every round, round 0 a discarded
- *   warm-up; per round ratio (d)/(a); medians reported; a (d) whose findings differ from the oracle fails the run;</li>
+ *   warm-up over the corpus that sizes the measured rounds to last at least {@code --min-seconds} (quick 10, full 20): (d) reads a
+ *   corpus of distinct events large enough (with its own oracle), (a) (b) (c) the same corpus repeated; per round ratio (d)/(a);
+ *   medians reported with their spread; a (d) whose findings differ from the oracle fails the run;</li>
  *   <li>state and memory of the last (d), per 100k principals (linear extrapolation from this corpus's principals);</li>
  *   <li>open-loop latency ({@link Latency});</li>
  *   <li>scan throughput on gzip folders in the clouds' storage layouts ({@link ScanBench});</li>
@@ -61,9 +64,12 @@ public final class BenchMain {
         boolean jmh = true;
         String variants = "abcd";
         boolean stopAfterRounds = false;
+        double minSeconds = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--full" -> quick = false;
+                case "--min-seconds" -> minSeconds = Double.parseDouble(args[++i]);
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -79,14 +85,17 @@ public final class BenchMain {
         if (rounds < 0) {
             rounds = quick ? 2 : 5;
         }
+        if (minSeconds < 0) {
+            minSeconds = quick ? 10 : 20;
+        }
         if (quick) {
             Variants.timeoutMs = 120_000;
         }
         int latencyRate = 2000;
         int latencySeconds = quick ? 15 : 60;
         Path work = Files.createTempDirectory("grantwatch-bench-");
-        out.printf("GrantWatch bench (%s): %d events, %d measured rounds + 1 warm-up, %d cores, JDK %s, max heap %d MB, work %s%n",
-                quick ? "quick" : "full", events, rounds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        out.printf("GrantWatch bench (%s): %d events, %d measured rounds of ≥ %.0fs + 1 warm-up, %d cores, JDK %s, max heap %d MB, work %s%n",
+                quick ? "quick" : "full", events, rounds, minSeconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20, work);
 
         // 1. corpus and oracle
@@ -119,43 +128,71 @@ public final class BenchMain {
                     + " (2 partitions) and read once untimed before the clock starts (on one long-lived broker, Streams apps started after"
                     + " the detector's first run never processed a record: see the report)");
             Variants.StateFigures lastState = null;
-            // 2. rounds
+            // 2. rounds: round 0 (the warm-up) runs every variant over the corpus and measures its rate; every measured round is
+            // then sized from the best rate seen so far to last at least minSeconds, so that the JIT and the broker settle
+            Map<String, Double> bestEps = new HashMap<>();
+            RoundInput dInput = new RoundInput(corpus.records(), oracle, changes);
             String[] order = variants.split("");
             List<Variants.Measure> measures = new ArrayList<>();
             for (int round = 0; round <= rounds; round++) {
+                if (round == 1 && bestEps.containsKey("d")) {
+                    dInput = roundInput(out, dInput, bestEps.get("d") * minSeconds * D_MARGIN, seed, catalog);
+                }
                 for (int k = 0; k < order.length; k++) {
                     String variant = order[(k + round) % order.length];
-                    Path brokerDir = work.resolve("broker-" + round + variant);
-                    Variants.Measure m;
-                    try (EmbeddedKafka kafka = BenchKafka.startBroker(brokerDir)) {
-                        String bootstrap = kafka.bootstrapServers();
-                        try (Admin admin = Clients.admin(bootstrap)) {
-                            BenchKafka.createTopic(admin, raw, 2, Map.of());
+                    for (int attempt = 0; ; attempt++) {
+                        List<RawRecord> records = round == 0 ? corpus.records() : dInput.records();
+                        int repeats = variant.equals("d") ? 1 : round == 0 ? WARM_UP_REPEATS
+                                : (int) Math.max(1, Math.ceil(bestEps.get(variant) * minSeconds * MARGIN / records.size()));
+                        long total = (long) records.size() * repeats;
+                        Path brokerDir = work.resolve("broker-" + round + variant + attempt);
+                        Variants.Measure m;
+                        try (EmbeddedKafka kafka = BenchKafka.startBroker(brokerDir)) {
+                            String bootstrap = kafka.bootstrapServers();
+                            try (Admin admin = Clients.admin(bootstrap)) {
+                                BenchKafka.createTopic(admin, raw, 2, Map.of());
+                            }
+                            BenchKafka.load(bootstrap, raw, records, repeats);
+                            long warm = Clients.count(bootstrap, raw);
+                            if (warm != total) {
+                                throw new IllegalStateException("loaded " + warm + " of " + total);
+                            }
+                            Variants v = new Variants(bootstrap, raw, work, catalog);
+                            RoundInput in = round == 0 ? new RoundInput(corpus.records(), oracle, changes) : dInput;
+                            m = switch (variant) {
+                                case "a" -> v.passthrough(round, total);
+                                case "b" -> v.streamsPassthrough(round, total);
+                                case "c" -> v.parse(round, total);
+                                default -> v.grantwatch(round, total, in.changes(), in.oracle(), round == rounds);
+                            };
+                            if (v.lastState() != null) {
+                                lastState = v.lastState();
+                            }
                         }
-                        BenchKafka.load(bootstrap, raw, corpus.records());
-                        long warm = Clients.count(bootstrap, raw);
-                        if (warm != n) {
-                            throw new IllegalStateException("loaded " + warm + " of " + n);
+                        Variants.delete(brokerDir);
+                        bestEps.merge(variant, m.eps(), Math::max);
+                        // a round the warm-up's (cold, or disturbed) rate sized too short is run again, sized from its own rate
+                        boolean resize = round > 0 && m.ok() && m.seconds() < minSeconds && attempt < MAX_RESIZES;
+                        String size = repeats > 1 ? String.format("%d events (%d × %d)", total, repeats, records.size()) : total + " events";
+                        String shortNote = round > 0 && m.seconds() < minSeconds
+                                ? String.format(resize ? " (shorter than %.0fs: re-sized and run again, not counted)" : " (shorter than %.0fs)",
+                                minSeconds) : "";
+                        out.printf("round %d%s (%s): %.0f events/s over %.1fs%s, %s, %.1f µs CPU/event, %s, %s%n", round,
+                                round == 0 ? " warm-up" : "", m.variant(), m.eps(), m.seconds(), shortNote, size, m.cpuMicrosPerEvent(),
+                                m.ok() ? "OK" : "WRONG", m.note());
+                        if (resize) {
+                            if (variant.equals("d")) {
+                                dInput = roundInput(out, dInput, bestEps.get("d") * minSeconds * MARGIN, seed, catalog);
+                            }
+                            continue;
                         }
-                        Variants v = new Variants(bootstrap, raw, work, catalog);
-                        m = switch (variant) {
-                            case "a" -> v.passthrough(round, n);
-                            case "b" -> v.streamsPassthrough(round, n);
-                            case "c" -> v.parse(round, n);
-                            default -> v.grantwatch(round, n, changes, oracle, round == rounds);
-                        };
-                        if (v.lastState() != null) {
-                            lastState = v.lastState();
+                        if (!m.ok()) {
+                            failed = true;
                         }
-                    }
-                    Variants.delete(brokerDir);
-                    out.printf("round %d%s (%s): %.0f events/s, %.1f µs CPU/event, %.2fs, %s, %s%n", round, round == 0 ? " warm-up" : "",
-                            m.variant(), m.eps(), m.cpuMicrosPerEvent(), m.seconds(), m.ok() ? "OK" : "WRONG", m.note());
-                    if (!m.ok()) {
-                        failed = true;
-                    }
-                    if (round > 0) {
-                        measures.add(m);
+                        if (round > 0) {
+                            measures.add(m);
+                        }
+                        break;
                     }
                 }
             }
@@ -175,8 +212,8 @@ public final class BenchMain {
             ratios.sort(null);
             double ratio = ratios.isEmpty() ? Double.NaN : ratios.size() % 2 == 1 ? ratios.get(ratios.size() / 2)
                     : (ratios.get(ratios.size() / 2 - 1) + ratios.get(ratios.size() / 2)) / 2;
-            out.println("throughput (median of " + rounds + " rounds; exactly-once everywhere, 1 processing thread, 2 partitions, "
-                    + "in-process broker):");
+            out.printf("throughput (median of %d rounds of ≥ %.0fs each; exactly-once everywhere, 1 processing thread, 2 partitions, "
+                    + "in-process broker):%n", rounds, minSeconds);
             out.printf("  (a) consumer→transactional producer passthrough: %.0f events/s %s, %.1f µs CPU/event%n", a,
                     spread(measures, "a"), median(measures, "a", Variants.Measure::cpuMicrosPerEvent));
             out.printf("  (b) Kafka Streams passthrough (EOS v2):           %.0f events/s %s, %.1f µs CPU/event%n", b,
@@ -252,6 +289,41 @@ public final class BenchMain {
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** (d)'s round is sized by the warm-up's rate, which a cold JIT lowers: this margin keeps it above the minimum. */
+    private static final double D_MARGIN = 2;
+    /** A measured round (warm JIT) sizes the next: (a)(b)(c) every round from the best rate so far, (d) when it came out short. */
+    private static final double MARGIN = 1.3;
+    /** (a)(b)(c) warm up over the corpus three times: their rate after one pass is a cold JIT's, a third of the settled one. */
+    private static final int WARM_UP_REPEATS = 3;
+    /** How often a round that came out shorter than the minimum is re-sized and run again. */
+    private static final int MAX_RESIZES = 2;
+
+    /** What a (d) round reads, and the oracle over exactly those events. */
+    private record RoundInput(List<RawRecord> records, Oracle oracle, long changes) {
+    }
+
+    /**
+     * The corpus (d)'s measured rounds read: the warm-up's if it is long enough for {@code wanted} events, else a larger one of
+     * the same seed with its own oracle. (d) reads distinct events, never repeats: a repeat carries the same event ids again,
+     * which the oracle does not model, so its findings could not be checked.
+     */
+    private static RoundInput roundInput(PrintStream out, RoundInput warm, double wanted, long seed, Catalog catalog) {
+        if (wanted <= warm.records().size()) {
+            out.printf("rounds: (d) reads the corpus (%d events, enough for the minimum at its rate so far); (a)(b)(c) read it repeated%n",
+                    warm.records().size());
+            return warm;
+        }
+        int events = (int) Math.ceil(wanted / 10_000) * 10_000;
+        long t0 = System.nanoTime();
+        CorpusGenerator.Corpus corpus = CorpusGenerator.generate(CorpusGenerator.Options.of(seed, events), catalog);
+        Oracle oracle = Oracle.of(corpus.records(), corpus.episodes(), CatalogLookup.of(catalog), DetectorSettings.defaults());
+        out.printf("rounds: (d) reads a corpus of %d distinct events (seed %d, sized from its rate so far; its findings are checked"
+                        + " against an oracle over exactly these events: %d emitted versions, %d final findings; generated in %.1fs);"
+                        + " (a)(b)(c) read the same corpus, repeated as often as their rate needs (the same bytes again)%n",
+                corpus.records().size(), seed, oracle.emitted().size(), oracle.finalState().size(), (System.nanoTime() - t0) / 1e9);
+        return new RoundInput(corpus.records(), oracle, oracle.detector().counters().iamChanges());
     }
 
     private static void runJmh(PrintStream out, boolean quick) throws Exception {
