@@ -92,7 +92,7 @@ public final class BenchMain {
             Variants.timeoutMs = 120_000;
         }
         int latencyRate = 2000;
-        int latencySeconds = quick ? 15 : 60;
+        int latencySeconds = quick ? 60 : 120;
         Path work = Files.createTempDirectory("grantwatch-bench-");
         out.printf("GrantWatch bench (%s): %d events, %d measured rounds of ≥ %.0fs + 1 warm-up, %d cores, JDK %s, max heap %d MB, work %s%n",
                 quick ? "quick" : "full", events, rounds, minSeconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
@@ -243,7 +243,7 @@ public final class BenchMain {
             // 3. latency
             Latency.Result lat;
             try (EmbeddedKafka kafka = BenchKafka.startBroker(work.resolve("broker-latency"))) {
-                CorpusGenerator.Corpus latencyCorpus = Latency.corpus(seed, latencyRate * (latencySeconds + 1), catalog);
+                CorpusGenerator.Corpus latencyCorpus = Latency.corpus(seed, latencyRate * (latencySeconds + Latency.WARMUP_SECONDS), catalog);
                 lat = Latency.run(kafka.bootstrapServers(), catalog, latencyCorpus.records(), latencyRate, latencySeconds, work);
             }
             out.println("latency (open loop, EOS, default commit intervals): " + lat);

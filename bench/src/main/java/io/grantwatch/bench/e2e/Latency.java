@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,10 +60,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * default commit interval) → {@code findings} → the alerts dispatcher → webhook channel → loopback receiver.
  * Measured, from the intended time of the event that triggered it (by its event time, {@link #triggerTime}):
  * (1) every event's arrival on {@code audit-events} (read_committed), (2) every finding version's arrival at a
- * read_committed consumer of {@code findings}, (3) its delivery at the receiver. The corpus is a denial-heavy one
- * ({@link #corpus}), so that thousands of finding versions are timed, not a few hundred. One second of the corpus at
- * the same rate goes first, and the pipeline drains, before the measured records: its findings are not counted,
- * as the throughput rounds exclude startup.
+ * read_committed consumer of {@code findings}, (3) its delivery at the receiver. Sixty seconds at 2,000 events/s of the
+ * throughput corpus's mix time about 2,500 finding versions ({@link #corpus}). {@link #WARMUP_SECONDS} at the same rate go
+ * first, and the detector and the alerts path drain, before the measured records: their findings are not counted, as the
+ * throughput rounds exclude warm-up.
  */
 final class Latency {
 
@@ -80,7 +81,7 @@ final class Latency {
         }
     }
 
-    record Result(int rate, double seconds, long sent, long warmup, Dist ingest, Dist topic, Dist hook) {
+    record Result(int rate, double seconds, long sent, long warmup, Dist ingest, Dist topic, Dist hook, String slowest) {
         double hookP99() {
             return hook.p99();
         }
@@ -88,21 +89,32 @@ final class Latency {
         @Override
         public String toString() {
             return String.format("rate=%d/s for %.0fs sent=%d (after %d warm-up events, not counted)%n  ingest→audit-events (every event): %s"
-                    + "%n  ingest→findings topic (every finding version): %s%n  ingest→webhook delivery: %s", rate, seconds, sent, warmup,
-                    ingest, topic, hook);
+                    + "%n  ingest→findings topic (every finding version): %s%n  ingest→webhook delivery: %s%n  the slowest to the topic"
+                    + " (s into the run: ms): %s", rate, seconds, sent, warmup, ingest, topic, hook, slowest);
         }
     }
+
+    /** The latency corpus's share of denials: the throughput corpus's 3%. */
+    static final double DENIAL_SHARE = 0.03;
+
+    /** Seconds of traffic at the measured rate before the measured records, not counted. */
+    static final int WARMUP_SECONDS = 10;
 
     private Latency() {
     }
 
     /**
-     * The latency corpus: the bench corpus's shapes with a quarter of the records denials over three times as many
-     * principals, so that about one event in eight starts or changes a finding (the throughput corpus has 3% denials).
+     * The latency corpus: the throughput corpus's mix by default ({@link #DENIAL_SHARE}); a larger share of denials gives more
+     * timed finding versions per second but more work per event: at 25% the detector could not keep 2,000 events/s on 2 cores
+     * beside the broker and the alerts path, and every version queued for seconds.
      */
     static CorpusGenerator.Corpus corpus(long seed, int events, Catalog catalog) {
+        return corpus(seed, events, DENIAL_SHARE, catalog);
+    }
+
+    static CorpusGenerator.Corpus corpus(long seed, int events, double denials, Catalog catalog) {
         CorpusGenerator.Options o = CorpusGenerator.Options.of(seed, events);
-        return CorpusGenerator.generate(new CorpusGenerator.Options(seed, events, Math.max(1000, events / 3), 0.25, o.changeRate(),
+        return CorpusGenerator.generate(new CorpusGenerator.Options(seed, events, o.principals(), denials, o.changeRate(),
                 o.spacingMillis(), o.delegated()), catalog);
     }
 
@@ -143,9 +155,10 @@ final class Latency {
                 Thread.sleep(50);
             }
             Thread.sleep(2000);
-            Thread events = new Thread(() -> readArrivals(bootstrap, topics.auditEvents().name(), topics.auditEvents().valueSerde().deserializer(),
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread events = new Thread(() -> readArrivals(reading, bootstrap, topics.auditEvents().name(), topics.auditEvents().valueSerde().deserializer(),
                     (e, now) -> eventArrival.putIfAbsent(e.eventTime().toEpochMilli(), now)), "bench-latency-events");
-            Thread findings = new Thread(() -> readArrivals(bootstrap, topics.findings().name(), topics.findings().valueSerde().deserializer(),
+            Thread findings = new Thread(() -> readArrivals(reading, bootstrap, topics.findings().name(), topics.findings().valueSerde().deserializer(),
                     (f, now) -> {
                         String key = Alert.keyOf(f);
                         topicArrival.putIfAbsent(key, now);
@@ -157,17 +170,27 @@ final class Latency {
             }
             Thread.sleep(1000);
             long total = Math.min((long) rate * seconds, corpus.size());
-            // one second at the same rate first, so that the first alerts do not pay the alerts path's class loading and
-            // first connections (the rounds exclude startup the same way); its findings are not counted
-            int warmup = (int) Math.min(rate, corpus.size() - total);
+            // WARMUP_SECONDS at the same rate first, then drained: the JIT compiles the detector's and the alerts path's code
+            // and the first connections are made (the rounds exclude warm-up the same way); its findings are not counted.
+            // With one second of warm-up the cold detector fell behind and never caught up within the run (p50 8 s).
+            int warmup = (int) Math.min((long) rate * WARMUP_SECONDS, corpus.size() - total);
             AuditParser parser = new AuditParser();
             openLoop(parser, ingest, corpus.subList(0, warmup), rate, null);
-            settle(topicArrival, hook, 20_000);
+            // drained: the detector has processed every warm-up event (a settle on the findings alone ended while a cold
+            // detector still worked through its backlog, which then delayed every measured event by seconds), and the
+            // findings reached the webhook
+            long until = System.currentTimeMillis() + 120_000;
+            while (detector.counters().events() < warmup && System.currentTimeMillis() < until) {
+                Thread.sleep(50);
+            }
+            settle(topicArrival, hook, 60_000);
+            long[] measuredStart = {System.nanoTime()};
             long sent = openLoop(parser, ingest, corpus.subList(warmup, (int) (warmup + total)), rate, intended);
             // settle: findings and deliveries of the last events
             settle(topicArrival, hook, 20_000);
-            events.interrupt();
-            findings.interrupt();
+            reading.set(false);
+            events.join(10_000);
+            findings.join(10_000);
             dispatcher.close();
             List<Double> ingestLat = new ArrayList<>();
             for (Map.Entry<Long, Long> e : eventArrival.entrySet()) {
@@ -177,12 +200,21 @@ final class Latency {
                 }
             }
             List<Double> topicLat = new ArrayList<>();
+            // when in the run the slowest versions were sent: a tail in clusters is a stall (GC, a commit), spread out it is not
+            TreeMap<Double, Double> slow = new TreeMap<>();
             for (Map.Entry<String, Long> e : topicArrival.entrySet()) {
                 Long due = intended.get(triggerTime(trigger.get(e.getKey())));
                 if (due != null) {
-                    topicLat.add((e.getValue() - due) / 1e6);
+                    double ms = (e.getValue() - due) / 1e6;
+                    topicLat.add(ms);
+                    slow.put(ms, (due - measuredStart[0]) / 1e9);
+                    if (slow.size() > 12) {
+                        slow.pollFirstEntry();
+                    }
                 }
             }
+            StringBuilder slowest = new StringBuilder();
+            slow.descendingMap().forEach((ms, at) -> slowest.append(String.format("%.1f:%.0f ", at, ms)));
             List<Double> hookLat = new ArrayList<>();
             for (Map.Entry<String, List<Long>> e : hook.accepted().entrySet()) {
                 Finding f = trigger.get(e.getKey());
@@ -191,7 +223,7 @@ final class Latency {
                     hookLat.add((e.getValue().get(0) - due) / 1e6);
                 }
             }
-            return new Result(rate, seconds, sent, warmup, Dist.of(ingestLat), Dist.of(topicLat), Dist.of(hookLat));
+            return new Result(rate, seconds, sent, warmup, Dist.of(ingestLat), Dist.of(topicLat), Dist.of(hookLat), slowest.toString().trim());
         } finally {
             Variants.delete(detectState);
         }
@@ -244,14 +276,15 @@ final class Latency {
         return f.updatedAt() != null ? f.updatedAt().toEpochMilli() : f.evidence().lastSeen().toEpochMilli();
     }
 
-    /** Reads a topic from the beginning (read_committed) and hands every value to {@code onArrival} with its arrival time. */
-    private static <V> void readArrivals(String bootstrap, String topic, Deserializer<V> values, BiConsumer<V, Long> onArrival) {
+    /** Reads a topic from the beginning (read_committed) while {@code reading}, handing every value to {@code onArrival} with its arrival time. */
+    private static <V> void readArrivals(AtomicBoolean reading, String bootstrap, String topic, Deserializer<V> values,
+                                         BiConsumer<V, Long> onArrival) {
         try (KafkaConsumer<String, V> c = new KafkaConsumer<>(Clients.consumerConfig(bootstrap, null), Topics.STRING.deserializer(), values)) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            while (!Thread.currentThread().isInterrupted()) {
+            while (reading.get()) {
                 for (ConsumerRecord<String, V> r : c.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();
                     if (r.value() != null) {
@@ -259,22 +292,21 @@ final class Latency {
                     }
                 }
             }
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     /**
      * The latency phase alone, on its own in-process broker:
-     * {@code java -cp bench/target/grantwatch-bench.jar io.grantwatch.bench.e2e.Latency [--rate 2000] [--seconds 15] [--seed 42]
+     * {@code java -cp bench/target/grantwatch-bench.jar io.grantwatch.bench.e2e.Latency [--rate 2000] [--seconds 60] [--seed 42] [--denials 0.03]
      * [--detector-config key=value,...]} (the last: Kafka Streams settings for the detector, to compare, e.g.
      * {@code commit.interval.ms=50,producer.linger.ms=5}).
      */
     public static void main(String[] args) throws Exception {
         int rate = 2000;
-        int seconds = 15;
+        int seconds = 60;
         long seed = 42;
         Map<String, String> detectorKafka = new TreeMap<>();
+        double denials = DENIAL_SHARE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--detector-config" -> {
@@ -284,13 +316,14 @@ final class Latency {
                     }
                 }
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--denials" -> denials = Double.parseDouble(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         Catalog catalog = CatalogLoader.loadBundled();
-        CorpusGenerator.Corpus corpus = corpus(seed, rate * (seconds + 1), catalog);
+        CorpusGenerator.Corpus corpus = corpus(seed, rate * (seconds + WARMUP_SECONDS), denials, catalog);
         Path work = Files.createTempDirectory("grantwatch-latency-");
         try (EmbeddedKafka kafka = BenchKafka.startBroker(work.resolve("broker"))) {
             System.out.println("latency (open loop, EOS, detector settings " + (detectorKafka.isEmpty() ? "default" : detectorKafka) + "; "
