@@ -156,9 +156,11 @@ final class Latency {
             }
             Thread.sleep(2000);
             AtomicBoolean reading = new AtomicBoolean(true);
-            Thread events = new Thread(() -> readArrivals(reading, bootstrap, topics.auditEvents().name(), topics.auditEvents().valueSerde().deserializer(),
+            Thread events = new Thread(() -> readArrivals(reading, bootstrap, topics.auditEvents().name(),
+                    topics.auditEvents().valueSerde().deserializer(),
                     (e, now) -> eventArrival.putIfAbsent(e.eventTime().toEpochMilli(), now)), "bench-latency-events");
-            Thread findings = new Thread(() -> readArrivals(reading, bootstrap, topics.findings().name(), topics.findings().valueSerde().deserializer(),
+            Thread findings = new Thread(() -> readArrivals(reading, bootstrap, topics.findings().name(),
+                    topics.findings().valueSerde().deserializer(),
                     (f, now) -> {
                         String key = Alert.keyOf(f);
                         topicArrival.putIfAbsent(key, now);
