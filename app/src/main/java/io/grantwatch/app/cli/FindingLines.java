@@ -27,10 +27,17 @@ public final class FindingLines {
     static final int BATCH = 16;
 
     private final RemediationPlanner planner;
+    private final int batch;
 
     /** @param planner null: findings without remediations ({@code --no-remediation}); must be safe to call from several threads */
     public FindingLines(RemediationPlanner planner) {
+        this(planner, BATCH);
+    }
+
+    /** With {@code batch} findings a task (tests: a few findings spread over the threads). */
+    FindingLines(RemediationPlanner planner, int batch) {
         this.planner = planner;
+        this.batch = batch;
     }
 
     /** One finding's line: the wire JSON with {@code severity} and {@code remediation} (or {@code remediationError}). */
@@ -59,7 +66,7 @@ public final class FindingLines {
      */
     public long write(Collection<Finding> findings, int threads, Consumer<String> out) {
         List<Finding> all = List.copyOf(findings);
-        if (threads <= 1 || all.size() <= BATCH) {
+        if (threads <= 1 || all.size() <= batch) {
             all.forEach(f -> out.accept(line(f)));
             return all.size();
         }
@@ -73,9 +80,9 @@ public final class FindingLines {
             int next = 0;
             while (next < all.size() || !pending.isEmpty()) {
                 while (next < all.size() && pending.size() < 2 * threads) {
-                    List<Finding> batch = all.subList(next, Math.min(all.size(), next + BATCH));
-                    pending.add(pool.submit(() -> batch.stream().map(this::line).toList()));
-                    next += batch.size();
+                    List<Finding> some = all.subList(next, Math.min(all.size(), next + batch));
+                    pending.add(pool.submit(() -> some.stream().map(this::line).toList()));
+                    next += some.size();
                 }
                 done(pending.poll()).forEach(out);
             }
