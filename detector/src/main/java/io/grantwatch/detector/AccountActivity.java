@@ -1,7 +1,5 @@
 package io.grantwatch.detector;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +20,7 @@ public record AccountActivity(List<ContextSignal> signals, List<RoleReference> r
     public AccountActivity {
         signals = signals == null ? List.of() : List.copyOf(signals);
         references = references == null ? List.of() : List.copyOf(references);
-        agencyIds = agencyIds == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(agencyIds));
+        agencyIds = agencyIds == null || agencyIds.isEmpty() ? Map.of() : SealedMap.of(agencyIds);
     }
 
     public AccountActivity(List<ContextSignal> signals) {

@@ -157,7 +157,7 @@ public final class AccountContext {
             alias = userIdOf(e); // a person whose calls put a scenario in use: a v5 body may name them by id only
         }
         if (alias != null && !alias[1].equals(ids.get(alias[0]))) {
-            Map<String, String> next = new LinkedHashMap<>(ids);
+            LinkedHashMap<String, String> next = new LinkedHashMap<>(ids);
             next.remove(alias[0]);
             next.put(alias[0], alias[1]);
             while (next.size() > CAP) {
@@ -165,7 +165,7 @@ public final class AccountContext {
                 String victim = next.keySet().stream().filter(k -> k.startsWith("user/")).findFirst().orElse(next.keySet().iterator().next());
                 next.remove(victim);
             }
-            ids = next;
+            ids = SealedMap.owning(next); // the activity below takes it without another copy
         }
         if (s == a.signals() && r == a.references() && ids == a.agencyIds()) {
             return known;

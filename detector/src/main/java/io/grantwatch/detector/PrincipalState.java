@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.grantwatch.model.IamChange;
 import io.grantwatch.model.Principal;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +35,7 @@ public record PrincipalState(
 
     public PrincipalState {
         recent = recent == null ? List.of() : List.copyOf(recent);
-        succeeded = succeeded == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(succeeded));
+        succeeded = succeeded == null || succeeded.isEmpty() ? Map.of() : SealedMap.of(succeeded);
         findings = findings == null ? List.of() : List.copyOf(findings);
         changes = changes == null ? List.of() : List.copyOf(changes);
     }

@@ -17,7 +17,7 @@ final class Working {
     Principal principal;
     Instant watermark;
     final List<Activity> recent;
-    final Map<String, Long> succeeded;
+    final LinkedHashMap<String, Long> succeeded;
     final List<FindingRef> findings;
     final List<IamChange> changes;
     final long late;
@@ -85,6 +85,7 @@ final class Working {
         return new PrincipalState(key, principal, watermark, recent, succeeded, findings, changes, late);
     }
 
+    /** The state this step leaves; the last call on this copy. */
     PrincipalState toState(DetectorSettings settings) {
         if (watermark != null) {
             long horizon = watermark.minus(settings.activityWindow()).toEpochMilli();
@@ -103,7 +104,8 @@ final class Working {
             }
             findings.remove(victim);
         }
-        return new PrincipalState(key, principal, watermark, recent, succeeded, findings, changes, late);
+        // the last use of this copy: its map goes to the state without another copy
+        return new PrincipalState(key, principal, watermark, recent, SealedMap.owning(succeeded), findings, changes, late);
     }
 
     private static Instant max(Instant a, Instant b) {

@@ -4,6 +4,7 @@ import io.grantwatch.ingest.parse.AuditParser;
 import io.grantwatch.ingest.parse.CtsDigest;
 import io.grantwatch.ingest.parse.Hints;
 import io.grantwatch.model.AuditEvent;
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +24,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Reads audit files and folders (recursively, in path order; or all files in time order, see
@@ -59,6 +66,7 @@ public final class AuditFileReader {
     private static final DateTimeFormatter CTS_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC);
     private final AuditParser parser;
+    private final IngestLimits limits;
     private final int threads;
 
     public AuditFileReader() {
@@ -75,6 +83,7 @@ public final class AuditFileReader {
             throw new IllegalArgumentException("threads must be at least 1");
         }
         this.parser = new AuditParser(limits);
+        this.limits = limits;
         this.threads = threads;
     }
 
@@ -111,10 +120,11 @@ public final class AuditFileReader {
      * the span it covers, and a quiet service's file can cover hours. Deterministic for a given tree.
      */
     public List<TimedFile> inTimeOrder(List<Path> files) {
+        List<Instant> firsts = firstEventTimes(files);
         List<TimedFile> keyed = new ArrayList<>(files.size());
-        for (Path f : files) {
-            // a stream named on the command line (a FIFO, /dev/fd/N) can be read only once: not opened beforehand
-            Instant first = named(f) ? null : firstEventTime(f);
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            Instant first = firsts.get(i);
             if (first != null) {
                 keyed.add(new TimedFile(f, first, "first event"));
                 continue;
@@ -136,6 +146,46 @@ public final class AuditFileReader {
         return keyed;
     }
 
+    /**
+     * Each file's first event time ({@link #firstEventTime}, null for none), on up to {@link #threads()} threads: every file
+     * is opened and gunzipped before the read can start, which on one thread was a sequential head to the whole scan.
+     */
+    private List<Instant> firstEventTimes(List<Path> files) {
+        // a stream named on the command line (a FIFO, /dev/fd/N) can be read only once: not opened beforehand
+        List<Instant> out = new ArrayList<>(files.size());
+        if (threads == 1 || files.size() < 2) {
+            for (Path f : files) {
+                out.add(named(f) ? null : firstEventTime(f));
+            }
+            return out;
+        }
+        List<Callable<Instant>> tasks = new ArrayList<>(files.size());
+        for (Path f : files) {
+            boolean stream = named(f);
+            tasks.add(() -> stream ? null : firstEventTime(f));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), OrderedFileReads.readerThreads());
+        try {
+            for (Future<Instant> f : pool.invokeAll(tasks)) {
+                out.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while ordering audit files", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return out;
+    }
+
     /** Stops a parse at the first event. */
     private static final class FirstEvent extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -149,6 +199,10 @@ public final class AuditFileReader {
 
     /** The time of a file's first event, null when it has none (or cannot be read: the real read reports that). */
     Instant firstEventTime(Path file) {
+        Instant streamed = CtsDigest.isDigestFileName(file) ? null : firstEventStreamed(file);
+        if (streamed != null) {
+            return streamed;
+        }
         try {
             readFile(file, 0, -1, e -> {
                 throw new FirstEvent(e.eventTime());
@@ -159,6 +213,46 @@ public final class AuditFileReader {
             return f.time;
         }
         return null;
+    }
+
+    /**
+     * The first event of a gzip file read through a streaming gunzip, which inflates only the start of the file: the
+     * parser's own gzip reader checks a whole member (the whole file, as the clouds deliver them) before it hands any of
+     * it on, so ordering a folder that way inflated every file twice. Null when that finds no event within the first
+     * records' bytes, the file is no gzip or gzip inside gzip, or it cannot be read: then the parser's own read decides
+     * ({@link #firstEventTime}). A damaged file may be ordered by a record the real read then rejects; the order is
+     * only where the file's events are expected, as a file named by its time is.
+     */
+    private Instant firstEventStreamed(Path file) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 8192)) {
+            if (!gzipNext(raw)) {
+                return null;
+            }
+            InputStream content = new BufferedInputStream(new GZIPInputStream(raw, 8192), 65536);
+            if (gzipNext(content)) {
+                return null; // compressed twice: the real read rejects it
+            }
+            parser.parse(limited(content, 2L * limits.maxRecordBytes() + 65536), location(file), Hints.fromPath(file.toString()), 0,
+                    AuditParser.Sink.of(e -> {
+                        throw new FirstEvent(e.eventTime());
+                    }, r -> {
+                    }, s -> {
+                    }));
+        } catch (FirstEvent f) {
+            return f.time;
+        } catch (IOException | RuntimeException e) {
+            return null; // the real read decides and reports
+        }
+        return null;
+    }
+
+    /** Whether the stream's next bytes are gzip's magic number (the stream is left where it was). */
+    private static boolean gzipNext(InputStream in) throws IOException {
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b;
     }
 
     /** One reader thread per core, at most 8 (the caller's consumer is one thread too and would be the limit). */

@@ -161,7 +161,7 @@ final class OrderedFileReads {
         }
     }
 
-    private static ThreadFactory readerThreads() {
+    static ThreadFactory readerThreads() {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, "grantwatch-file-reader-" + n.incrementAndGet());

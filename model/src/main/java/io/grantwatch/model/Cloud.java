@@ -8,9 +8,12 @@ import java.util.Locale;
 public enum Cloud {
     ALIBABA, HUAWEI;
 
+    /** Worked out once: every event's account and state keys start with it. */
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     @JsonCreator

@@ -20,7 +20,8 @@ import java.util.Optional;
  * at most {@value #MAX_ROLES} roles, the least recently changed forgotten first. Keyed by account and
  * role (a role name is unique only inside its account). A document ingest masked a value in (an
  * {@code ExternalId} condition) is not kept: it is not the role's document. What is known here is shown
- * for review; the printed commands always merge into the role's live document.
+ * for review; the printed commands always merge into the role's live document. Thread-safe: {@code scan} plans
+ * remediations on several threads, and a read reorders the map (least recently used first).
  */
 public final class TrailTrustPolicies implements TrustPolicySource {
     static final int MAX_ROLES = 10_000;
@@ -36,7 +37,7 @@ public final class TrailTrustPolicies implements TrustPolicySource {
     };
 
     /** Reads one event; anything but a successful RAM CreateRole/UpdateRole with a parseable document is ignored. */
-    public void accept(AuditEvent e) {
+    public synchronized void accept(AuditEvent e) {
         if (e.cloud() != Cloud.ALIBABA || e.outcome() != Outcome.ALLOWED || e.action() == null) {
             return;
         }
@@ -82,7 +83,7 @@ public final class TrailTrustPolicies implements TrustPolicySource {
     }
 
     @Override
-    public Optional<JsonNode> current(String accountId, String roleName) {
+    public synchronized Optional<JsonNode> current(String accountId, String roleName) {
         Known k = accountId == null ? null : byRole.get(accountId + "/" + roleName);
         return k == null ? Optional.empty() : Optional.of(k.document().deepCopy());
     }

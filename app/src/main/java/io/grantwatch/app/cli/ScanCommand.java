@@ -1,7 +1,5 @@
 package io.grantwatch.app.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.alerts.remediation.RemediationPlanner;
 import io.grantwatch.alerts.remediation.TrailTrustPolicies;
 import io.grantwatch.catalog.CatalogLoader;
@@ -14,14 +12,12 @@ import io.grantwatch.ingest.IngestLimits;
 import io.grantwatch.model.Finding;
 import io.grantwatch.model.catalog.Catalog;
 import io.grantwatch.model.catalog.CatalogIndex;
-import io.grantwatch.model.json.Json;
 import io.grantwatch.model.text.UnsafeText;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,7 +83,8 @@ public final class ScanCommand implements Callable<Integer> {
     boolean noRemediation;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Files read (gunzip, parse) at once; the output is the same for any N (default: the cores, at most 8).")
+            description = "Files read (gunzip, parse) at once, and findings rendered at once after the read; the output is the same for "
+                    + "any N (default: the cores, at most 8).")
     int threads = AuditFileReader.defaultThreads();
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY|KIND[,...]", split = ",",
@@ -173,30 +170,8 @@ public final class ScanCommand implements Callable<Integer> {
         buffer.drain().forEach(late::accept);
 
         RemediationPlanner planner = noRemediation ? null : new RemediationPlanner(trust, new CatalogIndex(catalog));
-        long printed = 0;
-        long failed = 0;
-        for (Finding f : detector.findings()) {
-            ObjectNode node = Json.wire().valueToTree(f);
-            node.put("severity", io.grantwatch.alerts.Severity.of(f).name());
-            if (f.open() && failing.test(f)) {
-                failed++;
-            }
-            if (planner != null) {
-                try {
-                    node.set("remediation", Json.wire().valueToTree(planner.plan(f)));
-                } catch (RuntimeException e) {
-                    node.put("remediationError", e.getClass().getSimpleName() + ": " + e.getMessage());
-                }
-            }
-            // through the wire mapper: its escapes turn bidi, zero-width and C1 characters from event text into \\u escapes
-            // (JsonNode.toString() writes them raw)
-            try {
-                out.println(Json.wire().writeValueAsString(node));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
-            printed++;
-        }
+        long failed = detector.findings().stream().filter(f -> f.open() && failing.test(f)).count();
+        long printed = new FindingLines(planner).write(detector.findings(), threads, out::println);
         out.flush();
         var c = detector.counters();
         err.println("scanned " + c.events() + " events (" + c.denials() + " denials, " + c.unmappedDenials() + " unmapped, "

@@ -305,6 +305,28 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldRenderTheFindingsOnSeveralThreadsInTheirOrder() throws Exception {
+        List<io.grantwatch.model.AuditEvent> events = new ArrayList<>();
+        new AuditFileReader(io.grantwatch.ingest.IngestLimits.DEFAULTS, 1).read(List.of(interleavedDeliveryTree()), events::add, r -> {
+            throw new AssertionError(r);
+        });
+        events.sort(Comparator.comparing(io.grantwatch.model.AuditEvent::eventTime).thenComparing(io.grantwatch.model.AuditEvent::eventId));
+        io.grantwatch.detector.OfflineDetector detector = new io.grantwatch.detector.OfflineDetector(
+                io.grantwatch.detector.DetectorSettings.defaults(),
+                io.grantwatch.detector.CatalogLookup.of(io.grantwatch.catalog.CatalogLoader.loadBundled()));
+        events.forEach(detector::accept);
+        assertThat(detector.findings()).hasSizeGreaterThan(2);
+        FindingLines lines = new FindingLines(new io.grantwatch.alerts.remediation.RemediationPlanner(), 1); // one finding a task
+        List<String> expected = detector.findings().stream().map(lines::line).toList();
+        assertThat(expected).allSatisfy(l -> assertThat(l).contains("\"remediation\"").contains("\"severity\""));
+        for (int threads : new int[] {1, 2, 3}) {
+            List<String> written = new ArrayList<>();
+            assertThat(lines.write(detector.findings(), threads, written::add)).isEqualTo(expected.size());
+            assertThat(written).as("%d threads", threads).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void shouldTellTheTimeInActionTrailAndCtsDeliveryFileNames() {
         assertThat(AuditFileReader.nameTime(Path.of("Actiontrail_ap-southeast-6_20260925070451_1002_4_1146_d41d8.gz")))
                 .contains(Instant.parse("2026-09-25T07:04:51Z"));
