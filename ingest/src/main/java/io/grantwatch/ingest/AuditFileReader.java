@@ -117,13 +117,21 @@ public final class AuditFileReader {
      * is opened and parsed up to its first event); a file without an event (empty, a digest, nothing
      * readable) falls back to the time in its name ({@link #nameTime}), then to its last-modified time.
      * The name's time is not used first: ActionTrail and CTS stamp a file when it is cut, at the end of
-     * the span it covers, and a quiet service's file can cover hours. Deterministic for a given tree.
+     * the span it covers, and a quiet service's file can cover hours. Deterministic for a given tree. A stream named
+     * on the command line ({@link #named}: {@code <(…)}, a FIFO) can be read only once, so its start is unknown: streams
+     * come first, in the order given (their last-modified time, the moment a writer last wrote, made the order of two
+     * streams, and with it the late events and findings, depend on timing).
      */
     public List<TimedFile> inTimeOrder(List<Path> files) {
         List<Instant> firsts = firstEventTimes(files);
+        List<TimedFile> streams = new ArrayList<>();
         List<TimedFile> keyed = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
+            if (named(f)) {
+                streams.add(new TimedFile(f, Instant.EPOCH, "a stream, in the order given"));
+                continue;
+            }
             Instant first = firsts.get(i);
             if (first != null) {
                 keyed.add(new TimedFile(f, first, "first event"));
@@ -143,7 +151,8 @@ public final class AuditFileReader {
             keyed.add(new TimedFile(f, modified, "modified"));
         }
         keyed.sort(Comparator.comparing(TimedFile::time).thenComparing(TimedFile::path));
-        return keyed;
+        streams.addAll(keyed);
+        return streams;
     }
 
     /**

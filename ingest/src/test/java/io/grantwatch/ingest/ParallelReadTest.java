@@ -2,6 +2,7 @@ package io.grantwatch.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,5 +109,30 @@ class ParallelReadTest {
                 assertThat(t.isAlive()).as(t.getName()).isFalse();
             }
         }
+    }
+
+    /**
+     * Streams named on the command line ({@code <(…)}, FIFOs) cannot be opened twice to find their first event: they are read
+     * first, in the order given, whatever their last-modified times (the moment a writer last wrote) say; files follow by
+     * their first event. Ordering streams by modified time made two pipes' order, and with it late events, depend on timing.
+     */
+    @Test
+    void streamsNamedOnTheCommandLineKeepTheirOrderBeforeFiles() throws Exception {
+        Path later = dir.resolve("later.fifo");
+        Path earlier = dir.resolve("earlier.fifo");
+        for (Path fifo : List.of(later, earlier)) {
+            assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                    "mkfifo is needed to make a FIFO");
+        }
+        // touch, not Files.setLastModifiedTime: the JDK opens the file to set its times, and opening a FIFO waits for a writer
+        assumeTrue(new ProcessBuilder("touch", "-m", "-d", "2026-01-02T00:00:00Z", later.toString()).start().waitFor() == 0
+                && new ProcessBuilder("touch", "-m", "-d", "2026-01-01T00:00:00Z", earlier.toString()).start().waitFor() == 0,
+                "touch is needed to date a FIFO");
+        assertThat(Files.getLastModifiedTime(later)).isGreaterThan(Files.getLastModifiedTime(earlier));
+        Path file = dir.resolve("trail.json");
+        Files.writeString(file, event(1, 1) + "\n");
+        List<Path> order = new AuditFileReader(IngestLimits.DEFAULTS, 2).inTimeOrder(List.of(file, later, earlier)).stream()
+                .map(AuditFileReader.TimedFile::path).toList();
+        assertThat(order).containsExactly(later, earlier, file);
     }
 }
