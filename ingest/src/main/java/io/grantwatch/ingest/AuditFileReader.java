@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -176,19 +175,11 @@ public final class AuditFileReader {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), OrderedFileReads.readerThreads());
         try {
             for (Future<Instant> f : pool.invokeAll(tasks)) {
-                out.add(f.get());
+                out.add(Futures.result(f, "ordering audit files"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while ordering audit files", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
         }

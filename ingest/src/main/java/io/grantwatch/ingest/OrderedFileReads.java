@@ -106,13 +106,7 @@ final class OrderedFileReads {
                 return;
             }
             if (next instanceof Failure f) {
-                if (f.cause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (f.cause() instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(f.cause());
+                throw Futures.rethrown(f.cause());
             }
             for (Object item : (Object[]) next) {
                 if (item instanceof AuditEvent e) {
