@@ -225,11 +225,11 @@ public final class AuditFileReader {
      */
     private Instant firstEventStreamed(Path file) {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 8192)) {
-            if (!gzipNext(raw)) {
+            if (!AuditParser.gzipNext(raw)) {
                 return null;
             }
             InputStream content = new BufferedInputStream(new GZIPInputStream(raw, 8192), 65536);
-            if (gzipNext(content)) {
+            if (AuditParser.gzipNext(content)) {
                 return null; // compressed twice: the real read rejects it
             }
             parser.parse(limited(content, 2L * limits.maxRecordBytes() + 65536), location(file), Hints.fromPath(file.toString()), 0,
@@ -244,15 +244,6 @@ public final class AuditFileReader {
             return null; // the real read decides and reports
         }
         return null;
-    }
-
-    /** Whether the stream's next bytes are gzip's magic number (the stream is left where it was). */
-    private static boolean gzipNext(InputStream in) throws IOException {
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return b0 == 0x1f && b1 == 0x8b;
     }
 
     /** One reader thread per core, at most 8 (the caller's consumer is one thread too and would be the limit). */

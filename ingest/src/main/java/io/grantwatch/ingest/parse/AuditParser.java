@@ -158,20 +158,12 @@ public final class AuditParser {
     public void parse(InputStream raw, String location, Hints hints, long firstPosition, Sink sink) throws IOException {
         Hints h = hints == null ? Hints.NONE : hints;
         BufferedInputStream in = raw instanceof BufferedInputStream b ? b : new BufferedInputStream(raw, 65536);
-        in.mark(4);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
         BufferedInputStream content = in;
         Cursor cursor = new Cursor();
-        if (b0 == 0x1f && b1 == 0x8b) {
+        if (gzipNext(in)) {
             cursor.gzip = GzipTail.open(in, limits.maxExpandedBytes());
             content = new BufferedInputStream(cursor.gzip, 65536);
-            content.mark(4);
-            int c0 = content.read();
-            int c1 = content.read();
-            content.reset();
-            if (c0 == 0x1f && c1 == 0x8b) {
+            if (gzipNext(content)) {
                 // Compressed twice (an object stored with Content-Encoding: gzip saved as .gz): not unpacked a second
                 // time, so the gzip-bomb ratio guard stays one layer deep and every position names bytes of the file
                 if (firstPosition <= 0) {
@@ -697,5 +689,14 @@ public final class AuditParser {
         int n = Math.min(len, limits.maxRejectedBytes());
         String s = new String(bytes, off, n, StandardCharsets.UTF_8);
         return Redactor.text(s).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the stream's next bytes are gzip's magic number; the stream is left where it was (it must support mark). */
+    public static boolean gzipNext(InputStream in) throws IOException {
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b;
     }
 }
